@@ -1,0 +1,65 @@
+package index
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// Source names where a document came from. It is stored with the document
+// and shown with every hit.
+const (
+	SourceFile = "file" // the files crawler (desktop search)
+	SourceWeb  = "web"  // the web crawler (background or focused)
+	SourceEval = "eval" // a test collection loaded by p2pir eval
+)
+
+// Document is one indexed unit: a file, a web page or a test-collection
+// record. ID is the key for update and delete; it must be stable across
+// re-indexing, so it is derived from the canonical URL (web pages) or the
+// file URL of the absolute path (files), see DocID.
+type Document struct {
+	// ID is the stable key of the document (see DocID).
+	ID string `json:"id"`
+	// URL is the canonical URL (web) or file:// URL (files) of the document.
+	URL string `json:"url"`
+	// Title is the document title; may be empty.
+	Title string `json:"title"`
+	// Body is the plain text of the document (markup removed).
+	Body string `json:"body"`
+	// Source is where the document came from (SourceFile, SourceWeb, ...).
+	Source string `json:"source"`
+	// Modified is the last-modified time of the file or page; zero if unknown.
+	Modified time.Time `json:"modified"`
+	// Size is the size in bytes of the original file or response body.
+	Size int64 `json:"size"`
+	// Hash is the content hash of Title and Body (see ContentHash); it is
+	// used to collapse duplicates. Index fills it in when empty.
+	Hash string `json:"hash"`
+}
+
+// DocID returns the stable ID for a canonical URL or file URL. The ID is the
+// URL itself: readable in the CLI, stable across runs, and unique because
+// the URL is canonical.
+func DocID(canonicalURL string) string { return canonicalURL }
+
+// ContentHash returns the hex SHA-256 of a document's title and body text,
+// the fingerprint used for content de-duplication.
+func ContentHash(title, body string) string {
+	h := sha256.New()
+	h.Write([]byte(title))
+	h.Write([]byte{0})
+	h.Write([]byte(body))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Meta is what the crawlers need to decide whether a document must be
+// re-indexed: everything but the text.
+type Meta struct {
+	ID       string
+	URL      string
+	Source   string
+	Modified time.Time
+	Size     int64
+	Hash     string
+}
