@@ -1,0 +1,68 @@
+package index
+
+// Config tunes an index. The zero value is not useful; start from
+// DefaultConfig and change what you need.
+type Config struct {
+	// K1 is BM25's term-frequency saturation. Default 1.2 (Robertson's and
+	// Xapian's default; the figures in docs/BENCHMARKS.md use it).
+	K1 float64
+	// B is BM25's document-length normalisation, 0 (none) to 1 (full).
+	// Default 0.75.
+	B float64
+	// BatchSize is how many documents Index sends to bleve in one batch.
+	// Default 512.
+	BatchSize int
+	// MaxDocBytes is the largest title+body a document may have; larger
+	// documents are refused with ErrTooLarge. Default 16 MiB.
+	MaxDocBytes int
+	// MaxQueryTerms caps the number of distinct scoring terms in a query
+	// (person-typed or weighted). Default 1024.
+	MaxQueryTerms int
+	// MaxQueryBytes caps the length of a person-typed query. Default 8 KiB.
+	MaxQueryBytes int
+	// SnippetRunes is the target length of a result snippet. Default 240.
+	SnippetRunes int
+}
+
+// DefaultConfig returns the documented defaults.
+func DefaultConfig() Config {
+	return Config{
+		K1:            1.2,
+		B:             0.75,
+		BatchSize:     512,
+		MaxDocBytes:   16 << 20,
+		MaxQueryTerms: 1024,
+		MaxQueryBytes: 8 << 10,
+		SnippetRunes:  240,
+	}
+}
+
+// withDefaults fills zero fields with their defaults.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.K1 <= 0 && c.B == 0 { // zero value: both BM25 defaults
+		c.B = d.B
+	}
+	if c.K1 <= 0 {
+		c.K1 = d.K1
+	}
+	if c.B < 0 || c.B > 1 {
+		c.B = d.B
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = d.BatchSize
+	}
+	if c.MaxDocBytes <= 0 {
+		c.MaxDocBytes = d.MaxDocBytes
+	}
+	if c.MaxQueryTerms <= 0 {
+		c.MaxQueryTerms = d.MaxQueryTerms
+	}
+	if c.MaxQueryBytes <= 0 {
+		c.MaxQueryBytes = d.MaxQueryBytes
+	}
+	if c.SnippetRunes <= 0 {
+		c.SnippetRunes = d.SnippetRunes
+	}
+	return c
+}

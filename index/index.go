@@ -1,0 +1,556 @@
+// Package index is p2pir's local full-text index: a bleve v2 (scorch) index
+// on disk with an English analyser and a correct BM25 ranking.
+//
+// bleve's own "bm25" scoring model is not used for ranking: in bleve v2.6 it
+// takes the average document length to be the number of distinct terms in
+// the field divided by the number of documents (rounded up), scores the
+// square root of the term frequency, multiplies every term by a query norm
+// (which squares the idf) and, through the disjunction searcher, by a
+// coordination factor. Each of these departs from Robertson's BM25 and
+// together they cost 10-20% MAP on the classic test collections. The
+// BM25Query type in this package is a bleve query whose searcher computes
+// textbook BM25 from bleve's postings (raw term frequency, exact document
+// lengths, the true average length, weighted query terms, no coordination
+// factor). See bm25.go and docs/BENCHMARKS.md.
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Errors callers can test for with errors.Is.
+var (
+	// ErrTooLarge means a document or query exceeds the configured cap.
+	ErrTooLarge = errors.New("too large")
+	// ErrBadDocument means a document is missing its ID or is otherwise unusable.
+	ErrBadDocument = errors.New("bad document")
+	// ErrBadQuery means a query could not be understood; the message says why.
+	ErrBadQuery = errors.New("bad query")
+	// ErrClosed means the index was used after Close.
+	ErrClosed = errors.New("index closed")
+)
+
+// schemaVersion is stored in the index; Open refuses an index written with
+// another schema instead of silently mis-reading it.
+const schemaVersion = 1
+
+var (
+	keySchema = []byte("p2pir:schema")
+	keyStats  = []byte("p2pir:stats")
+)
+
+// stats are the collection statistics BM25 needs beyond what bleve keeps.
+type stats struct {
+	// TotalLen is the sum over live documents of their token count in fieldText.
+	TotalLen int64 `json:"total_len"`
+}
+
+// Index is a bleve index plus the statistics and analyser p2pir needs. It is
+// safe for concurrent use; writes are serialised.
+type Index struct {
+	cfg      Config
+	path     string
+	bi       bleve.Index
+	analyzer analysis.Analyzer
+
+	writeMu  sync.Mutex // serialises writes and the stats they update
+	totalLen atomic.Int64
+	closed   atomic.Bool
+}
+
+// Open opens the index at dir, creating it (and dir) when it does not exist.
+// A second process opening the same index waits up to 5 s for the lock,
+// then fails with a clear error.
+func Open(dir string, cfg Config) (*Index, error) {
+	cfg = cfg.withDefaults()
+	if dir == "" {
+		return nil, errors.New("index: open: empty path")
+	}
+	runtime := map[string]interface{}{"bolt_timeout": "5s"}
+	var bi bleve.Index
+	_, statErr := os.Stat(filepath.Join(dir, "index_meta.json"))
+	switch {
+	case statErr == nil:
+		var err error
+		bi, err = bleve.OpenUsing(dir, runtime)
+		if err != nil {
+			return nil, fmt.Errorf("index: open %s: %w", dir, err)
+		}
+	case errors.Is(statErr, os.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return nil, fmt.Errorf("index: create %s: %w", dir, err)
+		}
+		var err error
+		bi, err = bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, runtime)
+		if err != nil {
+			return nil, fmt.Errorf("index: create %s: %w", dir, err)
+		}
+		if err := bi.SetInternal(keySchema, []byte(strconv.Itoa(schemaVersion))); err != nil {
+			bi.Close()
+			return nil, fmt.Errorf("index: create %s: write schema: %w", dir, err)
+		}
+	default:
+		return nil, fmt.Errorf("index: open %s: %w", dir, statErr)
+	}
+	ix := &Index{cfg: cfg, path: dir, bi: bi}
+	if err := ix.load(); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("index: open %s: %w", dir, err)
+	}
+	return ix, nil
+}
+
+func (ix *Index) load() error {
+	v, err := ix.bi.GetInternal(keySchema)
+	if err != nil {
+		return fmt.Errorf("read schema: %w", err)
+	}
+	if string(v) != strconv.Itoa(schemaVersion) {
+		return fmt.Errorf("schema version %q, this p2pir reads %d: re-create the index", v, schemaVersion)
+	}
+	raw, err := ix.bi.GetInternal(keyStats)
+	if err != nil {
+		return fmt.Errorf("read stats: %w", err)
+	}
+	if len(raw) > 0 {
+		var st stats
+		if err := json.Unmarshal(raw, &st); err != nil {
+			return fmt.Errorf("decode stats: %w", err)
+		}
+		ix.totalLen.Store(st.TotalLen)
+	}
+	a := ix.bi.Mapping().AnalyzerNamed(AnalyzerName)
+	if a == nil {
+		return fmt.Errorf("analyser %q not registered", AnalyzerName)
+	}
+	ix.analyzer = a
+	return nil
+}
+
+// Close flushes and closes the index.
+func (ix *Index) Close() error {
+	if ix.closed.Swap(true) {
+		return nil
+	}
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	if err := ix.bi.Close(); err != nil {
+		return fmt.Errorf("index: close %s: %w", ix.path, err)
+	}
+	return nil
+}
+
+// Path returns the index directory.
+func (ix *Index) Path() string { return ix.path }
+
+// Config returns the configuration in force (defaults filled in).
+func (ix *Index) Config() Config { return ix.cfg }
+
+// Count returns the number of documents in the index.
+func (ix *Index) Count() (uint64, error) {
+	if ix.closed.Load() {
+		return 0, ErrClosed
+	}
+	n, err := ix.bi.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("index: count: %w", err)
+	}
+	return n, nil
+}
+
+// BatchProgress is called after each batch: documents indexed so far and
+// the total in this call.
+type BatchProgress func(done, total int)
+
+// Index adds or replaces documents by ID, in batches of Config.BatchSize.
+// Documents that cannot be indexed (no ID, larger than MaxDocBytes) are
+// skipped and reported together in the returned error (wrapping
+// ErrBadDocument or ErrTooLarge); the others are indexed. Text that is not
+// valid UTF-8 is repaired (invalid bytes read as Latin-1), never refused.
+func (ix *Index) Index(ctx context.Context, docs []Document) error {
+	return ix.IndexWithProgress(ctx, docs, nil)
+}
+
+// IndexWithProgress is Index with a progress callback after every batch.
+func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progress BatchProgress) error {
+	if ix.closed.Load() {
+		return ErrClosed
+	}
+	var rejected []error
+	for start := 0; start < len(docs); start += ix.cfg.BatchSize {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		end := min(start+ix.cfg.BatchSize, len(docs))
+		errs, err := ix.indexBatch(docs[start:end])
+		if err != nil {
+			return err
+		}
+		rejected = append(rejected, errs...)
+		if progress != nil {
+			progress(end, len(docs))
+		}
+	}
+	if len(rejected) > 0 {
+		return fmt.Errorf("index: %d of %d documents not indexed: %w", len(rejected), len(docs), errors.Join(rejected...))
+	}
+	return nil
+}
+
+func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	if ix.closed.Load() {
+		return nil, ErrClosed
+	}
+	b := ix.bi.NewBatch()
+	delta := int64(0)
+	seen := make(map[string]int64, len(docs)) // ID -> length added earlier in this batch
+	for i := range docs {
+		d := docs[i]
+		if err := ix.prepare(&d); err != nil {
+			rejected = append(rejected, err)
+			continue
+		}
+		text := []byte(d.Title + "\n" + d.Body)
+		tokens := ix.analyzer.Analyze(text)
+		n := int64(len(tokens))
+		if prev, ok := seen[d.ID]; ok {
+			delta -= prev // replaced within the batch
+		} else {
+			old, _, err := ix.storedLen(d.ID)
+			if err != nil {
+				return rejected, err
+			}
+			delta -= old
+		}
+		seen[d.ID] = n
+		delta += n
+		if err := b.IndexAdvanced(buildDocument(d, text, tokens)); err != nil {
+			return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
+		}
+	}
+	if b.Size() == 0 {
+		return rejected, nil
+	}
+	return rejected, ix.commit(b, delta)
+}
+
+// commit executes a batch together with the updated statistics, so both
+// reach the disk atomically.
+func (ix *Index) commit(b *bleve.Batch, delta int64) error {
+	total := ix.totalLen.Load() + delta
+	raw, err := json.Marshal(stats{TotalLen: total})
+	if err != nil {
+		return fmt.Errorf("index: encode stats: %w", err)
+	}
+	b.SetInternal(keyStats, raw)
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("index: write batch: %w", err)
+	}
+	ix.totalLen.Store(total)
+	return nil
+}
+
+// prepare validates d and fills derived fields.
+func (ix *Index) prepare(d *Document) error {
+	if strings.TrimSpace(d.ID) == "" {
+		return fmt.Errorf("%w: empty ID (url %q)", ErrBadDocument, d.URL)
+	}
+	if !utf8.ValidString(d.ID) {
+		return fmt.Errorf("%w: ID is not valid UTF-8: %q", ErrBadDocument, d.ID)
+	}
+	if n := len(d.Title) + len(d.Body); n > ix.cfg.MaxDocBytes {
+		return fmt.Errorf("%w: document %s has %d bytes of text, the cap is %d", ErrTooLarge, d.ID, n, ix.cfg.MaxDocBytes)
+	}
+	d.Title = RepairUTF8(d.Title)
+	d.Body = RepairUTF8(d.Body)
+	d.URL = RepairUTF8(d.URL)
+	if d.URL == "" {
+		d.URL = d.ID
+	}
+	if d.Hash == "" {
+		d.Hash = ContentHash(d.Title, d.Body)
+	}
+	return nil
+}
+
+// RepairUTF8 returns s with every byte that is not part of valid UTF-8
+// decoded as Latin-1 (the usual cause of such bytes in old text files), so
+// no text is lost and the result is valid UTF-8.
+func RepairUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			sb.WriteRune(rune(s[i]))
+			i++
+			continue
+		}
+		sb.WriteString(s[i : i+size])
+		i += size
+	}
+	return sb.String()
+}
+
+// preAnalyzed hands bleve a token stream computed once by indexBatch (which
+// needs the token count for the BM25 statistics), so text is analysed once.
+type preAnalyzed analysis.TokenStream
+
+func (p preAnalyzed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(p) }
+
+func buildDocument(d Document, text []byte, tokens analysis.TokenStream) *document.Document {
+	const (
+		idx    = bindex.IndexField | bindex.IncludeTermVectors
+		store  = bindex.StoreField
+		kwOpts = bindex.IndexField | bindex.StoreField
+	)
+	doc := document.NewDocument(d.ID)
+	doc.AddField(document.NewTextFieldCustom(fieldText, nil, text, idx, preAnalyzed(tokens)))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldTitle, nil, []byte(d.Title), store))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldBody, nil, []byte(d.Body), store))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldURL, nil, []byte(d.URL), kwOpts))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSource, nil, []byte(d.Source), kwOpts))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldHash, nil, []byte(d.Hash), kwOpts))
+	for _, h := range hostKeys(d.URL) {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldHost, nil, []byte(h), bindex.IndexField))
+	}
+	if !d.Modified.IsZero() {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldModified, nil, []byte(d.Modified.UTC().Format(time.RFC3339Nano)), store))
+	}
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSize, nil, []byte(strconv.FormatInt(d.Size, 10)), store))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLen, nil, []byte(strconv.Itoa(len(tokens))), store))
+	return doc
+}
+
+// hostKeys returns the host of rawURL (without "www.") and each parent
+// domain with at least two labels: "a.b.example.org" gives itself,
+// "b.example.org" and "example.org". site: filters match any of them.
+func hostKeys(rawURL string) []string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Hostname() == "" {
+		return nil
+	}
+	h := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	if net.ParseIP(h) != nil {
+		return []string{h}
+	}
+	var out []string
+	for {
+		out = append(out, h)
+		i := strings.IndexByte(h, '.')
+		if i < 0 || strings.IndexByte(h[i+1:], '.') < 0 {
+			return out
+		}
+		h = h[i+1:]
+	}
+}
+
+// Delete removes documents by ID; IDs that are not in the index are ignored.
+func (ix *Index) Delete(ctx context.Context, ids ...string) error {
+	if ix.closed.Load() {
+		return ErrClosed
+	}
+	for start := 0; start < len(ids); start += ix.cfg.BatchSize {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("index: delete: %w", err)
+		}
+		end := min(start+ix.cfg.BatchSize, len(ids))
+		if err := ix.deleteBatch(ids[start:end]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (ix *Index) deleteBatch(ids []string) error {
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	if ix.closed.Load() {
+		return ErrClosed
+	}
+	b := ix.bi.NewBatch()
+	delta := int64(0)
+	done := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if done[id] {
+			continue
+		}
+		done[id] = true
+		old, ok, err := ix.storedLen(id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		delta -= old
+		b.Delete(id)
+	}
+	if b.Size() == 0 {
+		return nil
+	}
+	return ix.commit(b, delta)
+}
+
+// storedLen returns the token count stored with document id, and whether
+// the document exists.
+func (ix *Index) storedLen(id string) (int64, bool, error) {
+	d, err := ix.bi.Document(id)
+	if err != nil {
+		return 0, false, fmt.Errorf("index: read %s: %w", id, err)
+	}
+	if d == nil {
+		return 0, false, nil
+	}
+	var n int64
+	d.VisitFields(func(f bindex.Field) {
+		if f.Name() == fieldLen {
+			n, _ = strconv.ParseInt(string(f.Value()), 10, 64)
+		}
+	})
+	return n, true, nil
+}
+
+// Get returns the stored document with this ID; ok is false when there is none.
+func (ix *Index) Get(ctx context.Context, id string) (doc Document, ok bool, err error) {
+	if ix.closed.Load() {
+		return Document{}, false, ErrClosed
+	}
+	d, err := ix.bi.Document(id)
+	if err != nil {
+		return Document{}, false, fmt.Errorf("index: get %s: %w", id, err)
+	}
+	if d == nil {
+		return Document{}, false, nil
+	}
+	doc.ID = id
+	d.VisitFields(func(f bindex.Field) {
+		v := string(f.Value())
+		switch f.Name() {
+		case fieldTitle:
+			doc.Title = v
+		case fieldBody:
+			doc.Body = v
+		case fieldURL:
+			doc.URL = v
+		case fieldSource:
+			doc.Source = v
+		case fieldHash:
+			doc.Hash = v
+		case fieldModified:
+			doc.Modified, _ = time.Parse(time.RFC3339Nano, v)
+		case fieldSize:
+			doc.Size, _ = strconv.ParseInt(v, 10, 64)
+		}
+	})
+	return doc, true, nil
+}
+
+// MetaByPrefix lists the metadata of every document whose URL starts with
+// prefix. It walks the URL dictionary, so its cost is proportional to the
+// number of matching documents.
+func (ix *Index) MetaByPrefix(ctx context.Context, prefix string) ([]Meta, error) {
+	if ix.closed.Load() {
+		return nil, ErrClosed
+	}
+	dict, err := ix.bi.FieldDictPrefix(fieldURL, []byte(prefix))
+	if err != nil {
+		return nil, fmt.Errorf("index: list %q: %w", prefix, err)
+	}
+	var urls []string
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return nil, fmt.Errorf("index: list %q: %w", prefix, err)
+		}
+		if e == nil {
+			break
+		}
+		urls = append(urls, e.Term)
+	}
+	if err := dict.Close(); err != nil {
+		return nil, fmt.Errorf("index: list %q: %w", prefix, err)
+	}
+	// A URL maps to its document through a term query (IDs usually equal
+	// URLs, but need not).
+	var out []Meta
+	for _, u := range urls {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("index: list %q: %w", prefix, err)
+		}
+		ids, err := ix.idsByKeyword(ctx, fieldURL, u, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			d, ok, err := ix.Get(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, Meta{ID: d.ID, URL: d.URL, Source: d.Source, Modified: d.Modified, Size: d.Size, Hash: d.Hash})
+			}
+		}
+	}
+	return out, nil
+}
+
+// LookupHash reports the ID of a document whose content hash is hash.
+func (ix *Index) LookupHash(ctx context.Context, hash string) (string, bool, error) {
+	if ix.closed.Load() {
+		return "", false, ErrClosed
+	}
+	ids, err := ix.idsByKeyword(ctx, fieldHash, hash, 1)
+	if err != nil || len(ids) == 0 {
+		return "", false, err
+	}
+	return ids[0], true, nil
+}
+
+// idsByKeyword returns IDs of documents whose keyword field equals value
+// (at most limit; 0 means all).
+func (ix *Index) idsByKeyword(ctx context.Context, field, value string, limit int) ([]string, error) {
+	q := query.NewTermQuery(value)
+	q.SetField(field)
+	size := limit
+	if size <= 0 {
+		size = 1 << 20
+	}
+	req := bleve.NewSearchRequestOptions(q, size, 0, false)
+	req.Score = "none"
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: find %s=%q: %w", field, value, err)
+	}
+	ids := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids, nil
+}

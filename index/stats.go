@@ -1,0 +1,113 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sort"
+)
+
+// Analyze returns the terms of text as the index sees them (lower-cased,
+// stop words removed, stemmed), in order, repeats kept. Every part of p2pir
+// that turns text into terms (queries, term vectors, user profiles) calls
+// this, so there is exactly one tokenizer.
+func (ix *Index) Analyze(text string) []string { return ix.terms(text) }
+
+func (ix *Index) terms(text string) []string {
+	toks := ix.analyzer.Analyze([]byte(text))
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+// TermFreqs returns the analysed terms of text with their counts.
+func (ix *Index) TermFreqs(text string) map[string]int {
+	m := make(map[string]int)
+	for _, t := range ix.analyzer.Analyze([]byte(text)) {
+		m[string(t.Term)]++
+	}
+	return m
+}
+
+// Stats are the collection statistics behind BM25 and tf-idf weights.
+type Stats struct {
+	// Docs is the number of live documents.
+	Docs uint64 `json:"docs"`
+	// AvgDocLen is the mean number of indexed terms per document.
+	AvgDocLen float64 `json:"avg_doc_len"`
+}
+
+// Stats returns the current collection statistics.
+func (ix *Index) Stats() (Stats, error) {
+	n, err := ix.Count()
+	if err != nil {
+		return Stats{}, err
+	}
+	st := Stats{Docs: n}
+	if n > 0 {
+		st.AvgDocLen = float64(ix.totalLen.Load()) / float64(n)
+	}
+	return st, nil
+}
+
+// DocFreq returns how many documents contain each analysed term (terms
+// absent from the index map to 0). One index reader serves all terms.
+func (ix *Index) DocFreq(ctx context.Context, terms ...string) (map[string]uint64, error) {
+	if ix.closed.Load() {
+		return nil, ErrClosed
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index: doc freq: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index: doc freq: %w", err)
+	}
+	defer r.Close()
+	out := make(map[string]uint64, len(terms))
+	for _, t := range terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(t), fieldText, false, false, false)
+		if err != nil {
+			return nil, fmt.Errorf("index: doc freq of %q: %w", t, err)
+		}
+		out[t] = tfr.Count()
+		if err := tfr.Close(); err != nil {
+			return nil, fmt.Errorf("index: doc freq of %q: %w", t, err)
+		}
+	}
+	return out, nil
+}
+
+// TermVector returns the analysed terms of a stored document with their
+// frequencies, exactly as they were indexed (title and body).
+func (ix *Index) TermVector(ctx context.Context, id string) (map[string]int, error) {
+	d, ok, err := ix.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("index: term vector: no document %q", id)
+	}
+	return ix.TermFreqs(d.Title + "\n" + d.Body), nil
+}
+
+// TopTerms returns the n most frequent terms of a term-frequency map,
+// ties broken alphabetically; handy for display and tests.
+func TopTerms(tf map[string]int, n int) []string {
+	keys := make([]string, 0, len(tf))
+	for k := range tf {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if tf[keys[i]] != tf[keys[j]] {
+			return tf[keys[i]] > tf[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	if len(keys) > n {
+		keys = keys[:n]
+	}
+	return keys
+}
