@@ -62,8 +62,8 @@ var corpus = []Document{
 func TestBM25MatchesTheFormula(t *testing.T) {
 	ix := openTest(t)
 	mustIndex(t, ix,
-		Document{ID: "1", Body: "apple apple banana"},       // 3 tokens
-		Document{ID: "2", Body: "banana cherry"},            // 2 tokens
+		Document{ID: "1", Body: "apple apple banana"},        // 3 tokens
+		Document{ID: "2", Body: "banana cherry"},             // 2 tokens
 		Document{ID: "3", Body: "cherry cherry cherry date"}, // 4 tokens
 	)
 	st, err := ix.Stats()
@@ -117,12 +117,12 @@ func TestSearchRanksAndFilters(t *testing.T) {
 		want  []string // exact ids in order; nil means "no hits"
 		first string   // or only check the first hit
 	}{
-		{query: "flow", first: "a"},                           // tf 2 in a short doc beats tf 1
-		{query: "boundary layer", first: "d"},                 // both terms, twice in d's title+body
+		{query: "flow", first: "a"},                            // tf 2 in a short doc beats tf 1
+		{query: "boundary layer", first: "d"},                  // both terms, twice in d's title+body
 		{query: `"boundary layers"`, want: []string{"b", "d"}}, // phrase (stemmed) must appear
-		{query: "wing -flow", want: []string{"c"}},            // exclusion
-		{query: "+mirror wing", want: []string{"c"}},          // required word
-		{query: "flow source:file", want: []string{"d"}},      // source filter
+		{query: "wing -flow", want: []string{"c"}},             // exclusion
+		{query: "+mirror wing", want: []string{"c"}},           // required word
+		{query: "flow source:file", want: []string{"d"}},       // source filter
 		{query: "flow site:example.org", want: []string{"a", "b"}},
 		{query: "flow site:blog.example.org", want: []string{"b"}},
 		{query: "site:example.org", want: []string{"a", "b"}}, // filter only
