@@ -1,0 +1,161 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/p2pir/p2pir/eval"
+	"github.com/p2pir/p2pir/index"
+	"github.com/spf13/cobra"
+)
+
+func newEvalCmd(a *app) *cobra.Command {
+	var (
+		collection string
+		asJSON     bool
+		runFile    string
+		qrelsFile  string
+		tag        string
+		k          int
+	)
+	cmd := &cobra.Command{
+		Use:   "eval --collection DIR [--json] [--run FILE]",
+		Short: "Measure retrieval quality on a standard test collection",
+		Long: `Index a test collection into a temporary index, run every query as plain text
+(no query syntax), and report MAP, P@10, nDCG@10, R-precision and recall@100
+exactly as trec_eval computes them: queries without relevant documents are
+left out, unjudged documents count as non-relevant.
+
+Recognised collections (by their file names): Cranfield (cran.all.1400,
+cran.qry, cranqrel), CISI, MED, ADI (*.ALL, *.QRY, *.REL), CACM (cacm.all,
+query.text, qrels.text), LISA (LISA*.nnn, LISA.QUE, LISARJ.NUM) and NPL
+(doc-text, query-text, rlv-ass). See ../shared/data/SOURCES.md.
+
+--run writes a TREC run file (qid Q0 docno rank score tag) and --qrels the
+judgments used; "trec_eval -m map -m P.10 -m ndcg_cut.10 -m Rprec -m
+recall.100 QRELS RUN" reproduces the figures.`,
+		Example: `  p2pir eval --collection ../shared/data/cranfield
+  p2pir eval --collection ../shared/data/med --json --run med.run --qrels med.qrels`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if collection == "" {
+				return usageError{fmt.Errorf("eval: --collection DIR is required")}
+			}
+			if k < 100 || k > index.MaxK {
+				return usageError{fmt.Errorf("eval: --k must be between 100 and %d (recall@100 needs 100)", index.MaxK)}
+			}
+			ctx := cmd.Context()
+			c, err := eval.Load(collection)
+			if err != nil {
+				return err
+			}
+			tmp, err := os.MkdirTemp("", "p2pir-eval-")
+			if err != nil {
+				return fmt.Errorf("eval: temporary index: %w", err)
+			}
+			defer os.RemoveAll(tmp)
+			ix, err := index.Open(filepath.Join(tmp, "index"), index.DefaultConfig())
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			start := time.Now()
+			bar := newProgress(a.stderr, len(c.Docs), "indexing "+c.Name)
+			if err := eval.IndexCollection(ctx, ix, c, func(done, total int) { bar.set(done) }); err != nil {
+				return err
+			}
+			bar.finish()
+			indexed := time.Since(start)
+			start = time.Now()
+			run, skipped, err := eval.SearchAll(ctx, ix, c, k)
+			if err != nil {
+				return err
+			}
+			searched := time.Since(start)
+			for _, id := range skipped {
+				fmt.Fprintf(a.stderr, "p2pir: eval: query %s has no searchable words; it retrieves nothing\n", id)
+			}
+			qrels := c.Qrels.WithRelevant(1)
+			sum, _, err := eval.Evaluate(run, qrels)
+			if err != nil {
+				return err
+			}
+			if runFile != "" {
+				if err := writeFileAtomic(runFile, func(w io.Writer) error { return eval.WriteRun(w, tag, run) }); err != nil {
+					return err
+				}
+			}
+			if qrelsFile != "" {
+				if err := writeFileAtomic(qrelsFile, func(w io.Writer) error { return eval.WriteQrels(w, qrels) }); err != nil {
+					return err
+				}
+			}
+			if asJSON {
+				return writeEvalJSON(a.stdout, c, sum)
+			}
+			fmt.Fprintf(a.stdout, "collection   %s (%d docs, %d queries evaluated of %d)\n", c.Name, len(c.Docs), sum.NumQ, len(c.Queries))
+			fmt.Fprintf(a.stdout, "map          %.4f\nP_10         %.4f\nndcg_cut_10  %.4f\nRprec        %.4f\nrecall_100   %.4f\n",
+				sum.MAP, sum.P10, sum.NDCG10, sum.RPrec, sum.Recall100)
+			fmt.Fprintf(a.stdout, "indexed in %v, %d queries in %v\n", indexed.Round(time.Millisecond), len(c.Queries), searched.Round(time.Millisecond))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&collection, "collection", "", "folder of a test collection (required)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"collection", "docs", "queries", "map", "P_10", "ndcg_cut_10", "Rprec", "recall_100"}`)
+	cmd.Flags().StringVar(&runFile, "run", "", "write the TREC run file here")
+	cmd.Flags().StringVar(&qrelsFile, "qrels", "", "write the relevance judgments used (TREC qrels) here")
+	cmd.Flags().StringVar(&tag, "tag", "p2pir-bm25", "run tag in the run file")
+	cmd.Flags().IntVar(&k, "k", 1000, "results per query")
+	return cmd
+}
+
+// evalJSON is the --json shape of p2pir eval.
+type evalJSON struct {
+	Collection string  `json:"collection"`
+	Docs       int     `json:"docs"`
+	Queries    int     `json:"queries"`
+	MAP        float64 `json:"map"`
+	P10        float64 `json:"P_10"`
+	NDCG10     float64 `json:"ndcg_cut_10"`
+	RPrec      float64 `json:"Rprec"`
+	Recall100  float64 `json:"recall_100"`
+}
+
+func writeEvalJSON(w io.Writer, c *eval.Collection, s eval.Summary) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(evalJSON{
+		Collection: c.Name, Docs: len(c.Docs), Queries: s.NumQ,
+		MAP: s.MAP, P10: s.P10, NDCG10: s.NDCG10, RPrec: s.RPrec, Recall100: s.Recall100,
+	})
+}
+
+// writeFileAtomic writes through a temporary file and renames it into
+// place, so a crash never leaves a half-written file under the final name.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

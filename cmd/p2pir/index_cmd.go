@@ -1,0 +1,133 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/p2pir/p2pir/crawler"
+	"github.com/p2pir/p2pir/index"
+	"github.com/spf13/cobra"
+)
+
+func newIndexCmd(a *app) *cobra.Command {
+	var (
+		exclude    []string
+		noDefaults bool
+		maxSize    int64
+		noSymlinks bool
+		extensions []string
+		verbose    bool
+	)
+	cmd := &cobra.Command{
+		Use:   "index [flags] PATH...",
+		Short: "Index folders and files for desktop search (incremental)",
+		Long: `Index the text, Markdown, HTML and PDF files under each PATH.
+
+Re-running is incremental: files whose size and modification time are
+unchanged are skipped, changed files are re-read, and files that were
+deleted (or are now excluded) leave the index. A folder that cannot be read
+keeps what the index already holds for it.
+
+Default exclusions: .git, node_modules, caches, trash, editor and temporary
+files (see --help of --exclude). Binary files and files over --max-size are
+skipped and reported.`,
+		Example: `  p2pir index ~/notes ~/Documents
+  p2pir index --exclude 'archive/**' --exclude '*.log' ~/notes`,
+		Args: minArgs(1, "PATH"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg := crawler.DefaultFilesConfig()
+			if noDefaults {
+				cfg.Exclude = []string{}
+			}
+			cfg.Exclude = append(cfg.Exclude, exclude...)
+			if maxSize > 0 {
+				cfg.MaxFileSize = maxSize
+			}
+			if len(extensions) > 0 {
+				cfg.Extensions = extensions
+			}
+			cfg.FollowSymlinks = !noSymlinks
+			cfg.Progress = crawler.TerminalProgress(a.stderr)
+			ix, err := index.Open(a.indexDir(), index.DefaultConfig())
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			start := time.Now()
+			rep, err := crawler.IndexFiles(cmd.Context(), ix, cfg, args...)
+			for _, s := range rep.Skips {
+				if verbose {
+					fmt.Fprintf(a.stderr, "skipped %v\n", s)
+				}
+			}
+			for _, e := range rep.Errors {
+				fmt.Fprintf(a.stderr, "p2pir: index: %v\n", e)
+			}
+			fmt.Fprintf(a.stdout, "%d added, %d updated, %d unchanged, %d deleted, %d skipped, %d errors in %v\n",
+				rep.Added, rep.Updated, rep.Unchanged, rep.Deleted, rep.Skipped, len(rep.Errors), time.Since(start).Round(time.Millisecond))
+			if err != nil {
+				return err
+			}
+			if n, err := ix.Count(); err == nil {
+				fmt.Fprintf(a.stdout, "index %s holds %d documents\n", a.indexDir(), n)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&exclude, "exclude", nil, "skip files and folders matching this pattern (repeatable): '*.log' matches names anywhere, 'build/**' paths under a root")
+	cmd.Flags().BoolVar(&noDefaults, "no-default-excludes", false, "do not skip .git, node_modules, caches and temporary files")
+	cmd.Flags().Int64Var(&maxSize, "max-size", crawler.DefaultMaxFileSize, "largest file to index, in bytes")
+	cmd.Flags().StringSliceVar(&extensions, "ext", nil, "file extensions to index, e.g. --ext .txt,.md (default: text, Markdown, HTML, PDF and light markup)")
+	cmd.Flags().BoolVar(&noSymlinks, "no-symlinks", false, "do not follow symbolic links")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list skipped files")
+	return cmd
+}
+
+func newCrawlCmd(a *app) *cobra.Command {
+	cfg := crawler.DefaultWebConfig()
+	cmd := &cobra.Command{
+		Use:   "crawl [flags] URL...",
+		Short: "Crawl web sites from seed URLs into the index",
+		Long: `Crawl from the seed URLs and index the HTML and plain-text pages found.
+
+The crawler obeys robots.txt (and noindex/nofollow), waits --delay between
+requests to one host with at most --parallelism at once, stays on the seeds'
+hosts unless --allow-domain says otherwise, follows links --depth deep (the
+seeds are depth 1) and stops after --max-pages requests. Pages are indexed
+under their canonical URL; the same content under two URLs is indexed once.`,
+		Example: `  p2pir crawl https://go.dev/doc/
+  p2pir crawl --depth 3 --max-pages 500 --delay 500ms https://example.org/`,
+		Args: minArgs(1, "URL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ix, err := index.Open(a.indexDir(), index.DefaultConfig())
+			if err != nil {
+				return err
+			}
+			defer ix.Close()
+			bar := newProgress(a.stderr, -1, "crawling")
+			cfg.Progress = func(done, _ int, current string) {
+				bar.describe("crawling " + oneLine(current))
+				bar.set(done)
+			}
+			start := time.Now()
+			rep, err := crawler.Crawl(cmd.Context(), ix, cfg, args...)
+			bar.finish()
+			for _, e := range rep.Errors {
+				fmt.Fprintf(a.stderr, "p2pir: crawl: %s: %v\n", oneLine(e.URL), e.Err)
+			}
+			fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d duplicates, %d skipped, %d errors in %v\n",
+				rep.Fetched, rep.Indexed, rep.Duplicates, rep.Skipped, len(rep.Errors), time.Since(start).Round(time.Millisecond))
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&cfg.MaxDepth, "depth", cfg.MaxDepth, "link depth; the seeds are depth 1")
+	f.IntVar(&cfg.MaxPages, "max-pages", cfg.MaxPages, "page budget of the crawl")
+	f.StringSliceVar(&cfg.AllowedDomains, "allow-domain", nil, "hosts the crawl may visit (default: the seeds' hosts)")
+	f.IntVar(&cfg.Parallelism, "parallelism", cfg.Parallelism, "concurrent requests per host")
+	f.DurationVar(&cfg.Delay, "delay", cfg.Delay, "least time between requests to one host")
+	f.IntVar(&cfg.MaxBodySize, "max-body", cfg.MaxBodySize, "bytes read of one response at most")
+	f.DurationVar(&cfg.RequestTimeout, "timeout", cfg.RequestTimeout, "deadline of one request")
+	f.StringVar(&cfg.UserAgent, "user-agent", cfg.UserAgent, "User-Agent header (also matched against robots.txt)")
+	return cmd
+}

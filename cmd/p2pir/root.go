@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// app carries what every command needs: where data lives and where output goes.
+type app struct {
+	dataDir string
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+}
+
+func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "p2pir",
+		Short: "Peer-to-peer adaptive search: index, search and evaluate",
+		Long: `p2pir indexes your folders and web sites into a local full-text index (bleve,
+BM25 ranking), searches them, and measures retrieval quality on standard IR
+test collections.
+
+Data (the index and, later, your user model) lives in --data, by default
+$XDG_DATA_HOME/p2pir (~/.local/share/p2pir).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.PersistentFlags().StringVar(&a.dataDir, "data", defaultDataDir(), "data directory (index, state)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
+	})
+	root.AddCommand(
+		newIndexCmd(a),
+		newCrawlCmd(a),
+		newSearchCmd(a),
+		newEvalCmd(a),
+	)
+	return root
+}
+
+// defaultDataDir is $XDG_DATA_HOME/p2pir, else ~/.local/share/p2pir, else
+// ./p2pir-data when there is no home directory.
+func defaultDataDir() string {
+	if x := os.Getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
+		return filepath.Join(x, "p2pir")
+	}
+	if h, err := os.UserHomeDir(); err == nil && h != "" {
+		return filepath.Join(h, ".local", "share", "p2pir")
+	}
+	return "p2pir-data"
+}
+
+func (a *app) indexDir() string { return filepath.Join(a.dataDir, "index") }
+
+// isTerminal reports whether w is a terminal (for colours and progress bars).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// exactArgs is cobra.MinimumNArgs with a usage error that says what is missing.
+func minArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageError{fmt.Errorf("%s: missing %s (see %s --help)", cmd.CommandPath(), what, cmd.CommandPath())}
+		}
+		return nil
+	}
+}
