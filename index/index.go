@@ -554,3 +554,24 @@ func (ix *Index) idsByKeyword(ctx context.Context, field, value string, limit in
 	}
 	return ids, nil
 }
+
+// Compact merges the index's segments into one, which makes searches
+// faster after a large batch of writes (the background merger gets there
+// too, more slowly). It blocks until done or ctx ends.
+func (ix *Index) Compact(ctx context.Context) error {
+	if ix.closed.Load() {
+		return ErrClosed
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("index: compact: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("index: compact: not a scorch index (%T)", adv)
+	}
+	if err := s.ForceMerge(ctx, nil); err != nil {
+		return fmt.Errorf("index: compact: %w", err)
+	}
+	return nil
+}

@@ -1,10 +1,16 @@
 package index
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -51,23 +57,129 @@ type Results struct {
 	Took time.Duration `json:"took"`
 }
 
-// Search runs q and returns the best hits by BM25 (see bm25Query).
+// Search runs q and returns the best hits by BM25 (see bm25Query). Total
+// counts the documents scored: every match unless MaxScore pruning skipped
+// documents that could not reach the top K+Offset, so it is a lower bound.
 func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Results, error) {
 	if ix.closed.Load() {
 		return nil, ErrClosed
 	}
+	start := time.Now()
 	k := opts.K
 	if k == 0 {
 		k = 10
 	}
-	if k < 0 || k > MaxK || opts.Offset < 0 {
-		return nil, fmt.Errorf("%w: k=%d offset=%d (k must be 1..%d, offset >= 0)", ErrBadQuery, k, opts.Offset, MaxK)
+	if k < 0 || k > MaxK || opts.Offset < 0 || opts.Offset > MaxK {
+		return nil, fmt.Errorf("%w: k=%d offset=%d (k must be 1..%d, offset 0..%d)", ErrBadQuery, k, opts.Offset, MaxK, MaxK)
 	}
 	bq, err := ix.compile(q)
 	if err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(bq, k, opts.Offset, opts.Explain)
+	if len(bq.terms) == 0 {
+		return ix.filterSearch(ctx, bq, k, opts)
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	defer r.Close()
+	top, err := ix.topK(ctx, r, bq, k+opts.Offset)
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	out := &Results{Total: top.scored}
+	if opts.Offset < len(top.hits) {
+		top.hits = top.hits[opts.Offset:]
+	} else {
+		top.hits = nil
+	}
+	idBuf := make(bindex.IndexInternalID, 8)
+	bodies := make([]string, len(top.hits))
+	titleLens := make([]int, len(top.hits))
+	for i, s := range top.hits {
+		idBuf.SetValue(s.doc)
+		id, err := r.ExternalID(idBuf)
+		if err != nil {
+			return nil, fmt.Errorf("index: search: resolve hit: %w", err)
+		}
+		hit := Hit{ID: id, Score: s.score, Rank: opts.Offset + i + 1}
+		if !opts.IDsOnly {
+			d, err := r.Document(id)
+			if err != nil {
+				return nil, fmt.Errorf("index: search: load %s: %w", id, err)
+			}
+			if d != nil {
+				d.VisitFields(func(f bindex.Field) {
+					v := string(f.Value())
+					switch f.Name() {
+					case fieldURL:
+						hit.URL = v
+					case fieldTitle:
+						hit.Title = v
+					case fieldBody:
+						bodies[i] = v
+					case fieldSource:
+						hit.Source = v
+					case fieldModified:
+						hit.Modified, _ = time.Parse(time.RFC3339Nano, v)
+					}
+				})
+			}
+			titleLens[i] = len(hit.Title)
+		}
+		if opts.Explain {
+			hit.Explain, err = explain(ctx, r, bq, idBuf)
+			if err != nil {
+				return nil, fmt.Errorf("index: search: explain %s: %w", id, err)
+			}
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if !opts.IDsOnly && len(out.Hits) > 0 {
+		if err := ix.addSnippets(ctx, r, bq.terms, top.hits, out.Hits, bodies, titleLens); err != nil {
+			return nil, fmt.Errorf("index: search: %w", err)
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// addSnippets fills each hit's snippet from the term vectors of its body.
+func (ix *Index) addSnippets(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm, top []scored, hits []Hit, bodies []string, titleLens []int) error {
+	order := make([]int, len(top)) // hits by ascending document number
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(top[a].doc, top[b].doc) })
+	docs := make([]uint64, len(order))
+	lens := make([]int, len(order))
+	for j, i := range order {
+		docs[j], lens[j] = top[i].doc, titleLens[i]
+	}
+	ms, err := bodyMatches(ctx, r, terms, docs, lens)
+	if err != nil {
+		return err
+	}
+	for j, i := range order {
+		hits[i].Snippet = ix.snippet(bodies[i], ms[j])
+	}
+	return nil
+}
+
+// filterSearch serves a query with filters but no scoring terms
+// ("site:example.org"): every match, score 0, in index order.
+func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts SearchOptions) (*Results, error) {
+	fq := query.NewBooleanQuery([]query.Query{bq.must}, nil, nil)
+	if bq.mustNot != nil {
+		fq.AddMustNot(bq.mustNot)
+	}
+	req := bleve.NewSearchRequestOptions(fq, k, opts.Offset, false)
+	req.Score = "none"
 	if !opts.IDsOnly {
 		req.Fields = []string{fieldURL, fieldTitle, fieldBody, fieldSource, fieldModified}
 	}
@@ -76,12 +188,8 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
 	out := &Results{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
-	var terms map[string]bool
-	if !opts.IDsOnly {
-		terms = q.TermSet()
-	}
 	for i, h := range res.Hits {
-		hit := Hit{ID: h.ID, Score: h.Score, Rank: opts.Offset + i + 1}
+		hit := Hit{ID: h.ID, Rank: opts.Offset + i + 1}
 		if !opts.IDsOnly {
 			hit.URL = field(h.Fields, fieldURL)
 			hit.Title = field(h.Fields, fieldTitle)
@@ -89,14 +197,46 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 			if m := field(h.Fields, fieldModified); m != "" {
 				hit.Modified, _ = time.Parse(time.RFC3339Nano, m)
 			}
-			hit.Snippet = ix.snippet(field(h.Fields, fieldBody), terms)
-		}
-		if opts.Explain && h.Expl != nil {
-			hit.Explain = h.Expl.String()
+			hit.Snippet = ix.leadSnippet(field(h.Fields, fieldBody))
 		}
 		out.Hits = append(out.Hits, hit)
 	}
 	return out, nil
+}
+
+// explain accounts for the score of document id term by term.
+func explain(ctx context.Context, r bindex.IndexReader, bq *bm25Query, id bindex.IndexInternalID) (string, error) {
+	n, err := r.DocCount()
+	if err != nil {
+		return "", err
+	}
+	avgdl := 1.0
+	if n > 0 && bq.totalLen > 0 {
+		avgdl = float64(bq.totalLen) / float64(n)
+	}
+	var b strings.Builder
+	total := 0.0
+	for _, t := range bq.terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(t.Term), fieldText, true, true, false)
+		if err != nil {
+			return "", err
+		}
+		df := tfr.Count()
+		d, err := tfr.Advance(id, nil)
+		tfr.Close()
+		if err != nil {
+			return "", err
+		}
+		if d == nil || !bytes.Equal(d.ID, id) {
+			continue
+		}
+		idf := rsjIDF(n, df)
+		tf, dl := float64(d.Freq), docLen(d.Norm)
+		part := t.Weight * idf * (bq.k1 + 1) * tf / (tf + bq.k1*(1-bq.b+bq.b*dl/avgdl))
+		total += part
+		fmt.Fprintf(&b, "  %8.4f  %s: weight %.3g, idf %.3f (df %d of %d), tf %g, length %g (avg %.1f)\n", part, t.Term, t.Weight, idf, df, n, tf, dl, avgdl)
+	}
+	return fmt.Sprintf("  %8.4f  BM25 (k1 %g, b %g), sum of:\n%s", total, bq.k1, bq.b, b.String()), nil
 }
 
 func field(f map[string]interface{}, name string) string {
@@ -116,7 +256,7 @@ func field(f map[string]interface{}, name string) string {
 }
 
 // compile turns a Query into the bleve query that runs it.
-func (ix *Index) compile(q Query) (query.Query, error) {
+func (ix *Index) compile(q Query) (*bm25Query, error) {
 	for _, t := range q.Terms {
 		if t.Term == "" || !(t.Weight > 0) || t.Weight > 1e300 {
 			return nil, fmt.Errorf("%w: term %q has weight %v", ErrBadQuery, t.Term, t.Weight)

@@ -1,9 +1,14 @@
 package index
 
 import (
+	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // Snippet is a short passage of a document around the query's terms, with
@@ -44,42 +49,32 @@ func (s Snippet) Marked(open, close string, escape func(string) string) string {
 	return b.String()
 }
 
-// snippetScanBytes bounds how much of a body is analysed to place a
-// snippet, so a huge document costs no more than a normal one.
-const snippetScanBytes = 256 << 10
+// termMatch is where a query term occurs in a document's body.
+type termMatch struct {
+	start, end int // byte offsets in the body
+	term       string
+}
 
-// snippet picks the window of body (about Config.SnippetRunes long) that
-// holds the most distinct query terms, then the most matches.
-func (ix *Index) snippet(body string, terms map[string]bool) Snippet {
+// leadSnippet is the opening of body, for hits with no matches in it.
+func (ix *Index) leadSnippet(body string) Snippet {
+	return render(body, 0, wordEnd(body, 0, ix.cfg.SnippetRunes), nil)
+}
+
+// snippet picks the window of body (about Config.SnippetRunes bytes) that
+// holds the most distinct query terms, then the most matches. ms are the
+// matches in body, in order of position.
+func (ix *Index) snippet(body string, ms []termMatch) Snippet {
 	if body == "" {
 		return Snippet{}
 	}
-	if len(body) > snippetScanBytes {
-		cut := snippetScanBytes
-		for cut > 0 && !utf8.RuneStart(body[cut]) {
-			cut--
-		}
-		body = body[:cut]
+	if len(ms) == 0 {
+		return ix.leadSnippet(body)
 	}
 	width := ix.cfg.SnippetRunes
-	type match struct {
-		start, end int
-		term       string
-	}
-	var ms []match
-	if len(terms) > 0 {
-		for _, t := range ix.analyzer.Analyze([]byte(body)) {
-			if terms[string(t.Term)] {
-				ms = append(ms, match{t.Start, t.End, string(t.Term)})
-			}
-		}
-	}
-	if len(ms) == 0 {
-		return render(body, 0, wordEnd(body, 0, width), nil)
-	}
 	best, bestScore := 0, -1
+	seen := map[string]bool{}
 	for i := range ms {
-		seen := map[string]bool{}
+		clear(seen)
 		count := 0
 		for j := i; j < len(ms) && ms[j].end-ms[i].start <= width; j++ {
 			seen[ms[j].term] = true
@@ -175,4 +170,45 @@ func render(s string, start, end int, spans []Span) Snippet {
 		text += " …"
 	}
 	return Snippet{Text: text, Highlights: out}
+}
+
+// bodyMatches finds where the query terms occur in the bodies of the given
+// documents, from the term vectors stored in the index (no re-analysis):
+// the offsets index the text "title\nbody", so they are shifted by the
+// title's length. docs must be sorted ascending; titleLens[i] is the byte
+// length of docs[i]'s title.
+func bodyMatches(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm, docs []uint64, titleLens []int) ([][]termMatch, error) {
+	out := make([][]termMatch, len(docs))
+	id := make(bindex.IndexInternalID, 8)
+	for _, t := range terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(t.Term), fieldText, false, false, true)
+		if err != nil {
+			return nil, fmt.Errorf("term vectors of %q: %w", t.Term, err)
+		}
+		for i, d := range docs {
+			id.SetValue(d)
+			tfd, err := tfr.Advance(id, nil)
+			if err != nil {
+				tfr.Close()
+				return nil, fmt.Errorf("term vectors of %q: %w", t.Term, err)
+			}
+			if tfd == nil {
+				break
+			}
+			if tfd.ID.Value() != d {
+				continue
+			}
+			shift := titleLens[i] + 1
+			for _, v := range tfd.Vectors {
+				if int(v.Start) >= shift {
+					out[i] = append(out[i], termMatch{int(v.Start) - shift, int(v.End) - shift, t.Term})
+				}
+			}
+		}
+		tfr.Close()
+	}
+	for _, ms := range out {
+		slices.SortFunc(ms, func(a, b termMatch) int { return a.start - b.start })
+	}
+	return out, nil
 }

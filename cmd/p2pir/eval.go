@@ -69,6 +69,9 @@ recall.100 QRELS RUN" reproduces the figures.`,
 				return err
 			}
 			bar.finish()
+			if err := ix.Compact(ctx); err != nil {
+				return err
+			}
 			indexed := time.Since(start)
 			start = time.Now()
 			run, skipped, err := eval.SearchAll(ctx, ix, c, k)

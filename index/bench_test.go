@@ -1,0 +1,123 @@
+package index_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/p2pir/p2pir/eval"
+	"github.com/p2pir/p2pir/index"
+)
+
+// dataDir finds the shared test collections: $P2PIR_DATA, else
+// ../shared/data beside the repository.
+func dataDir(tb testing.TB) string {
+	tb.Helper()
+	if d := os.Getenv("P2PIR_DATA"); d != "" {
+		return d
+	}
+	d, _ := filepath.Abs(filepath.Join("..", "..", "shared", "data"))
+	if _, err := os.Stat(d); err != nil {
+		tb.Skipf("test collections not found (set P2PIR_DATA or put shared/data beside the repo): %v", err)
+	}
+	return d
+}
+
+// allDocuments loads every document of every collection in the shared
+// data (the BBC articles included), with IDs made unique per collection,
+// and every query text.
+func allDocuments(tb testing.TB) ([]index.Document, []string) {
+	tb.Helper()
+	root := dataDir(tb)
+	var docs []index.Document
+	var queries []string
+	for _, name := range []string{"cranfield", "cisi", "med", "adi", "lisa", "npl"} {
+		c, err := eval.Load(filepath.Join(root, name))
+		if err != nil {
+			tb.Fatalf("load %s: %v", name, err)
+		}
+		for _, d := range c.Docs {
+			docs = append(docs, index.Document{ID: name + "/" + d.DocNo, Title: d.Title, Body: d.Text, Source: index.SourceEval})
+		}
+		for _, q := range c.Queries {
+			queries = append(queries, q.Text)
+		}
+	}
+	bbc, _ := filepath.Glob(filepath.Join(root, "bbc", "bbc", "*", "*.txt"))
+	for _, p := range bbc {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		title, body, _ := strings.Cut(string(b), "\n")
+		docs = append(docs, index.Document{ID: "bbc/" + filepath.Base(filepath.Dir(p)) + "/" + filepath.Base(p), Title: title, Body: body, Source: index.SourceEval})
+	}
+	return docs, queries
+}
+
+// BenchmarkIndexAllCollections indexes every document of the shared data
+// (about 23,600) into a fresh on-disk index per iteration; docs/s is the
+// figure in docs/BENCHMARKS.md.
+func BenchmarkIndexAllCollections(b *testing.B) {
+	docs, _ := allDocuments(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		dir := b.TempDir()
+		ix, err := index.Open(filepath.Join(dir, "ix"), index.DefaultConfig())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := ix.Index(context.Background(), docs); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		ix.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkQueryAllCollections runs every query of every collection (as
+// plain text, top 10 with snippets, as a person's search would) against one
+// index of all the documents, and reports latency percentiles.
+func BenchmarkQueryAllCollections(b *testing.B) {
+	docs, queries := allDocuments(b)
+	ix, err := index.Open(filepath.Join(b.TempDir(), "ix"), index.DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	if err := ix.Index(ctx, docs); err != nil {
+		b.Fatal(err)
+	}
+	if err := ix.Compact(ctx); err != nil { // measure a settled index, not the merger
+		b.Fatal(err)
+	}
+	var prepared []index.Query
+	for _, t := range queries {
+		if q, err := ix.PlainQuery(t); err == nil {
+			prepared = append(prepared, q)
+		}
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		q := prepared[i%len(prepared)]
+		start := time.Now()
+		if _, err := ix.Search(ctx, q, index.SearchOptions{K: 10}); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}

@@ -1,0 +1,304 @@
+package index
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// scored is a document number in the reader's snapshot with its score.
+type scored struct {
+	doc   uint64
+	score float64
+}
+
+// topKResult is what topK found.
+type topKResult struct {
+	hits []scored // best first; ties by ascending document number
+	// scored counts the documents whose score was computed: every match
+	// when nothing could be pruned, fewer when MaxScore skipped some.
+	scored uint64
+}
+
+// termList is one query term's postings as document numbers, for topK.
+type termList struct {
+	c   *cursor
+	doc uint64  // current document number, math.MaxUint64 when exhausted
+	ub  float64 // upper bound of the term's contribution: w·idf·(k1+1)
+}
+
+const exhausted = math.MaxUint64
+
+func (t *termList) sync() {
+	if t.c.cur == nil {
+		t.doc = exhausted
+	} else {
+		t.doc = t.c.cur.ID.Value()
+	}
+}
+
+// topK evaluates BM25 (as bm25Query defines it) document at a time with
+// Turtle and Flood's MaxScore pruning: term lists are ordered by the most
+// they can add to a score; once the k-th best score θ is known, lists whose
+// bounds together cannot lift a document above θ stop proposing candidates
+// and are only probed for documents the others propose. Results are exactly
+// those of exhaustive evaluation.
+func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, need int) (res topKResult, err error) {
+	n, err := r.DocCount()
+	if err != nil {
+		return res, fmt.Errorf("bm25: doc count: %w", err)
+	}
+	avgdl := 1.0
+	if n > 0 && q.totalLen > 0 {
+		avgdl = float64(q.totalLen) / float64(n)
+	}
+	var lists []*termList
+	defer func() {
+		for _, l := range lists {
+			l.c.r.Close()
+		}
+	}()
+	for _, t := range q.terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(t.Term), fieldText, true, true, false)
+		if err != nil {
+			return res, fmt.Errorf("bm25: postings of %q: %w", t.Term, err)
+		}
+		df := tfr.Count()
+		if df == 0 {
+			tfr.Close()
+			continue
+		}
+		idf := rsjIDF(n, df)
+		c := &cursor{term: t.Term, r: tfr, weight: t.Weight * idf * (q.k1 + 1), idf: idf, qw: t.Weight}
+		l := &termList{c: c, ub: c.weight}
+		lists = append(lists, l)
+		if err := c.next(); err != nil {
+			return res, err
+		}
+		l.sync()
+	}
+	// Ascending bounds; cum[i] is the most lists 0..i add together.
+	slices.SortFunc(lists, func(a, b *termList) int {
+		switch {
+		case a.ub < b.ub:
+			return -1
+		case a.ub > b.ub:
+			return 1
+		}
+		return 0
+	})
+	cum := make([]float64, len(lists))
+	for i, l := range lists {
+		cum[i] = l.ub
+		if i > 0 {
+			cum[i] += cum[i-1]
+		}
+	}
+	f, err := newFilters(ctx, r, ix, q)
+	if err != nil {
+		return res, err
+	}
+	defer f.close()
+
+	h := &minHeap{}
+	theta := math.Inf(-1)
+	norm := func(l *termList) float64 {
+		tf := float64(l.c.cur.Freq)
+		dl := docLen(l.c.cur.Norm)
+		return l.c.weight * tf / (tf + q.k1*(1-q.b+q.b*dl/avgdl))
+	}
+	idBuf := make(bindex.IndexInternalID, 8)
+	essential := 0
+	for iter := 0; ; iter++ {
+		if iter&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return res, fmt.Errorf("bm25: %w", err)
+			}
+		}
+		for essential < len(lists) && cum[essential] <= theta {
+			essential++
+		}
+		if essential == len(lists) {
+			break // no document can beat the k-th best any more
+		}
+		d := uint64(exhausted)
+		for _, l := range lists[essential:] {
+			d = min(d, l.doc)
+		}
+		if d == exhausted {
+			break
+		}
+		ok, next, err := f.admit(d)
+		if err != nil {
+			return res, err
+		}
+		if !ok {
+			if next == exhausted {
+				break
+			}
+			idBuf.SetValue(next)
+			for _, l := range lists[essential:] {
+				if l.doc < next {
+					if err := l.c.advance(idBuf); err != nil {
+						return res, err
+					}
+					l.sync()
+				}
+			}
+			continue
+		}
+		s := 0.0
+		for _, l := range lists[essential:] {
+			if l.doc == d {
+				s += norm(l)
+				if err := l.c.next(); err != nil {
+					return res, err
+				}
+				l.sync()
+			}
+		}
+		for i := essential - 1; i >= 0; i-- {
+			if s+cum[i] <= theta {
+				break
+			}
+			l := lists[i]
+			if l.doc < d {
+				idBuf.SetValue(d)
+				if err := l.c.advance(idBuf); err != nil {
+					return res, err
+				}
+				l.sync()
+			}
+			if l.doc == d {
+				s += norm(l)
+			}
+		}
+		res.scored++
+		switch {
+		case h.Len() < need:
+			heap.Push(h, scored{d, s})
+			if h.Len() == need {
+				theta = (*h)[0].score
+			}
+		case s > (*h)[0].score:
+			(*h)[0] = scored{d, s}
+			heap.Fix(h, 0)
+			theta = (*h)[0].score
+		}
+	}
+	res.hits = make([]scored, h.Len())
+	for i := len(res.hits) - 1; i >= 0; i-- {
+		res.hits[i] = heap.Pop(h).(scored)
+	}
+	return res, nil
+}
+
+// minHeap keeps the best scores seen, worst on top; among equal scores the
+// later document is worse, so earlier documents win ties.
+type minHeap []scored
+
+func (h minHeap) Len() int { return len(h) }
+func (h minHeap) Less(i, j int) bool {
+	if h[i].score != h[j].score {
+		return h[i].score < h[j].score
+	}
+	return h[i].doc > h[j].doc
+}
+func (h minHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *minHeap) Push(x any)   { *h = append(*h, x.(scored)) }
+func (h *minHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// filters applies a query's required and excluded clauses to candidates.
+type filters struct {
+	sctx              *search.SearchContext
+	must, mustNot     search.Searcher
+	mustCur, notCur   *search.DocumentMatch
+	mustDone, notDone bool
+	buf               bindex.IndexInternalID
+}
+
+func newFilters(ctx context.Context, r bindex.IndexReader, ix *Index, q *bm25Query) (*filters, error) {
+	f := &filters{buf: make(bindex.IndexInternalID, 8)}
+	size := 1
+	opts := search.SearcherOptions{Score: "none"}
+	var err error
+	for _, p := range []struct {
+		q query.Query
+		s *search.Searcher
+	}{{q.must, &f.must}, {q.mustNot, &f.mustNot}} {
+		if p.q == nil {
+			continue
+		}
+		*p.s, err = p.q.Searcher(ctx, r, ix.bi.Mapping(), opts)
+		if err != nil {
+			f.close()
+			return nil, fmt.Errorf("bm25: filter: %w", err)
+		}
+		size += (*p.s).DocumentMatchPoolSize()
+	}
+	f.sctx = &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(size+2, 0)}
+	return f, nil
+}
+
+// admit reports whether document d passes; when it does not, next is the
+// first document number worth trying (exhausted when none can pass).
+func (f *filters) admit(d uint64) (ok bool, next uint64, err error) {
+	if f.must != nil {
+		if f.mustDone {
+			return false, exhausted, nil
+		}
+		if f.mustCur == nil || f.mustCur.IndexInternalID.Value() < d {
+			if f.mustCur != nil {
+				f.sctx.DocumentMatchPool.Put(f.mustCur)
+			}
+			f.buf.SetValue(d)
+			f.mustCur, err = f.must.Advance(f.sctx, f.buf)
+			if err != nil {
+				return false, 0, fmt.Errorf("bm25: filter: %w", err)
+			}
+			if f.mustCur == nil {
+				f.mustDone = true
+				return false, exhausted, nil
+			}
+		}
+		if v := f.mustCur.IndexInternalID.Value(); v != d {
+			return false, v, nil
+		}
+	}
+	if f.mustNot != nil && !f.notDone {
+		if f.notCur == nil || f.notCur.IndexInternalID.Value() < d {
+			if f.notCur != nil {
+				f.sctx.DocumentMatchPool.Put(f.notCur)
+			}
+			f.buf.SetValue(d)
+			f.notCur, err = f.mustNot.Advance(f.sctx, f.buf)
+			if err != nil {
+				return false, 0, fmt.Errorf("bm25: exclusion: %w", err)
+			}
+			f.notDone = f.notCur == nil
+		}
+		if f.notCur != nil && f.notCur.IndexInternalID.Value() == d {
+			return false, d + 1, nil
+		}
+	}
+	return true, 0, nil
+}
+
+func (f *filters) close() {
+	for _, s := range []search.Searcher{f.must, f.mustNot} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
