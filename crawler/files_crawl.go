@@ -1,0 +1,198 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/textextract"
+)
+
+// filesCrawl is the crawl of one root.
+type filesCrawl struct {
+	ctx  context.Context
+	sink Sink
+	cfg  FilesConfig
+	ex   *excluder
+	rep  *FilesReport
+	root string // absolute, clean
+
+	visited map[string]bool // dirKey of folders walked
+	files   []candidate
+	// keep holds IDs, and keepPrefixes URL prefixes, of documents that
+	// must survive this crawl whatever happens: files and folders that
+	// exist but could not be examined.
+	keep         map[string]bool
+	keepPrefixes []string
+
+	existing map[string]index.Meta // what the sink holds under the root
+	seen     map[string]bool       // IDs whose file is present and indexable
+
+	batch          []index.Document
+	batchAdded     int
+	batchUpdated   int
+	examined       int
+	totalExamining int
+}
+
+// run crawls the root: list what is indexed, walk, index what changed,
+// delete what is gone.
+func (c *filesCrawl) run() error {
+	info, err := os.Stat(c.root)
+	if err != nil {
+		return fmt.Errorf("crawler: root %q: %w", c.root, err)
+	}
+	rootURL := fileURL(c.root)
+	prefix := rootURL
+	if info.IsDir() && !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	metas, err := c.sink.MetaByPrefix(c.ctx, prefix)
+	if err != nil {
+		return fmt.Errorf("crawler: list indexed files under %s: %w", prefix, err)
+	}
+	c.existing = make(map[string]index.Meta, len(metas))
+	for _, m := range metas {
+		if m.Source != index.SourceFile {
+			continue // never touch documents the files crawler did not write
+		}
+		if !info.IsDir() && m.URL != rootURL {
+			continue // a file root: only that file's own document
+		}
+		c.existing[m.ID] = m
+	}
+	c.keep = map[string]bool{}
+	c.seen = map[string]bool{}
+
+	c.walk(info)
+	if err := c.ctx.Err(); err != nil {
+		return fmt.Errorf("crawler: files crawl of %s stopped: %w", c.root, err)
+	}
+	c.totalExamining = len(c.files)
+	for _, f := range c.files {
+		if err := c.ctx.Err(); err != nil {
+			return fmt.Errorf("crawler: files crawl of %s stopped: %w", c.root, err)
+		}
+		if err := c.file(f); err != nil {
+			return err
+		}
+	}
+	if err := c.flush(); err != nil {
+		return err
+	}
+	c.progress(c.totalExamining, c.totalExamining, "")
+	return c.deleteGone()
+}
+
+// file examines one candidate: unchanged, skipped, failed or (re)indexed.
+func (c *filesCrawl) file(f candidate) error {
+	c.examined++
+	c.progress(c.examined, c.totalExamining, f.path)
+	if f.size > c.cfg.MaxFileSize {
+		c.skip(f.path, fmt.Errorf("%w (%d bytes, limit %d)", ErrFileTooLarge, f.size, c.cfg.MaxFileSize))
+		return nil
+	}
+	old, indexed := c.existing[f.id]
+	if indexed && old.Size == f.size && sameModTime(old.Modified, f.mtime) {
+		c.seen[f.id] = true
+		c.rep.Unchanged++
+		return nil
+	}
+	doc, err := readDocument(f.path, f.id, c.cfg.MaxFileSize)
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrFileTooLarge), errors.Is(err, textextract.ErrBinary),
+		errors.Is(err, textextract.ErrUnsupported), errors.Is(err, errNotRegular):
+		c.skip(f.path, err)
+		return nil
+	case isNotExist(err):
+		return nil // removed since the walk: gone
+	default:
+		// Unreadable or not extractable: keep what the index has.
+		c.fileError(f.path, err)
+		c.keep[f.id] = true
+		return nil
+	}
+	c.seen[f.id] = true
+	c.batch = append(c.batch, doc)
+	if indexed {
+		c.batchUpdated++
+	} else {
+		c.batchAdded++
+	}
+	if len(c.batch) >= c.cfg.BatchSize {
+		return c.flush()
+	}
+	return nil
+}
+
+// flush sends the pending documents to the sink.
+func (c *filesCrawl) flush() error {
+	if len(c.batch) == 0 {
+		return nil
+	}
+	if err := c.sink.Index(c.ctx, c.batch); err != nil {
+		return fmt.Errorf("crawler: index %d files under %s: %w", len(c.batch), c.root, err)
+	}
+	c.rep.Added += c.batchAdded
+	c.rep.Updated += c.batchUpdated
+	c.batch, c.batchAdded, c.batchUpdated = c.batch[:0], 0, 0
+	return nil
+}
+
+// deleteGone deletes the documents under the root whose file was not seen,
+// except those the crawl must keep.
+func (c *filesCrawl) deleteGone() error {
+	var gone []string
+	for id := range c.existing {
+		if c.seen[id] || c.keep[id] || c.underKeptPrefix(id) {
+			continue
+		}
+		gone = append(gone, id)
+	}
+	slices.Sort(gone)
+	for len(gone) > 0 {
+		n := min(len(gone), c.cfg.BatchSize)
+		if err := c.sink.Delete(c.ctx, gone[:n]...); err != nil {
+			return fmt.Errorf("crawler: delete %d documents under %s: %w", n, c.root, err)
+		}
+		c.rep.Deleted += n
+		gone = gone[n:]
+	}
+	return nil
+}
+
+// keepPrefix protects the documents of path and everything under it.
+func (c *filesCrawl) keepPrefix(path string) {
+	u := fileURL(path)
+	c.keep[u] = true
+	c.keepPrefixes = append(c.keepPrefixes, strings.TrimSuffix(u, "/")+"/")
+}
+
+func (c *filesCrawl) underKeptPrefix(id string) bool {
+	for _, p := range c.keepPrefixes {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *filesCrawl) skip(path string, err error) {
+	c.rep.Skipped++
+	c.rep.Skips = append(c.rep.Skips, FileError{Path: path, Err: err})
+}
+
+func (c *filesCrawl) fileError(path string, err error) {
+	c.rep.Errors = append(c.rep.Errors, FileError{Path: path, Err: err})
+}
+
+func (c *filesCrawl) progress(done, total int, current string) {
+	if c.cfg.Progress != nil {
+		c.cfg.Progress(done, total, current)
+	}
+}
