@@ -10,6 +10,7 @@ import (
 
 	"github.com/p2pir/p2pir/eval"
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/usermodel"
 	"github.com/spf13/cobra"
 )
 
@@ -21,6 +22,10 @@ func newEvalCmd(a *app) *cobra.Command {
 		qrelsFile  string
 		tag        string
 		k          int
+		feedback   string
+		judged     int
+		baseRun    string
+		reform     = usermodel.DefaultReformConfig()
 	)
 	cmd := &cobra.Command{
 		Use:   "eval --collection DIR [--json] [--run FILE]",
@@ -82,6 +87,10 @@ recall.100 QRELS RUN" reproduces the figures.`,
 			for _, id := range skipped {
 				fmt.Fprintf(a.stderr, "p2pir: eval: query %s has no searchable words; it retrieves nothing\n", id)
 			}
+			if feedback != "" {
+				reform.Method = feedback
+				return runFeedbackEval(cmd, a, ix, c, eval.FeedbackOptions{Judged: judged, K: k, Reform: reform}, asJSON, runFile, baseRun, qrelsFile, tag)
+			}
 			qrels := c.Qrels.WithRelevant(1)
 			sum, _, err := eval.Evaluate(run, qrels)
 			if err != nil {
@@ -113,7 +122,76 @@ recall.100 QRELS RUN" reproduces the figures.`,
 	cmd.Flags().StringVar(&qrelsFile, "qrels", "", "write the relevance judgments used (TREC qrels) here")
 	cmd.Flags().StringVar(&tag, "tag", "p2pir-bm25", "run tag in the run file")
 	cmd.Flags().IntVar(&k, "k", 1000, "results per query")
+	cmd.Flags().StringVar(&feedback, "feedback", "", "simulate relevance feedback: rocchio, ide (Ide dec-hi) or rm3 (pseudo-relevance, no judgments); scores both rounds on the residual collection")
+	cmd.Flags().IntVar(&judged, "judged", 10, "with --feedback: how many top results the simulated person judges")
+	cmd.Flags().StringVar(&baseRun, "base-run", "", "with --feedback: write round 0's top k here (--run gets round 1 without the judged documents)")
+	cmd.Flags().IntVar(&reform.ExpansionTerms, "fb-terms", reform.ExpansionTerms, "with --feedback: expansion terms added")
+	cmd.Flags().Float64Var(&reform.Alpha, "alpha", reform.Alpha, "with --feedback rocchio: weight of the original query")
+	cmd.Flags().Float64Var(&reform.Beta, "beta", reform.Beta, "with --feedback rocchio: weight of relevant documents")
+	cmd.Flags().Float64Var(&reform.Gamma, "gamma", reform.Gamma, "with --feedback rocchio: weight of non-relevant documents")
+	cmd.Flags().Float64Var(&reform.RM3Lambda, "rm3-lambda", reform.RM3Lambda, "with --feedback rm3: weight of the original query")
 	return cmd
+}
+
+// feedbackJSON is the --json shape of p2pir eval --feedback.
+type feedbackJSON struct {
+	evalJSON
+	Feedback             string  `json:"feedback"`
+	Judged               int     `json:"judged"`
+	ResidualQueries      int     `json:"residual_queries"`
+	BaselineResidualMAP  float64 `json:"baseline_residual_map"`
+	BaselineResidualP10  float64 `json:"baseline_residual_P_10"`
+	FeedbackResidualMAP  float64 `json:"feedback_residual_map"`
+	FeedbackResidualP10  float64 `json:"feedback_residual_P_10"`
+	FeedbackResidualNDCG float64 `json:"feedback_residual_ndcg_cut_10"`
+}
+
+func runFeedbackEval(cmd *cobra.Command, a *app, ix *index.Index, c *eval.Collection, opts eval.FeedbackOptions, asJSON bool, runFile, baseRunFile, qrelsFile, tag string) error {
+	ctx := cmd.Context()
+	out, err := eval.RunFeedback(ctx, ix, c, opts)
+	if err != nil {
+		return err
+	}
+	for _, id := range out.Skipped {
+		fmt.Fprintf(a.stderr, "p2pir: eval: query %s has no searchable words; it retrieves nothing\n", id)
+	}
+	full, _, err := eval.Evaluate(out.BaseRun, c.Qrels.WithRelevant(1))
+	if err != nil {
+		return err
+	}
+	writes := []struct {
+		path  string
+		write func(io.Writer) error
+	}{
+		{runFile, func(w io.Writer) error { return eval.WriteRun(w, tag+"-"+opts.Reform.Method, out.FeedbackRun) }},
+		{baseRunFile, func(w io.Writer) error { return eval.WriteRun(w, tag, out.BaseRun) }},
+		{qrelsFile, func(w io.Writer) error { return eval.WriteQrels(w, out.ResidualQrels) }},
+	}
+	for _, wr := range writes {
+		if wr.path != "" {
+			if err := writeFileAtomic(wr.path, wr.write); err != nil {
+				return err
+			}
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(feedbackJSON{
+			evalJSON: evalJSON{Collection: c.Name, Docs: len(c.Docs), Queries: full.NumQ,
+				MAP: full.MAP, P10: full.P10, NDCG10: full.NDCG10, RPrec: full.RPrec, Recall100: full.Recall100},
+			Feedback: opts.Reform.Method, Judged: opts.Judged, ResidualQueries: out.Feedback.NumQ,
+			BaselineResidualMAP: out.Base.MAP, BaselineResidualP10: out.Base.P10,
+			FeedbackResidualMAP: out.Feedback.MAP, FeedbackResidualP10: out.Feedback.P10, FeedbackResidualNDCG: out.Feedback.NDCG10,
+		})
+	}
+	fmt.Fprintf(a.stdout, "collection   %s (%d docs), feedback %s on the top %d, residual collection (%d queries)\n",
+		c.Name, len(c.Docs), opts.Reform.Method, opts.Judged, out.Feedback.NumQ)
+	fmt.Fprintf(a.stdout, "              round 0   round 1\n")
+	fmt.Fprintf(a.stdout, "map           %.4f    %.4f\n", out.Base.MAP, out.Feedback.MAP)
+	fmt.Fprintf(a.stdout, "P_10          %.4f    %.4f\n", out.Base.P10, out.Feedback.P10)
+	fmt.Fprintf(a.stdout, "ndcg_cut_10   %.4f    %.4f\n", out.Base.NDCG10, out.Feedback.NDCG10)
+	return nil
 }
 
 // evalJSON is the --json shape of p2pir eval.

@@ -1,0 +1,266 @@
+package usermodel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestAddMarkNumbersLogsAndFoldsIntoProfile(t *testing.T) {
+	ctx := context.Background()
+	sess := loadSession(t)
+	s, _ := openTestStore(t, StoreOptions{})
+	recordAll(t, s, sess.Queries)
+	var want Profile
+	for i, m := range sess.Marks {
+		m.Seq = 99 // ignored: the store numbers marks
+		added, prof, err := s.AddMark(ctx, m)
+		if err != nil {
+			t.Fatalf("AddMark %d: %v", i, err)
+		}
+		if added.Seq != uint64(i+1) {
+			t.Errorf("mark %d got Seq %d, want %d", i, added.Seq, i+1)
+		}
+		if err := want.Apply(DefaultConfig(), added); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(prof, want) {
+			t.Errorf("after mark %d profile = %+v, want Profile.Apply of the marks so far %+v", i+1, prof, want)
+		}
+		if stored, _ := s.Profile(ctx); !reflect.DeepEqual(stored, prof) {
+			t.Errorf("after mark %d Profile() = %+v, want what AddMark returned %+v", i+1, stored, prof)
+		}
+		marks, _ := s.Marks(ctx)
+		if len(marks) != i+1 || !reflect.DeepEqual(marks[i], added) {
+			t.Errorf("log after mark %d = %+v, want last %+v", i+1, marks, added)
+		}
+	}
+	checkProfileIsRebuildOfLog(t, s, "after the session")
+	if p, _ := s.Profile(ctx); p.Marks != len(sess.Marks) || p.Terms["discount"] >= 0 || p.Terms["perovskit"] <= 0 {
+		t.Errorf("profile %+v should count 5 marks, repel the shop's terms and attract the liked ones", p)
+	}
+}
+
+func TestAddMarkFillsQueryAndResultDetailsFromTheLog(t *testing.T) {
+	ctx := context.Background()
+	sess := loadSession(t)
+	s, _ := openTestStore(t, StoreOptions{})
+	recordAll(t, s, sess.Queries)
+	added, _, err := s.AddMark(ctx, sess.Marks[2]) // perovskite, shown third for q-solar
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, r := sess.Queries[0], sess.Queries[0].Results[2]
+	if added.Query != q.Text || !reflect.DeepEqual(added.QueryVec, q.QueryVec) ||
+		added.Title != r.Title || !reflect.DeepEqual(added.Source, r.Source) {
+		t.Errorf("mark = %+v, want query text, query vector, title and sources from the query log", added)
+	}
+	own := sess.Marks[0]
+	own.Title, own.Query = "my title", "my words"
+	added, _, err = s.AddMark(ctx, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added.Title != "my title" || added.Query != "my words" || added.DocID != q.Results[0].DocID {
+		t.Errorf("mark = %+v, want the mark's own title and query kept, the empty DocID filled", added)
+	}
+}
+
+func TestUndoRestoresExactlyTheProfileBeforeTheMark(t *testing.T) {
+	ctx := context.Background()
+	sess := loadSession(t)
+	s, _ := openTestStore(t, StoreOptions{})
+	recordAll(t, s, sess.Queries)
+	if _, _, err := s.Undo(ctx); !errors.Is(err, ErrNothingToUndo) {
+		t.Fatalf("Undo on an empty log: err = %v, want ErrNothingToUndo", err)
+	}
+	for i, m := range sess.Marks {
+		before, _ := s.Profile(ctx)
+		marksBefore, _ := s.Marks(ctx)
+		added, _, err := s.AddMark(ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		undone, after, err := s.Undo(ctx)
+		if err != nil {
+			t.Fatalf("Undo after mark %d: %v", i+1, err)
+		}
+		if !reflect.DeepEqual(undone, added) {
+			t.Errorf("Undo removed %+v, want the last mark %+v", undone, added)
+		}
+		if !reflect.DeepEqual(after, before) {
+			t.Errorf("mark %d: profile after Undo = %+v\nwant exactly the one before the mark %+v", i+1, after, before)
+		}
+		if stored, _ := s.Profile(ctx); !reflect.DeepEqual(stored, before) {
+			t.Errorf("mark %d: stored profile after Undo differs from the one before the mark", i+1)
+		}
+		if marks, _ := s.Marks(ctx); !reflect.DeepEqual(marks, marksBefore) {
+			t.Errorf("mark %d: log after Undo = %+v, want %+v", i+1, marks, marksBefore)
+		}
+		// Keep it for the next round; it takes the undone mark's Seq.
+		if again, _, err := s.AddMark(ctx, m); err != nil || again.Seq != uint64(i+1) {
+			t.Fatalf("re-adding mark %d: Seq %d, %v", i+1, again.Seq, err)
+		}
+	}
+	for range sess.Marks {
+		if _, _, err := s.Undo(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p, _ := s.Profile(ctx); !reflect.DeepEqual(p, Profile{}) {
+		t.Errorf("profile after undoing everything = %+v, want the empty profile", p)
+	}
+}
+
+func TestStoredProfileIsAlwaysRebuildOfTheLog(t *testing.T) {
+	tight := DefaultConfig()
+	tight.MaxTerms, tight.MaxDocTerms, tight.DecayPerMark = 12, 6, 0.8
+	noTime := DefaultConfig()
+	noTime.HalfLife = 0
+	hours := DefaultConfig()
+	hours.HalfLife = 3 * time.Hour
+	tests := []struct {
+		name string
+		cfg  Config
+		seed uint64
+	}{
+		{"default config", DefaultConfig(), 1},
+		{"tight pruning, fast decay", tight, 2},
+		{"no time decay", noTime, 3},
+		{"half-life of hours", hours, 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			rng := rand.New(rand.NewPCG(tc.seed, 42))
+			s, path := openTestStore(t, StoreOptions{Config: tc.cfg})
+			at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+			queries := []QueryRecord{randomQuery(rng, "a", 8, at), randomQuery(rng, "b", 8, at)}
+			recordAll(t, s, queries)
+			for op := range 100 {
+				at = at.Add(time.Duration(rng.IntN(240)) * time.Minute)
+				if rng.IntN(4) == 0 {
+					if _, _, err := s.Undo(ctx); err != nil && !errors.Is(err, ErrNothingToUndo) {
+						t.Fatalf("op %d Undo: %v", op, err)
+					}
+				} else if _, _, err := s.AddMark(ctx, randomMark(rng, queries[rng.IntN(2)], at)); err != nil {
+					t.Fatalf("op %d AddMark: %v", op, err)
+				}
+				checkProfileIsRebuildOfLog(t, s, fmt.Sprintf("op %d", op))
+			}
+			s.Close()
+			r, err := OpenStore(path, StoreOptions{Config: tc.cfg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			checkProfileIsRebuildOfLog(t, r, "after reopen")
+		})
+	}
+}
+
+func TestAddMarkRefusesBadMarksAndChangesNothing(t *testing.T) {
+	sess := loadSession(t)
+	good := sess.Marks[0]
+	with := func(f func(m *Mark)) Mark {
+		m := good
+		m.Doc = good.Doc.Clone()
+		f(&m)
+		return m
+	}
+	huge := Vector{}
+	for i := range 60000 {
+		huge[fmt.Sprintf("term%06d", i)] = 1 / math.Sqrt(60000)
+	}
+	tests := []struct {
+		name    string
+		m       Mark
+		wantErr error
+		want    string
+	}{
+		{"NaN weight in document", with(func(m *Mark) { m.Doc["panel"] = math.NaN() }), nil, "NaN"},
+		{"infinite weight in document", with(func(m *Mark) { m.Doc["panel"] = math.Inf(1) }), nil, "+Inf"},
+		{"empty term in document", with(func(m *Mark) { m.Doc[""] = 0.1 }), nil, "empty term"},
+		{"empty document vector", with(func(m *Mark) { m.Doc = nil }), nil, "empty document vector"},
+		{"NaN weight in query vector", with(func(m *Mark) { m.QueryVec = Vector{"solar": math.NaN()} }), nil, "query"},
+		{"infinite weight in query vector", with(func(m *Mark) { m.QueryVec = Vector{"solar": math.Inf(-1)} }), nil, "-Inf"},
+		{"empty URL", with(func(m *Mark) { m.URL = "" }), nil, "no URL"},
+		{"no time", with(func(m *Mark) { m.Time = time.Time{} }), nil, "no time"},
+		{"unknown query ID", with(func(m *Mark) { m.QueryID = "q-never" }), ErrUnknownQuery, "q-never"},
+		{"no query ID", with(func(m *Mark) { m.QueryID = "" }), ErrUnknownQuery, "unknown query"},
+		{"URL never shown for the query", with(func(m *Mark) { m.URL = "https://elsewhere.example/x" }), ErrNotShown, "elsewhere"},
+		{"URL shown for another query", with(func(m *Mark) { m.URL = sess.Queries[1].Results[0].URL }), ErrNotShown, "q-solar"},
+		{"huge document vector", with(func(m *Mark) { m.Doc = huge }), ErrTooLarge, "60000 terms"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			s, _ := openTestStore(t, StoreOptions{})
+			recordAll(t, s, sess.Queries)
+			if _, _, err := s.AddMark(ctx, sess.Marks[1]); err != nil {
+				t.Fatal(err)
+			}
+			before := dumpStore(t, s)
+			added, prof, err := s.AddMark(ctx, tc.m)
+			if err == nil {
+				t.Fatalf("AddMark accepted it as %+v", added)
+			}
+			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+				t.Errorf("err = %v, want %v", err, tc.wantErr)
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "usermodel: ") {
+				t.Errorf("error %q should start with usermodel: and mention %q", err, tc.want)
+			}
+			if !reflect.DeepEqual(added, Mark{}) || !reflect.DeepEqual(prof, Profile{}) {
+				t.Errorf("a refused mark returned %+v, %+v; want zero values", added, prof)
+			}
+			if after := dumpStore(t, s); !reflect.DeepEqual(before, after) {
+				t.Error("a refused mark changed the store")
+			}
+		})
+	}
+}
+
+func TestConcurrentMarksGetDistinctSeqsAndAConsistentProfile(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t, StoreOptions{})
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	q := randomQuery(rand.New(rand.NewPCG(5, 5)), "q", 10, at)
+	recordAll(t, s, []QueryRecord{q})
+	const workers, each = 4, 10
+	seqs := make(chan uint64, workers*each)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 9))
+			for i := range each {
+				m, _, err := s.AddMark(ctx, randomMark(rng, q, at.Add(time.Duration(i)*time.Minute)))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				seqs <- m.Seq
+			}
+		})
+	}
+	wg.Wait()
+	close(seqs)
+	seen := map[uint64]bool{}
+	for seq := range seqs {
+		if seen[seq] {
+			t.Errorf("Seq %d given twice", seq)
+		}
+		seen[seq] = true
+	}
+	if len(seen) != workers*each {
+		t.Errorf("%d marks acknowledged, want %d", len(seen), workers*each)
+	}
+	checkProfileIsRebuildOfLog(t, s, "after concurrent marks")
+}
