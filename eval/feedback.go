@@ -89,9 +89,11 @@ func RunFeedback(ctx context.Context, ix *index.Index, c *Collection, opts Feedb
 			out.ResidualQrels[q.ID] = res
 		}
 
-		qv, err := usermodel.TextVector(ctx, ix, q.Text)
-		if err != nil {
-			return nil, err
+		// The query vector is the query's own BM25 weights (term counts),
+		// so with no feedback the reformulated query ranks as the plain one.
+		qv := usermodel.Vector{}
+		for _, t := range pq.Terms {
+			qv[t.Term] = t.Weight
 		}
 		fb, err := feedbackDocs(ctx, ix, c.Qrels[q.ID], round0[:nj], opts.Reform.Method)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/eval"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/usermodel"
@@ -26,6 +27,10 @@ func newEvalCmd(a *app) *cobra.Command {
 		judged     int
 		baseRun    string
 		reform     = usermodel.DefaultReformConfig()
+		returning  bool
+		mix        []string
+		agentCfg   = clientagent.DefaultConfig()
+		shortQ     int
 	)
 	cmd := &cobra.Command{
 		Use:   "eval --collection DIR [--json] [--run FILE]",
@@ -45,10 +50,15 @@ judgments used; "trec_eval -m map -m P.10 -m ndcg_cut.10 -m Rprec -m
 recall.100 QRELS RUN" reproduces the figures.`,
 		Example: `  p2pir eval --collection ../shared/data/cranfield
   p2pir eval --collection ../shared/data/med --json --run med.run --qrels med.qrels`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if collection == "" {
 				return usageError{fmt.Errorf("eval: --collection DIR is required")}
+			}
+			switch feedback {
+			case "", usermodel.MethodRocchio, usermodel.MethodIde, usermodel.MethodRM3:
+			default:
+				return usageError{fmt.Errorf("eval: --feedback takes rocchio, ide or rm3, not %q", feedback)}
 			}
 			if k < 100 || k > index.MaxK {
 				return usageError{fmt.Errorf("eval: --k must be between 100 and %d (recall@100 needs 100)", index.MaxK)}
@@ -57,6 +67,10 @@ recall.100 QRELS RUN" reproduces the figures.`,
 			c, err := eval.Load(collection)
 			if err != nil {
 				return err
+			}
+			if returning {
+				agentCfg.Reform.ExpansionTerms = reform.ExpansionTerms
+				return runReturningEval(cmd, a, c, mix, eval.ReturningOptions{Judged: judged, Agent: agentCfg, ShortQueries: shortQ}, asJSON)
 			}
 			tmp, err := os.MkdirTemp("", "p2pir-eval-")
 			if err != nil {
@@ -129,8 +143,88 @@ recall.100 QRELS RUN" reproduces the figures.`,
 	cmd.Flags().Float64Var(&reform.Alpha, "alpha", reform.Alpha, "with --feedback rocchio: weight of the original query")
 	cmd.Flags().Float64Var(&reform.Beta, "beta", reform.Beta, "with --feedback rocchio: weight of relevant documents")
 	cmd.Flags().Float64Var(&reform.Gamma, "gamma", reform.Gamma, "with --feedback rocchio: weight of non-relevant documents")
+	cmd.Flags().BoolVar(&returning, "returning-person", false, "the returning-person experiment: learn from half the queries' marks, test the other half with the user model off and on, over an index mixing --collection with the --mix collections")
+	cmd.Flags().Float64Var(&agentCfg.Rerank.ProfileWeight, "rerank-weight", agentCfg.Rerank.ProfileWeight, "with --returning-person: weight of profile similarity in re-ranking (0 turns re-ranking off)")
+	cmd.Flags().Float64Var(&agentCfg.Reform.ProfileWeight, "reform-profile-weight", agentCfg.Reform.ProfileWeight, "with --returning-person: weight of the profile in query reformulation")
+	cmd.Flags().Float64Var(&agentCfg.SimilarQuery, "similar-query", agentCfg.SimilarQuery, "with --returning-person: least similarity of a past query for its marks to reformulate (above 1 turns it off)")
+	cmd.Flags().IntVar(&shortQ, "short-queries", 0, "with --returning-person: cut test queries to their first N index terms, as people type short queries (0 keeps them whole)")
+	cmd.Flags().StringArrayVar(&mix, "mix", nil, "with --returning-person: another collection folder whose documents share the index (repeatable)")
 	cmd.Flags().Float64Var(&reform.RM3Lambda, "rm3-lambda", reform.RM3Lambda, "with --feedback rm3: weight of the original query")
 	return cmd
+}
+
+// returningJSON is the --json shape of p2pir eval --returning-person.
+type returningJSON struct {
+	Person    string   `json:"person"`
+	Mixed     []string `json:"mixed_with"`
+	Docs      int      `json:"docs"`
+	Learn     int      `json:"learn_queries"`
+	Test      int      `json:"test_queries"`
+	Marks     int      `json:"marks"`
+	OffMAP    float64  `json:"profile_off_map_at_100"`
+	OnMAP     float64  `json:"profile_on_map_at_100"`
+	OffP10    float64  `json:"profile_off_P_10"`
+	OnP10     float64  `json:"profile_on_P_10"`
+	OffNDCG10 float64  `json:"profile_off_ndcg_cut_10"`
+	OnNDCG10  float64  `json:"profile_on_ndcg_cut_10"`
+}
+
+func runReturningEval(cmd *cobra.Command, a *app, person *eval.Collection, mixDirs []string, opts eval.ReturningOptions, asJSON bool) error {
+	ctx := cmd.Context()
+	var others []*eval.Collection
+	var names []string
+	for _, d := range mixDirs {
+		c, err := eval.Load(d)
+		if err != nil {
+			return err
+		}
+		if c.Name == person.Name {
+			return usageError{fmt.Errorf("--mix %s is the person's own collection", d)}
+		}
+		others = append(others, c)
+		names = append(names, c.Name)
+	}
+	tmp, err := os.MkdirTemp("", "p2pir-eval-")
+	if err != nil {
+		return fmt.Errorf("eval: temporary index: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	ix, err := index.Open(filepath.Join(tmp, "index"), index.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	qrels, err := eval.MixedIndex(ctx, ix, person, others...)
+	if err != nil {
+		return err
+	}
+	if err := ix.Compact(ctx); err != nil {
+		return err
+	}
+	st, err := usermodel.OpenStore(filepath.Join(tmp, "state.db"), usermodel.DefaultStoreOptions())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	out, err := eval.RunReturningPerson(ctx, ix, st, person, qrels, opts)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(returningJSON{
+			Person: out.Person, Mixed: names, Docs: out.DocsInIndex, Learn: out.Learn, Test: out.Test, Marks: out.Marks,
+			OffMAP: out.Off.MAP, OnMAP: out.On.MAP, OffP10: out.Off.P10, OnP10: out.On.P10, OffNDCG10: out.Off.NDCG10, OnNDCG10: out.On.NDCG10,
+		})
+	}
+	fmt.Fprintf(a.stdout, "person %s over %d docs (mixed with %v): learned from %d queries (%d marks), tested on %d\n",
+		out.Person, out.DocsInIndex, names, out.Learn, out.Marks, out.Test)
+	fmt.Fprintf(a.stdout, "              profile off   profile on\n")
+	fmt.Fprintf(a.stdout, "map@100       %.4f        %.4f\n", out.Off.MAP, out.On.MAP)
+	fmt.Fprintf(a.stdout, "P_10          %.4f        %.4f\n", out.Off.P10, out.On.P10)
+	fmt.Fprintf(a.stdout, "ndcg_cut_10   %.4f        %.4f\n", out.Off.NDCG10, out.On.NDCG10)
+	return nil
 }
 
 // feedbackJSON is the --json shape of p2pir eval --feedback.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -28,8 +29,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintf(stderr, "p2pir: %v\n", err)
 		var ue usageError
-		if errors.As(err, &ue) {
-			return 2
+		if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") {
+			return 2 // cobra's own unknown-command error is a usage error too
 		}
 		return 1
 	}

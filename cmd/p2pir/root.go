@@ -6,6 +6,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/p2pir/p2pir/clientagent"
+	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/usermodel"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -27,7 +30,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 BM25 ranking), searches them, and measures retrieval quality on standard IR
 test collections.
 
-Data (the index and, later, your user model) lives in --data, by default
+Data (the index and your user model) lives in --data, by default
 $XDG_DATA_HOME/p2pir (~/.local/share/p2pir).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -44,6 +47,8 @@ $XDG_DATA_HOME/p2pir (~/.local/share/p2pir).`,
 		newCrawlCmd(a),
 		newSearchCmd(a),
 		newEvalCmd(a),
+		newMarkCmd(a),
+		newProfileCmd(a),
 	)
 	return root
 }
@@ -62,13 +67,52 @@ func defaultDataDir() string {
 
 func (a *app) indexDir() string { return filepath.Join(a.dataDir, "index") }
 
+func (a *app) statePath() string { return filepath.Join(a.dataDir, "state.db") }
+
+// openStore opens the person's state store (user model, feedback log).
+func (a *app) openStore() (*usermodel.Store, error) {
+	if err := os.MkdirAll(a.dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	return usermodel.OpenStore(a.statePath(), usermodel.DefaultStoreOptions())
+}
+
+// openAgent opens the index and the store and returns a client agent over
+// them, with a func that closes both.
+func (a *app) openAgent() (*clientagent.Agent, func(), error) {
+	ix, err := index.Open(a.indexDir(), index.DefaultConfig())
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := a.openStore()
+	if err != nil {
+		ix.Close()
+		return nil, nil, err
+	}
+	ag, err := clientagent.New(ix, st, clientagent.DefaultConfig())
+	if err != nil {
+		st.Close()
+		ix.Close()
+		return nil, nil, err
+	}
+	return ag, func() { st.Close(); ix.Close() }, nil
+}
+
 // isTerminal reports whether w is a terminal (for colours and progress bars).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// exactArgs is cobra.MinimumNArgs with a usage error that says what is missing.
+// noArgs is cobra.NoArgs returning a usage error (exit code 2).
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageError{fmt.Errorf("%s takes no arguments, got %q (see %s --help)", cmd.CommandPath(), args, cmd.CommandPath())}
+	}
+	return nil
+}
+
+// minArgs is cobra.MinimumNArgs with a usage error that says what is missing.
 func minArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {

@@ -7,27 +7,34 @@ import (
 	"io"
 	"strings"
 
+	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/usermodel"
 	"github.com/spf13/cobra"
 )
 
 func newSearchCmd(a *app) *cobra.Command {
 	var (
-		k       int
-		asJSON  bool
-		explain bool
+		k         int
+		asJSON    bool
+		noProfile bool
 	)
 	cmd := &cobra.Command{
 		Use:   "search [flags] QUERY...",
-		Short: "Search the local index",
-		Long: `Search the local index with BM25 ranking.
+		Short: "Search the local index, personalised by your marks",
+		Long: `Search the local index with BM25 ranking. Your user model (built from the
+results you marked with "p2pir mark") reformulates the query and re-ranks and
+filters the results; --no-profile turns it off for one search.
 
 Query syntax:
   words            any may match; documents with more of them rank higher
   "a phrase"       the phrase must appear
   +word -word      must / must not appear (also +"phrase" and -"phrase")
   source:file      only documents from the files crawler (or source:web)
-  site:example.org only documents from that host and its subdomains`,
+  site:example.org only documents from that host and its subdomains
+
+Each search prints its query ID; mark results with
+  p2pir mark QUERY_ID URL +   (interested)   or   p2pir mark QUERY_ID URL -`,
 		Example: `  p2pir search boundary layer
   p2pir search --k 20 --json '"heat transfer" -turbulent'`,
 		Args: minArgs(1, "QUERY"),
@@ -36,73 +43,56 @@ Query syntax:
 				return usageError{fmt.Errorf("--k must be between 1 and %d", index.MaxK)}
 			}
 			text := strings.Join(args, " ")
-			ix, err := index.Open(a.indexDir(), index.DefaultConfig())
+			ag, closeAll, err := a.openAgent()
 			if err != nil {
 				return err
 			}
-			defer ix.Close()
-			q, err := ix.ParseQuery(text)
+			defer closeAll()
+			resp, err := ag.Search(cmd.Context(), clientagent.Request{Query: text, K: k, NoProfile: noProfile})
 			if err != nil {
 				if errors.Is(err, index.ErrBadQuery) {
 					return usageError{err}
 				}
 				return err
 			}
-			res, err := ix.Search(cmd.Context(), q, index.SearchOptions{K: k, Explain: explain})
-			if err != nil {
-				return err
-			}
 			if asJSON {
-				return writeSearchJSON(a.stdout, text, res)
+				return writeSearchJSON(a.stdout, resp)
 			}
-			writeSearchText(a.stdout, res, isTerminal(a.stdout))
+			writeSearchText(a.stdout, resp, isTerminal(a.stdout))
 			return nil
 		},
 	}
 	cmd.Flags().IntVar(&k, "k", 10, "number of results")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"query\", \"results\": [{\"url\", \"title\", \"content\", \"score\", \"source\"}]}")
-	cmd.Flags().BoolVar(&explain, "explain", false, "show how each score was computed")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"query\", \"query_id\", \"expanded\", \"results\": [{\"url\", \"title\", \"content\", \"score\", \"source\", \"why\"}]}")
+	cmd.Flags().BoolVar(&noProfile, "no-profile", false, "do not use your user model for this search")
 	return cmd
 }
 
-// searchJSON is the --json shape.
-type searchJSON struct {
-	Query           string       `json:"query"`
-	NumberOfResults uint64       `json:"number_of_results"`
-	Results         []resultJSON `json:"results"`
-}
-
-type resultJSON struct {
-	URL     string  `json:"url"`
-	Title   string  `json:"title"`
-	Content string  `json:"content"`
-	Score   float64 `json:"score"`
-	Source  string  `json:"source"`
-	Explain string  `json:"explain,omitempty"`
-}
-
-func writeSearchJSON(w io.Writer, query string, res *index.Results) error {
-	out := searchJSON{Query: query, NumberOfResults: res.Total, Results: make([]resultJSON, 0, len(res.Hits))}
-	for _, h := range res.Hits {
-		out.Results = append(out.Results, resultJSON{
-			URL: h.URL, Title: h.Title, Content: h.Snippet.Text, Score: h.Score, Source: h.Source, Explain: h.Explain,
-		})
+func writeSearchJSON(w io.Writer, resp *clientagent.Response) error {
+	if resp.Results == nil {
+		resp.Results = []clientagent.Result{}
+	}
+	if resp.Expanded == nil {
+		resp.Expanded = []usermodel.TermWeight{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(resp)
 }
 
-func writeSearchText(w io.Writer, res *index.Results, color bool) {
-	if len(res.Hits) == 0 {
-		fmt.Fprintln(w, "No results.")
+func writeSearchText(w io.Writer, resp *clientagent.Response, color bool) {
+	if len(resp.Results) == 0 {
+		fmt.Fprintf(w, "No results.  (query %s)\n", resp.QueryID)
 		return
 	}
 	bold, reset, dim := "", "", ""
 	if color {
 		bold, reset, dim = "\x1b[1m", "\x1b[0m", "\x1b[2m"
 	}
-	for _, h := range res.Hits {
+	if len(resp.Added) > 0 || len(resp.Dropped) > 0 {
+		fmt.Fprintf(w, "%ssearched with your interests: added %s; dropped %s%s\n", dim, strings.Join(resp.Added, " "), strings.Join(resp.Dropped, " "), reset)
+	}
+	for _, h := range resp.Results {
 		title := h.Title
 		if strings.TrimSpace(title) == "" {
 			title = h.URL
@@ -116,11 +106,14 @@ func writeSearchText(w io.Writer, res *index.Results, color bool) {
 			}
 			fmt.Fprintf(w, "    %s\n", h.Snippet.Marked(open, close, noControls))
 		}
-		if h.Explain != "" {
-			fmt.Fprintf(w, "%s\n", h.Explain)
+		if h.Why != "" && h.Why != "retrieval score" {
+			fmt.Fprintf(w, "    %s%s%s\n", dim, h.Why, reset)
 		}
 	}
-	fmt.Fprintf(w, "%s%d of %d results in %v%s\n", dim, len(res.Hits), res.Total, res.Took.Round(1000), reset)
+	for _, f := range resp.Filtered {
+		fmt.Fprintf(w, "%s    filtered: %s (%s)%s\n", dim, oneLine(f.URL), f.Why, reset)
+	}
+	fmt.Fprintf(w, "%s%d of %d results in %v; query %s%s\n", dim, len(resp.Results), resp.Total, resp.Took.Round(1000), resp.QueryID, reset)
 }
 
 // oneLine collapses white space and drops control characters, so text from

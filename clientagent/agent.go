@@ -1,0 +1,235 @@
+// Package clientagent answers a person's queries: it reformulates the
+// query with the user model, retrieves, re-ranks and filters the results
+// with the profile, remembers what it showed, and learns from the marks
+// the person makes on those results.
+//
+// Today the agent retrieves from the local index; meta-search engines, the
+// focused crawl and peers plug in as further sources.
+package clientagent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/usermodel"
+)
+
+// Config tunes the agent. Start from DefaultConfig.
+type Config struct {
+	// K is how many results a search shows by default. Default 10.
+	K int
+	// Candidates is how many results are retrieved for re-ranking before
+	// the top K are shown. Default 50.
+	Candidates int
+	// Reform tunes query reformulation from past feedback.
+	Reform usermodel.ReformConfig
+	// Rerank tunes re-ranking and filtering with the profile.
+	Rerank usermodel.RerankConfig
+	// SimilarQuery is the least cosine between the current query and a
+	// past one for the past query's marks to reformulate the current one.
+	// Default 0.3.
+	SimilarQuery float64
+	// History is how many of the latest marks are consulted. Default 500.
+	History int
+}
+
+// DefaultConfig returns the documented defaults.
+func DefaultConfig() Config {
+	return Config{
+		K:            10,
+		Candidates:   50,
+		Reform:       usermodel.DefaultReformConfig(),
+		Rerank:       usermodel.DefaultRerankConfig(),
+		SimilarQuery: 0.3,
+		History:      500,
+	}
+}
+
+// Agent is a person's client agent. It is safe for concurrent use.
+type Agent struct {
+	ix    *index.Index
+	store *usermodel.Store
+	cfg   Config
+	now   func() time.Time
+}
+
+// New returns an agent over the local index and the person's store.
+func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
+	if ix == nil || store == nil {
+		return nil, errors.New("clientagent: an index and a store are required")
+	}
+	d := DefaultConfig()
+	if cfg.K <= 0 {
+		cfg.K = d.K
+	}
+	if cfg.Candidates < cfg.K {
+		cfg.Candidates = max(d.Candidates, cfg.K)
+	}
+	if cfg.Reform.Method == "" {
+		cfg.Reform = d.Reform
+	}
+	if cfg.SimilarQuery <= 0 {
+		cfg.SimilarQuery = d.SimilarQuery
+	}
+	if cfg.History <= 0 {
+		cfg.History = d.History
+	}
+	return &Agent{ix: ix, store: store, cfg: cfg, now: time.Now}, nil
+}
+
+// Request is one search.
+type Request struct {
+	// Query is the text the person typed (see index.ParseQuery for syntax).
+	Query string
+	// K is how many results to show; 0 means Config.K.
+	K int
+	// NoProfile turns the user model off for this search: no
+	// reformulation, no re-ranking, no filtering.
+	NoProfile bool
+}
+
+// Result is one result shown to the person.
+type Result struct {
+	URL      string        `json:"url"`
+	Title    string        `json:"title"`
+	Content  string        `json:"content"`
+	Snippet  index.Snippet `json:"-"`
+	Score    float64       `json:"score"`
+	Source   string        `json:"source"`
+	DocID    string        `json:"doc_id,omitempty"`
+	Rank     int           `json:"rank"`
+	Modified time.Time     `json:"modified,omitempty"`
+	// ProfileSim is the result's similarity to the profile.
+	ProfileSim float64 `json:"profile_sim"`
+	// Why says why the result is where it is.
+	Why string `json:"why"`
+}
+
+// Response is the answer to a search.
+type Response struct {
+	// QueryID identifies this search; marks refer to it.
+	QueryID string `json:"query_id"`
+	// Query is the text searched.
+	Query string `json:"query"`
+	// Expanded is the reformulated query actually run (term and weight);
+	// empty when the user model changed nothing.
+	Expanded []usermodel.TermWeight `json:"expanded"`
+	// Added and Dropped are the terms reformulation added and removed.
+	Added   []string `json:"added,omitempty"`
+	Dropped []string `json:"dropped,omitempty"`
+	// Results are the results shown, best first.
+	Results []Result `json:"results"`
+	// Filtered are results the profile removed, with the reason.
+	Filtered []Filtered `json:"filtered,omitempty"`
+	// Total is the number of matching documents (a lower bound).
+	Total uint64 `json:"number_of_results"`
+	// Took is how long the search took.
+	Took time.Duration `json:"took"`
+}
+
+// Filtered is a result removed by the profile.
+type Filtered struct {
+	URL   string `json:"url"`
+	Title string `json:"title"`
+	Why   string `json:"why"`
+}
+
+// Search answers a request.
+func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
+	start := a.now()
+	k := req.K
+	if k <= 0 {
+		k = a.cfg.K
+	}
+	if k > index.MaxK {
+		return nil, fmt.Errorf("%w: k=%d, at most %d", index.ErrBadQuery, k, index.MaxK)
+	}
+	q, err := a.ix.ParseQuery(req.Query)
+	if err != nil {
+		return nil, err
+	}
+	qvec, err := usermodel.TextVector(ctx, a.ix, req.Query)
+	if err != nil {
+		return nil, fmt.Errorf("clientagent: %w", err)
+	}
+	resp := &Response{QueryID: usermodel.NewQueryID(), Query: req.Query}
+
+	var profile usermodel.Profile
+	var rejected []usermodel.Vector
+	if !req.NoProfile {
+		profile, err = a.store.Profile(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("clientagent: %w", err)
+		}
+		marks, err := a.store.Marks(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("clientagent: %w", err)
+		}
+		if len(marks) > a.cfg.History {
+			marks = marks[len(marks)-a.cfg.History:]
+		}
+		var judged []usermodel.Judged
+		for _, m := range marks {
+			if !m.Interested {
+				rejected = append(rejected, m.Doc)
+			}
+			if sim := qvec.Cosine(m.QueryVec); sim >= a.cfg.SimilarQuery {
+				judged = append(judged, usermodel.Judged{Doc: m.Doc, Interested: m.Interested, Weight: sim})
+			}
+		}
+		if len(q.Terms) > 0 && (len(judged) > 0 || len(profile.Terms) > 0) {
+			base := usermodel.Vector{}
+			for _, t := range q.Terms {
+				base[t.Term] = t.Weight
+			}
+			ref, err := usermodel.Reformulate(a.cfg.Reform, base, judged, profile.Terms)
+			if err != nil {
+				return nil, fmt.Errorf("clientagent: reformulate: %w", err)
+			}
+			if len(ref.Terms) > 0 {
+				q.Terms = q.Terms[:0]
+				for _, t := range ref.Terms {
+					q.Terms = append(q.Terms, index.WeightedTerm{Term: t.Term, Weight: t.Weight})
+				}
+				resp.Expanded, resp.Added, resp.Dropped = ref.Terms, ref.Added, ref.Dropped
+			}
+		}
+	}
+
+	n := k
+	if !req.NoProfile {
+		n = max(k, a.cfg.Candidates)
+	}
+	res, err := a.ix.Search(ctx, q, index.SearchOptions{K: n})
+	if err != nil {
+		return nil, err
+	}
+	resp.Total = res.Total
+	ranked := make([]rankedHit, len(res.Hits))
+	for i, h := range res.Hits {
+		ranked[i] = rankedHit{Hit: h, why: "retrieval score"}
+	}
+	if !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0) {
+		ranked, resp.Filtered, err = a.rerank(ctx, res.Hits, profile.Terms, rejected)
+		if err != nil {
+			return nil, err
+		}
+	}
+	for i, h := range ranked {
+		if i == k {
+			break
+		}
+		resp.Results = append(resp.Results, Result{
+			URL: h.URL, Title: h.Title, Content: h.Snippet.Text, Snippet: h.Snippet, Score: h.Score,
+			Source: h.Source, DocID: h.ID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why,
+		})
+	}
+	if err := a.remember(ctx, resp, qvec); err != nil {
+		return nil, err
+	}
+	resp.Took = a.now().Sub(start)
+	return resp, nil
+}

@@ -1,0 +1,121 @@
+package usermodel
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// RerankConfig tunes how the profile re-ranks and filters results.
+type RerankConfig struct {
+	// ProfileWeight λ mixes the two signals:
+	// final = (1−λ)·score/maxScore + λ·cos(doc, profile).
+	// Default 0.3; 0 leaves the order alone (filtering still applies).
+	ProfileWeight float64
+	// RejectSimilarity drops a result whose cosine to a document the person
+	// marked not interested is at least this (the same page again, a mirror,
+	// a near copy). Default 0.9; 0 or more than 1 turns it off.
+	RejectSimilarity float64
+}
+
+// DefaultRerankConfig returns the documented defaults (docs/BENCHMARKS.md
+// has the returning-person experiment behind them).
+func DefaultRerankConfig() RerankConfig {
+	return RerankConfig{ProfileWeight: 0.3, RejectSimilarity: 0.9}
+}
+
+// Candidate is a result to re-rank.
+type Candidate struct {
+	// Key identifies the result (its canonical URL).
+	Key string
+	// Score is the retrieval (or fused) score; higher is better, >= 0.
+	Score float64
+	// Doc is the result's unit-length tf-idf vector (may be empty).
+	Doc Vector
+}
+
+// Ranked is a candidate after re-ranking, with the reasons.
+type Ranked struct {
+	Candidate
+	// Final is the score the new order is by.
+	Final float64 `json:"final"`
+	// ProfileSim is cos(doc, profile).
+	ProfileSim float64 `json:"profile_sim"`
+	// OldRank and NewRank are 1-based positions before and after.
+	OldRank int `json:"old_rank"`
+	NewRank int `json:"new_rank"`
+	// Why says in words why the result is where it is.
+	Why string `json:"why"`
+}
+
+// Dropped is a candidate filtered out, with the reason.
+type Dropped struct {
+	Candidate
+	OldRank int    `json:"old_rank"`
+	Why     string `json:"why"`
+}
+
+// Rerank fuses each candidate's retrieval score with its similarity to the
+// profile and drops candidates too close to a rejected document. cands
+// must be in retrieval order. With an empty profile and no rejections the
+// order is unchanged. Ties keep the retrieval order.
+func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vector) ([]Ranked, []Dropped) {
+	maxScore := 0.0
+	for _, c := range cands {
+		maxScore = math.Max(maxScore, c.Score)
+	}
+	pn := profile.Normalized()
+	lambda := cfg.ProfileWeight
+	if len(pn) == 0 {
+		lambda = 0
+	}
+	var kept []Ranked
+	var dropped []Dropped
+	for i, c := range cands {
+		if cfg.RejectSimilarity > 0 && cfg.RejectSimilarity <= 1 && len(c.Doc) > 0 {
+			if sim, ok := nearest(c.Doc, rejected); ok && sim >= cfg.RejectSimilarity {
+				dropped = append(dropped, Dropped{c, i + 1, fmt.Sprintf("%.0f%% similar to a result you marked not interested", 100*sim)})
+				continue
+			}
+		}
+		r := Ranked{Candidate: c, OldRank: i + 1}
+		base := 0.0
+		if maxScore > 0 {
+			base = c.Score / maxScore
+		}
+		if len(c.Doc) > 0 && len(pn) > 0 {
+			r.ProfileSim = c.Doc.Cosine(pn)
+		}
+		r.Final = (1-lambda)*base + lambda*r.ProfileSim
+		kept = append(kept, r)
+	}
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].Final > kept[j].Final })
+	for i := range kept {
+		r := &kept[i]
+		r.NewRank = i + 1
+		switch {
+		case lambda == 0:
+			r.Why = "retrieval score"
+		case r.NewRank < r.OldRank:
+			r.Why = fmt.Sprintf("up %d: matches your interests (profile similarity %.2f)", r.OldRank-r.NewRank, r.ProfileSim)
+		case r.NewRank > r.OldRank && r.ProfileSim < 0:
+			r.Why = fmt.Sprintf("down %d: close to what you marked not interested (profile similarity %.2f)", r.NewRank-r.OldRank, r.ProfileSim)
+		case r.NewRank > r.OldRank:
+			r.Why = fmt.Sprintf("down %d: others match your interests better (profile similarity %.2f)", r.NewRank-r.OldRank, r.ProfileSim)
+		default:
+			r.Why = fmt.Sprintf("retrieval score and profile similarity %.2f", r.ProfileSim)
+		}
+	}
+	return kept, dropped
+}
+
+// nearest returns the highest cosine between doc and any of vs.
+func nearest(doc Vector, vs []Vector) (float64, bool) {
+	best, ok := -2.0, false
+	for _, v := range vs {
+		if s := doc.Cosine(v); s > best {
+			best, ok = s, true
+		}
+	}
+	return best, ok
+}
