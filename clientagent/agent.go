@@ -29,11 +29,21 @@ type Config struct {
 	// Rerank tunes re-ranking and filtering with the profile.
 	Rerank usermodel.RerankConfig
 	// SimilarQuery is the least cosine between the current query and a
-	// past one for the past query's marks to reformulate the current one.
-	// Default 0.3.
+	// past one for the past query's marks to reformulate the current one
+	// and filter its results. Default 0.9: the same need again. Marks of
+	// merely related queries (0.3, 0.5, 0.7 were tried) lowered MAP in the
+	// returning-person experiment, because what was relevant or not to one
+	// need says little about another (docs/BENCHMARKS.md).
 	SimilarQuery float64
 	// History is how many of the latest marks are consulted. Default 500.
 	History int
+	// ShortQuery is the number of query terms up to which the profile
+	// re-ranks with the full Rerank.ProfileWeight; a longer query says
+	// more about what is wanted, so the weight shrinks in proportion
+	// (λ·ShortQuery/terms). Default 2. With it, re-ranking lifted P@10 from
+	// 0.200 to 0.455 on ambiguous one-word queries while costing long
+	// test-collection queries under 1% MAP (docs/BENCHMARKS.md).
+	ShortQuery int
 }
 
 // DefaultConfig returns the documented defaults.
@@ -43,8 +53,9 @@ func DefaultConfig() Config {
 		Candidates:   50,
 		Reform:       usermodel.DefaultReformConfig(),
 		Rerank:       usermodel.DefaultRerankConfig(),
-		SimilarQuery: 0.3,
+		SimilarQuery: 0.9,
 		History:      500,
+		ShortQuery:   2,
 	}
 }
 
@@ -76,6 +87,9 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	}
 	if cfg.History <= 0 {
 		cfg.History = d.History
+	}
+	if cfg.ShortQuery <= 0 {
+		cfg.ShortQuery = d.ShortQuery
 	}
 	return &Agent{ix: ix, store: store, cfg: cfg, now: time.Now}, nil
 }
@@ -172,12 +186,18 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			marks = marks[len(marks)-a.cfg.History:]
 		}
 		var judged []usermodel.Judged
+		// A mark speaks about the information need it was made for: only
+		// marks of similar past queries reformulate this one, and a result
+		// rejected there is filtered here (the same need, the same page or
+		// a near copy of it, again). The profile carries the rest.
 		for _, m := range marks {
+			sim := qvec.Cosine(m.QueryVec)
+			if sim < a.cfg.SimilarQuery {
+				continue
+			}
+			judged = append(judged, usermodel.Judged{Doc: m.Doc, Interested: m.Interested, Weight: sim})
 			if !m.Interested {
 				rejected = append(rejected, m.Doc)
-			}
-			if sim := qvec.Cosine(m.QueryVec); sim >= a.cfg.SimilarQuery {
-				judged = append(judged, usermodel.Judged{Doc: m.Doc, Interested: m.Interested, Weight: sim})
 			}
 		}
 		if len(q.Terms) > 0 && (len(judged) > 0 || len(profile.Terms) > 0) {
@@ -213,7 +233,11 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		ranked[i] = rankedHit{Hit: h, why: "retrieval score"}
 	}
 	if !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0) {
-		ranked, resp.Filtered, err = a.rerank(ctx, res.Hits, profile.Terms, rejected)
+		rc := a.cfg.Rerank
+		if n := len(q.Terms); n > a.cfg.ShortQuery {
+			rc.ProfileWeight *= float64(a.cfg.ShortQuery) / float64(n)
+		}
+		ranked, resp.Filtered, err = a.rerank(ctx, rc, res.Hits, profile.Terms, rejected)
 		if err != nil {
 			return nil, err
 		}

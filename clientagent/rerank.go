@@ -18,7 +18,7 @@ type rankedHit struct {
 // rerank re-orders hits with the profile and drops those too close to
 // rejected documents (usermodel.Rerank), computing the hits' tf-idf
 // vectors with one statistics lookup for all of them.
-func (a *Agent) rerank(ctx context.Context, hits []index.Hit, profile usermodel.Vector, rejected []usermodel.Vector) ([]rankedHit, []Filtered, error) {
+func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []index.Hit, profile usermodel.Vector, rejected []usermodel.Vector) ([]rankedHit, []Filtered, error) {
 	vecs, err := docVectors(ctx, a.ix, hits)
 	if err != nil {
 		return nil, nil, err
@@ -29,7 +29,7 @@ func (a *Agent) rerank(ctx context.Context, hits []index.Hit, profile usermodel.
 		cands[i] = usermodel.Candidate{Key: h.ID, Score: h.Score, Doc: vecs[i]}
 		byKey[h.ID] = h
 	}
-	kept, dropped := usermodel.Rerank(a.cfg.Rerank, cands, profile, rejected)
+	kept, dropped := usermodel.Rerank(cfg, cands, profile, rejected)
 	out := make([]rankedHit, 0, len(kept))
 	for _, r := range kept {
 		out = append(out, rankedHit{Hit: byKey[r.Key], sim: r.ProfileSim, why: r.Why})

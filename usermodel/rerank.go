@@ -10,7 +10,8 @@ import (
 type RerankConfig struct {
 	// ProfileWeight λ mixes the two signals:
 	// final = (1−λ)·score/maxScore + λ·cos(doc, profile).
-	// Default 0.3; 0 leaves the order alone (filtering still applies).
+	// Default 0.5; 0 leaves the order alone (filtering still applies).
+	// The client agent lowers it for long queries (clientagent.Config.ShortQuery).
 	ProfileWeight float64
 	// RejectSimilarity drops a result whose cosine to a document the person
 	// marked not interested is at least this (the same page again, a mirror,
@@ -21,7 +22,7 @@ type RerankConfig struct {
 // DefaultRerankConfig returns the documented defaults (docs/BENCHMARKS.md
 // has the returning-person experiment behind them).
 func DefaultRerankConfig() RerankConfig {
-	return RerankConfig{ProfileWeight: 0.3, RejectSimilarity: 0.9}
+	return RerankConfig{ProfileWeight: 0.5, RejectSimilarity: 0.9}
 }
 
 // Candidate is a result to re-rank.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/p2pir/p2pir/clientagent"
@@ -31,6 +32,7 @@ func newEvalCmd(a *app) *cobra.Command {
 		mix        []string
 		agentCfg   = clientagent.DefaultConfig()
 		shortQ     int
+		topicsDir  string
 	)
 	cmd := &cobra.Command{
 		Use:   "eval --collection DIR [--json] [--run FILE]",
@@ -52,6 +54,9 @@ recall.100 QRELS RUN" reproduces the figures.`,
   p2pir eval --collection ../shared/data/med --json --run med.run --qrels med.qrels`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if topicsDir != "" {
+				return runTopicalEval(cmd, a, topicsDir, eval.ReturningOptions{Judged: judged, Agent: agentCfg}, asJSON)
+			}
 			if collection == "" {
 				return usageError{fmt.Errorf("eval: --collection DIR is required")}
 			}
@@ -147,6 +152,7 @@ recall.100 QRELS RUN" reproduces the figures.`,
 	cmd.Flags().Float64Var(&agentCfg.Rerank.ProfileWeight, "rerank-weight", agentCfg.Rerank.ProfileWeight, "with --returning-person: weight of profile similarity in re-ranking (0 turns re-ranking off)")
 	cmd.Flags().Float64Var(&agentCfg.Reform.ProfileWeight, "reform-profile-weight", agentCfg.Reform.ProfileWeight, "with --returning-person: weight of the profile in query reformulation")
 	cmd.Flags().Float64Var(&agentCfg.SimilarQuery, "similar-query", agentCfg.SimilarQuery, "with --returning-person: least similarity of a past query for its marks to reformulate (above 1 turns it off)")
+	cmd.Flags().StringVar(&topicsDir, "personal-topics", "", "the topical-personalisation experiment on a topic-labelled corpus (e.g. ../shared/data/bbc): for each topic, a person interested in it types ambiguous one-word queries; half teach the user model, half are scored with it off and on")
 	cmd.Flags().IntVar(&shortQ, "short-queries", 0, "with --returning-person: cut test queries to their first N index terms, as people type short queries (0 keeps them whole)")
 	cmd.Flags().StringArrayVar(&mix, "mix", nil, "with --returning-person: another collection folder whose documents share the index (repeatable)")
 	cmd.Flags().Float64Var(&reform.RM3Lambda, "rm3-lambda", reform.RM3Lambda, "with --feedback rm3: weight of the original query")
@@ -224,6 +230,82 @@ func runReturningEval(cmd *cobra.Command, a *app, person *eval.Collection, mixDi
 	fmt.Fprintf(a.stdout, "map@100       %.4f        %.4f\n", out.Off.MAP, out.On.MAP)
 	fmt.Fprintf(a.stdout, "P_10          %.4f        %.4f\n", out.Off.P10, out.On.P10)
 	fmt.Fprintf(a.stdout, "ndcg_cut_10   %.4f        %.4f\n", out.Off.NDCG10, out.On.NDCG10)
+	return nil
+}
+
+// topicalJSON is one person's line in p2pir eval --personal-topics --json.
+type topicalJSON struct {
+	Topic     string  `json:"topic"`
+	Learn     int     `json:"learn_queries"`
+	Test      int     `json:"test_queries"`
+	Marks     int     `json:"marks"`
+	OffMAP    float64 `json:"profile_off_map_at_100"`
+	OnMAP     float64 `json:"profile_on_map_at_100"`
+	OffP10    float64 `json:"profile_off_P_10"`
+	OnP10     float64 `json:"profile_on_P_10"`
+	OffNDCG10 float64 `json:"profile_off_ndcg_cut_10"`
+	OnNDCG10  float64 `json:"profile_on_ndcg_cut_10"`
+}
+
+func runTopicalEval(cmd *cobra.Command, a *app, dir string, opts eval.ReturningOptions, asJSON bool) error {
+	ctx := cmd.Context()
+	tc, err := eval.LoadTopics(dir)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "p2pir-eval-")
+	if err != nil {
+		return fmt.Errorf("eval: temporary index: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	ix, err := index.Open(filepath.Join(tmp, "index"), index.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	if err := eval.IndexTopics(ctx, ix, tc); err != nil {
+		return err
+	}
+	if err := ix.Compact(ctx); err != nil {
+		return err
+	}
+	queries := eval.AmbiguousQueries(ix, tc, 60, 15, 0.6)
+	var rows []topicalJSON
+	var mean topicalJSON
+	mean.Topic = "mean"
+	for _, topic := range tc.Topics {
+		st, err := usermodel.OpenStore(filepath.Join(tmp, topic+".db"), usermodel.DefaultStoreOptions())
+		if err != nil {
+			return err
+		}
+		out, err := eval.RunTopicalPerson(ctx, ix, st, tc, topic, queries, opts)
+		st.Close()
+		if err != nil {
+			return err
+		}
+		r := topicalJSON{Topic: topic, Learn: out.Learn, Test: out.Test, Marks: out.Marks,
+			OffMAP: out.Off.MAP, OnMAP: out.On.MAP, OffP10: out.Off.P10, OnP10: out.On.P10, OffNDCG10: out.Off.NDCG10, OnNDCG10: out.On.NDCG10}
+		rows = append(rows, r)
+		n := float64(len(tc.Topics))
+		mean.Learn, mean.Test, mean.Marks = r.Learn, r.Test, mean.Marks+r.Marks
+		mean.OffMAP += r.OffMAP / n
+		mean.OnMAP += r.OnMAP / n
+		mean.OffP10 += r.OffP10 / n
+		mean.OnP10 += r.OnP10 / n
+		mean.OffNDCG10 += r.OffNDCG10 / n
+		mean.OnNDCG10 += r.OnNDCG10 / n
+	}
+	rows = append(rows, mean)
+	if asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"queries": queries, "persons": rows})
+	}
+	fmt.Fprintf(a.stdout, "%d ambiguous one-word queries: %s\n", len(queries), strings.Join(queries, " "))
+	fmt.Fprintf(a.stdout, "%-14s %6s %6s   %-17s %-17s %-17s\n", "person", "learn", "test", "MAP@100 off→on", "P@10 off→on", "nDCG@10 off→on")
+	for _, r := range rows {
+		fmt.Fprintf(a.stdout, "%-14s %6d %6d   %.4f → %.4f   %.4f → %.4f   %.4f → %.4f\n", r.Topic, r.Learn, r.Test, r.OffMAP, r.OnMAP, r.OffP10, r.OnP10, r.OffNDCG10, r.OnNDCG10)
+	}
 	return nil
 }
 
