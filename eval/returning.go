@@ -107,22 +107,8 @@ func RunReturningPerson(ctx context.Context, ix *index.Index, st *usermodel.Stor
 		if opts.ShortQueries > 0 {
 			q.Text = firstTerms(ix, q.Text, opts.ShortQueries)
 		}
-		for _, off := range []bool{true, false} {
-			resp, err := ag.Search(ctx, clientagent.Request{Query: q.Text, K: opts.K, NoProfile: off})
-			if err != nil {
-				break
-			}
-			rs := make([]Result, 0, len(resp.Results))
-			for i, r := range resp.Results {
-				// The shown order is the ranking; scores are made strictly
-				// decreasing so trec_eval's re-sort keeps it.
-				rs = append(rs, Result{DocNo: r.DocID, Score: float64(len(resp.Results) - i)})
-			}
-			if off {
-				out.OffRun[q.ID] = rs
-			} else {
-				out.OnRun[q.ID] = rs
-			}
+		if out.OffRun[q.ID], out.OnRun[q.ID], err = searchOffOn(ctx, ag, q.Text, opts.K); err != nil {
+			continue // no searchable words: the person moves on
 		}
 		out.TestQrels[q.ID] = qrels[q.ID]
 		out.Test++
@@ -150,4 +136,27 @@ func firstTerms(ix *index.Index, text string, n int) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// searchOffOn searches text through the agent with the user model off and
+// then on, and returns both rankings as run results. The shown order is the
+// ranking: scores are made strictly decreasing so trec_eval's re-sort
+// keeps it.
+func searchOffOn(ctx context.Context, ag *clientagent.Agent, text string, k int) (off, on []Result, err error) {
+	for _, noProfile := range []bool{true, false} {
+		resp, err := ag.Search(ctx, clientagent.Request{Query: text, K: k, NoProfile: noProfile})
+		if err != nil {
+			return nil, nil, err
+		}
+		rs := make([]Result, 0, len(resp.Results))
+		for i, r := range resp.Results {
+			rs = append(rs, Result{DocNo: r.DocID, Score: float64(len(resp.Results) - i)})
+		}
+		if noProfile {
+			off = rs
+		} else {
+			on = rs
+		}
+	}
+	return off, on, nil
 }

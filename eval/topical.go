@@ -194,22 +194,10 @@ func RunTopicalPerson(ctx context.Context, ix *index.Index, st *usermodel.Store,
 		if len(rel) == 0 {
 			continue
 		}
-		qrels[qid] = rel
-		for _, off := range []bool{true, false} {
-			resp, err := ag.Search(ctx, clientagent.Request{Query: q, K: opts.K, NoProfile: off})
-			if err != nil {
-				return nil, err
-			}
-			rs := make([]Result, 0, len(resp.Results))
-			for j, r := range resp.Results {
-				rs = append(rs, Result{DocNo: r.DocID, Score: float64(len(resp.Results) - j)})
-			}
-			if off {
-				offRun[qid] = rs
-			} else {
-				onRun[qid] = rs
-			}
+		if offRun[qid], onRun[qid], err = searchOffOn(ctx, ag, q, opts.K); err != nil {
+			return nil, err
 		}
+		qrels[qid] = rel
 		out.Test++
 	}
 	if out.Off, _, err = Evaluate(offRun, qrels); err != nil {

@@ -77,16 +77,11 @@ recall.100 QRELS RUN" reproduces the figures.`,
 				agentCfg.Reform.ExpansionTerms = reform.ExpansionTerms
 				return runReturningEval(cmd, a, c, mix, eval.ReturningOptions{Judged: judged, Agent: agentCfg, ShortQueries: shortQ}, asJSON)
 			}
-			tmp, err := os.MkdirTemp("", "p2pir-eval-")
-			if err != nil {
-				return fmt.Errorf("eval: temporary index: %w", err)
-			}
-			defer os.RemoveAll(tmp)
-			ix, err := index.Open(filepath.Join(tmp, "index"), index.DefaultConfig())
+			_, ix, cleanup, err := tempIndex()
 			if err != nil {
 				return err
 			}
-			defer ix.Close()
+			defer cleanup()
 			start := time.Now()
 			bar := newProgress(a.stderr, len(c.Docs), "indexing "+c.Name)
 			if err := eval.IndexCollection(ctx, ix, c, func(done, total int) { bar.set(done) }); err != nil {
@@ -190,16 +185,11 @@ func runReturningEval(cmd *cobra.Command, a *app, person *eval.Collection, mixDi
 		others = append(others, c)
 		names = append(names, c.Name)
 	}
-	tmp, err := os.MkdirTemp("", "p2pir-eval-")
-	if err != nil {
-		return fmt.Errorf("eval: temporary index: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	ix, err := index.Open(filepath.Join(tmp, "index"), index.DefaultConfig())
+	tmp, ix, cleanup, err := tempIndex()
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	defer cleanup()
 	qrels, err := eval.MixedIndex(ctx, ix, person, others...)
 	if err != nil {
 		return err
@@ -226,10 +216,7 @@ func runReturningEval(cmd *cobra.Command, a *app, person *eval.Collection, mixDi
 	}
 	fmt.Fprintf(a.stdout, "person %s over %d docs (mixed with %v): learned from %d queries (%d marks), tested on %d\n",
 		out.Person, out.DocsInIndex, names, out.Learn, out.Marks, out.Test)
-	fmt.Fprintf(a.stdout, "              profile off   profile on\n")
-	fmt.Fprintf(a.stdout, "map@100       %.4f        %.4f\n", out.Off.MAP, out.On.MAP)
-	fmt.Fprintf(a.stdout, "P_10          %.4f        %.4f\n", out.Off.P10, out.On.P10)
-	fmt.Fprintf(a.stdout, "ndcg_cut_10   %.4f        %.4f\n", out.Off.NDCG10, out.On.NDCG10)
+	printComparison(a.stdout, "profile off", "profile on", "map@100", out.Off, out.On)
 	return nil
 }
 
@@ -253,16 +240,11 @@ func runTopicalEval(cmd *cobra.Command, a *app, dir string, opts eval.ReturningO
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "p2pir-eval-")
-	if err != nil {
-		return fmt.Errorf("eval: temporary index: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	ix, err := index.Open(filepath.Join(tmp, "index"), index.DefaultConfig())
+	tmp, ix, cleanup, err := tempIndex()
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	defer cleanup()
 	if err := eval.IndexTopics(ctx, ix, tc); err != nil {
 		return err
 	}
@@ -363,11 +345,34 @@ func runFeedbackEval(cmd *cobra.Command, a *app, ix *index.Index, c *eval.Collec
 	}
 	fmt.Fprintf(a.stdout, "collection   %s (%d docs), feedback %s on the top %d, residual collection (%d queries)\n",
 		c.Name, len(c.Docs), opts.Reform.Method, opts.Judged, out.Feedback.NumQ)
-	fmt.Fprintf(a.stdout, "              round 0   round 1\n")
-	fmt.Fprintf(a.stdout, "map           %.4f    %.4f\n", out.Base.MAP, out.Feedback.MAP)
-	fmt.Fprintf(a.stdout, "P_10          %.4f    %.4f\n", out.Base.P10, out.Feedback.P10)
-	fmt.Fprintf(a.stdout, "ndcg_cut_10   %.4f    %.4f\n", out.Base.NDCG10, out.Feedback.NDCG10)
+	printComparison(a.stdout, "round 0", "round 1", "map", out.Base, out.Feedback)
 	return nil
+}
+
+// tempIndex opens an index in a new temporary folder; cleanup closes it
+// and removes the folder.
+func tempIndex() (dir string, ix *index.Index, cleanup func(), err error) {
+	dir, err = os.MkdirTemp("", "p2pir-eval-")
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("eval: temporary index: %w", err)
+	}
+	ix, err = index.Open(filepath.Join(dir, "index"), index.DefaultConfig())
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, nil, err
+	}
+	return dir, ix, func() { ix.Close(); os.RemoveAll(dir) }, nil
+}
+
+// printComparison prints two summaries side by side.
+func printComparison(w io.Writer, left, right, mapLabel string, l, r eval.Summary) {
+	fmt.Fprintf(w, "%-14s%-14s%s\n", "", left, right)
+	for _, row := range []struct {
+		name string
+		l, r float64
+	}{{mapLabel, l.MAP, r.MAP}, {"P_10", l.P10, r.P10}, {"ndcg_cut_10", l.NDCG10, r.NDCG10}} {
+		fmt.Fprintf(w, "%-14s%-14.4f%.4f\n", row.name, row.l, row.r)
+	}
 }
 
 // evalJSON is the --json shape of p2pir eval.
