@@ -37,6 +37,12 @@ type Config struct {
 	SimilarQuery float64
 	// History is how many of the latest marks are consulted. Default 500.
 	History int
+	// Merge is the fusion method (MergeRRF, MergeCombMNZ, ...). Default RRF.
+	Merge string
+	// Health says when failing sources are suspended.
+	Health HealthConfig
+	// LocalTimeout is the local index's deadline within a query. Default 2s.
+	LocalTimeout time.Duration
 	// ShortQuery is the number of query terms up to which the profile
 	// re-ranks with the full Rerank.ProfileWeight; a longer query says
 	// more about what is wanted, so the weight shrinks in proportion
@@ -56,16 +62,25 @@ func DefaultConfig() Config {
 		SimilarQuery: 0.9,
 		History:      500,
 		ShortQuery:   2,
+		Merge:        MergeRRF,
+		Health:       DefaultHealthConfig(),
+		LocalTimeout: 2 * time.Second,
 	}
 }
 
-// Agent is a person's client agent. It is safe for concurrent use.
+// Agent is a person's client agent. It is safe for concurrent use once
+// its sources are added.
 type Agent struct {
-	ix    *index.Index
-	store *usermodel.Store
-	cfg   Config
-	now   func() time.Time
+	ix      *index.Index
+	store   *usermodel.Store
+	stats   statsStore
+	cfg     Config
+	now     func() time.Time
+	sources []*sourceEntry // the local index first
 }
+
+// LocalName is the name of the local index among the sources.
+const LocalName = "local"
 
 // New returns an agent over the local index and the person's store.
 func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
@@ -91,7 +106,18 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	if cfg.ShortQuery <= 0 {
 		cfg.ShortQuery = d.ShortQuery
 	}
-	return &Agent{ix: ix, store: store, cfg: cfg, now: time.Now}, nil
+	if cfg.Merge == "" {
+		cfg.Merge = d.Merge
+	}
+	if cfg.Health.FailuresBeforeSuspend <= 0 {
+		cfg.Health = d.Health
+	}
+	if cfg.LocalTimeout <= 0 {
+		cfg.LocalTimeout = d.LocalTimeout
+	}
+	a := &Agent{ix: ix, store: store, stats: statsStore{store.DB()}, cfg: cfg, now: time.Now}
+	a.sources = []*sourceEntry{{name: LocalName, src: LocalSource{Index: ix}, weight: 1, timeout: cfg.LocalTimeout, enabled: true}}
+	return a, nil
 }
 
 // Request is one search.
@@ -103,6 +129,13 @@ type Request struct {
 	// NoProfile turns the user model off for this search: no
 	// reformulation, no re-ranking, no filtering.
 	NoProfile bool
+	// Sources, if not empty, names the only sources to ask (disabled and
+	// suspended ones included: the person forces them).
+	Sources []string
+	// Exclude names sources not to ask.
+	Exclude []string
+	// Merge overrides Config.Merge for this search.
+	Merge string
 }
 
 // Result is one result shown to the person.
@@ -112,7 +145,14 @@ type Result struct {
 	Content  string        `json:"content"`
 	Snippet  index.Snippet `json:"-"`
 	Score    float64       `json:"score"`
-	Source   string        `json:"source"`
+	// Source is the kind of a local document ("file", "web"), else the
+	// engine that ranked the result best.
+	Source string `json:"source"`
+	// Engine is the source that ranked the result best; Engines every
+	// source that found it and Positions its rank in each (SearXNG's shape).
+	Engine    string   `json:"engine"`
+	Engines   []string `json:"engines"`
+	Positions []int    `json:"positions"`
 	DocID    string        `json:"doc_id,omitempty"`
 	Rank     int           `json:"rank"`
 	Modified time.Time     `json:"modified,omitempty"`
@@ -138,6 +178,9 @@ type Response struct {
 	Results []Result `json:"results"`
 	// Filtered are results the profile removed, with the reason.
 	Filtered []Filtered `json:"filtered,omitempty"`
+	// Unresponsive lists the sources that failed, timed out or are
+	// suspended, with the reason; the query is answered without them.
+	Unresponsive []Unresponsive `json:"unresponsive"`
 	// Total is the number of matching documents (a lower bound).
 	Total uint64 `json:"number_of_results"`
 	// Took is how long the search took.
@@ -223,21 +266,37 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if !req.NoProfile {
 		n = max(k, a.cfg.Candidates)
 	}
-	res, err := a.ix.Search(ctx, q, index.SearchOptions{K: n})
+	sq := &SourceQuery{Text: req.Query, Query: q, K: n}
+	chosen, skipped, err := a.plan(req)
 	if err != nil {
 		return nil, err
 	}
-	resp.Total = res.Total
-	ranked := make([]rankedHit, len(res.Hits))
-	for i, h := range res.Hits {
-		ranked[i] = rankedHit{Hit: h, why: "retrieval score"}
+	lists, unresponsive := a.fanOut(ctx, chosen, sq)
+	resp.Unresponsive = append(skipped, unresponsive...)
+	if len(lists) == 0 {
+		return nil, fmt.Errorf("clientagent: no source answered: %v", resp.Unresponsive)
+	}
+	method := req.Merge
+	if method == "" {
+		method = a.cfg.Merge
+	}
+	merged, err := Merge(method, lists)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range lists {
+		resp.Total += uint64(len(l.Hits))
+	}
+	ranked := make([]rankedHit, len(merged))
+	for i, m := range merged {
+		ranked[i] = rankedHit{Merged: m, why: "retrieval score"}
 	}
 	if !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0) {
 		rc := a.cfg.Rerank
 		if n := len(q.Terms); n > a.cfg.ShortQuery {
 			rc.ProfileWeight *= float64(a.cfg.ShortQuery) / float64(n)
 		}
-		ranked, resp.Filtered, err = a.rerank(ctx, rc, res.Hits, profile.Terms, rejected)
+		ranked, resp.Filtered, err = a.rerank(ctx, rc, merged, profile.Terms, rejected)
 		if err != nil {
 			return nil, err
 		}
@@ -246,9 +305,20 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		if i == k {
 			break
 		}
+		engine := h.Engines[0]
+		for j, p := range h.Positions {
+			if p < h.Positions[0] {
+				engine = h.Engines[j]
+			}
+		}
+		src := engine
+		if h.DocID != "" && h.Origin != "" {
+			src = h.Origin
+		}
 		resp.Results = append(resp.Results, Result{
-			URL: h.URL, Title: h.Title, Content: h.Snippet.Text, Snippet: h.Snippet, Score: h.Score,
-			Source: h.Source, DocID: h.ID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why,
+			URL: h.URL, Title: h.Title, Content: h.Content, Snippet: h.Snippet, Score: h.Fused,
+			Source: src, Engine: engine, Engines: h.Engines, Positions: h.Positions,
+			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why,
 		})
 	}
 	if err := a.remember(ctx, resp, qvec); err != nil {

@@ -15,7 +15,7 @@ func (a *Agent) remember(ctx context.Context, resp *Response, qvec usermodel.Vec
 	}
 	for _, r := range resp.Results {
 		rec.Results = append(rec.Results, usermodel.ShownResult{
-			URL: r.URL, DocID: r.DocID, Title: r.Title, Content: r.Content, Source: []string{r.Source}, Rank: r.Rank,
+			URL: r.URL, DocID: r.DocID, Title: r.Title, Content: r.Content, Source: r.Engines, Rank: r.Rank,
 		})
 	}
 	if err := a.store.RecordQuery(ctx, rec); err != nil {
@@ -55,7 +55,26 @@ func (a *Agent) Mark(ctx context.Context, queryID, url string, interested bool) 
 		QueryID: queryID, Query: rec.Text, QueryVec: rec.QueryVec, URL: url, DocID: shown.DocID,
 		Title: shown.Title, Source: shown.Source, Interested: interested, Time: a.now(), Doc: doc,
 	}
-	return a.store.AddMark(ctx, m)
+	m, p, err := a.store.AddMark(ctx, m)
+	if err != nil {
+		return m, p, err
+	}
+	// The sources that brought the result learn from the mark too (their
+	// Beta posterior); the mark itself is already durable.
+	if err := a.stats.update(ctx, m.Source, func(st *SourceStats) { countMark(st, m.Interested, 1) }); err != nil {
+		return m, p, fmt.Errorf("clientagent: mark recorded, source weights not updated: %w", err)
+	}
+	return m, p, nil
+}
+
+// countMark adds (delta 1) or takes back (delta -1) one mark in a source's
+// Beta posterior.
+func countMark(st *SourceStats, interested bool, delta float64) {
+	if interested {
+		st.Alpha = max(1, st.Alpha+delta)
+	} else {
+		st.Beta = max(1, st.Beta+delta)
+	}
 }
 
 // resultVector is the tf-idf vector of a shown result: of the whole
@@ -69,7 +88,43 @@ func (a *Agent) resultVector(ctx context.Context, r usermodel.ShownResult) (user
 	return usermodel.TextVector(ctx, a.ix, r.Title+"\n"+r.Content)
 }
 
-// Undo takes back the latest mark.
+// Undo takes back the latest mark, in the profile and in the weights of
+// the sources that brought the result.
 func (a *Agent) Undo(ctx context.Context) (usermodel.Mark, usermodel.Profile, error) {
-	return a.store.Undo(ctx)
+	m, p, err := a.store.Undo(ctx)
+	if err != nil {
+		return m, p, err
+	}
+	if err := a.stats.update(ctx, m.Source, func(st *SourceStats) { countMark(st, m.Interested, -1) }); err != nil {
+		return m, p, fmt.Errorf("clientagent: mark undone, source weights not updated: %w", err)
+	}
+	return m, p, nil
+}
+
+// Sources returns what the agent knows of each source: configured ones
+// first, in order, then any others with recorded statistics.
+func (a *Agent) Sources(ctx context.Context) ([]SourceStats, error) {
+	all, err := a.stats.all()
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]SourceStats{}
+	for _, s := range all {
+		byName[s.Name] = s
+	}
+	var out []SourceStats
+	for _, e := range a.sources {
+		st, ok := byName[e.name]
+		if !ok {
+			st = newStats(e.name)
+		}
+		out = append(out, st)
+		delete(byName, e.name)
+	}
+	for _, s := range all {
+		if _, ok := byName[s.Name]; ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }

@@ -4,35 +4,34 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/usermodel"
 )
 
-// rankedHit is an index hit with its place in the re-ranked list explained.
+// rankedHit is a merged result with its place in the re-ranked list explained.
 type rankedHit struct {
-	index.Hit
+	Merged
 	sim float64
 	why string
 }
 
-// rerank re-orders hits with the profile and drops those too close to
-// rejected documents (usermodel.Rerank), computing the hits' tf-idf
-// vectors with one statistics lookup for all of them.
-func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []index.Hit, profile usermodel.Vector, rejected []usermodel.Vector) ([]rankedHit, []Filtered, error) {
-	vecs, err := docVectors(ctx, a.ix, hits)
+// rerank re-orders merged results with the profile and drops those too
+// close to rejected documents (usermodel.Rerank).
+func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []Merged, profile usermodel.Vector, rejected []usermodel.Vector) ([]rankedHit, []Filtered, error) {
+	vecs, err := a.docVectors(ctx, hits)
 	if err != nil {
 		return nil, nil, err
 	}
 	cands := make([]usermodel.Candidate, len(hits))
-	byKey := make(map[string]index.Hit, len(hits))
+	byKey := make(map[string]Merged, len(hits))
 	for i, h := range hits {
-		cands[i] = usermodel.Candidate{Key: h.ID, Score: h.Score, Doc: vecs[i]}
-		byKey[h.ID] = h
+		key := fmt.Sprint(i)
+		cands[i] = usermodel.Candidate{Key: key, Score: h.Fused, Doc: vecs[i]}
+		byKey[key] = h
 	}
 	kept, dropped := usermodel.Rerank(cfg, cands, profile, rejected)
 	out := make([]rankedHit, 0, len(kept))
 	for _, r := range kept {
-		out = append(out, rankedHit{Hit: byKey[r.Key], sim: r.ProfileSim, why: r.Why})
+		out = append(out, rankedHit{Merged: byKey[r.Key], sim: r.ProfileSim, why: r.Why})
 	}
 	var filtered []Filtered
 	for _, d := range dropped {
@@ -42,14 +41,19 @@ func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []i
 	return out, filtered, nil
 }
 
-// docVectors returns the unit tf-idf vector of each hit's document.
-func docVectors(ctx context.Context, ix *index.Index, hits []index.Hit) ([]usermodel.Vector, error) {
+// docVectors returns the unit tf-idf vector of each result: of the whole
+// document for results in the local index, of title and snippet for the
+// others; one statistics lookup serves all of them.
+func (a *Agent) docVectors(ctx context.Context, hits []Merged) ([]usermodel.Vector, error) {
 	tfs := make([]map[string]int, len(hits))
 	all := map[string]bool{}
 	for i, h := range hits {
-		tf, err := ix.TermVector(ctx, h.ID)
-		if err != nil {
-			return nil, fmt.Errorf("clientagent: vector of %s: %w", h.ID, err)
+		var tf map[string]int
+		if h.DocID != "" {
+			tf, _ = a.ix.TermVector(ctx, h.DocID) // gone since: fall back to the text shown
+		}
+		if tf == nil {
+			tf = a.ix.TermFreqs(h.Title + "\n" + h.Content)
 		}
 		tfs[i] = tf
 		for t := range tf {
@@ -60,11 +64,11 @@ func docVectors(ctx context.Context, ix *index.Index, hits []index.Hit) ([]userm
 	for t := range all {
 		terms = append(terms, t)
 	}
-	dfs, err := ix.DocFreq(ctx, terms...)
+	dfs, err := a.ix.DocFreq(ctx, terms...)
 	if err != nil {
 		return nil, fmt.Errorf("clientagent: statistics: %w", err)
 	}
-	n, err := ix.Count()
+	n, err := a.ix.Count()
 	if err != nil {
 		return nil, fmt.Errorf("clientagent: statistics: %w", err)
 	}

@@ -1,0 +1,163 @@
+package clientagent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// sourceEntry is a source the agent can ask, with its settings.
+type sourceEntry struct {
+	name    string
+	src     Source
+	weight  float64
+	timeout time.Duration
+	enabled bool
+}
+
+// SourceOptions are the settings of one added source.
+type SourceOptions struct {
+	// Weight is the source's weight in fusion before learning. Default 1.
+	Weight float64
+	// Timeout is the source's deadline within a query. Default 3s.
+	Timeout time.Duration
+	// Disabled sources are asked only when a request names them.
+	Disabled bool
+}
+
+// AddSource adds a source under a unique name. Add sources before the
+// agent serves searches.
+func (a *Agent) AddSource(name string, src Source, o SourceOptions) error {
+	if name == "" || src == nil {
+		return errors.New("clientagent: a source needs a name and an implementation")
+	}
+	for _, e := range a.sources {
+		if e.name == name {
+			return fmt.Errorf("clientagent: two sources named %q", name)
+		}
+	}
+	if o.Weight <= 0 {
+		o.Weight = 1
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 3 * time.Second
+	}
+	a.sources = append(a.sources, &sourceEntry{name: name, src: src, weight: o.Weight, timeout: o.Timeout, enabled: !o.Disabled})
+	return nil
+}
+
+// Unresponsive is a source that did not contribute to an answer, and why.
+type Unresponsive struct {
+	Engine string `json:"engine"`
+	Error  string `json:"error"`
+}
+
+// plan picks the sources for a request: the ones it names, else every
+// enabled source, less the excluded ones and the suspended ones (reported).
+func (a *Agent) plan(req Request) (chosen []*sourceEntry, skipped []Unresponsive, err error) {
+	for _, n := range append(append([]string{}, req.Sources...), req.Exclude...) {
+		if !slices.ContainsFunc(a.sources, func(e *sourceEntry) bool { return e.name == n }) {
+			return nil, nil, fmt.Errorf("clientagent: no source named %q (have %v)", n, a.SourceNames())
+		}
+	}
+	now := a.now()
+	for _, e := range a.sources {
+		forced := slices.Contains(req.Sources, e.name)
+		if slices.Contains(req.Exclude, e.name) || (len(req.Sources) > 0 && !forced) || (!e.enabled && !forced) {
+			continue
+		}
+		if !forced && e.name != LocalName {
+			st, err := a.stats.get(e.name)
+			if err != nil {
+				return nil, nil, err
+			}
+			if st.Suspended(now) {
+				skipped = append(skipped, Unresponsive{e.name, fmt.Sprintf("suspended until %s after %d failures in a row (last: %s)",
+					st.SuspendedUntil.Local().Format("15:04:05"), st.Consecutive, st.LastError)})
+				continue
+			}
+		}
+		chosen = append(chosen, e)
+	}
+	if len(chosen) == 0 {
+		return nil, skipped, errors.New("clientagent: every source is excluded or suspended")
+	}
+	return chosen, skipped, nil
+}
+
+// SourceNames lists the agent's sources, the local index first.
+func (a *Agent) SourceNames() []string {
+	out := make([]string, len(a.sources))
+	for i, e := range a.sources {
+		out[i] = e.name
+	}
+	return out
+}
+
+// fanOut asks the chosen sources concurrently, each within its own
+// deadline inside ctx's. A source that fails or does not answer in time
+// is reported, never fails the query; a source that ignores its context
+// is abandoned at its deadline. Outcomes update the sources' health.
+func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuery) ([]SourceHits, []Unresponsive) {
+	type answer struct {
+		i    int
+		hits []Hit
+		err  error
+	}
+	answers := make(chan answer, len(chosen))
+	for i, e := range chosen {
+		go func() {
+			sctx, cancel := context.WithTimeout(ctx, e.timeout)
+			defer cancel()
+			done := make(chan answer, 1)
+			go func() {
+				hits, err := e.src.Search(sctx, q)
+				done <- answer{i, hits, err}
+			}()
+			select {
+			case r := <-done:
+				if r.err == nil && sctx.Err() != nil {
+					r.err = sctx.Err() // answered, but too late to count
+				}
+				answers <- r
+			case <-sctx.Done():
+				answers <- answer{i, nil, fmt.Errorf("no answer within %v: %w", e.timeout, sctx.Err())}
+			}
+		}()
+	}
+	results := make([]answer, len(chosen))
+	for range chosen {
+		r := <-answers
+		results[r.i] = r
+	}
+	var lists []SourceHits
+	var bad []Unresponsive
+	var names []string
+	outcome := map[string]error{}
+	for i, r := range results {
+		e := chosen[i]
+		names = append(names, e.name)
+		outcome[e.name] = r.err
+		if r.err != nil {
+			bad = append(bad, Unresponsive{e.name, r.err.Error()})
+			continue
+		}
+		lists = append(lists, SourceHits{Source: e.name, Weight: e.weight, Hits: r.hits})
+	}
+	now := a.now()
+	factors := map[string]float64{}
+	// Health and learned weights live in the store; a failure to update
+	// them costs the learning, not the answer.
+	_ = a.stats.update(context.WithoutCancel(ctx), names, func(st *SourceStats) {
+		st.recordOutcome(a.cfg.Health, now, outcome[st.Name])
+		factors[st.Name] = st.WeightFactor()
+	})
+	for i := range lists {
+		if f, ok := factors[lists[i].Source]; ok {
+			lists[i].Weight *= f
+		}
+	}
+	return lists, bad
+}

@@ -1,0 +1,180 @@
+package clientagent
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/p2pir/p2pir/internal/canonurl"
+)
+
+// Merge methods.
+const (
+	// MergeRRF is weighted Reciprocal Rank Fusion (Cormack, Clarke and
+	// Büttcher 2009): score = Σ_s w_s / (k + rank_s), k = 60. Ranks only,
+	// so sources whose scores are not comparable fuse fairly. The default.
+	MergeRRF = "rrf"
+	// MergeCombMNZ is CombMNZ (Fox and Shaw 1994): the weighted sum of
+	// each source's min-max normalised scores, times the number of sources
+	// that found the result.
+	MergeCombMNZ = "combmnz"
+	// MergeCombSUM is CombSUM: the weighted sum of normalised scores.
+	MergeCombSUM = "combsum"
+	// MergeRoundRobin interleaves the lists by rank, in source order; a
+	// baseline.
+	MergeRoundRobin = "roundrobin"
+)
+
+// RRFK is the rank constant of Reciprocal Rank Fusion.
+const RRFK = 60
+
+// SourceHits is one source's answer, with the weight it carries in fusion.
+type SourceHits struct {
+	Source string
+	Weight float64
+	Hits   []Hit
+}
+
+// Merged is a result after fusion: the best-ranked copy of it, every
+// source that found it and where, and the fused score.
+type Merged struct {
+	Hit
+	// Engines are the sources that found the result, in the order given.
+	Engines []string
+	// Positions are its rank in each of Engines.
+	Positions []int
+	// Fused is the fused score the merged list is ordered by.
+	Fused float64
+}
+
+// Merge fuses ranked lists with method (MergeRRF when empty). Results are
+// the same when their canonical URLs match ignoring scheme, "www.",
+// fragment, tracking parameters and trailing slash (canonurl.DedupKey),
+// or, failing that, when results of different sources have equal,
+// non-empty normalised title and content (a mirror). Ties keep the order
+// of first appearance.
+func Merge(method string, lists []SourceHits) ([]Merged, error) {
+	type entry struct {
+		m     Merged
+		best  int // best rank seen, for choosing the representative copy
+		order int
+		sum   float64
+		count int
+	}
+	var entries []*entry
+	byURL := map[string]*entry{}
+	byContent := map[string]*entry{}
+	norm := make([][]float64, len(lists))
+	for i, l := range lists {
+		norm[i] = normalisedScores(l.Hits)
+	}
+	for li, l := range lists {
+		seenHere := map[*entry]bool{}
+		for hi, h := range l.Hits {
+			rank := h.Rank
+			if rank <= 0 {
+				rank = hi + 1
+			}
+			uk := canonurl.DedupKey(h.URL)
+			ck := contentKey(h)
+			e := byURL[uk]
+			if e == nil && ck != "" && !seenHere[byContent[ck]] {
+				// Same text under another URL from another source: a
+				// mirror. Within one source, distinct URLs stay distinct
+				// (two copies of a file in two folders are both shown).
+				e = byContent[ck]
+			}
+			if e == nil {
+				e = &entry{m: Merged{Hit: h}, best: math.MaxInt, order: len(entries)}
+				entries = append(entries, e)
+			}
+			byURL[uk] = e
+			if ck != "" && byContent[ck] == nil {
+				byContent[ck] = e
+			}
+			if seenHere[e] {
+				continue // the same result twice in one list: its first rank counts
+			}
+			seenHere[e] = true
+			if rank < e.best {
+				docID := e.m.DocID
+				e.m.Hit = h
+				if h.DocID == "" {
+					e.m.DocID = docID
+				}
+				e.best = rank
+			} else if e.m.DocID == "" && h.DocID != "" {
+				e.m.DocID = h.DocID
+			}
+			e.m.Engines = append(e.m.Engines, l.Source)
+			e.m.Positions = append(e.m.Positions, rank)
+			e.count++
+			switch method {
+			case MergeRRF, "":
+				e.sum += l.Weight / float64(RRFK+rank)
+			case MergeCombSUM, MergeCombMNZ:
+				e.sum += l.Weight * norm[li][hi]
+			case MergeRoundRobin:
+				// Rank r of source li comes before rank r of source li+1,
+				// and before every rank r+1; a result takes its best slot.
+				if slot := -float64(rank*len(lists) + li); e.count == 1 || slot > e.sum {
+					e.sum = slot
+				}
+			default:
+				return nil, fmt.Errorf("clientagent: unknown merge method %q", method)
+			}
+		}
+	}
+	out := make([]Merged, len(entries))
+	for i, e := range entries {
+		e.m.Fused = e.sum
+		if method == MergeCombMNZ {
+			e.m.Fused *= float64(e.count)
+		}
+		out[i] = e.m
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Fused > out[j].Fused })
+	return out, nil
+}
+
+// normalisedScores maps a list's scores to [0, 1] by min-max; when the
+// source gives no usable scores (all equal), by rank: 1, then down to 1/n.
+func normalisedScores(hits []Hit) []float64 {
+	out := make([]float64, len(hits))
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, h := range hits {
+		lo, hi = math.Min(lo, h.Score), math.Max(hi, h.Score)
+	}
+	for i, h := range hits {
+		if hi > lo && !math.IsNaN(h.Score) {
+			out[i] = (h.Score - lo) / (hi - lo)
+		} else {
+			out[i] = 1 - float64(i)/float64(len(hits))
+		}
+	}
+	return out
+}
+
+// contentKey identifies a result by its text, for mirrors under other
+// URLs; "" when title or content is empty (too little to go on).
+func contentKey(h Hit) string {
+	t, c := normText(h.Title), normText(h.Content)
+	if t == "" || c == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(t + "\x00" + c))
+	return string(sum[:16])
+}
+
+func normText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return ' '
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,75 @@
+package clientagent
+
+import (
+	"context"
+	"time"
+
+	"github.com/p2pir/p2pir/index"
+)
+
+// Source is anything that answers a query with a ranked list: the local
+// index, a meta-search engine, the focused crawl, the peers. It must
+// return when ctx ends (each source gets its own deadline inside the
+// query's) and must not modify q.
+type Source interface {
+	Search(ctx context.Context, q *SourceQuery) ([]Hit, error)
+}
+
+// SourceQuery is what a source is asked.
+type SourceQuery struct {
+	// Text is what the person typed.
+	Text string
+	// Query is Text parsed and, with the user model on, reformulated: the
+	// weighted terms and filters that sources able to take them (the local
+	// index, peers) run.
+	Query index.Query
+	// K is how many results are wanted.
+	K int
+}
+
+// Hit is one result from one source.
+type Hit struct {
+	// URL locates the result; merged results are keyed by its canonical form.
+	URL string
+	// Title and Content (a snippet) are plain text.
+	Title   string
+	Content string
+	// Snippet is Content with the query's words marked, when the source knows them.
+	Snippet index.Snippet
+	// Score is the source's own score, 0 when it gives none; only compared
+	// within one source.
+	Score float64
+	// Rank is the 1-based position in the source's answer.
+	Rank int
+	// DocID is the local index ID when the document is in the local index.
+	DocID string
+	// Modified is when the document last changed, if known.
+	Modified time.Time
+	// Origin is the kind of document for local hits ("file", "web").
+	Origin string
+}
+
+// SourceFunc adapts a function to Source.
+type SourceFunc func(ctx context.Context, q *SourceQuery) ([]Hit, error)
+
+// Search implements Source.
+func (f SourceFunc) Search(ctx context.Context, q *SourceQuery) ([]Hit, error) { return f(ctx, q) }
+
+// LocalSource is the local index as a Source.
+type LocalSource struct{ Index *index.Index }
+
+// Search implements Source: it runs q.Query (not the text) on the index.
+func (l LocalSource) Search(ctx context.Context, q *SourceQuery) ([]Hit, error) {
+	res, err := l.Index.Search(ctx, q.Query, index.SearchOptions{K: q.K})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, Hit{
+			URL: h.URL, Title: h.Title, Content: h.Snippet.Text, Snippet: h.Snippet, Score: h.Score,
+			Rank: h.Rank, DocID: h.ID, Modified: h.Modified, Origin: h.Source,
+		})
+	}
+	return out, nil
+}
