@@ -140,22 +140,22 @@ type Request struct {
 
 // Result is one result shown to the person.
 type Result struct {
-	URL      string        `json:"url"`
-	Title    string        `json:"title"`
-	Content  string        `json:"content"`
-	Snippet  index.Snippet `json:"-"`
-	Score    float64       `json:"score"`
+	URL     string        `json:"url"`
+	Title   string        `json:"title"`
+	Content string        `json:"content"`
+	Snippet index.Snippet `json:"-"`
+	Score   float64       `json:"score"`
 	// Source is the kind of a local document ("file", "web"), else the
 	// engine that ranked the result best.
 	Source string `json:"source"`
 	// Engine is the source that ranked the result best; Engines every
 	// source that found it and Positions its rank in each (SearXNG's shape).
-	Engine    string   `json:"engine"`
-	Engines   []string `json:"engines"`
-	Positions []int    `json:"positions"`
-	DocID    string        `json:"doc_id,omitempty"`
-	Rank     int           `json:"rank"`
-	Modified time.Time     `json:"modified,omitempty"`
+	Engine    string    `json:"engine"`
+	Engines   []string  `json:"engines"`
+	Positions []int     `json:"positions"`
+	DocID     string    `json:"doc_id,omitempty"`
+	Rank      int       `json:"rank"`
+	Modified  time.Time `json:"modified,omitempty"`
 	// ProfileSim is the result's similarity to the profile.
 	ProfileSim float64 `json:"profile_sim"`
 	// Why says why the result is where it is.
