@@ -1,0 +1,249 @@
+// Package config reads p2pir's configuration file, config.toml in the data
+// directory: the search engines to ask, how results are merged, and the
+// focused crawl's seeds and budgets. Every setting has a documented
+// default, so the file is optional; docs/config.example.toml shows them all.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// FileName is the configuration file's name in the data directory.
+const FileName = "config.toml"
+
+// Engine kinds.
+const (
+	KindSearXNG     = "searxng"                // a SearXNG instance: URL is its base URL
+	KindYaCy        = "yacy"                   // a YaCy peer: URL is its base URL
+	KindOpenSearch  = "opensearch"             // an OpenSearch 1.1 URL template with {searchTerms}
+	KindDescription = "opensearch-description" // an OpenSearch description document's URL
+	KindP2PIR       = "p2pir"                  // another p2pir node's HTTP API base URL
+)
+
+// Kinds lists the engine kinds, for help texts.
+func Kinds() []string {
+	return []string{KindSearXNG, KindYaCy, KindOpenSearch, KindDescription, KindP2PIR}
+}
+
+// Duration is a time.Duration written as "3s", "500ms" in the file.
+type Duration struct{ time.Duration }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Engine is one external search engine.
+type Engine struct {
+	// Name identifies the engine in results and in --source/--exclude.
+	// Default: the kind and host, e.g. "searxng-search.example.org".
+	Name string `toml:"name"`
+	// Kind is one of Kinds().
+	Kind string `toml:"kind"`
+	// URL is the base URL, template or description URL (see the kinds).
+	URL string `toml:"url"`
+	// Weight is the engine's weight in fusion before learning. Default 1.
+	Weight float64 `toml:"weight"`
+	// Timeout is the engine's deadline within a query. Default 3s.
+	Timeout Duration `toml:"timeout"`
+	// Enabled engines are asked for every query; disabled ones only when a
+	// search names them. Default true.
+	Enabled *bool `toml:"enabled"`
+	// Resource is YaCy's search scope, "global" (the YaCy network) or
+	// "local" (that peer's index). Default "global".
+	Resource string `toml:"resource"`
+}
+
+// IsEnabled reports Enabled with its default.
+func (e Engine) IsEnabled() bool { return e.Enabled == nil || *e.Enabled }
+
+// Search holds search settings.
+type Search struct {
+	// K is the number of results shown. Default 10.
+	K int `toml:"k"`
+	// Merge is "rrf" (default), "combmnz", "combsum" or "roundrobin".
+	Merge string `toml:"merge"`
+	// Timeout is the whole query's deadline. Default 5s.
+	Timeout Duration `toml:"timeout"`
+}
+
+// Crawl holds the focused crawl's settings.
+type Crawl struct {
+	// Seeds are URLs a focused crawl may start from besides the top
+	// results of the other sources.
+	Seeds []string `toml:"seeds"`
+	// MaxPages is the page budget of one focused crawl. Default 30.
+	MaxPages int `toml:"max_pages"`
+	// MaxTime is the time budget of one focused crawl. Default 10s.
+	MaxTime Duration `toml:"max_time"`
+	// Auto lets the agent crawl when the other sources answer poorly
+	// (fewer than half the wanted results). Default false: only when asked.
+	Auto bool `toml:"auto"`
+}
+
+// Config is the whole file.
+type Config struct {
+	Search  Search   `toml:"search"`
+	Crawl   Crawl    `toml:"crawl"`
+	Engines []Engine `toml:"engine"`
+}
+
+// Default returns the configuration used when there is no file.
+func Default() Config {
+	return Config{
+		Search: Search{K: 10, Merge: "rrf", Timeout: Duration{5 * time.Second}},
+		Crawl:  Crawl{MaxPages: 30, MaxTime: Duration{10 * time.Second}},
+	}
+}
+
+// Load reads path; a missing file gives Default(). Unknown keys, unknown
+// engine kinds, bad URLs and duplicate names are errors that name the
+// problem, so a typo never silently drops a setting.
+func Load(path string) (Config, error) {
+	c := Default()
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	md, err := toml.Decode(string(raw), &c)
+	if err != nil {
+		return c, fmt.Errorf("config: %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return c, fmt.Errorf("config: %s: unknown settings: %s", path, strings.Join(keys, ", "))
+	}
+	if err := c.fill(); err != nil {
+		return c, fmt.Errorf("config: %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// fill checks the configuration and fills defaults.
+func (c *Config) fill() error {
+	d := Default()
+	if c.Search.K <= 0 {
+		c.Search.K = d.Search.K
+	}
+	if c.Search.Merge == "" {
+		c.Search.Merge = d.Search.Merge
+	}
+	switch c.Search.Merge {
+	case "rrf", "combmnz", "combsum", "roundrobin":
+	default:
+		return fmt.Errorf("search.merge %q: want rrf, combmnz, combsum or roundrobin", c.Search.Merge)
+	}
+	if c.Search.Timeout.Duration <= 0 {
+		c.Search.Timeout = d.Search.Timeout
+	}
+	if c.Crawl.MaxPages <= 0 {
+		c.Crawl.MaxPages = d.Crawl.MaxPages
+	}
+	if c.Crawl.MaxTime.Duration <= 0 {
+		c.Crawl.MaxTime = d.Crawl.MaxTime
+	}
+	for _, s := range c.Crawl.Seeds {
+		if err := checkURL(s); err != nil {
+			return fmt.Errorf("crawl.seeds: %w", err)
+		}
+	}
+	names := map[string]bool{"local": true, "crawl": true, "peers": true}
+	for i := range c.Engines {
+		e := &c.Engines[i]
+		if err := e.fill(); err != nil {
+			return fmt.Errorf("engine %d (%s): %w", i+1, e.Name, err)
+		}
+		if names[e.Name] {
+			return fmt.Errorf("engine %d: the name %q is taken", i+1, e.Name)
+		}
+		names[e.Name] = true
+	}
+	return nil
+}
+
+// fill checks one engine and fills its defaults.
+func (e *Engine) fill() error {
+	switch e.Kind {
+	case KindSearXNG, KindYaCy, KindOpenSearch, KindDescription, KindP2PIR:
+	default:
+		return fmt.Errorf("kind %q: want one of %s", e.Kind, strings.Join(Kinds(), ", "))
+	}
+	probe := e.URL
+	if e.Kind == KindOpenSearch {
+		if !strings.Contains(e.URL, "{searchTerms}") {
+			return fmt.Errorf("an OpenSearch template needs {searchTerms}: %q", e.URL)
+		}
+		probe = strings.NewReplacer("{", "", "}", "", "?", "").Replace(e.URL)
+	}
+	if err := checkURL(probe); err != nil {
+		return err
+	}
+	if e.Name == "" {
+		u, _ := url.Parse(probe)
+		e.Name = e.Kind + "-" + u.Hostname()
+	}
+	if e.Weight < 0 {
+		return fmt.Errorf("weight %v must be >= 0", e.Weight)
+	}
+	if e.Weight == 0 {
+		e.Weight = 1
+	}
+	if e.Timeout.Duration <= 0 {
+		e.Timeout = Duration{3 * time.Second}
+	}
+	if e.Kind == KindYaCy {
+		switch e.Resource {
+		case "":
+			e.Resource = "global"
+		case "global", "local":
+		default:
+			return fmt.Errorf("resource %q: want global or local", e.Resource)
+		}
+	}
+	return nil
+}
+
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("URL %q: %w", s, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("URL %q: want an absolute http(s) URL", s)
+	}
+	return nil
+}
+
+// ParseEngineFlag reads a --engine KIND=URL flag value into an engine.
+func ParseEngineFlag(v string) (Engine, error) {
+	kind, u, ok := strings.Cut(v, "=")
+	if !ok {
+		return Engine{}, fmt.Errorf("--engine %q: want KIND=URL with KIND one of %s", v, strings.Join(Kinds(), ", "))
+	}
+	e := Engine{Kind: strings.ToLower(kind), URL: u}
+	if err := e.fill(); err != nil {
+		return Engine{}, fmt.Errorf("--engine %q: %w", v, err)
+	}
+	return e, nil
+}

@@ -1,0 +1,84 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestExampleFileLoads keeps docs/config.example.toml honest: it parses,
+// and its values arrive where the comments say.
+func TestExampleFileLoads(t *testing.T) {
+	c, err := Load(filepath.Join("..", "..", "docs", "config.example.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Search.K != 10 || c.Search.Merge != "rrf" || c.Search.Timeout.Duration != 5*time.Second {
+		t.Errorf("search = %+v", c.Search)
+	}
+	if c.Crawl.MaxPages != 30 || c.Crawl.MaxTime.Duration != 10*time.Second || c.Crawl.Auto {
+		t.Errorf("crawl = %+v", c.Crawl)
+	}
+	if len(c.Engines) != 4 {
+		t.Fatalf("engines = %+v", c.Engines)
+	}
+	want := []struct {
+		name, kind string
+		enabled    bool
+	}{{"searx", KindSearXNG, true}, {"yacy-localhost", KindYaCy, true}, {"opensearch-search.example.com", KindOpenSearch, true}, {"opensearch-description-wiki.example.org", KindDescription, false}}
+	for i, w := range want {
+		e := c.Engines[i]
+		if e.Name != w.name || e.Kind != w.kind || e.IsEnabled() != w.enabled || e.Weight != 1 || e.Timeout.Duration != 3*time.Second {
+			t.Errorf("engine %d = %+v, want %+v", i, e, w)
+		}
+	}
+	if c.Engines[1].Resource != "global" {
+		t.Errorf("yacy resource %q", c.Engines[1].Resource)
+	}
+}
+
+func TestMissingFileIsDefault(t *testing.T) {
+	c, err := Load(filepath.Join(t.TempDir(), "none.toml"))
+	if err != nil || c.Search.K != 10 || len(c.Engines) != 0 {
+		t.Fatalf("Load(missing) = %+v, %v", c, err)
+	}
+}
+
+func TestBadFilesAreClearErrors(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"unknown key", "[search]\nkk = 3\n", "unknown settings: search.kk"},
+		{"unknown kind", "[[engine]]\nkind = \"bing\"\nurl = \"https://x.org\"\n", `kind "bing"`},
+		{"relative URL", "[[engine]]\nkind = \"searxng\"\nurl = \"/search\"\n", "absolute http(s) URL"},
+		{"template without searchTerms", "[[engine]]\nkind = \"opensearch\"\nurl = \"https://x.org/?q=\"\n", "{searchTerms}"},
+		{"duplicate names", "[[engine]]\nname = \"a\"\nkind = \"yacy\"\nurl = \"http://h\"\n[[engine]]\nname = \"a\"\nkind = \"yacy\"\nurl = \"http://h\"\n", `"a" is taken`},
+		{"reserved name", "[[engine]]\nname = \"local\"\nkind = \"yacy\"\nurl = \"http://h\"\n", `"local" is taken`},
+		{"bad merge", "[search]\nmerge = \"vote\"\n", "search.merge"},
+		{"bad duration", "[search]\ntimeout = \"soon\"\n", "soon"},
+		{"bad TOML", "[search\n", "config"},
+		{"bad seed", "[crawl]\nseeds = [\"ftp://x\"]\n", "crawl.seeds"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), FileName)
+			os.WriteFile(p, []byte(tc.body), 0o600)
+			_, err := Load(p)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Load = %v, want an error mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseEngineFlag(t *testing.T) {
+	e, err := ParseEngineFlag("SearXNG=http://127.0.0.1:8888")
+	if err != nil || e.Kind != KindSearXNG || e.Name != "searxng-127.0.0.1" || e.Weight != 1 {
+		t.Fatalf("ParseEngineFlag = %+v, %v", e, err)
+	}
+	for _, bad := range []string{"searxng", "gopher=http://x", "yacy=notaurl"} {
+		if _, err := ParseEngineFlag(bad); err == nil {
+			t.Errorf("ParseEngineFlag(%q) accepted", bad)
+		}
+	}
+}
