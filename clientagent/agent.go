@@ -169,7 +169,7 @@ type Response struct {
 	// Query is the text searched.
 	Query string `json:"query"`
 	// Expanded is the reformulated query actually run (term and weight);
-	// empty when the user model changed nothing.
+	// empty when the user model was off or had nothing to go on.
 	Expanded []usermodel.TermWeight `json:"expanded"`
 	// Added and Dropped are the terms reformulation added and removed.
 	Added   []string `json:"added,omitempty"`
@@ -214,6 +214,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp := &Response{QueryID: usermodel.NewQueryID(), Query: req.Query}
 
+	typedTerms := len(q.Terms) // the profile weight scales with what the person typed
 	var profile usermodel.Profile
 	var rejected []usermodel.Vector
 	if !req.NoProfile {
@@ -293,8 +294,8 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	if !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0) {
 		rc := a.cfg.Rerank
-		if n := len(q.Terms); n > a.cfg.ShortQuery {
-			rc.ProfileWeight *= float64(a.cfg.ShortQuery) / float64(n)
+		if typedTerms > a.cfg.ShortQuery {
+			rc.ProfileWeight *= float64(a.cfg.ShortQuery) / float64(typedTerms)
 		}
 		ranked, resp.Filtered, err = a.rerank(ctx, rc, merged, profile.Terms, rejected)
 		if err != nil {

@@ -48,6 +48,11 @@ type Merged struct {
 	Positions []int
 	// Fused is the fused score the merged list is ordered by.
 	Fused float64
+	// Evidence is how strongly the best source vouches for the result, in
+	// (0, 1]: its score over that source's best score when the source gives
+	// scores, else (k+1)/(k+rank) with RRF's k. Unlike Fused it keeps the
+	// gaps of a confident ranking, which re-ranking needs.
+	Evidence float64
 }
 
 // Merge fuses ranked lists with method (MergeRRF when empty). Results are
@@ -68,8 +73,12 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 	byURL := map[string]*entry{}
 	byContent := map[string]*entry{}
 	norm := make([][]float64, len(lists))
+	top := make([]float64, len(lists))
 	for i, l := range lists {
 		norm[i] = normalisedScores(l.Hits)
+		for _, h := range l.Hits {
+			top[i] = math.Max(top[i], h.Score)
+		}
 	}
 	for li, l := range lists {
 		seenHere := map[*entry]bool{}
@@ -109,6 +118,11 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 			} else if e.m.DocID == "" && h.DocID != "" {
 				e.m.DocID = h.DocID
 			}
+			ev := float64(RRFK+1) / float64(RRFK+rank)
+			if top[li] > 0 && h.Score > 0 {
+				ev = h.Score / top[li]
+			}
+			e.m.Evidence = math.Max(e.m.Evidence, ev)
 			e.m.Engines = append(e.m.Engines, l.Source)
 			e.m.Positions = append(e.m.Positions, rank)
 			e.count++

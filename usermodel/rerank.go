@@ -9,7 +9,13 @@ import (
 // RerankConfig tunes how the profile re-ranks and filters results.
 type RerankConfig struct {
 	// ProfileWeight λ mixes the two signals:
-	// final = (1−λ)·score/maxScore + λ·cos(doc, profile).
+	// final = (1−λ)·score/maxScore + λ·cos(doc, profile). Scores are
+	// divided by the best, not min-max stretched: when retrieval is unsure
+	// (a one-word query that many documents match about equally) the scores
+	// are close and the profile decides; when it is sure, gaps are large
+	// and the profile moves little. Candidate.Score should therefore be a
+	// confidence with such gaps (BM25 scores are; see clientagent's
+	// evidence for merged results).
 	// Default 0.5; 0 leaves the order alone (filtering still applies).
 	// The client agent lowers it for long queries (clientagent.Config.ShortQuery).
 	ProfileWeight float64
@@ -74,7 +80,8 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 	var dropped []Dropped
 	for i, c := range cands {
 		if cfg.RejectSimilarity > 0 && cfg.RejectSimilarity <= 1 && len(c.Doc) > 0 {
-			if sim, ok := nearest(c.Doc, rejected); ok && sim >= cfg.RejectSimilarity {
+			// 1e-9: an identical document's cosine can come out 1−2e-16.
+			if sim, ok := nearest(c.Doc, rejected); ok && sim >= cfg.RejectSimilarity-1e-9 {
 				dropped = append(dropped, Dropped{c, i + 1, fmt.Sprintf("%.0f%% similar to a result you marked not interested", 100*sim)})
 				continue
 			}

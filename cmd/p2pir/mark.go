@@ -51,7 +51,7 @@ result's URL as shown.`,
 			default:
 				return usageError{fmt.Errorf("mark: %q is neither + nor -", args[2])}
 			}
-			ag, closeAll, err := a.openAgent()
+			ag, closeAll, err := a.openAgent(ctx)
 			if err != nil {
 				return err
 			}

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/p2pir/p2pir/clientagent"
+	"github.com/p2pir/p2pir/internal/config"
+	"github.com/p2pir/p2pir/metasearch"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/usermodel"
 	"github.com/spf13/cobra"
@@ -49,6 +52,7 @@ $XDG_DATA_HOME/p2pir (~/.local/share/p2pir).`,
 		newEvalCmd(a),
 		newMarkCmd(a),
 		newProfileCmd(a),
+		newSourcesCmd(a),
 	)
 	return root
 }
@@ -77,9 +81,17 @@ func (a *app) openStore() (*usermodel.Store, error) {
 	return usermodel.OpenStore(a.statePath(), usermodel.DefaultStoreOptions())
 }
 
+// configPath is config.toml in the data directory.
+func (a *app) configPath() string { return filepath.Join(a.dataDir, config.FileName) }
+
 // openAgent opens the index and the store and returns a client agent over
-// them, with a func that closes both.
-func (a *app) openAgent() (*clientagent.Agent, func(), error) {
+// them with the configured engines and any extra ones, and a func that
+// closes everything.
+func (a *app) openAgent(ctx context.Context, extra ...config.Engine) (*clientagent.Agent, func(), error) {
+	cfg, err := config.Load(a.configPath())
+	if err != nil {
+		return nil, nil, err
+	}
 	ix, err := index.Open(a.indexDir(), index.DefaultConfig())
 	if err != nil {
 		return nil, nil, err
@@ -89,7 +101,12 @@ func (a *app) openAgent() (*clientagent.Agent, func(), error) {
 		ix.Close()
 		return nil, nil, err
 	}
-	ag, err := clientagent.New(ix, st, clientagent.DefaultConfig())
+	acfg := clientagent.DefaultConfig()
+	acfg.K, acfg.Merge = cfg.Search.K, cfg.Search.Merge
+	ag, err := clientagent.New(ix, st, acfg)
+	if err == nil {
+		err = ag.AddEngines(ctx, append(cfg.Engines, extra...), metasearch.Options{})
+	}
 	if err != nil {
 		st.Close()
 		ix.Close()

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/config"
 	"github.com/p2pir/p2pir/usermodel"
 	"github.com/spf13/cobra"
 )
@@ -18,6 +21,11 @@ func newSearchCmd(a *app) *cobra.Command {
 		k         int
 		asJSON    bool
 		noProfile bool
+		sources   []string
+		exclude   []string
+		engines   []string
+		merge     string
+		timeout   time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "search [flags] QUERY...",
@@ -43,12 +51,24 @@ Each search prints its query ID; mark results with
 				return usageError{fmt.Errorf("--k must be between 1 and %d", index.MaxK)}
 			}
 			text := strings.Join(args, " ")
-			ag, closeAll, err := a.openAgent()
+			var extra []config.Engine
+			for _, v := range engines {
+				e, err := config.ParseEngineFlag(v)
+				if err != nil {
+					return usageError{err}
+				}
+				e.Name = fmt.Sprintf("engine%d-%s", len(extra)+1, e.Name)
+				extra = append(extra, e)
+				sources = appendIfForced(sources, e.Name)
+			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+			defer cancel()
+			ag, closeAll, err := a.openAgent(ctx, extra...)
 			if err != nil {
 				return err
 			}
 			defer closeAll()
-			resp, err := ag.Search(cmd.Context(), clientagent.Request{Query: text, K: k, NoProfile: noProfile})
+			resp, err := ag.Search(ctx, clientagent.Request{Query: text, K: k, NoProfile: noProfile, Sources: sources, Exclude: exclude, Merge: merge})
 			if err != nil {
 				if errors.Is(err, index.ErrBadQuery) {
 					return usageError{err}
@@ -65,7 +85,21 @@ Each search prints its query ID; mark results with
 	cmd.Flags().IntVar(&k, "k", 10, "number of results")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"query\", \"query_id\", \"expanded\", \"results\": [{\"url\", \"title\", \"content\", \"score\", \"source\", \"why\"}]}")
 	cmd.Flags().BoolVar(&noProfile, "no-profile", false, "do not use your user model for this search")
+	cmd.Flags().StringArrayVar(&sources, "source", nil, "ask only this source (repeatable): local, or an engine's name from config.toml; see p2pir sources")
+	cmd.Flags().StringArrayVar(&exclude, "exclude", nil, "do not ask this source (repeatable)")
+	cmd.Flags().StringArrayVar(&engines, "engine", nil, "also ask this engine for this search only: KIND=URL with KIND searxng, yacy, opensearch (a template with {searchTerms}), opensearch-description or p2pir (repeatable)")
+	cmd.Flags().StringVar(&merge, "merge", "", "fusion method: rrf (default), combmnz, combsum, roundrobin")
+	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "deadline of the whole search")
 	return cmd
+}
+
+// appendIfForced adds a one-off engine to the forced sources only when the
+// person already restricted the sources; otherwise every source is asked.
+func appendIfForced(sources []string, name string) []string {
+	if len(sources) == 0 {
+		return nil
+	}
+	return append(sources, name)
 }
 
 func writeSearchJSON(w io.Writer, resp *clientagent.Response) error {
@@ -109,6 +143,9 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, color bool) {
 		if h.Why != "" && h.Why != "retrieval score" {
 			fmt.Fprintf(w, "    %s%s%s\n", dim, h.Why, reset)
 		}
+	}
+	for _, u := range resp.Unresponsive {
+		fmt.Fprintf(w, "%s    unresponsive: %s: %s%s\n", dim, u.Engine, oneLine(u.Error), reset)
 	}
 	for _, f := range resp.Filtered {
 		fmt.Fprintf(w, "%s    filtered: %s (%s)%s\n", dim, oneLine(f.URL), f.Why, reset)
