@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 
 	"github.com/p2pir/p2pir/clientagent"
+	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/config"
 	"github.com/p2pir/p2pir/metasearch"
-	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/usermodel"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
