@@ -109,6 +109,9 @@ func writeSearchJSON(w io.Writer, resp *clientagent.Response) error {
 	if resp.Expanded == nil {
 		resp.Expanded = []usermodel.TermWeight{}
 	}
+	if resp.Unresponsive == nil {
+		resp.Unresponsive = []clientagent.Unresponsive{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(resp)
