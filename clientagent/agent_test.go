@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.etcd.io/bbolt"
 
@@ -590,5 +591,35 @@ func TestBadQueryIsRefusedAndNothingRecorded(t *testing.T) {
 				t.Errorf("a refused search wrote to the store")
 			}
 		})
+	}
+}
+
+// TestMarkingAHugeDocumentIsBounded: marking a 10 MB document costs the
+// store one bounded mark (its MaxDocTerms heaviest terms), and the
+// profile stays within MaxTerms.
+func TestMarkingAHugeDocumentIsBounded(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.LocalTimeout = time.Minute // the claim is about size, not speed (-race is slow on 10 MB)
+	f := newAgentFixture(t, cfg)
+	var b strings.Builder
+	for i := 0; b.Len() < 10<<20; i++ {
+		fmt.Fprintf(&b, "jaguar w%d ", i%5000)
+	}
+	huge := index.Document{ID: "https://big.example/jaguar", URL: "https://big.example/jaguar", Title: "Jaguar almanac", Body: b.String(), Source: index.SourceWeb}
+	if err := f.ix.Index(context.Background(), []index.Document{huge}); err != nil {
+		t.Fatal(err)
+	}
+	r := f.search(t, Request{Query: "jaguar almanac"})
+	m, p, err := f.ag.Mark(context.Background(), r.QueryID, huge.URL, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc := f.store.Config()
+	if len(m.Doc) > mc.MaxDocTerms || len(p.Terms) > mc.MaxTerms {
+		t.Fatalf("mark has %d terms (bound %d), profile %d (bound %d)", len(m.Doc), mc.MaxDocTerms, len(p.Terms), mc.MaxTerms)
+	}
+	raw, _ := json.Marshal(m)
+	if len(raw) > 64<<10 {
+		t.Fatalf("the mark of a 10 MB document takes %d bytes in the log", len(raw))
 	}
 }

@@ -163,22 +163,11 @@ type webCrawl struct {
 	flushMu sync.Mutex // serialises sink.Index calls
 }
 
-// collector builds the colly collector of the crawl. Fields are set after
-// NewCollector so that COLLY_* environment variables cannot override them.
+// collector builds the colly collector of the crawl.
 func (w *webCrawl) collector(hosts []string, transport http.RoundTripper) (*colly.Collector, error) {
-	c := colly.NewCollector()
-	c.WithTransport(transport)
-	c.UserAgent = w.cfg.UserAgent
+	c := w.baseCollector(hosts, transport)
 	c.MaxDepth = w.cfg.MaxDepth
-	c.AllowedDomains = hosts
-	c.MaxBodySize = w.cfg.MaxBodySize
-	c.IgnoreRobotsTxt = w.cfg.IgnoreRobots
 	c.Async = true
-	c.Context = w.ctx
-	c.MaxRequests = 0
-	c.CacheDir = ""
-	c.ParseHTTPErrorResponse = false
-	c.SetRequestTimeout(w.cfg.RequestTimeout)
 	for _, h := range hosts {
 		// The delay is not given to colly: its LimitRule sleeps without
 		// looking at the context; hostPacer does the same job and stops
@@ -194,6 +183,28 @@ func (w *webCrawl) collector(hosts []string, transport http.RoundTripper) (*coll
 	c.OnResponse(w.onResponse)
 	c.OnError(w.onError)
 	return c, nil
+}
+
+// baseCollector builds a synchronous colly collector with the settings of
+// w.cfg every crawl shares (user agent, body cap, robots.txt, timeout, no
+// cache, no request limit, w.ctx), visiting only hosts (any host when
+// empty), and no callbacks. Fields are set after NewCollector so that
+// COLLY_* environment variables cannot override them.
+func (w *webCrawl) baseCollector(hosts []string, transport http.RoundTripper) *colly.Collector {
+	c := colly.NewCollector()
+	c.WithTransport(transport)
+	c.UserAgent = w.cfg.UserAgent
+	c.MaxDepth = 0
+	c.AllowedDomains = hosts
+	c.MaxBodySize = w.cfg.MaxBodySize
+	c.IgnoreRobotsTxt = w.cfg.IgnoreRobots
+	c.Async = false
+	c.Context = w.ctx
+	c.MaxRequests = 0
+	c.CacheDir = ""
+	c.ParseHTTPErrorResponse = false
+	c.SetRequestTimeout(w.cfg.RequestTimeout)
+	return c
 }
 
 // onRequest enforces the page budget and stops new requests once the crawl
@@ -262,12 +273,42 @@ func (w *webCrawl) onError(r *colly.Response, err error) {
 }
 
 // onResponse handles a successful response: HTML and plain text are
-// indexed (and HTML links followed), anything else is skipped.
+// indexed, and HTML links followed.
 func (w *webCrawl) onResponse(r *colly.Response) {
-	if w.ctx.Err() != nil {
-		return
+	page, doc := w.readResponse(r)
+	for _, link := range page.links {
+		w.follow(r.Request, link)
 	}
-	final := r.Request.URL // after redirects, the last URL
+	if doc != nil {
+		w.index(*doc, page.final.String())
+	}
+}
+
+// pageRead is what a crawl learns from one successful response.
+type pageRead struct {
+	// final is the URL the page was fetched from, after redirects.
+	final *url.URL
+	// links are the page's links to follow: none when the page says
+	// nofollow (and robots directives are obeyed) or is not HTML.
+	links []*url.URL
+	// anchors holds the anchor text of each link (see pageInfo.anchors).
+	anchors []string
+	// title and text are the extracted text of the page; both are empty
+	// when the page was not read for text (noindex, skipped, failed).
+	title, text string
+}
+
+// readResponse reads a successful response: HTML and plain text are
+// extracted into the document to index (nil when there is none: the page
+// says noindex, has no text or failed, which is counted in the report),
+// anything else is skipped; it also returns the page's links and text. It
+// does nothing once the crawl is cancelled.
+func (w *webCrawl) readResponse(r *colly.Response) (pageRead, *index.Document) {
+	page := pageRead{final: r.Request.URL} // after redirects, the last URL
+	if w.ctx.Err() != nil {
+		return page, nil
+	}
+	final := page.final
 	w.markSeen(final)
 	ct := r.Headers.Get("Content-Type")
 	if ct == "" {
@@ -293,9 +334,7 @@ func (w *webCrawl) onResponse(r *colly.Response) {
 			info.noindex, info.nofollow = false, false
 		}
 		if !hdrNofollow && !info.nofollow {
-			for _, link := range info.links {
-				w.follow(r.Request, link)
-			}
+			page.links, page.anchors = info.links, info.anchors
 		}
 		if info.canonical != nil {
 			w.markSeen(info.canonical)
@@ -309,27 +348,28 @@ func (w *webCrawl) onResponse(r *colly.Response) {
 		res, err = textextract.HTML(bytes.NewReader(r.Body), final)
 		if errors.Is(err, textextract.ErrBinary) {
 			w.skip()
-			return
+			return page, nil
 		}
 		if err != nil {
 			w.pageFailed(final.String(), r.StatusCode, fmt.Errorf("extract text: %w", err))
-			return
+			return page, nil
 		}
 	case webKindText:
 		res = textextract.Plain(r.Body)
 	default:
 		w.skip()
-		return
+		return page, nil
 	}
 	if noindex || (res.Title == "" && strings.TrimSpace(res.Text) == "") {
 		w.skip()
-		return
+		return page, nil
 	}
+	page.title, page.text = res.Title, res.Text
 
 	canonical, err := pageCanonical(final, declared)
 	if err != nil {
 		w.pageFailed(final.String(), r.StatusCode, fmt.Errorf("canonical URL: %w", err))
-		return
+		return page, nil
 	}
 	var modified time.Time
 	if lm := r.Headers.Get("Last-Modified"); lm != "" {
@@ -337,7 +377,7 @@ func (w *webCrawl) onResponse(r *colly.Response) {
 			modified = t.UTC()
 		}
 	}
-	w.index(index.Document{
+	return page, &index.Document{
 		ID:       index.DocID(canonical),
 		URL:      canonical,
 		Title:    res.Title,
@@ -346,7 +386,7 @@ func (w *webCrawl) onResponse(r *colly.Response) {
 		Modified: modified,
 		Size:     int64(len(r.Body)),
 		Hash:     index.ContentHash(res.Title, res.Text),
-	}, final.String())
+	}
 }
 
 // follow queues link, found on the page of request from, unless it was

@@ -49,3 +49,13 @@ func (p *hostPacer) wait(ctx context.Context, host string) error {
 		return ctx.Err()
 	}
 }
+
+// readyIn returns how long until host's next start slot comes, without
+// reserving it; zero or less means wait would return at once. A
+// scheduler that picks among hosts uses it to start only requests that
+// need not wait.
+func (p *hostPacer) readyIn(host string, now time.Time) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.next[host].Sub(now)
+}

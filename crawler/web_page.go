@@ -13,6 +13,11 @@ import (
 // with millions of anchors costs bounded memory.
 const maxLinksPerPage = 10000
 
+// maxAnchorBytes bounds the anchor text kept for one link (all its anchors
+// on the page together), so an unclosed <a> before megabytes of text costs
+// bounded memory.
+const maxAnchorBytes = 512
+
 // pageInfo is what the crawler needs from an HTML page besides its text.
 type pageInfo struct {
 	// canonical is the resolved href of the first <link rel="canonical">
@@ -22,16 +27,43 @@ type pageInfo struct {
 	// http(s) URLs without fragment, in document order, each once, without
 	// those marked rel="nofollow" or pointing at the page itself.
 	links []*url.URL
+	// anchors holds the anchor text of each link (anchors[i] is that of
+	// links[i]): the text inside its <a> elements, the alt text of images
+	// there, and their title and <area> alt attributes, whitespace
+	// collapsed, the anchors of a link named twice joined, at most
+	// maxAnchorBytes bytes.
+	anchors []string
 	// noindex and nofollow come from <meta name="robots">.
 	noindex, nofollow bool
 }
 
-// parsePage reads the links, canonical link and robots directives of an
-// HTML page fetched from pageURL. It uses the tokenizer alone (one linear
-// pass, no tree), so broken or deeply nested markup costs no more than any
-// other; the text inside <script>, <style> and other raw-text elements is
-// never read as markup. URLs are resolved as browsers do (WHATWG URL
-// standard), against <base href> when the page has one.
+// rawLink is a link as written in the page, before resolution.
+type rawLink struct {
+	href string
+	text []string // pieces of anchor text
+	size int      // bytes in text
+}
+
+// addText appends a piece of anchor text, within maxAnchorBytes.
+func (l *rawLink) addText(s string) {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" || l.size >= maxAnchorBytes {
+		return
+	}
+	if room := maxAnchorBytes - l.size; len(s) > room {
+		s = strings.ToValidUTF8(s[:room], "")
+	}
+	l.text = append(l.text, s)
+	l.size += len(s) + 1
+}
+
+// parsePage reads the links (with their anchor text), canonical link and
+// robots directives of an HTML page fetched from pageURL. It uses the
+// tokenizer alone (one linear pass, no tree), so broken or deeply nested
+// markup costs no more than any other; the text inside <script>, <style>
+// and other raw-text elements is never read as markup. URLs are resolved as
+// browsers do (WHATWG URL standard), against <base href> when the page has
+// one.
 func parsePage(body []byte, pageURL *url.URL) pageInfo {
 	var (
 		info         pageInfo
@@ -39,23 +71,48 @@ func parsePage(body []byte, pageURL *url.URL) pageInfo {
 		haveBase     bool
 		canonicalRef string
 		haveCanon    bool
-		hrefs        []string
+		raws         []rawLink
+		anchor       = -1 // index in raws of the <a> being read, -1 outside
 	)
 	z := html.NewTokenizer(bytes.NewReader(body))
-	for len(hrefs) < maxLinksPerPage {
+	for len(raws) < maxLinksPerPage {
 		tt := z.Next()
 		if tt == html.ErrorToken {
 			break
 		}
-		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+		switch tt {
+		case html.TextToken:
+			// Raw-text elements (<script>, <style>, <title>, ...) come as
+			// one text token right after their start tag; inside an anchor
+			// only <script> and <style> can appear, and are left out.
+			if anchor >= 0 {
+				raws[anchor].addText(string(z.Text()))
+			}
+			continue
+		case html.EndTagToken:
+			if name, _ := z.TagName(); string(name) == "a" {
+				anchor = -1
+			}
+			continue
+		case html.StartTagToken, html.SelfClosingTagToken:
+		default:
 			continue
 		}
 		name, hasAttr := z.TagName()
+		switch string(name) {
+		case "a":
+			anchor = -1 // an <a> closes any open one, as in browsers
+		case "script", "style":
+			if anchor >= 0 && tt == html.StartTagToken {
+				z.Next() // their raw text is not anchor text
+			}
+			continue
+		}
 		if !hasAttr {
 			continue
 		}
 		switch string(name) {
-		case "a", "area", "base", "link", "meta":
+		case "a", "area", "base", "link", "meta", "img":
 		default:
 			continue
 		}
@@ -66,7 +123,19 @@ func parsePage(body []byte, pageURL *url.URL) pageInfo {
 			if !ok || hasToken(attrs["rel"], "nofollow") {
 				continue
 			}
-			hrefs = append(hrefs, href)
+			raw := rawLink{href: href}
+			raw.addText(attrs["title"])
+			if string(name) == "area" {
+				raw.addText(attrs["alt"])
+			}
+			raws = append(raws, raw)
+			if string(name) == "a" {
+				anchor = len(raws) - 1
+			}
+		case "img":
+			if anchor >= 0 {
+				raws[anchor].addText(attrs["alt"])
+			}
 		case "base":
 			if href, ok := attrs["href"]; ok && !haveBase {
 				baseHref, haveBase = href, true
@@ -100,18 +169,30 @@ func parsePage(body []byte, pageURL *url.URL) pageInfo {
 	if haveCanon {
 		info.canonical = resolveLink(parser, base, canonicalRef)
 	}
-	seen := make(map[string]bool, len(hrefs))
-	for _, href := range hrefs {
-		u := resolveLink(parser, base, href)
+	index := make(map[string]int, len(raws)) // link -> its place in info.links
+	var texts []rawLink
+	for _, raw := range raws {
+		u := resolveLink(parser, base, raw.href)
 		if u == nil {
 			continue
 		}
 		s := u.String()
-		if s == self || seen[s] {
+		if s == self {
 			continue
 		}
-		seen[s] = true
+		if i, dup := index[s]; dup {
+			for _, piece := range raw.text {
+				texts[i].addText(piece)
+			}
+			continue
+		}
+		index[s] = len(info.links)
 		info.links = append(info.links, u)
+		texts = append(texts, raw)
+	}
+	info.anchors = make([]string, len(texts))
+	for i, t := range texts {
+		info.anchors[i] = strings.Join(t.text, " ")
 	}
 	return info
 }

@@ -172,6 +172,10 @@ func render(s string, start, end int, spans []Span) Snippet {
 	return Snippet{Text: text, Highlights: out}
 }
 
+// maxSnippetMatches bounds the occurrences of one term considered when
+// placing a snippet, so a huge document costs no more than a long one.
+const maxSnippetMatches = 512
+
 // bodyMatches finds where the query terms occur in the bodies of the given
 // documents, from the term vectors stored in the index (no re-analysis):
 // the offsets index the text "title\nbody", so they are shifted by the
@@ -199,9 +203,13 @@ func bodyMatches(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm
 				continue
 			}
 			shift := titleLens[i] + 1
+			n := 0
 			for _, v := range tfd.Vectors {
 				if int(v.Start) >= shift {
 					out[i] = append(out[i], termMatch{int(v.Start) - shift, int(v.End) - shift, t.Term})
+					if n++; n == maxSnippetMatches {
+						break // enough to place a snippet; a huge document has millions
+					}
 				}
 			}
 		}

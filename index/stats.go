@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"unicode/utf8"
 )
 
 // Analyze returns the terms of text as the index sees them (lower-cased,
@@ -80,8 +81,14 @@ func (ix *Index) DocFreq(ctx context.Context, terms ...string) (map[string]uint6
 	return out, nil
 }
 
+// MaxVectorBytes bounds how much of a document TermVector analyses: the
+// first MiB of a huge document describes it well enough for the user
+// model, and costs a fraction of the whole.
+const MaxVectorBytes = 1 << 20
+
 // TermVector returns the analysed terms of a stored document with their
-// frequencies, exactly as they were indexed (title and body).
+// frequencies, as they were indexed (title and body; of a document over
+// MaxVectorBytes, its first MaxVectorBytes).
 func (ix *Index) TermVector(ctx context.Context, id string) (map[string]int, error) {
 	d, ok, err := ix.Get(ctx, id)
 	if err != nil {
@@ -90,7 +97,15 @@ func (ix *Index) TermVector(ctx context.Context, id string) (map[string]int, err
 	if !ok {
 		return nil, fmt.Errorf("index: term vector: no document %q", id)
 	}
-	return ix.TermFreqs(d.Title + "\n" + d.Body), nil
+	text := d.Title + "\n" + d.Body
+	if len(text) > MaxVectorBytes {
+		cut := MaxVectorBytes
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	return ix.TermFreqs(text), nil
 }
 
 // TopTerms returns the n most frequent terms of a term-frequency map,
