@@ -77,6 +77,7 @@ type Agent struct {
 	cfg     Config
 	now     func() time.Time
 	sources []*sourceEntry // the local index first
+	crawl   *CrawlOptions  // nil: no focused crawl
 }
 
 // LocalName is the name of the local index among the sources.
@@ -136,6 +137,9 @@ type Request struct {
 	Exclude []string
 	// Merge overrides Config.Merge for this search.
 	Merge string
+	// Crawl runs the focused crawl (when enabled) besides the other
+	// sources, whatever they bring.
+	Crawl bool
 }
 
 // Result is one result shown to the person.
@@ -274,7 +278,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	lists, unresponsive := a.fanOut(ctx, chosen, sq)
 	resp.Unresponsive = append(skipped, unresponsive...)
-	if len(lists) == 0 {
+	if len(lists) == 0 && !a.wantCrawl(req, 0, k) {
 		return nil, fmt.Errorf("clientagent: no source answered: %v", resp.Unresponsive)
 	}
 	method := req.Merge
@@ -284,6 +288,22 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	merged, err := Merge(method, lists)
 	if err != nil {
 		return nil, err
+	}
+	if a.wantCrawl(req, len(merged), k) {
+		// The focused crawl starts from what the others found, so it runs
+		// second, within what is left of the query's deadline.
+		crawled, err := a.runCrawl(ctx, sq, a.crawlSeeds(merged))
+		if err != nil {
+			resp.Unresponsive = append(resp.Unresponsive, Unresponsive{CrawlName, err.Error()})
+		} else if len(crawled.Hits) > 0 {
+			lists = append(lists, crawled)
+			if merged, err = Merge(method, lists); err != nil {
+				return nil, err
+			}
+		}
+		if len(lists) == 0 {
+			return nil, fmt.Errorf("clientagent: no source answered: %v", resp.Unresponsive)
+		}
 	}
 	for _, l := range lists {
 		resp.Total += uint64(len(l.Hits))

@@ -58,6 +58,9 @@ type Unresponsive struct {
 // enabled source, less the excluded ones and the suspended ones (reported).
 func (a *Agent) plan(req Request) (chosen []*sourceEntry, skipped []Unresponsive, err error) {
 	for _, n := range append(append([]string{}, req.Sources...), req.Exclude...) {
+		if n == CrawlName && a.crawl != nil {
+			continue
+		}
 		if !slices.ContainsFunc(a.sources, func(e *sourceEntry) bool { return e.name == n }) {
 			return nil, nil, fmt.Errorf("clientagent: no source named %q (have %v)", n, a.SourceNames())
 		}
@@ -81,7 +84,7 @@ func (a *Agent) plan(req Request) (chosen []*sourceEntry, skipped []Unresponsive
 		}
 		chosen = append(chosen, e)
 	}
-	if len(chosen) == 0 {
+	if len(chosen) == 0 && !(a.crawl != nil && slices.Contains(req.Sources, CrawlName)) {
 		return nil, skipped, errors.New("clientagent: every source is excluded or suspended")
 	}
 	return chosen, skipped, nil
@@ -92,6 +95,9 @@ func (a *Agent) SourceNames() []string {
 	out := make([]string, len(a.sources))
 	for i, e := range a.sources {
 		out[i] = e.name
+	}
+	if a.crawl != nil {
+		out = append(out, CrawlName)
 	}
 	return out
 }

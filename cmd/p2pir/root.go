@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/p2pir/p2pir/clientagent"
+	"github.com/p2pir/p2pir/crawler"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/config"
 	"github.com/p2pir/p2pir/metasearch"
@@ -106,6 +107,11 @@ func (a *app) openAgent(ctx context.Context, extra ...config.Engine) (*clientage
 	ag, err := clientagent.New(ix, st, acfg)
 	if err == nil {
 		err = ag.AddEngines(ctx, append(cfg.Engines, extra...), metasearch.Options{})
+	}
+	if err == nil {
+		fc := crawler.DefaultFocusedConfig()
+		fc.MaxPages, fc.MaxTime = cfg.Crawl.MaxPages, cfg.Crawl.MaxTime.Duration
+		ag.EnableCrawl(clientagent.CrawlOptions{Focused: fc, Seeds: cfg.Crawl.Seeds, Auto: cfg.Crawl.Auto})
 	}
 	if err != nil {
 		st.Close()

@@ -26,6 +26,7 @@ func newSearchCmd(a *app) *cobra.Command {
 		engines   []string
 		merge     string
 		timeout   time.Duration
+		crawl     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "search [flags] QUERY...",
@@ -68,7 +69,7 @@ Each search prints its query ID; mark results with
 				return err
 			}
 			defer closeAll()
-			resp, err := ag.Search(ctx, clientagent.Request{Query: text, K: k, NoProfile: noProfile, Sources: sources, Exclude: exclude, Merge: merge})
+			resp, err := ag.Search(ctx, clientagent.Request{Query: text, K: k, NoProfile: noProfile, Sources: sources, Exclude: exclude, Merge: merge, Crawl: crawl})
 			if err != nil {
 				if errors.Is(err, index.ErrBadQuery) {
 					return usageError{err}
@@ -89,7 +90,8 @@ Each search prints its query ID; mark results with
 	cmd.Flags().StringArrayVar(&exclude, "exclude", nil, "do not ask this source (repeatable)")
 	cmd.Flags().StringArrayVar(&engines, "engine", nil, "also ask this engine for this search only: KIND=URL with KIND searxng, yacy, opensearch (a template with {searchTerms}), opensearch-description or p2pir (repeatable)")
 	cmd.Flags().StringVar(&merge, "merge", "", "fusion method: rrf (default), combmnz, combsum, roundrobin")
-	cmd.Flags().DurationVar(&timeout, "timeout", 10*time.Second, "deadline of the whole search")
+	cmd.Flags().DurationVar(&timeout, "timeout", 20*time.Second, "deadline of the whole search")
+	cmd.Flags().BoolVar(&crawl, "crawl", false, "also run a focused crawl from config.toml's crawl.seeds and the other sources' top web results (budgets: crawl.max_pages, crawl.max_time); found pages are indexed")
 	return cmd
 }
 
