@@ -90,7 +90,9 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 			uk := canonurl.DedupKey(h.URL)
 			ck := contentKey(h)
 			e := byURL[uk]
+			mirror := false
 			if e == nil && ck != "" && !seenHere[byContent[ck]] {
+				mirror = byContent[ck] != nil
 				// Same text under another URL from another source: a
 				// mirror. Within one source, distinct URLs stay distinct
 				// (two copies of a file in two folders are both shown).
@@ -128,7 +130,11 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 			e.count++
 			switch method {
 			case MergeRRF, "":
-				e.sum += l.Weight / float64(RRFK+rank)
+				// A mirror (same text, another URL) is recorded but casts no
+				// second vote: two copies of a page are not two engines agreeing.
+				if !mirror {
+					e.sum += l.Weight / float64(RRFK+rank)
+				}
 			case MergeCombSUM, MergeCombMNZ:
 				e.sum += l.Weight * norm[li][hi]
 			case MergeRoundRobin:
@@ -150,7 +156,14 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 		}
 		out[i] = e.m
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Fused > out[j].Fused })
+	// Equal fused scores (the same rank in different lists, common when
+	// engines do not overlap) are ordered by the sources' own evidence.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Fused != out[j].Fused {
+			return out[i].Fused > out[j].Fused
+		}
+		return out[i].Evidence > out[j].Evidence
+	})
 	return out, nil
 }
 

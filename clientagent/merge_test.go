@@ -113,3 +113,32 @@ func TestMergeDuplicateInOneList(t *testing.T) {
 		t.Fatalf("duplicate counted twice: %+v", ms)
 	}
 }
+
+// TestRRFTiesGoToStrongerEvidence: the same rank in two lists ties in
+// RRF; the result its own source rates closer to its best comes first.
+func TestRRFTiesGoToStrongerEvidence(t *testing.T) {
+	ms, err := Merge(MergeRRF, []SourceHits{
+		{Source: "a", Weight: 1, Hits: []Hit{{URL: "http://a/1", Score: 10, Rank: 1}, {URL: "http://a/2", Score: 2, Rank: 2}}},
+		{Source: "b", Weight: 1, Hits: []Hit{{URL: "http://b/1", Score: 4, Rank: 1}, {URL: "http://b/2", Score: 3.9, Rank: 2}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rank 1: both at evidence 1, first appearance decides. Rank 2: b/2
+	// (3.9 of 4) before a/2 (2 of 10).
+	if got := urls(ms); got != "http://a/1 http://b/1 http://b/2 http://a/2" {
+		t.Fatalf("order %s", got)
+	}
+}
+
+// TestMirrorCastsNoSecondVote: a page found under another URL with the
+// same text is merged (both engines listed) but RRF counts it once.
+func TestMirrorCastsNoSecondVote(t *testing.T) {
+	ms, _ := Merge(MergeRRF, []SourceHits{
+		{Source: "a", Weight: 1, Hits: []Hit{{URL: "http://one.example/p", Title: "Same", Content: "same words", Rank: 1}}},
+		{Source: "b", Weight: 1, Hits: []Hit{{URL: "http://two.example/p", Title: "Same", Content: "same words", Rank: 1}}},
+	})
+	if len(ms) != 1 || len(ms[0].Engines) != 2 || ms[0].Fused != 1.0/61 {
+		t.Fatalf("mirror merge = %+v, want one result, two engines, one vote", ms)
+	}
+}
