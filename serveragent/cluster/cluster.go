@@ -1,0 +1,155 @@
+package cluster
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Cluster groups points by spherical k-means, choosing k in
+// [cfg.MinK, min(cfg.MaxK, n-1)] by the mean silhouette (see the package
+// documentation). Zero vectors are left out and listed in
+// Result.Excluded. No points, or only zero vectors, give K = 0; fewer than
+// three points, or fewer than two distinct directions, give K = 1.
+//
+// The same points, in any order, with the same cfg give an identical
+// Result. Cluster returns an error, and clusters nothing, for a bad
+// config (ErrBadConfig), bad points (ErrBadPoint) or when ctx ends; it
+// never modifies points.
+func Cluster(ctx context.Context, points []Point, cfg Config) (Result, error) {
+	c, err := cfg.resolve()
+	if err != nil {
+		return Result{}, err
+	}
+	ds, err := prepare(points)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Assign: make(map[string]int, len(ds.ids)), Excluded: ds.excluded}
+	n := len(ds.ids)
+	if n == 0 {
+		return res, nil
+	}
+
+	var best run
+	found := false
+	// k ≤ n-1: the silhouette needs a cluster with two members. A MinK
+	// above the cap is lowered to it, so some k ≥ 2 is always tried when
+	// n ≥ 3.
+	hi := min(c.MaxK, n-1)
+	for k := max(2, min(c.MinK, hi)); k <= hi; k++ {
+		r, ok, err := bestRun(ctx, ds.x, k, c)
+		if err != nil {
+			return Result{}, err
+		}
+		if !ok {
+			continue // fewer distinct directions than k
+		}
+		s := silhouette(ds.x, r.assign, k)
+		res.Candidates = append(res.Candidates, Candidate{K: k, Silhouette: s, Inertia: r.inertia})
+		if !found || s > res.Silhouette {
+			best, res.Silhouette, found = r, s, true
+		}
+	}
+	if !found {
+		best, res.Silhouette = single(ds.x), 0
+	}
+
+	best = relabel(best)
+	k, _ := best.centroids.Dims()
+	res.K, res.Inertia, res.Sizes = k, best.inertia, best.sizes
+	for i, id := range ds.ids {
+		res.Assign[id] = best.assign[i]
+	}
+	res.Centroids = make([][]float64, k)
+	for j := range k {
+		res.Centroids[j] = slices.Clone(best.centroids.RawRowView(j))
+	}
+	return res, nil
+}
+
+// bestRun runs spherical k-means cfg.Restarts times from k-means++ seeds
+// drawn from a generator seeded with (cfg.Seed, k), and returns the run of
+// least inertia (the first on ties). It reports false when x has fewer
+// than k distinct directions.
+func bestRun(ctx context.Context, x *mat.Dense, k int, cfg Config) (run, bool, error) {
+	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(k)))
+	var best run
+	for r := range cfg.Restarts {
+		init, ok := seedPlusPlus(x, k, rng)
+		if !ok {
+			return run{}, false, nil
+		}
+		got, err := lloyd(ctx, x, init, cfg.MaxIter, cfg.Tol, nil)
+		if err != nil {
+			return run{}, false, err
+		}
+		if r == 0 || got.inertia < best.inertia {
+			best = got
+		}
+	}
+	return best, true, nil
+}
+
+// single is the one-cluster clustering of the unit rows of x: the centroid
+// is their normalised sum, or the first row when they cancel out.
+func single(x *mat.Dense) run {
+	n, d := x.Dims()
+	sum := make([]float64, d)
+	for i := range n {
+		floats.Add(sum, x.RawRowView(i))
+	}
+	c := mat.NewDense(1, d, nil)
+	if norm := floats.Norm(sum, 2); norm > sameDirection {
+		floats.ScaleTo(c.RawRowView(0), 1/norm, sum)
+	} else {
+		c.SetRow(0, x.RawRowView(0))
+	}
+	return run{
+		assign:    make([]int, n),
+		centroids: c,
+		sizes:     []int{n},
+		inertia:   float64(n) - floats.Dot(sum, c.RawRowView(0)),
+	}
+}
+
+// relabel numbers the clusters of r by their first member (lowest row
+// index), so that labels do not depend on the order of the seeds.
+func relabel(r run) run {
+	k, d := r.centroids.Dims()
+	newOf := make([]int, k)
+	for j := range newOf {
+		newOf[j] = -1
+	}
+	next := 0
+	for _, a := range r.assign {
+		if newOf[a] < 0 {
+			newOf[a] = next
+			next++
+		}
+	}
+	for j := range newOf { // clusters without members (none after lloyd) go last
+		if newOf[j] < 0 {
+			newOf[j] = next
+			next++
+		}
+	}
+	out := run{
+		assign:    make([]int, len(r.assign)),
+		centroids: mat.NewDense(k, d, nil),
+		sizes:     make([]int, k),
+		inertia:   r.inertia,
+		iters:     r.iters,
+	}
+	for i, a := range r.assign {
+		out.assign[i] = newOf[a]
+	}
+	for j := range k {
+		out.centroids.SetRow(newOf[j], r.centroids.RawRowView(j))
+		out.sizes[newOf[j]] = r.sizes[j]
+	}
+	return out
+}

@@ -1,0 +1,99 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Defaults of Config; a zero field means its default.
+const (
+	// DefaultMinK is the smallest number of clusters tried.
+	DefaultMinK = 2
+	// DefaultMaxK is the largest number of clusters tried (before the cap
+	// of n-1 points).
+	DefaultMaxK = 8
+	// DefaultMaxIter bounds the Lloyd iterations of one run.
+	DefaultMaxIter = 50
+	// DefaultRestarts is the number of k-means++ seedings per k.
+	DefaultRestarts = 4
+	// DefaultTol is the convergence tolerance: the mean improvement of
+	// the cosine distance per point below which a run stops.
+	DefaultTol = 1e-6
+)
+
+// ErrBadConfig is returned (wrapped) for a Config that cannot be used.
+var ErrBadConfig = errors.New("bad config")
+
+// Config tunes Cluster. Its zero value is usable: every zero field takes
+// its default.
+type Config struct {
+	// MinK is the smallest k tried; at least 2, since the silhouette is
+	// undefined for one cluster (one cluster is the fallback when no k ≥ 2
+	// fits). With fewer points, it is lowered to the cap on MaxK (so 5
+	// points with MinK 6 try k = 4). Zero means DefaultMinK (2).
+	MinK int
+	// MaxK is the largest k tried; it is capped at n-1 for n points and,
+	// in effect, at the number of distinct directions. Zero means
+	// DefaultMaxK (8).
+	MaxK int
+	// MaxIter bounds the Lloyd iterations of each run. Zero means
+	// DefaultMaxIter (50).
+	MaxIter int
+	// Restarts is the number of k-means++ seedings per k; the run of
+	// least inertia is kept. Zero means DefaultRestarts (4).
+	Restarts int
+	// Seed seeds the random generator (PCG). Every value, zero included,
+	// is a valid seed; the same seed gives the same result.
+	Seed uint64
+	// Tol stops a run when an iteration lowers the inertia by no more
+	// than Tol·n, i.e. the mean cosine distance by no more than Tol. A
+	// run also stops when no point changes cluster. Zero means
+	// DefaultTol (1e-6).
+	Tol float64
+}
+
+// DefaultConfig returns the defaults: k in 2..8, 50 iterations, 4
+// restarts, seed 0, tolerance 1e-6.
+func DefaultConfig() Config {
+	return Config{
+		MinK:     DefaultMinK,
+		MaxK:     DefaultMaxK,
+		MaxIter:  DefaultMaxIter,
+		Restarts: DefaultRestarts,
+		Tol:      DefaultTol,
+	}
+}
+
+// resolve fills in defaults for zero fields and checks the result.
+func (c Config) resolve() (Config, error) {
+	d := DefaultConfig()
+	if c.MinK == 0 {
+		c.MinK = d.MinK
+	}
+	if c.MaxK == 0 {
+		c.MaxK = d.MaxK
+	}
+	if c.MaxIter == 0 {
+		c.MaxIter = d.MaxIter
+	}
+	if c.Restarts == 0 {
+		c.Restarts = d.Restarts
+	}
+	if c.Tol == 0 {
+		c.Tol = d.Tol
+	}
+	switch {
+	case c.MinK < 2:
+		return c, fmt.Errorf("cluster: %w: MinK %d, want at least 2", ErrBadConfig, c.MinK)
+	case c.MaxK < c.MinK:
+		return c, fmt.Errorf("cluster: %w: MaxK %d below MinK %d", ErrBadConfig, c.MaxK, c.MinK)
+	case c.MaxIter < 1:
+		return c, fmt.Errorf("cluster: %w: MaxIter %d, want at least 1", ErrBadConfig, c.MaxIter)
+	case c.Restarts < 1:
+		return c, fmt.Errorf("cluster: %w: Restarts %d, want at least 1", ErrBadConfig, c.Restarts)
+	case c.Tol < 0 || math.IsNaN(c.Tol) || math.IsInf(c.Tol, 0):
+		return c, fmt.Errorf("cluster: %w: Tol %v, want a finite value ≥ 0", ErrBadConfig, c.Tol)
+	}
+	return c, nil
+}
