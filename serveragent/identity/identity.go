@@ -1,0 +1,84 @@
+package identity
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/subtle"
+	"crypto/tls"
+	"fmt"
+	"time"
+)
+
+// Identity is a node's key pair, its node ID and its TLS certificate. It is
+// immutable and safe for concurrent use.
+type Identity struct {
+	priv   ed25519.PrivateKey
+	pub    ed25519.PublicKey
+	nodeID string
+	// cert is the certificate without a membership proof (open network).
+	cert tls.Certificate
+}
+
+// New returns the identity of an Ed25519 private key, with a fresh
+// self-signed certificate. It refuses a key of the wrong size or one whose
+// public half does not match its seed.
+func New(priv ed25519.PrivateKey) (*Identity, error) {
+	if len(priv) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("identity: private key is %d bytes, want %d", len(priv), ed25519.PrivateKeySize)
+	}
+	canon := ed25519.NewKeyFromSeed(priv.Seed())
+	if subtle.ConstantTimeCompare(canon, priv) != 1 {
+		return nil, fmt.Errorf("identity: private key is inconsistent: its public half does not belong to its seed")
+	}
+	pub := canon.Public().(ed25519.PublicKey)
+	id := &Identity{priv: canon, pub: pub, nodeID: NodeIDFromPublicKey(pub)}
+	cert, err := newCertificate(id.priv, id.nodeID, nil, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	id.cert = cert
+	return id, nil
+}
+
+// Generate returns a new identity with a fresh random key, kept in memory
+// only (simulations, tests). A node keeps its key with LoadOrCreate.
+func Generate() (*Identity, error) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("identity: generating key: %w", err)
+	}
+	return New(priv)
+}
+
+// NodeID returns the node ID, derived from the public key (see
+// NodeIDFromPublicKey).
+func (id *Identity) NodeID() string { return id.nodeID }
+
+// PublicKey returns the node's Ed25519 public key.
+func (id *Identity) PublicKey() ed25519.PublicKey { return id.pub }
+
+// Certificate returns the node's self-signed TLS certificate for an open
+// network (no membership proof): Ed25519, CommonName and DNS SAN equal to
+// the node ID, valid for ten years from when the identity was made
+// (back-dated an hour for clock skew), for server and client authentication. It is regenerated in
+// memory at every start; only the key is persistent. ServerTLS and
+// ClientTLS build the certificate they need themselves.
+func (id *Identity) Certificate() tls.Certificate { return id.cert }
+
+// certificateFor returns the certificate to present with this secret: the
+// plain one for an open network, or a fresh one carrying the membership
+// proof.
+func (id *Identity) certificateFor(secret []byte) (tls.Certificate, []byte, error) {
+	key, err := membershipKey(secret)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	if key == nil {
+		return id.cert, nil, nil
+	}
+	cert, err := newCertificate(id.priv, id.nodeID, membershipProof(key, id.nodeID), time.Now())
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	return cert, key, nil
+}
