@@ -72,16 +72,9 @@ func FocusedCrawl(ctx context.Context, sink Sink, cfg FocusedConfig, q FocusQuer
 	if err != nil {
 		return FocusedReport{}, err
 	}
-	if len(seeds) == 0 {
-		return FocusedReport{}, errors.New("crawler: FocusedCrawl: no seed URL")
-	}
-	seedURLs := make([]*url.URL, 0, len(seeds))
-	for _, s := range seeds {
-		u, err := parseSeed(s)
-		if err != nil {
-			return FocusedReport{}, err
-		}
-		seedURLs = append(seedURLs, u)
+	seedURLs, err := parseSeeds("FocusedCrawl", seeds)
+	if err != nil {
+		return FocusedReport{}, err
 	}
 	var (
 		hosts   []string

@@ -65,16 +65,9 @@ func Crawl(ctx context.Context, sink Sink, cfg WebConfig, seeds ...string) (WebR
 	if err != nil {
 		return WebReport{}, err
 	}
-	if len(seeds) == 0 {
-		return WebReport{}, errors.New("crawler: Crawl: no seed URL")
-	}
-	seedURLs := make([]*url.URL, 0, len(seeds))
-	for _, s := range seeds {
-		u, err := parseSeed(s)
-		if err != nil {
-			return WebReport{}, err
-		}
-		seedURLs = append(seedURLs, u)
+	seedURLs, err := parseSeeds("Crawl", seeds)
+	if err != nil {
+		return WebReport{}, err
 	}
 	hosts, err := allowedHosts(cfg.AllowedDomains, seedURLs)
 	if err != nil {
@@ -130,6 +123,22 @@ func Crawl(ctx context.Context, sink Sink, cfg WebConfig, seeds ...string) (WebR
 
 // parseSeed checks that s is an absolute http(s) URL and returns it
 // without fragment.
+// parseSeeds checks a crawl's seed URLs; fn names the crawl in errors.
+func parseSeeds(fn string, seeds []string) ([]*url.URL, error) {
+	if len(seeds) == 0 {
+		return nil, fmt.Errorf("crawler: %s: no seed URL", fn)
+	}
+	out := make([]*url.URL, 0, len(seeds))
+	for _, s := range seeds {
+		u, err := parseSeed(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
 func parseSeed(s string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil {
