@@ -1,0 +1,146 @@
+package serveragent
+
+import (
+	"fmt"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/p2pir/p2pir/serveragent/cluster"
+	"github.com/p2pir/p2pir/serveragent/recommend"
+	"github.com/p2pir/p2pir/serveragent/routing"
+)
+
+// Config tunes a Node. Start from DefaultConfig; New fills zero fields
+// with the defaults below.
+type Config struct {
+	// Strategy is the routing strategy for forwarded queries:
+	// routing.Interest, routing.Flood or routing.Walk. Default Interest.
+	Strategy string
+	// Routing tunes the strategy. Default routing.DefaultConfig().
+	Routing routing.Config
+	// Cluster tunes Recluster. Default cluster.DefaultConfig(); a zero
+	// Cluster.Seed takes Config.Seed.
+	Cluster cluster.Config
+	// Recommend tunes Node.RecommendFromPeers. Default recommend.DefaultConfig().
+	Recommend recommend.Config
+	// K is how many results SearchPeers asks for when the query gives
+	// none. Default 10.
+	K int
+	// PerPeerTimeout caps each call to a peer. Default 800ms.
+	PerPeerTimeout time.Duration
+	// ForwardMargin is the time a forwarder keeps for itself (merging,
+	// answering) out of its own deadline before passing the rest on.
+	// Default 50ms.
+	ForwardMargin time.Duration
+	// MaxPeers caps the peer table. Default 1024.
+	MaxPeers int
+	// RatePerPeer is how many calls per second one peer may make to this
+	// node, on average. Default 20.
+	RatePerPeer rate.Limit
+	// Burst is how many calls one peer may make at once. Default 40.
+	Burst int
+	// GossipFanout is how many peers one Gossip round talks to. Default 3.
+	GossipFanout int
+	// GossipEntries is how many known profiles one gossip message carries,
+	// at most p2pirv1.MaxProfileEntries. Default 16.
+	GossipEntries int
+	// ProfileTTL drops fingerprints not refreshed for this long. Default 1h.
+	ProfileTTL time.Duration
+	// ReclusterEvery is how often Run re-clusters. Default 1m.
+	ReclusterEvery time.Duration
+	// GossipEvery is how often Run gossips. Default 10s.
+	GossipEvery time.Duration
+	// RecommendPeers caps the peers Node.RecommendFromPeers asks. Default 8.
+	RecommendPeers int
+	// SeenTTL is how long a query ID is remembered. Default 2m.
+	SeenTTL time.Duration
+	// SeenMax caps the query IDs remembered. Default 100,000.
+	SeenMax int
+	// Seed makes routing, gossip and clustering reproducible. Default 0.
+	Seed uint64
+}
+
+// DefaultConfig returns the documented defaults.
+func DefaultConfig() Config {
+	cc := cluster.DefaultConfig()
+	return Config{
+		Strategy:       routing.Interest,
+		Routing:        routing.DefaultConfig(),
+		Cluster:        cc,
+		Recommend:      recommend.DefaultConfig(),
+		K:              10,
+		PerPeerTimeout: 800 * time.Millisecond,
+		ForwardMargin:  50 * time.Millisecond,
+		MaxPeers:       1024,
+		RatePerPeer:    20,
+		Burst:          40,
+		GossipFanout:   3,
+		GossipEntries:  16,
+		ProfileTTL:     time.Hour,
+		ReclusterEvery: time.Minute,
+		GossipEvery:    10 * time.Second,
+		RecommendPeers: 8,
+		SeenTTL:        2 * time.Minute,
+		SeenMax:        100_000,
+	}
+}
+
+// resolve fills zero fields with defaults and refuses unusable values.
+func (c Config) resolve() (Config, error) {
+	d := DefaultConfig()
+	if c.Strategy == "" {
+		c.Strategy = d.Strategy
+	}
+	if c.Routing == (routing.Config{}) {
+		c.Routing = d.Routing
+	}
+	if c.Cluster == (cluster.Config{}) {
+		c.Cluster = d.Cluster
+	}
+	if c.Cluster.Seed == 0 {
+		c.Cluster.Seed = c.Seed
+	}
+	if c.Recommend == (recommend.Config{}) {
+		c.Recommend = d.Recommend
+	}
+	setInt := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	setDur := func(p *time.Duration, v time.Duration) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	setInt(&c.K, d.K)
+	setInt(&c.MaxPeers, d.MaxPeers)
+	setInt(&c.Burst, d.Burst)
+	setInt(&c.GossipFanout, d.GossipFanout)
+	setInt(&c.GossipEntries, d.GossipEntries)
+	setInt(&c.RecommendPeers, d.RecommendPeers)
+	setInt(&c.SeenMax, d.SeenMax)
+	setDur(&c.PerPeerTimeout, d.PerPeerTimeout)
+	setDur(&c.ForwardMargin, d.ForwardMargin)
+	setDur(&c.ProfileTTL, d.ProfileTTL)
+	setDur(&c.ReclusterEvery, d.ReclusterEvery)
+	setDur(&c.GossipEvery, d.GossipEvery)
+	setDur(&c.SeenTTL, d.SeenTTL)
+	if c.RatePerPeer == 0 {
+		c.RatePerPeer = d.RatePerPeer
+	}
+	switch {
+	case c.Strategy != "interest" && c.Strategy != "flood" && c.Strategy != "walk":
+		return c, fmt.Errorf("serveragent: unknown routing strategy %q", c.Strategy)
+	case c.K < 1 || c.K > 100:
+		return c, fmt.Errorf("serveragent: K %d, want 1 to 100", c.K)
+	case c.GossipEntries < 0 || c.GossipEntries > 64:
+		return c, fmt.Errorf("serveragent: GossipEntries %d, want 0 to 64", c.GossipEntries)
+	case c.PerPeerTimeout < 0 || c.ForwardMargin < 0 || c.ProfileTTL < 0 || c.SeenTTL < 0:
+		return c, fmt.Errorf("serveragent: negative duration in config")
+	case c.MaxPeers < 0 || c.Burst < 0 || c.GossipFanout < 0 || c.RecommendPeers < 0 || c.SeenMax < 0 || c.RatePerPeer < 0:
+		return c, fmt.Errorf("serveragent: negative count in config")
+	}
+	return c, nil
+}

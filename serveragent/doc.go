@@ -1,0 +1,44 @@
+// Package serveragent is a p2pir node's server agent: the gRPC service
+// p2pir.v1.Peer that other nodes call (Search, ExchangeProfiles, Recommend,
+// plus the standard health service) and the client side that calls them.
+//
+// A Node holds one node's identity, local index, user store, peer table,
+// query-ID cache and latest clustering. Many Nodes can live in one process:
+// there is no package-level mutable state, and peers are reached through a
+// Dialer, either real TCP with mutual TLS (TLSDialer) or an in-memory
+// network (MemNet, built on grpc/test/bufconn, TLS still on) for tests and
+// simulations.
+//
+// # Search
+//
+// A forwarded query is answered from the local index (weighted terms, or
+// the text when there are none; documents without an http(s) URL are never
+// sent) and, while hops_left > 0, from the peers routing.Select picks among
+// those not yet visited. Calls to peers run concurrently, each with a
+// deadline of min(remaining − Config.ForwardMargin, Config.PerPeerTimeout).
+// Lists are merged by reciprocal rank fusion (score Σ 1/(60 + rank)), since
+// BM25 scores of different indexes are not comparable; every result keeps
+// the node that found it and the path it travelled. Peers that fail, time
+// out or answer outside the contract are reported as unresponsive and never
+// fail the query. A query ID seen before is refused with ALREADY_EXISTS.
+//
+// # Profiles and clusters
+//
+// ExchangeProfiles is push-pull gossip of fingerprints: what a node says
+// about itself (authenticated by TLS) always outranks what others say about
+// it (hints), and among equals the highest version wins. Recluster groups
+// the known fingerprints with spherical k-means (package cluster).
+//
+// # Recommend
+//
+// A peer's Recommend answers with its people's liked documents ranked for
+// the asker's fingerprint; Node.Recommend asks the peers of its own
+// cluster and combines the answers with recommend.Rank.
+//
+// # Abuse
+//
+// Every incoming call is rate limited per calling node
+// (RESOURCE_EXHAUSTED); a node ID a caller states about itself must equal
+// its TLS identity (PERMISSION_DENIED); message sizes and contents are
+// checked by the interceptors of package p2pirv1.
+package serveragent

@@ -1,0 +1,267 @@
+package serveragent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
+	"github.com/p2pir/p2pir/usermodel"
+)
+
+// ErrPeerTableFull is returned (wrapped) by UpsertPeer when the table
+// holds Config.MaxPeers peers and none can be evicted.
+var ErrPeerTableFull = errors.New("serveragent: peer table full")
+
+// peer is one entry of the peer table.
+type peer struct {
+	info      NodeInfo
+	fp        usermodel.Fingerprint // zero Vec when unknown
+	hasFP     bool
+	firsthand bool      // fp came from the node itself
+	fpAt      time.Time // when fp was last confirmed
+	cluster   int       // in n.clusters, -1 if none
+	rtt       time.Duration
+	lastSeen  time.Time // last successful contact either way
+	failures  int       // consecutive failed calls
+}
+
+// PeerInfo is what the node knows about a peer, for display and
+// diagnostics.
+type PeerInfo struct {
+	NodeInfo
+	// State is "ok", "failing" (its last call failed) or "unknown" (never
+	// contacted).
+	State string
+	// Similarity is the cosine of its fingerprint and ours; 0 when either
+	// is unknown.
+	Similarity float64
+	// HasFingerprint reports whether we know its fingerprint; Firsthand
+	// whether the node itself sent it (not a gossip hint).
+	HasFingerprint, Firsthand bool
+	// FingerprintVersion is the profile version of that fingerprint.
+	FingerprintVersion uint64
+	// Cluster is its cluster in our latest clustering, -1 if none.
+	Cluster int
+	// RTT is the smoothed round-trip time of our calls to it.
+	RTT time.Duration
+	// LastSeen is the last successful contact.
+	LastSeen time.Time
+}
+
+// UpsertPeer adds a peer to the table or updates its address and version
+// (membership calls it as nodes join). A full table evicts the peer not
+// seen for longest. Our own ID is ignored.
+func (n *Node) UpsertPeer(info NodeInfo) error {
+	if err := info.proto().Validate(); err != nil {
+		return fmt.Errorf("serveragent: upsert peer: %w", err)
+	}
+	if info.ID == n.self.ID {
+		return nil
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if _, err := n.peerLocked(info, true); err != nil {
+		return err
+	}
+	return nil
+}
+
+// peerLocked returns the entry of info.ID, updating its address, or adds
+// one (evicting the stalest peer if evict and the table is full).
+func (n *Node) peerLocked(info NodeInfo, evict bool) (*peer, error) {
+	if p := n.peers[info.ID]; p != nil {
+		if info.Addr != "" && info.Addr != p.info.Addr {
+			n.dropConnsLocked(info.ID)
+			p.info.Addr = info.Addr
+		}
+		if info.Version != "" {
+			p.info.Version = info.Version
+		}
+		return p, nil
+	}
+	if len(n.peers) >= n.cfg.MaxPeers {
+		if !evict || n.cfg.MaxPeers == 0 {
+			return nil, fmt.Errorf("%w (%d peers)", ErrPeerTableFull, len(n.peers))
+		}
+		var stalest *peer
+		for _, p := range n.peers {
+			if stalest == nil || p.lastSeen.Before(stalest.lastSeen) || (p.lastSeen.Equal(stalest.lastSeen) && p.info.ID < stalest.info.ID) {
+				stalest = p
+			}
+		}
+		n.removeLocked(stalest.info.ID)
+	}
+	p := &peer{info: info, cluster: -1}
+	n.peers[info.ID] = p
+	return p, nil
+}
+
+// RemovePeer forgets a peer (membership calls it when a node leaves or is
+// declared dead) and closes our connection to it.
+func (n *Node) RemovePeer(id string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.removeLocked(id)
+}
+
+func (n *Node) removeLocked(id string) {
+	delete(n.peers, id)
+	n.dropConnsLocked(id)
+}
+
+// Peers lists the peer table by node ID.
+func (n *Node) Peers() []PeerInfo {
+	own, _ := n.cachedOwnFP()
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := make([]PeerInfo, 0, len(n.peers))
+	for _, p := range n.peers {
+		pi := PeerInfo{NodeInfo: p.info, State: "unknown", Cluster: p.cluster, RTT: p.rtt, LastSeen: p.lastSeen,
+			HasFingerprint: p.hasFP, Firsthand: p.firsthand}
+		switch {
+		case p.failures > 0:
+			pi.State = "failing"
+		case !p.lastSeen.IsZero():
+			pi.State = "ok"
+		}
+		if p.hasFP {
+			pi.FingerprintVersion = p.fp.Version
+			pi.Similarity = own.Similarity(p.fp)
+		}
+		out = append(out, pi)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// cachedOwnFP is the own fingerprint for display; errors give a zero one.
+func (n *Node) cachedOwnFP() (usermodel.Fingerprint, bool) {
+	fp, on, err := n.ownFingerprint(context.Background())
+	if err != nil {
+		return usermodel.Fingerprint{}, false
+	}
+	return fp, on
+}
+
+// observe records the outcome of a call to peer id.
+func (n *Node) observe(id string, rtt time.Duration, err error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	p := n.peers[id]
+	if p == nil {
+		return
+	}
+	if err != nil {
+		p.failures++
+		return
+	}
+	p.failures = 0
+	p.lastSeen = time.Now()
+	if p.rtt == 0 {
+		p.rtt = rtt
+	} else {
+		p.rtt = (7*p.rtt + rtt) / 8
+	}
+}
+
+// learn stores a fingerprint for node info (firsthand: from the node
+// itself). Firsthand always replaces a hint; a hint never replaces
+// firsthand; among equals the higher version wins. A hint about an
+// unknown node adds it only while the table has room.
+func (n *Node) learn(info NodeInfo, fp usermodel.Fingerprint, firsthand bool, at time.Time) {
+	if info.ID == n.self.ID {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	p := n.peers[info.ID]
+	if p == nil || firsthand { // a hint never moves a known peer's address
+		var err error
+		if p, err = n.peerLocked(info, firsthand); err != nil {
+			return
+		}
+	}
+	switch {
+	case !p.hasFP, firsthand && !p.firsthand:
+	case firsthand == p.firsthand && fp.Version > p.fp.Version:
+	case firsthand == p.firsthand && fp.Version == p.fp.Version && at.After(p.fpAt):
+		p.fpAt = at
+		return
+	default:
+		return
+	}
+	p.fp, p.hasFP, p.firsthand, p.fpAt = fp, true, firsthand, at
+	if firsthand {
+		p.lastSeen = at
+	}
+}
+
+// forget drops the fingerprint of a node that turned sharing off.
+func (n *Node) forget(id string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if p := n.peers[id]; p != nil {
+		p.fp, p.hasFP, p.firsthand = usermodel.Fingerprint{}, false, false
+	}
+}
+
+// expireLocked drops fingerprints older than ProfileTTL.
+func (n *Node) expireLocked(now time.Time) {
+	for _, p := range n.peers {
+		if p.hasFP && now.Sub(p.fpAt) > n.cfg.ProfileTTL {
+			p.fp, p.hasFP, p.firsthand = usermodel.Fingerprint{}, false, false
+		}
+	}
+}
+
+// snapshot is a copy of a peer entry, safe to use without the lock.
+type snapshot struct {
+	info     NodeInfo
+	fp       []float64 // nil when unknown
+	fpv      usermodel.Fingerprint
+	cluster  int
+	centroid []float64
+	fpAt     time.Time
+}
+
+// snapshots copies the peer table, sorted by ID.
+func (n *Node) snapshots() []snapshot {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.expireLocked(time.Now())
+	out := make([]snapshot, 0, len(n.peers))
+	for _, p := range n.peers {
+		s := snapshot{info: p.info, cluster: p.cluster, fpAt: p.fpAt}
+		if p.hasFP {
+			s.fp = p.fp.Vec.RawVector().Data
+			s.fpv = p.fp
+		}
+		if p.cluster >= 0 && p.cluster < len(n.clusters.Centroids) {
+			s.centroid = n.clusters.Centroids[p.cluster]
+		}
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].info.ID < out[j].info.ID })
+	return out
+}
+
+// parseWireFP turns a wire fingerprint into ours; ok is false for a
+// scheme we do not know (ignored, per the contract) or bad values.
+func parseWireFP(f *p2pirv1.Fingerprint) (usermodel.Fingerprint, bool) {
+	if f == nil || f.GetScheme() != usermodel.FingerprintScheme {
+		return usermodel.Fingerprint{}, false
+	}
+	fp, err := usermodel.ParseFingerprint(f.GetValues(), p2pirv1.FingerprintDim, f.GetVersion())
+	if err != nil {
+		return usermodel.Fingerprint{}, false
+	}
+	return fp, true
+}
+
+// wireFP is the wire form of fp.
+func wireFP(fp usermodel.Fingerprint) *p2pirv1.Fingerprint {
+	return &p2pirv1.Fingerprint{Scheme: usermodel.FingerprintScheme, Values: fp.Float32s(), Version: fp.Version}
+}

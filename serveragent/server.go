@@ -1,0 +1,241 @@
+package serveragent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
+
+	"github.com/p2pir/p2pir/index"
+	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
+	"github.com/p2pir/p2pir/serveragent/cluster"
+	"github.com/p2pir/p2pir/serveragent/identity"
+	"github.com/p2pir/p2pir/serveragent/routing"
+	"github.com/p2pir/p2pir/usermodel"
+)
+
+// NodeInfo names a node and where to reach it (the Go form of
+// p2pirv1.NodeInfo).
+type NodeInfo struct {
+	// ID is the node ID (identity.NodeIDFromPublicKey).
+	ID string
+	// Addr is the gRPC address "host:port"; empty if the node takes no
+	// inbound connections.
+	Addr string
+	// Version is the software version, for diagnostics.
+	Version string
+}
+
+func (i NodeInfo) proto() *p2pirv1.NodeInfo {
+	return &p2pirv1.NodeInfo{NodeId: i.ID, GrpcAddr: i.Addr, Version: i.Version}
+}
+
+// Node is one node's server agent. Create it with New, serve it with
+// NewServer (or Register on a server of your own), feed its peer table with
+// UpsertPeer and RemovePeer, and Close it when done. Safe for concurrent use.
+type Node struct {
+	p2pirv1.UnimplementedPeerServer
+
+	cfg    Config
+	id     *identity.Identity
+	ix     *index.Index
+	st     *usermodel.Store
+	dialer Dialer
+	self   NodeInfo
+	seen   *routing.Seen
+	health *health.Server
+	limits *limiters
+
+	mu       sync.Mutex // guards everything below
+	peers    map[string]*peer
+	conns    map[string]*grpc.ClientConn
+	clusters cluster.Result
+	ownClust int // own cluster in clusters, -1 if none
+	rng      *rand.Rand
+	closed   bool
+}
+
+// New returns the server agent of a node. self.ID must be id's node ID; ix
+// and st are the node's index and user store (owned by the caller, not
+// closed by Close); d reaches the peers.
+func New(cfg Config, id *identity.Identity, ix *index.Index, st *usermodel.Store, d Dialer, self NodeInfo) (*Node, error) {
+	cfg, err := cfg.resolve()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case id == nil || ix == nil || st == nil || d == nil:
+		return nil, errors.New("serveragent: New needs an identity, an index, a store and a dialer")
+	case self.ID != id.NodeID():
+		return nil, fmt.Errorf("serveragent: self ID %q is not the identity's %q", self.ID, id.NodeID())
+	}
+	if err := self.proto().Validate(); err != nil {
+		return nil, fmt.Errorf("serveragent: self: %w", err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(self.ID))
+	n := &Node{
+		cfg: cfg, id: id, ix: ix, st: st, dialer: d, self: self,
+		seen:     routing.NewSeen(cfg.SeenTTL, cfg.SeenMax),
+		health:   health.NewServer(),
+		limits:   newLimiters(cfg.RatePerPeer, cfg.Burst, 4*max(cfg.MaxPeers, 1)),
+		peers:    map[string]*peer{},
+		conns:    map[string]*grpc.ClientConn{},
+		ownClust: -1,
+		rng:      rand.New(rand.NewPCG(cfg.Seed, h.Sum64())),
+	}
+	n.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	n.health.SetServingStatus(p2pirv1.Peer_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
+	return n, nil
+}
+
+// Self returns this node's NodeInfo.
+func (n *Node) Self() NodeInfo { return n.self }
+
+// Config returns the configuration in force (defaults filled in).
+func (n *Node) Config() Config { return n.cfg }
+
+// Register registers the Peer service and the gRPC health service on s.
+// s should be built with p2pirv1.ServerOptions and the node's server
+// credentials, as NewServer does: handlers rely on the contract's
+// validation and on TLS node identities.
+func (n *Node) Register(s *grpc.Server) {
+	p2pirv1.RegisterPeerServer(s, n)
+	healthpb.RegisterHealthServer(s, n.health)
+}
+
+// NewServer returns a gRPC server with this node's TLS credentials
+// (network secret optional), the contract's size caps and validation, and
+// opts after them, with the node registered on it.
+func (n *Node) NewServer(secret []byte, opts ...grpc.ServerOption) (*grpc.Server, error) {
+	creds, err := n.id.ServerCredentials(secret)
+	if err != nil {
+		return nil, fmt.Errorf("serveragent: server credentials: %w", err)
+	}
+	all := append([]grpc.ServerOption{grpc.Creds(creds)}, p2pirv1.ServerOptions()...)
+	s := grpc.NewServer(append(all, opts...)...)
+	n.Register(s)
+	return s, nil
+}
+
+// Close reports the node as not serving and closes its connections to
+// peers. The index and store are left open.
+func (n *Node) Close() error {
+	n.health.Shutdown()
+	n.mu.Lock()
+	conns := n.conns
+	n.conns = map[string]*grpc.ClientConn{}
+	n.closed = true
+	n.mu.Unlock()
+	var errs []error
+	for id, c := range conns {
+		if err := c.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("serveragent: close connection to %s: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// caller admits an incoming call: it returns the caller's TLS node ID, or
+// UNAUTHENTICATED without one, or RESOURCE_EXHAUSTED over the caller's
+// rate limit.
+func (n *Node) caller(ctx context.Context) (string, error) {
+	id, err := identity.PeerNodeID(ctx)
+	if err != nil {
+		return "", status.Errorf(codes.Unauthenticated, "serveragent: %v", err)
+	}
+	if !n.limits.allow(id) {
+		return "", status.Errorf(codes.ResourceExhausted, "serveragent: node %s is over its rate limit (%v calls/s, burst %d)", id, n.cfg.RatePerPeer, n.cfg.Burst)
+	}
+	return id, nil
+}
+
+// conn returns the (cached) client connection to a peer.
+func (n *Node) conn(ctx context.Context, id, addr string) (*grpc.ClientConn, error) {
+	if addr == "" {
+		return nil, fmt.Errorf("serveragent: peer %s has no address", id)
+	}
+	key := id + "\x00" + addr
+	n.mu.Lock()
+	if n.closed {
+		n.mu.Unlock()
+		return nil, errors.New("serveragent: node is closed")
+	}
+	if c := n.conns[key]; c != nil {
+		n.mu.Unlock()
+		return c, nil
+	}
+	n.mu.Unlock()
+	c, err := n.dialer.Dial(ctx, addr, id)
+	if err != nil {
+		return nil, err
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if old := n.conns[key]; old != nil { // another goroutine won
+		c.Close()
+		return old, nil
+	}
+	if n.closed {
+		c.Close()
+		return nil, errors.New("serveragent: node is closed")
+	}
+	n.conns[key] = c
+	return c, nil
+}
+
+// dropConnsLocked closes the connections to peer id (all addresses);
+// n.mu must be held.
+func (n *Node) dropConnsLocked(id string) {
+	for key, c := range n.conns {
+		if len(key) > len(id) && key[:len(id)] == id && key[len(id)] == 0 {
+			c.Close()
+			delete(n.conns, key)
+		}
+	}
+}
+
+// callTimeout is the deadline of one call to a peer under ctx: the
+// remaining time less ForwardMargin, at most PerPeerTimeout; ok is false
+// when no time is left.
+func (n *Node) callTimeout(ctx context.Context) (time.Duration, bool) {
+	d := n.cfg.PerPeerTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		d = min(d, time.Until(dl)-n.cfg.ForwardMargin)
+	}
+	return d, d > 0
+}
+
+// ownFingerprint returns this node's fingerprint, and whether sharing is
+// on.
+func (n *Node) ownFingerprint(ctx context.Context) (usermodel.Fingerprint, bool, error) {
+	on, err := n.st.Sharing(ctx)
+	if err != nil {
+		return usermodel.Fingerprint{}, false, fmt.Errorf("serveragent: sharing setting: %w", err)
+	}
+	p, err := n.st.Profile(ctx)
+	if err != nil {
+		return usermodel.Fingerprint{}, false, fmt.Errorf("serveragent: profile: %w", err)
+	}
+	fp, err := usermodel.MakeFingerprint(p, p2pirv1.FingerprintDim)
+	if err != nil {
+		return usermodel.Fingerprint{}, false, fmt.Errorf("serveragent: fingerprint: %w", err)
+	}
+	return fp, on, nil
+}
+
+// randPerm is a random permutation from the node's generator.
+func (n *Node) randPerm(k int) []int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.rng.Perm(k)
+}

@@ -1,0 +1,224 @@
+package serveragent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
+	"github.com/p2pir/p2pir/serveragent/cluster"
+)
+
+// ExchangeProfiles implements p2pirv1.PeerServer: one push-pull gossip
+// round. The sender must be the caller's TLS identity (PERMISSION_DENIED
+// otherwise); its own fingerprint is stored (or forgotten when it stopped
+// sharing), the profiles it knows are learnt as hints, and the reply
+// carries our fingerprint (if our person shares it) and a sample of ours.
+func (n *Node) ExchangeProfiles(ctx context.Context, x *p2pirv1.ProfileExchange) (*p2pirv1.ProfileExchange, error) {
+	caller, err := n.caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if x.GetSender().GetNodeId() != caller {
+		return nil, status.Errorf(codes.PermissionDenied, "serveragent: sender %q is not the caller %s", x.GetSender().GetNodeId(), caller)
+	}
+	n.absorb(x, time.Now())
+	reply, err := n.profileMessage(ctx, caller)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "%v", err)
+	}
+	return reply, nil
+}
+
+// absorb merges a validated, authenticated gossip message.
+func (n *Node) absorb(x *p2pirv1.ProfileExchange, now time.Time) {
+	s := x.GetSender()
+	sender := NodeInfo{ID: s.GetNodeId(), Addr: s.GetGrpcAddr(), Version: s.GetVersion()}
+	if !x.GetSharing() {
+		n.mu.Lock()
+		n.peerLocked(sender, true) //nolint:errcheck // the node is known either way or the table is full
+		n.mu.Unlock()
+		n.forget(sender.ID)
+	} else if fp, ok := parseWireFP(x.GetFingerprint()); ok {
+		n.learn(sender, fp, true, now)
+	} else {
+		n.mu.Lock()
+		n.peerLocked(sender, true) //nolint:errcheck
+		n.mu.Unlock()
+	}
+	for _, e := range x.GetKnown() {
+		fp, ok := parseWireFP(e.GetFingerprint())
+		if !ok {
+			continue
+		}
+		at := time.UnixMilli(e.GetUpdatedUnixMs())
+		if at.After(now) {
+			at = now
+		}
+		if now.Sub(at) > n.cfg.ProfileTTL {
+			continue
+		}
+		ni := e.GetNode()
+		n.learn(NodeInfo{ID: ni.GetNodeId(), Addr: ni.GetGrpcAddr(), Version: ni.GetVersion()}, fp, false, at)
+	}
+}
+
+// profileMessage is our side of a gossip round, for the node to (its own
+// entry is left out of known).
+func (n *Node) profileMessage(ctx context.Context, to string) (*p2pirv1.ProfileExchange, error) {
+	fp, sharing, err := n.ownFingerprint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	msg := &p2pirv1.ProfileExchange{Sender: n.self.proto(), Sharing: sharing}
+	if sharing {
+		msg.Fingerprint = wireFP(fp)
+	}
+	snaps := n.snapshots()
+	n.mu.Lock()
+	if n.ownClust >= 0 && n.ownClust < p2pirv1.MaxClusterHint {
+		msg.ClusterHint = int32(n.ownClust + 1)
+	}
+	perm := n.rng.Perm(len(snaps))
+	n.mu.Unlock()
+	for _, i := range perm {
+		if len(msg.Known) >= n.cfg.GossipEntries {
+			break
+		}
+		s := snaps[i]
+		if s.fp == nil || s.info.ID == to {
+			continue
+		}
+		e := &p2pirv1.ProfileEntry{Node: s.info.proto(), Fingerprint: wireFP(s.fpv), UpdatedUnixMs: max(s.fpAt.UnixMilli(), 1)}
+		if s.cluster >= 0 && s.cluster < p2pirv1.MaxClusterHint {
+			e.ClusterHint = int32(s.cluster + 1)
+		}
+		msg.Known = append(msg.Known, e)
+	}
+	return msg, nil
+}
+
+// Gossip runs one push-pull round with up to Config.GossipFanout random
+// peers that have an address, each call within PerPeerTimeout, and merges
+// their replies into the peer table. It returns the failures joined (the
+// successful exchanges are kept either way).
+func (n *Node) Gossip(ctx context.Context) error {
+	var targets []snapshot
+	snaps := n.snapshots()
+	for _, i := range n.randPerm(len(snaps)) {
+		if len(targets) == n.cfg.GossipFanout {
+			break
+		}
+		if snaps[i].info.Addr != "" {
+			targets = append(targets, snaps[i])
+		}
+	}
+	errs := make([]error, len(targets))
+	var wg sync.WaitGroup
+	for i, p := range targets {
+		wg.Go(func() {
+			errs[i] = n.exchange(ctx, p)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// exchange gossips with one peer.
+func (n *Node) exchange(ctx context.Context, p snapshot) error {
+	ctx, cancel := context.WithTimeout(ctx, n.cfg.PerPeerTimeout)
+	defer cancel()
+	msg, err := n.profileMessage(ctx, p.info.ID)
+	if err != nil {
+		return err
+	}
+	cc, err := n.conn(ctx, p.info.ID, p.info.Addr)
+	if err != nil {
+		return fmt.Errorf("serveragent: gossip with %s: %w", p.info.ID, err)
+	}
+	start := time.Now()
+	reply, err := p2pirv1.NewPeerClient(cc).ExchangeProfiles(ctx, msg)
+	if err == nil && reply.GetSender().GetNodeId() != p.info.ID {
+		err = fmt.Errorf("forged node ID: answered as %q", reply.GetSender().GetNodeId())
+	}
+	n.observe(p.info.ID, time.Since(start), err)
+	if err != nil {
+		return fmt.Errorf("serveragent: gossip with %s: %w", p.info.ID, err)
+	}
+	n.absorb(reply, time.Now())
+	return nil
+}
+
+// Recluster clusters the fingerprints known (peers' and our own, when not
+// empty) with spherical k-means, records each peer's cluster and ours, and
+// returns the result (see Clusters).
+func (n *Node) Recluster(ctx context.Context) (cluster.Result, error) {
+	var points []cluster.Point
+	for _, s := range n.snapshots() {
+		if s.fp != nil {
+			points = append(points, cluster.Point{ID: s.info.ID, Vec: s.fp})
+		}
+	}
+	own, _, err := n.ownFingerprint(ctx)
+	if err != nil {
+		return cluster.Result{}, err
+	}
+	if !own.IsZero() {
+		points = append(points, cluster.Point{ID: n.self.ID, Vec: own.Vec.RawVector().Data})
+	}
+	res, err := cluster.Cluster(ctx, points, n.cfg.Cluster)
+	if err != nil {
+		return cluster.Result{}, fmt.Errorf("serveragent: recluster: %w", err)
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.clusters = res
+	n.ownClust = -1
+	if c, ok := res.Assign[n.self.ID]; ok {
+		n.ownClust = c
+	}
+	for id, p := range n.peers {
+		p.cluster = -1
+		if c, ok := res.Assign[id]; ok {
+			p.cluster = c
+		}
+	}
+	return res, nil
+}
+
+// Clusters returns the latest clustering and our own cluster in it (-1
+// when none).
+func (n *Node) Clusters() (cluster.Result, int) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.clusters, n.ownClust
+}
+
+// Run gossips every Config.GossipEvery and re-clusters every
+// Config.ReclusterEvery until ctx ends; failures of single rounds are
+// passed to report (which may be nil) and do not stop it.
+func (n *Node) Run(ctx context.Context, report func(error)) error {
+	g := time.NewTicker(n.cfg.GossipEvery)
+	defer g.Stop()
+	c := time.NewTicker(n.cfg.ReclusterEvery)
+	defer c.Stop()
+	for {
+		var err error
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-g.C:
+			err = n.Gossip(ctx)
+		case <-c.C:
+			_, err = n.Recluster(ctx)
+		}
+		if err != nil && report != nil {
+			report(err)
+		}
+	}
+}

@@ -1,0 +1,143 @@
+package serveragent
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
+	"github.com/p2pir/p2pir/usermodel"
+)
+
+// ExchangeProfiles refuses a sender that is not the caller
+// (PERMISSION_DENIED), a NaN fingerprint (INVALID_ARGUMENT) and a message
+// over 1 MiB (RESOURCE_EXHAUSTED), and learns nothing from any of them.
+func TestExchangeProfilesRefusesBadMessages(t *testing.T) {
+	mem := NewMemNet()
+	cfg := testConfig()
+	a := newNode(t, mem, "a", cfg, nil)
+	b := newNode(t, mem, "b", cfg, nil)
+	cl := rawClient(t, mem, b.id, a)
+
+	unit := make([]float32, p2pirv1.FingerprintDim)
+	unit[0] = 1
+	nan := make([]float32, p2pirv1.FingerprintDim)
+	nan[0] = float32(math.NaN())
+	tests := []struct {
+		name string
+		msg  *p2pirv1.ProfileExchange
+		want codes.Code
+	}{
+		{"forged sender", &p2pirv1.ProfileExchange{Sender: &p2pirv1.NodeInfo{NodeId: a.id.NodeID()}, Sharing: true,
+			Fingerprint: &p2pirv1.Fingerprint{Scheme: usermodel.FingerprintScheme, Values: unit, Version: 1}}, codes.PermissionDenied},
+		{"NaN fingerprint", &p2pirv1.ProfileExchange{Sender: b.node.Self().proto(), Sharing: true,
+			Fingerprint: &p2pirv1.Fingerprint{Scheme: usermodel.FingerprintScheme, Values: nan, Version: 1}}, codes.InvalidArgument},
+		{"over 1 MiB", &p2pirv1.ProfileExchange{Sender: &p2pirv1.NodeInfo{NodeId: b.id.NodeID(), Version: strings.Repeat("v", 2<<20)}}, codes.ResourceExhausted},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := cl.ExchangeProfiles(context.Background(), tc.msg)
+			if status.Code(err) != tc.want {
+				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+			if ps := a.node.Peers(); len(ps) != 0 {
+				t.Fatalf("a refused message changed the peer table: %+v", ps)
+			}
+		})
+	}
+}
+
+// Gossip spreads fingerprints beyond direct peers, what a node says about
+// itself outranks hints, and after Recluster the nodes whose people
+// marked one topic share a cluster apart from the other topic's.
+func TestGossipSpreadsFingerprintsAndClustersByTopic(t *testing.T) {
+	corpus := loadCorpus(t)
+	mem := NewMemNet()
+	cfg := testConfig()
+	cfg.Seed = 7
+	var nodes []*tnode
+	topic := map[string]string{}
+	for i, name := range []string{"a1", "a2", "a3", "c1", "c2", "c3"} {
+		docs, tp := corpus["astro"], "astro"
+		if name[0] == 'c' {
+			docs, tp = corpus["cooking"], "cooking"
+		}
+		n := newNode(t, mem, name, cfg, docs)
+		like(t, n, docs[i%3])
+		like(t, n, docs[(i+1)%3])
+		topic[n.id.NodeID()] = tp
+		nodes = append(nodes, n)
+	}
+	for i, n := range nodes { // a ring: each knows only its successor
+		link(t, n, nodes[(i+1)%len(nodes)])
+	}
+	ctx := context.Background()
+	for range 4 {
+		for _, n := range nodes {
+			if err := n.node.Gossip(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	a1 := nodes[0]
+	known := 0
+	for _, p := range a1.node.Peers() {
+		if p.HasFingerprint {
+			known++
+		}
+	}
+	if known != len(nodes)-1 {
+		t.Fatalf("a1 knows %d fingerprints after gossip, want %d", known, len(nodes)-1)
+	}
+	res, err := a1.node.Recluster(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.K != 2 {
+		t.Fatalf("k = %d, want 2 (silhouettes %+v)", res.K, res.Candidates)
+	}
+	for id, c := range res.Assign {
+		for id2, c2 := range res.Assign {
+			if (topic[id] == topic[id2]) != (c == c2) {
+				t.Errorf("%s (%s, cluster %d) and %s (%s, cluster %d)", id, topic[id], c, id2, topic[id2], c2)
+			}
+		}
+	}
+	_, own := a1.node.Clusters()
+	for _, p := range a1.node.Peers() {
+		if (topic[p.ID] == "astro") != (p.Cluster == own) {
+			t.Errorf("peer %s (%s) in cluster %d, own cluster %d", p.ID, topic[p.ID], p.Cluster, own)
+		}
+	}
+}
+
+// A node that stops sharing is forgotten by the peers it gossips with.
+func TestGossipForgetsANodeThatStopsSharing(t *testing.T) {
+	corpus := loadCorpus(t)
+	mem := NewMemNet()
+	cfg := testConfig()
+	a := newNode(t, mem, "a", cfg, nil)
+	b := newNode(t, mem, "b", cfg, corpus["astro"])
+	like(t, b, corpus["astro"][0])
+	link(t, b, a)
+	ctx := context.Background()
+	if err := b.node.Gossip(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ps := a.node.Peers(); len(ps) != 1 || !ps[0].HasFingerprint || !ps[0].Firsthand {
+		t.Fatalf("after sharing: %+v", ps)
+	}
+	if err := b.st.SetSharing(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.node.Gossip(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ps := a.node.Peers(); len(ps) != 1 || ps[0].HasFingerprint {
+		t.Fatalf("after sharing off: %+v", ps)
+	}
+}

@@ -1,0 +1,396 @@
+package serveragent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/p2pir/p2pir/index"
+	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
+	"github.com/p2pir/p2pir/serveragent/routing"
+	"github.com/p2pir/p2pir/usermodel"
+)
+
+// Search implements p2pirv1.PeerServer: answer a forwarded query from the
+// local index and the peers it is routed to. The request has passed
+// Validate (interceptor). A query ID seen before is refused with
+// ALREADY_EXISTS.
+func (n *Node) Search(ctx context.Context, req *p2pirv1.SearchRequest) (*p2pirv1.SearchResponse, error) {
+	if _, err := n.caller(ctx); err != nil {
+		return nil, err
+	}
+	if !n.seen.FirstTime(req.GetQueryId(), time.Now()) {
+		return nil, status.Errorf(codes.AlreadyExists, "serveragent: query %s already seen at %s", req.GetQueryId(), n.self.ID)
+	}
+	local, err := n.localResults(ctx, req)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "serveragent: local search: %v", err)
+	}
+	fw := n.forward(ctx, req)
+	resp := &p2pirv1.SearchResponse{
+		QueryId:      req.GetQueryId(),
+		Node:         n.self.proto(),
+		Results:      mergeRRF(append([][]*p2pirv1.Result{local}, fw.lists...), int(req.GetK()), n.self.ID),
+		Unresponsive: fw.unresponsive,
+		Stats:        fw.stats,
+	}
+	return resp, nil
+}
+
+// PeerQuery is a query the client agent sends to the network.
+type PeerQuery struct {
+	// Text is the query as typed; optional when Terms are given (and then
+	// not sent, as it discloses more than the terms).
+	Text string
+	// Terms is the weighted (reformulated) query. Terms with weight <= 0
+	// are sent (a peer may demote them) but never searched.
+	Terms []index.WeightedTerm
+	// K is how many results are wanted, 1 to 100; 0 means Config.K.
+	K int
+	// Hops is how many forwarding steps the query may take, 1 to 16: 1
+	// asks only our direct peers, 2 also their peers (A→B→C), and so on;
+	// 0 means 1.
+	Hops int
+}
+
+// Hit is one result from the network.
+type Hit struct {
+	URL, Title, Content string
+	// Score is the RRF score of the merge; Rank is 1-based.
+	Score float64
+	Rank  int
+	// NodeID found the document; Path is the way it travelled, from the
+	// finder to the peer that answered us.
+	NodeID string
+	Path   []string
+}
+
+// Unresponsive is a peer that failed, timed out or broke the contract.
+type Unresponsive struct {
+	NodeID, Reason string
+}
+
+// PeerResults is the network's answer to a PeerQuery.
+type PeerResults struct {
+	Hits         []Hit
+	Unresponsive []Unresponsive
+	// PeersContacted, Messages and Bytes count the cost of the query
+	// over the whole network (see p2pirv1.SearchStats).
+	PeersContacted, Messages uint32
+	Bytes                    uint64
+}
+
+// SearchPeers sends a query from this node (the origin) to the peers the
+// routing strategy picks, and merges what comes back by RRF. The local
+// index is not searched: the client agent has it as a source of its own.
+// Peers that fail are reported, never fail the query; an error means the
+// query itself is unusable.
+func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, error) {
+	if q.K == 0 {
+		q.K = n.cfg.K
+	}
+	if q.Hops == 0 {
+		q.Hops = 1
+	}
+	req := &p2pirv1.SearchRequest{
+		QueryId:  usermodel.NewQueryID(),
+		Origin:   n.self.proto(),
+		K:        int32(q.K),
+		HopsLeft: int32(q.Hops),
+		Visited:  []string{n.self.ID},
+	}
+	vec := usermodel.Vector{}
+	for _, t := range q.Terms {
+		req.Terms = append(req.Terms, &p2pirv1.WeightedTerm{Term: t.Term, Weight: t.Weight})
+		if t.Weight > 0 {
+			vec[t.Term] += t.Weight
+		}
+	}
+	if len(q.Terms) == 0 {
+		req.Text = q.Text
+		for _, t := range n.ix.Analyze(q.Text) {
+			vec[t]++
+		}
+	}
+	if len(vec) > 0 {
+		if fp, err := usermodel.FingerprintOf(vec, p2pirv1.FingerprintDim); err == nil && !fp.IsZero() {
+			req.QueryFingerprint = wireFP(fp)
+		}
+	}
+	if err := req.Validate(); err != nil {
+		return nil, fmt.Errorf("serveragent: search peers: %w", err)
+	}
+	n.seen.FirstTime(req.GetQueryId(), time.Now()) // a loop back to us is refused
+	fw := n.forward(ctx, req)
+	out := &PeerResults{
+		PeersContacted: fw.stats.GetPeersContacted(),
+		Messages:       fw.stats.GetMessages(),
+		Bytes:          fw.stats.GetBytes(),
+	}
+	for _, r := range mergeRRF(fw.lists, q.K, "") {
+		out.Hits = append(out.Hits, Hit{URL: r.GetUrl(), Title: r.GetTitle(), Content: r.GetContent(),
+			Score: r.GetScore(), Rank: int(r.GetRank()), NodeID: r.GetNodeId(), Path: r.GetPath()})
+	}
+	for _, u := range fw.unresponsive {
+		out.Unresponsive = append(out.Unresponsive, Unresponsive{NodeID: u.GetNodeId(), Reason: u.GetReason()})
+	}
+	return out, nil
+}
+
+// localResults answers req from the local index: its positive terms, or
+// its text when it has none. Documents whose URL is not http(s), or that
+// break the contract otherwise, are left out.
+func (n *Node) localResults(ctx context.Context, req *p2pirv1.SearchRequest) ([]*p2pirv1.Result, error) {
+	var terms []index.WeightedTerm
+	for _, t := range req.GetTerms() {
+		if t.GetWeight() > 0 {
+			terms = append(terms, index.WeightedTerm{Term: t.GetTerm(), Weight: t.GetWeight()})
+		}
+	}
+	var q index.Query
+	var err error
+	switch {
+	case len(terms) > 0:
+		q, err = n.ix.WeightedQuery(terms)
+	case strings.TrimSpace(req.GetText()) != "":
+		q, err = n.ix.PlainQuery(req.GetText())
+	default:
+		return nil, nil // only negative terms: nothing to look for
+	}
+	if err != nil {
+		return nil, nil // e.g. only stop words: no local answer, not a failure
+	}
+	k := int(req.GetK())
+	res, err := n.ix.Search(ctx, q, index.SearchOptions{K: min(2*k+10, index.MaxK)})
+	if err != nil {
+		return nil, err
+	}
+	var out []*p2pirv1.Result
+	for _, h := range res.Hits {
+		if len(out) == k {
+			break
+		}
+		if !isWebURL(h.URL) {
+			continue
+		}
+		r := &p2pirv1.Result{
+			Url: h.URL, Title: truncate(h.Title, p2pirv1.MaxTitleBytes),
+			Content: truncate(h.Snippet.Text, p2pirv1.MaxContentBytes),
+			Score:   h.Score, Rank: int32(len(out) + 1), NodeId: n.self.ID, Path: []string{n.self.ID},
+		}
+		if r.Validate() != nil {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// isWebURL reports whether u is an absolute http(s) URL.
+func isWebURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
+}
+
+// forwarded is what the peers a query was forwarded to sent back.
+type forwarded struct {
+	lists        [][]*p2pirv1.Result
+	unresponsive []*p2pirv1.Unresponsive
+	stats        *p2pirv1.SearchStats
+}
+
+// forward sends req (as received, hops_left not yet decreased) to the
+// peers the strategy picks, concurrently, each call with its own deadline.
+func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest) forwarded {
+	out := forwarded{stats: &p2pirv1.SearchStats{}}
+	if req.GetHopsLeft() <= 0 {
+		return out
+	}
+	timeout, ok := n.callTimeout(ctx)
+	if !ok {
+		return out
+	}
+	visited := map[string]bool{n.self.ID: true}
+	for _, id := range req.GetVisited() {
+		visited[id] = true
+	}
+	chosen, err := n.route(ctx, req, visited)
+	if err != nil || len(chosen) == 0 {
+		return out
+	}
+	child := proto.CloneOf(req)
+	child.HopsLeft--
+	for _, id := range append([]string{n.self.ID}, peerIDs(chosen)...) {
+		if !containsID(child.Visited, id) && len(child.Visited) < p2pirv1.MaxVisited {
+			child.Visited = append(child.Visited, id)
+		}
+	}
+	reqBytes := uint64(proto.Size(child))
+
+	type answer struct {
+		p    snapshot
+		resp *p2pirv1.SearchResponse
+		err  error
+	}
+	answers := make([]answer, len(chosen))
+	var wg sync.WaitGroup
+	for i, p := range chosen {
+		wg.Go(func() {
+			callCtx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			start := time.Now()
+			resp, err := n.callSearch(callCtx, p, child)
+			n.observe(p.info.ID, time.Since(start), ignoreLoop(err))
+			answers[i] = answer{p, resp, err}
+		})
+	}
+	wg.Wait()
+
+	bad := map[string]bool{}
+	addBad := func(id, reason string) {
+		if bad[id] || id == n.self.ID || len(out.unresponsive) >= p2pirv1.MaxUnresponsive {
+			return
+		}
+		bad[id] = true
+		out.unresponsive = append(out.unresponsive, &p2pirv1.Unresponsive{NodeId: id, Reason: truncate(reason, p2pirv1.MaxReasonBytes)})
+	}
+	st := out.stats
+	for _, a := range answers {
+		st.PeersContacted = satAdd32(st.PeersContacted, 1)
+		st.Messages = satAdd32(st.Messages, 1)
+		st.Bytes += reqBytes
+		if a.err != nil {
+			if status.Code(a.err) != codes.AlreadyExists { // a loop is no failure
+				addBad(a.p.info.ID, reason(a.err))
+			}
+			continue
+		}
+		st.Bytes += uint64(proto.Size(a.resp))
+		if s := a.resp.GetStats(); s != nil {
+			st.PeersContacted = satAdd32(st.PeersContacted, s.GetPeersContacted())
+			st.Messages = satAdd32(st.Messages, s.GetMessages())
+			st.Bytes += s.GetBytes()
+		}
+		out.lists = append(out.lists, a.resp.GetResults())
+		for _, u := range a.resp.GetUnresponsive() {
+			addBad(u.GetNodeId(), u.GetReason())
+		}
+	}
+	return out
+}
+
+// callSearch calls one peer and checks that the answer comes from it.
+func (n *Node) callSearch(ctx context.Context, p snapshot, req *p2pirv1.SearchRequest) (*p2pirv1.SearchResponse, error) {
+	cc, err := n.conn(ctx, p.info.ID, p.info.Addr)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := p2pirv1.NewPeerClient(cc).Search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if got := resp.GetNode().GetNodeId(); got != p.info.ID {
+		return nil, fmt.Errorf("serveragent: forged node ID: %s answered as %q", p.info.ID, got)
+	}
+	return resp, nil
+}
+
+// route picks the peers a query goes to with the configured strategy.
+func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited map[string]bool) ([]snapshot, error) {
+	snaps := n.snapshots()
+	byID := make(map[string]snapshot, len(snaps))
+	cands := make([]routing.Peer, 0, len(snaps))
+	for _, s := range snaps {
+		if s.info.Addr == "" {
+			continue
+		}
+		byID[s.info.ID] = s
+		cands = append(cands, routing.Peer{ID: s.info.ID, FP: s.fp, Centroid: s.centroid})
+	}
+	var qfp, own []float64
+	if fp, ok := parseWireFP(req.GetQueryFingerprint()); ok && !fp.IsZero() {
+		qfp = fp.Vec.RawVector().Data
+	}
+	if fp, _, err := n.ownFingerprint(ctx); err == nil && !fp.IsZero() {
+		own = fp.Vec.RawVector().Data
+	}
+	n.mu.Lock()
+	choices, err := routing.Select(n.cfg.Strategy, n.cfg.Routing, cands, qfp, own, visited, n.rng)
+	n.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]snapshot, 0, len(choices))
+	for _, c := range choices {
+		out = append(out, byID[c.ID])
+	}
+	return out, nil
+}
+
+func peerIDs(ps []snapshot) []string {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.info.ID
+	}
+	return ids
+}
+
+func containsID(ids []string, id string) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// ignoreLoop treats ALREADY_EXISTS (a query loop) as a successful contact.
+func ignoreLoop(err error) error {
+	if status.Code(err) == codes.AlreadyExists {
+		return nil
+	}
+	return err
+}
+
+// reason is a short description of a failed call for Unresponsive.
+func reason(err error) string {
+	if errors.Is(err, p2pirv1.ErrInvalid) {
+		return "invalid response: " + err.Error()
+	}
+	if s, ok := status.FromError(err); ok {
+		return words(s.Code().String()) + ": " + s.Message()
+	}
+	return err.Error()
+}
+
+// satAdd32 adds without wrapping around.
+func satAdd32(a, b uint32) uint32 {
+	if a+b < a {
+		return ^uint32(0)
+	}
+	return a + b
+}
+
+// words turns a CamelCase code name into lower-case words
+// ("DeadlineExceeded" → "deadline exceeded").
+func words(camel string) string {
+	var b strings.Builder
+	for i, r := range camel {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
