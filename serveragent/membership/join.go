@@ -1,0 +1,114 @@
+package membership
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-multierror"
+)
+
+// ErrJoinFailed is returned (wrapped) when none of the addresses given to
+// join answered.
+var ErrJoinFailed = errors.New("membership: no seed answered")
+
+// joinError names the seeds tried and why each failed, on one line.
+type joinError struct {
+	seeds  []string
+	causes []error
+}
+
+// Error is "membership: no seed answered (tried a, b): cause; cause".
+func (e *joinError) Error() string {
+	msgs := make([]string, len(e.causes))
+	for i, c := range e.causes {
+		msgs[i] = c.Error()
+	}
+	return fmt.Sprintf("%v (tried %s): %s", ErrJoinFailed, strings.Join(e.seeds, ", "), strings.Join(msgs, "; "))
+}
+
+// Unwrap gives ErrJoinFailed and each seed's error.
+func (e *joinError) Unwrap() []error { return append([]error{ErrJoinFailed}, e.causes...) }
+
+// Join contacts the members at addrs (gossip addresses, host:port) and
+// merges their view of the network with ours; it can also merge two
+// networks. It returns how many addresses answered. It fails with an error
+// wrapping ErrJoinFailed, naming every address and its failure, when none
+// answered; addresses that fail while another answers are only logged by
+// memberlist. Each attempt is bounded by the profile's TCP timeout (1 s
+// local, 10 s LAN, 30 s WAN); Leave and Shutdown wait for a Join in
+// progress.
+func (m *Membership) Join(addrs ...string) (int, error) {
+	if len(addrs) == 0 {
+		return 0, errors.New("membership: Join needs at least one address")
+	}
+	for i, a := range addrs {
+		if a == "" {
+			return 0, fmt.Errorf("membership: Join address %d is empty", i)
+		}
+	}
+	m.life.Lock()
+	defer m.life.Unlock()
+	if m.stopped {
+		return 0, ErrStopped
+	}
+	return m.joinSeeds(addrs)
+}
+
+// joinSeeds runs memberlist's join and shapes its error.
+func (m *Membership) joinSeeds(seeds []string) (int, error) {
+	n, err := m.list.Join(seeds)
+	if err == nil && n > 0 {
+		return n, nil
+	}
+	je := &joinError{seeds: seeds}
+	var me *multierror.Error
+	switch {
+	case errors.As(err, &me):
+		je.causes = me.Errors
+	case err != nil:
+		je.causes = []error{err}
+	}
+	return n, je
+}
+
+// startRejoin starts the loop of a lone node that tries its seeds every
+// interval until one answers, another member finds it, or stopRejoin.
+func (m *Membership) startRejoin(seeds []string, every time.Duration) {
+	stop, done := make(chan struct{}), make(chan struct{})
+	m.rejoinStop, m.rejoinDone = stop, done
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			if m.table.liveCount() > 0 {
+				m.logger.Printf("[INFO] membership: no longer alone; stop trying the seeds")
+				return
+			}
+			n, err := m.joinSeeds(seeds)
+			if err == nil {
+				m.logger.Printf("[INFO] membership: joined through %d of %d seeds", n, len(seeds))
+				return
+			}
+			m.del.warnf("rejoin", "[WARN] membership: still alone: %v", err)
+		}
+	}()
+}
+
+// stopRejoin ends the rejoin loop, if any, and waits for it (at most one
+// join attempt, bounded by the TCP timeout). Called with life held.
+func (m *Membership) stopRejoin() {
+	if m.rejoinStop == nil {
+		return
+	}
+	close(m.rejoinStop)
+	<-m.rejoinDone
+	m.rejoinStop, m.rejoinDone = nil, nil
+}
