@@ -96,9 +96,27 @@ func Select(strategy string, cfg Config, peers []Peer, query, own []float64, vis
 	default:
 		return nil, fmt.Errorf("routing: unknown strategy %q", strategy)
 	}
+	// Each signal is scaled by its best value among the candidates before
+	// blending: a short query's fingerprint matches any profile weakly
+	// (cosine ~0.3) while the asker's own profile matches its own topic
+	// fully, so unscaled the asker's topic would win every query.
+	cq, co := make([]float64, len(open)), make([]float64, len(open))
+	var mq, mo float64
+	for i, p := range open {
+		v := blended(cfg, p)
+		cq[i], co[i] = cosine(v, query), cosine(v, own)
+		mq, mo = math.Max(mq, cq[i]), math.Max(mo, co[i])
+	}
 	scored := make([]Choice, len(open))
 	for i, p := range open {
-		scored[i] = Choice{ID: p.ID, Score: Score(cfg, p, query, own)}
+		sc := 0.0
+		if mq > 0 {
+			sc += cfg.QueryWeight * cq[i] / mq
+		}
+		if mo > 0 {
+			sc += (1 - cfg.QueryWeight) * co[i] / mo
+		}
+		scored[i] = Choice{ID: p.ID, Score: sc}
 	}
 	sort.SliceStable(scored, func(i, j int) bool { return scored[i].Score > scored[j].Score })
 	f := min(cfg.Fanout, cfg.MaxFanout, len(scored))
@@ -115,15 +133,24 @@ func Select(strategy string, cfg Config, peers []Peer, query, own []float64, vis
 // (1 − QueryWeight)·cos(p, own), where p's vector is its fingerprint
 // blended with its cluster centroid (CentroidWeight). A missing vector
 // contributes 0.
+//
+// Select scales each of the two cosines by its best value among the
+// candidates first; Score is the unscaled blend, for one peer on its own.
 func Score(cfg Config, p Peer, query, own []float64) float64 {
-	v := p.FP
-	if len(p.Centroid) == len(p.FP) && len(p.FP) > 0 && cfg.CentroidWeight > 0 {
-		v = make([]float64, len(p.FP))
-		for i := range v {
-			v[i] = (1-cfg.CentroidWeight)*p.FP[i] + cfg.CentroidWeight*p.Centroid[i]
-		}
-	}
+	v := blended(cfg, p)
 	return cfg.QueryWeight*cosine(v, query) + (1-cfg.QueryWeight)*cosine(v, own)
+}
+
+// blended is p's fingerprint mixed with its cluster centroid.
+func blended(cfg Config, p Peer) []float64 {
+	if len(p.Centroid) != len(p.FP) || len(p.FP) == 0 || cfg.CentroidWeight <= 0 {
+		return p.FP
+	}
+	v := make([]float64, len(p.FP))
+	for i := range v {
+		v[i] = (1-cfg.CentroidWeight)*p.FP[i] + cfg.CentroidWeight*p.Centroid[i]
+	}
+	return v
 }
 
 func cosine(a, b []float64) float64 {

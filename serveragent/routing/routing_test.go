@@ -150,3 +150,21 @@ func TestSeenStopsLoops(t *testing.T) {
 		t.Fatalf("cache holds %d, bound 3", s.Len())
 	}
 }
+
+// TestQueryOutsideTheAskersTopicGoesToThatTopic: a short query matches
+// peer profiles weakly, yet it must reach the peers of its own topic, not
+// the asker's: each signal is scaled by its best before blending.
+func TestQueryOutsideTheAskersTopicGoesToThatTopic(t *testing.T) {
+	peers := []Peer{
+		{ID: "astro1", FP: unit(1, 0, 0, 0)}, {ID: "astro2", FP: unit(1, 0.05, 0, 0)},
+		{ID: "cook1", FP: unit(0, 1, 0, 0)}, {ID: "cook2", FP: unit(0, 1, 0.05, 0)},
+	}
+	// A weak match with cooking (cosine 0.3), an asker who loves astronomy.
+	query := unit(0, 0.3, 0, math.Sqrt(1-0.09))
+	cfg := DefaultConfig()
+	cfg.Fanout, cfg.Explore = 2, 0
+	got, _ := Select(Interest, cfg, peers, query, unit(1, 0, 0, 0), nil, rand.New(rand.NewPCG(1, 1)))
+	if g := ids(got); !slices.Contains(g, "cook1") || !slices.Contains(g, "cook2") {
+		t.Fatalf("a cooking query from an astronomer went to %v", g)
+	}
+}
