@@ -48,6 +48,9 @@ skipped and reported.`,
 			}
 			cfg.FollowSymlinks = !noSymlinks
 			cfg.Progress = crawler.TerminalProgress(a.stderr)
+			if ri, ok := a.runningNode(); ok {
+				return errNodeRunning(ri, "indexing")
+			}
 			ix, err := index.Open(a.indexDir(), index.DefaultConfig())
 			if err != nil {
 				return err
@@ -99,6 +102,9 @@ under their canonical URL; the same content under two URLs is indexed once.`,
   p2pir crawl --depth 3 --max-pages 500 --delay 500ms https://example.org/`,
 		Args: minArgs(1, "URL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if ri, ok := a.runningNode(); ok {
+				return errNodeRunning(ri, "crawling")
+			}
 			ix, err := index.Open(a.indexDir(), index.DefaultConfig())
 			if err != nil {
 				return err

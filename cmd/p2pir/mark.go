@@ -25,9 +25,17 @@ result's URL as shown.`,
   p2pir mark --undo`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			ri, nodeRuns := a.runningNode()
 			if undo {
 				if len(args) != 0 {
 					return usageError{errors.New("mark --undo takes no arguments")}
+				}
+				if nodeRuns {
+					var out map[string]any
+					if err := nodeCall(ctx, ri, "POST", "/mark/undo", nil, struct{}{}, &out); err != nil {
+						return err
+					}
+					return writeJSONOut(a.stdout, out)
 				}
 				st, err := a.openStore()
 				if err != nil {
@@ -50,6 +58,14 @@ result's URL as shown.`,
 			case "-", "not-interested", "no":
 			default:
 				return usageError{fmt.Errorf("mark: %q is neither + nor -", args[2])}
+			}
+			if nodeRuns {
+				var out map[string]any
+				body := map[string]any{"query_id": args[0], "url": args[1], "interested": interested}
+				if err := nodeCall(ctx, ri, "POST", "/mark", nil, body, &out); err != nil {
+					return err
+				}
+				return writeJSONOut(a.stdout, out)
 			}
 			ag, closeAll, err := a.openAgent(ctx)
 			if err != nil {

@@ -27,6 +27,16 @@ and documents never do. --sharing off stops sharing even the fingerprint.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if ri, ok := a.runningNode(); ok {
+				if sharing != "" {
+					return errNodeRunning(ri, "changing sharing")
+				}
+				var out map[string]any
+				if err := nodeCall(ctx, ri, "GET", "/profile", nil, nil, &out); err != nil {
+					return err
+				}
+				return writeJSONOut(a.stdout, out)
+			}
 			st, err := a.openStore()
 			if err != nil {
 				return err

@@ -54,6 +54,9 @@ $XDG_DATA_HOME/p2pir (~/.local/share/p2pir).`,
 		newMarkCmd(a),
 		newProfileCmd(a),
 		newSourcesCmd(a),
+		newNodeCmd(a),
+		newPeersCmd(a),
+		newRecommendCmd(a),
 	)
 	return root
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -64,6 +65,30 @@ Each search prints its query ID; mark results with
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
+			if ri, ok := a.runningNode(); ok {
+				if len(extra) > 0 {
+					return usageError{errors.New("--engine is not available through a running node: add the engine to config.toml")}
+				}
+				q := url.Values{"q": {text}, "k": {fmt.Sprint(k)}, "source": sources, "exclude": exclude}
+				if noProfile {
+					q.Set("no_profile", "1")
+				}
+				if merge != "" {
+					q.Set("merge", merge)
+				}
+				if crawl {
+					q.Set("crawl", "1")
+				}
+				var resp clientagent.Response
+				if err := nodeCall(ctx, ri, "GET", "/search", q, nil, &resp); err != nil {
+					return err
+				}
+				if asJSON {
+					return writeSearchJSON(a.stdout, &resp)
+				}
+				writeSearchText(a.stdout, &resp, isTerminal(a.stdout))
+				return nil
+			}
 			ag, closeAll, err := a.openAgent(ctx, extra...)
 			if err != nil {
 				return err

@@ -20,6 +20,13 @@ in fusion), how many searches it answered or failed, and whether it is
 suspended after failing repeatedly.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if ri, ok := a.runningNode(); ok {
+				var out any
+				if err := nodeCall(cmd.Context(), ri, "GET", "/sources", nil, nil, &out); err != nil {
+					return err
+				}
+				return writeJSONOut(a.stdout, out)
+			}
 			ag, closeAll, err := a.openAgent(cmd.Context())
 			if err != nil {
 				return err

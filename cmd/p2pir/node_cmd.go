@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/p2pir/p2pir/node"
+	"github.com/spf13/cobra"
+)
+
+func newNodeCmd(a *app) *cobra.Command {
+	var (
+		cfg        node.Config
+		join       string
+		secretFile string
+	)
+	cmd := &cobra.Command{
+		Use:   "node [flags]",
+		Short: "Run a p2pir node: peers over gRPC, gossip membership, and the HTTP API",
+		Long: `Run this person's node until interrupted: the server agent answers peers over
+gRPC (TLS always on, pinned to node IDs), membership runs over memberlist
+gossip, and the HTTP API on loopback serves searches that include the peers
+as a source. While the node runs, "p2pir search", "mark", "profile", "peers"
+and "recommend" talk to it.
+
+The node's identity (an Ed25519 key) is created in the data directory on
+first start; its node ID is derived from the public key. With
+--secret-file, only nodes holding the same secret can join or connect.`,
+		Example: `  p2pir node
+  p2pir node --grpc :7071 --gossip :7947 --http 127.0.0.1:8081 --join 127.0.0.1:7946`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg.DataDir = a.dataDir
+			if join != "" {
+				cfg.Join = strings.Split(join, ",")
+			}
+			if secretFile != "" {
+				raw, err := os.ReadFile(secretFile)
+				if err != nil {
+					return fmt.Errorf("node: secret: %w", err)
+				}
+				cfg.Secret = []byte(strings.TrimSpace(string(raw)))
+			} else if s := os.Getenv("P2PIR_SECRET"); s != "" {
+				cfg.Secret = []byte(s)
+			}
+			if ri, ok := a.runningNode(); ok {
+				return fmt.Errorf("node: a node already runs on %s (pid %d, HTTP %s)", a.dataDir, ri.PID, ri.HTTPAddr)
+			}
+			n, err := node.Start(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "node %s\n  HTTP API  http://%s\n  gRPC      %s\n  gossip    %s  (others join with --join %s)\n",
+				n.ID(), n.HTTPAddr(), n.GRPCAddr(), n.GossipAddr(), n.GossipAddr())
+			<-cmd.Context().Done()
+			fmt.Fprintln(a.stdout, "stopping: leaving the network, finishing calls in flight")
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			return n.Close(ctx)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.HTTPAddr, "http", "127.0.0.1:8080", "HTTP API address (keep it on loopback)")
+	f.StringVar(&cfg.GRPCAddr, "grpc", ":7070", "gRPC address for peers")
+	f.StringVar(&cfg.GossipAddr, "gossip", ":7946", "memberlist gossip address")
+	f.StringVar(&join, "join", "", "gossip addresses of nodes to join, comma-separated (any member's)")
+	f.StringVar(&cfg.AdvertiseHost, "advertise", "", "host other nodes use to reach this one (default: the bind host, or 127.0.0.1)")
+	f.StringVar(&secretFile, "secret-file", "", "file holding the network secret (or set P2PIR_SECRET); nodes without it cannot join")
+	return cmd
+}
+
+// runningNode reports the node serving this data directory, if one runs
+// and answers.
+func (a *app) runningNode() (node.RunInfo, bool) {
+	ri, ok := node.ReadRunFile(a.dataDir)
+	if !ok {
+		return ri, false
+	}
+	c := http.Client{Timeout: time.Second}
+	resp, err := c.Get("http://" + ri.HTTPAddr + "/healthz")
+	if err != nil {
+		return ri, false
+	}
+	resp.Body.Close()
+	return ri, resp.StatusCode == http.StatusOK
+}
+
+// nodeCall calls the running node's HTTP API and decodes the JSON answer
+// into out; an API error comes back as an error (a usage error for 400).
+func nodeCall(ctx context.Context, ri node.RunInfo, method, path string, q url.Values, body any, out any) error {
+	u := "http://" + ri.HTTPAddr + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	var rd io.Reader
+	if body != nil {
+		raw, _ := json.Marshal(body)
+		rd = strings.NewReader(string(raw))
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("node API: %w", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return fmt.Errorf("node API: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Error string }
+		_ = json.Unmarshal(raw, &e)
+		err := fmt.Errorf("node: %s", e.Error)
+		if resp.StatusCode == http.StatusBadRequest {
+			return usageError{err}
+		}
+		return err
+	}
+	return json.Unmarshal(raw, out)
+}
+
+// errNodeRunning explains why a command that needs the index or the store
+// to itself cannot run beside a node.
+func errNodeRunning(ri node.RunInfo, what string) error {
+	return fmt.Errorf("a node is running on this data directory (pid %d): %s needs the node stopped, or use its API at http://%s", ri.PID, what, ri.HTTPAddr)
+}
+
+func newPeersCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "peers [--json]",
+		Short: "List the peers a running node knows: ID, address, state, similarity, cluster, RTT",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ri, ok := a.runningNode()
+			if !ok {
+				return errors.New("peers: no node is running on this data directory (start one with p2pir node)")
+			}
+			var peers []map[string]any
+			if err := nodeCall(cmd.Context(), ri, "GET", "/peers", nil, nil, &peers); err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSONOut(a.stdout, peers)
+			}
+			fmt.Fprintf(a.stdout, "%-32s %-22s %-8s %6s %7s %8s\n", "node", "address", "state", "sim", "cluster", "rtt")
+			for _, p := range peers {
+				fmt.Fprintf(a.stdout, "%-32v %-22v %-8v %6.2f %7v %8v\n", p["ID"], p["Addr"], p["State"], p["Similarity"], p["Cluster"], time.Duration(toFloat(p["RTT"])).Round(time.Millisecond))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func newRecommendCmd(a *app) *cobra.Command {
+	var (
+		asJSON bool
+		k      int
+	)
+	cmd := &cobra.Command{
+		Use:   "recommend [--json] [--k N]",
+		Short: "Documents people like you found useful (asks the peers of your cluster)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ri, ok := a.runningNode()
+			if !ok {
+				return errors.New("recommend: no node is running on this data directory (start one with p2pir node)")
+			}
+			var rec struct {
+				Items []struct {
+					URL, Title string
+					Score      float64
+					Peers      []string
+					Likes      int
+				}
+				Unresponsive []struct{ NodeID, Reason string }
+			}
+			if err := nodeCall(cmd.Context(), ri, "GET", "/recommend", url.Values{"k": {fmt.Sprint(k)}}, nil, &rec); err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSONOut(a.stdout, rec)
+			}
+			if len(rec.Items) == 0 {
+				fmt.Fprintln(a.stdout, "No recommendations yet: peers like you have not marked anything you have not seen.")
+			}
+			for i, it := range rec.Items {
+				fmt.Fprintf(a.stdout, "%2d. %s\n    %s  (%.2f, liked by %d people on %d peers)\n", i+1, oneLine(it.Title), oneLine(it.URL), it.Score, it.Likes, len(it.Peers))
+			}
+			for _, u := range rec.Unresponsive {
+				fmt.Fprintf(a.stdout, "    unresponsive: %s: %s\n", u.NodeID, oneLine(u.Reason))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().IntVar(&k, "k", 10, "number of recommendations")
+	return cmd
+}
+
+func writeJSONOut(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func toFloat(v any) float64 {
+	f, _ := v.(float64)
+	return f
+}

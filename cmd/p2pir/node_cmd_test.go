@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+func loopbackAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// TestNodeServesTheCLI: while "p2pir node" runs on a data directory, the
+// CLI's search, mark and profile go through its HTTP API (the index and
+// store belong to the node), commands that need them exclusively say so
+// clearly, and after the node stops the CLI works on the files again.
+func TestNodeServesTheCLI(t *testing.T) {
+	dir := t.TempDir()
+	mustRunCLI(t, dir, "index", "testdata/notes")
+	ctx, stop := context.WithCancel(context.Background())
+	var out, errOut bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--data", dir, "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t)}, strings.NewReader(""), &out, &errOut)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, ok := (&app{dataDir: dir}).runningNode(); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("node did not come up: %s %s", out.String(), errOut.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	r := mustRunCLI(t, dir, "search", "--json", "platypus")
+	var resp struct {
+		QueryID string `json:"query_id"`
+		Results []struct {
+			URL string `json:"url"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &resp); err != nil || len(resp.Results) == 0 {
+		t.Fatalf("search through the node: %v\n%s", err, r)
+	}
+	mustRunCLI(t, dir, "mark", resp.QueryID, resp.Results[0].URL, "+")
+	if p := mustRunCLI(t, dir, "profile"); !strings.Contains(p.stdout, `"marks": 1`) {
+		t.Fatalf("profile through the node: %s", p.stdout)
+	}
+	if r := runCLI(t, dir, "index", "testdata/notes"); r.code != 1 || !strings.Contains(r.stderr, "a node is running") {
+		t.Fatalf("index beside a running node: %v", r)
+	}
+	if r := runCLI(t, dir, "peers"); r.code != 0 || !strings.Contains(r.stdout, "node") {
+		t.Fatalf("peers: %v", r)
+	}
+	stop()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("node exited %d: %s", code, errOut.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("node did not stop")
+	}
+	if r := mustRunCLI(t, dir, "search", "platypus"); !strings.Contains(r.stdout, "platypus") {
+		t.Fatalf("search after the node stopped: %v", r)
+	}
+	if r := runCLI(t, dir, "peers"); r.code != 1 || !strings.Contains(r.stderr, "no node is running") {
+		t.Fatalf("peers without a node: %v", r)
+	}
+}

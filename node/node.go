@@ -1,0 +1,343 @@
+// Package node assembles one p2pir node: its identity, local index, user
+// model store, client agent (with engines, the focused crawl and the
+// peers as sources), server agent (gRPC for peers), membership (gossip
+// over memberlist) and the HTTP API on loopback. cmd/p2pir's "node"
+// command runs one; simulations and integration tests run many in one
+// process.
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/p2pir/p2pir/clientagent"
+	"github.com/p2pir/p2pir/crawler"
+	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/config"
+	"github.com/p2pir/p2pir/metasearch"
+	"github.com/p2pir/p2pir/serveragent"
+	"github.com/p2pir/p2pir/serveragent/identity"
+	"github.com/p2pir/p2pir/serveragent/membership"
+	"github.com/p2pir/p2pir/usermodel"
+	"google.golang.org/grpc"
+)
+
+// Version is the node software version announced to peers.
+const Version = "0.1.0"
+
+// Config describes a node. Zero fields take the documented defaults.
+type Config struct {
+	// DataDir holds the index, state.db, node.key and config.toml. Required.
+	DataDir string
+	// HTTPAddr is the HTTP API's address. Default "127.0.0.1:8080"; it
+	// should stay on loopback: the API acts for the person.
+	HTTPAddr string
+	// GRPCAddr is where peers reach the server agent. Default ":7070".
+	GRPCAddr string
+	// GossipAddr is memberlist's bind address. Default ":7946".
+	GossipAddr string
+	// AdvertiseHost is the host peers should use for this node's gRPC and
+	// gossip addresses; default: the bind host, or 127.0.0.1 when the bind
+	// host is empty or unspecified.
+	AdvertiseHost string
+	// Join lists gossip addresses of nodes to join (any member's).
+	Join []string
+	// Secret, if set, closes the network to nodes that do not know it
+	// (memberlist encryption and a proof in the TLS handshake).
+	Secret []byte
+	// Server tunes the server agent. Default serveragent.DefaultConfig().
+	Server *serveragent.Config
+	// MembershipProfile is "lan" (default) or "local" (fast failure
+	// detection, for tests and simulations on one machine).
+	MembershipProfile string
+}
+
+// Node is a running p2pir node.
+type Node struct {
+	cfg     Config
+	id      *identity.Identity
+	ix      *index.Index
+	store   *usermodel.Store
+	agent   *clientagent.Agent
+	server  *serveragent.Node
+	grpc    *grpc.Server
+	grpcLis net.Listener
+	members *membership.Membership
+	http    *http.Server
+	httpLis net.Listener
+	cancel  context.CancelFunc
+	done    chan struct{}
+}
+
+// Start opens the node's data and starts serving: gRPC for peers, gossip,
+// the background loop (gossip rounds, re-clustering) and the HTTP API.
+func Start(ctx context.Context, cfg Config) (n *Node, err error) {
+	if cfg.DataDir == "" {
+		return nil, errors.New("node: DataDir is required")
+	}
+	if cfg.HTTPAddr == "" {
+		cfg.HTTPAddr = "127.0.0.1:8080"
+	}
+	if cfg.GRPCAddr == "" {
+		cfg.GRPCAddr = ":7070"
+	}
+	if cfg.GossipAddr == "" {
+		cfg.GossipAddr = ":7946"
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("node: data directory: %w", err)
+	}
+	n = &Node{cfg: cfg, done: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			n.closeAll()
+		}
+	}()
+	if n.id, err = identity.LoadOrCreate(filepath.Join(cfg.DataDir, "node.key")); err != nil {
+		return nil, err
+	}
+	if n.ix, err = index.Open(filepath.Join(cfg.DataDir, "index"), index.DefaultConfig()); err != nil {
+		return nil, err
+	}
+	if n.store, err = usermodel.OpenStore(filepath.Join(cfg.DataDir, "state.db"), usermodel.DefaultStoreOptions()); err != nil {
+		return nil, err
+	}
+	fileCfg, err := config.Load(filepath.Join(cfg.DataDir, config.FileName))
+	if err != nil {
+		return nil, err
+	}
+
+	// gRPC listener first: its real port goes into the membership metadata.
+	if n.grpcLis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
+		return nil, fmt.Errorf("node: gRPC listen %s: %w", cfg.GRPCAddr, err)
+	}
+	host := advertiseHost(cfg.AdvertiseHost, cfg.GRPCAddr)
+	grpcPort := n.grpcLis.Addr().(*net.TCPAddr).Port
+	self := serveragent.NodeInfo{ID: n.id.NodeID(), Addr: net.JoinHostPort(host, strconv.Itoa(grpcPort)), Version: Version}
+	scfg := serveragent.DefaultConfig()
+	if cfg.Server != nil {
+		scfg = *cfg.Server
+	}
+	n.server, err = serveragent.New(scfg, n.id, n.ix, n.store, serveragent.TLSDialer{Identity: n.id, Secret: cfg.Secret}, self)
+	if err != nil {
+		return nil, err
+	}
+	if n.grpc, err = n.server.NewServer(cfg.Secret); err != nil {
+		return nil, err
+	}
+	go n.grpc.Serve(n.grpcLis)
+
+	// Membership feeds the server agent's peer table.
+	gossipHost, gossipPort, err := splitPort(cfg.GossipAddr)
+	if err != nil {
+		return nil, fmt.Errorf("node: gossip address: %w", err)
+	}
+	mcfg := membership.DefaultConfig()
+	mcfg.NodeID, mcfg.GRPCAddr, mcfg.Version = self.ID, self.Addr, Version
+	mcfg.BindAddr, mcfg.BindPort = orDefault(gossipHost, "0.0.0.0"), gossipPort
+	mcfg.AdvertiseAddr = host
+	mcfg.Join, mcfg.AllowLone = cfg.Join, true
+	if cfg.MembershipProfile != "" {
+		mcfg.Profile = cfg.MembershipProfile
+	}
+	if len(cfg.Secret) > 0 {
+		if mcfg.SecretKey, err = identity.MemberlistKey(cfg.Secret); err != nil {
+			return nil, err
+		}
+	}
+	mcfg.OnChange = func(m membership.Member) {
+		if m.State == membership.StateAlive {
+			_ = n.server.UpsertPeer(serveragent.NodeInfo{ID: m.NodeID, Addr: m.GRPCAddr, Version: m.Version})
+		} else {
+			n.server.RemovePeer(m.NodeID)
+		}
+	}
+	if n.members, err = membership.Start(mcfg); err != nil {
+		return nil, err
+	}
+	for _, m := range n.members.Members() { // joined before OnChange could see them
+		_ = n.server.UpsertPeer(serveragent.NodeInfo{ID: m.NodeID, Addr: m.GRPCAddr, Version: m.Version})
+	}
+
+	// The client agent: local index, engines, focused crawl, peers.
+	acfg := clientagent.DefaultConfig()
+	acfg.K, acfg.Merge = fileCfg.Search.K, fileCfg.Search.Merge
+	if n.agent, err = clientagent.New(n.ix, n.store, acfg); err != nil {
+		return nil, err
+	}
+	if err := n.agent.AddEngines(ctx, fileCfg.Engines, metasearch.Options{}); err != nil {
+		return nil, err
+	}
+	fc := crawler.DefaultFocusedConfig()
+	fc.MaxPages, fc.MaxTime = fileCfg.Crawl.MaxPages, fileCfg.Crawl.MaxTime.Duration
+	n.agent.EnableCrawl(clientagent.CrawlOptions{Focused: fc, Seeds: fileCfg.Crawl.Seeds, Auto: fileCfg.Crawl.Auto})
+	if err := n.agent.AddSource(PeersSource, n.peerSource(), clientagent.SourceOptions{Timeout: 3 * time.Second}); err != nil {
+		return nil, err
+	}
+
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	n.cancel = cancel
+	go func() {
+		defer close(n.done)
+		_ = n.server.Run(runCtx, nil)
+	}()
+
+	if n.httpLis, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
+		return nil, fmt.Errorf("node: HTTP listen %s: %w", cfg.HTTPAddr, err)
+	}
+	n.http = &http.Server{Handler: n.routes(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	go n.http.Serve(n.httpLis)
+	if err := n.writeRunFile(); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// PeersSource is the name of the peers among the client agent's sources.
+const PeersSource = "peers"
+
+// peerSource asks the network through the server agent.
+func (n *Node) peerSource() clientagent.Source {
+	return clientagent.SourceFunc(func(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, error) {
+		res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: q.Query.Terms, K: min(q.K, 100), Hops: 2})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]clientagent.Hit, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			out = append(out, clientagent.Hit{URL: h.URL, Title: h.Title, Content: h.Content, Score: h.Score, Rank: h.Rank})
+		}
+		return out, nil
+	})
+}
+
+// ID is the node ID.
+func (n *Node) ID() string { return n.id.NodeID() }
+
+// HTTPAddr is the HTTP API's address.
+func (n *Node) HTTPAddr() string { return n.httpLis.Addr().String() }
+
+// GRPCAddr is the advertised gRPC address.
+func (n *Node) GRPCAddr() string { return n.server.Self().Addr }
+
+// GossipAddr is the gossip address other nodes can join.
+func (n *Node) GossipAddr() string { return n.members.GossipAddr() }
+
+// Agent is the node's client agent.
+func (n *Node) Agent() *clientagent.Agent { return n.agent }
+
+// Server is the node's server agent.
+func (n *Node) Server() *serveragent.Node { return n.server }
+
+// Index is the node's local index.
+func (n *Node) Index() *index.Index { return n.ix }
+
+// Close shuts the node down gracefully: leaves the gossip group (peers
+// stop routing to it at once), stops the HTTP API and gRPC (in-flight
+// calls finish, within ctx), and closes the store and index.
+func (n *Node) Close(ctx context.Context) error {
+	if n.members != nil {
+		_ = n.members.Leave(2 * time.Second)
+	}
+	if n.http != nil {
+		_ = n.http.Shutdown(ctx)
+	}
+	if n.grpc != nil {
+		stopped := make(chan struct{})
+		go func() { n.grpc.GracefulStop(); close(stopped) }()
+		select {
+		case <-stopped:
+		case <-ctx.Done():
+			n.grpc.Stop()
+		}
+	}
+	return n.closeAll()
+}
+
+// Kill stops the node abruptly, as a crash would (for tests): no leave
+// message, connections cut.
+func (n *Node) Kill() {
+	if n.members != nil {
+		_ = n.members.Shutdown()
+	}
+	if n.grpc != nil {
+		n.grpc.Stop()
+	}
+	if n.http != nil {
+		_ = n.http.Close()
+	}
+	_ = n.closeAll()
+}
+
+func (n *Node) closeAll() error {
+	if n.cancel != nil {
+		n.cancel()
+		<-n.done
+		n.cancel = nil
+	}
+	os.Remove(filepath.Join(n.cfg.DataDir, RunFile))
+	var errs []error
+	if n.members != nil {
+		errs = append(errs, n.members.Shutdown())
+		n.members = nil
+	}
+	if n.grpc != nil {
+		n.grpc.Stop()
+	}
+	if n.grpcLis != nil {
+		n.grpcLis.Close()
+	}
+	if n.server != nil {
+		errs = append(errs, n.server.Close())
+		n.server = nil
+	}
+	if n.store != nil {
+		errs = append(errs, n.store.Close())
+		n.store = nil
+	}
+	if n.ix != nil {
+		errs = append(errs, n.ix.Close())
+		n.ix = nil
+	}
+	return errors.Join(errs...)
+}
+
+func advertiseHost(explicit, bind string) string {
+	if explicit != "" {
+		return explicit
+	}
+	h, _, err := net.SplitHostPort(bind)
+	if err != nil || h == "" {
+		return "127.0.0.1"
+	}
+	if ip := net.ParseIP(h); ip != nil && ip.IsUnspecified() {
+		return "127.0.0.1"
+	}
+	return h
+}
+
+func splitPort(addr string) (string, int, error) {
+	h, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, err
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil {
+		return "", 0, fmt.Errorf("port %q: %w", p, err)
+	}
+	return h, port, nil
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
