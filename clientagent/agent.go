@@ -149,8 +149,8 @@ type Result struct {
 	Content string        `json:"content"`
 	Snippet index.Snippet `json:"-"`
 	Score   float64       `json:"score"`
-	// Source is the kind of a local document ("file", "web"), else the
-	// engine that ranked the result best.
+	// Source is the kind of a local document ("file", "web"), "peer:ID"
+	// for a document a peer found, else the engine that ranked it best.
 	Source string `json:"source"`
 	// Engine is the source that ranked the result best; Engines every
 	// source that found it and Positions its rank in each (SearXNG's shape).
@@ -333,7 +333,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			}
 		}
 		src := engine
-		if h.DocID != "" && h.Origin != "" {
+		if h.Origin != "" { // "file"/"web" for local documents, "peer:ID" for a peer's
 			src = h.Origin
 		}
 		resp.Results = append(resp.Results, Result{

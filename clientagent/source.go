@@ -45,7 +45,8 @@ type Hit struct {
 	DocID string
 	// Modified is when the document last changed, if known.
 	Modified time.Time
-	// Origin is the kind of document for local hits ("file", "web").
+	// Origin is the kind of document for local hits ("file", "web"), or
+	// "peer:ID" naming the peer that found it.
 	Origin string
 }
 

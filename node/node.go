@@ -212,7 +212,7 @@ func (n *Node) peerSource() clientagent.Source {
 		}
 		out := make([]clientagent.Hit, 0, len(res.Hits))
 		for _, h := range res.Hits {
-			out = append(out, clientagent.Hit{URL: h.URL, Title: h.Title, Content: h.Content, Score: h.Score, Rank: h.Rank})
+			out = append(out, clientagent.Hit{URL: h.URL, Title: h.Title, Content: h.Content, Score: h.Score, Rank: h.Rank, Origin: "peer:" + h.NodeID})
 		}
 		return out, nil
 	})

@@ -159,6 +159,16 @@ func TestFiveNodesClusterRouteSurviveAndRejoin(t *testing.T) {
 		}
 	}
 
+	// Through the client agent the peers are one more source, and each
+	// result says which peer found it.
+	resp, err := nodes[0].Agent().Search(ctx, clientagent.Request{Query: "dark matter halos", Sources: []string{PeersSource}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Results) == 0 || resp.Results[0].Engine != PeersSource || !strings.HasPrefix(resp.Results[0].Source, "peer:p2p1") {
+		t.Fatalf("client agent over peers: %+v", resp.Results)
+	}
+
 	// Node 1 dies: the query costs at most the per-peer timeout and node 2's documents still arrive.
 	dir1 := filepath.Join(root, "1")
 	id1 := nodes[1].ID()
@@ -195,5 +205,4 @@ func TestFiveNodesClusterRouteSurviveAndRejoin(t *testing.T) {
 		}
 		return false
 	})
-	_ = strings.Contains
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/p2pir/p2pir/node"
+	"github.com/p2pir/p2pir/serveragent"
+	"github.com/p2pir/p2pir/serveragent/routing"
 	"github.com/spf13/cobra"
 )
 
@@ -21,6 +23,7 @@ func newNodeCmd(a *app) *cobra.Command {
 		cfg        node.Config
 		join       string
 		secretFile string
+		strategy   string
 	)
 	cmd := &cobra.Command{
 		Use:   "node [flags]",
@@ -51,6 +54,14 @@ first start; its node ID is derived from the public key. With
 			} else if s := os.Getenv("P2PIR_SECRET"); s != "" {
 				cfg.Secret = []byte(s)
 			}
+			switch strategy {
+			case routing.Interest, routing.Flood, routing.Walk:
+				sc := serveragent.DefaultConfig()
+				sc.Strategy = strategy
+				cfg.Server = &sc
+			default:
+				return usageError{fmt.Errorf("--routing takes interest, flood or walk, not %q", strategy)}
+			}
 			if ri, ok := a.runningNode(); ok {
 				return fmt.Errorf("node: a node already runs on %s (pid %d, HTTP %s)", a.dataDir, ri.PID, ri.HTTPAddr)
 			}
@@ -73,6 +84,7 @@ first start; its node ID is derived from the public key. With
 	f.StringVar(&cfg.GossipAddr, "gossip", ":7946", "memberlist gossip address")
 	f.StringVar(&join, "join", "", "gossip addresses of nodes to join, comma-separated (any member's)")
 	f.StringVar(&cfg.AdvertiseHost, "advertise", "", "host other nodes use to reach this one (default: the bind host, or 127.0.0.1)")
+	f.StringVar(&strategy, "routing", routing.Interest, "how queries are forwarded to peers: interest (peers whose interests match), flood (every peer, TTL) or walk (random peers); the last two are baselines for experiments")
 	f.StringVar(&secretFile, "secret-file", "", "file holding the network secret (or set P2PIR_SECRET); nodes without it cannot join")
 	return cmd
 }
