@@ -92,17 +92,7 @@ func FocusedCrawl(ctx context.Context, sink Sink, cfg FocusedConfig, q FocusQuer
 
 	crawlCtx, cancel := context.WithTimeout(ctx, cfg.MaxTime)
 	defer cancel()
-	w := &webCrawl{
-		cfg:      cfg.webConfig(),
-		sink:     sink,
-		ctx:      crawlCtx,
-		cancel:   cancel,
-		pacer:    newHostPacer(cfg.Delay),
-		seen:     make(map[string]bool),
-		noRobots: make(map[string]bool),
-		ids:      make(map[string]bool),
-		hashes:   make(map[string]string),
-	}
+	w := newWebCrawl(cfg.webConfig(), sink, crawlCtx, cancel)
 	transport := newCrawlTransport(crawlCtx)
 	defer transport.close()
 	f := &focusedCrawl{

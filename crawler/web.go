@@ -76,17 +76,7 @@ func Crawl(ctx context.Context, sink Sink, cfg WebConfig, seeds ...string) (WebR
 
 	crawlCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w := &webCrawl{
-		cfg:      cfg,
-		sink:     sink,
-		ctx:      crawlCtx,
-		cancel:   cancel,
-		pacer:    newHostPacer(cfg.Delay),
-		seen:     make(map[string]bool),
-		noRobots: make(map[string]bool),
-		ids:      make(map[string]bool),
-		hashes:   make(map[string]string),
-	}
+	w := newWebCrawl(cfg, sink, crawlCtx, cancel)
 	transport := newCrawlTransport(crawlCtx)
 	defer transport.close()
 	c, err := w.collector(hosts, transport)
@@ -123,6 +113,21 @@ func Crawl(ctx context.Context, sink Sink, cfg WebConfig, seeds ...string) (WebR
 
 // parseSeed checks that s is an absolute http(s) URL and returns it
 // without fragment.
+// newWebCrawl is the state of one crawl (web or focused) over crawlCtx.
+func newWebCrawl(cfg WebConfig, sink Sink, crawlCtx context.Context, cancel context.CancelFunc) *webCrawl {
+	return &webCrawl{
+		cfg:      cfg,
+		sink:     sink,
+		ctx:      crawlCtx,
+		cancel:   cancel,
+		pacer:    newHostPacer(cfg.Delay),
+		seen:     make(map[string]bool),
+		noRobots: make(map[string]bool),
+		ids:      make(map[string]bool),
+		hashes:   make(map[string]string),
+	}
+}
+
 // parseSeeds checks a crawl's seed URLs; fn names the crawl in errors.
 func parseSeeds(fn string, seeds []string) ([]*url.URL, error) {
 	if len(seeds) == 0 {
