@@ -63,8 +63,11 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 //	GET  /peers                       the server agent's peer table
 //	GET  /recommend?k=                documents liked by similar peers
 //	GET  /sources                     sources and what marks taught about them
+//	GET  /metrics                     Prometheus metrics (requests, latency, peers, documents)
 func (n *Node) routes() http.Handler {
-	mux := http.NewServeMux()
+	m := newMetrics(n)
+	mux := &instrumentedMux{ServeMux: http.NewServeMux(), m: m}
+	mux.ServeMux.Handle("GET /metrics", m.handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"node_id": n.ID(), "status": "ok"})
 	})
@@ -111,7 +114,17 @@ func (n *Node) routes() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, st)
 	})
-	return mux
+	return mux.ServeMux
+}
+
+// instrumentedMux registers every API route with its metrics.
+type instrumentedMux struct {
+	*http.ServeMux
+	m *metrics
+}
+
+func (im *instrumentedMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	im.ServeMux.Handle(pattern, im.m.instrument(pattern, h))
 }
 
 func (n *Node) handleSearch(w http.ResponseWriter, r *http.Request) {

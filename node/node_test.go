@@ -3,7 +3,9 @@ package node
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -205,4 +207,36 @@ func TestFiveNodesClusterRouteSurviveAndRejoin(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// TestMetricsCountAPIRequests: /metrics serves Prometheus text with the
+// API's request counter and the node's gauges.
+func TestMetricsCountAPIRequests(t *testing.T) {
+	n := startNode(t, t.TempDir(), freePort(t), nil)
+	defer n.Close(context.Background())
+	populate(t, n, 0)
+	base := "http://" + n.HTTPAddr()
+	for _, path := range []string{"/search?q=galaxy", "/search?q=", "/healthz"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`p2pir_api_requests_total{code="200",route="GET /search"} 1`,
+		`p2pir_api_requests_total{code="400",route="GET /search"} 1`,
+		`p2pir_index_documents 4`,
+		`p2pir_peers 0`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
 }

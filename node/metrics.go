@@ -1,0 +1,53 @@
+package node
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the node's Prometheus metrics, in a registry of its own so
+// that many nodes can live in one process.
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec   // by API route and status code
+	latency  *prometheus.HistogramVec // by API route
+}
+
+func newMetrics(n *Node) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "p2pir_api_requests_total", Help: "HTTP API requests by route and status code.",
+		}, []string{"route", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "p2pir_api_request_duration_seconds", Help: "HTTP API request latency by route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route"}),
+	}
+	m.reg.MustRegister(m.requests, m.latency,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "p2pir_peers", Help: "Peers in the server agent's table."},
+			func() float64 { return float64(len(n.server.Peers())) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "p2pir_index_documents", Help: "Documents in the local index."},
+			func() float64 { c, _ := n.ix.Count(); return float64(c) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "p2pir_members", Help: "Live members seen by gossip (not counting this node)."},
+			func() float64 { return float64(len(n.members.Members())) }),
+	)
+	return m
+}
+
+// instrument wraps an API handler with the request counter and latency
+// histogram under a fixed route label (never the raw path: bounded cardinality).
+func (m *metrics) instrument(route string, h http.HandlerFunc) http.Handler {
+	return promhttp.InstrumentHandlerCounter(m.requests.MustCurryWith(prometheus.Labels{"route": route}),
+		promhttp.InstrumentHandlerDuration(m.latency.MustCurryWith(prometheus.Labels{"route": route}), h))
+}
+
+// handler serves the registry in Prometheus' text format.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
