@@ -171,22 +171,13 @@ func DefaultFocusedConfig() FocusedConfig {
 
 // withDefaults checks cfg and fills its zero fields with defaults.
 func (cfg FocusedConfig) withDefaults() (FocusedConfig, error) {
-	var errs []error
-	check := func(name string, v int64) {
-		if v < 0 {
-			errs = append(errs, fmt.Errorf("%s is negative (%d)", name, v))
-		}
-	}
-	check("MaxPages", int64(cfg.MaxPages))
-	check("MaxTime", int64(cfg.MaxTime))
-	check("MaxDepth", int64(cfg.MaxDepth))
-	check("Parallelism", int64(cfg.Parallelism))
-	check("HostParallelism", int64(cfg.HostParallelism))
-	check("Delay", int64(cfg.Delay))
-	check("RequestTimeout", int64(cfg.RequestTimeout))
-	check("MaxBodySize", int64(cfg.MaxBodySize))
-	check("BatchSize", int64(cfg.BatchSize))
-	check("LeadWait", int64(cfg.LeadWait))
+	errs := negatives(
+		field{"MaxPages", int64(cfg.MaxPages)}, field{"MaxTime", int64(cfg.MaxTime)},
+		field{"MaxDepth", int64(cfg.MaxDepth)}, field{"Parallelism", int64(cfg.Parallelism)},
+		field{"HostParallelism", int64(cfg.HostParallelism)}, field{"Delay", int64(cfg.Delay)},
+		field{"RequestTimeout", int64(cfg.RequestTimeout)}, field{"MaxBodySize", int64(cfg.MaxBodySize)},
+		field{"BatchSize", int64(cfg.BatchSize)}, field{"LeadWait", int64(cfg.LeadWait)},
+	)
 	if r := cfg.LeadRatio; math.IsNaN(r) || r < 0 || r > 1 {
 		errs = append(errs, fmt.Errorf("LeadRatio %v is not between 0 and 1", r))
 	}

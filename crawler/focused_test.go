@@ -364,15 +364,7 @@ func TestFocusedCrawlFollowsLeadsBriefly(t *testing.T) {
 // several requests in flight.
 func TestFocusedCrawlPageBudgetIsExact(t *testing.T) {
 	const n = 30
-	pages := map[string]webTestPage{}
-	var all []string
-	for i := range n {
-		all = append(all, fmt.Sprintf("/p%d", i))
-	}
-	pages["/"] = webHTMLPage("Index", "the index page about retrieval", all...)
-	for i, p := range all {
-		pages[p] = webHTMLPage(fmt.Sprintf("Page %d", i), fmt.Sprintf("retrieval text of page number %d", i), all...)
-	}
+	pages := fullyLinkedSite(n, "retrieval")
 	ix := focusIndex(t)
 	for _, budget := range []int{1, 3, 7, 20} {
 		t.Run(fmt.Sprintf("MaxPages=%d", budget), func(t *testing.T) {

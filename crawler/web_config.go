@@ -89,19 +89,12 @@ func DefaultWebConfig() WebConfig {
 
 // withDefaults checks cfg and fills its zero fields with defaults.
 func (cfg WebConfig) withDefaults() (WebConfig, error) {
-	var errs []error
-	check := func(name string, v int64) {
-		if v < 0 {
-			errs = append(errs, fmt.Errorf("%s is negative (%d)", name, v))
-		}
-	}
-	check("MaxDepth", int64(cfg.MaxDepth))
-	check("MaxPages", int64(cfg.MaxPages))
-	check("Parallelism", int64(cfg.Parallelism))
-	check("Delay", int64(cfg.Delay))
-	check("MaxBodySize", int64(cfg.MaxBodySize))
-	check("RequestTimeout", int64(cfg.RequestTimeout))
-	check("BatchSize", int64(cfg.BatchSize))
+	errs := negatives(
+		field{"MaxDepth", int64(cfg.MaxDepth)}, field{"MaxPages", int64(cfg.MaxPages)},
+		field{"Parallelism", int64(cfg.Parallelism)}, field{"Delay", int64(cfg.Delay)},
+		field{"MaxBodySize", int64(cfg.MaxBodySize)}, field{"RequestTimeout", int64(cfg.RequestTimeout)},
+		field{"BatchSize", int64(cfg.BatchSize)},
+	)
 	if err := errors.Join(errs...); err != nil {
 		return cfg, fmt.Errorf("crawler: invalid WebConfig: %w", err)
 	}
@@ -131,4 +124,22 @@ func (cfg WebConfig) withDefaults() (WebConfig, error) {
 		cfg.BatchSize = d.BatchSize
 	}
 	return cfg, nil
+}
+
+// field is a named numeric setting, for negatives.
+type field struct {
+	name string
+	v    int64
+}
+
+// negatives returns an error for each setting below zero (durations and
+// counts alike: zero means "the default", negative is a mistake).
+func negatives(fs ...field) []error {
+	var errs []error
+	for _, f := range fs {
+		if f.v < 0 {
+			errs = append(errs, fmt.Errorf("%s is negative (%d)", f.name, f.v))
+		}
+	}
+	return errs
 }

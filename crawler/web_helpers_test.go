@@ -288,3 +288,19 @@ func webErrorStatuses(t *testing.T, rep WebReport) map[string]int {
 	}
 	return out
 }
+
+// fullyLinkedSite is an index page linking n pages that all link to each
+// other, so a crawl's frontier never runs dry; topic is woven into every
+// page's text.
+func fullyLinkedSite(n int, topic string) map[string]webTestPage {
+	pages := map[string]webTestPage{}
+	var all []string
+	for i := range n {
+		all = append(all, fmt.Sprintf("/p%d", i))
+	}
+	pages["/"] = webHTMLPage("Index", strings.TrimSpace("the index page "+topic), all...)
+	for i, p := range all {
+		pages[p] = webHTMLPage(fmt.Sprintf("Page %d", i), strings.TrimSpace(topic+" text of page number "+fmt.Sprint(i)), all...)
+	}
+	return pages
+}

@@ -102,16 +102,7 @@ func TestCrawlDepthBudget(t *testing.T) {
 // several requests in flight.
 func TestCrawlPageBudgetIsExact(t *testing.T) {
 	const n = 30
-	pages := map[string]webTestPage{}
-	var all []string
-	for i := range n {
-		all = append(all, fmt.Sprintf("/p%d", i))
-	}
-	pages["/"] = webHTMLPage("Index", "the index page", all...)
-	for i, p := range all {
-		// Every page links to every other, so the frontier is always full.
-		pages[p] = webHTMLPage(fmt.Sprintf("Page %d", i), fmt.Sprintf("text of page number %d", i), all...)
-	}
+	pages := fullyLinkedSite(n, "")
 	for _, budget := range []int{1, 3, 7, 20} {
 		t.Run(fmt.Sprintf("MaxPages=%d", budget), func(t *testing.T) {
 			site := newWebTestSite(t, pages)

@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"maps"
@@ -125,19 +124,16 @@ func WriteQrels(w io.Writer, q Qrels) error {
 	if err := q.Validate(); err != nil {
 		return fmt.Errorf("write qrels: %w", err)
 	}
-	bw := bufio.NewWriter(w)
-	for _, qid := range q.QueryIDs() {
-		docs := slices.SortedFunc(maps.Keys(q[qid]), compareIDs)
-		for _, d := range docs {
-			if _, err := fmt.Fprintf(bw, "%s 0 %s %d\n", qid, d, q[qid][d]); err != nil {
-				return fmt.Errorf("write qrels: %w", err)
+	return writeLines(w, "qrels", func(line func(format string, args ...any) error) error {
+		for _, qid := range q.QueryIDs() {
+			for _, d := range slices.SortedFunc(maps.Keys(q[qid]), compareIDs) {
+				if err := line("%s 0 %s %d\n", qid, d, q[qid][d]); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write qrels: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // ReadQrels reads a TREC qrels file: lines "qid iter docno grade" separated

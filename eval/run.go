@@ -77,18 +77,16 @@ func WriteRun(w io.Writer, tag string, run Run) error {
 		qids = append(qids, qid)
 	}
 	sortIDs(qids)
-	bw := bufio.NewWriter(w)
-	for _, qid := range qids {
-		for i, r := range Ranked(run[qid]) {
-			if _, err := fmt.Fprintf(bw, "%s Q0 %s %d %s %s\n", qid, r.DocNo, i+1, formatScore(r.Score), tag); err != nil {
-				return fmt.Errorf("write run: %w", err)
+	return writeLines(w, "run", func(line func(format string, args ...any) error) error {
+		for _, qid := range qids {
+			for i, r := range Ranked(run[qid]) {
+				if err := line("%s Q0 %s %d %s %s\n", qid, r.DocNo, i+1, formatScore(r.Score), tag); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write run: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // ReadRun reads a TREC run file: lines "qid iter docno rank score tag",
@@ -133,4 +131,22 @@ func ReadRun(r io.Reader) (Run, error) {
 		return nil, err
 	}
 	return run, nil
+}
+
+// writeLines writes a TREC file through a buffer: fill calls line for each
+// line; the first error, from writing or flushing, is returned wrapped
+// with what (e.g. "run").
+func writeLines(w io.Writer, what string, fill func(line func(format string, args ...any) error) error) error {
+	bw := bufio.NewWriter(w)
+	line := func(format string, args ...any) error {
+		_, err := fmt.Fprintf(bw, format, args...)
+		return err
+	}
+	if err := fill(line); err != nil {
+		return fmt.Errorf("write %s: %w", what, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", what, err)
+	}
+	return nil
 }
