@@ -2,6 +2,8 @@ package serveragent
 
 import (
 	"context"
+	"maps"
+	"strings"
 	"testing"
 
 	"google.golang.org/grpc/codes"
@@ -70,5 +72,46 @@ func TestRecommendServiceChecksAskerAndExclude(t *testing.T) {
 	}
 	if len(resp.Recommendations) != 1 || resp.Recommendations[0].Url != astro[1].URL || resp.Recommendations[0].Likes != 1 {
 		t.Fatalf("got %+v, want only %s with 1 like", resp.Recommendations, astro[1].URL)
+	}
+}
+
+// Nodes whose people share one topic form one cluster, so a node's
+// recommendations come from all of them, not from an arbitrary half.
+func TestOneTopicGroupIsOneClusterAndRecommendsFromAll(t *testing.T) {
+	corpus := loadCorpus(t)
+	astro := corpus["astro"]
+	mem := NewMemNet()
+	cfg := testConfig()
+	a1 := newNode(t, mem, "a1", cfg, astro)
+	a2 := newNode(t, mem, "a2", cfg, astro)
+	a3 := newNode(t, mem, "a3", cfg, astro)
+	like(t, a1, astro[0])
+	like(t, a2, astro[0])
+	like(t, a2, astro[1])
+	like(t, a3, astro[0])
+	like(t, a3, astro[2])
+	link(t, a1, a2, a3)
+	ctx := context.Background()
+	if err := a1.node.Gossip(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a1.node.Recluster(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.K != 1 || len(res.Assign) != 3 {
+		t.Fatalf("k = %d over %d nodes, want one cluster of 3 (candidates %+v)", res.K, len(res.Assign), res.Candidates)
+	}
+	got, err := a1.node.RecommendFromPeers(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := map[string]string{}
+	for _, it := range got.Items {
+		from[it.URL] = strings.Join(it.Peers, ",")
+	}
+	want := map[string]string{astro[1].URL: a2.id.NodeID(), astro[2].URL: a3.id.NodeID()}
+	if !maps.Equal(from, want) {
+		t.Fatalf("recommended %v, want %v (unresponsive %+v)", from, want, got.Unresponsive)
 	}
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // Cluster groups points by spherical k-means, choosing k in
-// [cfg.MinK, min(cfg.MaxK, n-1)] by the mean silhouette (see the package
+// [cfg.MinK, min(cfg.MaxK, n-1)] by the mean silhouette, or k = 1 when
+// no such k has a silhouette above cfg.MinSilhouette (see the package
 // documentation). Zero vectors are left out and listed in
 // Result.Excluded. No points, or only zero vectors, give K = 0; fewer than
 // three points, or fewer than two distinct directions, give K = 1.
@@ -54,7 +55,9 @@ func Cluster(ctx context.Context, points []Point, cfg Config) (Result, error) {
 			best, res.Silhouette, found = r, s, true
 		}
 	}
-	if !found {
+	if !found || res.Silhouette <= c.MinSilhouette {
+		// No split separates the points clearly better than none: one
+		// cluster (the silhouette of one cluster is undefined, reported 0).
 		best, res.Silhouette = single(ds.x), 0
 	}
 

@@ -312,6 +312,9 @@ func TestClusterRejectsBadInputAndKeepsItIntact(t *testing.T) {
 		{name: "negative Restarts", cfg: Config{Restarts: -2}, wantErr: ErrBadConfig},
 		{name: "negative Tol", cfg: Config{Tol: -1e-3}, wantErr: ErrBadConfig},
 		{name: "NaN Tol", cfg: Config{Tol: math.NaN()}, wantErr: ErrBadConfig},
+		{name: "MinSilhouette 1 could never split", cfg: Config{MinSilhouette: 1}, wantErr: ErrBadConfig},
+		{name: "MinSilhouette below -1", cfg: Config{MinSilhouette: -1.5}, wantErr: ErrBadConfig},
+		{name: "NaN MinSilhouette", cfg: Config{MinSilhouette: math.NaN()}, wantErr: ErrBadConfig},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,6 +20,10 @@ const (
 	// DefaultTol is the convergence tolerance: the mean improvement of
 	// the cosine distance per point below which a run stops.
 	DefaultTol = 1e-6
+	// DefaultMinSilhouette is the mean silhouette a split must exceed to
+	// be preferred to one cluster: Kaufman and Rousseeuw (1990) read a
+	// silhouette of 0.25 or less as "no substantial structure".
+	DefaultMinSilhouette = 0.25
 )
 
 // ErrBadConfig is returned (wrapped) for a Config that cannot be used.
@@ -28,9 +32,9 @@ var ErrBadConfig = errors.New("bad config")
 // Config tunes Cluster. Its zero value is usable: every zero field takes
 // its default.
 type Config struct {
-	// MinK is the smallest k tried; at least 2, since the silhouette is
-	// undefined for one cluster (one cluster is the fallback when no k ≥ 2
-	// fits). With fewer points, it is lowered to the cap on MaxK (so 5
+	// MinK is the smallest k ≥ 2 tried; at least 2, since the silhouette
+	// is undefined for one cluster (one cluster is always a candidate,
+	// see MinSilhouette). With fewer points, it is lowered to the cap on MaxK (so 5
 	// points with MinK 6 try k = 4). Zero means DefaultMinK (2).
 	MinK int
 	// MaxK is the largest k tried; it is capped at n-1 for n points and,
@@ -51,17 +55,25 @@ type Config struct {
 	// run also stops when no point changes cluster. Zero means
 	// DefaultTol (1e-6).
 	Tol float64
+	// MinSilhouette is the mean silhouette the best k ≥ 2 must exceed to
+	// be chosen; otherwise the points are one cluster, since no split
+	// separates them much better than none (a group of people with one
+	// topic). It must be in [-1, 1); -1 splits whenever some k ≥ 2 can
+	// be seeded. Zero means DefaultMinSilhouette (0.25).
+	MinSilhouette float64
 }
 
 // DefaultConfig returns the defaults: k in 2..8, 50 iterations, 4
-// restarts, seed 0, tolerance 1e-6.
+// restarts, seed 0, tolerance 1e-6, one cluster unless a split has a
+// silhouette above 0.25.
 func DefaultConfig() Config {
 	return Config{
-		MinK:     DefaultMinK,
-		MaxK:     DefaultMaxK,
-		MaxIter:  DefaultMaxIter,
-		Restarts: DefaultRestarts,
-		Tol:      DefaultTol,
+		MinK:          DefaultMinK,
+		MaxK:          DefaultMaxK,
+		MaxIter:       DefaultMaxIter,
+		Restarts:      DefaultRestarts,
+		Tol:           DefaultTol,
+		MinSilhouette: DefaultMinSilhouette,
 	}
 }
 
@@ -83,6 +95,9 @@ func (c Config) resolve() (Config, error) {
 	if c.Tol == 0 {
 		c.Tol = d.Tol
 	}
+	if c.MinSilhouette == 0 {
+		c.MinSilhouette = d.MinSilhouette
+	}
 	switch {
 	case c.MinK < 2:
 		return c, fmt.Errorf("cluster: %w: MinK %d, want at least 2", ErrBadConfig, c.MinK)
@@ -94,6 +109,8 @@ func (c Config) resolve() (Config, error) {
 		return c, fmt.Errorf("cluster: %w: Restarts %d, want at least 1", ErrBadConfig, c.Restarts)
 	case c.Tol < 0 || math.IsNaN(c.Tol) || math.IsInf(c.Tol, 0):
 		return c, fmt.Errorf("cluster: %w: Tol %v, want a finite value ≥ 0", ErrBadConfig, c.Tol)
+	case !(c.MinSilhouette >= -1 && c.MinSilhouette < 1): // NaN fails too
+		return c, fmt.Errorf("cluster: %w: MinSilhouette %v, want -1 to less than 1", ErrBadConfig, c.MinSilhouette)
 	}
 	return c, nil
 }

@@ -16,8 +16,8 @@ func TestConfigZeroFieldsTakeDefaults(t *testing.T) {
 		{name: "default config resolves to itself", in: DefaultConfig(), want: DefaultConfig()},
 		{
 			name: "set fields are kept",
-			in:   Config{MinK: 3, MaxK: 4, MaxIter: 9, Restarts: 2, Seed: 99, Tol: 0.5},
-			want: Config{MinK: 3, MaxK: 4, MaxIter: 9, Restarts: 2, Seed: 99, Tol: 0.5},
+			in:   Config{MinK: 3, MaxK: 4, MaxIter: 9, Restarts: 2, Seed: 99, Tol: 0.5, MinSilhouette: -1},
+			want: Config{MinK: 3, MaxK: 4, MaxIter: 9, Restarts: 2, Seed: 99, Tol: 0.5, MinSilhouette: -1},
 		},
 		{
 			name:    "a MinK above the default MaxK is an error, not a silent swap",
@@ -42,7 +42,7 @@ func TestConfigZeroFieldsTakeDefaults(t *testing.T) {
 			}
 		})
 	}
-	if d := DefaultConfig(); d.MinK != 2 || d.MaxK != 8 || d.MaxIter != 50 || d.Restarts != 4 || d.Seed != 0 || d.Tol != 1e-6 {
-		t.Errorf("DefaultConfig() = %+v, want the documented 2..8, 50, 4, 0, 1e-6", d)
+	if d := DefaultConfig(); d.MinK != 2 || d.MaxK != 8 || d.MaxIter != 50 || d.Restarts != 4 || d.Seed != 0 || d.Tol != 1e-6 || d.MinSilhouette != 0.25 {
+		t.Errorf("DefaultConfig() = %+v, want the documented 2..8, 50, 4, 0, 1e-6, 0.25", d)
 	}
 }

@@ -1,6 +1,7 @@
 // Package cluster groups users by interest: spherical k-means over their
 // fingerprints (unit vectors, compared by cosine), with the number of
-// clusters chosen by the mean silhouette over a small range of k.
+// clusters chosen by the mean silhouette over a small range of k, or one
+// cluster when no split is clearly better.
 //
 // The server agent calls Cluster whenever the fingerprints it knows have
 // changed enough, keeps the Result, and uses Result.Nearest to place a
@@ -25,9 +26,13 @@
 //     Σ(1 - cos(x, centroid)), which no iteration increases;
 //   - the mean silhouette (Rousseeuw 1987) with the cosine distance.
 //
-// The k of highest silhouette wins (the smaller k on ties). With fewer than
-// three points, or fewer than two distinct directions, no k ≥ 2 fits and
-// the result is one cluster.
+// The k of highest silhouette wins (the smaller k on ties), provided its
+// silhouette exceeds Config.MinSilhouette (default 0.25, below which
+// Kaufman and Rousseeuw find no substantial structure); otherwise the
+// points are one cluster. The silhouette cannot score k = 1, so without
+// this rule any three distinct points of one topic would be split in two.
+// With fewer than three points, or fewer than two distinct directions, no
+// k ≥ 2 fits and the result is one cluster.
 //
 // # Determinism
 //

@@ -11,7 +11,8 @@ import (
 type Result struct {
 	// K is the number of clusters: 0 when no point had a non-zero
 	// vector, 1 when no k ≥ 2 fits (fewer than three points, or fewer
-	// than two distinct directions), else the k of best silhouette.
+	// than two distinct directions) or none has a silhouette above
+	// Config.MinSilhouette, else the k of best silhouette.
 	K int
 	// Assign maps the ID of every clustered point to its cluster in
 	// [0, K). Excluded points are not in it. Clusters are numbered by
@@ -31,8 +32,8 @@ type Result struct {
 	// Excluded lists, in ID order, the points whose vector was all zeros
 	// (people who share no interest): they belong to no cluster.
 	Excluded []string
-	// Candidates holds each k tried, ascending, with its silhouette and
-	// inertia; a k that could not be seeded (fewer distinct directions
+	// Candidates holds each k ≥ 2 tried, ascending, with its silhouette
+	// and inertia (also when one cluster was kept); a k that could not be seeded (fewer distinct directions
 	// than k) is left out.
 	Candidates []Candidate
 }
