@@ -20,9 +20,15 @@ import (
 // asker's fingerprint, without those the asker excludes. The asker must
 // be the caller's TLS identity (PERMISSION_DENIED otherwise).
 //
+// Liked URLs and titles tell peers what the person reads, so they go only
+// to the peers of our cluster, and only while the person shares: with
+// sharing off, or to a caller we do not know to be in our cluster (see
+// inOurCluster), the answer is empty.
+//
 // Score is the cosine of the document's fingerprint (its marked term
 // vector hashed like a profile) and the asker's; without a fingerprint
-// every score is 0. Ties go to more likes, then to the URL.
+// every score is 0. Ties go to the URL. Likes is 1: a node speaks for its
+// one person, however many times they marked the document.
 func (n *Node) Recommend(ctx context.Context, req *p2pirv1.RecommendRequest) (*p2pirv1.RecommendResponse, error) {
 	caller, err := n.caller(ctx)
 	if err != nil {
@@ -30,6 +36,14 @@ func (n *Node) Recommend(ctx context.Context, req *p2pirv1.RecommendRequest) (*p
 	}
 	if req.GetAsker().GetNodeId() != caller {
 		return nil, status.Errorf(codes.PermissionDenied, "serveragent: asker %q is not the caller %s", req.GetAsker().GetNodeId(), caller)
+	}
+	resp := &p2pirv1.RecommendResponse{Node: n.self.proto()}
+	sharing, err := n.st.Sharing(ctx)
+	if err != nil {
+		return nil, status.Errorf(codes.Internal, "serveragent: sharing setting: %v", err)
+	}
+	if !sharing || !n.inOurCluster(caller) {
+		return resp, nil
 	}
 	liked, err := n.liked(ctx)
 	if err != nil {
@@ -57,48 +71,60 @@ func (n *Node) Recommend(ctx context.Context, req *p2pirv1.RecommendRequest) (*p
 		if a.score != b.score {
 			return a.score > b.score
 		}
-		if a.l.likes != b.l.likes {
-			return a.l.likes > b.l.likes
-		}
 		return a.l.url < b.l.url
 	})
-	resp := &p2pirv1.RecommendResponse{Node: n.self.proto()}
 	for _, c := range cands {
 		if len(resp.Recommendations) == int(req.GetK()) {
 			break
 		}
 		resp.Recommendations = append(resp.Recommendations, &p2pirv1.Recommendation{
 			Url: c.l.url, Title: truncate(c.l.title, p2pirv1.MaxTitleBytes), Score: c.score,
-			Likes: int32(min(c.l.likes, p2pirv1.MaxLikes)), NodeId: n.self.ID,
+			Likes: 1, NodeId: n.self.ID,
 		})
 	}
 	return resp, nil
 }
 
+// inOurCluster reports whether the node id is, as far as we know, a peer
+// of our cluster: we know its fingerprint and, once we have clustered
+// with a cluster of our own, that fingerprint is nearest to our
+// cluster's centroid (which also places peers met since the last
+// clustering). Fingerprints are what nodes claim: this keeps liked
+// documents from strangers and other interest groups, not from a node
+// that copies a fingerprint like ours.
+func (n *Node) inOurCluster(id string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	p := n.peers[id]
+	if p == nil || !p.hasFP {
+		return false
+	}
+	if n.ownClust < 0 {
+		return true // not clustered yet: every peer that shares counts
+	}
+	c, _ := n.clusters.Nearest(p.fp.Vec.RawVector().Data)
+	return c == n.ownClust
+}
+
 // likedDoc is a document this node's person likes.
 type likedDoc struct {
 	url, title string
-	likes      int
 	fp         usermodel.Fingerprint
 }
 
-// liked lists the URLs whose latest mark is interested (http(s) only),
-// with how many interested marks they got, in URL order.
+// liked lists the URLs whose latest mark is interested (http(s) only), in
+// URL order.
 func (n *Node) liked(ctx context.Context) ([]likedDoc, error) {
 	marks, err := n.st.Marks(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("serveragent: marks: %w", err)
 	}
 	latest := map[string]usermodel.Mark{}
-	likes := map[string]int{}
 	for _, m := range marks { // Seq order: later marks win
 		if !isWebURL(m.URL) || len(m.URL) > p2pirv1.MaxURLBytes {
 			continue
 		}
 		latest[m.URL] = m
-		if m.Interested {
-			likes[m.URL]++
-		}
 	}
 	var out []likedDoc
 	for u, m := range latest {
@@ -109,7 +135,7 @@ func (n *Node) liked(ctx context.Context) ([]likedDoc, error) {
 		if err != nil {
 			continue
 		}
-		out = append(out, likedDoc{url: u, title: m.Title, likes: likes[u], fp: fp})
+		out = append(out, likedDoc{url: u, title: m.Title, fp: fp})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].url < out[j].url })
 	return out, nil
@@ -117,14 +143,17 @@ func (n *Node) liked(ctx context.Context) ([]likedDoc, error) {
 
 // Recommendations is what Node.RecommendFromPeers found.
 type Recommendations struct {
-	Items        []recommend.Item
-	Unresponsive []Unresponsive
+	// Items are the recommended documents, best first.
+	Items []recommend.Item `json:"items"`
+	// Unresponsive are the peers asked that failed.
+	Unresponsive []Unresponsive `json:"unresponsive"`
 }
 
 // RecommendFromPeers asks the peers of our cluster (all peers with a fingerprint
 // when there is no clustering yet), at most Config.RecommendPeers of the
 // most similar, for their liked documents and ranks them with
-// recommend.Rank: weighted by each peer's similarity to us, without the
+// recommend.Rank: each peer's own ranking (its scores for our
+// fingerprint) weighted by the peer's similarity to us, without the
 // documents we marked either way (sent as salted hashes, and filtered
 // again here since peers are not trusted to).
 func (n *Node) RecommendFromPeers(ctx context.Context, k int) (*Recommendations, error) {
@@ -217,7 +246,7 @@ func (n *Node) callRecommend(ctx context.Context, p snapshot, req *p2pirv1.Recom
 	}
 	pl := recommend.PeerLikes{NodeID: p.info.ID, Similarity: own.Similarity(p.fpv)}
 	for _, r := range resp.GetRecommendations() {
-		pl.Docs = append(pl.Docs, recommend.Liked{URL: r.GetUrl(), Title: r.GetTitle(), Content: r.GetContent(), Likes: int(r.GetLikes())})
+		pl.Docs = append(pl.Docs, recommend.Liked{URL: r.GetUrl(), Title: r.GetTitle(), Content: r.GetContent(), Score: r.GetScore()})
 	}
 	return pl, nil
 }

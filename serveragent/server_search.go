@@ -75,7 +75,8 @@ type Hit struct {
 
 // Unresponsive is a peer that failed, timed out or broke the contract.
 type Unresponsive struct {
-	NodeID, Reason string
+	NodeID string `json:"node_id"`
+	Reason string `json:"reason"`
 }
 
 // PeerResults is the network's answer to a PeerQuery.

@@ -194,12 +194,16 @@ func newRecommendCmd(a *app) *cobra.Command {
 			}
 			var rec struct {
 				Items []struct {
-					URL, Title string
-					Score      float64
-					Peers      []string
-					Likes      int
-				}
-				Unresponsive []struct{ NodeID, Reason string }
+					URL    string   `json:"url"`
+					Title  string   `json:"title"`
+					Score  float64  `json:"score"`
+					Peers  []string `json:"peers"`
+					People int      `json:"people"`
+				} `json:"items"`
+				Unresponsive []struct {
+					NodeID string `json:"node_id"`
+					Reason string `json:"reason"`
+				} `json:"unresponsive"`
 			}
 			if err := nodeCall(cmd.Context(), ri, "GET", "/recommend", url.Values{"k": {fmt.Sprint(k)}}, nil, &rec); err != nil {
 				return err
@@ -211,7 +215,7 @@ func newRecommendCmd(a *app) *cobra.Command {
 				fmt.Fprintln(a.stdout, "No recommendations yet: peers like you have not marked anything you have not seen.")
 			}
 			for i, it := range rec.Items {
-				fmt.Fprintf(a.stdout, "%2d. %s\n    %s  (%.2f, liked by %d people on %d peers)\n", i+1, oneLine(it.Title), oneLine(it.URL), it.Score, it.Likes, len(it.Peers))
+				fmt.Fprintf(a.stdout, "%2d. %s\n    %s  (%.2f, %s)\n", i+1, oneLine(it.Title), oneLine(it.URL), it.Score, likedBy(it.People))
 			}
 			for _, u := range rec.Unresponsive {
 				fmt.Fprintf(a.stdout, "    unresponsive: %s: %s\n", u.NodeID, oneLine(u.Reason))
@@ -222,6 +226,14 @@ func newRecommendCmd(a *app) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().IntVar(&k, "k", 10, "number of recommendations")
 	return cmd
+}
+
+// likedBy says how many people (one per peer) liked a recommendation.
+func likedBy(people int) string {
+	if people == 1 {
+		return "liked by 1 person"
+	}
+	return fmt.Sprintf("liked by %d people", people)
 }
 
 func writeJSONOut(w io.Writer, v any) error {
