@@ -203,10 +203,23 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 // PeersSource is the name of the peers among the client agent's sources.
 const PeersSource = "peers"
 
-// peerSource asks the network through the server agent.
+// peerSource asks the network through the server agent. Peers receive
+// only the terms the person typed (parsed from q.Text, as the local index
+// analyses them), never q.Query's reformulation: its expansion terms come
+// from the documents the person marked, which stay on the node; the
+// client agent re-ranks the peers' answers with the profile locally. (The
+// server agent adds a fingerprint of these terms only while the person
+// shares.) A query with no term to search for is not sent.
 func (n *Node) peerSource() clientagent.Source {
 	return clientagent.SourceFunc(func(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, error) {
-		res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: q.Query.Terms, K: min(q.K, 100), Hops: 2})
+		typed, err := n.ix.ParseQuery(q.Text)
+		if err != nil {
+			return nil, fmt.Errorf("typed query: %w", err)
+		}
+		if len(typed.Terms) == 0 {
+			return nil, nil // only filters: nothing a peer can search for
+		}
+		res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: 2})
 		if err != nil {
 			return nil, err
 		}

@@ -50,8 +50,10 @@ type PeerQuery struct {
 	// Text is the query as typed; optional when Terms are given (and then
 	// not sent, as it discloses more than the terms).
 	Text string
-	// Terms is the weighted (reformulated) query. Terms with weight <= 0
-	// are sent (a peer may demote them) but never searched.
+	// Terms is the weighted query sent to peers, in clear: it should be
+	// what the person typed, not a reformulation that discloses terms of
+	// the documents they marked. Terms with weight <= 0 are sent (a peer
+	// may demote them) but never searched.
 	Terms []index.WeightedTerm
 	// K is how many results are wanted, 1 to 100; 0 means Config.K.
 	K int
@@ -94,6 +96,10 @@ type PeerResults struct {
 // index is not searched: the client agent has it as a source of its own.
 // Peers that fail are reported, never fail the query; an error means the
 // query itself is unusable.
+//
+// Peers receive q's terms (or text) and, only while the person shares, a
+// fingerprint of them that routes the query by interest; with sharing
+// off no fingerprint is sent.
 func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, error) {
 	if q.K == 0 {
 		q.K = n.cfg.K
@@ -121,7 +127,11 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 			vec[t]++
 		}
 	}
-	if len(vec) > 0 {
+	sharing, err := n.st.Sharing(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("serveragent: search peers: sharing setting: %w", err)
+	}
+	if sharing && len(vec) > 0 {
 		if fp, err := usermodel.FingerprintOf(vec, p2pirv1.FingerprintDim); err == nil && !fp.IsZero() {
 			req.QueryFingerprint = wireFP(fp)
 		}
