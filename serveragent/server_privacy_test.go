@@ -71,3 +71,48 @@ func TestSearchPeersSendsAFingerprintOnlyWhileSharing(t *testing.T) {
 		})
 	}
 }
+
+// With sharing off a node's gossip says nothing of its interests: no
+// fingerprint and no cluster hint (its cluster is its interest group).
+func TestGossipRevealsNoInterestWhileNotSharing(t *testing.T) {
+	corpus := loadCorpus(t)
+	astro := corpus["astro"]
+	tests := []struct {
+		name     string
+		sharing  bool
+		wantFP   bool
+		wantHint bool
+	}{
+		{name: "sharing on: fingerprint and cluster", sharing: true, wantFP: true, wantHint: true},
+		{name: "sharing off: neither", sharing: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := NewMemNet()
+			cfg := testConfig()
+			a := newNode(t, mem, "a", cfg, astro)
+			b := newNode(t, mem, "b", cfg, nil)
+			like(t, a, astro[0])
+			ctx := context.Background()
+			if _, err := a.node.Recluster(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, own := a.node.Clusters(); own < 0 {
+				t.Fatalf("a has no cluster of its own: the test checks nothing")
+			}
+			if err := a.st.SetSharing(ctx, tc.sharing); err != nil {
+				t.Fatal(err)
+			}
+			reply, err := rawClient(t, mem, b.id, a).ExchangeProfiles(ctx, &p2pirv1.ProfileExchange{Sender: b.node.Self().proto()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := reply.GetFingerprint() != nil; got != tc.wantFP {
+				t.Errorf("fingerprint sent: %v, want %v", got, tc.wantFP)
+			}
+			if got := reply.GetClusterHint() != 0; got != tc.wantHint {
+				t.Errorf("cluster hint %d sent: %v, want %v", reply.GetClusterHint(), got, tc.wantHint)
+			}
+		})
+	}
+}

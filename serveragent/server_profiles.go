@@ -81,7 +81,7 @@ func (n *Node) profileMessage(ctx context.Context, to string) (*p2pirv1.ProfileE
 	}
 	snaps := n.snapshots()
 	n.mu.Lock()
-	if n.ownClust >= 0 && n.ownClust < p2pirv1.MaxClusterHint {
+	if sharing && n.ownClust >= 0 && n.ownClust < p2pirv1.MaxClusterHint { // our cluster says our interests too
 		msg.ClusterHint = int32(n.ownClust + 1)
 	}
 	perm := n.rng.Perm(len(snaps))
