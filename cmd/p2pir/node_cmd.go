@@ -192,40 +192,49 @@ func newRecommendCmd(a *app) *cobra.Command {
 			if !ok {
 				return errors.New("recommend: no node is running on this data directory (start one with p2pir node)")
 			}
-			var rec struct {
-				Items []struct {
-					URL    string   `json:"url"`
-					Title  string   `json:"title"`
-					Score  float64  `json:"score"`
-					Peers  []string `json:"peers"`
-					People int      `json:"people"`
-				} `json:"items"`
-				Unresponsive []struct {
-					NodeID string `json:"node_id"`
-					Reason string `json:"reason"`
-				} `json:"unresponsive"`
-			}
+			var rec recommendations
 			if err := nodeCall(cmd.Context(), ri, "GET", "/recommend", url.Values{"k": {fmt.Sprint(k)}}, nil, &rec); err != nil {
 				return err
 			}
 			if asJSON {
 				return writeJSONOut(a.stdout, rec)
 			}
-			if len(rec.Items) == 0 {
-				fmt.Fprintln(a.stdout, "No recommendations yet: peers like you have not marked anything you have not seen.")
-			}
-			for i, it := range rec.Items {
-				fmt.Fprintf(a.stdout, "%2d. %s\n    %s  (%.2f, %s)\n", i+1, oneLine(it.Title), oneLine(it.URL), it.Score, likedBy(it.People))
-			}
-			for _, u := range rec.Unresponsive {
-				fmt.Fprintf(a.stdout, "    unresponsive: %s: %s\n", u.NodeID, oneLine(u.Reason))
-			}
+			writeRecommendations(a.stdout, rec)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().IntVar(&k, "k", 10, "number of recommendations")
 	return cmd
+}
+
+// recommendations is the node API's answer to GET /recommend
+// (serveragent.Recommendations in JSON).
+type recommendations struct {
+	Items []struct {
+		URL    string   `json:"url"`
+		Title  string   `json:"title"`
+		Score  float64  `json:"score"`
+		Peers  []string `json:"peers"`
+		People int      `json:"people"`
+	} `json:"items"`
+	Unresponsive []struct {
+		NodeID string `json:"node_id"`
+		Reason string `json:"reason"`
+	} `json:"unresponsive"`
+}
+
+// writeRecommendations prints recommendations for a person to read.
+func writeRecommendations(w io.Writer, rec recommendations) {
+	if len(rec.Items) == 0 {
+		fmt.Fprintln(w, "No recommendations yet: peers like you have not marked anything you have not seen.")
+	}
+	for i, it := range rec.Items {
+		fmt.Fprintf(w, "%2d. %s\n    %s  (%.2f, %s)\n", i+1, oneLine(it.Title), oneLine(it.URL), it.Score, likedBy(it.People))
+	}
+	for _, u := range rec.Unresponsive {
+		fmt.Fprintf(w, "    unresponsive: %s: %s\n", u.NodeID, oneLine(u.Reason))
+	}
 }
 
 // likedBy says how many people (one per peer) liked a recommendation.
