@@ -27,13 +27,24 @@
 // ExchangeProfiles is push-pull gossip of fingerprints: what a node says
 // about itself (authenticated by TLS) always outranks what others say about
 // it (hints), and among equals the highest version wins. Recluster groups
-// the known fingerprints with spherical k-means (package cluster).
+// the known fingerprints with spherical k-means (package cluster), which
+// keeps one cluster when no split is clearly better.
 //
 // # Recommend
 //
-// A peer's Recommend answers with its people's liked documents ranked for
-// the asker's fingerprint; Node.Recommend asks the peers of its own
-// cluster and combines the answers with recommend.Rank.
+// A peer's Recommend answers with its person's liked web pages ranked for
+// the asker's fingerprint, but only while the person shares and only to a
+// caller whose fingerprint falls in its own cluster (to others the answer
+// is empty). Node.RecommendFromPeers asks the peers of its own cluster and
+// combines the answers with recommend.Rank, keeping each peer's ranking
+// and counting one person per peer.
+//
+// # Privacy
+//
+// Peers learn the terms sent in SearchPeers (the node sends the typed
+// terms, never a reformulation), the node's fingerprint, cluster hint and
+// a fingerprint of each query only while the person shares, and liked URLs
+// and titles as above.
 //
 // # Abuse
 //
