@@ -39,8 +39,9 @@ const Version = "0.1.0"
 type Config struct {
 	// DataDir holds the index, state.db, node.key and config.toml. Required.
 	DataDir string
-	// HTTPAddr is the HTTP API's address. Default "127.0.0.1:8080"; it
-	// should stay on loopback: the API acts for the person.
+	// HTTPAddr is the HTTP API's address. Default "127.0.0.1:8080". It
+	// must be on loopback (the API acts for the person) unless HTTPPublic
+	// is set.
 	HTTPAddr string
 	// GRPCAddr is where peers reach the server agent. Default ":7070".
 	GRPCAddr string
