@@ -184,7 +184,10 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		}
 	}
 	if n.members, err = membership.Start(mcfg); err != nil {
-		return nil, listenError("gossip", cfg.GossipAddr, err)
+		if inUse(err) {
+			return nil, &addressInUseError{"gossip", cfg.GossipAddr, err}
+		}
+		return nil, err
 	}
 	for _, m := range n.members.Members() { // joined before OnChange could see them
 		_ = n.server.UpsertPeer(serveragent.NodeInfo{ID: m.NodeID, Addr: m.GRPCAddr, Version: m.Version})
@@ -360,10 +363,16 @@ func (e *addressInUseError) Unwrap() []error { return []error{ErrAddressInUse, e
 // listenError says which of the node's addresses could not be opened,
 // plainly when another program holds it.
 func listenError(what, addr string, err error) error {
-	if errors.Is(err, syscall.EADDRINUSE) || strings.Contains(err.Error(), "address already in use") {
+	if inUse(err) {
 		return &addressInUseError{what, addr, err}
 	}
 	return fmt.Errorf("cannot open the %s address %s: %w", what, addr, err)
+}
+
+// inUse reports whether err says an address is taken; memberlist's
+// errors keep only the text.
+func inUse(err error) bool {
+	return errors.Is(err, syscall.EADDRINUSE) || strings.Contains(err.Error(), "address already in use")
 }
 
 func advertiseHost(explicit, bind string) string {
