@@ -22,21 +22,21 @@ const MinAccessTokenLen = 16
 
 // ErrHTTPNotLoopback is in the chain of Start's error when the HTTP API
 // address is not on loopback and Config.HTTPPublic is not set.
-var ErrHTTPNotLoopback = errors.New("HTTP API address is not on loopback")
+var ErrHTTPNotLoopback = errors.New("the HTTP API address is not on loopback")
 
 // ErrAccessTokenNeeded is in the chain of Start's error when
 // Config.HTTPPublic is set without a long enough Config.HTTPAccessToken.
-var ErrAccessTokenNeeded = errors.New("public HTTP API needs an access token")
+var ErrAccessTokenNeeded = errors.New("the HTTP API's access token is missing or too short")
 
 // checkHTTPExposure refuses to serve the API beyond loopback unless the
 // configuration asks for it and protects it with an access token.
 func checkHTTPExposure(cfg Config) error {
 	if cfg.HTTPAccessToken != "" && len(cfg.HTTPAccessToken) < MinAccessTokenLen {
-		return fmt.Errorf("the HTTP access token has %d characters, want at least %d: %w", len(cfg.HTTPAccessToken), MinAccessTokenLen, ErrAccessTokenNeeded)
+		return fmt.Errorf("%w: it has %d characters, it needs at least %d", ErrAccessTokenNeeded, len(cfg.HTTPAccessToken), MinAccessTokenLen)
 	}
 	if cfg.HTTPPublic {
 		if cfg.HTTPAccessToken == "" {
-			return fmt.Errorf("serving the HTTP API beyond loopback needs an access token: %w", ErrAccessTokenNeeded)
+			return fmt.Errorf("%w: serving the API beyond loopback needs one", ErrAccessTokenNeeded)
 		}
 		return nil
 	}
@@ -45,7 +45,7 @@ func checkHTTPExposure(cfg Config) error {
 		return fmt.Errorf("HTTP API address %q: %w", cfg.HTTPAddr, err)
 	}
 	if !isLoopbackHost(host) {
-		return fmt.Errorf("the HTTP API address %s is not on loopback, and the API acts for the person: serving it to the network needs public mode and an access token: %w", cfg.HTTPAddr, ErrHTTPNotLoopback)
+		return fmt.Errorf("%w (%s), and the API acts for the person: serving it to the network needs public mode and an access token", ErrHTTPNotLoopback, cfg.HTTPAddr)
 	}
 	return nil
 }
