@@ -200,11 +200,15 @@ func (n *Node) handleSearchPost(w http.ResponseWriter, r *http.Request) {
 }
 
 // mergeMethods are the fusion methods the client agent knows.
-var mergeMethods = []string{clientagent.MergeRRF, clientagent.MergeCombMNZ, clientagent.MergeCombSUM, clientagent.MergeRoundRobin}
+func mergeMethods() []string {
+	return []string{clientagent.MergeRRF, clientagent.MergeCombMNZ, clientagent.MergeCombSUM, clientagent.MergeRoundRobin}
+}
 
+// search answers a search request; an unknown merge method is the
+// person's to fix (400), found before any source is asked.
 func (n *Node) search(w http.ResponseWriter, r *http.Request, req clientagent.Request) {
-	if req.Merge != "" && !slices.Contains(mergeMethods, req.Merge) {
-		writeError(w, fmt.Errorf("%w: merge must be one of %s, not %q", errBadInput, strings.Join(mergeMethods, ", "), req.Merge))
+	if known := mergeMethods(); req.Merge != "" && !slices.Contains(known, req.Merge) {
+		writeError(w, fmt.Errorf("%w: merge must be one of %s, not %q", errBadInput, strings.Join(known, ", "), req.Merge))
 		return
 	}
 	resp, err := n.agent.Search(r.Context(), req)
