@@ -4,14 +4,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/serveragent"
 	"github.com/p2pir/p2pir/usermodel"
 )
 
@@ -26,16 +29,23 @@ type RunInfo struct {
 	GRPCAddr string `json:"grpc"`
 	Gossip   string `json:"gossip"`
 	PID      int    `json:"pid"`
+	// Token goes in TokenHeader on requests that change state.
+	Token string `json:"token"`
 }
 
 func (n *Node) writeRunFile() error {
-	raw, _ := json.MarshalIndent(RunInfo{n.ID(), n.HTTPAddr(), n.GRPCAddr(), n.GossipAddr(), os.Getpid()}, "", "  ")
+	raw, _ := json.MarshalIndent(RunInfo{n.ID(), n.HTTPAddr(), n.GRPCAddr(), n.GossipAddr(), os.Getpid(), n.apiToken}, "", "  ")
 	p := filepath.Join(n.cfg.DataDir, RunFile)
 	tmp := p + ".tmp"
+	_ = os.Remove(tmp) // WriteFile keeps an existing file's mode; the token must stay private
 	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
-		return fmt.Errorf("node: %w", err)
+		return fmt.Errorf("write the run file: %w", err)
 	}
-	return os.Rename(tmp, p)
+	if err := os.Rename(tmp, p); err != nil {
+		return fmt.Errorf("write the run file: %w", err)
+	}
+	n.wroteRunFile = true
+	return nil
 }
 
 // ReadRunFile returns the running node's RunInfo from dataDir, if any.
@@ -55,15 +65,25 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 // with 400 for bad input and 500 otherwise.
 //
 //	GET  /healthz                     {"node_id", "status": "ok"}
-//	GET  /search?q=&k=&no_profile=1&source=&exclude=&crawl=1
-//	                                  the client agent's answer, SearXNG's shape
+//	GET  /search?q=&k=&no_profile=1&source=&exclude=&merge=
+//	                                  the client agent's answer, SearXNG's shape;
+//	                                  never crawls (crawl=1 or source=crawl is a 400)
+//	POST /search {"q", "k", "no_profile", "sources", "exclude", "merge", "crawl"}
+//	                                  the same, and may crawl (crawl: true, or config's crawl.auto)
 //	POST /mark   {"query_id", "url", "interested"}
-//	POST /mark/undo
+//	POST /mark/undo {}
 //	GET  /profile                     interests, marks count, sharing
 //	GET  /peers                       the server agent's peer table
-//	GET  /recommend?k=                documents liked by similar peers
+//	GET  /recommend?k=                {"items": [{"url", "title", "content", "score", "peers", "people"}],
+//	                                   "unresponsive": [{"node_id", "reason"}]}
 //	GET  /sources                     sources and what marks taught about them
 //	GET  /metrics                     Prometheus metrics (requests, latency, peers, documents)
+//
+// The guard (guard.go) stands in front: a Host on loopback; for POST, no
+// cross-site Origin or Sec-Fetch-Site, Content-Type application/json and
+// the node's token in the X-P2PIR-Token header (TokenHeader; the token is
+// RunInfo.Token in node.json); with an access token, "Authorization:
+// Bearer" on every request.
 func (n *Node) routes() http.Handler {
 	m := newMetrics(n)
 	mux := &instrumentedMux{ServeMux: http.NewServeMux(), m: m}
@@ -72,6 +92,7 @@ func (n *Node) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"node_id": n.ID(), "status": "ok"})
 	})
 	mux.HandleFunc("GET /search", n.handleSearch)
+	mux.HandleFunc("POST /search", n.handleSearchPost)
 	mux.HandleFunc("POST /mark", n.handleMark)
 	mux.HandleFunc("POST /mark/undo", func(w http.ResponseWriter, r *http.Request) {
 		m, p, err := n.agent.Undo(r.Context())
@@ -104,7 +125,7 @@ func (n *Node) routes() http.Handler {
 			writeError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, rec)
+		writeJSON(w, http.StatusOK, recommendReply(rec))
 	})
 	mux.HandleFunc("GET /sources", func(w http.ResponseWriter, r *http.Request) {
 		st, err := n.agent.Sources(r.Context())
@@ -127,6 +148,9 @@ func (im *instrumentedMux) HandleFunc(pattern string, h func(http.ResponseWriter
 	im.ServeMux.Handle(pattern, im.m.instrument(pattern, h))
 }
 
+// handleSearch answers GET /search. A GET must not make the node fetch
+// pages (any web page can send one), so it never crawls: crawl=1 and
+// source=crawl are refused, and the automatic crawl is off.
 func (n *Node) handleSearch(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	k, err := intParam(r, "k", 10, 1, index.MaxK)
@@ -134,9 +158,58 @@ func (n *Node) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	req := clientagent.Request{
+	if q.Has("crawl") || slices.Contains(q["source"], clientagent.CrawlName) {
+		writeError(w, fmt.Errorf("%w: a GET search does not crawl: send POST /search with a JSON body {\"q\": ..., \"crawl\": true}", errBadInput))
+		return
+	}
+	exclude := q["exclude"]
+	if !slices.Contains(exclude, clientagent.CrawlName) {
+		exclude = append(exclude, clientagent.CrawlName)
+	}
+	n.search(w, r, clientagent.Request{
 		Query: q.Get("q"), K: k, NoProfile: q.Get("no_profile") == "1",
-		Sources: q["source"], Exclude: q["exclude"], Merge: q.Get("merge"), Crawl: q.Get("crawl") == "1",
+		Sources: q["source"], Exclude: exclude, Merge: q.Get("merge"),
+	})
+}
+
+// handleSearchPost answers POST /search, which may crawl.
+func (n *Node) handleSearchPost(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Q         string   `json:"q"`
+		K         *int     `json:"k"`
+		NoProfile bool     `json:"no_profile"`
+		Sources   []string `json:"sources"`
+		Exclude   []string `json:"exclude"`
+		Merge     string   `json:"merge"`
+		Crawl     bool     `json:"crawl"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		writeError(w, fmt.Errorf("%w: want JSON {\"q\", \"k\", \"no_profile\", \"sources\", \"exclude\", \"merge\", \"crawl\"}: %w", errBadInput, err))
+		return
+	}
+	k := 10
+	if in.K != nil {
+		if k = *in.K; k < 1 || k > index.MaxK {
+			writeError(w, fmt.Errorf("%w: k must be an integer from 1 to %d", errBadInput, index.MaxK))
+			return
+		}
+	}
+	n.search(w, r, clientagent.Request{
+		Query: in.Q, K: k, NoProfile: in.NoProfile, Sources: in.Sources, Exclude: in.Exclude, Merge: in.Merge, Crawl: in.Crawl,
+	})
+}
+
+// mergeMethods are the fusion methods the client agent knows.
+func mergeMethods() []string {
+	return []string{clientagent.MergeRRF, clientagent.MergeCombMNZ, clientagent.MergeCombSUM, clientagent.MergeRoundRobin}
+}
+
+// search answers a search request; an unknown merge method is the
+// person's to fix (400), found before any source is asked.
+func (n *Node) search(w http.ResponseWriter, r *http.Request, req clientagent.Request) {
+	if known := mergeMethods(); req.Merge != "" && !slices.Contains(known, req.Merge) {
+		writeError(w, fmt.Errorf("%w: merge must be one of %s, not %q", errBadInput, strings.Join(known, ", "), req.Merge))
+		return
 	}
 	resp, err := n.agent.Search(r.Context(), req)
 	if err != nil {
@@ -161,7 +234,7 @@ func (n *Node) handleMark(w http.ResponseWriter, r *http.Request) {
 		URL        string `json:"url"`
 		Interested *bool  `json:"interested"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&in); err != nil || in.Interested == nil {
+	if err := decodeJSON(w, r, &in); err != nil || in.Interested == nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "want JSON {\"query_id\", \"url\", \"interested\": true|false}"})
 		return
 	}
@@ -171,6 +244,54 @@ func (n *Node) handleMark(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, markReply(m, p))
+}
+
+// decodeJSON decodes one JSON value, at most 64 KiB, from r's body into v,
+// and refuses anything after it.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("read the request body: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("read the request body: more after the JSON value")
+	}
+	return nil
+}
+
+// recommendation and recommendations are /recommend's answer.
+type recommendation struct {
+	URL     string   `json:"url"`
+	Title   string   `json:"title"`
+	Content string   `json:"content"`
+	Score   float64  `json:"score"`
+	Peers   []string `json:"peers"`
+	People  int      `json:"people"`
+}
+
+type recommendations struct {
+	Items        []recommendation   `json:"items"`
+	Unresponsive []unresponsivePeer `json:"unresponsive"`
+}
+
+type unresponsivePeer struct {
+	NodeID string `json:"node_id"`
+	Reason string `json:"reason"`
+}
+
+func recommendReply(rec *serveragent.Recommendations) recommendations {
+	out := recommendations{Items: []recommendation{}, Unresponsive: []unresponsivePeer{}}
+	for _, it := range rec.Items {
+		peers := it.Peers
+		if peers == nil {
+			peers = []string{}
+		}
+		out.Items = append(out.Items, recommendation{it.URL, it.Title, it.Content, it.Score, peers, it.People})
+	}
+	for _, u := range rec.Unresponsive {
+		out.Unresponsive = append(out.Unresponsive, unresponsivePeer{u.NodeID, u.Reason})
+	}
+	return out
 }
 
 func markReply(m usermodel.Mark, p usermodel.Profile) map[string]any {

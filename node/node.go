@@ -8,6 +8,7 @@ package node
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -15,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/p2pir/p2pir/clientagent"
@@ -36,8 +39,9 @@ const Version = "0.1.0"
 type Config struct {
 	// DataDir holds the index, state.db, node.key and config.toml. Required.
 	DataDir string
-	// HTTPAddr is the HTTP API's address. Default "127.0.0.1:8080"; it
-	// should stay on loopback: the API acts for the person.
+	// HTTPAddr is the HTTP API's address. Default "127.0.0.1:8080". It
+	// must be on loopback (the API acts for the person) unless HTTPPublic
+	// is set.
 	HTTPAddr string
 	// GRPCAddr is where peers reach the server agent. Default ":7070".
 	GRPCAddr string
@@ -57,6 +61,15 @@ type Config struct {
 	// MembershipProfile is "lan" (default) or "local" (fast failure
 	// detection, for tests and simulations on one machine).
 	MembershipProfile string
+	// HTTPPublic allows an HTTPAddr that is not on loopback. It needs
+	// HTTPAccessToken: the API then skips its Host check and every request
+	// must carry the token (see the HTTP API's documentation in api.go).
+	HTTPPublic bool
+	// HTTPAccessToken, if set, is required on every HTTP API request as
+	// "Authorization: Bearer <token>" (the node's own token in TokenHeader,
+	// which the CLI sends, is accepted too). At least MinAccessTokenLen
+	// characters.
+	HTTPAccessToken string
 }
 
 // Node is a running p2pir node.
@@ -74,16 +87,27 @@ type Node struct {
 	httpLis net.Listener
 	cancel  context.CancelFunc
 	done    chan struct{}
+	// apiToken is this run's token for state-changing API requests; it is
+	// written to the run file for the CLI.
+	apiToken string
+	// wroteRunFile is set once the run file is ours to remove.
+	wroteRunFile bool
 }
 
 // Start opens the node's data and starts serving: gRPC for peers, gossip,
 // the background loop (gossip rounds, re-clustering) and the HTTP API.
-func Start(ctx context.Context, cfg Config) (n *Node, err error) {
+//
+// If Start fails, whatever it opened is closed again: ports, store and
+// index are free for another try.
+func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if cfg.DataDir == "" {
 		return nil, errors.New("node: DataDir is required")
 	}
 	if cfg.HTTPAddr == "" {
 		cfg.HTTPAddr = "127.0.0.1:8080"
+	}
+	if err := checkHTTPExposure(cfg); err != nil {
+		return nil, err
 	}
 	if cfg.GRPCAddr == "" {
 		cfg.GRPCAddr = ":7070"
@@ -94,10 +118,10 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("node: data directory: %w", err)
 	}
-	n = &Node{cfg: cfg, done: make(chan struct{})}
+	n := &Node{cfg: cfg, done: make(chan struct{}), apiToken: rand.Text()}
 	defer func() {
 		if err != nil {
-			n.closeAll()
+			n.Kill()
 		}
 	}()
 	if n.id, err = identity.LoadOrCreate(filepath.Join(cfg.DataDir, "node.key")); err != nil {
@@ -116,7 +140,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 
 	// gRPC listener first: its real port goes into the membership metadata.
 	if n.grpcLis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
-		return nil, fmt.Errorf("node: gRPC listen %s: %w", cfg.GRPCAddr, err)
+		return nil, listenError("gRPC", cfg.GRPCAddr, err)
 	}
 	host := advertiseHost(cfg.AdvertiseHost, cfg.GRPCAddr)
 	grpcPort := n.grpcLis.Addr().(*net.TCPAddr).Port
@@ -160,6 +184,9 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 		}
 	}
 	if n.members, err = membership.Start(mcfg); err != nil {
+		if inUse(err) {
+			return nil, &addressInUseError{"gossip", cfg.GossipAddr, err}
+		}
 		return nil, err
 	}
 	for _, m := range n.members.Members() { // joined before OnChange could see them
@@ -190,9 +217,10 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	}()
 
 	if n.httpLis, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
-		return nil, fmt.Errorf("node: HTTP listen %s: %w", cfg.HTTPAddr, err)
+		return nil, listenError("HTTP API", cfg.HTTPAddr, err)
 	}
-	n.http = &http.Server{Handler: n.routes(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	g := newGuard(n.httpLis.Addr().String(), n.apiToken, cfg.HTTPPublic, cfg.HTTPAccessToken)
+	n.http = &http.Server{Handler: g.wrap(n.routes()), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	go n.http.Serve(n.httpLis)
 	if err := n.writeRunFile(); err != nil {
 		return nil, err
@@ -295,7 +323,10 @@ func (n *Node) closeAll() error {
 		<-n.done
 		n.cancel = nil
 	}
-	os.Remove(filepath.Join(n.cfg.DataDir, RunFile))
+	if n.wroteRunFile { // before that, the file may be another node's
+		os.Remove(filepath.Join(n.cfg.DataDir, RunFile))
+		n.wroteRunFile = false
+	}
 	var errs []error
 	if n.members != nil {
 		errs = append(errs, n.members.Shutdown())
@@ -306,6 +337,9 @@ func (n *Node) closeAll() error {
 	}
 	if n.grpcLis != nil {
 		n.grpcLis.Close()
+	}
+	if n.httpLis != nil {
+		n.httpLis.Close()
 	}
 	if n.server != nil {
 		errs = append(errs, n.server.Close())
@@ -320,6 +354,38 @@ func (n *Node) closeAll() error {
 		n.ix = nil
 	}
 	return errors.Join(errs...)
+}
+
+// ErrAddressInUse is in the chain of Start's error when one of the node's
+// addresses (HTTP API, gRPC or gossip) is taken by another program.
+var ErrAddressInUse = errors.New("address in use")
+
+// addressInUseError says which address is taken, without the listener's
+// internals (they stay in the chain).
+type addressInUseError struct {
+	what, addr string
+	err        error
+}
+
+func (e *addressInUseError) Error() string {
+	return fmt.Sprintf("the %s address %s is in use: another node or program listens there", e.what, e.addr)
+}
+
+func (e *addressInUseError) Unwrap() []error { return []error{ErrAddressInUse, e.err} }
+
+// listenError says which of the node's addresses could not be opened,
+// plainly when another program holds it.
+func listenError(what, addr string, err error) error {
+	if inUse(err) {
+		return &addressInUseError{what, addr, err}
+	}
+	return fmt.Errorf("cannot open the %s address %s: %w", what, addr, err)
+}
+
+// inUse reports whether err says an address is taken; memberlist's
+// errors keep only the text.
+func inUse(err error) bool {
+	return errors.Is(err, syscall.EADDRINUSE) || strings.Contains(err.Error(), "address already in use")
 }
 
 func advertiseHost(explicit, bind string) string {

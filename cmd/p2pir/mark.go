@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/p2pir/p2pir/usermodel"
 	"github.com/spf13/cobra"
@@ -31,11 +32,11 @@ result's URL as shown.`,
 					return usageError{errors.New("mark --undo takes no arguments")}
 				}
 				if nodeRuns {
-					var out map[string]any
+					var out markOutcome
 					if err := nodeCall(ctx, ri, "POST", "/mark/undo", nil, struct{}{}, &out); err != nil {
 						return err
 					}
-					return writeJSONOut(a.stdout, out)
+					return printMark(a.stdout, "undone", out, asJSON)
 				}
 				st, err := a.openStore()
 				if err != nil {
@@ -46,7 +47,7 @@ result's URL as shown.`,
 				if err != nil {
 					return err
 				}
-				return printMark(a.stdout, "undone", m, p, asJSON)
+				return printMark(a.stdout, "undone", outcomeOf(m, p), asJSON)
 			}
 			if len(args) != 3 {
 				return usageError{fmt.Errorf("mark needs QUERY_ID URL and + or - (got %d arguments)", len(args))}
@@ -60,12 +61,12 @@ result's URL as shown.`,
 				return usageError{fmt.Errorf("mark: %q is neither + nor -", args[2])}
 			}
 			if nodeRuns {
-				var out map[string]any
+				var out markOutcome
 				body := map[string]any{"query_id": args[0], "url": args[1], "interested": interested}
 				if err := nodeCall(ctx, ri, "POST", "/mark", nil, body, &out); err != nil {
 					return err
 				}
-				return writeJSONOut(a.stdout, out)
+				return printMark(a.stdout, "marked", out, asJSON)
 			}
 			ag, closeAll, err := a.openAgent(ctx)
 			if err != nil {
@@ -76,7 +77,7 @@ result's URL as shown.`,
 			if err != nil {
 				return err
 			}
-			return printMark(a.stdout, "marked", m, p, asJSON)
+			return printMark(a.stdout, "marked", outcomeOf(m, p), asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&undo, "undo", false, "take back the latest mark")
@@ -84,21 +85,45 @@ result's URL as shown.`,
 	return cmd
 }
 
-func printMark(w io.Writer, verb string, m usermodel.Mark, p usermodel.Profile, asJSON bool) error {
+// markOutcome is a mark and the profile after it: what the node's API
+// answers to /mark and /mark/undo, and what the command prints.
+type markOutcome struct {
+	Mark struct {
+		Seq        uint64    `json:"seq"`
+		QueryID    string    `json:"query_id"`
+		Query      string    `json:"query"`
+		URL        string    `json:"url"`
+		Interested bool      `json:"interested"`
+		Time       time.Time `json:"time"`
+	} `json:"mark"`
+	Profile struct {
+		Marks     int                    `json:"marks"`
+		Version   uint64                 `json:"version"`
+		Interests []usermodel.TermWeight `json:"interests"`
+	} `json:"profile"`
+}
+
+func outcomeOf(m usermodel.Mark, p usermodel.Profile) markOutcome {
+	var o markOutcome
+	o.Mark.Seq, o.Mark.QueryID, o.Mark.Query, o.Mark.URL, o.Mark.Interested, o.Mark.Time = m.Seq, m.QueryID, m.Query, m.URL, m.Interested, m.Time
+	o.Profile.Marks, o.Profile.Version, o.Profile.Interests = p.Marks, p.Version, p.Interests(10)
+	return o
+}
+
+// printMark prints what a mark or its undoing did: a line for the mark
+// and one for the profile, or with asJSON {verb: mark, "profile": ...}.
+func printMark(w io.Writer, verb string, o markOutcome, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{
-			verb:      map[string]any{"seq": m.Seq, "query_id": m.QueryID, "url": m.URL, "interested": m.Interested, "time": m.Time},
-			"profile": map[string]any{"marks": p.Marks, "version": p.Version, "interests": p.Interests(10)},
-		})
+		return enc.Encode(map[string]any{verb: o.Mark, "profile": o.Profile})
 	}
 	sign := "+"
-	if !m.Interested {
+	if !o.Mark.Interested {
 		sign = "-"
 	}
-	fmt.Fprintf(w, "%s %s %s (mark %d, query %q)\n", verb, sign, oneLine(m.URL), m.Seq, oneLine(m.Query))
-	fmt.Fprintf(w, "profile: %d marks; top interests: %s\n", p.Marks, termList(p.Interests(8)))
+	fmt.Fprintf(w, "%s %s %s (mark %d, query %q)\n", verb, sign, oneLine(o.Mark.URL), o.Mark.Seq, oneLine(o.Mark.Query))
+	fmt.Fprintf(w, "profile: %d marks; top interests: %s\n", o.Profile.Marks, termList(o.Profile.Interests[:min(8, len(o.Profile.Interests))]))
 	return nil
 }
 

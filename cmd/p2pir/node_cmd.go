@@ -24,6 +24,7 @@ func newNodeCmd(a *app) *cobra.Command {
 		join       string
 		secretFile string
 		strategy   string
+		tokenFile  string
 	)
 	cmd := &cobra.Command{
 		Use:   "node [flags]",
@@ -36,9 +37,19 @@ and "recommend" talk to it.
 
 The node's identity (an Ed25519 key) is created in the data directory on
 first start; its node ID is derived from the public key. With
---secret-file, only nodes holding the same secret can join or connect.`,
+--secret-file, only nodes holding the same secret can join or connect.
+
+The HTTP API acts for you, so it answers only on loopback, only requests
+addressed to localhost or a loopback IP, and refuses requests from other web
+sites. Requests that change state (POST) need a JSON body and the node's
+token in the X-P2PIR-Token header: a new token is made at every start and
+kept in node.json in the data directory (readable only by you) while the node
+runs; the CLI sends it. To serve the API beyond loopback, give both
+--http-public and --http-token-file: every request then needs
+"Authorization: Bearer <the file's token>".`,
 		Example: `  p2pir node
-  p2pir node --grpc :7071 --gossip :7947 --http 127.0.0.1:8081 --join 127.0.0.1:7946`,
+  p2pir node --grpc :7071 --gossip :7947 --http 127.0.0.1:8081 --join 127.0.0.1:7946
+  p2pir node --http 0.0.0.0:8080 --http-public --http-token-file ~/.p2pir-api-token`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg.DataDir = a.dataDir
@@ -62,11 +73,26 @@ first start; its node ID is derived from the public key. With
 			default:
 				return usageError{fmt.Errorf("--routing takes interest, flood or walk, not %q", strategy)}
 			}
+			if cfg.HTTPPublic && tokenFile == "" {
+				return usageError{errors.New("--http-public needs --http-token-file: every request to a public API must carry the token")}
+			}
+			if tokenFile != "" {
+				raw, err := os.ReadFile(tokenFile)
+				if err != nil {
+					return fmt.Errorf("read the HTTP access token: %w", err)
+				}
+				cfg.HTTPAccessToken = strings.TrimSpace(string(raw))
+			}
 			if ri, ok := a.runningNode(); ok {
 				return fmt.Errorf("node: a node already runs on %s (pid %d, HTTP %s)", a.dataDir, ri.PID, ri.HTTPAddr)
 			}
 			n, err := node.Start(cmd.Context(), cfg)
-			if err != nil {
+			switch {
+			case errors.Is(err, node.ErrHTTPNotLoopback):
+				return usageError{fmt.Errorf("--http %s is not a loopback address: the API acts for you, so serving it to the network needs --http-public and --http-token-file FILE", cfg.HTTPAddr)}
+			case errors.Is(err, node.ErrAccessTokenNeeded):
+				return usageError{fmt.Errorf("the token in --http-token-file %s is too short or empty: it needs at least %d characters", tokenFile, node.MinAccessTokenLen)}
+			case err != nil:
 				return err
 			}
 			fmt.Fprintf(a.stdout, "node %s\n  HTTP API  http://%s\n  gRPC      %s\n  gossip    %s  (others join with --join %s)\n",
@@ -79,7 +105,9 @@ first start; its node ID is derived from the public key. With
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&cfg.HTTPAddr, "http", "127.0.0.1:8080", "HTTP API address (keep it on loopback)")
+	f.StringVar(&cfg.HTTPAddr, "http", "127.0.0.1:8080", "HTTP API address (on loopback unless --http-public)")
+	f.BoolVar(&cfg.HTTPPublic, "http-public", false, "allow --http beyond loopback; needs --http-token-file")
+	f.StringVar(&tokenFile, "http-token-file", "", "file holding the token every HTTP API request must then carry as Authorization: Bearer (at least 16 characters)")
 	f.StringVar(&cfg.GRPCAddr, "grpc", ":7070", "gRPC address for peers")
 	f.StringVar(&cfg.GossipAddr, "gossip", ":7946", "memberlist gossip address")
 	f.StringVar(&join, "join", "", "gossip addresses of nodes to join, comma-separated (any member's)")
@@ -96,8 +124,13 @@ func (a *app) runningNode() (node.RunInfo, bool) {
 	if !ok {
 		return ri, false
 	}
+	req, err := http.NewRequest(http.MethodGet, "http://"+ri.HTTPAddr+"/healthz", nil)
+	if err != nil {
+		return ri, false
+	}
+	req.Header.Set(node.TokenHeader, ri.Token) // a node with an access token asks it of every request
 	c := http.Client{Timeout: time.Second}
-	resp, err := c.Get("http://" + ri.HTTPAddr + "/healthz")
+	resp, err := c.Do(req)
 	if err != nil {
 		return ri, false
 	}
@@ -107,6 +140,8 @@ func (a *app) runningNode() (node.RunInfo, bool) {
 
 // nodeCall calls the running node's HTTP API and decodes the JSON answer
 // into out; an API error comes back as an error (a usage error for 400).
+// It sends the node's token (from the run file), which the API requires
+// on requests that change state.
 func nodeCall(ctx context.Context, ri node.RunInfo, method, path string, q url.Values, body any, out any) error {
 	u := "http://" + ri.HTTPAddr + path
 	if len(q) > 0 {
@@ -122,6 +157,7 @@ func nodeCall(ctx context.Context, ri node.RunInfo, method, path string, q url.V
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(node.TokenHeader, ri.Token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("node API: %w", err)

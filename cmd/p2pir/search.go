@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"time"
 
@@ -69,18 +68,10 @@ Each search prints its query ID; mark results with
 				if len(extra) > 0 {
 					return usageError{errors.New("--engine is not available through a running node: add the engine to config.toml")}
 				}
-				q := url.Values{"q": {text}, "k": {fmt.Sprint(k)}, "source": sources, "exclude": exclude}
-				if noProfile {
-					q.Set("no_profile", "1")
-				}
-				if merge != "" {
-					q.Set("merge", merge)
-				}
-				if crawl {
-					q.Set("crawl", "1")
-				}
+				// POST: a search may crawl, which the node does only for POST.
+				body := map[string]any{"q": text, "k": k, "no_profile": noProfile, "sources": sources, "exclude": exclude, "merge": merge, "crawl": crawl}
 				var resp clientagent.Response
-				if err := nodeCall(ctx, ri, "GET", "/search", q, nil, &resp); err != nil {
+				if err := nodeCall(ctx, ri, "POST", "/search", nil, body, &resp); err != nil {
 					return err
 				}
 				if asJSON {
