@@ -17,6 +17,7 @@ import (
 //	                "profile" -> JSON Profile
 //	                "sharing" -> 1 byte, 0 or 1 (absent: on)
 //	  marks/        Seq (8 bytes big-endian) -> JSON Mark, so cursors walk in Seq order
+//	  replaced/     Seq of a mark (8 bytes big-endian) -> JSON Mark it replaced, for Undo
 //	  queries/      query ID -> JSON storedQuery (the record and its order key)
 //	  query_order/  order (8 bytes big-endian, increasing) -> query ID, for eviction
 //
@@ -30,6 +31,7 @@ var (
 	bucketMarks      = []byte("marks")
 	bucketQueries    = []byte("queries")
 	bucketQueryOrder = []byte("query_order")
+	bucketReplaced   = []byte("replaced")
 
 	keySchema  = []byte("schema")
 	keyConfig  = []byte("config")
@@ -39,7 +41,9 @@ var (
 
 // buckets are the store's buckets within one transaction.
 type buckets struct {
-	meta, marks, queries, order *bbolt.Bucket
+	meta, marks, queries, order, replaced *bbolt.Bucket
+	// tx is the transaction they belong to.
+	tx *bbolt.Tx
 }
 
 // openBuckets finds the buckets that init created.
@@ -53,8 +57,11 @@ func openBuckets(tx *bbolt.Tx) (*buckets, error) {
 		marks:   root.Bucket(bucketMarks),
 		queries: root.Bucket(bucketQueries),
 		order:   root.Bucket(bucketQueryOrder),
+		// replaced came after schema 1's first release; init creates it.
+		replaced: root.Bucket(bucketReplaced),
+		tx:       tx,
 	}
-	if b.meta == nil || b.marks == nil || b.queries == nil || b.order == nil {
+	if b.meta == nil || b.marks == nil || b.queries == nil || b.order == nil || b.replaced == nil {
 		return nil, errors.New("usermodel: store is missing one of its buckets")
 	}
 	return b, nil
@@ -67,7 +74,7 @@ func (s *Store) init(tx *bbolt.Tx) error {
 	if err != nil {
 		return fmt.Errorf("create bucket %q: %w", bucketRoot, err)
 	}
-	for _, name := range [][]byte{bucketMeta, bucketMarks, bucketQueries, bucketQueryOrder} {
+	for _, name := range [][]byte{bucketMeta, bucketMarks, bucketQueries, bucketQueryOrder, bucketReplaced} {
 		if _, err := root.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("create bucket %q: %w", name, err)
 		}
