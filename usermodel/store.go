@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -133,8 +134,8 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 		return nil, fmt.Errorf("usermodel: open store %s: %w", path, err)
 	}
 	lockErr := func(err error) error {
-		return fmt.Errorf("usermodel: open store %s: still locked by another process after %v (is another node running on this data directory?): %w",
-			path, opts.OpenTimeout, err)
+		return fmt.Errorf("%s in %s is locked by another process (a p2pir node or command on this data directory) for longer than %v: wait for it to finish or stop it, then try again (%w)",
+			filepath.Base(path), filepath.Dir(path), opts.OpenTimeout, err)
 	}
 	if err := checkFile(path, opts.OpenTimeout); err != nil {
 		var dmg *DamagedError
