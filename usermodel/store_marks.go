@@ -104,16 +104,17 @@ func (s *Store) AddMarkWith(ctx context.Context, m Mark, also func(tx *bbolt.Tx,
 		if err := json.Unmarshal(raw, &added); err != nil {
 			return fmt.Errorf("usermodel: add mark of %s: decode: %w", m.URL, err)
 		}
-		marks, err := readMarks(b)
-		if err != nil {
-			return err
-		}
+		rk := resultKey(added.QueryID, added.URL)
 		var replaced *Mark
-		for i := range marks {
-			if marks[i].QueryID == added.QueryID && marks[i].URL == added.URL {
-				replaced = &marks[i]
-				break // the log never holds two marks on one result
+		if seq := b.byResult.Get(rk); seq != nil {
+			var old Mark
+			if found, err := getJSON(b.marks, seq, &old); err != nil || !found {
+				return fmt.Errorf("usermodel: add mark of %s: the earlier mark %x on it is missing or damaged (found %t): %w", m.URL, seq, found, err)
 			}
+			replaced = &old
+		}
+		if err := b.byResult.Put(rk, u64key(added.Seq)); err != nil {
+			return fmt.Errorf("usermodel: add mark of %s: %w", m.URL, err)
 		}
 		var p Profile
 		if replaced == nil {
@@ -126,6 +127,10 @@ func (s *Store) AddMarkWith(ctx context.Context, m Mark, also func(tx *bbolt.Tx,
 		} else {
 			// The replaced mark's share of the decayed, pruned profile
 			// cannot be subtracted exactly: rebuild without it.
+			marks, err := readMarks(b)
+			if err != nil {
+				return err
+			}
 			kept := make([]Mark, 0, len(marks))
 			for _, old := range marks {
 				if old.Seq != replaced.Seq {
@@ -214,6 +219,10 @@ func (s *Store) UndoWith(ctx context.Context, also func(tx *bbolt.Tx, ch MarkCha
 		if err := b.marks.Delete(u64key(undone.Seq)); err != nil {
 			return fmt.Errorf("usermodel: undo mark %d: %w", undone.Seq, err)
 		}
+		rk := resultKey(undone.QueryID, undone.URL)
+		if err := b.byResult.Delete(rk); err != nil {
+			return fmt.Errorf("usermodel: undo mark %d: %w", undone.Seq, err)
+		}
 		var restored *Mark
 		if oldRaw := bytes.Clone(b.replaced.Get(u64key(undone.Seq))); oldRaw != nil {
 			var old Mark
@@ -225,6 +234,9 @@ func (s *Store) UndoWith(ctx context.Context, also func(tx *bbolt.Tx, ch MarkCha
 				return fmt.Errorf("usermodel: undo mark %d: put back mark %d: %w", undone.Seq, old.Seq, err)
 			}
 			if err := b.replaced.Delete(u64key(undone.Seq)); err != nil {
+				return fmt.Errorf("usermodel: undo mark %d: %w", undone.Seq, err)
+			}
+			if err := b.byResult.Put(rk, u64key(old.Seq)); err != nil {
 				return fmt.Errorf("usermodel: undo mark %d: %w", undone.Seq, err)
 			}
 			if marks, err = readMarks(b); err != nil {

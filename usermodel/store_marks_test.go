@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"go.etcd.io/bbolt"
 )
 
 func TestAddMarkNumbersLogsAndFoldsIntoProfile(t *testing.T) {
@@ -391,4 +393,68 @@ func TestUndoOfAReplacingMarkPutsBackTheOneItReplaced(t *testing.T) {
 		t.Errorf("log after undo %+v\nwant %+v", logNow, logBefore)
 	}
 	checkProfileIsRebuildOfLog(t, s, "after the undo")
+}
+
+// TestOpeningASchema1LogAppliesTheReplaceRule: a log written before
+// schema 2, where a second mark on a result was added to the first, is
+// brought to the rule on open: the latest mark on each result counts, the
+// profile is rebuilt from those, and undo brings back the earlier mark.
+func TestOpeningASchema1LogAppliesTheReplaceRule(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(9, 9))
+	q := randomQuery(rng, "a", 3, at)
+	s, path := openTestStore(t, StoreOptions{})
+	recordAll(t, s, []QueryRecord{q})
+	markOn := func(r int, interested bool, min int) Mark {
+		return Mark{QueryID: q.ID, URL: q.Results[r].URL, Interested: interested,
+			Time: at.Add(time.Duration(min) * time.Minute), Doc: randomVector(rng, 12, 40)}
+	}
+	first, _, err := s.AddMark(ctx, markOn(0, true, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, err := s.AddMark(ctx, markOn(1, true, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What schema 1 wrote for a second mark on the first result: one more
+	// mark in the log, no replaced/ or by_result/ buckets.
+	stacked := markOn(0, false, 3)
+	stacked.Seq, stacked.Query, stacked.QueryVec, stacked.Source, stacked.Title = 3, first.Query, first.QueryVec, first.Source, first.Title
+	err = s.DB().Update(func(tx *bbolt.Tx) error {
+		root := tx.Bucket(bucketRoot)
+		if err := putJSON(root.Bucket(bucketMarks), u64key(3), stacked, 0); err != nil {
+			return err
+		}
+		for _, name := range [][]byte{bucketReplaced, bucketByResult} {
+			if err := root.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		return root.Bucket(bucketMeta).Put(keySchema, u64key(1))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	r, err := OpenStore(path, StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	checkProfileIsRebuildOfLog(t, r, "after opening the schema 1 log")
+	marks, _ := r.Marks(ctx)
+	if len(marks) != 2 || marks[0].Seq != other.Seq || marks[1].Seq != 3 {
+		t.Fatalf("log after migration: %+v, want the other mark and the stacked one (Seq %d, 3)", marks, other.Seq)
+	}
+	undone, _, err := r.Undo(ctx)
+	if err != nil || undone.Seq != 3 {
+		t.Fatalf("Undo: %+v, %v; want the stacked mark", undone, err)
+	}
+	if marks, _ := r.Marks(ctx); len(marks) != 2 || !reflect.DeepEqual(marks[0], first) {
+		t.Errorf("log after undo: %+v, want the first mark back", marks)
+	}
+	checkProfileIsRebuildOfLog(t, r, "after the undo")
 }

@@ -3,6 +3,7 @@ package usermodel
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -72,7 +73,7 @@ func TestOpenStoreRefusesNewerSchemaAndLeavesFileAlone(t *testing.T) {
 	if !errors.Is(err, ErrNewerSchema) {
 		t.Fatalf("OpenStore of a newer schema: err = %v, want ErrNewerSchema", err)
 	}
-	if !strings.Contains(err.Error(), "version 2") || !strings.Contains(err.Error(), path) {
+	if !strings.Contains(err.Error(), fmt.Sprintf("version %d", storeSchema+1)) || !strings.Contains(err.Error(), path) {
 		t.Errorf("error %q should name the file and the schema versions", err)
 	}
 	after, _ := os.ReadFile(path)
