@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/p2pir/p2pir/usermodel"
+	"go.etcd.io/bbolt"
 )
 
 // remember records what a search showed, so marks can be checked against
@@ -55,16 +56,31 @@ func (a *Agent) Mark(ctx context.Context, queryID, url string, interested bool) 
 		QueryID: queryID, Query: rec.Text, QueryVec: rec.QueryVec, URL: url, DocID: shown.DocID,
 		Title: shown.Title, Source: shown.Source, Interested: interested, Time: a.now(), Doc: doc,
 	}
-	m, p, err := a.store.AddMark(ctx, m)
-	if err != nil {
-		return m, p, err
-	}
 	// The sources that brought the result learn from the mark too (their
-	// Beta posterior); the mark itself is already durable.
-	if err := a.stats.update(ctx, m.Source, func(st *SourceStats) { countMark(st, m.Interested, 1) }); err != nil {
-		return m, p, fmt.Errorf("clientagent: mark recorded, source weights not updated: %w", err)
+	// Beta posterior), in the same transaction as the mark; a mark that
+	// replaces an earlier one on the same result takes back what that one
+	// taught them, so a result counts once.
+	ch, err := a.store.AddMarkWith(ctx, m, func(tx *bbolt.Tx, ch usermodel.MarkChange) error {
+		if ch.Replaced != nil {
+			if err := countMarkTx(tx, *ch.Replaced, -1); err != nil {
+				return err
+			}
+		}
+		return countMarkTx(tx, ch.Mark, 1)
+	})
+	if err != nil {
+		return usermodel.Mark{}, usermodel.Profile{}, err
 	}
-	return m, p, nil
+	return ch.Mark, ch.Profile, nil
+}
+
+// countMarkTx adds (delta 1) or takes back (delta -1) mark m in the Beta
+// posterior of each source that brought its result.
+func countMarkTx(tx *bbolt.Tx, m usermodel.Mark, delta float64) error {
+	if err := updateStatsTx(tx, m.Source, func(st *SourceStats) { countMark(st, m.Interested, delta) }); err != nil {
+		return fmt.Errorf("clientagent: source weights of mark %d: %w", m.Seq, err)
+	}
+	return nil
 }
 
 // countMark adds (delta 1) or takes back (delta -1) one mark in a source's
@@ -89,16 +105,22 @@ func (a *Agent) resultVector(ctx context.Context, r usermodel.ShownResult) (user
 }
 
 // Undo takes back the latest mark, in the profile and in the weights of
-// the sources that brought the result.
+// the sources that brought the result, in one transaction; if the mark had
+// replaced an earlier one on the same result, that one counts again.
 func (a *Agent) Undo(ctx context.Context) (usermodel.Mark, usermodel.Profile, error) {
-	m, p, err := a.store.Undo(ctx)
+	ch, err := a.store.UndoWith(ctx, func(tx *bbolt.Tx, ch usermodel.MarkChange) error {
+		if err := countMarkTx(tx, ch.Mark, -1); err != nil {
+			return err
+		}
+		if ch.Replaced != nil {
+			return countMarkTx(tx, *ch.Replaced, 1)
+		}
+		return nil
+	})
 	if err != nil {
-		return m, p, err
+		return usermodel.Mark{}, usermodel.Profile{}, err
 	}
-	if err := a.stats.update(ctx, m.Source, func(st *SourceStats) { countMark(st, m.Interested, -1) }); err != nil {
-		return m, p, fmt.Errorf("clientagent: mark undone, source weights not updated: %w", err)
-	}
-	return m, p, nil
+	return ch.Mark, ch.Profile, nil
 }
 
 // Sources returns what the agent knows of each source: configured ones

@@ -110,31 +110,34 @@ func (s statsStore) update(ctx context.Context, names []string, fn func(*SourceS
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err := s.db.Update(func(tx *bbolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(statsBucket)
+	err := s.db.Update(func(tx *bbolt.Tx) error { return updateStatsTx(tx, names, fn) })
+	if err != nil {
+		return fmt.Errorf("clientagent: update source stats: %w", err)
+	}
+	return nil
+}
+
+// updateStatsTx applies fn to the stats of each named source within tx.
+func updateStatsTx(tx *bbolt.Tx, names []string, fn func(*SourceStats)) error {
+	b, err := tx.CreateBucketIfNotExists(statsBucket)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		st := newStats(name)
+		if v := b.Get([]byte(name)); v != nil {
+			if err := json.Unmarshal(v, &st); err != nil {
+				return fmt.Errorf("source %s: %w", name, err)
+			}
+		}
+		fn(&st)
+		raw, err := json.Marshal(st)
 		if err != nil {
 			return err
 		}
-		for _, name := range names {
-			st := newStats(name)
-			if v := b.Get([]byte(name)); v != nil {
-				if err := json.Unmarshal(v, &st); err != nil {
-					return err
-				}
-			}
-			fn(&st)
-			raw, err := json.Marshal(st)
-			if err != nil {
-				return err
-			}
-			if err := b.Put([]byte(name), raw); err != nil {
-				return err
-			}
+		if err := b.Put([]byte(name), raw); err != nil {
+			return err
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("clientagent: update source stats: %w", err)
 	}
 	return nil
 }

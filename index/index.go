@@ -36,6 +36,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Errors callers can test for with errors.Is.
@@ -48,6 +49,10 @@ var (
 	ErrBadQuery = errors.New("bad query")
 	// ErrClosed means the index was used after Close.
 	ErrClosed = errors.New("index closed")
+	// ErrLocked means another process (another p2pir indexing, crawling,
+	// searching or running a node) held the index for longer than Open
+	// waits.
+	ErrLocked = errors.New("another p2pir is using this index")
 )
 
 // schemaVersion is stored in the index; Open refuses an index written with
@@ -80,13 +85,16 @@ type Index struct {
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.
 // A second process opening the same index waits up to 5 s for the lock,
-// then fails with a clear error.
+// then fails with an error wrapping ErrLocked.
 func Open(dir string, cfg Config) (*Index, error) {
 	cfg = cfg.withDefaults()
 	if dir == "" {
 		return nil, errors.New("index: open: empty path")
 	}
-	runtime := map[string]interface{}{"bolt_timeout": "5s"}
+	const lockWait = 5 * time.Second
+	runtime := map[string]interface{}{"bolt_timeout": lockWait.String()}
+	// bleve passes on bbolt's lock timeout as it is.
+	errLocked := fmt.Errorf("index %s: %w (it was still locked after %v)", dir, ErrLocked, lockWait)
 	var bi bleve.Index
 	_, statErr := os.Stat(filepath.Join(dir, "index_meta.json"))
 	switch {
@@ -94,6 +102,9 @@ func Open(dir string, cfg Config) (*Index, error) {
 		var err error
 		bi, err = bleve.OpenUsing(dir, runtime)
 		if err != nil {
+			if errors.Is(err, bolterrors.ErrTimeout) {
+				return nil, errLocked
+			}
 			return nil, fmt.Errorf("index: open %s: %w", dir, err)
 		}
 	case errors.Is(statErr, os.ErrNotExist):
@@ -103,6 +114,9 @@ func Open(dir string, cfg Config) (*Index, error) {
 		var err error
 		bi, err = bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, runtime)
 		if err != nil {
+			if errors.Is(err, bolterrors.ErrTimeout) {
+				return nil, errLocked
+			}
 			return nil, fmt.Errorf("index: create %s: %w", dir, err)
 		}
 		if err := bi.SetInternal(keySchema, []byte(strconv.Itoa(schemaVersion))); err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"runtime/debug"
 	"sync/atomic"
 	"time"
 
@@ -108,6 +110,7 @@ func (o StoreOptions) withDefaults() (StoreOptions, error) {
 // DB. A Store is safe for concurrent use; writes are serialised by bbolt.
 type Store struct {
 	db         *bbolt.DB
+	path       string
 	cfg        Config
 	maxQueries int
 	closed     atomic.Bool
@@ -115,7 +118,11 @@ type Store struct {
 
 // OpenStore opens the store at path, creating the file and its buckets as
 // needed. It waits up to opts.OpenTimeout for another process's lock, and
-// refuses, with ErrNewerSchema, a file written with a newer layout. If the
+// refuses, with ErrNewerSchema, a file written with a newer layout. It
+// first checks an existing file, read-only, and refuses a damaged one (cut
+// short, emptied to 0 bytes, bad pages) with a *DamagedError (ErrDamaged)
+// that names the file and says how to restore or reset it, never changing
+// the file. If the
 // stored profile was built with another Config it is rebuilt with
 // opts.Config, and the query log is trimmed to opts.MaxQueries.
 func OpenStore(path string, opts StoreOptions) (*Store, error) {
@@ -126,15 +133,28 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("usermodel: open store %s: %w", path, err)
 	}
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opts.OpenTimeout})
-	if err != nil {
-		if errors.Is(err, bolterrors.ErrTimeout) {
-			return nil, fmt.Errorf("usermodel: open store %s: still locked by another process after %v (is another node running on this data directory?): %w",
-				path, opts.OpenTimeout, err)
+	lockErr := func(err error) error {
+		return fmt.Errorf("%s in %s is locked by another process (a p2pir node or command on this data directory) for longer than %v: wait for it to finish or stop it, then try again (%w)",
+			filepath.Base(path), filepath.Dir(path), opts.OpenTimeout, err)
+	}
+	if err := checkFile(path, opts.OpenTimeout); err != nil {
+		var dmg *DamagedError
+		switch {
+		case errors.As(err, &dmg):
+			return nil, err // names the file and what to do; nothing more to add
+		case errors.Is(err, bolterrors.ErrTimeout):
+			return nil, lockErr(err)
 		}
 		return nil, fmt.Errorf("usermodel: open store %s: %w", path, err)
 	}
-	s := &Store{db: db, cfg: opts.Config, maxQueries: opts.MaxQueries}
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: opts.OpenTimeout})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, lockErr(err)
+		}
+		return nil, fmt.Errorf("usermodel: open store %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path, cfg: opts.Config, maxQueries: opts.MaxQueries}
 	if err := db.Update(func(tx *bbolt.Tx) error { return s.init(tx) }); err != nil {
 		return nil, errors.Join(fmt.Errorf("usermodel: open store %s: %w", path, err), db.Close())
 	}
@@ -173,7 +193,16 @@ func (s *Store) view(ctx context.Context, op string, fn func(b *buckets) error) 
 	return s.run(ctx, op, false, fn)
 }
 
-func (s *Store) run(ctx context.Context, op string, write bool, fn func(b *buckets) error) error {
+func (s *Store) run(ctx context.Context, op string, write bool, fn func(b *buckets) error) (runErr error) {
+	// OpenStore checked every page; should the file be damaged since (by
+	// another program), a bad page panics or faults in bbolt: report it
+	// rather than crash. bbolt has rolled the transaction back by then.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			runErr = fmt.Errorf("usermodel: %s: %w", op, &DamagedError{Path: s.path, Reason: fmt.Errorf("reading it failed: %v", r)})
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("usermodel: %s: %w", op, err)
 	}

@@ -31,7 +31,9 @@ func crashQuery() QueryRecord {
 		QueryVec: Vector{"durabl": 0.8, "feedback": 0.6},
 		Time:     time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC),
 	}
-	for i := range 7 {
+	// One result per mark the marker can make before it is killed, so
+	// that no mark replaces another and the log is crashMark(1), (2), ...
+	for i := range 2000 {
 		q.Results = append(q.Results, ShownResult{URL: fmt.Sprintf("https://crash.example/%d", i), Rank: i + 1})
 	}
 	return q

@@ -82,8 +82,9 @@ func dumpStore(t *testing.T, s *Store) map[string]string {
 	return out
 }
 
-// checkProfileIsRebuildOfLog asserts the store's invariant: the stored
-// profile is exactly Rebuild(cfg, Marks()).
+// checkProfileIsRebuildOfLog asserts the store's invariants: the log is
+// in increasing Seq order with at most one mark per result of a search,
+// and the stored profile is exactly Rebuild(cfg, Marks()).
 func checkProfileIsRebuildOfLog(t *testing.T, s *Store, when string) {
 	t.Helper()
 	ctx := context.Background()
@@ -91,10 +92,15 @@ func checkProfileIsRebuildOfLog(t *testing.T, s *Store, when string) {
 	if err != nil {
 		t.Fatalf("%s: Marks: %v", when, err)
 	}
+	marked := map[[2]string]uint64{}
 	for i, m := range marks {
-		if m.Seq != uint64(i+1) {
-			t.Fatalf("%s: mark %d has Seq %d, want %d", when, i, m.Seq, i+1)
+		if i > 0 && m.Seq <= marks[i-1].Seq {
+			t.Fatalf("%s: mark %d has Seq %d after Seq %d", when, i, m.Seq, marks[i-1].Seq)
 		}
+		if prev, ok := marked[[2]string{m.QueryID, m.URL}]; ok {
+			t.Fatalf("%s: marks %d and %d are both on %s of query %s", when, prev, m.Seq, m.URL, m.QueryID)
+		}
+		marked[[2]string{m.QueryID, m.URL}] = m.Seq
 	}
 	want, err := Rebuild(s.Config(), marks)
 	if err != nil {

@@ -1,29 +1,65 @@
 package usermodel
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+
+	"go.etcd.io/bbolt"
 )
 
-// AddMark appends a mark to the feedback log and folds it into the profile
-// (Profile.Apply), both in one transaction: when AddMark returns nil the
-// mark is on disk. It returns the mark as stored and the new profile, equal
-// to what Marks and Profile return from now on.
+// MarkChange is what one AddMarkWith or UndoWith did to the feedback log.
+type MarkChange struct {
+	// Mark is the mark added, or the mark undone.
+	Mark Mark
+	// Replaced is, for AddMarkWith, the earlier mark on the same result that
+	// the new mark took the place of, and for UndoWith, that earlier mark
+	// put back in the log; nil when there is none.
+	Replaced *Mark
+	// Profile is the profile after the change.
+	Profile Profile
+}
+
+// AddMark is AddMarkWith with nothing else to do in the transaction.
+func (s *Store) AddMark(ctx context.Context, m Mark) (Mark, Profile, error) {
+	ch, err := s.AddMarkWith(ctx, m, nil)
+	if err != nil {
+		return Mark{}, Profile{}, err
+	}
+	return ch.Mark, ch.Profile, nil
+}
+
+// AddMarkWith adds a mark to the feedback log and updates the profile, both
+// in one transaction: when it returns nil the mark is on disk. It returns
+// the mark as stored, the mark it replaced if any, and the new profile,
+// equal to what Marks and Profile return from now on.
+//
+// A person's latest word on a result counts once: a mark on the same
+// result of the same search (same QueryID and URL) as a mark in the log
+// replaces that mark instead of adding to it, so marking a result + twice
+// is the same as marking it + once, and + then - is the same as - alone.
+// The replaced mark leaves the log (and the profile is rebuilt without it)
+// but is kept aside, so that Undo of the new mark puts it back. The same
+// URL shown for another search is another judgement and does not replace.
 //
 // The mark must pass Validate; its QueryID must be in the query log
 // (ErrUnknownQuery) and its URL among that query's results
 // (ErrNotShown); its JSON must not exceed MaxMarkBytes (ErrTooLarge). The
-// store sets Seq to one more than the last mark's (m.Seq is ignored), and
+// store sets Seq to one more than any Seq in use (m.Seq is ignored), and
 // fills an empty Query, QueryVec, DocID, Title and Source from the query
-// log. On any error nothing changes.
-func (s *Store) AddMark(ctx context.Context, m Mark) (Mark, Profile, error) {
+// log.
+//
+// also, when not nil, runs in the same read-write transaction after the
+// mark is stored, so that other packages can keep state derived from marks
+// (such as source precision) in step with the log; an error from it, or
+// any other error, leaves everything unchanged.
+func (s *Store) AddMarkWith(ctx context.Context, m Mark, also func(tx *bbolt.Tx, ch MarkChange) error) (MarkChange, error) {
 	if err := m.Validate(); err != nil {
-		return Mark{}, Profile{}, err
+		return MarkChange{}, err
 	}
-	var added Mark
-	var prof Profile
+	var ch MarkChange
 	err := s.update(ctx, "add mark", func(b *buckets) error {
 		var sq storedQuery
 		found, err := getQuery(b, m.QueryID, &sq)
@@ -45,11 +81,15 @@ func (s *Store) AddMark(ctx context.Context, m Mark) (Mark, Profile, error) {
 		}
 		fillFromQuery(&m, sq.Record, sq.Record.Results[shown])
 
-		last, err := lastSeq(b)
+		last, err := lastSeq(b.marks)
 		if err != nil {
 			return err
 		}
-		m.Seq = last + 1
+		lastReplacing, err := lastSeq(b.replaced)
+		if err != nil {
+			return err
+		}
+		m.Seq = max(last, lastReplacing) + 1
 		raw, err := json.Marshal(m)
 		if err != nil {
 			return fmt.Errorf("usermodel: add mark of %s: encode: %w", m.URL, err)
@@ -60,26 +100,72 @@ func (s *Store) AddMark(ctx context.Context, m Mark) (Mark, Profile, error) {
 		}
 		// Fold in the mark exactly as it will be read back, so that the
 		// stored profile is bit for bit Rebuild(cfg, Marks()).
+		var added Mark
 		if err := json.Unmarshal(raw, &added); err != nil {
 			return fmt.Errorf("usermodel: add mark of %s: decode: %w", m.URL, err)
 		}
-		p, err := getProfile(b)
-		if err != nil {
-			return err
+		rk := resultKey(added.QueryID, added.URL)
+		var replaced *Mark
+		if seq := b.byResult.Get(rk); seq != nil {
+			var old Mark
+			if found, err := getJSON(b.marks, seq, &old); err != nil || !found {
+				return fmt.Errorf("usermodel: add mark of %s: the earlier mark %x on it is missing or damaged (found %t): %w", m.URL, seq, found, err)
+			}
+			replaced = &old
 		}
-		if err := p.Apply(s.cfg, added); err != nil {
+		if err := b.byResult.Put(rk, u64key(added.Seq)); err != nil {
 			return fmt.Errorf("usermodel: add mark of %s: %w", m.URL, err)
+		}
+		var p Profile
+		if replaced == nil {
+			if p, err = getProfile(b); err != nil {
+				return err
+			}
+			if err := p.Apply(s.cfg, added); err != nil {
+				return fmt.Errorf("usermodel: add mark of %s: %w", m.URL, err)
+			}
+		} else {
+			// The replaced mark's share of the decayed, pruned profile
+			// cannot be subtracted exactly: rebuild without it.
+			marks, err := readMarks(b)
+			if err != nil {
+				return err
+			}
+			kept := make([]Mark, 0, len(marks))
+			for _, old := range marks {
+				if old.Seq != replaced.Seq {
+					kept = append(kept, old)
+				}
+			}
+			if p, err = Rebuild(s.cfg, append(kept, added)); err != nil {
+				return err
+			}
+			// Keep the replaced mark's bytes as they were, for Undo.
+			oldRaw := bytes.Clone(b.marks.Get(u64key(replaced.Seq)))
+			if err := b.replaced.Put(u64key(added.Seq), oldRaw); err != nil {
+				return fmt.Errorf("usermodel: replace mark %d of %s: keep it for undo: %w", replaced.Seq, m.URL, err)
+			}
+			if err := b.marks.Delete(u64key(replaced.Seq)); err != nil {
+				return fmt.Errorf("usermodel: replace mark %d of %s: %w", replaced.Seq, m.URL, err)
+			}
 		}
 		if err := b.marks.Put(u64key(added.Seq), raw); err != nil {
 			return fmt.Errorf("usermodel: add mark of %s: %w", m.URL, err)
 		}
-		prof, err = putProfile(b, p)
-		return err
+		prof, err := putProfile(b, p)
+		if err != nil {
+			return err
+		}
+		ch = MarkChange{Mark: added, Replaced: replaced, Profile: prof}
+		if also != nil {
+			return also(b.tx, ch)
+		}
+		return nil
 	})
 	if err != nil {
-		return Mark{}, Profile{}, err
+		return MarkChange{}, err
 	}
-	return added, prof, nil
+	return ch, nil
 }
 
 // fillFromQuery completes a mark from the query log entry it refers to.
@@ -101,13 +187,25 @@ func fillFromQuery(m *Mark, q QueryRecord, r ShownResult) {
 	}
 }
 
-// Undo removes the last mark from the log and stores the profile rebuilt
-// from the remaining marks, which is exactly the profile before that mark
-// was added. It returns the removed mark and the new profile, or
-// ErrNothingToUndo when the log is empty.
+// Undo is UndoWith with nothing else to do in the transaction.
 func (s *Store) Undo(ctx context.Context) (Mark, Profile, error) {
-	var undone Mark
-	var prof Profile
+	ch, err := s.UndoWith(ctx, nil)
+	if err != nil {
+		return Mark{}, Profile{}, err
+	}
+	return ch.Mark, ch.Profile, nil
+}
+
+// UndoWith removes the last mark from the log, puts back the mark it
+// replaced if it replaced one (see AddMarkWith), and stores the profile
+// rebuilt from the resulting log, which is exactly the profile before the
+// undone mark was added. It returns the removed mark, the mark put back,
+// and the new profile, or ErrNothingToUndo when the log is empty.
+//
+// also, when not nil, runs in the same read-write transaction, as in
+// AddMarkWith; its error undoes nothing.
+func (s *Store) UndoWith(ctx context.Context, also func(tx *bbolt.Tx, ch MarkChange) error) (MarkChange, error) {
+	var ch MarkChange
 	err := s.update(ctx, "undo", func(b *buckets) error {
 		marks, err := readMarks(b)
 		if err != nil {
@@ -116,21 +214,53 @@ func (s *Store) Undo(ctx context.Context) (Mark, Profile, error) {
 		if len(marks) == 0 {
 			return ErrNothingToUndo
 		}
-		undone, marks = marks[len(marks)-1], marks[:len(marks)-1]
+		undone := marks[len(marks)-1]
+		marks = marks[:len(marks)-1]
+		if err := b.marks.Delete(u64key(undone.Seq)); err != nil {
+			return fmt.Errorf("usermodel: undo mark %d: %w", undone.Seq, err)
+		}
+		rk := resultKey(undone.QueryID, undone.URL)
+		if err := b.byResult.Delete(rk); err != nil {
+			return fmt.Errorf("usermodel: undo mark %d: %w", undone.Seq, err)
+		}
+		var restored *Mark
+		if oldRaw := bytes.Clone(b.replaced.Get(u64key(undone.Seq))); oldRaw != nil {
+			var old Mark
+			if err := json.Unmarshal(oldRaw, &old); err != nil {
+				return fmt.Errorf("usermodel: undo mark %d: the mark it replaced is damaged: %w", undone.Seq, err)
+			}
+			restored = &old
+			if err := b.marks.Put(u64key(old.Seq), oldRaw); err != nil {
+				return fmt.Errorf("usermodel: undo mark %d: put back mark %d: %w", undone.Seq, old.Seq, err)
+			}
+			if err := b.replaced.Delete(u64key(undone.Seq)); err != nil {
+				return fmt.Errorf("usermodel: undo mark %d: %w", undone.Seq, err)
+			}
+			if err := b.byResult.Put(rk, u64key(old.Seq)); err != nil {
+				return fmt.Errorf("usermodel: undo mark %d: %w", undone.Seq, err)
+			}
+			if marks, err = readMarks(b); err != nil {
+				return err
+			}
+		}
 		p, err := Rebuild(s.cfg, marks)
 		if err != nil {
 			return err
 		}
-		if err := b.marks.Delete(u64key(undone.Seq)); err != nil {
-			return fmt.Errorf("usermodel: undo mark %d: %w", undone.Seq, err)
+		prof, err := putProfile(b, p)
+		if err != nil {
+			return err
 		}
-		prof, err = putProfile(b, p)
-		return err
+		ch = MarkChange{Mark: undone, Replaced: restored, Profile: prof}
+		if also != nil {
+			return also(b.tx, ch)
+		}
+		return nil
 	})
 	if err != nil {
-		return Mark{}, Profile{}, err
+		return MarkChange{}, err
 	}
-	return undone, prof, nil
+	return ch, nil
 }
 
 // Marks returns the feedback log in Seq order.
@@ -194,9 +324,10 @@ func readMarks(b *buckets) ([]Mark, error) {
 	return marks, err
 }
 
-// lastSeq is the Seq of the last mark, 0 for an empty log.
-func lastSeq(b *buckets) (uint64, error) {
-	k, _ := b.marks.Cursor().Last()
+// lastSeq is the last 8-byte key of bucket b (marks, replaced) as a
+// number, 0 for an empty bucket.
+func lastSeq(b *bbolt.Bucket) (uint64, error) {
+	k, _ := b.Cursor().Last()
 	switch {
 	case k == nil:
 		return 0, nil

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"go.etcd.io/bbolt"
 )
 
 func TestAddMarkNumbersLogsAndFoldsIntoProfile(t *testing.T) {
@@ -263,4 +265,196 @@ func TestConcurrentMarksGetDistinctSeqsAndAConsistentProfile(t *testing.T) {
 		t.Errorf("%d marks acknowledged, want %d", len(seen), workers*each)
 	}
 	checkProfileIsRebuildOfLog(t, s, "after concurrent marks")
+}
+
+// TestANewMarkOnTheSameResultReplacesTheEarlierOne: marking a result of a
+// search again counts once, with the latest judgement, exactly as if only
+// the latest mark had been made; the same URL shown for another search is
+// a judgement of its own.
+func TestANewMarkOnTheSameResultReplacesTheEarlierOne(t *testing.T) {
+	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(7, 7))
+	qa, qb := randomQuery(rng, "a", 4, at), randomQuery(rng, "b", 4, at)
+	qb.Results[0].URL = qa.Results[0].URL // one page shown for both searches
+	docs := []Vector{randomVector(rng, 20, 60), randomVector(rng, 20, 60)}
+	// step marks result r of query q (+ or -) with document docs[d].
+	type step struct {
+		q          QueryRecord
+		r, d       int
+		interested bool
+	}
+	tests := []struct {
+		name        string
+		marks, want []step
+	}{
+		{"+ twice is + once",
+			[]step{{qa, 0, 0, true}, {qa, 0, 0, true}},
+			[]step{{qa, 0, 0, true}}},
+		{"+ then - is - once",
+			[]step{{qa, 0, 0, true}, {qa, 0, 0, false}},
+			[]step{{qa, 0, 0, false}}},
+		{"- then + is + once",
+			[]step{{qa, 1, 1, false}, {qa, 1, 1, true}},
+			[]step{{qa, 1, 1, true}}},
+		{"a replaced mark leaves its place in the order",
+			[]step{{qa, 0, 0, true}, {qa, 1, 1, true}, {qa, 0, 0, false}},
+			[]step{{qa, 1, 1, true}, {qa, 0, 0, false}}},
+		{"the same page for another search is another mark",
+			[]step{{qa, 0, 0, true}, {qb, 0, 0, true}},
+			[]step{{qa, 0, 0, true}, {qb, 0, 0, true}}},
+	}
+	// run makes the marks one minute apart in a fresh store and returns its
+	// profile and log; the marks of want are timed as the last ones of
+	// marks, so that time decay is the same in both.
+	run := func(t *testing.T, steps []step, from time.Time) (Profile, []Mark) {
+		t.Helper()
+		ctx := context.Background()
+		s, _ := openTestStore(t, StoreOptions{})
+		recordAll(t, s, []QueryRecord{qa, qb})
+		for i, st := range steps {
+			m := Mark{QueryID: st.q.ID, URL: st.q.Results[st.r].URL, Interested: st.interested,
+				Time: from.Add(time.Duration(i) * time.Minute), Doc: docs[st.d]}
+			if _, _, err := s.AddMark(ctx, m); err != nil {
+				t.Fatalf("mark %d: %v", i+1, err)
+			}
+		}
+		checkProfileIsRebuildOfLog(t, s, "after the marks")
+		p, err := s.Profile(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		marks, err := s.Marks(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, marks
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, gotMarks := run(t, tc.marks, at)
+			want, wantMarks := run(t, tc.want, at.Add(time.Duration(len(tc.marks)-len(tc.want))*time.Minute))
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("profile %+v\nwant the profile of the latest marks alone %+v", got, want)
+			}
+			if len(gotMarks) != len(wantMarks) {
+				t.Fatalf("log has %d marks, want %d", len(gotMarks), len(wantMarks))
+			}
+			for i := range gotMarks {
+				g, w := gotMarks[i], wantMarks[i]
+				g.Seq, w.Seq = 0, 0
+				if !reflect.DeepEqual(g, w) {
+					t.Errorf("log mark %d = %+v\nwant %+v", i+1, g, w)
+				}
+			}
+		})
+	}
+}
+
+// TestUndoOfAReplacingMarkPutsBackTheOneItReplaced: undo restores the log
+// and the profile to exactly what they were before the replacing mark.
+func TestUndoOfAReplacingMarkPutsBackTheOneItReplaced(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(8, 8))
+	q := randomQuery(rng, "a", 4, at)
+	s, _ := openTestStore(t, StoreOptions{})
+	recordAll(t, s, []QueryRecord{q})
+	mark := func(r int, interested bool, min int) Mark {
+		return Mark{QueryID: q.ID, URL: q.Results[r].URL, Interested: interested,
+			Time: at.Add(time.Duration(min) * time.Minute), Doc: randomVector(rng, 15, 60)}
+	}
+	first, _, err := s.AddMark(ctx, mark(0, true, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.AddMark(ctx, mark(1, true, 2)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.Profile(ctx)
+	logBefore, _ := s.Marks(ctx)
+	ch, err := s.AddMarkWith(ctx, mark(0, false, 3), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Replaced == nil || !reflect.DeepEqual(*ch.Replaced, first) {
+		t.Fatalf("AddMarkWith reports replaced %+v, want the first mark %+v", ch.Replaced, first)
+	}
+	undo, err := s.UndoWith(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(undo.Mark, ch.Mark) || undo.Replaced == nil || !reflect.DeepEqual(*undo.Replaced, first) {
+		t.Errorf("UndoWith undid %+v and put back %+v, want the - mark and the first mark", undo.Mark, undo.Replaced)
+	}
+	if !reflect.DeepEqual(undo.Profile, before) {
+		t.Errorf("profile after undo %+v\nwant the one before the replacing mark %+v", undo.Profile, before)
+	}
+	if logNow, _ := s.Marks(ctx); !reflect.DeepEqual(logNow, logBefore) {
+		t.Errorf("log after undo %+v\nwant %+v", logNow, logBefore)
+	}
+	checkProfileIsRebuildOfLog(t, s, "after the undo")
+}
+
+// TestOpeningASchema1LogAppliesTheReplaceRule: a log written before
+// schema 2, where a second mark on a result was added to the first, is
+// brought to the rule on open: the latest mark on each result counts, the
+// profile is rebuilt from those, and undo brings back the earlier mark.
+func TestOpeningASchema1LogAppliesTheReplaceRule(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(9, 9))
+	q := randomQuery(rng, "a", 3, at)
+	s, path := openTestStore(t, StoreOptions{})
+	recordAll(t, s, []QueryRecord{q})
+	markOn := func(r int, interested bool, min int) Mark {
+		return Mark{QueryID: q.ID, URL: q.Results[r].URL, Interested: interested,
+			Time: at.Add(time.Duration(min) * time.Minute), Doc: randomVector(rng, 12, 40)}
+	}
+	first, _, err := s.AddMark(ctx, markOn(0, true, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, err := s.AddMark(ctx, markOn(1, true, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What schema 1 wrote for a second mark on the first result: one more
+	// mark in the log, no replaced/ or by_result/ buckets.
+	stacked := markOn(0, false, 3)
+	stacked.Seq, stacked.Query, stacked.QueryVec, stacked.Source, stacked.Title = 3, first.Query, first.QueryVec, first.Source, first.Title
+	err = s.DB().Update(func(tx *bbolt.Tx) error {
+		root := tx.Bucket(bucketRoot)
+		if err := putJSON(root.Bucket(bucketMarks), u64key(3), stacked, 0); err != nil {
+			return err
+		}
+		for _, name := range [][]byte{bucketReplaced, bucketByResult} {
+			if err := root.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		return root.Bucket(bucketMeta).Put(keySchema, u64key(1))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	r, err := OpenStore(path, StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	checkProfileIsRebuildOfLog(t, r, "after opening the schema 1 log")
+	marks, _ := r.Marks(ctx)
+	if len(marks) != 2 || marks[0].Seq != other.Seq || marks[1].Seq != 3 {
+		t.Fatalf("log after migration: %+v, want the other mark and the stacked one (Seq %d, 3)", marks, other.Seq)
+	}
+	undone, _, err := r.Undo(ctx)
+	if err != nil || undone.Seq != 3 {
+		t.Fatalf("Undo: %+v, %v; want the stacked mark", undone, err)
+	}
+	if marks, _ := r.Marks(ctx); len(marks) != 2 || !reflect.DeepEqual(marks[0], first) {
+		t.Errorf("log after undo: %+v, want the first mark back", marks)
+	}
+	checkProfileIsRebuildOfLog(t, r, "after the undo")
 }

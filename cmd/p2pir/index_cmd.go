@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -30,7 +31,18 @@ keeps what the index already holds for it.
 
 Default exclusions: .git, node_modules, caches, trash, editor and temporary
 files (see --help of --exclude). Binary files and files over --max-size are
-skipped and reported.`,
+skipped and reported.
+
+Files and folders that could not be read or extracted are listed on stderr
+and counted as errors in the summary; the index keeps what it held for them.
+Only one p2pir indexes a data directory at a time; a second one waits 5s
+for the first, then stops with "another p2pir is indexing this data
+directory".
+
+Exit status: 0 when every file was indexed, or skipped by the rules above;
+3 when the run finished but some files or folders failed (listed on
+stderr); 1 when indexing could not run or stopped (a PATH that does not
+exist, the index in use, an interrupt); 2 on a usage error.`,
 		Example: `  p2pir index ~/notes ~/Documents
   p2pir index --exclude 'archive/**' --exclude '*.log' ~/notes`,
 		Args: minArgs(1, "PATH"),
@@ -51,7 +63,7 @@ skipped and reported.`,
 			if ri, ok := a.runningNode(); ok {
 				return errNodeRunning(ri, "indexing")
 			}
-			ix, err := index.Open(a.indexDir(), index.DefaultConfig())
+			ix, err := a.openIndexExclusive()
 			if err != nil {
 				return err
 			}
@@ -73,6 +85,9 @@ skipped and reported.`,
 			}
 			if n, err := ix.Count(); err == nil {
 				fmt.Fprintf(a.stdout, "index %s holds %d documents\n", a.indexDir(), n)
+			}
+			if n := len(rep.Errors); n > 0 {
+				return partialError{fmt.Errorf("%s could not be indexed (listed above); the index keeps what it held for them", countOf(n, "file or folder", "files or folders"))}
 			}
 			return nil
 		},
@@ -97,7 +112,17 @@ The crawler obeys robots.txt (and noindex/nofollow), waits --delay between
 requests to one host with at most --parallelism at once, stays on the seeds'
 hosts unless --allow-domain says otherwise, follows links --depth deep (the
 seeds are depth 1) and stops after --max-pages requests. Pages are indexed
-under their canonical URL; the same content under two URLs is indexed once.`,
+under their canonical URL; the same content under two URLs is indexed once.
+
+Pages that failed (HTTP errors, timeouts, bad content) are listed on stderr
+and counted as errors in the summary. Only one p2pir indexes a data
+directory at a time; a second one waits 5s for the first, then stops with
+"another p2pir is indexing this data directory".
+
+Exit status: 0 when every page fetched was indexed, skipped or found a
+duplicate; 3 when the crawl finished but some pages failed (listed on
+stderr); 1 when the crawl could not run or stopped (the index in use, an
+interrupt); 2 on a usage error.`,
 		Example: `  p2pir crawl https://go.dev/doc/
   p2pir crawl --depth 3 --max-pages 500 --delay 500ms https://example.org/`,
 		Args: minArgs(1, "URL"),
@@ -105,7 +130,7 @@ under their canonical URL; the same content under two URLs is indexed once.`,
 			if ri, ok := a.runningNode(); ok {
 				return errNodeRunning(ri, "crawling")
 			}
-			ix, err := index.Open(a.indexDir(), index.DefaultConfig())
+			ix, err := a.openIndexExclusive()
 			if err != nil {
 				return err
 			}
@@ -123,7 +148,13 @@ under their canonical URL; the same content under two URLs is indexed once.`,
 			}
 			fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d duplicates, %d skipped, %d errors in %v\n",
 				rep.Fetched, rep.Indexed, rep.Duplicates, rep.Skipped, len(rep.Errors), time.Since(start).Round(time.Millisecond))
-			return err
+			if err != nil {
+				return err
+			}
+			if n := len(rep.Errors); n > 0 {
+				return partialError{fmt.Errorf("%s failed (listed above)", countOf(n, "page", "pages"))}
+			}
+			return nil
 		},
 	}
 	f := cmd.Flags()
@@ -136,4 +167,22 @@ under their canonical URL; the same content under two URLs is indexed once.`,
 	f.DurationVar(&cfg.RequestTimeout, "timeout", cfg.RequestTimeout, "deadline of one request")
 	f.StringVar(&cfg.UserAgent, "user-agent", cfg.UserAgent, "User-Agent header (also matched against robots.txt)")
 	return cmd
+}
+
+// openIndexExclusive opens the index for "index" and "crawl", saying so
+// when another p2pir holds it.
+func (a *app) openIndexExclusive() (*index.Index, error) {
+	ix, err := index.Open(a.indexDir(), index.DefaultConfig())
+	if errors.Is(err, index.ErrLocked) {
+		return nil, fmt.Errorf("another p2pir is indexing this data directory (%s): wait for it to finish, then run this again", a.dataDir)
+	}
+	return ix, err
+}
+
+// countOf is "1 page" or "3 pages".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -21,23 +21,44 @@ func main() {
 	os.Exit(code)
 }
 
+// Exit codes of the p2pir process.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+	// exitPartial: the command finished, but some of its items (files,
+	// pages) failed; they are listed on stderr.
+	exitPartial = 3
+)
+
 // run executes one command line and returns the process exit code: 0 on
-// success, 1 on failure, 2 on a usage error.
+// success, 1 on failure, 2 on a usage error, 3 when a command finished but
+// some of its items failed (partialError).
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCmd(stdin, stdout, stderr)
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintf(stderr, "p2pir: %v\n", err)
 		var ue usageError
-		if errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command") {
-			return 2 // cobra's own unknown-command error is a usage error too
+		var pe partialError
+		switch {
+		case errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command"):
+			return exitUsage // cobra's own unknown-command error is a usage error too
+		case errors.As(err, &pe):
+			return exitPartial
 		}
-		return 1
+		return exitFailure
 	}
-	return 0
+	return exitOK
 }
 
 // usageError marks errors in how a command was called.
 type usageError struct{ error }
 
 func (u usageError) Unwrap() error { return u.error }
+
+// partialError marks a command that finished but whose report lists items
+// (files, pages) that failed (exit code 3).
+type partialError struct{ error }
+
+func (p partialError) Unwrap() error { return p.error }

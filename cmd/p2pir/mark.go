@@ -18,7 +18,11 @@ func newMarkCmd(a *app) *cobra.Command {
 		Short: "Mark a search result interested (+) or not interested (-)",
 		Long: `Record that a result of a search was interesting (+) or not (-). The mark is
 durable when the command returns. Marks update your user model, which
-reformulates and re-ranks later searches; --undo takes back the latest mark.
+reformulates and re-ranks later searches, and the learned precision of the
+sources that brought the result (see "p2pir sources"). A new mark on a result
+of a search you already marked replaces the earlier mark (+ twice counts once;
++ then - counts as -). --undo takes back the latest mark everywhere, and
+brings back the mark it had replaced, if any.
 
 QUERY_ID is printed by "p2pir search" (and is "query_id" in --json); URL is the
 result's URL as shown.`,
@@ -38,12 +42,14 @@ result's URL as shown.`,
 					}
 					return printMark(a.stdout, "undone", out, asJSON)
 				}
-				st, err := a.openStore()
+				// Through the agent, so that the sources' learned precision
+				// is taken back with the mark.
+				ag, closeAll, err := a.openAgent(ctx)
 				if err != nil {
 					return err
 				}
-				defer st.Close()
-				m, p, err := st.Undo(ctx)
+				defer closeAll()
+				m, p, err := ag.Undo(ctx)
 				if err != nil {
 					return err
 				}
