@@ -326,12 +326,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		if i == k {
 			break
 		}
-		engine := h.Engines[0]
-		for j, p := range h.Positions {
-			if p < h.Positions[0] {
-				engine = h.Engines[j]
-			}
-		}
+		engine := bestEngine(h.Merged)
 		src := engine
 		if h.Origin != "" { // "file"/"web" for local documents, "peer:ID" for a peer's
 			src = h.Origin
@@ -347,4 +342,19 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp.Took = a.now().Sub(start)
 	return resp, nil
+}
+
+// bestEngine is the source that ranked a merged result best (the first of
+// them on a tie).
+func bestEngine(m Merged) string {
+	best := 0
+	for j, p := range m.Positions {
+		if p < m.Positions[best] {
+			best = j
+		}
+	}
+	if best >= len(m.Engines) {
+		return ""
+	}
+	return m.Engines[best]
 }
