@@ -41,8 +41,6 @@ type Config struct {
 	Merge string
 	// Health says when failing sources are suspended.
 	Health HealthConfig
-	// LocalTimeout is the local index's deadline within a query. Default 2s.
-	LocalTimeout time.Duration
 	// ShortQuery is the number of query terms up to which the profile
 	// re-ranks with the full Rerank.ProfileWeight; a longer query says
 	// more about what is wanted, so the weight shrinks in proportion
@@ -64,7 +62,6 @@ func DefaultConfig() Config {
 		ShortQuery:   2,
 		Merge:        MergeRRF,
 		Health:       DefaultHealthConfig(),
-		LocalTimeout: 2 * time.Second,
 	}
 }
 
@@ -79,6 +76,11 @@ type Agent struct {
 	sources []*sourceEntry // the local index first
 	crawl   *CrawlOptions  // nil: no focused crawl
 }
+
+// finishTimeout bounds the local work that follows the sources' answers
+// (re-ranking, recording the search), which runs even when the sources
+// used up the search's deadline.
+const finishTimeout = 5 * time.Second
 
 // LocalName is the name of the local index among the sources.
 const LocalName = "local"
@@ -113,11 +115,10 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	if cfg.Health.FailuresBeforeSuspend <= 0 {
 		cfg.Health = d.Health
 	}
-	if cfg.LocalTimeout <= 0 {
-		cfg.LocalTimeout = d.LocalTimeout
-	}
 	a := &Agent{ix: ix, store: store, stats: statsStore{store.DB()}, cfg: cfg, now: time.Now}
-	a.sources = []*sourceEntry{{name: LocalName, src: LocalSource{Index: ix}, weight: 1, timeout: cfg.LocalTimeout, enabled: true}}
+	// The local index has no deadline of its own: it answers within the
+	// search's, however slow the machine, so a search always has it.
+	a.sources = []*sourceEntry{{name: LocalName, src: LocalSource{Index: ix}, weight: 1, enabled: true}}
 	return a, nil
 }
 
@@ -317,7 +318,11 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		if typedTerms > a.cfg.ShortQuery {
 			rc.ProfileWeight *= float64(a.cfg.ShortQuery) / float64(typedTerms)
 		}
-		ranked, resp.Filtered, err = a.rerank(ctx, rc, merged, profile.Terms, rejected)
+		// The sources may have used up the search's deadline; re-ranking
+		// is local work the answer needs, so it gets its own short bound.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+		ranked, resp.Filtered, err = a.rerank(rctx, rc, merged, profile.Terms, rejected)
+		cancel()
 		if err != nil {
 			return nil, err
 		}
@@ -337,7 +342,11 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why,
 		})
 	}
-	if err := a.remember(ctx, resp, qvec); err != nil {
+	// Recording is what makes the results markable: it never shares the
+	// sources' deadline, only a short bound of its own.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if err := a.remember(rctx, resp, qvec); err != nil {
 		return nil, err
 	}
 	resp.Took = a.now().Sub(start)

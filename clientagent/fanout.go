@@ -13,7 +13,7 @@ type sourceEntry struct {
 	name    string
 	src     Source
 	weight  float64
-	timeout time.Duration
+	timeout time.Duration // 0: the search's deadline only
 	enabled bool
 }
 
@@ -103,7 +103,7 @@ func (a *Agent) SourceNames() []string {
 }
 
 // fanOut asks the chosen sources concurrently, each within its own
-// deadline inside ctx's. A source that fails or does not answer in time
+// deadline inside ctx's (the local index within ctx's alone). A source that fails or does not answer in time
 // is reported, never fails the query; a source that ignores its context
 // is abandoned at its deadline. Outcomes update the sources' health.
 func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuery) ([]SourceHits, []Unresponsive) {
@@ -115,7 +115,12 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 	answers := make(chan answer, len(chosen))
 	for i, e := range chosen {
 		go func() {
-			sctx, cancel := context.WithTimeout(ctx, e.timeout)
+			sctx, cancel := context.WithCancel(ctx)
+			within := "the search's deadline"
+			if e.timeout > 0 {
+				sctx, cancel = context.WithTimeout(ctx, e.timeout)
+				within = e.timeout.String()
+			}
 			defer cancel()
 			done := make(chan answer, 1)
 			go func() {
@@ -129,7 +134,7 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 				}
 				answers <- r
 			case <-sctx.Done():
-				answers <- answer{i, nil, fmt.Errorf("no answer within %v: %w", e.timeout, sctx.Err())}
+				answers <- answer{i, nil, fmt.Errorf("no answer within %s: %w", within, sctx.Err())}
 			}
 		}()
 	}
