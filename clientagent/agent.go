@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/p2pir/p2pir/index"
@@ -186,7 +187,13 @@ type Response struct {
 	// Unresponsive lists the sources that failed, timed out or are
 	// suspended, with the reason; the query is answered without them.
 	Unresponsive []Unresponsive `json:"unresponsive"`
-	// Total is the number of matching documents (a lower bound).
+	// Total is the number of documents found to match, however many are
+	// shown: the sum of the counts the sources give (the local index's
+	// count of its matching documents; an engine's own estimate, when it
+	// gives one), plus the distinct merged results that only sources
+	// giving no count found. A document that two counting sources both
+	// count is counted twice; the local index's count is a lower bound
+	// (index.Index.Search).
 	Total uint64 `json:"number_of_results"`
 	// Took is how long the search took.
 	Took time.Duration `json:"took"`
@@ -306,9 +313,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			return nil, fmt.Errorf("clientagent: no source answered: %v", resp.Unresponsive)
 		}
 	}
-	for _, l := range lists {
-		resp.Total += uint64(len(l.Hits))
-	}
+	resp.Total = matches(lists, merged)
 	ranked := make([]rankedHit, len(merged))
 	for i, m := range merged {
 		ranked[i] = rankedHit{Merged: m, why: "retrieval score"}
@@ -351,6 +356,24 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp.Took = a.now().Sub(start)
 	return resp, nil
+}
+
+// matches is Response.Total for the sources' answers and their fusion.
+func matches(lists []SourceHits, merged []Merged) uint64 {
+	var total uint64
+	counting := map[string]bool{}
+	for _, l := range lists {
+		if l.Matches > 0 {
+			total += max(l.Matches, uint64(len(l.Hits)))
+			counting[l.Source] = true
+		}
+	}
+	for _, m := range merged {
+		if !slices.ContainsFunc(m.Engines, func(e string) bool { return counting[e] }) {
+			total++
+		}
+	}
+	return total
 }
 
 // bestEngine is the source that ranked a merged result best (the first of

@@ -108,9 +108,10 @@ func (a *Agent) SourceNames() []string {
 // is abandoned at its deadline. Outcomes update the sources' health.
 func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuery) ([]SourceHits, []Unresponsive) {
 	type answer struct {
-		i    int
-		hits []Hit
-		err  error
+		i       int
+		hits    []Hit
+		matches uint64
+		err     error
 	}
 	answers := make(chan answer, len(chosen))
 	for i, e := range chosen {
@@ -124,8 +125,14 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 			defer cancel()
 			done := make(chan answer, 1)
 			go func() {
-				hits, err := e.src.Search(sctx, q)
-				done <- answer{i, hits, err}
+				var r answer
+				if cs, ok := e.src.(CountingSource); ok {
+					r.hits, r.matches, r.err = cs.SearchCount(sctx, q)
+				} else {
+					r.hits, r.err = e.src.Search(sctx, q)
+				}
+				r.i = i
+				done <- r
 			}()
 			select {
 			case r := <-done:
@@ -134,7 +141,7 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 				}
 				answers <- r
 			case <-sctx.Done():
-				answers <- answer{i, nil, fmt.Errorf("no answer within %s: %w", within, sctx.Err())}
+				answers <- answer{i: i, err: fmt.Errorf("no answer within %s: %w", within, sctx.Err())}
 			}
 		}()
 	}
@@ -155,7 +162,7 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 			bad = append(bad, Unresponsive{e.name, r.err.Error()})
 			continue
 		}
-		lists = append(lists, SourceHits{Source: e.name, Weight: e.weight, Hits: r.hits})
+		lists = append(lists, SourceHits{Source: e.name, Weight: e.weight, Hits: r.hits, Matches: r.matches})
 	}
 	now := a.now()
 	factors := map[string]float64{}

@@ -36,6 +36,9 @@ type SourceHits struct {
 	Source string
 	Weight float64
 	Hits   []Hit
+	// Matches is how many documents the source says matched (see
+	// CountingSource), 0 when it gives no count.
+	Matches uint64
 }
 
 // Merged is a result after fusion: the best-ranked copy of it, every

@@ -180,7 +180,8 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, color bool) {
 	for _, f := range resp.Filtered {
 		fmt.Fprintf(w, "%s    filtered: %s (%s)%s\n", dim, oneLine(f.URL), f.Why, reset)
 	}
-	fmt.Fprintf(w, "%s%d of %d results in %v; query %s%s\n", dim, len(resp.Results), resp.Total, resp.Took.Round(1000), resp.QueryID, reset)
+	// Total counts the matches, not the results retrieved (clientagent.Response).
+	fmt.Fprintf(w, "%s%d shown of %d matches in %v; query %s%s\n", dim, len(resp.Results), resp.Total, resp.Took.Round(1000), resp.QueryID, reset)
 }
 
 // oneLine collapses white space and drops control characters, so text from
