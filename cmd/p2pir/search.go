@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,7 +60,11 @@ Each search prints its query ID; mark results with
 				if err != nil {
 					return usageError{err}
 				}
-				e.Name = fmt.Sprintf("engine%d-%s", len(extra)+1, e.Name)
+				// Named by its endpoint (config.Engine.Name): the same
+				// engine in every search, another port another engine.
+				if slices.ContainsFunc(extra, func(x config.Engine) bool { return x.Name == e.Name }) {
+					continue
+				}
 				extra = append(extra, e)
 				sources = appendIfForced(sources, e.Name)
 			}

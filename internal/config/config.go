@@ -51,7 +51,10 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil
 // Engine is one external search engine.
 type Engine struct {
 	// Name identifies the engine in results and in --source/--exclude.
-	// Default: the kind and host, e.g. "searxng-search.example.org".
+	// Default: the kind and the endpoint (the URL less its scheme and
+	// trailing slash), e.g. "searxng-search.example.org" or
+	// "searxng-127.0.0.1:8888": engines on different ports or paths of one
+	// host are different engines, each with its own health record.
 	Name string `toml:"name"`
 	// Kind is one of Kinds().
 	Kind string `toml:"kind"`
@@ -200,8 +203,7 @@ func (e *Engine) fill() error {
 		return err
 	}
 	if e.Name == "" {
-		u, _ := url.Parse(probe)
-		e.Name = e.Kind + "-" + u.Hostname()
+		e.Name = e.Kind + "-" + endpoint(e.URL)
 	}
 	if e.Weight < 0 {
 		return fmt.Errorf("weight %v must be >= 0", e.Weight)
@@ -222,6 +224,18 @@ func (e *Engine) fill() error {
 		}
 	}
 	return nil
+}
+
+// endpoint is an engine's URL without its scheme and trailing slash: its
+// host, port, path and query (a template's too), so that engines on two
+// ports of one host, or two paths of one port, have different names (and
+// health records).
+func endpoint(raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		rest = raw
+	}
+	return strings.TrimSuffix(rest, "/")
 }
 
 func checkURL(s string) error {
