@@ -54,7 +54,8 @@ type Merged struct {
 	// Evidence is how strongly the best source vouches for the result, in
 	// (0, 1]: its score over that source's best score when the source gives
 	// scores, else (k+1)/(k+rank) with RRF's k. Unlike Fused it keeps the
-	// gaps of a confident ranking, which re-ranking needs.
+	// gaps of a confident ranking, which re-ranking uses when all results
+	// come from one source (else it re-ranks the fused score).
 	Evidence float64
 }
 
