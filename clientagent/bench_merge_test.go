@@ -227,7 +227,14 @@ func BenchmarkMergeSplitCollection(b *testing.B) {
 			slices.Sort(fanout)
 			b.ReportMetric(float64(fanout[len(fanout)/2].Microseconds())/1000, "3-engine-ms-p50")
 
-			off, on := mergeWithProfile(b, c, full, engines, qrels)
+			off, on, tested := mergeWithProfile(b, c, full, engines, qrels)
+			// The same queries fused directly, with equal weights: the agent
+			// also weighs the engines by what the marks taught.
+			direct, _, err := eval.Evaluate(runs[clientagent.MergeRRF], tested)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(direct.MAP, "map-rrf-tested")
 			b.ReportMetric(off.MAP, "map-rrf-noprofile")
 			b.ReportMetric(on.MAP, "map-rrf-profile")
 			b.ReportMetric(on.MAP/off.MAP, "ratio-profile")
@@ -241,8 +248,9 @@ func BenchmarkMergeSplitCollection(b *testing.B) {
 // of the results' vectors) the even-numbered queries with the user model
 // on and marks the top 10 by the judgments; the odd-numbered queries are
 // then fused by RRF at depth 100 with the model off and on. Both are
-// scored on the odd-numbered queries.
-func mergeWithProfile(b *testing.B, c *eval.Collection, stats *index.Index, engines []metasearch.Engine, qrels eval.Qrels) (off, on eval.Summary) {
+// scored on the odd-numbered queries, which it returns with their
+// judgments.
+func mergeWithProfile(b *testing.B, c *eval.Collection, stats *index.Index, engines []metasearch.Engine, qrels eval.Qrels) (off, on eval.Summary, tested eval.Qrels) {
 	b.Helper()
 	ctx := context.Background()
 	st, err := usermodel.OpenStore(filepath.Join(b.TempDir(), "state.db"), usermodel.DefaultStoreOptions())
@@ -265,7 +273,7 @@ func mergeWithProfile(b *testing.B, c *eval.Collection, stats *index.Index, engi
 	}
 	docNo := func(url string) string { return url[len(docURL("")):] }
 	runs := map[bool]eval.Run{false: {}, true: {}}
-	tested := eval.Qrels{}
+	tested = eval.Qrels{}
 	for i, q := range c.Queries {
 		if len(qrels[q.ID]) == 0 {
 			continue
@@ -304,7 +312,7 @@ func mergeWithProfile(b *testing.B, c *eval.Collection, stats *index.Index, engi
 	if on, _, err = eval.Evaluate(runs[true], tested); err != nil {
 		b.Fatal(err)
 	}
-	return off, on
+	return off, on, tested
 }
 
 func openIndex(tb testing.TB, docs []eval.Doc) *index.Index {
