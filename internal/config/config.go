@@ -51,10 +51,11 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil
 // Engine is one external search engine.
 type Engine struct {
 	// Name identifies the engine in results and in --source/--exclude.
-	// Default: the kind and the endpoint (the URL less its scheme and
-	// trailing slash), e.g. "searxng-search.example.org" or
-	// "searxng-127.0.0.1:8888": engines on different ports or paths of one
-	// host are different engines, each with its own health record.
+	// Default: the kind and the endpoint (host, port and path of the URL),
+	// e.g. "searxng-search.example.org", "searxng-127.0.0.1:8888" or
+	// "opensearch-search.example.com/rss": engines on different ports or
+	// paths of one host are different engines, each with its own health
+	// record.
 	Name string `toml:"name"`
 	// Kind is one of Kinds().
 	Kind string `toml:"kind"`
@@ -226,14 +227,17 @@ func (e *Engine) fill() error {
 	return nil
 }
 
-// endpoint is an engine's URL without its scheme and trailing slash: its
-// host, port, path and query (a template's too), so that engines on two
-// ports of one host, or two paths of one port, have different names (and
-// health records).
+// endpoint is where an engine answers: its URL's host, port and path,
+// without scheme, query and trailing slash (a template's path up to its
+// first parameter), so that engines on two ports of one host, or two
+// paths of one port, have different names (and health records).
 func endpoint(raw string) string {
 	_, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		rest = raw
+	}
+	if i := strings.IndexAny(rest, "?#{"); i >= 0 {
+		rest = rest[:i]
 	}
 	return strings.TrimSuffix(rest, "/")
 }

@@ -27,7 +27,7 @@ func TestExampleFileLoads(t *testing.T) {
 	want := []struct {
 		name, kind string
 		enabled    bool
-	}{{"searx", KindSearXNG, true}, {"yacy-localhost", KindYaCy, true}, {"opensearch-search.example.com", KindOpenSearch, true}, {"opensearch-description-wiki.example.org", KindDescription, false}}
+	}{{"searx", KindSearXNG, true}, {"yacy-localhost:8090", KindYaCy, true}, {"opensearch-search.example.com/rss", KindOpenSearch, true}, {"opensearch-description-wiki.example.org/opensearch.xml", KindDescription, false}}
 	for i, w := range want {
 		e := c.Engines[i]
 		if e.Name != w.name || e.Kind != w.kind || e.IsEnabled() != w.enabled || e.Weight != 1 || e.Timeout.Duration != 3*time.Second {
@@ -72,8 +72,8 @@ func TestBadFilesAreClearErrors(t *testing.T) {
 }
 
 // TestEnginesAreNamedByTheirWholeEndpoint: engines that differ only in
-// port, path or template get different default names (each name has its
-// own failure count), and the same endpoint always gets the same one.
+// port or path get different default names (each name has its own
+// failure count), and the same endpoint always gets the same one.
 func TestEnginesAreNamedByTheirWholeEndpoint(t *testing.T) {
 	tests := []struct {
 		flag, want string
@@ -82,8 +82,9 @@ func TestEnginesAreNamedByTheirWholeEndpoint(t *testing.T) {
 		{"searxng=http://127.0.0.1:8889/", "searxng-127.0.0.1:8889"},
 		{"searxng=https://search.example.org", "searxng-search.example.org"},
 		{"yacy=http://127.0.0.1:8090/yacy", "yacy-127.0.0.1:8090/yacy"},
-		{"opensearch=http://127.0.0.1:80/rss?q={searchTerms}", "opensearch-127.0.0.1:80/rss?q={searchTerms}"},
-		{"opensearch=http://127.0.0.1:80/atom?q={searchTerms}", "opensearch-127.0.0.1:80/atom?q={searchTerms}"},
+		{"opensearch=http://127.0.0.1:80/rss?q={searchTerms}", "opensearch-127.0.0.1:80/rss"},
+		{"opensearch=http://127.0.0.1:80/atom?q={searchTerms}", "opensearch-127.0.0.1:80/atom"},
+		{"opensearch=http://127.0.0.1:80/s/{searchTerms}", "opensearch-127.0.0.1:80/s"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.flag, func(t *testing.T) {
