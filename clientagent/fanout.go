@@ -103,9 +103,10 @@ func (a *Agent) SourceNames() []string {
 }
 
 // fanOut asks the chosen sources concurrently, each within its own
-// deadline inside ctx's (the local index within ctx's alone). A source that fails or does not answer in time
-// is reported, never fails the query; a source that ignores its context
-// is abandoned at its deadline. Outcomes update the sources' health.
+// deadline inside ctx's (the local index within ctx's alone). A source
+// that fails or does not answer in time is reported, never fails the
+// query; a source that ignores its context is abandoned at its deadline.
+// Outcomes update the sources' health.
 func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuery) ([]SourceHits, []Unresponsive) {
 	type answer struct {
 		i       int
@@ -116,11 +117,16 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 	answers := make(chan answer, len(chosen))
 	for i, e := range chosen {
 		go func() {
-			sctx, cancel := context.WithCancel(ctx)
-			within := "the search's deadline"
+			var (
+				sctx   context.Context
+				cancel context.CancelFunc
+				within = "the search's deadline"
+			)
 			if e.timeout > 0 {
 				sctx, cancel = context.WithTimeout(ctx, e.timeout)
 				within = e.timeout.String()
+			} else {
+				sctx, cancel = context.WithCancel(ctx)
 			}
 			defer cancel()
 			done := make(chan answer, 1)
