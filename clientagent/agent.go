@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/p2pir/p2pir/index"
@@ -41,8 +42,6 @@ type Config struct {
 	Merge string
 	// Health says when failing sources are suspended.
 	Health HealthConfig
-	// LocalTimeout is the local index's deadline within a query. Default 2s.
-	LocalTimeout time.Duration
 	// ShortQuery is the number of query terms up to which the profile
 	// re-ranks with the full Rerank.ProfileWeight; a longer query says
 	// more about what is wanted, so the weight shrinks in proportion
@@ -64,7 +63,6 @@ func DefaultConfig() Config {
 		ShortQuery:   2,
 		Merge:        MergeRRF,
 		Health:       DefaultHealthConfig(),
-		LocalTimeout: 2 * time.Second,
 	}
 }
 
@@ -79,6 +77,11 @@ type Agent struct {
 	sources []*sourceEntry // the local index first
 	crawl   *CrawlOptions  // nil: no focused crawl
 }
+
+// finishTimeout bounds the local work that follows the sources' answers
+// (re-ranking, recording the search), which runs even when the sources
+// used up the search's deadline.
+const finishTimeout = 5 * time.Second
 
 // LocalName is the name of the local index among the sources.
 const LocalName = "local"
@@ -113,11 +116,10 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	if cfg.Health.FailuresBeforeSuspend <= 0 {
 		cfg.Health = d.Health
 	}
-	if cfg.LocalTimeout <= 0 {
-		cfg.LocalTimeout = d.LocalTimeout
-	}
 	a := &Agent{ix: ix, store: store, stats: statsStore{store.DB()}, cfg: cfg, now: time.Now}
-	a.sources = []*sourceEntry{{name: LocalName, src: LocalSource{Index: ix}, weight: 1, timeout: cfg.LocalTimeout, enabled: true}}
+	// The local index has no deadline of its own: it answers within the
+	// search's, however slow the machine, so a search always has it.
+	a.sources = []*sourceEntry{{name: LocalName, src: LocalSource{Index: ix}, weight: 1, enabled: true}}
 	return a, nil
 }
 
@@ -185,7 +187,13 @@ type Response struct {
 	// Unresponsive lists the sources that failed, timed out or are
 	// suspended, with the reason; the query is answered without them.
 	Unresponsive []Unresponsive `json:"unresponsive"`
-	// Total is the number of matching documents (a lower bound).
+	// Total is the number of documents found to match, however many are
+	// shown: the sum of the counts the sources give (the local index's
+	// count of its matching documents; an engine's own estimate, when it
+	// gives one), plus the distinct merged results that only sources
+	// giving no count found. A document that two counting sources both
+	// count is counted twice; the local index's count is a lower bound
+	// (index.Index.Search).
 	Total uint64 `json:"number_of_results"`
 	// Took is how long the search took.
 	Took time.Duration `json:"took"`
@@ -305,9 +313,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			return nil, fmt.Errorf("clientagent: no source answered: %v", resp.Unresponsive)
 		}
 	}
-	for _, l := range lists {
-		resp.Total += uint64(len(l.Hits))
-	}
+	resp.Total = matches(lists, merged)
 	ranked := make([]rankedHit, len(merged))
 	for i, m := range merged {
 		ranked[i] = rankedHit{Merged: m, why: "retrieval score"}
@@ -317,7 +323,11 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		if typedTerms > a.cfg.ShortQuery {
 			rc.ProfileWeight *= float64(a.cfg.ShortQuery) / float64(typedTerms)
 		}
-		ranked, resp.Filtered, err = a.rerank(ctx, rc, merged, profile.Terms, rejected)
+		// The sources may have used up the search's deadline; re-ranking
+		// is local work the answer needs, so it gets its own short bound.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+		ranked, resp.Filtered, err = a.rerank(rctx, rc, merged, profile.Terms, rejected)
+		cancel()
 		if err != nil {
 			return nil, err
 		}
@@ -326,12 +336,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		if i == k {
 			break
 		}
-		engine := h.Engines[0]
-		for j, p := range h.Positions {
-			if p < h.Positions[0] {
-				engine = h.Engines[j]
-			}
-		}
+		engine := bestEngine(h.Merged)
 		src := engine
 		if h.Origin != "" { // "file"/"web" for local documents, "peer:ID" for a peer's
 			src = h.Origin
@@ -342,9 +347,46 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why,
 		})
 	}
-	if err := a.remember(ctx, resp, qvec); err != nil {
+	// Recording is what makes the results markable: it never shares the
+	// sources' deadline, only a short bound of its own.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if err := a.remember(rctx, resp, qvec); err != nil {
 		return nil, err
 	}
 	resp.Took = a.now().Sub(start)
 	return resp, nil
+}
+
+// matches is Response.Total for the sources' answers and their fusion.
+func matches(lists []SourceHits, merged []Merged) uint64 {
+	var total uint64
+	counting := map[string]bool{}
+	for _, l := range lists {
+		if l.Matches > 0 {
+			total += max(l.Matches, uint64(len(l.Hits)))
+			counting[l.Source] = true
+		}
+	}
+	for _, m := range merged {
+		if !slices.ContainsFunc(m.Engines, func(e string) bool { return counting[e] }) {
+			total++
+		}
+	}
+	return total
+}
+
+// bestEngine is the source that ranked a merged result best (the first of
+// them on a tie).
+func bestEngine(m Merged) string {
+	best := 0
+	for j, p := range m.Positions {
+		if p < m.Positions[best] {
+			best = j
+		}
+	}
+	if best >= len(m.Engines) {
+		return ""
+	}
+	return m.Engines[best]
 }

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"go.etcd.io/bbolt"
 
@@ -598,9 +597,7 @@ func TestBadQueryIsRefusedAndNothingRecorded(t *testing.T) {
 // store one bounded mark (its MaxDocTerms heaviest terms), and the
 // profile stays within MaxTerms.
 func TestMarkingAHugeDocumentIsBounded(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.LocalTimeout = time.Minute // the claim is about size, not speed (-race is slow on 10 MB)
-	f := newAgentFixture(t, cfg)
+	f := newAgentFixture(t, DefaultConfig())
 	var b strings.Builder
 	for i := 0; b.Len() < 10<<20; i++ {
 		fmt.Fprintf(&b, "jaguar w%045d ", i%5000) // long words: 10 MB in few tokens, so -race stays fast

@@ -17,6 +17,7 @@ import (
 	"github.com/p2pir/p2pir/eval"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/metasearch"
+	"github.com/p2pir/p2pir/usermodel"
 )
 
 // mergeDepth is how deep the merge experiment ranks: engines return at
@@ -119,6 +120,10 @@ func serveQuery(ix *index.Index, q string) []index.Hit {
 // in third (i+1) mod 3, as real engines overlap. On disjoint lists RRF
 // and round-robin order the same ranks the same way (only ties and mirror
 // collapsing differ); overlap is where fusion has evidence to combine.
+//
+// Each split then runs mergeWithProfile: RRF through the client agent
+// with the user model off and on (a profile from marks on other queries),
+// map-rrf-noprofile against map-rrf-profile and their ratio.
 func BenchmarkMergeSplitCollection(b *testing.B) {
 	root := dataDir(b)
 	for _, sc := range []struct {
@@ -221,8 +226,93 @@ func BenchmarkMergeSplitCollection(b *testing.B) {
 			}
 			slices.Sort(fanout)
 			b.ReportMetric(float64(fanout[len(fanout)/2].Microseconds())/1000, "3-engine-ms-p50")
+
+			off, on, tested := mergeWithProfile(b, c, full, engines, qrels)
+			// The same queries fused directly, with equal weights: the agent
+			// also weighs the engines by what the marks taught.
+			direct, _, err := eval.Evaluate(runs[clientagent.MergeRRF], tested)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(direct.MAP, "map-rrf-tested")
+			b.ReportMetric(off.MAP, "map-rrf-noprofile")
+			b.ReportMetric(on.MAP, "map-rrf-profile")
+			b.ReportMetric(on.MAP/off.MAP, "ratio-profile")
 		})
 	}
+}
+
+// mergeWithProfile is the merge experiment through the client agent with
+// and without a profile built from marks on other queries: a person asks
+// the three engines (not the local index, which only gives the statistics
+// of the results' vectors) the even-numbered queries with the user model
+// on and marks the top 10 by the judgments; the odd-numbered queries are
+// then fused by RRF at depth 100 with the model off and on. Both are
+// scored on the odd-numbered queries, which it returns with their
+// judgments.
+func mergeWithProfile(b *testing.B, c *eval.Collection, stats *index.Index, engines []metasearch.Engine, qrels eval.Qrels) (off, on eval.Summary, tested eval.Qrels) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := usermodel.OpenStore(filepath.Join(b.TempDir(), "state.db"), usermodel.DefaultStoreOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	cfg := clientagent.DefaultConfig()
+	cfg.K, cfg.Candidates = mergeDepth, mergeDepth
+	ag, err := clientagent.New(stats, st, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var names []string
+	for _, e := range engines {
+		names = append(names, e.Name())
+		if err := ag.AddSource(e.Name(), clientagent.EngineSource{Engine: e}, clientagent.SourceOptions{Timeout: time.Minute}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	docNo := func(url string) string { return url[len(docURL("")):] }
+	runs := map[bool]eval.Run{false: {}, true: {}}
+	tested = eval.Qrels{}
+	for i, q := range c.Queries {
+		if len(qrels[q.ID]) == 0 {
+			continue
+		}
+		if i%2 == 0 {
+			resp, err := ag.Search(ctx, clientagent.Request{Query: q.Text, K: 10, Sources: names})
+			if err != nil {
+				continue // nothing searchable in the text
+			}
+			for _, r := range resp.Results {
+				if _, _, err := ag.Mark(ctx, resp.QueryID, r.URL, qrels[q.ID][docNo(r.URL)] >= 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+			continue
+		}
+		for _, noProfile := range []bool{true, false} {
+			resp, err := ag.Search(ctx, clientagent.Request{Query: q.Text, K: mergeDepth, NoProfile: noProfile, Sources: names})
+			if err != nil {
+				break
+			}
+			if len(resp.Unresponsive) > 0 {
+				b.Fatalf("query %s: %v", q.ID, resp.Unresponsive)
+			}
+			run := make([]eval.Result, 0, len(resp.Results))
+			for j, r := range resp.Results {
+				run = append(run, eval.Result{DocNo: docNo(r.URL), Score: float64(len(resp.Results) - j)})
+			}
+			runs[!noProfile][q.ID] = run
+			tested[q.ID] = qrels[q.ID]
+		}
+	}
+	if off, _, err = eval.Evaluate(runs[false], tested); err != nil {
+		b.Fatal(err)
+	}
+	if on, _, err = eval.Evaluate(runs[true], tested); err != nil {
+		b.Fatal(err)
+	}
+	return off, on, tested
 }
 
 func openIndex(tb testing.TB, docs []eval.Doc) *index.Index {

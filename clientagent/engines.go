@@ -15,15 +15,44 @@ type EngineSource struct{ Engine metasearch.Engine }
 // Search implements Source: it sends the person's text, less p2pir's own
 // source: filters, which engines do not understand.
 func (e EngineSource) Search(ctx context.Context, q *SourceQuery) ([]Hit, error) {
-	rs, err := e.Engine.Search(ctx, metasearch.Request{Query: engineQuery(q.Text), Count: min(q.K, metasearch.MaxCount)})
-	if err != nil {
-		return nil, err
+	hits, _, err := e.SearchCount(ctx, q)
+	return hits, err
+}
+
+// pager is an engine that says how many documents matched (SearXNG's
+// number_of_results, OpenSearch's totalResults, YaCy's, a p2pir node's).
+type pager interface {
+	SearchPage(ctx context.Context, r metasearch.Request) (*metasearch.Page, error)
+}
+
+// SearchCount implements CountingSource: Search with the engine's estimate
+// of the number of matches, 0 when it gives none.
+func (e EngineSource) SearchCount(ctx context.Context, q *SourceQuery) ([]Hit, uint64, error) {
+	req := metasearch.Request{Query: engineQuery(q.Text), Count: min(q.K, metasearch.MaxCount)}
+	var (
+		rs    []metasearch.Result
+		total uint64
+	)
+	if p, ok := e.Engine.(pager); ok {
+		page, err := p.SearchPage(ctx, req)
+		if err != nil {
+			return nil, 0, err
+		}
+		rs = page.Results
+		if page.Total > 0 {
+			total = uint64(page.Total)
+		}
+	} else {
+		var err error
+		if rs, err = e.Engine.Search(ctx, req); err != nil {
+			return nil, 0, err
+		}
 	}
 	out := make([]Hit, 0, len(rs))
 	for _, r := range rs {
 		out = append(out, Hit{URL: r.URL, Title: r.Title, Content: r.Content, Score: r.Score, Rank: r.Rank, Modified: r.Published})
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // engineQuery drops "source:..." terms from a query and cuts it, at a

@@ -13,7 +13,7 @@ type sourceEntry struct {
 	name    string
 	src     Source
 	weight  float64
-	timeout time.Duration
+	timeout time.Duration // 0: the search's deadline only
 	enabled bool
 }
 
@@ -103,24 +103,42 @@ func (a *Agent) SourceNames() []string {
 }
 
 // fanOut asks the chosen sources concurrently, each within its own
-// deadline inside ctx's. A source that fails or does not answer in time
-// is reported, never fails the query; a source that ignores its context
-// is abandoned at its deadline. Outcomes update the sources' health.
+// deadline inside ctx's (the local index within ctx's alone). A source
+// that fails or does not answer in time is reported, never fails the
+// query; a source that ignores its context is abandoned at its deadline.
+// Outcomes update the sources' health.
 func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuery) ([]SourceHits, []Unresponsive) {
 	type answer struct {
-		i    int
-		hits []Hit
-		err  error
+		i       int
+		hits    []Hit
+		matches uint64
+		err     error
 	}
 	answers := make(chan answer, len(chosen))
 	for i, e := range chosen {
 		go func() {
-			sctx, cancel := context.WithTimeout(ctx, e.timeout)
+			var (
+				sctx   context.Context
+				cancel context.CancelFunc
+				within = "the search's deadline"
+			)
+			if e.timeout > 0 {
+				sctx, cancel = context.WithTimeout(ctx, e.timeout)
+				within = e.timeout.String()
+			} else {
+				sctx, cancel = context.WithCancel(ctx)
+			}
 			defer cancel()
 			done := make(chan answer, 1)
 			go func() {
-				hits, err := e.src.Search(sctx, q)
-				done <- answer{i, hits, err}
+				var r answer
+				if cs, ok := e.src.(CountingSource); ok {
+					r.hits, r.matches, r.err = cs.SearchCount(sctx, q)
+				} else {
+					r.hits, r.err = e.src.Search(sctx, q)
+				}
+				r.i = i
+				done <- r
 			}()
 			select {
 			case r := <-done:
@@ -129,7 +147,7 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 				}
 				answers <- r
 			case <-sctx.Done():
-				answers <- answer{i, nil, fmt.Errorf("no answer within %v: %w", e.timeout, sctx.Err())}
+				answers <- answer{i: i, err: fmt.Errorf("no answer within %s: %w", within, sctx.Err())}
 			}
 		}()
 	}
@@ -150,7 +168,7 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 			bad = append(bad, Unresponsive{e.name, r.err.Error()})
 			continue
 		}
-		lists = append(lists, SourceHits{Source: e.name, Weight: e.weight, Hits: r.hits})
+		lists = append(lists, SourceHits{Source: e.name, Weight: e.weight, Hits: r.hits, Matches: r.matches})
 	}
 	now := a.now()
 	factors := map[string]float64{}

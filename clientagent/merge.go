@@ -36,6 +36,9 @@ type SourceHits struct {
 	Source string
 	Weight float64
 	Hits   []Hit
+	// Matches is how many documents the source says matched (see
+	// CountingSource), 0 when it gives no count.
+	Matches uint64
 }
 
 // Merged is a result after fusion: the best-ranked copy of it, every
@@ -51,7 +54,8 @@ type Merged struct {
 	// Evidence is how strongly the best source vouches for the result, in
 	// (0, 1]: its score over that source's best score when the source gives
 	// scores, else (k+1)/(k+rank) with RRF's k. Unlike Fused it keeps the
-	// gaps of a confident ranking, which re-ranking needs.
+	// gaps of a confident ranking, which re-ranking uses when all results
+	// come from one source (else it re-ranks the fused score).
 	Evidence float64
 }
 

@@ -63,7 +63,7 @@ func TestMergeCollapsesURLVariants(t *testing.T) {
 		{URL: "http://example.org/page?id=7", Title: "Page", Content: "other snippet", Rank: 1, DocID: "local-7"},
 		{URL: "https://other.example.com/x", Title: "mirror title!", Content: "Same  text here", Rank: 2},
 	}
-	ms, err := Merge(MergeRRF, []SourceHits{{"a", 1, a}, {"b", 1, b}})
+	ms, err := Merge(MergeRRF, []SourceHits{{Source: "a", Weight: 1, Hits: a}, {Source: "b", Weight: 1, Hits: b}})
 	if err != nil {
 		t.Fatal(err)
 	}

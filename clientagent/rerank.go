@@ -21,11 +21,12 @@ func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []M
 	if err != nil {
 		return nil, nil, err
 	}
+	scores := rerankScores(hits)
 	cands := make([]usermodel.Candidate, len(hits))
 	byKey := make(map[string]Merged, len(hits))
 	for i, h := range hits {
 		key := fmt.Sprint(i)
-		cands[i] = usermodel.Candidate{Key: key, Score: h.Evidence, Doc: vecs[i]}
+		cands[i] = usermodel.Candidate{Key: key, Score: scores[i], Doc: vecs[i]}
 		byKey[key] = h
 	}
 	kept, dropped := usermodel.Rerank(cfg, cands, profile, rejected)
@@ -39,6 +40,55 @@ func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []M
 		filtered = append(filtered, Filtered{URL: h.URL, Title: h.Title, Why: d.Why})
 	}
 	return out, filtered, nil
+}
+
+// rerankScores is the retrieval score of each merged result that the
+// profile re-ranks, in (0, 1] and never increasing along hits (the merged
+// order), so that results the profile cannot tell apart keep the fusion's
+// order:
+//   - when the results come from several sources, the fused score over the
+//     query's best fused score: a result two sources agree on keeps its
+//     lead over one that a single source ranked first;
+//   - when they all come from one source, that source's own score over its
+//     best (Merged.Evidence), which keeps the gaps of a confident ranking
+//     (BM25's) that rank-based fusion flattens;
+//   - when fused scores are not positive (round-robin's slots), a
+//     reciprocal of the merged position, (k+1)/(k+position) with RRF's k.
+func rerankScores(hits []Merged) []float64 {
+	out := make([]float64, len(hits))
+	if len(hits) == 0 {
+		return out
+	}
+	single, positive := true, true
+	var first string
+	if len(hits[0].Engines) > 0 {
+		first = hits[0].Engines[0]
+	}
+	for _, h := range hits {
+		for _, e := range h.Engines {
+			if e != first {
+				single = false
+			}
+		}
+		if h.Fused <= 0 {
+			positive = false
+		}
+	}
+	best := hits[0].Fused
+	for i, h := range hits {
+		switch {
+		case single:
+			out[i] = h.Evidence
+		case positive:
+			out[i] = h.Fused / best
+		default:
+			out[i] = float64(RRFK+1) / float64(RRFK+i+1)
+		}
+		if i > 0 && out[i] > out[i-1] {
+			out[i] = out[i-1] // a source's scores out of its own order
+		}
+	}
+	return out
 }
 
 // docVectors returns the unit tf-idf vector of each result: of the whole

@@ -50,6 +50,16 @@ type Hit struct {
 	Origin string
 }
 
+// CountingSource is a Source that also says how many documents matched
+// the query, beyond the hits it returns; the agent reports the count in
+// Response.Total.
+type CountingSource interface {
+	Source
+	// SearchCount is Search with the number of documents that matched
+	// (the source's own count or estimate), 0 when it gives none.
+	SearchCount(ctx context.Context, q *SourceQuery) ([]Hit, uint64, error)
+}
+
 // SourceFunc adapts a function to Source.
 type SourceFunc func(ctx context.Context, q *SourceQuery) ([]Hit, error)
 
@@ -61,9 +71,16 @@ type LocalSource struct{ Index *index.Index }
 
 // Search implements Source: it runs q.Query (not the text) on the index.
 func (l LocalSource) Search(ctx context.Context, q *SourceQuery) ([]Hit, error) {
+	hits, _, err := l.SearchCount(ctx, q)
+	return hits, err
+}
+
+// SearchCount implements CountingSource: Search with the index's count of
+// matching documents (index.Results.Total).
+func (l LocalSource) SearchCount(ctx context.Context, q *SourceQuery) ([]Hit, uint64, error) {
 	res, err := l.Index.Search(ctx, q.Query, index.SearchOptions{K: q.K})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	out := make([]Hit, 0, len(res.Hits))
 	for _, h := range res.Hits {
@@ -72,5 +89,5 @@ func (l LocalSource) Search(ctx context.Context, q *SourceQuery) ([]Hit, error) 
 			Rank: h.Rank, DocID: h.ID, Modified: h.Modified, Origin: h.Source,
 		})
 	}
-	return out, nil
+	return out, res.Total, nil
 }

@@ -75,16 +75,25 @@ func markCount(t *testing.T, n *Node) int {
 // startPopulated starts a node with astronomy documents and marks, and
 // returns it with a query ID and a URL that query showed, for /mark.
 func startPopulated(t *testing.T) (n *Node, dir, queryID, url string) {
+	n, dir, queryID, urls := startPopulatedN(t, 1)
+	return n, dir, queryID, urls[0]
+}
+
+// startPopulatedN is startPopulated with the first k results' URLs.
+func startPopulatedN(t *testing.T, k int) (n *Node, dir, queryID string, urls []string) {
 	t.Helper()
 	dir = t.TempDir()
 	n = startNode(t, dir, freePort(t), nil)
 	t.Cleanup(func() { n.Close(context.Background()) })
 	populate(t, n, 0)
 	resp, err := n.Agent().Search(context.Background(), clientagent.Request{Query: "galaxy", Sources: []string{clientagent.LocalName}})
-	if err != nil || len(resp.Results) == 0 {
-		t.Fatalf("search: %v, %d results", err, len(resp.Results))
+	if err != nil || len(resp.Results) < k {
+		t.Fatalf("search: %v, %d results, want %d", err, len(resp.Results), k)
 	}
-	return n, dir, resp.QueryID, resp.Results[0].URL
+	for _, r := range resp.Results[:k] {
+		urls = append(urls, r.URL)
+	}
+	return n, dir, resp.QueryID, urls
 }
 
 // TestAPIRefusesWhatWebPagesCanSend: requests a page in the person's
@@ -153,18 +162,20 @@ func TestAPIRefusesWhatWebPagesCanSend(t *testing.T) {
 // (same Origin, Sec-Fetch-Site same-origin) still work, under any
 // loopback name of the API.
 func TestAPIServesTheCLIAndSameOriginPages(t *testing.T) {
-	n, dir, qid, url := startPopulated(t)
+	n, dir, qid, urls := startPopulatedN(t, 2)
 	tok := runToken(t, dir)
 	addr := n.HTTPAddr()
 	_, port, _ := strings.Cut(addr, ":")
-	markBody := `{"query_id": "` + qid + `", "url": "` + url + `", "interested": true}`
+	// Two results: a second mark on the same result would replace the first.
+	markBody := `{"query_id": "` + qid + `", "url": "` + urls[0] + `", "interested": true}`
+	markBody2 := `{"query_id": "` + qid + `", "url": "` + urls[1] + `", "interested": true}`
 	for _, tc := range []struct {
 		name      string
 		call      apiCall
 		wantMarks int // change in the number of marks
 	}{
 		{"CLI POST /mark", apiCall{method: "POST", path: "/mark", header: map[string]string{"Content-Type": "application/json", "X-P2PIR-Token": tok}, body: markBody}, 1},
-		{"same-origin page POST /mark, JSON with charset", apiCall{method: "POST", path: "/mark", header: map[string]string{"Content-Type": "application/json; charset=utf-8", "X-P2PIR-Token": tok, "Origin": "http://" + addr, "Sec-Fetch-Site": "same-origin"}, body: markBody}, 1},
+		{"same-origin page POST /mark, JSON with charset", apiCall{method: "POST", path: "/mark", header: map[string]string{"Content-Type": "application/json; charset=utf-8", "X-P2PIR-Token": tok, "Origin": "http://" + addr, "Sec-Fetch-Site": "same-origin"}, body: markBody2}, 1},
 		{"CLI POST /mark/undo", apiCall{method: "POST", path: "/mark/undo", header: map[string]string{"Content-Type": "application/json", "X-P2PIR-Token": tok}, body: "{}"}, -1},
 		{"localhost Origin and Host", apiCall{method: "POST", path: "/mark/undo", host: "localhost:" + port, header: map[string]string{"Content-Type": "application/json", "X-P2PIR-Token": tok, "Origin": "http://localhost:" + port}, body: "{}"}, -1},
 		{"CLI POST /search", apiCall{method: "POST", path: "/search", header: map[string]string{"Content-Type": "application/json", "X-P2PIR-Token": tok}, body: `{"q": "galaxy", "sources": ["local"]}`}, 0},

@@ -48,10 +48,13 @@ type Ranked struct {
 	Final float64 `json:"final"`
 	// ProfileSim is cos(doc, profile).
 	ProfileSim float64 `json:"profile_sim"`
-	// OldRank and NewRank are 1-based positions before and after.
+	// OldRank and NewRank are 1-based positions before and after: OldRank
+	// among all the candidates, NewRank among the kept ones.
 	OldRank int `json:"old_rank"`
 	NewRank int `json:"new_rank"`
-	// Why says in words why the result is where it is.
+	// Why says in words why the result is where it is: "retrieval score"
+	// unless the profile moved it from its place among the kept candidates
+	// in retrieval order, else the direction, distance and reason of the move.
 	Why string `json:"why"`
 }
 
@@ -97,21 +100,29 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 		r.Final = (1-lambda)*base + lambda*r.ProfileSim
 		kept = append(kept, r)
 	}
+	// A result's place without the profile is its place among the kept
+	// ones in retrieval order: one that rose only because another above it
+	// was filtered out was not moved by the profile.
+	plain := make(map[int]int, len(kept)) // OldRank -> position among the kept
+	for i, r := range kept {
+		plain[r.OldRank] = i + 1
+	}
 	sort.SliceStable(kept, func(i, j int) bool { return kept[i].Final > kept[j].Final })
 	for i := range kept {
 		r := &kept[i]
 		r.NewRank = i + 1
+		was := plain[r.OldRank]
 		switch {
-		case lambda == 0:
+		case lambda == 0 || r.NewRank == was:
 			r.Why = "retrieval score"
-		case r.NewRank < r.OldRank:
-			r.Why = fmt.Sprintf("up %d: matches your interests (profile similarity %.2f)", r.OldRank-r.NewRank, r.ProfileSim)
-		case r.NewRank > r.OldRank && r.ProfileSim < 0:
-			r.Why = fmt.Sprintf("down %d: close to what you marked not interested (profile similarity %.2f)", r.NewRank-r.OldRank, r.ProfileSim)
-		case r.NewRank > r.OldRank:
-			r.Why = fmt.Sprintf("down %d: others match your interests better (profile similarity %.2f)", r.NewRank-r.OldRank, r.ProfileSim)
+		case r.NewRank < was && r.ProfileSim > 0:
+			r.Why = fmt.Sprintf("up %d: matches your interests (profile similarity %.2f)", was-r.NewRank, r.ProfileSim)
+		case r.NewRank < was:
+			r.Why = fmt.Sprintf("up %d: results above it are close to what you marked not interested", was-r.NewRank)
+		case r.ProfileSim < 0:
+			r.Why = fmt.Sprintf("down %d: close to what you marked not interested (profile similarity %.2f)", r.NewRank-was, r.ProfileSim)
 		default:
-			r.Why = fmt.Sprintf("retrieval score and profile similarity %.2f", r.ProfileSim)
+			r.Why = fmt.Sprintf("down %d: others match your interests better (profile similarity %.2f)", r.NewRank-was, r.ProfileSim)
 		}
 	}
 	return kept, dropped

@@ -230,10 +230,9 @@ func TestRerankExplainsMovesWithConsistentRanks(t *testing.T) {
 		{"c2", 0.95, 2, "up 1: matches your interests (profile similarity 1.00)"},
 		{"c4", 0.55, 4, "up 2: matches your interests (profile similarity 1.00)"},
 		{"c1", 0.5, 1, "down 2: others match your interests better (profile similarity 0.00)"},
-		// c5 and c6 rise only because c3 fell; the wording of such a
-		// move is not pinned, its direction and distance are.
-		{"c5", 0.025, 5, "up 1: "},
-		{"c6", 0, 6, "up 1: "},
+		// c5 and c6 rise only because c3 fell: their own similarity is 0.
+		{"c5", 0.025, 5, "up 1: results above it are close to what you marked not interested"},
+		{"c6", 0, 6, "up 1: results above it are close to what you marked not interested"},
 		{"c3", -0.1, 3, "down 3: close to what you marked not interested (profile similarity -1.00)"},
 	}
 	if len(kept) != len(want) {
@@ -247,9 +246,9 @@ func TestRerankExplainsMovesWithConsistentRanks(t *testing.T) {
 				i+1, r.Key, r.OldRank, r.NewRank, r.Final, r.Why, w.key, w.oldRank, i+1, w.final, w.why)
 		}
 	}
-	// One that stays put with a profile in play is explained by both signals.
+	// One that stays put with a profile in play was not moved by it.
 	kept, _ = Rerank(RerankConfig{ProfileWeight: 0.5}, cands[:2], Vector{"b": 1}, nil)
-	if kept[0].Key != "c1" || kept[0].Why != "retrieval score and profile similarity 1.00" {
+	if kept[0].Key != "c1" || kept[0].Why != "retrieval score" {
 		t.Errorf("unmoved first result: %s why %q", kept[0].Key, kept[0].Why)
 	}
 }
@@ -258,7 +257,8 @@ func TestRerankExplainsMovesWithConsistentRanks(t *testing.T) {
 // every re-ranking must satisfy: kept and dropped together are the
 // candidates, each once, with OldRank their retrieval position; NewRank is
 // the position in the new order; Final decreases along it; and Why says
-// "up N" or "down N" exactly when the result moved N places.
+// "up N" or "down N" exactly when the result moved N places from its
+// position among the kept candidates in retrieval order.
 func TestRerankRanksAndReasonsAreConsistent(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 37))
 	vocab := []string{"a", "b", "c", "d", "e", "f"}
@@ -294,6 +294,12 @@ func TestRerankRanksAndReasonsAreConsistent(t *testing.T) {
 			}
 			seen[d.OldRank] = true
 		}
+		plain := map[string]int{} // position among the kept in retrieval order
+		for _, c := range cands {
+			if slices.ContainsFunc(kept, func(r Ranked) bool { return r.Key == c.Key }) {
+				plain[c.Key] = len(plain) + 1
+			}
+		}
 		for i, r := range kept {
 			if r.OldRank < 1 || r.OldRank > n || cands[r.OldRank-1].Key != r.Key || seen[r.OldRank] {
 				t.Fatalf("trial %d: kept %s has OldRank %d", trial, r.Key, r.OldRank)
@@ -307,16 +313,14 @@ func TestRerankRanksAndReasonsAreConsistent(t *testing.T) {
 			}
 			var want string
 			switch {
-			case len(profile) == 0 || cfg.ProfileWeight == 0:
+			case len(profile) == 0 || cfg.ProfileWeight == 0 || r.NewRank == plain[r.Key]:
 				want = "retrieval score"
-			case r.NewRank < r.OldRank:
-				want = fmt.Sprintf("up %d: ", r.OldRank-r.NewRank)
-			case r.NewRank > r.OldRank:
-				want = fmt.Sprintf("down %d: ", r.NewRank-r.OldRank)
+			case r.NewRank < plain[r.Key]:
+				want = fmt.Sprintf("up %d: ", plain[r.Key]-r.NewRank)
 			default:
-				want = "retrieval score and profile similarity "
+				want = fmt.Sprintf("down %d: ", r.NewRank-plain[r.Key])
 			}
-			if !strings.HasPrefix(r.Why, want) {
+			if !strings.HasPrefix(r.Why, want) || (want == "retrieval score" && r.Why != want) {
 				t.Fatalf("trial %d: %s old %d new %d: why %q, want it to start %q", trial, r.Key, r.OldRank, r.NewRank, r.Why, want)
 			}
 		}
@@ -330,5 +334,73 @@ func TestRerankRanksAndReasonsAreConsistent(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRerankGivesAReasonOnlyWhenTheProfileMovedAResult: a result keeps
+// the plain "retrieval score" unless the profile moved it; rising because
+// a result above was filtered out, or staying put with similarity 0, is
+// not a move by the profile.
+func TestRerankGivesAReasonOnlyWhenTheProfileMovedAResult(t *testing.T) {
+	spam := Vector{"spam": 1}
+	tests := []struct {
+		name     string
+		cands    []Candidate
+		profile  Vector
+		rejected []Vector
+		want     []string // key: why, in the new order
+	}{
+		{
+			name: "rising because the first was filtered",
+			cands: []Candidate{
+				{Key: "spam", Score: 10, Doc: spam},
+				{Key: "b", Score: 9, Doc: Vector{"x": 1}},
+				{Key: "c", Score: 8, Doc: Vector{"y": 1}},
+			},
+			profile: Vector{"z": 1}, rejected: []Vector{spam},
+			want: []string{"b: retrieval score", "c: retrieval score"},
+		},
+		{
+			name: "unmoved with profile similarity 0",
+			cands: []Candidate{
+				{Key: "a", Score: 10, Doc: Vector{"x": 1}},
+				{Key: "b", Score: 9, Doc: Vector{"y": 1}},
+			},
+			profile: Vector{"z": 1},
+			want:    []string{"a: retrieval score", "b: retrieval score"},
+		},
+		{
+			name: "unmoved with a similar profile",
+			cands: []Candidate{
+				{Key: "a", Score: 10, Doc: Vector{"z": 1}},
+				{Key: "b", Score: 9, Doc: Vector{"y": 1}},
+			},
+			profile: Vector{"z": 1},
+			want:    []string{"a: retrieval score", "b: retrieval score"},
+		},
+		{
+			name: "moved by the profile",
+			cands: []Candidate{
+				{Key: "a", Score: 10, Doc: Vector{"x": 1}},
+				{Key: "b", Score: 9, Doc: Vector{"z": 1}},
+			},
+			profile: Vector{"z": 1},
+			want: []string{
+				"b: up 1: matches your interests (profile similarity 1.00)",
+				"a: down 1: others match your interests better (profile similarity 0.00)",
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			kept, _ := Rerank(DefaultRerankConfig(), tc.cands, tc.profile, tc.rejected)
+			var got []string
+			for _, r := range kept {
+				got = append(got, r.Key+": "+r.Why)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got %q\nwant %q", got, tc.want)
+			}
+		})
 	}
 }

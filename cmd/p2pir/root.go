@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/crawler"
@@ -109,7 +110,17 @@ func (a *app) openAgent(ctx context.Context, extra ...config.Engine) (*clientage
 	acfg.K, acfg.Merge = cfg.Search.K, cfg.Search.Merge
 	ag, err := clientagent.New(ix, st, acfg)
 	if err == nil {
-		err = ag.AddEngines(ctx, append(cfg.Engines, extra...), metasearch.Options{})
+		engines := slices.Clone(cfg.Engines)
+		for _, e := range extra {
+			// A one-off engine that config.toml already has is that
+			// engine, asked this time even if disabled there.
+			if i := slices.IndexFunc(engines, func(c config.Engine) bool { return c.Name == e.Name }); i >= 0 {
+				engines[i].Enabled = e.Enabled
+				continue
+			}
+			engines = append(engines, e)
+		}
+		err = ag.AddEngines(ctx, engines, metasearch.Options{})
 	}
 	if err == nil {
 		fc := crawler.DefaultFocusedConfig()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +59,11 @@ Each search prints its query ID; mark results with
 				if err != nil {
 					return usageError{err}
 				}
-				e.Name = fmt.Sprintf("engine%d-%s", len(extra)+1, e.Name)
+				// Named by its endpoint (config.Engine.Name): the same
+				// engine in every search, another port another engine.
+				if slices.ContainsFunc(extra, func(x config.Engine) bool { return x.Name == e.Name }) {
+					continue
+				}
 				extra = append(extra, e)
 				sources = appendIfForced(sources, e.Name)
 			}
@@ -171,7 +176,8 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, color bool) {
 	for _, f := range resp.Filtered {
 		fmt.Fprintf(w, "%s    filtered: %s (%s)%s\n", dim, oneLine(f.URL), f.Why, reset)
 	}
-	fmt.Fprintf(w, "%s%d of %d results in %v; query %s%s\n", dim, len(resp.Results), resp.Total, resp.Took.Round(1000), resp.QueryID, reset)
+	// Total counts the matches, not the results retrieved (clientagent.Response).
+	fmt.Fprintf(w, "%s%d shown of %d matches in %v; query %s%s\n", dim, len(resp.Results), resp.Total, resp.Took.Round(1000), resp.QueryID, reset)
 }
 
 // oneLine collapses white space and drops control characters, so text from

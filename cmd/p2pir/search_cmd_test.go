@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -239,5 +240,46 @@ func TestSearchOfAnEmptyDataDirectorySaysNoResults(t *testing.T) {
 	r := mustRunCLI(t, data, "search", "platypus")
 	if !strings.Contains(r.stdout, "No results") {
 		t.Errorf("want \"No results\", got\n%v", r)
+	}
+}
+
+// TestSearchReportsTheMatchesNotTheResultsShown: with 20 files matching
+// and 5 not, --k 3 shows 3 results of 20 matches, in the text line and in
+// number_of_results, with the profile on or off.
+func TestSearchReportsTheMatchesNotTheResultsShown(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string]string{}
+	for i := range 25 {
+		word := "gadget"
+		if i < 20 {
+			word = "widget"
+		}
+		files[fmt.Sprintf("note%02d.txt", i)] = fmt.Sprintf("A note about a %s, number %d.", word, i)
+	}
+	writeTree(t, dir, files)
+	data := t.TempDir()
+	mustRunCLI(t, data, "index", dir)
+	for _, args := range [][]string{
+		{"search", "--k", "3", "widget"},
+		{"search", "--k", "3", "--no-profile", "widget"},
+	} {
+		t.Run(strings.Join(args[1:], " "), func(t *testing.T) {
+			text := mustRunCLI(t, data, args...).stdout
+			if !strings.Contains(text, "3 shown of 20 matches") {
+				t.Errorf("summary line does not say 3 shown of 20 matches:\n%s", text)
+			}
+			var out struct {
+				Total   int               `json:"number_of_results"`
+				Results []json.RawMessage `json:"results"`
+			}
+			r := mustRunCLI(t, data, append([]string{"search", "--json"}, args[1:]...)...)
+			if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+				t.Fatalf("invalid JSON: %v\n%s", err, r.stdout)
+			}
+			if out.Total != 20 || len(out.Results) != 3 {
+				t.Errorf("number_of_results %d with %d results, want 20 with 3", out.Total, len(out.Results))
+			}
+		})
 	}
 }

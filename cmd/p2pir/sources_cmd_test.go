@@ -93,3 +93,41 @@ func TestSearchMergesEnginesInSearXNGShape(t *testing.T) {
 		t.Errorf("dead engine: %+v, want 1 failure", s)
 	}
 }
+
+// TestOneOffEnginesOnOtherPortsAreOtherEngines: --engine names an engine
+// by its whole endpoint, so failures of engines on two dead ports of a
+// host, enough to suspend one engine, do not stop a live engine on a third
+// port of the same host from being asked.
+func TestOneOffEnginesOnOtherPortsAreOtherEngines(t *testing.T) {
+	dir := t.TempDir()
+	var dead []string
+	for range 2 {
+		s := httptest.NewServer(http.NotFoundHandler())
+		dead = append(dead, s.URL)
+		s.Close() // nothing listens on its port any more
+	}
+	live := searxngStub(t, "https://example.org/glaciers")
+	for range 3 {
+		for _, u := range dead {
+			r := mustRunCLI(t, dir, "search", "--json", "--engine", "searxng="+u, "glaciers")
+			if !strings.Contains(r.stdout, `"unresponsive"`) || !strings.Contains(r.stdout, "searxng-") {
+				t.Fatalf("the dead engine %s was not reported: %s", u, r.stdout)
+			}
+		}
+	}
+	var out struct {
+		Results []struct {
+			URL    string `json:"url"`
+			Engine string `json:"engine"`
+		} `json:"results"`
+		Unresponsive []struct{ Engine, Error string } `json:"unresponsive"`
+	}
+	r := mustRunCLI(t, dir, "search", "--json", "--engine", "searxng="+live.URL, "glaciers")
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, r.stdout)
+	}
+	want := "searxng-" + strings.TrimPrefix(live.URL, "http://")
+	if len(out.Results) != 1 || out.Results[0].Engine != want || len(out.Unresponsive) != 0 {
+		t.Fatalf("results %+v, unresponsive %+v: want the live engine %s asked and answering", out.Results, out.Unresponsive, want)
+	}
+}

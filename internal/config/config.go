@@ -51,7 +51,11 @@ func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil
 // Engine is one external search engine.
 type Engine struct {
 	// Name identifies the engine in results and in --source/--exclude.
-	// Default: the kind and host, e.g. "searxng-search.example.org".
+	// Default: the kind and the endpoint (host, port and path of the URL),
+	// e.g. "searxng-search.example.org", "searxng-127.0.0.1:8888" or
+	// "opensearch-search.example.com/rss": engines on different ports or
+	// paths of one host are different engines, each with its own health
+	// record.
 	Name string `toml:"name"`
 	// Kind is one of Kinds().
 	Kind string `toml:"kind"`
@@ -200,8 +204,7 @@ func (e *Engine) fill() error {
 		return err
 	}
 	if e.Name == "" {
-		u, _ := url.Parse(probe)
-		e.Name = e.Kind + "-" + u.Hostname()
+		e.Name = e.Kind + "-" + endpoint(e.URL)
 	}
 	if e.Weight < 0 {
 		return fmt.Errorf("weight %v must be >= 0", e.Weight)
@@ -222,6 +225,21 @@ func (e *Engine) fill() error {
 		}
 	}
 	return nil
+}
+
+// endpoint is where an engine answers: its URL's host, port and path,
+// without scheme, query and trailing slash (a template's path up to its
+// first parameter), so that engines on two ports of one host, or two
+// paths of one port, have different names (and health records).
+func endpoint(raw string) string {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		rest = raw
+	}
+	if i := strings.IndexAny(rest, "?#{"); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.TrimSuffix(rest, "/")
 }
 
 func checkURL(s string) error {

@@ -27,7 +27,7 @@ func TestExampleFileLoads(t *testing.T) {
 	want := []struct {
 		name, kind string
 		enabled    bool
-	}{{"searx", KindSearXNG, true}, {"yacy-localhost", KindYaCy, true}, {"opensearch-search.example.com", KindOpenSearch, true}, {"opensearch-description-wiki.example.org", KindDescription, false}}
+	}{{"searx", KindSearXNG, true}, {"yacy-localhost:8090", KindYaCy, true}, {"opensearch-search.example.com/rss", KindOpenSearch, true}, {"opensearch-description-wiki.example.org/opensearch.xml", KindDescription, false}}
 	for i, w := range want {
 		e := c.Engines[i]
 		if e.Name != w.name || e.Kind != w.kind || e.IsEnabled() != w.enabled || e.Weight != 1 || e.Timeout.Duration != 3*time.Second {
@@ -71,9 +71,37 @@ func TestBadFilesAreClearErrors(t *testing.T) {
 	}
 }
 
+// TestEnginesAreNamedByTheirWholeEndpoint: engines that differ only in
+// port or path get different default names (each name has its own
+// failure count), and the same endpoint always gets the same one.
+func TestEnginesAreNamedByTheirWholeEndpoint(t *testing.T) {
+	tests := []struct {
+		flag, want string
+	}{
+		{"searxng=http://127.0.0.1:8888", "searxng-127.0.0.1:8888"},
+		{"searxng=http://127.0.0.1:8889/", "searxng-127.0.0.1:8889"},
+		{"searxng=https://search.example.org", "searxng-search.example.org"},
+		{"yacy=http://127.0.0.1:8090/yacy", "yacy-127.0.0.1:8090/yacy"},
+		{"opensearch=http://127.0.0.1:80/rss?q={searchTerms}", "opensearch-127.0.0.1:80/rss"},
+		{"opensearch=http://127.0.0.1:80/atom?q={searchTerms}", "opensearch-127.0.0.1:80/atom"},
+		{"opensearch=http://127.0.0.1:80/s/{searchTerms}", "opensearch-127.0.0.1:80/s"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.flag, func(t *testing.T) {
+			e, err := ParseEngineFlag(tc.flag)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Name != tc.want {
+				t.Errorf("name %q, want %q", e.Name, tc.want)
+			}
+		})
+	}
+}
+
 func TestParseEngineFlag(t *testing.T) {
 	e, err := ParseEngineFlag("SearXNG=http://127.0.0.1:8888")
-	if err != nil || e.Kind != KindSearXNG || e.Name != "searxng-127.0.0.1" || e.Weight != 1 {
+	if err != nil || e.Kind != KindSearXNG || e.Name != "searxng-127.0.0.1:8888" || e.Weight != 1 {
 		t.Fatalf("ParseEngineFlag = %+v, %v", e, err)
 	}
 	for _, bad := range []string{"searxng", "gopher=http://x", "yacy=notaurl"} {
