@@ -56,19 +56,22 @@ func TestPhraseMatchesExactWordSequence(t *testing.T) {
 }
 
 // The snippet of a phrase query is placed on the phrase and highlights it
-// whole, also when the phrase has no scoring words.
+// whole, also when the phrase has no scoring words or spans a line break
+// (snippet text has its white space collapsed, highlights included).
 func TestPhraseSnippetHighlightsThePhrase(t *testing.T) {
 	ix := openTest(t)
 	filler := strings.Repeat("filler words without meaning. ", 40)
 	mustIndex(t, ix,
 		Document{ID: "oom", Title: "t", Body: "Memory matters. " + filler + "Then the job ran out of memory at noon. " + filler},
 		Document{ID: "hamlet", Title: "t", Body: filler + "He said: to be or not to be, and left. " + filler},
+		Document{ID: "wrapped", Title: "t", Body: filler + "A line that ends with the close\n   of day. " + filler},
 	)
 	tests := []struct {
 		query, want string
 	}{
 		{`"out of memory"`, "ran [out of memory] at noon"},
 		{`"to be or not to be"`, "said: [to be or not to be], and left"},
+		{`"close of day"`, "with the [close of day]."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.query, func(t *testing.T) {

@@ -157,7 +157,8 @@ func render(s string, start, end int, spans []Span) Snippet {
 				space = false
 			}
 			from := b.Len()
-			b.WriteString(s[spans[si].Start:spans[si].End])
+			// A phrase may span a line break: collapse white space in it too.
+			b.WriteString(strings.Join(strings.Fields(s[spans[si].Start:spans[si].End]), " "))
 			out = append(out, Span{from, b.Len()})
 			i = spans[si].End
 			si++
