@@ -263,6 +263,7 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 		seen[d.ID] = n
 		delta += n
 		words := ix.phraseAnalyzer.Analyze(text)
+		separateTitle(words, len(d.Title))
 		if err := b.IndexAdvanced(buildDocument(d, text, tokens, words)); err != nil {
 			return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
 		}
@@ -339,6 +340,19 @@ func RepairUTF8(s string) string {
 type preAnalyzed analysis.TokenStream
 
 func (p preAnalyzed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(p) }
+
+// separateTitle leaves a gap of one position between the words of the
+// title (the first titleLen bytes of the text) and those of the body, so a
+// phrase never runs from the end of the title into the body.
+func separateTitle(words analysis.TokenStream, titleLen int) {
+	gap := 0
+	for _, w := range words {
+		if gap == 0 && w.Start > titleLen {
+			gap = 1
+		}
+		w.Position += gap
+	}
+}
 
 func buildDocument(d Document, text []byte, tokens, words analysis.TokenStream) *document.Document {
 	const (

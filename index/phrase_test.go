@@ -41,6 +41,8 @@ func TestPhraseMatchesExactWordSequence(t *testing.T) {
 		{"excluded phrase", `memory -"out of memory"`, []string{"mem-out", "mem-only"}},
 		{"excluded stop-word phrase", `words -"to be or not to be"`, []string{"be-shuffled"}},
 		{"a required single word is still stemmed", `+happened`, []string{"happening", "happens"}},
+		{"a phrase within the title", `"crash report"`, []string{"oom"}},
+		{"no phrase from the title into the body", `"report the worker"`, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
