@@ -47,8 +47,8 @@ const AnalyzerName = "p2pir_en"
 const PhraseAnalyzerName = "p2pir_phrase"
 
 // newMapping describes the schema. Documents are built by hand (see
-// buildDocument), so the mapping serves bleve's own tooling and queries
-// that name a field (phrase queries look the analyser up here).
+// buildDocument), so the mapping serves bleve's own tooling and holds the
+// analysers Open loads.
 func newMapping() *mapping.IndexMappingImpl {
 	m := mapping.NewIndexMapping()
 	err := m.AddCustomAnalyzer(AnalyzerName, map[string]interface{}{

@@ -44,7 +44,8 @@ func (q Query) TermSet() map[string]bool {
 //	"a phrase"       the phrase must appear: the same words in the same
 //	                 order, case aside, stop words included, not stemmed;
 //	                 its words are scored (a phrase of stop words only,
-//	                 "to be or not to be", is matched but scores nothing)
+//	                 "to be or not to be", is matched but scores nothing;
+//	                 one quoted word is a required word, "+word")
 //	+word, +"phrase" must appear
 //	-word, -"phrase" must not appear
 //	source:web       only documents from that source (file, web, ...)
