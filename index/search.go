@@ -227,11 +227,11 @@ func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts Se
 func (ix *Index) phraseSnippets(ctx context.Context, bq *bm25Query, hits []Hit, found search.DocumentMatchCollection) error {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
-		return err
+		return fmt.Errorf("phrase snippets: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return err
+		return fmt.Errorf("phrase snippets: %w", err)
 	}
 	defer r.Close()
 	var (
@@ -256,7 +256,7 @@ func (ix *Index) phraseSnippets(ctx context.Context, bq *bm25Query, hits []Hit, 
 		titleLens = append(titleLens, len(h.Title))
 	}
 	if err := ix.addSnippets(ctx, r, &bm25Query{phrases: bq.phrases}, top, sub, bodies, titleLens); err != nil {
-		return err
+		return fmt.Errorf("phrase snippets: %w", err)
 	}
 	for k, i := range at {
 		hits[i].Snippet = sub[k].Snippet
