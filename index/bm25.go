@@ -36,7 +36,10 @@ type WeightedTerm struct {
 // topK evaluates it; a query without scoring terms runs as a plain bleve
 // filter query instead (every match has score 0).
 type bm25Query struct {
-	terms    []WeightedTerm
+	terms []WeightedTerm
+	// phrases are the words of the required entries matched on
+	// fieldPhrase, for highlighting them in snippets.
+	phrases  [][]string
 	k1, b    float64
 	totalLen int64
 	must     query.Query

@@ -53,11 +53,17 @@ var (
 	// searching or running a node) held the index for longer than Open
 	// waits.
 	ErrLocked = errors.New("another p2pir is using this index")
+	// ErrOldIndex means the index on disk was built by an older p2pir in a
+	// format this version cannot use; the message says how to rebuild it.
+	ErrOldIndex = errors.New("index built by an older version of p2pir")
 )
 
 // schemaVersion is stored in the index; Open refuses an index written with
-// another schema instead of silently mis-reading it.
-const schemaVersion = 1
+// another schema instead of silently mis-reading it. Version 2 added
+// fieldPhrase: a version 1 index cannot match phrases word for word, and
+// updating it in place would leave old documents without the field, so it
+// must be built again (ErrOldIndex).
+const schemaVersion = 2
 
 var (
 	keySchema = []byte("p2pir:schema")
@@ -77,6 +83,8 @@ type Index struct {
 	path     string
 	bi       bleve.Index
 	analyzer analysis.Analyzer
+	// phraseAnalyzer is PhraseAnalyzerName: words as written, lower-cased.
+	phraseAnalyzer analysis.Analyzer
 
 	writeMu  sync.Mutex // serialises writes and the stats they update
 	totalLen atomic.Int64
@@ -140,7 +148,12 @@ func (ix *Index) load() error {
 		return fmt.Errorf("read schema: %w", err)
 	}
 	if string(v) != strconv.Itoa(schemaVersion) {
-		return fmt.Errorf("schema version %q, this p2pir reads %d: re-create the index", v, schemaVersion)
+		if n, err := strconv.Atoi(string(v)); err == nil && n < schemaVersion {
+			return fmt.Errorf("%w (format %d; this version needs format %d, which matches quoted phrases word for word): "+
+				"move the folder %s aside or delete it, then index your files and sites again (p2pir index, p2pir crawl)",
+				ErrOldIndex, n, schemaVersion, ix.path)
+		}
+		return fmt.Errorf("index format %q, this p2pir reads format %d: use the p2pir that built it, or build the index again", v, schemaVersion)
 	}
 	raw, err := ix.bi.GetInternal(keyStats)
 	if err != nil {
@@ -158,6 +171,9 @@ func (ix *Index) load() error {
 		return fmt.Errorf("analyser %q not registered", AnalyzerName)
 	}
 	ix.analyzer = a
+	if ix.phraseAnalyzer = ix.bi.Mapping().AnalyzerNamed(PhraseAnalyzerName); ix.phraseAnalyzer == nil {
+		return fmt.Errorf("analyser %q not registered", PhraseAnalyzerName)
+	}
 	return nil
 }
 
@@ -260,7 +276,9 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 		}
 		seen[d.ID] = n
 		delta += n
-		if err := b.IndexAdvanced(buildDocument(d, text, tokens)); err != nil {
+		words := ix.phraseAnalyzer.Analyze(text)
+		separateTitle(words, len(d.Title))
+		if err := b.IndexAdvanced(buildDocument(d, text, tokens, words)); err != nil {
 			return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
 		}
 	}
@@ -337,7 +355,20 @@ type preAnalyzed analysis.TokenStream
 
 func (p preAnalyzed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(p) }
 
-func buildDocument(d Document, text []byte, tokens analysis.TokenStream) *document.Document {
+// separateTitle leaves a gap of one position between the words of the
+// title (the first titleLen bytes of the text) and those of the body, so a
+// phrase never runs from the end of the title into the body.
+func separateTitle(words analysis.TokenStream, titleLen int) {
+	gap := 0
+	for _, w := range words {
+		if gap == 0 && w.Start > titleLen {
+			gap = 1
+		}
+		w.Position += gap
+	}
+}
+
+func buildDocument(d Document, text []byte, tokens, words analysis.TokenStream) *document.Document {
 	const (
 		idx    = bindex.IndexField | bindex.IncludeTermVectors
 		store  = bindex.StoreField
@@ -345,6 +376,7 @@ func buildDocument(d Document, text []byte, tokens analysis.TokenStream) *docume
 	)
 	doc := document.NewDocument(d.ID)
 	doc.AddField(document.NewTextFieldCustom(fieldText, nil, text, idx, preAnalyzed(tokens)))
+	doc.AddField(document.NewTextFieldCustom(fieldPhrase, nil, text, idx, preAnalyzed(words)))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldTitle, nil, []byte(d.Title), store))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldBody, nil, []byte(d.Body), store))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldURL, nil, []byte(d.URL), kwOpts))

@@ -117,12 +117,13 @@ func TestSearchRanksAndFilters(t *testing.T) {
 		want  []string // exact ids in order; nil means "no hits"
 		first string   // or only check the first hit
 	}{
-		{query: "flow", first: "a"},                            // tf 2 in a short doc beats tf 1
-		{query: "boundary layer", first: "d"},                  // both terms, twice in d's title+body
-		{query: `"boundary layers"`, want: []string{"b", "d"}}, // phrase (stemmed) must appear
-		{query: "wing -flow", want: []string{"c"}},             // exclusion
-		{query: "+mirror wing", want: []string{"c"}},           // required word
-		{query: "flow source:file", want: []string{"d"}},       // source filter
+		{query: "flow", first: "a"},                       // tf 2 in a short doc beats tf 1
+		{query: "boundary layer", first: "d"},             // both terms, twice in d's title+body
+		{query: `"boundary layers"`, want: []string{"b"}}, // phrase as written must appear ("boundary layer" in d is not it)
+		{query: "+layers", want: []string{"b", "d"}},      // a required word is stemmed
+		{query: "wing -flow", want: []string{"c"}},        // exclusion
+		{query: "+mirror wing", want: []string{"c"}},      // required word
+		{query: "flow source:file", want: []string{"d"}},  // source filter
 		{query: "flow site:example.org", want: []string{"a", "b"}},
 		{query: "flow site:blog.example.org", want: []string{"b"}},
 		{query: "site:example.org", want: []string{"a", "b"}}, // filter only

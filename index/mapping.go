@@ -11,10 +11,12 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
-// Field names in the bleve index. Only fieldText is analysed and scored;
-// the others are stored for display or indexed as exact keywords.
+// Field names in the bleve index. Only fieldText is scored; fieldPhrase
+// holds the same text word for word for phrase queries; the others are
+// stored for display or indexed as exact keywords.
 const (
-	fieldText     = "text"     // title + body, English analyser, scored by BM25, positions kept for phrases
+	fieldText     = "text"     // title + body, English analyser, scored by BM25, offsets kept for snippets
+	fieldPhrase   = "phrase"   // title + body, PhraseAnalyzerName, not scored: exact phrase matching only
 	fieldTitle    = "title"    // stored only
 	fieldBody     = "body"     // stored only
 	fieldURL      = "url"      // keyword: prefix listing
@@ -36,9 +38,17 @@ const (
 // (docs/BENCHMARKS.md).
 const AnalyzerName = "p2pir_en"
 
+// PhraseAnalyzerName is the analyser of the phrase field: the Unicode
+// tokenizer and lower-casing only, so stop words stay and nothing is
+// stemmed. A quoted phrase is matched word for word, in order, against it
+// ("out of memory" needs "out", "of", "memory" in a row; "happens before"
+// does not match "happening before"), while ranking stays with the English
+// analyser of the scored field.
+const PhraseAnalyzerName = "p2pir_phrase"
+
 // newMapping describes the schema. Documents are built by hand (see
-// buildDocument), so the mapping serves bleve's own tooling and queries
-// that name a field (phrase queries look the analyser up here).
+// buildDocument), so the mapping serves bleve's own tooling and holds the
+// analysers Open loads.
 func newMapping() *mapping.IndexMappingImpl {
 	m := mapping.NewIndexMapping()
 	err := m.AddCustomAnalyzer(AnalyzerName, map[string]interface{}{
@@ -51,6 +61,14 @@ func newMapping() *mapping.IndexMappingImpl {
 	if err != nil { // only possible if bleve renamed a component: a build-time fact
 		panic(fmt.Sprintf("index: define analyser: %v", err))
 	}
+	err = m.AddCustomAnalyzer(PhraseAnalyzerName, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []interface{}{lowercase.Name},
+	})
+	if err != nil {
+		panic(fmt.Sprintf("index: define phrase analyser: %v", err))
+	}
 	m.DefaultAnalyzer = AnalyzerName
 	m.DefaultField = fieldText
 	m.StoreDynamic = false
@@ -62,6 +80,13 @@ func newMapping() *mapping.IndexMappingImpl {
 	text.IncludeTermVectors = true
 	text.IncludeInAll = false
 	text.DocValues = false
+
+	phrase := mapping.NewTextFieldMapping()
+	phrase.Analyzer = PhraseAnalyzerName
+	phrase.Store = false
+	phrase.IncludeTermVectors = true // positions, for phrases; offsets, for highlighting them
+	phrase.IncludeInAll = false
+	phrase.DocValues = false
 
 	stored := mapping.NewTextFieldMapping()
 	stored.Index = false
@@ -78,6 +103,7 @@ func newMapping() *mapping.IndexMappingImpl {
 
 	doc := mapping.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text)
+	doc.AddFieldMappingsAt(fieldPhrase, phrase)
 	for _, f := range []string{fieldTitle, fieldBody, fieldModified, fieldSize, fieldLen} {
 		doc.AddFieldMappingsAt(f, stored)
 	}

@@ -15,10 +15,13 @@ import (
 type Query struct {
 	// Terms are the analysed scoring terms with their weights.
 	Terms []WeightedTerm `json:"terms"`
-	// Required are words or phrases (raw text, analysed like documents)
-	// that every result must contain.
+	// Required are words or phrases (raw text) that every result must
+	// contain. One word matches as the scoring analyser sees it (stemmed:
+	// "+layers" matches "layer"); several words, or a stop word, match as
+	// an exact phrase (see PhraseAnalyzerName).
 	Required []string `json:"required,omitempty"`
-	// Excluded are words or phrases no result may contain.
+	// Excluded are words or phrases no result may contain, matched as
+	// Required entries are.
 	Excluded []string `json:"excluded,omitempty"`
 	// Sources keeps only documents from one of these sources ("file", "web", ...).
 	Sources []string `json:"sources,omitempty"`
@@ -38,7 +41,11 @@ func (q Query) TermSet() map[string]bool {
 // ParseQuery parses text a person typed. The syntax, kept small on purpose:
 //
 //	words            scored with BM25 (any may match; more matches rank higher)
-//	"a phrase"       the phrase must appear; its words are scored
+//	"a phrase"       the phrase must appear: the same words in the same
+//	                 order, case aside, stop words included, not stemmed;
+//	                 its words are scored (a phrase of stop words only,
+//	                 "to be or not to be", is matched but scores nothing;
+//	                 one quoted word is a required word, "+word")
 //	+word, +"phrase" must appear
 //	-word, -"phrase" must not appear
 //	source:web       only documents from that source (file, web, ...)
@@ -70,12 +77,25 @@ func (ix *Index) ParseQuery(text string) (Query, error) {
 			q.Sources = append(q.Sources, strings.ToLower(t.text))
 		case t.field == "site":
 			q.Sites = append(q.Sites, normaliseHost(t.text))
+		case t.op == '-' && t.phrase:
+			if len(ix.phraseWords(t.text)) == 0 {
+				return Query{}, fmt.Errorf("%w: -%s excludes nothing searchable (no words)", ErrBadQuery, quoteIf(t))
+			}
+			q.Excluded = append(q.Excluded, t.text)
 		case t.op == '-':
 			if len(ix.terms(t.text)) == 0 {
 				return Query{}, fmt.Errorf("%w: -%s excludes nothing searchable (stop words only)", ErrBadQuery, quoteIf(t))
 			}
 			q.Excluded = append(q.Excluded, t.text)
-		case t.op == '+' || t.phrase:
+		case t.phrase:
+			// Stop words count in a phrase: "to be or not to be" is
+			// matched word for word even though none of its words scores.
+			if len(ix.phraseWords(t.text)) == 0 {
+				return Query{}, fmt.Errorf("%w: %s has no words (only punctuation)", ErrBadQuery, quoteIf(t))
+			}
+			q.Required = append(q.Required, t.text)
+			scoring = append(scoring, t.text)
+		case t.op == '+':
 			if len(ix.terms(t.text)) == 0 {
 				return Query{}, fmt.Errorf("%w: %s has no searchable words (stop words only)", ErrBadQuery, quoteIf(t))
 			}

@@ -13,6 +13,7 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -141,7 +142,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 		out.Hits = append(out.Hits, hit)
 	}
 	if !opts.IDsOnly && len(out.Hits) > 0 {
-		if err := ix.addSnippets(ctx, r, bq.terms, top.hits, out.Hits, bodies, titleLens); err != nil {
+		if err := ix.addSnippets(ctx, r, bq, top.hits, out.Hits, bodies, titleLens); err != nil {
 			return nil, fmt.Errorf("index: search: %w", err)
 		}
 	}
@@ -149,8 +150,9 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	return out, nil
 }
 
-// addSnippets fills each hit's snippet from the term vectors of its body.
-func (ix *Index) addSnippets(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm, top []scored, hits []Hit, bodies []string, titleLens []int) error {
+// addSnippets fills each hit's snippet from the term vectors of its body:
+// where the query's terms and its required phrases occur.
+func (ix *Index) addSnippets(ctx context.Context, r bindex.IndexReader, bq *bm25Query, top []scored, hits []Hit, bodies []string, titleLens []int) error {
 	order := make([]int, len(top)) // hits by ascending document number
 	for i := range order {
 		order[i] = i
@@ -161,9 +163,18 @@ func (ix *Index) addSnippets(ctx context.Context, r bindex.IndexReader, terms []
 	for j, i := range order {
 		docs[j], lens[j] = top[i].doc, titleLens[i]
 	}
-	ms, err := bodyMatches(ctx, r, terms, docs, lens)
+	ms, err := bodyMatches(ctx, r, bq.terms, docs, lens)
 	if err != nil {
 		return err
+	}
+	if len(bq.phrases) > 0 {
+		ps, err := phraseMatches(ctx, r, bq.phrases, docs, lens)
+		if err != nil {
+			return err
+		}
+		for j := range ms {
+			ms[j] = mergeMatches(ms[j], ps[j])
+		}
 	}
 	for j, i := range order {
 		hits[i].Snippet = ix.snippet(bodies[i], ms[j])
@@ -201,7 +212,56 @@ func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts Se
 		}
 		out.Hits = append(out.Hits, hit)
 	}
+	if !opts.IDsOnly && len(bq.phrases) > 0 && len(out.Hits) > 0 {
+		// A phrase of stop words only ("to be or not to be") has no
+		// scoring terms and lands here: show where it occurs.
+		if err := ix.phraseSnippets(ctx, bq, out.Hits, res.Hits); err != nil {
+			return nil, fmt.Errorf("index: search: %w", err)
+		}
+	}
 	return out, nil
+}
+
+// phraseSnippets replaces the lead snippets of a filter search's hits with
+// snippets around the query's phrases.
+func (ix *Index) phraseSnippets(ctx context.Context, bq *bm25Query, hits []Hit, found search.DocumentMatchCollection) error {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("phrase snippets: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("phrase snippets: %w", err)
+	}
+	defer r.Close()
+	var (
+		at        []int // index in hits of each document still in this snapshot
+		top       []scored
+		sub       []Hit
+		bodies    []string
+		titleLens []int
+	)
+	for i, h := range hits {
+		iid, err := r.InternalID(h.ID)
+		if err != nil {
+			return fmt.Errorf("resolve hit %s: %w", h.ID, err)
+		}
+		if len(iid) == 0 {
+			continue // deleted since the search: keep its lead snippet
+		}
+		at = append(at, i)
+		top = append(top, scored{doc: iid.Value()})
+		sub = append(sub, h)
+		bodies = append(bodies, field(found[i].Fields, fieldBody))
+		titleLens = append(titleLens, len(h.Title))
+	}
+	if err := ix.addSnippets(ctx, r, &bm25Query{phrases: bq.phrases}, top, sub, bodies, titleLens); err != nil {
+		return fmt.Errorf("phrase snippets: %w", err)
+	}
+	for k, i := range at {
+		hits[i].Snippet = sub[k].Snippet
+	}
+	return nil
 }
 
 // explain accounts for the score of document id term by term.
@@ -266,8 +326,16 @@ func (ix *Index) compile(q Query) (*bm25Query, error) {
 		return nil, fmt.Errorf("%w: %d terms, the limit is %d", ErrBadQuery, len(q.Terms), ix.cfg.MaxQueryTerms)
 	}
 	var must []query.Query
+	var phrases [][]string
 	for _, r := range q.Required {
-		must = append(must, ix.textQuery(r))
+		tq, words, err := ix.textQuery(r)
+		if err != nil {
+			return nil, err
+		}
+		must = append(must, tq)
+		if words != nil {
+			phrases = append(phrases, words)
+		}
 	}
 	if len(q.Sources) > 0 {
 		must = append(must, anyKeyword(fieldSource, q.Sources))
@@ -278,7 +346,7 @@ func (ix *Index) compile(q Query) (*bm25Query, error) {
 	if len(q.Terms) == 0 && len(must) == 0 {
 		return nil, fmt.Errorf("%w: nothing to search for", ErrBadQuery)
 	}
-	bq := &bm25Query{terms: q.Terms, k1: ix.cfg.K1, b: ix.cfg.B, totalLen: ix.totalLen.Load()}
+	bq := &bm25Query{terms: q.Terms, phrases: phrases, k1: ix.cfg.K1, b: ix.cfg.B, totalLen: ix.totalLen.Load()}
 	switch len(must) {
 	case 0:
 	case 1:
@@ -289,27 +357,39 @@ func (ix *Index) compile(q Query) (*bm25Query, error) {
 	if len(q.Excluded) > 0 {
 		var not []query.Query
 		for _, e := range q.Excluded {
-			not = append(not, ix.textQuery(e))
+			tq, _, err := ix.textQuery(e)
+			if err != nil {
+				return nil, err
+			}
+			not = append(not, tq)
 		}
 		bq.mustNot = query.NewDisjunctionQuery(not)
 	}
 	return bq, nil
 }
 
-// textQuery matches documents containing text: a term query for one word,
-// a phrase query (stop-word gaps allowed, as bleve's match-phrase does)
-// for several.
-func (ix *Index) textQuery(text string) query.Query {
-	terms := ix.terms(text)
-	if len(terms) == 1 {
+// textQuery matches documents containing text. One word that the English
+// analyser keeps is a term query on fieldText, stemmed as ranking sees it
+// ("layers" matches "layer"). Anything else (several words, or a stop word)
+// is an exact phrase on fieldPhrase: the same words in the same order, case
+// aside, stop words included, nothing stemmed; words are then the phrase's
+// words, for highlighting (nil for a term query).
+func (ix *Index) textQuery(text string) (q query.Query, words []string, err error) {
+	words = ix.phraseWords(text)
+	if len(words) == 0 {
+		return nil, nil, fmt.Errorf("%w: %q has no words to match (only punctuation)", ErrBadQuery, truncate(text, 80))
+	}
+	if terms := ix.terms(text); len(terms) == 1 && len(words) == 1 {
 		tq := query.NewTermQuery(terms[0])
 		tq.SetField(fieldText)
-		return tq
+		return tq, nil, nil
 	}
-	pq := query.NewMatchPhraseQuery(text)
-	pq.SetField(fieldText)
-	pq.Analyzer = AnalyzerName
-	return pq
+	if len(words) == 1 {
+		tq := query.NewTermQuery(words[0])
+		tq.SetField(fieldPhrase)
+		return tq, words, nil
+	}
+	return query.NewPhraseQuery(words, fieldPhrase), words, nil
 }
 
 func anyKeyword(fieldName string, values []string) query.Query {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -49,10 +50,15 @@ func (s Snippet) Marked(open, close string, escape func(string) string) string {
 	return b.String()
 }
 
-// termMatch is where a query term occurs in a document's body.
+// termMatch is where a query term, or a whole phrase, occurs in a
+// document's body.
 type termMatch struct {
 	start, end int // byte offsets in the body
 	term       string
+	// words is how many query words the match covers: 1 for a term, the
+	// phrase's length for a phrase, so a window holding the phrase is
+	// preferred to one holding only some of its words.
+	words int
 }
 
 // leadSnippet is the opening of body, for hits with no matches in it.
@@ -72,15 +78,19 @@ func (ix *Index) snippet(body string, ms []termMatch) Snippet {
 	}
 	width := ix.cfg.SnippetRunes
 	best, bestScore := 0, -1
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for i := range ms {
 		clear(seen)
 		count := 0
 		for j := i; j < len(ms) && ms[j].end-ms[i].start <= width; j++ {
-			seen[ms[j].term] = true
+			seen[ms[j].term] = ms[j].words
 			count++
 		}
-		if score := len(seen)*1000 + count; score > bestScore {
+		distinct := 0
+		for _, w := range seen {
+			distinct += w
+		}
+		if score := distinct*1000 + count; score > bestScore {
 			best, bestScore = i, score
 		}
 	}
@@ -147,7 +157,8 @@ func render(s string, start, end int, spans []Span) Snippet {
 				space = false
 			}
 			from := b.Len()
-			b.WriteString(s[spans[si].Start:spans[si].End])
+			// A phrase may span a line break: collapse white space in it too.
+			b.WriteString(strings.Join(strings.Fields(s[spans[si].Start:spans[si].End]), " "))
 			out = append(out, Span{from, b.Len()})
 			i = spans[si].End
 			si++
@@ -206,7 +217,7 @@ func bodyMatches(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm
 			n := 0
 			for _, v := range tfd.Vectors {
 				if int(v.Start) >= shift {
-					out[i] = append(out[i], termMatch{int(v.Start) - shift, int(v.End) - shift, t.Term})
+					out[i] = append(out[i], termMatch{int(v.Start) - shift, int(v.End) - shift, t.Term, 1})
 					if n++; n == maxSnippetMatches {
 						break // enough to place a snippet; a huge document has millions
 					}
@@ -219,4 +230,108 @@ func bodyMatches(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm
 		slices.SortFunc(ms, func(a, b termMatch) int { return a.start - b.start })
 	}
 	return out, nil
+}
+
+// phraseMatches finds where each phrase (its words as the phrase field
+// holds them) occurs in the bodies of the given documents, from the term
+// vectors of fieldPhrase: an occurrence is a run of consecutive positions
+// holding the words in order. Offsets are shifted as in bodyMatches; a
+// match spans the whole phrase. docs must be sorted ascending.
+func phraseMatches(ctx context.Context, r bindex.IndexReader, phrases [][]string, docs []uint64, titleLens []int) ([][]termMatch, error) {
+	out := make([][]termMatch, len(docs))
+	for _, words := range phrases {
+		// locs[w][i] are the locations of word w in docs[i], by position.
+		locs := make(map[string][][]bindex.TermFieldVector, len(words))
+		for _, w := range words {
+			if _, done := locs[w]; done {
+				continue
+			}
+			l, err := wordLocations(ctx, r, w, docs)
+			if err != nil {
+				return nil, err
+			}
+			locs[w] = l
+		}
+		phrase := strings.Join(words, " ")
+		for i := range docs {
+			shift := titleLens[i] + 1
+			next := make([]int, len(words)) // per word, the next location to look at
+			n := 0
+			for _, first := range locs[words[0]][i] {
+				end, ok := first.End, true
+				for k := 1; k < len(words) && ok; k++ {
+					ls := locs[words[k]][i]
+					for next[k] < len(ls) && ls[next[k]].Pos < first.Pos+uint64(k) {
+						next[k]++
+					}
+					ok = next[k] < len(ls) && ls[next[k]].Pos == first.Pos+uint64(k)
+					if ok {
+						end = ls[next[k]].End
+					}
+				}
+				if ok && int(first.Start) >= shift {
+					out[i] = append(out[i], termMatch{int(first.Start) - shift, int(end) - shift, phrase, len(words)})
+					if n++; n == maxSnippetMatches {
+						break
+					}
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// wordLocations returns, for each of docs (sorted ascending), the
+// locations of word in fieldPhrase sorted by position.
+func wordLocations(ctx context.Context, r bindex.IndexReader, word string, docs []uint64) ([][]bindex.TermFieldVector, error) {
+	out := make([][]bindex.TermFieldVector, len(docs))
+	tfr, err := r.TermFieldReader(ctx, []byte(word), fieldPhrase, false, false, true)
+	if err != nil {
+		return nil, fmt.Errorf("term vectors of %q: %w", word, err)
+	}
+	defer tfr.Close()
+	id := make(bindex.IndexInternalID, 8)
+	for i, d := range docs {
+		id.SetValue(d)
+		tfd, err := tfr.Advance(id, nil)
+		if err != nil {
+			return nil, fmt.Errorf("term vectors of %q: %w", word, err)
+		}
+		if tfd == nil {
+			break
+		}
+		if tfd.ID.Value() != d {
+			continue
+		}
+		ls := make([]bindex.TermFieldVector, len(tfd.Vectors))
+		for j, v := range tfd.Vectors {
+			ls[j] = *v
+		}
+		slices.SortFunc(ls, func(a, b bindex.TermFieldVector) int { return cmp.Compare(a.Pos, b.Pos) })
+		out[i] = ls
+	}
+	return out, nil
+}
+
+// mergeMatches adds phrase matches to term matches and orders them by
+// position; where matches overlap the longer one (the phrase) wins, since
+// highlights must not overlap.
+func mergeMatches(terms, phrases []termMatch) []termMatch {
+	all := append(terms, phrases...)
+	slices.SortFunc(all, func(a, b termMatch) int {
+		if c := cmp.Compare(a.start, b.start); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.end, a.end)
+	})
+	out := all[:0]
+	lastEnd := -1
+	for _, m := range all {
+		if m.start < lastEnd {
+			continue // inside (or across) the previous match
+		}
+		out = append(out, m)
+		lastEnd = m.end
+	}
+	return out
 }

@@ -22,6 +22,17 @@ func (ix *Index) terms(text string) []string {
 	return out
 }
 
+// phraseWords returns the words of text as the phrase field holds them
+// (lower-cased, stop words kept, not stemmed), in order.
+func (ix *Index) phraseWords(text string) []string {
+	toks := ix.phraseAnalyzer.Analyze([]byte(text))
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
 // TermFreqs returns the analysed terms of text with their counts.
 func (ix *Index) TermFreqs(text string) map[string]int {
 	m := make(map[string]int)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
@@ -56,8 +57,9 @@ const (
 //     not huge, go-readability extracts the main content; it is used when
 //     it keeps at least 40% of the visible text, else the visible text is
 //     kept (pages that are not articles keep all their text).
-//   - Title: readability's title when it ran, else <title>, else the first
-//     h1 (or other heading).
+//   - Title: readability's title when it ran and did not cut the <title>
+//     inside a word (see articleTitle), else <title>, else the first h1 (or
+//     other heading).
 //   - Pages nested deeper than the parser accepts are read with the
 //     tokenizer alone, in one linear pass.
 //
@@ -121,9 +123,7 @@ func extractHTML(src string, pageURL *url.URL, withReadability bool) Result {
 	if !ok {
 		return res
 	}
-	if title != "" {
-		res.Title = title
-	}
+	res.Title = articleTitle(v.title, title, res.Title)
 	if float64(len(text)) >= minReadableShare*float64(len(v.text)) {
 		res.Text = text
 	}
@@ -149,6 +149,42 @@ func readable(doc *html.Node, pageURL *url.URL) (title, text string, ok bool) {
 		return "", "", false
 	}
 	return capTitle(art.Title()), text, true
+}
+
+// articleTitle chooses between the page's <title> (pageTitle) and
+// readability's cleaned title (readTitle); fallback is used when both are
+// empty. Readability drops a site name from "Article | Site", which is
+// welcome, but its pattern also cuts at a hyphen inside a word: "Command-line
+// API | Docs" becomes "line API | Docs". So readability's title is taken
+// only when it does not cut the <title> inside a word: it is a different
+// title altogether (from metadata), or the <title> itself, or a part of it
+// bounded by white space on both sides.
+func articleTitle(pageTitle, readTitle, fallback string) string {
+	switch {
+	case readTitle == "":
+		return firstNonEmpty(pageTitle, fallback)
+	case pageTitle == "":
+		return readTitle
+	}
+	i := strings.Index(pageTitle, readTitle)
+	if i < 0 {
+		return readTitle
+	}
+	before, after := pageTitle[:i], pageTitle[i+len(readTitle):]
+	if (before == "" || endsWithSpace(before)) && (after == "" || startsWithSpace(after)) {
+		return readTitle
+	}
+	return pageTitle
+}
+
+func endsWithSpace(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsSpace(r)
+}
+
+func startsWithSpace(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
 }
 
 // pruneInvisible removes from doc what walkVisible does not show and

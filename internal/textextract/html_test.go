@@ -111,6 +111,30 @@ func TestHTMLWhitespaceNormalisation(t *testing.T) {
 	}
 }
 
+// Readability's title cleaning may drop a site name after a spaced
+// separator ("Title | Site"), but never cut inside a word: a <title> whose
+// first word is hyphenated ("Command-line API | ...") is kept whole instead
+// of becoming "line API | ...".
+func TestHTMLTitleNotCutInsideWord(t *testing.T) {
+	cases := []struct {
+		name, fixture, want, textHas string
+	}{
+		{"hyphenated first word", "cli-doc.html", "Command-line API | Node.js v20.20.2 Documentation", "command-line options"},
+		{"site name after a spaced separator dropped", "article.html", "How Zebras Cross the Mara River", "zebras gather"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := mustHTML(t, readFixture(t, c.fixture), nil)
+			if res.Title != c.want {
+				t.Errorf("title = %q, want %q", res.Title, c.want)
+			}
+			// The article text came through readability, so its title did too.
+			assertContains(t, "text", res.Text, c.textHas)
+			assertLacks(t, "text", res.Text, "Navlink")
+		})
+	}
+}
+
 // The title is <title>, else the first h1, else the first heading; it is
 // on one line and capped at MaxTitleRunes runes; an SVG <title> is not the
 // document's.

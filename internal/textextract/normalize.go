@@ -107,11 +107,40 @@ func capTitle(s string) string {
 }
 
 // firstLine returns the first line of s that has visible text, as a title.
+// Lines made only of punctuation and symbols (separators, the over- and
+// underlines of reStructuredText and Setext headings) are skipped, and so
+// are reStructuredText explicit markup blocks: a line ".." or ".. anything"
+// (a comment, a directive such as ".. meta::", a target ".. _name:") and
+// the indented lines that continue it.
 func firstLine(s string) string {
+	inMarkup := false
 	for line := range strings.Lines(s) {
-		if t := capTitle(line); t != "" {
+		if inMarkup {
+			if r, _ := utf8.DecodeRuneInString(line); r == ' ' || r == '\t' || strings.TrimSpace(line) == "" {
+				continue // the block goes on while lines are indented
+			}
+			inMarkup = false
+		}
+		t := capTitle(line)
+		switch {
+		case t == "":
+		case t == ".." || strings.HasPrefix(t, ".. "):
+			inMarkup = true
+		case onlyPunctuation(t):
+		default:
 			return t
 		}
 	}
 	return ""
+}
+
+// onlyPunctuation reports whether every non-space rune of s is punctuation
+// or a symbol ("=====", "* * *", "-- --").
+func onlyPunctuation(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+			return false
+		}
+	}
+	return true
 }

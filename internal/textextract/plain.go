@@ -4,7 +4,8 @@ import "strings"
 
 // Plain returns plain text with normalised whitespace and its title, the
 // first line that has visible text (trimmed, capped at MaxTitleRunes
-// runes). Line breaks are kept: one newline is a line break, two or more a
+// runes) other than punctuation alone or reStructuredText markup (see
+// firstLine), so a reST file's over- and underlined title is found. Line breaks are kept: one newline is a line break, two or more a
 // paragraph break; "\r\n" and a lone "\r" count as one newline.
 //
 // Bytes are decoded as text: a UTF-8 byte-order mark is dropped, UTF-16

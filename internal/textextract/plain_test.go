@@ -34,3 +34,33 @@ func TestPlain(t *testing.T) {
 		})
 	}
 }
+
+// The title of plain text (and reStructuredText read as plain text) is the
+// first line that is real text: never a line made only of punctuation
+// (reST over- and underlines, separators) and never a reST explicit markup
+// line (".. comment", ".. directive::", ".. _target:") or the indented
+// lines that continue it.
+func TestPlainTitleSkipsReSTMarkup(t *testing.T) {
+	cases := []struct {
+		name string
+		src  []byte
+		want string
+	}{
+		{"over- and underlined reST title after a target and a comment", readFixture(t, "overlined.rst"), "Zebra Migration Field Guide"},
+		{"underlined title after a separator line", readFixture(t, "underlined.txt"), "Crossing Notes"},
+		{"overline directly on the first line", []byte("=====\nTitle\n=====\nbody"), "Title"},
+		{"bare comment marker", []byte("..\n   still the comment\nReal title\n"), "Real title"},
+		{"directive with options", []byte(".. meta::\n   :keywords: zebra\n\nGuide to zebras\n"), "Guide to zebras"},
+		{"spaced punctuation separator", []byte("* * *\n-- --\nAfter the rule\n"), "After the rule"},
+		{"ellipsis starting a sentence is text", []byte("...and so it begins\n"), "...and so it begins"},
+		{"punctuation inside words is text", []byte("C++ -- a tour\n"), "C++ -- a tour"},
+		{"only punctuation gives no title", []byte("=====\n-----\n"), ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Plain(c.src).Title; got != c.want {
+				t.Errorf("title = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
