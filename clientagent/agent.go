@@ -195,8 +195,11 @@ type Response struct {
 	// count is counted twice; the local index's count is a lower bound
 	// (index.Index.Search).
 	Total uint64 `json:"number_of_results"`
-	// Took is how long the search took.
-	Took time.Duration `json:"took"`
+	// Took is how long the search took; in JSON, TookMS carries it in
+	// milliseconds.
+	Took time.Duration `json:"-"`
+	// TookMS is Took in milliseconds (JSON "took_ms").
+	TookMS float64 `json:"took_ms"`
 }
 
 // Filtered is a result removed by the profile.
@@ -355,6 +358,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		return nil, err
 	}
 	resp.Took = a.now().Sub(start)
+	resp.TookMS = float64(resp.Took.Microseconds()) / 1000
 	return resp, nil
 }
 

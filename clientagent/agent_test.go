@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.etcd.io/bbolt"
 
@@ -618,5 +619,32 @@ func TestMarkingAHugeDocumentIsBounded(t *testing.T) {
 	raw, _ := json.Marshal(m)
 	if len(raw) > 64<<10 {
 		t.Fatalf("the mark of a 10 MB document takes %d bytes in the log", len(raw))
+	}
+}
+
+// TestResponseJSONGivesTookInMilliseconds: the answer's duration is
+// "took_ms", a number of milliseconds, as everywhere in p2pir's JSON, not
+// Go's nanosecond count.
+func TestResponseJSONGivesTookInMilliseconds(t *testing.T) {
+	resp := &Response{Took: 1500 * time.Microsecond, TookMS: 1.5}
+	raw, err := json.Marshal(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m["took"]; ok {
+		t.Errorf("JSON has Go's duration under \"took\": %s", raw)
+	}
+	if got, ok := m["took_ms"].(float64); !ok || got != 1.5 {
+		t.Errorf("took_ms = %v, want 1.5 (%s)", m["took_ms"], raw)
+	}
+
+	f := newAgentFixture(t, DefaultConfig())
+	live := f.search(t, Request{Query: "jaguar"})
+	if want := float64(live.Took.Microseconds()) / 1000; live.TookMS != want {
+		t.Errorf("search: took_ms %v, want %v (Took %v)", live.TookMS, want, live.Took)
 	}
 }

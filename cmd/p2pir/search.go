@@ -38,7 +38,7 @@ filters the results; --no-profile turns it off for one search.
 
 Query syntax:
   words            any may match; documents with more of them rank higher
-  "a phrase"       the phrase must appear
+  "a phrase"       these words, in this order (stop words count, no stemming)
   +word -word      must / must not appear (also +"phrase" and -"phrase")
   source:file      only documents from the files crawler (or source:web)
   site:example.org only documents from that host and its subdomains
@@ -177,7 +177,7 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, color bool) {
 		fmt.Fprintf(w, "%s    filtered: %s (%s)%s\n", dim, oneLine(f.URL), f.Why, reset)
 	}
 	// Total counts the matches, not the results retrieved (clientagent.Response).
-	fmt.Fprintf(w, "%s%d shown of %d matches in %v; query %s%s\n", dim, len(resp.Results), resp.Total, resp.Took.Round(1000), resp.QueryID, reset)
+	fmt.Fprintf(w, "%s%d shown of %d matches in %v; query %s%s\n", dim, len(resp.Results), resp.Total, time.Duration(resp.TookMS*float64(time.Millisecond)).Round(time.Microsecond), resp.QueryID, reset)
 }
 
 // oneLine collapses white space and drops control characters, so text from
