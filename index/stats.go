@@ -88,8 +88,28 @@ const MaxVectorBytes = 1 << 20
 
 // TermVector returns the analysed terms of a stored document with their
 // frequencies, as they were indexed (title and body; of a document over
-// MaxVectorBytes, its first MaxVectorBytes).
+// MaxVectorBytes, its first MaxVectorBytes). Vectors are cached (within
+// Config.TermVectorCacheTerms) until the document is re-indexed or
+// deleted, so asking again for a document's vector costs a map copy, not
+// an analysis. The map is the caller's.
 func (ix *Index) TermVector(ctx context.Context, id string) (map[string]int, error) {
+	if ix.closed.Load() {
+		return nil, ErrClosed
+	}
+	tf, gen, ok := ix.vectors.get(id)
+	if ok {
+		return tf, nil
+	}
+	tf, err := ix.termVector(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ix.vectors.put(id, tf, gen)
+	return tf, nil
+}
+
+// termVector is TermVector without the cache.
+func (ix *Index) termVector(ctx context.Context, id string) (map[string]int, error) {
 	d, ok, err := ix.Get(ctx, id)
 	if err != nil {
 		return nil, err
