@@ -72,6 +72,11 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 		maxScore = math.Max(maxScore, c.Score)
 	}
 	pn := profile.Normalized()
+	pv := prepare(pn)
+	rv := make([]preparedVector, len(rejected))
+	for i, v := range rejected {
+		rv[i] = prepare(v)
+	}
 	lambda := cfg.ProfileWeight
 	if len(pn) == 0 {
 		lambda = 0
@@ -79,9 +84,10 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 	var kept []Ranked
 	var dropped []Dropped
 	for i, c := range cands {
+		cv := prepare(c.Doc)
 		if cfg.RejectSimilarity > 0 && cfg.RejectSimilarity <= 1 && len(c.Doc) > 0 {
 			// 1e-9: an identical document's cosine can come out 1−2e-16.
-			if sim, ok := nearest(c.Doc, rejected); ok && sim >= cfg.RejectSimilarity-1e-9 {
+			if sim, ok := nearest(cv, rv); ok && sim >= cfg.RejectSimilarity-1e-9 {
 				dropped = append(dropped, Dropped{c, i + 1, fmt.Sprintf("%.0f%% similar to a result you marked not interested", 100*sim)})
 				continue
 			}
@@ -92,7 +98,7 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 			base = c.Score / maxScore
 		}
 		if len(c.Doc) > 0 && len(pn) > 0 {
-			r.ProfileSim = c.Doc.Cosine(pn)
+			r.ProfileSim = cv.cosine(pv)
 		}
 		r.Final = (1-lambda)*base + lambda*r.ProfileSim
 		kept = append(kept, r)
@@ -118,12 +124,42 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 }
 
 // nearest returns the highest cosine between doc and any of vs.
-func nearest(doc Vector, vs []Vector) (float64, bool) {
+func nearest(doc preparedVector, vs []preparedVector) (float64, bool) {
 	best, ok := -2.0, false
 	for _, v := range vs {
-		if s := doc.Cosine(v); s > best {
+		if s := doc.cosine(v); s > best {
 			best, ok = s, true
 		}
 	}
 	return best, ok
+}
+
+// preparedVector is a vector with its sorted terms and norm worked out
+// once: re-ranking takes the cosine of every candidate with the profile
+// and with every rejected document, and Vector.Cosine would sort both
+// vectors' terms again for each pair.
+type preparedVector struct {
+	v    Vector
+	keys []string
+	norm float64
+}
+
+func prepare(v Vector) preparedVector {
+	return preparedVector{v: v, keys: v.keys(), norm: v.Norm()}
+}
+
+// cosine is Vector.Cosine, bit for bit: the same sums in the same order.
+func (a preparedVector) cosine(b preparedVector) float64 {
+	if a.norm == 0 || b.norm == 0 {
+		return 0
+	}
+	small, big := a, b
+	if len(b.v) < len(a.v) {
+		small, big = b, a
+	}
+	dot := 0.0
+	for _, t := range small.keys {
+		dot += small.v[t] * big.v[t]
+	}
+	return dot / (a.norm * b.norm)
 }
