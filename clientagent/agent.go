@@ -253,7 +253,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			for _, t := range q.Terms {
 				base[t.Term] = t.Weight
 			}
-			ref, err := usermodel.Reformulate(a.cfg.Reform, base, judged, profile.Terms)
+			ref, err := usermodel.Reformulate(ctx, a.ix, a.cfg.Reform, base, judged, profile.Terms)
 			if err != nil {
 				return nil, fmt.Errorf("clientagent: reformulate: %w", err)
 			}
