@@ -16,7 +16,7 @@ var desktopDoc = Vector{
 	"omp_matinv.c": 0.7, "/usr/lib/valgrind": 0.65, "x86_64-linux:gnu": 0.6,
 	"someone@example": 0.58, "ab": 0.55, "3.14": 0.5,
 	"valgrindrc": 0.45, // a word, in this one document only
-	"thread": 0.4, "mutex": 0.35, "race": 0.3, "pthread_mutex_lock": 0.25, "matrix": 0.2,
+	"thread":     0.4, "mutex": 0.35, "race": 0.3, "pthread_mutex_lock": 0.25, "matrix": 0.2,
 }
 
 // desktopStats is the collection the document is in: every term of it
