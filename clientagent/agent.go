@@ -78,6 +78,7 @@ type Agent struct {
 	now     func() time.Time
 	sources []*sourceEntry // the local index first
 	crawl   *CrawlOptions  // nil: no focused crawl
+	vectors vectorCache    // local documents' vectors, for re-ranking
 }
 
 // LocalName is the name of the local index among the sources.

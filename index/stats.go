@@ -128,6 +128,12 @@ func (ix *Index) termVector(ctx context.Context, id string) (map[string]int, err
 	return ix.TermFreqs(text), nil
 }
 
+// Version identifies the index's contents: it changes after every write
+// (documents indexed or deleted), so anything derived from the index's
+// statistics, such as tf-idf weights, can be kept while it stays the same.
+// Read it before reading what it is to vouch for.
+func (ix *Index) Version() uint64 { return ix.vectors.generation() }
+
 // TopTerms returns the n most frequent terms of a term-frequency map,
 // ties broken alphabetically; handy for display and tests.
 func TopTerms(tf map[string]int, n int) []string {

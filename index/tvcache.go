@@ -85,3 +85,10 @@ func (c *tvCache) remove(e *list.Element) {
 	delete(c.byID, ent.id)
 	c.terms -= len(ent.tf)
 }
+
+// generation returns the number of evictions so far.
+func (c *tvCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
