@@ -145,7 +145,12 @@ type preparedVector struct {
 }
 
 func prepare(v Vector) preparedVector {
-	return preparedVector{v: v, keys: v.keys(), norm: v.Norm()}
+	keys := v.keys()
+	s := 0.0 // as Vector.Norm sums: in term order
+	for _, t := range keys {
+		s += v[t] * v[t]
+	}
+	return preparedVector{v: v, keys: keys, norm: math.Sqrt(s)}
 }
 
 // cosine is Vector.Cosine, bit for bit: the same sums in the same order.
