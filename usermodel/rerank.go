@@ -3,6 +3,7 @@ package usermodel
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -73,7 +74,7 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 	}
 	pn := profile.Normalized()
 	pv := prepare(pn)
-	rv := make([]preparedVector, len(rejected))
+	rv := make([]*preparedVector, len(rejected))
 	for i, v := range rejected {
 		rv[i] = prepare(v)
 	}
@@ -124,7 +125,7 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 }
 
 // nearest returns the highest cosine between doc and any of vs.
-func nearest(doc preparedVector, vs []preparedVector) (float64, bool) {
+func nearest(doc *preparedVector, vs []*preparedVector) (float64, bool) {
 	best, ok := -2.0, false
 	for _, v := range vs {
 		if s := doc.cosine(v); s > best {
@@ -134,33 +135,46 @@ func nearest(doc preparedVector, vs []preparedVector) (float64, bool) {
 	return best, ok
 }
 
-// preparedVector is a vector with its sorted terms and norm worked out
-// once: re-ranking takes the cosine of every candidate with the profile
-// and with every rejected document, and Vector.Cosine would sort both
-// vectors' terms again for each pair.
+// preparedVector is a vector ready for the many cosines re-ranking takes
+// (every candidate with the profile and with every rejected document):
+// its norm is worked out once, and its terms are sorted only if it is the
+// shorter vector of some pair, the one whose terms a dot product walks.
+// A candidate of a desktop file has thousands of terms, and sorting them
+// (as Vector.Cosine does for each pair) cost more than the search.
 type preparedVector struct {
 	v    Vector
-	keys []string
+	keys []string // sorted, once needed
 	norm float64
 }
 
-func prepare(v Vector) preparedVector {
-	keys := v.keys()
-	s := 0.0 // as Vector.Norm sums: in term order
-	for _, t := range keys {
-		s += v[t] * v[t]
+// prepare works out v's norm: the square root of the sum of the squared
+// weights added in increasing order, which depends only on the weights,
+// not on the map's order, so every cosine is repeatable to the bit.
+func prepare(v Vector) *preparedVector {
+	sq := make([]float64, 0, len(v))
+	for _, w := range v {
+		sq = append(sq, w*w)
 	}
-	return preparedVector{v: v, keys: keys, norm: math.Sqrt(s)}
+	slices.Sort(sq)
+	s := 0.0
+	for _, x := range sq {
+		s += x
+	}
+	return &preparedVector{v: v, norm: math.Sqrt(s)}
 }
 
-// cosine is Vector.Cosine, bit for bit: the same sums in the same order.
-func (a preparedVector) cosine(b preparedVector) float64 {
+// cosine is the cosine of a and b: Vector.Cosine up to rounding, and
+// like it the same to the bit whatever the maps' order.
+func (a *preparedVector) cosine(b *preparedVector) float64 {
 	if a.norm == 0 || b.norm == 0 {
 		return 0
 	}
 	small, big := a, b
-	if len(b.v) < len(a.v) {
+	if len(b.v) < len(a.v) || (len(b.v) == len(a.v) && b.keys != nil && a.keys == nil) {
 		small, big = b, a
+	}
+	if small.keys == nil {
+		small.keys = small.v.keys()
 	}
 	dot := 0.0
 	for _, t := range small.keys {
