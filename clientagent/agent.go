@@ -76,6 +76,7 @@ type Agent struct {
 	now     func() time.Time
 	sources []*sourceEntry // the local index first
 	crawl   *CrawlOptions  // nil: no focused crawl
+	vectors vectorCache    // local documents' vectors, for re-ranking
 }
 
 // finishTimeout bounds the local work that follows the sources' answers
@@ -264,7 +265,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			for _, t := range q.Terms {
 				base[t.Term] = t.Weight
 			}
-			ref, err := usermodel.Reformulate(a.cfg.Reform, base, judged, profile.Terms)
+			ref, err := usermodel.Reformulate(ctx, a.ix, a.cfg.Reform, base, judged, profile.Terms)
 			if err != nil {
 				return nil, fmt.Errorf("clientagent: reformulate: %w", err)
 			}

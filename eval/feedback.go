@@ -99,7 +99,7 @@ func RunFeedback(ctx context.Context, ix *index.Index, c *Collection, opts Feedb
 		if err != nil {
 			return nil, fmt.Errorf("eval: feedback: query %s: %w", q.ID, err)
 		}
-		ref, err := usermodel.Reformulate(opts.Reform, qv, fb, nil)
+		ref, err := usermodel.Reformulate(ctx, ix, opts.Reform, qv, fb, nil)
 		if err != nil {
 			return nil, fmt.Errorf("eval: feedback: query %s: %w", q.ID, err)
 		}

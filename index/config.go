@@ -22,6 +22,12 @@ type Config struct {
 	MaxQueryBytes int
 	// SnippetRunes is the target length of a result snippet. Default 240.
 	SnippetRunes int
+	// TermVectorCacheTerms bounds the term vectors TermVector keeps for
+	// documents asked for again (re-ranking asks for every candidate's, search
+	// after search), counted in term entries over all cached documents
+	// (about 60 bytes each). Default 1<<20: some 60 MiB, the vectors of a
+	// few thousand typical documents or of a hundred 1 MiB ones.
+	TermVectorCacheTerms int
 }
 
 // DefaultConfig returns the documented defaults.
@@ -34,6 +40,8 @@ func DefaultConfig() Config {
 		MaxQueryTerms: 1024,
 		MaxQueryBytes: 8 << 10,
 		SnippetRunes:  240,
+
+		TermVectorCacheTerms: 1 << 20,
 	}
 }
 
@@ -63,6 +71,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SnippetRunes <= 0 {
 		c.SnippetRunes = d.SnippetRunes
+	}
+	if c.TermVectorCacheTerms <= 0 {
+		c.TermVectorCacheTerms = d.TermVectorCacheTerms
 	}
 	return c
 }

@@ -19,10 +19,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -89,6 +91,7 @@ type Index struct {
 	writeMu  sync.Mutex // serialises writes and the stats they update
 	totalLen atomic.Int64
 	closed   atomic.Bool
+	vectors  *tvCache // term vectors of documents asked for before
 }
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.
@@ -134,7 +137,7 @@ func Open(dir string, cfg Config) (*Index, error) {
 	default:
 		return nil, fmt.Errorf("index: open %s: %w", dir, statErr)
 	}
-	ix := &Index{cfg: cfg, path: dir, bi: bi}
+	ix := &Index{cfg: cfg, path: dir, bi: bi, vectors: newTVCache(cfg.TermVectorCacheTerms)}
 	if err := ix.load(); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: open %s: %w", dir, err)
@@ -285,7 +288,9 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 	if b.Size() == 0 {
 		return rejected, nil
 	}
-	return rejected, ix.commit(b, delta)
+	err = ix.commit(b, delta)
+	ix.vectors.evict(slices.Collect(maps.Keys(seen))...)
+	return rejected, err
 }
 
 // commit executes a batch together with the updated statistics, so both
@@ -460,7 +465,9 @@ func (ix *Index) deleteBatch(ids []string) error {
 	if b.Size() == 0 {
 		return nil
 	}
-	return ix.commit(b, delta)
+	err := ix.commit(b, delta)
+	ix.vectors.evict(slices.Collect(maps.Keys(done))...)
+	return err
 }
 
 // storedLen returns the token count stored with document id, and whether

@@ -200,15 +200,20 @@ func bodyMatches(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm
 		if err != nil {
 			return nil, fmt.Errorf("term vectors of %q: %w", t.Term, err)
 		}
+		// The reader moves forward only: a document without the term
+		// leaves it on a later one, and asking for a document at or
+		// before that would make bleve start the term's postings over.
+		var tfd *bindex.TermFieldDoc
 		for i, d := range docs {
-			id.SetValue(d)
-			tfd, err := tfr.Advance(id, nil)
-			if err != nil {
-				tfr.Close()
-				return nil, fmt.Errorf("term vectors of %q: %w", t.Term, err)
-			}
-			if tfd == nil {
-				break
+			if tfd == nil || tfd.ID.Value() < d {
+				id.SetValue(d)
+				if tfd, err = tfr.Advance(id, nil); err != nil {
+					tfr.Close()
+					return nil, fmt.Errorf("term vectors of %q: %w", t.Term, err)
+				}
+				if tfd == nil {
+					break
+				}
 			}
 			if tfd.ID.Value() != d {
 				continue

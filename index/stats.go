@@ -99,8 +99,28 @@ const MaxVectorBytes = 1 << 20
 
 // TermVector returns the analysed terms of a stored document with their
 // frequencies, as they were indexed (title and body; of a document over
-// MaxVectorBytes, its first MaxVectorBytes).
+// MaxVectorBytes, its first MaxVectorBytes). Vectors are cached (within
+// Config.TermVectorCacheTerms) until the document is re-indexed or
+// deleted, so asking again for a document's vector costs a map copy, not
+// an analysis. The map is the caller's.
 func (ix *Index) TermVector(ctx context.Context, id string) (map[string]int, error) {
+	if ix.closed.Load() {
+		return nil, ErrClosed
+	}
+	tf, gen, ok := ix.vectors.get(id)
+	if ok {
+		return tf, nil
+	}
+	tf, err := ix.termVector(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ix.vectors.put(id, tf, gen)
+	return tf, nil
+}
+
+// termVector is TermVector without the cache.
+func (ix *Index) termVector(ctx context.Context, id string) (map[string]int, error) {
 	d, ok, err := ix.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -118,6 +138,12 @@ func (ix *Index) TermVector(ctx context.Context, id string) (map[string]int, err
 	}
 	return ix.TermFreqs(text), nil
 }
+
+// Version identifies the index's contents: it changes after every write
+// (documents indexed or deleted), so anything derived from the index's
+// statistics, such as tf-idf weights, can be kept while it stays the same.
+// Read it before reading what it is to vouch for.
+func (ix *Index) Version() uint64 { return ix.vectors.generation() }
 
 // TopTerms returns the n most frequent terms of a term-frequency map,
 // ties broken alphabetically; handy for display and tests.

@@ -1,6 +1,7 @@
 package usermodel
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -21,7 +22,7 @@ type reformCase struct {
 
 func (tc reformCase) check(t *testing.T) {
 	t.Helper()
-	r, err := Reformulate(tc.cfg, tc.q, tc.judged, tc.profile)
+	r, err := Reformulate(context.Background(), nil, tc.cfg, tc.q, tc.judged, tc.profile)
 	if err != nil {
 		t.Fatalf("Reformulate: %v", err)
 	}
@@ -201,7 +202,7 @@ func TestRM3InterpolatesQueryAndRelevanceModel(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.check(t)
-			r, _ := Reformulate(tc.cfg, tc.q, tc.judged, nil)
+			r, _ := Reformulate(context.Background(), nil, tc.cfg, tc.q, tc.judged, nil)
 			sum := 0.0
 			for _, tw := range r.Terms {
 				sum += tw.Weight
@@ -235,7 +236,7 @@ func TestReformulateRefusesBadInput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := Reformulate(tc.cfg, tc.q, tc.judged, nil)
+			r, err := Reformulate(context.Background(), nil, tc.cfg, tc.q, tc.judged, nil)
 			if err == nil {
 				t.Fatalf("accepted: %+v", r)
 			}
@@ -258,7 +259,7 @@ func TestReformulateWithoutFeedbackOrProfileKeepsTheQuery(t *testing.T) {
 		for _, judged := range [][]Judged{nil, {}, {{Doc: Vector{"x": 1}, Interested: true, Weight: 0}}} {
 			cfg := DefaultReformConfig()
 			cfg.Method = method
-			r, err := Reformulate(cfg, q, judged, nil)
+			r, err := Reformulate(context.Background(), nil, cfg, q, judged, nil)
 			if err != nil {
 				t.Fatalf("%q: %v", method, err)
 			}

@@ -3,6 +3,7 @@ package usermodel
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -75,6 +76,11 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 		maxScore = math.Max(maxScore, c.Score)
 	}
 	pn := profile.Normalized()
+	pv := prepare(pn)
+	rv := make([]*preparedVector, len(rejected))
+	for i, v := range rejected {
+		rv[i] = prepare(v)
+	}
 	lambda := cfg.ProfileWeight
 	if len(pn) == 0 {
 		lambda = 0
@@ -82,9 +88,10 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 	var kept []Ranked
 	var dropped []Dropped
 	for i, c := range cands {
+		cv := prepare(c.Doc)
 		if cfg.RejectSimilarity > 0 && cfg.RejectSimilarity <= 1 && len(c.Doc) > 0 {
 			// 1e-9: an identical document's cosine can come out 1−2e-16.
-			if sim, ok := nearest(c.Doc, rejected); ok && sim >= cfg.RejectSimilarity-1e-9 {
+			if sim, ok := nearest(cv, rv); ok && sim >= cfg.RejectSimilarity-1e-9 {
 				dropped = append(dropped, Dropped{c, i + 1, fmt.Sprintf("%.0f%% similar to a result you marked not interested", 100*sim)})
 				continue
 			}
@@ -95,7 +102,7 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 			base = c.Score / maxScore
 		}
 		if len(c.Doc) > 0 && len(pn) > 0 {
-			r.ProfileSim = c.Doc.Cosine(pn)
+			r.ProfileSim = cv.cosine(pv)
 		}
 		r.Final = (1-lambda)*base + lambda*r.ProfileSim
 		kept = append(kept, r)
@@ -129,12 +136,60 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 }
 
 // nearest returns the highest cosine between doc and any of vs.
-func nearest(doc Vector, vs []Vector) (float64, bool) {
+func nearest(doc *preparedVector, vs []*preparedVector) (float64, bool) {
 	best, ok := -2.0, false
 	for _, v := range vs {
-		if s := doc.Cosine(v); s > best {
+		if s := doc.cosine(v); s > best {
 			best, ok = s, true
 		}
 	}
 	return best, ok
+}
+
+// preparedVector is a vector ready for the many cosines re-ranking takes
+// (every candidate with the profile and with every rejected document):
+// its norm is worked out once, and its terms are sorted only if it is the
+// shorter vector of some pair, the one whose terms a dot product walks.
+// A candidate of a desktop file has thousands of terms, and sorting them
+// (as Vector.Cosine does for each pair) cost more than the search.
+type preparedVector struct {
+	v    Vector
+	keys []string // sorted, once needed
+	norm float64
+}
+
+// prepare works out v's norm: the square root of the sum of the squared
+// weights added in increasing order, which depends only on the weights,
+// not on the map's order, so every cosine is repeatable to the bit.
+func prepare(v Vector) *preparedVector {
+	sq := make([]float64, 0, len(v))
+	for _, w := range v {
+		sq = append(sq, w*w)
+	}
+	slices.Sort(sq)
+	s := 0.0
+	for _, x := range sq {
+		s += x
+	}
+	return &preparedVector{v: v, norm: math.Sqrt(s)}
+}
+
+// cosine is the cosine of a and b: Vector.Cosine up to rounding, and
+// like it the same to the bit whatever the maps' order.
+func (a *preparedVector) cosine(b *preparedVector) float64 {
+	if a.norm == 0 || b.norm == 0 {
+		return 0
+	}
+	small, big := a, b
+	if len(b.v) < len(a.v) || (len(b.v) == len(a.v) && b.keys != nil && a.keys == nil) {
+		small, big = b, a
+	}
+	if small.keys == nil {
+		small.keys = small.v.keys()
+	}
+	dot := 0.0
+	for _, t := range small.keys {
+		dot += small.v[t] * big.v[t]
+	}
+	return dot / (a.norm * b.norm)
 }

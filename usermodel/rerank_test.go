@@ -404,3 +404,52 @@ func TestRerankGivesAReasonOnlyWhenTheProfileMovedAResult(t *testing.T) {
 		})
 	}
 }
+
+// TestPreparedCosineIsVectorCosineRepeatably checks the cosine
+// re-ranking takes with norms worked out once and terms sorted only when
+// needed: it equals Vector.Cosine up to rounding, whichever vector is
+// longer, and is the same to the bit on every call (map order is random
+// on every walk) and whichever of the two vectors had its terms sorted
+// before, so re-ranking stays reproducible.
+func TestPreparedCosineIsVectorCosineRepeatably(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 5))
+	random := func(n int) Vector {
+		v := Vector{}
+		for range n {
+			v[fmt.Sprintf("t%d", rng.IntN(3*n+1))] = rng.NormFloat64()
+		}
+		return v
+	}
+	cases := []struct {
+		name string
+		a, b Vector
+	}{
+		{"empty", Vector{}, random(5)},
+		{"first shorter", random(7), random(40)},
+		{"second shorter", random(40), random(7)},
+		{"same length", random(30), random(30)},
+		{"same vector", Vector{"x": 0.1, "y": 0.7, "z": -0.3}, Vector{"x": 0.1, "y": 0.7, "z": -0.3}},
+		{"thousands of terms", random(3000), random(400)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want := tc.a.Cosine(tc.b)
+			first := prepare(tc.a).cosine(prepare(tc.b))
+			if math.Abs(first-want) > 1e-12 {
+				t.Fatalf("prepared cosine %v, Vector.Cosine %v", first, want)
+			}
+			for trial := range 20 {
+				a, b := prepare(tc.a.Clone()), prepare(tc.b.Clone())
+				if trial%2 == 1 {
+					b.keys = b.v.keys() // as when b met a longer vector before
+				}
+				if got := a.cosine(b); got != first {
+					t.Fatalf("trial %d: cosine %v, first time %v", trial, got, first)
+				}
+				if got := b.cosine(a); got != first {
+					t.Fatalf("trial %d: cosine the other way round %v, first time %v", trial, got, first)
+				}
+			}
+		})
+	}
+}

@@ -114,6 +114,7 @@ type Store struct {
 	cfg        Config
 	maxQueries int
 	closed     atomic.Bool
+	marks      markCache // decoded marks, for Marks
 }
 
 // OpenStore opens the store at path, creating the file and its buckets as

@@ -268,7 +268,7 @@ func (s *Store) Marks(ctx context.Context) ([]Mark, error) {
 	var marks []Mark
 	err := s.view(ctx, "marks", func(b *buckets) error {
 		var err error
-		marks, err = readMarks(b)
+		marks, err = s.marks.readMarks(b)
 		return err
 	})
 	return marks, err

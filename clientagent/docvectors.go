@@ -1,0 +1,120 @@
+package clientagent
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/p2pir/p2pir/usermodel"
+)
+
+// maxCachedVectorTerms bounds the vectors docVectors keeps, in term
+// entries over all documents (about 60 bytes each: some 60 MiB).
+const maxCachedVectorTerms = 1 << 20
+
+// docVectors returns the unit tf-idf vector of each result: of the whole
+// document for results in the local index, of title and snippet for the
+// others; one statistics lookup serves all of them. The vectors of local
+// documents are kept while the index does not change (their weights
+// depend on its statistics), so a document that is a candidate search
+// after search costs a lookup, not an analysis and a tf-idf weighting.
+func (a *Agent) docVectors(ctx context.Context, hits []Merged) ([]usermodel.Vector, error) {
+	version := a.ix.Version() // before anything it vouches for is read
+	out := make([]usermodel.Vector, len(hits))
+	tfs := make([]map[string]int, len(hits))
+	all := map[string]bool{}
+	for i, h := range hits {
+		var tf map[string]int
+		if h.DocID != "" {
+			if v, ok := a.vectors.get(version, h.DocID); ok {
+				out[i] = v
+				continue
+			}
+			tf, _ = a.ix.TermVector(ctx, h.DocID) // gone since: fall back to the text shown
+		}
+		if tf == nil {
+			tf = a.ix.TermFreqs(h.Title + "\n" + h.Content)
+		}
+		tfs[i] = tf
+		for t := range tf {
+			all[t] = true
+		}
+	}
+	if len(all) == 0 {
+		return out, nil
+	}
+	terms := make([]string, 0, len(all))
+	for t := range all {
+		terms = append(terms, t)
+	}
+	dfs, err := a.ix.DocFreq(ctx, terms...)
+	if err != nil {
+		return nil, fmt.Errorf("statistics for re-ranking: %w", err)
+	}
+	n, err := a.ix.Count()
+	if err != nil {
+		return nil, fmt.Errorf("statistics for re-ranking: %w", err)
+	}
+	for i, tf := range tfs {
+		if tf == nil {
+			continue
+		}
+		out[i] = usermodel.TFIDF(tf, dfs, n)
+		if hits[i].DocID != "" {
+			a.vectors.put(version, hits[i].DocID, out[i])
+		}
+	}
+	return out, nil
+}
+
+// vectorCache keeps local documents' tf-idf vectors for one version of
+// the index, at most maxCachedVectorTerms term entries in all; a new
+// version empties it. The vectors are shared: callers must not modify
+// them. The zero value is an empty cache.
+type vectorCache struct {
+	mu      sync.Mutex
+	version uint64
+	terms   int
+	byID    map[string]usermodel.Vector
+}
+
+// get returns id's vector computed at this version of the index.
+func (c *vectorCache) get(version uint64, id string) (usermodel.Vector, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version != c.version {
+		return nil, false
+	}
+	v, ok := c.byID[id]
+	return v, ok
+}
+
+// put keeps v as id's vector at this version of the index, forgetting
+// those of older versions; when full, it starts again empty (the next
+// searches refill it with the documents they need).
+func (c *vectorCache) put(version uint64, id string, v usermodel.Vector) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case version < c.version:
+		return
+	case version > c.version:
+		clear(c.byID)
+		c.version, c.terms = version, 0
+	}
+	if len(v) > maxCachedVectorTerms {
+		return
+	}
+	if c.byID == nil {
+		c.byID = map[string]usermodel.Vector{}
+	}
+	if old, ok := c.byID[id]; ok {
+		c.terms -= len(old)
+	}
+	if c.terms+len(v) > maxCachedVectorTerms {
+		clear(c.byID)
+		c.terms = 0
+	}
+	c.byID[id] = v
+	c.terms += len(v)
+}

@@ -1,0 +1,95 @@
+package clientagent
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/usermodel"
+)
+
+// TestDocVectorsFollowTheIndex checks that the vectors re-ranking uses,
+// kept from one search to the next, are always those of the index as it
+// is: the document's current text weighted by the current statistics,
+// after the document is rewritten or deleted, or another one is added.
+func TestDocVectorsFollowTheIndex(t *testing.T) {
+	ctx := context.Background()
+	hits := []Merged{
+		{Hit: Hit{URL: "file:///a.txt", Title: "a", Content: "glacier", DocID: "file:///a.txt"}},
+		{Hit: Hit{URL: "file:///b.txt", Title: "b", Content: "moraine", DocID: "file:///b.txt"}},
+		{Hit: Hit{URL: "https://web.example/c", Title: "c", Content: "glacier moraine ice"}},
+	}
+	cases := []struct {
+		name   string
+		change func(t *testing.T, ix *index.Index)
+	}{
+		{"unchanged", func(*testing.T, *index.Index) {}},
+		{"a document rewritten", func(t *testing.T, ix *index.Index) {
+			if err := ix.Index(ctx, []index.Document{{ID: "file:///a.txt", Body: "ice sheet ice"}}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"another document added", func(t *testing.T, ix *index.Index) {
+			if err := ix.Index(ctx, []index.Document{{ID: "file:///d.txt", Body: "glacier glacier valley"}}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a document deleted", func(t *testing.T, ix *index.Index) {
+			if err := ix.Delete(ctx, "file:///b.txt"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ix, err := index.Open(filepath.Join(dir, "index"), index.DefaultConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ix.Close() })
+			err = ix.Index(ctx, []index.Document{
+				{ID: "file:///a.txt", Title: "a", Body: "glacier glacier moraine valley"},
+				{ID: "file:///b.txt", Title: "b", Body: "moraine ice"},
+				{ID: "file:///e.txt", Title: "e", Body: "valley ice river"},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := usermodel.OpenStore(filepath.Join(dir, "state.db"), usermodel.StoreOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			ag, err := New(ix, st, DefaultConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ag.docVectors(ctx, hits); err != nil {
+				t.Fatal(err)
+			}
+			tc.change(t, ix)
+			got, err := ag.docVectors(ctx, hits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, h := range hits {
+				var want usermodel.Vector
+				tf, err := ix.TermVector(ctx, h.DocID)
+				if h.DocID == "" || err != nil {
+					want, err = usermodel.TextVector(ctx, ix, h.Title+"\n"+h.Content)
+				} else {
+					want, err = usermodel.TFVector(ctx, ix, tf)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got[i], want) {
+					t.Errorf("vector of %s = %v, want %v (from the index as it is)", h.URL, got[i], want)
+				}
+			}
+		})
+	}
+}

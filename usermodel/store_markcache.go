@@ -1,0 +1,62 @@
+package usermodel
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+)
+
+// markCache keeps the marks Store.Marks decoded, with the bytes each was
+// decoded from. Every search reads the whole feedback log, and decoding a
+// few hundred marks' vectors from JSON cost more than the search itself; a
+// mark whose stored bytes are unchanged is now decoded once. Because an
+// entry is used only when the stored bytes are equal to those it was
+// decoded from, writes need not tell the cache anything. The zero value
+// is an empty cache.
+type markCache struct {
+	mu    sync.Mutex
+	byKey map[string]cachedMark
+}
+
+type cachedMark struct {
+	raw  []byte
+	mark Mark
+}
+
+// readMarks is the package's readMarks through the cache: the whole log,
+// in Seq order, each mark the caller's own copy. Entries of marks no
+// longer in the log are dropped.
+func (c *markCache) readMarks(b *buckets) ([]Mark, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	next := make(map[string]cachedMark, len(c.byKey))
+	var marks []Mark
+	err := b.marks.ForEach(func(k, v []byte) error {
+		e, ok := c.byKey[string(k)]
+		if !ok || !bytes.Equal(e.raw, v) {
+			e = cachedMark{raw: bytes.Clone(v)}
+			if err := json.Unmarshal(v, &e.mark); err != nil {
+				return fmt.Errorf("usermodel: mark %x is damaged: %w", k, err)
+			}
+		}
+		next[string(k)] = e
+		marks = append(marks, e.mark.clone())
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.byKey = next
+	return marks, nil
+}
+
+// clone returns a copy of m that shares no map or slice with it.
+func (m Mark) clone() Mark {
+	m.QueryVec = maps.Clone(m.QueryVec)
+	m.Doc = maps.Clone(m.Doc)
+	m.Source = slices.Clone(m.Source)
+	return m
+}

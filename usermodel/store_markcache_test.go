@@ -1,0 +1,85 @@
+package usermodel
+
+import (
+	"context"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// TestMarksReadAgainAreTheLogAsStored checks that reading the feedback
+// log again, after any change, returns exactly what a first read of the
+// stored log returns: the decoded marks kept between reads never stand in
+// for changed bytes (a mark undone and another added under the same Seq)
+// and the marks handed out are the caller's own.
+func TestMarksReadAgainAreTheLogAsStored(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(8, 5))
+	at := time.Date(2026, 12, 6, 15, 0, 0, 0, time.UTC)
+	q := randomQuery(rng, "q1", 10, at)
+	cases := []struct {
+		name   string
+		change func(t *testing.T, s *Store, read []Mark)
+	}{
+		{"nothing changed", func(*testing.T, *Store, []Mark) {}},
+		{"the caller changed its copy", func(_ *testing.T, _ *Store, read []Mark) {
+			for t := range read[0].Doc {
+				read[0].Doc[t] = 42
+			}
+			read[0].QueryVec["typed"] = 1
+			read[0].Source[0] = "changed"
+		}},
+		{"a mark added", func(t *testing.T, s *Store, _ []Mark) {
+			if _, _, err := s.AddMark(ctx, randomMark(rng, q, at)); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"the last mark undone and another added under its Seq", func(t *testing.T, s *Store, _ []Mark) {
+			if _, _, err := s.Undo(ctx); err != nil {
+				t.Fatal(err)
+			}
+			m := randomMark(rng, q, at.Add(time.Hour))
+			m.Interested = !m.Interested
+			if _, _, err := s.AddMark(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, path := openTestStore(t, StoreOptions{})
+			recordAll(t, s, []QueryRecord{q})
+			for range 3 {
+				if _, _, err := s.AddMark(ctx, randomMark(rng, q, at)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			read, err := s.Marks(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.change(t, s, read)
+			got, err := s.Marks(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A store opened afresh on the same file decodes every mark.
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			fresh, err := OpenStore(path, StoreOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fresh.Close()
+			want, err := fresh.Marks(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("marks read again:\n%+v\nwant the stored log:\n%+v", got, want)
+			}
+		})
+	}
+}
