@@ -90,4 +90,3 @@ func rerankScores(hits []Merged) []float64 {
 	}
 	return out
 }
-
