@@ -40,13 +40,15 @@ type MethodStats struct {
 	// the client, sent by the server (calls that ended with an error
 	// status carry none).
 	Responses int64 `json:"responses"`
+	// Ended is how many calls have ended (Calls less those in flight).
+	Ended int64 `json:"ended"`
 	// Errors is how many calls ended with an error (status or refused
 	// answer).
 	Errors int64 `json:"errors"`
 	// RequestBytes and ResponseBytes sum the sizes of those messages.
 	RequestBytes  int64 `json:"request_bytes"`
 	ResponseBytes int64 `json:"response_bytes"`
-	// LatencySeconds sums the calls' durations.
+	// LatencySeconds sums the ended calls' durations.
 	LatencySeconds float64 `json:"latency_seconds"`
 	// LatencyCounts[i] is how many calls took at most
 	// RPCLatencyBuckets()[i] seconds (cumulative, as Prometheus buckets).
@@ -108,6 +110,7 @@ func (c *rpcCounters) end(x call) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	m := c.method(x.method)
+	m.Ended++
 	if x.responded {
 		m.Responses++
 		m.ResponseBytes += int64(x.respBytes)
