@@ -98,6 +98,8 @@ func TestFloodTraceListsEveryContactWithinHops(t *testing.T) {
 			if res.Trace.PeersContacted != len(want) || res.Trace.Messages != 2*len(want) {
 				t.Errorf("peers %d, messages %d; want %d, %d", res.Trace.PeersContacted, res.Trace.Messages, len(want), 2*len(want))
 			}
+			t.Logf("%d hops: %d contacts, %d messages, %d bytes sent, %d received", hops, len(res.Trace.Contacts),
+				res.Trace.Messages, res.Trace.BytesSent, res.Trace.BytesReceived)
 			reqAfter, respAfter := searchCounts(b, c, d)
 			tReq, tResp := requestsAndResponses(res.Trace)
 			if reqAfter-reqBefore != tReq || respAfter-respBefore != tResp {
@@ -340,5 +342,53 @@ func TestTraceJSON(t *testing.T) {
 		if !strings.Contains(string(raw), key) {
 			t.Errorf("%s lacks %s", raw, key)
 		}
+	}
+}
+
+// Forwarders route with the asker's strategy, not their own: with the
+// nodes' default a one-walker walk, B forwards a query to one of its three
+// peers; told to flood, it forwards to all three.
+func TestForwardersUseTheQueryStrategy(t *testing.T) {
+	corpus := loadCorpus(t)
+	cfg := testConfig()
+	cfg.Strategy = routing.Walk
+	cfg.Routing.Walkers = 1
+	mem := NewMemNet()
+	a := newNode(t, mem, "a", cfg, nil)
+	b := newNode(t, mem, "b", cfg, corpus["astro"])
+	c := newNode(t, mem, "c", cfg, corpus["astro"])
+	d := newNode(t, mem, "d", cfg, corpus["astro"])
+	e := newNode(t, mem, "e", cfg, corpus["astro"])
+	link(t, a, b)
+	link(t, b, c, d, e)
+	tests := []struct {
+		strategy string
+		atHop2   int
+	}{
+		{"", 1},
+		{routing.Flood, 3},
+		{routing.Walk, 1},
+	}
+	for _, tc := range tests {
+		t.Run("strategy "+tc.strategy, func(t *testing.T) {
+			q := astroQuery(2)
+			q.Strategy = tc.strategy
+			res, err := a.node.SearchPeers(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, ct := range res.Trace.Contacts {
+				if ct.Hop == 2 {
+					n++
+					if ct.From != b.id.NodeID() || !ct.Reported || ct.Outcome != OutcomeAnswered {
+						t.Errorf("hop-2 contact %+v: want reported, from B, answered", ct)
+					}
+				}
+			}
+			if n != tc.atHop2 {
+				t.Errorf("B forwarded to %d peers, want %d: %+v", n, tc.atHop2, res.Trace.Contacts)
+			}
+		})
 	}
 }
