@@ -346,7 +346,7 @@ func (n *Node) callSearch(ctx context.Context, p snapshot, req *p2pirv1.SearchRe
 		return nil, c, err
 	}
 	if got := resp.GetNode().GetNodeId(); got != p.info.ID {
-		return nil, c, fmt.Errorf("serveragent: forged node ID: %s answered as %q", p.info.ID, got)
+		return nil, c, fmt.Errorf("serveragent: %w: %s answered as %q", errForged, p.info.ID, got)
 	}
 	return resp, c, nil
 }

@@ -98,13 +98,17 @@ func newTrace(contacts []Contact, dropped int) Trace {
 	return t
 }
 
-// outcome classifies a finished call. invalid is true when an answer came
-// but broke the contract.
+// errForged is wrapped by the error of a call answered under another
+// node's ID.
+var errForged = errors.New("forged node ID")
+
+// outcome classifies a finished call: a refused answer (contract broken,
+// forged node ID) is OutcomeInvalid, a status names the rest.
 func outcome(err error) string {
 	switch {
 	case err == nil:
 		return OutcomeAnswered
-	case errors.Is(err, p2pirv1.ErrInvalid):
+	case errors.Is(err, p2pirv1.ErrInvalid), errors.Is(err, errForged):
 		return OutcomeInvalid
 	case errors.Is(err, context.DeadlineExceeded):
 		return OutcomeTimedOut
