@@ -201,6 +201,9 @@ type Response struct {
 	Took time.Duration `json:"-"`
 	// TookMS is Took in milliseconds (JSON "took_ms").
 	TookMS float64 `json:"took_ms"`
+	// Trace is how each source fared: its outcome and latency and, for
+	// the peers, the calls the query took through the network.
+	Trace SearchTrace `json:"trace"`
 }
 
 // Filtered is a result removed by the profile.
@@ -288,8 +291,12 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	lists, unresponsive := a.fanOut(ctx, chosen, sq)
+	lists, unresponsive, traces := a.fanOut(ctx, chosen, sq)
 	resp.Unresponsive = append(skipped, unresponsive...)
+	for _, u := range skipped {
+		resp.Trace.Sources = append(resp.Trace.Sources, SourceTrace{Source: u.Engine, Outcome: SourceSuspended})
+	}
+	resp.Trace.Sources = append(resp.Trace.Sources, traces...)
 	if len(lists) == 0 && !a.wantCrawl(req, 0, k) {
 		return nil, fmt.Errorf("clientagent: no source answered: %v", resp.Unresponsive)
 	}
@@ -304,7 +311,9 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if a.wantCrawl(req, len(merged), k) {
 		// The focused crawl starts from what the others found, so it runs
 		// second, within what is left of the query's deadline.
+		crawlStart := time.Now()
 		crawled, err := a.runCrawl(ctx, sq, a.crawlSeeds(merged))
+		resp.Trace.Sources = append(resp.Trace.Sources, SourceTrace{Source: CrawlName, Outcome: sourceOutcome(err), LatencyMS: ms(time.Since(crawlStart)), Hits: len(crawled.Hits)})
 		if err != nil {
 			resp.Unresponsive = append(resp.Unresponsive, Unresponsive{CrawlName, err.Error()})
 		} else if len(crawled.Hits) > 0 {

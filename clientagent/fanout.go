@@ -106,12 +106,15 @@ func (a *Agent) SourceNames() []string {
 // deadline inside ctx's (the local index within ctx's alone). A source
 // that fails or does not answer in time is reported, never fails the
 // query; a source that ignores its context is abandoned at its deadline.
-// Outcomes update the sources' health.
-func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuery) ([]SourceHits, []Unresponsive) {
+// Outcomes update the sources' health, and are returned as traces, one
+// per chosen source in order.
+func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuery) ([]SourceHits, []Unresponsive, []SourceTrace) {
 	type answer struct {
 		i       int
 		hits    []Hit
 		matches uint64
+		net     *NetworkTrace
+		took    time.Duration
 		err     error
 	}
 	answers := make(chan answer, len(chosen))
@@ -129,10 +132,13 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 				sctx, cancel = context.WithCancel(ctx)
 			}
 			defer cancel()
+			start := time.Now()
 			done := make(chan answer, 1)
 			go func() {
 				var r answer
-				if cs, ok := e.src.(CountingSource); ok {
+				if ts, ok := e.src.(TracingSource); ok {
+					r.hits, r.net, r.err = ts.SearchTraced(sctx, q)
+				} else if cs, ok := e.src.(CountingSource); ok {
 					r.hits, r.matches, r.err = cs.SearchCount(sctx, q)
 				} else {
 					r.hits, r.err = e.src.Search(sctx, q)
@@ -142,12 +148,13 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 			}()
 			select {
 			case r := <-done:
+				r.took = time.Since(start)
 				if r.err == nil && sctx.Err() != nil {
 					r.err = sctx.Err() // answered, but too late to count
 				}
 				answers <- r
 			case <-sctx.Done():
-				answers <- answer{i: i, err: fmt.Errorf("no answer within %s: %w", within, sctx.Err())}
+				answers <- answer{i: i, took: time.Since(start), err: fmt.Errorf("no answer within %s: %w", within, sctx.Err())}
 			}
 		}()
 	}
@@ -159,11 +166,13 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 	var lists []SourceHits
 	var bad []Unresponsive
 	var names []string
+	traces := make([]SourceTrace, 0, len(results))
 	outcome := map[string]error{}
 	for i, r := range results {
 		e := chosen[i]
 		names = append(names, e.name)
 		outcome[e.name] = r.err
+		traces = append(traces, SourceTrace{Source: e.name, Outcome: sourceOutcome(r.err), LatencyMS: ms(r.took), Hits: len(r.hits), Network: r.net})
 		if r.err != nil {
 			bad = append(bad, Unresponsive{e.name, r.err.Error()})
 			continue
@@ -183,5 +192,5 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 			lists[i].Weight *= f
 		}
 	}
-	return lists, bad
+	return lists, bad, traces
 }

@@ -58,7 +58,7 @@ func TestSilentSourceCostsItsDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	lists, bad := a.fanOut(context.Background(), chosen, &SourceQuery{Text: "x", K: 10})
+	lists, bad, _ := a.fanOut(context.Background(), chosen, &SourceQuery{Text: "x", K: 10})
 	took := time.Since(start)
 	if took < 150*time.Millisecond || took > 400*time.Millisecond {
 		t.Fatalf("fan-out took %v, want the silent source's 150ms deadline (and not much more)", took)
@@ -109,7 +109,7 @@ func TestFailingSourceIsSuspendedThenRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lists, bad := a.fanOut(context.Background(), chosen, &SourceQuery{K: 1})
+	lists, bad, _ := a.fanOut(context.Background(), chosen, &SourceQuery{K: 1})
 	if len(lists) != 1 || len(bad) != 0 {
 		t.Fatalf("after suspension: lists %v bad %v", lists, bad)
 	}
@@ -134,7 +134,7 @@ func BenchmarkFanOutOverhead(b *testing.B) {
 	over := make([]time.Duration, 0, b.N)
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		lists, _ := a.fanOut(context.Background(), chosen, &SourceQuery{K: 10})
+		lists, _, _ := a.fanOut(context.Background(), chosen, &SourceQuery{K: 10})
 		if _, err := Merge(MergeRRF, lists); err != nil {
 			b.Fatal(err)
 		}

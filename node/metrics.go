@@ -28,6 +28,7 @@ func newMetrics(n *Node) *metrics {
 		}, []string{"route"}),
 	}
 	m.reg.MustRegister(m.requests, m.latency,
+		newRPCCollector(n.server.RPCStats),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "p2pir_peers", Help: "Peers in the server agent's table."},

@@ -237,25 +237,26 @@ const PeersSource = "peers"
 // from the documents the person marked, which stay on the node; the
 // client agent re-ranks the peers' answers with the profile locally. (The
 // server agent adds a fingerprint of these terms only while the person
-// shares.) A query with no term to search for is not sent.
+// shares.) A query with no term to search for is not sent. The answer
+// carries the query's network trace (clientagent.TracingSource).
 func (n *Node) peerSource() clientagent.Source {
-	return clientagent.SourceFunc(func(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, error) {
+	return clientagent.TracingSourceFunc(func(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, *clientagent.NetworkTrace, error) {
 		typed, err := n.ix.ParseQuery(q.Text)
 		if err != nil {
-			return nil, fmt.Errorf("typed query: %w", err)
+			return nil, nil, fmt.Errorf("typed query: %w", err)
 		}
 		if len(typed.Terms) == 0 {
-			return nil, nil // only filters: nothing a peer can search for
+			return nil, nil, nil // only filters: nothing a peer can search for
 		}
 		res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: 2})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out := make([]clientagent.Hit, 0, len(res.Hits))
 		for _, h := range res.Hits {
 			out = append(out, clientagent.Hit{URL: h.URL, Title: h.Title, Content: h.Content, Score: h.Score, Rank: h.Rank, Origin: "peer:" + h.NodeID})
 		}
-		return out, nil
+		return out, networkTrace(res.Trace), nil
 	})
 }
 

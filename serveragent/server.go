@@ -54,6 +54,9 @@ type Node struct {
 	seen   *routing.Seen
 	health *health.Server
 	limits *limiters
+	// rpcClient and rpcServer count the calls this node makes and
+	// receives (RPCStats).
+	rpcClient, rpcServer *rpcCounters
 
 	mu       sync.Mutex // guards everything below
 	peers    map[string]*peer
@@ -85,13 +88,15 @@ func New(cfg Config, id *identity.Identity, ix *index.Index, st *usermodel.Store
 	h.Write([]byte(self.ID))
 	n := &Node{
 		cfg: cfg, id: id, ix: ix, st: st, dialer: d, self: self,
-		seen:     routing.NewSeen(cfg.SeenTTL, cfg.SeenMax),
-		health:   health.NewServer(),
-		limits:   newLimiters(cfg.RatePerPeer, cfg.Burst, 4*max(cfg.MaxPeers, 1)),
-		peers:    map[string]*peer{},
-		conns:    map[string]*grpc.ClientConn{},
-		ownClust: -1,
-		rng:      rand.New(rand.NewPCG(cfg.Seed, h.Sum64())),
+		seen:      routing.NewSeen(cfg.SeenTTL, cfg.SeenMax),
+		health:    health.NewServer(),
+		limits:    newLimiters(cfg.RatePerPeer, cfg.Burst, 4*max(cfg.MaxPeers, 1)),
+		rpcClient: newRPCCounters(),
+		rpcServer: newRPCCounters(),
+		peers:     map[string]*peer{},
+		conns:     map[string]*grpc.ClientConn{},
+		ownClust:  -1,
+		rng:       rand.New(rand.NewPCG(cfg.Seed, h.Sum64())),
 	}
 	n.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	n.health.SetServingStatus(p2pirv1.Peer_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
@@ -114,14 +119,15 @@ func (n *Node) Register(s *grpc.Server) {
 }
 
 // NewServer returns a gRPC server with this node's TLS credentials
-// (network secret optional), the contract's size caps and validation, and
-// opts after them, with the node registered on it.
+// (network secret optional), the call counters of RPCStats, the contract's
+// size caps and validation, and opts after them, with the node registered
+// on it.
 func (n *Node) NewServer(secret []byte, opts ...grpc.ServerOption) (*grpc.Server, error) {
 	creds, err := n.id.ServerCredentials(secret)
 	if err != nil {
 		return nil, fmt.Errorf("serveragent: server credentials: %w", err)
 	}
-	all := append([]grpc.ServerOption{grpc.Creds(creds)}, p2pirv1.ServerOptions()...)
+	all := append([]grpc.ServerOption{grpc.Creds(creds), grpc.ChainUnaryInterceptor(n.countServer)}, p2pirv1.ServerOptions()...)
 	s := grpc.NewServer(append(all, opts...)...)
 	n.Register(s)
 	return s, nil

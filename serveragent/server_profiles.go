@@ -142,7 +142,7 @@ func (n *Node) exchange(ctx context.Context, p snapshot) error {
 		return fmt.Errorf("serveragent: gossip with %s: %w", p.info.ID, err)
 	}
 	start := time.Now()
-	reply, err := p2pirv1.NewPeerClient(cc).ExchangeProfiles(ctx, msg)
+	reply, err := p2pirv1.NewPeerClient(n.counted(cc)).ExchangeProfiles(ctx, msg)
 	if err == nil && reply.GetSender().GetNodeId() != p.info.ID {
 		err = fmt.Errorf("forged node ID: answered as %q", reply.GetSender().GetNodeId())
 	}

@@ -236,7 +236,7 @@ func (n *Node) callRecommend(ctx context.Context, p snapshot, req *p2pirv1.Recom
 		return recommend.PeerLikes{}, err
 	}
 	start := time.Now()
-	resp, err := p2pirv1.NewPeerClient(cc).Recommend(ctx, req)
+	resp, err := p2pirv1.NewPeerClient(n.counted(cc)).Recommend(ctx, req)
 	if err == nil && resp.GetNode().GetNodeId() != p.info.ID {
 		err = fmt.Errorf("serveragent: forged node ID: %s answered as %q", p.info.ID, resp.GetNode().GetNodeId())
 	}

@@ -42,6 +42,7 @@ func (n *Node) Search(ctx context.Context, req *p2pirv1.SearchRequest) (*p2pirv1
 		Unresponsive: fw.unresponsive,
 		Stats:        fw.stats,
 	}
+	resp.Trace, resp.TraceDropped = wireTrace(fw.contacts, fw.dropped)
 	return resp, nil
 }
 
@@ -61,6 +62,15 @@ type PeerQuery struct {
 	// asks only our direct peers, 2 also their peers (A→B→C), and so on;
 	// 0 means 1.
 	Hops int
+	// Strategy is how the query is routed at every hop, this node's and
+	// the forwarders': routing.Interest, routing.Flood or routing.Walk;
+	// "" means each node's own Config.Strategy.
+	Strategy string
+	// FanOut is how many peers each node sends the query to (interest:
+	// best matches; walk: walkers; flood: at most this many), 0 to
+	// p2pirv1.MaxFanOut; 0 means each node's own routing.Config. Every
+	// node still applies its own routing.Config.MaxFanout.
+	FanOut int
 }
 
 // Hit is one result from the network.
@@ -86,9 +96,13 @@ type PeerResults struct {
 	Hits         []Hit
 	Unresponsive []Unresponsive
 	// PeersContacted, Messages and Bytes count the cost of the query
-	// over the whole network (see p2pirv1.SearchStats).
+	// over the whole network as the peers reported it (see
+	// p2pirv1.SearchStats).
 	PeersContacted, Messages uint32
 	Bytes                    uint64
+	// Trace lists the calls the query took: this node's own, then those
+	// the peers reported (Contact.Reported).
+	Trace Trace
 }
 
 // SearchPeers sends a query from this node (the origin) to the peers the
@@ -113,6 +127,8 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 		K:        int32(q.K),
 		HopsLeft: int32(q.Hops),
 		Visited:  []string{n.self.ID},
+		Strategy: q.Strategy,
+		FanOut:   int32(q.FanOut),
 	}
 	vec := usermodel.Vector{}
 	for _, t := range q.Terms {
@@ -145,6 +161,7 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 		PeersContacted: fw.stats.GetPeersContacted(),
 		Messages:       fw.stats.GetMessages(),
 		Bytes:          fw.stats.GetBytes(),
+		Trace:          newTrace(fw.contacts, fw.dropped),
 	}
 	for _, r := range mergeRRF(fw.lists, q.K, "") {
 		out.Hits = append(out.Hits, Hit{URL: r.GetUrl(), Title: r.GetTitle(), Content: r.GetContent(),
@@ -216,6 +233,11 @@ type forwarded struct {
 	lists        [][]*p2pirv1.Result
 	unresponsive []*p2pirv1.Unresponsive
 	stats        *p2pirv1.SearchStats
+	// contacts are this node's calls (hop 1) and what the peers that
+	// answered reported of theirs, ordered by hop; dropped is how many
+	// contacts those peers said they left out.
+	contacts []Contact
+	dropped  int
 }
 
 // forward sends req (as received, hops_left not yet decreased) to the
@@ -249,6 +271,7 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest) forwarde
 	type answer struct {
 		p    snapshot
 		resp *p2pirv1.SearchResponse
+		call call
 		err  error
 	}
 	answers := make([]answer, len(chosen))
@@ -257,10 +280,9 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest) forwarde
 		wg.Go(func() {
 			callCtx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
-			start := time.Now()
-			resp, err := n.callSearch(callCtx, p, child)
-			n.observe(p.info.ID, time.Since(start), ignoreLoop(err))
-			answers[i] = answer{p, resp, err}
+			resp, c, err := n.callSearch(callCtx, p, child)
+			n.observe(p.info.ID, c.took, ignoreLoop(err))
+			answers[i] = answer{p, resp, c, err}
 		})
 	}
 	wg.Wait()
@@ -274,7 +296,12 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest) forwarde
 		out.unresponsive = append(out.unresponsive, &p2pirv1.Unresponsive{NodeId: id, Reason: truncate(reason, p2pirv1.MaxReasonBytes)})
 	}
 	st := out.stats
+	var reported []Contact
 	for _, a := range answers {
+		out.contacts = append(out.contacts, Contact{
+			Hop: 1, From: n.self.ID, To: a.p.info.ID, Outcome: outcome(a.err),
+			LatencyMS: float64(a.call.took.Microseconds()) / 1000, BytesSent: a.call.reqBytes, BytesReceived: a.call.respBytes,
+		})
 		st.PeersContacted = satAdd32(st.PeersContacted, 1)
 		st.Messages = satAdd32(st.Messages, 1)
 		st.Bytes += reqBytes
@@ -294,27 +321,38 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest) forwarde
 		for _, u := range a.resp.GetUnresponsive() {
 			addBad(u.GetNodeId(), u.GetReason())
 		}
+		for _, c := range a.resp.GetTrace() {
+			reported = append(reported, reportedContact(c))
+		}
+		out.dropped += int(a.resp.GetTraceDropped())
 	}
+	sortByHop(reported)
+	out.contacts = append(out.contacts, reported...)
 	return out
 }
 
-// callSearch calls one peer and checks that the answer comes from it.
-func (n *Node) callSearch(ctx context.Context, p snapshot, req *p2pirv1.SearchRequest) (*p2pirv1.SearchResponse, error) {
+// callSearch calls one peer and checks that the answer comes from it; it
+// also returns what the call carried, for the trace.
+func (n *Node) callSearch(ctx context.Context, p snapshot, req *p2pirv1.SearchRequest) (*p2pirv1.SearchResponse, call, error) {
+	start := time.Now()
 	cc, err := n.conn(ctx, p.info.ID, p.info.Addr)
 	if err != nil {
-		return nil, err
+		return nil, call{took: time.Since(start)}, err
 	}
-	resp, err := p2pirv1.NewPeerClient(cc).Search(ctx, req)
+	resp := new(p2pirv1.SearchResponse)
+	c, err := n.counted(cc).invoke(ctx, p2pirv1.Peer_Search_FullMethodName, req, resp)
+	c.took = time.Since(start)
 	if err != nil {
-		return nil, err
+		return nil, c, err
 	}
 	if got := resp.GetNode().GetNodeId(); got != p.info.ID {
-		return nil, fmt.Errorf("serveragent: forged node ID: %s answered as %q", p.info.ID, got)
+		return nil, c, fmt.Errorf("serveragent: %w: %s answered as %q", errForged, p.info.ID, got)
 	}
-	return resp, nil
+	return resp, c, nil
 }
 
-// route picks the peers a query goes to with the configured strategy.
+// route picks the peers a query goes to with the request's strategy, or
+// the configured one.
 func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited map[string]bool) ([]snapshot, error) {
 	snaps := n.snapshots()
 	byID := make(map[string]snapshot, len(snaps))
@@ -333,8 +371,9 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 	if fp, _, err := n.ownFingerprint(ctx); err == nil && !fp.IsZero() {
 		own = fp.Vec.RawVector().Data
 	}
+	strategy, rcfg := n.routingFor(req)
 	n.mu.Lock()
-	choices, err := routing.Select(n.cfg.Strategy, n.cfg.Routing, cands, qfp, own, visited, n.rng)
+	choices, err := routing.Select(strategy, rcfg, cands, qfp, own, visited, n.rng)
 	n.mu.Unlock()
 	if err != nil {
 		return nil, err
@@ -344,6 +383,23 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 		out = append(out, byID[c.ID])
 	}
 	return out, nil
+}
+
+// routingFor is the strategy and routing settings for req: the request's
+// strategy and fan-out where it names them, this node's otherwise; this
+// node's MaxFanout caps every fan-out.
+func (n *Node) routingFor(req *p2pirv1.SearchRequest) (string, routing.Config) {
+	strategy, cfg := n.cfg.Strategy, n.cfg.Routing
+	if s := req.GetStrategy(); s != "" {
+		strategy = s
+	}
+	if f := int(req.GetFanOut()); f > 0 {
+		cfg.Fanout, cfg.Walkers = f, f
+		if strategy == routing.Flood {
+			cfg.MaxFanout = min(cfg.MaxFanout, f)
+		}
+	}
+	return strategy, cfg
 }
 
 func peerIDs(ps []snapshot) []string {

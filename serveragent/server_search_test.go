@@ -276,10 +276,11 @@ func TestSearchRefusesContractBreakingAnswers(t *testing.T) {
 		name    string
 		respond func(*p2pirv1.SearchRequest, string) *p2pirv1.SearchResponse
 		reason  string
+		outcome string // the rogue's contact in the trace
 	}{
-		{"10,000 results", many, "invalid response"},
-		{"over 1 MiB", huge, "resource exhausted"},
-		{"another node's ID", forged, "forged node ID"},
+		{"10,000 results", many, "invalid response", OutcomeInvalid},
+		{"over 1 MiB", huge, "resource exhausted", OutcomeRefused},
+		{"another node's ID", forged, "forged node ID", OutcomeInvalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -307,6 +308,11 @@ func TestSearchRefusesContractBreakingAnswers(t *testing.T) {
 			}
 			if len(res.Hits) == 0 {
 				t.Fatal("B's results missing")
+			}
+			for _, c := range res.Trace.Contacts {
+				if c.To == r.ID && c.Outcome != tc.outcome {
+					t.Errorf("the rogue's contact: %s, want %s", c.Outcome, tc.outcome)
+				}
 			}
 		})
 	}

@@ -176,8 +176,37 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, color bool) {
 	for _, f := range resp.Filtered {
 		fmt.Fprintf(w, "%s    filtered: %s (%s)%s\n", dim, oneLine(f.URL), f.Why, reset)
 	}
+	if line := peersLine(resp.Trace); line != "" {
+		fmt.Fprintf(w, "%s%s%s\n", dim, line, reset)
+	}
 	// Total counts the matches, not the results retrieved (clientagent.Response).
 	fmt.Fprintf(w, "%s%d shown of %d matches in %v; query %s%s\n", dim, len(resp.Results), resp.Total, time.Duration(resp.TookMS*float64(time.Millisecond)).Round(time.Microsecond), resp.QueryID, reset)
+}
+
+// peersLine sums up what a search cost the network, e.g. "peers: 3 asked,
+// 6 messages, 12 kB", or "" when no peer was asked.
+func peersLine(tr clientagent.SearchTrace) string {
+	for _, s := range tr.Sources {
+		if s.Network == nil || s.Network.PeersContacted == 0 {
+			continue
+		}
+		return fmt.Sprintf("peers: %d asked, %d messages, %s", s.Network.PeersContacted, s.Network.Messages,
+			byteSize(s.Network.BytesSent+s.Network.BytesReceived))
+	}
+	return ""
+}
+
+// byteSize writes a byte count for people: "850 B", "4.2 kB", "12 kB".
+func byteSize(n int) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 10_000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+	case n < 1_000_000:
+		return fmt.Sprintf("%.0f kB", float64(n)/1000)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
 
 // oneLine collapses white space and drops control characters, so text from

@@ -32,7 +32,7 @@ func TestSearchJSONHasTheDocumentedShape(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &top); err != nil {
 		t.Fatalf("invalid JSON: %v\n%s", err, r.stdout)
 	}
-	for _, k := range []string{"query", "results"} {
+	for _, k := range []string{"query", "results", "trace"} {
 		if _, ok := top[k]; !ok {
 			t.Errorf("top level lacks %q: %s", k, r.stdout)
 		}

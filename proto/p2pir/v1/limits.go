@@ -59,6 +59,12 @@ const (
 	MaxUnresponsive = 64
 	// MaxReasonBytes caps Unresponsive.reason.
 	MaxReasonBytes = 256
+	// MaxFanOut caps SearchRequest.fan_out.
+	MaxFanOut = 16
+	// MaxTraceContacts caps SearchResponse.trace.
+	MaxTraceContacts = 256
+	// MaxLatencyMS caps TraceContact.latency_ms (one hour).
+	MaxLatencyMS = 3_600_000
 
 	// MaxURLBytes caps Result.url and Recommendation.url.
 	MaxURLBytes = 2048
@@ -109,7 +115,8 @@ func (t *WeightedTerm) Validate() error { return checkTerm(t, "WeightedTerm") }
 
 // Validate checks the request against the contract: a query ID, an origin,
 // terms or text, an optional fingerprint, k in 1..MaxResults, hops_left in
-// 0..MaxHops, and a visited list that holds the origin, without repeats.
+// 0..MaxHops, a visited list that holds the origin, without repeats, a
+// known routing strategy (or none) and fan_out in 0..MaxFanOut.
 func (r *SearchRequest) Validate() error {
 	const p = "SearchRequest"
 	if r == nil {
@@ -158,6 +165,12 @@ func (r *SearchRequest) Validate() error {
 	if err := checkIDList(r.GetVisited(), p+".visited"); err != nil {
 		return err
 	}
+	if err := checkStrategy(r.GetStrategy(), p+".strategy"); err != nil {
+		return err
+	}
+	if f := r.GetFanOut(); f < 0 || f > MaxFanOut {
+		return invalid(p+".fan_out", "%d, want 0 to %d", f, MaxFanOut)
+	}
 	origin := r.GetOrigin().GetNodeId()
 	for _, id := range r.GetVisited() {
 		if id == origin {
@@ -179,8 +192,9 @@ func (u *Unresponsive) Validate() error { return checkUnresponsive(u, "Unrespons
 
 // Validate checks the response on its own: a query ID, the responder, at
 // most MaxResults valid results with ranks growing strictly, no URL twice,
-// paths ending at the responder, and at most MaxUnresponsive peers, none
-// twice. Use ValidateFor to check it against the request it answers.
+// paths ending at the responder, at most MaxUnresponsive peers, none
+// twice, and a trace of at most MaxTraceContacts valid contacts that hangs
+// together (see TraceContact.Validate and checkTrace). Use ValidateFor to check it against the request it answers.
 func (r *SearchResponse) Validate() error {
 	const p = "SearchResponse"
 	if r == nil {
@@ -229,7 +243,7 @@ func (r *SearchResponse) Validate() error {
 		}
 		peers[u.GetNodeId()] = true
 	}
-	return nil
+	return checkTrace(r.GetTrace(), responder, p+".trace")
 }
 
 // ValidateFor checks the response (Validate) and that it answers req: the

@@ -24,6 +24,78 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// ContactOutcome is how one Search call to a peer ended.
+type ContactOutcome int32
+
+const (
+	// CONTACT_OUTCOME_UNSPECIFIED is not a valid outcome.
+	ContactOutcome_CONTACT_OUTCOME_UNSPECIFIED ContactOutcome = 0
+	// CONTACT_OUTCOME_ANSWERED: the peer answered within the deadline.
+	ContactOutcome_CONTACT_OUTCOME_ANSWERED ContactOutcome = 1
+	// CONTACT_OUTCOME_TIMED_OUT: no answer before the call's deadline.
+	ContactOutcome_CONTACT_OUTCOME_TIMED_OUT ContactOutcome = 2
+	// CONTACT_OUTCOME_REFUSED: the peer refused the call (rate limit,
+	// permission, invalid request).
+	ContactOutcome_CONTACT_OUTCOME_REFUSED ContactOutcome = 3
+	// CONTACT_OUTCOME_FAILED: the peer could not be reached, or failed.
+	ContactOutcome_CONTACT_OUTCOME_FAILED ContactOutcome = 4
+	// CONTACT_OUTCOME_DUPLICATE: the peer had already seen the query
+	// (ALREADY_EXISTS): a second route to it.
+	ContactOutcome_CONTACT_OUTCOME_DUPLICATE ContactOutcome = 5
+	// CONTACT_OUTCOME_INVALID: the peer answered, but its answer broke this
+	// contract and was refused whole.
+	ContactOutcome_CONTACT_OUTCOME_INVALID ContactOutcome = 6
+)
+
+// Enum value maps for ContactOutcome.
+var (
+	ContactOutcome_name = map[int32]string{
+		0: "CONTACT_OUTCOME_UNSPECIFIED",
+		1: "CONTACT_OUTCOME_ANSWERED",
+		2: "CONTACT_OUTCOME_TIMED_OUT",
+		3: "CONTACT_OUTCOME_REFUSED",
+		4: "CONTACT_OUTCOME_FAILED",
+		5: "CONTACT_OUTCOME_DUPLICATE",
+		6: "CONTACT_OUTCOME_INVALID",
+	}
+	ContactOutcome_value = map[string]int32{
+		"CONTACT_OUTCOME_UNSPECIFIED": 0,
+		"CONTACT_OUTCOME_ANSWERED":    1,
+		"CONTACT_OUTCOME_TIMED_OUT":   2,
+		"CONTACT_OUTCOME_REFUSED":     3,
+		"CONTACT_OUTCOME_FAILED":      4,
+		"CONTACT_OUTCOME_DUPLICATE":   5,
+		"CONTACT_OUTCOME_INVALID":     6,
+	}
+)
+
+func (x ContactOutcome) Enum() *ContactOutcome {
+	p := new(ContactOutcome)
+	*p = x
+	return p
+}
+
+func (x ContactOutcome) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ContactOutcome) Descriptor() protoreflect.EnumDescriptor {
+	return file_p2pir_v1_peer_proto_enumTypes[0].Descriptor()
+}
+
+func (ContactOutcome) Type() protoreflect.EnumType {
+	return &file_p2pir_v1_peer_proto_enumTypes[0]
+}
+
+func (x ContactOutcome) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ContactOutcome.Descriptor instead.
+func (ContactOutcome) EnumDescriptor() ([]byte, []int) {
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{0}
+}
+
 // NodeInfo names a node and where to reach it.
 type NodeInfo struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -257,7 +329,18 @@ type SearchRequest struct {
 	// sent it to in parallel. Each forwarder appends its own ID before
 	// sending, and never forwards to a node listed here. Must contain
 	// origin.node_id; at most 256 IDs, no ID twice.
-	Visited       []string `protobuf:"bytes,8,rep,name=visited,proto3" json:"visited,omitempty"`
+	Visited []string `protobuf:"bytes,8,rep,name=visited,proto3" json:"visited,omitempty"`
+	// strategy is how the origin wants the query routed at every hop:
+	// "interest", "flood" or "walk" (see package routing), or empty for
+	// each forwarder's own default. Any other value is refused with
+	// INVALID_ARGUMENT. Forwarders copy it unchanged, so strategies can be
+	// compared on one running network.
+	Strategy string `protobuf:"bytes,9,opt,name=strategy,proto3" json:"strategy,omitempty"`
+	// fan_out is how many peers each forwarder sends the query to: the
+	// interest strategy's best matches, the walk's walkers, or at most this
+	// many peers for a flood; 0 to 16 (MaxFanOut), 0 for each forwarder's
+	// own default. A forwarder may send to fewer (its own cap).
+	FanOut        int32 `protobuf:"varint,10,opt,name=fan_out,json=fanOut,proto3" json:"fan_out,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -346,6 +429,20 @@ func (x *SearchRequest) GetVisited() []string {
 		return x.Visited
 	}
 	return nil
+}
+
+func (x *SearchRequest) GetStrategy() string {
+	if x != nil {
+		return x.Strategy
+	}
+	return ""
+}
+
+func (x *SearchRequest) GetFanOut() int32 {
+	if x != nil {
+		return x.FanOut
+	}
+	return 0
 }
 
 // Result is one document found for a query.
@@ -600,7 +697,17 @@ type SearchResponse struct {
 	Stats *SearchStats `protobuf:"bytes,5,opt,name=stats,proto3" json:"stats,omitempty"`
 	// cached is true when the answer comes from the responder's cache of
 	// recent answers (the query_id had been seen before).
-	Cached        bool `protobuf:"varint,6,opt,name=cached,proto3" json:"cached,omitempty"`
+	Cached bool `protobuf:"varint,6,opt,name=cached,proto3" json:"cached,omitempty"`
+	// trace lists the Search calls made in the responder's subtree while
+	// answering: the responder's own calls (hop 1, from = the responder)
+	// followed by what its peers reported of theirs (hop 2, from one of the
+	// responder's hop-1 peers that answered, and so on), ordered by hop. At
+	// most 256 (MaxTraceContacts). Reported by the responder, not observed
+	// by the receiver: a receiver shows it as such and never relies on it.
+	Trace []*TraceContact `protobuf:"bytes,7,rep,name=trace,proto3" json:"trace,omitempty"`
+	// trace_dropped is how many contacts the responder left out of trace to
+	// stay within the cap (the deepest ones first).
+	TraceDropped  uint32 `protobuf:"varint,8,opt,name=trace_dropped,json=traceDropped,proto3" json:"trace_dropped,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -677,6 +784,125 @@ func (x *SearchResponse) GetCached() bool {
 	return false
 }
 
+func (x *SearchResponse) GetTrace() []*TraceContact {
+	if x != nil {
+		return x.Trace
+	}
+	return nil
+}
+
+func (x *SearchResponse) GetTraceDropped() uint32 {
+	if x != nil {
+		return x.TraceDropped
+	}
+	return 0
+}
+
+// TraceContact is one Search call a node made to a peer for a query.
+type TraceContact struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// hop is 1 for a call the responder made, 2 for a call made by a peer
+	// the responder called, and so on: 1 to 16 (MaxHops).
+	Hop int32 `protobuf:"varint,1,opt,name=hop,proto3" json:"hop,omitempty"`
+	// from is the caller's node ID.
+	From string `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
+	// to is the callee's node ID.
+	To string `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
+	// outcome is how the call ended; never UNSPECIFIED.
+	Outcome ContactOutcome `protobuf:"varint,4,opt,name=outcome,proto3,enum=p2pir.v1.ContactOutcome" json:"outcome,omitempty"`
+	// latency_ms is the call's duration as the caller measured it, in
+	// milliseconds, finite, 0 to 3,600,000.
+	LatencyMs float64 `protobuf:"fixed64,5,opt,name=latency_ms,json=latencyMs,proto3" json:"latency_ms,omitempty"`
+	// bytes_sent is the size of the request as serialized protobuf (without
+	// gRPC, HTTP/2 and TLS framing), 0 when it was never sent (no
+	// connection); at most MaxMessageBytes.
+	BytesSent uint32 `protobuf:"varint,6,opt,name=bytes_sent,json=bytesSent,proto3" json:"bytes_sent,omitempty"`
+	// bytes_received is the size of the response as serialized protobuf, 0
+	// when none came; at most MaxMessageBytes.
+	BytesReceived uint32 `protobuf:"varint,7,opt,name=bytes_received,json=bytesReceived,proto3" json:"bytes_received,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TraceContact) Reset() {
+	*x = TraceContact{}
+	mi := &file_p2pir_v1_peer_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TraceContact) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TraceContact) ProtoMessage() {}
+
+func (x *TraceContact) ProtoReflect() protoreflect.Message {
+	mi := &file_p2pir_v1_peer_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TraceContact.ProtoReflect.Descriptor instead.
+func (*TraceContact) Descriptor() ([]byte, []int) {
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *TraceContact) GetHop() int32 {
+	if x != nil {
+		return x.Hop
+	}
+	return 0
+}
+
+func (x *TraceContact) GetFrom() string {
+	if x != nil {
+		return x.From
+	}
+	return ""
+}
+
+func (x *TraceContact) GetTo() string {
+	if x != nil {
+		return x.To
+	}
+	return ""
+}
+
+func (x *TraceContact) GetOutcome() ContactOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return ContactOutcome_CONTACT_OUTCOME_UNSPECIFIED
+}
+
+func (x *TraceContact) GetLatencyMs() float64 {
+	if x != nil {
+		return x.LatencyMs
+	}
+	return 0
+}
+
+func (x *TraceContact) GetBytesSent() uint32 {
+	if x != nil {
+		return x.BytesSent
+	}
+	return 0
+}
+
+func (x *TraceContact) GetBytesReceived() uint32 {
+	if x != nil {
+		return x.BytesReceived
+	}
+	return 0
+}
+
 // ProfileEntry is what a node knows about another node's profile.
 type ProfileEntry struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -702,7 +928,7 @@ type ProfileEntry struct {
 
 func (x *ProfileEntry) Reset() {
 	*x = ProfileEntry{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[8]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -714,7 +940,7 @@ func (x *ProfileEntry) String() string {
 func (*ProfileEntry) ProtoMessage() {}
 
 func (x *ProfileEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[8]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -727,7 +953,7 @@ func (x *ProfileEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProfileEntry.ProtoReflect.Descriptor instead.
 func (*ProfileEntry) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{8}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ProfileEntry) GetNode() *NodeInfo {
@@ -786,7 +1012,7 @@ type ProfileExchange struct {
 
 func (x *ProfileExchange) Reset() {
 	*x = ProfileExchange{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[9]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -798,7 +1024,7 @@ func (x *ProfileExchange) String() string {
 func (*ProfileExchange) ProtoMessage() {}
 
 func (x *ProfileExchange) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[9]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -811,7 +1037,7 @@ func (x *ProfileExchange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProfileExchange.ProtoReflect.Descriptor instead.
 func (*ProfileExchange) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{9}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ProfileExchange) GetSender() *NodeInfo {
@@ -885,7 +1111,7 @@ type RecommendRequest struct {
 
 func (x *RecommendRequest) Reset() {
 	*x = RecommendRequest{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[10]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -897,7 +1123,7 @@ func (x *RecommendRequest) String() string {
 func (*RecommendRequest) ProtoMessage() {}
 
 func (x *RecommendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[10]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -910,7 +1136,7 @@ func (x *RecommendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecommendRequest.ProtoReflect.Descriptor instead.
 func (*RecommendRequest) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{10}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RecommendRequest) GetAsker() *NodeInfo {
@@ -975,7 +1201,7 @@ type Recommendation struct {
 
 func (x *Recommendation) Reset() {
 	*x = Recommendation{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[11]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -987,7 +1213,7 @@ func (x *Recommendation) String() string {
 func (*Recommendation) ProtoMessage() {}
 
 func (x *Recommendation) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[11]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1000,7 +1226,7 @@ func (x *Recommendation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recommendation.ProtoReflect.Descriptor instead.
 func (*Recommendation) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{11}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Recommendation) GetUrl() string {
@@ -1060,7 +1286,7 @@ type RecommendResponse struct {
 
 func (x *RecommendResponse) Reset() {
 	*x = RecommendResponse{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[12]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1072,7 +1298,7 @@ func (x *RecommendResponse) String() string {
 func (*RecommendResponse) ProtoMessage() {}
 
 func (x *RecommendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[12]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1085,7 +1311,7 @@ func (x *RecommendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecommendResponse.ProtoReflect.Descriptor instead.
 func (*RecommendResponse) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{12}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *RecommendResponse) GetNode() *NodeInfo {
@@ -1117,7 +1343,7 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\aversion\x18\x03 \x01(\x04R\aversion\":\n" +
 	"\fWeightedTerm\x12\x12\n" +
 	"\x04term\x18\x01 \x01(\tR\x04term\x12\x16\n" +
-	"\x06weight\x18\x02 \x01(\x01R\x06weight\"\xa1\x02\n" +
+	"\x06weight\x18\x02 \x01(\x01R\x06weight\"\xd6\x02\n" +
 	"\rSearchRequest\x12\x19\n" +
 	"\bquery_id\x18\x01 \x01(\tR\aqueryId\x12*\n" +
 	"\x06origin\x18\x02 \x01(\v2\x12.p2pir.v1.NodeInfoR\x06origin\x12\x12\n" +
@@ -1126,7 +1352,10 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\x11query_fingerprint\x18\x05 \x01(\v2\x15.p2pir.v1.FingerprintR\x10queryFingerprint\x12\f\n" +
 	"\x01k\x18\x06 \x01(\x05R\x01k\x12\x1b\n" +
 	"\thops_left\x18\a \x01(\x05R\bhopsLeft\x12\x18\n" +
-	"\avisited\x18\b \x03(\tR\avisited\"\xa1\x01\n" +
+	"\avisited\x18\b \x03(\tR\avisited\x12\x1a\n" +
+	"\bstrategy\x18\t \x01(\tR\bstrategy\x12\x17\n" +
+	"\afan_out\x18\n" +
+	" \x01(\x05R\x06fanOut\"\xa1\x01\n" +
 	"\x06Result\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x18\n" +
@@ -1141,14 +1370,26 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\vSearchStats\x12'\n" +
 	"\x0fpeers_contacted\x18\x01 \x01(\rR\x0epeersContacted\x12\x1a\n" +
 	"\bmessages\x18\x02 \x01(\rR\bmessages\x12\x14\n" +
-	"\x05bytes\x18\x03 \x01(\x04R\x05bytes\"\x80\x02\n" +
+	"\x05bytes\x18\x03 \x01(\x04R\x05bytes\"\xd3\x02\n" +
 	"\x0eSearchResponse\x12\x19\n" +
 	"\bquery_id\x18\x01 \x01(\tR\aqueryId\x12&\n" +
 	"\x04node\x18\x02 \x01(\v2\x12.p2pir.v1.NodeInfoR\x04node\x12*\n" +
 	"\aresults\x18\x03 \x03(\v2\x10.p2pir.v1.ResultR\aresults\x12:\n" +
 	"\funresponsive\x18\x04 \x03(\v2\x16.p2pir.v1.UnresponsiveR\funresponsive\x12+\n" +
 	"\x05stats\x18\x05 \x01(\v2\x15.p2pir.v1.SearchStatsR\x05stats\x12\x16\n" +
-	"\x06cached\x18\x06 \x01(\bR\x06cached\"\xba\x01\n" +
+	"\x06cached\x18\x06 \x01(\bR\x06cached\x12,\n" +
+	"\x05trace\x18\a \x03(\v2\x16.p2pir.v1.TraceContactR\x05trace\x12#\n" +
+	"\rtrace_dropped\x18\b \x01(\rR\ftraceDropped\"\xdd\x01\n" +
+	"\fTraceContact\x12\x10\n" +
+	"\x03hop\x18\x01 \x01(\x05R\x03hop\x12\x12\n" +
+	"\x04from\x18\x02 \x01(\tR\x04from\x12\x0e\n" +
+	"\x02to\x18\x03 \x01(\tR\x02to\x122\n" +
+	"\aoutcome\x18\x04 \x01(\x0e2\x18.p2pir.v1.ContactOutcomeR\aoutcome\x12\x1d\n" +
+	"\n" +
+	"latency_ms\x18\x05 \x01(\x01R\tlatencyMs\x12\x1d\n" +
+	"\n" +
+	"bytes_sent\x18\x06 \x01(\rR\tbytesSent\x12%\n" +
+	"\x0ebytes_received\x18\a \x01(\rR\rbytesReceived\"\xba\x01\n" +
 	"\fProfileEntry\x12&\n" +
 	"\x04node\x18\x01 \x01(\v2\x12.p2pir.v1.NodeInfoR\x04node\x127\n" +
 	"\vfingerprint\x18\x02 \x01(\v2\x15.p2pir.v1.FingerprintR\vfingerprint\x12!\n" +
@@ -1175,7 +1416,15 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\anode_id\x18\x06 \x01(\tR\x06nodeId\"\x7f\n" +
 	"\x11RecommendResponse\x12&\n" +
 	"\x04node\x18\x01 \x01(\v2\x12.p2pir.v1.NodeInfoR\x04node\x12B\n" +
-	"\x0frecommendations\x18\x02 \x03(\v2\x18.p2pir.v1.RecommendationR\x0frecommendations2\xd3\x01\n" +
+	"\x0frecommendations\x18\x02 \x03(\v2\x18.p2pir.v1.RecommendationR\x0frecommendations*\xe3\x01\n" +
+	"\x0eContactOutcome\x12\x1f\n" +
+	"\x1bCONTACT_OUTCOME_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18CONTACT_OUTCOME_ANSWERED\x10\x01\x12\x1d\n" +
+	"\x19CONTACT_OUTCOME_TIMED_OUT\x10\x02\x12\x1b\n" +
+	"\x17CONTACT_OUTCOME_REFUSED\x10\x03\x12\x1a\n" +
+	"\x16CONTACT_OUTCOME_FAILED\x10\x04\x12\x1d\n" +
+	"\x19CONTACT_OUTCOME_DUPLICATE\x10\x05\x12\x1b\n" +
+	"\x17CONTACT_OUTCOME_INVALID\x10\x062\xd3\x01\n" +
 	"\x04Peer\x12;\n" +
 	"\x06Search\x12\x17.p2pir.v1.SearchRequest\x1a\x18.p2pir.v1.SearchResponse\x12H\n" +
 	"\x10ExchangeProfiles\x12\x19.p2pir.v1.ProfileExchange\x1a\x19.p2pir.v1.ProfileExchange\x12D\n" +
@@ -1193,50 +1442,55 @@ func file_p2pir_v1_peer_proto_rawDescGZIP() []byte {
 	return file_p2pir_v1_peer_proto_rawDescData
 }
 
-var file_p2pir_v1_peer_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_p2pir_v1_peer_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_p2pir_v1_peer_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_p2pir_v1_peer_proto_goTypes = []any{
-	(*NodeInfo)(nil),          // 0: p2pir.v1.NodeInfo
-	(*Fingerprint)(nil),       // 1: p2pir.v1.Fingerprint
-	(*WeightedTerm)(nil),      // 2: p2pir.v1.WeightedTerm
-	(*SearchRequest)(nil),     // 3: p2pir.v1.SearchRequest
-	(*Result)(nil),            // 4: p2pir.v1.Result
-	(*Unresponsive)(nil),      // 5: p2pir.v1.Unresponsive
-	(*SearchStats)(nil),       // 6: p2pir.v1.SearchStats
-	(*SearchResponse)(nil),    // 7: p2pir.v1.SearchResponse
-	(*ProfileEntry)(nil),      // 8: p2pir.v1.ProfileEntry
-	(*ProfileExchange)(nil),   // 9: p2pir.v1.ProfileExchange
-	(*RecommendRequest)(nil),  // 10: p2pir.v1.RecommendRequest
-	(*Recommendation)(nil),    // 11: p2pir.v1.Recommendation
-	(*RecommendResponse)(nil), // 12: p2pir.v1.RecommendResponse
+	(ContactOutcome)(0),       // 0: p2pir.v1.ContactOutcome
+	(*NodeInfo)(nil),          // 1: p2pir.v1.NodeInfo
+	(*Fingerprint)(nil),       // 2: p2pir.v1.Fingerprint
+	(*WeightedTerm)(nil),      // 3: p2pir.v1.WeightedTerm
+	(*SearchRequest)(nil),     // 4: p2pir.v1.SearchRequest
+	(*Result)(nil),            // 5: p2pir.v1.Result
+	(*Unresponsive)(nil),      // 6: p2pir.v1.Unresponsive
+	(*SearchStats)(nil),       // 7: p2pir.v1.SearchStats
+	(*SearchResponse)(nil),    // 8: p2pir.v1.SearchResponse
+	(*TraceContact)(nil),      // 9: p2pir.v1.TraceContact
+	(*ProfileEntry)(nil),      // 10: p2pir.v1.ProfileEntry
+	(*ProfileExchange)(nil),   // 11: p2pir.v1.ProfileExchange
+	(*RecommendRequest)(nil),  // 12: p2pir.v1.RecommendRequest
+	(*Recommendation)(nil),    // 13: p2pir.v1.Recommendation
+	(*RecommendResponse)(nil), // 14: p2pir.v1.RecommendResponse
 }
 var file_p2pir_v1_peer_proto_depIdxs = []int32{
-	0,  // 0: p2pir.v1.SearchRequest.origin:type_name -> p2pir.v1.NodeInfo
-	2,  // 1: p2pir.v1.SearchRequest.terms:type_name -> p2pir.v1.WeightedTerm
-	1,  // 2: p2pir.v1.SearchRequest.query_fingerprint:type_name -> p2pir.v1.Fingerprint
-	0,  // 3: p2pir.v1.SearchResponse.node:type_name -> p2pir.v1.NodeInfo
-	4,  // 4: p2pir.v1.SearchResponse.results:type_name -> p2pir.v1.Result
-	5,  // 5: p2pir.v1.SearchResponse.unresponsive:type_name -> p2pir.v1.Unresponsive
-	6,  // 6: p2pir.v1.SearchResponse.stats:type_name -> p2pir.v1.SearchStats
-	0,  // 7: p2pir.v1.ProfileEntry.node:type_name -> p2pir.v1.NodeInfo
-	1,  // 8: p2pir.v1.ProfileEntry.fingerprint:type_name -> p2pir.v1.Fingerprint
-	0,  // 9: p2pir.v1.ProfileExchange.sender:type_name -> p2pir.v1.NodeInfo
-	1,  // 10: p2pir.v1.ProfileExchange.fingerprint:type_name -> p2pir.v1.Fingerprint
-	8,  // 11: p2pir.v1.ProfileExchange.known:type_name -> p2pir.v1.ProfileEntry
-	0,  // 12: p2pir.v1.RecommendRequest.asker:type_name -> p2pir.v1.NodeInfo
-	1,  // 13: p2pir.v1.RecommendRequest.fingerprint:type_name -> p2pir.v1.Fingerprint
-	0,  // 14: p2pir.v1.RecommendResponse.node:type_name -> p2pir.v1.NodeInfo
-	11, // 15: p2pir.v1.RecommendResponse.recommendations:type_name -> p2pir.v1.Recommendation
-	3,  // 16: p2pir.v1.Peer.Search:input_type -> p2pir.v1.SearchRequest
-	9,  // 17: p2pir.v1.Peer.ExchangeProfiles:input_type -> p2pir.v1.ProfileExchange
-	10, // 18: p2pir.v1.Peer.Recommend:input_type -> p2pir.v1.RecommendRequest
-	7,  // 19: p2pir.v1.Peer.Search:output_type -> p2pir.v1.SearchResponse
-	9,  // 20: p2pir.v1.Peer.ExchangeProfiles:output_type -> p2pir.v1.ProfileExchange
-	12, // 21: p2pir.v1.Peer.Recommend:output_type -> p2pir.v1.RecommendResponse
-	19, // [19:22] is the sub-list for method output_type
-	16, // [16:19] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	1,  // 0: p2pir.v1.SearchRequest.origin:type_name -> p2pir.v1.NodeInfo
+	3,  // 1: p2pir.v1.SearchRequest.terms:type_name -> p2pir.v1.WeightedTerm
+	2,  // 2: p2pir.v1.SearchRequest.query_fingerprint:type_name -> p2pir.v1.Fingerprint
+	1,  // 3: p2pir.v1.SearchResponse.node:type_name -> p2pir.v1.NodeInfo
+	5,  // 4: p2pir.v1.SearchResponse.results:type_name -> p2pir.v1.Result
+	6,  // 5: p2pir.v1.SearchResponse.unresponsive:type_name -> p2pir.v1.Unresponsive
+	7,  // 6: p2pir.v1.SearchResponse.stats:type_name -> p2pir.v1.SearchStats
+	9,  // 7: p2pir.v1.SearchResponse.trace:type_name -> p2pir.v1.TraceContact
+	0,  // 8: p2pir.v1.TraceContact.outcome:type_name -> p2pir.v1.ContactOutcome
+	1,  // 9: p2pir.v1.ProfileEntry.node:type_name -> p2pir.v1.NodeInfo
+	2,  // 10: p2pir.v1.ProfileEntry.fingerprint:type_name -> p2pir.v1.Fingerprint
+	1,  // 11: p2pir.v1.ProfileExchange.sender:type_name -> p2pir.v1.NodeInfo
+	2,  // 12: p2pir.v1.ProfileExchange.fingerprint:type_name -> p2pir.v1.Fingerprint
+	10, // 13: p2pir.v1.ProfileExchange.known:type_name -> p2pir.v1.ProfileEntry
+	1,  // 14: p2pir.v1.RecommendRequest.asker:type_name -> p2pir.v1.NodeInfo
+	2,  // 15: p2pir.v1.RecommendRequest.fingerprint:type_name -> p2pir.v1.Fingerprint
+	1,  // 16: p2pir.v1.RecommendResponse.node:type_name -> p2pir.v1.NodeInfo
+	13, // 17: p2pir.v1.RecommendResponse.recommendations:type_name -> p2pir.v1.Recommendation
+	4,  // 18: p2pir.v1.Peer.Search:input_type -> p2pir.v1.SearchRequest
+	11, // 19: p2pir.v1.Peer.ExchangeProfiles:input_type -> p2pir.v1.ProfileExchange
+	12, // 20: p2pir.v1.Peer.Recommend:input_type -> p2pir.v1.RecommendRequest
+	8,  // 21: p2pir.v1.Peer.Search:output_type -> p2pir.v1.SearchResponse
+	11, // 22: p2pir.v1.Peer.ExchangeProfiles:output_type -> p2pir.v1.ProfileExchange
+	14, // 23: p2pir.v1.Peer.Recommend:output_type -> p2pir.v1.RecommendResponse
+	21, // [21:24] is the sub-list for method output_type
+	18, // [18:21] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_p2pir_v1_peer_proto_init() }
@@ -1249,13 +1503,14 @@ func file_p2pir_v1_peer_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_p2pir_v1_peer_proto_rawDesc), len(file_p2pir_v1_peer_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   13,
+			NumEnums:      1,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_p2pir_v1_peer_proto_goTypes,
 		DependencyIndexes: file_p2pir_v1_peer_proto_depIdxs,
+		EnumInfos:         file_p2pir_v1_peer_proto_enumTypes,
 		MessageInfos:      file_p2pir_v1_peer_proto_msgTypes,
 	}.Build()
 	File_p2pir_v1_peer_proto = out.File

@@ -1,0 +1,65 @@
+package clientagent
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A search's trace lists every source asked with its outcome and latency,
+// and for a tracing source (the peers) the network trace it returned; in
+// JSON it is "trace", with snake_case keys and milliseconds.
+func TestResponseTraceListsEachSource(t *testing.T) {
+	a := newTestAgent(t)
+	net := &NetworkTrace{
+		Contacts: []NetworkContact{{Hop: 1, From: "p2p1me", To: "p2p1b", Outcome: "answered", LatencyMS: 3.5, BytesSent: 120, BytesReceived: 900}},
+		Messages: 2, BytesSent: 120, BytesReceived: 900, PeersContacted: 1,
+	}
+	peers := TracingSourceFunc(func(context.Context, *SourceQuery) ([]Hit, *NetworkTrace, error) {
+		return []Hit{{URL: "https://peer.example/1", Title: "from a peer", Rank: 1}}, net, nil
+	})
+	block := make(chan struct{})
+	defer close(block)
+	silent := SourceFunc(func(context.Context, *SourceQuery) ([]Hit, error) { <-block; return nil, nil })
+	broken := SourceFunc(func(context.Context, *SourceQuery) ([]Hit, error) { return nil, errors.New("503") })
+	for name, src := range map[string]Source{"peers": peers, "silent": silent, "broken": broken} {
+		if err := a.AddSource(name, src, SourceOptions{Timeout: 100 * time.Millisecond}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := a.Search(context.Background(), Request{Query: "galaxy", NoProfile: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{LocalName: SourceAnswered, "peers": SourceAnswered, "silent": SourceTimedOut, "broken": SourceFailed}
+	if len(resp.Trace.Sources) != len(want) {
+		t.Fatalf("trace %+v, want one entry per source", resp.Trace.Sources)
+	}
+	for _, s := range resp.Trace.Sources {
+		if s.Outcome != want[s.Source] {
+			t.Errorf("%s: %s, want %s", s.Source, s.Outcome, want[s.Source])
+		}
+		if (s.Network != nil) != (s.Source == "peers") {
+			t.Errorf("%s: network trace %v, want one for the peers only", s.Source, s.Network)
+		}
+		if s.Source == "silent" && s.LatencyMS < 100 {
+			t.Errorf("silent: latency %vms, want at least its 100ms deadline", s.LatencyMS)
+		}
+		if s.Source == "peers" && s.Hits != 1 {
+			t.Errorf("peers: %d hits, want 1", s.Hits)
+		}
+	}
+	raw, err := json.Marshal(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"trace":{"sources":[`, `"latency_ms":`, `"network":{"contacts":[{"hop":1,"from":"p2p1me","to":"p2p1b","outcome":"answered","latency_ms":3.5,"bytes_sent":120,"bytes_received":900,"reported":false}]`,
+		`"messages":2`, `"peers_contacted":1`, `"outcome":"timed_out"`} {
+		if !strings.Contains(string(raw), key) {
+			t.Errorf("JSON lacks %s: %s", key, raw)
+		}
+	}
+}
