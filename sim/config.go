@@ -24,8 +24,11 @@ const (
 	StrategyCentral  = "central"
 )
 
-// AllStrategies lists every strategy in the order tables and plots show them.
-var AllStrategies = []string{StrategyLocal, StrategyFlood, StrategyWalk, StrategyInterest, StrategyCentral}
+// AllStrategies returns every strategy in the order tables and plots show
+// them.
+func AllStrategies() []string {
+	return []string{StrategyLocal, StrategyFlood, StrategyWalk, StrategyInterest, StrategyCentral}
+}
 
 // Placement names.
 const (
@@ -115,13 +118,13 @@ type Config struct {
 	dir string
 }
 
-// Modes are the accepted values of Config.Mode.
-var Modes = []string{"memory", "loopback", "processes", "reference"}
+// Modes returns the accepted values of Config.Mode.
+func Modes() []string { return []string{"memory", "loopback", "processes", "reference"} }
 
 // DefaultConfig returns the defaults (no collections).
 func DefaultConfig() Config {
 	return Config{
-		Nodes: 30, Rounds: 5, Strategies: slices.Clone(AllStrategies), Seed: 1, Mode: "memory",
+		Nodes: 30, Rounds: 5, Strategies: AllStrategies(), Seed: 1, Mode: "memory",
 		Placement: PlacementCluster, Replication: 1, TestShare: 0.5, TrainQueries: 3, TestQueries: 5,
 		TrainStrategy: StrategyInterest, JudgeDepth: 10, K: 10, Depth: 100, TTL: 3, WalkHops: 4,
 		Walkers: 2, FanOut: 3, OverlayDegree: 4, PeerTimeoutMS: 2000,
@@ -228,20 +231,20 @@ func (c Config) Resolve() (Config, error) {
 		return bad("noise %g is not in [0, 1)", c.Noise)
 	case c.Placement != PlacementCluster && c.Placement != PlacementRandom:
 		return bad("placement %q is neither cluster nor random", c.Placement)
-	case !slices.Contains(Modes, c.Mode):
-		return bad("mode %q is not one of %s", c.Mode, strings.Join(Modes, ", "))
+	case !slices.Contains(Modes(), c.Mode):
+		return bad("mode %q is not one of %s", c.Mode, strings.Join(Modes(), ", "))
 	}
 	seen := map[string]bool{}
 	for _, s := range c.Strategies {
-		if !slices.Contains(AllStrategies, s) {
-			return bad("unknown strategy %q (known: %s)", s, strings.Join(AllStrategies, ", "))
+		if !slices.Contains(AllStrategies(), s) {
+			return bad("unknown strategy %q (known: %s)", s, strings.Join(AllStrategies(), ", "))
 		}
 		if seen[s] {
 			return bad("strategy %q listed twice", s)
 		}
 		seen[s] = true
 	}
-	if c.TrainStrategy == StrategyCentral || !slices.Contains(AllStrategies, c.TrainStrategy) {
+	if c.TrainStrategy == StrategyCentral || !slices.Contains(AllStrategies(), c.TrainStrategy) {
 		return bad("train_strategy %q must be local, flood, walk or interest", c.TrainStrategy)
 	}
 	domains := map[string]bool{}

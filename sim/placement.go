@@ -245,7 +245,7 @@ func TFIDF(docs []Document, vocab int) [][]float64 {
 func Terms(text string) []string {
 	var out []string
 	for _, w := range splitWords(QueryText(text)) {
-		if len(w) < 3 || stopWords[w] {
+		if len(w) < 3 || isStopWord(w) {
 			continue
 		}
 		if _, err := strconv.Atoi(w); err == nil {

@@ -5,14 +5,24 @@ import (
 	"strings"
 )
 
-// stopWords are common English words left out of content vectors.
-var stopWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`the and for are but not you all any can had her was one our out has him his how its may new now see two way who did get let put say she too use with that this from they have were been than them then into more some such what when which will would there their these those about other also only over very upon each most both same many much where while being does done made make only under between through during should could before after above below again further once here because until against these`) {
-		m[w] = true
+// isStopWord reports whether w is a common English word left out of
+// content vectors.
+func isStopWord(w string) bool {
+	switch w {
+	case "about", "above", "after", "again", "against", "all", "also", "and", "any", "are",
+		"because", "been", "before", "being", "below", "between", "both", "but", "can",
+		"could", "did", "does", "done", "during", "each", "for", "from", "further", "get",
+		"had", "has", "have", "her", "here", "him", "his", "how", "into", "its", "let", "made",
+		"make", "many", "may", "more", "most", "much", "new", "not", "now", "once", "one",
+		"only", "other", "our", "out", "over", "put", "same", "say", "see", "she", "should",
+		"some", "such", "than", "that", "the", "their", "them", "then", "there", "these",
+		"they", "this", "those", "through", "too", "two", "under", "until", "upon", "use",
+		"very", "was", "way", "were", "what", "when", "where", "which", "while", "who", "will",
+		"with", "would", "you":
+		return true
 	}
-	return m
-}()
+	return false
+}
 
 func splitWords(s string) []string { return strings.Fields(s) }
 
