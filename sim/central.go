@@ -1,11 +1,14 @@
 package sim
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/p2pir/p2pir/index"
@@ -54,16 +57,36 @@ func (c *central) search(ctx context.Context, text string, k int) (SearchResult,
 	if err != nil {
 		return SearchResult{}, fmt.Errorf("central index: %w", err)
 	}
-	rs, err := c.ix.Search(ctx, q, index.SearchOptions{K: k, IDsOnly: true})
+	hits, err := searchIDs(ctx, c.ix, q, k)
 	if err != nil {
-		return SearchResult{}, fmt.Errorf("central index: search: %w", err)
+		return SearchResult{}, fmt.Errorf("central index: %w", err)
 	}
-	res := SearchResult{URLs: make([]string, len(rs.Hits))}
-	for i, h := range rs.Hits {
+	res := SearchResult{URLs: make([]string, len(hits))}
+	for i, h := range hits {
 		res.URLs[i] = h.ID
 	}
 	res.Latency = time.Since(start)
 	return res, nil
+}
+
+// tieMargin is how many hits past k searchIDs asks for, so that documents
+// tied in score at the cut-off are ordered by ID too.
+const tieMargin = 32
+
+// searchIDs returns the top k hits of q with ties in score ordered by ID:
+// the index orders ties by its internal document numbers, which follow
+// the order bleve happened to write a batch in, so they differ between
+// runs. Ties that straddle k+tieMargin are the only ones left to chance.
+func searchIDs(ctx context.Context, ix *index.Index, q index.Query, k int) ([]index.Hit, error) {
+	rs, err := ix.Search(ctx, q, index.SearchOptions{K: min(k+tieMargin, index.MaxK), IDsOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits := rs.Hits
+	slices.SortStableFunc(hits, func(a, b index.Hit) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
+	})
+	return hits[:min(k, len(hits))], nil
 }
 
 func (c *central) close() error {

@@ -218,12 +218,12 @@ func (r *ReferenceNet) searchNode(ctx context.Context, nd int, text string, k in
 	if err != nil {
 		return nil, fmt.Errorf("node %d: %w", nd, err)
 	}
-	rs, err := r.ix[nd].Search(ctx, q, index.SearchOptions{K: k, IDsOnly: true})
+	rs, err := searchIDs(ctx, r.ix[nd], q, k)
 	if err != nil {
-		return nil, fmt.Errorf("node %d: search: %w", nd, err)
+		return nil, fmt.Errorf("node %d: %w", nd, err)
 	}
-	hits := make([]clientagent.Hit, len(rs.Hits))
-	for j, h := range rs.Hits {
+	hits := make([]clientagent.Hit, len(rs))
+	for j, h := range rs {
 		hits[j] = clientagent.Hit{URL: h.ID, Score: h.Score, Rank: j + 1, DocID: h.ID}
 	}
 	return hits, nil
