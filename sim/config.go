@@ -108,9 +108,10 @@ type Config struct {
 	FanOut int `toml:"fan_out"`
 	// OverlayDegree is the number of neighbours of each node in the
 	// overlay flooding and walks follow (a ring lattice in the reference
-	// network). Default 4.
+	// network; real nodes may choose their own). Default 4.
 	OverlayDegree int `toml:"overlay_degree"`
-	// PeerTimeoutMS is the per-peer deadline of a search, in milliseconds.
+	// PeerTimeoutMS is the per-peer deadline of a search, in milliseconds,
+	// for networks of real nodes (the reference network makes no calls).
 	// Default 2000.
 	PeerTimeoutMS int `toml:"peer_timeout_ms"`
 

@@ -119,7 +119,8 @@ func WriteSummary(w io.Writer, res *Results) error {
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s |\n", r, num("recommend", r, pk, 3), num("recommend", r, rk, 3),
 			num("popularity", r, pk, 3), num("popularity", r, rk, 3), num("random", r, pk, 3), num("random", r, rk, 3))
 	}
-	fmt.Fprintf(&b, "\nMessages in the traces: %d; carried by the network: %d.\n", res.TraceMessages, res.Carried.Messages)
+	fmt.Fprintf(&b, "\nMessages in the traces: %d; carried by the network: %d. Bytes in the traces: %d; carried: %d.\n",
+		res.TraceMessages, res.Carried.Messages, res.TraceBytes, res.Carried.Bytes)
 	b.WriteString("\n## Configuration\n\n```toml\n")
 	b.WriteString(ConfigTOML(cfg))
 	b.WriteString("```\n")

@@ -57,7 +57,10 @@ type ReferenceNet struct {
 	fp      [][]float64
 	labels  []int
 	queries int
-	carried struct{ messages, bytes atomic.Int64 }
+	// received and bytes count, per node, the requests that arrived and
+	// the bytes of requests and answers it handled: what Carried sums.
+	received []atomic.Int64
+	bytes    []atomic.Int64
 }
 
 // NewReferenceNet opens n empty node indexes in a temporary folder.
@@ -66,7 +69,8 @@ func NewReferenceNet(ctx context.Context, cfg Config, n int) (Net, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reference network: %w", err)
 	}
-	r := &ReferenceNet{cfg: cfg, dir: dir, text: map[string]string{}, labels: make([]int, n)}
+	r := &ReferenceNet{cfg: cfg, dir: dir, text: map[string]string{}, labels: make([]int, n),
+		received: make([]atomic.Int64, n), bytes: make([]atomic.Int64, n)}
 	for i := range n {
 		ix, err := index.Open(filepath.Join(dir, strconv.Itoa(i)), index.DefaultConfig())
 		if err != nil {
@@ -124,8 +128,8 @@ func (r *ReferenceNet) Search(ctx context.Context, i int, text, strategy string,
 		res.Messages++
 		b := int64(len(text) + 16)
 		res.BytesSent += b
-		r.carried.messages.Add(1)
-		r.carried.bytes.Add(b)
+		r.received[to].Add(1)
+		r.bytes[to].Add(b)
 		if to == i || reached[to] {
 			return false
 		}
@@ -191,7 +195,7 @@ func (r *ReferenceNet) Search(ctx context.Context, i int, text, strategy string,
 				b += int64(len(h.URL) + 16)
 			}
 			res.BytesReceived += b
-			r.carried.bytes.Add(b)
+			r.bytes[nd].Add(b)
 		}
 		lists = append(lists, clientagent.SourceHits{Source: "node-" + strconv.Itoa(nd), Weight: 1, Hits: hits})
 	}
@@ -329,7 +333,12 @@ func (r *ReferenceNet) Recommend(_ context.Context, i int, k int) ([]string, err
 
 // Carried implements Net.
 func (r *ReferenceNet) Carried() Traffic {
-	return Traffic{Messages: r.carried.messages.Load(), Bytes: r.carried.bytes.Load()}
+	var t Traffic
+	for i := range r.received {
+		t.Messages += r.received[i].Load()
+		t.Bytes += r.bytes[i].Load()
+	}
+	return t
 }
 
 // Close implements Net: the indexes are closed and their folder removed.

@@ -39,7 +39,9 @@ type Results struct {
 	// search the harness sent through the network; Carried is what the
 	// network itself counted. They agree on a sound network.
 	TraceMessages int64
-	Carried       Traffic
+	// TraceBytes is the sum of the traces' bytes (sent and received).
+	TraceBytes int64
+	Carried    Traffic
 }
 
 // Options are the run's hooks; the zero value is silent.
@@ -85,6 +87,7 @@ type experiment struct {
 	rows    []Row
 	lat     map[string][]float64
 	traced  int64
+	bytes   int64
 }
 
 // Run runs the experiment cfg describes on the network newNet builds:
@@ -187,7 +190,7 @@ func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNet
 		names[i] = d.Name
 	}
 	return &Results{Config: cfg, Domains: names, NodesPerDomain: NodesPerDomain(sizes, cfg.Nodes), Rows: x.rows,
-		Latencies: x.lat, TraceMessages: x.traced, Carried: net.Carried()}, nil
+		Latencies: x.lat, TraceMessages: x.traced, TraceBytes: x.bytes, Carried: net.Carried()}, nil
 }
 
 // SortRows sorts rows by strategy, round and metric.
@@ -209,6 +212,7 @@ func (x *experiment) train(ctx context.Context, round int) error {
 				return fmt.Errorf("round %d: node %d: training query %s: %w", round, i, sq.ID, err)
 			}
 			x.traced += int64(res.Messages)
+			x.bytes += res.BytesSent + res.BytesReceived
 			top := res.URLs[:min(len(res.URLs), x.cfg.JudgeDepth)]
 			for j, liked := range Judge(top, sq.Relevant, x.cfg.Noise, rng) {
 				if err := x.net.Mark(ctx, i, res.QueryID, top[j], liked); err != nil {
@@ -339,6 +343,7 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 				} else {
 					res, err = x.net.Search(ctx, i, sq.Text, s, x.cfg.Depth)
 					x.traced += int64(res.Messages)
+					x.bytes += res.BytesSent + res.BytesReceived
 				}
 				if err != nil {
 					return fmt.Errorf("round %d: node %d: %s search for query %s: %w", round, i, s, sq.ID, err)

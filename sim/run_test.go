@@ -46,6 +46,9 @@ func TestRunTinyInvariants(t *testing.T) {
 	if res.TraceMessages == 0 || res.TraceMessages != res.Carried.Messages {
 		t.Errorf("traces count %d messages, the network carried %d", res.TraceMessages, res.Carried.Messages)
 	}
+	if res.TraceBytes == 0 || res.TraceBytes != res.Carried.Bytes {
+		t.Errorf("traces count %d bytes, the network carried %d", res.TraceBytes, res.Carried.Bytes)
+	}
 	again, err := Run(context.Background(), cfg, NewReferenceNet, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -75,8 +78,8 @@ func TestReferenceFloodCounts(t *testing.T) {
 		if res.PeersContacted != tc.peers || len(res.Reached) != tc.peers || res.Messages != tc.msgs {
 			t.Errorf("TTL %d: %d peers (%v), %d messages; want %d peers, %d messages", tc.ttl, res.PeersContacted, res.Reached, res.Messages, tc.peers, tc.msgs)
 		}
-		if got := net.Carried().Messages; got != int64(res.Messages) {
-			t.Errorf("TTL %d: carried %d, trace %d", tc.ttl, got, res.Messages)
+		if got := net.Carried(); got.Messages != int64(res.Messages) || got.Bytes != res.BytesSent+res.BytesReceived {
+			t.Errorf("TTL %d: carried %+v, trace %d messages and %d bytes", tc.ttl, got, res.Messages, res.BytesSent+res.BytesReceived)
 		}
 		if err := net.Close(); err != nil {
 			t.Fatal(err)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/p2pir/p2pir/sim"
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
@@ -127,21 +129,30 @@ func domainOf(path string) string {
 	return b.String()
 }
 
-// runSim runs the experiment and writes its outputs.
+// runSim runs the experiment and writes its outputs, with a progress bar
+// (one step per person per round) on a terminal unless quiet.
 func runSim(ctx context.Context, a *app, cfg sim.Config, newNet sim.NewNetFunc, out string, quiet bool) error {
-	var bar *progress
+	var bar *progressbar.ProgressBar
 	opts := sim.Options{}
-	if !quiet {
+	if !quiet && isTerminal(a.stderr) {
 		opts.Progress = func(done, total int) {
 			if bar == nil {
-				bar = newProgress(a.stderr, total, "sim")
+				bar = progressbar.NewOptions(total,
+					progressbar.OptionSetWriter(a.stderr),
+					progressbar.OptionSetDescription("sim"),
+					progressbar.OptionShowCount(),
+					progressbar.OptionSetItsString("people"),
+					progressbar.OptionShowIts(),
+					progressbar.OptionThrottle(100*time.Millisecond),
+					progressbar.OptionClearOnFinish(),
+					progressbar.OptionSetPredictTime(true))
 			}
-			bar.set(done)
+			_ = bar.Set(done)
 		}
 	}
 	res, err := sim.Run(ctx, cfg, newNet, opts)
 	if bar != nil {
-		bar.finish()
+		_ = bar.Finish()
 	}
 	if err != nil {
 		return err
