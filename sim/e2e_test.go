@@ -82,6 +82,9 @@ func TestRunADIInvariants(t *testing.T) {
 	if res.TraceMessages == 0 || res.TraceMessages != res.Carried.Messages {
 		t.Errorf("traces count %d messages, the network carried %d", res.TraceMessages, res.Carried.Messages)
 	}
+	if err := res.Check(); err != nil {
+		t.Errorf("Check: %v", err)
+	}
 	again, err := Run(ctx, cfg, NewReferenceNet, Options{})
 	if err != nil {
 		t.Fatal(err)

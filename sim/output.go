@@ -121,6 +121,14 @@ func WriteSummary(w io.Writer, res *Results) error {
 	}
 	fmt.Fprintf(&b, "\nMessages in the traces: %d; carried by the network: %d. Bytes in the traces: %d; carried: %d.\n",
 		res.TraceMessages, res.Carried.Messages, res.TraceBytes, res.Carried.Bytes)
+	if err := res.Check(); err != nil {
+		fmt.Fprintf(&b, "\n**Invariant checks failed:**\n\n")
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(&b, "- %s\n", line)
+		}
+	} else {
+		b.WriteString("\nInvariant checks passed (central index on top, local search silent, traces match the traffic).\n")
+	}
 	b.WriteString("\n## Configuration\n\n```toml\n")
 	b.WriteString(ConfigTOML(cfg))
 	b.WriteString("```\n")

@@ -25,8 +25,12 @@ func fixtureResults(t *testing.T) *Results {
 		Latencies: map[string][]float64{}}
 	for _, s := range slices.Backward(cfg.Strategies) {
 		res.Latencies[s] = []float64{1, 2, 3}
+		msgs := 3.0
+		if s == StrategyLocal || s == StrategyCentral {
+			msgs = 0
+		}
 		for r := 1; r >= 0; r-- {
-			res.Rows = append(res.Rows, Row{s, r, MetricNDCG10, 0.1 * float64(r+1)}, Row{s, r, MetricMessages, 3},
+			res.Rows = append(res.Rows, Row{s, r, MetricNDCG10, 0.1 * float64(r+1)}, Row{s, r, MetricMessages, msgs},
 				Row{s, r, MetricMAP, 0.05}, Row{s, r, MetricLatencyP50, 1.5})
 		}
 	}
@@ -98,5 +102,24 @@ func TestWritePlotsPNG(t *testing.T) {
 		if b := img.Bounds(); b.Dx() < 100 || b.Dy() < 100 {
 			t.Errorf("%s is %v", name, b)
 		}
+	}
+}
+
+// TestCheckFindsViolations checks that Check reports a strategy above the
+// central index and traces that disagree with the traffic, and nothing
+// for consistent results.
+func TestCheckFindsViolations(t *testing.T) {
+	res := fixtureResults(t)
+	if err := res.Check(); err != nil {
+		t.Fatalf("consistent results fail: %v", err)
+	}
+	res.Rows = append(res.Rows, Row{StrategyFlood, 1, MetricMAP, 0.9})
+	res.Rows = slices.DeleteFunc(res.Rows, func(r Row) bool {
+		return r.Strategy == StrategyFlood && r.Round == 1 && r.Metric == MetricMAP && r.Value != 0.9
+	})
+	res.TraceMessages = 7
+	err := res.Check()
+	if err == nil || !strings.Contains(err.Error(), "flood map 0.9000 is above") || !strings.Contains(err.Error(), "7 messages") {
+		t.Errorf("Check = %v", err)
 	}
 }

@@ -49,6 +49,9 @@ func TestRunTinyInvariants(t *testing.T) {
 	if res.TraceBytes == 0 || res.TraceBytes != res.Carried.Bytes {
 		t.Errorf("traces count %d bytes, the network carried %d", res.TraceBytes, res.Carried.Bytes)
 	}
+	if err := res.Check(); err != nil {
+		t.Errorf("Check: %v", err)
+	}
 	again, err := Run(context.Background(), cfg, NewReferenceNet, Options{})
 	if err != nil {
 		t.Fatal(err)
