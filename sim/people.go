@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"math/rand/v2"
-	"slices"
-)
+import "math/rand/v2"
 
 // Person is the simulated user of one node.
 type Person struct {
@@ -124,11 +121,12 @@ func (p *Person) TestRelevant(domains []Domain, seen map[string]bool) map[string
 	return out
 }
 
-// domainsOf lists the distinct primary domains, for NMI/purity classes.
+// primaryDomains returns each person's first domain: the true classes
+// the clustering is scored against.
 func primaryDomains(people []Person) []int {
 	out := make([]int, len(people))
 	for i, p := range people {
 		out[i] = p.Domains[0]
 	}
-	return slices.Clip(out)
+	return out
 }

@@ -109,8 +109,15 @@ func Run(ctx context.Context, cfg Config, newNet NewNetFunc, opts Options) (res 
 }
 
 // RunDomains is Run on domains already loaded (cfg.Collections is echoed
-// but not read).
+// in the results but not read).
 func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNetFunc, opts Options) (res *Results, err error) {
+	cfg, err = cfg.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	if len(domains) != len(cfg.Collections) {
+		return nil, fmt.Errorf("%w: %d domains for %d collections", ErrBadConfig, len(domains), len(cfg.Collections))
+	}
 	sizes := make([]int, len(domains))
 	for i, d := range domains {
 		sizes[i] = len(d.Docs)
