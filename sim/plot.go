@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"path/filepath"
 	"slices"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -41,6 +42,7 @@ func WritePlots(dir string, res *Results) error {
 		p := plot.New()
 		p.Title.Text = title
 		p.X.Label.Text = "round"
+		p.X.Tick.Marker = roundTicks(cfg.Rounds)
 		p.Y.Label.Text = ylabel
 		var args []any
 		for i, n := range names {
@@ -97,6 +99,8 @@ func WritePlots(dir string, res *Results) error {
 		p.Add(sc)
 		p.Legend.Add(s, sc)
 	}
+	pad := (p.X.Max-p.X.Min)*0.05 + 0.5 // keep markers off the frame
+	p.X.Min, p.X.Max = p.X.Min-pad, p.X.Max+pad
 	if err := add(PlotQualityMessages, p, nil); err != nil {
 		return err
 	}
@@ -114,6 +118,7 @@ func WritePlots(dir string, res *Results) error {
 	p, err = lines(fmt.Sprintf("Latency CDF (round %d)", cfg.Rounds), "share of queries", cfg.Strategies, cdf)
 	if err == nil {
 		p.X.Label.Text = "latency (ms)"
+		p.X.Tick.Marker = plot.DefaultTicks{}
 	}
 	if err := add(PlotLatencyCDF, p, err); err != nil {
 		return err
@@ -141,4 +146,19 @@ func WritePlots(dir string, res *Results) error {
 		}
 	}
 	return nil
+}
+
+// roundTicks labels every round on an axis of rounds 0..rounds, or about
+// ten of them when there are many.
+func roundTicks(rounds int) plot.ConstantTicks {
+	step := max(1, (rounds+9)/10)
+	var ticks []plot.Tick
+	for r := 0; r <= rounds; r++ {
+		t := plot.Tick{Value: float64(r)}
+		if r%step == 0 {
+			t.Label = strconv.Itoa(r)
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
 }
