@@ -58,6 +58,7 @@ $XDG_DATA_HOME/p2pir (~/.local/share/p2pir).`,
 		newNodeCmd(a),
 		newPeersCmd(a),
 		newRecommendCmd(a),
+		newSimCmd(a),
 	)
 	return root
 }

@@ -1,0 +1,43 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Check returns the harness's invariants that the results break, joined
+// (nil when all hold):
+//
+//   - the central index is the upper bound: no strategy's nDCG@10 or MAP
+//     is above the central index's in any round (an expectation on real
+//     collections, where the central index sees every document with
+//     collection-wide statistics, not a theorem: a toy corpus can break it);
+//   - local search sends no message;
+//   - the traces' message and byte counts equal what the network carried.
+func (res *Results) Check() error {
+	var errs []error
+	cfg := res.Config
+	for r := 0; r <= cfg.Rounds; r++ {
+		for _, m := range []string{MetricNDCG10, MetricMAP} {
+			c, ok := res.value(StrategyCentral, r, m)
+			if !ok {
+				continue
+			}
+			for _, s := range cfg.Strategies {
+				if v, ok := res.value(s, r, m); ok && v > c+1e-12 {
+					errs = append(errs, fmt.Errorf("round %d: %s %s %.4f is above the central index's %.4f", r, s, m, v, c))
+				}
+			}
+		}
+		if v, ok := res.value(StrategyLocal, r, MetricMessages); ok && v != 0 {
+			errs = append(errs, fmt.Errorf("round %d: local search sent %.2f messages per query", r, v))
+		}
+	}
+	if res.TraceMessages != res.Carried.Messages {
+		errs = append(errs, fmt.Errorf("the traces count %d messages, the network carried %d", res.TraceMessages, res.Carried.Messages))
+	}
+	if res.TraceBytes != res.Carried.Bytes {
+		errs = append(errs, fmt.Errorf("the traces count %d bytes, the network carried %d", res.TraceBytes, res.Carried.Bytes))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,71 @@
+package sim
+
+import (
+	"context"
+	"time"
+)
+
+// Net is the network an experiment runs on: N nodes, each with one person.
+// Node numbers are 0..Nodes()-1. The harness calls it from one goroutine.
+// The real-node implementation (memory, loopback, processes) plugs in
+// through a NewNetFunc; ReferenceNet is this package's reference network.
+type Net interface {
+	// Nodes is the number of nodes.
+	Nodes() int
+	// AddDocuments indexes docs on node i as its shared documents.
+	AddDocuments(ctx context.Context, i int, docs []Document) error
+	// Search runs text (plain words) for node i's person with strategy
+	// StrategyLocal, StrategyFlood, StrategyWalk or StrategyInterest, and
+	// returns the top k URLs, best first, with the query's trace.
+	Search(ctx context.Context, i int, text, strategy string, k int) (SearchResult, error)
+	// Mark records node i's person's judgment of url, a result of the
+	// search queryID (SearchResult.QueryID).
+	Mark(ctx context.Context, i int, queryID, url string, interested bool) error
+	// Round runs one gossip round on every node and re-clusters.
+	Round(ctx context.Context) error
+	// Clusters returns each node's cluster label as the nodes see it
+	// themselves; -1 for a node in no cluster.
+	Clusters(ctx context.Context) ([]int, error)
+	// Members returns how many members (itself included) each node knows.
+	Members(ctx context.Context) ([]int, error)
+	// Recommend returns node i's recommendations from peers, URLs best first.
+	Recommend(ctx context.Context, i int, k int) ([]string, error)
+	// Carried returns what the network carried since it started, counted
+	// where the messages arrive, for checks against the traces.
+	Carried() Traffic
+	// Close stops every node and frees what they hold.
+	Close() error
+}
+
+// NewNetFunc builds the network of an experiment with n nodes.
+type NewNetFunc func(ctx context.Context, cfg Config, n int) (Net, error)
+
+// SearchResult is the answer to Net.Search and its trace.
+type SearchResult struct {
+	// QueryID names the search for Mark.
+	QueryID string
+	// URLs are the results, best first.
+	URLs []string
+	// Reached are the nodes (other than the asker) that ran the query,
+	// ascending.
+	Reached []int
+	// PeersContacted is how many distinct peers received the query.
+	PeersContacted int
+	// Messages is how many search requests were sent, duplicates included
+	// (answers are not counted).
+	Messages int
+	// BytesSent and BytesReceived are the bytes of the requests and of the
+	// answers the query caused, over the whole network.
+	BytesSent, BytesReceived int64
+	// Latency is the wall-clock time of the search.
+	Latency time.Duration
+}
+
+// Traffic is what a network carried: search requests received by nodes
+// (duplicates included) and the bytes of requests and answers.
+type Traffic struct {
+	// Messages is the number of search requests received.
+	Messages int64
+	// Bytes is the bytes of those requests and of their answers.
+	Bytes int64
+}

@@ -1,0 +1,416 @@
+package sim
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/p2pir/p2pir/eval"
+	"github.com/p2pir/p2pir/serveragent/recommend"
+)
+
+// Row is one number of the results: a metric of a strategy in a round.
+// Clustering rows have strategy "clusters"; recommendation rows have
+// strategy "recommend", "popularity" or "random".
+type Row struct {
+	Strategy string
+	Round    int
+	Metric   string
+	Value    float64
+}
+
+// Results are the outcome of an experiment.
+type Results struct {
+	// Config is the resolved configuration.
+	Config Config
+	// Domains names the domains, with NodesPerDomain nodes each.
+	Domains        []string
+	NodesPerDomain []int
+	// Rows are the numbers, sorted by strategy, round and metric.
+	Rows []Row
+	// Latencies are the final round's search latencies in milliseconds,
+	// per strategy, ascending (for the latency CDF).
+	Latencies map[string][]float64
+	// TraceMessages is the sum of the traces' message counts over every
+	// search the harness sent through the network; Carried is what the
+	// network itself counted. They agree on a sound network.
+	TraceMessages int64
+	// TraceBytes is the sum of the traces' bytes (sent and received).
+	TraceBytes int64
+	Carried    Traffic
+}
+
+// Options are the run's hooks; the zero value is silent.
+type Options struct {
+	// Progress, when set, is called with the steps done and the total
+	// (one step per person per round).
+	Progress func(done, total int)
+}
+
+// Metric names.
+const (
+	MetricNDCG10       = "ndcg10"
+	MetricMAP          = "map"
+	MetricRecall100    = "recall100"
+	MetricNDCGRatio    = "ndcg10_ratio"
+	MetricMAPRatio     = "map_ratio"
+	MetricPeers        = "peers_per_query"
+	MetricMessages     = "messages_per_query"
+	MetricBytes        = "bytes_per_query"
+	MetricLatencyP50   = "latency_p50_ms"
+	MetricLatencyP95   = "latency_p95_ms"
+	MetricLatencyP99   = "latency_p99_ms"
+	MetricPurity       = "purity"
+	MetricNMI          = "nmi"
+	MetricMembership   = "membership_complete"
+	MetricClustersConv = "clusters_converged_round"
+	MetricMembersConv  = "membership_converged_round"
+)
+
+// IsLatency reports whether a metric is wall-clock (and so not
+// reproducible from the seed).
+func IsLatency(metric string) bool { return strings.HasPrefix(metric, "latency_") }
+
+// experiment is the state of one run.
+type experiment struct {
+	cfg     Config
+	domains []Domain
+	people  []Person
+	net     Net
+	central *central
+	seen    []map[string]bool // person -> URLs judged
+	likes   [][]string        // person -> URLs marked interested, in order
+	rows    []Row
+	lat     map[string][]float64
+	traced  int64
+	bytes   int64
+}
+
+// Run runs the experiment cfg describes on the network newNet builds:
+// round 0 measures the network as placed; each later round, every person
+// issues cfg.TrainQueries training queries with cfg.TrainStrategy and
+// marks the top cfg.JudgeDepth results from the judgments, the network
+// runs a gossip round, and everything is measured again on the held-out
+// test queries.
+func Run(ctx context.Context, cfg Config, newNet NewNetFunc, opts Options) (res *Results, err error) {
+	cfg, err = cfg.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	domains, err := LoadDomains(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return RunDomains(ctx, cfg, domains, newNet, opts)
+}
+
+// RunDomains is Run on domains already loaded (cfg.Collections is echoed
+// in the results but not read).
+func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNetFunc, opts Options) (res *Results, err error) {
+	cfg, err = cfg.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	if len(domains) != len(cfg.Collections) {
+		return nil, fmt.Errorf("%w: %d domains for %d collections", ErrBadConfig, len(domains), len(cfg.Collections))
+	}
+	sizes := make([]int, len(domains))
+	for i, d := range domains {
+		sizes[i] = len(d.Docs)
+		if len(d.Test) == 0 {
+			return nil, fmt.Errorf("%w: domain %s has no judged queries", ErrBadConfig, d.Name)
+		}
+	}
+	pl, err := Place(ctx, domains, cfg.Nodes, cfg.Placement, cfg.Replication, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	net, err := newNet(ctx, cfg, cfg.Nodes)
+	if err != nil {
+		return nil, fmt.Errorf("start the network: %w", err)
+	}
+	defer func() { err = errors.Join(err, net.Close()) }()
+	for i, docs := range pl.NodeDocs {
+		batch := make([]Document, len(docs))
+		for j, d := range docs {
+			batch[j] = domains[pl.NodeDomain[i]].Docs[d]
+		}
+		if err := net.AddDocuments(ctx, i, batch); err != nil {
+			return nil, fmt.Errorf("share documents on node %d: %w", i, err)
+		}
+	}
+	cen, err := newCentral(ctx, domains)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, cen.close()) }()
+
+	x := &experiment{cfg: cfg, domains: domains, net: net, central: cen,
+		people: NewPeople(domains, pl.NodeDomain, cfg.TwoDomainShare, cfg.TestQueries, cfg.Seed)}
+	for range x.people {
+		x.seen = append(x.seen, map[string]bool{})
+		x.likes = append(x.likes, nil)
+	}
+	var labelling [][]int
+	var complete []bool
+	total, done := (cfg.Rounds+1)*len(x.people), 0
+	for round := 0; round <= cfg.Rounds; round++ {
+		if round > 0 {
+			if err := x.train(ctx, round); err != nil {
+				return nil, err
+			}
+		}
+		if err := net.Round(ctx); err != nil {
+			return nil, fmt.Errorf("round %d: gossip: %w", round, err)
+		}
+		labels, full, err := x.measureNetwork(ctx, round)
+		if err != nil {
+			return nil, err
+		}
+		labelling = append(labelling, labels)
+		complete = append(complete, full)
+		if err := x.measureRecommendations(ctx, round); err != nil {
+			return nil, err
+		}
+		if err := x.measureSearch(ctx, round, func() {
+			done++
+			if opts.Progress != nil {
+				opts.Progress(done, total)
+			}
+		}); err != nil {
+			return nil, err
+		}
+	}
+	x.rows = append(x.rows, Row{"clusters", cfg.Rounds, MetricClustersConv, float64(ConvergedRound(labelling))})
+	memConv := -1.0
+	for r := len(complete) - 1; r >= 0 && complete[r]; r-- {
+		memConv = float64(r)
+	}
+	x.rows = append(x.rows, Row{"clusters", cfg.Rounds, MetricMembersConv, memConv})
+	SortRows(x.rows)
+	names := make([]string, len(domains))
+	for i, d := range domains {
+		names[i] = d.Name
+	}
+	return &Results{Config: cfg, Domains: names, NodesPerDomain: NodesPerDomain(sizes, cfg.Nodes), Rows: x.rows,
+		Latencies: x.lat, TraceMessages: x.traced, TraceBytes: x.bytes, Carried: net.Carried()}, nil
+}
+
+// SortRows sorts rows by strategy, round and metric.
+func SortRows(rows []Row) {
+	slices.SortFunc(rows, func(a, b Row) int {
+		return cmp.Or(strings.Compare(a.Strategy, b.Strategy), cmp.Compare(a.Round, b.Round), strings.Compare(a.Metric, b.Metric))
+	})
+}
+
+// train has every person issue and judge their next training queries.
+func (x *experiment) train(ctx context.Context, round int) error {
+	rng := rand.New(rand.NewPCG(x.cfg.Seed, uint64(round)<<32|0x7a1))
+	for i := range x.people {
+		p := &x.people[i]
+		for _, q := range p.NextTrain(x.cfg.TrainQueries) {
+			sq := x.domains[q.Domain].Train[q.Index]
+			res, err := x.net.Search(ctx, i, sq.Text, x.cfg.TrainStrategy, x.cfg.Depth)
+			if err != nil {
+				return fmt.Errorf("round %d: node %d: training query %s: %w", round, i, sq.ID, err)
+			}
+			x.traced += int64(res.Messages)
+			x.bytes += res.BytesSent + res.BytesReceived
+			top := res.URLs[:min(len(res.URLs), x.cfg.JudgeDepth)]
+			for j, liked := range Judge(top, sq.Relevant, x.cfg.Noise, rng) {
+				if err := x.net.Mark(ctx, i, res.QueryID, top[j], liked); err != nil {
+					return fmt.Errorf("round %d: node %d: mark: %w", round, i, err)
+				}
+				if !x.seen[i][top[j]] {
+					x.seen[i][top[j]] = true
+					if liked {
+						x.likes[i] = append(x.likes[i], top[j])
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// measureNetwork records clustering and membership; it returns the
+// labelling and whether every node knows every member.
+func (x *experiment) measureNetwork(ctx context.Context, round int) ([]int, bool, error) {
+	labels, err := x.net.Clusters(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("round %d: clusters: %w", round, err)
+	}
+	members, err := x.net.Members(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("round %d: members: %w", round, err)
+	}
+	truth := primaryDomains(x.people)
+	full := 0
+	for _, m := range members {
+		if m == len(x.people) {
+			full++
+		}
+	}
+	share := float64(full) / float64(len(members))
+	x.rows = append(x.rows,
+		Row{"clusters", round, MetricPurity, Purity(labels, truth)},
+		Row{"clusters", round, MetricNMI, NMI(labels, truth)},
+		Row{"clusters", round, MetricMembership, share})
+	return labels, share == 1, nil
+}
+
+// measureRecommendations scores each person's recommendations, and the
+// popularity and random baselines over the other people's likes, against
+// the relevant documents of the person's test queries not yet seen.
+func (x *experiment) measureRecommendations(ctx context.Context, round int) error {
+	k := x.cfg.K
+	rng := rand.New(rand.NewPCG(x.cfg.Seed, uint64(round)<<32|0x4e3))
+	sums := map[string][2]float64{}
+	n := 0
+	same := func(s string) string { return s }
+	for i := range x.people {
+		truth := x.people[i].TestRelevant(x.domains, x.seen[i])
+		if len(truth) == 0 {
+			continue
+		}
+		n++
+		rec, err := x.net.Recommend(ctx, i, k)
+		if err != nil {
+			return fmt.Errorf("round %d: node %d: recommend: %w", round, i, err)
+		}
+		var others []recommend.PeerLikes
+		for j, l := range x.likes {
+			if j == i || len(l) == 0 {
+				continue
+			}
+			pl := recommend.PeerLikes{NodeID: fmt.Sprintf("%06d", j), Similarity: 1}
+			for _, u := range l {
+				pl.Docs = append(pl.Docs, recommend.Liked{URL: u})
+			}
+			others = append(others, pl)
+		}
+		lists := map[string][]string{
+			"recommend":  rec,
+			"popularity": urls(recommend.Popularity(others, x.seen[i], same, k)),
+			"random":     urls(recommend.Random(others, x.seen[i], same, k, rng)),
+		}
+		for _, name := range []string{"recommend", "popularity", "random"} {
+			p, r := PrecisionRecall(lists[name], truth, k)
+			s := sums[name]
+			sums[name] = [2]float64{s[0] + p, s[1] + r}
+		}
+	}
+	for _, name := range []string{"recommend", "popularity", "random"} {
+		var p, r float64
+		if n > 0 {
+			p, r = sums[name][0]/float64(n), sums[name][1]/float64(n)
+		}
+		x.rows = append(x.rows,
+			Row{name, round, fmt.Sprintf("p_at_%d", k), p},
+			Row{name, round, fmt.Sprintf("recall_at_%d", k), r})
+	}
+	return nil
+}
+
+func urls(items []recommend.Item) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.URL
+	}
+	return out
+}
+
+// measureSearch runs every person's test queries with every strategy and
+// records quality and cost; step is called after each person.
+func (x *experiment) measureSearch(ctx context.Context, round int, step func()) error {
+	type acc struct {
+		run                         eval.Run
+		peers, msgs, bytes, queries float64
+		lat                         []float64
+	}
+	accs := map[string]*acc{}
+	for _, s := range x.cfg.Strategies {
+		accs[s] = &acc{run: eval.Run{}}
+	}
+	qrels := eval.Qrels{}
+	for i := range x.people {
+		for _, q := range x.people[i].Test {
+			sq := x.domains[q.Domain].Test[q.Index]
+			qid := fmt.Sprintf("n%d.%s.%s", i, x.domains[q.Domain].Name, sq.ID)
+			qrels[qid] = sq.Relevant
+			for _, s := range x.cfg.Strategies {
+				var res SearchResult
+				var err error
+				if s == StrategyCentral {
+					res, err = x.central.search(ctx, sq.Text, x.cfg.Depth)
+				} else {
+					res, err = x.net.Search(ctx, i, sq.Text, s, x.cfg.Depth)
+					x.traced += int64(res.Messages)
+					x.bytes += res.BytesSent + res.BytesReceived
+				}
+				if err != nil {
+					return fmt.Errorf("round %d: node %d: %s search for query %s: %w", round, i, s, sq.ID, err)
+				}
+				a := accs[s]
+				rs := make([]eval.Result, len(res.URLs))
+				for j, u := range res.URLs {
+					rs[j] = eval.Result{DocNo: u, Score: float64(len(res.URLs) - j)}
+				}
+				a.run[qid] = rs
+				a.peers += float64(res.PeersContacted)
+				a.msgs += float64(res.Messages)
+				a.bytes += float64(res.BytesSent + res.BytesReceived)
+				a.queries++
+				a.lat = append(a.lat, float64(res.Latency.Microseconds())/1000)
+			}
+		}
+		step()
+	}
+	quality := map[string]eval.Summary{}
+	for _, s := range x.cfg.Strategies {
+		a := accs[s]
+		sum, _, err := eval.Config{Complete: true}.Evaluate(a.run, qrels)
+		if err != nil {
+			return fmt.Errorf("round %d: evaluate %s: %w", round, s, err)
+		}
+		quality[s] = sum
+		x.rows = append(x.rows,
+			Row{s, round, MetricNDCG10, sum.NDCG10},
+			Row{s, round, MetricMAP, sum.MAP},
+			Row{s, round, MetricRecall100, sum.Recall100},
+			Row{s, round, MetricPeers, a.peers / a.queries},
+			Row{s, round, MetricMessages, a.msgs / a.queries},
+			Row{s, round, MetricBytes, a.bytes / a.queries},
+			Row{s, round, MetricLatencyP50, Percentile(a.lat, 50)},
+			Row{s, round, MetricLatencyP95, Percentile(a.lat, 95)},
+			Row{s, round, MetricLatencyP99, Percentile(a.lat, 99)})
+		if round == x.cfg.Rounds {
+			if x.lat == nil {
+				x.lat = map[string][]float64{}
+			}
+			l := slices.Clone(a.lat)
+			slices.Sort(l)
+			x.lat[s] = l
+		}
+	}
+	if c, ok := quality[StrategyCentral]; ok {
+		for _, s := range x.cfg.Strategies {
+			q := quality[s]
+			x.rows = append(x.rows,
+				Row{s, round, MetricNDCGRatio, ratio(q.NDCG10, c.NDCG10)},
+				Row{s, round, MetricMAPRatio, ratio(q.MAP, c.MAP)})
+		}
+	}
+	return nil
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
