@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
@@ -73,7 +74,9 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 //	POST /mark   {"query_id", "url", "interested"}
 //	POST /mark/undo {}
 //	GET  /profile                     interests, marks count, sharing
-//	GET  /peers                       the server agent's peer table
+//	GET  /peers                       the server agent's peer table: [{"node_id", "addr", "version",
+//	                                   "state", "similarity", "has_fingerprint", "firsthand",
+//	                                   "fingerprint_version", "cluster", "rtt_ms", "last_seen"}]
 //	GET  /recommend?k=                {"items": [{"url", "title", "content", "score", "peers", "people"}],
 //	                                   "unresponsive": [{"node_id", "reason"}]}
 //	GET  /sources                     sources and what marks taught about them
@@ -112,7 +115,7 @@ func (n *Node) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]any{"marks": p.Marks, "version": p.Version, "interests": p.Interests(20), "avoids": p.Dislikes(20), "sharing": share})
 	})
 	mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, n.server.Peers())
+		writeJSON(w, http.StatusOK, peersReply(n.server.Peers()))
 	})
 	mux.HandleFunc("GET /recommend", func(w http.ResponseWriter, r *http.Request) {
 		k, err := intParam(r, "k", 10, 1, 50)
@@ -333,4 +336,32 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// peer is one row of /peers: serveragent.PeerInfo in snake_case, with
+// the round-trip time in milliseconds.
+type peer struct {
+	NodeID             string    `json:"node_id"`
+	Addr               string    `json:"addr"`
+	Version            string    `json:"version"`
+	State              string    `json:"state"`
+	Similarity         float64   `json:"similarity"`
+	HasFingerprint     bool      `json:"has_fingerprint"`
+	Firsthand          bool      `json:"firsthand"`
+	FingerprintVersion uint64    `json:"fingerprint_version"`
+	Cluster            int       `json:"cluster"`
+	RTTMS              float64   `json:"rtt_ms"`
+	LastSeen           time.Time `json:"last_seen"`
+}
+
+func peersReply(ps []serveragent.PeerInfo) []peer {
+	out := make([]peer, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, peer{
+			NodeID: p.ID, Addr: p.Addr, Version: p.Version, State: p.State, Similarity: p.Similarity,
+			HasFingerprint: p.HasFingerprint, Firsthand: p.Firsthand, FingerprintVersion: p.FingerprintVersion,
+			Cluster: p.Cluster, RTTMS: float64(p.RTT.Microseconds()) / 1000, LastSeen: p.LastSeen,
+		})
+	}
+	return out
 }

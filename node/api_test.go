@@ -1,11 +1,14 @@
 package node
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestAPIBadInputIs400: input a person can fix (an unknown merge method,
@@ -59,5 +62,41 @@ func TestRecommendAnswersInSnakeCase(t *testing.T) {
 	sort.Strings(keys)
 	if strings.Join(keys, ",") != "items,unresponsive" {
 		t.Fatalf("keys %v, want items and unresponsive: %s", keys, body)
+	}
+}
+
+// TestPeersAnswersInSnakeCase: /peers names every field in snake_case and
+// gives the round-trip time in milliseconds, as every other route does.
+func TestPeersAnswersInSnakeCase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two real nodes: skipped in -short mode")
+	}
+	root := t.TempDir()
+	a := startNode(t, filepath.Join(root, "a"), freePort(t), nil)
+	defer a.Close(context.Background())
+	b := startNode(t, filepath.Join(root, "b"), freePort(t), []string{a.GossipAddr()})
+	defer b.Close(context.Background())
+	waitFor(t, "a to see b", 10*time.Second, func() bool { return len(a.Server().Peers()) == 1 })
+
+	code, body := apiCall{method: "GET", path: "/peers"}.do(t, a)
+	if code != http.StatusOK {
+		t.Fatalf("got %d %s", code, body)
+	}
+	var rows []map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(body), &rows); err != nil || len(rows) != 1 {
+		t.Fatalf("want one peer: %v %s", err, body)
+	}
+	var keys []string
+	for k := range rows[0] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	want := "addr,cluster,fingerprint_version,firsthand,has_fingerprint,last_seen,node_id,rtt_ms,similarity,state,version"
+	if strings.Join(keys, ",") != want {
+		t.Fatalf("keys %s, want %s", strings.Join(keys, ","), want)
+	}
+	var id string
+	if err := json.Unmarshal(rows[0]["node_id"], &id); err != nil || id != b.ID() {
+		t.Errorf("node_id %s, want %s", rows[0]["node_id"], b.ID())
 	}
 }

@@ -205,7 +205,7 @@ func newPeersCmd(a *app) *cobra.Command {
 			}
 			fmt.Fprintf(a.stdout, "%-32s %-22s %-8s %6s %7s %8s\n", "node", "address", "state", "sim", "cluster", "rtt")
 			for _, p := range peers {
-				fmt.Fprintf(a.stdout, "%-32v %-22v %-8v %6.2f %7v %8v\n", p["ID"], p["Addr"], p["State"], p["Similarity"], p["Cluster"], time.Duration(toFloat(p["RTT"])).Round(time.Millisecond))
+				fmt.Fprintf(a.stdout, "%-32v %-22v %-8v %6.2f %7v %8v\n", p["node_id"], p["addr"], p["state"], p["similarity"], p["cluster"], time.Duration(toFloat(p["rtt_ms"])*float64(time.Millisecond)).Round(time.Millisecond))
 			}
 			return nil
 		},
