@@ -283,11 +283,11 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 func networkSettings(cfg Config, file config.Network) (config.Network, error) {
 	switch {
 	case cfg.Hops < 0 || cfg.Hops > 16:
-		return file, fmt.Errorf("node: hops %d: want 1 to 16", cfg.Hops)
+		return file, fmt.Errorf("hops %d: want 1 to 16", cfg.Hops)
 	case cfg.FanOut < 0 || cfg.FanOut > 16:
-		return file, fmt.Errorf("node: fan-out %d: want 1 to 16", cfg.FanOut)
+		return file, fmt.Errorf("fan-out %d: want 1 to 16", cfg.FanOut)
 	case cfg.PerPeerTimeout < 0 || cfg.PeersTimeout < 0:
-		return file, errors.New("node: negative peer timeout")
+		return file, errors.New("a peer timeout must not be negative")
 	}
 	if cfg.Hops != 0 {
 		file.Hops = cfg.Hops
