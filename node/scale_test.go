@@ -1,0 +1,106 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestMeasureManyNodesInMemory starts P2PIR_SCALE_NODES whole nodes in
+// memory (one MemNetwork, no HTTP, manual rounds, each with a few
+// documents, all joined) and reports how long that took and what it
+// costs: resident memory, heap, goroutines, open files. It runs only when
+// the variable is set, e.g.
+//
+//	P2PIR_SCALE_NODES=100 go test -run TestMeasureManyNodesInMemory -v ./node/
+func TestMeasureManyNodesInMemory(t *testing.T) {
+	count, _ := strconv.Atoi(os.Getenv("P2PIR_SCALE_NODES"))
+	if count <= 0 {
+		t.Skip("set P2PIR_SCALE_NODES to a node count to measure")
+	}
+	ctx := context.Background()
+	root, mem := t.TempDir(), NewMemNetwork()
+	before := usage()
+	start := time.Now()
+	nodes := make([]*Node, count)
+	t.Cleanup(func() { closeNodes(nodes) })
+	for i := range nodes {
+		cfg := Config{DataDir: filepath.Join(root, fmt.Sprint(i)), Transport: mem.Transport(), NoHTTP: true, ManualRounds: true, MembershipProfile: "local"}
+		if i > 0 {
+			cfg.Join = []string{nodes[0].GossipAddr()}
+		}
+		n, err := Start(ctx, cfg)
+		if err != nil {
+			t.Fatalf("start node %d: %v", i, err)
+		}
+		nodes[i] = n
+		populateTopic(t, n, i, []string{"astro", "cook"}[i%2])
+	}
+	started := time.Since(start)
+	afterStart := usage()
+	waitFor(t, "every node to see every other", 5*time.Minute, func() bool {
+		for _, n := range nodes {
+			if len(n.Server().Peers()) != count-1 {
+				return false
+			}
+		}
+		return true
+	})
+	converged := time.Since(start)
+	roundStart := time.Now()
+	var wg sync.WaitGroup
+	for _, n := range nodes {
+		wg.Go(func() { _ = n.GossipRound(ctx) })
+	}
+	wg.Wait()
+	round := time.Since(roundStart)
+	afterRound := usage()
+	t.Logf("%d nodes in memory: started (with documents and marks) in %v, full membership after %v, one gossip round of all in %v", count, started.Round(time.Millisecond), converged.Round(time.Millisecond), round.Round(time.Millisecond))
+	t.Logf("before:          %s", before)
+	t.Logf("after start:     %s", afterStart)
+	t.Logf("after a round:   %s", afterRound)
+	t.Logf("per node (after a round): %s", afterRound.per(before, count))
+}
+
+// resources is a snapshot of this process's costs.
+type resources struct {
+	rssKiB, heapKiB uint64
+	goroutines      int
+	files           int
+}
+
+func usage() resources {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	r := resources{heapKiB: ms.HeapAlloc >> 10, goroutines: runtime.NumGoroutine()}
+	if raw, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(raw), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+				r.rssKiB, _ = strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			}
+		}
+	}
+	if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
+		r.files = len(fds)
+	}
+	return r
+}
+
+func (r resources) String() string {
+	return fmt.Sprintf("RSS %d MiB, heap %d MiB, %d goroutines, %d open files", r.rssKiB>>10, r.heapKiB>>10, r.goroutines, r.files)
+}
+
+// per is the cost per node of r over base.
+func (r resources) per(base resources, n int) string {
+	return fmt.Sprintf("RSS %d KiB, heap %d KiB, %.0f goroutines, %.1f open files",
+		(r.rssKiB-base.rssKiB)/uint64(n), (r.heapKiB-base.heapKiB)/uint64(n),
+		float64(r.goroutines-base.goroutines)/float64(n), float64(r.files-base.files)/float64(n))
+}
