@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,9 @@ import (
 // the variable is set, e.g.
 //
 //	P2PIR_SCALE_NODES=100 go test -run TestMeasureManyNodesInMemory -v ./node/
+//
+// P2PIR_SCALE_HEAPPROFILE=FILE also writes a heap profile after the
+// gossip round (go tool pprof -sample_index=inuse_space FILE).
 func TestMeasureManyNodesInMemory(t *testing.T) {
 	count, _ := strconv.Atoi(os.Getenv("P2PIR_SCALE_NODES"))
 	if count <= 0 {
@@ -62,6 +66,16 @@ func TestMeasureManyNodesInMemory(t *testing.T) {
 	wg.Wait()
 	round := time.Since(roundStart)
 	afterRound := usage()
+	if path := os.Getenv("P2PIR_SCALE_HEAPPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
 	t.Logf("%d nodes in memory: started (with documents and marks) in %v, full membership after %v, one gossip round of all in %v", count, started.Round(time.Millisecond), converged.Round(time.Millisecond), round.Round(time.Millisecond))
 	t.Logf("before:          %s", before)
 	t.Logf("after start:     %s", afterStart)
