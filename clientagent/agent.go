@@ -117,7 +117,7 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	if cfg.Health.FailuresBeforeSuspend <= 0 {
 		cfg.Health = d.Health
 	}
-	a := &Agent{ix: ix, store: store, stats: statsStore{store.DB()}, cfg: cfg, now: time.Now}
+	a := &Agent{ix: ix, store: store, stats: statsStore{store}, cfg: cfg, now: time.Now}
 	// The local index has no deadline of its own: it answers within the
 	// search's, however slow the machine, so a search always has it.
 	a.sources = []*sourceEntry{{name: LocalName, src: LocalSource{Index: ix}, weight: 1, enabled: true}}
@@ -287,7 +287,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		n = max(k, a.cfg.Candidates)
 	}
 	sq := &SourceQuery{Text: req.Query, Query: q, K: n}
-	chosen, skipped, err := a.plan(req)
+	chosen, skipped, err := a.plan(ctx, req)
 	if err != nil {
 		return nil, err
 	}

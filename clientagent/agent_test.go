@@ -1,6 +1,7 @@
 package clientagent
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -138,7 +139,20 @@ func (f agentFixture) dumpDB(t *testing.T) map[string]string {
 			return nil
 		})
 	}
-	err := f.store.DB().View(func(tx *bbolt.Tx) error {
+	var copyOf bytes.Buffer
+	if err := f.store.Backup(context.Background(), &copyOf); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state-copy.db")
+	if err := os.WriteFile(path, copyOf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.View(func(tx *bbolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bbolt.Bucket) error { return walk(string(name)+"/", b) })
 	})
 	if err != nil {

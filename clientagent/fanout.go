@@ -56,7 +56,7 @@ type Unresponsive struct {
 
 // plan picks the sources for a request: the ones it names, else every
 // enabled source, less the excluded ones and the suspended ones (reported).
-func (a *Agent) plan(req Request) (chosen []*sourceEntry, skipped []Unresponsive, err error) {
+func (a *Agent) plan(ctx context.Context, req Request) (chosen []*sourceEntry, skipped []Unresponsive, err error) {
 	for _, n := range append(append([]string{}, req.Sources...), req.Exclude...) {
 		if n == CrawlName && a.crawl != nil {
 			continue
@@ -72,7 +72,7 @@ func (a *Agent) plan(req Request) (chosen []*sourceEntry, skipped []Unresponsive
 			continue
 		}
 		if !forced && e.name != LocalName {
-			st, err := a.stats.get(e.name)
+			st, err := a.stats.get(ctx, e.name)
 			if err != nil {
 				return nil, nil, err
 			}

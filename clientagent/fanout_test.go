@@ -53,7 +53,7 @@ func TestSilentSourceCostsItsDeadline(t *testing.T) {
 	silent := SourceFunc(func(context.Context, *SourceQuery) ([]Hit, error) { <-block; return nil, nil })
 	a.AddSource("silent", silent, SourceOptions{Timeout: 150 * time.Millisecond})
 	a.AddSource("quick", sleeper(time.Millisecond, "http://q/1"), SourceOptions{Timeout: time.Second})
-	chosen, _, err := a.plan(Request{Exclude: []string{LocalName}})
+	chosen, _, err := a.plan(context.Background(), Request{Exclude: []string{LocalName}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,26 +86,26 @@ func TestFailingSourceIsSuspendedThenRetried(t *testing.T) {
 	}), SourceOptions{})
 	req := Request{Exclude: []string{LocalName}}
 	for i := 0; i < 3; i++ {
-		chosen, _, err := a.plan(req)
+		chosen, _, err := a.plan(context.Background(), req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		a.fanOut(context.Background(), chosen, &SourceQuery{K: 1})
 	}
-	if _, skipped, err := a.plan(req); err == nil || len(skipped) != 1 || calls != 3 {
+	if _, skipped, err := a.plan(context.Background(), req); err == nil || len(skipped) != 1 || calls != 3 {
 		t.Fatalf("after 3 failures: err %v, skipped %+v, calls %d; want suspended", err, skipped, calls)
 	}
-	st, _ := a.stats.get("flaky")
+	st, _ := a.stats.get(context.Background(), "flaky")
 	if want := now.Add(30 * time.Second); !st.SuspendedUntil.Equal(want) {
 		t.Fatalf("suspended until %v, want %v", st.SuspendedUntil, want)
 	}
 	// Forcing a suspended source asks it anyway.
-	if chosen, _, err := a.plan(Request{Sources: []string{"flaky"}}); err != nil || len(chosen) != 1 {
+	if chosen, _, err := a.plan(context.Background(), Request{Sources: []string{"flaky"}}); err != nil || len(chosen) != 1 {
 		t.Fatalf("forced suspended source: %v %v", chosen, err)
 	}
 	now = now.Add(31 * time.Second)
 	fail = false
-	chosen, _, err := a.plan(req)
+	chosen, _, err := a.plan(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestFailingSourceIsSuspendedThenRetried(t *testing.T) {
 	if len(lists) != 1 || len(bad) != 0 {
 		t.Fatalf("after suspension: lists %v bad %v", lists, bad)
 	}
-	st, _ = a.stats.get("flaky")
+	st, _ = a.stats.get(context.Background(), "flaky")
 	if st.Consecutive != 0 || st.Queries != 4 || st.Failures != 3 {
 		t.Fatalf("stats after recovery: %+v", st)
 	}
@@ -127,7 +127,7 @@ func BenchmarkFanOutOverhead(b *testing.B) {
 	a.AddSource("s2", sleeper(2*time.Millisecond, "http://a/1"), SourceOptions{})
 	a.AddSource("s5", sleeper(5*time.Millisecond, "http://b/1"), SourceOptions{})
 	a.AddSource("s10", sleeper(10*time.Millisecond, "http://c/1"), SourceOptions{})
-	chosen, _, err := a.plan(Request{Exclude: []string{LocalName}})
+	chosen, _, err := a.plan(context.Background(), Request{Exclude: []string{LocalName}})
 	if err != nil {
 		b.Fatal(err)
 	}

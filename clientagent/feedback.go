@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/p2pir/p2pir/usermodel"
-	"go.etcd.io/bbolt"
 )
 
 // remember records what a search showed, so marks can be checked against
@@ -60,7 +59,7 @@ func (a *Agent) Mark(ctx context.Context, queryID, url string, interested bool) 
 	// Beta posterior), in the same transaction as the mark; a mark that
 	// replaces an earlier one on the same result takes back what that one
 	// taught them, so a result counts once.
-	ch, err := a.store.AddMarkWith(ctx, m, func(tx *bbolt.Tx, ch usermodel.MarkChange) error {
+	ch, err := a.store.AddMarkWith(ctx, m, func(tx usermodel.Tx, ch usermodel.MarkChange) error {
 		if ch.Replaced != nil {
 			if err := countMarkTx(tx, *ch.Replaced, -1); err != nil {
 				return err
@@ -76,7 +75,7 @@ func (a *Agent) Mark(ctx context.Context, queryID, url string, interested bool) 
 
 // countMarkTx adds (delta 1) or takes back (delta -1) mark m in the Beta
 // posterior of each source that brought its result.
-func countMarkTx(tx *bbolt.Tx, m usermodel.Mark, delta float64) error {
+func countMarkTx(tx usermodel.Tx, m usermodel.Mark, delta float64) error {
 	if err := updateStatsTx(tx, m.Source, func(st *SourceStats) { countMark(st, m.Interested, delta) }); err != nil {
 		return fmt.Errorf("clientagent: source weights of mark %d: %w", m.Seq, err)
 	}
@@ -108,7 +107,7 @@ func (a *Agent) resultVector(ctx context.Context, r usermodel.ShownResult) (user
 // the sources that brought the result, in one transaction; if the mark had
 // replaced an earlier one on the same result, that one counts again.
 func (a *Agent) Undo(ctx context.Context) (usermodel.Mark, usermodel.Profile, error) {
-	ch, err := a.store.UndoWith(ctx, func(tx *bbolt.Tx, ch usermodel.MarkChange) error {
+	ch, err := a.store.UndoWith(ctx, func(tx usermodel.Tx, ch usermodel.MarkChange) error {
 		if err := countMarkTx(tx, ch.Mark, -1); err != nil {
 			return err
 		}
@@ -126,7 +125,7 @@ func (a *Agent) Undo(ctx context.Context) (usermodel.Mark, usermodel.Profile, er
 // Sources returns what the agent knows of each source: configured ones
 // first, in order, then any others with recorded statistics.
 func (a *Agent) Sources(ctx context.Context) ([]SourceStats, error) {
-	all, err := a.stats.all()
+	all, err := a.stats.all(ctx)
 	if err != nil {
 		return nil, err
 	}

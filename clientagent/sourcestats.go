@@ -8,7 +8,7 @@ import (
 	"sort"
 	"time"
 
-	"go.etcd.io/bbolt"
+	"github.com/p2pir/p2pir/usermodel"
 )
 
 // HealthConfig says when a failing source is suspended, as SearXNG
@@ -82,19 +82,16 @@ func (s *SourceStats) recordOutcome(cfg HealthConfig, now time.Time, err error) 
 }
 
 // statsBucket holds one JSON SourceStats per source name in the state store.
-var statsBucket = []byte("clientagent.sources")
+const statsBucket = "clientagent.sources"
 
-// statsStore persists SourceStats in the person's state database.
-type statsStore struct{ db *bbolt.DB }
+// statsStore persists SourceStats in the person's state store, in records
+// of its own.
+type statsStore struct{ store *usermodel.Store }
 
-func (s statsStore) get(name string) (SourceStats, error) {
+func (s statsStore) get(ctx context.Context, name string) (SourceStats, error) {
 	st := newStats(name)
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(statsBucket)
-		if b == nil {
-			return nil
-		}
-		if v := b.Get([]byte(name)); v != nil {
+	err := s.store.ViewRecords(ctx, statsBucket, func(r *usermodel.Records) error {
+		if v, ok := r.Get(name); ok {
 			return json.Unmarshal(v, &st)
 		}
 		return nil
@@ -107,25 +104,28 @@ func (s statsStore) get(name string) (SourceStats, error) {
 
 // update applies fn to the stats of each named source in one transaction.
 func (s statsStore) update(ctx context.Context, names []string, fn func(*SourceStats)) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	err := s.db.Update(func(tx *bbolt.Tx) error { return updateStatsTx(tx, names, fn) })
+	err := s.store.UpdateRecords(ctx, statsBucket, func(r *usermodel.Records) error { return updateStats(r, names, fn) })
 	if err != nil {
 		return fmt.Errorf("clientagent: update source stats: %w", err)
 	}
 	return nil
 }
 
-// updateStatsTx applies fn to the stats of each named source within tx.
-func updateStatsTx(tx *bbolt.Tx, names []string, fn func(*SourceStats)) error {
-	b, err := tx.CreateBucketIfNotExists(statsBucket)
+// updateStatsTx applies fn to the stats of each named source within tx
+// (a mark's transaction).
+func updateStatsTx(tx usermodel.Tx, names []string, fn func(*SourceStats)) error {
+	r, err := tx.Records(statsBucket)
 	if err != nil {
 		return err
 	}
+	return updateStats(r, names, fn)
+}
+
+// updateStats applies fn to the stats of each named source in r.
+func updateStats(r *usermodel.Records, names []string, fn func(*SourceStats)) error {
 	for _, name := range names {
 		st := newStats(name)
-		if v := b.Get([]byte(name)); v != nil {
+		if v, ok := r.Get(name); ok {
 			if err := json.Unmarshal(v, &st); err != nil {
 				return fmt.Errorf("source %s: %w", name, err)
 			}
@@ -135,7 +135,7 @@ func updateStatsTx(tx *bbolt.Tx, names []string, fn func(*SourceStats)) error {
 		if err != nil {
 			return err
 		}
-		if err := b.Put([]byte(name), raw); err != nil {
+		if err := r.Put(name, raw); err != nil {
 			return err
 		}
 	}
@@ -143,14 +143,10 @@ func updateStatsTx(tx *bbolt.Tx, names []string, fn func(*SourceStats)) error {
 }
 
 // all lists every source with stats, by name.
-func (s statsStore) all() ([]SourceStats, error) {
+func (s statsStore) all(ctx context.Context) ([]SourceStats, error) {
 	var out []SourceStats
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		b := tx.Bucket(statsBucket)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, v []byte) error {
+	err := s.store.ViewRecords(ctx, statsBucket, func(r *usermodel.Records) error {
+		return r.ForEach(func(k string, v []byte) error {
 			var st SourceStats
 			if err := json.Unmarshal(v, &st); err != nil {
 				return fmt.Errorf("source %s: %w", k, err)

@@ -21,13 +21,13 @@ import (
 	"time"
 
 	"github.com/p2pir/p2pir/clientagent"
-	"github.com/p2pir/p2pir/crawler"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/config"
-	"github.com/p2pir/p2pir/metasearch"
 	"github.com/p2pir/p2pir/serveragent"
+	"github.com/p2pir/p2pir/serveragent/cluster"
 	"github.com/p2pir/p2pir/serveragent/identity"
 	"github.com/p2pir/p2pir/serveragent/membership"
+	"github.com/p2pir/p2pir/serveragent/routing"
 	"github.com/p2pir/p2pir/usermodel"
 	"google.golang.org/grpc"
 )
@@ -70,6 +70,41 @@ type Config struct {
 	// which the CLI sends, is accepted too). At least MinAccessTokenLen
 	// characters.
 	HTTPAccessToken string
+	// NoHTTP leaves the HTTP API out, and with it the run file the CLI
+	// finds a node by: a simulation of many nodes in one process talks to
+	// them through their methods. HTTPAddr is then ignored.
+	NoHTTP bool
+
+	// Transport supplies the gRPC listener, the dialer to peers and the
+	// gossip transport. The zero value is TCPTransport(): real sockets on
+	// GRPCAddr and GossipAddr. MemNetwork.Transport() runs the node in
+	// memory.
+	Transport Transport
+	// ManualRounds leaves out the background loop (a gossip round every
+	// Server.GossipEvery, re-clustering every Server.ReclusterEvery): the
+	// caller drives rounds with GossipRound and Recluster, e.g. a
+	// simulation that wants them deterministic. Membership keeps
+	// memberlist's own timers either way.
+	ManualRounds bool
+
+	// Hops is how many forwarding steps a search's query to the peers may
+	// take (1: only direct peers). 0: config.toml's network.hops (default
+	// 2).
+	Hops int
+	// FanOut is how many best-matching peers a query is forwarded to. 0:
+	// Server.Routing.Fanout if set, else config.toml's network.fanout
+	// (default 3).
+	FanOut int
+	// PerPeerTimeout caps each call to one peer. 0: Server.PerPeerTimeout
+	// if set, else config.toml's network.peer_timeout (default 800ms).
+	PerPeerTimeout time.Duration
+	// PeersTimeout is the deadline of the peers as one source of a search.
+	// 0: config.toml's network.timeout (default 3s).
+	PeersTimeout time.Duration
+
+	// Local tunes the local parts (index, store, engines, crawl); the zero
+	// value opens them as the CLI does. See OpenLocal.
+	Local LocalOptions
 }
 
 // Node is a running p2pir node.
@@ -92,10 +127,13 @@ type Node struct {
 	apiToken string
 	// wroteRunFile is set once the run file is ours to remove.
 	wroteRunFile bool
+	// hops is the Hops of the peers' queries.
+	hops int
 }
 
 // Start opens the node's data and starts serving: gRPC for peers, gossip,
-// the background loop (gossip rounds, re-clustering) and the HTTP API.
+// the background loop (gossip rounds, re-clustering; not with
+// ManualRounds) and the HTTP API (not with NoHTTP), over cfg.Transport.
 //
 // If Start fails, whatever it opened is closed again: ports, store and
 // index are free for another try.
@@ -106,8 +144,10 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if cfg.HTTPAddr == "" {
 		cfg.HTTPAddr = "127.0.0.1:8080"
 	}
-	if err := checkHTTPExposure(cfg); err != nil {
-		return nil, err
+	if !cfg.NoHTTP {
+		if err := checkHTTPExposure(cfg); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.GRPCAddr == "" {
 		cfg.GRPCAddr = ":7070"
@@ -115,6 +155,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if cfg.GossipAddr == "" {
 		cfg.GossipAddr = ":7946"
 	}
+	tr := cfg.Transport.withDefaults()
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("node: data directory: %w", err)
 	}
@@ -127,29 +168,32 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if n.id, err = identity.LoadOrCreate(filepath.Join(cfg.DataDir, "node.key")); err != nil {
 		return nil, err
 	}
-	if n.ix, err = index.Open(filepath.Join(cfg.DataDir, "index"), index.DefaultConfig()); err != nil {
-		return nil, err
-	}
-	if n.store, err = usermodel.OpenStore(filepath.Join(cfg.DataDir, "state.db"), usermodel.DefaultStoreOptions()); err != nil {
-		return nil, err
-	}
-	fileCfg, err := config.Load(filepath.Join(cfg.DataDir, config.FileName))
+	local, err := OpenLocal(ctx, cfg.DataDir, cfg.Local)
 	if err != nil {
 		return nil, err
 	}
+	n.ix, n.store, n.agent = local.Index, local.Store, local.Agent
+	nw, err := networkSettings(cfg, local.Config.Network)
+	if err != nil {
+		return nil, err
+	}
+	n.hops = nw.Hops
 
 	// gRPC listener first: its real port goes into the membership metadata.
-	if n.grpcLis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
+	if n.grpcLis, err = tr.Listen(cfg.GRPCAddr); err != nil {
 		return nil, listenError("gRPC", cfg.GRPCAddr, err)
 	}
 	host := advertiseHost(cfg.AdvertiseHost, cfg.GRPCAddr)
-	grpcPort := n.grpcLis.Addr().(*net.TCPAddr).Port
-	self := serveragent.NodeInfo{ID: n.id.NodeID(), Addr: net.JoinHostPort(host, strconv.Itoa(grpcPort)), Version: Version}
+	self := serveragent.NodeInfo{ID: n.id.NodeID(), Addr: advertisedAddr(host, n.grpcLis.Addr()), Version: Version}
 	scfg := serveragent.DefaultConfig()
 	if cfg.Server != nil {
 		scfg = *cfg.Server
 	}
-	n.server, err = serveragent.New(scfg, n.id, n.ix, n.store, serveragent.TLSDialer{Identity: n.id, Secret: cfg.Secret}, self)
+	if scfg.Routing == (routing.Config{}) {
+		scfg.Routing = routing.DefaultConfig()
+	}
+	scfg.Routing.Fanout, scfg.PerPeerTimeout = nw.Fanout, nw.PeerTimeout.Duration
+	n.server, err = serveragent.New(scfg, n.id, n.ix, n.store, tr.Dialer(n.id, cfg.Secret), self)
 	if err != nil {
 		return nil, err
 	}
@@ -159,20 +203,28 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	go n.grpc.Serve(n.grpcLis)
 
 	// Membership feeds the server agent's peer table.
-	gossipHost, gossipPort, err := splitPort(cfg.GossipAddr)
-	if err != nil {
-		return nil, fmt.Errorf("node: gossip address: %w", err)
-	}
 	mcfg := membership.DefaultConfig()
 	mcfg.NodeID, mcfg.GRPCAddr, mcfg.Version = self.ID, self.Addr, Version
-	mcfg.BindAddr, mcfg.BindPort = orDefault(gossipHost, "0.0.0.0"), gossipPort
-	mcfg.AdvertiseAddr = host
+	if mcfg.Transport, err = tr.Gossip(); err != nil {
+		return nil, fmt.Errorf("node: gossip transport: %w", err)
+	}
+	if mcfg.Transport == nil {
+		gossipHost, gossipPort, err := splitPort(cfg.GossipAddr)
+		if err != nil {
+			return nil, fmt.Errorf("node: gossip address: %w", err)
+		}
+		mcfg.BindAddr, mcfg.BindPort = orDefault(gossipHost, "0.0.0.0"), gossipPort
+		mcfg.AdvertiseAddr = host
+	}
 	mcfg.Join, mcfg.AllowLone = cfg.Join, true
 	if cfg.MembershipProfile != "" {
 		mcfg.Profile = cfg.MembershipProfile
 	}
 	if len(cfg.Secret) > 0 {
 		if mcfg.SecretKey, err = identity.MemberlistKey(cfg.Secret); err != nil {
+			if mcfg.Transport != nil {
+				_ = mcfg.Transport.Shutdown()
+			}
 			return nil, err
 		}
 	}
@@ -193,29 +245,26 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		_ = n.server.UpsertPeer(serveragent.NodeInfo{ID: m.NodeID, Addr: m.GRPCAddr, Version: m.Version})
 	}
 
-	// The client agent: local index, engines, focused crawl, peers.
-	acfg := clientagent.DefaultConfig()
-	acfg.K, acfg.Merge = fileCfg.Search.K, fileCfg.Search.Merge
-	if n.agent, err = clientagent.New(n.ix, n.store, acfg); err != nil {
-		return nil, err
-	}
-	if err := n.agent.AddEngines(ctx, fileCfg.Engines, metasearch.Options{}); err != nil {
-		return nil, err
-	}
-	fc := crawler.DefaultFocusedConfig()
-	fc.MaxPages, fc.MaxTime = fileCfg.Crawl.MaxPages, fileCfg.Crawl.MaxTime.Duration
-	n.agent.EnableCrawl(clientagent.CrawlOptions{Focused: fc, Seeds: fileCfg.Crawl.Seeds, Auto: fileCfg.Crawl.Auto})
-	if err := n.agent.AddSource(PeersSource, n.peerSource(), clientagent.SourceOptions{Timeout: 3 * time.Second}); err != nil {
+	// The client agent (local index, engines, focused crawl) gets the
+	// peers as a source.
+	if err := n.agent.AddSource(PeersSource, n.peerSource(), clientagent.SourceOptions{Timeout: nw.Timeout.Duration}); err != nil {
 		return nil, err
 	}
 
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	n.cancel = cancel
-	go func() {
-		defer close(n.done)
-		_ = n.server.Run(runCtx, nil)
-	}()
+	if cfg.ManualRounds {
+		close(n.done)
+	} else {
+		runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		n.cancel = cancel
+		go func() {
+			defer close(n.done)
+			_ = n.server.Run(runCtx, nil)
+		}()
+	}
 
+	if cfg.NoHTTP {
+		return n, nil
+	}
 	if n.httpLis, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 		return nil, listenError("HTTP API", cfg.HTTPAddr, err)
 	}
@@ -226,6 +275,47 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		return nil, err
 	}
 	return n, nil
+}
+
+// networkSettings is the file's [network] section with the node's own
+// settings (Config.Hops, FanOut, PerPeerTimeout, PeersTimeout) in place
+// of the file's where set.
+func networkSettings(cfg Config, file config.Network) (config.Network, error) {
+	switch {
+	case cfg.Hops < 0 || cfg.Hops > 16:
+		return file, fmt.Errorf("hops %d: want 1 to 16", cfg.Hops)
+	case cfg.FanOut < 0 || cfg.FanOut > 16:
+		return file, fmt.Errorf("fan-out %d: want 1 to 16", cfg.FanOut)
+	case cfg.PerPeerTimeout < 0 || cfg.PeersTimeout < 0:
+		return file, errors.New("a peer timeout must not be negative")
+	}
+	if cfg.Hops != 0 {
+		file.Hops = cfg.Hops
+	}
+	if cfg.FanOut != 0 {
+		file.Fanout = cfg.FanOut
+	} else if cfg.Server != nil && cfg.Server.Routing.Fanout != 0 {
+		file.Fanout = cfg.Server.Routing.Fanout
+	}
+	if cfg.PerPeerTimeout != 0 {
+		file.PeerTimeout.Duration = cfg.PerPeerTimeout
+	} else if cfg.Server != nil && cfg.Server.PerPeerTimeout != 0 {
+		file.PeerTimeout.Duration = cfg.Server.PerPeerTimeout
+	}
+	if cfg.PeersTimeout != 0 {
+		file.Timeout.Duration = cfg.PeersTimeout
+	}
+	return file, nil
+}
+
+// advertisedAddr is the gRPC address peers dial: the advertise host and
+// the bound port on TCP, the listener's own address otherwise (in
+// memory).
+func advertisedAddr(host string, a net.Addr) string {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return net.JoinHostPort(host, strconv.Itoa(t.Port))
+	}
+	return a.String()
 }
 
 // PeersSource is the name of the peers among the client agent's sources.
@@ -248,7 +338,7 @@ func (n *Node) peerSource() clientagent.Source {
 		if len(typed.Terms) == 0 {
 			return nil, nil, nil // only filters: nothing a peer can search for
 		}
-		res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: 2})
+		res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: n.hops})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -263,8 +353,30 @@ func (n *Node) peerSource() clientagent.Source {
 // ID is the node ID.
 func (n *Node) ID() string { return n.id.NodeID() }
 
-// HTTPAddr is the HTTP API's address.
-func (n *Node) HTTPAddr() string { return n.httpLis.Addr().String() }
+// HTTPAddr is the HTTP API's address, "" with Config.NoHTTP.
+func (n *Node) HTTPAddr() string {
+	if n.httpLis == nil {
+		return ""
+	}
+	return n.httpLis.Addr().String()
+}
+
+// Hops is how many forwarding steps the node's searches give their
+// queries to the peers (Config.Hops).
+func (n *Node) Hops() int { return n.hops }
+
+// Store is the node's state store (user model, feedback log).
+func (n *Node) Store() *usermodel.Store { return n.store }
+
+// GossipRound runs one gossip round of the server agent now (see
+// serveragent.Node.Gossip), for callers that drive rounds themselves
+// (Config.ManualRounds).
+func (n *Node) GossipRound(ctx context.Context) error { return n.server.Gossip(ctx) }
+
+// Recluster re-clusters the known fingerprints now (see
+// serveragent.Node.Recluster), for callers that drive rounds themselves
+// (Config.ManualRounds).
+func (n *Node) Recluster(ctx context.Context) (cluster.Result, error) { return n.server.Recluster(ctx) }
 
 // GRPCAddr is the advertised gRPC address.
 func (n *Node) GRPCAddr() string { return n.server.Self().Addr }

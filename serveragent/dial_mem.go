@@ -9,13 +9,17 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/test/bufconn"
 
-	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/identity"
 )
 
-// memBufSize is the buffer of each in-memory connection: one full message
-// and then some.
-const memBufSize = 2 * p2pirv1.MaxMessageBytes
+// memBufSize is the buffer of each direction of an in-memory connection.
+// A pipe's writer waits for its reader when the buffer is full, as over
+// TCP, so it need not hold a whole message (16 KiB: one HTTP/2 frame of
+// gRPC's default size); bufconn allocates it up front
+// for every connection, so it stays small: a simulation of 1,000 nodes
+// keeps tens of thousands of connections (2 MiB per direction, as it was,
+// made one gossip round of 100 nodes hold 1.3 GiB).
+const memBufSize = 16 << 10
 
 // MemNet is an in-memory network of gRPC servers, for tests and
 // simulations that run many nodes in one process: Listen gives a listener

@@ -106,8 +106,8 @@ func (o StoreOptions) withDefaults() (StoreOptions, error) {
 // stored profile is always Rebuild(Config, Marks()).
 //
 // All of the Store's data lives under the top-level bucket "usermodel";
-// other packages keep their own top-level buckets in the same file through
-// DB. A Store is safe for concurrent use; writes are serialised by bbolt.
+// other packages keep their own named record buckets in the same file
+// through ViewRecords, UpdateRecords and the Tx of AddMarkWith and UndoWith. A Store is safe for concurrent use; writes are serialised by bbolt.
 type Store struct {
 	db         *bbolt.DB
 	path       string
@@ -173,11 +173,6 @@ func (s *Store) Close() error {
 	}
 	return nil
 }
-
-// DB returns the underlying database, for packages (source weights, the
-// peer table, crawl state) that keep their own top-level buckets in the
-// same file. They must not touch the bucket "usermodel".
-func (s *Store) DB() *bbolt.DB { return s.db }
 
 // Config returns the Config the profile is built with.
 func (s *Store) Config() Config { return s.cfg }

@@ -112,7 +112,7 @@ func TestStoreSurvivesKill9(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: the store does not open after kill -9: %v\nmarker stderr: %s", round, err, stderr)
 		}
-		checkBoltConsistent(t, s.DB())
+		checkBoltConsistent(t, s.db)
 		marks, err := s.Marks(context.Background())
 		if err != nil {
 			t.Fatalf("round %d: %v", round, err)

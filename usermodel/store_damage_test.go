@@ -42,8 +42,8 @@ func writeStoreFile(t *testing.T) storeFile {
 			}
 		}
 	}
-	f := storeFile{path: path, pageSize: s.DB().Info().PageSize}
-	err := s.DB().View(func(tx *bbolt.Tx) error {
+	f := storeFile{path: path, pageSize: s.db.Info().PageSize}
+	err := s.db.View(func(tx *bbolt.Tx) error {
 		f.need = tx.Size()
 		f.marksRoot = int(tx.Bucket(bucketRoot).Bucket(bucketMarks).Root())
 		return nil

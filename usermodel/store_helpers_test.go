@@ -75,7 +75,7 @@ func dumpStore(t *testing.T, s *Store) map[string]string {
 			return nil
 		})
 	}
-	err := s.DB().View(func(tx *bbolt.Tx) error { return walk("usermodel/", tx.Bucket(bucketRoot)) })
+	err := s.db.View(func(tx *bbolt.Tx) error { return walk("usermodel/", tx.Bucket(bucketRoot)) })
 	if err != nil {
 		t.Fatalf("dump store: %v", err)
 	}

@@ -56,7 +56,7 @@ type buckets struct {
 func openBuckets(tx *bbolt.Tx) (*buckets, error) {
 	root := tx.Bucket(bucketRoot)
 	if root == nil {
-		return nil, fmt.Errorf("usermodel: store has no %q bucket (was it removed through DB?)", bucketRoot)
+		return nil, fmt.Errorf("usermodel: store has no %q bucket (was it removed by another program?)", bucketRoot)
 	}
 	b := &buckets{
 		meta:     root.Bucket(bucketMeta),

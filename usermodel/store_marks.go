@@ -53,9 +53,10 @@ func (s *Store) AddMark(ctx context.Context, m Mark) (Mark, Profile, error) {
 //
 // also, when not nil, runs in the same read-write transaction after the
 // mark is stored, so that other packages can keep state derived from marks
-// (such as source precision) in step with the log; an error from it, or
+// (such as source precision, in records of their own: Tx.Records) in
+// step with the log; an error from it, or
 // any other error, leaves everything unchanged.
-func (s *Store) AddMarkWith(ctx context.Context, m Mark, also func(tx *bbolt.Tx, ch MarkChange) error) (MarkChange, error) {
+func (s *Store) AddMarkWith(ctx context.Context, m Mark, also func(tx Tx, ch MarkChange) error) (MarkChange, error) {
 	if err := m.Validate(); err != nil {
 		return MarkChange{}, err
 	}
@@ -158,7 +159,7 @@ func (s *Store) AddMarkWith(ctx context.Context, m Mark, also func(tx *bbolt.Tx,
 		}
 		ch = MarkChange{Mark: added, Replaced: replaced, Profile: prof}
 		if also != nil {
-			return also(b.tx, ch)
+			return also(Tx{b.tx}, ch)
 		}
 		return nil
 	})
@@ -204,7 +205,7 @@ func (s *Store) Undo(ctx context.Context) (Mark, Profile, error) {
 //
 // also, when not nil, runs in the same read-write transaction, as in
 // AddMarkWith; its error undoes nothing.
-func (s *Store) UndoWith(ctx context.Context, also func(tx *bbolt.Tx, ch MarkChange) error) (MarkChange, error) {
+func (s *Store) UndoWith(ctx context.Context, also func(tx Tx, ch MarkChange) error) (MarkChange, error) {
 	var ch MarkChange
 	err := s.update(ctx, "undo", func(b *buckets) error {
 		marks, err := readMarks(b)
@@ -253,7 +254,7 @@ func (s *Store) UndoWith(ctx context.Context, also func(tx *bbolt.Tx, ch MarkCha
 		}
 		ch = MarkChange{Mark: undone, Replaced: restored, Profile: prof}
 		if also != nil {
-			return also(b.tx, ch)
+			return also(Tx{b.tx}, ch)
 		}
 		return nil
 	})

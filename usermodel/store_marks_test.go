@@ -422,7 +422,7 @@ func TestOpeningASchema1LogAppliesTheReplaceRule(t *testing.T) {
 	// mark in the log, no replaced/ or by_result/ buckets.
 	stacked := markOn(0, false, 3)
 	stacked.Seq, stacked.Query, stacked.QueryVec, stacked.Source, stacked.Title = 3, first.Query, first.QueryVec, first.Source, first.Title
-	err = s.DB().Update(func(tx *bbolt.Tx) error {
+	err = s.db.Update(func(tx *bbolt.Tx) error {
 		root := tx.Bucket(bucketRoot)
 		if err := putJSON(root.Bucket(bucketMarks), u64key(3), stacked, 0); err != nil {
 			return err

@@ -60,7 +60,7 @@ func TestStoreKeepsEverythingAcrossReopen(t *testing.T) {
 
 func TestOpenStoreRefusesNewerSchemaAndLeavesFileAlone(t *testing.T) {
 	s, path := openTestStore(t, StoreOptions{})
-	err := s.DB().Update(func(tx *bbolt.Tx) error {
+	err := s.db.Update(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketRoot).Bucket(bucketMeta).Put(keySchema, u64key(storeSchema+1))
 	})
 	if err != nil {
@@ -233,7 +233,7 @@ func ptr[T any](v T) *T { return &v }
 func TestOtherPackagesBucketsLiveBesideTheStore(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTestStore(t, StoreOptions{})
-	err := s.DB().Update(func(tx *bbolt.Tx) error {
+	err := s.db.Update(func(tx *bbolt.Tx) error {
 		b, err := tx.CreateBucket([]byte("peers"))
 		if err != nil {
 			return err
@@ -250,7 +250,7 @@ func TestOtherPackagesBucketsLiveBesideTheStore(t *testing.T) {
 	}
 	defer r.Close()
 	var got string
-	r.DB().View(func(tx *bbolt.Tx) error {
+	r.db.View(func(tx *bbolt.Tx) error {
 		if b := tx.Bucket([]byte("peers")); b != nil {
 			got = string(b.Get([]byte("node-1")))
 		}
@@ -314,7 +314,7 @@ func TestCancelledContextWritesNothing(t *testing.T) {
 				}
 				// Rebuild rewrites an identical profile, so make the stored one stale
 				// through DB to see whether a cancelled Rebuild writes.
-				s.DB().Update(func(tx *bbolt.Tx) error {
+				s.db.Update(func(tx *bbolt.Tx) error {
 					return tx.Bucket(bucketRoot).Bucket(bucketMeta).Put(keyProfile, []byte(`{"terms":{"stale":1},"marks":1}`))
 				})
 				before := dumpStore(t, s)

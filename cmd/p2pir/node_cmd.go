@@ -49,7 +49,8 @@ runs; the CLI sends it. To serve the API beyond loopback, give both
 "Authorization: Bearer <the file's token>".`,
 		Example: `  p2pir node
   p2pir node --grpc :7071 --gossip :7947 --http 127.0.0.1:8081 --join 127.0.0.1:7946
-  p2pir node --http 0.0.0.0:8080 --http-public --http-token-file ~/.p2pir-api-token`,
+  p2pir node --http 0.0.0.0:8080 --http-public --http-token-file ~/.p2pir-api-token
+  p2pir node --hops 1 --fanout 5 --peer-timeout 500ms`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg.DataDir = a.dataDir
@@ -67,9 +68,10 @@ runs; the CLI sends it. To serve the API beyond loopback, give both
 			}
 			switch strategy {
 			case routing.Interest, routing.Flood, routing.Walk:
-				sc := serveragent.DefaultConfig()
-				sc.Strategy = strategy
-				cfg.Server = &sc
+				// Only the strategy: the rest takes serveragent's
+				// defaults, and fan-out and per-peer timeout come from
+				// the flags or config.toml's [network].
+				cfg.Server = &serveragent.Config{Strategy: strategy}
 			default:
 				return usageError{fmt.Errorf("--routing takes interest, flood or walk, not %q", strategy)}
 			}
@@ -113,6 +115,9 @@ runs; the CLI sends it. To serve the API beyond loopback, give both
 	f.StringVar(&join, "join", "", "gossip addresses of nodes to join, comma-separated (any member's)")
 	f.StringVar(&cfg.AdvertiseHost, "advertise", "", "host other nodes use to reach this one (default: the bind host, or 127.0.0.1)")
 	f.StringVar(&strategy, "routing", routing.Interest, "how queries are forwarded to peers: interest (peers whose interests match), flood (every peer, TTL) or walk (random peers); the last two are baselines for experiments")
+	f.IntVar(&cfg.Hops, "hops", 0, "forwarding steps of a search's query to the peers: 1 asks only direct peers, 2 also their peers (default: config.toml's network.hops, else 2)")
+	f.IntVar(&cfg.FanOut, "fanout", 0, "peers each node forwards a query to (default: config.toml's network.fanout, else 3)")
+	f.DurationVar(&cfg.PerPeerTimeout, "peer-timeout", 0, "cap on each call to one peer, e.g. 800ms (default: config.toml's network.peer_timeout, else 800ms)")
 	f.StringVar(&secretFile, "secret-file", "", "file holding the network secret (or set P2PIR_SECRET); nodes without it cannot join")
 	return cmd
 }

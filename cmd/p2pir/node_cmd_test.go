@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -78,5 +80,35 @@ func TestNodeServesTheCLI(t *testing.T) {
 	}
 	if r := runCLI(t, dir, "peers"); r.code != 1 || !strings.Contains(r.stderr, "no node is running") {
 		t.Fatalf("peers without a node: %v", r)
+	}
+}
+
+// TestNodeNetworkFlagsOverrideConfigFile: --hops, --fanout and
+// --peer-timeout reach the node over config.toml's [network] (an
+// out-of-range flag is refused although the file's value is fine), and
+// the file's values are checked when no flag is given.
+func TestNodeNetworkFlagsOverrideConfigFile(t *testing.T) {
+	tests := []struct {
+		name, file string
+		flags      []string
+		want       string
+	}{
+		{"--hops over the file", "[network]\nhops = 1\n", []string{"--hops", "17"}, "hops 17: want 1 to 16"},
+		{"--fanout over the file", "[network]\nfanout = 5\n", []string{"--fanout", "17"}, "fan-out 17: want 1 to 16"},
+		{"--peer-timeout over the file", "[network]\npeer_timeout = \"1s\"\n", []string{"--peer-timeout", "-1s"}, "must not be negative"},
+		{"the file alone", "[network]\nhops = 17\n", nil, "network.hops 17"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(tc.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			args := append([]string{"node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t)}, tc.flags...)
+			r := runCLI(t, dir, args...)
+			if r.code != 1 || !strings.Contains(r.stderr, tc.want) {
+				t.Fatalf("p2pir %v = %v, want exit 1 saying %q", args, r, tc.want)
+			}
+		})
 	}
 }

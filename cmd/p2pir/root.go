@@ -6,13 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/p2pir/p2pir/clientagent"
-	"github.com/p2pir/p2pir/crawler"
-	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/config"
-	"github.com/p2pir/p2pir/metasearch"
+	"github.com/p2pir/p2pir/node"
 	"github.com/p2pir/p2pir/usermodel"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -90,50 +87,15 @@ func (a *app) openStore() (*usermodel.Store, error) {
 // configPath is config.toml in the data directory.
 func (a *app) configPath() string { return filepath.Join(a.dataDir, config.FileName) }
 
-// openAgent opens the index and the store and returns a client agent over
-// them with the configured engines and any extra ones, and a func that
-// closes everything.
+// openAgent opens the data directory's local parts (node.OpenLocal) and
+// returns the client agent over them, with the configured engines and any
+// extra ones, and a func that closes everything.
 func (a *app) openAgent(ctx context.Context, extra ...config.Engine) (*clientagent.Agent, func(), error) {
-	cfg, err := config.Load(a.configPath())
+	l, err := node.OpenLocal(ctx, a.dataDir, node.LocalOptions{ExtraEngines: extra})
 	if err != nil {
 		return nil, nil, err
 	}
-	ix, err := index.Open(a.indexDir(), index.DefaultConfig())
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := a.openStore()
-	if err != nil {
-		ix.Close()
-		return nil, nil, err
-	}
-	acfg := clientagent.DefaultConfig()
-	acfg.K, acfg.Merge = cfg.Search.K, cfg.Search.Merge
-	ag, err := clientagent.New(ix, st, acfg)
-	if err == nil {
-		engines := slices.Clone(cfg.Engines)
-		for _, e := range extra {
-			// A one-off engine that config.toml already has is that
-			// engine, asked this time even if disabled there.
-			if i := slices.IndexFunc(engines, func(c config.Engine) bool { return c.Name == e.Name }); i >= 0 {
-				engines[i].Enabled = e.Enabled
-				continue
-			}
-			engines = append(engines, e)
-		}
-		err = ag.AddEngines(ctx, engines, metasearch.Options{})
-	}
-	if err == nil {
-		fc := crawler.DefaultFocusedConfig()
-		fc.MaxPages, fc.MaxTime = cfg.Crawl.MaxPages, cfg.Crawl.MaxTime.Duration
-		ag.EnableCrawl(clientagent.CrawlOptions{Focused: fc, Seeds: cfg.Crawl.Seeds, Auto: cfg.Crawl.Auto})
-	}
-	if err != nil {
-		st.Close()
-		ix.Close()
-		return nil, nil, err
-	}
-	return ag, func() { st.Close(); ix.Close() }, nil
+	return l.Agent, func() { l.Close() }, nil
 }
 
 // isTerminal reports whether w is a terminal (for colours and progress bars).

@@ -1,6 +1,6 @@
 // Package config reads p2pir's configuration file, config.toml in the data
-// directory: the search engines to ask, how results are merged, and the
-// focused crawl's seeds and budgets. Every setting has a documented
+// directory: the search engines to ask, how results are merged, the
+// focused crawl's seeds and budgets, and how a running node asks its peers. Every setting has a documented
 // default, so the file is optional; docs/config.example.toml shows them all.
 package config
 
@@ -100,18 +100,41 @@ type Crawl struct {
 	Auto bool `toml:"auto"`
 }
 
+// Network holds how a running node (p2pir node) asks its peers.
+type Network struct {
+	// Hops is how many forwarding steps a query sent to the peers may
+	// take: 1 asks only the direct peers, 2 also their peers. 1 to 16.
+	// Default 2.
+	Hops int `toml:"hops"`
+	// Fanout is how many best-matching peers each node forwards a query to
+	// (interest routing). 1 to 16. Default 3.
+	Fanout int `toml:"fanout"`
+	// PeerTimeout caps each call to one peer. Default 800ms.
+	PeerTimeout Duration `toml:"peer_timeout"`
+	// Timeout is the deadline of the peers as one source of a search.
+	// Default 3s.
+	Timeout Duration `toml:"timeout"`
+}
+
 // Config is the whole file.
 type Config struct {
 	Search  Search   `toml:"search"`
 	Crawl   Crawl    `toml:"crawl"`
+	Network Network  `toml:"network"`
 	Engines []Engine `toml:"engine"`
+}
+
+// DefaultNetwork returns the network settings used when the file sets none.
+func DefaultNetwork() Network {
+	return Network{Hops: 2, Fanout: 3, PeerTimeout: Duration{800 * time.Millisecond}, Timeout: Duration{3 * time.Second}}
 }
 
 // Default returns the configuration used when there is no file.
 func Default() Config {
 	return Config{
-		Search: Search{K: 10, Merge: "rrf", Timeout: Duration{5 * time.Second}},
-		Crawl:  Crawl{MaxPages: 30, MaxTime: Duration{10 * time.Second}},
+		Search:  Search{K: 10, Merge: "rrf", Timeout: Duration{5 * time.Second}},
+		Crawl:   Crawl{MaxPages: 30, MaxTime: Duration{10 * time.Second}},
+		Network: DefaultNetwork(),
 	}
 }
 
@@ -167,6 +190,9 @@ func (c *Config) fill() error {
 	if c.Crawl.MaxTime.Duration <= 0 {
 		c.Crawl.MaxTime = d.Crawl.MaxTime
 	}
+	if err := c.Network.fill(); err != nil {
+		return err
+	}
 	for _, s := range c.Crawl.Seeds {
 		if err := checkURL(s); err != nil {
 			return fmt.Errorf("crawl.seeds: %w", err)
@@ -182,6 +208,34 @@ func (c *Config) fill() error {
 			return fmt.Errorf("engine %d: the name %q is taken", i+1, e.Name)
 		}
 		names[e.Name] = true
+	}
+	return nil
+}
+
+// fill checks the network settings and fills defaults.
+func (n *Network) fill() error {
+	d := DefaultNetwork()
+	switch {
+	case n.Hops < 0 || n.Hops > 16:
+		return fmt.Errorf("network.hops %d: want 1 to 16", n.Hops)
+	case n.Fanout < 0 || n.Fanout > 16:
+		return fmt.Errorf("network.fanout %d: want 1 to 16", n.Fanout)
+	case n.PeerTimeout.Duration < 0:
+		return fmt.Errorf("network.peer_timeout %v: must not be negative", n.PeerTimeout.Duration)
+	case n.Timeout.Duration < 0:
+		return fmt.Errorf("network.timeout %v: must not be negative", n.Timeout.Duration)
+	}
+	if n.Hops == 0 {
+		n.Hops = d.Hops
+	}
+	if n.Fanout == 0 {
+		n.Fanout = d.Fanout
+	}
+	if n.PeerTimeout.Duration == 0 {
+		n.PeerTimeout = d.PeerTimeout
+	}
+	if n.Timeout.Duration == 0 {
+		n.Timeout = d.Timeout
 	}
 	return nil
 }

@@ -21,6 +21,9 @@ func TestExampleFileLoads(t *testing.T) {
 	if c.Crawl.MaxPages != 30 || c.Crawl.MaxTime.Duration != 10*time.Second || c.Crawl.Auto {
 		t.Errorf("crawl = %+v", c.Crawl)
 	}
+	if c.Network != DefaultNetwork() || c.Network.Hops != 2 || c.Network.Fanout != 3 || c.Network.PeerTimeout.Duration != 800*time.Millisecond || c.Network.Timeout.Duration != 3*time.Second {
+		t.Errorf("network = %+v", c.Network)
+	}
 	if len(c.Engines) != 4 {
 		t.Fatalf("engines = %+v", c.Engines)
 	}
@@ -58,6 +61,10 @@ func TestBadFilesAreClearErrors(t *testing.T) {
 		{"bad duration", "[search]\ntimeout = \"soon\"\n", "soon"},
 		{"bad TOML", "[search\n", "config"},
 		{"bad seed", "[crawl]\nseeds = [\"ftp://x\"]\n", "crawl.seeds"},
+		{"unknown network key", "[network]\nhop = 1\n", "unknown settings: network.hop"},
+		{"hops out of range", "[network]\nhops = 17\n", "network.hops 17"},
+		{"negative fanout", "[network]\nfanout = -1\n", "network.fanout -1"},
+		{"bad peer timeout", "[network]\npeer_timeout = \"soon\"\n", "soon"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,5 +115,20 @@ func TestParseEngineFlag(t *testing.T) {
 		if _, err := ParseEngineFlag(bad); err == nil {
 			t.Errorf("ParseEngineFlag(%q) accepted", bad)
 		}
+	}
+}
+
+// TestNetworkSettingsAreRead: the [network] section's values arrive as
+// written and unset ones take the defaults.
+func TestNetworkSettingsAreRead(t *testing.T) {
+	p := filepath.Join(t.TempDir(), FileName)
+	os.WriteFile(p, []byte("[network]\nhops = 1\npeer_timeout = \"250ms\"\n"), 0o600)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Network{Hops: 1, Fanout: 3, PeerTimeout: Duration{250 * time.Millisecond}, Timeout: Duration{3 * time.Second}}
+	if c.Network != want {
+		t.Fatalf("network = %+v, want %+v", c.Network, want)
 	}
 }
