@@ -143,6 +143,14 @@ type Request struct {
 	// Crawl runs the focused crawl (when enabled) besides the other
 	// sources, whatever they bring.
 	Crawl bool
+	// Routing is how the peers source forwards this search through the
+	// network ("interest", "flood" or "walk"); empty: the node's own
+	// strategy. Experiments compare strategies on one running network.
+	Routing string
+	// Hops and FanOut override, for this search, how many forwarding steps
+	// the peers source allows and how many peers each step asks (walkers,
+	// for a walk); 0: the node's settings.
+	Hops, FanOut int
 }
 
 // Result is one result shown to the person.
@@ -223,6 +231,14 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if k > index.MaxK {
 		return nil, fmt.Errorf("%w: k=%d, at most %d", index.ErrBadQuery, k, index.MaxK)
 	}
+	switch req.Routing {
+	case "", "interest", "flood", "walk":
+	default:
+		return nil, fmt.Errorf("%w: routing %q: use interest, flood or walk", index.ErrBadQuery, req.Routing)
+	}
+	if req.Hops < 0 || req.Hops > 16 || req.FanOut < 0 || req.FanOut > 16 {
+		return nil, fmt.Errorf("%w: hops and fan-out go from 1 to 16 (0: the node's settings)", index.ErrBadQuery)
+	}
 	q, err := a.ix.ParseQuery(req.Query)
 	if err != nil {
 		return nil, err
@@ -286,7 +302,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if !req.NoProfile {
 		n = max(k, a.cfg.Candidates)
 	}
-	sq := &SourceQuery{Text: req.Query, Query: q, K: n}
+	sq := &SourceQuery{Text: req.Query, Query: q, K: n, Routing: req.Routing, Hops: req.Hops, FanOut: req.FanOut}
 	chosen, skipped, err := a.plan(ctx, req)
 	if err != nil {
 		return nil, err

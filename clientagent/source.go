@@ -25,6 +25,12 @@ type SourceQuery struct {
 	Query index.Query
 	// K is how many results are wanted.
 	K int
+	// Routing is Request.Routing: how a source that forwards to peers
+	// routes the query; empty for its own default.
+	Routing string
+	// Hops and FanOut are Request.Hops and Request.FanOut; 0 for the
+	// source's own settings.
+	Hops, FanOut int
 }
 
 // Hit is one result from one source.

@@ -338,7 +338,11 @@ func (n *Node) peerSource() clientagent.Source {
 		if len(typed.Terms) == 0 {
 			return nil, nil, nil // only filters: nothing a peer can search for
 		}
-		res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: n.hops})
+		hops := n.hops
+		if q.Hops > 0 {
+			hops = q.Hops
+		}
+		res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: hops, Strategy: q.Routing, FanOut: q.FanOut})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -12,15 +12,18 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// simNetwork returns the network constructor for a --mode. Only the
-// harness's reference network exists today; the real nodes (memory,
-// loopback, processes) plug in here.
+// simNetwork returns the network constructor for a --mode: real nodes in
+// memory or on loopback sockets, or the harness's reference network.
 func simNetwork(mode string) (sim.NewNetFunc, error) {
 	switch mode {
+	case "memory":
+		return sim.NewMemoryNet, nil
+	case "loopback":
+		return sim.NewLoopbackNet, nil
 	case "reference":
 		return sim.NewReferenceNet, nil
 	default:
-		return nil, fmt.Errorf("sim: mode %s needs the real-node network, which is not built yet; use --mode reference (the harness's reference network: real indexes, no gossip)", mode)
+		return nil, fmt.Errorf("mode %s is not built yet: use memory, loopback or reference", mode)
 	}
 }
 

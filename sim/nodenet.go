@@ -1,0 +1,318 @@
+package sim
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/binary"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/p2pir/p2pir/clientagent"
+	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/node"
+	"github.com/p2pir/p2pir/serveragent"
+)
+
+// nodeNet is a network of real p2pir nodes (package node, the code
+// "p2pir node" runs): a bleve index and a state store on disk each, the
+// client agent with the person's user model, the server agent on gRPC
+// with mutual TLS, and memberlist membership. In memory mode gRPC runs
+// over in-process pipes and gossip over an in-process network; in
+// loopback mode both use real sockets on 127.0.0.1. Gossip and
+// re-clustering rounds are driven by Round, so runs are reproducible;
+// memberlist's failure detection keeps its own timers.
+type nodeNet struct {
+	cfg   Config
+	dir   string
+	nodes []*node.Node
+	index map[string]int // node ID → node number
+}
+
+// NewMemoryNet starts n real nodes in this process, connected by an
+// in-memory network (gRPC over bufconn with TLS, memberlist over an
+// in-process transport): the mode for large networks.
+func NewMemoryNet(ctx context.Context, cfg Config, n int) (Net, error) {
+	mem := node.NewMemNetwork()
+	return startNodeNet(ctx, cfg, n, mem.Transport(), "")
+}
+
+// NewLoopbackNet starts n real nodes in this process on real sockets on
+// 127.0.0.1 (gRPC over TCP with TLS, memberlist over UDP and TCP).
+func NewLoopbackNet(ctx context.Context, cfg Config, n int) (Net, error) {
+	return startNodeNet(ctx, cfg, n, node.TCPTransport(), "127.0.0.1")
+}
+
+// startNodeNet starts n nodes with transport t; host is the address
+// nodes bind to ("" lets the transport make addresses up).
+func startNodeNet(ctx context.Context, cfg Config, n int, t node.Transport, host string) (_ Net, err error) {
+	if n < 1 {
+		return nil, fmt.Errorf("%w: a network needs at least one node", ErrBadConfig)
+	}
+	dir, err := os.MkdirTemp("", "p2pir-sim-")
+	if err != nil {
+		return nil, fmt.Errorf("sim: node directories: %w", err)
+	}
+	net := &nodeNet{cfg: cfg, dir: dir, index: map[string]int{}}
+	defer func() {
+		if err != nil {
+			net.Close()
+		}
+	}()
+	for i := range n {
+		nd, err := net.startNode(ctx, i, t, host)
+		if err != nil {
+			return nil, fmt.Errorf("start node %d of %d: %w", i+1, n, err)
+		}
+		net.nodes = append(net.nodes, nd)
+		net.index[nd.ID()] = i
+	}
+	if err := net.waitMembership(ctx); err != nil {
+		return nil, err
+	}
+	return net, nil
+}
+
+// startNode starts node i, joining through node 0. Its key is derived
+// from the seed, so node IDs, and with them every choice ordered or
+// seeded by ID, are the same from run to run.
+func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host string) (*node.Node, error) {
+	dir := filepath.Join(net.dir, fmt.Sprintf("node-%04d", i))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := writeSeededKey(filepath.Join(dir, "node.key"), net.cfg.Seed, i); err != nil {
+		return nil, err
+	}
+	scfg := serveragent.DefaultConfig()
+	scfg.Seed = net.cfg.Seed*1_000_003 + uint64(i) + 1
+	scfg.PerPeerTimeout = time.Duration(net.cfg.PeerTimeoutMS) * time.Millisecond
+	scfg.Routing.Fanout = net.cfg.FanOut
+	// A network of up to Nodes members: the peer table must hold them all
+	// and a walk or flood may ask as many as the overlay degree allows.
+	scfg.MaxPeers = max(scfg.MaxPeers, net.cfg.Nodes)
+	ncfg := node.Config{
+		DataDir:           dir,
+		NoHTTP:            true,
+		Transport:         t,
+		ManualRounds:      true,
+		MembershipProfile: "local",
+		Server:            &scfg,
+		FanOut:            net.cfg.FanOut,
+		PerPeerTimeout:    scfg.PerPeerTimeout,
+		// The peers source waits for the slowest hop of the deepest
+		// strategy; the per-peer timeout bounds each call.
+		PeersTimeout: time.Duration(net.cfg.PeerTimeoutMS*max(net.cfg.TTL, net.cfg.WalkHops, 2)) * time.Millisecond,
+		Local:        node.LocalOptions{NoEngines: true, NoCrawl: true},
+	}
+	if host != "" {
+		ncfg.GRPCAddr, ncfg.GossipAddr = host+":0", host+":0"
+	}
+	if i > 0 {
+		ncfg.Join = []string{net.nodes[0].GossipAddr()}
+	}
+	return node.Start(ctx, ncfg)
+}
+
+// writeSeededKey writes node i's Ed25519 key, derived from seed, in the
+// PEM PKCS#8 form node keys are kept in.
+func writeSeededKey(path string, seed uint64, i int) error {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], seed)
+	binary.BigEndian.PutUint64(b[8:], uint64(i))
+	s := sha256.Sum256(append([]byte("p2pir sim node key "), b[:]...))
+	der, err := x509.MarshalPKCS8PrivateKey(ed25519.NewKeyFromSeed(s[:]))
+	if err != nil {
+		return fmt.Errorf("sim: node key: %w", err)
+	}
+	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+}
+
+// waitMembership waits until every node knows every other (memberlist's
+// join and gossip run on their own timers) or ctx ends.
+func (net *nodeNet) waitMembership(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute+time.Duration(len(net.nodes))*200*time.Millisecond)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		members, _ := net.Members(ctx)
+		full := true
+		for _, m := range members {
+			if m < len(net.nodes) {
+				full = false
+				break
+			}
+		}
+		if full {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("sim: waiting for every node to know the others: %w", ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// Nodes implements Net.
+func (net *nodeNet) Nodes() int { return len(net.nodes) }
+
+// AddDocuments implements Net: the documents go into node i's own index
+// as web pages (http URLs), which the node answers to peers.
+func (net *nodeNet) AddDocuments(ctx context.Context, i int, docs []Document) error {
+	batch := make([]index.Document, len(docs))
+	for j, d := range docs {
+		batch[j] = index.Document{ID: d.URL, URL: d.URL, Title: d.Title, Body: d.Text, Source: index.SourceWeb}
+	}
+	if err := net.nodes[i].Index().Index(ctx, batch); err != nil {
+		return fmt.Errorf("node %d: index documents: %w", i, err)
+	}
+	return nil
+}
+
+// Search implements Net: node i's client agent answers, with the
+// person's user model, from its index alone (StrategyLocal) or from its
+// index and its peers, forwarded with the given strategy: flooding with
+// Config.TTL hops to Config.OverlayDegree peers a hop, Config.Walkers
+// random walkers of Config.WalkHops hops, or interest routing to
+// Config.FanOut peers with the node's hop limit.
+func (net *nodeNet) Search(ctx context.Context, i int, text, strategy string, k int) (SearchResult, error) {
+	req := clientagent.Request{Query: text, K: k, Sources: []string{clientagent.LocalName}}
+	switch strategy {
+	case StrategyLocal:
+	case StrategyFlood:
+		req.Sources, req.Routing, req.Hops, req.FanOut = append(req.Sources, node.PeersSource), "flood", net.cfg.TTL, net.cfg.OverlayDegree
+	case StrategyWalk:
+		req.Sources, req.Routing, req.Hops, req.FanOut = append(req.Sources, node.PeersSource), "walk", net.cfg.WalkHops, net.cfg.Walkers
+	case StrategyInterest:
+		req.Sources, req.Routing, req.FanOut = append(req.Sources, node.PeersSource), "interest", net.cfg.FanOut
+	default:
+		return SearchResult{}, fmt.Errorf("%w: strategy %q has no network search", ErrBadConfig, strategy)
+	}
+	start := time.Now()
+	resp, err := net.nodes[i].Agent().Search(ctx, req)
+	if err != nil {
+		return SearchResult{}, fmt.Errorf("node %d: search %q: %w", i, text, err)
+	}
+	out := SearchResult{QueryID: resp.QueryID, Latency: time.Since(start)}
+	for _, r := range resp.Results {
+		out.URLs = append(out.URLs, r.URL)
+	}
+	for _, st := range resp.Trace.Sources {
+		if st.Network == nil {
+			continue
+		}
+		out.PeersContacted += st.Network.PeersContacted
+		out.BytesSent += int64(st.Network.BytesSent)
+		out.BytesReceived += int64(st.Network.BytesReceived)
+		reached := map[int]bool{}
+		for _, c := range st.Network.Contacts {
+			if c.BytesSent > 0 { // a request that went out on a connection
+				out.Messages++
+			}
+			if j, ok := net.index[c.To]; ok && c.Outcome == serveragent.OutcomeAnswered && j != i {
+				reached[j] = true
+			}
+		}
+		for j := range reached {
+			out.Reached = append(out.Reached, j)
+		}
+	}
+	slices.Sort(out.Reached)
+	return out, nil
+}
+
+// Mark implements Net through node i's client agent, as "p2pir mark" does.
+func (net *nodeNet) Mark(ctx context.Context, i int, queryID, url string, interested bool) error {
+	if _, _, err := net.nodes[i].Agent().Mark(ctx, queryID, url, interested); err != nil {
+		return fmt.Errorf("node %d: mark: %w", i, err)
+	}
+	return nil
+}
+
+// Round implements Net: every node gossips once (push-pull of
+// fingerprints with a few peers), then every node re-clusters what it
+// knows. A gossip call to one peer that fails does not stop the round.
+func (net *nodeNet) Round(ctx context.Context) error {
+	for _, nd := range net.nodes {
+		if err := nd.GossipRound(ctx); err != nil && ctx.Err() != nil {
+			return fmt.Errorf("gossip round: %w", ctx.Err())
+		}
+	}
+	for i, nd := range net.nodes {
+		if _, err := nd.Recluster(ctx); err != nil {
+			return fmt.Errorf("node %d: recluster: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// Clusters implements Net with node 0's clustering, which covers every
+// node whose fingerprint has reached it (labels of other nodes' own
+// clusterings are not comparable across nodes); -1 for a node it has not
+// clustered.
+func (net *nodeNet) Clusters(ctx context.Context) ([]int, error) {
+	res, _ := net.nodes[0].Server().Clusters()
+	out := make([]int, len(net.nodes))
+	for i, nd := range net.nodes {
+		c, ok := res.Assign[nd.ID()]
+		if !ok {
+			c = -1
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+// Members implements Net: the peers in each node's table (fed by
+// membership), plus itself.
+func (net *nodeNet) Members(ctx context.Context) ([]int, error) {
+	out := make([]int, len(net.nodes))
+	for i, nd := range net.nodes {
+		out[i] = len(nd.Server().Peers()) + 1
+	}
+	return out, nil
+}
+
+// Recommend implements Net through node i's server agent (what "p2pir
+// recommend" shows).
+func (net *nodeNet) Recommend(ctx context.Context, i int, k int) ([]string, error) {
+	rec, err := net.nodes[i].Server().RecommendFromPeers(ctx, k)
+	if err != nil {
+		return nil, fmt.Errorf("node %d: recommend: %w", i, err)
+	}
+	urls := make([]string, 0, len(rec.Items))
+	for _, it := range rec.Items {
+		urls = append(urls, it.URL)
+	}
+	return urls, nil
+}
+
+// Carried implements Net: the Search requests every node's gRPC server
+// received, and the bytes of those requests and of the answers.
+func (net *nodeNet) Carried() Traffic {
+	var t Traffic
+	for _, nd := range net.nodes {
+		s := nd.Server().RPCStats().Server[serveragent.MethodSearch]
+		t.Messages += s.Requests
+		t.Bytes += s.RequestBytes + s.ResponseBytes
+	}
+	return t
+}
+
+// Close implements Net: every node stops at once (no leave messages: the
+// whole network goes) and their directories are removed.
+func (net *nodeNet) Close() error {
+	for _, nd := range net.nodes {
+		nd.Kill()
+	}
+	net.nodes = nil
+	return errors.Join(os.RemoveAll(net.dir))
+}
