@@ -288,6 +288,13 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// When the local index alone answers, merging needs only its hits'
+	// URLs and re-ranking their IDs and scores: the index skips the
+	// snippets (and the bodies they are cut from, most of a large file's
+	// cost) of the candidates, and only the K shown get theirs, below.
+	// Other sources' hits are merged with the local ones by their text
+	// too (mirrors), so with them every local hit brings its snippet.
+	sq.NoSnippets = n > k && len(chosen) == 1 && chosen[0].name == LocalName && !a.mayCrawl(req)
 	lists, unresponsive := a.fanOut(ctx, chosen, sq)
 	resp.Unresponsive = append(skipped, unresponsive...)
 	if len(lists) == 0 && !a.wantCrawl(req, 0, k) {
@@ -336,10 +343,15 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			return nil, err
 		}
 	}
-	for i, h := range ranked {
-		if i == k {
-			break
+	if len(ranked) > k {
+		ranked = ranked[:k]
+	}
+	if sq.NoSnippets {
+		if err := a.addSnippets(ctx, q, ranked); err != nil {
+			return nil, err
 		}
+	}
+	for i, h := range ranked {
 		engine := bestEngine(h.Merged)
 		src := engine
 		if h.Origin != "" { // "file"/"web" for local documents, "peer:ID" for a peer's
@@ -394,4 +406,29 @@ func bestEngine(m Merged) string {
 		return ""
 	}
 	return m.Engines[best]
+}
+
+// addSnippets gives the local results to show, retrieved without snippets
+// (SourceQuery.NoSnippets), the snippets the index would have given them
+// for q. It is local work the answer needs, with its own short bound like
+// re-ranking.
+func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedHit) error {
+	var hits []index.Hit
+	var at []int
+	for i, h := range ranked {
+		if h.DocID != "" {
+			hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified})
+			at = append(at, i)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if err := a.ix.Snippets(ctx, q, hits); err != nil {
+		return fmt.Errorf("clientagent: snippets: %w", err)
+	}
+	for j, i := range at {
+		h := &ranked[i]
+		h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
+	}
+	return nil
 }

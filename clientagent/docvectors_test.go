@@ -86,8 +86,8 @@ func TestDocVectorsFollowTheIndex(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !reflect.DeepEqual(got[i], want) {
-					t.Errorf("vector of %s = %v, want %v (from the index as it is)", h.URL, got[i], want)
+				if !reflect.DeepEqual(got[i].Vector(), want) {
+					t.Errorf("vector of %s = %v, want %v (from the index as it is)", h.URL, got[i].Vector(), want)
 				}
 			}
 		})

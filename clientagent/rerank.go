@@ -26,7 +26,7 @@ func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []M
 	byKey := make(map[string]Merged, len(hits))
 	for i, h := range hits {
 		key := fmt.Sprint(i)
-		cands[i] = usermodel.Candidate{Key: key, Score: scores[i], Doc: vecs[i]}
+		cands[i] = usermodel.Candidate{Key: key, Score: scores[i], Prepared: vecs[i]}
 		byKey[key] = h
 	}
 	kept, dropped := usermodel.Rerank(cfg, cands, profile, rejected)

@@ -25,6 +25,10 @@ type SourceQuery struct {
 	Query index.Query
 	// K is how many results are wanted.
 	K int
+	// NoSnippets asks the local index for hits without snippets (Content
+	// and Snippet empty; index.SearchOptions.NoSnippets): the agent then
+	// fills them in for the results it shows. Other sources ignore it.
+	NoSnippets bool
 }
 
 // Hit is one result from one source.
@@ -78,7 +82,7 @@ func (l LocalSource) Search(ctx context.Context, q *SourceQuery) ([]Hit, error) 
 // SearchCount implements CountingSource: Search with the index's count of
 // matching documents (index.Results.Total).
 func (l LocalSource) SearchCount(ctx context.Context, q *SourceQuery) ([]Hit, uint64, error) {
-	res, err := l.Index.Search(ctx, q.Query, index.SearchOptions{K: q.K})
+	res, err := l.Index.Search(ctx, q.Query, index.SearchOptions{K: q.K, NoSnippets: q.NoSnippets})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -40,6 +40,10 @@ type Candidate struct {
 	Score float64
 	// Doc is the result's unit-length tf-idf vector (may be empty).
 	Doc Vector
+	// Prepared, when not nil, is PrepareVector(Doc), worked out once by the
+	// caller (who may keep it from search to search); Rerank then uses it
+	// instead of preparing Doc again. Doc may be left nil.
+	Prepared *PreparedVector
 }
 
 // Ranked is a candidate after re-ranking, with the reasons.
@@ -77,7 +81,7 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 	}
 	pn := profile.Normalized()
 	pv := prepare(pn)
-	rv := make([]*preparedVector, len(rejected))
+	rv := make([]*PreparedVector, len(rejected))
 	for i, v := range rejected {
 		rv[i] = prepare(v)
 	}
@@ -88,7 +92,12 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 	var kept []Ranked
 	var dropped []Dropped
 	for i, c := range cands {
-		cv := prepare(c.Doc)
+		cv := c.Prepared
+		if cv == nil {
+			cv = prepare(c.Doc)
+		} else if c.Doc == nil {
+			c.Doc = cv.v
+		}
 		if cfg.RejectSimilarity > 0 && cfg.RejectSimilarity <= 1 && len(c.Doc) > 0 {
 			// 1e-9: an identical document's cosine can come out 1−2e-16.
 			if sim, ok := nearest(cv, rv); ok && sim >= cfg.RejectSimilarity-1e-9 {
@@ -136,7 +145,7 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 }
 
 // nearest returns the highest cosine between doc and any of vs.
-func nearest(doc *preparedVector, vs []*preparedVector) (float64, bool) {
+func nearest(doc *PreparedVector, vs []*PreparedVector) (float64, bool) {
 	best, ok := -2.0, false
 	for _, v := range vs {
 		if s := doc.cosine(v); s > best {
@@ -146,22 +155,51 @@ func nearest(doc *preparedVector, vs []*preparedVector) (float64, bool) {
 	return best, ok
 }
 
-// preparedVector is a vector ready for the many cosines re-ranking takes
+// PreparedVector is a vector ready for the many cosines re-ranking takes
 // (every candidate with the profile and with every rejected document):
-// its norm is worked out once, and its terms are sorted only if it is the
-// shorter vector of some pair, the one whose terms a dot product walks.
-// A candidate of a desktop file has thousands of terms, and sorting them
-// (as Vector.Cosine does for each pair) cost more than the search.
-type preparedVector struct {
+// its norm is worked out once, and its terms are sorted, with their
+// weights alongside, only if it is the shorter vector of some pair, the
+// one whose terms a dot product walks. A candidate of a desktop file has
+// thousands of terms, and sorting them (as Vector.Cosine does for each
+// pair) cost more than the search. PrepareVector's vectors are complete
+// (terms sorted) and safe to share between goroutines; the package's own
+// prepare leaves the sorting for when it is needed.
+type PreparedVector struct {
 	v    Vector
-	keys []string // sorted, once needed
+	keys []string  // sorted, once needed
+	vals []float64 // v[keys[i]]
 	norm float64
+}
+
+// PrepareVector prepares v for Candidate.Prepared. v must not be modified
+// afterwards. The result may be kept and shared: cosines only read it.
+func PrepareVector(v Vector) *PreparedVector {
+	p := prepare(v)
+	p.sortKeys()
+	return p
+}
+
+// Vector returns the vector p was prepared from (shared: do not modify);
+// nil for a nil p.
+func (p *PreparedVector) Vector() Vector {
+	if p == nil {
+		return nil
+	}
+	return p.v
+}
+
+// Len is the number of terms of p's vector, 0 for a nil p.
+func (p *PreparedVector) Len() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.v)
 }
 
 // prepare works out v's norm: the square root of the sum of the squared
 // weights added in increasing order, which depends only on the weights,
 // not on the map's order, so every cosine is repeatable to the bit.
-func prepare(v Vector) *preparedVector {
+func prepare(v Vector) *PreparedVector {
 	sq := make([]float64, 0, len(v))
 	for _, w := range v {
 		sq = append(sq, w*w)
@@ -171,12 +209,22 @@ func prepare(v Vector) *preparedVector {
 	for _, x := range sq {
 		s += x
 	}
-	return &preparedVector{v: v, norm: math.Sqrt(s)}
+	return &PreparedVector{v: v, norm: math.Sqrt(s)}
+}
+
+// sortKeys fills keys and vals.
+func (p *PreparedVector) sortKeys() {
+	p.keys = p.v.keys()
+	p.vals = make([]float64, len(p.keys))
+	for i, t := range p.keys {
+		p.vals[i] = p.v[t]
+	}
 }
 
 // cosine is the cosine of a and b: Vector.Cosine up to rounding, and
-// like it the same to the bit whatever the maps' order.
-func (a *preparedVector) cosine(b *preparedVector) float64 {
+// like it the same to the bit whatever the maps' order. It sorts the
+// shorter one's terms if they are not yet (never for PrepareVector's).
+func (a *PreparedVector) cosine(b *PreparedVector) float64 {
 	if a.norm == 0 || b.norm == 0 {
 		return 0
 	}
@@ -185,11 +233,11 @@ func (a *preparedVector) cosine(b *preparedVector) float64 {
 		small, big = b, a
 	}
 	if small.keys == nil {
-		small.keys = small.v.keys()
+		small.sortKeys()
 	}
 	dot := 0.0
-	for _, t := range small.keys {
-		dot += small.v[t] * big.v[t]
+	for i, t := range small.keys {
+		dot += small.vals[i] * big.v[t]
 	}
 	return dot / (a.norm * b.norm)
 }

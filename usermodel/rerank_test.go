@@ -440,8 +440,11 @@ func TestPreparedCosineIsVectorCosineRepeatably(t *testing.T) {
 			}
 			for trial := range 20 {
 				a, b := prepare(tc.a.Clone()), prepare(tc.b.Clone())
-				if trial%2 == 1 {
-					b.keys = b.v.keys() // as when b met a longer vector before
+				switch trial % 3 {
+				case 1:
+					b.sortKeys() // as when b met a longer vector before
+				case 2:
+					a, b = PrepareVector(tc.a.Clone()), PrepareVector(tc.b.Clone()) // as cached
 				}
 				if got := a.cosine(b); got != first {
 					t.Fatalf("trial %d: cosine %v, first time %v", trial, got, first)
