@@ -234,11 +234,12 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	var profile usermodel.Profile
 	var rejected []usermodel.Vector
 	if !req.NoProfile {
-		profile, err = a.store.Profile(ctx)
+		// Shared (not copied) profile and marks: the search only reads them.
+		profile, err = a.store.SharedProfile(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("clientagent: %w", err)
 		}
-		marks, err := a.store.Marks(ctx)
+		marks, err := a.store.SharedMarks(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("clientagent: %w", err)
 		}

@@ -27,9 +27,10 @@ type cachedMark struct {
 }
 
 // readMarks is the package's readMarks through the cache: the whole log,
-// in Seq order, each mark the caller's own copy. Entries of marks no
-// longer in the log are dropped.
-func (c *markCache) readMarks(b *buckets) ([]Mark, error) {
+// in Seq order, each mark the caller's own copy unless shared, when the
+// marks' maps and slices are the cache's own (read-only). Entries of marks
+// no longer in the log are dropped.
+func (c *markCache) readMarks(b *buckets, shared bool) ([]Mark, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	next := make(map[string]cachedMark, len(c.byKey))
@@ -43,7 +44,11 @@ func (c *markCache) readMarks(b *buckets) ([]Mark, error) {
 			}
 		}
 		next[string(k)] = e
-		marks = append(marks, e.mark.clone())
+		if shared {
+			marks = append(marks, e.mark)
+		} else {
+			marks = append(marks, e.mark.clone())
+		}
 		return nil
 	})
 	if err != nil {
@@ -59,4 +64,32 @@ func (m Mark) clone() Mark {
 	m.Doc = maps.Clone(m.Doc)
 	m.Source = slices.Clone(m.Source)
 	return m
+}
+
+// profileCache keeps the profile Store.SharedProfile decoded, with the
+// bytes it was decoded from: the profile's few hundred terms are read on
+// every search and change only with a mark. The zero value is empty.
+type profileCache struct {
+	mu      sync.Mutex
+	raw     []byte
+	profile Profile
+}
+
+// read returns the stored profile, decoded once per stored value; its
+// Terms are shared (read-only).
+func (c *profileCache) read(b *buckets) (Profile, error) {
+	raw := b.meta.Get(keyProfile)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if raw != nil && c.raw != nil && bytes.Equal(raw, c.raw) {
+		return c.profile, nil
+	}
+	p, err := getProfile(b)
+	if err != nil {
+		return Profile{}, err
+	}
+	if raw != nil {
+		c.raw, c.profile = bytes.Clone(raw), p
+	}
+	return p, nil
 }
