@@ -80,11 +80,15 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 		maxScore = math.Max(maxScore, c.Score)
 	}
 	pn := profile.Normalized()
-	pv := prepare(pn)
-	rv := make([]*PreparedVector, len(rejected))
-	for i, v := range rejected {
-		rv[i] = prepare(v)
+	// Every candidate meets the same vectors: the profile (0) and the
+	// rejected documents (1...), whose cosines one walk gives.
+	fixed := make([]*PreparedVector, 0, 1+len(rejected))
+	fixed = append(fixed, prepare(pn))
+	for _, v := range rejected {
+		fixed = append(fixed, prepare(v))
 	}
+	set := newCosineSet(fixed)
+	sims := make([]float64, len(fixed))
 	lambda := cfg.ProfileWeight
 	if len(pn) == 0 {
 		lambda = 0
@@ -98,9 +102,12 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 		} else if c.Doc == nil {
 			c.Doc = cv.v
 		}
+		if len(c.Doc) > 0 {
+			set.cosines(cv, sims)
+		}
 		if cfg.RejectSimilarity > 0 && cfg.RejectSimilarity <= 1 && len(c.Doc) > 0 {
 			// 1e-9: an identical document's cosine can come out 1−2e-16.
-			if sim, ok := nearest(cv, rv); ok && sim >= cfg.RejectSimilarity-1e-9 {
+			if sim, ok := nearest(sims[1:]); ok && sim >= cfg.RejectSimilarity-1e-9 {
 				dropped = append(dropped, Dropped{c, i + 1, fmt.Sprintf("%.0f%% similar to a result you marked not interested", 100*sim)})
 				continue
 			}
@@ -111,7 +118,7 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 			base = c.Score / maxScore
 		}
 		if len(c.Doc) > 0 && len(pn) > 0 {
-			r.ProfileSim = cv.cosine(pv)
+			r.ProfileSim = sims[0]
 		}
 		r.Final = (1-lambda)*base + lambda*r.ProfileSim
 		kept = append(kept, r)
@@ -144,15 +151,86 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 	return kept, dropped
 }
 
-// nearest returns the highest cosine between doc and any of vs.
-func nearest(doc *PreparedVector, vs []*PreparedVector) (float64, bool) {
+// nearest returns the highest of a document's cosines with the rejected
+// documents; false when there are none.
+func nearest(sims []float64) (float64, bool) {
 	best, ok := -2.0, false
-	for _, v := range vs {
-		if s := doc.cosine(v); s > best {
+	for _, s := range sims {
+		if s > best {
 			best, ok = s, true
 		}
 	}
 	return best, ok
+}
+
+// cosineSet is a few vectors that many others are compared with (the
+// profile and the rejected documents, which every candidate meets): their
+// terms merged, each with the weights it has in each of them, so that one
+// walk over the shorter of a candidate and the merged terms, looking each
+// term up in the other, gives all the candidate's cosines. Each dot
+// product still adds the products of the terms two vectors share in
+// increasing term order, as PreparedVector.cosine does, so every cosine
+// is the same to the bit; but a term the fixed vectors share is looked
+// up once, and a short candidate is walked once, not once per vector.
+type cosineSet struct {
+	vecs   []*PreparedVector
+	keys   []string // every term of vecs, sorted
+	byTerm map[string][]setWeight
+}
+
+// setWeight is a term's weight in vecs[vec].
+type setWeight struct {
+	vec int
+	w   float64
+}
+
+func newCosineSet(vecs []*PreparedVector) *cosineSet {
+	s := &cosineSet{vecs: vecs, byTerm: map[string][]setWeight{}}
+	for i, v := range vecs {
+		for t, w := range v.v {
+			if _, ok := s.byTerm[t]; !ok {
+				s.keys = append(s.keys, t)
+			}
+			s.byTerm[t] = append(s.byTerm[t], setWeight{i, w})
+		}
+	}
+	slices.Sort(s.keys)
+	return s
+}
+
+// cosines sets out[i] to doc.cosine(s.vecs[i]) for every i.
+func (s *cosineSet) cosines(doc *PreparedVector, out []float64) {
+	clear(out)
+	if doc.norm == 0 {
+		return
+	}
+	if len(doc.v) <= len(s.keys) {
+		if doc.keys == nil {
+			doc.sortKeys()
+		}
+		for i, t := range doc.keys {
+			for _, e := range s.byTerm[t] {
+				out[e.vec] += doc.vals[i] * e.w
+			}
+		}
+	} else {
+		for _, t := range s.keys {
+			w, ok := doc.v[t]
+			if !ok {
+				continue
+			}
+			for _, e := range s.byTerm[t] {
+				out[e.vec] += e.w * w
+			}
+		}
+	}
+	for i, v := range s.vecs {
+		if v.norm == 0 {
+			out[i] = 0
+		} else {
+			out[i] /= doc.norm * v.norm
+		}
+	}
 }
 
 // PreparedVector is a vector ready for the many cosines re-ranking takes
