@@ -77,6 +77,7 @@ type Agent struct {
 	sources []*sourceEntry // the local index first
 	crawl   *CrawlOptions  // nil: no focused crawl
 	vectors vectorCache    // local documents' vectors, for re-ranking
+	basis   basisCache     // the profile and rejected documents, prepared for re-ranking
 }
 
 // finishTimeout bounds the local work that follows the sources' answers

@@ -38,7 +38,7 @@ func shownOf(rs []Result) []shownResult {
 // with its snippet, its vector computed afresh, usermodel.Rerank on plain
 // vectors, the top K shown. Checked on queries the person marked before
 // (reformulated, re-ranked and filtered), twice each (the second time
-// from the caches).
+// from the caches), and again after one more mark.
 func TestSearchWithProfileShowsWhatTheStraightforwardPathShows(t *testing.T) {
 	cfg := DefaultConfig()
 	f := syntheticPerson(t, cfg)
@@ -50,7 +50,12 @@ func TestSearchWithProfileShowsWhatTheStraightforwardPathShows(t *testing.T) {
 		}
 	}
 	filtered, reformulated := 0, 0
-	for round := range 2 {
+	for round := range 3 {
+		if round == 2 {
+			// A new mark: the cached profile and rejected documents give way.
+			resp := f.search(t, Request{Query: queries[0]})
+			f.mark(t, resp, resp.Results[0].URL, false)
+		}
 		for _, text := range queries {
 			resp := f.search(t, Request{Query: text})
 			if len(resp.Expanded) > 0 {

@@ -3,6 +3,10 @@ package clientagent
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
+	"sync"
+	"unsafe"
 
 	"github.com/p2pir/p2pir/usermodel"
 )
@@ -29,7 +33,7 @@ func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []M
 		cands[i] = usermodel.Candidate{Key: key, Score: scores[i], Prepared: vecs[i]}
 		byKey[key] = h
 	}
-	kept, dropped := usermodel.Rerank(cfg, cands, profile, rejected)
+	kept, dropped := usermodel.RerankWith(cfg, cands, a.basis.get(profile, rejected))
 	out := make([]rankedHit, 0, len(kept))
 	for _, r := range kept {
 		out = append(out, rankedHit{Merged: byKey[r.Key], sim: r.ProfileSim, why: r.Why})
@@ -89,4 +93,40 @@ func rerankScores(hits []Merged) []float64 {
 		}
 	}
 	return out
+}
+
+// basisCache keeps the latest re-ranking basis (usermodel.RerankBasis):
+// the profile and the rejected documents prepared, which the searches of
+// one need share until a mark changes them. The vectors come from the
+// store's shared reads (Store.SharedProfile, Store.SharedMarks), which
+// are never modified and are decoded anew when their stored bytes change,
+// so the maps themselves identify their contents: the cache holds on to
+// them, so that no other map can take their addresses. The zero value is
+// an empty cache.
+type basisCache struct {
+	mu    sync.Mutex
+	refs  []usermodel.Vector // the profile, then the rejected documents
+	basis *usermodel.RerankBasis
+}
+
+// get returns the basis of profile and rejected, prepared at most once
+// while they stay the same maps.
+func (c *basisCache) get(profile usermodel.Vector, rejected []usermodel.Vector) *usermodel.RerankBasis {
+	refs := append([]usermodel.Vector{profile}, rejected...)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.basis != nil && slices.EqualFunc(refs, c.refs, sameMap) {
+		return c.basis
+	}
+	c.refs, c.basis = refs, usermodel.NewRerankBasis(profile, rejected)
+	return c.basis
+}
+
+// sameMap reports whether a and b are the same map (not merely equal).
+func sameMap(a, b usermodel.Vector) bool {
+	return mapPointer(a) == mapPointer(b)
+}
+
+func mapPointer(v usermodel.Vector) unsafe.Pointer {
+	return reflect.ValueOf(v).UnsafePointer()
 }

@@ -75,22 +75,43 @@ type Dropped struct {
 // must be in retrieval order. With an empty profile and no rejections the
 // order is unchanged. Ties keep the retrieval order.
 func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vector) ([]Ranked, []Dropped) {
-	maxScore := 0.0
-	for _, c := range cands {
-		maxScore = math.Max(maxScore, c.Score)
-	}
+	return RerankWith(cfg, cands, NewRerankBasis(profile, rejected))
+}
+
+// RerankBasis is what re-ranking compares every candidate with, the
+// profile and the rejected documents, prepared for it once (normalised,
+// norms worked out, terms merged). A caller may keep it for as long as the
+// profile and the rejected documents stay the same, and use it from
+// several goroutines at once.
+type RerankBasis struct {
+	set        *cosineSet // the profile (0), then the rejected documents
+	hasProfile bool
+}
+
+// NewRerankBasis prepares profile and rejected for RerankWith. They must
+// not be modified while the basis is in use.
+func NewRerankBasis(profile Vector, rejected []Vector) *RerankBasis {
 	pn := profile.Normalized()
-	// Every candidate meets the same vectors: the profile (0) and the
-	// rejected documents (1...), whose cosines one walk gives.
 	fixed := make([]*PreparedVector, 0, 1+len(rejected))
 	fixed = append(fixed, prepare(pn))
 	for _, v := range rejected {
 		fixed = append(fixed, prepare(v))
 	}
-	set := newCosineSet(fixed)
-	sims := make([]float64, len(fixed))
+	return &RerankBasis{set: newCosineSet(fixed), hasProfile: len(pn) > 0}
+}
+
+// RerankWith is Rerank with the profile and the rejected documents
+// prepared in advance.
+func RerankWith(cfg RerankConfig, cands []Candidate, basis *RerankBasis) ([]Ranked, []Dropped) {
+	maxScore := 0.0
+	for _, c := range cands {
+		maxScore = math.Max(maxScore, c.Score)
+	}
+	// Every candidate meets the same vectors, whose cosines one walk gives.
+	set := basis.set
+	sims := make([]float64, len(set.vecs))
 	lambda := cfg.ProfileWeight
-	if len(pn) == 0 {
+	if !basis.hasProfile {
 		lambda = 0
 	}
 	var kept []Ranked
@@ -117,7 +138,7 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 		if maxScore > 0 {
 			base = c.Score / maxScore
 		}
-		if len(c.Doc) > 0 && len(pn) > 0 {
+		if len(c.Doc) > 0 && basis.hasProfile {
 			r.ProfileSim = sims[0]
 		}
 		r.Final = (1-lambda)*base + lambda*r.ProfileSim
