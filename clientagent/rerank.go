@@ -95,31 +95,47 @@ func rerankScores(hits []Merged) []float64 {
 	return out
 }
 
-// basisCache keeps the latest re-ranking basis (usermodel.RerankBasis):
-// the profile and the rejected documents prepared, which the searches of
-// one need share until a mark changes them. The vectors come from the
-// store's shared reads (Store.SharedProfile, Store.SharedMarks), which
-// are never modified and are decoded anew when their stored bytes change,
-// so the maps themselves identify their contents: the cache holds on to
-// them, so that no other map can take their addresses. The zero value is
-// an empty cache.
+// maxCachedBases bounds basisCache: the needs a person searches in turn.
+const maxCachedBases = 64
+
+// basisCache keeps the latest re-ranking bases (usermodel.RerankBasis),
+// up to maxCachedBases, the most recently used first: the profile and the
+// rejected documents of a need prepared, which the searches of that need
+// share until a mark changes them. The vectors come from the store's
+// shared reads (Store.SharedProfile, Store.SharedMarks), which are never
+// modified and are decoded anew when their stored bytes change, so the
+// maps themselves identify their contents: the cache holds on to them, so
+// that no other map can take their addresses. The zero value is an empty
+// cache.
 type basisCache struct {
-	mu    sync.Mutex
+	mu      sync.Mutex
+	entries []cachedBasis
+}
+
+type cachedBasis struct {
 	refs  []usermodel.Vector // the profile, then the rejected documents
 	basis *usermodel.RerankBasis
 }
 
 // get returns the basis of profile and rejected, prepared at most once
-// while they stay the same maps.
+// while they stay the same maps (and are among the latest used).
 func (c *basisCache) get(profile usermodel.Vector, rejected []usermodel.Vector) *usermodel.RerankBasis {
 	refs := append([]usermodel.Vector{profile}, rejected...)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.basis != nil && slices.EqualFunc(refs, c.refs, sameMap) {
-		return c.basis
+	for i, e := range c.entries {
+		if slices.EqualFunc(refs, e.refs, sameMap) {
+			copy(c.entries[1:i+1], c.entries[:i])
+			c.entries[0] = e
+			return e.basis
+		}
 	}
-	c.refs, c.basis = refs, usermodel.NewRerankBasis(profile, rejected)
-	return c.basis
+	e := cachedBasis{refs, usermodel.NewRerankBasis(profile, rejected)}
+	if len(c.entries) == maxCachedBases {
+		c.entries = c.entries[:maxCachedBases-1]
+	}
+	c.entries = slices.Insert(c.entries, 0, e)
+	return e.basis
 }
 
 // sameMap reports whether a and b are the same map (not merely equal).
