@@ -78,6 +78,8 @@ type Agent struct {
 	crawl   *CrawlOptions  // nil: no focused crawl
 	vectors vectorCache    // local documents' vectors, for re-ranking
 	basis   basisCache     // the profile and rejected documents, prepared for re-ranking
+	// unitProfile is the shared profile normalised, for reformulation.
+	unitProfile unitCache
 }
 
 // finishTimeout bounds the local work that follows the sources' answers
@@ -267,7 +269,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			for _, t := range q.Terms {
 				base[t.Term] = t.Weight
 			}
-			ref, err := usermodel.Reformulate(ctx, a.ix, a.cfg.Reform, base, judged, profile.Terms)
+			ref, err := usermodel.ReformulateWith(ctx, a.ix, a.cfg.Reform, base, judged, a.unitProfile.get(profile.Terms))
 			if err != nil {
 				return nil, fmt.Errorf("clientagent: reformulate: %w", err)
 			}

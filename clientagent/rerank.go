@@ -146,3 +146,22 @@ func sameMap(a, b usermodel.Vector) bool {
 func mapPointer(v usermodel.Vector) unsafe.Pointer {
 	return reflect.ValueOf(v).UnsafePointer()
 }
+
+// unitCache keeps the latest shared profile (Store.SharedProfile) scaled
+// to unit length, identified by its map as in basisCache. The zero value
+// is an empty cache.
+type unitCache struct {
+	mu        sync.Mutex
+	ref, unit usermodel.Vector
+}
+
+// get returns profile.Normalized(), worked out once per profile map.
+// The result is shared: it must not be modified.
+func (c *unitCache) get(profile usermodel.Vector) usermodel.Vector {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.unit == nil || !sameMap(c.ref, profile) {
+		c.ref, c.unit = profile, profile.Normalized()
+	}
+	return c.unit
+}

@@ -33,8 +33,8 @@ type cachedMark struct {
 func (c *markCache) readMarks(b *buckets, shared bool) ([]Mark, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	next := make(map[string]cachedMark, len(c.byKey))
-	var marks []Mark
+	marks := make([]Mark, 0, len(c.byKey))
+	var fresh map[string]cachedMark // decoded now; nil while every mark is cached
 	err := b.marks.ForEach(func(k, v []byte) error {
 		e, ok := c.byKey[string(k)]
 		if !ok || !bytes.Equal(e.raw, v) {
@@ -42,12 +42,30 @@ func (c *markCache) readMarks(b *buckets, shared bool) ([]Mark, error) {
 			if err := json.Unmarshal(v, &e.mark); err != nil {
 				return fmt.Errorf("usermodel: mark %x is damaged: %w", k, err)
 			}
+			if fresh == nil {
+				fresh = map[string]cachedMark{}
+			}
+			fresh[string(k)] = e
 		}
-		next[string(k)] = e
 		if shared {
 			marks = append(marks, e.mark)
 		} else {
 			marks = append(marks, e.mark.clone())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if fresh == nil && len(marks) == len(c.byKey) {
+		return marks, nil // every cached mark read, none other: the cache stands
+	}
+	next := make(map[string]cachedMark, len(marks))
+	err = b.marks.ForEach(func(k, _ []byte) error {
+		if e, ok := fresh[string(k)]; ok {
+			next[string(k)] = e
+		} else {
+			next[string(k)] = c.byKey[string(k)]
 		}
 		return nil
 	})
