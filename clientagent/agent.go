@@ -255,6 +255,9 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		// rejected there is filtered here (the same need, the same page or
 		// a near copy of it, again). The profile carries the rest.
 		for _, m := range marks {
+			if !sharesTerm(qvec, m.QueryVec) {
+				continue // cosine 0, below any SimilarQuery (which is > 0)
+			}
 			sim := qvec.Cosine(m.QueryVec)
 			if sim < a.cfg.SimilarQuery {
 				continue
@@ -435,4 +438,18 @@ func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedH
 		h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
 	}
 	return nil
+}
+
+// sharesTerm reports whether a and b have a term in common (else their
+// cosine is 0), looking up the shorter's terms in the longer.
+func sharesTerm(a, b usermodel.Vector) bool {
+	if len(b) < len(a) {
+		a, b = b, a
+	}
+	for t := range a {
+		if _, ok := b[t]; ok {
+			return true
+		}
+	}
+	return false
 }
