@@ -77,6 +77,9 @@ type Agent struct {
 	sources []*sourceEntry // the local index first
 	crawl   *CrawlOptions  // nil: no focused crawl
 	vectors vectorCache    // local documents' vectors, for re-ranking
+	basis   basisCache     // the profile and rejected documents, prepared for re-ranking
+	// unitProfile is the shared profile normalised, for reformulation.
+	unitProfile unitCache
 }
 
 // finishTimeout bounds the local work that follows the sources' answers
@@ -253,11 +256,12 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	var profile usermodel.Profile
 	var rejected []usermodel.Vector
 	if !req.NoProfile {
-		profile, err = a.store.Profile(ctx)
+		// Shared (not copied) profile and marks: the search only reads them.
+		profile, err = a.store.SharedProfile(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("clientagent: %w", err)
 		}
-		marks, err := a.store.Marks(ctx)
+		marks, err := a.store.SharedMarks(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("clientagent: %w", err)
 		}
@@ -270,6 +274,9 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		// rejected there is filtered here (the same need, the same page or
 		// a near copy of it, again). The profile carries the rest.
 		for _, m := range marks {
+			if !sharesTerm(qvec, m.QueryVec) {
+				continue // cosine 0, below any SimilarQuery (which is > 0)
+			}
 			sim := qvec.Cosine(m.QueryVec)
 			if sim < a.cfg.SimilarQuery {
 				continue
@@ -284,7 +291,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			for _, t := range q.Terms {
 				base[t.Term] = t.Weight
 			}
-			ref, err := usermodel.Reformulate(ctx, a.ix, a.cfg.Reform, base, judged, profile.Terms)
+			ref, err := usermodel.ReformulateWith(ctx, a.ix, a.cfg.Reform, base, judged, a.unitProfile.get(profile.Terms))
 			if err != nil {
 				return nil, fmt.Errorf("clientagent: reformulate: %w", err)
 			}
@@ -307,6 +314,13 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// When the local index alone answers, merging needs only its hits'
+	// URLs and re-ranking their IDs and scores: the index skips the
+	// snippets (and the bodies they are cut from, most of a large file's
+	// cost) of the candidates, and only the K shown get theirs, below.
+	// Other sources' hits are merged with the local ones by their text
+	// too (mirrors), so with them every local hit brings its snippet.
+	sq.NoSnippets = n > k && len(chosen) == 1 && chosen[0].name == LocalName && !a.mayCrawl(req)
 	lists, unresponsive, traces := a.fanOut(ctx, chosen, sq)
 	resp.Unresponsive = append(skipped, unresponsive...)
 	for _, u := range skipped {
@@ -361,10 +375,15 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			return nil, err
 		}
 	}
-	for i, h := range ranked {
-		if i == k {
-			break
+	if len(ranked) > k {
+		ranked = ranked[:k]
+	}
+	if sq.NoSnippets {
+		if err := a.addSnippets(ctx, q, ranked); err != nil {
+			return nil, err
 		}
+	}
+	for i, h := range ranked {
 		engine := bestEngine(h.Merged)
 		src := engine
 		if h.Origin != "" { // "file"/"web" for local documents, "peer:ID" for a peer's
@@ -419,4 +438,43 @@ func bestEngine(m Merged) string {
 		return ""
 	}
 	return m.Engines[best]
+}
+
+// addSnippets gives the local results to show, retrieved without snippets
+// (SourceQuery.NoSnippets), the snippets the index would have given them
+// for q. It is local work the answer needs, with its own short bound like
+// re-ranking.
+func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedHit) error {
+	var hits []index.Hit
+	var at []int
+	for i, h := range ranked {
+		if h.DocID != "" {
+			hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified})
+			at = append(at, i)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if err := a.ix.Snippets(ctx, q, hits); err != nil {
+		return fmt.Errorf("clientagent: snippets: %w", err)
+	}
+	for j, i := range at {
+		h := &ranked[i]
+		h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
+	}
+	return nil
+}
+
+// sharesTerm reports whether a and b have a term in common (else their
+// cosine is 0), looking up the shorter's terms in the longer.
+func sharesTerm(a, b usermodel.Vector) bool {
+	if len(b) < len(a) {
+		a, b = b, a
+	}
+	for t := range a {
+		if _, ok := b[t]; ok {
+			return true
+		}
+	}
+	return false
 }

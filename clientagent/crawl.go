@@ -51,6 +51,12 @@ func (a *Agent) wantCrawl(req Request, have, k int) bool {
 	return len(req.Sources) == 0 && a.crawl.Auto && have < (k+1)/2
 }
 
+// mayCrawl reports whether the focused crawl could run for req (wantCrawl
+// for some number of first-round results).
+func (a *Agent) mayCrawl(req Request) bool {
+	return a.wantCrawl(req, 0, 1)
+}
+
 // crawlSeeds are the configured seeds and the first http(s) URLs of the
 // merged first-round results, canonical and distinct.
 func (a *Agent) crawlSeeds(first []Merged) []string {

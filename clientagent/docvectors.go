@@ -9,18 +9,21 @@ import (
 )
 
 // maxCachedVectorTerms bounds the vectors docVectors keeps, in term
-// entries over all documents (about 60 bytes each: some 60 MiB).
+// entries over all documents (about 100 bytes each with the sorted terms
+// and weights of a prepared vector: some 100 MiB).
 const maxCachedVectorTerms = 1 << 20
 
-// docVectors returns the unit tf-idf vector of each result: of the whole
+// docVectors returns the unit tf-idf vector of each result, prepared for
+// re-ranking's cosines (usermodel.PrepareVector): of the whole
 // document for results in the local index, of title and snippet for the
 // others; one statistics lookup serves all of them. The vectors of local
 // documents are kept while the index does not change (their weights
 // depend on its statistics), so a document that is a candidate search
-// after search costs a lookup, not an analysis and a tf-idf weighting.
-func (a *Agent) docVectors(ctx context.Context, hits []Merged) ([]usermodel.Vector, error) {
+// after search costs a lookup, not an analysis, a tf-idf weighting and
+// the sorting of its terms.
+func (a *Agent) docVectors(ctx context.Context, hits []Merged) ([]*usermodel.PreparedVector, error) {
 	version := a.ix.Version() // before anything it vouches for is read
-	out := make([]usermodel.Vector, len(hits))
+	out := make([]*usermodel.PreparedVector, len(hits))
 	tfs := make([]map[string]int, len(hits))
 	all := map[string]bool{}
 	for i, h := range hits {
@@ -41,7 +44,7 @@ func (a *Agent) docVectors(ctx context.Context, hits []Merged) ([]usermodel.Vect
 		}
 	}
 	if len(all) == 0 {
-		return out, nil
+		return out, nil // nil: empty vectors
 	}
 	terms := make([]string, 0, len(all))
 	for t := range all {
@@ -59,7 +62,7 @@ func (a *Agent) docVectors(ctx context.Context, hits []Merged) ([]usermodel.Vect
 		if tf == nil {
 			continue
 		}
-		out[i] = usermodel.TFIDF(tf, dfs, n)
+		out[i] = usermodel.PrepareVector(usermodel.TFIDF(tf, dfs, n))
 		if hits[i].DocID != "" {
 			a.vectors.put(version, hits[i].DocID, out[i])
 		}
@@ -75,11 +78,11 @@ type vectorCache struct {
 	mu      sync.Mutex
 	version uint64
 	terms   int
-	byID    map[string]usermodel.Vector
+	byID    map[string]*usermodel.PreparedVector
 }
 
 // get returns id's vector computed at this version of the index.
-func (c *vectorCache) get(version uint64, id string) (usermodel.Vector, bool) {
+func (c *vectorCache) get(version uint64, id string) (*usermodel.PreparedVector, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if version != c.version {
@@ -92,7 +95,7 @@ func (c *vectorCache) get(version uint64, id string) (usermodel.Vector, bool) {
 // put keeps v as id's vector at this version of the index, forgetting
 // those of older versions; when full, it starts again empty (the next
 // searches refill it with the documents they need).
-func (c *vectorCache) put(version uint64, id string, v usermodel.Vector) {
+func (c *vectorCache) put(version uint64, id string, v *usermodel.PreparedVector) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -102,19 +105,19 @@ func (c *vectorCache) put(version uint64, id string, v usermodel.Vector) {
 		clear(c.byID)
 		c.version, c.terms = version, 0
 	}
-	if len(v) > maxCachedVectorTerms {
+	if v.Len() > maxCachedVectorTerms {
 		return
 	}
 	if c.byID == nil {
-		c.byID = map[string]usermodel.Vector{}
+		c.byID = map[string]*usermodel.PreparedVector{}
 	}
 	if old, ok := c.byID[id]; ok {
-		c.terms -= len(old)
+		c.terms -= old.Len()
 	}
-	if c.terms+len(v) > maxCachedVectorTerms {
+	if c.terms+v.Len() > maxCachedVectorTerms {
 		clear(c.byID)
 		c.terms = 0
 	}
 	c.byID[id] = v
-	c.terms += len(v)
+	c.terms += v.Len()
 }

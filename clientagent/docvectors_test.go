@@ -86,10 +86,44 @@ func TestDocVectorsFollowTheIndex(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !reflect.DeepEqual(got[i], want) {
-					t.Errorf("vector of %s = %v, want %v (from the index as it is)", h.URL, got[i], want)
+				if !reflect.DeepEqual(got[i].Vector(), want) {
+					t.Errorf("vector of %s = %v, want %v (from the index as it is)", h.URL, got[i].Vector(), want)
 				}
 			}
 		})
+	}
+}
+
+// TestBasisCacheServesEachNeedItsOwnBasis checks that the re-ranking
+// bases kept for the needs a person searches in turn are found again for
+// the same maps, never for equal but different maps (a profile decoded
+// anew after a mark), and that the least recently used is forgotten first.
+func TestBasisCacheServesEachNeedItsOwnBasis(t *testing.T) {
+	var c basisCache
+	profile := usermodel.Vector{"ice": 1}
+	rejected := make([]usermodel.Vector, maxCachedBases+1)
+	for i := range rejected {
+		rejected[i] = usermodel.Vector{"t": float64(i + 1)}
+	}
+	first := make([]*usermodel.RerankBasis, len(rejected))
+	for i, r := range rejected[:maxCachedBases] {
+		first[i] = c.get(profile, []usermodel.Vector{r})
+	}
+	for i, r := range rejected[:maxCachedBases] {
+		if got := c.get(profile, []usermodel.Vector{r}); got != first[i] {
+			t.Errorf("need %d: a new basis for the same maps", i)
+		}
+	}
+	if c.get(usermodel.Vector{"ice": 1}, []usermodel.Vector{rejected[0]}) == first[0] {
+		t.Error("an equal but different profile map got the cached basis")
+	}
+	// The new profile pushed out need 0, the least recently used; need 1
+	// is now the least recently used, and a new need pushes it out.
+	c.get(profile, []usermodel.Vector{rejected[maxCachedBases]})
+	if c.get(profile, []usermodel.Vector{rejected[maxCachedBases-1]}) != first[maxCachedBases-1] {
+		t.Error("the most recently used basis was dropped")
+	}
+	if c.get(profile, []usermodel.Vector{rejected[1]}) == first[1] {
+		t.Error("the least recently used basis was kept beyond the bound")
 	}
 }

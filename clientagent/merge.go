@@ -92,7 +92,13 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 				rank = hi + 1
 			}
 			uk := canonurl.DedupKey(h.URL)
-			ck := contentKey(h)
+			var ck string
+			if len(lists) > 1 {
+				// Within one source, equal text never merges results (see
+				// below): with one list the key, costly to work out from
+				// every snippet, would change nothing.
+				ck = contentKey(h)
+			}
 			e := byURL[uk]
 			mirror := false
 			if e == nil && ck != "" && !seenHere[byContent[ck]] {

@@ -3,6 +3,10 @@ package clientagent
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
+	"sync"
+	"unsafe"
 
 	"github.com/p2pir/p2pir/usermodel"
 )
@@ -26,10 +30,10 @@ func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []M
 	byKey := make(map[string]Merged, len(hits))
 	for i, h := range hits {
 		key := fmt.Sprint(i)
-		cands[i] = usermodel.Candidate{Key: key, Score: scores[i], Doc: vecs[i]}
+		cands[i] = usermodel.Candidate{Key: key, Score: scores[i], Prepared: vecs[i]}
 		byKey[key] = h
 	}
-	kept, dropped := usermodel.Rerank(cfg, cands, profile, rejected)
+	kept, dropped := usermodel.RerankWith(cfg, cands, a.basis.get(profile, rejected))
 	out := make([]rankedHit, 0, len(kept))
 	for _, r := range kept {
 		out = append(out, rankedHit{Merged: byKey[r.Key], sim: r.ProfileSim, why: r.Why})
@@ -89,4 +93,75 @@ func rerankScores(hits []Merged) []float64 {
 		}
 	}
 	return out
+}
+
+// maxCachedBases bounds basisCache: the needs a person searches in turn.
+const maxCachedBases = 64
+
+// basisCache keeps the latest re-ranking bases (usermodel.RerankBasis),
+// up to maxCachedBases, the most recently used first: the profile and the
+// rejected documents of a need prepared, which the searches of that need
+// share until a mark changes them. The vectors come from the store's
+// shared reads (Store.SharedProfile, Store.SharedMarks), which are never
+// modified and are decoded anew when their stored bytes change, so the
+// maps themselves identify their contents: the cache holds on to them, so
+// that no other map can take their addresses. The zero value is an empty
+// cache.
+type basisCache struct {
+	mu      sync.Mutex
+	entries []cachedBasis
+}
+
+type cachedBasis struct {
+	refs  []usermodel.Vector // the profile, then the rejected documents
+	basis *usermodel.RerankBasis
+}
+
+// get returns the basis of profile and rejected, prepared at most once
+// while they stay the same maps (and are among the latest used).
+func (c *basisCache) get(profile usermodel.Vector, rejected []usermodel.Vector) *usermodel.RerankBasis {
+	refs := append([]usermodel.Vector{profile}, rejected...)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, e := range c.entries {
+		if slices.EqualFunc(refs, e.refs, sameMap) {
+			copy(c.entries[1:i+1], c.entries[:i])
+			c.entries[0] = e
+			return e.basis
+		}
+	}
+	e := cachedBasis{refs, usermodel.NewRerankBasis(profile, rejected)}
+	if len(c.entries) == maxCachedBases {
+		c.entries = c.entries[:maxCachedBases-1]
+	}
+	c.entries = slices.Insert(c.entries, 0, e)
+	return e.basis
+}
+
+// sameMap reports whether a and b are the same map (not merely equal).
+func sameMap(a, b usermodel.Vector) bool {
+	return mapPointer(a) == mapPointer(b)
+}
+
+func mapPointer(v usermodel.Vector) unsafe.Pointer {
+	return reflect.ValueOf(v).UnsafePointer()
+}
+
+// unitCache keeps the latest shared profile (Store.SharedProfile) scaled
+// to unit length, identified by its map as in basisCache. The zero value
+// is an empty cache.
+type unitCache struct {
+	mu        sync.Mutex
+	ref, unit usermodel.Vector
+}
+
+// get returns profile.Normalized(), worked out once per profile map.
+// The result is shared: it must not be modified.
+func (c *unitCache) get(profile usermodel.Vector) usermodel.Vector {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.unit == nil || !sameMap(c.ref, profile) {
+		c.ref, c.unit = profile, profile.Normalized()
+	}
+	return c.unit
 }

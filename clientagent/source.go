@@ -31,6 +31,10 @@ type SourceQuery struct {
 	// Hops and FanOut are Request.Hops and Request.FanOut; 0 for the
 	// source's own settings.
 	Hops, FanOut int
+	// NoSnippets asks the local index for hits without snippets (Content
+	// and Snippet empty; index.SearchOptions.NoSnippets): the agent then
+	// fills them in for the results it shows. Other sources ignore it.
+	NoSnippets bool
 }
 
 // Hit is one result from one source.
@@ -84,7 +88,7 @@ func (l LocalSource) Search(ctx context.Context, q *SourceQuery) ([]Hit, error) 
 // SearchCount implements CountingSource: Search with the index's count of
 // matching documents (index.Results.Total).
 func (l LocalSource) SearchCount(ctx context.Context, q *SourceQuery) ([]Hit, uint64, error) {
-	res, err := l.Index.Search(ctx, q.Query, index.SearchOptions{K: q.K})
+	res, err := l.Index.Search(ctx, q.Query, index.SearchOptions{K: q.K, NoSnippets: q.NoSnippets})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -91,7 +91,8 @@ type Index struct {
 	writeMu  sync.Mutex // serialises writes and the stats they update
 	totalLen atomic.Int64
 	closed   atomic.Bool
-	vectors  *tvCache // term vectors of documents asked for before
+	vectors  *tvCache  // term vectors of documents asked for before
+	meta     metaCache // small stored fields of hits shown without snippets
 }
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.

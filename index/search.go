@@ -29,6 +29,13 @@ type SearchOptions struct {
 	IDsOnly bool
 	// Explain attaches a per-term account of each score to every hit.
 	Explain bool
+	// NoSnippets returns hits with their IDs, scores, URLs, titles,
+	// sources and modification times but no snippets, without reading the
+	// documents' bodies (their small fields are cached from search to
+	// search while the index does not change): for a caller that picks
+	// the few hits it shows among many, and then asks Index.Snippets for
+	// those. Ignored with IDsOnly.
+	NoSnippets bool
 }
 
 // MaxK is the largest K a search accepts.
@@ -80,6 +87,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	if len(bq.terms) == 0 {
 		return ix.filterSearch(ctx, bq, k, opts)
 	}
+	version := ix.Version() // before anything the meta cache keeps is read
 	adv, err := ix.bi.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
@@ -109,28 +117,23 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 			return nil, fmt.Errorf("index: search: resolve hit: %w", err)
 		}
 		hit := Hit{ID: id, Score: s.score, Rank: opts.Offset + i + 1}
-		if !opts.IDsOnly {
-			d, err := r.Document(id)
-			if err != nil {
-				return nil, fmt.Errorf("index: search: load %s: %w", id, err)
+		switch {
+		case opts.IDsOnly:
+		case opts.NoSnippets:
+			m, ok := ix.meta.get(version, id)
+			if !ok {
+				if m, err = loadMeta(r, id); err != nil {
+					return nil, fmt.Errorf("index: search: %w", err)
+				}
+				ix.meta.put(version, id, m)
 			}
-			if d != nil {
-				d.VisitFields(func(f bindex.Field) {
-					v := string(f.Value())
-					switch f.Name() {
-					case fieldURL:
-						hit.URL = v
-					case fieldTitle:
-						hit.Title = v
-					case fieldBody:
-						bodies[i] = v
-					case fieldSource:
-						hit.Source = v
-					case fieldModified:
-						hit.Modified, _ = time.Parse(time.RFC3339Nano, v)
-					}
-				})
+			hit.URL, hit.Title, hit.Source, hit.Modified = m.url, m.title, m.source, m.modified
+		default:
+			var m hitMeta
+			if m, bodies[i], err = loadDoc(r, id); err != nil {
+				return nil, fmt.Errorf("index: search: %w", err)
 			}
+			hit.URL, hit.Title, hit.Source, hit.Modified = m.url, m.title, m.source, m.modified
 			titleLens[i] = len(hit.Title)
 		}
 		if opts.Explain {
@@ -141,13 +144,119 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	if !opts.IDsOnly && len(out.Hits) > 0 {
+	if !opts.IDsOnly && !opts.NoSnippets && len(out.Hits) > 0 {
 		if err := ix.addSnippets(ctx, r, bq, top.hits, out.Hits, bodies, titleLens); err != nil {
 			return nil, fmt.Errorf("index: search: %w", err)
 		}
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// loadDoc reads document id's stored fields: the small ones and its body
+// (the zero values for a document not in r).
+func loadDoc(r bindex.IndexReader, id string) (m hitMeta, body string, err error) {
+	d, err := r.Document(id)
+	if err != nil {
+		return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
+	}
+	if d == nil {
+		return hitMeta{}, "", nil
+	}
+	d.VisitFields(func(f bindex.Field) {
+		v := string(f.Value())
+		switch f.Name() {
+		case fieldURL:
+			m.url = v
+		case fieldTitle:
+			m.title = v
+		case fieldBody:
+			body = v
+		case fieldSource:
+			m.source = v
+		case fieldModified:
+			m.modified, _ = time.Parse(time.RFC3339Nano, v)
+		}
+	})
+	return m, body, nil
+}
+
+// loadMeta is loadDoc without the body.
+func loadMeta(r bindex.IndexReader, id string) (hitMeta, error) {
+	m, _, err := loadDoc(r, id)
+	return m, err
+}
+
+// Snippets fills in the snippet, and refreshes the URL, title, source and
+// modification time, of each of hits (by Hit.ID) as a search for q would
+// have: for the hits of a search with SearchOptions.NoSnippets that are
+// shown. A hit whose document is no longer in the index keeps what it has.
+func (ix *Index) Snippets(ctx context.Context, q Query, hits []Hit) error {
+	if ix.closed.Load() {
+		return ErrClosed
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	bq, err := ix.compile(q)
+	if err != nil {
+		return err
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("index: snippets: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("index: snippets: %w", err)
+	}
+	defer r.Close()
+	var (
+		at        []int // index in hits of each document in this snapshot
+		top       []scored
+		sub       []Hit
+		bodies    []string
+		titleLens []int
+	)
+	for i, h := range hits {
+		iid, err := r.InternalID(h.ID)
+		if err != nil {
+			return fmt.Errorf("index: snippets: resolve %s: %w", h.ID, err)
+		}
+		if len(iid) == 0 {
+			continue // deleted since the search
+		}
+		m, body, err := loadDoc(r, h.ID)
+		if err != nil {
+			return fmt.Errorf("index: snippets: %w", err)
+		}
+		h.URL, h.Title, h.Source, h.Modified = m.url, m.title, m.source, m.modified
+		at = append(at, i)
+		top = append(top, scored{doc: iid.Value()})
+		sub = append(sub, h)
+		bodies = append(bodies, body)
+		titleLens = append(titleLens, len(h.Title))
+	}
+	if len(sub) == 0 {
+		return nil
+	}
+	if len(bq.terms) == 0 {
+		for k := range sub {
+			sub[k].Snippet = ix.leadSnippet(bodies[k])
+		}
+		if len(bq.phrases) > 0 {
+			err = ix.addSnippets(ctx, r, &bm25Query{phrases: bq.phrases}, top, sub, bodies, titleLens)
+		}
+	} else {
+		err = ix.addSnippets(ctx, r, bq, top, sub, bodies, titleLens)
+	}
+	if err != nil {
+		return fmt.Errorf("index: snippets: %w", err)
+	}
+	for k, i := range at {
+		hits[i] = sub[k]
+	}
+	return nil
 }
 
 // addSnippets fills each hit's snippet from the term vectors of its body:

@@ -127,6 +127,17 @@ type DocFreqs interface {
 // at most as many as ExpansionTerms and SpecificQuery allow for q's
 // length. stats may be nil: then no document-frequency floor applies.
 func Reformulate(ctx context.Context, stats DocFreqs, cfg ReformConfig, q Vector, judged []Judged, profile Vector) (Reformulation, error) {
+	var unit Vector
+	if cfg.ProfileWeight > 0 && len(profile) > 0 {
+		unit = profile.Normalized()
+	}
+	return ReformulateWith(ctx, stats, cfg, q, judged, unit)
+}
+
+// ReformulateWith is Reformulate with the profile given scaled to unit
+// length (Vector.Normalized), as a caller that keeps it from search to
+// search has it; it is only read.
+func ReformulateWith(ctx context.Context, stats DocFreqs, cfg ReformConfig, q Vector, judged []Judged, unitProfile Vector) (Reformulation, error) {
 	if err := q.Validate(); err != nil {
 		return Reformulation{}, err
 	}
@@ -199,9 +210,8 @@ func Reformulate(ctx context.Context, stats DocFreqs, cfg ReformConfig, q Vector
 			out[c.Term] += c.Weight
 		}
 	}
-	if cfg.ProfileWeight > 0 && len(profile) > 0 {
-		pn := profile.Normalized()
-		for t, w := range pn {
+	if cfg.ProfileWeight > 0 && len(unitProfile) > 0 {
+		for t, w := range unitProfile {
 			_, present := out[t]
 			if present || (w < 0 && q[t] != 0) {
 				out[t] += cfg.ProfileWeight * w

@@ -40,6 +40,10 @@ type Candidate struct {
 	Score float64
 	// Doc is the result's unit-length tf-idf vector (may be empty).
 	Doc Vector
+	// Prepared, when not nil, is PrepareVector(Doc), worked out once by the
+	// caller (who may keep it from search to search); Rerank then uses it
+	// instead of preparing Doc again. Doc may be left nil.
+	Prepared *PreparedVector
 }
 
 // Ranked is a candidate after re-ranking, with the reasons.
@@ -71,27 +75,60 @@ type Dropped struct {
 // must be in retrieval order. With an empty profile and no rejections the
 // order is unchanged. Ties keep the retrieval order.
 func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vector) ([]Ranked, []Dropped) {
+	return RerankWith(cfg, cands, NewRerankBasis(profile, rejected))
+}
+
+// RerankBasis is what re-ranking compares every candidate with, the
+// profile and the rejected documents, prepared for it once (normalised,
+// norms worked out, terms merged). A caller may keep it for as long as the
+// profile and the rejected documents stay the same, and use it from
+// several goroutines at once.
+type RerankBasis struct {
+	set        *cosineSet // the profile (0), then the rejected documents
+	hasProfile bool
+}
+
+// NewRerankBasis prepares profile and rejected for RerankWith. They must
+// not be modified while the basis is in use.
+func NewRerankBasis(profile Vector, rejected []Vector) *RerankBasis {
+	pn := profile.Normalized()
+	fixed := make([]*PreparedVector, 0, 1+len(rejected))
+	fixed = append(fixed, prepare(pn))
+	for _, v := range rejected {
+		fixed = append(fixed, prepare(v))
+	}
+	return &RerankBasis{set: newCosineSet(fixed), hasProfile: len(pn) > 0}
+}
+
+// RerankWith is Rerank with the profile and the rejected documents
+// prepared in advance.
+func RerankWith(cfg RerankConfig, cands []Candidate, basis *RerankBasis) ([]Ranked, []Dropped) {
 	maxScore := 0.0
 	for _, c := range cands {
 		maxScore = math.Max(maxScore, c.Score)
 	}
-	pn := profile.Normalized()
-	pv := prepare(pn)
-	rv := make([]*preparedVector, len(rejected))
-	for i, v := range rejected {
-		rv[i] = prepare(v)
-	}
+	// Every candidate meets the same vectors, whose cosines one walk gives.
+	set := basis.set
+	sims := make([]float64, len(set.vecs))
 	lambda := cfg.ProfileWeight
-	if len(pn) == 0 {
+	if !basis.hasProfile {
 		lambda = 0
 	}
 	var kept []Ranked
 	var dropped []Dropped
 	for i, c := range cands {
-		cv := prepare(c.Doc)
+		cv := c.Prepared
+		if cv == nil {
+			cv = prepare(c.Doc)
+		} else if c.Doc == nil {
+			c.Doc = cv.v
+		}
+		if len(c.Doc) > 0 {
+			set.cosines(cv, sims)
+		}
 		if cfg.RejectSimilarity > 0 && cfg.RejectSimilarity <= 1 && len(c.Doc) > 0 {
 			// 1e-9: an identical document's cosine can come out 1−2e-16.
-			if sim, ok := nearest(cv, rv); ok && sim >= cfg.RejectSimilarity-1e-9 {
+			if sim, ok := nearest(sims[1:]); ok && sim >= cfg.RejectSimilarity-1e-9 {
 				dropped = append(dropped, Dropped{c, i + 1, fmt.Sprintf("%.0f%% similar to a result you marked not interested", 100*sim)})
 				continue
 			}
@@ -101,8 +138,8 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 		if maxScore > 0 {
 			base = c.Score / maxScore
 		}
-		if len(c.Doc) > 0 && len(pn) > 0 {
-			r.ProfileSim = cv.cosine(pv)
+		if len(c.Doc) > 0 && basis.hasProfile {
+			r.ProfileSim = sims[0]
 		}
 		r.Final = (1-lambda)*base + lambda*r.ProfileSim
 		kept = append(kept, r)
@@ -135,33 +172,133 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 	return kept, dropped
 }
 
-// nearest returns the highest cosine between doc and any of vs.
-func nearest(doc *preparedVector, vs []*preparedVector) (float64, bool) {
+// nearest returns the highest of a document's cosines with the rejected
+// documents; false when there are none.
+func nearest(sims []float64) (float64, bool) {
 	best, ok := -2.0, false
-	for _, v := range vs {
-		if s := doc.cosine(v); s > best {
+	for _, s := range sims {
+		if s > best {
 			best, ok = s, true
 		}
 	}
 	return best, ok
 }
 
-// preparedVector is a vector ready for the many cosines re-ranking takes
+// cosineSet is a few vectors that many others are compared with (the
+// profile and the rejected documents, which every candidate meets): their
+// terms merged, each with the weights it has in each of them, so that one
+// walk over the shorter of a candidate and the merged terms, looking each
+// term up in the other, gives all the candidate's cosines. Each dot
+// product still adds the products of the terms two vectors share in
+// increasing term order, as PreparedVector.cosine does, so every cosine
+// is the same to the bit; but a term the fixed vectors share is looked
+// up once, and a short candidate is walked once, not once per vector.
+type cosineSet struct {
+	vecs   []*PreparedVector
+	keys   []string // every term of vecs, sorted
+	byTerm map[string][]setWeight
+}
+
+// setWeight is a term's weight in vecs[vec].
+type setWeight struct {
+	vec int
+	w   float64
+}
+
+func newCosineSet(vecs []*PreparedVector) *cosineSet {
+	s := &cosineSet{vecs: vecs, byTerm: map[string][]setWeight{}}
+	for i, v := range vecs {
+		for t, w := range v.v {
+			if _, ok := s.byTerm[t]; !ok {
+				s.keys = append(s.keys, t)
+			}
+			s.byTerm[t] = append(s.byTerm[t], setWeight{i, w})
+		}
+	}
+	slices.Sort(s.keys)
+	return s
+}
+
+// cosines sets out[i] to doc.cosine(s.vecs[i]) for every i.
+func (s *cosineSet) cosines(doc *PreparedVector, out []float64) {
+	clear(out)
+	if doc.norm == 0 {
+		return
+	}
+	if len(doc.v) <= len(s.keys) {
+		if doc.keys == nil {
+			doc.sortKeys()
+		}
+		for i, t := range doc.keys {
+			for _, e := range s.byTerm[t] {
+				out[e.vec] += doc.vals[i] * e.w
+			}
+		}
+	} else {
+		for _, t := range s.keys {
+			w, ok := doc.v[t]
+			if !ok {
+				continue
+			}
+			for _, e := range s.byTerm[t] {
+				out[e.vec] += e.w * w
+			}
+		}
+	}
+	for i, v := range s.vecs {
+		if v.norm == 0 {
+			out[i] = 0
+		} else {
+			out[i] /= doc.norm * v.norm
+		}
+	}
+}
+
+// PreparedVector is a vector ready for the many cosines re-ranking takes
 // (every candidate with the profile and with every rejected document):
-// its norm is worked out once, and its terms are sorted only if it is the
-// shorter vector of some pair, the one whose terms a dot product walks.
-// A candidate of a desktop file has thousands of terms, and sorting them
-// (as Vector.Cosine does for each pair) cost more than the search.
-type preparedVector struct {
+// its norm is worked out once, and its terms are sorted, with their
+// weights alongside, only if it is the shorter vector of some pair, the
+// one whose terms a dot product walks. A candidate of a desktop file has
+// thousands of terms, and sorting them (as Vector.Cosine does for each
+// pair) cost more than the search. PrepareVector's vectors are complete
+// (terms sorted) and safe to share between goroutines; the package's own
+// prepare leaves the sorting for when it is needed.
+type PreparedVector struct {
 	v    Vector
-	keys []string // sorted, once needed
+	keys []string  // sorted, once needed
+	vals []float64 // v[keys[i]]
 	norm float64
+}
+
+// PrepareVector prepares v for Candidate.Prepared. v must not be modified
+// afterwards. The result may be kept and shared: cosines only read it.
+func PrepareVector(v Vector) *PreparedVector {
+	p := prepare(v)
+	p.sortKeys()
+	return p
+}
+
+// Vector returns the vector p was prepared from (shared: do not modify);
+// nil for a nil p.
+func (p *PreparedVector) Vector() Vector {
+	if p == nil {
+		return nil
+	}
+	return p.v
+}
+
+// Len is the number of terms of p's vector, 0 for a nil p.
+func (p *PreparedVector) Len() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.v)
 }
 
 // prepare works out v's norm: the square root of the sum of the squared
 // weights added in increasing order, which depends only on the weights,
 // not on the map's order, so every cosine is repeatable to the bit.
-func prepare(v Vector) *preparedVector {
+func prepare(v Vector) *PreparedVector {
 	sq := make([]float64, 0, len(v))
 	for _, w := range v {
 		sq = append(sq, w*w)
@@ -171,12 +308,22 @@ func prepare(v Vector) *preparedVector {
 	for _, x := range sq {
 		s += x
 	}
-	return &preparedVector{v: v, norm: math.Sqrt(s)}
+	return &PreparedVector{v: v, norm: math.Sqrt(s)}
+}
+
+// sortKeys fills keys and vals.
+func (p *PreparedVector) sortKeys() {
+	p.keys = p.v.keys()
+	p.vals = make([]float64, len(p.keys))
+	for i, t := range p.keys {
+		p.vals[i] = p.v[t]
+	}
 }
 
 // cosine is the cosine of a and b: Vector.Cosine up to rounding, and
-// like it the same to the bit whatever the maps' order.
-func (a *preparedVector) cosine(b *preparedVector) float64 {
+// like it the same to the bit whatever the maps' order. It sorts the
+// shorter one's terms if they are not yet (never for PrepareVector's).
+func (a *PreparedVector) cosine(b *PreparedVector) float64 {
 	if a.norm == 0 || b.norm == 0 {
 		return 0
 	}
@@ -185,11 +332,11 @@ func (a *preparedVector) cosine(b *preparedVector) float64 {
 		small, big = b, a
 	}
 	if small.keys == nil {
-		small.keys = small.v.keys()
+		small.sortKeys()
 	}
 	dot := 0.0
-	for _, t := range small.keys {
-		dot += small.v[t] * big.v[t]
+	for i, t := range small.keys {
+		dot += small.vals[i] * big.v[t]
 	}
 	return dot / (a.norm * b.norm)
 }

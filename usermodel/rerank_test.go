@@ -440,8 +440,11 @@ func TestPreparedCosineIsVectorCosineRepeatably(t *testing.T) {
 			}
 			for trial := range 20 {
 				a, b := prepare(tc.a.Clone()), prepare(tc.b.Clone())
-				if trial%2 == 1 {
-					b.keys = b.v.keys() // as when b met a longer vector before
+				switch trial % 3 {
+				case 1:
+					b.sortKeys() // as when b met a longer vector before
+				case 2:
+					a, b = PrepareVector(tc.a.Clone()), PrepareVector(tc.b.Clone()) // as cached
 				}
 				if got := a.cosine(b); got != first {
 					t.Fatalf("trial %d: cosine %v, first time %v", trial, got, first)
@@ -451,5 +454,45 @@ func TestPreparedCosineIsVectorCosineRepeatably(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCosineSetGivesEachCosineToTheBit checks the one-walk cosines of a
+// candidate with the profile and the rejected documents (cosineSet): each
+// is exactly PreparedVector.cosine of the pair, whether the candidate is
+// shorter than the fixed vectors' terms together or longer, prepared
+// lazily or in advance, and for empty vectors on either side; so
+// re-ranking orders and filters as it did pair by pair.
+func TestCosineSetGivesEachCosineToTheBit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 7))
+	random := func(n, vocab int) Vector {
+		v := Vector{}
+		for range n {
+			v[fmt.Sprintf("t%d", rng.IntN(vocab))] = rng.NormFloat64()
+		}
+		return v
+	}
+	fixedVecs := []Vector{random(400, 3000), random(100, 3000), {}, random(100, 600), random(5, 50)}
+	fixed := make([]*PreparedVector, len(fixedVecs))
+	for i, v := range fixedVecs {
+		fixed[i] = prepare(v)
+	}
+	set := newCosineSet(fixed)
+	out := make([]float64, len(fixed))
+	for _, n := range []int{0, 1, 30, 80, 600, 3000} {
+		for _, eager := range []bool{false, true} {
+			doc := random(n, 3000)
+			cv := prepare(doc)
+			if eager {
+				cv = PrepareVector(doc)
+			}
+			set.cosines(cv, out)
+			for i, v := range fixedVecs {
+				want := prepare(doc).cosine(prepare(v))
+				if out[i] != want {
+					t.Errorf("candidate of %d terms (prepared in advance %v), vector %d: cosine %v, pair by pair %v", n, eager, i, out[i], want)
+				}
+			}
+		}
 	}
 }

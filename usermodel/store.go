@@ -114,7 +114,8 @@ type Store struct {
 	cfg        Config
 	maxQueries int
 	closed     atomic.Bool
-	marks      markCache // decoded marks, for Marks
+	marks      markCache    // decoded marks, for Marks
+	profile    profileCache // the decoded profile, for SharedProfile
 }
 
 // OpenStore opens the store at path, creating the file and its buckets as

@@ -83,3 +83,62 @@ func TestMarksReadAgainAreTheLogAsStored(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedMarksAndProfileAreTheStoredOnes checks that the shared reads
+// (SharedMarks, SharedProfile: decoded once per stored value, not copied)
+// always return what Marks and Profile return, after every kind of change
+// (a mark added, undone, the profile rebuilt, reset): a cached profile or
+// mark never stands in for changed bytes.
+func TestSharedMarksAndProfileAreTheStoredOnes(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(8, 6))
+	at := time.Date(2026, 12, 6, 15, 0, 0, 0, time.UTC)
+	q := randomQuery(rng, "q1", 10, at)
+	s, _ := openTestStore(t, StoreOptions{})
+	recordAll(t, s, []QueryRecord{q})
+	check := func(step string) {
+		t.Helper()
+		for range 2 { // the second time from the caches
+			got, err := s.SharedProfile(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.Profile(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: shared profile %+v, want the stored %+v", step, got, want)
+			}
+			gotMarks, err := s.SharedMarks(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantMarks, err := s.Marks(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(gotMarks, wantMarks) {
+				t.Fatalf("%s: shared marks %+v, want the stored %+v", step, gotMarks, wantMarks)
+			}
+		}
+	}
+	check("empty store")
+	for i := range 3 {
+		if _, _, err := s.AddMark(ctx, randomMark(rng, q, at.Add(time.Duration(i)*time.Minute))); err != nil {
+			t.Fatal(err)
+		}
+		check("mark added")
+	}
+	if _, _, err := s.Undo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("mark undone")
+	if _, err := s.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("profile rebuilt")
+	if p, _ := s.SharedProfile(ctx); len(p.Terms) == 0 {
+		t.Fatal("the profile is empty after marks: the test checks nothing")
+	}
+}

@@ -269,10 +269,38 @@ func (s *Store) Marks(ctx context.Context) ([]Mark, error) {
 	var marks []Mark
 	err := s.view(ctx, "marks", func(b *buckets) error {
 		var err error
-		marks, err = s.marks.readMarks(b)
+		marks, err = s.marks.readMarks(b, false)
 		return err
 	})
 	return marks, err
+}
+
+// SharedMarks is Marks without the copies: the marks' vectors and source
+// lists are shared with the store's cache of decoded marks (and with other
+// callers), so they must not be modified. For readers on a hot path (a
+// search reads the whole log), where copying a few hundred vectors cost
+// as much as the search.
+func (s *Store) SharedMarks(ctx context.Context) ([]Mark, error) {
+	var marks []Mark
+	err := s.view(ctx, "marks", func(b *buckets) error {
+		var err error
+		marks, err = s.marks.readMarks(b, true)
+		return err
+	})
+	return marks, err
+}
+
+// SharedProfile is Profile decoded once per stored value: its Terms are
+// shared with the store's cache (and with other callers), so they must not
+// be modified.
+func (s *Store) SharedProfile(ctx context.Context) (Profile, error) {
+	var p Profile
+	err := s.view(ctx, "profile", func(b *buckets) error {
+		var err error
+		p, err = s.profile.read(b)
+		return err
+	})
+	return p, err
 }
 
 // Profile returns the stored profile (the zero Profile before any mark).
