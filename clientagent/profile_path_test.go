@@ -108,7 +108,7 @@ func straightforwardSearch(t *testing.T, f agentFixture, cfg Config, text string
 		hits = append(hits, Hit{URL: h.URL, Title: h.Title, Content: h.Snippet.Text, Snippet: h.Snippet, Score: h.Score,
 			Rank: h.Rank, DocID: h.ID, Modified: h.Modified, Origin: h.Source})
 	}
-	st, err := f.ag.stats.get(LocalName) // the weight it learned, as of the search
+	st, err := f.ag.stats.get(context.Background(), LocalName) // the weight it learned, as of the search
 	if err != nil {
 		t.Fatal(err)
 	}
