@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// TestSimCommand checks that p2pir sim runs a quick reference experiment
-// from flags and writes its outputs, and that a mode whose network is not
-// built yet is a usage error saying so.
+// TestSimCommand checks that p2pir sim runs quick experiments from flags,
+// on the reference network and on real nodes in memory, and writes their
+// outputs, and that a mode whose network is not built yet is a usage
+// error saying so.
 func TestSimCommand(t *testing.T) {
 	out := t.TempDir()
 	mustRunCLI(t, t.TempDir(), "sim", "--collection", filepath.Join("..", "..", "sim", "testdata", "tiny"),
@@ -23,9 +24,16 @@ func TestSimCommand(t *testing.T) {
 	if !strings.Contains(string(sum), "Domains: tiny (3 nodes)") {
 		t.Errorf("summary does not name the domain from the folder:\n%s", sum)
 	}
-	r := runCLI(t, t.TempDir(), "sim", "--collection", "x", "--out", t.TempDir())
-	if r.code != exitUsage || !strings.Contains(r.stderr, "use --mode reference") {
-		t.Errorf("memory mode: want exit 2 naming --mode reference, got %v", r)
+	mem := t.TempDir()
+	mustRunCLI(t, t.TempDir(), "sim", "--collection", filepath.Join("..", "..", "sim", "testdata", "tiny"),
+		"--nodes", "3", "--rounds", "1", "--mode", "memory", "--quiet", "--out", mem)
+	sum, _ = os.ReadFile(filepath.Join(mem, "summary.md"))
+	if !strings.Contains(string(sum), "Mode: memory") || !strings.Contains(string(sum), "traces match the traffic") {
+		t.Errorf("memory-mode summary does not show the mode and the passed checks:\n%s", sum)
+	}
+	r := runCLI(t, t.TempDir(), "sim", "--collection", filepath.Join("..", "..", "sim", "testdata", "tiny"), "--mode", "processes", "--out", t.TempDir())
+	if r.code != exitUsage || !strings.Contains(r.stderr, "use memory, loopback or reference") {
+		t.Errorf("processes mode: want exit 2 naming the modes that work, got %v", r)
 	}
 	r = runCLI(t, t.TempDir(), "sim", "--config", "nowhere.toml", "--out", t.TempDir())
 	if r.code == 0 {
