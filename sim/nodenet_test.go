@@ -23,30 +23,10 @@ func TestRealNodesInMemoryKeepTheHarnessInvariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkRunInvariants(t, cfg, res)
 	for r := 0; r <= cfg.Rounds; r++ {
-		c, _ := res.value(StrategyCentral, r, MetricNDCG10)
-		for _, s := range []string{StrategyLocal, StrategyFlood, StrategyWalk, StrategyInterest} {
-			if v, _ := res.value(s, r, MetricNDCG10); v > c+1e-9 {
-				t.Errorf("round %d: %s nDCG@10 %.4f above the central index's %.4f", r, s, v, c)
-			}
-		}
-		if p, _ := res.value(StrategyFlood, r, MetricPeers); p != float64(cfg.Nodes-1) {
-			t.Errorf("round %d: flooding reached %.2f peers, want %d", r, p, cfg.Nodes-1)
-		}
-		if m, _ := res.value(StrategyLocal, r, MetricMessages); m != 0 {
-			t.Errorf("round %d: local search sent %.2f messages", r, m)
-		}
 		if m, _ := res.value(StrategyFlood, r, MetricMessages); m < float64(cfg.Nodes-1) {
 			t.Errorf("round %d: flooding sent %.2f messages a query, fewer than the %d peers it reached", r, m, cfg.Nodes-1)
 		}
-	}
-	if res.TraceMessages == 0 || res.TraceMessages != res.Carried.Messages {
-		t.Errorf("traces count %d messages, the nodes received %d", res.TraceMessages, res.Carried.Messages)
-	}
-	if res.TraceBytes == 0 || res.TraceBytes != res.Carried.Bytes {
-		t.Errorf("traces count %d bytes, the nodes carried %d", res.TraceBytes, res.Carried.Bytes)
-	}
-	if err := res.Check(); err != nil {
-		t.Errorf("Check: %v", err)
 	}
 }

@@ -29,29 +29,7 @@ func TestRunTinyInvariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for r := 0; r <= cfg.Rounds; r++ {
-		c, _ := res.value(StrategyCentral, r, MetricNDCG10)
-		for _, s := range []string{StrategyLocal, StrategyFlood, StrategyWalk, StrategyInterest} {
-			if v, _ := res.value(s, r, MetricNDCG10); v > c+1e-9 {
-				t.Errorf("round %d: %s nDCG@10 %.4f above the central index's %.4f", r, s, v, c)
-			}
-		}
-		if p, _ := res.value(StrategyFlood, r, MetricPeers); p != float64(cfg.Nodes-1) {
-			t.Errorf("round %d: flooding reached %.2f peers, want %d", r, p, cfg.Nodes-1)
-		}
-		if m, _ := res.value(StrategyLocal, r, MetricMessages); m != 0 {
-			t.Errorf("round %d: local search sent %.2f messages", r, m)
-		}
-	}
-	if res.TraceMessages == 0 || res.TraceMessages != res.Carried.Messages {
-		t.Errorf("traces count %d messages, the network carried %d", res.TraceMessages, res.Carried.Messages)
-	}
-	if res.TraceBytes == 0 || res.TraceBytes != res.Carried.Bytes {
-		t.Errorf("traces count %d bytes, the network carried %d", res.TraceBytes, res.Carried.Bytes)
-	}
-	if err := res.Check(); err != nil {
-		t.Errorf("Check: %v", err)
-	}
+	checkRunInvariants(t, cfg, res)
 	again, err := Run(context.Background(), cfg, NewReferenceNet, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -87,5 +65,36 @@ func TestReferenceFloodCounts(t *testing.T) {
 		if err := net.Close(); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// checkRunInvariants checks what every network must keep: no strategy
+// above the central index, flooding reaching every other node (the test's
+// configuration lets it), local search silent, and the traces' messages
+// and bytes equal to what the network carried.
+func checkRunInvariants(t *testing.T, cfg Config, res *Results) {
+	t.Helper()
+	for r := 0; r <= cfg.Rounds; r++ {
+		c, _ := res.value(StrategyCentral, r, MetricNDCG10)
+		for _, s := range []string{StrategyLocal, StrategyFlood, StrategyWalk, StrategyInterest} {
+			if v, _ := res.value(s, r, MetricNDCG10); v > c+1e-9 {
+				t.Errorf("round %d: %s nDCG@10 %.4f above the central index's %.4f", r, s, v, c)
+			}
+		}
+		if p, _ := res.value(StrategyFlood, r, MetricPeers); p != float64(cfg.Nodes-1) {
+			t.Errorf("round %d: flooding reached %.2f peers, want %d", r, p, cfg.Nodes-1)
+		}
+		if m, _ := res.value(StrategyLocal, r, MetricMessages); m != 0 {
+			t.Errorf("round %d: local search sent %.2f messages", r, m)
+		}
+	}
+	if res.TraceMessages == 0 || res.TraceMessages != res.Carried.Messages {
+		t.Errorf("traces count %d messages, the network carried %d", res.TraceMessages, res.Carried.Messages)
+	}
+	if res.TraceBytes == 0 || res.TraceBytes != res.Carried.Bytes {
+		t.Errorf("traces count %d bytes, the network carried %d", res.TraceBytes, res.Carried.Bytes)
+	}
+	if err := res.Check(); err != nil {
+		t.Errorf("Check: %v", err)
 	}
 }
