@@ -16,6 +16,7 @@ import (
 	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/serveragent"
+	"github.com/p2pir/p2pir/serveragent/routing"
 	"github.com/p2pir/p2pir/usermodel"
 )
 
@@ -69,8 +70,11 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 //	GET  /search?q=&k=&no_profile=1&source=&exclude=&merge=
 //	                                  the client agent's answer, SearXNG's shape;
 //	                                  never crawls (crawl=1 or source=crawl is a 400)
-//	POST /search {"q", "k", "no_profile", "sources", "exclude", "merge", "crawl"}
-//	                                  the same, and may crawl (crawl: true, or config's crawl.auto)
+//	POST /search {"q", "k", "no_profile", "sources", "exclude", "merge", "crawl",
+//	              "routing", "hops", "fan_out"}
+//	                                  the same, and may crawl (crawl: true, or config's crawl.auto);
+//	                                  routing (interest, flood or walk), hops and fan_out (1 to 16)
+//	                                  set how this search goes to the peers (absent or 0: the node's)
 //	POST /mark   {"query_id", "url", "interested"}
 //	POST /mark/undo {}
 //	GET  /profile                     interests, marks count, sharing
@@ -81,6 +85,12 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 //	                                   "unresponsive": [{"node_id", "reason"}]}
 //	GET  /sources                     sources and what marks taught about them
 //	GET  /metrics                     Prometheus metrics (requests, latency, peers, documents)
+//	GET  /network/clusters            this node's clustering of the peers it knows:
+//	                                  {"node_id", "k", "own_cluster" (-1: none), "assign": {node ID: cluster}}
+//	POST /network/round {"steps"}     one gossip round, then re-clustering, now; "steps" (default
+//	                                  ["gossip", "recluster"]) may name one of them. Only on a node
+//	                                  run with --manual-rounds (Config.ManualRounds), 409 otherwise;
+//	                                  answers like GET /network/clusters
 //
 // The guard (guard.go) stands in front: a Host on loopback; for POST, no
 // cross-site Origin or Sec-Fetch-Site, Content-Type application/json and
@@ -130,6 +140,10 @@ func (n *Node) routes() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, recommendReply(rec))
 	})
+	mux.HandleFunc("GET /network/clusters", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, n.clustersReply())
+	})
+	mux.HandleFunc("POST /network/round", n.handleRound)
 	mux.HandleFunc("GET /sources", func(w http.ResponseWriter, r *http.Request) {
 		st, err := n.agent.Sources(r.Context())
 		if err != nil {
@@ -185,9 +199,22 @@ func (n *Node) handleSearchPost(w http.ResponseWriter, r *http.Request) {
 		Exclude   []string `json:"exclude"`
 		Merge     string   `json:"merge"`
 		Crawl     bool     `json:"crawl"`
+		Routing   string   `json:"routing"`
+		Hops      int      `json:"hops"`
+		FanOut    int      `json:"fan_out"`
 	}
 	if err := decodeJSON(w, r, &in); err != nil {
-		writeError(w, fmt.Errorf("%w: want JSON {\"q\", \"k\", \"no_profile\", \"sources\", \"exclude\", \"merge\", \"crawl\"}: %w", errBadInput, err))
+		writeError(w, fmt.Errorf("%w: want JSON {\"q\", \"k\", \"no_profile\", \"sources\", \"exclude\", \"merge\", \"crawl\", \"routing\", \"hops\", \"fan_out\"}: %w", errBadInput, err))
+		return
+	}
+	switch in.Routing {
+	case "", routing.Interest, routing.Flood, routing.Walk:
+	default:
+		writeError(w, fmt.Errorf("%w: routing must be interest, flood or walk, not %q", errBadInput, in.Routing))
+		return
+	}
+	if in.Hops < 0 || in.Hops > 16 || in.FanOut < 0 || in.FanOut > 16 {
+		writeError(w, fmt.Errorf("%w: hops and fan_out must be integers from 1 to 16 (0 or absent: the node's settings)", errBadInput))
 		return
 	}
 	k := 10
@@ -199,7 +226,73 @@ func (n *Node) handleSearchPost(w http.ResponseWriter, r *http.Request) {
 	}
 	n.search(w, r, clientagent.Request{
 		Query: in.Q, K: k, NoProfile: in.NoProfile, Sources: in.Sources, Exclude: in.Exclude, Merge: in.Merge, Crawl: in.Crawl,
+		Routing: in.Routing, Hops: in.Hops, FanOut: in.FanOut,
 	})
+}
+
+// clustering is the answer of /network/clusters and /network/round.
+type clustering struct {
+	NodeID     string         `json:"node_id"`
+	K          int            `json:"k"`
+	OwnCluster int            `json:"own_cluster"`
+	Assign     map[string]int `json:"assign"`
+}
+
+// clustersReply is this node's latest clustering of the peers it knows
+// (itself included); own_cluster is -1 when it is in no cluster.
+func (n *Node) clustersReply() clustering {
+	res, own := n.server.Clusters()
+	out := clustering{NodeID: n.ID(), K: res.K, OwnCluster: own, Assign: map[string]int{}}
+	for id, c := range res.Assign {
+		out.Assign[id] = c
+	}
+	return out
+}
+
+// errNotManual: a round was asked of a node that runs its own.
+var errNotManual = errors.New("this node runs gossip and re-clustering on its own timers: POST /network/round needs a node started with --manual-rounds")
+
+// handleRound answers POST /network/round: one gossip round (a failed
+// call to one peer does not fail it) and a re-clustering, or the steps
+// the body names, on a node in manual-rounds mode; 409 on a node that
+// runs its own rounds.
+func (n *Node) handleRound(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Steps []string `json:"steps"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		writeError(w, fmt.Errorf("%w: want JSON {} or {\"steps\": [\"gossip\", \"recluster\"]}: %w", errBadInput, err))
+		return
+	}
+	if len(in.Steps) == 0 {
+		in.Steps = []string{"gossip", "recluster"}
+	}
+	for _, s := range in.Steps {
+		if s != "gossip" && s != "recluster" {
+			writeError(w, fmt.Errorf("%w: a round's steps are gossip and recluster, not %q", errBadInput, s))
+			return
+		}
+	}
+	if !n.cfg.ManualRounds {
+		writeJSON(w, http.StatusConflict, map[string]string{"error": errNotManual.Error()})
+		return
+	}
+	for _, s := range in.Steps {
+		switch s {
+		case "gossip":
+			// A gossip call to one peer that fails does not fail the round.
+			if err := n.GossipRound(r.Context()); err != nil && r.Context().Err() != nil {
+				writeError(w, fmt.Errorf("gossip round: %w", err))
+				return
+			}
+		case "recluster":
+			if _, err := n.Recluster(r.Context()); err != nil {
+				writeError(w, fmt.Errorf("recluster: %w", err))
+				return
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, n.clustersReply())
 }
 
 // mergeMethods are the fusion methods the client agent knows.
