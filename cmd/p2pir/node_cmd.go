@@ -25,6 +25,8 @@ func newNodeCmd(a *app) *cobra.Command {
 		secretFile string
 		strategy   string
 		tokenFile  string
+		seed       uint64
+		maxPeers   int
 	)
 	cmd := &cobra.Command{
 		Use:   "node [flags]",
@@ -46,11 +48,20 @@ token in the X-P2PIR-Token header: a new token is made at every start and
 kept in node.json in the data directory (readable only by you) while the node
 runs; the CLI sends it. To serve the API beyond loopback, give both
 --http-public and --http-token-file: every request then needs
-"Authorization: Bearer <the file's token>".`,
+"Authorization: Bearer <the file's token>".
+
+For experiments (p2pir sim --mode processes starts one such node per
+simulated person): --manual-rounds turns off the node's own gossip and
+re-clustering timers, and each POST /network/round (JSON body {}, with the
+token) runs one gossip round and a re-clustering instead; without
+--manual-rounds that route answers 409. --membership local detects failed
+peers fast (for nodes on one machine), --seed makes the node's random choices
+(walks, exploration, clustering) the same from run to run.`,
 		Example: `  p2pir node
   p2pir node --grpc :7071 --gossip :7947 --http 127.0.0.1:8081 --join 127.0.0.1:7946
   p2pir node --http 0.0.0.0:8080 --http-public --http-token-file ~/.p2pir-api-token
-  p2pir node --hops 1 --fanout 5 --peer-timeout 500ms`,
+  p2pir node --hops 1 --fanout 5 --peer-timeout 500ms
+  p2pir node --http 127.0.0.1:0 --grpc 127.0.0.1:0 --gossip 127.0.0.1:0 --manual-rounds --membership local --seed 7`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg.DataDir = a.dataDir
@@ -71,9 +82,17 @@ runs; the CLI sends it. To serve the API beyond loopback, give both
 				// Only the strategy: the rest takes serveragent's
 				// defaults, and fan-out and per-peer timeout come from
 				// the flags or config.toml's [network].
-				cfg.Server = &serveragent.Config{Strategy: strategy}
+				cfg.Server = &serveragent.Config{Strategy: strategy, Seed: seed, MaxPeers: maxPeers}
 			default:
 				return usageError{fmt.Errorf("--routing takes interest, flood or walk, not %q", strategy)}
+			}
+			switch cfg.MembershipProfile {
+			case "lan", "local":
+			default:
+				return usageError{fmt.Errorf("--membership takes lan or local, not %q", cfg.MembershipProfile)}
+			}
+			if maxPeers < 0 {
+				return usageError{fmt.Errorf("--max-peers must not be negative, not %d", maxPeers)}
 			}
 			if cfg.HTTPPublic && tokenFile == "" {
 				return usageError{errors.New("--http-public needs --http-token-file: every request to a public API must carry the token")}
@@ -118,6 +137,10 @@ runs; the CLI sends it. To serve the API beyond loopback, give both
 	f.IntVar(&cfg.Hops, "hops", 0, "forwarding steps of a search's query to the peers: 1 asks only direct peers, 2 also their peers (default: config.toml's network.hops, else 2)")
 	f.IntVar(&cfg.FanOut, "fanout", 0, "peers each node forwards a query to (default: config.toml's network.fanout, else 3)")
 	f.DurationVar(&cfg.PerPeerTimeout, "peer-timeout", 0, "cap on each call to one peer, e.g. 800ms (default: config.toml's network.peer_timeout, else 800ms)")
+	f.BoolVar(&cfg.ManualRounds, "manual-rounds", false, "no gossip or re-clustering timers: each POST /network/round runs one round (for experiments)")
+	f.StringVar(&cfg.MembershipProfile, "membership", "lan", "membership timing: lan, or local (fast failure detection, for nodes on one machine)")
+	f.Uint64Var(&seed, "seed", 0, "seed of the node's random choices (walks, exploration, clustering), for reproducible experiments")
+	f.IntVar(&maxPeers, "max-peers", 0, "cap on the peer table (default 1024)")
 	f.StringVar(&secretFile, "secret-file", "", "file holding the network secret (or set P2PIR_SECRET); nodes without it cannot join")
 	return cmd
 }

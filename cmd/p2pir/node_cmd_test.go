@@ -112,3 +112,20 @@ func TestNodeNetworkFlagsOverrideConfigFile(t *testing.T) {
 		})
 	}
 }
+
+// TestNodeExperimentFlags: "p2pir node --help" documents the flags an
+// experiment drives a node with (--manual-rounds and POST /network/round,
+// --membership, --seed), and a membership profile it does not know is a
+// usage error naming the ones it does.
+func TestNodeExperimentFlags(t *testing.T) {
+	help := mustRunCLI(t, t.TempDir(), "node", "--help")
+	for _, want := range []string{"--manual-rounds", "POST /network/round", "--membership", "--seed", "--max-peers"} {
+		if !strings.Contains(help.stdout, want) {
+			t.Errorf("p2pir node --help does not mention %s:\n%s", want, help.stdout)
+		}
+	}
+	r := runCLI(t, t.TempDir(), "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t), "--membership", "wan")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "lan or local") {
+		t.Errorf("--membership wan: want exit 2 naming lan and local, got %v", r)
+	}
+}
