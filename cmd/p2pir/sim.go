@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -13,17 +14,24 @@ import (
 )
 
 // simNetwork returns the network constructor for a --mode: real nodes in
-// memory or on loopback sockets, or the harness's reference network.
+// memory or on loopback sockets, separate "p2pir node" processes (this
+// very binary), or the harness's reference network.
 func simNetwork(mode string) (sim.NewNetFunc, error) {
 	switch mode {
 	case "memory":
 		return sim.NewMemoryNet, nil
 	case "loopback":
 		return sim.NewLoopbackNet, nil
+	case "processes":
+		bin, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("mode processes runs this p2pir binary as every node, but its path is unknown: %w", err)
+		}
+		return sim.NewProcessNet(sim.ProcessOptions{Binary: bin}), nil
 	case "reference":
 		return sim.NewReferenceNet, nil
 	default:
-		return nil, fmt.Errorf("mode %s is not built yet: use memory, loopback or reference", mode)
+		return nil, fmt.Errorf("mode %q is unknown: use memory, loopback, processes or reference", mode)
 	}
 }
 

@@ -9,8 +9,7 @@ import (
 
 // TestSimCommand checks that p2pir sim runs quick experiments from flags,
 // on the reference network and on real nodes in memory, and writes their
-// outputs, and that a mode whose network is not built yet is a usage
-// error saying so.
+// outputs, and that an unknown mode is a usage error naming the modes.
 func TestSimCommand(t *testing.T) {
 	out := t.TempDir()
 	mustRunCLI(t, t.TempDir(), "sim", "--collection", filepath.Join("..", "..", "sim", "testdata", "tiny"),
@@ -31,9 +30,9 @@ func TestSimCommand(t *testing.T) {
 	if !strings.Contains(string(sum), "Mode: memory") || !strings.Contains(string(sum), "traces match the traffic") {
 		t.Errorf("memory-mode summary does not show the mode and the passed checks:\n%s", sum)
 	}
-	r := runCLI(t, t.TempDir(), "sim", "--collection", filepath.Join("..", "..", "sim", "testdata", "tiny"), "--mode", "processes", "--out", t.TempDir())
-	if r.code != exitUsage || !strings.Contains(r.stderr, "use memory, loopback or reference") {
-		t.Errorf("processes mode: want exit 2 naming the modes that work, got %v", r)
+	r := runCLI(t, t.TempDir(), "sim", "--collection", filepath.Join("..", "..", "sim", "testdata", "tiny"), "--mode", "pigeons", "--out", t.TempDir())
+	if r.code != exitUsage || !strings.Contains(r.stderr, "memory, loopback, processes, reference") {
+		t.Errorf("an unknown mode: want exit 2 naming the modes, got %v", r)
 	}
 	r = runCLI(t, t.TempDir(), "sim", "--config", "nowhere.toml", "--out", t.TempDir())
 	if r.code == 0 {
