@@ -62,7 +62,9 @@ type procNet struct {
 	nodes   []*procNode
 	index   map[string]int // node ID → node number
 	started bool
-	client  *http.Client
+	// startErr is why the start failed, returned by every later call.
+	startErr error
+	client   *http.Client
 }
 
 // procNode is one node process.
@@ -155,12 +157,17 @@ func (net *procNet) AddDocuments(ctx context.Context, i int, docs []Document) (e
 }
 
 // start starts every node process, node 0 first and the others joining
-// through it, and waits until every node knows every other.
+// through it, and waits until every node knows every other; only the
+// first call does anything, later ones return its error.
 func (net *procNet) start(ctx context.Context) error {
-	if net.started {
-		return nil
+	if !net.started {
+		net.started = true
+		net.startErr = net.startAll(ctx)
 	}
-	net.started = true
+	return net.startErr
+}
+
+func (net *procNet) startAll(ctx context.Context) error {
 	if err := net.startProcess(0, ""); err != nil {
 		return err
 	}
