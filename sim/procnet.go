@@ -214,6 +214,7 @@ func (net *procNet) startProcess(i int, join string) error {
 	cmd := exec.Command(net.opts.Binary, args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.Env = append(os.Environ(), net.opts.Env...)
+	cmd.SysProcAttr = nodeProcAttr()
 	if err := cmd.Start(); err != nil {
 		log.Close()
 		return fmt.Errorf("node %d: start %s: %w", i, net.opts.Binary, err)

@@ -54,7 +54,8 @@ For experiments (p2pir sim --mode processes starts one such node per
 simulated person): --manual-rounds turns off the node's own gossip and
 re-clustering timers, and each POST /network/round (JSON body {}, with the
 token) runs one gossip round and a re-clustering instead; without
---manual-rounds that route answers 409. --membership local detects failed
+--manual-rounds that route answers 409; GET /network/clusters shows the
+node's latest clustering. --membership local detects failed
 peers fast (for nodes on one machine), --seed makes the node's random choices
 (walks, exploration, clustering) the same from run to run.`,
 		Example: `  p2pir node
