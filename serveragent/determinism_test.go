@@ -6,6 +6,9 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
+
+	"google.golang.org/grpc"
 
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/identity"
@@ -117,4 +120,69 @@ func TestSeededQueryIDsRepeatPerNode(t *testing.T) {
 	if x, y := c.node.newQueryID(), unseeded.newQueryID(); x == y {
 		t.Errorf("without a seed, two starts of a node both made the query ID %q", x)
 	}
+}
+
+// TestOrderedForwardingFirstChosenPathRunsTheQuery checks the claim on
+// Config.OrderedForwarding: when two peers both forward a query to a
+// third (A floods to B and C, both know only D), the one A chose first
+// is the one whose call runs the query at D (the other's is a duplicate),
+// even when it is the slower of the two. Called concurrently, the faster
+// peer would win whatever the order.
+func TestOrderedForwardingFirstChosenPathRunsTheQuery(t *testing.T) {
+	mem := NewMemNet()
+	cfg := testConfig()
+	cfg.Seed = 3
+	cfg.OrderedForwarding = true
+	slow := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		if _, ok := req.(*p2pirv1.SearchRequest); ok {
+			select { // B starts on a query well after C would
+			case <-time.After(50 * time.Millisecond):
+			case <-ctx.Done():
+			}
+		}
+		return h(ctx, req)
+	}
+	a := newNode(t, mem, "a", cfg, nil)
+	b := newNode(t, mem, "b", cfg, nil, slow)
+	c := newNode(t, mem, "c", cfg, nil)
+	d := newNode(t, mem, "d", cfg, nil)
+	link(t, a, b, c)
+	link(t, b, d)
+	link(t, c, d)
+	firsts := map[string]int{}
+	for i := range 20 {
+		res, err := a.node.SearchPeers(context.Background(), PeerQuery{Text: "x", K: 1, Hops: 2, Strategy: routing.Flood})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first, ranD string
+		for _, ct := range res.Trace.Contacts {
+			switch {
+			case ct.Hop == 1 && first == "":
+				first = ct.To
+			case ct.Hop == 2 && ct.To == d.id.NodeID() && ct.Outcome == OutcomeAnswered:
+				ranD = ct.From
+			}
+		}
+		if first == "" || ranD == "" {
+			t.Fatalf("query %d: no first contact or nobody ran the query at D: %+v", i, res.Trace.Contacts)
+		}
+		firsts[first]++
+		if ranD != first {
+			t.Errorf("query %d: A called %s first, but D ran the query for %s", i, names(first, b, c), names(ranD, b, c))
+		}
+	}
+	if firsts[b.id.NodeID()] == 0 || firsts[c.id.NodeID()] == 0 {
+		t.Fatalf("A chose the same peer first for all 20 queries (%v): the test exercises nothing", firsts)
+	}
+}
+
+// names is a node ID as the test names it.
+func names(id string, nodes ...*tnode) string {
+	for _, n := range nodes {
+		if n.id.NodeID() == id {
+			return n.name
+		}
+	}
+	return id
 }
