@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -20,7 +21,7 @@ type scored struct {
 
 // topKResult is what topK found.
 type topKResult struct {
-	hits []scored // best first; ties by ascending document number
+	hits []scored // best first; ties by ascending external ID (orderTies)
 	// scored counts the documents whose score was computed: every match
 	// when nothing could be pruned, fewer when MaxScore skipped some.
 	scored uint64
@@ -48,7 +49,12 @@ func (t *termList) sync() {
 // they can add to a score; once the k-th best score θ is known, lists whose
 // bounds together cannot lift a document above θ stop proposing candidates
 // and are only probed for documents the others propose. Results are exactly
-// those of exhaustive evaluation.
+// those of exhaustive evaluation. Documents with equal scores are ordered,
+// and cut at need, by external ID, not by document number (which follows
+// the order a batch happened to be written in): a document scoring exactly
+// the k-th best score is kept aside (ties) rather than pruned, and a
+// document's score is summed in one fixed order of the terms, so equal
+// scores are equal to the bit whatever the pruning state.
 func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, need int) (res topKResult, err error) {
 	n, err := r.DocCount()
 	if err != nil {
@@ -108,6 +114,8 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 
 	h := &minHeap{}
 	theta := math.Inf(-1)
+	var ties []scored  // documents scoring exactly theta, beyond the heap
+	var parts []scored // a document's term contributions: list index, value
 	norm := func(l *termList) float64 {
 		tf := float64(l.c.cur.Freq)
 		dl := docLen(l.c.cur.Norm)
@@ -121,7 +129,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 				return res, fmt.Errorf("bm25: %w", err)
 			}
 		}
-		for essential < len(lists) && cum[essential] <= theta {
+		for essential < len(lists) && cum[essential] < theta {
 			essential++
 		}
 		if essential == len(lists) {
@@ -154,9 +162,12 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			continue
 		}
 		s := 0.0
-		for _, l := range lists[essential:] {
+		parts = parts[:0]
+		for j, l := range lists[essential:] {
 			if l.doc == d {
-				s += norm(l)
+				v := norm(l)
+				s += v
+				parts = append(parts, scored{uint64(essential + j), v})
 				if err := l.c.next(); err != nil {
 					return res, err
 				}
@@ -164,7 +175,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			}
 		}
 		for i := essential - 1; i >= 0; i-- {
-			if s+cum[i] <= theta {
+			if s+cum[i] < theta {
 				break
 			}
 			l := lists[i]
@@ -176,27 +187,87 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 				l.sync()
 			}
 			if l.doc == d {
-				s += norm(l)
+				v := norm(l)
+				s += v
+				parts = append(parts, scored{uint64(i), v})
 			}
 		}
 		res.scored++
+		if s < theta {
+			continue
+		}
+		s = termOrderSum(parts)
 		switch {
 		case h.Len() < need:
 			heap.Push(h, scored{d, s})
 			if h.Len() == need {
 				theta = (*h)[0].score
 			}
-		case s > (*h)[0].score:
+		case s > theta:
+			out := (*h)[0]
 			(*h)[0] = scored{d, s}
 			heap.Fix(h, 0)
-			theta = (*h)[0].score
+			if theta = (*h)[0].score; out.score == theta {
+				ties = append(ties, out)
+			} else {
+				ties = ties[:0]
+			}
+		case s == theta:
+			ties = append(ties, scored{d, s})
 		}
 	}
-	res.hits = make([]scored, h.Len())
+	res.hits = make([]scored, h.Len(), h.Len()+len(ties))
 	for i := len(res.hits) - 1; i >= 0; i-- {
 		res.hits[i] = heap.Pop(h).(scored)
 	}
-	return res, nil
+	res.hits, err = orderTies(r, append(res.hits, ties...), need)
+	return res, err
+}
+
+// termOrderSum adds a document's term contributions (doc: the term
+// list's index) in the lists' order, whichever were summed first while
+// pruning, so that documents matching the same terms equally get
+// bit-equal scores.
+func termOrderSum(parts []scored) float64 {
+	for i := 1; i < len(parts); i++ { // insertion sort: a handful of terms
+		for j := i; j > 0 && parts[j].doc < parts[j-1].doc; j-- {
+			parts[j], parts[j-1] = parts[j-1], parts[j]
+		}
+	}
+	s := 0.0
+	for _, p := range parts {
+		s += p.score
+	}
+	return s
+}
+
+// orderTies orders hits (best first, ties in any order) by score and,
+// among equal scores, by ascending external ID, and keeps the first need:
+// the same documents in the same order however the index numbered them.
+// Only documents that tie with another have their IDs looked up.
+func orderTies(r bindex.IndexReader, hits []scored, need int) ([]scored, error) {
+	ids := map[uint64]string{}
+	buf := make(bindex.IndexInternalID, 8)
+	for i := 0; i < len(hits); {
+		j := i + 1
+		for j < len(hits) && hits[j].score == hits[i].score {
+			j++
+		}
+		if j-i > 1 {
+			for _, h := range hits[i:j] {
+				buf.SetValue(h.doc)
+				id, err := r.ExternalID(buf)
+				if err != nil {
+					return nil, fmt.Errorf("bm25: resolve a tied hit: %w", err)
+				}
+				ids[h.doc] = id
+			}
+			run := hits[i:j]
+			slices.SortFunc(run, func(a, b scored) int { return strings.Compare(ids[a.doc], ids[b.doc]) })
+		}
+		i = j
+	}
+	return hits[:min(need, len(hits))], nil
 }
 
 // minHeap keeps the best scores seen, worst on top; among equal scores the

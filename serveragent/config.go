@@ -58,7 +58,22 @@ type Config struct {
 	// SeenMax caps the query IDs remembered. Default 100,000.
 	SeenMax int
 	// Seed makes routing, gossip and clustering reproducible. Default 0.
+	// A nonzero Seed also derives the IDs of this node's queries from
+	// the seed, this node's ID and a count of its queries, so the same
+	// queries get the same IDs (and the same per-query routing choices)
+	// run after run; a node that restarts with the same Seed repeats
+	// its IDs, which peers that still remember them refuse: set it for
+	// experiments, not for a node that serves people.
 	Seed uint64
+	// OrderedForwarding sends a forwarded query to the chosen peers one
+	// at a time, in the order routing chose them, instead of all at once.
+	// A node processes a query only the first time it arrives (later
+	// arrivals are refused as loops), so with concurrent calls which path
+	// reaches a node first, and with it where the query goes next and
+	// which list carries that node's results, depends on timing; ordered,
+	// it does not. For reproducible experiments: a query's latency
+	// becomes the sum of its calls rather than the slowest. Default false.
+	OrderedForwarding bool
 }
 
 // DefaultConfig returns the documented defaults.

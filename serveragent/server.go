@@ -2,6 +2,9 @@ package serveragent
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -64,6 +67,7 @@ type Node struct {
 	clusters cluster.Result
 	ownClust int // own cluster in clusters, -1 if none
 	rng      *rand.Rand
+	queries  uint64 // queries this node originated, for seeded query IDs
 	closed   bool
 }
 
@@ -237,6 +241,37 @@ func (n *Node) ownFingerprint(ctx context.Context) (usermodel.Fingerprint, bool,
 		return usermodel.Fingerprint{}, false, fmt.Errorf("serveragent: fingerprint: %w", err)
 	}
 	return fp, on, nil
+}
+
+// queryRand is the random source of this node's routing choices for
+// one query: derived from the node's seed, its ID and the query ID, so
+// what the node picks for a query does not depend on which other
+// queries it routed before or alongside it.
+func (n *Node) queryRand(queryID string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(n.self.ID))
+	h.Write([]byte{0})
+	h.Write([]byte(queryID))
+	return rand.New(rand.NewPCG(n.cfg.Seed, h.Sum64()))
+}
+
+// newQueryID names a query this node originates: random
+// (usermodel.NewQueryID) without a seed; with Config.Seed, derived from
+// the seed, the node ID and how many queries the node sent before, in
+// the same form (26 characters of base32).
+func (n *Node) newQueryID() string {
+	if n.cfg.Seed == 0 {
+		return usermodel.NewQueryID()
+	}
+	n.mu.Lock()
+	n.queries++
+	count := n.queries
+	n.mu.Unlock()
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], n.cfg.Seed)
+	binary.BigEndian.PutUint64(b[8:], count)
+	sum := sha256.Sum256(append([]byte("p2pir query id\x00"+n.self.ID+"\x00"), b[:]...))
+	return base32.StdEncoding.EncodeToString(sum[:16])[:26]
 }
 
 // randPerm is a random permutation from the node's generator.

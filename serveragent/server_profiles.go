@@ -118,25 +118,33 @@ func (n *Node) Gossip(ctx context.Context) error {
 			targets = append(targets, snaps[i])
 		}
 	}
+	// The messages are made before the calls, in the targets' order: each
+	// draws its sample of known profiles from the node's generator, and
+	// drawn concurrently the samples would go to the targets in a
+	// timing-dependent order.
+	msgs := make([]*p2pirv1.ProfileExchange, len(targets))
+	for i, p := range targets {
+		msg, err := n.profileMessage(ctx, p.info.ID)
+		if err != nil {
+			return err
+		}
+		msgs[i] = msg
+	}
 	errs := make([]error, len(targets))
 	var wg sync.WaitGroup
 	for i, p := range targets {
 		wg.Go(func() {
-			errs[i] = n.exchange(ctx, p)
+			errs[i] = n.exchange(ctx, p, msgs[i])
 		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
 }
 
-// exchange gossips with one peer.
-func (n *Node) exchange(ctx context.Context, p snapshot) error {
+// exchange gossips msg with one peer.
+func (n *Node) exchange(ctx context.Context, p snapshot, msg *p2pirv1.ProfileExchange) error {
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.PerPeerTimeout)
 	defer cancel()
-	msg, err := n.profileMessage(ctx, p.info.ID)
-	if err != nil {
-		return err
-	}
 	cc, err := n.conn(ctx, p.info.ID, p.info.Addr)
 	if err != nil {
 		return fmt.Errorf("serveragent: gossip with %s: %w", p.info.ID, err)

@@ -122,7 +122,7 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 		q.Hops = 1
 	}
 	req := &p2pirv1.SearchRequest{
-		QueryId:  usermodel.NewQueryID(),
+		QueryId:  n.newQueryID(),
 		Origin:   n.self.proto(),
 		K:        int32(q.K),
 		HopsLeft: int32(q.Hops),
@@ -241,7 +241,9 @@ type forwarded struct {
 }
 
 // forward sends req (as received, hops_left not yet decreased) to the
-// peers the strategy picks, concurrently, each call with its own deadline.
+// peers the strategy picks, concurrently (one after another, in the
+// order chosen, with Config.OrderedForwarding), each call with its own
+// deadline.
 func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest) forwarded {
 	out := forwarded{stats: &p2pirv1.SearchStats{}}
 	if req.GetHopsLeft() <= 0 {
@@ -275,17 +277,30 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest) forwarde
 		err  error
 	}
 	answers := make([]answer, len(chosen))
-	var wg sync.WaitGroup
-	for i, p := range chosen {
-		wg.Go(func() {
-			callCtx, cancel := context.WithTimeout(ctx, timeout)
-			defer cancel()
-			resp, c, err := n.callSearch(callCtx, p, child)
-			n.observe(p.info.ID, c.took, ignoreLoop(err))
-			answers[i] = answer{p, resp, c, err}
-		})
+	ask := func(i int, p snapshot, timeout time.Duration) {
+		callCtx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		resp, c, err := n.callSearch(callCtx, p, child)
+		n.observe(p.info.ID, c.took, ignoreLoop(err))
+		answers[i] = answer{p, resp, c, err}
 	}
-	wg.Wait()
+	if n.cfg.OrderedForwarding {
+		for i, p := range chosen {
+			// Each call leaves ForwardMargin of what the earlier ones left.
+			if d, ok := n.callTimeout(ctx); ok {
+				timeout = d
+			} else {
+				timeout = time.Nanosecond // no time left: the call times out
+			}
+			ask(i, p, timeout)
+		}
+	} else {
+		var wg sync.WaitGroup
+		for i, p := range chosen {
+			wg.Go(func() { ask(i, p, timeout) })
+		}
+		wg.Wait()
+	}
 
 	bad := map[string]bool{}
 	addBad := func(id, reason string) {
@@ -352,7 +367,8 @@ func (n *Node) callSearch(ctx context.Context, p snapshot, req *p2pirv1.SearchRe
 }
 
 // route picks the peers a query goes to with the request's strategy, or
-// the configured one.
+// the configured one; its random choices come from the query's own
+// source (queryRand), so concurrent queries do not change them.
 func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited map[string]bool) ([]snapshot, error) {
 	snaps := n.snapshots()
 	byID := make(map[string]snapshot, len(snaps))
@@ -372,9 +388,7 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 		own = fp.Vec.RawVector().Data
 	}
 	strategy, rcfg := n.routingFor(req)
-	n.mu.Lock()
-	choices, err := routing.Select(strategy, rcfg, cands, qfp, own, visited, n.rng)
-	n.mu.Unlock()
+	choices, err := routing.Select(strategy, rcfg, cands, qfp, own, visited, n.queryRand(req.GetQueryId()))
 	if err != nil {
 		return nil, err
 	}

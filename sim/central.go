@@ -1,14 +1,11 @@
 package sim
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/p2pir/p2pir/index"
@@ -69,24 +66,14 @@ func (c *central) search(ctx context.Context, text string, k int) (SearchResult,
 	return res, nil
 }
 
-// tieMargin is how many hits past k searchIDs asks for, so that documents
-// tied in score at the cut-off are ordered by ID too.
-const tieMargin = 32
-
-// searchIDs returns the top k hits of q with ties in score ordered by ID:
-// the index orders ties by its internal document numbers, which follow
-// the order bleve happened to write a batch in, so they differ between
-// runs. Ties that straddle k+tieMargin are the only ones left to chance.
+// searchIDs returns the top k hits of q, IDs only (the index orders and
+// cuts ties in score by ID, so they are the same from run to run).
 func searchIDs(ctx context.Context, ix *index.Index, q index.Query, k int) ([]index.Hit, error) {
-	rs, err := ix.Search(ctx, q, index.SearchOptions{K: min(k+tieMargin, index.MaxK), IDsOnly: true})
+	rs, err := ix.Search(ctx, q, index.SearchOptions{K: min(k, index.MaxK), IDsOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	hits := rs.Hits
-	slices.SortStableFunc(hits, func(a, b index.Hit) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
-	})
-	return hits[:min(k, len(hits))], nil
+	return rs.Hits, nil
 }
 
 func (c *central) close() error {

@@ -13,7 +13,9 @@ import (
 //     collections, where the central index sees every document with
 //     collection-wide statistics, not a theorem: a toy corpus can break it);
 //   - local search sends no message;
-//   - the traces' message and byte counts equal what the network carried.
+//   - the traces' message and byte counts equal what the network carried;
+//   - no call between peers went unanswered (a timeout or failure makes
+//     the numbers depend on timing, not only on the seed).
 func (res *Results) Check() error {
 	var errs []error
 	cfg := res.Config
@@ -38,6 +40,9 @@ func (res *Results) Check() error {
 	}
 	if res.TraceBytes != res.Carried.Bytes {
 		errs = append(errs, fmt.Errorf("the traces count %d bytes, the network carried %d", res.TraceBytes, res.Carried.Bytes))
+	}
+	if res.LostCalls != 0 {
+		errs = append(errs, fmt.Errorf("%d calls between peers went unanswered (timed out, refused or failed)", res.LostCalls))
 	}
 	return errors.Join(errs...)
 }

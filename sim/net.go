@@ -57,6 +57,10 @@ type SearchResult struct {
 	// BytesSent and BytesReceived are the bytes of the requests and of the
 	// answers the query caused, over the whole network.
 	BytesSent, BytesReceived int64
+	// Lost is how many calls between peers went unanswered (timed out,
+	// refused, failed or invalid; a duplicate is answered): each makes
+	// the results depend on timing.
+	Lost int
 	// Latency is the wall-clock time of the search.
 	Latency time.Duration
 }

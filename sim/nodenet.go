@@ -14,6 +14,8 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/node"
@@ -26,8 +28,9 @@ import (
 // with mutual TLS, and memberlist membership. In memory mode gRPC runs
 // over in-process pipes and gossip over an in-process network; in
 // loopback mode both use real sockets on 127.0.0.1. Gossip and
-// re-clustering rounds are driven by Round, so runs are reproducible;
-// memberlist's failure detection keeps its own timers.
+// re-clustering rounds are driven by Round, and forwarded searches call
+// their peers one at a time with per-query random choices, so runs are
+// reproducible; memberlist's failure detection keeps its own timers.
 type nodeNet struct {
 	cfg   Config
 	dir   string
@@ -94,6 +97,14 @@ func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host
 	scfg.Seed = net.cfg.Seed*1_000_003 + uint64(i) + 1
 	scfg.PerPeerTimeout = time.Duration(net.cfg.PeerTimeoutMS) * time.Millisecond
 	scfg.Routing.Fanout = net.cfg.FanOut
+	// Forwarded calls one at a time, so which path reaches a node first
+	// (and runs the query there) does not depend on timing: the same seed
+	// gives the same numbers. Latencies are the sum of a query's calls.
+	scfg.OrderedForwarding = true
+	// The nodes trust each other, and a rate limiter's buckets refill by
+	// the wall clock: a call refused for its rate would depend on how
+	// fast the machine runs the experiment.
+	scfg.RatePerPeer = rate.Inf
 	// A network of up to Nodes members: the peer table must hold them all
 	// and a walk or flood may ask as many as the overlay degree allows.
 	scfg.MaxPeers = max(scfg.MaxPeers, net.cfg.Nodes)
@@ -219,6 +230,9 @@ func (net *nodeNet) Search(ctx context.Context, i int, text, strategy string, k 
 			}
 			if j, ok := net.index[c.To]; ok && c.Outcome == serveragent.OutcomeAnswered && j != i {
 				reached[j] = true
+			}
+			if c.Outcome != serveragent.OutcomeAnswered && c.Outcome != serveragent.OutcomeDuplicate {
+				out.Lost++
 			}
 		}
 		for j := range reached {

@@ -127,7 +127,7 @@ func WriteSummary(w io.Writer, res *Results) error {
 			fmt.Fprintf(&b, "- %s\n", line)
 		}
 	} else {
-		b.WriteString("\nInvariant checks passed (central index on top, local search silent, traces match the traffic).\n")
+		b.WriteString("\nInvariant checks passed (central index on top, local search silent, traces match the traffic, no call unanswered).\n")
 	}
 	b.WriteString("\n## Configuration\n\n```toml\n")
 	b.WriteString(ConfigTOML(cfg))

@@ -42,6 +42,9 @@ type Results struct {
 	// TraceBytes is the sum of the traces' bytes (sent and received).
 	TraceBytes int64
 	Carried    Traffic
+	// LostCalls counts the calls between peers the traces report
+	// unanswered (SearchResult.Lost); a sound run has none.
+	LostCalls int64
 }
 
 // Options are the run's hooks; the zero value is silent.
@@ -88,6 +91,7 @@ type experiment struct {
 	lat     map[string][]float64
 	traced  int64
 	bytes   int64
+	lost    int64
 }
 
 // Run runs the experiment cfg describes on the network newNet builds:
@@ -197,7 +201,7 @@ func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNet
 		names[i] = d.Name
 	}
 	return &Results{Config: cfg, Domains: names, NodesPerDomain: NodesPerDomain(sizes, cfg.Nodes), Rows: x.rows,
-		Latencies: x.lat, TraceMessages: x.traced, TraceBytes: x.bytes, Carried: net.Carried()}, nil
+		Latencies: x.lat, TraceMessages: x.traced, TraceBytes: x.bytes, Carried: net.Carried(), LostCalls: x.lost}, nil
 }
 
 // SortRows sorts rows by strategy, round and metric.
@@ -220,6 +224,7 @@ func (x *experiment) train(ctx context.Context, round int) error {
 			}
 			x.traced += int64(res.Messages)
 			x.bytes += res.BytesSent + res.BytesReceived
+			x.lost += int64(res.Lost)
 			top := res.URLs[:min(len(res.URLs), x.cfg.JudgeDepth)]
 			for j, liked := range Judge(top, sq.Relevant, x.cfg.Noise, rng) {
 				if err := x.net.Mark(ctx, i, res.QueryID, top[j], liked); err != nil {
@@ -351,6 +356,7 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 					res, err = x.net.Search(ctx, i, sq.Text, s, x.cfg.Depth)
 					x.traced += int64(res.Messages)
 					x.bytes += res.BytesSent + res.BytesReceived
+					x.lost += int64(res.Lost)
 				}
 				if err != nil {
 					return fmt.Errorf("round %d: node %d: %s search for query %s: %w", round, i, s, sq.ID, err)
