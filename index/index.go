@@ -93,6 +93,7 @@ type Index struct {
 	closed   atomic.Bool
 	vectors  *tvCache  // term vectors of documents asked for before
 	meta     metaCache // small stored fields of hits shown without snippets
+	dfs      dfCache   // document frequencies of terms asked for before
 }
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.
