@@ -49,6 +49,13 @@ type Config struct {
 	// 0.200 to 0.455 on ambiguous one-word queries while costing long
 	// test-collection queries under 1% MAP (docs/BENCHMARKS.md).
 	ShortQuery int
+	// SnippetExpansion is how many of the terms reformulation added (the
+	// heaviest first) the snippets of a reformulated query place
+	// themselves around and highlight, besides the terms the person typed:
+	// snippets show the person's own words, not the dozens of expansion
+	// terms that rank the results (and placing snippets costs a read of
+	// each term's postings). Default 5; negative: none.
+	SnippetExpansion int
 }
 
 // DefaultConfig returns the documented defaults.
@@ -63,6 +70,8 @@ func DefaultConfig() Config {
 		ShortQuery:   2,
 		Merge:        MergeRRF,
 		Health:       DefaultHealthConfig(),
+
+		SnippetExpansion: 5,
 	}
 }
 
@@ -113,6 +122,9 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	}
 	if cfg.ShortQuery <= 0 {
 		cfg.ShortQuery = d.ShortQuery
+	}
+	if cfg.SnippetExpansion == 0 {
+		cfg.SnippetExpansion = d.SnippetExpansion
 	}
 	if cfg.Merge == "" {
 		cfg.Merge = d.Merge
@@ -252,7 +264,8 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp := &Response{QueryID: usermodel.NewQueryID(), Query: req.Query}
 
-	typedTerms := len(q.Terms) // the profile weight scales with what the person typed
+	typedTerms := len(q.Terms)            // the profile weight scales with what the person typed
+	var snippetTerms []index.WeightedTerm // empty: q's terms
 	var profile usermodel.Profile
 	var rejected []usermodel.Vector
 	if !req.NoProfile {
@@ -296,6 +309,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 				return nil, fmt.Errorf("clientagent: reformulate: %w", err)
 			}
 			if len(ref.Terms) > 0 {
+				snippetTerms = showTerms(q.Terms, ref.Added, a.cfg.SnippetExpansion)
 				q.Terms = q.Terms[:0]
 				for _, t := range ref.Terms {
 					q.Terms = append(q.Terms, index.WeightedTerm{Term: t.Term, Weight: t.Weight})
@@ -309,7 +323,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if !req.NoProfile {
 		n = max(k, a.cfg.Candidates)
 	}
-	sq := &SourceQuery{Text: req.Query, Query: q, K: n, Routing: req.Routing, Hops: req.Hops, FanOut: req.FanOut}
+	sq := &SourceQuery{Text: req.Query, Query: q, K: n, Routing: req.Routing, Hops: req.Hops, FanOut: req.FanOut, SnippetTerms: snippetTerms}
 	chosen, skipped, err := a.plan(ctx, req)
 	if err != nil {
 		return nil, err
@@ -379,7 +393,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		ranked = ranked[:k]
 	}
 	if sq.NoSnippets {
-		if err := a.addSnippets(ctx, q, ranked); err != nil {
+		if err := a.addSnippets(ctx, sq.snippetQuery(), ranked); err != nil {
 			return nil, err
 		}
 	}
@@ -442,7 +456,7 @@ func bestEngine(m Merged) string {
 
 // addSnippets gives the local results to show, retrieved without snippets
 // (SourceQuery.NoSnippets), the snippets the index would have given them
-// for q. It is local work the answer needs, with its own short bound like
+// for q (SourceQuery.snippetQuery). It is local work the answer needs, with its own short bound like
 // re-ranking.
 func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedHit) error {
 	var hits []index.Hit
@@ -463,6 +477,20 @@ func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedH
 		h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
 	}
 	return nil
+}
+
+// showTerms returns the terms the snippets of a reformulated query show
+// (SourceQuery.SnippetTerms): the typed terms, then the first n of added
+// (the terms reformulation added, heaviest first; none when n < 0). The
+// added terms get weight 1: snippets ignore weights.
+func showTerms(typed []index.WeightedTerm, added []string, n int) []index.WeightedTerm {
+	n = max(0, min(n, len(added)))
+	out := make([]index.WeightedTerm, 0, len(typed)+n)
+	out = append(out, typed...)
+	for _, t := range added[:n] {
+		out = append(out, index.WeightedTerm{Term: t, Weight: 1})
+	}
+	return out
 }
 
 // sharesTerm reports whether a and b have a term in common (else their

@@ -107,7 +107,7 @@ func (a *Agent) runCrawl(ctx context.Context, q *SourceQuery, seeds []string) (S
 	for _, p := range rep.Pages {
 		crawled[canonurl.DedupKey(p.URL)] = true
 	}
-	res, err := a.ix.Search(ctx, q.Query, index.SearchOptions{K: max(q.K*4, 100)})
+	res, err := a.ix.Search(ctx, q.Query, index.SearchOptions{K: max(q.K*4, 100), SnippetTerms: q.SnippetTerms})
 	if err != nil {
 		return SourceHits{}, err
 	}

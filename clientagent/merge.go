@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/p2pir/p2pir/internal/canonurl"
@@ -91,7 +92,7 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 			if rank <= 0 {
 				rank = hi + 1
 			}
-			uk := canonurl.DedupKey(h.URL)
+			uk := dedupKey(h.URL)
 			var ck string
 			if len(lists) > 1 {
 				// Within one source, equal text never merges results (see
@@ -214,4 +215,36 @@ func normText(s string) string {
 		return ' '
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// maxDedupKeys bounds dedupKeys: the URLs of the results of many searches
+// (a few hundred bytes each).
+const maxDedupKeys = 1 << 15
+
+// dedupKeys remembers canonurl.DedupKey of the URLs merged lately: a
+// search with the profile merges its 50 candidates, mostly the same local
+// documents search after search, and parsing a URL costs more than a map
+// lookup. DedupKey depends on the URL alone, so a remembered key is always
+// right; the map starts again empty when full.
+var dedupKeys struct {
+	mu   sync.Mutex
+	keys map[string]string
+}
+
+// dedupKey is canonurl.DedupKey(u), remembered.
+func dedupKey(u string) string {
+	dedupKeys.mu.Lock()
+	k, ok := dedupKeys.keys[u]
+	dedupKeys.mu.Unlock()
+	if ok {
+		return k
+	}
+	k = canonurl.DedupKey(u)
+	dedupKeys.mu.Lock()
+	if dedupKeys.keys == nil || len(dedupKeys.keys) >= maxDedupKeys {
+		dedupKeys.keys = make(map[string]string)
+	}
+	dedupKeys.keys[u] = k
+	dedupKeys.mu.Unlock()
+	return k
 }

@@ -35,7 +35,8 @@ func shownOf(rs []Result) []shownResult {
 // shows only) shows exactly the results, in the same order, with the same
 // titles, snippets, scores, profile similarities and reasons, and filters
 // the same results, as the straightforward path: every candidate retrieved
-// with its snippet, its vector computed afresh, usermodel.Rerank on plain
+// with its snippet (around the typed terms and the SnippetExpansion
+// heaviest expansion terms), its vector computed afresh, usermodel.Rerank on plain
 // vectors, the top K shown. Checked on queries the person marked before
 // (reformulated, re-ranked and filtered), twice each (the second time
 // from the caches), and again after one more mark.
@@ -93,13 +94,24 @@ func straightforwardSearch(t *testing.T, f agentFixture, cfg Config, text string
 		t.Fatal(err)
 	}
 	typed := len(q.Terms)
+	var snippetTerms []index.WeightedTerm
 	if len(expanded) > 0 {
+		// Snippets show the typed terms and the SnippetExpansion heaviest
+		// added ones (expanded is heaviest first).
+		snippetTerms = append(snippetTerms, q.Terms...)
+		typedSet := map[string]bool{}
+		for _, t := range q.Terms {
+			typedSet[t.Term] = true
+		}
 		q.Terms = nil
 		for _, tw := range expanded {
 			q.Terms = append(q.Terms, index.WeightedTerm{Term: tw.Term, Weight: tw.Weight})
+			if !typedSet[tw.Term] && len(snippetTerms) < typed+cfg.SnippetExpansion {
+				snippetTerms = append(snippetTerms, index.WeightedTerm{Term: tw.Term, Weight: 1})
+			}
 		}
 	}
-	res, err := f.ix.Search(ctx, q, index.SearchOptions{K: cfg.Candidates})
+	res, err := f.ix.Search(ctx, q, index.SearchOptions{K: cfg.Candidates, SnippetTerms: snippetTerms})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,22 @@ type SourceQuery struct {
 	// and Snippet empty; index.SearchOptions.NoSnippets): the agent then
 	// fills them in for the results it shows. Other sources ignore it.
 	NoSnippets bool
+	// SnippetTerms, when not empty, are the terms the local index places
+	// its snippets around and highlights instead of Query's
+	// (index.SearchOptions.SnippetTerms): for a reformulated query, the
+	// typed terms and a few of the heaviest expansion terms
+	// (Config.SnippetExpansion). Other sources ignore it.
+	SnippetTerms []index.WeightedTerm
+}
+
+// snippetQuery is Query with SnippetTerms (when set) as its terms: what
+// Index.Snippets cuts the snippets of the local hits shown for.
+func (q *SourceQuery) snippetQuery() index.Query {
+	sq := q.Query
+	if len(q.SnippetTerms) > 0 {
+		sq.Terms = q.SnippetTerms
+	}
+	return sq
 }
 
 // Hit is one result from one source.
@@ -88,7 +104,7 @@ func (l LocalSource) Search(ctx context.Context, q *SourceQuery) ([]Hit, error) 
 // SearchCount implements CountingSource: Search with the index's count of
 // matching documents (index.Results.Total).
 func (l LocalSource) SearchCount(ctx context.Context, q *SourceQuery) ([]Hit, uint64, error) {
-	res, err := l.Index.Search(ctx, q.Query, index.SearchOptions{K: q.K, NoSnippets: q.NoSnippets})
+	res, err := l.Index.Search(ctx, q.Query, index.SearchOptions{K: q.K, NoSnippets: q.NoSnippets, SnippetTerms: q.SnippetTerms})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -91,8 +91,10 @@ type Index struct {
 	writeMu  sync.Mutex // serialises writes and the stats they update
 	totalLen atomic.Int64
 	closed   atomic.Bool
-	vectors  *tvCache  // term vectors of documents asked for before
-	meta     metaCache // small stored fields of hits shown without snippets
+	vectors  *tvCache    // term vectors of documents asked for before
+	meta     metaCache   // small stored fields of hits shown without snippets
+	dfs      dfCache     // document frequencies of terms asked for before
+	impacts  impactCache // terms' exact BM25 bounds in the latest snapshot
 }
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.

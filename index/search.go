@@ -36,6 +36,13 @@ type SearchOptions struct {
 	// the few hits it shows among many, and then asks Index.Snippets for
 	// those. Ignored with IDsOnly.
 	NoSnippets bool
+	// SnippetTerms, when not empty, are the terms snippets are placed
+	// around and highlight instead of the query's terms (the query's
+	// required phrases are highlighted either way): a reformulated query
+	// ranks with dozens of expansion terms, while its snippets should show
+	// the words the person typed and a few of the heaviest added ones.
+	// Their weights are ignored. Default (empty): the query's terms.
+	SnippetTerms []WeightedTerm
 }
 
 // MaxK is the largest K a search accepts.
@@ -79,6 +86,11 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	}
 	if k < 0 || k > MaxK || opts.Offset < 0 || opts.Offset > MaxK {
 		return nil, fmt.Errorf("%w: k=%d offset=%d (k must be 1..%d, offset 0..%d)", ErrBadQuery, k, opts.Offset, MaxK, MaxK)
+	}
+	for _, t := range opts.SnippetTerms {
+		if t.Term == "" {
+			return nil, fmt.Errorf("%w: an empty snippet term", ErrBadQuery)
+		}
 	}
 	bq, err := ix.compile(q)
 	if err != nil {
@@ -145,7 +157,11 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 		out.Hits = append(out.Hits, hit)
 	}
 	if !opts.IDsOnly && !opts.NoSnippets && len(out.Hits) > 0 {
-		if err := ix.addSnippets(ctx, r, bq, top.hits, out.Hits, bodies, titleLens); err != nil {
+		sq := bq
+		if len(opts.SnippetTerms) > 0 {
+			sq = &bm25Query{terms: opts.SnippetTerms, phrases: bq.phrases}
+		}
+		if err := ix.addSnippets(ctx, r, sq, top.hits, out.Hits, bodies, titleLens); err != nil {
 			return nil, fmt.Errorf("index: search: %w", err)
 		}
 	}

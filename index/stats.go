@@ -64,32 +64,49 @@ func (ix *Index) Stats() (Stats, error) {
 }
 
 // DocFreq returns how many documents contain each analysed term (terms
-// absent from the index map to 0). One index reader serves all terms.
+// absent from the index map to 0). One index reader serves all terms;
+// counts are kept while the index does not change (Index.Version), so a
+// term asked for again costs a map lookup.
 func (ix *Index) DocFreq(ctx context.Context, terms ...string) (map[string]uint64, error) {
 	if ix.closed.Load() {
 		return nil, ErrClosed
 	}
+	version := ix.Version() // before the counts it vouches for are read
+	out := make(map[string]uint64, len(terms))
+	missing := ix.dfs.lookup(version, terms, out)
+	if len(missing) == 0 {
+		return out, nil
+	}
+	if err := ix.docFreq(ctx, missing, out); err != nil {
+		return nil, err
+	}
+	ix.dfs.put(version, missing, out)
+	return out, nil
+}
+
+// docFreq sets out[t] to the number of documents containing t, for each of
+// terms, from a fresh reader.
+func (ix *Index) docFreq(ctx context.Context, terms []string, out map[string]uint64) error {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("index: doc freq: %w", err)
+		return fmt.Errorf("index: doc freq: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("index: doc freq: %w", err)
+		return fmt.Errorf("index: doc freq: %w", err)
 	}
 	defer r.Close()
-	out := make(map[string]uint64, len(terms))
 	for _, t := range terms {
 		tfr, err := r.TermFieldReader(ctx, []byte(t), fieldText, false, false, false)
 		if err != nil {
-			return nil, fmt.Errorf("index: doc freq of %q: %w", t, err)
+			return fmt.Errorf("index: doc freq of %q: %w", t, err)
 		}
 		out[t] = tfr.Count()
 		if err := tfr.Close(); err != nil {
-			return nil, fmt.Errorf("index: doc freq of %q: %w", t, err)
+			return fmt.Errorf("index: doc freq of %q: %w", t, err)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // MaxVectorBytes bounds how much of a document TermVector analyses: the

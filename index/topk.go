@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -32,6 +33,9 @@ type termList struct {
 	c   *cursor
 	doc uint64  // current document number, math.MaxUint64 when exhausted
 	ub  float64 // upper bound of the term's contribution: w·idf·(k1+1)
+	// bound is the least upper bound known: w·idf·(k1+1) times the term's
+	// largest tf/(tf+K) in this snapshot (impactCache), a little over.
+	bound float64
 }
 
 const exhausted = math.MaxUint64
@@ -82,14 +86,27 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 		}
 		idf := rsjIDF(n, df)
 		c := &cursor{term: t.Term, r: tfr, weight: t.Weight * idf * (q.k1 + 1), idf: idf, qw: t.Weight}
-		l := &termList{c: c, ub: c.weight}
+		l := &termList{c: c, ub: c.weight, bound: c.weight}
+		if df <= maxImpactScan {
+			imp, err := ix.impacts.get(ctx, r, t.Term, avgdl, q.k1, q.b)
+			if err != nil {
+				tfr.Close()
+				return res, err
+			}
+			// The margin covers the rounding of w·(tf/(tf+K)) against
+			// (w·tf)/(tf+K), as norm computes it.
+			l.bound = min(c.weight, c.weight*imp*(1+1e-9))
+		}
 		lists = append(lists, l)
 		if err := c.next(); err != nil {
 			return res, err
 		}
 		l.sync()
 	}
-	// Ascending bounds; cum[i] is the most lists 0..i add together.
+	// Ascending w·idf·(k1+1) (the order the scores are summed in, so they
+	// do not depend on the documents' lengths); cum[i] is the most lists
+	// 0..i add together, by their exact bounds. Any order of the lists is
+	// correct; this one is nearly ascending in the exact bounds too.
 	slices.SortFunc(lists, func(a, b *termList) int {
 		switch {
 		case a.ub < b.ub:
@@ -101,7 +118,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	})
 	cum := make([]float64, len(lists))
 	for i, l := range lists {
-		cum[i] = l.ub
+		cum[i] = l.bound
 		if i > 0 {
 			cum[i] += cum[i-1]
 		}
@@ -372,4 +389,67 @@ func (f *filters) close() {
 			s.Close()
 		}
 	}
+}
+
+// maxImpactScan is the largest document frequency of a term whose exact
+// bound topK works out (a pass over its postings, once per snapshot);
+// commoner terms keep w·idf·(k1+1).
+const maxImpactScan = 1 << 16
+
+// maxCachedImpacts bounds the terms impactCache knows.
+const maxCachedImpacts = 1 << 18
+
+// impactCache keeps, for one snapshot of the index, each term's largest
+// length-normalised frequency tf/(tf + k1·(1 − b + b·|d|/avgdl)) over
+// the documents containing it: with it, MaxScore bounds a term by
+// w·idf·(k1+1)·that instead of w·idf·(k1+1), and a query of dozens of
+// weighted terms (a reformulated one) skips far more documents. A
+// snapshot never changes, so a bound read from it is exact for it; the
+// cache holds the snapshot only to compare it with the next ones (a new
+// one empties the cache). The zero value is an empty cache.
+type impactCache struct {
+	mu     sync.Mutex
+	snap   bindex.IndexReader
+	avgdl  float64
+	k1, b  float64
+	byTerm map[string]float64
+}
+
+// get returns term's largest tf/(tf+K) in r, from the cache or from a
+// pass over its postings.
+func (c *impactCache) get(ctx context.Context, r bindex.IndexReader, term string, avgdl, k1, b float64) (float64, error) {
+	c.mu.Lock()
+	if c.snap == r && c.avgdl == avgdl && c.k1 == k1 && c.b == b {
+		if imp, ok := c.byTerm[term]; ok {
+			c.mu.Unlock()
+			return imp, nil
+		}
+	}
+	c.mu.Unlock()
+	tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, true, true, false)
+	if err != nil {
+		return 0, fmt.Errorf("bm25: postings of %q: %w", term, err)
+	}
+	defer tfr.Close()
+	imp := 0.0
+	var tfd bindex.TermFieldDoc
+	for {
+		d, err := tfr.Next(tfd.Reset())
+		if err != nil {
+			return 0, fmt.Errorf("bm25: postings of %q: %w", term, err)
+		}
+		if d == nil {
+			break
+		}
+		tf := float64(d.Freq)
+		imp = max(imp, tf/(tf+k1*(1-b+b*docLen(d.Norm)/avgdl)))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != r || c.avgdl != avgdl || c.k1 != k1 || c.b != b || len(c.byTerm) >= maxCachedImpacts {
+		c.snap, c.avgdl, c.k1, c.b = r, avgdl, k1, b
+		c.byTerm = map[string]float64{}
+	}
+	c.byTerm[term] = imp
+	return imp, nil
 }

@@ -90,3 +90,52 @@ func TestMaxScoreEqualsExhaustive(t *testing.T) {
 		t.Fatalf("the test did not exercise pruning: %d non-empty trials, %d pruned", nonEmpty, prunedSome)
 	}
 }
+
+// TestExactBoundsFollowTheIndex: the exact per-term bound MaxScore prunes
+// with (impactCache) is that of the snapshot searched: after a document
+// denser in the term than any before is added, the bound read from the
+// new snapshot is the new one (what a fresh cache reads), not the one
+// kept from the old snapshot; and the search finds that document first.
+func TestExactBoundsFollowTheIndex(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t)
+	var docs []Document
+	for i := range 20 {
+		docs = append(docs, Document{ID: fmt.Sprintf("d%02d", i), Body: "glacier " + strings.Repeat("filler ", 9)})
+	}
+	mustIndex(t, ix, docs...)
+	bound := func(c *impactCache) float64 {
+		t.Helper()
+		adv, err := ix.bi.Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		imp, err := c.get(ctx, r, "glacier", 10, ix.cfg.K1, ix.cfg.B)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return imp
+	}
+	before := bound(&ix.impacts)
+	mustIndex(t, ix, Document{ID: "dense", Body: strings.Repeat("glacier ", 5) + strings.Repeat("filler ", 5)})
+	after, fresh := bound(&ix.impacts), bound(&impactCache{})
+	if after != fresh || !(after > before) {
+		t.Errorf("bound of glacier: %v before the dense document, %v after (a fresh cache reads %v)", before, after, fresh)
+	}
+	q, err := ix.ParseQuery("glacier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, q, SearchOptions{K: 1, IDsOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Hits[0].ID != "dense" {
+		t.Errorf("top hit %s, want dense", res.Hits[0].ID)
+	}
+}

@@ -1,9 +1,11 @@
 package usermodel
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -167,11 +169,12 @@ func ReformulateWith(ctx context.Context, stats DocFreqs, cfg ReformConfig, q Ve
 			candidates = append(candidates, TermWeight{t, w})
 		}
 	}
-	sort.Slice(candidates, func(i, j int) bool {
-		if candidates[i].Weight != candidates[j].Weight {
-			return candidates[i].Weight > candidates[j].Weight
+	// Heaviest first, then by term: a total order (terms are distinct).
+	slices.SortFunc(candidates, func(a, b TermWeight) int {
+		if c := cmp.Compare(b.Weight, a.Weight); c != 0 {
+			return c
 		}
-		return candidates[i].Term < candidates[j].Term
+		return strings.Compare(a.Term, b.Term)
 	})
 	candidates, err := expansion(ctx, stats, cfg, candidates, expansionTerms(cfg, len(q)))
 	if err != nil {
@@ -305,7 +308,17 @@ func expansionWord(cfg ReformConfig, term string) bool {
 // rocchio returns β·mean(interested) − γ·mean(not interested), each mean
 // weighted by the documents' weights.
 func rocchio(cfg ReformConfig, judged []Judged) Vector {
-	pos, neg := Vector{}, Vector{}
+	// Sized for the documents' terms up front: the sums are the same, and
+	// the maps are not rebuilt as they grow.
+	np, nn := 0, 0
+	for _, j := range judged {
+		if j.Interested {
+			np += len(j.Doc)
+		} else {
+			nn += len(j.Doc)
+		}
+	}
+	pos, neg := make(Vector, np), make(Vector, nn)
 	var wp, wn float64
 	for _, j := range judged {
 		if j.Interested {
@@ -316,7 +329,7 @@ func rocchio(cfg ReformConfig, judged []Judged) Vector {
 			wn += j.Weight
 		}
 	}
-	out := Vector{}
+	out := make(Vector, len(pos)+len(neg))
 	if wp > 0 {
 		out.AddScaled(pos, cfg.Beta/wp)
 	}

@@ -2,9 +2,12 @@ package usermodel
 
 import (
 	"fmt"
+	"hash/maphash"
+	"maps"
 	"math"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // RerankConfig tunes how the profile re-ranks and filters results.
@@ -193,10 +196,20 @@ func nearest(sims []float64) (float64, bool) {
 // increasing term order, as PreparedVector.cosine does, so every cosine
 // is the same to the bit; but a term the fixed vectors share is looked
 // up once, and a short candidate is walked once, not once per vector.
+//
+// A candidate's terms are looked up in an open-addressing table by the
+// hashes its PreparedVector keeps (termHash), so a candidate that is
+// prepared once and compared search after search (a desktop file has
+// hundreds of terms) never hashes a term again.
 type cosineSet struct {
-	vecs   []*PreparedVector
-	keys   []string // every term of vecs, sorted
-	byTerm map[string][]setWeight
+	vecs []*PreparedVector
+	keys []string // every term of vecs, sorted
+	// weights[start[k]:start[k+1]] are keys[k]'s weights, by vector.
+	weights []setWeight
+	start   []int32
+	// slots is the table of keys by hash, a power of two long and at most
+	// half full; a slot holds its key's index + 1, 0 when empty.
+	slots []setSlot
 }
 
 // setWeight is a term's weight in vecs[vec].
@@ -205,18 +218,54 @@ type setWeight struct {
 	w   float64
 }
 
+// setSlot is a place in cosineSet's table.
+type setSlot struct {
+	hash uint64
+	key  int32 // index in keys + 1; 0: empty
+}
+
 func newCosineSet(vecs []*PreparedVector) *cosineSet {
-	s := &cosineSet{vecs: vecs, byTerm: map[string][]setWeight{}}
+	byTerm := map[string][]setWeight{}
 	for i, v := range vecs {
 		for t, w := range v.v {
-			if _, ok := s.byTerm[t]; !ok {
-				s.keys = append(s.keys, t)
-			}
-			s.byTerm[t] = append(s.byTerm[t], setWeight{i, w})
+			byTerm[t] = append(byTerm[t], setWeight{i, w})
 		}
 	}
-	slices.Sort(s.keys)
+	s := &cosineSet{vecs: vecs, keys: packed(slices.Sorted(maps.Keys(byTerm)))}
+	s.start = make([]int32, 0, len(s.keys)+1)
+	size := 8
+	for size < 2*len(s.keys) {
+		size *= 2
+	}
+	s.slots = make([]setSlot, size)
+	mask := uint64(size - 1)
+	for k, t := range s.keys {
+		s.start = append(s.start, int32(len(s.weights)))
+		s.weights = append(s.weights, byTerm[t]...)
+		h := termHash(t)
+		i := h & mask
+		for s.slots[i].key != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = setSlot{h, int32(k + 1)}
+	}
+	s.start = append(s.start, int32(len(s.weights)))
 	return s
+}
+
+// find returns the index in keys of term t, whose termHash is h; -1 when
+// t is not in the set.
+func (s *cosineSet) find(t string, h uint64) int {
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		slot := s.slots[i]
+		if slot.key == 0 {
+			return -1
+		}
+		if slot.hash == h && s.keys[slot.key-1] == t {
+			return int(slot.key - 1)
+		}
+	}
 }
 
 // cosines sets out[i] to doc.cosine(s.vecs[i]) for every i.
@@ -230,17 +279,21 @@ func (s *cosineSet) cosines(doc *PreparedVector, out []float64) {
 			doc.sortKeys()
 		}
 		for i, t := range doc.keys {
-			for _, e := range s.byTerm[t] {
+			k := s.find(t, doc.hashes[i])
+			if k < 0 {
+				continue
+			}
+			for _, e := range s.weights[s.start[k]:s.start[k+1]] {
 				out[e.vec] += doc.vals[i] * e.w
 			}
 		}
 	} else {
-		for _, t := range s.keys {
+		for k, t := range s.keys {
 			w, ok := doc.v[t]
 			if !ok {
 				continue
 			}
-			for _, e := range s.byTerm[t] {
+			for _, e := range s.weights[s.start[k]:s.start[k+1]] {
 				out[e.vec] += e.w * w
 			}
 		}
@@ -254,6 +307,12 @@ func (s *cosineSet) cosines(doc *PreparedVector, out []float64) {
 	}
 }
 
+// termSeed seeds termHash for the life of the process.
+var termSeed = maphash.MakeSeed()
+
+// termHash is the hash cosineSet finds a term by.
+func termHash(t string) uint64 { return maphash.String(termSeed, t) }
+
 // PreparedVector is a vector ready for the many cosines re-ranking takes
 // (every candidate with the profile and with every rejected document):
 // its norm is worked out once, and its terms are sorted, with their
@@ -264,10 +323,11 @@ func (s *cosineSet) cosines(doc *PreparedVector, out []float64) {
 // (terms sorted) and safe to share between goroutines; the package's own
 // prepare leaves the sorting for when it is needed.
 type PreparedVector struct {
-	v    Vector
-	keys []string  // sorted, once needed
-	vals []float64 // v[keys[i]]
-	norm float64
+	v      Vector
+	keys   []string  // sorted, once needed
+	vals   []float64 // v[keys[i]]
+	hashes []uint64  // termHash(keys[i])
+	norm   float64
 }
 
 // PrepareVector prepares v for Candidate.Prepared. v must not be modified
@@ -311,13 +371,35 @@ func prepare(v Vector) *PreparedVector {
 	return &PreparedVector{v: v, norm: math.Sqrt(s)}
 }
 
-// sortKeys fills keys and vals.
+// sortKeys fills keys, vals and hashes. The keys are cut from one string
+// holding them all, so that walking them reads memory in order.
 func (p *PreparedVector) sortKeys() {
-	p.keys = p.v.keys()
+	p.keys = packed(p.v.keys())
 	p.vals = make([]float64, len(p.keys))
+	p.hashes = make([]uint64, len(p.keys))
 	for i, t := range p.keys {
 		p.vals[i] = p.v[t]
+		p.hashes[i] = termHash(t)
 	}
+}
+
+// packed returns keys as substrings of one string, in place.
+func packed(keys []string) []string {
+	n := 0
+	for _, k := range keys {
+		n += len(k)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, k := range keys {
+		b.WriteString(k)
+	}
+	all, at := b.String(), 0
+	for i, k := range keys {
+		keys[i] = all[at : at+len(k)]
+		at += len(k)
+	}
+	return keys
 }
 
 // cosine is the cosine of a and b: Vector.Cosine up to rounding, and
