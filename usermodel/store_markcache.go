@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // markCache keeps the marks Store.Marks decoded, with the bytes each was
@@ -16,10 +17,29 @@ import (
 // entry is used only when the stored bytes are equal to those it was
 // decoded from, writes need not tell the cache anything. The zero value
 // is an empty cache.
+//
+// On top of that, the whole log as last read is kept with the generation
+// of the log it was read at: the store bumps the generation after every
+// write of the log (a mark added, replaced or undone; this process is the
+// file's only writer, bbolt locks it), so while the generation stands the
+// log is read without walking it.
 type markCache struct {
 	mu    sync.Mutex
 	byKey map[string]cachedMark
+	gen   atomic.Uint64 // bumped after every write of the log
+	log   []Mark        // the whole log, shared entries, as read at logGen
+	// logGen is the generation log was read at; hasLog says log is set.
+	logGen uint64
+	hasLog bool
 }
+
+// generation is the log's generation, to load before opening the read
+// transaction that readMarks then runs in.
+func (c *markCache) generation() uint64 { return c.gen.Load() }
+
+// changed bumps the generation; writers call it once the write of the log
+// is over (committed or not).
+func (c *markCache) changed() { c.gen.Add(1) }
 
 type cachedMark struct {
 	raw  []byte
@@ -30,9 +50,17 @@ type cachedMark struct {
 // in Seq order, each mark the caller's own copy unless shared, when the
 // marks' maps and slices are the cache's own (read-only). Entries of marks
 // no longer in the log are dropped.
-func (c *markCache) readMarks(b *buckets, shared bool) ([]Mark, error) {
+//
+// gen is the generation loaded before b's transaction began. The log
+// cached at gen is at least as new as that transaction's snapshot could
+// hold of any write acknowledged before gen was loaded (a write's
+// generation is bumped only after its commit), so it is returned as is.
+func (c *markCache) readMarks(b *buckets, gen uint64, shared bool) ([]Mark, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.hasLog && c.logGen == gen {
+		return c.copyLog(shared), nil
+	}
 	marks := make([]Mark, 0, len(c.byKey))
 	var fresh map[string]cachedMark // decoded now; nil while every mark is cached
 	err := b.marks.ForEach(func(k, v []byte) error {
@@ -47,18 +75,15 @@ func (c *markCache) readMarks(b *buckets, shared bool) ([]Mark, error) {
 			}
 			fresh[string(k)] = e
 		}
-		if shared {
-			marks = append(marks, e.mark)
-		} else {
-			marks = append(marks, e.mark.clone())
-		}
+		marks = append(marks, e.mark)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	c.log, c.logGen, c.hasLog = marks, gen, true
 	if fresh == nil && len(marks) == len(c.byKey) {
-		return marks, nil // every cached mark read, none other: the cache stands
+		return c.copyLog(shared), nil // every cached mark read, none other: the cache stands
 	}
 	next := make(map[string]cachedMark, len(marks))
 	err = b.marks.ForEach(func(k, _ []byte) error {
@@ -73,7 +98,20 @@ func (c *markCache) readMarks(b *buckets, shared bool) ([]Mark, error) {
 		return nil, err
 	}
 	c.byKey = next
-	return marks, nil
+	return c.copyLog(shared), nil
+}
+
+// copyLog returns the cached log: a new slice of the shared entries, or of
+// copies of them.
+func (c *markCache) copyLog(shared bool) []Mark {
+	out := make([]Mark, len(c.log))
+	for i, m := range c.log {
+		if !shared {
+			m = m.clone()
+		}
+		out[i] = m
+	}
+	return out
 }
 
 // clone returns a copy of m that shares no map or slice with it.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 )
@@ -140,5 +142,71 @@ func TestSharedMarksAndProfileAreTheStoredOnes(t *testing.T) {
 	check("profile rebuilt")
 	if p, _ := s.SharedProfile(ctx); len(p.Terms) == 0 {
 		t.Fatal("the profile is empty after marks: the test checks nothing")
+	}
+}
+
+// TestMarksReadAfterAMarkReturnsHoldIt: while readers keep reading the log
+// (and so keep the cached log warm), every mark a writer has been told is
+// stored is in every read that starts afterwards, and an undone one is
+// gone from them: the cached log never hides an acknowledged write.
+func TestMarksReadAfterAMarkReturnsHoldIt(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t, DefaultStoreOptions())
+	rng := rand.New(rand.NewPCG(3, 9))
+	at := time.Date(2026, 12, 6, 17, 0, 0, 0, time.UTC)
+	q := randomQuery(rng, "q1", 40, at)
+	recordAll(t, s, []QueryRecord{q})
+
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 4 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := s.SharedMarks(ctx); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	defer func() { close(stop); readers.Wait() }()
+
+	want := 0
+	for i := range 30 {
+		if i%4 == 3 {
+			if _, _, err := s.Undo(ctx); err != nil {
+				t.Fatal(err)
+			}
+			want--
+		} else {
+			m := randomMark(rng, q, at.Add(time.Duration(i)*time.Minute))
+			m.URL = q.Results[i%len(q.Results)].URL
+			before, err := s.Marks(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.AddMark(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(before, func(o Mark) bool { return o.URL == m.URL && o.QueryID == m.QueryID }) {
+				want++ // a new result; marking one again replaces its mark
+			}
+		}
+		for _, read := range []func(context.Context) ([]Mark, error){s.Marks, s.SharedMarks} {
+			got, err := read(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != want {
+				t.Fatalf("after write %d: a read holds %d marks, want %d", i, len(got), want)
+			}
+		}
 	}
 }

@@ -60,6 +60,7 @@ func (s *Store) AddMarkWith(ctx context.Context, m Mark, also func(tx Tx, ch Mar
 	if err := m.Validate(); err != nil {
 		return MarkChange{}, err
 	}
+	defer s.marks.changed() // after the commit (or the rollback)
 	var ch MarkChange
 	err := s.update(ctx, "add mark", func(b *buckets) error {
 		var sq storedQuery
@@ -206,6 +207,7 @@ func (s *Store) Undo(ctx context.Context) (Mark, Profile, error) {
 // also, when not nil, runs in the same read-write transaction, as in
 // AddMarkWith; its error undoes nothing.
 func (s *Store) UndoWith(ctx context.Context, also func(tx Tx, ch MarkChange) error) (MarkChange, error) {
+	defer s.marks.changed() // after the commit (or the rollback)
 	var ch MarkChange
 	err := s.update(ctx, "undo", func(b *buckets) error {
 		marks, err := readMarks(b)
@@ -267,9 +269,10 @@ func (s *Store) UndoWith(ctx context.Context, also func(tx Tx, ch MarkChange) er
 // Marks returns the feedback log in Seq order.
 func (s *Store) Marks(ctx context.Context) ([]Mark, error) {
 	var marks []Mark
+	gen := s.marks.generation() // before the snapshot: see readMarks
 	err := s.view(ctx, "marks", func(b *buckets) error {
 		var err error
-		marks, err = s.marks.readMarks(b, false)
+		marks, err = s.marks.readMarks(b, gen, false)
 		return err
 	})
 	return marks, err
@@ -282,9 +285,10 @@ func (s *Store) Marks(ctx context.Context) ([]Mark, error) {
 // as much as the search.
 func (s *Store) SharedMarks(ctx context.Context) ([]Mark, error) {
 	var marks []Mark
+	gen := s.marks.generation() // before the snapshot: see readMarks
 	err := s.view(ctx, "marks", func(b *buckets) error {
 		var err error
-		marks, err = s.marks.readMarks(b, true)
+		marks, err = s.marks.readMarks(b, gen, true)
 		return err
 	})
 	return marks, err
