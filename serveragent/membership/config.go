@@ -32,6 +32,34 @@ const (
 	// of other profiles still read them, and compressed messages are read
 	// either way.
 	ProfileLocal = "local"
+	// ProfileSim is for simulations of hundreds to thousands of nodes on
+	// one machine (in memory or on loopback): ProfileLocal, with the
+	// failure detector slowed and made tolerant of a loaded CPU, and
+	// gossip packets large enough to carry a burst of joins. With N
+	// nodes each node probes one other every simProbeInterval (5 s, not
+	// 1 s: N probes a second on one machine at 1,000 nodes), waits
+	// simProbeTimeout (2 s, not 200 ms, which a busy 2-core machine
+	// misses, and every false suspicion is refuted by another broadcast)
+	// and suspects for simSuspicionMult (6) × log10(N) probe intervals;
+	// gossip goes every 200 ms to simGossipNodes (4) nodes in packets of
+	// up to simPacketSize (16 KiB, about 100 join messages, where the
+	// 1,400 bytes of a real network's MTU hold 8: a 1,000-node network
+	// started at once queues 1,000 joins on every node); push-pull runs
+	// every 5 s, which memberlist itself stretches with the network's
+	// size (× 6 at 1,000 nodes). Loopback and memory carry 16 KiB
+	// datagrams; a real network does not, so this profile is not for one.
+	ProfileSim = "sim"
+)
+
+// ProfileSim's departures from ProfileLocal.
+const (
+	simProbeInterval  = 5 * time.Second
+	simProbeTimeout   = 2 * time.Second
+	simSuspicionMult  = 6
+	simGossipNodes    = 4
+	simPacketSize     = 16 << 10
+	simTCPTimeout     = 10 * time.Second
+	simPushPullPeriod = localPushPullInterval
 )
 
 // ProfileLocal's departures from memberlist.DefaultLocalConfig.
@@ -96,7 +124,7 @@ type Config struct {
 	SecretKey []byte
 
 	// Profile names memberlist's timing profile: ProfileLAN (the default
-	// when ""), ProfileWAN or ProfileLocal.
+	// when ""), ProfileWAN, ProfileLocal or ProfileSim.
 	Profile string
 
 	// Transport carries the gossip. nil: memberlist's UDP+TCP transport on
@@ -181,13 +209,28 @@ func profileConfig(name string) (*memberlist.Config, error) {
 	case ProfileWAN:
 		return memberlist.DefaultWANConfig(), nil
 	case ProfileLocal:
-		c := memberlist.DefaultLocalConfig()
-		c.RetransmitMult = localRetransmitMult
-		c.PushPullInterval = localPushPullInterval
-		c.EnableCompression = false
+		return localConfig(), nil
+	case ProfileSim:
+		c := localConfig()
+		c.ProbeInterval = simProbeInterval
+		c.ProbeTimeout = simProbeTimeout
+		c.SuspicionMult = simSuspicionMult
+		c.GossipNodes = simGossipNodes
+		c.UDPBufferSize = simPacketSize
+		c.TCPTimeout = simTCPTimeout
+		c.PushPullInterval = simPushPullPeriod
 		return c, nil
 	}
-	return nil, fmt.Errorf("unknown profile %q, want %q, %q or %q", name, ProfileLAN, ProfileWAN, ProfileLocal)
+	return nil, fmt.Errorf("unknown profile %q, want %q, %q, %q or %q", name, ProfileLAN, ProfileWAN, ProfileLocal, ProfileSim)
+}
+
+// localConfig is ProfileLocal's memberlist configuration.
+func localConfig() *memberlist.Config {
+	c := memberlist.DefaultLocalConfig()
+	c.RetransmitMult = localRetransmitMult
+	c.PushPullInterval = localPushPullInterval
+	c.EnableCompression = false
+	return c
 }
 
 // rejoinInterval is RejoinInterval with its default applied.

@@ -111,3 +111,27 @@ func TestMemberlistConfig(t *testing.T) {
 		})
 	}
 }
+
+// Claim: ProfileSim is ProfileLocal with the documented departures: a
+// slower, more tolerant failure detector, more gossip targets and larger
+// gossip packets; and memberlist itself stretches its push-pull interval
+// with the network's size from there.
+func TestSimProfile(t *testing.T) {
+	cfg := Config{NodeID: testNodeID("sim"), GRPCAddr: "grpc.test:7070", Profile: ProfileSim}
+	if err := cfg.validate(); err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	mc := cfg.memberlistConfig(&delegate{}, cfg.logger())
+	local := localConfig()
+	if mc.ProbeInterval != simProbeInterval || mc.ProbeTimeout != simProbeTimeout || mc.SuspicionMult != simSuspicionMult ||
+		mc.GossipNodes != simGossipNodes || mc.UDPBufferSize != simPacketSize || mc.TCPTimeout != simTCPTimeout {
+		t.Errorf("sim departures not applied: %+v", mc)
+	}
+	if mc.ProbeInterval <= local.ProbeInterval || mc.ProbeTimeout <= local.ProbeTimeout || mc.UDPBufferSize <= local.UDPBufferSize {
+		t.Errorf("sim profile is not slower and roomier than local: probe %v/%v, packets %d", mc.ProbeInterval, mc.ProbeTimeout, mc.UDPBufferSize)
+	}
+	if mc.GossipInterval != local.GossipInterval || mc.RetransmitMult != localRetransmitMult || mc.EnableCompression ||
+		mc.PushPullInterval != localPushPullInterval {
+		t.Errorf("sim profile lost local's settings: %+v", mc)
+	}
+}
