@@ -18,6 +18,7 @@ import (
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/node"
 	"github.com/p2pir/p2pir/serveragent"
+	"github.com/p2pir/p2pir/serveragent/membership"
 )
 
 // nodeNet is a network of real p2pir nodes (package node, the code
@@ -102,7 +103,7 @@ func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host
 		NoHTTP:            true,
 		Transport:         t,
 		ManualRounds:      true,
-		MembershipProfile: "local",
+		MembershipProfile: membership.ProfileSim, // converges at 1,000 nodes on one machine
 		Server:            &scfg,
 		FanOut:            net.cfg.FanOut,
 		PerPeerTimeout:    scfg.PerPeerTimeout,
