@@ -80,6 +80,10 @@ func startNodeNet(ctx context.Context, cfg Config, n int, t node.Transport, host
 	return net, nil
 }
 
+// simMaxConns caps each node's open connections to peers
+// (serveragent.Config.MaxConns) in a simulation.
+const simMaxConns = 16
+
 // startNode starts node i, joining through node 0. Its key is derived
 // from the seed, so node IDs, and with them every choice ordered or
 // seeded by ID, are the same from run to run.
@@ -98,6 +102,11 @@ func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host
 	// A network of up to Nodes members: the peer table must hold them all
 	// and a walk or flood may ask as many as the overlay degree allows.
 	scfg.MaxPeers = max(scfg.MaxPeers, net.cfg.Nodes)
+	// Flooding and walks pick random peers at every hop, so in a large
+	// network hardly any connection is reused; a small pool keeps a
+	// network of 1,000 nodes in one process to thousands of connections,
+	// not tens of thousands.
+	scfg.MaxConns = simMaxConns
 	ncfg := node.Config{
 		DataDir:           dir,
 		NoHTTP:            true,
