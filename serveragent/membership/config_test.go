@@ -2,6 +2,7 @@ package membership
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -134,4 +135,30 @@ func TestSimProfile(t *testing.T) {
 		mc.PushPullInterval != localPushPullInterval {
 		t.Errorf("sim profile lost local's settings: %+v", mc)
 	}
+}
+
+// Claim: members with ProfileSim on an in-memory network, joining one
+// after another through the first, all come to know each other: the
+// profile's slower probes and larger packets still converge.
+func TestSimProfileConverges(t *testing.T) {
+	const count = 24
+	tn := memNet()
+	var nodes []*node
+	for i := range count {
+		cfg := nodeConfig(t, tn, fmt.Sprintf("sim%d", i))
+		cfg.Profile = ProfileSim
+		if i > 0 {
+			cfg.Join = []string{nodes[0].GossipAddr()}
+		}
+		nodes = append(nodes, startNode(t, cfg))
+	}
+	fewest := func() int {
+		least := count
+		for _, n := range nodes {
+			least = min(least, len(n.Members()))
+		}
+		return least
+	}
+	eventually(t, 60*time.Second, func() bool { return fewest() == count-1 },
+		func() string { return fmt.Sprintf("a member knows only %d of the %d others", fewest(), count-1) })
 }
