@@ -51,6 +51,7 @@ func TestConnPoolKeepsAtMostMaxConnsAndStillAnswers(t *testing.T) {
 	cfg := testConfig()
 	cfg.MaxConns = 3
 	cfg.Routing.MaxFanout = 16
+	cfg.PerPeerTimeout = 10 * time.Second // eight TLS handshakes at once on a loaded machine
 	mem := NewMemNet()
 	a := newNode(t, mem, "a", cfg, nil)
 	var peers []*tnode
@@ -121,6 +122,7 @@ func TestConnPoolClosesIdleConnections(t *testing.T) {
 	corpus := loadCorpus(t)
 	cfg := testConfig()
 	cfg.ConnIdleTimeout = 20 * time.Millisecond
+	cfg.PerPeerTimeout = 10 * time.Second
 	mem := NewMemNet()
 	a := newNode(t, mem, "a", cfg, nil)
 	b := newNode(t, mem, "b", testConfig(), corpus["astro"])
