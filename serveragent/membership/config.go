@@ -33,33 +33,36 @@ const (
 	// either way.
 	ProfileLocal = "local"
 	// ProfileSim is for simulations of hundreds to thousands of nodes on
-	// one machine (in memory or on loopback): ProfileLocal, with the
-	// failure detector slowed and made tolerant of a loaded CPU, and
-	// gossip packets large enough to carry a burst of joins. With N
-	// nodes each node probes one other every simProbeInterval (5 s, not
-	// 1 s: N probes a second on one machine at 1,000 nodes), waits
-	// simProbeTimeout (2 s, not 200 ms, which a busy 2-core machine
-	// misses, and every false suspicion is refuted by another broadcast)
-	// and suspects for simSuspicionMult (6) × log10(N) probe intervals;
-	// gossip goes every 200 ms to simGossipNodes (4) nodes in packets of
-	// up to simPacketSize (16 KiB, about 100 join messages, where the
-	// 1,400 bytes of a real network's MTU hold 8: a 1,000-node network
-	// started at once queues 1,000 joins on every node); push-pull runs
-	// every 5 s, which memberlist itself stretches with the network's
-	// size (× 6 at 1,000 nodes). Loopback and memory carry 16 KiB
-	// datagrams; a real network does not, so this profile is not for one.
+	// one machine (in memory or on loopback), where every node's timers
+	// share the same few cores: ProfileLocal, with the failure detector
+	// slowed and made tolerant of a loaded CPU and fewer, larger gossip
+	// messages. Each node probes one other every simProbeInterval (5 s,
+	// not 1 s), waits simProbeTimeout (2 s, not 200 ms, which a busy
+	// 2-core machine misses, and every false suspicion is refuted by
+	// another broadcast) and suspects for simSuspicionMult (6) × log10(N)
+	// probe intervals; it gossips every simGossipInterval (1 s, not
+	// 200 ms: 1,000 nodes ticking five times a second kept two cores
+	// busy) to simGossipNodes (4) nodes in packets of up to simPacketSize
+	// (16 KiB, about 100 join messages, where the 1,400 bytes of a real
+	// network's MTU hold 8: a network started at once queues a join per
+	// node on every node), and exchanges full state every
+	// simPushPullInterval (15 s), which memberlist itself stretches with
+	// the network's size (× 6 at 1,000 nodes). Loopback and memory carry
+	// 16 KiB datagrams; a real network does not, so this profile is not
+	// for one.
 	ProfileSim = "sim"
 )
 
 // ProfileSim's departures from ProfileLocal.
 const (
-	simProbeInterval  = 5 * time.Second
-	simProbeTimeout   = 2 * time.Second
-	simSuspicionMult  = 6
-	simGossipNodes    = 4
-	simPacketSize     = 16 << 10
-	simTCPTimeout     = 10 * time.Second
-	simPushPullPeriod = localPushPullInterval
+	simProbeInterval    = 5 * time.Second
+	simProbeTimeout     = 2 * time.Second
+	simSuspicionMult    = 6
+	simGossipInterval   = time.Second
+	simGossipNodes      = 4
+	simPacketSize       = 16 << 10
+	simTCPTimeout       = 10 * time.Second
+	simPushPullInterval = 15 * time.Second
 )
 
 // ProfileLocal's departures from memberlist.DefaultLocalConfig.
@@ -215,10 +218,11 @@ func profileConfig(name string) (*memberlist.Config, error) {
 		c.ProbeInterval = simProbeInterval
 		c.ProbeTimeout = simProbeTimeout
 		c.SuspicionMult = simSuspicionMult
+		c.GossipInterval = simGossipInterval
 		c.GossipNodes = simGossipNodes
 		c.UDPBufferSize = simPacketSize
 		c.TCPTimeout = simTCPTimeout
-		c.PushPullInterval = simPushPullPeriod
+		c.PushPullInterval = simPushPullInterval
 		return c, nil
 	}
 	return nil, fmt.Errorf("unknown profile %q, want %q, %q, %q or %q", name, ProfileLAN, ProfileWAN, ProfileLocal, ProfileSim)

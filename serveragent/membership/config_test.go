@@ -114,9 +114,9 @@ func TestMemberlistConfig(t *testing.T) {
 }
 
 // Claim: ProfileSim is ProfileLocal with the documented departures: a
-// slower, more tolerant failure detector, more gossip targets and larger
-// gossip packets; and memberlist itself stretches its push-pull interval
-// with the network's size from there.
+// slower, more tolerant failure detector, slower gossip to more targets in
+// larger packets, a slower push-pull (which memberlist itself stretches
+// with the network's size).
 func TestSimProfile(t *testing.T) {
 	cfg := Config{NodeID: testNodeID("sim"), GRPCAddr: "grpc.test:7070", Profile: ProfileSim}
 	if err := cfg.validate(); err != nil {
@@ -125,14 +125,14 @@ func TestSimProfile(t *testing.T) {
 	mc := cfg.memberlistConfig(&delegate{}, cfg.logger())
 	local := localConfig()
 	if mc.ProbeInterval != simProbeInterval || mc.ProbeTimeout != simProbeTimeout || mc.SuspicionMult != simSuspicionMult ||
-		mc.GossipNodes != simGossipNodes || mc.UDPBufferSize != simPacketSize || mc.TCPTimeout != simTCPTimeout {
+		mc.GossipNodes != simGossipNodes || mc.UDPBufferSize != simPacketSize || mc.TCPTimeout != simTCPTimeout ||
+		mc.GossipInterval != simGossipInterval || mc.PushPullInterval != simPushPullInterval {
 		t.Errorf("sim departures not applied: %+v", mc)
 	}
 	if mc.ProbeInterval <= local.ProbeInterval || mc.ProbeTimeout <= local.ProbeTimeout || mc.UDPBufferSize <= local.UDPBufferSize {
 		t.Errorf("sim profile is not slower and roomier than local: probe %v/%v, packets %d", mc.ProbeInterval, mc.ProbeTimeout, mc.UDPBufferSize)
 	}
-	if mc.GossipInterval != local.GossipInterval || mc.RetransmitMult != localRetransmitMult || mc.EnableCompression ||
-		mc.PushPullInterval != localPushPullInterval {
+	if mc.RetransmitMult != localRetransmitMult || mc.EnableCompression || mc.IndirectChecks != local.IndirectChecks {
 		t.Errorf("sim profile lost local's settings: %+v", mc)
 	}
 }
