@@ -36,11 +36,14 @@ const (
 	// one machine (in memory or on loopback), where every node's timers
 	// share the same few cores: ProfileLocal, with the failure detector
 	// slowed and made tolerant of a loaded CPU and fewer, larger gossip
-	// messages. Each node probes one other every simProbeInterval (5 s,
-	// not 1 s), waits simProbeTimeout (2 s, not 200 ms, which a busy
-	// 2-core machine misses, and every false suspicion is refuted by
-	// another broadcast) and suspects for simSuspicionMult (6) × log10(N)
-	// probe intervals; it gossips every simGossipInterval (1 s, not
+	// messages. Each node probes one other every simProbeInterval (30 s,
+	// not 1 s), waits simProbeTimeout (10 s, not 200 ms) and suspects for
+	// simSuspicionMult (6) × log10(N) probe intervals: in a simulation no
+	// node fails unless the experiment stops it, and on a starved machine
+	// short timeouts turn into false suspicions, each refuted by another
+	// broadcast, until the broadcasts themselves starve it (730 nodes with
+	// 5 s probes and 2 s timeouts on a 2-core machine at load 13 grew to
+	// 7.5 GB in a minute of suspicions). It gossips every simGossipInterval (1 s, not
 	// 200 ms: 1,000 nodes ticking five times a second kept two cores
 	// busy) to simGossipNodes (4) nodes in packets of up to simPacketSize
 	// (16 KiB, about 100 join messages, where the 1,400 bytes of a real
@@ -55,8 +58,8 @@ const (
 
 // ProfileSim's departures from ProfileLocal.
 const (
-	simProbeInterval    = 5 * time.Second
-	simProbeTimeout     = 2 * time.Second
+	simProbeInterval    = 30 * time.Second
+	simProbeTimeout     = 10 * time.Second
 	simSuspicionMult    = 6
 	simGossipInterval   = time.Second
 	simGossipNodes      = 4
