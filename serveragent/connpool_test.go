@@ -143,3 +143,18 @@ func TestConnPoolClosesIdleConnections(t *testing.T) {
 		t.Errorf("after the idle close: %d connections, %d searches answered; want 1 and 2", got, n)
 	}
 }
+
+// Claim: PeerCount is the length of the peer table Peers lists.
+func TestPeerCountMatchesPeers(t *testing.T) {
+	mem := NewMemNet()
+	a := newNode(t, mem, "a", testConfig(), nil)
+	if a.node.PeerCount() != 0 {
+		t.Fatalf("PeerCount %d on an empty table", a.node.PeerCount())
+	}
+	for i := range 3 {
+		link(t, a, newNode(t, mem, fmt.Sprintf("p%d", i), testConfig(), nil))
+	}
+	if got, want := a.node.PeerCount(), len(a.node.Peers()); got != want || got != 3 {
+		t.Errorf("PeerCount %d, len(Peers()) %d; want 3", got, want)
+	}
+}
