@@ -58,8 +58,10 @@ type Config struct {
 	Secret []byte
 	// Server tunes the server agent. Default serveragent.DefaultConfig().
 	Server *serveragent.Config
-	// MembershipProfile is "lan" (default) or "local" (fast failure
-	// detection, for tests and simulations on one machine).
+	// MembershipProfile is "lan" (default), "wan", "local" (fast failure
+	// detection, for tests and small simulations on one machine) or "sim"
+	// (hundreds to thousands of nodes on one machine); see the profiles
+	// of package membership.
 	MembershipProfile string
 	// HTTPPublic allows an HTTPAddr that is not on loopback. It needs
 	// HTTPAccessToken: the API then skips its Host check and every request
@@ -197,7 +199,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if n.grpc, err = n.server.NewServer(cfg.Secret); err != nil {
+	if n.grpc, err = n.server.NewServer(cfg.Secret, tr.ServerOptions...); err != nil {
 		return nil, err
 	}
 	go n.grpc.Serve(n.grpcLis)

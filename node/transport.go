@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/memberlist"
+	"google.golang.org/grpc"
 
 	"github.com/p2pir/p2pir/serveragent"
 	"github.com/p2pir/p2pir/serveragent/identity"
@@ -32,6 +33,10 @@ type Transport struct {
 	// means memberlist's own UDP and TCP on Config.GossipAddr. The node
 	// owns what it returns (membership shuts it down).
 	Gossip func() (memberlist.Transport, error)
+	// ServerOptions are extra options of the node's gRPC server, after
+	// its own (credentials, call counters, the contract's checks). nil:
+	// none. MemNetwork gives its in-memory buffering.
+	ServerOptions []grpc.ServerOption
 }
 
 // TCPTransport is real sockets, the default: gRPC on TCP
@@ -88,9 +93,10 @@ func NewMemNetwork() *MemNetwork {
 // (*Node).GossipAddr.
 func (m *MemNetwork) Transport() Transport {
 	return Transport{
-		Listen: m.listen,
-		Dialer: func(id *identity.Identity, secret []byte) serveragent.Dialer { return m.grpc.Dialer(id, secret) },
-		Gossip: func() (memberlist.Transport, error) { return m.gossip.NewTransport() },
+		Listen:        m.listen,
+		Dialer:        func(id *identity.Identity, secret []byte) serveragent.Dialer { return m.grpc.Dialer(id, secret) },
+		Gossip:        func() (memberlist.Transport, error) { return m.gossip.NewTransport() },
+		ServerOptions: m.grpc.ServerOptions(),
 	}
 }
 

@@ -35,6 +35,17 @@ type Config struct {
 	ForwardMargin time.Duration
 	// MaxPeers caps the peer table. Default 1024.
 	MaxPeers int
+	// MaxConns caps the client connections to peers the node keeps open;
+	// beyond it the least recently used idle one is closed (and dialled
+	// again when needed). Calls in flight are never cut: while more than
+	// MaxConns are busy at once the node holds more and closes the surplus
+	// as they end. -1 means no cap. Default DefaultMaxConns (64).
+	MaxConns int
+	// ConnIdleTimeout closes a connection to a peer once no call used it
+	// for this long (checked at each call to a peer, or by
+	// Node.CloseIdleConns). -1 means never. Default
+	// DefaultConnIdleTimeout (5 minutes).
+	ConnIdleTimeout time.Duration
 	// RatePerPeer is how many calls per second one peer may make to this
 	// node, on average. Default 20.
 	RatePerPeer rate.Limit
@@ -76,28 +87,39 @@ type Config struct {
 	OrderedForwarding bool
 }
 
+// Defaults of the connection pool (Config.MaxConns,
+// Config.ConnIdleTimeout): a node keeps the peers it talks to often, its
+// interest cluster and its routing neighbours, connected, without
+// holding a connection to every peer it ever asked.
+const (
+	DefaultMaxConns        = 64
+	DefaultConnIdleTimeout = 5 * time.Minute
+)
+
 // DefaultConfig returns the documented defaults.
 func DefaultConfig() Config {
 	cc := cluster.DefaultConfig()
 	return Config{
-		Strategy:       routing.Interest,
-		Routing:        routing.DefaultConfig(),
-		Cluster:        cc,
-		Recommend:      recommend.DefaultConfig(),
-		K:              10,
-		PerPeerTimeout: 800 * time.Millisecond,
-		ForwardMargin:  50 * time.Millisecond,
-		MaxPeers:       1024,
-		RatePerPeer:    20,
-		Burst:          40,
-		GossipFanout:   3,
-		GossipEntries:  16,
-		ProfileTTL:     time.Hour,
-		ReclusterEvery: time.Minute,
-		GossipEvery:    10 * time.Second,
-		RecommendPeers: 8,
-		SeenTTL:        2 * time.Minute,
-		SeenMax:        100_000,
+		Strategy:        routing.Interest,
+		Routing:         routing.DefaultConfig(),
+		Cluster:         cc,
+		Recommend:       recommend.DefaultConfig(),
+		K:               10,
+		PerPeerTimeout:  800 * time.Millisecond,
+		ForwardMargin:   50 * time.Millisecond,
+		MaxPeers:        1024,
+		MaxConns:        DefaultMaxConns,
+		ConnIdleTimeout: DefaultConnIdleTimeout,
+		RatePerPeer:     20,
+		Burst:           40,
+		GossipFanout:    3,
+		GossipEntries:   16,
+		ProfileTTL:      time.Hour,
+		ReclusterEvery:  time.Minute,
+		GossipEvery:     10 * time.Second,
+		RecommendPeers:  8,
+		SeenTTL:         2 * time.Minute,
+		SeenMax:         100_000,
 	}
 }
 
@@ -131,6 +153,8 @@ func (c Config) resolve() (Config, error) {
 	}
 	setInt(&c.K, d.K)
 	setInt(&c.MaxPeers, d.MaxPeers)
+	setInt(&c.MaxConns, d.MaxConns)
+	setDur(&c.ConnIdleTimeout, d.ConnIdleTimeout)
 	setInt(&c.Burst, d.Burst)
 	setInt(&c.GossipFanout, d.GossipFanout)
 	setInt(&c.GossipEntries, d.GossipEntries)
@@ -154,6 +178,8 @@ func (c Config) resolve() (Config, error) {
 		return c, fmt.Errorf("serveragent: GossipEntries %d, want 0 to 64", c.GossipEntries)
 	case c.PerPeerTimeout < 0 || c.ForwardMargin < 0 || c.ProfileTTL < 0 || c.SeenTTL < 0:
 		return c, fmt.Errorf("serveragent: negative duration in config")
+	case c.MaxConns < -1 || c.ConnIdleTimeout < -1:
+		return c, fmt.Errorf("serveragent: MaxConns %d or ConnIdleTimeout %v below -1 (no cap, never)", c.MaxConns, c.ConnIdleTimeout)
 	case c.MaxPeers < 0 || c.Burst < 0 || c.GossipFanout < 0 || c.RecommendPeers < 0 || c.SeenMax < 0 || c.RatePerPeer < 0:
 		return c, fmt.Errorf("serveragent: negative count in config")
 	}

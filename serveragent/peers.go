@@ -112,6 +112,14 @@ func (n *Node) removeLocked(id string) {
 	n.dropConnsLocked(id)
 }
 
+// PeerCount is the number of peers in the table: len(Peers()) without
+// building the list (no similarities, no copies).
+func (n *Node) PeerCount() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return len(n.peers)
+}
+
 // Peers lists the peer table by node ID.
 func (n *Node) Peers() []PeerInfo {
 	own, _ := n.cachedOwnFP()

@@ -154,7 +154,7 @@ func (c *rpcCounters) snapshot() map[string]MethodStats {
 // countedConn is a client connection that counts every unary call in the
 // node's client counters and tells the caller what the call carried.
 type countedConn struct {
-	cc      *grpc.ClientConn
+	cc      grpc.ClientConnInterface
 	counter *rpcCounters
 }
 
@@ -212,6 +212,6 @@ func (n *Node) countServer(ctx context.Context, req any, info *grpc.UnaryServerI
 }
 
 // counted wraps a connection to a peer so its calls are counted.
-func (n *Node) counted(cc *grpc.ClientConn) countedConn {
+func (n *Node) counted(cc grpc.ClientConnInterface) countedConn {
 	return countedConn{cc: cc, counter: n.rpcClient}
 }

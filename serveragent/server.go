@@ -57,13 +57,13 @@ type Node struct {
 	seen   *routing.Seen
 	health *health.Server
 	limits *limiters
+	conns  *connPool // client connections to peers
 	// rpcClient and rpcServer count the calls this node makes and
 	// receives (RPCStats).
 	rpcClient, rpcServer *rpcCounters
 
 	mu       sync.Mutex // guards everything below
 	peers    map[string]*peer
-	conns    map[string]*grpc.ClientConn
 	clusters cluster.Result
 	ownClust int // own cluster in clusters, -1 if none
 	rng      *rand.Rand
@@ -98,7 +98,7 @@ func New(cfg Config, id *identity.Identity, ix *index.Index, st *usermodel.Store
 		rpcClient: newRPCCounters(),
 		rpcServer: newRPCCounters(),
 		peers:     map[string]*peer{},
-		conns:     map[string]*grpc.ClientConn{},
+		conns:     newConnPool(d, cfg.MaxConns, cfg.ConnIdleTimeout),
 		ownClust:  -1,
 		rng:       rand.New(rand.NewPCG(cfg.Seed, h.Sum64())),
 	}
@@ -142,17 +142,9 @@ func (n *Node) NewServer(secret []byte, opts ...grpc.ServerOption) (*grpc.Server
 func (n *Node) Close() error {
 	n.health.Shutdown()
 	n.mu.Lock()
-	conns := n.conns
-	n.conns = map[string]*grpc.ClientConn{}
 	n.closed = true
 	n.mu.Unlock()
-	var errs []error
-	for id, c := range conns {
-		if err := c.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("serveragent: close connection to %s: %w", id, err))
-		}
-	}
-	return errors.Join(errs...)
+	return n.conns.close()
 }
 
 // caller admits an incoming call: it returns the caller's TLS node ID, or
@@ -169,50 +161,25 @@ func (n *Node) caller(ctx context.Context) (string, error) {
 	return id, nil
 }
 
-// conn returns the (cached) client connection to a peer.
-func (n *Node) conn(ctx context.Context, id, addr string) (*grpc.ClientConn, error) {
-	if addr == "" {
-		return nil, fmt.Errorf("serveragent: peer %s has no address", id)
-	}
-	key := id + "\x00" + addr
-	n.mu.Lock()
-	if n.closed {
-		n.mu.Unlock()
-		return nil, errors.New("serveragent: node is closed")
-	}
-	if c := n.conns[key]; c != nil {
-		n.mu.Unlock()
-		return c, nil
-	}
-	n.mu.Unlock()
-	c, err := n.dialer.Dial(ctx, addr, id)
-	if err != nil {
-		return nil, err
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if old := n.conns[key]; old != nil { // another goroutine won
-		c.Close()
-		return old, nil
-	}
-	if n.closed {
-		c.Close()
-		return nil, errors.New("serveragent: node is closed")
-	}
-	n.conns[key] = c
-	return c, nil
+// conn returns the pooled client connection to a peer (see
+// Config.MaxConns and Config.ConnIdleTimeout).
+func (n *Node) conn(ctx context.Context, id, addr string) (peerConn, error) {
+	return n.conns.get(ctx, id, addr)
 }
 
-// dropConnsLocked closes the connections to peer id (all addresses);
-// n.mu must be held.
+// dropConnsLocked closes the connections to peer id (all addresses), as
+// soon as no call runs on them; n.mu must be held.
 func (n *Node) dropConnsLocked(id string) {
-	for key, c := range n.conns {
-		if len(key) > len(id) && key[:len(id)] == id && key[len(id)] == 0 {
-			c.Close()
-			delete(n.conns, key)
-		}
-	}
+	n.conns.drop(id)
 }
+
+// OpenConns reports how many client connections to peers the node holds
+// open (at most Config.MaxConns while no more calls run at once).
+func (n *Node) OpenConns() int { return n.conns.open() }
+
+// CloseIdleConns closes the connections to peers idle for longer than
+// Config.ConnIdleTimeout now, rather than at the next call to a peer.
+func (n *Node) CloseIdleConns() { n.conns.closeIdle() }
 
 // callTimeout is the deadline of one call to a peer under ctx: the
 // remaining time less ForwardMargin, at most PerPeerTimeout; ok is false

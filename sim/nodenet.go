@@ -20,6 +20,7 @@ import (
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/node"
 	"github.com/p2pir/p2pir/serveragent"
+	"github.com/p2pir/p2pir/serveragent/membership"
 )
 
 // nodeNet is a network of real p2pir nodes (package node, the code
@@ -82,6 +83,10 @@ func startNodeNet(ctx context.Context, cfg Config, n int, t node.Transport, host
 	return net, nil
 }
 
+// simMaxConns caps each node's open connections to peers
+// (serveragent.Config.MaxConns) in a simulation.
+const simMaxConns = 16
+
 // startNode starts node i, joining through node 0. Its key is derived
 // from the seed, so node IDs, and with them every choice ordered or
 // seeded by ID, are the same from run to run.
@@ -108,12 +113,17 @@ func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host
 	// A network of up to Nodes members: the peer table must hold them all
 	// and a walk or flood may ask as many as the overlay degree allows.
 	scfg.MaxPeers = max(scfg.MaxPeers, net.cfg.Nodes)
+	// Flooding and walks pick random peers at every hop, so in a large
+	// network hardly any connection is reused; a small pool keeps a
+	// network of 1,000 nodes in one process to thousands of connections,
+	// not tens of thousands.
+	scfg.MaxConns = simMaxConns
 	ncfg := node.Config{
 		DataDir:           dir,
 		NoHTTP:            true,
 		Transport:         t,
 		ManualRounds:      true,
-		MembershipProfile: "local",
+		MembershipProfile: membership.ProfileSim, // converges at 1,000 nodes on one machine
 		Server:            &scfg,
 		FanOut:            net.cfg.FanOut,
 		PerPeerTimeout:    scfg.PerPeerTimeout,
@@ -290,7 +300,7 @@ func (net *nodeNet) Clusters(ctx context.Context) ([]int, error) {
 func (net *nodeNet) Members(ctx context.Context) ([]int, error) {
 	out := make([]int, len(net.nodes))
 	for i, nd := range net.nodes {
-		out[i] = len(nd.Server().Peers()) + 1
+		out[i] = nd.Server().PeerCount() + 1 // not Peers(), which scores every peer: 10⁶ similarities a poll at 1,000 nodes
 	}
 	return out, nil
 }

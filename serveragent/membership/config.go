@@ -32,6 +32,40 @@ const (
 	// of other profiles still read them, and compressed messages are read
 	// either way.
 	ProfileLocal = "local"
+	// ProfileSim is for simulations of hundreds to thousands of nodes on
+	// one machine (in memory or on loopback), where every node's timers
+	// share the same few cores: ProfileLocal, with the failure detector
+	// slowed and made tolerant of a loaded CPU and fewer, larger gossip
+	// messages. Each node probes one other every simProbeInterval (30 s,
+	// not 1 s), waits simProbeTimeout (10 s, not 200 ms) and suspects for
+	// simSuspicionMult (6) × log10(N) probe intervals: in a simulation no
+	// node fails unless the experiment stops it, and on a starved machine
+	// short timeouts turn into false suspicions, each refuted by another
+	// broadcast, until the broadcasts themselves starve it (730 nodes with
+	// 5 s probes and 2 s timeouts on a 2-core machine at load 13 grew to
+	// 7.5 GB in a minute of suspicions). It gossips every simGossipInterval (1 s, not
+	// 200 ms: 1,000 nodes ticking five times a second kept two cores
+	// busy) to simGossipNodes (4) nodes in packets of up to simPacketSize
+	// (16 KiB, about 100 join messages, where the 1,400 bytes of a real
+	// network's MTU hold 8: a network started at once queues a join per
+	// node on every node), and exchanges full state every
+	// simPushPullInterval (15 s), which memberlist itself stretches with
+	// the network's size (× 6 at 1,000 nodes). Loopback and memory carry
+	// 16 KiB datagrams; a real network does not, so this profile is not
+	// for one.
+	ProfileSim = "sim"
+)
+
+// ProfileSim's departures from ProfileLocal.
+const (
+	simProbeInterval    = 30 * time.Second
+	simProbeTimeout     = 10 * time.Second
+	simSuspicionMult    = 6
+	simGossipInterval   = time.Second
+	simGossipNodes      = 4
+	simPacketSize       = 16 << 10
+	simTCPTimeout       = 10 * time.Second
+	simPushPullInterval = 15 * time.Second
 )
 
 // ProfileLocal's departures from memberlist.DefaultLocalConfig.
@@ -96,7 +130,7 @@ type Config struct {
 	SecretKey []byte
 
 	// Profile names memberlist's timing profile: ProfileLAN (the default
-	// when ""), ProfileWAN or ProfileLocal.
+	// when ""), ProfileWAN, ProfileLocal or ProfileSim.
 	Profile string
 
 	// Transport carries the gossip. nil: memberlist's UDP+TCP transport on
@@ -181,13 +215,29 @@ func profileConfig(name string) (*memberlist.Config, error) {
 	case ProfileWAN:
 		return memberlist.DefaultWANConfig(), nil
 	case ProfileLocal:
-		c := memberlist.DefaultLocalConfig()
-		c.RetransmitMult = localRetransmitMult
-		c.PushPullInterval = localPushPullInterval
-		c.EnableCompression = false
+		return localConfig(), nil
+	case ProfileSim:
+		c := localConfig()
+		c.ProbeInterval = simProbeInterval
+		c.ProbeTimeout = simProbeTimeout
+		c.SuspicionMult = simSuspicionMult
+		c.GossipInterval = simGossipInterval
+		c.GossipNodes = simGossipNodes
+		c.UDPBufferSize = simPacketSize
+		c.TCPTimeout = simTCPTimeout
+		c.PushPullInterval = simPushPullInterval
 		return c, nil
 	}
-	return nil, fmt.Errorf("unknown profile %q, want %q, %q or %q", name, ProfileLAN, ProfileWAN, ProfileLocal)
+	return nil, fmt.Errorf("unknown profile %q, want %q, %q, %q or %q", name, ProfileLAN, ProfileWAN, ProfileLocal, ProfileSim)
+}
+
+// localConfig is ProfileLocal's memberlist configuration.
+func localConfig() *memberlist.Config {
+	c := memberlist.DefaultLocalConfig()
+	c.RetransmitMult = localRetransmitMult
+	c.PushPullInterval = localPushPullInterval
+	c.EnableCompression = false
+	return c
 }
 
 // rejoinInterval is RejoinInterval with its default applied.

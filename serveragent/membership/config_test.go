@@ -2,6 +2,7 @@ package membership
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -110,4 +111,54 @@ func TestMemberlistConfig(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Claim: ProfileSim is ProfileLocal with the documented departures: a
+// slower, more tolerant failure detector, slower gossip to more targets in
+// larger packets, a slower push-pull (which memberlist itself stretches
+// with the network's size).
+func TestSimProfile(t *testing.T) {
+	cfg := Config{NodeID: testNodeID("sim"), GRPCAddr: "grpc.test:7070", Profile: ProfileSim}
+	if err := cfg.validate(); err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	mc := cfg.memberlistConfig(&delegate{}, cfg.logger())
+	local := localConfig()
+	if mc.ProbeInterval != simProbeInterval || mc.ProbeTimeout != simProbeTimeout || mc.SuspicionMult != simSuspicionMult ||
+		mc.GossipNodes != simGossipNodes || mc.UDPBufferSize != simPacketSize || mc.TCPTimeout != simTCPTimeout ||
+		mc.GossipInterval != simGossipInterval || mc.PushPullInterval != simPushPullInterval {
+		t.Errorf("sim departures not applied: %+v", mc)
+	}
+	if mc.ProbeInterval <= local.ProbeInterval || mc.ProbeTimeout <= local.ProbeTimeout || mc.UDPBufferSize <= local.UDPBufferSize {
+		t.Errorf("sim profile is not slower and roomier than local: probe %v/%v, packets %d", mc.ProbeInterval, mc.ProbeTimeout, mc.UDPBufferSize)
+	}
+	if mc.RetransmitMult != localRetransmitMult || mc.EnableCompression || mc.IndirectChecks != local.IndirectChecks {
+		t.Errorf("sim profile lost local's settings: %+v", mc)
+	}
+}
+
+// Claim: members with ProfileSim on an in-memory network, joining one
+// after another through the first, all come to know each other: the
+// profile's slower probes and larger packets still converge.
+func TestSimProfileConverges(t *testing.T) {
+	const count = 24
+	tn := memNet()
+	var nodes []*node
+	for i := range count {
+		cfg := nodeConfig(t, tn, fmt.Sprintf("sim%d", i))
+		cfg.Profile = ProfileSim
+		if i > 0 {
+			cfg.Join = []string{nodes[0].GossipAddr()}
+		}
+		nodes = append(nodes, startNode(t, cfg))
+	}
+	fewest := func() int {
+		least := count
+		for _, n := range nodes {
+			least = min(least, len(n.Members()))
+		}
+		return least
+	}
+	eventually(t, 60*time.Second, func() bool { return fewest() == count-1 },
+		func() string { return fmt.Sprintf("a member knows only %d of the %d others", fewest(), count-1) })
 }

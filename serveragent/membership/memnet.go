@@ -27,7 +27,7 @@ import (
 //
 // The zero value is ready to use; a MemNetwork is safe for concurrent use.
 type MemNetwork struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex             // read-locked by every packet and dial: many readers
 	nodes map[string]*MemTransport // live transports by address
 	next  uint32                   // transports created so far
 }
@@ -85,8 +85,8 @@ func (n *MemNetwork) NewTransport() (*MemTransport, error) {
 
 // lookup returns the live transport at addr, or nil.
 func (n *MemNetwork) lookup(addr string) *MemTransport {
-	n.mu.Lock()
-	defer n.mu.Unlock()
+	n.mu.RLock()
+	defer n.mu.RUnlock()
 	return n.nodes[addr]
 }
 
