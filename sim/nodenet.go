@@ -261,6 +261,12 @@ func (net *nodeNet) Mark(ctx context.Context, i int, queryID, url string, intere
 	return nil
 }
 
+// ConcurrentNodes implements ConcurrentNet: each node's agent serves
+// concurrent searches, net.index is fixed once the network is built, and
+// a forwarded query is answered from the receiving node's shared index
+// and its gossip-fed peer table, which only Round changes.
+func (net *nodeNet) ConcurrentNodes() bool { return true }
+
 // Round implements Net: every node gossips once (push-pull of
 // fingerprints with a few peers), then every node re-clusters what it
 // knows. A gossip call to one peer that fails does not stop the round.
