@@ -215,28 +215,59 @@ func SortRows(rows []Row) {
 }
 
 // train has every person issue and judge their next training queries,
-// up to x.par people at once; each person's searches and marks stay in
-// order on their own node, and their judging noise comes from their own
-// source, seeded by (seed, round, person), so the outcome does not
-// depend on the interleaving.
+// up to x.par people at once, in lock step: every person searches their
+// t-th query, then every person judges and marks its results, then the
+// (t+1)-th. A node forwarding another person's query routes it with its
+// own profile, which only its person's marks change, so no mark may
+// land while searches run; each person's marks stay in order on their
+// own node, and their judging noise comes from their own source, seeded
+// by (seed, round, person). The outcome does not depend on x.par.
 func (x *experiment) train(ctx context.Context, round int) error {
 	type tally struct{ traced, bytes, lost int64 }
 	tallies := make([]tally, len(x.people))
-	err := x.forEachPerson(ctx, func(ctx context.Context, i int) error {
-		rng := rand.New(rand.NewPCG(x.cfg.Seed, uint64(round)<<40|uint64(i)<<8|0xa1))
-		p := &x.people[i]
-		t := &tallies[i]
-		for _, q := range p.NextTrain(x.cfg.TrainQueries) {
+	queries := make([][]QueryRef, len(x.people))
+	rngs := make([]*rand.Rand, len(x.people))
+	for i := range x.people {
+		queries[i] = x.people[i].NextTrain(x.cfg.TrainQueries)
+		rngs[i] = rand.New(rand.NewPCG(x.cfg.Seed, uint64(round)<<40|uint64(i)<<8|0xa1))
+	}
+	defer func() {
+		for _, t := range tallies {
+			x.traced += t.traced
+			x.bytes += t.bytes
+			x.lost += t.lost
+		}
+	}()
+	results := make([]SearchResult, len(x.people))
+	for step := range x.cfg.TrainQueries {
+		if err := x.forEachPerson(ctx, func(ctx context.Context, i int) error {
+			if step >= len(queries[i]) {
+				return nil
+			}
+			q := queries[i][step]
 			sq := x.domains[q.Domain].Train[q.Index]
 			res, err := x.net.Search(ctx, i, sq.Text, x.cfg.TrainStrategy, x.cfg.Depth)
 			if err != nil {
 				return fmt.Errorf("round %d: node %d: training query %s: %w", round, i, sq.ID, err)
 			}
+			t := &tallies[i]
 			t.traced += int64(res.Messages)
 			t.bytes += res.BytesSent + res.BytesReceived
 			t.lost += int64(res.Lost)
+			results[i] = res
+			return nil
+		}, nil); err != nil {
+			return err
+		}
+		if err := x.forEachPerson(ctx, func(ctx context.Context, i int) error {
+			if step >= len(queries[i]) {
+				return nil
+			}
+			q := queries[i][step]
+			sq := x.domains[q.Domain].Train[q.Index]
+			res := results[i]
 			top := res.URLs[:min(len(res.URLs), x.cfg.JudgeDepth)]
-			for j, liked := range Judge(top, sq.Relevant, x.cfg.Noise, rng) {
+			for j, liked := range Judge(top, sq.Relevant, x.cfg.Noise, rngs[i]) {
 				if err := x.net.Mark(ctx, i, res.QueryID, top[j], liked); err != nil {
 					return fmt.Errorf("round %d: node %d: mark: %w", round, i, err)
 				}
@@ -247,15 +278,12 @@ func (x *experiment) train(ctx context.Context, round int) error {
 					}
 				}
 			}
+			return nil
+		}, nil); err != nil {
+			return err
 		}
-		return nil
-	}, nil)
-	for _, t := range tallies {
-		x.traced += t.traced
-		x.bytes += t.bytes
-		x.lost += t.lost
 	}
-	return err
+	return nil
 }
 
 // forEachPerson calls fn for every person, up to x.par at once, each
