@@ -98,3 +98,18 @@ func checkRunInvariants(t *testing.T, cfg Config, res *Results) {
 		t.Errorf("Check: %v", err)
 	}
 }
+
+// TestReferenceNetRunsOnePersonAtATime checks that the reference
+// network, whose searches share a query counter and read every node's
+// fingerprint, is not run concurrently whatever Config.Parallel says.
+func TestReferenceNetRunsOnePersonAtATime(t *testing.T) {
+	cfg := tinyConfig(t)
+	net, err := NewReferenceNet(context.Background(), cfg, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if got := parallelism(net, 4); got != 1 {
+		t.Errorf("reference network runs %d people at once, want 1", got)
+	}
+}
