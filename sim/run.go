@@ -288,16 +288,15 @@ func (x *experiment) train(ctx context.Context, round int) error {
 
 // forEachPerson calls fn for every person, up to x.par at once, each
 // person from one goroutine; done (when set) is called after each person
-// from one goroutine at a time. It returns the error of the first person
-// (in person order) whose call failed; after a failure, people not yet
-// started are skipped.
+// from one goroutine at a time. It returns the first error a call
+// returned (the cause: the calls still running are then cancelled, and
+// people not yet started are skipped).
 func (x *experiment) forEachPerson(ctx context.Context, fn func(ctx context.Context, i int) error, done func()) error {
 	n := len(x.people)
-	errs := make([]error, n)
 	if x.par <= 1 {
 		for i := range n {
-			if errs[i] = fn(ctx, i); errs[i] != nil {
-				return errs[i]
+			if err := fn(ctx, i); err != nil {
+				return err
 			}
 			if done != nil {
 				done()
@@ -308,22 +307,26 @@ func (x *experiment) forEachPerson(ctx context.Context, fn func(ctx context.Cont
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+	)
 	for range min(x.par, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if errs[i] = fn(ctx, i); errs[i] != nil {
+				err := fn(ctx, i)
+				mu.Lock()
+				if err != nil && first == nil {
+					first = err
 					cancel()
-					continue
 				}
-				if done != nil {
-					mu.Lock()
+				if err == nil && done != nil {
 					done()
-					mu.Unlock()
 				}
+				mu.Unlock()
 			}
 		}()
 	}
@@ -337,12 +340,8 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		for _, e := range errs {
-			if e != nil {
-				return e
-			}
-		}
+	if first != nil {
+		return first
 	}
 	return ctx.Err()
 }
