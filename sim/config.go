@@ -114,6 +114,11 @@ type Config struct {
 	// for networks of real nodes (the reference network makes no calls).
 	// Default 2000.
 	PeerTimeoutMS int `toml:"peer_timeout_ms"`
+	// Parallel is how many people search at once (each person's own
+	// searches stay in order); 1 runs everyone one after another. The
+	// results are the same whatever the value. Networks that are not safe
+	// for concurrent calls (reference, processes) run with 1. Default 4.
+	Parallel int `toml:"parallel"`
 
 	// dir is the configuration file's folder, for relative paths.
 	dir string
@@ -128,7 +133,7 @@ func DefaultConfig() Config {
 		Nodes: 30, Rounds: 5, Strategies: AllStrategies(), Seed: 1, Mode: "memory",
 		Placement: PlacementCluster, Replication: 1, TestShare: 0.5, TrainQueries: 3, TestQueries: 5,
 		TrainStrategy: StrategyInterest, JudgeDepth: 10, K: 10, Depth: 100, TTL: 3, WalkHops: 4,
-		Walkers: 2, FanOut: 3, OverlayDegree: 4, PeerTimeoutMS: 2000,
+		Walkers: 2, FanOut: 3, OverlayDegree: 4, PeerTimeoutMS: 2000, Parallel: 4,
 	}
 }
 
@@ -196,6 +201,7 @@ func (c Config) Resolve() (Config, error) {
 	setInt(&c.FanOut, d.FanOut)
 	setInt(&c.OverlayDegree, d.OverlayDegree)
 	setInt(&c.PeerTimeoutMS, d.PeerTimeoutMS)
+	setInt(&c.Parallel, d.Parallel)
 	if len(c.Strategies) == 0 {
 		c.Strategies = d.Strategies
 	}
@@ -220,7 +226,7 @@ func (c Config) Resolve() (Config, error) {
 	case c.Nodes < len(c.Collections):
 		return bad("%d nodes cannot hold %d domains (at least one node each)", c.Nodes, len(c.Collections))
 	case c.Rounds < 0, c.Replication < 1, c.TrainQueries < 0, c.TestQueries < 1, c.JudgeDepth < 1,
-		c.K < 1, c.TTL < 1, c.WalkHops < 1, c.Walkers < 1, c.FanOut < 1, c.OverlayDegree < 2, c.PeerTimeoutMS < 1:
+		c.K < 1, c.TTL < 1, c.WalkHops < 1, c.Walkers < 1, c.FanOut < 1, c.OverlayDegree < 2, c.PeerTimeoutMS < 1, c.Parallel < 1:
 		return bad("counts must be positive (rounds, train_queries may be 0; overlay_degree at least 2)")
 	case c.Depth < 100 || c.Depth < c.K:
 		return bad("depth %d is below 100 (recall is measured at 100) or below k", c.Depth)

@@ -16,7 +16,7 @@ func TestParseConfigDefaults(t *testing.T) {
 	}
 	d := DefaultConfig()
 	if cfg.Nodes != 30 || cfg.Rounds != 5 || cfg.Seed != 1 || cfg.Mode != "memory" || cfg.Placement != PlacementCluster ||
-		cfg.K != 10 || cfg.Depth != 100 || cfg.TTL != d.TTL || len(cfg.Strategies) != 5 || cfg.TestShare != 0.5 {
+		cfg.K != 10 || cfg.Depth != 100 || cfg.TTL != d.TTL || len(cfg.Strategies) != 5 || cfg.TestShare != 0.5 || cfg.Parallel != 4 {
 		t.Errorf("defaults not applied: %+v", cfg)
 	}
 }
@@ -36,6 +36,7 @@ func TestParseConfigRejects(t *testing.T) {
 		{"bad mode", "mode = \"cloud\"\n[[collections]]\npath = \"x\"\n", "cloud"},
 		{"bad placement", "placement = \"alpha\"\n[[collections]]\npath = \"x\"\n", "alpha"},
 		{"noise of 1", "noise = 1.0\n[[collections]]\npath = \"x\"\n", "noise"},
+		{"negative parallel", "parallel = -1\n[[collections]]\npath = \"x\"\n", "counts must be positive"},
 		{"depth under 100", "depth = 50\n[[collections]]\npath = \"x\"\n", "depth"},
 		{"bad domain", "[[collections]]\npath = \"x\"\ndomain = \"Med Line\"\n", "Med Line"},
 	} {

@@ -6,7 +6,11 @@ import (
 )
 
 // Net is the network an experiment runs on: N nodes, each with one person.
-// Node numbers are 0..Nodes()-1. The harness calls it from one goroutine.
+// Node numbers are 0..Nodes()-1. The harness calls it from one goroutine,
+// except that a Net implementing ConcurrentNet (and answering true) has
+// Search and Mark called concurrently for different nodes, never for the
+// same node at once and never during Round, Clusters, Members, Recommend
+// or AddDocuments.
 // The real-node implementation (memory, loopback, processes) plugs in
 // through a NewNetFunc; ReferenceNet is this package's reference network.
 type Net interface {
@@ -35,6 +39,26 @@ type Net interface {
 	Carried() Traffic
 	// Close stops every node and frees what they hold.
 	Close() error
+}
+
+// ConcurrentNet is a Net whose Search and Mark are safe to call
+// concurrently for different nodes, with results that do not depend on
+// how those calls interleave. Networks of real nodes in this process
+// (memory, loopback) implement it; the reference network and the
+// processes network do not, and run with one search at a time.
+type ConcurrentNet interface {
+	Net
+	// ConcurrentNodes reports whether Search and Mark may be called
+	// concurrently for different nodes.
+	ConcurrentNodes() bool
+}
+
+// parallelism returns how many people may search at once on n.
+func parallelism(n Net, want int) int {
+	if c, ok := n.(ConcurrentNet); ok && c.ConcurrentNodes() {
+		return max(1, want)
+	}
+	return 1
 }
 
 // NewNetFunc builds the network of an experiment with n nodes.

@@ -261,6 +261,15 @@ func (net *nodeNet) Mark(ctx context.Context, i int, queryID, url string, intere
 	return nil
 }
 
+// ConcurrentNodes implements ConcurrentNet: each node's agent serves
+// concurrent searches, net.index is fixed once the network is built, and
+// a forwarded query is answered from the receiving node's shared index
+// and routed on with its gossip-fed peer table, which only Round changes,
+// and its own profile, which only its person's marks change (the harness
+// never marks while searches run). Routing draws come from a source per
+// (node, query ID), so they do not depend on the interleaving.
+func (net *nodeNet) ConcurrentNodes() bool { return true }
+
 // Round implements Net: every node gossips once (push-pull of
 // fingerprints with a few peers), then every node re-clusters what it
 // knows. A gossip call to one peer that fails does not stop the round.

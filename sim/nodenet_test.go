@@ -39,8 +39,12 @@ func TestRealNodesInMemoryKeepTheHarnessInvariants(t *testing.T) {
 // degree (4 of 7 peers) and TTL (3) leave it random subsets and queries
 // reaching a node by two paths, walks and exploration draw random
 // peers, and gossip samples profiles: every source of randomness the
-// network has is exercised. No call between peers may go unanswered
-// (Check): a timeout would make the numbers depend on timing.
+// network has is exercised, and a share of the judgments is noisy so the
+// harness's own draws are too. The runs search with 4 people at once,
+// and a run with one person at a time must give the same results.csv:
+// concurrency must not leak into the numbers. No call between peers may
+// go unanswered (Check): a timeout would make the numbers depend on
+// timing.
 func TestRealNodesInMemorySameSeedSameNumbers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("3 runs of 8 real nodes: skipped in -short mode")
@@ -48,6 +52,7 @@ func TestRealNodesInMemorySameSeedSameNumbers(t *testing.T) {
 	cfg := tinyConfig(t)
 	cfg.Nodes, cfg.Mode = 8, "memory"
 	cfg.TTL, cfg.OverlayDegree = 3, 4
+	cfg.Noise, cfg.Parallel = 0.2, 4
 	run := func(cfg Config) (*Results, string) {
 		t.Helper()
 		res, err := Run(context.Background(), cfg, NewMemoryNet, Options{})
@@ -65,6 +70,11 @@ func TestRealNodesInMemorySameSeedSameNumbers(t *testing.T) {
 	}
 	if _, b := run(cfg); a != b {
 		t.Errorf("same seed, different results.csv:\n%s", lineDiff(a, b))
+	}
+	serial := cfg
+	serial.Parallel = 1
+	if _, b := run(serial); a != b {
+		t.Errorf("same seed, parallel 4 and parallel 1 give different results.csv:\n%s", lineDiff(a, b))
 	}
 	other := cfg
 	other.Seed++

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/p2pir/p2pir/eval"
 	"github.com/p2pir/p2pir/serveragent/recommend"
@@ -92,6 +93,7 @@ type experiment struct {
 	traced  int64
 	bytes   int64
 	lost    int64
+	par     int // people searching at once
 }
 
 // Run runs the experiment cfg describes on the network newNet builds:
@@ -154,7 +156,8 @@ func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNet
 	defer func() { err = errors.Join(err, cen.close()) }()
 
 	x := &experiment{cfg: cfg, domains: domains, net: net, central: cen,
-		people: NewPeople(domains, pl.NodeDomain, cfg.TwoDomainShare, cfg.TestQueries, cfg.Seed)}
+		people: NewPeople(domains, pl.NodeDomain, cfg.TwoDomainShare, cfg.TestQueries, cfg.Seed),
+		par:    parallelism(net, cfg.Parallel)}
 	for range x.people {
 		x.seen = append(x.seen, map[string]bool{})
 		x.likes = append(x.likes, nil)
@@ -211,22 +214,60 @@ func SortRows(rows []Row) {
 	})
 }
 
-// train has every person issue and judge their next training queries.
+// train has every person issue and judge their next training queries,
+// up to x.par people at once, in lock step: every person searches their
+// t-th query, then every person judges and marks its results, then the
+// (t+1)-th. A node forwarding another person's query routes it with its
+// own profile, which only its person's marks change, so no mark may
+// land while searches run; each person's marks stay in order on their
+// own node, and their judging noise comes from their own source, seeded
+// by (seed, round, person). The outcome does not depend on x.par.
 func (x *experiment) train(ctx context.Context, round int) error {
-	rng := rand.New(rand.NewPCG(x.cfg.Seed, uint64(round)<<32|0x7a1))
+	type tally struct{ traced, bytes, lost int64 }
+	tallies := make([]tally, len(x.people))
+	queries := make([][]QueryRef, len(x.people))
+	rngs := make([]*rand.Rand, len(x.people))
 	for i := range x.people {
-		p := &x.people[i]
-		for _, q := range p.NextTrain(x.cfg.TrainQueries) {
+		queries[i] = x.people[i].NextTrain(x.cfg.TrainQueries)
+		rngs[i] = rand.New(rand.NewPCG(x.cfg.Seed, uint64(round)<<40|uint64(i)<<8|0xa1))
+	}
+	defer func() {
+		for _, t := range tallies {
+			x.traced += t.traced
+			x.bytes += t.bytes
+			x.lost += t.lost
+		}
+	}()
+	results := make([]SearchResult, len(x.people))
+	for step := range x.cfg.TrainQueries {
+		if err := x.forEachPerson(ctx, func(ctx context.Context, i int) error {
+			if step >= len(queries[i]) {
+				return nil
+			}
+			q := queries[i][step]
 			sq := x.domains[q.Domain].Train[q.Index]
 			res, err := x.net.Search(ctx, i, sq.Text, x.cfg.TrainStrategy, x.cfg.Depth)
 			if err != nil {
 				return fmt.Errorf("round %d: node %d: training query %s: %w", round, i, sq.ID, err)
 			}
-			x.traced += int64(res.Messages)
-			x.bytes += res.BytesSent + res.BytesReceived
-			x.lost += int64(res.Lost)
+			t := &tallies[i]
+			t.traced += int64(res.Messages)
+			t.bytes += res.BytesSent + res.BytesReceived
+			t.lost += int64(res.Lost)
+			results[i] = res
+			return nil
+		}, nil); err != nil {
+			return err
+		}
+		if err := x.forEachPerson(ctx, func(ctx context.Context, i int) error {
+			if step >= len(queries[i]) {
+				return nil
+			}
+			q := queries[i][step]
+			sq := x.domains[q.Domain].Train[q.Index]
+			res := results[i]
 			top := res.URLs[:min(len(res.URLs), x.cfg.JudgeDepth)]
-			for j, liked := range Judge(top, sq.Relevant, x.cfg.Noise, rng) {
+			for j, liked := range Judge(top, sq.Relevant, x.cfg.Noise, rngs[i]) {
 				if err := x.net.Mark(ctx, i, res.QueryID, top[j], liked); err != nil {
 					return fmt.Errorf("round %d: node %d: mark: %w", round, i, err)
 				}
@@ -237,9 +278,72 @@ func (x *experiment) train(ctx context.Context, round int) error {
 					}
 				}
 			}
+			return nil
+		}, nil); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// forEachPerson calls fn for every person, up to x.par at once, each
+// person from one goroutine; done (when set) is called after each person
+// from one goroutine at a time. It returns the first error a call
+// returned (the cause: the calls still running are then cancelled, and
+// people not yet started are skipped).
+func (x *experiment) forEachPerson(ctx context.Context, fn func(ctx context.Context, i int) error, done func()) error {
+	n := len(x.people)
+	if x.par <= 1 {
+		for i := range n {
+			if err := fn(ctx, i); err != nil {
+				return err
+			}
+			if done != nil {
+				done()
+			}
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+	)
+	for range min(x.par, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				err := fn(ctx, i)
+				mu.Lock()
+				if err != nil && first == nil {
+					first = err
+					cancel()
+				}
+				if err == nil && done != nil {
+					done()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return ctx.Err()
 }
 
 // measureNetwork records clustering and membership; it returns the
@@ -330,7 +434,9 @@ func urls(items []recommend.Item) []string {
 }
 
 // measureSearch runs every person's test queries with every strategy and
-// records quality and cost; step is called after each person.
+// records quality and cost, up to x.par people at once (each person's
+// searches in order); step is called after each person, from one
+// goroutine at a time.
 func (x *experiment) measureSearch(ctx context.Context, round int, step func()) error {
 	type acc struct {
 		run                         eval.Run
@@ -341,32 +447,58 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 	for _, s := range x.cfg.Strategies {
 		accs[s] = &acc{run: eval.Run{}}
 	}
-	qrels := eval.Qrels{}
-	for i := range x.people {
+	// Each person's answers go to their own slot and are added up in
+	// person order, so the sums do not depend on who finished first.
+	type answer struct {
+		qid string
+		res SearchResult
+	}
+	answers := make([][][]answer, len(x.people)) // person -> strategy -> queries
+	err := x.forEachPerson(ctx, func(ctx context.Context, i int) error {
+		out := make([][]answer, len(x.cfg.Strategies))
 		for _, q := range x.people[i].Test {
 			sq := x.domains[q.Domain].Test[q.Index]
 			qid := fmt.Sprintf("n%d.%s.%s", i, x.domains[q.Domain].Name, sq.ID)
-			qrels[qid] = sq.Relevant
-			for _, s := range x.cfg.Strategies {
+			for si, s := range x.cfg.Strategies {
 				var res SearchResult
 				var err error
 				if s == StrategyCentral {
 					res, err = x.central.search(ctx, sq.Text, x.cfg.Depth)
 				} else {
 					res, err = x.net.Search(ctx, i, sq.Text, s, x.cfg.Depth)
-					x.traced += int64(res.Messages)
-					x.bytes += res.BytesSent + res.BytesReceived
-					x.lost += int64(res.Lost)
 				}
 				if err != nil {
 					return fmt.Errorf("round %d: node %d: %s search for query %s: %w", round, i, s, sq.ID, err)
 				}
-				a := accs[s]
+				out[si] = append(out[si], answer{qid, res})
+			}
+		}
+		answers[i] = out
+		return nil
+	}, step)
+	if err != nil {
+		return err
+	}
+	qrels := eval.Qrels{}
+	for i := range x.people {
+		for _, q := range x.people[i].Test {
+			sq := x.domains[q.Domain].Test[q.Index]
+			qrels[fmt.Sprintf("n%d.%s.%s", i, x.domains[q.Domain].Name, sq.ID)] = sq.Relevant
+		}
+		for si, s := range x.cfg.Strategies {
+			a := accs[s]
+			for _, an := range answers[i][si] {
+				res := an.res
+				if s != StrategyCentral {
+					x.traced += int64(res.Messages)
+					x.bytes += res.BytesSent + res.BytesReceived
+					x.lost += int64(res.Lost)
+				}
 				rs := make([]eval.Result, len(res.URLs))
 				for j, u := range res.URLs {
 					rs[j] = eval.Result{DocNo: u, Score: float64(len(res.URLs) - j)}
 				}
-				a.run[qid] = rs
+				a.run[an.qid] = rs
 				a.peers += float64(res.PeersContacted)
 				a.msgs += float64(res.Messages)
 				a.bytes += float64(res.BytesSent + res.BytesReceived)
@@ -374,7 +506,6 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 				a.lat = append(a.lat, float64(res.Latency.Microseconds())/1000)
 			}
 		}
-		step()
 	}
 	quality := map[string]eval.Summary{}
 	for _, s := range x.cfg.Strategies {

@@ -2,7 +2,12 @@ package sim
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // tinyConfig is a short reference-network run on the fixture: one domain
@@ -96,5 +101,69 @@ func checkRunInvariants(t *testing.T, cfg Config, res *Results) {
 	}
 	if err := res.Check(); err != nil {
 		t.Errorf("Check: %v", err)
+	}
+}
+
+// TestReferenceNetRunsOnePersonAtATime checks that the reference
+// network, whose searches share a query counter and read every node's
+// fingerprint, is not run concurrently whatever Config.Parallel says.
+func TestReferenceNetRunsOnePersonAtATime(t *testing.T) {
+	cfg := tinyConfig(t)
+	net, err := NewReferenceNet(context.Background(), cfg, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	if got := parallelism(net, 4); got != 1 {
+		t.Errorf("reference network runs %d people at once, want 1", got)
+	}
+}
+
+// TestForEachPersonBoundsAndStops checks the harness's worker pool: every
+// person is visited once, never more than par at once, done is counted
+// once per person, and a failure is returned as it is and stops the rest.
+func TestForEachPersonBoundsAndStops(t *testing.T) {
+	x := &experiment{people: make([]Person, 40), par: 4}
+	var mu sync.Mutex
+	running, most, done := 0, 0, 0
+	visits := make([]int, len(x.people))
+	err := x.forEachPerson(context.Background(), func(ctx context.Context, i int) error {
+		mu.Lock()
+		running++
+		most = max(most, running)
+		visits[i]++
+		mu.Unlock()
+		time.Sleep(time.Millisecond)
+		mu.Lock()
+		running--
+		mu.Unlock()
+		return nil
+	}, func() { done++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if most > x.par || done != len(x.people) {
+		t.Errorf("%d at once (at most %d wanted), done %d times for %d people", most, x.par, done, len(x.people))
+	}
+	for i, v := range visits {
+		if v != 1 {
+			t.Errorf("person %d visited %d times", i, v)
+		}
+	}
+	boom := errors.New("boom")
+	var calls atomic.Int64
+	err = x.forEachPerson(context.Background(), func(ctx context.Context, i int) error {
+		calls.Add(1)
+		if i == 2 {
+			return fmt.Errorf("person %d: %w", i, boom)
+		}
+		<-ctx.Done() // the others wait until the failure cancels them
+		return ctx.Err()
+	}, nil)
+	if !errors.Is(err, boom) {
+		t.Errorf("error %v, want the failing person's", err)
+	}
+	if n := calls.Load(); n >= int64(len(x.people)) {
+		t.Errorf("%d people started after a failure, want the rest skipped", n)
 	}
 }
