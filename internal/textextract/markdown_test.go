@@ -1,10 +1,10 @@
 package textextract
 
 import (
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
-	"runtime"
 	"unicode/utf8"
 )
 
