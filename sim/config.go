@@ -59,7 +59,8 @@ type Config struct {
 	// the number of domains.
 	Nodes int `toml:"nodes"`
 	// Rounds is the number of rounds of training queries and gossip after
-	// the initial measurement (round 0). Default 5.
+	// the initial measurement (round 0). Default 5 (DefaultConfig; 0 is
+	// kept: round 0 only).
 	Rounds int `toml:"rounds"`
 	// Strategies are the strategies compared. Default all five.
 	Strategies []string `toml:"strategies"`
@@ -81,7 +82,7 @@ type Config struct {
 	// testing, in (0, 1). Default 0.5.
 	TestShare float64 `toml:"test_share"`
 	// TrainQueries is how many training queries each person issues per
-	// round. Default 3.
+	// round. Default 3 (DefaultConfig; 0 is kept: nobody marks anything).
 	TrainQueries int `toml:"train_queries"`
 	// TestQueries is how many held-out queries each person is measured on
 	// (the same ones every round). Default 5.
@@ -178,8 +179,9 @@ func ParseConfig(b []byte) (Config, error) {
 	return cfg.Resolve()
 }
 
-// Resolve fills zero fields with their defaults (Seed is kept as it is)
-// and checks the configuration.
+// Resolve fills zero fields with their defaults (Seed, Rounds and
+// TrainQueries, for which 0 is a setting, are kept as they are) and checks
+// the configuration.
 func (c Config) Resolve() (Config, error) {
 	d := DefaultConfig()
 	setInt := func(p *int, def int) {
@@ -188,9 +190,7 @@ func (c Config) Resolve() (Config, error) {
 		}
 	}
 	setInt(&c.Nodes, d.Nodes)
-	setInt(&c.Rounds, d.Rounds)
 	setInt(&c.Replication, d.Replication)
-	setInt(&c.TrainQueries, d.TrainQueries)
 	setInt(&c.TestQueries, d.TestQueries)
 	setInt(&c.JudgeDepth, d.JudgeDepth)
 	setInt(&c.K, d.K)

@@ -84,3 +84,23 @@ func TestConfigTOMLRoundTrip(t *testing.T) {
 		t.Errorf("round trip changed the configuration:\n%s\n---\n%s", ConfigTOML(cfg), ConfigTOML(back))
 	}
 }
+
+// TestZeroRoundsAndTrainingAreKept: rounds = 0 (round 0 only) and
+// train_queries = 0 (nobody marks) are settings, not "use the default",
+// in a file and through Resolve; left out, they take their defaults.
+func TestZeroRoundsAndTrainingAreKept(t *testing.T) {
+	cfg, err := ParseConfig([]byte("rounds = 0\ntrain_queries = 0\n[[collections]]\npath = \"testdata/tiny\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Rounds != 0 || cfg.TrainQueries != 0 {
+		t.Errorf("rounds %d, train_queries %d: want 0 and 0 as written", cfg.Rounds, cfg.TrainQueries)
+	}
+	cfg, err = ParseConfig([]byte("[[collections]]\npath = \"testdata/tiny\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := DefaultConfig(); cfg.Rounds != d.Rounds || cfg.TrainQueries != d.TrainQueries {
+		t.Errorf("left out: rounds %d, train_queries %d, want the defaults %d and %d", cfg.Rounds, cfg.TrainQueries, d.Rounds, d.TrainQueries)
+	}
+}
