@@ -227,32 +227,18 @@ func (ix *Index) Snippets(ctx context.Context, q Query, hits []Hit) error {
 		return fmt.Errorf("index: snippets: %w", err)
 	}
 	defer r.Close()
-	var (
-		at        []int // index in hits of each document in this snapshot
-		top       []scored
-		sub       []Hit
-		bodies    []string
-		titleLens []int
-	)
-	for i, h := range hits {
-		iid, err := r.InternalID(h.ID)
-		if err != nil {
-			return fmt.Errorf("index: snippets: resolve %s: %w", h.ID, err)
-		}
-		if len(iid) == 0 {
-			continue // deleted since the search
-		}
+	b, err := resolveHits(r, hits, func(_ int, h *Hit) (string, error) {
 		m, body, err := loadDoc(r, h.ID)
 		if err != nil {
-			return fmt.Errorf("index: snippets: %w", err)
+			return "", err
 		}
 		h.URL, h.Title, h.Source, h.Modified = m.url, m.title, m.source, m.modified
-		at = append(at, i)
-		top = append(top, scored{doc: iid.Value()})
-		sub = append(sub, h)
-		bodies = append(bodies, body)
-		titleLens = append(titleLens, len(h.Title))
+		return body, nil
+	})
+	if err != nil {
+		return fmt.Errorf("index: snippets: %w", err)
 	}
+	at, top, sub, bodies, titleLens := b.at, b.top, b.sub, b.bodies, b.titleLens
 	if len(sub) == 0 {
 		return nil
 	}
@@ -359,27 +345,14 @@ func (ix *Index) phraseSnippets(ctx context.Context, bq *bm25Query, hits []Hit, 
 		return fmt.Errorf("phrase snippets: %w", err)
 	}
 	defer r.Close()
-	var (
-		at        []int // index in hits of each document still in this snapshot
-		top       []scored
-		sub       []Hit
-		bodies    []string
-		titleLens []int
-	)
-	for i, h := range hits {
-		iid, err := r.InternalID(h.ID)
-		if err != nil {
-			return fmt.Errorf("resolve hit %s: %w", h.ID, err)
-		}
-		if len(iid) == 0 {
-			continue // deleted since the search: keep its lead snippet
-		}
-		at = append(at, i)
-		top = append(top, scored{doc: iid.Value()})
-		sub = append(sub, h)
-		bodies = append(bodies, field(found[i].Fields, fieldBody))
-		titleLens = append(titleLens, len(h.Title))
+	// A hit deleted since the search keeps its lead snippet.
+	b, err := resolveHits(r, hits, func(i int, _ *Hit) (string, error) {
+		return field(found[i].Fields, fieldBody), nil
+	})
+	if err != nil {
+		return fmt.Errorf("phrase snippets: %w", err)
 	}
+	at, top, sub, bodies, titleLens := b.at, b.top, b.sub, b.bodies, b.titleLens
 	if err := ix.addSnippets(ctx, r, &bm25Query{phrases: bq.phrases}, top, sub, bodies, titleLens); err != nil {
 		return fmt.Errorf("phrase snippets: %w", err)
 	}
@@ -528,4 +501,41 @@ func anyKeyword(fieldName string, values []string) query.Query {
 		return qs[0]
 	}
 	return query.NewDisjunctionQuery(qs)
+}
+
+// hitBatch is the hits of a search still in a reader's snapshot, with
+// what addSnippets needs of them: at is each one's index in the hits
+// given, top its internal document number, bodies and titleLens its text.
+type hitBatch struct {
+	at        []int
+	top       []scored
+	sub       []Hit
+	bodies    []string
+	titleLens []int
+}
+
+// resolveHits looks each of hits up in r's snapshot, skipping those
+// deleted since the search; body gives a found hit's body text (and may
+// refresh the hit's stored fields first).
+func resolveHits(r bindex.IndexReader, hits []Hit, body func(i int, h *Hit) (string, error)) (hitBatch, error) {
+	var b hitBatch
+	for i, h := range hits {
+		iid, err := r.InternalID(h.ID)
+		if err != nil {
+			return hitBatch{}, fmt.Errorf("resolve %s: %w", h.ID, err)
+		}
+		if len(iid) == 0 {
+			continue // deleted since the search
+		}
+		text, err := body(i, &h)
+		if err != nil {
+			return hitBatch{}, err
+		}
+		b.at = append(b.at, i)
+		b.top = append(b.top, scored{doc: iid.Value()})
+		b.sub = append(b.sub, h)
+		b.bodies = append(b.bodies, text)
+		b.titleLens = append(b.titleLens, len(h.Title))
+	}
+	return b, nil
 }
