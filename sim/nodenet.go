@@ -11,12 +11,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"golang.org/x/time/rate"
 
-	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/node"
 	"github.com/p2pir/p2pir/serveragent"
@@ -198,24 +196,12 @@ func (net *nodeNet) AddDocuments(ctx context.Context, i int, docs []Document) er
 	return nil
 }
 
-// Search implements Net: node i's client agent answers, with the
-// person's user model, from its index alone (StrategyLocal) or from its
-// index and its peers, forwarded with the given strategy: flooding with
-// Config.TTL hops to Config.OverlayDegree peers a hop, Config.Walkers
-// random walkers of Config.WalkHops hops, or interest routing to
-// Config.FanOut peers with the node's hop limit.
+// Search implements Net: node i's client agent answers searchRequest,
+// with the person's user model.
 func (net *nodeNet) Search(ctx context.Context, i int, text, strategy string, k int) (SearchResult, error) {
-	req := clientagent.Request{Query: text, K: k, Sources: []string{clientagent.LocalName}}
-	switch strategy {
-	case StrategyLocal:
-	case StrategyFlood:
-		req.Sources, req.Routing, req.Hops, req.FanOut = append(req.Sources, node.PeersSource), "flood", net.cfg.TTL, net.cfg.OverlayDegree
-	case StrategyWalk:
-		req.Sources, req.Routing, req.Hops, req.FanOut = append(req.Sources, node.PeersSource), "walk", net.cfg.WalkHops, net.cfg.Walkers
-	case StrategyInterest:
-		req.Sources, req.Routing, req.FanOut = append(req.Sources, node.PeersSource), "interest", net.cfg.FanOut
-	default:
-		return SearchResult{}, fmt.Errorf("%w: strategy %q has no network search", ErrBadConfig, strategy)
+	req, err := searchRequest(net.cfg, text, strategy, k)
+	if err != nil {
+		return SearchResult{}, err
 	}
 	start := time.Now()
 	resp, err := net.nodes[i].Agent().Search(ctx, req)
@@ -226,30 +212,7 @@ func (net *nodeNet) Search(ctx context.Context, i int, text, strategy string, k 
 	for _, r := range resp.Results {
 		out.URLs = append(out.URLs, r.URL)
 	}
-	for _, st := range resp.Trace.Sources {
-		if st.Network == nil {
-			continue
-		}
-		out.PeersContacted += st.Network.PeersContacted
-		out.BytesSent += int64(st.Network.BytesSent)
-		out.BytesReceived += int64(st.Network.BytesReceived)
-		reached := map[int]bool{}
-		for _, c := range st.Network.Contacts {
-			if c.BytesSent > 0 { // a request that went out on a connection
-				out.Messages++
-			}
-			if j, ok := net.index[c.To]; ok && c.Outcome == serveragent.OutcomeAnswered && j != i {
-				reached[j] = true
-			}
-			if c.Outcome != serveragent.OutcomeAnswered && c.Outcome != serveragent.OutcomeDuplicate {
-				out.Lost++
-			}
-		}
-		for j := range reached {
-			out.Reached = append(out.Reached, j)
-		}
-	}
-	slices.Sort(out.Reached)
+	readTrace(&out, i, net.index, resp.Trace)
 	return out, nil
 }
 

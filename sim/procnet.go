@@ -332,20 +332,7 @@ type searchAnswer struct {
 	Results []struct {
 		URL string `json:"url"`
 	} `json:"results"`
-	Trace struct {
-		Sources []struct {
-			Network *struct {
-				PeersContacted int `json:"peers_contacted"`
-				BytesSent      int `json:"bytes_sent"`
-				BytesReceived  int `json:"bytes_received"`
-				Contacts       []struct {
-					To        string `json:"to"`
-					Outcome   string `json:"outcome"`
-					BytesSent int    `json:"bytes_sent"`
-				} `json:"contacts"`
-			} `json:"network"`
-		} `json:"sources"`
-	} `json:"trace"`
+	Trace clientagent.SearchTrace `json:"trace"`
 }
 
 // Search implements Net with POST /search on node i: the same request
@@ -355,6 +342,10 @@ func (net *procNet) Search(ctx context.Context, i int, text, strategy string, k 
 	if err := net.start(ctx); err != nil {
 		return SearchResult{}, err
 	}
+	r, err := searchRequest(net.cfg, text, strategy, k)
+	if err != nil {
+		return SearchResult{}, err
+	}
 	req := struct {
 		Q       string   `json:"q"`
 		K       int      `json:"k"`
@@ -362,18 +353,7 @@ func (net *procNet) Search(ctx context.Context, i int, text, strategy string, k 
 		Routing string   `json:"routing,omitempty"`
 		Hops    int      `json:"hops,omitempty"`
 		FanOut  int      `json:"fan_out,omitempty"`
-	}{Q: text, K: k, Sources: []string{clientagent.LocalName}}
-	switch strategy {
-	case StrategyLocal:
-	case StrategyFlood:
-		req.Sources, req.Routing, req.Hops, req.FanOut = append(req.Sources, node.PeersSource), "flood", net.cfg.TTL, net.cfg.OverlayDegree
-	case StrategyWalk:
-		req.Sources, req.Routing, req.Hops, req.FanOut = append(req.Sources, node.PeersSource), "walk", net.cfg.WalkHops, net.cfg.Walkers
-	case StrategyInterest:
-		req.Sources, req.Routing, req.FanOut = append(req.Sources, node.PeersSource), "interest", net.cfg.FanOut
-	default:
-		return SearchResult{}, fmt.Errorf("%w: strategy %q has no network search", ErrBadConfig, strategy)
-	}
+	}{r.Query, r.K, r.Sources, r.Routing, r.Hops, r.FanOut}
 	start := time.Now()
 	var ans searchAnswer
 	if err := net.call(ctx, i, http.MethodPost, "/search", req, &ans); err != nil {
@@ -383,27 +363,7 @@ func (net *procNet) Search(ctx context.Context, i int, text, strategy string, k 
 	for _, r := range ans.Results {
 		out.URLs = append(out.URLs, r.URL)
 	}
-	for _, st := range ans.Trace.Sources {
-		if st.Network == nil {
-			continue
-		}
-		out.PeersContacted += st.Network.PeersContacted
-		out.BytesSent += int64(st.Network.BytesSent)
-		out.BytesReceived += int64(st.Network.BytesReceived)
-		reached := map[int]bool{}
-		for _, c := range st.Network.Contacts {
-			if c.BytesSent > 0 { // a request that went out on a connection
-				out.Messages++
-			}
-			if j, ok := net.index[c.To]; ok && c.Outcome == serveragent.OutcomeAnswered && j != i {
-				reached[j] = true
-			}
-		}
-		for j := range reached {
-			out.Reached = append(out.Reached, j)
-		}
-	}
-	slices.Sort(out.Reached)
+	readTrace(&out, i, net.index, ans.Trace)
 	return out, nil
 }
 
