@@ -44,6 +44,36 @@ type bm25Query struct {
 	totalLen int64
 	must     query.Query
 	mustNot  query.Query
+	// corpus, when set, replaces N, avgdl and n_t by pooled statistics
+	// (SearchOptions.Corpus).
+	corpus *CorpusStats
+}
+
+// collection returns N and avgdl for scoring: the index's own (n live
+// documents, totalLen tokens), or the pooled ones of q.corpus. Pooled
+// statistics cover at least this index (a pool smaller than the index is
+// raised to it), so every idf stays defined.
+func (q *bm25Query) collection(n uint64) (uint64, float64) {
+	avgdl := 1.0
+	if n > 0 && q.totalLen > 0 {
+		avgdl = float64(q.totalLen) / float64(n)
+	}
+	if c := q.corpus; c != nil {
+		n = max(n, c.Docs)
+		if c.AvgDocLen > 0 {
+			avgdl = c.AvgDocLen
+		}
+	}
+	return n, avgdl
+}
+
+// docFreq is n_t for scoring: the index's own local df, or the pooled
+// one, never below the local one nor above n.
+func (q *bm25Query) docFreq(term string, local, n uint64) uint64 {
+	if q.corpus == nil {
+		return local
+	}
+	return min(max(q.corpus.DF[term], local), n)
 }
 
 // rsjIDF is the floored Robertson–Spärck Jones idf described on bm25Query.

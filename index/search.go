@@ -43,6 +43,11 @@ type SearchOptions struct {
 	// the words the person typed and a few of the heaviest added ones.
 	// Their weights are ignored. Default (empty): the query's terms.
 	SnippetTerms []WeightedTerm
+	// Corpus, when set, are the collection statistics BM25 scores with
+	// instead of this index's own: a network's pooled statistics, so that
+	// scores from many indexes rank on one scale (see CorpusStats). Nil
+	// (the default) scores with the index's own statistics.
+	Corpus *CorpusStats
 }
 
 // MaxK is the largest K a search accepts.
@@ -96,6 +101,10 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	if err != nil {
 		return nil, err
 	}
+	if err := opts.Corpus.validate(); err != nil {
+		return nil, err
+	}
+	bq.corpus = opts.Corpus
 	if len(bq.terms) == 0 {
 		return ix.filterSearch(ctx, bq, k, opts)
 	}
@@ -368,10 +377,7 @@ func explain(ctx context.Context, r bindex.IndexReader, bq *bm25Query, id bindex
 	if err != nil {
 		return "", err
 	}
-	avgdl := 1.0
-	if n > 0 && bq.totalLen > 0 {
-		avgdl = float64(bq.totalLen) / float64(n)
-	}
+	n, avgdl := bq.collection(n)
 	var b strings.Builder
 	total := 0.0
 	for _, t := range bq.terms {
@@ -379,7 +385,7 @@ func explain(ctx context.Context, r bindex.IndexReader, bq *bm25Query, id bindex
 		if err != nil {
 			return "", err
 		}
-		df := tfr.Count()
+		df := bq.docFreq(t.Term, tfr.Count(), n)
 		d, err := tfr.Advance(id, nil)
 		tfr.Close()
 		if err != nil {

@@ -64,10 +64,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	if err != nil {
 		return res, fmt.Errorf("bm25: doc count: %w", err)
 	}
-	avgdl := 1.0
-	if n > 0 && q.totalLen > 0 {
-		avgdl = float64(q.totalLen) / float64(n)
-	}
+	n, avgdl := q.collection(n)
 	var lists []*termList
 	defer func() {
 		for _, l := range lists {
@@ -84,7 +81,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			tfr.Close()
 			continue
 		}
-		idf := rsjIDF(n, df)
+		idf := rsjIDF(n, q.docFreq(t.Term, df, n))
 		c := &cursor{term: t.Term, r: tfr, weight: t.Weight * idf * (q.k1 + 1), idf: idf, qw: t.Weight}
 		l := &termList{c: c, ub: c.weight, bound: c.weight}
 		if df <= maxImpactScan {
