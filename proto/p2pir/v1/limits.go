@@ -171,6 +171,19 @@ func (r *SearchRequest) Validate() error {
 	if f := r.GetFanOut(); f < 0 || f > MaxFanOut {
 		return invalid(p+".fan_out", "%d, want 0 to %d", f, MaxFanOut)
 	}
+	if c := r.GetCorpus(); c != nil {
+		if err := checkCorpus(c, p+".corpus"); err != nil {
+			return err
+		}
+	}
+	if fp := r.GetAskerFingerprint(); fp != nil {
+		if err := checkFingerprint(fp, p+".asker_fingerprint"); err != nil {
+			return err
+		}
+	}
+	if f := r.GetRouteFloor(); math.IsNaN(f) || f < 0 || f > MaxRouteFloor {
+		return invalid(p+".route_floor", "%v, want 0 to %g", f, float64(MaxRouteFloor))
+	}
 	origin := r.GetOrigin().GetNodeId()
 	for _, id := range r.GetVisited() {
 		if id == origin {
@@ -308,6 +321,19 @@ func (x *ProfileExchange) Validate() error {
 			return invalid(ep+".node.node_id", "%q repeated", id)
 		}
 		nodes[id] = true
+	}
+	if s := x.GetSummary(); s != nil {
+		if err := checkSummary(s, p+".summary"); err != nil {
+			return err
+		}
+	}
+	if n := len(x.GetSummaries()); n > MaxGossipSummaries {
+		return invalid(p+".summaries", "%d summaries, at most %d", n, MaxGossipSummaries)
+	}
+	for i, s := range x.GetSummaries() {
+		if err := checkSummary(s, fmt.Sprintf("%s.summaries[%d]", p, i)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -340,7 +340,26 @@ type SearchRequest struct {
 	// interest strategy's best matches, the walk's walkers, or at most this
 	// many peers for a flood; 0 to 16 (MaxFanOut), 0 for each forwarder's
 	// own default. A forwarder may send to fewer (its own cap).
-	FanOut        int32 `protobuf:"varint,10,opt,name=fan_out,json=fanOut,proto3" json:"fan_out,omitempty"`
+	FanOut int32 `protobuf:"varint,10,opt,name=fan_out,json=fanOut,proto3" json:"fan_out,omitempty"`
+	// corpus is the collection statistics the origin pooled from the
+	// collection summaries it knows (its own shared documents and its
+	// peers'); a receiver scores its documents with them (BM25 with the
+	// pool's N, average length and the terms' document frequencies) and says
+	// so in SearchResponse.corpus_scored, so that the scores of every
+	// receiver rank on one scale. Optional; forwarders copy it unchanged.
+	Corpus *CorpusStats `protobuf:"bytes,11,opt,name=corpus,proto3" json:"corpus,omitempty"`
+	// asker_fingerprint is the fingerprint of the origin's person, so that a
+	// forwarder routes by the asker's interests rather than its own.
+	// Optional: sent only while the person shares their profile, and only
+	// when the receiver may forward (hops_left > 0).
+	AskerFingerprint *Fingerprint `protobuf:"bytes,12,opt,name=asker_fingerprint,json=askerFingerprint,proto3" json:"asker_fingerprint,omitempty"`
+	// route_floor is the least selection score (see package routing:
+	// Σ weight · idf · max impact over a peer's collection summary, with
+	// corpus's idf) a peer must reach for an interest-routed query to be
+	// forwarded to it; the origin sets it from its best candidates, so a
+	// forwarder adds only peers as promising as those the origin chose.
+	// Finite, 0 to 1e9; 0 for no floor.
+	RouteFloor    float64 `protobuf:"fixed64,13,opt,name=route_floor,json=routeFloor,proto3" json:"route_floor,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -445,6 +464,325 @@ func (x *SearchRequest) GetFanOut() int32 {
 	return 0
 }
 
+func (x *SearchRequest) GetCorpus() *CorpusStats {
+	if x != nil {
+		return x.Corpus
+	}
+	return nil
+}
+
+func (x *SearchRequest) GetAskerFingerprint() *Fingerprint {
+	if x != nil {
+		return x.AskerFingerprint
+	}
+	return nil
+}
+
+func (x *SearchRequest) GetRouteFloor() float64 {
+	if x != nil {
+		return x.RouteFloor
+	}
+	return 0
+}
+
+// CorpusStats are pooled collection statistics for scoring a query.
+type CorpusStats struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// docs is the number of documents in the pool, at least 1.
+	Docs uint64 `protobuf:"varint,1,opt,name=docs,proto3" json:"docs,omitempty"`
+	// avg_doc_len is their mean length in tokens, finite, 0 to 1e9; 0 for
+	// each receiver's own.
+	AvgDocLen float64 `protobuf:"fixed64,2,opt,name=avg_doc_len,json=avgDocLen,proto3" json:"avg_doc_len,omitempty"`
+	// terms are the document frequencies of the query's terms in the pool,
+	// at most 128 (MaxQueryTerms), no term twice. A term not listed counts
+	// with each receiver's own frequency.
+	Terms         []*TermDF `protobuf:"bytes,3,rep,name=terms,proto3" json:"terms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CorpusStats) Reset() {
+	*x = CorpusStats{}
+	mi := &file_p2pir_v1_peer_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CorpusStats) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CorpusStats) ProtoMessage() {}
+
+func (x *CorpusStats) ProtoReflect() protoreflect.Message {
+	mi := &file_p2pir_v1_peer_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CorpusStats.ProtoReflect.Descriptor instead.
+func (*CorpusStats) Descriptor() ([]byte, []int) {
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *CorpusStats) GetDocs() uint64 {
+	if x != nil {
+		return x.Docs
+	}
+	return 0
+}
+
+func (x *CorpusStats) GetAvgDocLen() float64 {
+	if x != nil {
+		return x.AvgDocLen
+	}
+	return 0
+}
+
+func (x *CorpusStats) GetTerms() []*TermDF {
+	if x != nil {
+		return x.Terms
+	}
+	return nil
+}
+
+// TermDF is one term's document frequency in a pool.
+type TermDF struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// term is an analysed term, as in WeightedTerm.
+	Term string `protobuf:"bytes,1,opt,name=term,proto3" json:"term,omitempty"`
+	// df is the number of pooled documents containing it.
+	Df            uint64 `protobuf:"varint,2,opt,name=df,proto3" json:"df,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TermDF) Reset() {
+	*x = TermDF{}
+	mi := &file_p2pir_v1_peer_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TermDF) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TermDF) ProtoMessage() {}
+
+func (x *TermDF) ProtoReflect() protoreflect.Message {
+	mi := &file_p2pir_v1_peer_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TermDF.ProtoReflect.Descriptor instead.
+func (*TermDF) Descriptor() ([]byte, []int) {
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *TermDF) GetTerm() string {
+	if x != nil {
+		return x.Term
+	}
+	return ""
+}
+
+func (x *TermDF) GetDf() uint64 {
+	if x != nil {
+		return x.Df
+	}
+	return 0
+}
+
+// CollectionSummary describes, by term, the documents a node shares with
+// its peers (the documents its Search answers may contain), signed by the
+// node's key so that it can travel second-hand without being forged.
+type CollectionSummary struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// body is a serialized SummaryBody: the signed bytes. At most 256 KiB
+	// (MaxSummaryBytes).
+	Body []byte `protobuf:"bytes,1,opt,name=body,proto3" json:"body,omitempty"`
+	// public_key is the node's 32-byte Ed25519 public key; the body's
+	// node_id must be derived from it (see package identity).
+	PublicKey []byte `protobuf:"bytes,2,opt,name=public_key,json=publicKey,proto3" json:"public_key,omitempty"`
+	// signature is the 64-byte Ed25519 signature of the ASCII bytes
+	// "p2pir-summary-v1" followed by a zero byte and then body.
+	Signature     []byte `protobuf:"bytes,3,opt,name=signature,proto3" json:"signature,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CollectionSummary) Reset() {
+	*x = CollectionSummary{}
+	mi := &file_p2pir_v1_peer_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CollectionSummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CollectionSummary) ProtoMessage() {}
+
+func (x *CollectionSummary) ProtoReflect() protoreflect.Message {
+	mi := &file_p2pir_v1_peer_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CollectionSummary.ProtoReflect.Descriptor instead.
+func (*CollectionSummary) Descriptor() ([]byte, []int) {
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *CollectionSummary) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+func (x *CollectionSummary) GetPublicKey() []byte {
+	if x != nil {
+		return x.PublicKey
+	}
+	return nil
+}
+
+func (x *CollectionSummary) GetSignature() []byte {
+	if x != nil {
+		return x.Signature
+	}
+	return nil
+}
+
+// SummaryBody is the content of a CollectionSummary.
+type SummaryBody struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// node_id is the node whose shared documents are summarised.
+	NodeId string `protobuf:"bytes,1,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
+	// version grows each time the node's shared documents change; a
+	// receiver keeps, for each node, the summary with the highest version.
+	Version uint64 `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	// docs and total_len are the number of shared documents and their total
+	// length in tokens.
+	Docs     uint64 `protobuf:"varint,3,opt,name=docs,proto3" json:"docs,omitempty"`
+	TotalLen uint64 `protobuf:"varint,4,opt,name=total_len,json=totalLen,proto3" json:"total_len,omitempty"`
+	// term_hashes are the summarised terms' 32-bit FNV-1a hashes (of the
+	// analysed term's UTF-8 bytes), strictly increasing, at most 16384
+	// (MaxSummaryTerms). A node with more distinct terms keeps those that
+	// tell its documents apart best.
+	TermHashes []uint32 `protobuf:"fixed32,5,rep,packed,name=term_hashes,json=termHashes,proto3" json:"term_hashes,omitempty"`
+	// dfs are the terms' document frequencies among the shared documents,
+	// one per term hash, each 1 to docs.
+	Dfs []uint32 `protobuf:"varint,6,rep,packed,name=dfs,proto3" json:"dfs,omitempty"`
+	// impacts are, one byte per term hash, the term's largest
+	// length-normalised frequency tf / (tf + k1·(1 − b + b·len/avg_len))
+	// over the shared documents, in 1/256ths (0 to 255).
+	Impacts       []byte `protobuf:"bytes,7,opt,name=impacts,proto3" json:"impacts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SummaryBody) Reset() {
+	*x = SummaryBody{}
+	mi := &file_p2pir_v1_peer_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SummaryBody) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SummaryBody) ProtoMessage() {}
+
+func (x *SummaryBody) ProtoReflect() protoreflect.Message {
+	mi := &file_p2pir_v1_peer_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SummaryBody.ProtoReflect.Descriptor instead.
+func (*SummaryBody) Descriptor() ([]byte, []int) {
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *SummaryBody) GetNodeId() string {
+	if x != nil {
+		return x.NodeId
+	}
+	return ""
+}
+
+func (x *SummaryBody) GetVersion() uint64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *SummaryBody) GetDocs() uint64 {
+	if x != nil {
+		return x.Docs
+	}
+	return 0
+}
+
+func (x *SummaryBody) GetTotalLen() uint64 {
+	if x != nil {
+		return x.TotalLen
+	}
+	return 0
+}
+
+func (x *SummaryBody) GetTermHashes() []uint32 {
+	if x != nil {
+		return x.TermHashes
+	}
+	return nil
+}
+
+func (x *SummaryBody) GetDfs() []uint32 {
+	if x != nil {
+		return x.Dfs
+	}
+	return nil
+}
+
+func (x *SummaryBody) GetImpacts() []byte {
+	if x != nil {
+		return x.Impacts
+	}
+	return nil
+}
+
 // Result is one document found for a query.
 type Result struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -458,7 +796,9 @@ type Result struct {
 	// terms, at most 2048 bytes; may be empty.
 	Content string `protobuf:"bytes,3,opt,name=content,proto3" json:"content,omitempty"`
 	// score is the finder's retrieval score (e.g. BM25), finite. Scores from
-	// different indexes are not comparable: merge results by rank.
+	// different indexes are comparable only when both scored with the same
+	// pooled statistics (SearchResponse.corpus_scored); otherwise merge
+	// results by rank.
 	Score float64 `protobuf:"fixed64,4,opt,name=score,proto3" json:"score,omitempty"`
 	// rank is the result's 1-based position in this response. Ranks grow
 	// strictly down the list (gaps allowed, where the responder dropped
@@ -478,7 +818,7 @@ type Result struct {
 
 func (x *Result) Reset() {
 	*x = Result{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[4]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -490,7 +830,7 @@ func (x *Result) String() string {
 func (*Result) ProtoMessage() {}
 
 func (x *Result) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[4]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -503,7 +843,7 @@ func (x *Result) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Result.ProtoReflect.Descriptor instead.
 func (*Result) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{4}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Result) GetUrl() string {
@@ -569,7 +909,7 @@ type Unresponsive struct {
 
 func (x *Unresponsive) Reset() {
 	*x = Unresponsive{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[5]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -581,7 +921,7 @@ func (x *Unresponsive) String() string {
 func (*Unresponsive) ProtoMessage() {}
 
 func (x *Unresponsive) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[5]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -594,7 +934,7 @@ func (x *Unresponsive) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Unresponsive.ProtoReflect.Descriptor instead.
 func (*Unresponsive) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{5}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Unresponsive) GetNodeId() string {
@@ -630,7 +970,7 @@ type SearchStats struct {
 
 func (x *SearchStats) Reset() {
 	*x = SearchStats{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[6]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -642,7 +982,7 @@ func (x *SearchStats) String() string {
 func (*SearchStats) ProtoMessage() {}
 
 func (x *SearchStats) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[6]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -655,7 +995,7 @@ func (x *SearchStats) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchStats.ProtoReflect.Descriptor instead.
 func (*SearchStats) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{6}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SearchStats) GetPeersContacted() uint32 {
@@ -707,14 +1047,19 @@ type SearchResponse struct {
 	Trace []*TraceContact `protobuf:"bytes,7,rep,name=trace,proto3" json:"trace,omitempty"`
 	// trace_dropped is how many contacts the responder left out of trace to
 	// stay within the cap (the deepest ones first).
-	TraceDropped  uint32 `protobuf:"varint,8,opt,name=trace_dropped,json=traceDropped,proto3" json:"trace_dropped,omitempty"`
+	TraceDropped uint32 `protobuf:"varint,8,opt,name=trace_dropped,json=traceDropped,proto3" json:"trace_dropped,omitempty"`
+	// corpus_scored is true when every score in results was computed with
+	// the request's corpus statistics (so results of different responders
+	// merge by score); false when the request had none or the responder
+	// scored with its own.
+	CorpusScored  bool `protobuf:"varint,9,opt,name=corpus_scored,json=corpusScored,proto3" json:"corpus_scored,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SearchResponse) Reset() {
 	*x = SearchResponse{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[7]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -726,7 +1071,7 @@ func (x *SearchResponse) String() string {
 func (*SearchResponse) ProtoMessage() {}
 
 func (x *SearchResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[7]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -739,7 +1084,7 @@ func (x *SearchResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SearchResponse.ProtoReflect.Descriptor instead.
 func (*SearchResponse) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{7}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *SearchResponse) GetQueryId() string {
@@ -798,6 +1143,13 @@ func (x *SearchResponse) GetTraceDropped() uint32 {
 	return 0
 }
 
+func (x *SearchResponse) GetCorpusScored() bool {
+	if x != nil {
+		return x.CorpusScored
+	}
+	return false
+}
+
 // TraceContact is one Search call a node made to a peer for a query.
 type TraceContact struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -826,7 +1178,7 @@ type TraceContact struct {
 
 func (x *TraceContact) Reset() {
 	*x = TraceContact{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[8]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -838,7 +1190,7 @@ func (x *TraceContact) String() string {
 func (*TraceContact) ProtoMessage() {}
 
 func (x *TraceContact) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[8]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -851,7 +1203,7 @@ func (x *TraceContact) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TraceContact.ProtoReflect.Descriptor instead.
 func (*TraceContact) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{8}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *TraceContact) GetHop() int32 {
@@ -928,7 +1280,7 @@ type ProfileEntry struct {
 
 func (x *ProfileEntry) Reset() {
 	*x = ProfileEntry{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[9]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -940,7 +1292,7 @@ func (x *ProfileEntry) String() string {
 func (*ProfileEntry) ProtoMessage() {}
 
 func (x *ProfileEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[9]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -953,7 +1305,7 @@ func (x *ProfileEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProfileEntry.ProtoReflect.Descriptor instead.
 func (*ProfileEntry) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{9}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ProfileEntry) GetNode() *NodeInfo {
@@ -1005,14 +1357,21 @@ type ProfileExchange struct {
 	ClusterHint int32 `protobuf:"varint,4,opt,name=cluster_hint,json=clusterHint,proto3" json:"cluster_hint,omitempty"`
 	// known is a sample of the profiles the sender knows of other nodes, at
 	// most 64 (MaxProfileEntries), no node twice, never the sender itself.
-	Known         []*ProfileEntry `protobuf:"bytes,5,rep,name=known,proto3" json:"known,omitempty"`
+	Known []*ProfileEntry `protobuf:"bytes,5,rep,name=known,proto3" json:"known,omitempty"`
+	// summary is the sender's own collection summary; absent when it
+	// shares no documents or the receiver is known to hold this version.
+	Summary *CollectionSummary `protobuf:"bytes,6,opt,name=summary,proto3" json:"summary,omitempty"`
+	// summaries is a sample of other nodes' collection summaries the sender
+	// holds, at most 16 (MaxGossipSummaries), each signed by its own node;
+	// a receiver checks each signature and drops any that fails.
+	Summaries     []*CollectionSummary `protobuf:"bytes,7,rep,name=summaries,proto3" json:"summaries,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ProfileExchange) Reset() {
 	*x = ProfileExchange{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[10]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1024,7 +1383,7 @@ func (x *ProfileExchange) String() string {
 func (*ProfileExchange) ProtoMessage() {}
 
 func (x *ProfileExchange) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[10]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1037,7 +1396,7 @@ func (x *ProfileExchange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProfileExchange.ProtoReflect.Descriptor instead.
 func (*ProfileExchange) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{10}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ProfileExchange) GetSender() *NodeInfo {
@@ -1071,6 +1430,20 @@ func (x *ProfileExchange) GetClusterHint() int32 {
 func (x *ProfileExchange) GetKnown() []*ProfileEntry {
 	if x != nil {
 		return x.Known
+	}
+	return nil
+}
+
+func (x *ProfileExchange) GetSummary() *CollectionSummary {
+	if x != nil {
+		return x.Summary
+	}
+	return nil
+}
+
+func (x *ProfileExchange) GetSummaries() []*CollectionSummary {
+	if x != nil {
+		return x.Summaries
 	}
 	return nil
 }
@@ -1111,7 +1484,7 @@ type RecommendRequest struct {
 
 func (x *RecommendRequest) Reset() {
 	*x = RecommendRequest{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[11]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1123,7 +1496,7 @@ func (x *RecommendRequest) String() string {
 func (*RecommendRequest) ProtoMessage() {}
 
 func (x *RecommendRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[11]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1136,7 +1509,7 @@ func (x *RecommendRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecommendRequest.ProtoReflect.Descriptor instead.
 func (*RecommendRequest) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{11}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *RecommendRequest) GetAsker() *NodeInfo {
@@ -1201,7 +1574,7 @@ type Recommendation struct {
 
 func (x *Recommendation) Reset() {
 	*x = Recommendation{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[12]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1213,7 +1586,7 @@ func (x *Recommendation) String() string {
 func (*Recommendation) ProtoMessage() {}
 
 func (x *Recommendation) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[12]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1226,7 +1599,7 @@ func (x *Recommendation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recommendation.ProtoReflect.Descriptor instead.
 func (*Recommendation) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{12}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Recommendation) GetUrl() string {
@@ -1286,7 +1659,7 @@ type RecommendResponse struct {
 
 func (x *RecommendResponse) Reset() {
 	*x = RecommendResponse{}
-	mi := &file_p2pir_v1_peer_proto_msgTypes[13]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1298,7 +1671,7 @@ func (x *RecommendResponse) String() string {
 func (*RecommendResponse) ProtoMessage() {}
 
 func (x *RecommendResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_p2pir_v1_peer_proto_msgTypes[13]
+	mi := &file_p2pir_v1_peer_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1311,7 +1684,7 @@ func (x *RecommendResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecommendResponse.ProtoReflect.Descriptor instead.
 func (*RecommendResponse) Descriptor() ([]byte, []int) {
-	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{13}
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *RecommendResponse) GetNode() *NodeInfo {
@@ -1343,7 +1716,7 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\aversion\x18\x03 \x01(\x04R\aversion\":\n" +
 	"\fWeightedTerm\x12\x12\n" +
 	"\x04term\x18\x01 \x01(\tR\x04term\x12\x16\n" +
-	"\x06weight\x18\x02 \x01(\x01R\x06weight\"\xd6\x02\n" +
+	"\x06weight\x18\x02 \x01(\x01R\x06weight\"\xea\x03\n" +
 	"\rSearchRequest\x12\x19\n" +
 	"\bquery_id\x18\x01 \x01(\tR\aqueryId\x12*\n" +
 	"\x06origin\x18\x02 \x01(\v2\x12.p2pir.v1.NodeInfoR\x06origin\x12\x12\n" +
@@ -1355,7 +1728,32 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\avisited\x18\b \x03(\tR\avisited\x12\x1a\n" +
 	"\bstrategy\x18\t \x01(\tR\bstrategy\x12\x17\n" +
 	"\afan_out\x18\n" +
-	" \x01(\x05R\x06fanOut\"\xa1\x01\n" +
+	" \x01(\x05R\x06fanOut\x12-\n" +
+	"\x06corpus\x18\v \x01(\v2\x15.p2pir.v1.CorpusStatsR\x06corpus\x12B\n" +
+	"\x11asker_fingerprint\x18\f \x01(\v2\x15.p2pir.v1.FingerprintR\x10askerFingerprint\x12\x1f\n" +
+	"\vroute_floor\x18\r \x01(\x01R\n" +
+	"routeFloor\"i\n" +
+	"\vCorpusStats\x12\x12\n" +
+	"\x04docs\x18\x01 \x01(\x04R\x04docs\x12\x1e\n" +
+	"\vavg_doc_len\x18\x02 \x01(\x01R\tavgDocLen\x12&\n" +
+	"\x05terms\x18\x03 \x03(\v2\x10.p2pir.v1.TermDFR\x05terms\",\n" +
+	"\x06TermDF\x12\x12\n" +
+	"\x04term\x18\x01 \x01(\tR\x04term\x12\x0e\n" +
+	"\x02df\x18\x02 \x01(\x04R\x02df\"d\n" +
+	"\x11CollectionSummary\x12\x12\n" +
+	"\x04body\x18\x01 \x01(\fR\x04body\x12\x1d\n" +
+	"\n" +
+	"public_key\x18\x02 \x01(\fR\tpublicKey\x12\x1c\n" +
+	"\tsignature\x18\x03 \x01(\fR\tsignature\"\xbe\x01\n" +
+	"\vSummaryBody\x12\x17\n" +
+	"\anode_id\x18\x01 \x01(\tR\x06nodeId\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\x04R\aversion\x12\x12\n" +
+	"\x04docs\x18\x03 \x01(\x04R\x04docs\x12\x1b\n" +
+	"\ttotal_len\x18\x04 \x01(\x04R\btotalLen\x12\x1f\n" +
+	"\vterm_hashes\x18\x05 \x03(\aR\n" +
+	"termHashes\x12\x10\n" +
+	"\x03dfs\x18\x06 \x03(\rR\x03dfs\x12\x18\n" +
+	"\aimpacts\x18\a \x01(\fR\aimpacts\"\xa1\x01\n" +
 	"\x06Result\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x18\n" +
@@ -1370,7 +1768,7 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\vSearchStats\x12'\n" +
 	"\x0fpeers_contacted\x18\x01 \x01(\rR\x0epeersContacted\x12\x1a\n" +
 	"\bmessages\x18\x02 \x01(\rR\bmessages\x12\x14\n" +
-	"\x05bytes\x18\x03 \x01(\x04R\x05bytes\"\xd3\x02\n" +
+	"\x05bytes\x18\x03 \x01(\x04R\x05bytes\"\xf8\x02\n" +
 	"\x0eSearchResponse\x12\x19\n" +
 	"\bquery_id\x18\x01 \x01(\tR\aqueryId\x12&\n" +
 	"\x04node\x18\x02 \x01(\v2\x12.p2pir.v1.NodeInfoR\x04node\x12*\n" +
@@ -1379,7 +1777,8 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\x05stats\x18\x05 \x01(\v2\x15.p2pir.v1.SearchStatsR\x05stats\x12\x16\n" +
 	"\x06cached\x18\x06 \x01(\bR\x06cached\x12,\n" +
 	"\x05trace\x18\a \x03(\v2\x16.p2pir.v1.TraceContactR\x05trace\x12#\n" +
-	"\rtrace_dropped\x18\b \x01(\rR\ftraceDropped\"\xdd\x01\n" +
+	"\rtrace_dropped\x18\b \x01(\rR\ftraceDropped\x12#\n" +
+	"\rcorpus_scored\x18\t \x01(\bR\fcorpusScored\"\xdd\x01\n" +
 	"\fTraceContact\x12\x10\n" +
 	"\x03hop\x18\x01 \x01(\x05R\x03hop\x12\x12\n" +
 	"\x04from\x18\x02 \x01(\tR\x04from\x12\x0e\n" +
@@ -1394,13 +1793,15 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\x04node\x18\x01 \x01(\v2\x12.p2pir.v1.NodeInfoR\x04node\x127\n" +
 	"\vfingerprint\x18\x02 \x01(\v2\x15.p2pir.v1.FingerprintR\vfingerprint\x12!\n" +
 	"\fcluster_hint\x18\x03 \x01(\x05R\vclusterHint\x12&\n" +
-	"\x0fupdated_unix_ms\x18\x04 \x01(\x03R\rupdatedUnixMs\"\xe1\x01\n" +
+	"\x0fupdated_unix_ms\x18\x04 \x01(\x03R\rupdatedUnixMs\"\xd3\x02\n" +
 	"\x0fProfileExchange\x12*\n" +
 	"\x06sender\x18\x01 \x01(\v2\x12.p2pir.v1.NodeInfoR\x06sender\x12\x18\n" +
 	"\asharing\x18\x02 \x01(\bR\asharing\x127\n" +
 	"\vfingerprint\x18\x03 \x01(\v2\x15.p2pir.v1.FingerprintR\vfingerprint\x12!\n" +
 	"\fcluster_hint\x18\x04 \x01(\x05R\vclusterHint\x12,\n" +
-	"\x05known\x18\x05 \x03(\v2\x16.p2pir.v1.ProfileEntryR\x05known\"\xc0\x01\n" +
+	"\x05known\x18\x05 \x03(\v2\x16.p2pir.v1.ProfileEntryR\x05known\x125\n" +
+	"\asummary\x18\x06 \x01(\v2\x1b.p2pir.v1.CollectionSummaryR\asummary\x129\n" +
+	"\tsummaries\x18\a \x03(\v2\x1b.p2pir.v1.CollectionSummaryR\tsummaries\"\xc0\x01\n" +
 	"\x10RecommendRequest\x12(\n" +
 	"\x05asker\x18\x01 \x01(\v2\x12.p2pir.v1.NodeInfoR\x05asker\x127\n" +
 	"\vfingerprint\x18\x02 \x01(\v2\x15.p2pir.v1.FingerprintR\vfingerprint\x12\f\n" +
@@ -1443,54 +1844,63 @@ func file_p2pir_v1_peer_proto_rawDescGZIP() []byte {
 }
 
 var file_p2pir_v1_peer_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_p2pir_v1_peer_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_p2pir_v1_peer_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_p2pir_v1_peer_proto_goTypes = []any{
 	(ContactOutcome)(0),       // 0: p2pir.v1.ContactOutcome
 	(*NodeInfo)(nil),          // 1: p2pir.v1.NodeInfo
 	(*Fingerprint)(nil),       // 2: p2pir.v1.Fingerprint
 	(*WeightedTerm)(nil),      // 3: p2pir.v1.WeightedTerm
 	(*SearchRequest)(nil),     // 4: p2pir.v1.SearchRequest
-	(*Result)(nil),            // 5: p2pir.v1.Result
-	(*Unresponsive)(nil),      // 6: p2pir.v1.Unresponsive
-	(*SearchStats)(nil),       // 7: p2pir.v1.SearchStats
-	(*SearchResponse)(nil),    // 8: p2pir.v1.SearchResponse
-	(*TraceContact)(nil),      // 9: p2pir.v1.TraceContact
-	(*ProfileEntry)(nil),      // 10: p2pir.v1.ProfileEntry
-	(*ProfileExchange)(nil),   // 11: p2pir.v1.ProfileExchange
-	(*RecommendRequest)(nil),  // 12: p2pir.v1.RecommendRequest
-	(*Recommendation)(nil),    // 13: p2pir.v1.Recommendation
-	(*RecommendResponse)(nil), // 14: p2pir.v1.RecommendResponse
+	(*CorpusStats)(nil),       // 5: p2pir.v1.CorpusStats
+	(*TermDF)(nil),            // 6: p2pir.v1.TermDF
+	(*CollectionSummary)(nil), // 7: p2pir.v1.CollectionSummary
+	(*SummaryBody)(nil),       // 8: p2pir.v1.SummaryBody
+	(*Result)(nil),            // 9: p2pir.v1.Result
+	(*Unresponsive)(nil),      // 10: p2pir.v1.Unresponsive
+	(*SearchStats)(nil),       // 11: p2pir.v1.SearchStats
+	(*SearchResponse)(nil),    // 12: p2pir.v1.SearchResponse
+	(*TraceContact)(nil),      // 13: p2pir.v1.TraceContact
+	(*ProfileEntry)(nil),      // 14: p2pir.v1.ProfileEntry
+	(*ProfileExchange)(nil),   // 15: p2pir.v1.ProfileExchange
+	(*RecommendRequest)(nil),  // 16: p2pir.v1.RecommendRequest
+	(*Recommendation)(nil),    // 17: p2pir.v1.Recommendation
+	(*RecommendResponse)(nil), // 18: p2pir.v1.RecommendResponse
 }
 var file_p2pir_v1_peer_proto_depIdxs = []int32{
 	1,  // 0: p2pir.v1.SearchRequest.origin:type_name -> p2pir.v1.NodeInfo
 	3,  // 1: p2pir.v1.SearchRequest.terms:type_name -> p2pir.v1.WeightedTerm
 	2,  // 2: p2pir.v1.SearchRequest.query_fingerprint:type_name -> p2pir.v1.Fingerprint
-	1,  // 3: p2pir.v1.SearchResponse.node:type_name -> p2pir.v1.NodeInfo
-	5,  // 4: p2pir.v1.SearchResponse.results:type_name -> p2pir.v1.Result
-	6,  // 5: p2pir.v1.SearchResponse.unresponsive:type_name -> p2pir.v1.Unresponsive
-	7,  // 6: p2pir.v1.SearchResponse.stats:type_name -> p2pir.v1.SearchStats
-	9,  // 7: p2pir.v1.SearchResponse.trace:type_name -> p2pir.v1.TraceContact
-	0,  // 8: p2pir.v1.TraceContact.outcome:type_name -> p2pir.v1.ContactOutcome
-	1,  // 9: p2pir.v1.ProfileEntry.node:type_name -> p2pir.v1.NodeInfo
-	2,  // 10: p2pir.v1.ProfileEntry.fingerprint:type_name -> p2pir.v1.Fingerprint
-	1,  // 11: p2pir.v1.ProfileExchange.sender:type_name -> p2pir.v1.NodeInfo
-	2,  // 12: p2pir.v1.ProfileExchange.fingerprint:type_name -> p2pir.v1.Fingerprint
-	10, // 13: p2pir.v1.ProfileExchange.known:type_name -> p2pir.v1.ProfileEntry
-	1,  // 14: p2pir.v1.RecommendRequest.asker:type_name -> p2pir.v1.NodeInfo
-	2,  // 15: p2pir.v1.RecommendRequest.fingerprint:type_name -> p2pir.v1.Fingerprint
-	1,  // 16: p2pir.v1.RecommendResponse.node:type_name -> p2pir.v1.NodeInfo
-	13, // 17: p2pir.v1.RecommendResponse.recommendations:type_name -> p2pir.v1.Recommendation
-	4,  // 18: p2pir.v1.Peer.Search:input_type -> p2pir.v1.SearchRequest
-	11, // 19: p2pir.v1.Peer.ExchangeProfiles:input_type -> p2pir.v1.ProfileExchange
-	12, // 20: p2pir.v1.Peer.Recommend:input_type -> p2pir.v1.RecommendRequest
-	8,  // 21: p2pir.v1.Peer.Search:output_type -> p2pir.v1.SearchResponse
-	11, // 22: p2pir.v1.Peer.ExchangeProfiles:output_type -> p2pir.v1.ProfileExchange
-	14, // 23: p2pir.v1.Peer.Recommend:output_type -> p2pir.v1.RecommendResponse
-	21, // [21:24] is the sub-list for method output_type
-	18, // [18:21] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	5,  // 3: p2pir.v1.SearchRequest.corpus:type_name -> p2pir.v1.CorpusStats
+	2,  // 4: p2pir.v1.SearchRequest.asker_fingerprint:type_name -> p2pir.v1.Fingerprint
+	6,  // 5: p2pir.v1.CorpusStats.terms:type_name -> p2pir.v1.TermDF
+	1,  // 6: p2pir.v1.SearchResponse.node:type_name -> p2pir.v1.NodeInfo
+	9,  // 7: p2pir.v1.SearchResponse.results:type_name -> p2pir.v1.Result
+	10, // 8: p2pir.v1.SearchResponse.unresponsive:type_name -> p2pir.v1.Unresponsive
+	11, // 9: p2pir.v1.SearchResponse.stats:type_name -> p2pir.v1.SearchStats
+	13, // 10: p2pir.v1.SearchResponse.trace:type_name -> p2pir.v1.TraceContact
+	0,  // 11: p2pir.v1.TraceContact.outcome:type_name -> p2pir.v1.ContactOutcome
+	1,  // 12: p2pir.v1.ProfileEntry.node:type_name -> p2pir.v1.NodeInfo
+	2,  // 13: p2pir.v1.ProfileEntry.fingerprint:type_name -> p2pir.v1.Fingerprint
+	1,  // 14: p2pir.v1.ProfileExchange.sender:type_name -> p2pir.v1.NodeInfo
+	2,  // 15: p2pir.v1.ProfileExchange.fingerprint:type_name -> p2pir.v1.Fingerprint
+	14, // 16: p2pir.v1.ProfileExchange.known:type_name -> p2pir.v1.ProfileEntry
+	7,  // 17: p2pir.v1.ProfileExchange.summary:type_name -> p2pir.v1.CollectionSummary
+	7,  // 18: p2pir.v1.ProfileExchange.summaries:type_name -> p2pir.v1.CollectionSummary
+	1,  // 19: p2pir.v1.RecommendRequest.asker:type_name -> p2pir.v1.NodeInfo
+	2,  // 20: p2pir.v1.RecommendRequest.fingerprint:type_name -> p2pir.v1.Fingerprint
+	1,  // 21: p2pir.v1.RecommendResponse.node:type_name -> p2pir.v1.NodeInfo
+	17, // 22: p2pir.v1.RecommendResponse.recommendations:type_name -> p2pir.v1.Recommendation
+	4,  // 23: p2pir.v1.Peer.Search:input_type -> p2pir.v1.SearchRequest
+	15, // 24: p2pir.v1.Peer.ExchangeProfiles:input_type -> p2pir.v1.ProfileExchange
+	16, // 25: p2pir.v1.Peer.Recommend:input_type -> p2pir.v1.RecommendRequest
+	12, // 26: p2pir.v1.Peer.Search:output_type -> p2pir.v1.SearchResponse
+	15, // 27: p2pir.v1.Peer.ExchangeProfiles:output_type -> p2pir.v1.ProfileExchange
+	18, // 28: p2pir.v1.Peer.Recommend:output_type -> p2pir.v1.RecommendResponse
+	26, // [26:29] is the sub-list for method output_type
+	23, // [23:26] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_p2pir_v1_peer_proto_init() }
@@ -1504,7 +1914,7 @@ func file_p2pir_v1_peer_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_p2pir_v1_peer_proto_rawDesc), len(file_p2pir_v1_peer_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   14,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

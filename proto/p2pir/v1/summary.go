@@ -1,0 +1,162 @@
+package p2pirv1
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"hash/fnv"
+	"math"
+
+	"google.golang.org/protobuf/proto"
+)
+
+const (
+	// MaxSummaryBytes caps CollectionSummary.body.
+	MaxSummaryBytes = 256 << 10
+	// MaxSummaryTerms caps SummaryBody.term_hashes.
+	MaxSummaryTerms = 16384
+	// MaxGossipSummaries caps ProfileExchange.summaries.
+	MaxGossipSummaries = 16
+	// MaxRouteFloor caps SearchRequest.route_floor.
+	MaxRouteFloor = 1e9
+	// MaxAvgDocLen caps CorpusStats.avg_doc_len.
+	MaxAvgDocLen = 1e9
+	// SummarySignaturePrefix starts the bytes a CollectionSummary's
+	// signature covers, followed by a zero byte and the body.
+	SummarySignaturePrefix = "p2pir-summary-v1"
+)
+
+// TermHash is the 32-bit FNV-1a hash of an analysed term, as
+// SummaryBody.term_hashes holds it.
+func TermHash(term string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(term))
+	return h.Sum32()
+}
+
+// Validate checks the summary's form (sizes, and a body that parses and
+// passes SummaryBody.Validate); Open checks its signature.
+func (s *CollectionSummary) Validate() error { return checkSummary(s, "CollectionSummary") }
+
+// Validate checks the body: a node ID, strictly increasing term hashes, one
+// document frequency (1 to docs) and one impact byte per hash.
+func (b *SummaryBody) Validate() error { return checkSummaryBody(b, "SummaryBody") }
+
+// Validate checks the pooled statistics: at least one document, a finite
+// average length, at most MaxTerms valid terms, none twice.
+func (c *CorpusStats) Validate() error { return checkCorpus(c, "CorpusStats") }
+
+// SignSummary serialises body and signs it with priv.
+func SignSummary(priv ed25519.PrivateKey, body *SummaryBody) (*CollectionSummary, error) {
+	if err := body.Validate(); err != nil {
+		return nil, err
+	}
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("p2pirv1: sign summary: %w", err)
+	}
+	pub, ok := priv.Public().(ed25519.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("p2pirv1: sign summary: not an Ed25519 key")
+	}
+	return &CollectionSummary{Body: b, PublicKey: pub, Signature: ed25519.Sign(priv, signedBytes(b))}, nil
+}
+
+// Open checks the summary's form and signature and returns its body. The
+// caller must still check that the body's node_id belongs to PublicKey
+// (identity.NodeIDFromPublicKey): the signature proves only that the key's
+// holder wrote it.
+func (s *CollectionSummary) Open() (*SummaryBody, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if !ed25519.Verify(s.GetPublicKey(), signedBytes(s.GetBody()), s.GetSignature()) {
+		return nil, invalid("CollectionSummary.signature", "does not match the body and key")
+	}
+	body := new(SummaryBody)
+	if err := proto.Unmarshal(s.GetBody(), body); err != nil {
+		return nil, invalid("CollectionSummary.body", "%v", err)
+	}
+	return body, nil
+}
+
+func signedBytes(body []byte) []byte {
+	out := make([]byte, 0, len(SummarySignaturePrefix)+1+len(body))
+	out = append(out, SummarySignaturePrefix...)
+	out = append(out, 0)
+	return append(out, body...)
+}
+
+func checkSummary(s *CollectionSummary, p string) error {
+	if s == nil {
+		return invalid(p, "missing")
+	}
+	if n := len(s.GetBody()); n == 0 || n > MaxSummaryBytes {
+		return invalid(p+".body", "%d bytes, want 1 to %d", n, MaxSummaryBytes)
+	}
+	if n := len(s.GetPublicKey()); n != ed25519.PublicKeySize {
+		return invalid(p+".public_key", "%d bytes, want %d", n, ed25519.PublicKeySize)
+	}
+	if n := len(s.GetSignature()); n != ed25519.SignatureSize {
+		return invalid(p+".signature", "%d bytes, want %d", n, ed25519.SignatureSize)
+	}
+	body := new(SummaryBody)
+	if err := proto.Unmarshal(s.GetBody(), body); err != nil {
+		return invalid(p+".body", "%v", err)
+	}
+	return checkSummaryBody(body, p+".body")
+}
+
+func checkSummaryBody(b *SummaryBody, p string) error {
+	if b == nil {
+		return invalid(p, "missing")
+	}
+	if err := checkToken(b.GetNodeId(), MaxNodeIDBytes, p+".node_id"); err != nil {
+		return err
+	}
+	hs, dfs, imp := b.GetTermHashes(), b.GetDfs(), b.GetImpacts()
+	if len(hs) > MaxSummaryTerms {
+		return invalid(p+".term_hashes", "%d terms, at most %d", len(hs), MaxSummaryTerms)
+	}
+	if len(dfs) != len(hs) || len(imp) != len(hs) {
+		return invalid(p, "%d term hashes, %d document frequencies and %d impacts; want one of each per term", len(hs), len(dfs), len(imp))
+	}
+	if len(hs) > 0 && b.GetDocs() == 0 {
+		return invalid(p+".docs", "0 documents with %d terms", len(hs))
+	}
+	for i, h := range hs {
+		if i > 0 && h <= hs[i-1] {
+			return invalid(fmt.Sprintf("%s.term_hashes[%d]", p, i), "not above the previous one")
+		}
+		if d := dfs[i]; d == 0 || uint64(d) > b.GetDocs() {
+			return invalid(fmt.Sprintf("%s.dfs[%d]", p, i), "%d, want 1 to %d", d, b.GetDocs())
+		}
+	}
+	return nil
+}
+
+func checkCorpus(c *CorpusStats, p string) error {
+	if c == nil {
+		return invalid(p, "missing")
+	}
+	if c.GetDocs() == 0 {
+		return invalid(p+".docs", "0, want at least 1")
+	}
+	if l := c.GetAvgDocLen(); math.IsNaN(l) || l < 0 || l > MaxAvgDocLen {
+		return invalid(p+".avg_doc_len", "%v, want 0 to %g", l, float64(MaxAvgDocLen))
+	}
+	if n := len(c.GetTerms()); n > MaxTerms {
+		return invalid(p+".terms", "%d terms, at most %d", n, MaxTerms)
+	}
+	seen := make(map[string]bool, len(c.GetTerms()))
+	for i, t := range c.GetTerms() {
+		tp := fmt.Sprintf("%s.terms[%d]", p, i)
+		if err := checkTerm(&WeightedTerm{Term: t.GetTerm()}, tp); err != nil {
+			return err
+		}
+		if seen[t.GetTerm()] {
+			return invalid(tp+".term", "%q repeated", t.GetTerm())
+		}
+		seen[t.GetTerm()] = true
+	}
+	return nil
+}
