@@ -39,14 +39,14 @@ func TestInterestRoutingPrefersMatchingPeers(t *testing.T) {
 	}
 	cfg := DefaultConfig()
 	cfg.Fanout, cfg.Explore = 2, 0
-	got, err := Select(Interest, cfg, peers, unit(0, 1, 0), unit(0, 1, 0), nil, rand.New(rand.NewPCG(1, 1)))
+	got, err := Select(Interest, cfg, peers, Query{FP: unit(0, 1, 0), Own: unit(0, 1, 0)}, nil, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if g := ids(got); !slices.Equal(g, []string{"cats2", "cats1"}) && !slices.Equal(g, []string{"cats1", "cats2"}) {
 		t.Fatalf("chose %v, want the two cat peers", g)
 	}
-	got, _ = Select(Interest, cfg, peers, unit(0, 1, 0), unit(0, 1, 0), map[string]bool{"cats1": true}, rand.New(rand.NewPCG(1, 1)))
+	got, _ = Select(Interest, cfg, peers, Query{FP: unit(0, 1, 0), Own: unit(0, 1, 0)}, map[string]bool{"cats1": true}, rand.New(rand.NewPCG(1, 1)))
 	if slices.Contains(ids(got), "cats1") {
 		t.Fatalf("chose visited peer: %v", ids(got))
 	}
@@ -63,7 +63,7 @@ func TestExplorationAddsARandomPeerAtTheConfiguredRate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	explored := 0
 	for i := 0; i < 2000; i++ {
-		got, _ := Select(Interest, cfg, peers, unit(1, 0), nil, nil, rng)
+		got, _ := Select(Interest, cfg, peers, Query{FP: unit(1, 0), Own: nil}, nil, rng)
 		if len(got) == cfg.Fanout+1 && got[len(got)-1].Random {
 			explored++
 		}
@@ -79,20 +79,20 @@ func TestFloodAndWalk(t *testing.T) {
 		peers = append(peers, Peer{ID: fmt.Sprintf("p%02d", i)})
 	}
 	cfg := DefaultConfig()
-	got, _ := Select(Flood, cfg, peers, nil, nil, map[string]bool{"p00": true}, rand.New(rand.NewPCG(1, 2)))
+	got, _ := Select(Flood, cfg, peers, Query{FP: nil, Own: nil}, map[string]bool{"p00": true}, rand.New(rand.NewPCG(1, 2)))
 	if len(got) != cfg.MaxFanout || slices.Contains(ids(got), "p00") {
 		t.Fatalf("flood chose %v, want %d unvisited peers", ids(got), cfg.MaxFanout)
 	}
-	got, _ = Select(Walk, cfg, peers, nil, nil, nil, rand.New(rand.NewPCG(1, 2)))
+	got, _ = Select(Walk, cfg, peers, Query{FP: nil, Own: nil}, nil, rand.New(rand.NewPCG(1, 2)))
 	if len(got) != 1 {
 		t.Fatalf("walk chose %v, want 1", ids(got))
 	}
 	cfg.Walkers = 3
-	got, _ = Select(Walk, cfg, peers[:2], nil, nil, nil, rand.New(rand.NewPCG(1, 2)))
+	got, _ = Select(Walk, cfg, peers[:2], Query{FP: nil, Own: nil}, nil, rand.New(rand.NewPCG(1, 2)))
 	if len(got) != 2 {
 		t.Fatalf("3 walkers over 2 peers chose %v, want both", ids(got))
 	}
-	if _, err := Select("gossip", cfg, peers, nil, nil, nil, rand.New(rand.NewPCG(1, 2))); err == nil {
+	if _, err := Select("gossip", cfg, peers, Query{FP: nil, Own: nil}, nil, rand.New(rand.NewPCG(1, 2))); err == nil {
 		t.Fatal("unknown strategy accepted")
 	}
 }
@@ -107,8 +107,8 @@ func TestSelectIsReproducible(t *testing.T) {
 	rev := slices.Clone(peers)
 	slices.Reverse(rev)
 	for _, s := range []string{Interest, Flood, Walk} {
-		a, _ := Select(s, DefaultConfig(), peers, unit(1, 2), unit(1, 0), nil, rand.New(rand.NewPCG(3, 4)))
-		b, _ := Select(s, DefaultConfig(), rev, unit(1, 2), unit(1, 0), nil, rand.New(rand.NewPCG(3, 4)))
+		a, _ := Select(s, DefaultConfig(), peers, Query{FP: unit(1, 2), Own: unit(1, 0)}, nil, rand.New(rand.NewPCG(3, 4)))
+		b, _ := Select(s, DefaultConfig(), rev, Query{FP: unit(1, 2), Own: unit(1, 0)}, nil, rand.New(rand.NewPCG(3, 4)))
 		if !slices.Equal(ids(a), ids(b)) {
 			t.Fatalf("%s: %v vs %v", s, ids(a), ids(b))
 		}
@@ -163,7 +163,7 @@ func TestQueryOutsideTheAskersTopicGoesToThatTopic(t *testing.T) {
 	query := unit(0, 0.3, 0, math.Sqrt(1-0.09))
 	cfg := DefaultConfig()
 	cfg.Fanout, cfg.Explore = 2, 0
-	got, _ := Select(Interest, cfg, peers, query, unit(1, 0, 0, 0), nil, rand.New(rand.NewPCG(1, 1)))
+	got, _ := Select(Interest, cfg, peers, Query{FP: query, Own: unit(1, 0, 0, 0)}, nil, rand.New(rand.NewPCG(1, 1)))
 	if g := ids(got); !slices.Contains(g, "cook1") || !slices.Contains(g, "cook2") {
 		t.Fatalf("a cooking query from an astronomer went to %v", g)
 	}

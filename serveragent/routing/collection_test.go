@@ -1,0 +1,146 @@
+package routing
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// summary is a Collection from term hash to impact (df 1).
+type summary map[uint32]float64
+
+func (s summary) Term(h uint32) (uint32, float64, bool) {
+	imp, ok := s[h]
+	return 1, imp, ok
+}
+
+func noExplore() Config {
+	cfg := DefaultConfig()
+	cfg.Explore = 0
+	return cfg
+}
+
+func TestInterestRoutingAsksOnlyPeersWhoseDocumentsCanAnswer(t *testing.T) {
+	// Terms 1 and 2 ("boundary layer"); two aeronautics peers hold them
+	// strongly, one weakly, the medicine peers not at all.
+	q := Query{Terms: []QueryTerm{{Hash: 1, Weight: 1, IDF: 3}, {Hash: 2, Weight: 1, IDF: 2}}}
+	peers := []Peer{
+		{ID: "aero1", Collection: summary{1: 0.8, 2: 0.7}},
+		{ID: "aero2", Collection: summary{1: 0.75, 2: 0.7}},
+		{ID: "aero3", Collection: summary{2: 0.3}},
+		{ID: "med1", Collection: summary{9: 0.9}},
+		{ID: "med2", Collection: summary{8: 0.9}},
+		{ID: "nosummary"},
+	}
+	got, err := Select(Interest, noExplore(), peers, q, nil, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"aero1", "aero2"}; !equal(ids(got), want) {
+		t.Fatalf("asked %v, want %v", ids(got), want)
+	}
+}
+
+func TestFanOutFollowsHowSharplyMatchesFallOff(t *testing.T) {
+	q := Query{Terms: []QueryTerm{{Hash: 1, Weight: 1, IDF: 1}}}
+	tests := []struct {
+		name    string
+		impacts []float64
+		want    int
+	}{
+		{"one clear match", []float64{0.9, 0.3, 0.2, 0.1, 0.1, 0.1}, 1},
+		{"two close, then a fall", []float64{0.9, 0.85, 0.3, 0.2, 0.1, 0.1}, 2},
+		{"flat: capped at fan-out", []float64{0.9, 0.89, 0.88, 0.87, 0.86, 0.85}, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var peers []Peer
+			for i, imp := range tt.impacts {
+				peers = append(peers, Peer{ID: string(rune('a' + i)), Collection: summary{1: imp}})
+			}
+			got, _ := Select(Interest, noExplore(), peers, q, nil, rand.New(rand.NewPCG(1, 1)))
+			if len(got) != tt.want {
+				t.Fatalf("asked %v, want %d peers", ids(got), tt.want)
+			}
+		})
+	}
+}
+
+func TestAPeerWhoseResultsWereLikedIsAskedFirst(t *testing.T) {
+	q := Query{Terms: []QueryTerm{{Hash: 1, Weight: 1, IDF: 1}}}
+	peers := []Peer{
+		{ID: "a", Collection: summary{1: 0.8}},
+		{ID: "b", Collection: summary{1: 0.8}},
+		{ID: "c", Collection: summary{1: 0.78}, Shortcut: 1},
+	}
+	cfg := noExplore()
+	cfg.Fanout = 1
+	got, _ := Select(Interest, cfg, peers, q, nil, rand.New(rand.NewPCG(1, 1)))
+	if want := []string{"c"}; !equal(ids(got), want) {
+		t.Fatalf("asked %v, want the shortcut %v", ids(got), want)
+	}
+	// A shortcut never lifts a peer that cannot answer over the threshold.
+	peers[2].Collection = summary{1: 0.1}
+	got, _ = Select(Interest, cfg, peers, q, nil, rand.New(rand.NewPCG(1, 1)))
+	if ids(got)[0] == "c" {
+		t.Fatalf("asked %v: the shortcut won without matching documents", ids(got))
+	}
+}
+
+func TestForwardersAddOnlyPeersAsPromisingAsTheOriginsChoice(t *testing.T) {
+	q := Query{Terms: []QueryTerm{{Hash: 1, Weight: 1, IDF: 1}}}
+	all := []Peer{
+		{ID: "best", Collection: summary{1: 0.9}},
+		{ID: "good", Collection: summary{1: 0.8}},
+		{ID: "weak", Collection: summary{1: 0.3}},
+		{ID: "unknown"},
+	}
+	cfg := DefaultConfig()
+	cfg.Explore = 1 // a forwarder must not explore even so
+	q.Floor = Floor(cfg, all, q)
+	visited := map[string]bool{"best": true, "good": true}
+	got, _ := Select(Interest, cfg, all, q, visited, rand.New(rand.NewPCG(1, 1)))
+	if len(got) != 0 {
+		t.Fatalf("the forwarder asked %v; every peer above the floor was already asked", ids(got))
+	}
+}
+
+func TestExplorationTakesASlotAndPrefersPeersWithoutSummary(t *testing.T) {
+	q := Query{Terms: []QueryTerm{{Hash: 1, Weight: 1, IDF: 1}}}
+	var peers []Peer
+	for i := range 8 {
+		peers = append(peers, Peer{ID: string(rune('a' + i)), Collection: summary{1: 0.9 - 0.001*float64(i)}})
+	}
+	peers = append(peers, Peer{ID: "new"})
+	cfg := DefaultConfig()
+	rng := rand.New(rand.NewPCG(7, 7))
+	explored, queries := 0, 2000
+	for range queries {
+		got, _ := Select(Interest, cfg, peers, q, nil, rng)
+		if len(got) > cfg.Fanout {
+			t.Fatalf("asked %d peers, fan-out is %d", len(got), cfg.Fanout)
+		}
+		for _, c := range got {
+			if c.Random {
+				explored++
+				if c.ID != "new" {
+					t.Fatalf("explored %s while a peer without summary waits", c.ID)
+				}
+			}
+		}
+	}
+	if share := float64(explored) / float64(queries); share < 0.07 || share > 0.13 {
+		t.Fatalf("explored in %.3f of queries, want about %.2f", share, cfg.Explore)
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
