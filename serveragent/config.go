@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/cluster"
 	"github.com/p2pir/p2pir/serveragent/recommend"
 	"github.com/p2pir/p2pir/serveragent/routing"
@@ -53,6 +54,21 @@ type Config struct {
 	Burst int
 	// GossipFanout is how many peers one Gossip round talks to. Default 3.
 	GossipFanout int
+	// GossipSummaries is how many collection summaries of other nodes one
+	// gossip message carries besides the sender's own (each signed by its
+	// node). Default 8; at most 16.
+	GossipSummaries int
+	// SummaryTerms caps the terms of this node's collection summary; a
+	// node with more distinct terms in its shared documents keeps those
+	// that tell them apart best (index.Summarize). Default 8192 (about 50
+	// KiB on the wire).
+	SummaryTerms int
+	// RankFusion merges peers' answers by rank alone (RRF), as before
+	// pooled statistics: no corpus statistics travel with queries. For
+	// experiments comparing the two. Default false: every receiver scores
+	// with the statistics the origin pooled from the collection summaries,
+	// and answers merge by score.
+	RankFusion bool
 	// GossipEntries is how many known profiles one gossip message carries,
 	// at most p2pirv1.MaxProfileEntries. Default 16.
 	GossipEntries int
@@ -114,6 +130,8 @@ func DefaultConfig() Config {
 		Burst:           40,
 		GossipFanout:    3,
 		GossipEntries:   16,
+		GossipSummaries: 8,
+		SummaryTerms:    8192,
 		ProfileTTL:      time.Hour,
 		ReclusterEvery:  time.Minute,
 		GossipEvery:     10 * time.Second,
@@ -158,6 +176,8 @@ func (c Config) resolve() (Config, error) {
 	setInt(&c.Burst, d.Burst)
 	setInt(&c.GossipFanout, d.GossipFanout)
 	setInt(&c.GossipEntries, d.GossipEntries)
+	setInt(&c.GossipSummaries, d.GossipSummaries)
+	setInt(&c.SummaryTerms, d.SummaryTerms)
 	setInt(&c.RecommendPeers, d.RecommendPeers)
 	setInt(&c.SeenMax, d.SeenMax)
 	setDur(&c.PerPeerTimeout, d.PerPeerTimeout)
@@ -174,6 +194,10 @@ func (c Config) resolve() (Config, error) {
 		return c, fmt.Errorf("serveragent: unknown routing strategy %q", c.Strategy)
 	case c.K < 1 || c.K > 100:
 		return c, fmt.Errorf("serveragent: K %d, want 1 to 100", c.K)
+	case c.GossipSummaries < 0 || c.GossipSummaries > p2pirv1.MaxGossipSummaries:
+		return c, fmt.Errorf("serveragent: GossipSummaries %d, want 0 to %d", c.GossipSummaries, p2pirv1.MaxGossipSummaries)
+	case c.SummaryTerms < 0 || c.SummaryTerms > p2pirv1.MaxSummaryTerms:
+		return c, fmt.Errorf("serveragent: SummaryTerms %d, want 0 to %d", c.SummaryTerms, p2pirv1.MaxSummaryTerms)
 	case c.GossipEntries < 0 || c.GossipEntries > 64:
 		return c, fmt.Errorf("serveragent: GossipEntries %d, want 0 to 64", c.GossipEntries)
 	case c.PerPeerTimeout < 0 || c.ForwardMargin < 0 || c.ProfileTTL < 0 || c.SeenTTL < 0:

@@ -26,6 +26,7 @@ type peer struct {
 	rtt       time.Duration
 	lastSeen  time.Time // last successful contact either way
 	failures  int       // consecutive failed calls
+	coll      *collection // its collection summary, nil if unknown
 }
 
 // PeerInfo is what the node knows about a peer, for display and
@@ -233,6 +234,7 @@ type snapshot struct {
 	cluster  int
 	centroid []float64
 	fpAt     time.Time
+	coll     *collection // nil when unknown
 }
 
 // snapshots copies the peer table, sorted by ID.
@@ -242,7 +244,7 @@ func (n *Node) snapshots() []snapshot {
 	n.expireLocked(time.Now())
 	out := make([]snapshot, 0, len(n.peers))
 	for _, p := range n.peers {
-		s := snapshot{info: p.info, cluster: p.cluster, fpAt: p.fpAt}
+		s := snapshot{info: p.info, cluster: p.cluster, fpAt: p.fpAt, coll: p.coll}
 		if p.hasFP {
 			s.fp = p.fp.Vec.RawVector().Data
 			s.fpv = p.fp

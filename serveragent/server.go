@@ -62,6 +62,15 @@ type Node struct {
 	// receives (RPCStats).
 	rpcClient, rpcServer *rpcCounters
 
+	// sumMu guards this node's own collection summary: ownSum made from
+	// index version ownSumIndex (ownSumMade once made; nil when the node
+	// shares nothing), ownSumVersion the last version given out.
+	sumMu         sync.Mutex
+	ownSum        *collection
+	ownSumIndex   uint64
+	ownSumMade    bool
+	ownSumVersion uint64
+
 	mu       sync.Mutex // guards everything below
 	peers    map[string]*peer
 	clusters cluster.Result

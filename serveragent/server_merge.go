@@ -1,6 +1,7 @@
 package serveragent
 
 import (
+	"math"
 	"sort"
 	"unicode/utf8"
 
@@ -19,6 +20,21 @@ const RRFK = 60
 // self appends nothing, for the origin's own use). Ties in
 // score go to the URL, so the merge is reproducible.
 func mergeRRF(lists [][]*p2pirv1.Result, k int, self string) []*p2pirv1.Result {
+	return merge(lists, k, self, 0)
+}
+
+// mergeScores merges lists whose scores are on one scale (computed with the
+// same pooled statistics, SearchResponse.corpus_scored) by score: a
+// document keeps its best score, whichever node found it (replicas score
+// alike), and each score is first capped at ceiling, the most any
+// document can score for the query, so that a peer inflating its scores
+// gains no more than a perfect match would. Otherwise as mergeRRF.
+func mergeScores(lists [][]*p2pirv1.Result, k int, self string, ceiling float64) []*p2pirv1.Result {
+	return merge(lists, k, self, math.Max(ceiling, math.SmallestNonzeroFloat64))
+}
+
+// merge is mergeRRF (ceiling 0) or mergeScores (ceiling > 0).
+func merge(lists [][]*p2pirv1.Result, k int, self string, ceiling float64) []*p2pirv1.Result {
 	type acc struct {
 		best  *p2pirv1.Result
 		score float64
@@ -27,6 +43,19 @@ func mergeRRF(lists [][]*p2pirv1.Result, k int, self string) []*p2pirv1.Result {
 	for _, list := range lists {
 		for _, r := range list {
 			a := byURL[r.GetUrl()]
+			better := false
+			if ceiling > 0 {
+				sc := math.Min(math.Max(r.GetScore(), 0), ceiling)
+				better = a == nil || sc > a.score
+				if a == nil {
+					a = &acc{best: r}
+					byURL[r.GetUrl()] = a
+				}
+				if better {
+					a.best, a.score = r, sc
+				}
+				continue
+			}
 			if a == nil {
 				a = &acc{best: r}
 				byURL[r.GetUrl()] = a

@@ -51,6 +51,12 @@ func (n *Node) absorb(x *p2pirv1.ProfileExchange, now time.Time) {
 		n.peerLocked(sender, true) //nolint:errcheck
 		n.mu.Unlock()
 	}
+	if sum := x.GetSummary(); sum != nil {
+		n.learnCollection(sum, sender.ID, true)
+	}
+	for _, sum := range x.GetSummaries() {
+		n.learnCollection(sum, sender.ID, false)
+	}
 	for _, e := range x.GetKnown() {
 		fp, ok := parseWireFP(e.GetFingerprint())
 		if !ok {
@@ -76,6 +82,9 @@ func (n *Node) profileMessage(ctx context.Context, to string) (*p2pirv1.ProfileE
 		return nil, err
 	}
 	msg := &p2pirv1.ProfileExchange{Sender: n.self.proto(), Sharing: sharing}
+	if own, err := n.ownCollection(ctx); err == nil && own != nil {
+		msg.Summary = own.wire
+	}
 	if sharing {
 		msg.Fingerprint = wireFP(fp)
 	}
@@ -85,6 +94,7 @@ func (n *Node) profileMessage(ctx context.Context, to string) (*p2pirv1.ProfileE
 		msg.ClusterHint = int32(n.ownClust + 1)
 	}
 	perm := n.rng.Perm(len(snaps))
+	msg.Summaries = n.gossipSummariesLocked(to, perm, snaps)
 	n.mu.Unlock()
 	for _, i := range perm {
 		if len(msg.Known) >= n.cfg.GossipEntries {

@@ -34,13 +34,20 @@ func (n *Node) Search(ctx context.Context, req *p2pirv1.SearchRequest) (*p2pirv1
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "serveragent: local search: %v", err)
 	}
-	fw := n.forward(ctx, req)
+	fw := n.forward(ctx, req, nil)
+	lists := append([][]*p2pirv1.Result{local}, fw.lists...)
+	scored := req.GetCorpus() != nil && fw.allScored
 	resp := &p2pirv1.SearchResponse{
 		QueryId:      req.GetQueryId(),
 		Node:         n.self.proto(),
-		Results:      mergeRRF(append([][]*p2pirv1.Result{local}, fw.lists...), int(req.GetK()), n.self.ID),
 		Unresponsive: fw.unresponsive,
 		Stats:        fw.stats,
+		CorpusScored: scored,
+	}
+	if scored {
+		resp.Results = mergeScores(lists, int(req.GetK()), n.self.ID, n.scoreCeiling(req))
+	} else {
+		resp.Results = mergeRRF(lists, int(req.GetK()), n.self.ID)
 	}
 	resp.Trace, resp.TraceDropped = wireTrace(fw.contacts, fw.dropped)
 	return resp, nil
@@ -71,12 +78,19 @@ type PeerQuery struct {
 	// p2pirv1.MaxFanOut; 0 means each node's own routing.Config. Every
 	// node still applies its own routing.Config.MaxFanout.
 	FanOut int
+	// Shortcuts are peers this node's person liked results of, by node
+	// ID, each in (0, 1] (the share of their results marked interested):
+	// interest routing asks them first among peers that can answer.
+	// Optional.
+	Shortcuts map[string]float64
 }
 
 // Hit is one result from the network.
 type Hit struct {
 	URL, Title, Content string
-	// Score is the RRF score of the merge; Rank is 1-based.
+	// Score is the finder's BM25 score with the pooled statistics when
+	// PeerResults.Corpus is set, else the RRF score of the merge; Rank is
+	// 1-based.
 	Score float64
 	Rank  int
 	// NodeID found the document; Path is the way it travelled, from the
@@ -103,6 +117,11 @@ type PeerResults struct {
 	// Trace lists the calls the query took: this node's own, then those
 	// the peers reported (Contact.Reported).
 	Trace Trace
+	// Corpus, when set, are the pooled statistics every answering peer
+	// scored with: Hits are ordered by those scores, and the local index
+	// searched with the same statistics (index.SearchOptions.Corpus)
+	// scores on the same scale. Nil when the answers were merged by rank.
+	Corpus *index.CorpusStats
 }
 
 // SearchPeers sends a query from this node (the origin) to the peers the
@@ -152,18 +171,33 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 			req.QueryFingerprint = wireFP(fp)
 		}
 	}
+	if sharing && q.Hops > 1 { // forwarders route for the asker
+		if fp, _, err := n.ownFingerprint(ctx); err == nil && !fp.IsZero() {
+			req.AskerFingerprint = wireFP(fp)
+		}
+	}
+	if terms := positive(q.Terms); !n.cfg.RankFusion && len(terms) > 0 {
+		if p, ok := n.pool(ctx, terms); ok {
+			req.Corpus = p.wire(terms)
+		}
+	}
 	if err := req.Validate(); err != nil {
 		return nil, fmt.Errorf("serveragent: search peers: %w", err)
 	}
 	n.seen.FirstTime(req.GetQueryId(), time.Now()) // a loop back to us is refused
-	fw := n.forward(ctx, req)
+	fw := n.forward(ctx, req, q.Shortcuts)
 	out := &PeerResults{
 		PeersContacted: fw.stats.GetPeersContacted(),
 		Messages:       fw.stats.GetMessages(),
 		Bytes:          fw.stats.GetBytes(),
 		Trace:          newTrace(fw.contacts, fw.dropped),
 	}
-	for _, r := range mergeRRF(fw.lists, q.K, "") {
+	merged := mergeRRF(fw.lists, q.K, "")
+	if req.GetCorpus() != nil && fw.allScored {
+		merged = mergeScores(fw.lists, q.K, "", n.scoreCeiling(req))
+		out.Corpus = indexCorpus(req.GetCorpus())
+	}
+	for _, r := range merged {
 		out.Hits = append(out.Hits, Hit{URL: r.GetUrl(), Title: r.GetTitle(), Content: r.GetContent(),
 			Score: r.GetScore(), Rank: int(r.GetRank()), NodeID: r.GetNodeId(), Path: r.GetPath()})
 	}
@@ -197,7 +231,7 @@ func (n *Node) localResults(ctx context.Context, req *p2pirv1.SearchRequest) ([]
 		return nil, nil // e.g. only stop words: no local answer, not a failure
 	}
 	k := int(req.GetK())
-	res, err := n.ix.Search(ctx, q, index.SearchOptions{K: min(2*k+10, index.MaxK)})
+	res, err := n.ix.Search(ctx, q, index.SearchOptions{K: min(2*k+10, index.MaxK), Corpus: indexCorpus(req.GetCorpus())})
 	if err != nil {
 		return nil, err
 	}
@@ -238,14 +272,17 @@ type forwarded struct {
 	// contacts those peers said they left out.
 	contacts []Contact
 	dropped  int
+	// allScored is true when every peer that answered scored with the
+	// request's pooled statistics (SearchResponse.corpus_scored).
+	allScored bool
 }
 
 // forward sends req (as received, hops_left not yet decreased) to the
 // peers the strategy picks, concurrently (one after another, in the
 // order chosen, with Config.OrderedForwarding), each call with its own
 // deadline.
-func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest) forwarded {
-	out := forwarded{stats: &p2pirv1.SearchStats{}}
+func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest, shortcuts map[string]float64) forwarded {
+	out := forwarded{stats: &p2pirv1.SearchStats{}, allScored: true}
 	if req.GetHopsLeft() <= 0 {
 		return out
 	}
@@ -257,12 +294,18 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest) forwarde
 	for _, id := range req.GetVisited() {
 		visited[id] = true
 	}
-	chosen, err := n.route(ctx, req, visited)
+	chosen, floor, err := n.route(ctx, req, visited, shortcuts)
 	if err != nil || len(chosen) == 0 {
 		return out
 	}
 	child := proto.CloneOf(req)
 	child.HopsLeft--
+	if child.RouteFloor == 0 {
+		child.RouteFloor = min(floor, p2pirv1.MaxRouteFloor)
+	}
+	if child.HopsLeft == 0 {
+		child.AskerFingerprint = nil // the receivers forward no further
+	}
 	for _, id := range append([]string{n.self.ID}, peerIDs(chosen)...) {
 		if !containsID(child.Visited, id) && len(child.Visited) < p2pirv1.MaxVisited {
 			child.Visited = append(child.Visited, id)
@@ -333,6 +376,7 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest) forwarde
 			st.Bytes += s.GetBytes()
 		}
 		out.lists = append(out.lists, a.resp.GetResults())
+		out.allScored = out.allScored && a.resp.GetCorpusScored()
 		for _, u := range a.resp.GetUnresponsive() {
 			addBad(u.GetNodeId(), u.GetReason())
 		}
@@ -369,7 +413,14 @@ func (n *Node) callSearch(ctx context.Context, p snapshot, req *p2pirv1.SearchRe
 // route picks the peers a query goes to with the request's strategy, or
 // the configured one; its random choices come from the query's own
 // source (queryRand), so concurrent queries do not change them.
-func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited map[string]bool) ([]snapshot, error) {
+//
+// Interest routing reads the peers' collection summaries with the idf of
+// the request's pooled statistics, and routes for the asker: by the
+// request's asker fingerprint when it carries one, this node's own
+// otherwise (this node is the origin, or the asker does not share). floor
+// is what the children must carry as route_floor (see routing.Floor) when
+// the request has none yet.
+func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited map[string]bool, shortcuts map[string]float64) ([]snapshot, float64, error) {
 	snaps := n.snapshots()
 	byID := make(map[string]snapshot, len(snaps))
 	cands := make([]routing.Peer, 0, len(snaps))
@@ -378,25 +429,57 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 			continue
 		}
 		byID[s.info.ID] = s
-		cands = append(cands, routing.Peer{ID: s.info.ID, FP: s.fp, Centroid: s.centroid})
+		p := routing.Peer{ID: s.info.ID, FP: s.fp, Centroid: s.centroid, Shortcut: shortcuts[s.info.ID]}
+		if s.coll != nil {
+			p.Collection = s.coll
+		}
+		cands = append(cands, p)
 	}
-	var qfp, own []float64
+	q := routing.Query{Terms: queryTerms(req), Floor: req.GetRouteFloor(), K1: n.ix.Config().K1}
 	if fp, ok := parseWireFP(req.GetQueryFingerprint()); ok && !fp.IsZero() {
-		qfp = fp.Vec.RawVector().Data
+		q.FP = fp.Vec.RawVector().Data
 	}
-	if fp, _, err := n.ownFingerprint(ctx); err == nil && !fp.IsZero() {
-		own = fp.Vec.RawVector().Data
+	if fp, ok := parseWireFP(req.GetAskerFingerprint()); ok && !fp.IsZero() {
+		q.Own = fp.Vec.RawVector().Data
+	} else if fp, _, err := n.ownFingerprint(ctx); err == nil && !fp.IsZero() && req.GetOrigin().GetNodeId() == n.self.ID {
+		q.Own = fp.Vec.RawVector().Data
 	}
 	strategy, rcfg := n.routingFor(req)
-	choices, err := routing.Select(strategy, rcfg, cands, qfp, own, visited, n.queryRand(req.GetQueryId()))
+	choices, err := routing.Select(strategy, rcfg, cands, q, visited, n.queryRand(req.GetQueryId()))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	var floor float64
+	if (strategy == routing.Interest || strategy == "") && q.Floor == 0 {
+		floor = routing.Floor(rcfg, cands, q)
 	}
 	out := make([]snapshot, 0, len(choices))
 	for _, c := range choices {
 		out = append(out, byID[c.ID])
 	}
-	return out, nil
+	return out, floor, nil
+}
+
+// scoreCeiling is the most any document can score for req with its pooled
+// statistics: Σ weight · idf · (k1 + 1) over its positive terms.
+func (n *Node) scoreCeiling(req *p2pirv1.SearchRequest) float64 {
+	k1 := n.ix.Config().K1
+	c := 0.0
+	for _, t := range queryTerms(req) {
+		c += t.Weight * t.IDF * (k1 + 1)
+	}
+	return c
+}
+
+// positive are the terms with weight > 0: those searched for.
+func positive(terms []index.WeightedTerm) []index.WeightedTerm {
+	var out []index.WeightedTerm
+	for _, t := range terms {
+		if t.Weight > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // routingFor is the strategy and routing settings for req: the request's

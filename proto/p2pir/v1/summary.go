@@ -45,8 +45,9 @@ func (b *SummaryBody) Validate() error { return checkSummaryBody(b, "SummaryBody
 // average length, at most MaxTerms valid terms, none twice.
 func (c *CorpusStats) Validate() error { return checkCorpus(c, "CorpusStats") }
 
-// SignSummary serialises body and signs it with priv.
-func SignSummary(priv ed25519.PrivateKey, body *SummaryBody) (*CollectionSummary, error) {
+// SignSummary serialises body and signs it with sign, the Ed25519 signer
+// of the key pub (e.g. identity.Identity.Sign).
+func SignSummary(pub ed25519.PublicKey, sign func([]byte) []byte, body *SummaryBody) (*CollectionSummary, error) {
 	if err := body.Validate(); err != nil {
 		return nil, err
 	}
@@ -54,11 +55,10 @@ func SignSummary(priv ed25519.PrivateKey, body *SummaryBody) (*CollectionSummary
 	if err != nil {
 		return nil, fmt.Errorf("p2pirv1: sign summary: %w", err)
 	}
-	pub, ok := priv.Public().(ed25519.PublicKey)
-	if !ok {
-		return nil, fmt.Errorf("p2pirv1: sign summary: not an Ed25519 key")
+	if len(b) > MaxSummaryBytes {
+		return nil, fmt.Errorf("p2pirv1: sign summary: %d bytes, at most %d", len(b), MaxSummaryBytes)
 	}
-	return &CollectionSummary{Body: b, PublicKey: pub, Signature: ed25519.Sign(priv, signedBytes(b))}, nil
+	return &CollectionSummary{Body: b, PublicKey: pub, Signature: sign(signedBytes(b))}, nil
 }
 
 // Open checks the summary's form and signature and returns its body. The

@@ -18,7 +18,7 @@ func TestSignedSummaryOpensAndTamperingIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := SignSummary(priv, testBody())
+	s, err := SignSummary(priv.Public().(ed25519.PublicKey), func(m []byte) []byte { return ed25519.Sign(priv, m) }, testBody())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestSignedSummaryOpensAndTamperingIsRefused(t *testing.T) {
 	}
 	for _, tt := range tamper {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _ := SignSummary(priv, testBody())
+			c, _ := SignSummary(priv.Public().(ed25519.PublicKey), func(m []byte) []byte { return ed25519.Sign(priv, m) }, testBody())
 			tt.edit(c)
 			if _, err := c.Open(); !errors.Is(err, ErrInvalid) {
 				t.Fatalf("opened: %v", err)

@@ -1,0 +1,209 @@
+package serveragent
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/p2pir/p2pir/index"
+	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
+	"github.com/p2pir/p2pir/serveragent/identity"
+	"github.com/p2pir/p2pir/serveragent/routing"
+)
+
+// A network whose peers score with pooled statistics answers as one index
+// over all their documents would: the same documents, the same scores, in
+// the same order.
+func TestPeersAnswerWithTheScoresOfOneIndexOverAllTheirDocuments(t *testing.T) {
+	ctx := context.Background()
+	corpus := loadCorpus(t)
+	cfg := testConfig()
+	cfg.Routing.Explore = 0
+	mem := NewMemNet()
+	a := newNode(t, mem, "a", cfg, nil)
+	docs := append(append([]index.Document(nil), corpus["astro"]...), corpus["cooking"]...)
+	b := newNode(t, mem, "b", cfg, []index.Document{docs[0], docs[4], docs[5]})
+	c := newNode(t, mem, "c", cfg, []index.Document{docs[1], docs[2], docs[3], docs[6], docs[7]})
+	link(t, a, b, c)
+	link(t, b, a, c)
+	link(t, c, a, b)
+	if err := a.node.Gossip(ctx); err != nil {
+		t.Fatal(err)
+	}
+	union, err := index.Open(filepath.Join(t.TempDir(), "union"), index.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { union.Close() })
+	if err := union.Index(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	for _, terms := range [][]index.WeightedTerm{
+		{{Term: "telescop", Weight: 1}, {Term: "galaxi", Weight: 1}},
+		{{Term: "bread", Weight: 1}, {Term: "oven", Weight: 2}},
+		{{Term: "star", Weight: 1}},
+	} {
+		res, err := a.node.SearchPeers(ctx, PeerQuery{Terms: terms, K: 10, Hops: 1, Strategy: routing.Flood})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Corpus == nil {
+			t.Fatalf("%v: merged by rank: no pooled statistics though both peers' summaries are known", terms)
+		}
+		q, err := union.WeightedQuery(terms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := union.Search(ctx, q, index.SearchOptions{K: 10, IDsOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != len(want.Hits) || len(want.Hits) == 0 {
+			t.Fatalf("%v: the network found %d documents, one index %d", terms, len(res.Hits), len(want.Hits))
+		}
+		for i, h := range want.Hits {
+			got := res.Hits[i]
+			if index.DocID(got.URL) != h.ID || math.Abs(got.Score-h.Score) > 1e-6*h.Score {
+				t.Errorf("%v: #%d is %s scoring %v; one index has %s scoring %v", terms, i+1, got.URL, got.Score, h.ID, h.Score)
+			}
+		}
+	}
+	// With rank fusion (the baseline) nothing is pooled.
+	a.node.cfg.RankFusion = true
+	res, err := a.node.SearchPeers(ctx, PeerQuery{Terms: []index.WeightedTerm{{Term: "star", Weight: 1}}, K: 10, Hops: 1, Strategy: routing.Flood})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Corpus != nil {
+		t.Error("rank fusion still sent pooled statistics")
+	}
+}
+
+// A summary travels second-hand only under its own node's signature: one
+// signed by another key, or claiming another node first-hand, is dropped.
+func TestForgedCollectionSummariesAreDropped(t *testing.T) {
+	ctx := context.Background()
+	corpus := loadCorpus(t)
+	mem := NewMemNet()
+	a := newNode(t, mem, "a", testConfig(), nil)
+	b := newNode(t, mem, "b", testConfig(), corpus["astro"])
+	link(t, a, b)
+	forger, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := &p2pirv1.SummaryBody{NodeId: b.id.NodeID(), Version: 1 << 62, Docs: 1, TotalLen: 5,
+		TermHashes: []uint32{p2pirv1.TermHash("casino")}, Dfs: []uint32{1}, Impacts: []byte{255}}
+	forged, err := p2pirv1.SignSummary(forger.PublicKey(), forger.Sign, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.node.learnCollection(forged, forger.NodeID(), false)
+	a.node.learnCollection(forged, b.id.NodeID(), true)
+	if coll := peerColl(a.node, b.id.NodeID()); coll != nil {
+		t.Fatalf("a forged summary of b was kept (version %d)", coll.version)
+	}
+	// b's own, passed on by anyone, is kept.
+	own, err := b.node.ownCollection(ctx)
+	if err != nil || own == nil {
+		t.Fatalf("b's summary: %v, %v", own, err)
+	}
+	a.node.learnCollection(own.wire, forger.NodeID(), false)
+	coll := peerColl(a.node, b.id.NodeID())
+	if coll == nil || coll.docs != uint64(len(corpus["astro"])) {
+		t.Fatalf("b's own summary, passed on: %+v", coll)
+	}
+	if _, _, ok := coll.Term(p2pirv1.TermHash("telescop")); !ok {
+		t.Error("b's summary does not list telescop")
+	}
+	if _, _, ok := coll.Term(p2pirv1.TermHash("casino")); ok {
+		t.Error("b's summary lists the forger's casino")
+	}
+}
+
+// Files the node does not share stay out of its summary.
+func TestSummaryHoldsOnlySharedDocuments(t *testing.T) {
+	corpus := loadCorpus(t)
+	docs := append([]index.Document(nil), corpus["cooking"]...)
+	private := index.Document{URL: "file:///home/me/diary.txt", Title: "diary", Body: "my secret telescope plans"}
+	private.ID = index.DocID(private.URL)
+	docs = append(docs, private)
+	n := newNode(t, NewMemNet(), "n", testConfig(), docs)
+	own, err := n.node.ownCollection(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if own.docs != uint64(len(corpus["cooking"])) {
+		t.Errorf("summary of %d documents, want the %d web pages", own.docs, len(corpus["cooking"]))
+	}
+	if _, _, ok := own.Term(p2pirv1.TermHash("secret")); ok {
+		t.Error("a term of an unshared file is in the summary")
+	}
+}
+
+// A forwarder routes for the asker (the request's asker fingerprint), not
+// for its own person.
+func TestForwarderRoutesByTheAskersFingerprint(t *testing.T) {
+	ctx := context.Background()
+	corpus := loadCorpus(t)
+	cfg := testConfig()
+	cfg.Routing.Fanout, cfg.Routing.Explore = 1, 0
+	mem := NewMemNet()
+	origin := newNode(t, mem, "origin", cfg, nil)
+	fwd := newNode(t, mem, "fwd", cfg, nil)
+	astro := newNode(t, mem, "astro", cfg, nil)
+	cook := newNode(t, mem, "cook", cfg, nil)
+	// Profiles only (no summaries): the forwarder's person cooks, the
+	// asker watches the sky.
+	for _, d := range corpus["cooking"] {
+		like(t, fwd, d)
+		like(t, cook, d)
+	}
+	for _, d := range corpus["astro"] {
+		like(t, origin, d)
+		like(t, astro, d)
+	}
+	link(t, fwd, astro, cook)
+	if err := fwd.node.Gossip(ctx); err != nil {
+		t.Fatal(err)
+	}
+	askerFP, _, err := origin.node.ownFingerprint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &p2pirv1.SearchRequest{QueryId: "q-asker", Origin: origin.node.Self().proto(), Text: "news", K: 5,
+		HopsLeft: 1, Visited: []string{origin.id.NodeID(), fwd.id.NodeID()}, Strategy: routing.Interest}
+	choose := func() string {
+		got, _, err := fwd.node.route(ctx, req, map[string]bool{fwd.id.NodeID(): true, origin.id.NodeID(): true}, nil)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("route: %v, %v", peerIDs(got), err)
+		}
+		return got[0].info.ID
+	}
+	req.AskerFingerprint = wireFP(askerFP)
+	if got := choose(); got != astro.id.NodeID() {
+		t.Errorf("with the asker's fingerprint the forwarder chose %s, want the astronomy peer", got)
+	}
+}
+
+func peerColl(n *Node, id string) *collection {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if p := n.peers[id]; p != nil {
+		return p.coll
+	}
+	return nil
+}
+
+func TestMergeScoresCapsInflatedScores(t *testing.T) {
+	honest := []*p2pirv1.Result{{Url: "http://h/1", Score: 7, Rank: 1, NodeId: "h"}, {Url: "http://h/2", Score: 5, Rank: 2, NodeId: "h"}}
+	liar := []*p2pirv1.Result{{Url: "http://l/spam", Score: 1e9, Rank: 1, NodeId: "l"}, {Url: "http://h/2", Score: 6, Rank: 2, NodeId: "l"}}
+	got := mergeScores([][]*p2pirv1.Result{honest, liar}, 10, "", 8)
+	if got[0].GetUrl() != "http://l/spam" || got[0].GetScore() != 8 {
+		t.Fatalf("the inflated result scored %v, want capped at 8", got[0].GetScore())
+	}
+	if got[1].GetUrl() != "http://h/1" || got[2].GetUrl() != "http://h/2" || got[2].GetScore() != 6 {
+		t.Fatalf("merged %v", got)
+	}
+}
