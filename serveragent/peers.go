@@ -24,8 +24,8 @@ type peer struct {
 	fpAt      time.Time // when fp was last confirmed
 	cluster   int       // in n.clusters, -1 if none
 	rtt       time.Duration
-	lastSeen  time.Time // last successful contact either way
-	failures  int       // consecutive failed calls
+	lastSeen  time.Time   // last successful contact either way
+	failures  int         // consecutive failed calls
 	coll      *collection // its collection summary, nil if unknown
 }
 
