@@ -258,6 +258,8 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	typed := q
+	typed.Terms = slices.Clone(q.Terms) // q's are reformulated in place below
 	qvec, err := usermodel.TextVector(ctx, a.ix, req.Query)
 	if err != nil {
 		return nil, fmt.Errorf("clientagent: %w", err)
@@ -335,7 +337,16 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	// Other sources' hits are merged with the local ones by their text
 	// too (mirrors), so with them every local hit brings its snippet.
 	sq.NoSnippets = n > k && len(chosen) == 1 && chosen[0].name == LocalName && !a.mayCrawl(req)
+	for _, e := range chosen {
+		if ps, ok := e.src.(PoolingSource); ok && len(typed.Terms) > 0 {
+			if c := ps.Pool(ctx, typed); c != nil {
+				sq.Corpus, sq.Typed = c, typed
+				break
+			}
+		}
+	}
 	lists, unresponsive, traces := a.fanOut(ctx, chosen, sq)
+	rankPooled(lists)
 	resp.Unresponsive = append(skipped, unresponsive...)
 	for _, u := range skipped {
 		resp.Trace.Sources = append(resp.Trace.Sources, SourceTrace{Source: u.Engine, Outcome: SourceSuspended})

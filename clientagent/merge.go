@@ -248,3 +248,34 @@ func dedupKey(u string) string {
 	dedupKeys.mu.Unlock()
 	return k
 }
+
+// rankPooled re-ranks the hits scored with pooled statistics (Hit.Pooled)
+// across every list by their scores: the best such hit of any source
+// becomes rank 1, and so on, so that rank fusion orders them as one index
+// over all their documents would (their sources' weights still count).
+// Ties go to the URL. Hits not pooled keep their source's ranks.
+func rankPooled(lists []SourceHits) {
+	type ref struct{ l, h int }
+	var refs []ref
+	for li, l := range lists {
+		for hi, h := range l.Hits {
+			if h.Pooled {
+				refs = append(refs, ref{li, hi})
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return
+	}
+	hit := func(r ref) *Hit { return &lists[r.l].Hits[r.h] }
+	sort.SliceStable(refs, func(i, j int) bool {
+		a, b := hit(refs[i]), hit(refs[j])
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return a.URL < b.URL
+	})
+	for i, r := range refs {
+		hit(r).Rank = i + 1
+	}
+}

@@ -41,6 +41,25 @@ type SourceQuery struct {
 	// typed terms and a few of the heaviest expansion terms
 	// (Config.SnippetExpansion). Other sources ignore it.
 	SnippetTerms []index.WeightedTerm
+	// Corpus, when set, are the pooled collection statistics a
+	// PoolingSource among the query's sources scores with, and Typed the
+	// query as typed (before reformulation), which it searches: the local
+	// index then searches Typed with the same statistics, so that its
+	// hits and the pooling source's rank on one scale (Hit.Pooled).
+	Corpus *index.CorpusStats
+	Typed  index.Query
+}
+
+// PoolingSource is a source whose answers are scored with pooled
+// collection statistics — the peers, scoring BM25 with the N, average
+// length and document frequencies the node pooled from their collection
+// summaries — so that the local index, searched with the same statistics,
+// ranks on the same scale and the two merge by score rather than by rank.
+type PoolingSource interface {
+	Source
+	// Pool returns the statistics the source scores typed with, or nil
+	// when it will not pool (its answer then merges by rank).
+	Pool(ctx context.Context, typed index.Query) *index.CorpusStats
 }
 
 // snippetQuery is Query with SnippetTerms (when set) as its terms: what
@@ -74,6 +93,10 @@ type Hit struct {
 	// Origin is the kind of document for local hits ("file", "web"), or
 	// "peer:ID" naming the peer that found it.
 	Origin string
+	// Pooled is true when Score was computed with the query's pooled
+	// statistics (SourceQuery.Corpus): such hits rank by score across
+	// sources before fusion.
+	Pooled bool
 }
 
 // CountingSource is a Source that also says how many documents matched
@@ -95,7 +118,8 @@ func (f SourceFunc) Search(ctx context.Context, q *SourceQuery) ([]Hit, error) {
 // LocalSource is the local index as a Source.
 type LocalSource struct{ Index *index.Index }
 
-// Search implements Source: it runs q.Query (not the text) on the index.
+// Search implements Source: it runs q.Query (not the text) on the index;
+// with pooled statistics (q.Corpus), q.Typed scored with them.
 func (l LocalSource) Search(ctx context.Context, q *SourceQuery) ([]Hit, error) {
 	hits, _, err := l.SearchCount(ctx, q)
 	return hits, err
@@ -104,7 +128,15 @@ func (l LocalSource) Search(ctx context.Context, q *SourceQuery) ([]Hit, error) 
 // SearchCount implements CountingSource: Search with the index's count of
 // matching documents (index.Results.Total).
 func (l LocalSource) SearchCount(ctx context.Context, q *SourceQuery) ([]Hit, uint64, error) {
-	res, err := l.Index.Search(ctx, q.Query, index.SearchOptions{K: q.K, NoSnippets: q.NoSnippets, SnippetTerms: q.SnippetTerms})
+	query, pooled := q.Query, q.Corpus != nil && len(q.Typed.Terms) > 0
+	if pooled {
+		query = q.Typed
+	}
+	opts := index.SearchOptions{K: q.K, NoSnippets: q.NoSnippets, SnippetTerms: q.SnippetTerms}
+	if pooled {
+		opts.Corpus = q.Corpus
+	}
+	res, err := l.Index.Search(ctx, query, opts)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -112,7 +144,7 @@ func (l LocalSource) SearchCount(ctx context.Context, q *SourceQuery) ([]Hit, ui
 	for _, h := range res.Hits {
 		out = append(out, Hit{
 			URL: h.URL, Title: h.Title, Content: h.Snippet.Text, Snippet: h.Snippet, Score: h.Score,
-			Rank: h.Rank, DocID: h.ID, Modified: h.Modified, Origin: h.Source,
+			Rank: h.Rank, DocID: h.ID, Modified: h.Modified, Origin: h.Source, Pooled: pooled,
 		})
 	}
 	return out, res.Total, nil

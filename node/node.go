@@ -332,28 +332,56 @@ const PeersSource = "peers"
 // shares.) A query with no term to search for is not sent. The answer
 // carries the query's network trace (clientagent.TracingSource).
 func (n *Node) peerSource() clientagent.Source {
-	return clientagent.TracingSourceFunc(func(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, *clientagent.NetworkTrace, error) {
-		typed, err := n.ix.ParseQuery(q.Text)
-		if err != nil {
-			return nil, nil, fmt.Errorf("typed query: %w", err)
-		}
-		if len(typed.Terms) == 0 {
-			return nil, nil, nil // only filters: nothing a peer can search for
-		}
-		hops := n.hops
-		if q.Hops > 0 {
-			hops = q.Hops
-		}
-		res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: hops, Strategy: q.Routing, FanOut: q.FanOut})
-		if err != nil {
-			return nil, nil, err
-		}
-		out := make([]clientagent.Hit, 0, len(res.Hits))
-		for _, h := range res.Hits {
-			out = append(out, clientagent.Hit{URL: h.URL, Title: h.Title, Content: h.Content, Score: h.Score, Rank: h.Rank, Origin: "peer:" + h.NodeID})
-		}
-		return out, networkTrace(res.Trace), nil
-	})
+	return peersSource{n: n, search: n.searchPeers}
+}
+
+// peersSource is the peers as a client-agent source: it traces each query
+// (clientagent.TracingSource) and scores with pooled statistics
+// (clientagent.PoolingSource).
+type peersSource struct {
+	n      *Node
+	search clientagent.TracingSourceFunc
+}
+
+// Search implements clientagent.Source.
+func (p peersSource) Search(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, error) {
+	return p.search.Search(ctx, q)
+}
+
+// SearchTraced implements clientagent.TracingSource.
+func (p peersSource) SearchTraced(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, *clientagent.NetworkTrace, error) {
+	return p.search(ctx, q)
+}
+
+// Pool implements clientagent.PoolingSource: the statistics pooled from
+// the peers' collection summaries for the typed query's terms.
+func (p peersSource) Pool(ctx context.Context, typed index.Query) *index.CorpusStats {
+	return p.n.server.PooledStats(ctx, typed.Terms)
+}
+
+// searchPeers answers q from the peers (see peerSource).
+func (n *Node) searchPeers(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, *clientagent.NetworkTrace, error) {
+	typed, err := n.ix.ParseQuery(q.Text)
+	if err != nil {
+		return nil, nil, fmt.Errorf("typed query: %w", err)
+	}
+	if len(typed.Terms) == 0 {
+		return nil, nil, nil // only filters: nothing a peer can search for
+	}
+	hops := n.hops
+	if q.Hops > 0 {
+		hops = q.Hops
+	}
+	res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: hops, Strategy: q.Routing, FanOut: q.FanOut, Corpus: q.Corpus})
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]clientagent.Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, clientagent.Hit{URL: h.URL, Title: h.Title, Content: h.Content, Score: h.Score, Rank: h.Rank, Origin: "peer:" + h.NodeID,
+			Pooled: res.Corpus != nil && q.Corpus != nil})
+	}
+	return out, networkTrace(res.Trace), nil
 }
 
 // ID is the node ID.

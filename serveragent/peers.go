@@ -113,6 +113,20 @@ func (n *Node) removeLocked(id string) {
 	n.dropConnsLocked(id)
 }
 
+// SummaryCount is the number of peers whose collection summary the node
+// holds.
+func (n *Node) SummaryCount() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	c := 0
+	for _, p := range n.peers {
+		if p.coll != nil {
+			c++
+		}
+	}
+	return c
+}
+
 // PeerCount is the number of peers in the table: len(Peers()) without
 // building the list (no similarities, no copies).
 func (n *Node) PeerCount() int {

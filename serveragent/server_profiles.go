@@ -178,16 +178,27 @@ func (n *Node) exchange(ctx context.Context, p snapshot, msg *p2pirv1.ProfileExc
 func (n *Node) Recluster(ctx context.Context) (cluster.Result, error) {
 	var points []cluster.Point
 	for _, s := range n.snapshots() {
-		if s.fp != nil {
-			points = append(points, cluster.Point{ID: s.info.ID, Vec: s.fp})
+		if v := interestVector(s.fp, s.coll); v != nil {
+			points = append(points, cluster.Point{ID: s.info.ID, Vec: v})
 		}
 	}
-	own, _, err := n.ownFingerprint(ctx)
+	own, sharing, err := n.ownFingerprint(ctx)
 	if err != nil {
 		return cluster.Result{}, err
 	}
-	if !own.IsZero() {
-		points = append(points, cluster.Point{ID: n.self.ID, Vec: own.Vec.RawVector().Data})
+	var ownVec []float64
+	switch {
+	case !own.IsZero():
+		ownVec = own.Vec.RawVector().Data
+	case sharing:
+		ownVec = make([]float64, p2pirv1.FingerprintDim) // nothing marked yet: the collection alone
+	}
+	ownColl, err := n.ownCollection(ctx)
+	if err != nil {
+		return cluster.Result{}, err
+	}
+	if v := interestVector(ownVec, ownColl); v != nil {
+		points = append(points, cluster.Point{ID: n.self.ID, Vec: v})
 	}
 	res, err := cluster.Cluster(ctx, points, n.cfg.Cluster)
 	if err != nil {

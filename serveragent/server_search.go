@@ -83,6 +83,10 @@ type PeerQuery struct {
 	// interest routing asks them first among peers that can answer.
 	// Optional.
 	Shortcuts map[string]float64
+	// Corpus are the pooled statistics to send (see PooledStats), so that
+	// the caller scores its own index with exactly the same; nil pools
+	// them here (unless Config.RankFusion).
+	Corpus *index.CorpusStats
 }
 
 // Hit is one result from the network.
@@ -177,7 +181,9 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 		}
 	}
 	if terms := positive(q.Terms); !n.cfg.RankFusion && len(terms) > 0 {
-		if p, ok := n.pool(ctx, terms); ok {
+		if q.Corpus != nil {
+			req.Corpus = wireCorpus(q.Corpus, terms)
+		} else if p, ok := n.pool(ctx, terms); ok {
 			req.Corpus = p.wire(terms)
 		}
 	}

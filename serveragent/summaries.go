@@ -207,6 +207,32 @@ func (p pooled) wire(terms []index.WeightedTerm) *p2pirv1.CorpusStats {
 	return c
 }
 
+// PooledStats are the collection statistics of terms pooled over this
+// node's shared documents and the collection summaries of its peers, as
+// SearchPeers sends them; nil when no peer's summary is known or with
+// Config.RankFusion. The client agent searches its local index with them
+// so that local and peers' scores rank on one scale.
+func (n *Node) PooledStats(ctx context.Context, terms []index.WeightedTerm) *index.CorpusStats {
+	terms = positive(terms)
+	if n.cfg.RankFusion || len(terms) == 0 {
+		return nil
+	}
+	p, ok := n.pool(ctx, terms)
+	if !ok {
+		return nil
+	}
+	return indexCorpus(p.wire(terms))
+}
+
+// wireCorpus is c's request form for terms.
+func wireCorpus(c *index.CorpusStats, terms []index.WeightedTerm) *p2pirv1.CorpusStats {
+	out := &p2pirv1.CorpusStats{Docs: max(c.Docs, 1), AvgDocLen: math.Min(math.Max(c.AvgDocLen, 0), p2pirv1.MaxAvgDocLen)}
+	for _, t := range terms {
+		out.Terms = append(out.Terms, &p2pirv1.TermDF{Term: t.Term, Df: c.DF[t.Term]})
+	}
+	return out
+}
+
 // indexCorpus is a request's pooled statistics as the index takes them.
 func indexCorpus(c *p2pirv1.CorpusStats) *index.CorpusStats {
 	if c == nil {
@@ -276,4 +302,79 @@ func (n *Node) gossipSummariesLocked(to string, perm []int, snaps []snapshot) []
 
 func unmarshalBody(s *p2pirv1.CollectionSummary, body *p2pirv1.SummaryBody) error {
 	return proto.Unmarshal(s.GetBody(), body)
+}
+
+// interestVector is what a node is clustered by: its person's fingerprint
+// (what they marked; nil when not shared) and its collection summary (what
+// they keep and share; nil when none), each of unit length, averaged and
+// made unit again. Marks alone are sparse early on — a few queries' worth
+// of documents, which match another person's only where their queries
+// met — while a person's library says their interests from the start;
+// with both, the marks steer within the library's field. Only people who
+// share their profile are clustered (clusters decide who may see their
+// likes): nil when fp is nil; a zero fp (sharing, nothing marked yet)
+// counts the collection alone.
+func interestVector(fp []float64, c *collection) []float64 {
+	if fp == nil {
+		return nil
+	}
+	cv := c.vector(len(fp))
+	zero := true
+	for _, x := range fp {
+		zero = zero && x == 0
+	}
+	switch {
+	case cv == nil:
+		return fp
+	case zero:
+		return cv
+	}
+	out := make([]float64, len(fp))
+	var norm float64
+	for i := range out {
+		out[i] = fp[i] + cv[i]
+		norm += out[i] * out[i]
+	}
+	if norm == 0 {
+		return nil
+	}
+	norm = math.Sqrt(norm)
+	for i := range out {
+		out[i] /= norm
+	}
+	return out
+}
+
+// vector is the collection hashed into dim dimensions (p2pirv1.FingerprintDim
+// when dim is 0) as a unit vector: each term adds √df at the dimension its
+// hash picks, with the sign of another bit of the hash (signed feature
+// hashing, like fingerprints, so that colliding terms cancel rather than
+// add up). Nil for a nil or empty collection.
+func (c *collection) vector(dim int) []float64 {
+	if c == nil || len(c.hashes) == 0 {
+		return nil
+	}
+	if dim <= 0 {
+		dim = p2pirv1.FingerprintDim
+	}
+	v := make([]float64, dim)
+	for i, h := range c.hashes {
+		w := math.Sqrt(float64(c.dfs[i]))
+		if h&(1<<31) != 0 {
+			w = -w
+		}
+		v[int(h%uint32(dim))] += w
+	}
+	var norm float64
+	for _, x := range v {
+		norm += x * x
+	}
+	if norm == 0 {
+		return nil
+	}
+	norm = math.Sqrt(norm)
+	for i := range v {
+		v[i] /= norm
+	}
+	return v
 }

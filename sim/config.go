@@ -105,8 +105,18 @@ type Config struct {
 	WalkHops int `toml:"walk_hops"`
 	// Walkers is the number of random walkers per query. Default 2.
 	Walkers int `toml:"walkers"`
-	// FanOut is how many peers interest routing asks. Default 3.
+	// FanOut is the most peers interest routing asks (it asks fewer when
+	// the matches fall off; see routing.Config.Threshold). Default 4.
 	FanOut int `toml:"fan_out"`
+	// GossipRounds is how many gossip rounds every node runs between two
+	// rounds of searches (in a live network gossip runs every few seconds,
+	// far more often than a person searches). Default 3.
+	GossipRounds int `toml:"gossip_rounds"`
+	// Scoring is how peers' answers merge: "pooled" (every node scores
+	// with statistics pooled from the collection summaries, answers merge
+	// by score) or "rrf" (each node scores with its own statistics,
+	// answers merge by rank: the baseline). Default "pooled".
+	Scoring string `toml:"scoring"`
 	// OverlayDegree is the number of neighbours of each node in the
 	// overlay flooding and walks follow (a ring lattice in the reference
 	// network; real nodes may choose their own). Default 4.
@@ -125,6 +135,16 @@ type Config struct {
 	dir string
 }
 
+// Values of Config.Scoring.
+const (
+	// ScoringPooled: nodes score with statistics pooled from the
+	// collection summaries; answers merge by score.
+	ScoringPooled = "pooled"
+	// ScoringRRF: each node scores with its own statistics; answers merge
+	// by rank (reciprocal rank fusion).
+	ScoringRRF = "rrf"
+)
+
 // Modes returns the accepted values of Config.Mode.
 func Modes() []string { return []string{"memory", "loopback", "processes", "reference"} }
 
@@ -134,7 +154,8 @@ func DefaultConfig() Config {
 		Nodes: 30, Rounds: 5, Strategies: AllStrategies(), Seed: 1, Mode: "memory",
 		Placement: PlacementCluster, Replication: 1, TestShare: 0.5, TrainQueries: 3, TestQueries: 5,
 		TrainStrategy: StrategyInterest, JudgeDepth: 10, K: 10, Depth: 100, TTL: 3, WalkHops: 4,
-		Walkers: 2, FanOut: 3, OverlayDegree: 4, PeerTimeoutMS: 2000, Parallel: 4,
+		Walkers: 2, FanOut: 4, OverlayDegree: 4, PeerTimeoutMS: 2000, Parallel: 4, GossipRounds: 3,
+		Scoring: ScoringPooled,
 	}
 }
 
@@ -202,6 +223,10 @@ func (c Config) Resolve() (Config, error) {
 	setInt(&c.OverlayDegree, d.OverlayDegree)
 	setInt(&c.PeerTimeoutMS, d.PeerTimeoutMS)
 	setInt(&c.Parallel, d.Parallel)
+	setInt(&c.GossipRounds, d.GossipRounds)
+	if c.Scoring == "" {
+		c.Scoring = d.Scoring
+	}
 	if len(c.Strategies) == 0 {
 		c.Strategies = d.Strategies
 	}
@@ -228,6 +253,8 @@ func (c Config) Resolve() (Config, error) {
 	case c.Rounds < 0, c.Replication < 1, c.TrainQueries < 0, c.TestQueries < 1, c.JudgeDepth < 1,
 		c.K < 1, c.TTL < 1, c.WalkHops < 1, c.Walkers < 1, c.FanOut < 1, c.OverlayDegree < 2, c.PeerTimeoutMS < 1, c.Parallel < 1:
 		return bad("counts must be positive (rounds, train_queries may be 0; overlay_degree at least 2)")
+	case c.Scoring != ScoringPooled && c.Scoring != ScoringRRF:
+		return bad("scoring %q: use %q or %q", c.Scoring, ScoringPooled, ScoringRRF)
 	case c.Depth < 100 || c.Depth < c.K:
 		return bad("depth %d is below 100 (recall is measured at 100) or below k", c.Depth)
 	case c.TwoDomainShare < 0 || c.TwoDomainShare > 1:

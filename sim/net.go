@@ -97,3 +97,11 @@ type Traffic struct {
 	// Bytes is the bytes of those requests and of their answers.
 	Bytes int64
 }
+
+// SummaryNet is a Net whose nodes exchange collection summaries: the sim
+// reports the share of the other nodes' summaries each node holds
+// (summaries_known).
+type SummaryNet interface {
+	// Summaries returns, for each node, how many peers' summaries it holds.
+	Summaries(ctx context.Context) ([]int, error)
+}

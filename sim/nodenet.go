@@ -100,6 +100,7 @@ func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host
 	scfg.Seed = net.cfg.Seed*1_000_003 + uint64(i) + 1
 	scfg.PerPeerTimeout = time.Duration(net.cfg.PeerTimeoutMS) * time.Millisecond
 	scfg.Routing.Fanout = net.cfg.FanOut
+	scfg.RankFusion = net.cfg.Scoring == ScoringRRF
 	// Forwarded calls one at a time, so which path reaches a node first
 	// (and runs the query there) does not depend on timing: the same seed
 	// gives the same numbers. Latencies are the sum of a query's calls.
@@ -233,13 +234,15 @@ func (net *nodeNet) Mark(ctx context.Context, i int, queryID, url string, intere
 // (node, query ID), so they do not depend on the interleaving.
 func (net *nodeNet) ConcurrentNodes() bool { return true }
 
-// Round implements Net: every node gossips once (push-pull of
-// fingerprints with a few peers), then every node re-clusters what it
-// knows. A gossip call to one peer that fails does not stop the round.
+// Round implements Net: every node gossips Config.GossipRounds times
+// (push-pull of fingerprints and collection summaries with a few peers),
+// then every node re-clusters what it knows. A gossip call to one peer that fails does not stop the round.
 func (net *nodeNet) Round(ctx context.Context) error {
-	for _, nd := range net.nodes {
-		if err := nd.GossipRound(ctx); err != nil && ctx.Err() != nil {
-			return fmt.Errorf("gossip round: %w", ctx.Err())
+	for range net.cfg.GossipRounds {
+		for _, nd := range net.nodes {
+			if err := nd.GossipRound(ctx); err != nil && ctx.Err() != nil {
+				return fmt.Errorf("gossip round: %w", ctx.Err())
+			}
 		}
 	}
 	for i, nd := range net.nodes {
@@ -273,6 +276,16 @@ func (net *nodeNet) Members(ctx context.Context) ([]int, error) {
 	out := make([]int, len(net.nodes))
 	for i, nd := range net.nodes {
 		out[i] = nd.Server().PeerCount() + 1 // not Peers(), which scores every peer: 10⁶ similarities a poll at 1,000 nodes
+	}
+	return out, nil
+}
+
+// Summaries implements SummaryNet: how many peers' collection summaries
+// each node holds.
+func (net *nodeNet) Summaries(ctx context.Context) ([]int, error) {
+	out := make([]int, len(net.nodes))
+	for i, nd := range net.nodes {
+		out[i] = nd.Server().SummaryCount()
 	}
 	return out, nil
 }

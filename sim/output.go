@@ -149,6 +149,7 @@ func ConfigTOML(c Config) string {
 	fmt.Fprintf(&b, "two_domain_share = %g\ntest_share = %g\ntrain_queries = %d\ntest_queries = %d\ntrain_strategy = %s\n", c.TwoDomainShare, c.TestShare, c.TrainQueries, c.TestQueries, q(c.TrainStrategy))
 	fmt.Fprintf(&b, "judge_depth = %d\nnoise = %g\nk = %d\ndepth = %d\nttl = %d\nwalk_hops = %d\nwalkers = %d\nfan_out = %d\noverlay_degree = %d\npeer_timeout_ms = %d\n",
 		c.JudgeDepth, c.Noise, c.K, c.Depth, c.TTL, c.WalkHops, c.Walkers, c.FanOut, c.OverlayDegree, c.PeerTimeoutMS)
+	fmt.Fprintf(&b, "gossip_rounds = %d\nscoring = %s\n", c.GossipRounds, q(c.Scoring))
 	for _, col := range c.Collections {
 		fmt.Fprintf(&b, "\n[[collections]]\npath = %s\n", q(col.Path))
 		if col.Domain != "" {

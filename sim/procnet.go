@@ -385,7 +385,11 @@ func (net *procNet) Round(ctx context.Context) error {
 	if err := net.start(ctx); err != nil {
 		return err
 	}
-	for _, step := range []string{"gossip", "recluster"} {
+	steps := []string{"recluster"}
+	for range net.cfg.GossipRounds {
+		steps = append([]string{"gossip"}, steps...)
+	}
+	for _, step := range steps {
 		for i := range net.nodes {
 			if err := net.call(ctx, i, http.MethodPost, "/network/round", map[string]any{"steps": []string{step}}, nil); err != nil {
 				return fmt.Errorf("round: %w", err)

@@ -71,6 +71,7 @@ const (
 	MetricPurity       = "purity"
 	MetricNMI          = "nmi"
 	MetricMembership   = "membership_complete"
+	MetricSummaries    = "summaries_known"
 	MetricClustersConv = "clusters_converged_round"
 	MetricMembersConv  = "membership_converged_round"
 )
@@ -369,6 +370,17 @@ func (x *experiment) measureNetwork(ctx context.Context, round int) ([]int, bool
 		Row{"clusters", round, MetricPurity, Purity(labels, truth)},
 		Row{"clusters", round, MetricNMI, NMI(labels, truth)},
 		Row{"clusters", round, MetricMembership, share})
+	if sn, ok := x.net.(SummaryNet); ok && len(x.people) > 1 {
+		known, err := sn.Summaries(ctx)
+		if err != nil {
+			return nil, false, fmt.Errorf("round %d: summaries: %w", round, err)
+		}
+		sum := 0.0
+		for _, k := range known {
+			sum += float64(k) / float64(len(x.people)-1)
+		}
+		x.rows = append(x.rows, Row{"clusters", round, MetricSummaries, sum / float64(len(known))})
+	}
 	return labels, share == 1, nil
 }
 

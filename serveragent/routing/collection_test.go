@@ -144,3 +144,29 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+func TestForwardersDoNotAddPeersTheOriginsFanOutLeftOut(t *testing.T) {
+	q := Query{Terms: []QueryTerm{{Hash: 1, Weight: 1, IDF: 1}}}
+	var all []Peer
+	for i := range 6 { // six peers, all within the threshold
+		all = append(all, Peer{ID: string(rune('a' + i)), Collection: summary{1: 0.9 - 0.01*float64(i)}})
+	}
+	cfg := noExplore()
+	chosen, _ := Select(Interest, cfg, all, q, nil, rand.New(rand.NewPCG(1, 1)))
+	visited := map[string]bool{}
+	for _, c := range chosen {
+		visited[c.ID] = true
+	}
+	q.Floor = Floor(cfg, all, q)
+	got, _ := Select(Interest, cfg, all, q, visited, rand.New(rand.NewPCG(1, 1)))
+	if len(got) != 0 {
+		t.Fatalf("a forwarder added %v, which the origin's fan-out of %d left out", ids(got), cfg.Fanout)
+	}
+	// A peer the origin had no summary for, and that a forwarder knows to
+	// beat the origin's choices, is still added.
+	better := Peer{ID: "z", Collection: summary{1: 0.95}}
+	got, _ = Select(Interest, cfg, append(all, better), q, visited, rand.New(rand.NewPCG(1, 1)))
+	if !equal(ids(got), []string{"z"}) {
+		t.Fatalf("the forwarder asked %v, want the better peer z", ids(got))
+	}
+}

@@ -310,11 +310,24 @@ func selectByCollection(cfg Config, open []Peer, q Query, rng *rand.Rand) ([]Cho
 
 // Floor is the collection score a forwarder's peers must reach for q to be
 // forwarded to them, set by the origin from its candidates: Threshold ×
-// the best CollectionScore among peers (0 when none has a summary).
+// the best CollectionScore among peers, raised above the best peer the
+// fan-out left out, so that forwarders add only peers the origin could not
+// judge (no summary yet) and that beat every peer it chose not to ask; 0
+// when no peer has a summary.
 func Floor(cfg Config, peers []Peer, q Query) float64 {
-	best := 0.0
+	var raw []float64
 	for _, p := range peers {
-		best = math.Max(best, CollectionScore(p.Collection, q))
+		if s := CollectionScore(p.Collection, q); s > 0 {
+			raw = append(raw, s)
+		}
 	}
-	return cfg.Threshold * best
+	if len(raw) == 0 {
+		return 0
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(raw)))
+	floor := cfg.Threshold * raw[0]
+	if f := min(cfg.Fanout, cfg.MaxFanout); f >= 0 && f < len(raw) && raw[f] >= floor {
+		floor = math.Nextafter(raw[f], math.Inf(1))
+	}
+	return floor
 }
