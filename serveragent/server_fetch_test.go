@@ -10,7 +10,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -58,6 +60,12 @@ type sharingOwner struct {
 }
 
 func newSharingOwner(t *testing.T, mem *MemNet) *sharingOwner {
+	return newSharingOwnerWith(t, mem, testConfig())
+}
+
+// newSharingOwnerWith is newSharingOwner with a config of the test's and
+// extra server interceptors.
+func newSharingOwnerWith(t *testing.T, mem *MemNet, cfg Config, extra ...grpc.UnaryServerInterceptor) *sharingOwner {
 	t.Helper()
 	root := t.TempDir()
 	shared, private := filepath.Join(root, "papers"), filepath.Join(root, "diary")
@@ -87,9 +95,8 @@ func newSharingOwner(t *testing.T, mem *MemNet) *sharingOwner {
 		t.Skipf("symbolic links unavailable: %v", err)
 	}
 	o.web = index.Document{ID: "https://zoo.example/jaguar", URL: "https://zoo.example/jaguar", Title: "Zoo jaguars", Body: "Jaguars at the zoo.", Source: index.SourceWeb}
-	cfg := testConfig()
 	cfg.SharedFolders = o.shared.get
-	o.tnode = newNode(t, mem, "owner", cfg, []index.Document{o.inShared, o.inSub, o.private, o.linkOut, o.dotdot, o.web})
+	o.tnode = newNode(t, mem, "owner", cfg, []index.Document{o.inShared, o.inSub, o.private, o.linkOut, o.dotdot, o.web}, extra...)
 	return o
 }
 
@@ -275,5 +282,54 @@ func TestFetchDocumentCutsLongTextsAtTheCap(t *testing.T) {
 	}
 	if _, err := asker.node.FetchPeerDocument(ctx, "p2p1unknownnodeaaaaaaaaaaaaaaaa", doc); !errors.Is(err, ErrUnknownPeer) {
 		t.Fatalf("fetch from a node not in the peer table: %v, want unknown peer", err)
+	}
+}
+
+// TestFetchDocumentIsRateLimitedLikeTheOtherCalls: a peer over its rate
+// limit gets RESOURCE_EXHAUSTED, from the same budget as its searches.
+func TestFetchDocumentIsRateLimitedLikeTheOtherCalls(t *testing.T) {
+	ctx := context.Background()
+	mem := NewMemNet()
+	cfg := testConfig()
+	cfg.RatePerPeer, cfg.Burst = 0.001, 3
+	o := newSharingOwnerWith(t, mem, cfg)
+	asker := newNode(t, mem, "asker", testConfig(), nil)
+	link(t, asker, o.tnode)
+	_, doc, _ := p2pirv1.ParseSharedDocURL(o.node.SharedDocLink(o.inShared.ID))
+	if _, err := asker.node.SearchPeers(ctx, jaguarQuery()); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if _, err := asker.node.FetchPeerDocument(ctx, o.id.NodeID(), doc); err != nil {
+			t.Fatalf("call %d within the burst: %v", i+2, err)
+		}
+	}
+	_, err := asker.node.FetchPeerDocument(ctx, o.id.NodeID(), doc)
+	if status.Code(err) != codes.ResourceExhausted {
+		t.Fatalf("call over the burst: %v, want the rate limit", err)
+	}
+}
+
+// TestFetchPeerDocumentHasADeadline: an owner that never answers fails
+// the fetch when Config.FetchTimeout runs out, with DEADLINE_EXCEEDED.
+func TestFetchPeerDocumentHasADeadline(t *testing.T) {
+	ctx := context.Background()
+	mem := NewMemNet()
+	stall := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		if _, ok := req.(*p2pirv1.FetchDocumentRequest); ok {
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		return h(ctx, req)
+	}
+	o := newSharingOwnerWith(t, mem, testConfig(), stall)
+	cfg := testConfig()
+	cfg.FetchTimeout = 100 * time.Millisecond
+	asker := newNode(t, mem, "asker", cfg, nil)
+	link(t, asker, o.tnode)
+	_, doc, _ := p2pirv1.ParseSharedDocURL(o.node.SharedDocLink(o.inShared.ID))
+	_, err := asker.node.FetchPeerDocument(ctx, o.id.NodeID(), doc)
+	if status.Code(err) != codes.DeadlineExceeded {
+		t.Fatalf("fetch from a stalled owner: %v, want deadline exceeded", err)
 	}
 }
