@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestIndexShareUnshareAndList: --share shares a folder and indexes it,
@@ -115,5 +117,54 @@ func TestSharingWorksWhileANodeRuns(t *testing.T) {
 	}
 	if r := runCLI(t, data, "index", notes); r.code != 1 || !strings.Contains(r.stderr, "a node is running") {
 		t.Fatalf("indexing a PATH with a node running: want the usual refusal, got %v", r)
+	}
+}
+
+// TestOpenAPeersSharedFile: two "p2pir node"s on loopback; the owner
+// shares its notes, the other person's search through their node finds a
+// note as a p2pir:// link, says how to open it, and "p2pir open" prints
+// its text, fetched from the owner. Unshared, it no longer opens.
+func TestOpenAPeersSharedFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two real nodes: skipped in -short mode")
+	}
+	notes := copyNotes(t)
+	owner, asker := t.TempDir(), t.TempDir()
+	mustRunCLI(t, owner, "index", "--share", notes)
+	startCLINode(t, owner)
+	ri, _ := (&app{dataDir: owner}).runningNode()
+	startCLINode(t, asker, "--join", ri.Gossip)
+
+	var link string
+	for link == "" { // until membership has told the asker of the owner
+		for _, u := range searchJSONOut(t, asker, "--source", "peers", "kangaroo", "joey").urls() {
+			if strings.HasPrefix(u, "p2pir://"+ri.NodeID+"/doc/") {
+				link = u
+			}
+		}
+		if link == "" {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	r := mustRunCLI(t, asker, "search", "--source", "peers", "kangaroo", "joey")
+	if !strings.Contains(r.stdout, "a file a peer shares: p2pir open "+link) {
+		t.Fatalf("search: want a hint on how to open %s, got\n%v", link, r)
+	}
+	kangaroo, err := os.ReadFile(filepath.Join(notes, "kangaroo.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = mustRunCLI(t, asker, "open", link)
+	if !strings.Contains(r.stdout, "shared by node "+ri.NodeID) || !strings.Contains(r.stdout, "joey") || !strings.Contains(r.stdout, fmt.Sprintf("%d bytes", len(kangaroo))) {
+		t.Fatalf("open: want the note's text from the owner, got\n%v", r)
+	}
+
+	mustRunCLI(t, owner, "index", "--unshare", notes)
+	r = runCLI(t, asker, "open", link)
+	if r.code != 1 || !strings.Contains(r.stderr, "shares no document") {
+		t.Fatalf("open after unsharing: want exit 1 saying it is not shared, got %v", r)
+	}
+	if r := runCLI(t, asker, "open", "https://example.org/"); r.code != 2 {
+		t.Fatalf("open of a web page: want a usage error, got %v", r)
 	}
 }
