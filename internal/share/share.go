@@ -62,7 +62,7 @@ func Current(dataDir string) ([]Folder, error) {
 	}
 	cfg, err := config.Load(filepath.Join(dataDir, config.FileName))
 	if err != nil {
-		return nil, fmt.Errorf("share: %w", err)
+		return nil, fmt.Errorf("shared folders: %w", err)
 	}
 	var out []Folder
 	seen := map[string]bool{}
@@ -122,7 +122,7 @@ func Remove(dataDir, dir string) (path string, removed bool, err error) {
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return "", false, fmt.Errorf("share: %q: %w", dir, err)
+		return "", false, fmt.Errorf("shared folders: %q: %w", dir, err)
 	}
 	want := []string{filepath.Clean(abs)}
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
@@ -133,7 +133,7 @@ func Remove(dataDir, dir string) (path string, removed bool, err error) {
 		if cfg, err := config.Load(filepath.Join(dataDir, config.FileName)); err == nil {
 			for _, p := range cfg.Index.Shared {
 				if slices.Contains(want, p) || sameDir(p, want) {
-					return "", false, fmt.Errorf("share: %s is shared by config.toml's [index] shared (%s): remove it there", dir, filepath.Join(dataDir, config.FileName))
+					return "", false, fmt.Errorf("shared folders: %s is shared by config.toml's [index] shared (%s): remove it there", dir, filepath.Join(dataDir, config.FileName))
 				}
 			}
 		}
@@ -157,18 +157,18 @@ func sameDir(p string, want []string) bool {
 func realDir(dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return "", fmt.Errorf("share: %q: %w", dir, err)
+		return "", fmt.Errorf("shared folders: %q: %w", dir, err)
 	}
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
-		return "", fmt.Errorf("share: %w", err)
+		return "", fmt.Errorf("shared folders: %w", err)
 	}
 	st, err := os.Stat(real)
 	if err != nil {
-		return "", fmt.Errorf("share: %w", err)
+		return "", fmt.Errorf("shared folders: %w", err)
 	}
 	if !st.IsDir() {
-		return "", fmt.Errorf("share: %s is not a folder: share the folder it is in", dir)
+		return "", fmt.Errorf("shared folders: %s is not a folder: share the folder it is in", dir)
 	}
 	return real, nil
 }
@@ -180,15 +180,15 @@ func load(dataDir string) ([]string, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("share: %w", err)
+		return nil, fmt.Errorf("shared folders: %w", err)
 	}
 	var f file
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil, fmt.Errorf("share: %s is damaged (%v): fix or delete it, then share the folders again", p, err)
+		return nil, fmt.Errorf("shared folders: %s is damaged (%v): fix or delete it, then share the folders again", p, err)
 	}
 	for _, d := range f.Folders {
 		if !filepath.IsAbs(d) {
-			return nil, fmt.Errorf("share: %s lists %q, not an absolute path: fix or delete it", p, d)
+			return nil, fmt.Errorf("shared folders: %s lists %q, not an absolute path: fix or delete it", p, d)
 		}
 	}
 	return f.Folders, nil
@@ -198,7 +198,7 @@ func load(dataDir string) ([]string, error) {
 // node reading it meanwhile sees the old list or the new one.
 func save(dataDir string, folders []string) error {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return fmt.Errorf("share: data directory: %w", err)
+		return fmt.Errorf("shared folders: data directory: %w", err)
 	}
 	if folders == nil {
 		folders = []string{}
@@ -207,18 +207,18 @@ func save(dataDir string, folders []string) error {
 	p := filepath.Join(dataDir, FileName)
 	tmp, err := os.CreateTemp(dataDir, FileName+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("share: %w", err)
+		return fmt.Errorf("shared folders: %w", err)
 	}
 	_, werr := tmp.Write(append(raw, '\n'))
 	serr := tmp.Sync()
 	cerr := tmp.Close()
 	if err := errors.Join(werr, serr, cerr); err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("share: write %s: %w", p, err)
+		return fmt.Errorf("shared folders: write %s: %w", p, err)
 	}
 	if err := os.Rename(tmp.Name(), p); err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("share: write %s: %w", p, err)
+		return fmt.Errorf("shared folders: write %s: %w", p, err)
 	}
 	return nil
 }
