@@ -453,8 +453,10 @@ type Result struct {
 	// node: "p2pir://" node_id "/doc/" doc_id, where node_id equals this
 	// result's node_id and doc_id is as in FetchDocumentRequest. Such a link
 	// is opened with FetchDocument on that node; it is stable (the same file
-	// gets the same link) and reveals nothing of the file's path. file://
-	// URLs (desktop search) are never sent to peers.
+	// gets the same link) and reveals nothing of the file's path. Nodes of
+	// releases without FetchDocument refuse a response holding such a link
+	// as breaking the contract. file:// URLs (desktop search) are never sent
+	// to peers.
 	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
 	// title is the document's title, at most 512 bytes; may be empty.
 	Title string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
