@@ -176,3 +176,27 @@ func TestADamagedListIsAnErrorNotAnEmptyList(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkRootsFile measures the check a node makes for every file hit
+// it may answer a peer with, and for every document it serves: resolve
+// the file's real path and compare it with the shared folders'.
+//
+//	go test -run '^$' -bench RootsFile ./internal/share/
+func BenchmarkRootsFile(b *testing.B) {
+	root := b.TempDir()
+	dir := filepath.Join(root, "papers", "2026", "march")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	p := filepath.Join(dir, "jaguar.txt")
+	if err := os.WriteFile(p, []byte("jaguar"), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	roots := Resolve([]string{filepath.Join(root, "papers"), filepath.Join(root, "other")})
+	u := fileURL(p)
+	for b.Loop() {
+		if _, ok := roots.File(u); !ok {
+			b.Fatal("not shared")
+		}
+	}
+}
