@@ -531,27 +531,9 @@ func (ix *Index) Get(ctx context.Context, id string) (doc Document, ok bool, err
 // prefix. It walks the URL dictionary, so its cost is proportional to the
 // number of matching documents.
 func (ix *Index) MetaByPrefix(ctx context.Context, prefix string) ([]Meta, error) {
-	if ix.closed.Load() {
-		return nil, ErrClosed
-	}
-	dict, err := ix.bi.FieldDictPrefix(fieldURL, []byte(prefix))
+	urls, err := ix.URLsByPrefix(ctx, prefix)
 	if err != nil {
-		return nil, fmt.Errorf("index: list %q: %w", prefix, err)
-	}
-	var urls []string
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			dict.Close()
-			return nil, fmt.Errorf("index: list %q: %w", prefix, err)
-		}
-		if e == nil {
-			break
-		}
-		urls = append(urls, e.Term)
-	}
-	if err := dict.Close(); err != nil {
-		return nil, fmt.Errorf("index: list %q: %w", prefix, err)
+		return nil, err
 	}
 	// A URL maps to its document through a term query (IDs usually equal
 	// URLs, but need not).
@@ -575,6 +557,40 @@ func (ix *Index) MetaByPrefix(ctx context.Context, prefix string) ([]Meta, error
 		}
 	}
 	return out, nil
+}
+
+// URLsByPrefix lists the distinct URLs of the documents whose URL starts
+// with prefix, in byte order. It walks the URL dictionary and reads no
+// document, so it is cheap even for many matches; a URL whose document
+// was deleted may linger until segments merge (Get tells).
+func (ix *Index) URLsByPrefix(ctx context.Context, prefix string) ([]string, error) {
+	if ix.closed.Load() {
+		return nil, ErrClosed
+	}
+	dict, err := ix.bi.FieldDictPrefix(fieldURL, []byte(prefix))
+	if err != nil {
+		return nil, fmt.Errorf("index: list %q: %w", prefix, err)
+	}
+	var urls []string
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return nil, fmt.Errorf("index: list %q: %w", prefix, err)
+		}
+		if e == nil {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			dict.Close()
+			return nil, fmt.Errorf("index: list %q: %w", prefix, err)
+		}
+		urls = append(urls, e.Term)
+	}
+	if err := dict.Close(); err != nil {
+		return nil, fmt.Errorf("index: list %q: %w", prefix, err)
+	}
+	return urls, nil
 }
 
 // LookupHash reports the ID of a document whose content hash is hash.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -303,6 +304,16 @@ func TestMetaByPrefixAndLookupHash(t *testing.T) {
 	}
 	if !metas[0].Modified.Equal(mod) || metas[0].Size != 42 {
 		t.Fatalf("meta c = %+v, want modified %v size 42", metas[0], mod)
+	}
+	urls, err := ix.URLsByPrefix(ctx, "file:///home/me/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{metas[0].URL, metas[1].URL}; !slices.Equal(urls, want) {
+		t.Fatalf("URLsByPrefix = %q, want %q", urls, want)
+	}
+	if urls, err := ix.URLsByPrefix(ctx, "file:///nowhere/"); err != nil || len(urls) != 0 {
+		t.Fatalf("URLsByPrefix(no match) = %q, %v", urls, err)
 	}
 	id, ok, err := ix.LookupHash(ctx, ContentHash(corpus[1].Title, corpus[1].Body))
 	if err != nil || !ok || id != "b" {

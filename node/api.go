@@ -81,6 +81,14 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 //	GET  /peers                       the server agent's peer table: [{"node_id", "addr", "version",
 //	                                   "state", "similarity", "has_fingerprint", "firsthand",
 //	                                   "fingerprint_version", "cluster", "rtt_ms", "last_seen"}]
+//	GET  /shared                      the folders whose files peers may find and open:
+//	                                  {"folders": [{"path", "from"}]} ("from": "p2pir index --share"
+//	                                  or "config.toml"); web pages are always answered to peers
+//	GET  /peer-doc?node=&doc=         a document a peer shares (a p2pir://NODE/doc/DOC result
+//	                                  link), fetched from that node over gRPC: its text as
+//	                                  text/plain, never rendered; format=json gives {"node_id",
+//	                                  "doc_id", "title", "text", "truncated", "size", "modified"};
+//	                                  404 when the peer shares no such document or is unknown
 //	GET  /recommend?k=                {"items": [{"url", "title", "content", "score", "peers", "people"}],
 //	                                   "unresponsive": [{"node_id", "reason"}]}
 //	GET  /sources                     sources and what marks taught about them
@@ -127,6 +135,8 @@ func (n *Node) routes() http.Handler {
 	mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, peersReply(n.server.Peers()))
 	})
+	mux.HandleFunc("GET /shared", n.handleShared)
+	mux.HandleFunc("GET /peer-doc", n.handlePeerDoc)
 	mux.HandleFunc("GET /recommend", func(w http.ResponseWriter, r *http.Request) {
 		k, err := intParam(r, "k", 10, 1, 50)
 		if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/config"
+	"github.com/p2pir/p2pir/internal/share"
 	"github.com/p2pir/p2pir/serveragent"
 	"github.com/p2pir/p2pir/serveragent/cluster"
 	"github.com/p2pir/p2pir/serveragent/identity"
@@ -195,6 +196,15 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		scfg.Routing = routing.DefaultConfig()
 	}
 	scfg.Routing.Fanout, scfg.PerPeerTimeout = nw.Fanout, nw.PeerTimeout.Duration
+	if scfg.SharedFolders == nil {
+		// Read at every peer request: "p2pir index --share/--unshare" and
+		// config.toml's [index] shared take effect at once.
+		dataDir := cfg.DataDir
+		scfg.SharedFolders = func() ([]string, error) {
+			fs, err := share.Current(dataDir)
+			return share.Paths(fs), err
+		}
+	}
 	n.server, err = serveragent.New(scfg, n.id, n.ix, n.store, tr.Dialer(n.id, cfg.Secret), self)
 	if err != nil {
 		return nil, err

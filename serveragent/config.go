@@ -92,6 +92,17 @@ type Config struct {
 	// its IDs, which peers that still remember them refuse: set it for
 	// experiments, not for a node that serves people.
 	Seed uint64
+	// SharedFolders returns the folders whose files peers may find (in
+	// Search, as p2pir:// links) and open (FetchDocument). It is asked at
+	// every peer request that may return a file, so unsharing a folder
+	// takes effect at once; an error shares nothing. A file is shared when
+	// its real path (links resolved) lies inside one of them (see package
+	// internal/share). Default nil: no file is shared, peers are answered
+	// with web pages only.
+	SharedFolders func() ([]string, error)
+	// FetchTimeout caps one FetchPeerDocument call (a document of up to
+	// p2pirv1.MaxDocumentTextBytes). Default 5s.
+	FetchTimeout time.Duration
 	// OrderedForwarding sends a forwarded query to the chosen peers one
 	// at a time, in the order routing chose them, instead of all at once.
 	// A node processes a query only the first time it arrives (later
@@ -138,6 +149,7 @@ func DefaultConfig() Config {
 		RecommendPeers:  8,
 		SeenTTL:         2 * time.Minute,
 		SeenMax:         100_000,
+		FetchTimeout:    5 * time.Second,
 	}
 }
 
@@ -186,6 +198,7 @@ func (c Config) resolve() (Config, error) {
 	setDur(&c.ReclusterEvery, d.ReclusterEvery)
 	setDur(&c.GossipEvery, d.GossipEvery)
 	setDur(&c.SeenTTL, d.SeenTTL)
+	setDur(&c.FetchTimeout, d.FetchTimeout)
 	if c.RatePerPeer == 0 {
 		c.RatePerPeer = d.RatePerPeer
 	}
@@ -200,7 +213,7 @@ func (c Config) resolve() (Config, error) {
 		return c, fmt.Errorf("serveragent: SummaryTerms %d, want 0 to %d", c.SummaryTerms, p2pirv1.MaxSummaryTerms)
 	case c.GossipEntries < 0 || c.GossipEntries > 64:
 		return c, fmt.Errorf("serveragent: GossipEntries %d, want 0 to 64", c.GossipEntries)
-	case c.PerPeerTimeout < 0 || c.ForwardMargin < 0 || c.ProfileTTL < 0 || c.SeenTTL < 0:
+	case c.PerPeerTimeout < 0 || c.ForwardMargin < 0 || c.ProfileTTL < 0 || c.SeenTTL < 0 || c.FetchTimeout < 0:
 		return c, fmt.Errorf("serveragent: negative duration in config")
 	case c.MaxConns < -1 || c.ConnIdleTimeout < -1:
 		return c, fmt.Errorf("serveragent: MaxConns %d or ConnIdleTimeout %v below -1 (no cap, never)", c.MaxConns, c.ConnIdleTimeout)

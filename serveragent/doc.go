@@ -1,6 +1,7 @@
 // Package serveragent is a p2pir node's server agent: the gRPC service
 // p2pir.v1.Peer that other nodes call (Search, ExchangeProfiles, Recommend,
-// plus the standard health service) and the client side that calls them.
+// FetchDocument, plus the standard health service) and the client side
+// that calls them.
 //
 // A Node holds one node's identity, local index, user store, peer table,
 // query-ID cache and latest clustering. Many Nodes can live in one process:
@@ -12,8 +13,9 @@
 // # Search
 //
 // A forwarded query is answered from the local index (weighted terms, or
-// the text when there are none; documents without an http(s) URL are never
-// sent) and, while hops_left > 0, from the peers routing.Select picks among
+// the text when there are none; web pages go as they are, files only
+// under a folder shared now (Config.SharedFolders), as p2pir:// links
+// that FetchDocument opens, and nothing else) and, while hops_left > 0, from the peers routing.Select picks among
 // those not yet visited. Calls to peers run concurrently, each with a
 // deadline of min(remaining − Config.ForwardMargin, Config.PerPeerTimeout).
 // Lists are merged by reciprocal rank fusion (score Σ 1/(60 + rank)), since

@@ -11,12 +11,14 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// MethodSearch, MethodExchangeProfiles and MethodRecommend are the method
-// names RPCStats is keyed by (the last part of the gRPC method name).
+// MethodSearch, MethodExchangeProfiles, MethodRecommend and
+// MethodFetchDocument are the method names RPCStats is keyed by (the last
+// part of the gRPC method name).
 const (
 	MethodSearch           = "Search"
 	MethodExchangeProfiles = "ExchangeProfiles"
 	MethodRecommend        = "Recommend"
+	MethodFetchDocument    = "FetchDocument"
 )
 
 // RPCLatencyBuckets returns the upper bounds, in seconds, of the latency

@@ -55,6 +55,7 @@ type Node struct {
 	dialer Dialer
 	self   NodeInfo
 	seen   *routing.Seen
+	docs   *sharedDocs // doc IDs of shared files
 	health *health.Server
 	limits *limiters
 	conns  *connPool // client connections to peers
@@ -102,6 +103,7 @@ func New(cfg Config, id *identity.Identity, ix *index.Index, st *usermodel.Store
 	n := &Node{
 		cfg: cfg, id: id, ix: ix, st: st, dialer: d, self: self,
 		seen:      routing.NewSeen(cfg.SeenTTL, cfg.SeenMax),
+		docs:      newSharedDocs(id.LocalKey(sharedDocsPurpose)),
 		health:    health.NewServer(),
 		limits:    newLimiters(cfg.RatePerPeer, cfg.Burst, 4*max(cfg.MaxPeers, 1)),
 		rpcClient: newRPCCounters(),

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/share"
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/routing"
 	"github.com/p2pir/p2pir/usermodel"
@@ -214,8 +215,10 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 }
 
 // localResults answers req from the local index: its positive terms, or
-// its text when it has none. Documents whose URL is not http(s), or that
-// break the contract otherwise, are left out.
+// its text when it has none. Web pages go as they are; files only when
+// under a folder shared now, as p2pir:// links through this node (see
+// sharedLink); other documents, and any that break the contract, are
+// left out.
 func (n *Node) localResults(ctx context.Context, req *p2pirv1.SearchRequest) ([]*p2pirv1.Result, error) {
 	var terms []index.WeightedTerm
 	for _, t := range req.GetTerms() {
@@ -242,15 +245,25 @@ func (n *Node) localResults(ctx context.Context, req *p2pirv1.SearchRequest) ([]
 		return nil, err
 	}
 	var out []*p2pirv1.Result
+	var roots *share.Roots // resolved at the first file, once per request
 	for _, h := range res.Hits {
 		if len(out) == k {
 			break
 		}
-		if !isWebURL(h.URL) {
-			continue
+		u := h.URL
+		if !isWebURL(u) {
+			if roots == nil {
+				r := n.sharedRoots()
+				roots = &r
+			}
+			link, ok := n.sharedLink(*roots, h)
+			if !ok {
+				continue
+			}
+			u = link
 		}
 		r := &p2pirv1.Result{
-			Url: h.URL, Title: truncate(h.Title, p2pirv1.MaxTitleBytes),
+			Url: u, Title: truncate(h.Title, p2pirv1.MaxTitleBytes),
 			Content: truncate(h.Snippet.Text, p2pirv1.MaxContentBytes),
 			Score:   h.Score, Rank: int32(len(out) + 1), NodeId: n.self.ID, Path: []string{n.self.ID},
 		}

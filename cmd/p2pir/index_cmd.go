@@ -3,10 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/p2pir/p2pir/crawler"
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/share"
 	"github.com/spf13/cobra"
 )
 
@@ -18,10 +21,13 @@ func newIndexCmd(a *app) *cobra.Command {
 		noSymlinks bool
 		extensions []string
 		verbose    bool
+		shareDirs  []string
+		unshare    []string
+		list       bool
 	)
 	cmd := &cobra.Command{
 		Use:   "index [flags] PATH...",
-		Short: "Index folders and files for desktop search (incremental)",
+		Short: "Index folders and files for desktop search (incremental); share folders with peers",
 		Long: `Index the text, Markdown, HTML and PDF files under each PATH.
 
 Re-running is incremental: files whose size and modification time are
@@ -42,11 +48,68 @@ directory".
 Exit status: 0 when every file was indexed, or skipped by the rules above;
 3 when the run finished but some files or folders failed (listed on
 stderr); 1 when indexing could not run or stopped (a PATH that does not
-exist, the index in use, an interrupt); 2 on a usage error.`,
+exist, the index in use, an interrupt); 2 on a usage error.
+
+Sharing with peers. Your files are private: a running node (p2pir node)
+answers peers with the web pages you crawled, and with files only under
+the folders you share. --share DIR shares a folder (and indexes it, as a
+PATH would; with a node running, the files the index already holds under
+it are shared at once and new ones wait for the next "p2pir index DIR"
+with the node stopped). Peers then find its files as p2pir:// links
+that open through your node, which serves the indexed text, never the
+file's path. --unshare DIR stops sharing it, at once, even while a node
+runs; nothing is re-indexed. --list shows what is shared. Folders can
+also be shared in config.toml ([index] shared = ["~/papers"]); those are
+unshared by removing them there. A file is shared when its real path
+(symbolic links resolved) is inside a shared folder: a link in a shared
+folder to a file elsewhere does not share that file.`,
 		Example: `  p2pir index ~/notes ~/Documents
-  p2pir index --exclude 'archive/**' --exclude '*.log' ~/notes`,
-		Args: minArgs(1, "PATH"),
+  p2pir index --exclude 'archive/**' --exclude '*.log' ~/notes
+  p2pir index --share ~/papers
+  p2pir index --unshare ~/papers
+  p2pir index --list`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(shareDirs) > 0 || len(unshare) > 0 || list {
+				return nil
+			}
+			return minArgs(1, "PATH (or --share DIR, --unshare DIR, --list)")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, dir := range unshare {
+				p, removed, err := share.Remove(a.dataDir, dir)
+				if err != nil {
+					return err
+				}
+				if removed {
+					fmt.Fprintf(a.stdout, "unshared %s: peers can no longer find or open its files\n", p)
+				} else {
+					fmt.Fprintf(a.stdout, "%s was not shared\n", dir)
+				}
+			}
+			for _, dir := range shareDirs {
+				p, added, err := share.Add(a.dataDir, dir)
+				if err != nil {
+					return err
+				}
+				if added {
+					fmt.Fprintf(a.stdout, "shared %s: peers can find its files and open them through your node\n", p)
+				} else {
+					fmt.Fprintf(a.stdout, "%s is shared already\n", p)
+				}
+			}
+			if list {
+				if err := a.writeShared(); err != nil {
+					return err
+				}
+			}
+			if len(args) == 0 && len(shareDirs) == 0 {
+				return nil
+			}
+			if ri, ok := a.runningNode(); ok && len(args) == 0 {
+				fmt.Fprintf(a.stdout, "not re-indexed: a node is running on this data directory (pid %d); the files the index holds under the shared folders are shared now, new files are indexed by \"p2pir index DIR\" with the node stopped\n", ri.PID)
+				return nil
+			}
+			args = append(args, shareDirs...)
 			cfg := crawler.DefaultFilesConfig()
 			if noDefaults {
 				cfg.Exclude = []string{}
@@ -98,7 +161,38 @@ exist, the index in use, an interrupt); 2 on a usage error.`,
 	cmd.Flags().StringSliceVar(&extensions, "ext", nil, "file extensions to index, e.g. --ext .txt,.md (default: text, Markdown, HTML, PDF and light markup)")
 	cmd.Flags().BoolVar(&noSymlinks, "no-symlinks", false, "do not follow symbolic links")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list skipped files")
+	cmd.Flags().StringArrayVar(&shareDirs, "share", nil, "share this folder with peers and index it (repeatable)")
+	cmd.Flags().StringArrayVar(&unshare, "unshare", nil, "stop sharing this folder with peers, at once (repeatable)")
+	cmd.Flags().BoolVar(&list, "list", false, "list the folders shared with peers")
 	return cmd
+}
+
+// writeShared prints the folders shared with peers, and what peers get.
+func (a *app) writeShared() error {
+	fs, err := share.Current(a.dataDir)
+	if err != nil {
+		return err
+	}
+	writeSharedFolders(a.stdout, fs)
+	return nil
+}
+
+// writeSharedFolders tells the person what peers may find: the shared
+// folders (a missing one marked), the crawled web pages, nothing else.
+func writeSharedFolders(w io.Writer, fs []share.Folder) {
+	if len(fs) == 0 {
+		fmt.Fprintln(w, "No folder is shared: peers get none of your files, only the web pages you crawled (share one with p2pir index --share DIR).")
+		return
+	}
+	fmt.Fprintln(w, "Shared with peers (they can find these folders' files and open them through your node):")
+	for _, f := range fs {
+		note := ""
+		if st, err := os.Stat(f.Path); err != nil || !st.IsDir() {
+			note = ", missing: shares nothing"
+		}
+		fmt.Fprintf(w, "  %s  (%s%s)\n", f.Path, f.From, note)
+	}
+	fmt.Fprintln(w, "Web pages you crawled are answered to peers too; every other file stays private.")
 }
 
 func newCrawlCmd(a *app) *cobra.Command {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/p2pir/p2pir/internal/share"
 	"github.com/p2pir/p2pir/node"
 	"github.com/p2pir/p2pir/serveragent"
 	"github.com/p2pir/p2pir/serveragent/routing"
@@ -236,7 +237,8 @@ func newPeersCmd(a *app) *cobra.Command {
 			for _, p := range peers {
 				fmt.Fprintf(a.stdout, "%-32v %-22v %-8v %6.2f %7v %8v\n", p["node_id"], p["addr"], p["state"], p["similarity"], p["cluster"], time.Duration(toFloat(p["rtt_ms"])*float64(time.Millisecond)).Round(time.Millisecond))
 			}
-			return nil
+			fmt.Fprintln(a.stdout)
+			return writeNodeShared(cmd.Context(), a.stdout, ri)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -319,4 +321,17 @@ func writeJSONOut(w io.Writer, v any) error {
 func toFloat(v any) float64 {
 	f, _ := v.(float64)
 	return f
+}
+
+// writeNodeShared prints what the running node shares with its peers
+// (GET /shared).
+func writeNodeShared(ctx context.Context, w io.Writer, ri node.RunInfo) error {
+	var sh struct {
+		Folders []share.Folder `json:"folders"`
+	}
+	if err := nodeCall(ctx, ri, "GET", "/shared", nil, nil, &sh); err != nil {
+		return err
+	}
+	writeSharedFolders(w, sh.Folders)
+	return nil
 }

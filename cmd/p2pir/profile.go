@@ -42,8 +42,9 @@ What peers can learn about you (when a node runs, with "p2pir node"):
     whether a URL it knows is among them, not whether you liked it.
 
 Peers never receive your profile's terms in clear, the terms added to your
-queries, searches you run without the peers source, your files or your
-index. Web
+queries, searches you run without the peers source, your index, or your
+files outside the folders you share ("p2pir index --share"; see
+"p2pir index --list"). Web
 search engines you configured receive what you type, as any search engine
 does. --sharing off stops sharing the fingerprint and the liked documents;
 the typed terms of searches that go to peers are still sent (use

@@ -54,6 +54,7 @@ $XDG_DATA_HOME/p2pir (~/.local/share/p2pir).`,
 		newSourcesCmd(a),
 		newNodeCmd(a),
 		newPeersCmd(a),
+		newOpenCmd(a),
 		newRecommendCmd(a),
 		newSimCmd(a),
 	)

@@ -13,6 +13,7 @@ import (
 	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/config"
+	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/usermodel"
 	"github.com/spf13/cobra"
 )
@@ -159,6 +160,9 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, color bool) {
 		}
 		fmt.Fprintf(w, "%2d. %s%s%s  %s(%.3f, %s)%s\n", h.Rank, bold, oneLine(title), reset, dim, h.Score, h.Source, reset)
 		fmt.Fprintf(w, "    %s\n", oneLine(h.URL))
+		if strings.HasPrefix(h.URL, p2pirv1.SharedDocScheme+"://") {
+			fmt.Fprintf(w, "    %sa file a peer shares: p2pir open %s%s\n", dim, oneLine(h.URL), reset)
+		}
 		if h.Snippet.Text != "" {
 			open, close := "*", "*"
 			if color {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -116,11 +117,22 @@ type Network struct {
 	Timeout Duration `toml:"timeout"`
 }
 
+// Index holds what the person's index offers to peers.
+type Index struct {
+	// Shared lists folders whose files peers may find and open through
+	// this node (besides those shared with "p2pir index --share"). A
+	// leading "~/" is the home directory; other paths must be absolute.
+	// Files elsewhere stay private: peers are answered only with web
+	// pages and files under these folders. Default: none (nothing shared).
+	Shared []string `toml:"shared"`
+}
+
 // Config is the whole file.
 type Config struct {
 	Search  Search   `toml:"search"`
 	Crawl   Crawl    `toml:"crawl"`
 	Network Network  `toml:"network"`
+	Index   Index    `toml:"index"`
 	Engines []Engine `toml:"engine"`
 }
 
@@ -192,6 +204,13 @@ func (c *Config) fill() error {
 	}
 	if err := c.Network.fill(); err != nil {
 		return err
+	}
+	for i, dir := range c.Index.Shared {
+		abs, err := ExpandHome(dir)
+		if err != nil {
+			return fmt.Errorf("index.shared: %w", err)
+		}
+		c.Index.Shared[i] = abs
 	}
 	for _, s := range c.Crawl.Seeds {
 		if err := checkURL(s); err != nil {
@@ -318,4 +337,22 @@ func ParseEngineFlag(v string) (Engine, error) {
 		return Engine{}, fmt.Errorf("--engine %q: %w", v, err)
 	}
 	return e, nil
+}
+
+// ExpandHome returns path with a leading "~" or "~/" replaced by the home
+// directory, cleaned; a path that is then not absolute is an error, as
+// config.toml does not say what it would be relative to.
+func ExpandHome(path string) (string, error) {
+	p := path
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("%q: no home directory: %w", path, err)
+		}
+		p = filepath.Join(home, p[1:])
+	}
+	if !filepath.IsAbs(p) {
+		return "", fmt.Errorf("%q: want an absolute path or one starting with ~/", path)
+	}
+	return filepath.Clean(p), nil
 }

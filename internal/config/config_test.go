@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +66,9 @@ func TestBadFilesAreClearErrors(t *testing.T) {
 		{"hops out of range", "[network]\nhops = 17\n", "network.hops 17"},
 		{"negative fanout", "[network]\nfanout = -1\n", "network.fanout -1"},
 		{"bad peer timeout", "[network]\npeer_timeout = \"soon\"\n", "soon"},
+		{"relative shared folder", "[index]\nshared = [\"papers\"]\n", `index.shared: "papers": want an absolute path`},
+		{"shared folder not a list", "[index]\nshared = \"/papers\"\n", "shared"},
+		{"unknown index key", "[index]\nshare = [\"/papers\"]\n", "unknown settings: index.share"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,5 +134,25 @@ func TestNetworkSettingsAreRead(t *testing.T) {
 	want := Network{Hops: 1, Fanout: 3, PeerTimeout: Duration{250 * time.Millisecond}, Timeout: Duration{3 * time.Second}}
 	if c.Network != want {
 		t.Fatalf("network = %+v, want %+v", c.Network, want)
+	}
+}
+
+// TestSharedFoldersAreReadAbsolute: [index] shared is empty by default,
+// and "~/" is the home directory.
+func TestSharedFoldersAreReadAbsolute(t *testing.T) {
+	if c := Default(); len(c.Index.Shared) != 0 {
+		t.Fatalf("default shares %q, want nothing", c.Index.Shared)
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	p := filepath.Join(t.TempDir(), FileName)
+	os.WriteFile(p, []byte("[index]\nshared = [\"~/papers\", \"/srv/notes/../notes/\", \"~\"]\n"), 0o600)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(home, "papers"), "/srv/notes", home}
+	if !slices.Equal(c.Index.Shared, want) {
+		t.Fatalf("shared = %q, want %q", c.Index.Shared, want)
 	}
 }

@@ -2,7 +2,9 @@ package identity
 
 import (
 	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"crypto/tls"
 	"fmt"
@@ -87,3 +89,14 @@ func (id *Identity) certificateFor(secret []byte) (tls.Certificate, []byte, erro
 // node vouches for beyond a TLS session, e.g. its collection summary that
 // peers pass on.
 func (id *Identity) Sign(message []byte) []byte { return ed25519.Sign(id.priv, message) }
+
+// LocalKey returns a 32-byte secret derived from the node's private key
+// for one purpose (HMAC-SHA256 of the purpose, keyed by the key's seed):
+// stable across restarts, different for every purpose and node, and never
+// sent anywhere. For values the node must recognise later but peers must
+// not be able to compute, e.g. the IDs of shared documents.
+func (id *Identity) LocalKey(purpose string) []byte {
+	m := hmac.New(sha256.New, id.priv.Seed())
+	m.Write([]byte("p2pir local key\x00" + purpose))
+	return m.Sum(nil)
+}

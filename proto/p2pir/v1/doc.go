@@ -1,6 +1,6 @@
 // Package p2pirv1 is the wire contract between p2pir nodes, version 1: the
-// gRPC service p2pir.v1.Peer (Search, ExchangeProfiles, Recommend) and its
-// messages, generated from peer.proto, whose comments document every field
+// gRPC service p2pir.v1.Peer (Search, ExchangeProfiles, Recommend,
+// FetchDocument) and its messages, generated from peer.proto, whose comments document every field
 // with its unit and limit.
 //
 // Beside the generated code (peer.pb.go, peer_grpc.pb.go: do not edit) the

@@ -21,6 +21,7 @@ func FuzzValidate(f *testing.F) {
 	seeds := []proto.Message{
 		validSearchRequest(), validSearchResponse(), validProfileExchange(),
 		validRecommendRequest(), validRecommendResponse(),
+		validFetchDocumentRequest(), validFetchDocumentResponse(),
 	}
 	for _, m := range seeds {
 		b, err := proto.Marshal(m)
@@ -33,6 +34,10 @@ func FuzzValidate(f *testing.F) {
 	broken.Results[0].Score = 0
 	b, _ := proto.Marshal(broken)
 	f.Add(b)
+	shared := validSearchResponse()
+	shared.Results[0].Url = SharedDocURL("bob", "k3v9q0x7m2c4r8t1w6y5z0a9b8c7d6e5")
+	b, _ = proto.Marshal(shared)
+	f.Add(b)
 	f.Add([]byte{})
 	f.Add([]byte{0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f}) // a length past the end
 
@@ -42,8 +47,11 @@ func FuzzValidate(f *testing.F) {
 		func() checked { return new(ProfileExchange) },
 		func() checked { return new(RecommendRequest) },
 		func() checked { return new(RecommendResponse) },
+		func() checked { return new(FetchDocumentRequest) },
+		func() checked { return new(FetchDocumentResponse) },
 	}
 	req := validSearchRequest()
+	fetch := validFetchDocumentRequest()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, mk := range kinds {
 			m := mk()
@@ -70,6 +78,9 @@ func FuzzValidate(f *testing.F) {
 			}
 			if r, ok := m.(*SearchResponse); ok {
 				_ = r.ValidateFor(req) // must not panic
+			}
+			if r, ok := m.(*FetchDocumentResponse); ok {
+				_ = r.ValidateFor(fetch) // must not panic
 			}
 		}
 	})

@@ -164,8 +164,25 @@ func biggestMessages() map[string]checked {
 			Score: 1e300, Likes: MaxLikes, NodeId: id(i, MaxNodeIDBytes),
 		})
 	}
+	freq := &FetchDocumentRequest{Asker: bigNode(0), DocId: strings.Repeat("d", MaxDocIDBytes)}
+	fresp := &FetchDocumentResponse{
+		Node: bigNode(1), DocId: freq.DocId, Title: strings.Repeat("T", MaxTitleBytes),
+		Text: strings.Repeat("t", MaxDocumentTextBytes), Truncated: true, Size: MaxDocumentSize, ModifiedUnixMs: MaxUnixMS,
+	}
 	return map[string]checked{
 		"SearchRequest": req, "SearchResponse": resp, "ProfileExchange": gossip,
 		"RecommendRequest": rreq, "RecommendResponse": rresp,
+		"FetchDocumentRequest": freq, "FetchDocumentResponse": fresp,
+	}
+}
+
+func validFetchDocumentRequest() *FetchDocumentRequest {
+	return &FetchDocumentRequest{Asker: node("alice"), DocId: "k3v9q0x7m2c4r8t1w6y5z0a9b8c7d6e5"}
+}
+
+func validFetchDocumentResponse() *FetchDocumentResponse {
+	return &FetchDocumentResponse{
+		Node: node("bob"), DocId: "k3v9q0x7m2c4r8t1w6y5z0a9b8c7d6e5", Title: "Notes on jaguars",
+		Text: "Jaguars live in…", Size: 2048, ModifiedUnixMs: 1_760_000_000_000,
 	}
 }

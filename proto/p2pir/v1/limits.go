@@ -89,7 +89,51 @@ const (
 	ExcludeSaltBytes = 16
 	// ExcludeHashBytes is the length of each RecommendRequest.exclude hash.
 	ExcludeHashBytes = 8
+
+	// MaxDocIDBytes caps FetchDocumentRequest.doc_id (and the doc_id of a
+	// p2pir:// result URL).
+	MaxDocIDBytes = 64
+	// MaxDocumentTextBytes caps FetchDocumentResponse.text (512 KiB), so
+	// a response stays well within MaxMessageBytes.
+	MaxDocumentTextBytes = 512 << 10
+	// MaxDocumentSize caps FetchDocumentResponse.size (1 PiB).
+	MaxDocumentSize = 1 << 50
+	// MaxUnixMS caps FetchDocumentResponse.modified_unix_ms (2^53, exact
+	// as a JSON number).
+	MaxUnixMS = 1 << 53
 )
+
+// SharedDocScheme is the URL scheme of a link to a document shared
+// through its node: "p2pir://" node ID "/doc/" doc ID (see SharedDocURL).
+const SharedDocScheme = "p2pir"
+
+// SharedDocURL returns the link to document docID shared by node nodeID,
+// as it goes in Result.url: "p2pir://<nodeID>/doc/<docID>". The same
+// node and document always give the same link, so receivers can
+// de-duplicate on it.
+func SharedDocURL(nodeID, docID string) string {
+	return SharedDocScheme + "://" + nodeID + "/doc/" + docID
+}
+
+// ParseSharedDocURL returns the node ID and doc ID of a link made by
+// SharedDocURL; ok is false for anything else (other schemes, extra path,
+// query or fragment, an invalid doc ID, a node ID that is not a URL host).
+func ParseSharedDocURL(s string) (nodeID, docID string, ok bool) {
+	rest, found := strings.CutPrefix(s, SharedDocScheme+"://")
+	if !found {
+		return "", "", false
+	}
+	nodeID, docID, found = strings.Cut(rest, "/doc/")
+	if !found || checkDocID(docID, "") != nil || checkToken(nodeID, MaxNodeIDBytes, "") != nil {
+		return "", "", false
+	}
+	for i := 0; i < len(nodeID); i++ {
+		if c := nodeID[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return "", "", false
+		}
+	}
+	return nodeID, docID, true
+}
 
 // ErrInvalid is wrapped by every error a Validate method returns; the rest
 // of the message names the offending field, e.g. "p2pirv1: invalid
@@ -419,6 +463,79 @@ func (r *RecommendResponse) ValidateFor(req *RecommendRequest) error {
 	return nil
 }
 
+// Validate checks the request: the asker and a doc ID (1 to
+// MaxDocIDBytes of letters, digits, '-' and '_').
+func (r *FetchDocumentRequest) Validate() error {
+	const p = "FetchDocumentRequest"
+	if r == nil {
+		return invalid(p, "missing")
+	}
+	if err := checkNodeInfo(r.GetAsker(), p+".asker"); err != nil {
+		return err
+	}
+	return checkDocID(r.GetDocId(), p+".doc_id")
+}
+
+// Validate checks the response on its own: the responder, a doc ID, a
+// title of at most MaxTitleBytes, UTF-8 text of at most
+// MaxDocumentTextBytes, a size in 0..MaxDocumentSize and a modification
+// time in 0..MaxUnixMS. Use ValidateFor to check it against the request
+// it answers.
+func (r *FetchDocumentResponse) Validate() error {
+	const p = "FetchDocumentResponse"
+	if r == nil {
+		return invalid(p, "missing")
+	}
+	if err := checkNodeInfo(r.GetNode(), p+".node"); err != nil {
+		return err
+	}
+	if err := checkDocID(r.GetDocId(), p+".doc_id"); err != nil {
+		return err
+	}
+	if err := checkText(r.GetTitle(), MaxTitleBytes, p+".title"); err != nil {
+		return err
+	}
+	if err := checkText(r.GetText(), MaxDocumentTextBytes, p+".text"); err != nil {
+		return err
+	}
+	if n := r.GetSize(); n < 0 || n > MaxDocumentSize {
+		return invalid(p+".size", "%d, want 0 to %d", n, int64(MaxDocumentSize))
+	}
+	if ms := r.GetModifiedUnixMs(); ms < 0 || ms > MaxUnixMS {
+		return invalid(p+".modified_unix_ms", "%d, want 0 to %d", ms, int64(MaxUnixMS))
+	}
+	return nil
+}
+
+// ValidateFor checks the response (Validate) and that it answers req: the
+// same doc ID.
+func (r *FetchDocumentResponse) ValidateFor(req *FetchDocumentRequest) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	if r.GetDocId() != req.GetDocId() {
+		return invalid("FetchDocumentResponse.doc_id", "%q answers a request for %q", r.GetDocId(), req.GetDocId())
+	}
+	return nil
+}
+
+// checkDocID accepts 1 to MaxDocIDBytes of ASCII letters, digits, '-'
+// and '_' (safe in a URL path as is).
+func checkDocID(s, p string) error {
+	switch {
+	case s == "":
+		return invalid(p, "empty")
+	case len(s) > MaxDocIDBytes:
+		return invalid(p, "%d bytes, at most %d", len(s), MaxDocIDBytes)
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return invalid(p, "%q: only letters, digits, '-' and '_' allowed", s)
+		}
+	}
+	return nil
+}
+
 func checkNodeInfo(n *NodeInfo, p string) error {
 	if n == nil {
 		return invalid(p, "missing")
@@ -503,7 +620,15 @@ func checkResult(r *Result, p string) error {
 	if r == nil {
 		return invalid(p, "missing")
 	}
-	if err := checkDoc(r.GetUrl(), r.GetTitle(), r.GetContent(), r.GetScore(), p); err != nil {
+	if node, _, ok := ParseSharedDocURL(r.GetUrl()); ok {
+		// A shared document's link: only its finder may give it.
+		if node != r.GetNodeId() {
+			return invalid(p+".url", "%q links to node %q, not to the finder %q", r.GetUrl(), node, r.GetNodeId())
+		}
+		if err := checkDocFields(r.GetTitle(), r.GetContent(), r.GetScore(), p); err != nil {
+			return err
+		}
+	} else if err := checkDoc(r.GetUrl(), r.GetTitle(), r.GetContent(), r.GetScore(), p); err != nil {
 		return err
 	}
 	if k := r.GetRank(); k < 1 || k > MaxResults {
@@ -574,6 +699,11 @@ func checkDoc(u, title, content string, score float64, p string) error {
 	if err := checkURL(u, p+".url"); err != nil {
 		return err
 	}
+	return checkDocFields(title, content, score, p)
+}
+
+// checkDocFields checks a document's title, content and score.
+func checkDocFields(title, content string, score float64, p string) error {
 	if err := checkText(title, MaxTitleBytes, p+".title"); err != nil {
 		return err
 	}

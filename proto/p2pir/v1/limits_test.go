@@ -337,6 +337,8 @@ func TestNilMessagesAreRefusedNotPanics(t *testing.T) {
 		{"RecommendRequest", (*RecommendRequest)(nil)},
 		{"Recommendation", (*Recommendation)(nil)},
 		{"RecommendResponse", (*RecommendResponse)(nil)},
+		{"FetchDocumentRequest", (*FetchDocumentRequest)(nil)},
+		{"FetchDocumentResponse", (*FetchDocumentResponse)(nil)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,6 +51,10 @@ func checkAnswer(req, reply any) error {
 		if q, ok := req.(*RecommendRequest); ok {
 			return r.ValidateFor(q)
 		}
+	case *FetchDocumentResponse:
+		if q, ok := req.(*FetchDocumentRequest); ok {
+			return r.ValidateFor(q)
+		}
 	}
 	if v, ok := reply.(validator); ok {
 		return v.Validate()

@@ -787,8 +787,14 @@ func (x *SummaryBody) GetImpacts() []byte {
 type Result struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// url is the document's canonical URL (an http or https URL, at most 2048
-	// bytes). Documents known only by file:// URLs (desktop search) are never
-	// sent to peers.
+	// bytes), or, for a file its person shares, a link to it through its
+	// node: "p2pir://" node_id "/doc/" doc_id, where node_id equals this
+	// result's node_id and doc_id is as in FetchDocumentRequest. Such a link
+	// is opened with FetchDocument on that node; it is stable (the same file
+	// gets the same link) and reveals nothing of the file's path. Nodes of
+	// releases without FetchDocument refuse a response holding such a link
+	// as breaking the contract. file:// URLs (desktop search) are never sent
+	// to peers.
 	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
 	// title is the document's title, at most 512 bytes; may be empty.
 	Title string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
@@ -1701,6 +1707,171 @@ func (x *RecommendResponse) GetRecommendations() []*Recommendation {
 	return nil
 }
 
+// FetchDocumentRequest asks a node for the text of a document it shares.
+type FetchDocumentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// asker is the node asking. Required; node_id must be the TLS identity
+	// of the connection.
+	Asker *NodeInfo `protobuf:"bytes,1,opt,name=asker,proto3" json:"asker,omitempty"`
+	// doc_id names the document, as in the p2pir:// URL of a Result: 1 to 64
+	// bytes (MaxDocIDBytes) of ASCII letters, digits, '-' and '_'. Opaque to
+	// the asker: the node that made it derives it from the document with a
+	// key of its own, so it cannot be guessed from a path.
+	DocId         string `protobuf:"bytes,2,opt,name=doc_id,json=docId,proto3" json:"doc_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FetchDocumentRequest) Reset() {
+	*x = FetchDocumentRequest{}
+	mi := &file_p2pir_v1_peer_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FetchDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FetchDocumentRequest) ProtoMessage() {}
+
+func (x *FetchDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_p2pir_v1_peer_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FetchDocumentRequest.ProtoReflect.Descriptor instead.
+func (*FetchDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *FetchDocumentRequest) GetAsker() *NodeInfo {
+	if x != nil {
+		return x.Asker
+	}
+	return nil
+}
+
+func (x *FetchDocumentRequest) GetDocId() string {
+	if x != nil {
+		return x.DocId
+	}
+	return ""
+}
+
+// FetchDocumentResponse is a shared document's text.
+type FetchDocumentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// node is the responder. Required; node_id must be the TLS identity of
+	// the connection.
+	Node *NodeInfo `protobuf:"bytes,1,opt,name=node,proto3" json:"node,omitempty"`
+	// doc_id echoes the request's doc_id.
+	DocId string `protobuf:"bytes,2,opt,name=doc_id,json=docId,proto3" json:"doc_id,omitempty"`
+	// title is the document's title, at most 512 bytes; may be empty.
+	Title string `protobuf:"bytes,3,opt,name=title,proto3" json:"title,omitempty"`
+	// text is the document's plain text as the responder indexed it (markup
+	// removed), UTF-8, at most 524288 bytes (MaxDocumentTextBytes); longer
+	// texts are cut at a character boundary and truncated is set. Plain
+	// text from a peer: a receiver never renders it as markup.
+	Text string `protobuf:"bytes,4,opt,name=text,proto3" json:"text,omitempty"`
+	// truncated is true when text was cut at MaxDocumentTextBytes.
+	Truncated bool `protobuf:"varint,5,opt,name=truncated,proto3" json:"truncated,omitempty"`
+	// size is the size in bytes of the original file, 0 to 2^50 (MaxDocumentSize);
+	// 0 when unknown.
+	Size int64 `protobuf:"varint,6,opt,name=size,proto3" json:"size,omitempty"`
+	// modified_unix_ms is the file's last modification, in milliseconds
+	// since the Unix epoch (UTC), 0 to 2^53 (MaxUnixMS); 0 when unknown.
+	ModifiedUnixMs int64 `protobuf:"varint,7,opt,name=modified_unix_ms,json=modifiedUnixMs,proto3" json:"modified_unix_ms,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *FetchDocumentResponse) Reset() {
+	*x = FetchDocumentResponse{}
+	mi := &file_p2pir_v1_peer_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FetchDocumentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FetchDocumentResponse) ProtoMessage() {}
+
+func (x *FetchDocumentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_p2pir_v1_peer_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FetchDocumentResponse.ProtoReflect.Descriptor instead.
+func (*FetchDocumentResponse) Descriptor() ([]byte, []int) {
+	return file_p2pir_v1_peer_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *FetchDocumentResponse) GetNode() *NodeInfo {
+	if x != nil {
+		return x.Node
+	}
+	return nil
+}
+
+func (x *FetchDocumentResponse) GetDocId() string {
+	if x != nil {
+		return x.DocId
+	}
+	return ""
+}
+
+func (x *FetchDocumentResponse) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *FetchDocumentResponse) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *FetchDocumentResponse) GetTruncated() bool {
+	if x != nil {
+		return x.Truncated
+	}
+	return false
+}
+
+func (x *FetchDocumentResponse) GetSize() int64 {
+	if x != nil {
+		return x.Size
+	}
+	return 0
+}
+
+func (x *FetchDocumentResponse) GetModifiedUnixMs() int64 {
+	if x != nil {
+		return x.ModifiedUnixMs
+	}
+	return 0
+}
+
 var File_p2pir_v1_peer_proto protoreflect.FileDescriptor
 
 const file_p2pir_v1_peer_proto_rawDesc = "" +
@@ -1817,7 +1988,18 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\anode_id\x18\x06 \x01(\tR\x06nodeId\"\x7f\n" +
 	"\x11RecommendResponse\x12&\n" +
 	"\x04node\x18\x01 \x01(\v2\x12.p2pir.v1.NodeInfoR\x04node\x12B\n" +
-	"\x0frecommendations\x18\x02 \x03(\v2\x18.p2pir.v1.RecommendationR\x0frecommendations*\xe3\x01\n" +
+	"\x0frecommendations\x18\x02 \x03(\v2\x18.p2pir.v1.RecommendationR\x0frecommendations\"W\n" +
+	"\x14FetchDocumentRequest\x12(\n" +
+	"\x05asker\x18\x01 \x01(\v2\x12.p2pir.v1.NodeInfoR\x05asker\x12\x15\n" +
+	"\x06doc_id\x18\x02 \x01(\tR\x05docId\"\xdc\x01\n" +
+	"\x15FetchDocumentResponse\x12&\n" +
+	"\x04node\x18\x01 \x01(\v2\x12.p2pir.v1.NodeInfoR\x04node\x12\x15\n" +
+	"\x06doc_id\x18\x02 \x01(\tR\x05docId\x12\x14\n" +
+	"\x05title\x18\x03 \x01(\tR\x05title\x12\x12\n" +
+	"\x04text\x18\x04 \x01(\tR\x04text\x12\x1c\n" +
+	"\ttruncated\x18\x05 \x01(\bR\ttruncated\x12\x12\n" +
+	"\x04size\x18\x06 \x01(\x03R\x04size\x12(\n" +
+	"\x10modified_unix_ms\x18\a \x01(\x03R\x0emodifiedUnixMs*\xe3\x01\n" +
 	"\x0eContactOutcome\x12\x1f\n" +
 	"\x1bCONTACT_OUTCOME_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18CONTACT_OUTCOME_ANSWERED\x10\x01\x12\x1d\n" +
@@ -1825,11 +2007,12 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\x17CONTACT_OUTCOME_REFUSED\x10\x03\x12\x1a\n" +
 	"\x16CONTACT_OUTCOME_FAILED\x10\x04\x12\x1d\n" +
 	"\x19CONTACT_OUTCOME_DUPLICATE\x10\x05\x12\x1b\n" +
-	"\x17CONTACT_OUTCOME_INVALID\x10\x062\xd3\x01\n" +
+	"\x17CONTACT_OUTCOME_INVALID\x10\x062\xa5\x02\n" +
 	"\x04Peer\x12;\n" +
 	"\x06Search\x12\x17.p2pir.v1.SearchRequest\x1a\x18.p2pir.v1.SearchResponse\x12H\n" +
 	"\x10ExchangeProfiles\x12\x19.p2pir.v1.ProfileExchange\x1a\x19.p2pir.v1.ProfileExchange\x12D\n" +
-	"\tRecommend\x12\x1a.p2pir.v1.RecommendRequest\x1a\x1b.p2pir.v1.RecommendResponseB/Z-github.com/p2pir/p2pir/proto/p2pir/v1;p2pirv1b\x06proto3"
+	"\tRecommend\x12\x1a.p2pir.v1.RecommendRequest\x1a\x1b.p2pir.v1.RecommendResponse\x12P\n" +
+	"\rFetchDocument\x12\x1e.p2pir.v1.FetchDocumentRequest\x1a\x1f.p2pir.v1.FetchDocumentResponseB/Z-github.com/p2pir/p2pir/proto/p2pir/v1;p2pirv1b\x06proto3"
 
 var (
 	file_p2pir_v1_peer_proto_rawDescOnce sync.Once
@@ -1844,27 +2027,29 @@ func file_p2pir_v1_peer_proto_rawDescGZIP() []byte {
 }
 
 var file_p2pir_v1_peer_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_p2pir_v1_peer_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_p2pir_v1_peer_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_p2pir_v1_peer_proto_goTypes = []any{
-	(ContactOutcome)(0),       // 0: p2pir.v1.ContactOutcome
-	(*NodeInfo)(nil),          // 1: p2pir.v1.NodeInfo
-	(*Fingerprint)(nil),       // 2: p2pir.v1.Fingerprint
-	(*WeightedTerm)(nil),      // 3: p2pir.v1.WeightedTerm
-	(*SearchRequest)(nil),     // 4: p2pir.v1.SearchRequest
-	(*CorpusStats)(nil),       // 5: p2pir.v1.CorpusStats
-	(*TermDF)(nil),            // 6: p2pir.v1.TermDF
-	(*CollectionSummary)(nil), // 7: p2pir.v1.CollectionSummary
-	(*SummaryBody)(nil),       // 8: p2pir.v1.SummaryBody
-	(*Result)(nil),            // 9: p2pir.v1.Result
-	(*Unresponsive)(nil),      // 10: p2pir.v1.Unresponsive
-	(*SearchStats)(nil),       // 11: p2pir.v1.SearchStats
-	(*SearchResponse)(nil),    // 12: p2pir.v1.SearchResponse
-	(*TraceContact)(nil),      // 13: p2pir.v1.TraceContact
-	(*ProfileEntry)(nil),      // 14: p2pir.v1.ProfileEntry
-	(*ProfileExchange)(nil),   // 15: p2pir.v1.ProfileExchange
-	(*RecommendRequest)(nil),  // 16: p2pir.v1.RecommendRequest
-	(*Recommendation)(nil),    // 17: p2pir.v1.Recommendation
-	(*RecommendResponse)(nil), // 18: p2pir.v1.RecommendResponse
+	(ContactOutcome)(0),           // 0: p2pir.v1.ContactOutcome
+	(*NodeInfo)(nil),              // 1: p2pir.v1.NodeInfo
+	(*Fingerprint)(nil),           // 2: p2pir.v1.Fingerprint
+	(*WeightedTerm)(nil),          // 3: p2pir.v1.WeightedTerm
+	(*SearchRequest)(nil),         // 4: p2pir.v1.SearchRequest
+	(*CorpusStats)(nil),           // 5: p2pir.v1.CorpusStats
+	(*TermDF)(nil),                // 6: p2pir.v1.TermDF
+	(*CollectionSummary)(nil),     // 7: p2pir.v1.CollectionSummary
+	(*SummaryBody)(nil),           // 8: p2pir.v1.SummaryBody
+	(*Result)(nil),                // 9: p2pir.v1.Result
+	(*Unresponsive)(nil),          // 10: p2pir.v1.Unresponsive
+	(*SearchStats)(nil),           // 11: p2pir.v1.SearchStats
+	(*SearchResponse)(nil),        // 12: p2pir.v1.SearchResponse
+	(*TraceContact)(nil),          // 13: p2pir.v1.TraceContact
+	(*ProfileEntry)(nil),          // 14: p2pir.v1.ProfileEntry
+	(*ProfileExchange)(nil),       // 15: p2pir.v1.ProfileExchange
+	(*RecommendRequest)(nil),      // 16: p2pir.v1.RecommendRequest
+	(*Recommendation)(nil),        // 17: p2pir.v1.Recommendation
+	(*RecommendResponse)(nil),     // 18: p2pir.v1.RecommendResponse
+	(*FetchDocumentRequest)(nil),  // 19: p2pir.v1.FetchDocumentRequest
+	(*FetchDocumentResponse)(nil), // 20: p2pir.v1.FetchDocumentResponse
 }
 var file_p2pir_v1_peer_proto_depIdxs = []int32{
 	1,  // 0: p2pir.v1.SearchRequest.origin:type_name -> p2pir.v1.NodeInfo
@@ -1890,17 +2075,21 @@ var file_p2pir_v1_peer_proto_depIdxs = []int32{
 	2,  // 20: p2pir.v1.RecommendRequest.fingerprint:type_name -> p2pir.v1.Fingerprint
 	1,  // 21: p2pir.v1.RecommendResponse.node:type_name -> p2pir.v1.NodeInfo
 	17, // 22: p2pir.v1.RecommendResponse.recommendations:type_name -> p2pir.v1.Recommendation
-	4,  // 23: p2pir.v1.Peer.Search:input_type -> p2pir.v1.SearchRequest
-	15, // 24: p2pir.v1.Peer.ExchangeProfiles:input_type -> p2pir.v1.ProfileExchange
-	16, // 25: p2pir.v1.Peer.Recommend:input_type -> p2pir.v1.RecommendRequest
-	12, // 26: p2pir.v1.Peer.Search:output_type -> p2pir.v1.SearchResponse
-	15, // 27: p2pir.v1.Peer.ExchangeProfiles:output_type -> p2pir.v1.ProfileExchange
-	18, // 28: p2pir.v1.Peer.Recommend:output_type -> p2pir.v1.RecommendResponse
-	26, // [26:29] is the sub-list for method output_type
-	23, // [23:26] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	1,  // 23: p2pir.v1.FetchDocumentRequest.asker:type_name -> p2pir.v1.NodeInfo
+	1,  // 24: p2pir.v1.FetchDocumentResponse.node:type_name -> p2pir.v1.NodeInfo
+	4,  // 25: p2pir.v1.Peer.Search:input_type -> p2pir.v1.SearchRequest
+	15, // 26: p2pir.v1.Peer.ExchangeProfiles:input_type -> p2pir.v1.ProfileExchange
+	16, // 27: p2pir.v1.Peer.Recommend:input_type -> p2pir.v1.RecommendRequest
+	19, // 28: p2pir.v1.Peer.FetchDocument:input_type -> p2pir.v1.FetchDocumentRequest
+	12, // 29: p2pir.v1.Peer.Search:output_type -> p2pir.v1.SearchResponse
+	15, // 30: p2pir.v1.Peer.ExchangeProfiles:output_type -> p2pir.v1.ProfileExchange
+	18, // 31: p2pir.v1.Peer.Recommend:output_type -> p2pir.v1.RecommendResponse
+	20, // 32: p2pir.v1.Peer.FetchDocument:output_type -> p2pir.v1.FetchDocumentResponse
+	29, // [29:33] is the sub-list for method output_type
+	25, // [25:29] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_p2pir_v1_peer_proto_init() }
@@ -1914,7 +2103,7 @@ func file_p2pir_v1_peer_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_p2pir_v1_peer_proto_rawDesc), len(file_p2pir_v1_peer_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   18,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

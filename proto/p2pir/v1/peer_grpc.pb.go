@@ -25,6 +25,7 @@ const (
 	Peer_Search_FullMethodName           = "/p2pir.v1.Peer/Search"
 	Peer_ExchangeProfiles_FullMethodName = "/p2pir.v1.Peer/ExchangeProfiles"
 	Peer_Recommend_FullMethodName        = "/p2pir.v1.Peer/Recommend"
+	Peer_FetchDocument_FullMethodName    = "/p2pir.v1.Peer/FetchDocument"
 )
 
 // PeerClient is the client API for Peer service.
@@ -47,6 +48,15 @@ type PeerClient interface {
 	// Recommend returns documents this node's people marked interested,
 	// ranked for the asker's fingerprint, without those the asker excludes.
 	Recommend(ctx context.Context, in *RecommendRequest, opts ...grpc.CallOption) (*RecommendResponse, error)
+	// FetchDocument returns the text of one document this node's person
+	// shares: a file under a folder they shared, named by the doc_id of a
+	// p2pir:// result URL this node gave (see Result.url). Whether the file
+	// is shared is decided at the time of the call, from the real path of
+	// the file (symbolic links resolved) and the folders shared then. A
+	// document that is not shared, never was, no longer exists or was never
+	// indexed is NOT_FOUND, the same answer for each, so a caller cannot
+	// tell an unshared file from a missing one.
+	FetchDocument(ctx context.Context, in *FetchDocumentRequest, opts ...grpc.CallOption) (*FetchDocumentResponse, error)
 }
 
 type peerClient struct {
@@ -87,6 +97,16 @@ func (c *peerClient) Recommend(ctx context.Context, in *RecommendRequest, opts .
 	return out, nil
 }
 
+func (c *peerClient) FetchDocument(ctx context.Context, in *FetchDocumentRequest, opts ...grpc.CallOption) (*FetchDocumentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FetchDocumentResponse)
+	err := c.cc.Invoke(ctx, Peer_FetchDocument_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PeerServer is the server API for Peer service.
 // All implementations must embed UnimplementedPeerServer
 // for forward compatibility.
@@ -107,6 +127,15 @@ type PeerServer interface {
 	// Recommend returns documents this node's people marked interested,
 	// ranked for the asker's fingerprint, without those the asker excludes.
 	Recommend(context.Context, *RecommendRequest) (*RecommendResponse, error)
+	// FetchDocument returns the text of one document this node's person
+	// shares: a file under a folder they shared, named by the doc_id of a
+	// p2pir:// result URL this node gave (see Result.url). Whether the file
+	// is shared is decided at the time of the call, from the real path of
+	// the file (symbolic links resolved) and the folders shared then. A
+	// document that is not shared, never was, no longer exists or was never
+	// indexed is NOT_FOUND, the same answer for each, so a caller cannot
+	// tell an unshared file from a missing one.
+	FetchDocument(context.Context, *FetchDocumentRequest) (*FetchDocumentResponse, error)
 	mustEmbedUnimplementedPeerServer()
 }
 
@@ -125,6 +154,9 @@ func (UnimplementedPeerServer) ExchangeProfiles(context.Context, *ProfileExchang
 }
 func (UnimplementedPeerServer) Recommend(context.Context, *RecommendRequest) (*RecommendResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Recommend not implemented")
+}
+func (UnimplementedPeerServer) FetchDocument(context.Context, *FetchDocumentRequest) (*FetchDocumentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method FetchDocument not implemented")
 }
 func (UnimplementedPeerServer) mustEmbedUnimplementedPeerServer() {}
 func (UnimplementedPeerServer) testEmbeddedByValue()              {}
@@ -201,6 +233,24 @@ func _Peer_Recommend_Handler(srv interface{}, ctx context.Context, dec func(inte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Peer_FetchDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FetchDocumentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PeerServer).FetchDocument(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Peer_FetchDocument_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PeerServer).FetchDocument(ctx, req.(*FetchDocumentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Peer_ServiceDesc is the grpc.ServiceDesc for Peer service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -219,6 +269,10 @@ var Peer_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Recommend",
 			Handler:    _Peer_Recommend_Handler,
+		},
+		{
+			MethodName: "FetchDocument",
+			Handler:    _Peer_FetchDocument_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
