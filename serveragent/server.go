@@ -64,11 +64,13 @@ type Node struct {
 	rpcClient, rpcServer *rpcCounters
 
 	// sumMu guards this node's own collection summary: ownSum made from
-	// index version ownSumIndex (ownSumMade once made; nil when the node
-	// shares nothing), ownSumVersion the last version given out.
+	// index version ownSumIndex and shared folders ownSumShared (ownSumMade
+	// once made; nil when the node shares nothing), ownSumVersion the last
+	// version given out.
 	sumMu         sync.Mutex
 	ownSum        *collection
 	ownSumIndex   uint64
+	ownSumShared  string
 	ownSumMade    bool
 	ownSumVersion uint64
 

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"google.golang.org/protobuf/proto"
 
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/share"
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/identity"
 	"github.com/p2pir/p2pir/serveragent/routing"
@@ -43,20 +45,38 @@ func collectionOf(b *p2pirv1.SummaryBody, wire *p2pirv1.CollectionSummary) *coll
 		hashes: b.GetTermHashes(), dfs: b.GetDfs(), impacts: b.GetImpacts(), wire: wire}
 }
 
-// shares reports whether a document may be answered to peers, and so
-// belongs in the collection summary: web pages (http and https URLs).
-func (n *Node) shares(m index.Meta) bool { return isWebURL(m.URL) }
+// sharesWith reports whether a document may be answered to peers, and so
+// belongs in the collection summary: web pages (http and https URLs), and
+// files under the folders of roots, as Search answers them (sharedLink).
+func sharesWith(roots share.Roots) func(index.Meta) bool {
+	return func(m index.Meta) bool {
+		if isWebURL(m.URL) {
+			return true
+		}
+		if m.Source != index.SourceFile || m.ID != index.DocID(m.URL) {
+			return false
+		}
+		_, ok := roots.File(m.URL)
+		return ok
+	}
+}
 
 // ownCollection returns this node's own summary, made again when the index
-// has changed since the last one; nil when it shares no document.
+// or the shared folders have changed since the last one; nil when it
+// shares no document.
 func (n *Node) ownCollection(ctx context.Context) (*collection, error) {
 	v := n.ix.Version()
+	var dirs []string
+	if n.cfg.SharedFolders != nil {
+		dirs, _ = n.cfg.SharedFolders() // unreadable: nothing shared, as Search answers
+	}
+	key := strings.Join(dirs, "\x00")
 	n.sumMu.Lock()
 	defer n.sumMu.Unlock()
-	if n.ownSumMade && n.ownSumIndex == v {
+	if n.ownSumMade && n.ownSumIndex == v && n.ownSumShared == key {
 		return n.ownSum, nil
 	}
-	s, err := n.ix.Summarize(ctx, n.shares, n.cfg.SummaryTerms)
+	s, err := n.ix.Summarize(ctx, sharesWith(share.Resolve(dirs)), n.cfg.SummaryTerms)
 	if err != nil {
 		return nil, fmt.Errorf("serveragent: collection summary: %w", err)
 	}
@@ -72,7 +92,7 @@ func (n *Node) ownCollection(ctx context.Context) (*collection, error) {
 		c = collectionOf(body, wire)
 		n.ownSumVersion = body.Version
 	}
-	n.ownSum, n.ownSumIndex, n.ownSumMade = c, v, true
+	n.ownSum, n.ownSumIndex, n.ownSumShared, n.ownSumMade = c, v, key, true
 	return c, nil
 }
 

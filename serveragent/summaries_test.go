@@ -3,6 +3,7 @@ package serveragent
 import (
 	"context"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -205,5 +206,48 @@ func TestMergeScoresCapsInflatedScores(t *testing.T) {
 	}
 	if got[1].GetUrl() != "http://h/1" || got[2].GetUrl() != "http://h/2" || got[2].GetScore() != 6 {
 		t.Fatalf("merged %v", got)
+	}
+}
+
+// A file's terms enter the summary when its folder is shared and leave it
+// when the folder is unshared, without re-indexing.
+func TestSummaryFollowsTheSharedFolders(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	shared := filepath.Join(dir, "papers")
+	if err := os.MkdirAll(shared, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(shared, "nebula.txt")
+	if err := os.WriteFile(file, []byte("planetary nebula spectra"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	doc := index.Document{URL: "file://" + file, Title: "nebula", Body: "planetary nebula spectra", Source: index.SourceFile}
+	doc.ID = index.DocID(doc.URL)
+	var folders []string
+	cfg := testConfig()
+	cfg.SharedFolders = func() ([]string, error) { return folders, nil }
+	n := newNode(t, NewMemNet(), "n", cfg, []index.Document{doc})
+	has := func() bool {
+		c, err := n.node.ownCollection(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c == nil {
+			return false
+		}
+		_, _, ok := c.Term(p2pirv1.TermHash("nebula"))
+		return ok
+	}
+	if has() {
+		t.Fatal("an unshared file is in the summary")
+	}
+	folders = []string{shared}
+	if !has() {
+		t.Fatal("the shared file is not in the summary")
+	}
+	folders = nil
+	if has() {
+		t.Fatal("the file stayed in the summary after its folder was unshared")
 	}
 }
