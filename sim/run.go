@@ -60,6 +60,8 @@ const (
 	MetricNDCG10       = "ndcg10"
 	MetricMAP          = "map"
 	MetricRecall100    = "recall100"
+	MetricRecall10     = "recall10"
+	MetricOffDomain    = "off_domain_share"
 	MetricNDCGRatio    = "ndcg10_ratio"
 	MetricMAPRatio     = "map_ratio"
 	MetricPeers        = "peers_per_query"
@@ -94,7 +96,8 @@ type experiment struct {
 	traced  int64
 	bytes   int64
 	lost    int64
-	par     int // people searching at once
+	par     int   // people searching at once
+	nodeDom []int // node -> domain
 }
 
 // Run runs the experiment cfg describes on the network newNet builds:
@@ -158,7 +161,7 @@ func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNet
 
 	x := &experiment{cfg: cfg, domains: domains, net: net, central: cen,
 		people: NewPeople(domains, pl.NodeDomain, cfg.TwoDomainShare, cfg.TestQueries, cfg.Seed),
-		par:    parallelism(net, cfg.Parallel)}
+		par:    parallelism(net, cfg.Parallel), nodeDom: pl.NodeDomain}
 	for range x.people {
 		x.seen = append(x.seen, map[string]bool{})
 		x.likes = append(x.likes, nil)
@@ -453,6 +456,7 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 	type acc struct {
 		run                         eval.Run
 		peers, msgs, bytes, queries float64
+		recall10, offDomain         float64
 		lat                         []float64
 	}
 	accs := map[string]*acc{}
@@ -462,8 +466,9 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 	// Each person's answers go to their own slot and are added up in
 	// person order, so the sums do not depend on who finished first.
 	type answer struct {
-		qid string
-		res SearchResult
+		qid    string
+		domain int
+		res    SearchResult
 	}
 	answers := make([][][]answer, len(x.people)) // person -> strategy -> queries
 	err := x.forEachPerson(ctx, func(ctx context.Context, i int) error {
@@ -482,7 +487,7 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 				if err != nil {
 					return fmt.Errorf("round %d: node %d: %s search for query %s: %w", round, i, s, sq.ID, err)
 				}
-				out[si] = append(out[si], answer{qid, res})
+				out[si] = append(out[si], answer{qid, q.Domain, res})
 			}
 		}
 		answers[i] = out
@@ -511,6 +516,13 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 					rs[j] = eval.Result{DocNo: u, Score: float64(len(res.URLs) - j)}
 				}
 				a.run[an.qid] = rs
+				a.recall10 += recallAt(res.URLs, qrels[an.qid], 10)
+				for _, j := range res.Reached {
+					if j < len(x.nodeDom) && x.nodeDom[j] != an.domain {
+						a.offDomain++
+						break
+					}
+				}
 				a.peers += float64(res.PeersContacted)
 				a.msgs += float64(res.Messages)
 				a.bytes += float64(res.BytesSent + res.BytesReceived)
@@ -531,6 +543,8 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 			Row{s, round, MetricNDCG10, sum.NDCG10},
 			Row{s, round, MetricMAP, sum.MAP},
 			Row{s, round, MetricRecall100, sum.Recall100},
+			Row{s, round, MetricRecall10, a.recall10 / a.queries},
+			Row{s, round, MetricOffDomain, a.offDomain / a.queries},
 			Row{s, round, MetricPeers, a.peers / a.queries},
 			Row{s, round, MetricMessages, a.msgs / a.queries},
 			Row{s, round, MetricBytes, a.bytes / a.queries},
@@ -562,4 +576,28 @@ func ratio(a, b float64) float64 {
 		return 0
 	}
 	return a / b
+}
+
+// recallAt is the share of a query's relevant documents (grade ≥ 1) in the
+// first k results; 0 for a query without any.
+func recallAt(urls []string, rel map[string]int, k int) float64 {
+	total := 0
+	for _, g := range rel {
+		if g >= 1 {
+			total++
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	found := 0
+	for i, u := range urls {
+		if i == k {
+			break
+		}
+		if rel[u] >= 1 {
+			found++
+		}
+	}
+	return float64(found) / float64(total)
 }
