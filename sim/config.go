@@ -145,6 +145,10 @@ const (
 	ScoringRRF = "rrf"
 )
 
+// pooled reports whether the network's nodes score with pooled statistics:
+// real nodes with Scoring "pooled" (the reference network fuses by rank).
+func (c Config) pooled() bool { return c.Scoring == ScoringPooled && c.Mode != "reference" }
+
 // Modes returns the accepted values of Config.Mode.
 func Modes() []string { return []string{"memory", "loopback", "processes", "reference"} }
 

@@ -126,8 +126,16 @@ func WriteSummary(w io.Writer, res *Results) error {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintf(&b, "- %s\n", line)
 		}
-	} else {
+	} else if !cfg.pooled() {
 		b.WriteString("\nInvariant checks passed (central index on top, local search silent, traces match the traffic, no call unanswered).\n")
+	} else {
+		b.WriteString("\nInvariant checks passed (local search silent, traces match the traffic, no call unanswered).\n")
+	}
+	if above := res.AboveCentral(); cfg.pooled() && len(above) > 0 {
+		b.WriteString("\nAbove the central index (pooled statistics: a network that asks only the nodes able to answer leaves out off-topic documents the central index ranks high):\n\n")
+		for _, a := range above {
+			fmt.Fprintf(&b, "- %s\n", a)
+		}
 	}
 	b.WriteString("\n## Configuration\n\n```toml\n")
 	b.WriteString(ConfigTOML(cfg))
