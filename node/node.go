@@ -94,10 +94,13 @@ type Config struct {
 	// take (1: only direct peers). 0: config.toml's network.hops (default
 	// 2).
 	Hops int
-	// FanOut is how many best-matching peers a query is forwarded to. 0:
+	// FanOut is the most peers a query is forwarded to. 0:
 	// Server.Routing.Fanout if set, else config.toml's network.fanout
-	// (default 3).
+	// (default 4).
 	FanOut int
+	// Scoring is "pooled" or "rrf" (see config.toml's network.scoring);
+	// "" for the file's setting (default "pooled").
+	Scoring string
 	// PerPeerTimeout caps each call to one peer. 0: Server.PerPeerTimeout
 	// if set, else config.toml's network.peer_timeout (default 800ms).
 	PerPeerTimeout time.Duration
@@ -196,6 +199,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		scfg.Routing = routing.DefaultConfig()
 	}
 	scfg.Routing.Fanout, scfg.PerPeerTimeout = nw.Fanout, nw.PeerTimeout.Duration
+	scfg.RankFusion = scfg.RankFusion || nw.Scoring == "rrf"
 	if scfg.SharedFolders == nil {
 		// Read at every peer request: "p2pir index --share/--unshare" and
 		// config.toml's [index] shared take effect at once.
@@ -308,6 +312,13 @@ func networkSettings(cfg Config, file config.Network) (config.Network, error) {
 		file.Fanout = cfg.FanOut
 	} else if cfg.Server != nil && cfg.Server.Routing.Fanout != 0 {
 		file.Fanout = cfg.Server.Routing.Fanout
+	}
+	switch cfg.Scoring {
+	case "":
+	case "pooled", "rrf":
+		file.Scoring = cfg.Scoring
+	default:
+		return file, fmt.Errorf("scoring %q: want pooled or rrf", cfg.Scoring)
 	}
 	if cfg.PerPeerTimeout != 0 {
 		file.PeerTimeout.Duration = cfg.PerPeerTimeout

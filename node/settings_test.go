@@ -23,7 +23,7 @@ func TestNetworkSettingsReachTheNode(t *testing.T) {
 		fanout int
 		peer   time.Duration
 	}{
-		{"defaults", "", Config{}, 2, 3, 800 * time.Millisecond},
+		{"defaults", "", Config{}, 2, 4, 800 * time.Millisecond},
 		{"config.toml", "[network]\nhops = 1\nfanout = 5\npeer_timeout = \"250ms\"\n", Config{}, 1, 5, 250 * time.Millisecond},
 		{"Config over config.toml", "[network]\nhops = 1\nfanout = 5\npeer_timeout = \"250ms\"\n", Config{Hops: 3, FanOut: 2, PerPeerTimeout: time.Second}, 3, 2, time.Second},
 		{"Server's own values over config.toml", "[network]\nfanout = 5\npeer_timeout = \"250ms\"\n", Config{Server: &serveragent.Config{PerPeerTimeout: 2 * time.Second}}, 2, 5, 2 * time.Second},

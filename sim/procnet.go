@@ -202,6 +202,7 @@ func (net *procNet) startProcess(i int, join string) error {
 		"--seed", strconv.FormatUint(net.cfg.Seed*1_000_003+uint64(i)+1, 10),
 		"--max-peers", strconv.Itoa(max(1024, net.cfg.Nodes)),
 		"--fanout", strconv.Itoa(net.cfg.FanOut),
+		"--scoring", net.cfg.Scoring,
 		"--peer-timeout", (time.Duration(net.cfg.PeerTimeoutMS) * time.Millisecond).String(),
 	}
 	if join != "" {

@@ -107,9 +107,15 @@ type Network struct {
 	// take: 1 asks only the direct peers, 2 also their peers. 1 to 16.
 	// Default 2.
 	Hops int `toml:"hops"`
-	// Fanout is how many best-matching peers each node forwards a query to
-	// (interest routing). 1 to 16. Default 3.
+	// Fanout is the most peers each node forwards a query to (interest
+	// routing asks fewer when the peers' matches fall off). 1 to 16.
+	// Default 4.
 	Fanout int `toml:"fanout"`
+	// Scoring is how peers' answers merge: "pooled" (every peer scores
+	// with collection statistics pooled from the peers' summaries, so
+	// answers merge by score) or "rrf" (each peer scores with its own,
+	// answers merge by rank). Default "pooled".
+	Scoring string `toml:"scoring"`
 	// PeerTimeout caps each call to one peer. Default 800ms.
 	PeerTimeout Duration `toml:"peer_timeout"`
 	// Timeout is the deadline of the peers as one source of a search.
@@ -138,7 +144,7 @@ type Config struct {
 
 // DefaultNetwork returns the network settings used when the file sets none.
 func DefaultNetwork() Network {
-	return Network{Hops: 2, Fanout: 3, PeerTimeout: Duration{800 * time.Millisecond}, Timeout: Duration{3 * time.Second}}
+	return Network{Hops: 2, Fanout: 4, Scoring: "pooled", PeerTimeout: Duration{800 * time.Millisecond}, Timeout: Duration{3 * time.Second}}
 }
 
 // Default returns the configuration used when there is no file.
@@ -243,6 +249,11 @@ func (n *Network) fill() error {
 		return fmt.Errorf("network.peer_timeout %v: must not be negative", n.PeerTimeout.Duration)
 	case n.Timeout.Duration < 0:
 		return fmt.Errorf("network.timeout %v: must not be negative", n.Timeout.Duration)
+	case n.Scoring != "" && n.Scoring != "pooled" && n.Scoring != "rrf":
+		return fmt.Errorf("network.scoring %q: want \"pooled\" or \"rrf\"", n.Scoring)
+	}
+	if n.Scoring == "" {
+		n.Scoring = d.Scoring
 	}
 	if n.Hops == 0 {
 		n.Hops = d.Hops

@@ -22,7 +22,7 @@ func TestExampleFileLoads(t *testing.T) {
 	if c.Crawl.MaxPages != 30 || c.Crawl.MaxTime.Duration != 10*time.Second || c.Crawl.Auto {
 		t.Errorf("crawl = %+v", c.Crawl)
 	}
-	if c.Network != DefaultNetwork() || c.Network.Hops != 2 || c.Network.Fanout != 3 || c.Network.PeerTimeout.Duration != 800*time.Millisecond || c.Network.Timeout.Duration != 3*time.Second {
+	if c.Network != DefaultNetwork() || c.Network.Hops != 2 || c.Network.Fanout != 4 || c.Network.Scoring != "pooled" || c.Network.PeerTimeout.Duration != 800*time.Millisecond || c.Network.Timeout.Duration != 3*time.Second {
 		t.Errorf("network = %+v", c.Network)
 	}
 	if len(c.Engines) != 4 {
@@ -131,7 +131,7 @@ func TestNetworkSettingsAreRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Network{Hops: 1, Fanout: 3, PeerTimeout: Duration{250 * time.Millisecond}, Timeout: Duration{3 * time.Second}}
+	want := Network{Hops: 1, Fanout: 4, Scoring: "pooled", PeerTimeout: Duration{250 * time.Millisecond}, Timeout: Duration{3 * time.Second}}
 	if c.Network != want {
 		t.Fatalf("network = %+v, want %+v", c.Network, want)
 	}
@@ -154,5 +154,28 @@ func TestSharedFoldersAreReadAbsolute(t *testing.T) {
 	want := []string{filepath.Join(home, "papers"), "/srv/notes", home}
 	if !slices.Equal(c.Index.Shared, want) {
 		t.Fatalf("shared = %q, want %q", c.Index.Shared, want)
+	}
+}
+
+// TestNetworkScoringIsCheckedAndRead: "rrf" arrives as written, an unknown
+// value is an error naming the setting.
+func TestNetworkScoringIsCheckedAndRead(t *testing.T) {
+	for _, tc := range []struct{ value, want, err string }{
+		{"rrf", "rrf", ""},
+		{"pooled", "pooled", ""},
+		{"bm25", "", "network.scoring"},
+	} {
+		p := filepath.Join(t.TempDir(), FileName)
+		os.WriteFile(p, []byte("[network]\nscoring = \""+tc.value+"\"\n"), 0o600)
+		c, err := Load(p)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("scoring %q: error %v, want one naming %s", tc.value, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || c.Network.Scoring != tc.want {
+			t.Errorf("scoring %q: read %q, %v", tc.value, c.Network.Scoring, err)
+		}
 	}
 }
