@@ -204,10 +204,9 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 			lists = append(lists, SourceHits{Source: e.name, Weight: e.weight, Hits: r.hits, Matches: r.matches})
 			continue
 		}
+		// The source's own list stays, empty or not: it answered.
 		own, peers := splitByPeer(e, r.hits)
-		if len(own.Hits) > 0 {
-			lists = append(lists, own)
-		}
+		lists = append(lists, own)
 		for _, l := range peers {
 			seen[l.Source] = true
 		}
