@@ -166,11 +166,11 @@ func (a *Agent) Sources(ctx context.Context) ([]SourceStats, error) {
 			st = newStats(e.name)
 		}
 		if e.perPeer {
-			peers, err := a.Peers(ctx)
+			g, err := a.PeerGroup(ctx)
 			if err != nil {
 				return nil, err
 			}
-			st.Peers = &PeerGroup{Count: len(peers), Top: peers[:min(len(peers), a.cfg.ListPeers)]}
+			st.Peers = &g
 		}
 		out = append(out, st)
 		delete(byName, e.name)
@@ -181,6 +181,16 @@ func (a *Agent) Sources(ctx context.Context) ([]SourceStats, error) {
 		}
 	}
 	return out, nil
+}
+
+// PeerGroup is the peers' trust as Sources groups it: how many peers are
+// kept and the Config.ListPeers with the most evidence.
+func (a *Agent) PeerGroup(ctx context.Context) (PeerGroup, error) {
+	peers, err := a.Peers(ctx)
+	if err != nil {
+		return PeerGroup{}, err
+	}
+	return PeerGroup{Count: len(peers), Top: peers[:min(len(peers), a.cfg.ListPeers)]}, nil
 }
 
 // Peers returns the trust learned of every peer kept

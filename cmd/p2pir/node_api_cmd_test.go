@@ -12,15 +12,16 @@ import (
 	"time"
 )
 
-// startCLINode runs "p2pir node" on dir in the background until the test
-// ends, and waits until the CLI sees it.
-func startCLINode(t *testing.T, dir string) {
+// startCLINode runs "p2pir node" on dir, with extra flags, in the
+// background until the test ends, and waits until the CLI sees it.
+func startCLINode(t *testing.T, dir string, extra ...string) {
 	t.Helper()
 	ctx, stop := context.WithCancel(context.Background())
 	var out, errOut bytes.Buffer
 	done := make(chan int, 1)
+	args := append([]string{"--data", dir, "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t)}, extra...)
 	go func() {
-		done <- run(ctx, []string{"--data", dir, "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t)}, strings.NewReader(""), &out, &errOut)
+		done <- run(ctx, args, strings.NewReader(""), &out, &errOut)
 	}()
 	t.Cleanup(func() {
 		stop()
