@@ -120,3 +120,49 @@ func TestPeerTrustAndFailuresReadForPeople(t *testing.T) {
 		t.Errorf("search text lacks %q:\n%s", want, b.String())
 	}
 }
+
+// TestSourcesWithoutANodeShowTheLearnedPeers: the trust learned of peers
+// while a node ran is in the state file, and "p2pir sources" shows it
+// with no node running (there is then no peers source to ask).
+func TestSourcesWithoutANodeShowTheLearnedPeers(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	local, err := node.OpenLocal(ctx, dir, node.LocalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const idB = "p2p1bbbbbbbbbbbbbbbbbbbbbbbbbb"
+	relay := clientagent.TracingSourceFunc(func(context.Context, *clientagent.SourceQuery) ([]clientagent.Hit, *clientagent.NetworkTrace, error) {
+		return []clientagent.Hit{{URL: "https://b.example/glacier", Title: "glacier ice", Content: "glacier ice cores", Rank: 1, Origin: clientagent.PeerName(idB)}}, nil, nil
+	})
+	if err := local.Agent.AddSource(node.PeersSource, relay, clientagent.SourceOptions{PerPeer: true}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := local.Agent.Search(ctx, clientagent.Request{Query: "glacier", NoProfile: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := local.Agent.Mark(ctx, resp.QueryID, "https://b.example/glacier", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := local.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRunCLI(t, dir, "sources").stdout
+	if !strings.Contains(out, "peers") || !strings.Contains(out, "p2p1bbbbbbbb") || !strings.Contains(out, "1.0 interested") {
+		t.Errorf("p2pir sources without a node lacks the learned peer:\n%s", out)
+	}
+	var rows []struct {
+		Name  string                 `json:"name"`
+		Peers *clientagent.PeerGroup `json:"peers"`
+	}
+	if err := json.Unmarshal([]byte(mustRunCLI(t, dir, "sources", "--json").stdout), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Name == node.PeersSource && r.Peers != nil && r.Peers.Count == 1 && r.Peers.Top[0].NodeID == idB && r.Peers.Top[0].WeightFactor > 1 {
+			return
+		}
+	}
+	t.Errorf("sources --json without a node: %+v, want peers with b's trust above the prior", rows)
+}
