@@ -107,18 +107,19 @@ func scoreOf(t *testing.T, resp *Response, url string) float64 {
 }
 
 // TestEachPeerIsFusedAsItsOwnSource: the relay's hits are fused as one
-// list per peer, named after it and ranked in the relay's order within
-// it; a result two peers found names both; failed peers are reported by
-// name, and the relay itself counts as answered.
+// list per peer, named after it, at the ranks the relay gave them (so at
+// the prior each result scores what it scored in the relay's one list:
+// 1/(60+rank)); a result two peers found names both; failed peers are
+// reported by name, and the relay itself counts as answered.
 func TestEachPeerIsFusedAsItsOwnSource(t *testing.T) {
 	f := newPeerFixture(t, DefaultConfig())
 	resp := f.search(t, Request{Query: "jaguar", K: 20, NoProfile: true})
 	want := map[string][2][]any{
 		urlA1:     {{PeerName("A")}, {1}},
-		urlA2:     {{PeerName("A")}, {3}},
-		urlB1:     {{PeerName("B")}, {1}},
-		urlB2:     {{PeerName("B")}, {3}},
-		urlShared: {{PeerName("A"), PeerName("B")}, {2, 2}},
+		urlA2:     {{PeerName("A")}, {5}},
+		urlB1:     {{PeerName("B")}, {2}},
+		urlB2:     {{PeerName("B")}, {6}},
+		urlShared: {{PeerName("A"), PeerName("B")}, {3, 4}},
 	}
 	for _, r := range resp.Results {
 		w, ok := want[r.URL]
@@ -131,6 +132,9 @@ func TestEachPeerIsFusedAsItsOwnSource(t *testing.T) {
 		}
 		if !slices.Equal(engines, w[0]) || !slices.Equal(positions, w[1]) {
 			t.Errorf("%s: engines %v at %v, want %v at %v", r.URL, r.Engines, r.Positions, w[0], w[1])
+		}
+		if want := 1 / float64(RRFK+r.Positions[0]); len(r.Engines) == 1 && math.Abs(r.Score-want) > 1e-12 {
+			t.Errorf("%s: fused score %v at the prior, want 1/(60+%d) = %v as in the relay's one list", r.URL, r.Score, r.Positions[0], want)
 		}
 		delete(want, r.URL)
 	}
