@@ -193,6 +193,24 @@ func (a *Agent) PeerGroup(ctx context.Context) (PeerGroup, error) {
 	return PeerGroup{Count: len(peers), Top: peers[:min(len(peers), a.cfg.ListPeers)]}, nil
 }
 
+// Stranger is the trust of a peer never seen or never marked: the prior,
+// whose mean is the local index's learned precision (PeerTrust).
+func (a *Agent) Stranger(ctx context.Context) (PeerTrust, error) {
+	var out PeerTrust
+	err := a.store.ViewTx(ctx, "peer trust", func(tx usermodel.Tx) error {
+		pr, err := openPeerRecords(tx, a.cfg.Trust)
+		if err != nil {
+			return err
+		}
+		out = peerRecord{}.trust("", a.now(), a.cfg.Trust.HalfLife, pr.prior)
+		return nil
+	})
+	if err != nil {
+		return PeerTrust{}, fmt.Errorf("clientagent: peer trust: %w", err)
+	}
+	return out, nil
+}
+
 // Peers returns the trust learned of every peer kept
 // (TrustConfig.MaxPeers at most), decayed to now, the peers with the most
 // evidence first.

@@ -45,10 +45,14 @@ func DefaultTrustConfig() TrustConfig {
 }
 
 // PeerTrust is what the agent has learned about one peer: its own Beta
-// posterior of the precision of the results it brought (the prior
-// Beta(1, 1) plus the decayed counts of marks), which scales the weight of
-// its list in fusion. A peer nobody has marked stands at the prior, as
-// any stranger: trust is earned by results the person liked.
+// posterior of the precision of the results it brought (a prior worth two
+// marks plus the decayed counts of its marks), which scales the weight of
+// its list in fusion. The prior's mean is the local index's learned
+// precision (1/2, Beta(1, 1), before any mark): a peer nobody has marked
+// weighs what the person's own index weighs, as any stranger, and trust
+// beyond that is earned by results the person liked. Only marks on a
+// peer's results move its trust (and marks on the local index's, all
+// strangers' with it).
 type PeerTrust struct {
 	// NodeID is the peer's node ID.
 	NodeID string `json:"node_id"`
@@ -120,19 +124,30 @@ func decayFactor(age, halfLife time.Duration) float64 {
 	return math.Exp2(-float64(age) / float64(halfLife))
 }
 
-// trust is the record, decayed to now, as PeerTrust.
-func (r peerRecord) trust(id string, now time.Time, halfLife time.Duration) PeerTrust {
+// trust is the record, decayed to now, as PeerTrust, with prior mean
+// prior (peerRecords.prior).
+func (r peerRecord) trust(id string, now time.Time, halfLife time.Duration, prior float64) PeerTrust {
 	r.decay(now, halfLife)
 	p := PeerTrust{NodeID: id, Interested: r.Interested, NotInterested: r.NotInterested, Answers: r.Answers, LastSeen: r.LastSeen}
-	p.Precision = (1 + p.Interested) / (2 + p.Interested + p.NotInterested)
+	p.Precision = (priorMarks*prior + p.Interested) / (priorMarks + p.Interested + p.NotInterested)
 	p.WeightFactor = 2 * p.Precision
 	return p
 }
+
+// priorMarks is the strength of a peer's prior, in marks: Beta(1, 1)'s.
+const priorMarks = 2
 
 // peerRecords reads and writes peer records within one transaction.
 type peerRecords struct {
 	r   *usermodel.Records
 	cfg TrustConfig
+	// prior is the mean of every peer's prior: the local index's learned
+	// precision (1/2 before any mark). A stranger is trusted as much as
+	// the person's own index, no more: a weight factor of 2·precision
+	// puts sources judged on many marks (the local index) near their
+	// true precision, often far below 1/2, so a prior of 1/2 would let
+	// any peer nobody marked outweigh them (docs/EXPERIMENTS.md).
+	prior float64
 }
 
 func openPeerRecords(tx usermodel.Tx, cfg TrustConfig) (peerRecords, error) {
@@ -140,7 +155,17 @@ func openPeerRecords(tx usermodel.Tx, cfg TrustConfig) (peerRecords, error) {
 	if err != nil {
 		return peerRecords{}, err
 	}
-	return peerRecords{r, cfg}, nil
+	sr, err := tx.Records(statsBucket)
+	if err != nil {
+		return peerRecords{}, err
+	}
+	local := newStats(LocalName)
+	if v, ok := sr.Get(LocalName); ok {
+		if err := json.Unmarshal(v, &local); err != nil {
+			return peerRecords{}, fmt.Errorf("source %s: %w", LocalName, err)
+		}
+	}
+	return peerRecords{r, cfg, local.Precision()}, nil
 }
 
 // get returns id's record (zero, and false, for a peer not kept).
@@ -178,7 +203,7 @@ func (p peerRecords) update(id string, now time.Time, fn func(*peerRecord)) (Pee
 			return PeerTrust{}, err
 		}
 	}
-	return rec.trust(id, now, p.cfg.HalfLife), nil
+	return rec.trust(id, now, p.cfg.HalfLife, p.prior), nil
 }
 
 // evict forgets the peers seen least recently (never keep) until at most
@@ -227,7 +252,7 @@ func (p peerRecords) all(now time.Time) ([]PeerTrust, error) {
 		if err := json.Unmarshal(v, &rec); err != nil {
 			return fmt.Errorf("trust of peer %s: %w", k, err)
 		}
-		out = append(out, rec.trust(k, now, p.cfg.HalfLife))
+		out = append(out, rec.trust(k, now, p.cfg.HalfLife, p.prior))
 		return nil
 	})
 	slices.SortFunc(out, func(a, b PeerTrust) int {

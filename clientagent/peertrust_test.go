@@ -319,3 +319,35 @@ func TestPeerTrustIsCappedForgettingTheLeastRecentlySeen(t *testing.T) {
 	}
 	t.Fatal("no peers source in the listing")
 }
+
+// TestAStrangerWeighsWhatTheLocalIndexWeighs: a peer's prior has the
+// local index's learned precision as its mean, so before any mark every
+// peer weighs 1, and marks on a result only the local index found move
+// every stranger with it (a stranger is trusted as much as the person's
+// own index, no more) while a marked peer keeps its own evidence.
+func TestAStrangerWeighsWhatTheLocalIndexWeighs(t *testing.T) {
+	f := newPeerFixture(t, DefaultConfig())
+	resp := f.search(t, Request{Query: "jaguar", K: 20, NoProfile: true})
+	if s, err := f.ag.Stranger(context.Background()); err != nil || s.WeightFactor != 1 {
+		t.Fatalf("a stranger before any mark: %+v, %v; want weight 1", s, err)
+	}
+	f.mark(t, resp, urlA1, false) // A: one mark against
+	for _, u := range []string{corpusCat, corpusPredator} {
+		if rankOf(resp.Results, u) == 0 {
+			t.Fatalf("test premise: %s (local only) not shown", u)
+		}
+		f.mark(t, resp, u, false) // the local index: two marks against
+	}
+	local := 1.0 / 4 // Beta(1, 1) and two marks against
+	s, err := f.ag.Stranger(context.Background())
+	if err != nil || math.Abs(s.Precision-local) > 1e-12 || math.Abs(s.WeightFactor-2*local) > 1e-12 {
+		t.Fatalf("a stranger after the local index's two rejections: %+v, %v; want precision %v", s, err, local)
+	}
+	tr := f.trust(t)
+	if b := tr["B"]; math.Abs(b.WeightFactor-2*local) > 1e-12 {
+		t.Errorf("B (never marked) weighs %v, want the local index's %v", b.WeightFactor, 2*local)
+	}
+	if a, want := tr["A"], 2*(2*local+0)/(2+1); math.Abs(a.WeightFactor-want) > 1e-6 {
+		t.Errorf("A (one mark against) weighs %v, want %v", a.WeightFactor, want)
+	}
+}

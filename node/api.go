@@ -135,7 +135,12 @@ func (n *Node) routes() http.Handler {
 			writeError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, peersReply(n.server.Peers(), trust))
+		stranger, err := n.agent.Stranger(r.Context())
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, peersReply(n.server.Peers(), trust, stranger))
 	})
 	mux.HandleFunc("GET /node", func(w http.ResponseWriter, r *http.Request) {
 		reply, err := n.selfReply(r)
@@ -477,8 +482,8 @@ type peer struct {
 }
 
 // trust is a peer's learned trust in /peers (clientagent.PeerTrust): the
-// prior (precision 0.5, weight factor 1, no marks) for a peer whose
-// results were never marked.
+// prior (clientagent.Agent.Stranger: as much as the local index) for a
+// peer whose results were never marked.
 type trust struct {
 	Precision     float64 `json:"precision"`
 	WeightFactor  float64 `json:"weight_factor"`
@@ -487,14 +492,14 @@ type trust struct {
 	Answers       uint64  `json:"answers"`
 }
 
-func peersReply(ps []serveragent.PeerInfo, learned []clientagent.PeerTrust) []peer {
+func peersReply(ps []serveragent.PeerInfo, learned []clientagent.PeerTrust, stranger clientagent.PeerTrust) []peer {
 	byID := make(map[string]clientagent.PeerTrust, len(learned))
 	for _, t := range learned {
 		byID[t.NodeID] = t
 	}
 	out := make([]peer, 0, len(ps))
 	for _, p := range ps {
-		tr := trust{Precision: 0.5, WeightFactor: 1}
+		tr := trust{Precision: stranger.Precision, WeightFactor: stranger.WeightFactor}
 		if t, ok := byID[p.ID]; ok {
 			tr = trust{t.Precision, t.WeightFactor, t.Interested, t.NotInterested, t.Answers}
 		}

@@ -233,7 +233,8 @@ interests: fingerprints carry no words, so what the node brings to its cluster
 is what it can show) and the peers it knows: the name each announces (else its
 short ID), address, state, the similarity of its interests to yours, its
 cluster, the trust your marks taught (the weight its results carry in fusion:
-1.00x for a peer never marked, as any stranger) and the round-trip time.
+a peer never marked weighs what your own index weighs, as any stranger) and
+the round-trip time.
 
 --json prints {"self": ..., "peers": [...]} as GET /node and GET /peers give them.`,
 		Args: noArgs,

@@ -26,7 +26,8 @@ and whether it is suspended after failing repeatedly.
 
 Each peer is a source of its own: a mark teaches only the peers that found the
 result, and marks lose half their weight every 30 days, so a peer's trust
-follows what it brings now. Under "peers" the listing shows the peers whose
+follows what it brings now; a peer never marked weighs what your own index
+weighs. Under "peers" the listing shows the peers whose
 trust rests on the most marks, and how many peers are known; "p2pir peers"
 shows every connected peer's trust.`,
 		Args: noArgs,
