@@ -56,6 +56,12 @@ type Config struct {
 	// terms that rank the results (and placing snippets costs a read of
 	// each term's postings). Default 5; negative: none.
 	SnippetExpansion int
+	// Trust says how each peer's own trust is learned (decay, cap).
+	Trust TrustConfig
+	// ListPeers is how many peers Sources lists under a source that relays
+	// peers (SourceStats.Peers), those with the most evidence: a node with
+	// hundreds of peers does not flood the listing. Default 10.
+	ListPeers int
 }
 
 // DefaultConfig returns the documented defaults.
@@ -72,6 +78,8 @@ func DefaultConfig() Config {
 		Health:       DefaultHealthConfig(),
 
 		SnippetExpansion: 5,
+		Trust:            DefaultTrustConfig(),
+		ListPeers:        10,
 	}
 }
 
@@ -128,6 +136,15 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	}
 	if cfg.Merge == "" {
 		cfg.Merge = d.Merge
+	}
+	if cfg.Trust.HalfLife <= 0 {
+		cfg.Trust.HalfLife = d.Trust.HalfLife
+	}
+	if cfg.Trust.MaxPeers <= 0 {
+		cfg.Trust.MaxPeers = d.Trust.MaxPeers
+	}
+	if cfg.ListPeers <= 0 {
+		cfg.ListPeers = d.ListPeers
 	}
 	if cfg.Health.FailuresBeforeSuspend <= 0 {
 		cfg.Health = d.Health
@@ -209,7 +226,9 @@ type Response struct {
 	// Filtered are results the profile removed, with the reason.
 	Filtered []Filtered `json:"filtered,omitempty"`
 	// Unresponsive lists the sources that failed, timed out or are
-	// suspended, with the reason; the query is answered without them.
+	// suspended, and the peers that did not answer a source relaying them
+	// (Engine "peer:ID"), with the reason; the query is answered without
+	// them.
 	Unresponsive []Unresponsive `json:"unresponsive"`
 	// Total is the number of documents found to match, however many are
 	// shown: the sum of the counts the sources give (the local index's
@@ -370,7 +389,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		crawled, err := a.runCrawl(ctx, sq, a.crawlSeeds(merged))
 		resp.Trace.Sources = append(resp.Trace.Sources, SourceTrace{Source: CrawlName, Outcome: sourceOutcome(err), LatencyMS: ms(time.Since(crawlStart)), Hits: len(crawled.Hits)})
 		if err != nil {
-			resp.Unresponsive = append(resp.Unresponsive, Unresponsive{CrawlName, err.Error()})
+			resp.Unresponsive = append(resp.Unresponsive, Unresponsive{Engine: CrawlName, Error: err.Error()})
 		} else if len(crawled.Hits) > 0 {
 			lists = append(lists, crawled)
 			if merged, err = Merge(method, lists); err != nil {

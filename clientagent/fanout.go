@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/p2pir/p2pir/usermodel"
 )
 
 // sourceEntry is a source the agent can ask, with its settings.
@@ -15,6 +17,7 @@ type sourceEntry struct {
 	weight  float64
 	timeout time.Duration // 0: the search's deadline only
 	enabled bool
+	perPeer bool // SourceOptions.PerPeer
 }
 
 // SourceOptions are the settings of one added source.
@@ -25,6 +28,15 @@ type SourceOptions struct {
 	Timeout time.Duration
 	// Disabled sources are asked only when a request names them.
 	Disabled bool
+	// PerPeer marks a source that relays the answers of several peers
+	// (their hits carry Origin "peer:ID"): each peer's hits are fused as a
+	// list of their own, named "peer:ID" (PeerName), in the order the
+	// source gave them and at the ranks it gave them (so with every peer
+	// at the prior fusion is what the source's one list gave), with Weight
+	// times that peer's own learned trust (PeerTrust), so a mark teaches
+	// only the peers that found the result. The source's own record keeps its health (failures,
+	// suspension); hits without a peer origin stay in its own list.
+	PerPeer bool
 }
 
 // AddSource adds a source under a unique name. Add sources before the
@@ -44,14 +56,19 @@ func (a *Agent) AddSource(name string, src Source, o SourceOptions) error {
 	if o.Timeout <= 0 {
 		o.Timeout = 3 * time.Second
 	}
-	a.sources = append(a.sources, &sourceEntry{name: name, src: src, weight: o.Weight, timeout: o.Timeout, enabled: !o.Disabled})
+	a.sources = append(a.sources, &sourceEntry{name: name, src: src, weight: o.Weight, timeout: o.Timeout, enabled: !o.Disabled, perPeer: o.PerPeer})
 	return nil
 }
 
-// Unresponsive is a source that did not contribute to an answer, and why.
+// Unresponsive is a source (or a peer a source relays) that did not
+// contribute to an answer, and why.
 type Unresponsive struct {
+	// Engine is the source's name, "peer:ID" for a peer.
 	Engine string `json:"engine"`
-	Error  string `json:"error"`
+	// Name is, for a peer, the name it announces (may be empty).
+	Name string `json:"name,omitempty"`
+	// Error is the reason, in words.
+	Error string `json:"error"`
 }
 
 // plan picks the sources for a request: the ones it names, else every
@@ -77,7 +94,7 @@ func (a *Agent) plan(ctx context.Context, req Request) (chosen []*sourceEntry, s
 				return nil, nil, err
 			}
 			if st.Suspended(now) {
-				skipped = append(skipped, Unresponsive{e.name, fmt.Sprintf("suspended until %s after %d failures in a row (last: %s)",
+				skipped = append(skipped, Unresponsive{Engine: e.name, Error: fmt.Sprintf("suspended until %s after %d failures in a row (last: %s)",
 					st.SuspendedUntil.Local().Format("15:04:05"), st.Consecutive, st.LastError)})
 				continue
 			}
@@ -114,6 +131,7 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 		hits    []Hit
 		matches uint64
 		net     *NetworkTrace
+		bad     []Unresponsive // peers that failed while the source answered
 		took    time.Duration
 		err     error
 	}
@@ -136,7 +154,11 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 			done := make(chan answer, 1)
 			go func() {
 				var r answer
-				if ts, ok := e.src.(TracingSource); ok {
+				if rs, ok := e.src.(ReportingSource); ok {
+					var sa SourceAnswer
+					sa, r.err = rs.SearchReport(sctx, q)
+					r.hits, r.net, r.bad = sa.Hits, sa.Network, sa.Unresponsive
+				} else if ts, ok := e.src.(TracingSource); ok {
 					r.hits, r.net, r.err = ts.SearchTraced(sctx, q)
 				} else if cs, ok := e.src.(CountingSource); ok {
 					r.hits, r.matches, r.err = cs.SearchCount(sctx, q)
@@ -168,24 +190,54 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 	var names []string
 	traces := make([]SourceTrace, 0, len(results))
 	outcome := map[string]error{}
+	seen := map[string]bool{} // peers whose hits are in this answer
 	for i, r := range results {
 		e := chosen[i]
 		names = append(names, e.name)
 		outcome[e.name] = r.err
 		traces = append(traces, SourceTrace{Source: e.name, Outcome: sourceOutcome(r.err), LatencyMS: ms(r.took), Hits: len(r.hits), Network: r.net})
 		if r.err != nil {
-			bad = append(bad, Unresponsive{e.name, r.err.Error()})
+			bad = append(bad, Unresponsive{Engine: e.name, Error: r.err.Error()})
 			continue
 		}
-		lists = append(lists, SourceHits{Source: e.name, Weight: e.weight, Hits: r.hits, Matches: r.matches})
+		bad = append(bad, r.bad...)
+		if !e.perPeer {
+			lists = append(lists, SourceHits{Source: e.name, Weight: e.weight, Hits: r.hits, Matches: r.matches})
+			continue
+		}
+		// The source's own list stays, empty or not: it answered.
+		own, peers := splitByPeer(e, r.hits)
+		lists = append(lists, own)
+		for _, l := range peers {
+			seen[l.Source] = true
+		}
+		lists = append(lists, peers...)
 	}
 	now := a.now()
 	factors := map[string]float64{}
-	// Health and learned weights live in the store; a failure to update
-	// them costs the learning, not the answer.
-	_ = a.stats.update(context.WithoutCancel(ctx), names, func(st *SourceStats) {
-		st.recordOutcome(a.cfg.Health, now, outcome[st.Name])
-		factors[st.Name] = st.WeightFactor()
+	// Health and learned weights live in the store, in one transaction; a
+	// failure to update them costs the learning, not the answer.
+	_ = a.store.UpdateTx(context.WithoutCancel(ctx), "source stats", func(tx usermodel.Tx) error {
+		err := updateStatsTx(tx, names, func(st *SourceStats) {
+			st.recordOutcome(a.cfg.Health, now, outcome[st.Name])
+			factors[st.Name] = st.WeightFactor()
+		})
+		if err != nil || len(seen) == 0 {
+			return err
+		}
+		pr, err := openPeerRecords(tx, a.cfg.Trust)
+		if err != nil {
+			return err
+		}
+		for name := range seen {
+			id, _ := PeerID(name)
+			t, err := pr.update(id, now, func(r *peerRecord) { r.Answers++; r.LastSeen = now })
+			if err != nil {
+				return err
+			}
+			factors[name] = t.WeightFactor
+		}
+		return nil
 	})
 	for i := range lists {
 		if f, ok := factors[lists[i].Source]; ok {
@@ -193,4 +245,40 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 		}
 	}
 	return lists, bad, traces
+}
+
+// splitByPeer splits the hits of a source that relays peers
+// (SourceOptions.PerPeer) into one list per peer, named "peer:ID", in the
+// order the peers first appear, each peer's hits in the source's order;
+// hits without a peer origin stay in the source's own list. Every list
+// has the source's weight, before learning.
+//
+// Hits keep their rank in the source's answer (the network's merge), so
+// a peer's list is ranked 3, 7, 12, ... rather than 1, 2, 3: with every
+// peer at the prior, fusion gives exactly what the source's one list
+// gave, and learned trust then moves each peer's results alone.
+// Renumbering each list from 1 made every peer's best match count as much
+// as the local index's best, whatever its quality: with the ten peers
+// interest routing asks, their weak best matches filled the top ten (sim,
+// 30 nodes: nDCG@10 0.121 → 0.059).
+func splitByPeer(e *sourceEntry, hits []Hit) (own SourceHits, peers []SourceHits) {
+	own = SourceHits{Source: e.name, Weight: e.weight}
+	at := map[string]int{}
+	for i, h := range hits {
+		if h.Rank <= 0 {
+			h.Rank = i + 1
+		}
+		if _, ok := PeerID(h.Origin); !ok {
+			own.Hits = append(own.Hits, h)
+			continue
+		}
+		j, ok := at[h.Origin]
+		if !ok {
+			j = len(peers)
+			at[h.Origin] = j
+			peers = append(peers, SourceHits{Source: h.Origin, Weight: e.weight})
+		}
+		peers[j].Hits = append(peers[j].Hits, h)
+	}
+	return own, peers
 }

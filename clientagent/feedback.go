@@ -61,11 +61,11 @@ func (a *Agent) Mark(ctx context.Context, queryID, url string, interested bool) 
 	// taught them, so a result counts once.
 	ch, err := a.store.AddMarkWith(ctx, m, func(tx usermodel.Tx, ch usermodel.MarkChange) error {
 		if ch.Replaced != nil {
-			if err := countMarkTx(tx, *ch.Replaced, -1); err != nil {
+			if err := a.countMarkTx(tx, *ch.Replaced, -1); err != nil {
 				return err
 			}
 		}
-		return countMarkTx(tx, ch.Mark, 1)
+		return a.countMarkTx(tx, ch.Mark, 1)
 	})
 	if err != nil {
 		return usermodel.Mark{}, usermodel.Profile{}, err
@@ -74,10 +74,33 @@ func (a *Agent) Mark(ctx context.Context, queryID, url string, interested bool) 
 }
 
 // countMarkTx adds (delta 1) or takes back (delta -1) mark m in the Beta
-// posterior of each source that brought its result.
-func countMarkTx(tx usermodel.Tx, m usermodel.Mark, delta float64) error {
-	if err := updateStatsTx(tx, m.Source, func(st *SourceStats) { countMark(st, m.Interested, delta) }); err != nil {
+// posterior of each source that brought its result: a peer ("peer:ID")
+// in its own trust (PeerTrust, decaying), any other source in its
+// SourceStats.
+func (a *Agent) countMarkTx(tx usermodel.Tx, m usermodel.Mark, delta float64) error {
+	var sources, peers []string
+	for _, name := range m.Source {
+		if id, ok := PeerID(name); ok {
+			peers = append(peers, id)
+		} else {
+			sources = append(sources, name)
+		}
+	}
+	if err := updateStatsTx(tx, sources, func(st *SourceStats) { countMark(st, m.Interested, delta) }); err != nil {
 		return fmt.Errorf("clientagent: source weights of mark %d: %w", m.Seq, err)
+	}
+	if len(peers) == 0 {
+		return nil
+	}
+	pr, err := openPeerRecords(tx, a.cfg.Trust)
+	if err != nil {
+		return fmt.Errorf("clientagent: peer trust of mark %d: %w", m.Seq, err)
+	}
+	now := a.now()
+	for _, id := range peers {
+		if err := pr.countMark(id, now, m.Time, m.Interested, delta); err != nil {
+			return fmt.Errorf("clientagent: peer trust of mark %d: %w", m.Seq, err)
+		}
 	}
 	return nil
 }
@@ -108,11 +131,11 @@ func (a *Agent) resultVector(ctx context.Context, r usermodel.ShownResult) (user
 // replaced an earlier one on the same result, that one counts again.
 func (a *Agent) Undo(ctx context.Context) (usermodel.Mark, usermodel.Profile, error) {
 	ch, err := a.store.UndoWith(ctx, func(tx usermodel.Tx, ch usermodel.MarkChange) error {
-		if err := countMarkTx(tx, ch.Mark, -1); err != nil {
+		if err := a.countMarkTx(tx, ch.Mark, -1); err != nil {
 			return err
 		}
 		if ch.Replaced != nil {
-			return countMarkTx(tx, *ch.Replaced, 1)
+			return a.countMarkTx(tx, *ch.Replaced, 1)
 		}
 		return nil
 	})
@@ -123,7 +146,10 @@ func (a *Agent) Undo(ctx context.Context) (usermodel.Mark, usermodel.Profile, er
 }
 
 // Sources returns what the agent knows of each source: configured ones
-// first, in order, then any others with recorded statistics.
+// first, in order, then any others with recorded statistics. A source
+// that relays peers (SourceOptions.PerPeer) carries the peers' own trust
+// in SourceStats.Peers: how many are kept and the Config.ListPeers with
+// the most evidence.
 func (a *Agent) Sources(ctx context.Context) ([]SourceStats, error) {
 	all, err := a.stats.all(ctx)
 	if err != nil {
@@ -139,6 +165,13 @@ func (a *Agent) Sources(ctx context.Context) ([]SourceStats, error) {
 		if !ok {
 			st = newStats(e.name)
 		}
+		if e.perPeer {
+			g, err := a.PeerGroup(ctx)
+			if err != nil {
+				return nil, err
+			}
+			st.Peers = &g
+		}
 		out = append(out, st)
 		delete(byName, e.name)
 	}
@@ -146,6 +179,56 @@ func (a *Agent) Sources(ctx context.Context) ([]SourceStats, error) {
 		if _, ok := byName[s.Name]; ok {
 			out = append(out, s)
 		}
+	}
+	return out, nil
+}
+
+// PeerGroup is the peers' trust as Sources groups it: how many peers are
+// kept and the Config.ListPeers with the most evidence.
+func (a *Agent) PeerGroup(ctx context.Context) (PeerGroup, error) {
+	peers, err := a.Peers(ctx)
+	if err != nil {
+		return PeerGroup{}, err
+	}
+	return PeerGroup{Count: len(peers), Top: peers[:min(len(peers), a.cfg.ListPeers)]}, nil
+}
+
+// Stranger is the trust of a peer never seen or never marked: the prior,
+// whose mean is the local index's learned precision (PeerTrust).
+func (a *Agent) Stranger(ctx context.Context) (PeerTrust, error) {
+	var out PeerTrust
+	err := a.store.ViewTx(ctx, "peer trust", func(tx usermodel.Tx) error {
+		pr, err := openPeerRecords(tx, a.cfg.Trust)
+		if err != nil {
+			return err
+		}
+		out = peerRecord{}.trust("", a.now(), a.cfg.Trust.HalfLife, pr.prior)
+		return nil
+	})
+	if err != nil {
+		return PeerTrust{}, fmt.Errorf("clientagent: peer trust: %w", err)
+	}
+	return out, nil
+}
+
+// Peers returns the trust learned of every peer kept
+// (TrustConfig.MaxPeers at most), decayed to now, the peers with the most
+// evidence first.
+func (a *Agent) Peers(ctx context.Context) ([]PeerTrust, error) {
+	var out []PeerTrust
+	err := a.store.ViewTx(ctx, "peer trust", func(tx usermodel.Tx) error {
+		pr, err := openPeerRecords(tx, a.cfg.Trust)
+		if err != nil {
+			return err
+		}
+		out, err = pr.all(a.now())
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("clientagent: peer trust: %w", err)
+	}
+	if out == nil {
+		out = []PeerTrust{}
 	}
 	return out, nil
 }

@@ -109,6 +109,30 @@ type CountingSource interface {
 	SearchCount(ctx context.Context, q *SourceQuery) ([]Hit, uint64, error)
 }
 
+// ReportingSource is a Source that relays other nodes (the peers), some
+// of which may fail while the source as a whole answers: it says which
+// and why, besides its hits and network trace. The agent asks through
+// SearchReport when a source implements it.
+type ReportingSource interface {
+	Source
+	// SearchReport answers q. An error means the source as a whole
+	// failed; the peers that failed while it answered are in
+	// SourceAnswer.Unresponsive.
+	SearchReport(ctx context.Context, q *SourceQuery) (SourceAnswer, error)
+}
+
+// SourceAnswer is a ReportingSource's answer.
+type SourceAnswer struct {
+	// Hits are the results, best first; a peer's carry Origin "peer:ID".
+	Hits []Hit
+	// Network is the query's network trace (nil when no one was asked);
+	// it may come with an error: what the query cost before it failed.
+	Network *NetworkTrace
+	// Unresponsive are the peers that failed, each as Engine "peer:ID"
+	// (PeerName) with the reason in words.
+	Unresponsive []Unresponsive
+}
+
 // SourceFunc adapts a function to Source.
 type SourceFunc func(ctx context.Context, q *SourceQuery) ([]Hit, error)
 

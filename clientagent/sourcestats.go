@@ -47,6 +47,10 @@ type SourceStats struct {
 	SuspendedUntil time.Time `json:"suspended_until,omitempty"`
 	// LastError is the latest failure, for display.
 	LastError string `json:"last_error,omitempty"`
+	// Peers is, for a source that relays peers (SourceOptions.PerPeer),
+	// each peer's own learned trust, grouped: its own Alpha and Beta then
+	// stay at the prior, as marks teach the peers that found a result.
+	Peers *PeerGroup `json:"peers,omitempty"`
 }
 
 // Precision is the posterior mean of the source's precision.
@@ -100,15 +104,6 @@ func (s statsStore) get(ctx context.Context, name string) (SourceStats, error) {
 		return st, fmt.Errorf("clientagent: source stats of %s: %w", name, err)
 	}
 	return st, nil
-}
-
-// update applies fn to the stats of each named source in one transaction.
-func (s statsStore) update(ctx context.Context, names []string, fn func(*SourceStats)) error {
-	err := s.store.UpdateRecords(ctx, statsBucket, func(r *usermodel.Records) error { return updateStats(r, names, fn) })
-	if err != nil {
-		return fmt.Errorf("clientagent: update source stats: %w", err)
-	}
-	return nil
 }
 
 // updateStatsTx applies fn to the stats of each named source within tx

@@ -78,9 +78,13 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 //	POST /mark   {"query_id", "url", "interested"}
 //	POST /mark/undo {}
 //	GET  /profile                     interests, marks count, sharing
-//	GET  /peers                       the server agent's peer table: [{"node_id", "addr", "version",
+//	GET  /peers                       the server agent's peer table: [{"node_id", "name", "addr", "version",
 //	                                   "state", "similarity", "has_fingerprint", "firsthand",
-//	                                   "fingerprint_version", "cluster", "rtt_ms", "last_seen"}]
+//	                                   "fingerprint_version", "cluster", "rtt_ms", "last_seen",
+//	                                   "trust": {"precision", "weight_factor", "interested",
+//	                                   "not_interested", "answers"}}]
+//	GET  /node                        this node: {"node_id", "name", "addr", "cluster" (-1: none),
+//	                                   "clusters" (k), "cluster_size", "interests": [{"term", "weight"}]}
 //	GET  /shared                      the folders whose files peers may find and open:
 //	                                  {"folders": [{"path", "from"}]} ("from": "p2pir index --share"
 //	                                  or "config.toml"); web pages are always answered to peers
@@ -91,7 +95,8 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 //	                                  404 when the peer shares no such document or is unknown
 //	GET  /recommend?k=                {"items": [{"url", "title", "content", "score", "peers", "people"}],
 //	                                   "unresponsive": [{"node_id", "reason"}]}
-//	GET  /sources                     sources and what marks taught about them
+//	GET  /sources                     sources and what marks taught about them; the peers source
+//	                                   groups each peer's own trust: "peers": {"count", "top": [...]}
 //	GET  /metrics                     Prometheus metrics (requests, latency, peers, documents)
 //	GET  /network/clusters            this node's clustering of the peers it knows:
 //	                                  {"node_id", "k", "own_cluster" (-1: none), "assign": {node ID: cluster}}
@@ -133,7 +138,25 @@ func (n *Node) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]any{"marks": p.Marks, "version": p.Version, "interests": p.Interests(20), "avoids": p.Dislikes(20), "sharing": share})
 	})
 	mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, peersReply(n.server.Peers()))
+		trust, err := n.agent.Peers(r.Context())
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		stranger, err := n.agent.Stranger(r.Context())
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, peersReply(n.server.Peers(), trust, stranger))
+	})
+	mux.HandleFunc("GET /node", func(w http.ResponseWriter, r *http.Request) {
+		reply, err := n.selfReply(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, reply)
 	})
 	mux.HandleFunc("GET /shared", n.handleShared)
 	mux.HandleFunc("GET /peer-doc", n.handlePeerDoc)
@@ -159,6 +182,14 @@ func (n *Node) routes() http.Handler {
 		if err != nil {
 			writeError(w, err)
 			return
+		}
+		for _, s := range st {
+			if s.Peers == nil {
+				continue
+			}
+			for i := range s.Peers.Top {
+				s.Peers.Top[i].Name = n.server.PeerName(s.Peers.Top[i].NodeID)
+			}
 		}
 		writeJSON(w, http.StatusOK, st)
 	})
@@ -442,9 +473,11 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 // peer is one row of /peers: serveragent.PeerInfo in snake_case, with
-// the round-trip time in milliseconds.
+// the round-trip time in milliseconds, and what the client agent learned
+// of the peer (Trust).
 type peer struct {
 	NodeID             string    `json:"node_id"`
+	Name               string    `json:"name"`
 	Addr               string    `json:"addr"`
 	Version            string    `json:"version"`
 	State              string    `json:"state"`
@@ -455,16 +488,71 @@ type peer struct {
 	Cluster            int       `json:"cluster"`
 	RTTMS              float64   `json:"rtt_ms"`
 	LastSeen           time.Time `json:"last_seen"`
+	Trust              trust     `json:"trust"`
 }
 
-func peersReply(ps []serveragent.PeerInfo) []peer {
+// trust is a peer's learned trust in /peers (clientagent.PeerTrust): the
+// prior (clientagent.Agent.Stranger: as much as the local index) for a
+// peer whose results were never marked.
+type trust struct {
+	Precision     float64 `json:"precision"`
+	WeightFactor  float64 `json:"weight_factor"`
+	Interested    float64 `json:"interested"`
+	NotInterested float64 `json:"not_interested"`
+	Answers       uint64  `json:"answers"`
+}
+
+func peersReply(ps []serveragent.PeerInfo, learned []clientagent.PeerTrust, stranger clientagent.PeerTrust) []peer {
+	byID := make(map[string]clientagent.PeerTrust, len(learned))
+	for _, t := range learned {
+		byID[t.NodeID] = t
+	}
 	out := make([]peer, 0, len(ps))
 	for _, p := range ps {
+		tr := trust{Precision: stranger.Precision, WeightFactor: stranger.WeightFactor}
+		if t, ok := byID[p.ID]; ok {
+			tr = trust{t.Precision, t.WeightFactor, t.Interested, t.NotInterested, t.Answers}
+		}
 		out = append(out, peer{
-			NodeID: p.ID, Addr: p.Addr, Version: p.Version, State: p.State, Similarity: p.Similarity,
+			NodeID: p.ID, Name: p.Name, Addr: p.Addr, Version: p.Version, State: p.State, Similarity: p.Similarity,
 			HasFingerprint: p.HasFingerprint, Firsthand: p.Firsthand, FingerprintVersion: p.FingerprintVersion,
-			Cluster: p.Cluster, RTTMS: float64(p.RTT.Microseconds()) / 1000, LastSeen: p.LastSeen,
+			Cluster: p.Cluster, RTTMS: float64(p.RTT.Microseconds()) / 1000, LastSeen: p.LastSeen, Trust: tr,
 		})
 	}
 	return out
+}
+
+// selfInfo is GET /node: this node as the peer table would show it, with
+// its own cluster. Fingerprints carry no words, so a cluster has no terms
+// of its own: Interests are this person's top interests, what the node
+// brings to its cluster.
+type selfInfo struct {
+	NodeID      string                 `json:"node_id"`
+	Name        string                 `json:"name"`
+	Addr        string                 `json:"addr"`
+	Cluster     int                    `json:"cluster"`
+	Clusters    int                    `json:"clusters"`
+	ClusterSize int                    `json:"cluster_size"`
+	Interests   []usermodel.TermWeight `json:"interests"`
+}
+
+// selfInterests is how many of the person's top interests GET /node shows.
+const selfInterests = 8
+
+func (n *Node) selfReply(r *http.Request) (selfInfo, error) {
+	self := n.server.Self()
+	res, own := n.server.Clusters()
+	out := selfInfo{NodeID: self.ID, Name: self.Name, Addr: self.Addr, Cluster: own, Clusters: res.K}
+	if own >= 0 && own < len(res.Sizes) {
+		out.ClusterSize = res.Sizes[own]
+	}
+	p, err := n.store.Profile(r.Context())
+	if err != nil {
+		return out, err
+	}
+	out.Interests = p.Interests(selfInterests)
+	if out.Interests == nil {
+		out.Interests = []usermodel.TermWeight{}
+	}
+	return out, nil
 }

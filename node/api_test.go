@@ -91,7 +91,7 @@ func TestPeersAnswersInSnakeCase(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	want := "addr,cluster,fingerprint_version,firsthand,has_fingerprint,last_seen,node_id,rtt_ms,similarity,state,version"
+	want := "addr,cluster,fingerprint_version,firsthand,has_fingerprint,last_seen,name,node_id,rtt_ms,similarity,state,trust,version"
 	if strings.Join(keys, ",") != want {
 		t.Fatalf("keys %s, want %s", strings.Join(keys, ","), want)
 	}

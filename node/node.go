@@ -19,6 +19,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
@@ -108,6 +110,12 @@ type Config struct {
 	// 0: config.toml's network.timeout (default 3s).
 	PeersTimeout time.Duration
 
+	// Name is the name the node announces to its peers in its gossip
+	// metadata, for people (membership.ValidateName: at most 48 bytes of
+	// readable UTF-8). "": config.toml's name, else none (peers show the
+	// node's short ID).
+	Name string
+
 	// Local tunes the local parts (index, store, engines, crawl); the zero
 	// value opens them as the CLI does. See OpenLocal.
 	Local LocalOptions
@@ -184,13 +192,20 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		return nil, err
 	}
 	n.hops = nw.Hops
+	name := cfg.Name
+	if name == "" {
+		name = local.Config.Name
+	}
+	if err := membership.ValidateName(name); err != nil {
+		return nil, fmt.Errorf("node name (--name or config.toml's name): %w", err)
+	}
 
 	// gRPC listener first: its real port goes into the membership metadata.
 	if n.grpcLis, err = tr.Listen(cfg.GRPCAddr); err != nil {
 		return nil, listenError("gRPC", cfg.GRPCAddr, err)
 	}
 	host := advertiseHost(cfg.AdvertiseHost, cfg.GRPCAddr)
-	self := serveragent.NodeInfo{ID: n.id.NodeID(), Addr: advertisedAddr(host, n.grpcLis.Addr()), Version: Version}
+	self := serveragent.NodeInfo{ID: n.id.NodeID(), Addr: advertisedAddr(host, n.grpcLis.Addr()), Version: Version, Name: name}
 	scfg := serveragent.DefaultConfig()
 	if cfg.Server != nil {
 		scfg = *cfg.Server
@@ -220,7 +235,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 
 	// Membership feeds the server agent's peer table.
 	mcfg := membership.DefaultConfig()
-	mcfg.NodeID, mcfg.GRPCAddr, mcfg.Version = self.ID, self.Addr, Version
+	mcfg.NodeID, mcfg.GRPCAddr, mcfg.Version, mcfg.Name = self.ID, self.Addr, Version, name
 	if mcfg.Transport, err = tr.Gossip(); err != nil {
 		return nil, fmt.Errorf("node: gossip transport: %w", err)
 	}
@@ -246,7 +261,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	}
 	mcfg.OnChange = func(m membership.Member) {
 		if m.State == membership.StateAlive {
-			_ = n.server.UpsertPeer(serveragent.NodeInfo{ID: m.NodeID, Addr: m.GRPCAddr, Version: m.Version})
+			_ = n.server.UpsertPeer(serveragent.NodeInfo{ID: m.NodeID, Addr: m.GRPCAddr, Version: m.Version, Name: m.Name})
 		} else {
 			n.server.RemovePeer(m.NodeID)
 		}
@@ -258,12 +273,12 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		return nil, err
 	}
 	for _, m := range n.members.Members() { // joined before OnChange could see them
-		_ = n.server.UpsertPeer(serveragent.NodeInfo{ID: m.NodeID, Addr: m.GRPCAddr, Version: m.Version})
+		_ = n.server.UpsertPeer(serveragent.NodeInfo{ID: m.NodeID, Addr: m.GRPCAddr, Version: m.Version, Name: m.Name})
 	}
 
 	// The client agent (local index, engines, focused crawl) gets the
-	// peers as a source.
-	if err := n.agent.AddSource(PeersSource, n.peerSource(), clientagent.SourceOptions{Timeout: nw.Timeout.Duration}); err != nil {
+	// peers as a source, each peer fused and trusted on its own.
+	if err := n.agent.AddSource(PeersSource, peerSource{n}, clientagent.SourceOptions{Timeout: nw.Timeout.Duration, PerPeer: true}); err != nil {
 		return nil, err
 	}
 
@@ -341,68 +356,135 @@ func advertisedAddr(host string, a net.Addr) string {
 	return a.String()
 }
 
-// PeersSource is the name of the peers among the client agent's sources.
+// PeersSource is the name of the peers among the client agent's sources:
+// it asks the network in one call per search; the agent fuses each peer's
+// hits as a list of its own, "peer:ID" (clientagent.SourceOptions.PerPeer).
 const PeersSource = "peers"
 
-// peerSource asks the network through the server agent. Peers receive
-// only the terms the person typed (parsed from q.Text, as the local index
-// analyses them), never q.Query's reformulation: its expansion terms come
-// from the documents the person marked, which stay on the node; the
-// client agent re-ranks the peers' answers with the profile locally. (The
-// server agent adds a fingerprint of these terms only while the person
-// shares.) A query with no term to search for is not sent. The answer
-// carries the query's network trace (clientagent.TracingSource).
-func (n *Node) peerSource() clientagent.Source {
-	return peersSource{n: n, search: n.searchPeers}
-}
-
-// peersSource is the peers as a client-agent source: it traces each query
-// (clientagent.TracingSource) and scores with pooled statistics
-// (clientagent.PoolingSource).
-type peersSource struct {
-	n      *Node
-	search clientagent.TracingSourceFunc
-}
+// peerSource asks the network through the server agent, one call per
+// search (the server agent forwards). Peers receive only the terms the
+// person typed (parsed from q.Text, as the local index analyses them),
+// never q.Query's reformulation: its expansion terms come from the
+// documents the person marked, which stay on the node; the client agent
+// re-ranks the peers' answers with the profile locally. (The server agent
+// adds a fingerprint of these terms only while the person shares.) A
+// query with no term to search for is not sent. The answer carries the
+// query's network trace and the peers that failed, by name
+// (clientagent.ReportingSource); each hit names the peer that found it
+// (Origin "peer:ID"), so the agent splits the answer by peer.
+type peerSource struct{ n *Node }
 
 // Search implements clientagent.Source.
-func (p peersSource) Search(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, error) {
-	return p.search.Search(ctx, q)
+func (p peerSource) Search(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, error) {
+	a, err := p.SearchReport(ctx, q)
+	return a.Hits, err
 }
 
-// SearchTraced implements clientagent.TracingSource.
-func (p peersSource) SearchTraced(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, *clientagent.NetworkTrace, error) {
-	return p.search(ctx, q)
+// shortcuts are the peers whose results the person marked interested, by
+// node ID, each with the share of its marked results that were liked
+// (decayed as its trust is): interest routing asks them first among the
+// peers that can answer (serveragent.PeerQuery.Shortcuts). Nil when
+// nothing is known.
+func (n *Node) shortcuts(ctx context.Context) map[string]float64 {
+	peers, err := n.agent.Peers(ctx)
+	if err != nil {
+		return nil
+	}
+	var out map[string]float64
+	for _, p := range peers {
+		if p.Interested < 1 {
+			continue // no liked result (after decay): no shortcut
+		}
+		if out == nil {
+			out = make(map[string]float64)
+		}
+		out[p.NodeID] = p.Interested / p.Evidence()
+	}
+	return out
 }
 
 // Pool implements clientagent.PoolingSource: the statistics pooled from
-// the peers' collection summaries for the typed query's terms.
-func (p peersSource) Pool(ctx context.Context, typed index.Query) *index.CorpusStats {
+// the peers' collection summaries for the typed query's terms, which the
+// peers then score with (PeerQuery.Corpus) as the local index does.
+func (p peerSource) Pool(ctx context.Context, typed index.Query) *index.CorpusStats {
 	return p.n.server.PooledStats(ctx, typed.Terms)
 }
 
-// searchPeers answers q from the peers (see peerSource).
-func (n *Node) searchPeers(ctx context.Context, q *clientagent.SourceQuery) ([]clientagent.Hit, *clientagent.NetworkTrace, error) {
+// SearchReport implements clientagent.ReportingSource.
+func (p peerSource) SearchReport(ctx context.Context, q *clientagent.SourceQuery) (clientagent.SourceAnswer, error) {
+	n := p.n
 	typed, err := n.ix.ParseQuery(q.Text)
 	if err != nil {
-		return nil, nil, fmt.Errorf("typed query: %w", err)
+		return clientagent.SourceAnswer{}, fmt.Errorf("typed query: %w", err)
 	}
 	if len(typed.Terms) == 0 {
-		return nil, nil, nil // only filters: nothing a peer can search for
+		return clientagent.SourceAnswer{}, nil // only filters: nothing a peer can search for
 	}
 	hops := n.hops
 	if q.Hops > 0 {
 		hops = q.Hops
 	}
-	res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: hops, Strategy: q.Routing, FanOut: q.FanOut, Corpus: q.Corpus})
+	res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: hops, Strategy: q.Routing, FanOut: q.FanOut,
+		Corpus: q.Corpus, Shortcuts: n.shortcuts(ctx)})
 	if err != nil {
-		return nil, nil, err
+		return clientagent.SourceAnswer{}, err
 	}
-	out := make([]clientagent.Hit, 0, len(res.Hits))
+	pooled := res.Corpus != nil && q.Corpus != nil // scored as the local index scores q.Typed
+	out := clientagent.SourceAnswer{Hits: make([]clientagent.Hit, 0, len(res.Hits)), Network: networkTrace(res.Trace)}
 	for _, h := range res.Hits {
-		out = append(out, clientagent.Hit{URL: h.URL, Title: h.Title, Content: h.Content, Score: h.Score, Rank: h.Rank, Origin: "peer:" + h.NodeID,
-			Pooled: res.Corpus != nil && q.Corpus != nil})
+		out.Hits = append(out.Hits, clientagent.Hit{URL: h.URL, Title: h.Title, Content: h.Content, Score: h.Score, Rank: h.Rank,
+			Origin: clientagent.PeerName(h.NodeID), Pooled: pooled})
 	}
-	return out, networkTrace(res.Trace), nil
+	for _, u := range res.Unresponsive {
+		out.Unresponsive = append(out.Unresponsive, clientagent.Unresponsive{
+			Engine: clientagent.PeerName(u.NodeID), Name: n.server.PeerName(u.NodeID), Error: peerFailure(u.Reason),
+		})
+	}
+	return out, nil
+}
+
+// peerFailure is why a peer did not answer, for people: the reason the
+// server agent gives (its own call's, or one a peer reported, which may
+// be a lie), without characters that could garble a terminal, at most
+// maxFailureLen bytes.
+func peerFailure(reason string) string {
+	const maxFailureLen = 200
+	reason = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, reason)
+	reason = strings.Join(strings.Fields(reason), " ")
+	if len(reason) > maxFailureLen {
+		cut := maxFailureLen
+		for cut > 0 && !utf8.RuneStart(reason[cut]) {
+			cut--
+		}
+		reason = reason[:cut] + "…"
+	}
+	if reason == "" {
+		return "failed, giving no reason"
+	}
+	code, _, _ := strings.Cut(reason, ":")
+	var plain string
+	switch code {
+	case "deadline exceeded":
+		plain = "did not answer in time"
+	case "unavailable":
+		plain = "could not be reached"
+	case "resource exhausted":
+		plain = "turned the query away (busy, or too many queries from us)"
+	case "permission denied", "unauthenticated":
+		plain = "refused the connection"
+	case "invalid response":
+		plain = "answered against the protocol; the answer was refused"
+	case "canceled":
+		plain = "the search ended before it answered"
+	default:
+		return reason
+	}
+	return plain + " (" + reason + ")"
 }
 
 // ID is the node ID.

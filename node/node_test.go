@@ -161,13 +161,13 @@ func TestFiveNodesClusterRouteSurviveAndRejoin(t *testing.T) {
 		}
 	}
 
-	// Through the client agent the peers are one more source, and each
+	// Through the client agent each peer is a source of its own, and each
 	// result says which peer found it.
 	resp, err := nodes[0].Agent().Search(ctx, clientagent.Request{Query: "dark matter halos", Sources: []string{PeersSource}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(resp.Results) == 0 || resp.Results[0].Engine != PeersSource || !strings.HasPrefix(resp.Results[0].Source, "peer:p2p1") {
+	if len(resp.Results) == 0 || resp.Results[0].Engine != resp.Results[0].Source || !strings.HasPrefix(resp.Results[0].Source, "peer:p2p1") {
 		t.Fatalf("client agent over peers: %+v", resp.Results)
 	}
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
+	"github.com/p2pir/p2pir/serveragent/membership"
 	"github.com/p2pir/p2pir/usermodel"
 )
 
@@ -62,12 +63,26 @@ func (n *Node) UpsertPeer(info NodeInfo) error {
 	if info.ID == n.self.ID {
 		return nil
 	}
+	if membership.ValidateName(info.Name) != nil {
+		info.Name = "" // unreadable: the peer, without its name
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if _, err := n.peerLocked(info, true); err != nil {
 		return err
 	}
 	return nil
+}
+
+// PeerName is the name peer id announces, "" when it announces none or
+// is not in the table.
+func (n *Node) PeerName(id string) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if p := n.peers[id]; p != nil {
+		return p.info.Name
+	}
+	return ""
 }
 
 // peerLocked returns the entry of info.ID, updating its address, or adds
@@ -80,6 +95,9 @@ func (n *Node) peerLocked(info NodeInfo, evict bool) (*peer, error) {
 		}
 		if info.Version != "" {
 			p.info.Version = info.Version
+		}
+		if info.Name != "" { // only gossip metadata carries names
+			p.info.Name = info.Name
 		}
 		return p, nil
 	}

@@ -36,6 +36,10 @@ type NodeInfo struct {
 	Addr string
 	// Version is the software version, for diagnostics.
 	Version string
+	// Name is the name the node announces for people in its gossip
+	// metadata (membership.Meta.Name, validated there); "" when none.
+	// It is a claim, shown, never used to route or identify.
+	Name string
 }
 
 func (i NodeInfo) proto() *p2pirv1.NodeInfo {

@@ -68,6 +68,18 @@ func (r *Records) Put(key string, value []byte) error {
 	return nil
 }
 
+// Delete removes the record under key, if any. It fails in a read-only
+// transaction.
+func (r *Records) Delete(key string) error {
+	if r.b == nil {
+		return nil
+	}
+	if err := r.b.Delete([]byte(key)); err != nil {
+		return fmt.Errorf("usermodel: records %s, delete %q: %w", r.name, key, err)
+	}
+	return nil
+}
+
 // ForEach calls fn for every record in key order; an error from fn stops
 // it and is returned. value is valid only during the call.
 func (r *Records) ForEach(fn func(key string, value []byte) error) error {
@@ -106,6 +118,19 @@ func (s *Store) UpdateRecords(ctx context.Context, bucket string, fn func(*Recor
 		}
 		return fn(r)
 	})
+}
+
+// UpdateTx runs fn in one read-write transaction, in which it may reach
+// several record buckets (Tx.Records): when it returns nil every change is
+// on disk; an error from fn (returned as it is) or a context cancelled
+// meanwhile leaves everything unchanged. op names the work in errors.
+func (s *Store) UpdateTx(ctx context.Context, op string, fn func(Tx) error) error {
+	return s.run(ctx, op, true, func(b *buckets) error { return fn(Tx{b.tx}) })
+}
+
+// ViewTx runs fn in one read-only transaction over several record buckets.
+func (s *Store) ViewTx(ctx context.Context, op string, fn func(Tx) error) error {
+	return s.run(ctx, op, false, func(b *buckets) error { return fn(Tx{b.tx}) })
 }
 
 // Backup writes a consistent copy of the whole state file to w (a bbolt

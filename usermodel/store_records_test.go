@@ -59,3 +59,78 @@ func TestRecordsAreKeptAndRefuseTheStoresOwnBucket(t *testing.T) {
 		t.Fatalf("records after reopening = %v, %v; want only a=1 (b rolled back with the mark)", got, err)
 	}
 }
+
+// TestUpdateTxSpansBucketsAtomically: one UpdateTx writes to two record
+// buckets and deletes a record, all or nothing, and ViewTx reads them.
+func TestUpdateTxSpansBucketsAtomically(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t, StoreOptions{})
+	put := func(tx Tx, bucket, k, v string) error {
+		r, err := tx.Records(bucket)
+		if err != nil {
+			return err
+		}
+		return r.Put(k, []byte(v))
+	}
+	err := s.UpdateTx(ctx, "seed", func(tx Tx) error {
+		if err := put(tx, "one", "a", "1"); err != nil {
+			return err
+		}
+		return put(tx, "two", "b", "2")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err = s.UpdateTx(ctx, "fail", func(tx Tx) error {
+		r, err := tx.Records("one")
+		if err != nil {
+			return err
+		}
+		if err := r.Delete("a"); err != nil {
+			return err
+		}
+		if err := put(tx, "two", "c", "3"); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("failing UpdateTx = %v, want boom", err)
+	}
+	read := func() map[string]string {
+		got := map[string]string{}
+		err := s.ViewTx(ctx, "read", func(tx Tx) error {
+			for _, b := range []string{"one", "two"} {
+				r, err := tx.Records(b)
+				if err != nil {
+					return err
+				}
+				if err := r.ForEach(func(k string, v []byte) error { got[b+"/"+k] = string(v); return nil }); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := read(); len(got) != 2 || got["one/a"] != "1" || got["two/b"] != "2" {
+		t.Fatalf("after a failed UpdateTx: %v, want one/a=1 two/b=2 only", got)
+	}
+	err = s.UpdateTx(ctx, "delete", func(tx Tx) error {
+		r, err := tx.Records("one")
+		if err != nil {
+			return err
+		}
+		return r.Delete("a")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read(); len(got) != 1 || got["two/b"] != "2" {
+		t.Fatalf("after Delete: %v, want two/b=2 only", got)
+	}
+}

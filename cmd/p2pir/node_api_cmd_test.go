@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// startCLINode runs "p2pir node" on dir (with extra flags) in the
+// startCLINode runs "p2pir node" on dir, with extra flags, in the
 // background until the test ends, and waits until the CLI sees it.
 func startCLINode(t *testing.T, dir string, extra ...string) {
 	t.Helper()

@@ -15,6 +15,7 @@ import (
 	"github.com/p2pir/p2pir/internal/share"
 	"github.com/p2pir/p2pir/node"
 	"github.com/p2pir/p2pir/serveragent"
+	"github.com/p2pir/p2pir/serveragent/membership"
 	"github.com/p2pir/p2pir/serveragent/routing"
 	"github.com/spf13/cobra"
 )
@@ -63,6 +64,7 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
   p2pir node --grpc :7071 --gossip :7947 --http 127.0.0.1:8081 --join 127.0.0.1:7946
   p2pir node --http 0.0.0.0:8080 --http-public --http-token-file ~/.p2pir-api-token
   p2pir node --hops 1 --fanout 5 --peer-timeout 500ms
+  p2pir node --name "kitchen laptop"
   p2pir node --http 127.0.0.1:0 --grpc 127.0.0.1:0 --gossip 127.0.0.1:0 --manual-rounds --membership local --seed 7`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -93,6 +95,9 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 			default:
 				return usageError{fmt.Errorf("--membership takes lan or local, not %q", cfg.MembershipProfile)}
 			}
+			if err := membership.ValidateName(cfg.Name); err != nil {
+				return usageError{fmt.Errorf("--name: %w", err)}
+			}
 			if maxPeers < 0 {
 				return usageError{fmt.Errorf("--max-peers must not be negative, not %d", maxPeers)}
 			}
@@ -118,6 +123,9 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 			case err != nil:
 				return err
 			}
+			if self := n.Server().Self(); self.Name != "" {
+				fmt.Fprintf(a.stdout, "node %q\n", self.Name)
+			}
 			fmt.Fprintf(a.stdout, "node %s\n  HTTP API  http://%s\n  gRPC      %s\n  gossip    %s  (others join with --join %s)\n",
 				n.ID(), n.HTTPAddr(), n.GRPCAddr(), n.GossipAddr(), n.GossipAddr())
 			<-cmd.Context().Done()
@@ -132,6 +140,7 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 	f.BoolVar(&cfg.HTTPPublic, "http-public", false, "allow --http beyond loopback; needs --http-token-file")
 	f.StringVar(&tokenFile, "http-token-file", "", "file holding the token every HTTP API request must then carry as Authorization: Bearer (at least 16 characters)")
 	f.StringVar(&cfg.GRPCAddr, "grpc", ":7070", "gRPC address for peers")
+	f.StringVar(&cfg.Name, "name", "", "the name peers see for this node (at most 48 bytes, no control characters; default: config.toml's name, else none: peers show the short ID)")
 	f.StringVar(&cfg.GossipAddr, "gossip", ":7946", "memberlist gossip address")
 	f.StringVar(&join, "join", "", "gossip addresses of nodes to join, comma-separated (any member's)")
 	f.StringVar(&cfg.AdvertiseHost, "advertise", "", "host other nodes use to reach this one (default: the bind host, or 127.0.0.1)")
@@ -220,30 +229,112 @@ func newPeersCmd(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "peers [--json]",
-		Short: "List the peers a running node knows: ID, address, state, similarity, cluster, RTT",
-		Args:  noArgs,
+		Short: "List the peers a running node knows: name, address, state, similarity, cluster, learned trust, RTT",
+		Long: `List this node (its name, and its cluster among the peers with your top
+interests: fingerprints carry no words, so what the node brings to its cluster
+is what it can show) and the peers it knows: the name each announces (else its
+short ID), address, state, the similarity of its interests to yours, its
+cluster, the trust your marks taught (the weight its results carry in fusion:
+a peer never marked weighs what your own index weighs, as any stranger) and
+the round-trip time.
+
+--json prints {"self": ..., "peers": [...]} as GET /node and GET /peers give them.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ri, ok := a.runningNode()
 			if !ok {
 				return errors.New("peers: no node is running on this data directory (start one with p2pir node)")
 			}
-			var peers []map[string]any
+			var self nodeSelf
+			if err := nodeCall(cmd.Context(), ri, "GET", "/node", nil, nil, &self); err != nil {
+				return err
+			}
+			var peers []peerRow
 			if err := nodeCall(cmd.Context(), ri, "GET", "/peers", nil, nil, &peers); err != nil {
 				return err
 			}
 			if asJSON {
-				return writeJSONOut(a.stdout, peers)
+				return writeJSONOut(a.stdout, map[string]any{"self": self, "peers": peers})
 			}
-			fmt.Fprintf(a.stdout, "%-32s %-22s %-8s %6s %7s %8s\n", "node", "address", "state", "sim", "cluster", "rtt")
-			for _, p := range peers {
-				fmt.Fprintf(a.stdout, "%-32v %-22v %-8v %6.2f %7v %8v\n", p["node_id"], p["addr"], p["state"], p["similarity"], p["cluster"], time.Duration(toFloat(p["rtt_ms"])*float64(time.Millisecond)).Round(time.Millisecond))
-			}
+			writePeersText(a.stdout, self, peers)
 			fmt.Fprintln(a.stdout)
 			return writeNodeShared(cmd.Context(), a.stdout, ri)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// nodeSelf is GET /node.
+type nodeSelf struct {
+	NodeID      string `json:"node_id"`
+	Name        string `json:"name"`
+	Addr        string `json:"addr"`
+	Cluster     int    `json:"cluster"`
+	Clusters    int    `json:"clusters"`
+	ClusterSize int    `json:"cluster_size"`
+	Interests   []struct {
+		Term   string  `json:"term"`
+		Weight float64 `json:"weight"`
+	} `json:"interests"`
+}
+
+// peerRow is one row of GET /peers.
+type peerRow struct {
+	NodeID     string    `json:"node_id"`
+	Name       string    `json:"name"`
+	Addr       string    `json:"addr"`
+	Version    string    `json:"version"`
+	State      string    `json:"state"`
+	Similarity float64   `json:"similarity"`
+	Cluster    int       `json:"cluster"`
+	RTTMS      float64   `json:"rtt_ms"`
+	LastSeen   time.Time `json:"last_seen"`
+	Trust      struct {
+		Precision     float64 `json:"precision"`
+		WeightFactor  float64 `json:"weight_factor"`
+		Interested    float64 `json:"interested"`
+		NotInterested float64 `json:"not_interested"`
+		Answers       uint64  `json:"answers"`
+	} `json:"trust"`
+}
+
+func writePeersText(w io.Writer, self nodeSelf, peers []peerRow) {
+	cluster := "in no cluster yet"
+	if self.Cluster >= 0 {
+		cluster = fmt.Sprintf("cluster %d of %d (%d %s)", self.Cluster, self.Clusters, self.ClusterSize, plural(self.ClusterSize, "node", "nodes"))
+	}
+	fmt.Fprintf(w, "this node: %s, %s\n", peerLabel(self.Name, self.NodeID), cluster)
+	if len(self.Interests) > 0 {
+		terms := make([]string, 0, len(self.Interests))
+		for _, t := range self.Interests {
+			terms = append(terms, oneLine(t.Term))
+		}
+		fmt.Fprintf(w, "  your interests: %s\n", strings.Join(terms, ", "))
+	}
+	if len(peers) == 0 {
+		fmt.Fprintln(w, "No peers yet: other nodes join this one with --join and its gossip address (p2pir node prints it).")
+		return
+	}
+	fmt.Fprintf(w, "\n%-30s %-22s %-8s %6s %7s %7s %-22s %8s\n", "peer", "address", "state", "sim", "cluster", "trust", "marks (+/-)", "rtt")
+	for _, p := range peers {
+		c := "-"
+		if p.Cluster >= 0 {
+			c = fmt.Sprint(p.Cluster)
+			if p.Cluster == self.Cluster {
+				c += "*"
+			}
+		}
+		marks := "none"
+		if p.Trust.Interested+p.Trust.NotInterested >= 0.05 {
+			marks = fmt.Sprintf("%.1f / %.1f", p.Trust.Interested, p.Trust.NotInterested)
+		}
+		fmt.Fprintf(w, "%-30s %-22s %-8s %6.2f %7s %6.2fx %-22s %8v\n", fit(peerLabel(p.Name, p.NodeID), 30), fit(oneLine(p.Addr), 22), oneLine(p.State), p.Similarity, c,
+			p.Trust.WeightFactor, marks, time.Duration(p.RTTMS*float64(time.Millisecond)).Round(time.Millisecond))
+	}
+	if self.Cluster >= 0 {
+		fmt.Fprintln(w, "  * your cluster")
+	}
 }
 
 func newRecommendCmd(a *app) *cobra.Command {

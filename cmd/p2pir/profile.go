@@ -40,6 +40,8 @@ What peers can learn about you (when a node runs, with "p2pir node"):
   - When you ask for recommendations ("p2pir recommend"): salted hashes of
     the URLs you marked, either way, to the peers asked. A peer can test
     whether a URL it knows is among them, not whether you liked it.
+  - The name you give your node (p2pir node --name, or name in config.toml),
+    if any, gossiped to every peer with its address.
 
 Peers never receive your profile's terms in clear, the terms added to your
 queries, searches you run without the peers source, your index, or your

@@ -175,7 +175,11 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, color bool) {
 		}
 	}
 	for _, u := range resp.Unresponsive {
-		fmt.Fprintf(w, "%s    unresponsive: %s: %s%s\n", dim, u.Engine, oneLine(u.Error), reset)
+		who := oneLine(u.Engine)
+		if id, ok := clientagent.PeerID(u.Engine); ok {
+			who = "peer " + peerLabel(u.Name, id)
+		}
+		fmt.Fprintf(w, "%s    unresponsive: %s: %s%s\n", dim, who, oneLine(u.Error), reset)
 	}
 	for _, f := range resp.Filtered {
 		fmt.Fprintf(w, "%s    filtered: %s (%s)%s\n", dim, oneLine(f.URL), f.Why, reset)

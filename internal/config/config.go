@@ -135,6 +135,12 @@ type Index struct {
 
 // Config is the whole file.
 type Config struct {
+	// Name is the name a running node (p2pir node) announces to its peers
+	// for people to tell nodes apart; "p2pir node --name" overrides it.
+	// At most 48 bytes of readable UTF-8 (checked when the node starts).
+	// Default: none (peers show the node's short ID). In the file it goes
+	// before the first [section].
+	Name    string   `toml:"name"`
 	Search  Search   `toml:"search"`
 	Crawl   Crawl    `toml:"crawl"`
 	Network Network  `toml:"network"`
@@ -228,6 +234,9 @@ func (c *Config) fill() error {
 		e := &c.Engines[i]
 		if err := e.fill(); err != nil {
 			return fmt.Errorf("engine %d (%s): %w", i+1, e.Name, err)
+		}
+		if strings.HasPrefix(e.Name, "peer:") {
+			return fmt.Errorf("engine %d: the name %q is taken: names starting with \"peer:\" are the peers'", i+1, e.Name)
 		}
 		if names[e.Name] {
 			return fmt.Errorf("engine %d: the name %q is taken", i+1, e.Name)

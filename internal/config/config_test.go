@@ -25,6 +25,9 @@ func TestExampleFileLoads(t *testing.T) {
 	if c.Network != DefaultNetwork() || c.Network.Hops != 2 || c.Network.Fanout != 4 || c.Network.Scoring != "pooled" || c.Network.PeerTimeout.Duration != 800*time.Millisecond || c.Network.Timeout.Duration != 3*time.Second {
 		t.Errorf("network = %+v", c.Network)
 	}
+	if c.Name != "" {
+		t.Errorf("name = %q, want none by default", c.Name)
+	}
 	if len(c.Engines) != 4 {
 		t.Fatalf("engines = %+v", c.Engines)
 	}
@@ -43,6 +46,18 @@ func TestExampleFileLoads(t *testing.T) {
 	}
 }
 
+// TestNodeNameIsRead: a top-level name is the node's name.
+func TestNodeNameIsRead(t *testing.T) {
+	p := filepath.Join(t.TempDir(), FileName)
+	if err := os.WriteFile(p, []byte("name = \"Zoë's desk\"\n[network]\nhops = 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(p)
+	if err != nil || c.Name != "Zoë's desk" || c.Network.Hops != 1 {
+		t.Fatalf("Load = %q, %+v, %v", c.Name, c.Network, err)
+	}
+}
+
 func TestMissingFileIsDefault(t *testing.T) {
 	c, err := Load(filepath.Join(t.TempDir(), "none.toml"))
 	if err != nil || c.Search.K != 10 || len(c.Engines) != 0 {
@@ -58,6 +73,7 @@ func TestBadFilesAreClearErrors(t *testing.T) {
 		{"template without searchTerms", "[[engine]]\nkind = \"opensearch\"\nurl = \"https://x.org/?q=\"\n", "{searchTerms}"},
 		{"duplicate names", "[[engine]]\nname = \"a\"\nkind = \"yacy\"\nurl = \"http://h\"\n[[engine]]\nname = \"a\"\nkind = \"yacy\"\nurl = \"http://h\"\n", `"a" is taken`},
 		{"reserved name", "[[engine]]\nname = \"local\"\nkind = \"yacy\"\nurl = \"http://h\"\n", `"local" is taken`},
+		{"a peer's name", "[[engine]]\nname = \"peer:p2p1x\"\nkind = \"yacy\"\nurl = \"http://h\"\n", `"peer:p2p1x" is taken`},
 		{"bad merge", "[search]\nmerge = \"vote\"\n", "search.merge"},
 		{"bad duration", "[search]\ntimeout = \"soon\"\n", "soon"},
 		{"bad TOML", "[search\n", "config"},

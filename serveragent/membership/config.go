@@ -97,6 +97,9 @@ type Config struct {
 	// Version is this node's software version, announced to peers
 	// (at most MaxVersionLen bytes; may be empty).
 	Version string
+	// Name is this node's name for people, announced to peers
+	// (ValidateName; may be empty).
+	Name string
 
 	// BindAddr is the IP address the gossip transport listens on; "" means
 	// 0.0.0.0 (all interfaces). Ignored when Transport is set.
@@ -173,7 +176,7 @@ func (c Config) validate() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: "+format, append([]any{ErrInvalidConfig}, args...)...)
 	}
-	if err := (Meta{NodeID: c.NodeID, GRPCAddr: c.GRPCAddr, Version: c.Version}).Validate(); err != nil {
+	if err := (Meta{NodeID: c.NodeID, GRPCAddr: c.GRPCAddr, Version: c.Version, Name: c.Name}).Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	if c.BindAddr != "" && net.ParseIP(c.BindAddr) == nil {

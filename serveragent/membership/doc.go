@@ -10,10 +10,13 @@
 // # Names and metadata
 //
 // Each member's memberlist name is its node ID, and its memberlist metadata
-// carries the node ID again, the gRPC address and the version (Meta),
+// carries the node ID again, the gRPC address, the version and the name
+// the person gave the node, if any (Meta),
 // encoded as a small JSON object, at most memberlist.MetaMaxSize (512)
 // bytes. An alive message whose metadata does not decode, fails
-// Meta.Validate, or names another node ID than the memberlist name is
+// Meta.Validate (apart from the name: an unreadable name, see
+// ValidateName, is dropped and the member listed without one), or names
+// another node ID than the memberlist name is
 // refused through memberlist's AliveDelegate: that member is not listed,
 // not gossiped onwards by this node, and the refusal is logged (at most
 // once a minute per name). Metadata is a claim, not a proof: the gRPC layer

@@ -59,7 +59,7 @@ func Start(cfg Config) (m *Membership, err error) {
 		return nil, err
 	}
 	boot := rand.Uint64()
-	self := Meta{NodeID: cfg.NodeID, GRPCAddr: cfg.GRPCAddr, Version: cfg.Version}
+	self := Meta{NodeID: cfg.NodeID, GRPCAddr: cfg.GRPCAddr, Version: cfg.Version, Name: cfg.Name}
 	encoded, err := encodeMeta(self, boot)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)

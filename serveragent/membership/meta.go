@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,6 +18,11 @@ import (
 
 // MaxVersionLen is the longest Meta.Version accepted, in bytes.
 const MaxVersionLen = 64
+
+// MaxNameLen is the longest Meta.Name accepted, in bytes: 48 ASCII
+// characters, 16 to 24 in most other scripts. With the longest host name
+// and version it keeps the metadata within memberlist's 512 bytes.
+const MaxNameLen = 48
 
 // maxHostLen is the longest host name of a gRPC address (a DNS name).
 const maxHostLen = 253
@@ -34,6 +40,12 @@ type Meta struct {
 	// Version is the member's software version, free text of at most
 	// MaxVersionLen bytes without control characters; it may be empty.
 	Version string
+	// Name is the name the member's person gave it, for people to tell
+	// nodes apart (ValidateName); it may be empty. Names are claims: two
+	// nodes may announce the same one, and nothing routes by it. A
+	// received name that fails ValidateName is dropped (the member is
+	// listed without one), never shown.
+	Name string
 }
 
 // ErrInvalidMeta is returned (wrapped) for metadata that does not decode or
@@ -51,6 +63,33 @@ func (m Meta) Validate() error {
 	}
 	if err := validateVersion(m.Version); err != nil {
 		return fmt.Errorf("%w: version: %w", ErrInvalidMeta, err)
+	}
+	if err := ValidateName(m.Name); err != nil {
+		return fmt.Errorf("%w: name: %w", ErrInvalidMeta, err)
+	}
+	return nil
+}
+
+// ValidateName accepts a node name people can read safely: at most
+// MaxNameLen bytes of UTF-8, no control or formatting characters (no
+// line breaks, escape sequences, bidirectional overrides or zero-width
+// characters that would make one name pass for another or garble a
+// terminal), no line or paragraph separators, and no spaces at either
+// end. The empty name (none) is valid.
+func ValidateName(name string) error {
+	if len(name) > MaxNameLen {
+		return fmt.Errorf("%d bytes, want at most %d", len(name), MaxNameLen)
+	}
+	if !utf8.ValidString(name) {
+		return fmt.Errorf("%q is not UTF-8", name)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return fmt.Errorf("%q holds the invisible or control character %U", name, r)
+		}
+	}
+	if strings.TrimSpace(name) != name {
+		return fmt.Errorf("%q starts or ends with a space", name)
 	}
 	return nil
 }
@@ -109,6 +148,7 @@ type wireMeta struct {
 	ID      string `json:"id"`
 	GRPC    string `json:"grpc"`
 	Version string `json:"v,omitempty"`
+	Name    string `json:"n,omitempty"`
 	Boot    uint64 `json:"boot,omitempty"`
 }
 
@@ -118,10 +158,13 @@ func encodeMeta(m Meta, boot uint64) ([]byte, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(wireMeta{ID: m.NodeID, GRPC: m.GRPCAddr, Version: m.Version, Boot: boot})
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "<" in a name is 1 byte, not 6: the limit is small
+	if err := enc.Encode(wireMeta{ID: m.NodeID, GRPC: m.GRPCAddr, Version: m.Version, Name: m.Name, Boot: boot}); err != nil {
 		return nil, fmt.Errorf("%w: encoding: %w", ErrInvalidMeta, err)
 	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if len(b) > memberlist.MetaMaxSize {
 		return nil, fmt.Errorf("%w: %d bytes encoded, memberlist allows %d", ErrInvalidMeta, len(b), memberlist.MetaMaxSize)
 	}
@@ -144,7 +187,10 @@ func decodeMeta(b []byte) (Meta, uint64, error) {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return Meta{}, 0, fmt.Errorf("%w: %w", ErrInvalidMeta, err)
 	}
-	m := Meta{NodeID: w.ID, GRPCAddr: w.GRPC, Version: w.Version}
+	m := Meta{NodeID: w.ID, GRPCAddr: w.GRPC, Version: w.Version, Name: w.Name}
+	if ValidateName(m.Name) != nil {
+		m.Name = "" // a name no one can read safely: the member, without it
+	}
 	if err := m.Validate(); err != nil {
 		return Meta{}, 0, err
 	}

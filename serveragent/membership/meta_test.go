@@ -1,6 +1,7 @@
 package membership
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -96,6 +97,13 @@ func TestMetaValidateNamesTheField(t *testing.T) {
 		{"host name too long", Meta{NodeID: id, GRPCAddr: strings.Repeat("a", 254) + ":7070"}, "longer than"},
 		{"invalid UTF-8 version", Meta{NodeID: id, GRPCAddr: "127.0.0.1:7070", Version: "\xff"}, "not UTF-8"},
 		{"newline in version", Meta{NodeID: id, GRPCAddr: "127.0.0.1:7070", Version: "a\nb"}, "control character"},
+		{"valid name", Meta{NodeID: id, GRPCAddr: "127.0.0.1:7070", Name: "Zoë's laptop <home>"}, ""},
+		{"name too long", Meta{NodeID: id, GRPCAddr: "127.0.0.1:7070", Name: strings.Repeat("n", MaxNameLen+1)}, "name"},
+		{"escape sequence in name", Meta{NodeID: id, GRPCAddr: "127.0.0.1:7070", Name: "\x1b[31mroot"}, "name"},
+		{"bidi override in name", Meta{NodeID: id, GRPCAddr: "127.0.0.1:7070", Name: "alice\u202egnp.exe"}, "name"},
+		{"zero-width space in name", Meta{NodeID: id, GRPCAddr: "127.0.0.1:7070", Name: "al\u200bice"}, "name"},
+		{"invalid UTF-8 name", Meta{NodeID: id, GRPCAddr: "127.0.0.1:7070", Name: "\xffbob"}, "name"},
+		{"name with a trailing space", Meta{NodeID: id, GRPCAddr: "127.0.0.1:7070", Name: "bob "}, "name"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,6 +128,7 @@ func TestLargestValidMetaFitsMemberlist(t *testing.T) {
 		NodeID:   testNodeID("largest"),
 		GRPCAddr: strings.Repeat("a", maxHostLen) + ":65535",
 		Version:  strings.Repeat("\u00e9", MaxVersionLen/2),
+		Name:     strings.Repeat(`"`, MaxNameLen), // each escaped to two bytes
 	}
 	b, err := encodeMeta(m, 1<<64-1)
 	if err != nil {
@@ -127,6 +136,31 @@ func TestLargestValidMetaFitsMemberlist(t *testing.T) {
 	}
 	if len(b) > memberlist.MetaMaxSize {
 		t.Fatalf("%d bytes > %d", len(b), memberlist.MetaMaxSize)
+	}
+}
+
+// Claim: a received name no one can read safely is dropped, not the
+// member: the rest of its metadata decodes; a readable name arrives as
+// sent, "<" and all.
+func TestDecodeMetaDropsAnUnreadableName(t *testing.T) {
+	id := testNodeID("names")
+	for _, tc := range []struct{ sent, want string }{
+		{"kitchen <pc> & co", "kitchen <pc> & co"},
+		{"\x1b]0;pwned\x07", ""},
+		{"admin\u202e", ""},
+		{strings.Repeat("x", MaxNameLen+1), ""},
+	} {
+		raw, err := json.Marshal(map[string]any{"id": id, "grpc": "127.0.0.1:7070", "n": tc.sent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _, err := decodeMeta(raw)
+		if err != nil {
+			t.Fatalf("name %q: decodeMeta = %v, want the member without the name", tc.sent, err)
+		}
+		if m.NodeID != id || m.Name != tc.want {
+			t.Errorf("name %q: decoded %+v, want name %q", tc.sent, m, tc.want)
+		}
 	}
 }
 
