@@ -106,10 +106,12 @@ func TestWritePlotsPNG(t *testing.T) {
 }
 
 // TestCheckFindsViolations checks that Check reports a strategy above the
-// central index and traces that disagree with the traffic, and nothing
-// for consistent results.
+// central index (under rank fusion) and traces that disagree with the
+// traffic, and nothing for consistent results; with pooled statistics a
+// strategy above the central index is listed, not a violation.
 func TestCheckFindsViolations(t *testing.T) {
 	res := fixtureResults(t)
+	res.Config.Scoring = ScoringRRF
 	if err := res.Check(); err != nil {
 		t.Fatalf("consistent results fail: %v", err)
 	}
@@ -121,5 +123,12 @@ func TestCheckFindsViolations(t *testing.T) {
 	err := res.Check()
 	if err == nil || !strings.Contains(err.Error(), "flood map 0.9000 is above") || !strings.Contains(err.Error(), "7 messages") {
 		t.Errorf("Check = %v", err)
+	}
+	res.Config.Scoring, res.Config.Mode = ScoringPooled, "memory"
+	if err := res.Check(); err == nil || strings.Contains(err.Error(), "above") {
+		t.Errorf("pooled: Check = %v, want only the traces' disagreement", err)
+	}
+	if above := res.AboveCentral(); len(above) != 1 || !strings.Contains(above[0], "flood map 0.9000") {
+		t.Errorf("pooled: AboveCentral = %v", above)
 	}
 }
