@@ -249,33 +249,57 @@ func dedupKey(u string) string {
 	return k
 }
 
-// rankPooled re-ranks the hits scored with pooled statistics (Hit.Pooled)
-// across every list by their scores: the best such hit of any source
-// becomes rank 1, and so on, so that rank fusion orders them as one index
-// over all their documents would (their sources' weights still count).
-// Ties go to the URL. Hits not pooled keep their source's ranks.
+// rankPooled ranks the hits scored with pooled statistics (Hit.Pooled)
+// across every list, so that rank fusion orders them as one index over all
+// their documents would. Their sources' learned trust still counts, but on
+// the scores' own scale: a hit ranks by its score plus ln(w/w₀), where w is
+// its list's weight and w₀ the local index's (else the heaviest pooled
+// list's), and every pooled list then fuses with weight w₀. A peer trusted
+// twice as much as the local index gains ln 2 ≈ 0.7 of BM25 score — about
+// what one more occurrence of a query term adds — rather than, as a
+// doubled RRF weight would, ranking its 60th result above everyone's
+// first. Ties go to the URL; hits not pooled keep their source's ranks.
 func rankPooled(lists []SourceHits) {
-	type ref struct{ l, h int }
+	type ref struct {
+		l, h int
+		s    float64
+	}
 	var refs []ref
+	common, local := 0.0, 0.0
+	for _, l := range lists {
+		pooled := false
+		for _, h := range l.Hits {
+			pooled = pooled || h.Pooled
+		}
+		if !pooled || l.Weight <= 0 {
+			continue
+		}
+		common = math.Max(common, l.Weight)
+		if l.Source == LocalName {
+			local = l.Weight
+		}
+	}
+	if local > 0 {
+		common = local
+	}
+	if common == 0 {
+		return
+	}
 	for li, l := range lists {
 		for hi, h := range l.Hits {
-			if h.Pooled {
-				refs = append(refs, ref{li, hi})
+			if h.Pooled && l.Weight > 0 {
+				refs = append(refs, ref{li, hi, h.Score + math.Log(l.Weight/common)})
 			}
 		}
 	}
-	if len(refs) == 0 {
-		return
-	}
-	hit := func(r ref) *Hit { return &lists[r.l].Hits[r.h] }
 	sort.SliceStable(refs, func(i, j int) bool {
-		a, b := hit(refs[i]), hit(refs[j])
-		if a.Score != b.Score {
-			return a.Score > b.Score
+		if refs[i].s != refs[j].s {
+			return refs[i].s > refs[j].s
 		}
-		return a.URL < b.URL
+		return lists[refs[i].l].Hits[refs[i].h].URL < lists[refs[j].l].Hits[refs[j].h].URL
 	})
 	for i, r := range refs {
-		hit(r).Rank = i + 1
+		lists[r.l].Hits[r.h].Rank = i + 1
+		lists[r.l].Weight = common
 	}
 }

@@ -2,6 +2,7 @@ package clientagent
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/p2pir/p2pir/index"
@@ -93,5 +94,30 @@ func TestLocalIndexScoresWithThePooledStatisticsOfThePeers(t *testing.T) {
 	}
 	if len(got) != 3 || got[0] != "http://peer/high" || got[1] != "http://local/a" || got[2] != "http://peer/low" {
 		t.Fatalf("results %v, want the peer's high, the local glider page, the peer's low (by pooled score)", got)
+	}
+}
+
+// A peer trusted twice as much as the local index gains ln 2 of pooled
+// score, not the lead a doubled rank-fusion weight would give it.
+func TestTrustMovesPooledHitsOnTheScoresScale(t *testing.T) {
+	lists := []SourceHits{
+		{Source: LocalName, Weight: 0.5, Hits: []Hit{{URL: "http://l/1", Score: 10, Pooled: true}, {URL: "http://l/2", Score: 9.5, Pooled: true}}},
+		{Source: PeerName("a"), Weight: 1, Hits: []Hit{{URL: "http://a/1", Score: 9, Pooled: true}, {URL: "http://a/2", Score: 5, Pooled: true}}},
+	}
+	rankPooled(lists)
+	merged, err := Merge(MergeRRF, lists)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range merged {
+		got = append(got, m.URL)
+	}
+	want := []string{"http://l/1", "http://a/1", "http://l/2", "http://a/2"} // 10, 9+ln 2, 9.5, 5+ln 2
+	if !slices.Equal(got, want) {
+		t.Fatalf("fused %v, want %v", got, want)
+	}
+	if lists[1].Weight != 0.5 {
+		t.Errorf("the peer's list fuses with weight %v, want the local index's 0.5", lists[1].Weight)
 	}
 }

@@ -176,11 +176,11 @@ func (n *Node) exchange(ctx context.Context, p snapshot, msg *p2pirv1.ProfileExc
 // empty) with spherical k-means, records each peer's cluster and ours, and
 // returns the result (see Clusters).
 func (n *Node) Recluster(ctx context.Context) (cluster.Result, error) {
-	var points []cluster.Point
+	var ids []string
+	var fps [][]float64
+	var colls []*collection
 	for _, s := range n.snapshots() {
-		if v := interestVector(s.fp, s.coll); v != nil {
-			points = append(points, cluster.Point{ID: s.info.ID, Vec: v})
-		}
+		ids, fps, colls = append(ids, s.info.ID), append(fps, s.fp), append(colls, s.coll)
 	}
 	own, sharing, err := n.ownFingerprint(ctx)
 	if err != nil {
@@ -197,8 +197,12 @@ func (n *Node) Recluster(ctx context.Context) (cluster.Result, error) {
 	if err != nil {
 		return cluster.Result{}, err
 	}
-	if v := interestVector(ownVec, ownColl); v != nil {
-		points = append(points, cluster.Point{ID: n.self.ID, Vec: v})
+	ids, fps, colls = append(ids, n.self.ID), append(fps, ownVec), append(colls, ownColl)
+	var points []cluster.Point
+	for i, v := range interestVectors(fps, colls) {
+		if v != nil {
+			points = append(points, cluster.Point{ID: ids[i], Vec: v})
+		}
 	}
 	res, err := cluster.Cluster(ctx, points, n.cfg.Cluster)
 	if err != nil {

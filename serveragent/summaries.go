@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -29,6 +30,9 @@ type collection struct {
 	impacts        []byte
 	// wire is the signed summary, passed on in gossip as received.
 	wire *p2pirv1.CollectionSummary
+	// vec is the collection's vector (see vector), made once.
+	vecOnce sync.Once
+	vec     []float64
 }
 
 // Term implements routing.Collection.
@@ -325,7 +329,7 @@ func unmarshalBody(s *p2pirv1.CollectionSummary, body *p2pirv1.SummaryBody) erro
 }
 
 // markWeight is how much a person's marks count against their library in
-// interestVector. A profile learnt from marks contrasts the results they
+// interestVectors. A profile learnt from marks contrasts the results they
 // liked with those they rejected, which come from the same field: it tells
 // people apart within a field (what recommendation needs) but hardly tells
 // fields apart, and at equal weight its spread hid the fields from the
@@ -333,21 +337,56 @@ func unmarshalBody(s *p2pirv1.CollectionSummary, body *p2pirv1.SummaryBody) erro
 // round 1 on). At 1/4 the library decides the field.
 const markWeight = 0.25
 
-// interestVector is what a node is clustered by: its collection summary
-// (what its person keeps and shares; nil when none) and its person's
-// fingerprint (what they marked; nil when not shared), each of unit
-// length, summed with the marks at markWeight and made unit again. Marks
-// alone are sparse early on — a few queries' worth of documents, which
-// match another person's only where their queries met — while a person's
-// library says their interests from the start. Only people who
-// share their profile are clustered (clusters decide who may see their
-// likes): nil when fp is nil; a zero fp (sharing, nothing marked yet)
-// counts the collection alone.
-func interestVector(fp []float64, c *collection) []float64 {
-	if fp == nil {
-		return nil
+// interestVectors are what nodes are clustered by, one per node (fps[i]
+// and colls[i] are node i's): its collection summary (what its person keeps
+// and shares; nil when none) and its person's fingerprint (what they
+// marked; nil when not shared). The collection vectors are centred on
+// their mean over the nodes first, so that what every library holds (the
+// words of any scientific text) does not pull them together and what sets
+// a library apart decides; then each is made unit, the fingerprint added
+// at markWeight and the sum made unit. Marks alone are sparse early on — a
+// few queries' worth of documents, which match another person's only
+// where their queries met — while a person's library says their interests
+// from the start. Only people who share their profile are clustered
+// (clusters decide who may see their likes): nil for a nil fp; a zero fp
+// (sharing, nothing marked yet) counts the collection alone.
+func interestVectors(fps [][]float64, colls []*collection) [][]float64 {
+	dim := p2pirv1.FingerprintDim
+	cvs := make([][]float64, len(colls))
+	mean := make([]float64, dim)
+	n := 0
+	for i, c := range colls {
+		if fps[i] == nil {
+			continue
+		}
+		if cvs[i] = c.vector(dim); cvs[i] != nil {
+			n++
+			for d, x := range cvs[i] {
+				mean[d] += x
+			}
+		}
 	}
-	cv := c.vector(len(fp))
+	out := make([][]float64, len(fps))
+	for i, fp := range fps {
+		if fp == nil {
+			continue
+		}
+		cv := cvs[i]
+		if cv != nil && n > 1 {
+			c := make([]float64, dim)
+			for d := range c {
+				c[d] = cv[d] - mean[d]/float64(n)
+			}
+			cv = unit(c)
+		}
+		out[i] = blend(fp, cv)
+	}
+	return out
+}
+
+// blend is cv + markWeight·fp made unit (fp alone without cv; cv alone for
+// a zero fp); nil when the sum is zero.
+func blend(fp, cv []float64) []float64 {
 	zero := true
 	for _, x := range fp {
 		zero = zero && x == 0
@@ -356,44 +395,17 @@ func interestVector(fp []float64, c *collection) []float64 {
 	case cv == nil:
 		return fp
 	case zero:
-		return cv
+		return slices.Clone(cv)
 	}
 	out := make([]float64, len(fp))
-	var norm float64
 	for i := range out {
 		out[i] = cv[i] + markWeight*fp[i]
-		norm += out[i] * out[i]
 	}
-	if norm == 0 {
-		return nil
-	}
-	norm = math.Sqrt(norm)
-	for i := range out {
-		out[i] /= norm
-	}
-	return out
+	return unit(out)
 }
 
-// vector is the collection hashed into dim dimensions (p2pirv1.FingerprintDim
-// when dim is 0) as a unit vector: each term adds √df at the dimension its
-// hash picks, with the sign of another bit of the hash (signed feature
-// hashing, like fingerprints, so that colliding terms cancel rather than
-// add up). Nil for a nil or empty collection.
-func (c *collection) vector(dim int) []float64 {
-	if c == nil || len(c.hashes) == 0 {
-		return nil
-	}
-	if dim <= 0 {
-		dim = p2pirv1.FingerprintDim
-	}
-	v := make([]float64, dim)
-	for i, h := range c.hashes {
-		w := math.Sqrt(float64(c.dfs[i]))
-		if h&(1<<31) != 0 {
-			w = -w
-		}
-		v[int(h%uint32(dim))] += w
-	}
+// unit is v scaled to length 1 in place; nil for a zero v.
+func unit(v []float64) []float64 {
 	var norm float64
 	for _, x := range v {
 		norm += x * x
@@ -406,4 +418,32 @@ func (c *collection) vector(dim int) []float64 {
 		v[i] /= norm
 	}
 	return v
+}
+
+// vector is the collection hashed into dim dimensions as a unit vector:
+// each term adds its share of the documents that hold it (df/docs: the
+// centroid of the documents' term sets) at the dimension its hash picks,
+// with the sign of another bit of the hash (signed feature hashing, like
+// fingerprints, so that colliding terms cancel rather than add up). Made
+// once per collection (a collection never changes). Nil for a nil or empty
+// collection.
+func (c *collection) vector(dim int) []float64 {
+	if c == nil || len(c.hashes) == 0 {
+		return nil
+	}
+	c.vecOnce.Do(func() {
+		v := make([]float64, dim)
+		for i, h := range c.hashes {
+			w := float64(c.dfs[i]) / float64(max(c.docs, 1))
+			if h&(1<<31) != 0 {
+				w = -w
+			}
+			v[int(h%uint32(dim))] += w
+		}
+		c.vec = unit(v)
+	})
+	if len(c.vec) != dim {
+		return nil
+	}
+	return c.vec
 }

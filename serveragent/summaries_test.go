@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/p2pir/p2pir/index"
@@ -249,5 +250,53 @@ func TestSummaryFollowsTheSharedFolders(t *testing.T) {
 	folders = nil
 	if has() {
 		t.Fatal("the file stayed in the summary after its folder was unshared")
+	}
+}
+
+// Libraries of one field cluster together even when every library is
+// mostly the words all fields share: the collection vectors are centred
+// before they are compared.
+func TestInterestVectorsTellFieldsApartThroughCommonWords(t *testing.T) {
+	coll := func(words ...string) *collection {
+		var hs []uint32
+		for _, w := range words {
+			hs = append(hs, p2pirv1.TermHash(w))
+		}
+		slices.Sort(hs)
+		c := &collection{docs: 10, hashes: hs}
+		for range hs {
+			c.dfs = append(c.dfs, 8)
+		}
+		return c
+	}
+	common := []string{"result", "method", "studi", "effect", "use", "measur", "data", "show"}
+	with := func(words ...string) *collection { return coll(append(append([]string(nil), common...), words...)...) }
+	colls := []*collection{
+		with("wing", "flow", "shock", "lift"), with("flow", "shock", "lift", "drag"), // aeronautics
+		with("patient", "cell", "tumour", "dose"), with("cell", "tumour", "dose", "blood"), // medicine
+	}
+	fps := make([][]float64, len(colls))
+	for i := range fps {
+		fps[i] = make([]float64, p2pirv1.FingerprintDim) // sharing, nothing marked
+	}
+	vs := interestVectors(fps, colls)
+	cos := func(a, b []float64) float64 {
+		var d float64
+		for i := range a {
+			d += a[i] * b[i]
+		}
+		return d
+	}
+	raw := cos(colls[0].vector(p2pirv1.FingerprintDim), colls[2].vector(p2pirv1.FingerprintDim))
+	same, across := cos(vs[0], vs[1]), cos(vs[0], vs[2])
+	t.Logf("uncentred across fields %.3f; centred: same field %.3f, across %.3f", raw, same, across)
+	if raw < 0.5 {
+		t.Fatalf("the common words do not dominate (cosine %.3f): the test checks nothing", raw)
+	}
+	if same <= 0.3 || across >= 0 || same-across < 0.5 {
+		t.Errorf("centred vectors: same field %.3f, across fields %.3f; want the same field close and the fields apart", same, across)
+	}
+	if interestVectors([][]float64{nil}, []*collection{colls[0]})[0] != nil {
+		t.Error("a person who does not share was given a vector")
 	}
 }
