@@ -468,13 +468,18 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 	if err != nil {
 		return nil, 0, err
 	}
-	var floor float64
-	if (strategy == routing.Interest || strategy == "") && q.Floor == 0 {
-		floor = routing.Floor(rcfg, cands, q)
-	}
 	out := make([]snapshot, 0, len(choices))
+	asked := make(map[string]bool, len(choices)+len(visited))
+	for id := range visited {
+		asked[id] = true
+	}
 	for _, c := range choices {
 		out = append(out, byID[c.ID])
+		asked[c.ID] = true
+	}
+	var floor float64
+	if (strategy == routing.Interest || strategy == "") && q.Floor == 0 {
+		floor = routing.Floor(rcfg, cands, q, asked)
 	}
 	return out, floor, nil
 }

@@ -96,8 +96,8 @@ func TestForwardersAddOnlyPeersAsPromisingAsTheOriginsChoice(t *testing.T) {
 	}
 	cfg := DefaultConfig()
 	cfg.Explore = 1 // a forwarder must not explore even so
-	q.Floor = Floor(cfg, all, q)
 	visited := map[string]bool{"best": true, "good": true}
+	q.Floor = Floor(cfg, all, q, visited)
 	got, _ := Select(Interest, cfg, all, q, visited, rand.New(rand.NewPCG(1, 1)))
 	if len(got) != 0 {
 		t.Fatalf("the forwarder asked %v; every peer above the floor was already asked", ids(got))
@@ -157,7 +157,7 @@ func TestForwardersDoNotAddPeersTheOriginsFanOutLeftOut(t *testing.T) {
 	for _, c := range chosen {
 		visited[c.ID] = true
 	}
-	q.Floor = Floor(cfg, all, q)
+	q.Floor = Floor(cfg, all, q, visited)
 	got, _ := Select(Interest, cfg, all, q, visited, rand.New(rand.NewPCG(1, 1)))
 	if len(got) != 0 {
 		t.Fatalf("a forwarder added %v, which the origin's fan-out of %d left out", ids(got), cfg.Fanout)
@@ -168,5 +168,29 @@ func TestForwardersDoNotAddPeersTheOriginsFanOutLeftOut(t *testing.T) {
 	got, _ = Select(Interest, cfg, append(all, better), q, visited, rand.New(rand.NewPCG(1, 1)))
 	if !equal(ids(got), []string{"z"}) {
 		t.Fatalf("the forwarder asked %v, want the better peer z", ids(got))
+	}
+}
+
+func TestForwardersDoNotAddAPeerExplorationDisplaced(t *testing.T) {
+	q := Query{Terms: []QueryTerm{{Hash: 1, Weight: 1, IDF: 1}}}
+	var all []Peer
+	for i := range 4 {
+		all = append(all, Peer{ID: string(rune('a' + i)), Collection: summary{1: 0.9 - 0.01*float64(i)}})
+	}
+	all = append(all, Peer{ID: "new"})
+	cfg := DefaultConfig()
+	cfg.Explore = 1 // the origin explores: "new" takes the last slot
+	chosen, _ := Select(Interest, cfg, all, q, nil, rand.New(rand.NewPCG(1, 1)))
+	asked := map[string]bool{}
+	for _, c := range chosen {
+		asked[c.ID] = true
+	}
+	if !asked["new"] || len(chosen) != cfg.Fanout {
+		t.Fatalf("the origin asked %v: the test needs exploration to take a slot", ids(chosen))
+	}
+	q.Floor = Floor(cfg, all, q, asked)
+	got, _ := Select(Interest, cfg, all, q, asked, rand.New(rand.NewPCG(1, 1)))
+	if len(got) != 0 {
+		t.Fatalf("a forwarder asked %v, the peer the origin's exploration displaced", ids(got))
 	}
 }

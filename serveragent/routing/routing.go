@@ -309,25 +309,26 @@ func selectByCollection(cfg Config, open []Peer, q Query, rng *rand.Rand) ([]Cho
 }
 
 // Floor is the collection score a forwarder's peers must reach for q to be
-// forwarded to them, set by the origin from its candidates: Threshold ×
-// the best CollectionScore among peers, raised above the best peer the
-// fan-out left out, so that forwarders add only peers the origin could not
-// judge (no summary yet) and that beat every peer it chose not to ask; 0
-// when no peer has a summary.
-func Floor(cfg Config, peers []Peer, q Query) float64 {
-	var raw []float64
+// forwarded to them, set by the origin once it has chosen (asked: the IDs
+// it sends the query to): Threshold × the best CollectionScore among
+// peers, raised above the best peer it did not ask, so that forwarders add
+// only peers the origin could not judge (no summary yet) and that beat
+// every peer it chose not to ask; 0 when no peer has a summary.
+func Floor(cfg Config, peers []Peer, q Query, asked map[string]bool) float64 {
+	best, skipped := 0.0, 0.0
 	for _, p := range peers {
-		if s := CollectionScore(p.Collection, q); s > 0 {
-			raw = append(raw, s)
+		s := CollectionScore(p.Collection, q)
+		best = math.Max(best, s)
+		if !asked[p.ID] {
+			skipped = math.Max(skipped, s)
 		}
 	}
-	if len(raw) == 0 {
+	if best == 0 {
 		return 0
 	}
-	sort.Sort(sort.Reverse(sort.Float64Slice(raw)))
-	floor := cfg.Threshold * raw[0]
-	if f := min(cfg.Fanout, cfg.MaxFanout); f >= 0 && f < len(raw) && raw[f] >= floor {
-		floor = math.Nextafter(raw[f], math.Inf(1))
+	floor := cfg.Threshold * best
+	if skipped >= floor {
+		floor = math.Nextafter(skipped, math.Inf(1))
 	}
 	return floor
 }
