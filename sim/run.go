@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/p2pir/p2pir/eval"
 	"github.com/p2pir/p2pir/serveragent/recommend"
@@ -53,6 +54,26 @@ type Options struct {
 	// Progress, when set, is called with the steps done and the total
 	// (one step per person per round).
 	Progress func(done, total int)
+	// Phase, when set, is called as each phase of the run ends, with its
+	// name ("start the network", "share documents", "round 2: train",
+	// ...) and how long it took: where a large run spends its time.
+	Phase func(name string, took time.Duration)
+}
+
+// timer reports the phases of a run to Options.Phase.
+type timer struct {
+	phase func(string, time.Duration)
+	start time.Time
+}
+
+// done reports the phase that began at the last call (or at the start)
+// and begins the next one.
+func (t *timer) done(name string) {
+	now := time.Now()
+	if t.phase != nil {
+		t.phase(name, now.Sub(t.start))
+	}
+	t.start = now
 }
 
 // Metric names.
@@ -135,14 +156,17 @@ func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNet
 			return nil, fmt.Errorf("%w: domain %s has no judged queries", ErrBadConfig, d.Name)
 		}
 	}
+	clock := &timer{phase: opts.Phase, start: time.Now()}
 	pl, err := Place(ctx, domains, cfg.Nodes, cfg.Placement, cfg.Replication, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
+	clock.done("place documents")
 	net, err := newNet(ctx, cfg, cfg.Nodes)
 	if err != nil {
 		return nil, fmt.Errorf("start the network: %w", err)
 	}
+	clock.done("start the network (membership complete)")
 	defer func() { err = errors.Join(err, net.Close()) }()
 	for i, docs := range pl.NodeDocs {
 		batch := make([]Document, len(docs))
@@ -153,11 +177,13 @@ func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNet
 			return nil, fmt.Errorf("share documents on node %d: %w", i, err)
 		}
 	}
+	clock.done("share documents")
 	cen, err := newCentral(ctx, domains)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { err = errors.Join(err, cen.close()) }()
+	clock.done("central index")
 
 	x := &experiment{cfg: cfg, domains: domains, net: net, central: cen,
 		people: NewPeople(domains, pl.NodeDomain, cfg.TwoDomainShare, cfg.TestQueries, cfg.Seed),
@@ -174,10 +200,12 @@ func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNet
 			if err := x.train(ctx, round); err != nil {
 				return nil, err
 			}
+			clock.done(fmt.Sprintf("round %d: train", round))
 		}
 		if err := net.Round(ctx); err != nil {
 			return nil, fmt.Errorf("round %d: gossip: %w", round, err)
 		}
+		clock.done(fmt.Sprintf("round %d: gossip and clustering", round))
 		labels, full, err := x.measureNetwork(ctx, round)
 		if err != nil {
 			return nil, err
@@ -187,6 +215,7 @@ func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNet
 		if err := x.measureRecommendations(ctx, round); err != nil {
 			return nil, err
 		}
+		clock.done(fmt.Sprintf("round %d: clusters, members and recommendations", round))
 		if err := x.measureSearch(ctx, round, func() {
 			done++
 			if opts.Progress != nil {
@@ -195,6 +224,7 @@ func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNet
 		}); err != nil {
 			return nil, err
 		}
+		clock.done(fmt.Sprintf("round %d: searches", round))
 	}
 	x.rows = append(x.rows, Row{"clusters", cfg.Rounds, MetricClustersConv, float64(ConvergedRound(labelling))})
 	memConv := -1.0

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -47,6 +51,11 @@ func newSimCmd(a *app) *cobra.Command {
 		mode        string
 		placement   string
 		quiet       bool
+		cpuProfile  string
+		memProfile  string
+		timings     bool
+		memLimitMiB int64
+		gcPercent   int
 	)
 	cmd := &cobra.Command{
 		Use:   "sim --config FILE --out DIR",
@@ -112,7 +121,24 @@ file for quick runs.`,
 			if err != nil {
 				return usageError{err}
 			}
-			return runSim(cmd.Context(), a, cfg, newNet, out, quiet)
+			if f.Changed("memory-limit") {
+				if memLimitMiB < 1 {
+					return usageError{fmt.Errorf("sim: --memory-limit is in MiB and must be at least 1, not %d", memLimitMiB)}
+				}
+				debug.SetMemoryLimit(memLimitMiB << 20)
+			}
+			if f.Changed("gc-percent") {
+				debug.SetGCPercent(gcPercent)
+			}
+			stop, err := startProfiles(cpuProfile, memProfile)
+			if err != nil {
+				return usageError{err}
+			}
+			runErr := runSim(cmd.Context(), a, cfg, newNet, out, quiet, timings)
+			if err := stop(); err != nil && runErr == nil {
+				runErr = err
+			}
+			return runErr
 		},
 	}
 	cmd.Flags().StringVar(&configFile, "config", "", "experiment configuration (TOML, see docs/sim.example.toml)")
@@ -125,7 +151,95 @@ file for quick runs.`,
 	cmd.Flags().StringVar(&mode, "mode", "memory", "memory, loopback, processes, or reference (the harness's own test network)")
 	cmd.Flags().StringVar(&placement, "placement", "cluster", "cluster or random")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress bar")
+	cmd.Flags().Int64Var(&memLimitMiB, "memory-limit", 0, "soft limit of the process's memory in MiB (as GOMEMLIMIT): the garbage collector works harder as the heap nears it; default: GOMEMLIMIT, else none")
+	cmd.Flags().IntVar(&gcPercent, "gc-percent", 100, "garbage collection target (as GOGC): the heap may grow by this percentage of the live heap between collections; higher spends memory to save CPU, -1 collects only at --memory-limit; default: GOGC, else 100")
+	cmd.Flags().BoolVar(&timings, "timings", false, "print how long each phase took (start, documents, and per round: training, gossip, measures, searches) to standard error")
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (read it with go tool pprof)")
+	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a heap profile to this file, taken when the heap was largest (read it with go tool pprof)")
 	return cmd
+}
+
+// startProfiles starts a CPU profile into cpuPath (when set) and, when
+// memPath is set, a watcher that writes the heap profile into memPath
+// whenever the heap has grown a tenth past its largest size so far
+// (checked every few seconds), so the file shows the heap near its peak,
+// while the nodes still run. It returns the function that stops both. Either path may be
+// empty.
+func startProfiles(cpuPath, memPath string) (stop func() error, err error) {
+	var cpu *os.File
+	if cpuPath != "" {
+		if cpu, err = os.Create(cpuPath); err != nil {
+			return nil, fmt.Errorf("sim: CPU profile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(cpu); err != nil {
+			_ = cpu.Close()
+			return nil, fmt.Errorf("sim: CPU profile: %w", err)
+		}
+	}
+	done := make(chan struct{})
+	watched := make(chan error, 1)
+	if memPath != "" {
+		go func() { watched <- watchHeap(memPath, 5*time.Second, done) }()
+	} else {
+		watched <- nil
+	}
+	return func() error {
+		var errs []error
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			if err := cpu.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("sim: CPU profile: %w", err))
+			}
+		}
+		close(done)
+		errs = append(errs, <-watched)
+		return errors.Join(errs...)
+	}, nil
+}
+
+// watchHeap writes the heap profile into path at every period's end at
+// which the heap is a tenth larger than when it last wrote it, until
+// done is closed.
+func watchHeap(path string, period time.Duration, done <-chan struct{}) error {
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	var peak uint64
+	for {
+		select {
+		case <-done:
+			if peak == 0 { // a run shorter than one period
+				return writeHeapProfile(path)
+			}
+			return nil
+		case <-tick.C:
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		if ms.HeapAlloc <= peak+peak/10 {
+			continue
+		}
+		peak = ms.HeapAlloc
+		if err := writeHeapProfile(path); err != nil {
+			return err
+		}
+	}
+}
+
+// writeHeapProfile writes the heap profile (as of the last collection)
+// into path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("sim: heap profile: %w", err)
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("sim: heap profile: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("sim: heap profile: %w", err)
+	}
+	return nil
 }
 
 // domainOf names a collection's domain after its folder, lower-cased and
@@ -142,9 +256,15 @@ func domainOf(path string) string {
 
 // runSim runs the experiment and writes its outputs, with a progress bar
 // (one step per person per round) on a terminal unless quiet.
-func runSim(ctx context.Context, a *app, cfg sim.Config, newNet sim.NewNetFunc, out string, quiet bool) error {
+func runSim(ctx context.Context, a *app, cfg sim.Config, newNet sim.NewNetFunc, out string, quiet, timings bool) error {
 	var bar *progressbar.ProgressBar
 	opts := sim.Options{}
+	if timings {
+		start := time.Now()
+		opts.Phase = func(name string, took time.Duration) {
+			fmt.Fprintf(a.stderr, "sim: %s took %s (%s since the start)\n", name, took.Round(time.Millisecond), time.Since(start).Round(time.Second))
+		}
+	}
 	if !quiet && isTerminal(a.stderr) {
 		opts.Progress = func(done, total int) {
 			if bar == nil {

@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -80,7 +81,10 @@ func newCertificate(priv ed25519.PrivateKey, nodeID string, proof []byte, now ti
 // expected is not empty the node ID must be expected; when memberKey is not
 // nil the certificate must carry the membership proof for its node ID.
 // The handshake has already proved the peer holds the certificate's key.
-func verifyPeer(certs []*x509.Certificate, now time.Time, expected string, memberKey []byte) (string, error) {
+// verified, when not nil, remembers certificates whose self-signature was
+// checked, so it is checked once per certificate rather than per
+// handshake; every other check runs every time.
+func verifyPeer(certs []*x509.Certificate, now time.Time, expected string, memberKey []byte, verified *verifiedCerts) (string, error) {
 	switch {
 	case len(certs) == 0:
 		return "", fmt.Errorf("identity: %w: the peer presented no certificate", ErrBadCertificate)
@@ -92,8 +96,8 @@ func verifyPeer(certs []*x509.Certificate, now time.Time, expected string, membe
 	if !ok || c.SignatureAlgorithm != x509.PureEd25519 {
 		return "", fmt.Errorf("identity: %w: the peer's key is %v signed with %v, not Ed25519", ErrBadCertificate, c.PublicKeyAlgorithm, c.SignatureAlgorithm)
 	}
-	if err := c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature); err != nil {
-		return "", fmt.Errorf("identity: %w: the peer's certificate is not self-signed by its key: %w", ErrBadCertificate, err)
+	if err := checkSelfSigned(c, verified); err != nil {
+		return "", err
 	}
 	id := NodeIDFromPublicKey(pub)
 	if c.Subject.CommonName != id {
@@ -119,6 +123,23 @@ func verifyPeer(certs []*x509.Certificate, now time.Time, expected string, membe
 		}
 	}
 	return id, nil
+}
+
+// checkSelfSigned checks that c is signed by its own key, once per
+// certificate when verified is not nil.
+func checkSelfSigned(c *x509.Certificate, verified *verifiedCerts) error {
+	var sum [sha256.Size]byte
+	if verified != nil {
+		sum = sha256.Sum256(c.Raw)
+		if verified.has(sum) {
+			return nil
+		}
+	}
+	if err := c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature); err != nil {
+		return fmt.Errorf("identity: %w: the peer's certificate is not self-signed by its key: %w", ErrBadCertificate, err)
+	}
+	verified.add(sum)
+	return nil
 }
 
 // certMembershipProof returns the membership proof a certificate carries,

@@ -108,7 +108,7 @@ func TestVerifyPeer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := verifyPeer(tt.certs, tt.at, tt.expected, tt.key)
+			got, err := verifyPeer(tt.certs, tt.at, tt.expected, tt.key, nil)
 			if tt.wantErr == nil {
 				if err != nil {
 					t.Fatalf("verifyPeer = %v, want success", err)

@@ -23,6 +23,17 @@
 // key (CertificateVerify), so pinning the key is stronger than trusting a
 // CA would be for this purpose.
 //
+// A node resumes the TLS sessions of peers it called before (TLS 1.3
+// session tickets; up to SessionCacheSize sessions, each offered only to
+// the node ID it was made with). A resumed handshake sends no certificates
+// and no signatures: the pre-shared key of the session proves both ends
+// are the two that authenticated when it began, and the ticket, encrypted
+// under keys only the issuing server's configuration holds, carries the
+// client certificate. Both ends still run their checks on a resumed
+// connection (node ID, validity, membership proof against the server's
+// current secret). Servers make new ticket keys at every start, so a
+// restarted node, or one given another secret, accepts no earlier ticket.
+//
 // # Network secret
 //
 // An optional shared secret keeps a private network closed. It is bound into

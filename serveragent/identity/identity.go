@@ -11,14 +11,21 @@ import (
 	"time"
 )
 
-// Identity is a node's key pair, its node ID and its TLS certificate. It is
-// immutable and safe for concurrent use.
+// Identity is a node's key pair, its node ID and its TLS certificate, with
+// the node's caches of TLS sessions to resume (SessionCacheSize) and of
+// peer certificates already verified. Its key, ID and certificate never
+// change; it is safe for concurrent use.
 type Identity struct {
 	priv   ed25519.PrivateKey
 	pub    ed25519.PublicKey
 	nodeID string
 	// cert is the certificate without a membership proof (open network).
 	cert tls.Certificate
+	// sessions holds the TLS sessions of connections to peers, for
+	// resumption (keyed by peer node ID through peerSessions).
+	sessions tls.ClientSessionCache
+	// verified remembers peer certificates whose self-signature checked out.
+	verified *verifiedCerts
 }
 
 // New returns the identity of an Ed25519 private key, with a fresh
@@ -33,7 +40,11 @@ func New(priv ed25519.PrivateKey) (*Identity, error) {
 		return nil, fmt.Errorf("identity: private key is inconsistent: its public half does not belong to its seed")
 	}
 	pub := canon.Public().(ed25519.PublicKey)
-	id := &Identity{priv: canon, pub: pub, nodeID: NodeIDFromPublicKey(pub)}
+	id := &Identity{
+		priv: canon, pub: pub, nodeID: NodeIDFromPublicKey(pub),
+		sessions: tls.NewLRUClientSessionCache(SessionCacheSize),
+		verified: newVerifiedCerts(),
+	}
 	cert, err := newCertificate(id.priv, id.nodeID, nil, time.Now())
 	if err != nil {
 		return nil, err

@@ -13,22 +13,26 @@ import (
 //
 // With a network secret (at least MinSecretLen bytes) the server presents a
 // certificate with its membership proof and refuses clients without a
-// valid one; an empty secret means an open network. Session tickets are
-// off, so every connection is a full handshake checked against the current
-// secret.
+// valid one; an empty secret means an open network. The server issues
+// session tickets, so a node that called before can resume (see
+// ClientTLS); a resumed connection is checked like a new one
+// (VerifyConnection runs on every handshake, with the certificate the
+// client authenticated with when the session began, against this
+// configuration's secret), and the tickets' keys live in this
+// configuration only: a node started anew, or with another secret, does
+// not accept the tickets it issued before.
 func (id *Identity) ServerTLS(secret []byte) (*tls.Config, error) {
 	cert, key, err := id.certificateFor(secret)
 	if err != nil {
 		return nil, err
 	}
 	return &tls.Config{
-		MinVersion:             tls.VersionTLS13,
-		MaxVersion:             tls.VersionTLS13,
-		Certificates:           []tls.Certificate{cert},
-		ClientAuth:             tls.RequireAnyClientCert,
-		SessionTicketsDisabled: true,
+		MinVersion:   tls.VersionTLS13,
+		MaxVersion:   tls.VersionTLS13,
+		Certificates: []tls.Certificate{cert},
+		ClientAuth:   tls.RequireAnyClientCert,
 		VerifyConnection: func(cs tls.ConnectionState) error {
-			_, err := verifyPeer(cs.PeerCertificates, time.Now(), "", key)
+			_, err := verifyPeer(cs.PeerCertificates, time.Now(), "", key, id.verified)
 			return err
 		},
 	}, nil
@@ -48,6 +52,12 @@ func (id *Identity) ServerTLS(secret []byte) (*tls.Config, error) {
 // With a network secret the server must also carry a valid membership
 // proof, and this node presents its own; an empty secret means an open
 // network.
+//
+// Connections resume TLS sessions from this identity's cache
+// (SessionCacheSize), kept per expected node ID: a session is offered
+// only to the node it was made with, and VerifyConnection runs on a
+// resumed connection as on a new one, against the certificate the server
+// proved when the session began.
 func (id *Identity) ClientTLS(expectedNodeID string, secret []byte) (*tls.Config, error) {
 	if err := ValidateNodeID(expectedNodeID); err != nil {
 		return nil, fmt.Errorf("identity: client TLS: %w", err)
@@ -61,8 +71,9 @@ func (id *Identity) ClientTLS(expectedNodeID string, secret []byte) (*tls.Config
 		MaxVersion:         tls.VersionTLS13,
 		Certificates:       []tls.Certificate{cert},
 		InsecureSkipVerify: true, // replaced by VerifyConnection, see above
+		ClientSessionCache: peerSessions{cache: id.sessions, node: expectedNodeID},
 		VerifyConnection: func(cs tls.ConnectionState) error {
-			_, err := verifyPeer(cs.PeerCertificates, time.Now(), expectedNodeID, key)
+			_, err := verifyPeer(cs.PeerCertificates, time.Now(), expectedNodeID, key, id.verified)
 			return err
 		},
 	}, nil
