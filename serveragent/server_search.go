@@ -455,6 +455,19 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 		cands = append(cands, p)
 	}
 	q := routing.Query{Terms: queryTerms(req), Floor: req.GetRouteFloor(), K1: n.ix.Config().K1}
+	if len(q.Terms) == 0 && req.GetCorpus() == nil && req.GetOrigin().GetNodeId() == n.self.ID {
+		// Rank fusion sends no pooled statistics, but the origin still
+		// selects peers by their summaries, with the idf it pools itself.
+		var terms []index.WeightedTerm
+		for _, t := range req.GetTerms() {
+			if t.GetWeight() > 0 {
+				terms = append(terms, index.WeightedTerm{Term: t.GetTerm(), Weight: t.GetWeight()})
+			}
+		}
+		if p, ok := n.pool(ctx, terms); ok {
+			q.Terms = p.selected
+		}
+	}
 	if fp, ok := parseWireFP(req.GetQueryFingerprint()); ok && !fp.IsZero() {
 		q.FP = fp.Vec.RawVector().Data
 	}
@@ -464,6 +477,11 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 		q.Own = fp.Vec.RawVector().Data
 	}
 	strategy, rcfg := n.routingFor(req)
+	if (strategy == routing.Interest || strategy == "") && q.Floor > 0 && len(q.Terms) == 0 {
+		// The origin chose by summaries but sent no statistics to score
+		// them with here (rank fusion): nothing to add that beats the floor.
+		return nil, 0, nil
+	}
 	choices, err := routing.Select(strategy, rcfg, cands, q, visited, n.queryRand(req.GetQueryId()))
 	if err != nil {
 		return nil, 0, err
