@@ -82,7 +82,7 @@ const (
 	MetricMAP          = "map"
 	MetricRecall100    = "recall100"
 	MetricRecall10     = "recall10"
-	MetricOffDomain    = "off_domain_share"
+	MetricOffDomain    = "off_domain_share" // also off_domain_share_<domain>, for the queries of one domain
 	MetricNDCGRatio    = "ndcg10_ratio"
 	MetricMAPRatio     = "map_ratio"
 	MetricPeers        = "peers_per_query"
@@ -487,6 +487,7 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 		run                         eval.Run
 		peers, msgs, bytes, queries float64
 		recall10, offDomain         float64
+		domQueries, domOff          []float64 // by the query's domain
 		lat                         []float64
 	}
 	accs := map[string]*acc{}
@@ -547,9 +548,14 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 				}
 				a.run[an.qid] = rs
 				a.recall10 += recallAt(res.URLs, qrels[an.qid], 10)
+				if a.domQueries == nil {
+					a.domQueries, a.domOff = make([]float64, len(x.domains)), make([]float64, len(x.domains))
+				}
+				a.domQueries[an.domain]++
 				for _, j := range res.Reached {
 					if j < len(x.nodeDom) && x.nodeDom[j] != an.domain {
 						a.offDomain++
+						a.domOff[an.domain]++
 						break
 					}
 				}
@@ -581,6 +587,11 @@ func (x *experiment) measureSearch(ctx context.Context, round int, step func()) 
 			Row{s, round, MetricLatencyP50, Percentile(a.lat, 50)},
 			Row{s, round, MetricLatencyP95, Percentile(a.lat, 95)},
 			Row{s, round, MetricLatencyP99, Percentile(a.lat, 99)})
+		for d := range a.domQueries {
+			if a.domQueries[d] > 0 && len(x.domains) > 1 {
+				x.rows = append(x.rows, Row{s, round, MetricOffDomain + "_" + x.domains[d].Name, a.domOff[d] / a.domQueries[d]})
+			}
+		}
 		if round == x.cfg.Rounds {
 			if x.lat == nil {
 				x.lat = map[string][]float64{}

@@ -104,7 +104,7 @@ func TestForwardersAddOnlyPeersAsPromisingAsTheOriginsChoice(t *testing.T) {
 	}
 }
 
-func TestExplorationTakesASlotAndPrefersPeersWithoutSummary(t *testing.T) {
+func TestExplorationTakesASlotAndAsksOnlyPeersWithoutSummary(t *testing.T) {
 	q := Query{Terms: []QueryTerm{{Hash: 1, Weight: 1, IDF: 1}}}
 	var peers []Peer
 	for i := range 8 {
@@ -123,7 +123,7 @@ func TestExplorationTakesASlotAndPrefersPeersWithoutSummary(t *testing.T) {
 			if c.Random {
 				explored++
 				if c.ID != "new" {
-					t.Fatalf("explored %s while a peer without summary waits", c.ID)
+					t.Fatalf("explored %s, whose summary is known: nothing to discover", c.ID)
 				}
 			}
 		}
@@ -192,5 +192,16 @@ func TestForwardersDoNotAddAPeerExplorationDisplaced(t *testing.T) {
 	got, _ := Select(Interest, cfg, all, q, asked, rand.New(rand.NewPCG(1, 1)))
 	if len(got) != 0 {
 		t.Fatalf("a forwarder asked %v, the peer the origin's exploration displaced", ids(got))
+	}
+}
+
+func TestNoExplorationOnceEverySummaryIsKnown(t *testing.T) {
+	q := Query{Terms: []QueryTerm{{Hash: 1, Weight: 1, IDF: 1}}}
+	peers := []Peer{{ID: "a", Collection: summary{1: 0.9}}, {ID: "b", Collection: summary{2: 0.9}}, {ID: "c", Collection: summary{3: 0.9}}}
+	cfg := DefaultConfig()
+	cfg.Explore = 1
+	got, _ := Select(Interest, cfg, peers, q, nil, rand.New(rand.NewPCG(1, 1)))
+	if !equal(ids(got), []string{"a"}) {
+		t.Fatalf("asked %v, want only a: every summary is known, exploring discovers nothing", ids(got))
 	}
 }
