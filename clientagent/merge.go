@@ -288,7 +288,7 @@ func rankPooled(lists []SourceHits) {
 	for li, l := range lists {
 		for hi, h := range l.Hits {
 			if h.Pooled && l.Weight > 0 {
-				refs = append(refs, ref{li, hi, h.Score + math.Log(l.Weight/common)})
+				refs = append(refs, ref{li, hi, h.Score + trustShift(l.Weight, common)})
 			}
 		}
 	}
@@ -302,4 +302,11 @@ func rankPooled(lists []SourceHits) {
 		lists[r.l].Hits[r.h].Rank = i + 1
 		lists[r.l].Weight = common
 	}
+}
+
+// trustShift is ln(w/common) rounded to 1/10,000: trust decays with the
+// wall clock, so two runs of the same marks differ in the tenth decimal
+// of a weight, which must not reorder results whose scores tie.
+func trustShift(w, common float64) float64 {
+	return math.Round(math.Log(w/common)*1e4) / 1e4
 }
