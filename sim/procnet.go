@@ -203,6 +203,10 @@ func (net *procNet) startProcess(i int, join string) error {
 		"--max-peers", strconv.Itoa(max(1024, net.cfg.Nodes)),
 		"--fanout", strconv.Itoa(net.cfg.FanOut),
 		"--scoring", net.cfg.Scoring,
+		// As in memory mode: the nodes trust each other, and a rate
+		// limiter refills by the wall clock, so a call refused for its
+		// rate would depend on how fast the machine runs the experiment.
+		"--peer-rate", "inf",
 		"--peer-timeout", (time.Duration(net.cfg.PeerTimeoutMS) * time.Millisecond).String(),
 	}
 	if join != "" {

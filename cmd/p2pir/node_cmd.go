@@ -6,11 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/p2pir/p2pir/internal/share"
 	"github.com/p2pir/p2pir/node"
@@ -29,6 +33,7 @@ func newNodeCmd(a *app) *cobra.Command {
 		tokenFile  string
 		seed       uint64
 		maxPeers   int
+		peerRate   string
 	)
 	cmd := &cobra.Command{
 		Use:   "node [flags]",
@@ -87,6 +92,13 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 				// defaults, and fan-out and per-peer timeout come from
 				// the flags or config.toml's [network].
 				cfg.Server = &serveragent.Config{Strategy: strategy, Seed: seed, MaxPeers: maxPeers}
+				if peerRate != "" {
+					r, err := parsePeerRate(peerRate)
+					if err != nil {
+						return usageError{err}
+					}
+					cfg.Server.RatePerPeer = r
+				}
 			default:
 				return usageError{fmt.Errorf("--routing takes interest, flood or walk, not %q", strategy)}
 			}
@@ -153,6 +165,7 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 	f.StringVar(&cfg.MembershipProfile, "membership", "lan", "membership timing: lan, or local (fast failure detection, for nodes on one machine)")
 	f.Uint64Var(&seed, "seed", 0, "seed of the node's random choices (walks, exploration, clustering), for reproducible experiments")
 	f.IntVar(&maxPeers, "max-peers", 0, "cap on the peer table (default 1024)")
+	f.StringVar(&peerRate, "peer-rate", "", `calls a second each peer may make to this node, or "inf" for no limit (default 20; "inf" is for experiments on one machine)`)
 	f.StringVar(&secretFile, "secret-file", "", "file holding the network secret (or set P2PIR_SECRET); nodes without it cannot join")
 	return cmd
 }
@@ -426,4 +439,17 @@ func writeNodeShared(ctx context.Context, w io.Writer, ri node.RunInfo) error {
 	}
 	writeSharedFolders(w, sh.Folders)
 	return nil
+}
+
+// parsePeerRate reads --peer-rate: a positive number of calls a second, or
+// "inf" for no limit.
+func parsePeerRate(s string) (rate.Limit, error) {
+	if s == "inf" {
+		return rate.Inf, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(f > 0) || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("--peer-rate takes a positive number of calls a second or inf, not %q", s)
+	}
+	return rate.Limit(f), nil
 }

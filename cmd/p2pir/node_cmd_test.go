@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 func loopbackAddr(t *testing.T) string {
@@ -127,5 +129,30 @@ func TestNodeExperimentFlags(t *testing.T) {
 	r := runCLI(t, t.TempDir(), "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t), "--membership", "wan")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "lan or local") {
 		t.Errorf("--membership wan: want exit 2 naming lan and local, got %v", r)
+	}
+}
+
+func TestPeerRateFlag(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want rate.Limit
+		ok   bool
+	}{
+		{"inf", rate.Inf, true},
+		{"50", 50, true},
+		{"0.5", 0.5, true},
+		{"0", 0, false},
+		{"-3", 0, false},
+		{"NaN", 0, false},
+		{"+Inf", 0, false},
+		{"lots", 0, false},
+	} {
+		got, err := parsePeerRate(tc.in)
+		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
+			t.Errorf("--peer-rate %s: %v, %v; want %v (ok %v)", tc.in, got, err, tc.want, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "--peer-rate") {
+			t.Errorf("--peer-rate %s: error %q does not name the flag", tc.in, err)
+		}
 	}
 }
