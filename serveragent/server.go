@@ -71,12 +71,13 @@ type Node struct {
 	// index version ownSumIndex and shared folders ownSumShared (ownSumMade
 	// once made; nil when the node shares nothing), ownSumVersion the last
 	// version given out.
-	sumMu         sync.Mutex
-	ownSum        *collection
-	ownSumIndex   uint64
-	ownSumShared  string
-	ownSumMade    bool
-	ownSumVersion uint64
+	sumMu          sync.Mutex
+	ownSum         *collection
+	ownSumIndex    uint64
+	ownSumShared   string
+	ownSumBuilding bool // a background rebuild is under way
+	ownSumMade     bool
+	ownSumVersion  uint64
 
 	mu       sync.Mutex // guards everything below
 	peers    map[string]*peer

@@ -65,9 +65,12 @@ func sharesWith(roots share.Roots) func(index.Meta) bool {
 	}
 }
 
-// ownCollection returns this node's own summary, made again when the index
-// or the shared folders have changed since the last one; nil when it
-// shares no document.
+// ownCollection returns this node's own summary; nil when it shares no
+// document. It is made again when the shared folders change (at once: an
+// unshared folder's terms must not go on reaching peers) or the index
+// changes (in the background, at most one rebuild at a time, the previous
+// summary served meanwhile: a summary reads every shared document, and a
+// search must not wait for that after each page a crawl adds).
 func (n *Node) ownCollection(ctx context.Context) (*collection, error) {
 	v := n.ix.Version()
 	var dirs []string
@@ -77,12 +80,37 @@ func (n *Node) ownCollection(ctx context.Context) (*collection, error) {
 	key := strings.Join(dirs, "\x00")
 	n.sumMu.Lock()
 	defer n.sumMu.Unlock()
-	if n.ownSumMade && n.ownSumIndex == v && n.ownSumShared == key {
+	switch {
+	case n.ownSumMade && n.ownSumIndex == v && n.ownSumShared == key:
+		return n.ownSum, nil
+	case n.ownSumMade && n.ownSumShared == key:
+		if !n.ownSumBuilding {
+			n.ownSumBuilding = true
+			go func() {
+				n.sumMu.Lock()
+				defer n.sumMu.Unlock()
+				defer func() { n.ownSumBuilding = false }()
+				if n.ownSumIndex != n.ix.Version() {
+					_ = n.buildOwnCollectionLocked(context.Background(), dirs, key) // failed: the next call tries again
+				}
+			}()
+		}
 		return n.ownSum, nil
 	}
+	if err := n.buildOwnCollectionLocked(ctx, dirs, key); err != nil {
+		return nil, err
+	}
+	return n.ownSum, nil
+}
+
+// buildOwnCollectionLocked makes this node's summary from the index as it
+// is now and the shared folders dirs (key: their joined form). n.sumMu is
+// held.
+func (n *Node) buildOwnCollectionLocked(ctx context.Context, dirs []string, key string) error {
+	v := n.ix.Version()
 	s, err := n.ix.Summarize(ctx, sharesWith(share.Resolve(dirs)), n.cfg.SummaryTerms)
 	if err != nil {
-		return nil, fmt.Errorf("serveragent: collection summary: %w", err)
+		return fmt.Errorf("serveragent: collection summary: %w", err)
 	}
 	var c *collection
 	if s.Docs > 0 {
@@ -91,13 +119,13 @@ func (n *Node) ownCollection(ctx context.Context) (*collection, error) {
 		body.Version = max(uint64(time.Now().UnixMilli()), n.ownSumVersion+1)
 		wire, err := p2pirv1.SignSummary(n.id.PublicKey(), n.id.Sign, body)
 		if err != nil {
-			return nil, fmt.Errorf("serveragent: collection summary: %w", err)
+			return fmt.Errorf("serveragent: collection summary: %w", err)
 		}
 		c = collectionOf(body, wire)
 		n.ownSumVersion = body.Version
 	}
 	n.ownSum, n.ownSumIndex, n.ownSumShared, n.ownSumMade = c, v, key, true
-	return c, nil
+	return nil
 }
 
 // summaryBody is s in wire form: terms by hash (two terms with one hash

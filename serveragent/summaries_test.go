@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/p2pir/p2pir/index"
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
@@ -298,5 +299,37 @@ func TestInterestVectorsTellFieldsApartThroughCommonWords(t *testing.T) {
 	}
 	if interestVectors([][]float64{nil}, []*collection{colls[0]})[0] != nil {
 		t.Error("a person who does not share was given a vector")
+	}
+}
+
+// A page the index gains reaches the summary by a rebuild in the
+// background: the search that notices the change is answered from the
+// summary it had.
+func TestSummaryCatchesUpWithTheIndexInTheBackground(t *testing.T) {
+	ctx := context.Background()
+	corpus := loadCorpus(t)
+	n := newNode(t, NewMemNet(), "n", testConfig(), corpus["cooking"][:1])
+	first, err := n.node.ownCollection(ctx)
+	if err != nil || first == nil {
+		t.Fatalf("first summary: %v, %v", first, err)
+	}
+	if err := n.ix.Index(ctx, corpus["astro"][:1]); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		c, err := n.node.ownCollection(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.docs == 2 {
+			if _, _, ok := c.Term(p2pirv1.TermHash("telescop")); !ok {
+				t.Fatal("the rebuilt summary lacks the new page's terms")
+			}
+			return
+		}
+		if c != first {
+			t.Fatalf("a summary of %d documents, neither the first nor the rebuilt one", c.docs)
+		}
+		time.Sleep(time.Millisecond) // wait for the background rebuild
 	}
 }
