@@ -19,6 +19,9 @@ import (
 //     index (collection selection removes off-topic documents the central
 //     index ranks high); AboveCentral lists such cases instead;
 //   - local search sends no message;
+//   - a "not interested" mark on one peer's result lowers that peer's
+//     learned weight and leaves another answering peer's as it was (the
+//     trust probe, when the network learns per peer);
 //   - the traces' message and byte counts equal what the network carried;
 //   - no call between peers went unanswered (a timeout or failure makes
 //     the numbers depend on timing, not only on the seed).
@@ -33,6 +36,17 @@ func (res *Results) Check() error {
 		}
 		if v, ok := res.value(StrategyLocal, r, MetricMessages); ok && v != 0 {
 			errs = append(errs, fmt.Errorf("round %d: local search sent %.2f messages per query", r, v))
+		}
+	}
+	if mb, ok := res.value("trust", cfg.Rounds, MetricMarkedBefore); ok {
+		ma, _ := res.value("trust", cfg.Rounds, MetricMarkedAfter)
+		ob, _ := res.value("trust", cfg.Rounds, MetricOtherBefore)
+		oa, _ := res.value("trust", cfg.Rounds, MetricOtherAfter)
+		if !(ma < mb) {
+			errs = append(errs, fmt.Errorf("a \"not interested\" mark left the marked peer's weight at %.4f (was %.4f)", ma, mb))
+		}
+		if oa != ob {
+			errs = append(errs, fmt.Errorf("a mark on one peer's result moved another peer's weight from %.4f to %.4f", ob, oa))
 		}
 	}
 	if res.TraceMessages != res.Carried.Messages {

@@ -70,6 +70,10 @@ type SearchResult struct {
 	QueryID string
 	// URLs are the results, best first.
 	URLs []string
+	// Finders are, for each of URLs, the peers (by node number) whose
+	// answers held it; empty for a result only the asker's own sources
+	// found. Networks of real nodes fill it in.
+	Finders [][]int
 	// Reached are the nodes (other than the asker) that ran the query,
 	// ascending.
 	Reached []int
@@ -104,4 +108,12 @@ type Traffic struct {
 type SummaryNet interface {
 	// Summaries returns, for each node, how many peers' summaries it holds.
 	Summaries(ctx context.Context) ([]int, error)
+}
+
+// TrustNet is a Net whose nodes learn a trust per peer from their
+// person's marks (issue 10: each peer a source of its own).
+type TrustNet interface {
+	// PeerWeights returns node i's learned weight factor of each peer it
+	// keeps a trust for, by node number.
+	PeerWeights(ctx context.Context, i int) (map[int]float64, error)
 }

@@ -212,6 +212,7 @@ func (net *nodeNet) Search(ctx context.Context, i int, text, strategy string, k 
 	out := SearchResult{QueryID: resp.QueryID, Latency: time.Since(start)}
 	for _, r := range resp.Results {
 		out.URLs = append(out.URLs, r.URL)
+		out.Finders = append(out.Finders, finders(r.Engines, i, net.index))
 	}
 	readTrace(&out, i, net.index, resp.Trace)
 	return out, nil
@@ -276,6 +277,21 @@ func (net *nodeNet) Members(ctx context.Context) ([]int, error) {
 	out := make([]int, len(net.nodes))
 	for i, nd := range net.nodes {
 		out[i] = nd.Server().PeerCount() + 1 // not Peers(), which scores every peer: 10⁶ similarities a poll at 1,000 nodes
+	}
+	return out, nil
+}
+
+// PeerWeights implements TrustNet with node i's client agent.
+func (net *nodeNet) PeerWeights(ctx context.Context, i int) (map[int]float64, error) {
+	peers, err := net.nodes[i].Agent().Peers(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("node %d: peer trust: %w", i, err)
+	}
+	out := make(map[int]float64, len(peers))
+	for _, p := range peers {
+		if j, ok := net.index[p.NodeID]; ok {
+			out[j] = p.WeightFactor
+		}
 	}
 	return out, nil
 }

@@ -121,6 +121,12 @@ func WriteSummary(w io.Writer, res *Results) error {
 	}
 	fmt.Fprintf(&b, "\nMessages in the traces: %d; carried by the network: %d. Bytes in the traces: %d; carried: %d.\n",
 		res.TraceMessages, res.Carried.Messages, res.TraceBytes, res.Carried.Bytes)
+	if mb, ok := res.value("trust", last, MetricMarkedBefore); ok {
+		ma, _ := res.value("trust", last, MetricMarkedAfter)
+		ob, _ := res.value("trust", last, MetricOtherBefore)
+		oa, _ := res.value("trust", last, MetricOtherAfter)
+		fmt.Fprintf(&b, "\nTrust probe: one \"not interested\" mark on a result one peer found moved that peer's weight %.4f → %.4f and another answering peer's %.4f → %.4f.\n", mb, ma, ob, oa)
+	}
 	if err := res.Check(); err != nil {
 		fmt.Fprintf(&b, "\n**Invariant checks failed:**\n\n")
 		for _, line := range strings.Split(err.Error(), "\n") {

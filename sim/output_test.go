@@ -132,3 +132,28 @@ func TestCheckFindsViolations(t *testing.T) {
 		t.Errorf("pooled: AboveCentral = %v", above)
 	}
 }
+
+// TestCheckReadsTheTrustProbe: a mark that moves another peer's weight, or
+// leaves the marked peer's, breaks the invariants; the expected moves pass.
+func TestCheckReadsTheTrustProbe(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		mb, ma, ob, oa float64
+		wantErr        string
+	}{
+		{"only the marked peer falls", 1, 0.8, 1, 1, ""},
+		{"the other peer moved", 1, 0.8, 1, 0.9, "moved another peer's weight"},
+		{"the marked peer did not fall", 1, 1, 1, 1, "left the marked peer's weight"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := fixtureResults(t)
+			r := res.Config.Rounds
+			res.Rows = append(res.Rows, Row{"trust", r, MetricMarkedBefore, tc.mb}, Row{"trust", r, MetricMarkedAfter, tc.ma},
+				Row{"trust", r, MetricOtherBefore, tc.ob}, Row{"trust", r, MetricOtherAfter, tc.oa})
+			err := res.Check()
+			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("Check = %v, want %q", err, tc.wantErr)
+			}
+		})
+	}
+}

@@ -335,7 +335,8 @@ func (net *procNet) call(ctx context.Context, i int, method, path string, body, 
 type searchAnswer struct {
 	QueryID string `json:"query_id"`
 	Results []struct {
-		URL string `json:"url"`
+		URL     string   `json:"url"`
+		Engines []string `json:"engines"`
 	} `json:"results"`
 	Trace clientagent.SearchTrace `json:"trace"`
 }
@@ -367,8 +368,33 @@ func (net *procNet) Search(ctx context.Context, i int, text, strategy string, k 
 	out := SearchResult{QueryID: ans.QueryID, Latency: time.Since(start)}
 	for _, r := range ans.Results {
 		out.URLs = append(out.URLs, r.URL)
+		out.Finders = append(out.Finders, finders(r.Engines, i, net.index))
 	}
 	readTrace(&out, i, net.index, ans.Trace)
+	return out, nil
+}
+
+// PeerWeights implements TrustNet with GET /peers on node i (each peer's
+// trust.weight_factor).
+func (net *procNet) PeerWeights(ctx context.Context, i int) (map[int]float64, error) {
+	if err := net.start(ctx); err != nil {
+		return nil, err
+	}
+	var peers []struct {
+		NodeID string `json:"node_id"`
+		Trust  struct {
+			WeightFactor float64 `json:"weight_factor"`
+		} `json:"trust"`
+	}
+	if err := net.call(ctx, i, http.MethodGet, "/peers", nil, &peers); err != nil {
+		return nil, fmt.Errorf("peers: %w", err)
+	}
+	out := make(map[int]float64, len(peers))
+	for _, p := range peers {
+		if j, ok := net.index[p.NodeID]; ok {
+			out[j] = p.Trust.WeightFactor
+		}
+	}
 	return out, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -78,23 +79,30 @@ func (t *timer) done(name string) {
 
 // Metric names.
 const (
-	MetricNDCG10       = "ndcg10"
-	MetricMAP          = "map"
-	MetricRecall100    = "recall100"
-	MetricRecall10     = "recall10"
-	MetricOffDomain    = "off_domain_share" // also off_domain_share_<domain>, for the queries of one domain
-	MetricNDCGRatio    = "ndcg10_ratio"
-	MetricMAPRatio     = "map_ratio"
-	MetricPeers        = "peers_per_query"
-	MetricMessages     = "messages_per_query"
-	MetricBytes        = "bytes_per_query"
-	MetricLatencyP50   = "latency_p50_ms"
-	MetricLatencyP95   = "latency_p95_ms"
-	MetricLatencyP99   = "latency_p99_ms"
-	MetricPurity       = "purity"
-	MetricNMI          = "nmi"
-	MetricMembership   = "membership_complete"
-	MetricSummaries    = "summaries_known"
+	MetricNDCG10     = "ndcg10"
+	MetricMAP        = "map"
+	MetricRecall100  = "recall100"
+	MetricRecall10   = "recall10"
+	MetricOffDomain  = "off_domain_share" // also off_domain_share_<domain>, for the queries of one domain
+	MetricNDCGRatio  = "ndcg10_ratio"
+	MetricMAPRatio   = "map_ratio"
+	MetricPeers      = "peers_per_query"
+	MetricMessages   = "messages_per_query"
+	MetricBytes      = "bytes_per_query"
+	MetricLatencyP50 = "latency_p50_ms"
+	MetricLatencyP95 = "latency_p95_ms"
+	MetricLatencyP99 = "latency_p99_ms"
+	MetricPurity     = "purity"
+	MetricNMI        = "nmi"
+	MetricMembership = "membership_complete"
+	MetricSummaries  = "summaries_known"
+	// The trust probe (strategy "trust", after the last round): the
+	// learned weight of the peer whose result person 0 marked "not
+	// interested", and of another peer that answered, before and after.
+	MetricMarkedBefore = "marked_peer_weight_before"
+	MetricMarkedAfter  = "marked_peer_weight_after"
+	MetricOtherBefore  = "other_peer_weight_before"
+	MetricOtherAfter   = "other_peer_weight_after"
 	MetricClustersConv = "clusters_converged_round"
 	MetricMembersConv  = "membership_converged_round"
 )
@@ -225,6 +233,9 @@ func RunDomains(ctx context.Context, cfg Config, domains []Domain, newNet NewNet
 			return nil, err
 		}
 		clock.done(fmt.Sprintf("round %d: searches", round))
+	}
+	if err := x.probeTrust(ctx); err != nil {
+		return nil, err
 	}
 	x.rows = append(x.rows, Row{"clusters", cfg.Rounds, MetricClustersConv, float64(ConvergedRound(labelling))})
 	memConv := -1.0
@@ -641,4 +652,60 @@ func recallAt(urls []string, rel map[string]int, k int) float64 {
 		}
 	}
 	return float64(found) / float64(total)
+}
+
+// probeTrust checks, on a network whose nodes learn a trust per peer
+// (TrustNet), that a mark teaches only the peer it is about: person 0
+// floods their first held-out query, marks "not interested" the first
+// result that exactly one peer found, and the rows record that peer's
+// weight and another answering peer's before and after (Check requires
+// the first to fall and the second to stay). No rows when the network
+// does not learn per peer, or no answer had two peers to tell apart.
+func (x *experiment) probeTrust(ctx context.Context) error {
+	tn, ok := x.net.(TrustNet)
+	if !ok || len(x.people) == 0 || len(x.people[0].Test) == 0 || !slices.Contains(x.cfg.Strategies, StrategyFlood) {
+		return nil
+	}
+	q := x.people[0].Test[0]
+	res, err := x.net.Search(ctx, 0, x.domains[q.Domain].Test[q.Index].Text, StrategyFlood, x.cfg.Depth)
+	if err != nil {
+		return fmt.Errorf("trust probe: search: %w", err)
+	}
+	x.traced += int64(res.Messages) // the network carried it: the traces must count it too
+	x.bytes += res.BytesSent + res.BytesReceived
+	x.lost += int64(res.Lost)
+	marked, other, url := -1, -1, ""
+	for i, f := range res.Finders {
+		if marked < 0 && len(f) == 1 {
+			marked, url = f[0], res.URLs[i]
+		}
+	}
+	for _, f := range res.Finders {
+		for _, j := range f {
+			if marked >= 0 && j != marked && other < 0 {
+				other = j
+			}
+		}
+	}
+	if marked < 0 || other < 0 {
+		return nil
+	}
+	before, err := tn.PeerWeights(ctx, 0)
+	if err != nil {
+		return fmt.Errorf("trust probe: %w", err)
+	}
+	if err := x.net.Mark(ctx, 0, res.QueryID, url, false); err != nil {
+		return fmt.Errorf("trust probe: %w", err)
+	}
+	after, err := tn.PeerWeights(ctx, 0)
+	if err != nil {
+		return fmt.Errorf("trust probe: %w", err)
+	}
+	// Marks decay with the wall clock: six decimals keep the rows the same
+	// from run to run while showing any move a mark makes.
+	r, six := x.cfg.Rounds, func(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+	x.rows = append(x.rows,
+		Row{"trust", r, MetricMarkedBefore, six(before[marked])}, Row{"trust", r, MetricMarkedAfter, six(after[marked])},
+		Row{"trust", r, MetricOtherBefore, six(before[other])}, Row{"trust", r, MetricOtherAfter, six(after[other])})
+	return nil
 }

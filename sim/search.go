@@ -62,3 +62,17 @@ func readTrace(out *SearchResult, asker int, index map[string]int, tr clientagen
 	}
 	slices.Sort(out.Reached)
 }
+
+// finders maps the sources that found a result ("peer:<node ID>") to node
+// numbers by index, leaving out the asker and other sources.
+func finders(engines []string, asker int, index map[string]int) []int {
+	var out []int
+	for _, e := range engines {
+		if id, ok := clientagent.PeerID(e); ok {
+			if j, ok := index[id]; ok && j != asker && !slices.Contains(out, j) {
+				out = append(out, j)
+			}
+		}
+	}
+	return out
+}
