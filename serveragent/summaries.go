@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/share"
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
@@ -161,8 +159,8 @@ func summaryBody(s index.Summary) *p2pirv1.SummaryBody {
 // the peer table, only when newer than the one held, and only when its
 // signature is the node's own: a peer cannot forge another's summary.
 func (n *Node) learnCollection(s *p2pirv1.CollectionSummary, sender string, firsthand bool) {
-	body := new(p2pirv1.SummaryBody)
-	if s.Validate() != nil || unmarshalBody(s, body) != nil {
+	body, err := s.ParseBody() // parsed once; the signature only if it is worth it
+	if err != nil {
 		return
 	}
 	id := body.GetNodeId()
@@ -179,14 +177,14 @@ func (n *Node) learnCollection(s *p2pirv1.CollectionSummary, sender string, firs
 	if !ok {
 		return
 	}
-	opened, err := s.Open() // the signature check, outside the lock
-	if err != nil || identity.NodeIDFromPublicKey(s.GetPublicKey()) != id {
+	// The signature check, outside the lock.
+	if s.Verify() != nil || identity.NodeIDFromPublicKey(s.GetPublicKey()) != id {
 		return
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if newer() {
-		n.peers[id].coll = collectionOf(opened, s)
+		n.peers[id].coll = collectionOf(body, s)
 	}
 }
 
@@ -350,10 +348,6 @@ func (n *Node) gossipSummariesLocked(to string, perm []int, snaps []snapshot) []
 		out = append(out, s.coll.wire)
 	}
 	return out
-}
-
-func unmarshalBody(s *p2pirv1.CollectionSummary, body *p2pirv1.SummaryBody) error {
-	return proto.Unmarshal(s.GetBody(), body)
 }
 
 // markWeight is how much a person's marks count against their library in

@@ -61,22 +61,48 @@ func SignSummary(pub ed25519.PublicKey, sign func([]byte) []byte, body *SummaryB
 	return &CollectionSummary{Body: b, PublicKey: pub, Signature: sign(signedBytes(b))}, nil
 }
 
-// Open checks the summary's form and signature and returns its body. The
-// caller must still check that the body's node_id belongs to PublicKey
-// (identity.NodeIDFromPublicKey): the signature proves only that the key's
-// holder wrote it.
+// Open checks the summary's form and signature and returns its body: ParseBody
+// then Verify. The caller must still check that the body's node_id
+// belongs to PublicKey (identity.NodeIDFromPublicKey): the signature
+// proves only that the key's holder wrote it.
 func (s *CollectionSummary) Open() (*SummaryBody, error) {
-	if err := s.Validate(); err != nil {
+	body, err := s.ParseBody()
+	if err != nil {
 		return nil, err
 	}
-	if !ed25519.Verify(s.GetPublicKey(), signedBytes(s.GetBody()), s.GetSignature()) {
-		return nil, invalid("CollectionSummary.signature", "does not match the body and key")
+	if err := s.Verify(); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+// ParseBody parses and checks the summary's form and body without checking the
+// signature (the cheap part: a receiver decides from it whether the
+// summary is new enough to be worth verifying).
+func (s *CollectionSummary) ParseBody() (*SummaryBody, error) {
+	const p = "CollectionSummary"
+	if err := checkSummaryEnvelope(s, p); err != nil {
+		return nil, err
 	}
 	body := new(SummaryBody)
 	if err := proto.Unmarshal(s.GetBody(), body); err != nil {
-		return nil, invalid("CollectionSummary.body", "%v", err)
+		return nil, invalid(p+".body", "%v", err)
+	}
+	if err := checkSummaryBody(body, p+".body"); err != nil {
+		return nil, err
 	}
 	return body, nil
+}
+
+// Verify checks the signature over the body bytes with PublicKey.
+func (s *CollectionSummary) Verify() error {
+	if err := checkSummaryEnvelope(s, "CollectionSummary"); err != nil {
+		return err
+	}
+	if !ed25519.Verify(s.GetPublicKey(), signedBytes(s.GetBody()), s.GetSignature()) {
+		return invalid("CollectionSummary.signature", "does not match the body and key")
+	}
+	return nil
 }
 
 func signedBytes(body []byte) []byte {
@@ -87,6 +113,18 @@ func signedBytes(body []byte) []byte {
 }
 
 func checkSummary(s *CollectionSummary, p string) error {
+	if err := checkSummaryEnvelope(s, p); err != nil {
+		return err
+	}
+	body := new(SummaryBody)
+	if err := proto.Unmarshal(s.GetBody(), body); err != nil {
+		return invalid(p+".body", "%v", err)
+	}
+	return checkSummaryBody(body, p+".body")
+}
+
+// checkSummaryEnvelope checks the sizes of body, key and signature.
+func checkSummaryEnvelope(s *CollectionSummary, p string) error {
 	if s == nil {
 		return invalid(p, "missing")
 	}
@@ -99,11 +137,7 @@ func checkSummary(s *CollectionSummary, p string) error {
 	if n := len(s.GetSignature()); n != ed25519.SignatureSize {
 		return invalid(p+".signature", "%d bytes, want %d", n, ed25519.SignatureSize)
 	}
-	body := new(SummaryBody)
-	if err := proto.Unmarshal(s.GetBody(), body); err != nil {
-		return invalid(p+".body", "%v", err)
-	}
-	return checkSummaryBody(body, p+".body")
+	return nil
 }
 
 func checkSummaryBody(b *SummaryBody, p string) error {
