@@ -26,11 +26,16 @@ func TestStartOnATakenAddressFailsCleanly(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			cfg := Config{DataDir: dir, HTTPAddr: freePort(t), GRPCAddr: freePort(t), GossipAddr: freePort(t), MembershipProfile: "local"}
-			holder, err := net.Listen("tcp", *tc.taken(&cfg))
+			// Only the taken address is fixed; the others are chosen by
+			// the kernel at each start, so no other test can take them
+			// between the two starts (a port found free and released
+			// earlier can be).
+			cfg := Config{DataDir: dir, HTTPAddr: "127.0.0.1:0", GRPCAddr: "127.0.0.1:0", GossipAddr: "127.0.0.1:0", MembershipProfile: "local"}
+			holder, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				t.Fatal(err)
 			}
+			*tc.taken(&cfg) = holder.Addr().String()
 			runFile := filepath.Join(dir, RunFile)
 			if err := os.WriteFile(runFile, []byte(`{"http": "127.0.0.1:1"}`), 0o600); err != nil {
 				t.Fatal(err)
