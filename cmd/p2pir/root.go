@@ -57,6 +57,7 @@ $XDG_DATA_HOME/p2pir (~/.local/share/p2pir).`,
 		newOpenCmd(a),
 		newRecommendCmd(a),
 		newSimCmd(a),
+		newDemoCmd(a),
 	)
 	return root
 }
@@ -118,6 +119,17 @@ func minArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
 			return usageError{fmt.Errorf("%s: missing %s (see %s --help)", cmd.CommandPath(), what, cmd.CommandPath())}
+		}
+		return nil
+	}
+}
+
+// maxArgs is cobra.MaximumNArgs with a usage error that names what the
+// arguments are.
+func maxArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usageError{fmt.Errorf("%s takes at most %d %s, got %q (see %s --help)", cmd.CommandPath(), n, what, args, cmd.CommandPath())}
 		}
 		return nil
 	}
