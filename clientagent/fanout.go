@@ -215,9 +215,12 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 	}
 	now := a.now()
 	factors := map[string]float64{}
-	// Health and learned weights live in the store, in one transaction; a
-	// failure to update them costs the learning, not the answer.
-	_ = a.store.UpdateTx(context.WithoutCancel(ctx), "source stats", func(tx usermodel.Tx) error {
+	// Health and learned weights live in the store, in one transaction,
+	// shared with the searches running at the same time (one fsync for
+	// them all; the function may run again, and sets only what it derives
+	// from the transaction); a failure to update them costs the learning,
+	// not the answer.
+	_ = a.store.UpdateTxBatched(context.WithoutCancel(ctx), "source stats", func(tx usermodel.Tx) error {
 		err := updateStatsTx(tx, names, func(st *SourceStats) {
 			st.recordOutcome(a.cfg.Health, now, outcome[st.Name])
 			factors[st.Name] = st.WeightFactor()

@@ -58,14 +58,21 @@ type StoreOptions struct {
 	// another process (another node on the same data directory) holds it.
 	// Default 5s.
 	OpenTimeout time.Duration
+	// QueryLogDelay is how long a recorded search may wait in memory
+	// before the background writer writes it, with the others recorded
+	// meanwhile, in one transaction: a crash loses at most this much of the
+	// query log (never a mark). Negative: every search is written before
+	// RecordQuery returns, one transaction each. Default 500ms.
+	QueryLogDelay time.Duration
 }
 
 // DefaultStoreOptions returns the documented defaults.
 func DefaultStoreOptions() StoreOptions {
 	return StoreOptions{
-		Config:      DefaultConfig(),
-		MaxQueries:  1000,
-		OpenTimeout: 5 * time.Second,
+		Config:        DefaultConfig(),
+		MaxQueries:    1000,
+		OpenTimeout:   5 * time.Second,
+		QueryLogDelay: 500 * time.Millisecond,
 	}
 }
 
@@ -80,6 +87,9 @@ func (o StoreOptions) withDefaults() (StoreOptions, error) {
 	}
 	if o.OpenTimeout == 0 {
 		o.OpenTimeout = def.OpenTimeout
+	}
+	if o.QueryLogDelay == 0 {
+		o.QueryLogDelay = def.QueryLogDelay
 	}
 	var errs []error
 	if err := o.Config.Validate(); err != nil {
@@ -101,7 +111,8 @@ func (o StoreOptions) withDefaults() (StoreOptions, error) {
 //
 // Every write is one bbolt read-write transaction, which bbolt fsyncs on
 // commit: when a method returns nil the change is on disk, and when it
-// returns an error nothing changed. A context already cancelled when a
+// returns an error nothing changed. The exception is the query log, which
+// RecordQuery hands to a background writer (see StoreOptions.QueryLogDelay). A context already cancelled when a
 // write starts, or cancelled before it commits, prevents the write. The
 // stored profile is always Rebuild(Config, Marks()).
 //
@@ -114,8 +125,15 @@ type Store struct {
 	cfg        Config
 	maxQueries int
 	closed     atomic.Bool
-	marks      markCache    // decoded marks, for Marks
-	profile    profileCache // the decoded profile, for SharedProfile
+	// closing is set when Close starts, before the query log's last write.
+	closing atomic.Bool
+	// qlog writes the query log in the background; nil when every search
+	// is written at once (StoreOptions.QueryLogDelay < 0).
+	qlog *queryLog
+	// group commits UpdateTxBatched's transactions together.
+	group   *groupCommit
+	marks   markCache    // decoded marks, for Marks
+	profile profileCache // the decoded profile, for SharedProfile
 }
 
 // OpenStore opens the store at path, creating the file and its buckets as
@@ -156,23 +174,30 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 		}
 		return nil, fmt.Errorf("usermodel: open store %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, cfg: opts.Config, maxQueries: opts.MaxQueries}
+	s := &Store{db: db, path: path, cfg: opts.Config, maxQueries: opts.MaxQueries, group: &groupCommit{db: db}}
 	if err := db.Update(func(tx *bbolt.Tx) error { return s.init(tx) }); err != nil {
 		return nil, errors.Join(fmt.Errorf("usermodel: open store %s: %w", path, err), db.Close())
+	}
+	if opts.QueryLogDelay > 0 {
+		s.qlog = newQueryLog(opts.QueryLogDelay, opts.MaxQueries)
+		go s.runQueryLog()
 	}
 	return s, nil
 }
 
-// Close closes the file, waiting for running transactions. Closing a
+// Close writes the searches the query log holds in memory and closes the
+// file, waiting for running transactions. Closing a
 // closed Store does nothing; every other method then returns ErrClosed.
 func (s *Store) Close() error {
-	if s.closed.Swap(true) {
+	if s.closing.Swap(true) {
 		return nil
 	}
+	qerr := s.closeQueryLog()
+	s.closed.Store(true)
 	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("usermodel: close store: %w", err)
+		return errors.Join(qerr, fmt.Errorf("usermodel: close store: %w", err))
 	}
-	return nil
+	return qerr
 }
 
 // Config returns the Config the profile is built with.
@@ -182,15 +207,24 @@ func (s *Store) Config() Config { return s.cfg }
 // store closed; an error from fn or a context cancelled meanwhile rolls it
 // back. Errors from fn come back as they are; others get op as context.
 func (s *Store) update(ctx context.Context, op string, fn func(b *buckets) error) error {
-	return s.run(ctx, op, true, fn)
+	return s.run(ctx, op, txUpdate, fn)
 }
+
+// txKind is how run runs a transaction.
+type txKind int
+
+const (
+	txView   txKind = iota // read-only
+	txUpdate               // read-write, its own commit
+	txBatch                // read-write, committed with concurrent ones (groupCommit)
+)
 
 // view runs fn in one read-only transaction.
 func (s *Store) view(ctx context.Context, op string, fn func(b *buckets) error) error {
-	return s.run(ctx, op, false, fn)
+	return s.run(ctx, op, txView, fn)
 }
 
-func (s *Store) run(ctx context.Context, op string, write bool, fn func(b *buckets) error) (runErr error) {
+func (s *Store) run(ctx context.Context, op string, kind txKind, fn func(b *buckets) error) (runErr error) {
 	// OpenStore checked every page; should the file be damaged since (by
 	// another program), a bad page panics or faults in bbolt: report it
 	// rather than crash. bbolt has rolled the transaction back by then.
@@ -216,7 +250,7 @@ func (s *Store) run(ctx context.Context, op string, write bool, fn func(b *bucke
 		if fnErr = fn(b); fnErr != nil {
 			return fnErr
 		}
-		if write {
+		if kind != txView {
 			if err := ctx.Err(); err != nil { // cancelled meanwhile: roll back
 				fnErr = fmt.Errorf("usermodel: %s: %w", op, err)
 				return fnErr
@@ -225,9 +259,12 @@ func (s *Store) run(ctx context.Context, op string, write bool, fn func(b *bucke
 		return nil
 	}
 	var err error
-	if write {
+	switch kind {
+	case txUpdate:
 		err = s.db.Update(body)
-	} else {
+	case txBatch:
+		err = s.group.update(body)
+	default:
 		err = s.db.View(body)
 	}
 	switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -86,43 +87,88 @@ type storedQuery struct {
 // from crypto/rand, so IDs never collide in practice and cannot be guessed.
 func NewQueryID() string { return rand.Text() }
 
-// RecordQuery adds a search to the query log, durably. Recording an ID
-// again replaces the earlier record (and counts it as the most recent).
-// Beyond MaxQueries, the earliest recorded searches are evicted in the same
-// transaction. A record that fails Validate or whose JSON exceeds
+// RecordQuery adds a search to the query log. Recording an ID again
+// replaces the earlier record (and counts it as the most recent). Beyond
+// MaxQueries, the earliest recorded searches are evicted when the log is
+// written. A record that fails Validate or whose JSON exceeds
 // MaxQueryBytes (ErrTooLarge) is refused and nothing changes.
+//
+// The search is written in the background, with the others recorded
+// within StoreOptions.QueryLogDelay, in one transaction (group commit), so
+// that a search does not wait for the disk; Query sees it at once. With a
+// negative QueryLogDelay it is written before RecordQuery returns.
 func (s *Store) RecordQuery(ctx context.Context, q QueryRecord) error {
 	if err := q.Validate(); err != nil {
 		return err
 	}
-	return s.update(ctx, "record query", func(b *buckets) error {
-		var old storedQuery
-		found, err := getJSON(b.queries, []byte(q.ID), &old)
-		if err != nil {
-			return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
-		}
-		if found {
-			if err := b.order.Delete(u64key(old.Order)); err != nil {
-				return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+	if s.qlog == nil {
+		return s.update(ctx, "record query", func(b *buckets) error {
+			if err := writeQuery(b, q); err != nil {
+				return err
 			}
-		}
-		order, err := b.order.NextSequence()
-		if err != nil {
+			return s.evict(b)
+		})
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("usermodel: record query: %w", err)
+	}
+	if s.closing.Load() {
+		return fmt.Errorf("usermodel: record query: %w", ErrClosed)
+	}
+	// Checked now, at the largest order number, so that the background
+	// write cannot fail on it.
+	raw, err := json.Marshal(storedQuery{Order: math.MaxUint64, Record: q})
+	if err != nil {
+		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+	}
+	if len(raw) > MaxQueryBytes {
+		return fmt.Errorf("usermodel: record query %q: %w: %d bytes, the limit is %d", q.ID, ErrTooLarge, len(raw), MaxQueryBytes)
+	}
+	// What Query returns is what the file would give back: a copy that
+	// shares nothing with the caller's record, its times without the
+	// monotonic clock reading (results must not depend on when the
+	// background writer ran).
+	var held storedQuery
+	if err := json.Unmarshal(raw, &held); err != nil {
+		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+	}
+	s.qlog.add(held.Record)
+	return nil
+}
+
+// writeQuery puts q in the log as its most recent search.
+func writeQuery(b *buckets, q QueryRecord) error {
+	var old storedQuery
+	found, err := getJSON(b.queries, []byte(q.ID), &old)
+	if err != nil {
+		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+	}
+	if found {
+		if err := b.order.Delete(u64key(old.Order)); err != nil {
 			return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
 		}
-		if err := putJSON(b.queries, []byte(q.ID), storedQuery{Order: order, Record: q}, MaxQueryBytes); err != nil {
-			return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
-		}
-		if err := b.order.Put(u64key(order), []byte(q.ID)); err != nil {
-			return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
-		}
-		return s.evict(b)
-	})
+	}
+	order, err := b.order.NextSequence()
+	if err != nil {
+		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+	}
+	if err := putJSON(b.queries, []byte(q.ID), storedQuery{Order: order, Record: q}, MaxQueryBytes); err != nil {
+		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+	}
+	if err := b.order.Put(u64key(order), []byte(q.ID)); err != nil {
+		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+	}
+	return nil
 }
 
 // Query returns the search recorded under id; false when the log does not
 // hold it (never recorded, or evicted).
 func (s *Store) Query(ctx context.Context, id string) (QueryRecord, bool, error) {
+	if s.qlog != nil {
+		if q, ok := s.qlog.find(id); ok {
+			return q, true, nil
+		}
+	}
 	var sq storedQuery
 	var found bool
 	err := s.view(ctx, "query", func(b *buckets) error {

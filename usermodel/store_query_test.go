@@ -63,6 +63,9 @@ func TestQueryLogEvictsEarliestRecordedBeyondMax(t *testing.T) {
 	if !errors.Is(err, ErrUnknownQuery) {
 		t.Errorf("mark on an evicted query: err = %v, want ErrUnknownQuery", err)
 	}
+	if err := s.FlushQueries(ctx); err != nil {
+		t.Fatal(err)
+	}
 	order := 0
 	for k := range dumpStore(t, s) {
 		if strings.HasPrefix(k, "usermodel/query_order/") && !strings.HasSuffix(k, "#seq") {

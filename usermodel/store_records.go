@@ -97,7 +97,7 @@ func (r *Records) ForEach(fn func(key string, value []byte) error) error {
 // ViewRecords runs fn over the records of bucket in one read-only
 // transaction.
 func (s *Store) ViewRecords(ctx context.Context, bucket string, fn func(*Records) error) error {
-	return s.run(ctx, "read "+bucket, false, func(b *buckets) error {
+	return s.run(ctx, "read "+bucket, txView, func(b *buckets) error {
 		r, err := Tx{b.tx}.Records(bucket)
 		if err != nil {
 			return err
@@ -111,7 +111,7 @@ func (s *Store) ViewRecords(ctx context.Context, bucket string, fn func(*Records
 // (returned as it is) or a context cancelled meanwhile leaves everything
 // unchanged.
 func (s *Store) UpdateRecords(ctx context.Context, bucket string, fn func(*Records) error) error {
-	return s.run(ctx, "update "+bucket, true, func(b *buckets) error {
+	return s.run(ctx, "update "+bucket, txUpdate, func(b *buckets) error {
 		r, err := Tx{b.tx}.Records(bucket)
 		if err != nil {
 			return err
@@ -125,18 +125,33 @@ func (s *Store) UpdateRecords(ctx context.Context, bucket string, fn func(*Recor
 // on disk; an error from fn (returned as it is) or a context cancelled
 // meanwhile leaves everything unchanged. op names the work in errors.
 func (s *Store) UpdateTx(ctx context.Context, op string, fn func(Tx) error) error {
-	return s.run(ctx, op, true, func(b *buckets) error { return fn(Tx{b.tx}) })
+	return s.run(ctx, op, txUpdate, func(b *buckets) error { return fn(Tx{b.tx}) })
+}
+
+// UpdateTxBatched is UpdateTx for frequent small writes from many
+// goroutines (group commit): a call made while another commits waits for
+// it and then shares the next transaction and its fsync with every call
+// that waited too; a lone call commits at once. When it returns nil the
+// change is on disk. fn may run more than once (alone, when a call it
+// shared a transaction with failed), so it must derive everything it sets
+// from the transaction.
+func (s *Store) UpdateTxBatched(ctx context.Context, op string, fn func(Tx) error) error {
+	return s.run(ctx, op, txBatch, func(b *buckets) error { return fn(Tx{b.tx}) })
 }
 
 // ViewTx runs fn in one read-only transaction over several record buckets.
 func (s *Store) ViewTx(ctx context.Context, op string, fn func(Tx) error) error {
-	return s.run(ctx, op, false, func(b *buckets) error { return fn(Tx{b.tx}) })
+	return s.run(ctx, op, txView, func(b *buckets) error { return fn(Tx{b.tx}) })
 }
 
 // Backup writes a consistent copy of the whole state file to w (a bbolt
-// file, as OpenStore reads), while the store stays in use.
+// file, as OpenStore reads), while the store stays in use, with the
+// searches the query log held in memory.
 func (s *Store) Backup(ctx context.Context, w io.Writer) error {
-	return s.run(ctx, "backup", false, func(b *buckets) error {
+	if err := s.FlushQueries(ctx); err != nil {
+		return err
+	}
+	return s.run(ctx, "backup", txView, func(b *buckets) error {
 		if _, err := b.tx.WriteTo(w); err != nil {
 			return fmt.Errorf("usermodel: backup of %s: %w", s.path, err)
 		}
