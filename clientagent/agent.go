@@ -191,7 +191,10 @@ type Result struct {
 	Title   string        `json:"title"`
 	Content string        `json:"content"`
 	Snippet index.Snippet `json:"-"`
-	Score   float64       `json:"score"`
+	// Score is what the results are ordered by: the fused score, or,
+	// when the profile re-ranked them, its blend with the profile
+	// similarity (usermodel.Ranked.Final). Higher first.
+	Score float64 `json:"score"`
 	// Source is the kind of a local document ("file", "web"), "peer:ID"
 	// for a document a peer found, else the engine that ranked it best.
 	Source string `json:"source"`
@@ -403,7 +406,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	resp.Total = matches(lists, merged)
 	ranked := make([]rankedHit, len(merged))
 	for i, m := range merged {
-		ranked[i] = rankedHit{Merged: m, why: "retrieval score"}
+		ranked[i] = rankedHit{Merged: m, score: m.Fused, why: "retrieval score"}
 	}
 	if !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0) {
 		rc := a.cfg.Rerank
@@ -434,7 +437,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			src = h.Origin
 		}
 		resp.Results = append(resp.Results, Result{
-			URL: h.URL, Title: h.Title, Content: h.Content, Snippet: h.Snippet, Score: h.Fused,
+			URL: h.URL, Title: h.Title, Content: h.Content, Snippet: h.Snippet, Score: h.score,
 			Source: src, Engine: engine, Engines: h.Engines, Positions: h.Positions,
 			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why,
 		})

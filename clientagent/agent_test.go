@@ -662,3 +662,26 @@ func TestResponseJSONGivesTookInMilliseconds(t *testing.T) {
 		t.Errorf("search: took_ms %v, want %v (Took %v)", live.TookMS, want, live.Took)
 	}
 }
+
+// TestScoresOrderTheResults: the score each result shows is the one the
+// results are ordered by, with the profile re-ranking and without it
+// (before, the fused score was shown, out of order after re-ranking),
+// for every merge method.
+func TestScoresOrderTheResults(t *testing.T) {
+	f := wildlifePerson(t, DefaultConfig())
+	for _, merge := range []string{"", "rrf", "combsum", "combmnz", "roundrobin"} {
+		for _, noProfile := range []bool{false, true} {
+			resp := f.search(t, Request{Query: "jaguar", Merge: merge, NoProfile: noProfile})
+			moved := false
+			for i, r := range resp.Results {
+				if i > 0 && r.Score > resp.Results[i-1].Score {
+					t.Errorf("merge %q, no profile %v: result %d scores %v above result %d's %v", merge, noProfile, i+1, r.Score, i, resp.Results[i-1].Score)
+				}
+				moved = moved || strings.HasPrefix(r.Why, "up ")
+			}
+			if !noProfile && !moved {
+				t.Errorf("merge %q: the profile moved nothing, so the test shows nothing", merge)
+			}
+		}
+	}
+}

@@ -14,8 +14,10 @@ import (
 // rankedHit is a merged result with its place in the re-ranked list explained.
 type rankedHit struct {
 	Merged
-	sim float64
-	why string
+	// score is what the list is ordered by (Result.Score).
+	score float64
+	sim   float64
+	why   string
 }
 
 // rerank re-orders merged results with the profile and drops those too
@@ -36,7 +38,7 @@ func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []M
 	kept, dropped := usermodel.RerankWith(cfg, cands, a.basis.get(profile, rejected))
 	out := make([]rankedHit, 0, len(kept))
 	for _, r := range kept {
-		out = append(out, rankedHit{Merged: byKey[r.Key], sim: r.ProfileSim, why: r.Why})
+		out = append(out, rankedHit{Merged: byKey[r.Key], score: r.Final, sim: r.ProfileSim, why: r.Why})
 	}
 	var filtered []Filtered
 	for _, d := range dropped {

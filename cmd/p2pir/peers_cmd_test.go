@@ -115,7 +115,7 @@ func TestPeerTrustAndFailuresReadForPeople(t *testing.T) {
 
 	b.Reset()
 	writeSearchText(&b, &clientagent.Response{QueryID: "q1", Results: []clientagent.Result{{Rank: 1, URL: "https://x.example/"}},
-		Unresponsive: []clientagent.Unresponsive{{Engine: clientagent.PeerName(idC), Name: "Dan", Error: "could not be reached (unavailable: connection refused)"}}}, false)
+		Unresponsive: []clientagent.Unresponsive{{Engine: clientagent.PeerName(idC), Name: "Dan", Error: "could not be reached (unavailable: connection refused)"}}}, searchStyle{})
 	if want := "unresponsive: peer Dan (p2p1cccccccc): could not be reached (unavailable: connection refused)"; !strings.Contains(b.String(), want) {
 		t.Errorf("search text lacks %q:\n%s", want, b.String())
 	}

@@ -29,6 +29,7 @@ func newSearchCmd(a *app) *cobra.Command {
 		merge     string
 		timeout   time.Duration
 		crawl     bool
+		explain   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "search [flags] QUERY...",
@@ -44,8 +45,17 @@ Query syntax:
   source:file      only documents from the files crawler (or source:web)
   site:example.org only documents from that host and its subdomains
 
+Everything after the first word of the query is the query, "-word" too:
+  p2pir search +goroutine -channel
+A query that starts with "-" needs "--" before it: p2pir search -- -draft notes
+
 Each search prints its query ID; mark results with
-  p2pir mark QUERY_ID URL +   (interested)   or   p2pir mark QUERY_ID URL -`,
+  p2pir mark QUERY_ID URL +   (interested)   or   p2pir mark QUERY_ID URL -
+
+--explain shows each result's score (what the results are ordered by: the
+fused score of the sources, blended with your profile's similarity when it
+re-ranked them), every source that found it with its rank there, and why
+it is where it is.`,
 		Example: `  p2pir search boundary layer
   p2pir search --k 20 --json '"heat transfer" -turbulent'`,
 		Args: minArgs(1, "QUERY"),
@@ -83,7 +93,7 @@ Each search prints its query ID; mark results with
 				if asJSON {
 					return writeSearchJSON(a.stdout, &resp)
 				}
-				writeSearchText(a.stdout, &resp, isTerminal(a.stdout))
+				writeSearchText(a.stdout, &resp, searchStyle{color: isTerminal(a.stdout), explain: explain})
 				return nil
 			}
 			ag, closeAll, err := a.openAgent(ctx, extra...)
@@ -101,12 +111,19 @@ Each search prints its query ID; mark results with
 			if asJSON {
 				return writeSearchJSON(a.stdout, resp)
 			}
-			writeSearchText(a.stdout, resp, isTerminal(a.stdout))
+			writeSearchText(a.stdout, resp, searchStyle{color: isTerminal(a.stdout), explain: explain})
 			return nil
 		},
 	}
+	// After the first word of the query, everything is the query: a
+	// "-word" there is a term to exclude, not a flag.
+	cmd.Flags().SetInterspersed(false)
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w: a query that starts with \"-\" needs \"--\" before it (p2pir search -- -word ...), or quotes (see p2pir search --help)", err)}
+	})
 	cmd.Flags().IntVar(&k, "k", 10, "number of results")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"query\", \"query_id\", \"expanded\", \"results\": [{\"url\", \"title\", \"content\", \"score\", \"source\", \"why\"}]}")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"query\", \"query_id\", \"expanded\", \"added\", \"dropped\", \"results\": [{\"url\", \"title\", \"content\", \"score\", \"source\", \"engine\", \"engines\", \"positions\", \"doc_id\", \"rank\", \"modified\", \"profile_sim\", \"why\"}], \"filtered\", \"unresponsive\", \"number_of_results\", \"took_ms\", \"trace\"} (see docs/API.md)")
+	cmd.Flags().BoolVar(&explain, "explain", false, "show each result's score, the sources that found it with its rank in each, and why it is where it is")
 	cmd.Flags().BoolVar(&noProfile, "no-profile", false, "do not use your user model for this search")
 	cmd.Flags().StringArrayVar(&sources, "source", nil, "ask only this source (repeatable): local, or an engine's name from config.toml; see p2pir sources")
 	cmd.Flags().StringArrayVar(&exclude, "exclude", nil, "do not ask this source (repeatable)")
@@ -141,13 +158,23 @@ func writeSearchJSON(w io.Writer, resp *clientagent.Response) error {
 	return enc.Encode(resp)
 }
 
-func writeSearchText(w io.Writer, resp *clientagent.Response, color bool) {
+// searchStyle is how writeSearchText writes: with terminal colours, and
+// with each result's score and sources (--explain).
+type searchStyle struct {
+	color, explain bool
+}
+
+// snippetChars bounds the text shown for a result that has no snippet of
+// ours (an engine's or a peer's): its content, on one line.
+const snippetChars = 240
+
+func writeSearchText(w io.Writer, resp *clientagent.Response, st searchStyle) {
 	if len(resp.Results) == 0 {
 		fmt.Fprintf(w, "No results.  (query %s)\n", resp.QueryID)
 		return
 	}
 	bold, reset, dim := "", "", ""
-	if color {
+	if st.color {
 		bold, reset, dim = "\x1b[1m", "\x1b[0m", "\x1b[2m"
 	}
 	if len(resp.Added) > 0 || len(resp.Dropped) > 0 {
@@ -158,19 +185,36 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, color bool) {
 		if strings.TrimSpace(title) == "" {
 			title = h.URL
 		}
-		fmt.Fprintf(w, "%2d. %s%s%s  %s(%.3f, %s)%s\n", h.Rank, bold, oneLine(title), reset, dim, h.Score, h.Source, reset)
+		if st.explain {
+			fmt.Fprintf(w, "%2d. %s%s%s  %s(score %.4f, %s)%s\n", h.Rank, bold, oneLine(title), reset, dim, h.Score, oneLine(h.Source), reset)
+		} else {
+			fmt.Fprintf(w, "%2d. %s%s%s  %s(%s)%s\n", h.Rank, bold, oneLine(title), reset, dim, oneLine(h.Source), reset)
+		}
 		fmt.Fprintf(w, "    %s\n", oneLine(h.URL))
 		if strings.HasPrefix(h.URL, p2pirv1.SharedDocScheme+"://") {
 			fmt.Fprintf(w, "    %sa file a peer shares: p2pir open %s%s\n", dim, oneLine(h.URL), reset)
 		}
-		if h.Snippet.Text != "" {
+		switch {
+		case h.Snippet.Text != "":
 			open, close := "*", "*"
-			if color {
+			if st.color {
 				open, close = bold, reset
 			}
 			fmt.Fprintf(w, "    %s\n", h.Snippet.Marked(open, close, noControls))
+		case strings.TrimSpace(h.Content) != "":
+			fmt.Fprintf(w, "    %s\n", clip(oneLine(h.Content), snippetChars))
 		}
-		if h.Why != "" && h.Why != "retrieval score" {
+		if st.explain {
+			var found []string
+			for i, e := range h.Engines {
+				if i < len(h.Positions) {
+					found = append(found, fmt.Sprintf("%s #%d", oneLine(e), h.Positions[i]))
+				} else {
+					found = append(found, oneLine(e))
+				}
+			}
+			fmt.Fprintf(w, "    %sfound by %s; %s%s\n", dim, strings.Join(found, ", "), h.Why, reset)
+		} else if h.Why != "" && h.Why != "retrieval score" {
 			fmt.Fprintf(w, "    %s%s%s\n", dim, h.Why, reset)
 		}
 	}
@@ -230,4 +274,18 @@ func noControls(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// clip cuts s to at most n runes, at a word boundary when one is near,
+// and marks the cut with an ellipsis.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
 }

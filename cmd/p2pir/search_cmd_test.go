@@ -283,3 +283,51 @@ func TestSearchReportsTheMatchesNotTheResultsShown(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchTakesEverythingAfterTheFirstWordAsTheQuery: "-word" after the
+// query's first word is a term to exclude, not a flag; a query starting
+// with "-" is refused with the fix in the message (exit 2); after "--" it
+// works.
+func TestSearchTakesEverythingAfterTheFirstWordAsTheQuery(t *testing.T) {
+	t.Parallel()
+	_, data := indexedNotes(t)
+	for _, tc := range []struct {
+		args       []string
+		code       int
+		has, hasNo string
+	}{
+		{[]string{"search", "australian", "-wombat"}, 0, "kangaroo.txt", "wombat.md"},
+		{[]string{"search", "australian", "-kangaroo", "--k", "1"}, 0, "", "kangaroo.txt"},
+		{[]string{"search", "-wombat", "australian"}, 2, `needs "--" before it`, ""},
+		{[]string{"search", "--", "-wombat", "australian"}, 0, "kangaroo.txt", "wombat.md"},
+	} {
+		r := runCLI(t, data, tc.args...)
+		out := r.stdout + r.stderr
+		if r.code != tc.code || !strings.Contains(out, tc.has) || (tc.hasNo != "" && strings.Contains(r.stdout, tc.hasNo)) {
+			t.Errorf("p2pir %s: exit %d, want %d; want %q and not %q in:\n%s", strings.Join(tc.args, " "), r.code, tc.code, tc.has, tc.hasNo, out)
+		}
+	}
+}
+
+// TestSearchShowsScoresOnlyWhenAsked: the plain output shows no scores;
+// --explain shows a score per result, in rank order, with the sources
+// that found it and why it is there.
+func TestSearchShowsScoresOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	_, data := indexedNotes(t)
+	score := regexp.MustCompile(`score (\d+\.\d+)`)
+	plain := mustRunCLI(t, data, "search", "australian", "animal").stdout
+	if score.MatchString(plain) || regexp.MustCompile(`\(\d\.\d{3},`).MatchString(plain) {
+		t.Errorf("the plain output shows scores:\n%s", plain)
+	}
+	ex := mustRunCLI(t, data, "search", "--explain", "australian", "animal").stdout
+	ms := score.FindAllStringSubmatch(ex, -1)
+	if len(ms) < 2 || !strings.Contains(ex, "found by local #1") {
+		t.Fatalf("--explain shows %d scores:\n%s", len(ms), ex)
+	}
+	for i := 1; i < len(ms); i++ {
+		if ms[i][1] > ms[i-1][1] {
+			t.Errorf("--explain's scores are out of order: %s after %s\n%s", ms[i][1], ms[i-1][1], ex)
+		}
+	}
+}

@@ -26,7 +26,7 @@ func TestSearchTextSumsUpThePeersCost(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			writeSearchText(&b, &clientagent.Response{QueryID: "q1", Results: []clientagent.Result{{Rank: 1}}, Trace: tc.trace}, false)
+			writeSearchText(&b, &clientagent.Response{QueryID: "q1", Results: []clientagent.Result{{Rank: 1}}, Trace: tc.trace}, searchStyle{})
 			got := strings.Contains(b.String(), "peers:")
 			if tc.want == "" && got {
 				t.Fatalf("a peers line without peers:\n%s", b.String())
@@ -35,5 +35,26 @@ func TestSearchTextSumsUpThePeersCost(t *testing.T) {
 				t.Fatalf("output lacks %q:\n%s", tc.want, b.String())
 			}
 		})
+	}
+}
+
+// TestSearchTextShowsEngineAndPeerContent: a result with no snippet of
+// ours (an engine's, a peer's) shows its content on one line, cut at a
+// word near snippetChars, control bytes removed.
+func TestSearchTextShowsEngineAndPeerContent(t *testing.T) {
+	long := strings.Repeat("moraine debris ", 40)
+	cut := long[:snippetChars]
+	cut = cut[:strings.LastIndexByte(cut, ' ')]
+	for _, tc := range []struct {
+		name, content, want string
+	}{
+		{"short", "a moraine is\nglacial\x1b[31m debris", "    a moraine is glacial [31m debris\n"},
+		{"long", long, "    " + cut + "…\n"},
+	} {
+		var b strings.Builder
+		writeSearchText(&b, &clientagent.Response{QueryID: "q1", Results: []clientagent.Result{{Rank: 1, URL: "https://x.example/", Title: "X", Source: "searx", Content: tc.content}}}, searchStyle{})
+		if !strings.Contains(b.String(), tc.want) {
+			t.Errorf("%s: want %q in:\n%s", tc.name, tc.want, b.String())
+		}
 	}
 }
