@@ -27,16 +27,31 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:   "p2pir",
-		Short: "Peer-to-peer adaptive search: index, search and evaluate",
-		Long: `p2pir indexes your folders and web sites into a local full-text index (bleve,
-BM25 ranking), searches them, and measures retrieval quality on standard IR
+		Short: "Peer-to-peer adaptive search: your index, your marks, a network of peers like you",
+		Long: `p2pir searches your folders and the web sites you crawl (a local full-text
+index, BM25 ranking), external engines (SearXNG, YaCy, OpenSearch) and a
+network of other p2pir nodes, merges what they find, and learns from the
+results you mark interested or not interested: your user model reformulates
+later queries and re-ranks their results.
+
+Run "p2pir node" (or "p2pir demo" to try it) for the web UI on
+http://127.0.0.1:8080/ and the network: nodes exchange what their people
+are interested in, cluster by interest, forward queries to peers whose
+interests match and recommend what like-minded people found useful.
+"p2pir eval" and "p2pir sim" measure retrieval and the network on standard
 test collections.
 
-Data (the index and your user model) lives in --data, by default
-$XDG_DATA_HOME/p2pir (~/.local/share/p2pir).`,
+Data (the index, your user model, the node's key) lives in --data, by
+default $XDG_DATA_HOME/p2pir (~/.local/share/p2pir).
+
+Exit status: 0 on success; 1 on a failure; 2 on a usage error or a query
+that cannot be parsed; 3 when indexing or crawling finished but some files
+or pages failed.`,
+		Version:       versionText(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -58,6 +73,7 @@ $XDG_DATA_HOME/p2pir (~/.local/share/p2pir).`,
 		newRecommendCmd(a),
 		newSimCmd(a),
 		newDemoCmd(a),
+		newVersionCmd(a),
 	)
 	return root
 }
