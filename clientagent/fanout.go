@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/p2pir/p2pir/usermodel"
@@ -71,6 +72,10 @@ type Unresponsive struct {
 	Error string `json:"error"`
 }
 
+// ErrUnknownSource is in the chain of the error of a search that names a
+// source (to ask only, or to leave out) the agent does not have.
+var ErrUnknownSource = errors.New("no source named")
+
 // plan picks the sources for a request: the ones it names, else every
 // enabled source, less the excluded ones and the suspended ones (reported).
 func (a *Agent) plan(ctx context.Context, req Request) (chosen []*sourceEntry, skipped []Unresponsive, err error) {
@@ -79,7 +84,7 @@ func (a *Agent) plan(ctx context.Context, req Request) (chosen []*sourceEntry, s
 			continue
 		}
 		if !slices.ContainsFunc(a.sources, func(e *sourceEntry) bool { return e.name == n }) {
-			return nil, nil, fmt.Errorf("clientagent: no source named %q (have %v)", n, a.SourceNames())
+			return nil, nil, fmt.Errorf("%w %q: the sources are %s (p2pir sources lists them)", ErrUnknownSource, n, strings.Join(a.SourceNames(), ", "))
 		}
 	}
 	now := a.now()

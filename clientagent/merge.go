@@ -2,6 +2,7 @@ package clientagent
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -28,6 +29,15 @@ const (
 	// baseline.
 	MergeRoundRobin = "roundrobin"
 )
+
+// MergeMethods are the fusion methods Merge knows, the default first.
+func MergeMethods() []string {
+	return []string{MergeRRF, MergeCombMNZ, MergeCombSUM, MergeRoundRobin}
+}
+
+// ErrUnknownMerge is in the chain of the error of a search or a Merge
+// that names a fusion method not among MergeMethods.
+var ErrUnknownMerge = errors.New("unknown merge method")
 
 // RRFK is the rank constant of Reciprocal Rank Fusion.
 const RRFK = 60
@@ -155,7 +165,7 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 					e.sum = slot
 				}
 			default:
-				return nil, fmt.Errorf("clientagent: unknown merge method %q", method)
+				return nil, fmt.Errorf("%w %q: use one of %s", ErrUnknownMerge, method, strings.Join(MergeMethods(), ", "))
 			}
 		}
 	}

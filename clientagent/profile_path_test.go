@@ -169,7 +169,7 @@ func straightforwardSearch(t *testing.T, f agentFixture, cfg Config, text string
 		var i int
 		fmt.Sscan(r.Key, &i)
 		m := merged[i]
-		shown = append(shown, shownResult{m.URL, m.Title, m.Content, m.Snippet, m.Fused, r.ProfileSim, r.Why})
+		shown = append(shown, shownResult{m.URL, m.Title, m.Content, m.Snippet, r.Final, r.ProfileSim, r.Why})
 	}
 	var filtered []Filtered
 	for _, d := range dropped {

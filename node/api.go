@@ -336,15 +336,10 @@ func (n *Node) handleRound(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, n.clustersReply())
 }
 
-// mergeMethods are the fusion methods the client agent knows.
-func mergeMethods() []string {
-	return []string{clientagent.MergeRRF, clientagent.MergeCombMNZ, clientagent.MergeCombSUM, clientagent.MergeRoundRobin}
-}
-
 // search answers a search request; an unknown merge method is the
 // person's to fix (400), found before any source is asked.
 func (n *Node) search(w http.ResponseWriter, r *http.Request, req clientagent.Request) {
-	if known := mergeMethods(); req.Merge != "" && !slices.Contains(known, req.Merge) {
+	if known := clientagent.MergeMethods(); req.Merge != "" && !slices.Contains(known, req.Merge) {
 		writeError(w, fmt.Errorf("%w: merge must be one of %s, not %q", errBadInput, strings.Join(known, ", "), req.Merge))
 		return
 	}
@@ -457,7 +452,7 @@ func writeError(w http.ResponseWriter, err error) {
 	code := http.StatusInternalServerError
 	switch {
 	case errors.Is(err, errBadInput), errors.Is(err, index.ErrBadQuery), errors.Is(err, usermodel.ErrUnknownQuery),
-		errors.Is(err, usermodel.ErrNotShown), errors.Is(err, usermodel.ErrNothingToUndo), strings.Contains(err.Error(), "no source named"):
+		errors.Is(err, usermodel.ErrNotShown), errors.Is(err, usermodel.ErrNothingToUndo), errors.Is(err, clientagent.ErrUnknownSource), errors.Is(err, clientagent.ErrUnknownMerge):
 		code = http.StatusBadRequest
 	}
 	writeJSON(w, code, map[string]string{"error": err.Error()})

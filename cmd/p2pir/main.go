@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/humanerr"
 	"io"
 	"os"
 	"os/signal"
@@ -38,7 +39,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root := newRootCmd(stdin, stdout, stderr)
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(stderr, "p2pir: %v\n", err)
+		fmt.Fprintf(stderr, "p2pir: %s\n", humanerr.Message(err))
 		var ue usageError
 		var pe partialError
 		switch {

@@ -63,6 +63,12 @@ it is where it is.`,
 			if k < 1 || k > index.MaxK {
 				return usageError{fmt.Errorf("--k must be between 1 and %d", index.MaxK)}
 			}
+			if timeout <= 0 {
+				return usageError{fmt.Errorf("--timeout must be more than 0, e.g. 20s, not %v", timeout)}
+			}
+			if merge != "" && !slices.Contains(clientagent.MergeMethods(), merge) {
+				return usageError{fmt.Errorf("--merge must be one of %s, not %q", strings.Join(clientagent.MergeMethods(), ", "), merge)}
+			}
 			text := strings.Join(args, " ")
 			var extra []config.Engine
 			for _, v := range engines {
@@ -103,7 +109,7 @@ it is where it is.`,
 			defer closeAll()
 			resp, err := ag.Search(ctx, clientagent.Request{Query: text, K: k, NoProfile: noProfile, Sources: sources, Exclude: exclude, Merge: merge, Crawl: crawl})
 			if err != nil {
-				if errors.Is(err, index.ErrBadQuery) {
+				if errors.Is(err, index.ErrBadQuery) || errors.Is(err, clientagent.ErrUnknownSource) {
 					return usageError{err}
 				}
 				return err

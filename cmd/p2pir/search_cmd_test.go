@@ -331,3 +331,25 @@ func TestSearchShowsScoresOnlyWhenAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchFlagMistakesSayTheFix: a flag or source a person got wrong is
+// a usage error (exit 2) whose message lists what is valid, with no
+// package names in it.
+func TestSearchFlagMistakesSayTheFix(t *testing.T) {
+	t.Parallel()
+	_, data := indexedNotes(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"search", "--merge", "borda", "platypus"}, `p2pir: --merge must be one of rrf, combmnz, combsum, roundrobin, not "borda"`},
+		{[]string{"search", "--timeout", "0", "platypus"}, "p2pir: --timeout must be more than 0"},
+		{[]string{"search", "--source", "ftp", "platypus"}, `p2pir: no source named "ftp": the sources are local, crawl (p2pir sources lists them)`},
+		{[]string{"search", "--exclude", "ftp", "platypus"}, `p2pir: no source named "ftp"`},
+	} {
+		r := runCLI(t, data, tc.args...)
+		if r.code != 2 || !strings.HasPrefix(r.stderr, tc.want) || strings.Contains(r.stderr, "clientagent") {
+			t.Errorf("p2pir %s: exit %d, stderr %q; want 2 and %q", strings.Join(tc.args, " "), r.code, r.stderr, tc.want)
+		}
+	}
+}
