@@ -224,27 +224,46 @@ func (a *Agent) SetEngines(ctx context.Context, engines []config.Engine, o metas
 	a.sources = next
 	a.mu.Unlock()
 
-	if len(ch.Removed) == 0 && len(ch.Enabled) == 0 {
-		return ch, nil
+	if err := a.updateRecords(ctx, ch.Removed, ch.Enabled); err != nil {
+		return ch, fmt.Errorf("clientagent: the engines changed, but their records could not be updated: %w", err)
 	}
-	err := a.store.UpdateTx(ctx, "engine records", func(tx usermodel.Tx) error {
+	return ch, nil
+}
+
+// ForgetSources deletes what the agent learned of the named sources
+// (learned weight, health), as SetEngines does for an engine it removes:
+// for a program that edits config.toml while no agent runs on it.
+func (a *Agent) ForgetSources(ctx context.Context, names ...string) error {
+	return a.updateRecords(ctx, names, nil)
+}
+
+// ResumeSources ends the suspension and the run of failures of the named
+// sources, keeping what was learned of them, as SetEngines does for an
+// engine enabled again.
+func (a *Agent) ResumeSources(ctx context.Context, names ...string) error {
+	return a.updateRecords(ctx, nil, names)
+}
+
+// updateRecords deletes the records of forget and ends the suspension of
+// resume, in one transaction.
+func (a *Agent) updateRecords(ctx context.Context, forget, resume []string) error {
+	if len(forget) == 0 && len(resume) == 0 {
+		return nil
+	}
+	return a.store.UpdateTx(ctx, "source records", func(tx usermodel.Tx) error {
 		r, err := tx.Records(statsBucket)
 		if err != nil {
 			return err
 		}
-		for _, name := range ch.Removed {
+		for _, name := range forget {
 			if err := r.Delete(name); err != nil {
 				return err
 			}
 		}
-		return updateStats(r, ch.Enabled, func(st *SourceStats) {
+		return updateStats(r, resume, func(st *SourceStats) {
 			st.Consecutive, st.SuspendedUntil = 0, time.Time{}
 		})
 	})
-	if err != nil {
-		return ch, fmt.Errorf("clientagent: the engines changed, but their records could not be updated: %w", err)
-	}
-	return ch, nil
 }
 
 // sameEngine reports whether a and b are the same engine but for
