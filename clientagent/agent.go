@@ -208,7 +208,7 @@ type Result struct {
 	Positions []int     `json:"positions"`
 	DocID     string    `json:"doc_id,omitempty"`
 	Rank      int       `json:"rank"`
-	Modified  time.Time `json:"modified,omitempty"`
+	Modified  time.Time `json:"modified,omitzero"`
 	// ProfileSim is the result's similarity to the profile.
 	ProfileSim float64 `json:"profile_sim"`
 	// Why says why the result is where it is.

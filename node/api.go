@@ -141,7 +141,14 @@ func (n *Node) routes() http.Handler {
 			return
 		}
 		share, _ := n.store.Sharing(r.Context())
-		writeJSON(w, http.StatusOK, map[string]any{"marks": p.Marks, "version": p.Version, "interests": p.Interests(20), "avoids": p.Dislikes(20), "sharing": share})
+		interests, avoids := p.Interests(20), p.Dislikes(20)
+		if interests == nil {
+			interests = []usermodel.TermWeight{}
+		}
+		if avoids == nil {
+			avoids = []usermodel.TermWeight{}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"marks": p.Marks, "version": p.Version, "interests": interests, "avoids": avoids, "sharing": share})
 	})
 	mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
 		trust, err := n.agent.Peers(r.Context())

@@ -275,15 +275,10 @@ func sourceState(r sourceRow, now time.Time) string {
 			r.SuspendedUntil.Sub(now).Round(time.Second), r.Consecutive, last)
 	case !r.Enabled:
 		return "disabled: asked only when a search names it"
-	case r.Consecutive > 0:
-		return fmt.Sprintf("asked; failed the last %d %s%s", r.Consecutive, plural(r.Consecutive, "time", "times"), last)
+	case r.Consecutive == 1:
+		return "asked; failed the last time" + last
+	case r.Consecutive > 1:
+		return fmt.Sprintf("asked; failed the last %d times in a row%s", r.Consecutive, last)
 	}
 	return "asked for every search"
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -364,3 +364,57 @@ func TestOpenSearchDescriptionAddsTheNode(t *testing.T) {
 		})
 	}
 }
+
+// TestGETAnswersHaveNoNullsOrZeroTimes: on a fresh node every GET route
+// that answers JSON gives empty lists as [] and leaves out times it does
+// not know, rather than null or year 1, which a page would show.
+func TestGETAnswersHaveNoNullsOrZeroTimes(t *testing.T) {
+	n, _ := startWithConfig(t, personConfig)
+	// A search first, so that the sources have records.
+	searchURLs(t, n, "moraine")
+	query := map[string]string{"/search": "?q=moraine", "/recommend": "?k=3"}
+	for _, pattern := range n.apiRoutes {
+		method, path, _ := strings.Cut(pattern, " ")
+		if method != "GET" || path == "/metrics" || path == OpenSearchPath || path == "/peer-doc" {
+			continue // not JSON, or needs a peer's document
+		}
+		t.Run(path, func(t *testing.T) {
+			code, body := apiCall{method: "GET", path: path + query[path]}.do(t, n)
+			if code != http.StatusOK {
+				t.Fatalf("%d %s", code, body)
+			}
+			var v any
+			if err := json.Unmarshal([]byte(body), &v); err != nil {
+				t.Fatal(err)
+			}
+			if bad := nullsAndZeroTimes(v, ""); len(bad) > 0 {
+				t.Errorf("null or year-1 values at %v:\n%s", bad, body)
+			}
+		})
+	}
+}
+
+// nullsAndZeroTimes lists the paths in v holding null or a zero time.
+func nullsAndZeroTimes(v any, at string) []string {
+	switch x := v.(type) {
+	case nil:
+		return []string{at}
+	case string:
+		if strings.HasPrefix(x, "0001-01-01") {
+			return []string{at}
+		}
+	case []any:
+		var out []string
+		for i, e := range x {
+			out = append(out, nullsAndZeroTimes(e, fmt.Sprintf("%s[%d]", at, i))...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for k, e := range x {
+			out = append(out, nullsAndZeroTimes(e, at+"."+k)...)
+		}
+		return out
+	}
+	return nil
+}
