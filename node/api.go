@@ -423,10 +423,10 @@ func decodeJSONOrEmpty(w http.ResponseWriter, r *http.Request, v any) error {
 func decodeBody(w http.ResponseWriter, r *http.Request, v any, emptyOK bool) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
+		var maxBytes *http.MaxBytesError
 		switch {
-		case errors.As(err, &tooLarge):
-			return fmt.Errorf("the request body is larger than %d KiB: %w", maxBodyBytes>>10, err)
+		case errors.As(err, &maxBytes):
+			return tooLarge{err}
 		case errors.Is(err, io.EOF) && emptyOK:
 			return nil
 		case errors.Is(err, io.EOF):
@@ -435,9 +435,9 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any, emptyOK bool) err
 		return fmt.Errorf("read the request body: %s", jsonProblem(err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return fmt.Errorf("the request body is larger than %d KiB: %w", maxBodyBytes>>10, err)
+		var maxBytes *http.MaxBytesError
+		if errors.As(err, &maxBytes) {
+			return tooLarge{err}
 		}
 		return errors.New("read the request body: more after the JSON value")
 	}
@@ -543,15 +543,15 @@ var errBadInput = errors.New("bad input")
 // large) and the rest to 500.
 func writeError(w http.ResponseWriter, err error) {
 	code := http.StatusInternalServerError
-	var tooLarge *http.MaxBytesError
+	var maxBytes *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooLarge):
+	case errors.As(err, &maxBytes):
 		code = http.StatusRequestEntityTooLarge
 	case errors.Is(err, errBadInput), errors.Is(err, index.ErrBadQuery), errors.Is(err, usermodel.ErrUnknownQuery),
 		errors.Is(err, usermodel.ErrNotShown), errors.Is(err, usermodel.ErrNothingToUndo), strings.Contains(err.Error(), "no source named"):
 		code = http.StatusBadRequest
 	}
-	writeJSON(w, code, map[string]string{"error": err.Error()})
+	writeJSON(w, code, map[string]string{"error": peopleMessage(err)})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

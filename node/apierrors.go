@@ -29,8 +29,12 @@ func jsonErrors(mux *http.ServeMux) http.Handler {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("this node's API has no %s (see docs/API.md for its routes)", r.URL.Path)})
 		case http.StatusMethodNotAllowed:
 			allow := rec.header.Get("Allow")
+			methods := strings.Split(allow, ",")
+			for i := range methods {
+				methods[i] = strings.TrimSpace(methods[i])
+			}
 			w.Header().Set("Allow", allow)
-			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": fmt.Sprintf("%s does not take %s requests; it takes %s", r.URL.Path, r.Method, strings.ReplaceAll(allow, ",", ", "))})
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": fmt.Sprintf("%s does not take %s requests; it takes %s", r.URL.Path, r.Method, strings.Join(methods, ", "))})
 		default:
 			for k, v := range rec.header {
 				w.Header()[k] = v
@@ -69,4 +73,34 @@ func (r *recorder) status() int {
 		return http.StatusOK
 	}
 	return r.code
+}
+
+// tooLarge is a request body over maxBodyBytes: its message is for
+// people, its chain keeps the *http.MaxBytesError (writeError: 413).
+type tooLarge struct{ err error }
+
+func (e tooLarge) Error() string {
+	return fmt.Sprintf("the request body is larger than %d KiB", maxBodyBytes>>10)
+}
+
+func (e tooLarge) Unwrap() error { return e.err }
+
+// internalPrefixes are the package names errors from inside the node
+// start with ("usermodel: nothing to undo"), and errBadInput's text:
+// peopleMessage leaves them out of the API's answers.
+var internalPrefixes = []string{"bad input: ", "usermodel: ", "clientagent: ", "index: ", "config: ", "serveragent: ", "metasearch: ", "node: "}
+
+// peopleMessage is err's message for people: without the package names
+// and category words at its start that only say where it came from.
+func peopleMessage(err error) string {
+	msg := err.Error()
+	for trimmed := true; trimmed; {
+		trimmed = false
+		for _, p := range internalPrefixes {
+			if strings.HasPrefix(msg, p) {
+				msg, trimmed = msg[len(p):], true
+			}
+		}
+	}
+	return msg
 }

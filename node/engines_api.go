@@ -100,7 +100,7 @@ func engineError(w http.ResponseWriter, err error) {
 	case errors.Is(err, config.ErrEngineExists), errors.Is(err, config.ErrNotEditable), errors.Is(err, errNoEngines):
 		code = http.StatusConflict
 	}
-	writeJSON(w, code, map[string]string{"error": err.Error()})
+	writeJSON(w, code, map[string]string{"error": peopleMessage(err)})
 }
 
 // handleAddEngine answers POST /sources/engines.

@@ -16,7 +16,7 @@ var (
 	// ErrBadEngine: the engine described is not one p2pir can use (an
 	// unknown kind, a URL that is not absolute http(s), a name taken by a
 	// built-in source).
-	ErrBadEngine = errors.New("bad engine")
+	ErrBadEngine = errors.New("this engine cannot be used")
 	// ErrEngineExists: an engine of that name is in the file already.
 	ErrEngineExists = errors.New("an engine of that name exists")
 	// ErrNoEngine: no engine of that name is in the file.
