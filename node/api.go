@@ -519,9 +519,13 @@ func recommendReply(rec *serveragent.Recommendations) recommendations {
 }
 
 func markReply(m usermodel.Mark, p usermodel.Profile) map[string]any {
+	interests := p.Interests(10)
+	if interests == nil {
+		interests = []usermodel.TermWeight{}
+	}
 	return map[string]any{
 		"mark":    map[string]any{"seq": m.Seq, "query_id": m.QueryID, "query": m.Query, "url": m.URL, "interested": m.Interested, "time": m.Time},
-		"profile": map[string]any{"marks": p.Marks, "version": p.Version, "interests": p.Interests(10)},
+		"profile": map[string]any{"marks": p.Marks, "version": p.Version, "interests": interests},
 	}
 }
 

@@ -365,14 +365,23 @@ func TestOpenSearchDescriptionAddsTheNode(t *testing.T) {
 	}
 }
 
-// TestGETAnswersHaveNoNullsOrZeroTimes: on a fresh node every GET route
-// that answers JSON gives empty lists as [] and leaves out times it does
-// not know, rather than null or year 1, which a page would show.
-func TestGETAnswersHaveNoNullsOrZeroTimes(t *testing.T) {
-	n, _ := startWithConfig(t, personConfig)
-	// A search first, so that the sources have records.
-	searchURLs(t, n, "moraine")
-	query := map[string]string{"/search": "?q=moraine", "/recommend": "?k=3"}
+// TestAnswersHaveNoNullsOrZeroTimes: every GET route that answers JSON,
+// and a mark and its undoing, give empty lists as [] and leave out times
+// they do not know, rather than null or year 1, which a page would show.
+func TestAnswersHaveNoNullsOrZeroTimes(t *testing.T) {
+	n, dir, qid, u := startPopulated(t)
+	mark := `{"query_id": "` + qid + `", "url": "` + u + `", "interested": false}`
+	for _, c := range []apiCall{post(dir, "/mark", mark), post(dir, "/mark/undo", `{}`)} {
+		code, body := c.do(t, n)
+		var v any
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &v) != nil {
+			t.Fatalf("%s: %d %s", c.path, code, body)
+		}
+		if bad := nullsAndZeroTimes(v, ""); len(bad) > 0 {
+			t.Errorf("%s: null or year-1 values at %v:\n%s", c.path, bad, body)
+		}
+	}
+	query := map[string]string{"/search": "?q=galaxy", "/recommend": "?k=3"}
 	for _, pattern := range n.apiRoutes {
 		method, path, _ := strings.Cut(pattern, " ")
 		if method != "GET" || path == "/metrics" || path == OpenSearchPath || path == "/peer-doc" {
