@@ -64,8 +64,10 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 	return ri, true
 }
 
-// routes is the HTTP API. JSON in and out; errors as {"error": "..."}
-// with 400 for bad input and 500 otherwise.
+// routes is the HTTP API, documented with examples in docs/API.md. JSON
+// in and out; errors as {"error": "..."}: 400 for bad input (413 for a
+// body over 64 KiB), 404 for an unknown route and 405 for a method a
+// route does not take (jsonErrors), 500 otherwise.
 //
 //	GET  /healthz                     {"node_id", "status": "ok"}
 //	GET  /search?q=&k=&no_profile=1&source=&exclude=&merge=
@@ -96,8 +98,16 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 //	                                  404 when the peer shares no such document or is unknown
 //	GET  /recommend?k=                {"items": [{"url", "title", "content", "score", "peers", "people"}],
 //	                                   "unresponsive": [{"node_id", "reason"}]}
-//	GET  /sources                     sources and what marks taught about them; the peers source
-//	                                   groups each peer's own trust: "peers": {"count", "top": [...]}
+//	GET  /sources                     sources, how they are asked and what marks taught about them
+//	                                   (sourceRow); the peers source groups each peer's own trust:
+//	                                   "peers": {"count", "top": [...]}
+//	POST /sources/engines {"kind", "url", "name", "enabled", "weight", "timeout_ms", "resource"}
+//	                                  adds an engine to config.toml and the searches: 201 {"engine"}
+//	POST /sources/engines/update {"id", "enabled"}
+//	                                  enables or disables it: {"engine"}
+//	POST /sources/engines/remove {"id"}
+//	                                  removes it: {"removed"}
+//	GET  /opensearch.xml              the OpenSearch 1.1 description of the node (opensearch.go)
 //	GET  /metrics                     Prometheus metrics (requests, latency, peers, documents)
 //	GET  /network/clusters            this node's clustering of the peers it knows:
 //	                                  {"node_id", "k", "own_cluster" (-1: none), "assign": {node ID: cluster}}

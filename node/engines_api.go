@@ -265,7 +265,8 @@ func (n *Node) sourcesReply(ctx context.Context) ([]sourceRow, error) {
 func sourceState(r sourceRow, now time.Time) string {
 	var last string
 	if r.LastError != "" {
-		last = "; last error: " + peerFailure(r.LastError)
+		// "metasearch: NAME: GET ...": the engine's name is the row's.
+		last = "; last error: " + strings.TrimPrefix(peopleMessage(errors.New(peerFailure(r.LastError))), r.Name+": ")
 	}
 	switch {
 	case !r.Configured:

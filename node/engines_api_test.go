@@ -427,3 +427,26 @@ func nullsAndZeroTimes(v any, at string) []string {
 	}
 	return nil
 }
+
+// TestEveryRouteIsDocumented: every route of the API has its section,
+// "### METHOD /path", in docs/API.md or another docs/API*.md.
+func TestEveryRouteIsDocumented(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "docs", "API*.md"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no docs/API*.md: %v", err)
+	}
+	var docs strings.Builder
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs.Write(raw)
+	}
+	n, _ := startWithConfig(t, "")
+	for _, pattern := range n.apiRoutes {
+		if !strings.Contains(docs.String(), "\n### "+pattern+"\n") {
+			t.Errorf("%s has no section (### %s) in %v", pattern, pattern, files)
+		}
+	}
+}
