@@ -13,6 +13,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/p2pir/p2pir/clientagent"
 )
 
 // searxngServer answers as a SearXNG instance does to p2pir's
@@ -448,5 +451,33 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 		if !strings.Contains(docs.String(), "\n### "+pattern+"\n") {
 			t.Errorf("%s has no section (### %s) in %v", pattern, pattern, files)
 		}
+	}
+}
+
+// TestSourceStateInWords: GET /sources' state says whether a source is
+// asked and why not, without the package and engine names an engine's
+// error starts with.
+func TestSourceStateInWords(t *testing.T) {
+	now := time.Date(2026, 12, 6, 21, 0, 0, 0, time.Local)
+	failed := clientagent.SourceStats{Name: "old-yacy", Consecutive: 3, LastError: "metasearch: old-yacy: GET http://127.0.0.1:1: connection refused"}
+	for _, tc := range []struct {
+		name string
+		row  sourceRow
+		want string
+	}{
+		{"asked", sourceRow{Configured: true, Enabled: true}, "asked for every search"},
+		{"disabled", sourceRow{Configured: true}, "disabled: asked only when a search names it"},
+		{"failed once", sourceRow{SourceStats: clientagent.SourceStats{Name: "e", Consecutive: 1, LastError: "metasearch: e: status 500"}, Configured: true, Enabled: true}, "asked; failed the last time; last error: status 500"},
+		{"failed twice", sourceRow{SourceStats: clientagent.SourceStats{Name: "e", Consecutive: 2, LastError: "metasearch: e: status 500"}, Configured: true, Enabled: true}, "asked; failed the last 2 times in a row; last error: status 500"},
+		{"suspended", sourceRow{SourceStats: func() clientagent.SourceStats { s := failed; s.SuspendedUntil = now.Add(90 * time.Second); return s }(), Configured: true, Enabled: true, Suspended: true},
+			"suspended until 21:01:30 (for 1m30s more) after 3 failures in a row; last error: GET http://127.0.0.1:1: connection refused"},
+		{"a terminal escape in the error", sourceRow{SourceStats: clientagent.SourceStats{Name: "e", Consecutive: 1, LastError: "bad \x1b[31mred"}, Configured: true, Enabled: true}, "asked; failed the last time; last error: bad [31mred"},
+		{"no longer configured", sourceRow{SourceStats: failed}, "no longer configured: only what was learned of it remains"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := sourceState(tc.row, now); got != tc.want {
+				t.Errorf("state %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

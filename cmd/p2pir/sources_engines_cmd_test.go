@@ -86,6 +86,9 @@ func TestSourcesEngineCommands(t *testing.T) {
 				if got := asked(); got != s.asked {
 					t.Errorf("%s: a search asks the engine: %v, want %v", s.name, got, s.asked)
 				}
+				if text := mustRunCLI(t, dir, "sources").stdout; strings.Contains(text, "disabled: asked only with --source moraine") != (s.name == "disabled") {
+					t.Errorf("%s: p2pir sources says:\n%s", s.name, text)
+				}
 				if _, listed := sourceRowsJSON(t, dir)["moraine"]; listed != s.listed {
 					t.Errorf("%s: p2pir sources lists it: %v, want %v", s.name, listed, s.listed)
 				}
