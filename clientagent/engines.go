@@ -130,12 +130,18 @@ func engineEntry(ctx context.Context, e config.Engine, o metasearch.Options) *so
 	}
 	entry := newEntry(e.Name, src, SourceOptions{Weight: e.Weight, Timeout: e.Timeout.Duration, Disabled: !e.IsEnabled()})
 	entry.engine = &e
+	entry.buildErr = err
 	return entry
 }
 
 // EngineChanges says what SetEngines did, by engine name.
 type EngineChanges struct {
 	Added, Removed, Enabled, Disabled, Rebuilt []string
+	// Broken are the engines among Added and Rebuilt that could not be
+	// built (an OpenSearch description that could not be fetched), with
+	// the reason: searches report them as unresponsive with it, and the
+	// next SetEngines tries to build them again.
+	Broken map[string]string
 }
 
 // SetEngines makes engines the agent's engines, in their order after the
@@ -145,7 +151,8 @@ type EngineChanges struct {
 //
 // An engine whose settings are unchanged but for Enabled keeps its built
 // engine (an OpenSearch description is not fetched again); one whose
-// settings changed is built anew, within ctx. What the agent learned of
+// settings changed, or that could not be built before, is built anew,
+// within ctx. What the agent learned of
 // an engine stays while it is configured, enabled or not, so an engine
 // enabled again keeps its learned weight; enabling it ends a suspension
 // and its run of failures (the person asks for it again). A removed
@@ -178,7 +185,7 @@ func (a *Agent) SetEngines(ctx context.Context, engines []config.Engine, o metas
 		case !ok:
 			fresh = append(fresh, engineEntry(ctx, e, o))
 			ch.Added = append(ch.Added, e.Name)
-		case sameEngine(*prev.engine, e):
+		case sameEngine(*prev.engine, e) && prev.buildErr == nil:
 			next := *prev
 			next.enabled = e.IsEnabled()
 			next.engine = &e
@@ -201,6 +208,14 @@ func (a *Agent) SetEngines(ctx context.Context, engines []config.Engine, o metas
 	for name := range old {
 		if !seen[name] {
 			ch.Removed = append(ch.Removed, name)
+		}
+	}
+	for _, f := range fresh {
+		if f.buildErr != nil { // reused entries were built
+			if ch.Broken == nil {
+				ch.Broken = map[string]string{}
+			}
+			ch.Broken[f.name] = f.buildErr.Error()
 		}
 	}
 	slices.Sort(ch.Removed)

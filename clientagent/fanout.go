@@ -22,6 +22,9 @@ type sourceEntry struct {
 	// engine is the configuration an engine source was built from (nil
 	// for other sources): SetEngines replaces these entries.
 	engine *config.Engine
+	// buildErr is why an engine source could not be built (it then
+	// fails every search with it).
+	buildErr error
 }
 
 // SourceOptions are the settings of one added source.

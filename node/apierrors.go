@@ -91,12 +91,13 @@ func (e tooLarge) Unwrap() error { return e.err }
 var internalPrefixes = []string{"bad input: ", "usermodel: ", "clientagent: ", "index: ", "config: ", "serveragent: ", "metasearch: ", "node: "}
 
 // peopleMessage is err's message for people: without the package names
-// and category words at its start that only say where it came from.
-func peopleMessage(err error) string {
+// and category words at its start that only say where it came from, nor
+// the extra prefixes given (an engine's name, which the answer gives).
+func peopleMessage(err error, extra ...string) string {
 	msg := err.Error()
 	for trimmed := true; trimmed; {
 		trimmed = false
-		for _, p := range internalPrefixes {
+		for _, p := range append(internalPrefixes, extra...) {
 			if strings.HasPrefix(msg, p) {
 				msg, trimmed = msg[len(p):], true
 			}

@@ -43,50 +43,82 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // ConfigPath is the node's config.toml.
 func (n *Node) ConfigPath() string { return filepath.Join(n.cfg.DataDir, config.FileName) }
 
+// EngineChange is what an engine edit did.
+type EngineChange struct {
+	// Engine is the engine as configured (for a removal: as it was).
+	Engine config.Engine
+	// Problem, when set, says why the engine, although configured, cannot
+	// answer (an OpenSearch description that could not be fetched);
+	// searches report it as unresponsive, and the next edit of the
+	// engines tries to build it again.
+	Problem string
+}
+
 // AddEngine adds an engine to config.toml (see config.AddEngine: the rest
 // of the file, comments included, is kept) and to the searches the node
-// runs from now on. It returns the engine as configured.
-func (n *Node) AddEngine(ctx context.Context, e config.Engine) (config.Engine, error) {
+// runs from now on.
+func (n *Node) AddEngine(ctx context.Context, e config.Engine) (EngineChange, error) {
 	return n.editEngines(ctx, func(path string) (config.Engine, error) { return config.AddEngine(path, e) })
 }
 
 // SetEngineEnabled enables or disables the engine named name in
 // config.toml and in the node's searches at once. An engine enabled again
 // keeps what marks taught about it (clientagent.Agent.SetEngines).
-func (n *Node) SetEngineEnabled(ctx context.Context, name string, enabled bool) (config.Engine, error) {
+func (n *Node) SetEngineEnabled(ctx context.Context, name string, enabled bool) (EngineChange, error) {
 	return n.editEngines(ctx, func(path string) (config.Engine, error) { return config.SetEngineEnabled(path, name, enabled) })
 }
 
 // RemoveEngine removes the engine named name from config.toml and from
 // the node's searches at once; what the node learned of it is forgotten.
-// It returns the engine removed.
-func (n *Node) RemoveEngine(ctx context.Context, name string) (config.Engine, error) {
+func (n *Node) RemoveEngine(ctx context.Context, name string) (EngineChange, error) {
 	return n.editEngines(ctx, func(path string) (config.Engine, error) { return config.RemoveEngine(path, name) })
 }
 
 // editEngines runs one edit of config.toml's engines and applies the
 // file's engines (with the run's extra ones, LocalOptions.ExtraEngines)
 // to the client agent. Edits are one at a time.
-func (n *Node) editEngines(ctx context.Context, edit func(path string) (config.Engine, error)) (config.Engine, error) {
+func (n *Node) editEngines(ctx context.Context, edit func(path string) (config.Engine, error)) (EngineChange, error) {
 	if n.cfg.Local.NoEngines {
-		return config.Engine{}, errNoEngines
+		return EngineChange{}, errNoEngines
 	}
 	n.engMu.Lock()
 	defer n.engMu.Unlock()
 	e, err := edit(n.ConfigPath())
 	if err != nil {
-		return config.Engine{}, err
+		return EngineChange{}, err
 	}
+	out := EngineChange{Engine: e}
 	c, err := config.Load(n.ConfigPath())
 	if err != nil {
-		return e, fmt.Errorf("config.toml was changed, but reading it back failed, so the node's searches are unchanged: %w", err)
+		return out, fmt.Errorf("config.toml was changed, but reading it back failed, so the node's searches are unchanged: %w", err)
 	}
 	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), engineBuildTimeout)
 	defer cancel()
-	if _, err := n.agent.SetEngines(bctx, withExtra(c.Engines, n.cfg.Local.ExtraEngines), metasearch.Options{}); err != nil {
-		return e, fmt.Errorf("config.toml was changed: %w", err)
+	ch, err := n.agent.SetEngines(bctx, withExtra(c.Engines, n.cfg.Local.ExtraEngines), metasearch.Options{})
+	if err != nil {
+		return out, fmt.Errorf("config.toml was changed: %w", err)
 	}
-	return e, nil
+	if p, ok := ch.Broken[e.Name]; ok {
+		out.Problem = engineProblem(e.Name, p)
+	}
+	return out, nil
+}
+
+// engineAnswer is the answer of the engine routes: the engine under key,
+// and "problem" when it cannot answer.
+func engineAnswer(key string, ch EngineChange) map[string]any {
+	out := map[string]any{key: engineReply(ch.Engine)}
+	if ch.Problem != "" {
+		out["problem"] = ch.Problem
+	}
+	return out
+}
+
+// engineProblem is an engine's error for people: without the package
+// and engine names it starts with ("clientagent: engine wiki: metasearch:
+// wiki: HTTP 503"), which the answer says otherwise.
+func engineProblem(name, msg string) string {
+	return peopleMessage(errors.New(msg), "engine "+name+": ", name+": ")
 }
 
 // engineError is the status of an engine edit's error.
@@ -136,7 +168,7 @@ func (n *Node) handleAddEngine(w http.ResponseWriter, r *http.Request) {
 		engineError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"engine": engineReply(added)})
+	writeJSON(w, http.StatusCreated, engineAnswer("engine", added))
 }
 
 // engineID reads the engine an update or removal names: "id", or "name"
@@ -168,12 +200,12 @@ func (n *Node) handleUpdateEngine(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fmt.Errorf("%w: %s", errBadInput, want))
 		return
 	}
-	e, err := n.SetEngineEnabled(r.Context(), in.get(), *in.Enabled)
+	ch, err := n.SetEngineEnabled(r.Context(), in.get(), *in.Enabled)
 	if err != nil {
 		engineError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"engine": engineReply(e)})
+	writeJSON(w, http.StatusOK, engineAnswer("engine", ch))
 }
 
 // handleRemoveEngine answers POST /sources/engines/remove.
@@ -188,12 +220,12 @@ func (n *Node) handleRemoveEngine(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fmt.Errorf("%w: %s", errBadInput, want))
 		return
 	}
-	e, err := n.RemoveEngine(r.Context(), in.get())
+	ch, err := n.RemoveEngine(r.Context(), in.get())
 	if err != nil {
 		engineError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"removed": engineReply(e)})
+	writeJSON(w, http.StatusOK, engineAnswer("removed", ch))
 }
 
 // sourceRow is one source in GET /sources: what the client agent
@@ -266,7 +298,7 @@ func sourceState(r sourceRow, now time.Time) string {
 	var last string
 	if r.LastError != "" {
 		// "metasearch: NAME: GET ...": the engine's name is the row's.
-		last = "; last error: " + strings.TrimPrefix(peopleMessage(errors.New(peerFailure(r.LastError))), r.Name+": ")
+		last = "; last error: " + engineProblem(r.Name, peerFailure(r.LastError))
 	}
 	switch {
 	case !r.Configured:

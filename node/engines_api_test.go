@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -479,5 +480,53 @@ func TestSourceStateInWords(t *testing.T) {
 				t.Errorf("state %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestAnEngineThatCannotBeBuiltIsSaidAndRetried: an OpenSearch
+// description engine whose document cannot be fetched is added (the
+// person's configuration is kept) with the problem in the answer, and
+// searches name it unresponsive; once the document is there, enabling it
+// again builds it and searches get its results.
+func TestAnEngineThatCannotBeBuiltIsSaidAndRetried(t *testing.T) {
+	var up atomic.Bool
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/opensearch.xml" && up.Load():
+			w.Header().Set("Content-Type", OpenSearchType)
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/"><ShortName>Wiki</ShortName><Description>A wiki</Description><Url type="application/rss+xml" template="%s/rss?q={searchTerms}"/></OpenSearchDescription>`, srv.URL)
+		case r.URL.Path == "/rss" && up.Load():
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wiki search</title><item><title>Moraine</title><link>https://wiki.example/Moraine</link><description>glacial debris</description></item></channel></rss>`)
+		default:
+			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	n, dir := startWithConfig(t, personConfig)
+
+	code, body := post(dir, "/sources/engines", `{"kind": "opensearch-description", "url": "`+srv.URL+`/opensearch.xml", "name": "wiki"}`).do(t, n)
+	var added struct {
+		Engine  struct{ Name string }
+		Problem string
+	}
+	if code != http.StatusCreated || json.Unmarshal([]byte(body), &added) != nil || added.Engine.Name != "wiki" || !strings.Contains(added.Problem, "503") || strings.Contains(added.Problem, "clientagent") || strings.Contains(added.Problem, "metasearch") || strings.Contains(added.Problem, "engine wiki") {
+		t.Fatalf("add answered %d %s; want 201 with the problem (503) in words", code, body)
+	}
+	t.Logf("the problem, as the person reads it: %s", added.Problem)
+	code, body = apiCall{method: "GET", path: "/search?q=moraine"}.do(t, n)
+	if code != http.StatusOK || !strings.Contains(body, `"engine": "wiki"`) || strings.Contains(body, "https://wiki.example/Moraine") {
+		t.Fatalf("search with the broken engine: %d %s; want it unresponsive", code, body)
+	}
+
+	up.Store(true)
+	for _, on := range []string{"false", "true"} {
+		if code, body := post(dir, "/sources/engines/update", `{"id": "wiki", "enabled": `+on+`}`).do(t, n); code != http.StatusOK || strings.Contains(body, "problem") {
+			t.Fatalf("enabled=%s: %d %s", on, code, body)
+		}
+	}
+	if got := searchURLs(t, n, "moraine"); !slices.Contains(got, "https://wiki.example/Moraine") {
+		t.Errorf("after the description came back and the engine was enabled again, a search shows %v", got)
 	}
 }

@@ -52,15 +52,26 @@ func (ed engineEdit) run(ctx context.Context, a *app) (engineOut, string, error)
 	if ri, ok := a.runningNode(); ok {
 		ctx, cancel := context.WithTimeout(ctx, engineEditTimeout)
 		defer cancel()
-		var out map[string]engineOut
+		var out struct {
+			Engine  *engineOut `json:"engine"`
+			Removed *engineOut `json:"removed"`
+			Problem string     `json:"problem"`
+		}
 		if err := nodeCall(ctx, ri, "POST", ed.path, nil, ed.body, &out); err != nil {
 			return engineOut{}, "", err
 		}
-		e, ok := out[ed.reply]
-		if !ok {
+		e := out.Engine
+		if ed.reply == "removed" {
+			e = out.Removed
+		}
+		if e == nil {
 			return engineOut{}, "", fmt.Errorf("the node's answer has no %q", ed.reply)
 		}
-		return e, fmt.Sprintf("written to %s; the running node (pid %d) uses it from now on", a.configPath(), ri.PID), nil
+		where := fmt.Sprintf("written to %s; the running node (pid %d) uses it from now on", a.configPath(), ri.PID)
+		if out.Problem != "" {
+			where += "\nbut it cannot answer yet: " + noControls(out.Problem) + "\n(searches list it as unresponsive; enabling it again retries)"
+		}
+		return *e, where, nil
 	}
 	e, err := ed.file(a.configPath())
 	if err != nil {
