@@ -530,3 +530,23 @@ func TestAnEngineThatCannotBeBuiltIsSaidAndRetried(t *testing.T) {
 		t.Errorf("after the description came back and the engine was enabled again, a search shows %v", got)
 	}
 }
+
+// TestOpenSearchInPublicModeIgnoresTheHost: in public mode the guard does
+// not check Host, so the description's templates name the listen
+// address, never a Host a request made up.
+func TestOpenSearchInPublicModeIgnoresTheHost(t *testing.T) {
+	const access = "correct-horse-battery-staple"
+	n, err := Start(context.Background(), Config{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", GRPCAddr: "127.0.0.1:0", GossipAddr: freePort(t),
+		HTTPPublic: true, HTTPAccessToken: access, MembershipProfile: "local"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close(context.Background())
+	code, body := apiCall{method: "GET", path: OpenSearchPath, host: "evil.example", header: map[string]string{"Authorization": "Bearer " + access}}.do(t, n)
+	if code != http.StatusOK {
+		t.Fatalf("%d %s", code, body)
+	}
+	if strings.Contains(body, "evil.example") || !strings.Contains(body, `template="http://`+n.HTTPAddr()+`/?q={searchTerms}"`) {
+		t.Errorf("the description names a Host the guard did not check:\n%s", body)
+	}
+}
