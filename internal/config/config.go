@@ -312,7 +312,7 @@ func (e *Engine) fill() error {
 		e.Weight = 1
 	}
 	if e.Timeout.Duration <= 0 {
-		e.Timeout = Duration{3 * time.Second}
+		e.Timeout = Duration{defaultEngineTimeout}
 	}
 	if e.Kind == KindYaCy {
 		switch e.Resource {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Errors of the engine editors (AddEngine, SetEngineEnabled,
@@ -194,7 +195,7 @@ func engineIndex(c Config, name string) (int, error) {
 }
 
 // defaultEngineTimeout is Engine.Timeout's default.
-const defaultEngineTimeout = 3e9
+const defaultEngineTimeout = 3 * time.Second
 
 // editFile reads the file at path (nothing when missing), checks it
 // loads, finds its engine tables, lets edit change its text, checks that

@@ -1,9 +1,6 @@
 package config
 
-import (
-	"bytes"
-	"strings"
-)
+import "strings"
 
 // engineBlock is where one [[engine]] table is in a file's lines.
 type engineBlock struct {
@@ -237,7 +234,7 @@ func (b engineBlock) remove(raw []byte) []byte {
 
 // lineEnding is the line ending a line uses, "\n" when it has none.
 func lineEnding(line string) string {
-	if bytes.HasSuffix([]byte(line), []byte("\r\n")) {
+	if strings.HasSuffix(line, "\r\n") {
 		return "\r\n"
 	}
 	return "\n"
