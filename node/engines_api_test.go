@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -548,5 +549,63 @@ func TestOpenSearchInPublicModeIgnoresTheHost(t *testing.T) {
 	}
 	if strings.Contains(body, "evil.example") || !strings.Contains(body, `template="http://`+n.HTTPAddr()+`/?q={searchTerms}"`) {
 		t.Errorf("the description names a Host the guard did not check:\n%s", body)
+	}
+}
+
+// TestEnginesChangeWhileTheAPISearches: searches through the API keep
+// answering while engines are added, disabled, enabled and removed
+// through it (the race detector checks the swap under the real server).
+func TestEnginesChangeWhileTheAPISearches(t *testing.T) {
+	n, dir := startWithConfig(t, personConfig)
+	glacier := searxngServer(t, "glacier")
+	stop := make(chan struct{})
+	failures := make(chan string, 64)
+	var searches atomic.Int64
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				req, _ := http.NewRequest("GET", "http://"+n.HTTPAddr()+"/search?q=moraine", nil)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					failures <- err.Error()
+					return
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					failures <- resp.Status
+					return
+				}
+				searches.Add(1)
+			}
+		})
+	}
+	edits := []apiCall{
+		post(dir, "/sources/engines", `{"kind": "searxng", "url": "`+glacier.URL+`", "name": "glacier"}`),
+		post(dir, "/sources/engines/update", `{"id": "glacier", "enabled": false}`),
+		post(dir, "/sources/engines/update", `{"id": "glacier", "enabled": true}`),
+		post(dir, "/sources/engines/remove", `{"id": "glacier"}`),
+	}
+	for range 5 {
+		for _, e := range edits {
+			if code, body := e.do(t, n); code != http.StatusOK && code != http.StatusCreated {
+				t.Fatalf("%s: %d %s", e.path, code, body)
+			}
+			// Let at least one search run on this set of engines.
+			for before := searches.Load(); searches.Load() == before && len(failures) == 0; {
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(failures)
+	for f := range failures {
+		t.Errorf("a search failed while the engines changed: %s", f)
 	}
 }
