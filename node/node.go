@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unicode"
@@ -143,6 +144,10 @@ type Node struct {
 	wroteRunFile bool
 	// hops is the Hops of the peers' queries.
 	hops int
+	// engMu makes edits of config.toml's engines one at a time.
+	engMu sync.Mutex
+	// apiRoutes are the HTTP API's route patterns ("GET /search").
+	apiRoutes []string
 }
 
 // Start opens the node's data and starts serving: gRPC for peers, gossip,
