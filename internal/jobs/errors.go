@@ -1,0 +1,15 @@
+package jobs
+
+import "errors"
+
+// Errors callers can test for with errors.Is.
+var (
+	// ErrNotFound: no job, or no root, of that name.
+	ErrNotFound = errors.New("not found")
+	// ErrFinished: the job has finished already, so it cannot be canceled.
+	ErrFinished = errors.New("job finished already")
+	// ErrClosed: the manager was closed.
+	ErrClosed = errors.New("jobs manager closed")
+)
+
+func isDamaged(err error) bool { return errors.Is(err, ErrDamaged) }
