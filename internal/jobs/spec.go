@@ -22,7 +22,7 @@ const (
 )
 
 // ErrBadSpec is in the chain of every error about a Spec a person can fix.
-var ErrBadSpec = errors.New("bad job")
+var ErrBadSpec = errors.New("invalid request")
 
 // Spec is what a job does and how: a folder to index or a site to crawl,
 // with the options of "p2pir index" and "p2pir crawl". Zero options take

@@ -16,8 +16,11 @@ import (
 
 // watcher keeps watched folders' trees under fsnotify watches and calls
 // fire with a root's path once its changes have been quiet for debounce.
+// Its fsnotify watcher (an inotify instance on Linux, of which a user has
+// few) is made when the first folder is watched, so a node that watches
+// nothing holds none.
 type watcher struct {
-	fs       *fsnotify.Watcher
+	fs       *fsnotify.Watcher // nil until the first add
 	dataDir  string // never watched: the index's own writes are not changes
 	max      int
 	debounce time.Duration
@@ -39,18 +42,27 @@ type watchedRoot struct {
 }
 
 func newWatcher(dataDir string, max int, debounce time.Duration, fire func(string)) (*watcher, error) {
-	f, err := fsnotify.NewWatcher()
+	abs, err := filepath.Abs(dataDir)
 	if err != nil {
 		return nil, fmt.Errorf("watch folders: %w", err)
 	}
-	abs, err := filepath.Abs(dataDir)
-	if err != nil {
-		abs = dataDir
+	return &watcher{dataDir: filepath.Clean(abs), max: max, debounce: debounce, fire: fire,
+		roots: map[string]*watchedRoot{}, dirs: map[string]string{}, done: make(chan struct{})}, nil
+}
+
+// startLocked makes the fsnotify watcher and its event loop if there is
+// none yet.
+func (w *watcher) startLocked() error {
+	if w.fs != nil {
+		return nil
 	}
-	w := &watcher{fs: f, dataDir: filepath.Clean(abs), max: max, debounce: debounce, fire: fire,
-		roots: map[string]*watchedRoot{}, dirs: map[string]string{}, done: make(chan struct{})}
+	f, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("the system refused to watch folders (%w); on Linux, raise fs.inotify.max_user_instances", err)
+	}
+	w.fs = f
 	go w.loop()
-	return w, nil
+	return nil
 }
 
 // add watches spec's folder and every folder under it that its excludes
@@ -66,7 +78,13 @@ func (w *watcher) add(spec Spec) {
 		w.mu.Unlock()
 		return
 	}
-	w.roots[spec.Path] = &watchedRoot{spec: spec}
+	r := &watchedRoot{spec: spec}
+	w.roots[spec.Path] = r
+	if err := w.startLocked(); err != nil {
+		r.note = "not watched: " + err.Error()
+		w.mu.Unlock()
+		return
+	}
 	w.mu.Unlock()
 	if _, err := os.Stat(spec.Path); err != nil {
 		w.setNote(spec.Path, fmt.Sprintf("not watched: %v; watching starts again when the node restarts with the folder in place", plainFSError(err)))
@@ -190,8 +208,12 @@ func (w *watcher) close() {
 			r.timer.Stop()
 		}
 	}
+	f := w.fs
 	w.mu.Unlock()
-	_ = w.fs.Close()
+	if f == nil {
+		return // never started
+	}
+	_ = f.Close()
 	<-w.done
 }
 
