@@ -21,7 +21,7 @@ import (
 // nothing holds none.
 type watcher struct {
 	fs       *fsnotify.Watcher // nil until the first add
-	dataDir  string // never watched: the index's own writes are not changes
+	dataDir  string            // never watched: the index's own writes are not changes
 	max      int
 	debounce time.Duration
 	fire     func(root string)
