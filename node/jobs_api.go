@@ -28,7 +28,9 @@ import (
 //	                                  {"removed": {"root", "deleted", "canceled", "message"}}
 //	POST /index/unwatch {"path"}      {"root"}
 //
-// Unknown IDs and roots are 404; bad requests 400.
+// Unknown IDs and roots are 404; bad requests 400; cancelling a finished
+// job, or removing a root while another job holds the index for more
+// than removeWait, 409.
 func (n *Node) jobRoutes(mux *instrumentedMux) {
 	mux.HandleFunc("GET /index/roots", func(w http.ResponseWriter, r *http.Request) {
 		roots, err := n.jobs.Roots(r.Context())
@@ -96,7 +98,9 @@ func (n *Node) jobRoutes(mux *instrumentedMux) {
 		if in.Kind == jobs.KindSite {
 			target = in.URL
 		}
-		rm, err := n.jobs.Remove(r.Context(), in.Kind, target)
+		ctx, cancel := context.WithTimeout(r.Context(), removeWait)
+		defer cancel()
+		rm, err := n.jobs.Remove(ctx, in.Kind, target)
 		if err != nil {
 			writeJobsError(w, err)
 			return
@@ -118,6 +122,22 @@ func (n *Node) jobRoutes(mux *instrumentedMux) {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"root": root})
 	})
+}
+
+// removeWait is how long POST /index/remove waits for another root's
+// running job to let go of the index (the HTTP API's write timeout is
+// 60s).
+const removeWait = 30 * time.Second
+
+// JobsWarning is the problem the node met with its record of jobs or of
+// indexed folders and sites at start, if any: the damaged file was set
+// aside and a new record started; the index is untouched. Nil with
+// NoHTTP.
+func (n *Node) JobsWarning() error {
+	if n.jobs == nil {
+		return nil
+	}
+	return n.jobs.Recovered()
 }
 
 // indexChanged rebuilds the node's collection summary after a job or a
@@ -144,7 +164,7 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, v any) error {
 
 // writeJobsError answers an error of the jobs manager with its status:
 // 400 for a request to fix, 404 for an unknown job or root, 409 for a job
-// that has finished, 503 while the node stops.
+// that has finished or an index busy too long, 503 while the node stops.
 func writeJobsError(w http.ResponseWriter, err error) {
 	code := http.StatusInternalServerError
 	switch {
@@ -152,7 +172,7 @@ func writeJobsError(w http.ResponseWriter, err error) {
 		code = http.StatusBadRequest
 	case errors.Is(err, jobs.ErrNotFound):
 		code = http.StatusNotFound
-	case errors.Is(err, jobs.ErrFinished):
+	case errors.Is(err, jobs.ErrFinished), errors.Is(err, jobs.ErrBusy):
 		code = http.StatusConflict
 	case errors.Is(err, jobs.ErrClosed):
 		code = http.StatusServiceUnavailable

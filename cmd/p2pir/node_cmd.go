@@ -135,6 +135,9 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 			case err != nil:
 				return err
 			}
+			if err := n.JobsWarning(); err != nil {
+				fmt.Fprintf(a.stderr, "p2pir: node: %v\n", err)
+			}
 			if self := n.Server().Self(); self.Name != "" {
 				fmt.Fprintf(a.stdout, "node %q\n", self.Name)
 			}

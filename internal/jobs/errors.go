@@ -8,6 +8,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrFinished: the job has finished already, so it cannot be canceled.
 	ErrFinished = errors.New("job finished already")
+	// ErrBusy: the index stayed busy with another job for longer than the
+	// caller would wait.
+	ErrBusy = errors.New("busy")
 	// ErrClosed: the manager was closed.
 	ErrClosed = errors.New("jobs manager closed")
 )

@@ -90,9 +90,10 @@ type Manager struct {
 	closed    bool
 	recovered error
 
-	// writeMu is held while the index is written: a job runs, or a
-	// root's documents are deleted.
-	writeMu sync.Mutex
+	// writing is held (one token) while the index is written: a job
+	// runs, or a root's documents are deleted. A channel, so a removal
+	// can give up waiting when its context ends.
+	writing chan struct{}
 
 	wake chan struct{}
 	ctx  context.Context
@@ -117,7 +118,7 @@ func New(cfg Config) (*Manager, error) {
 		return nil, errors.New("jobs: a data directory and an index are required")
 	}
 	cfg = cfg.withDefaults()
-	m := &Manager{cfg: cfg, canceled: map[string]bool{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	m := &Manager{cfg: cfg, canceled: map[string]bool{}, wake: make(chan struct{}, 1), done: make(chan struct{}), writing: make(chan struct{}, 1)}
 	now := cfg.Now()
 	rec, jerr := readRecord[jobsRecord](filepath.Join(cfg.DataDir, JobsFile), now)
 	if jerr != nil && !isDamaged(jerr) {
@@ -174,6 +175,15 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.ctx, m.stop = context.WithCancel(context.Background())
 	go m.loop()
+	// Changes made while no node watched are found by one incremental
+	// run of each watched folder.
+	for _, r := range slices.Clone(m.roots) {
+		if r.Kind == KindFolder && r.Watched {
+			spec := r.Spec
+			spec.Share, spec.Watch = false, false
+			_, _ = m.Submit(spec, ByWatch) // a folder gone since: the job fails and says so
+		}
+	}
 	return m, nil
 }
 
@@ -340,13 +350,17 @@ func (m *Manager) loop() {
 
 // run runs one job, holding the index's writing.
 func (m *Manager) run(j *Job) {
-	m.writeMu.Lock()
+	select {
+	case m.writing <- struct{}{}:
+	case <-m.ctx.Done():
+		return
+	}
 	ctx, cancel := context.WithCancel(m.ctx)
 	defer cancel()
 	m.mu.Lock()
 	if j.State != Queued { // canceled meanwhile
 		m.mu.Unlock()
-		m.writeMu.Unlock()
+		<-m.writing
 		return
 	}
 	j.State, j.StartedAt = Running, m.cfg.Now()
@@ -370,7 +384,7 @@ func (m *Manager) run(j *Job) {
 		})
 	}
 	count, cerr := m.cfg.Index.Count()
-	m.writeMu.Unlock()
+	<-m.writing
 
 	m.mu.Lock()
 	now := m.cfg.Now()
@@ -401,7 +415,7 @@ func (m *Manager) run(j *Job) {
 	m.trimLocked()
 	_ = m.saveJobsLocked()
 	m.mu.Unlock()
-	if m.cfg.OnChange != nil {
+	if changed := out.Report.Indexed+out.Report.Deleted > 0 || spec.Share; changed && m.cfg.OnChange != nil {
 		m.cfg.OnChange(m.ctx)
 	}
 }

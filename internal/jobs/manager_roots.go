@@ -22,13 +22,12 @@ func (m *Manager) Roots(ctx context.Context) ([]Root, error) {
 	if err != nil {
 		folders = nil // an unreadable list shares nothing, as peers are answered
 	}
-	shared := share.Resolve(share.Paths(folders))
 	for i := range roots {
 		r := &roots[i]
 		var err error
 		switch r.Kind {
 		case KindFolder:
-			r.Shared = sharedFolder(shared, share.Paths(folders), r.Path)
+			r.Shared = sharedFolder(share.Paths(folders), r.Path)
 			r.Documents, err = m.cfg.Index.CountURLPrefix(ctx, folderPrefix(r.Path))
 			if r.Watched {
 				r.WatchedFolders, r.WatchNote = m.w.status(r.Path)
@@ -45,7 +44,7 @@ func (m *Manager) Roots(ctx context.Context) ([]Root, error) {
 
 // sharedFolder reports whether the folder path is shared: it is one of
 // the shared folders, or inside one, by its path or its real path.
-func sharedFolder(roots share.Roots, listed []string, path string) bool {
+func sharedFolder(listed []string, path string) bool {
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		real = path
@@ -57,7 +56,6 @@ func sharedFolder(roots share.Roots, listed []string, path string) bool {
 			}
 		}
 	}
-	_ = roots
 	return false
 }
 
@@ -131,8 +129,13 @@ func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, err
 		m.w.remove(spec.Path)
 	}
 
-	// The running job, if it was this root's, lets go of the index first.
-	m.writeMu.Lock()
+	// The running job, if it was this root's, lets go of the index first;
+	// another root's job is waited for, as long as ctx allows.
+	select {
+	case m.writing <- struct{}{}:
+	case <-ctx.Done():
+		return out, fmt.Errorf("%w: the index is busy with another job; %s was not removed (its jobs were canceled): try again when the job finishes", ErrBusy, spec.Target())
+	}
 	var ids []string
 	var err error
 	if kind == KindFolder {
@@ -143,7 +146,7 @@ func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, err
 	if err == nil {
 		err = m.cfg.Index.Delete(ctx, ids...)
 	}
-	m.writeMu.Unlock()
+	<-m.writing
 	if err != nil {
 		return out, fmt.Errorf("jobs: remove %s: %w", spec.Target(), err)
 	}

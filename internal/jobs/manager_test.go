@@ -397,6 +397,35 @@ func TestRootsAreCountedAndRemovedWithTheirDocuments(t *testing.T) {
 	}
 }
 
+// TestARemovalWaitsForTheRunningJobOfAnotherRoot: the index has one
+// writer; a removal gives up with ErrBusy when its context ends first,
+// and succeeds once the job is done.
+func TestARemovalWaitsForTheRunningJobOfAnotherRoot(t *testing.T) {
+	g := newGate()
+	m, ix := newManager(t, Config{Run: g.run})
+	first, second := copyNotes(t), copyNotes(t)
+	j, _ := m.Submit(folder(first), ByRequest)
+	<-g.started
+	g.release <- struct{}{}
+	waitFinished(t, m, j.ID)
+	j, _ = m.Submit(folder(second), ByRequest)
+	<-g.started // holds the index
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := m.Remove(ctx, KindFolder, first); !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "try again") {
+		t.Fatalf("remove while another job runs: %v, want ErrBusy", err)
+	}
+	if n, _ := ix.CountURLPrefix(context.Background(), folderPrefix(first)); n != 3 {
+		t.Fatalf("a refused removal deleted documents: %d left of 3", n)
+	}
+	g.release <- struct{}{}
+	waitFinished(t, m, j.ID)
+	if rm, err := m.Remove(context.Background(), KindFolder, first); err != nil || rm.Deleted != 3 {
+		t.Fatalf("remove after the job: %+v %v", rm, err)
+	}
+}
+
 func TestSpecCheck(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "f.txt")
@@ -487,18 +516,24 @@ func TestAWatchedFolderStaysCurrent(t *testing.T) {
 		}
 	}
 
-	// Watching survives a restart: a new manager watches the folder again.
+	// Watching survives a restart: a change made while no manager ran is
+	// found by the run at start, and the folder is watched again.
 	m.Close()
-	m2, _ := newManager(t, Config{DataDir: m.cfg.DataDir, Index: ix, Debounce: 20 * time.Millisecond})
-	waitFor(t, "the restarted manager to watch the folder", 10*time.Second, func() bool {
-		roots, _ := m2.Roots(context.Background())
-		return len(roots) == 1 && roots[0].WatchedFolders == 4
-	})
 	wombat := filepath.Join(notes, "wombat.md")
 	if err := os.Remove(wombat); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a file deleted after the restart to leave the index", 20*time.Second, has(wombat, false))
+	m2, _ := newManager(t, Config{DataDir: m.cfg.DataDir, Index: ix, Debounce: 20 * time.Millisecond})
+	waitFor(t, "a file deleted while stopped to leave the index", 20*time.Second, has(wombat, false))
+	waitFor(t, "the restarted manager to watch the folder", 10*time.Second, func() bool {
+		roots, _ := m2.Roots(context.Background())
+		return len(roots) == 1 && roots[0].WatchedFolders == 4
+	})
+	kangaroo := filepath.Join(notes, "kangaroo.txt")
+	if err := os.Remove(kangaroo); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a file deleted after the restart to leave the index", 20*time.Second, has(kangaroo, false))
 
 	if _, err := m2.Unwatch(notes); err != nil {
 		t.Fatal(err)
