@@ -77,7 +77,6 @@ func jobsCall(ctx context.Context, ri node.RunInfo, method, path string, body, o
 // turn, and prints one summary over all of them, as the offline command
 // prints one over all its PATHs or URLs. cmdName is "index" or "crawl".
 func (a *app) nodeJobsRun(ctx context.Context, ri node.RunInfo, cmdName string, specs []jobs.Spec) error {
-	start := time.Now()
 	var ids []string
 	for _, s := range specs {
 		var reply struct{ Job jobs.Job }
@@ -93,12 +92,12 @@ func (a *app) nodeJobsRun(ctx context.Context, ri node.RunInfo, cmdName string, 
 		if err != nil {
 			err = a.cancelJobs(ri, ids[i:], err)
 			done = append(done, a.finalJobs(ri, ids[i:])...)
-			a.printJobsSummary(cmdName, done, time.Since(start))
+			a.printJobsSummary(cmdName, done)
 			return err
 		}
 		done = append(done, j)
 	}
-	a.printJobsSummary(cmdName, done, time.Since(start))
+	a.printJobsSummary(cmdName, done)
 	failed := 0
 	for _, j := range done {
 		switch j.State {
@@ -207,9 +206,11 @@ func (a *app) finalJobs(ri node.RunInfo, ids []string) []jobs.Job {
 }
 
 // printJobsSummary prints the failures and the summary of finished jobs
-// in the offline commands' words.
-func (a *app) printJobsSummary(cmdName string, js []jobs.Job, elapsed time.Duration) {
+// in the offline commands' words; the time is the jobs' running time in
+// the node.
+func (a *app) printJobsSummary(cmdName string, js []jobs.Job) {
 	var r jobs.Report
+	var elapsed time.Duration
 	errs, listed := 0, 0
 	var docs uint64
 	for _, j := range js {
@@ -222,6 +223,7 @@ func (a *app) printJobsSummary(cmdName string, js []jobs.Job, elapsed time.Durat
 		}
 		errs += j.Errors
 		listed += len(j.Failures)
+		elapsed += time.Duration(j.ElapsedMS) * time.Millisecond
 		r.Added += j.Report.Added
 		r.Updated += j.Report.Updated
 		r.Unchanged += j.Report.Unchanged
