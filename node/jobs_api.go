@@ -143,7 +143,7 @@ func (n *Node) JobsWarning() error {
 // indexChanged rebuilds the node's collection summary after a job or a
 // removal, so peers learn at the next exchange what this node now shares.
 func (n *Node) indexChanged(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute) // the manager's: ends when the node stops
 	defer cancel()
 	_ = n.server.RefreshCollection(ctx) // failed: rebuilt at the next gossip or search, as before
 }

@@ -9,7 +9,7 @@ var (
 	// ErrFinished: the job has finished already, so it cannot be canceled.
 	ErrFinished = errors.New("job finished already")
 	// ErrBusy: the index stayed busy with another job for longer than the
-	// caller would wait.
+	// caller would wait, or too many jobs wait already.
 	ErrBusy = errors.New("busy")
 	// ErrClosed: the manager was closed.
 	ErrClosed = errors.New("jobs manager closed")

@@ -227,7 +227,7 @@ func (m *Manager) submitLocked(spec Spec, trigger string) (Job, error) {
 		}
 	}
 	if queued >= m.cfg.MaxQueued {
-		return Job{}, fmt.Errorf("%w: %d jobs are waiting already; wait for some to finish", ErrBadSpec, queued)
+		return Job{}, fmt.Errorf("%w: %d jobs are waiting already; wait for some to finish", ErrBusy, queued)
 	}
 	j := &Job{ID: strconv.Itoa(m.nextID), Kind: spec.Kind, Target: spec.Target(), Spec: spec, Trigger: trigger,
 		State: Queued, Total: -1, Failures: []Failure{}, QueuedAt: m.cfg.Now()}
