@@ -265,13 +265,17 @@ func (w *watcher) event(ev fsnotify.Event) {
 			r.count--
 		}
 	}
-	w.scheduleLocked(root)
 	w.mu.Unlock()
+	// A new folder is watched before the job is scheduled, so that a
+	// file made in it after the job's walk has an event of its own.
 	if ev.Has(fsnotify.Create) {
 		if st, err := os.Lstat(p); err == nil && st.IsDir() {
 			w.addTree(root, p)
 		}
 	}
+	w.mu.Lock()
+	w.scheduleLocked(root)
+	w.mu.Unlock()
 }
 
 // scheduleLocked (re)starts root's quiet-time timer.
