@@ -43,8 +43,9 @@ type Config struct {
 	// Run runs a job. Default RunSpec.
 	Run Runner
 	// OnChange, if set, is called after a job or a removal that may have
-	// changed the index, outside the manager's locks (the node rebuilds
-	// its collection summary so peers see the change).
+	// changed the index (once for a burst of them), from a goroutine of
+	// its own, so jobs do not wait for it; its context ends at Close. The
+	// node rebuilds its collection summary so peers see the change.
 	OnChange func(ctx context.Context)
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
@@ -96,10 +97,15 @@ type Manager struct {
 	writing chan struct{}
 
 	wake chan struct{}
-	ctx  context.Context
-	stop context.CancelFunc
-	done chan struct{}
-	w    *watcher
+	// changed is signalled after the index changed; the notifier calls
+	// Config.OnChange, once for a burst, beside the job loop so the next
+	// job does not wait for it.
+	changed      chan struct{}
+	notifierDone chan struct{}
+	ctx          context.Context
+	stop         context.CancelFunc
+	done         chan struct{}
+	w            *watcher
 }
 
 // jobsRecord is the content of JobsFile.
@@ -118,7 +124,8 @@ func New(cfg Config) (*Manager, error) {
 		return nil, errors.New("jobs: a data directory and an index are required")
 	}
 	cfg = cfg.withDefaults()
-	m := &Manager{cfg: cfg, canceled: map[string]bool{}, wake: make(chan struct{}, 1), done: make(chan struct{}), writing: make(chan struct{}, 1)}
+	m := &Manager{cfg: cfg, canceled: map[string]bool{}, wake: make(chan struct{}, 1), done: make(chan struct{}), writing: make(chan struct{}, 1),
+		changed: make(chan struct{}, 1), notifierDone: make(chan struct{})}
 	now := cfg.Now()
 	rec, jerr := readRecord[jobsRecord](filepath.Join(cfg.DataDir, JobsFile), now)
 	if jerr != nil && !isDamaged(jerr) {
@@ -175,6 +182,7 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.ctx, m.stop = context.WithCancel(context.Background())
 	go m.loop()
+	go m.notifier()
 	// Changes made while no node watched are found by one incremental
 	// run of each watched folder.
 	for _, r := range slices.Clone(m.roots) {
@@ -309,6 +317,7 @@ func (m *Manager) Close() error {
 	m.w.close()
 	m.stop()
 	<-m.done
+	<-m.notifierDone
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.cfg.Now()
@@ -415,8 +424,31 @@ func (m *Manager) run(j *Job) {
 	m.trimLocked()
 	_ = m.saveJobsLocked()
 	m.mu.Unlock()
-	if changed := out.Report.Indexed+out.Report.Deleted > 0 || spec.Share; changed && m.cfg.OnChange != nil {
-		m.cfg.OnChange(m.ctx)
+	if out.Report.Indexed+out.Report.Deleted > 0 || spec.Share {
+		m.indexChanged()
+	}
+}
+
+// indexChanged has the notifier call Config.OnChange soon.
+func (m *Manager) indexChanged() {
+	select {
+	case m.changed <- struct{}{}:
+	default: // one is pending already: it will see this change too
+	}
+}
+
+// notifier calls Config.OnChange after changes, until Close.
+func (m *Manager) notifier() {
+	defer close(m.notifierDone)
+	for {
+		select {
+		case <-m.changed:
+			if m.cfg.OnChange != nil {
+				m.cfg.OnChange(m.ctx)
+			}
+		case <-m.ctx.Done():
+			return
+		}
 	}
 }
 

@@ -173,9 +173,7 @@ func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, err
 	if out.Canceled == nil {
 		out.Canceled = []string{}
 	}
-	if m.cfg.OnChange != nil {
-		m.cfg.OnChange(ctx)
-	}
+	m.indexChanged()
 	if serr != nil {
 		return out, fmt.Errorf("jobs: %w", serr)
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -109,7 +110,8 @@ func folder(p string) Spec { return Spec{Kind: KindFolder, Path: p} }
 
 func TestJobsRunOneAtATimeInTheOrderQueued(t *testing.T) {
 	g := newGate()
-	m, ix := newManager(t, Config{Run: g.run})
+	var changes atomic.Int32
+	m, ix := newManager(t, Config{Run: g.run, OnChange: func(context.Context) { changes.Add(1) }})
 	dirs := []string{copyNotes(t), copyNotes(t), copyNotes(t)}
 	var ids []string
 	for _, d := range dirs {
@@ -144,6 +146,7 @@ func TestJobsRunOneAtATimeInTheOrderQueued(t *testing.T) {
 			t.Fatalf("job %s: times %v..%v, message %q", ids[i], j.StartedAt, j.FinishedAt, j.Message)
 		}
 	}
+	waitFor(t, "OnChange after the jobs that indexed", 10*time.Second, func() bool { return changes.Load() >= 1 })
 	if g.maxAtOnce != 1 {
 		t.Fatalf("%d jobs ran at once, want 1", g.maxAtOnce)
 	}
