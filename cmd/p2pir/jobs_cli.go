@@ -136,7 +136,9 @@ func (a *app) followJob(ctx context.Context, ri node.RunInfo, id, kind string) (
 	tick := time.NewTicker(jobPoll)
 	defer tick.Stop()
 	last := jobs.Job{Done: -1}
+	saidQueued, polls := false, 0
 	for {
+		polls++
 		var reply struct{ Job jobs.Job }
 		if err := jobsCall(ctx, ri, http.MethodGet, "/index/jobs/"+id, nil, &reply); err != nil {
 			if ctx.Err() != nil {
@@ -147,6 +149,10 @@ func (a *app) followJob(ctx context.Context, ri node.RunInfo, id, kind string) (
 		j := reply.Job
 		if jobs.Finished(j.State) {
 			return j, nil
+		}
+		if j.State == jobs.Queued && polls > 1 && !saidQueued { // still waiting after a poll interval
+			fmt.Fprintf(a.stderr, "waiting for the node's jobs before this one (p2pir's API: GET /index/jobs)\n")
+			saidQueued = true
 		}
 		if j.State == jobs.Running && (j.Done != last.Done || j.Total != last.Total || j.Current != last.Current) {
 			draw(j.Done, j.Total, j.Current)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -415,7 +416,7 @@ func (m *Manager) run(j *Job) {
 	case m.ctx.Err() != nil:
 		j.State, j.Message = Interrupted, "the node stopped while this job ran; what it indexed stays, and running it again finishes the rest (indexing is incremental)"
 	default:
-		j.State, j.Message = Failed, err.Error()
+		j.State, j.Message = Failed, plainMessage(err)
 	}
 	delete(m.canceled, j.ID)
 	m.running, m.cancelRun = nil, nil
@@ -449,6 +450,19 @@ func (m *Manager) notifier() {
 		case <-m.ctx.Done():
 			return
 		}
+	}
+}
+
+// plainMessage is err's text without the package prefixes ("crawler: ",
+// "index: ") that lead it, for people.
+func plainMessage(err error) string {
+	msg := err.Error()
+	for {
+		trimmed := strings.TrimPrefix(strings.TrimPrefix(msg, "crawler: "), "index: ")
+		if trimmed == msg {
+			return msg
+		}
+		msg = trimmed
 	}
 }
 
