@@ -75,8 +75,10 @@ type Removed struct {
 // Remove takes a folder or a site out of the index: its queued and
 // running jobs are canceled, watching stops, its documents are deleted
 // (a folder's: every document under its path; a site's: every document
-// on its host), a folder shared with "p2pir index --share" is unshared,
-// and the root leaves the registry. A root the registry does not know
+// on its host or a subdomain), a folder shared with "p2pir index
+// --share" is unshared, and the root leaves the registry, with the roots
+// whose documents went with it (folders inside the folder, sites on the
+// host), whose jobs are canceled and watching stopped too. A root the registry does not know
 // but whose documents the index holds (indexed before roots were
 // recorded) is removed the same way; one with neither gives ErrNotFound.
 func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, error) {
@@ -110,7 +112,7 @@ func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, err
 	}
 	now := m.cfg.Now()
 	for _, j := range m.jobs {
-		if !sameRoot(j.Spec, spec) {
+		if !covers(spec, j.Spec) {
 			continue
 		}
 		switch {
@@ -124,9 +126,17 @@ func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, err
 		}
 	}
 	_ = m.saveJobsLocked()
+	var unwatch []string
+	for _, r := range m.roots {
+		if r.Kind == KindFolder && covers(spec, r.Spec) {
+			unwatch = append(unwatch, r.Path)
+		}
+	}
 	m.mu.Unlock()
-	if kind == KindFolder {
-		m.w.remove(spec.Path)
+	for _, p := range append(unwatch, spec.Path) {
+		if p != "" {
+			m.w.remove(p)
+		}
 	}
 
 	// The running job, if it was this root's, lets go of the index first;
@@ -163,7 +173,7 @@ func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, err
 		}
 	}
 	m.mu.Lock()
-	m.roots = slices.DeleteFunc(m.roots, func(r Root) bool { return r.Kind == kind && r.Target() == spec.Target() })
+	m.roots = slices.DeleteFunc(m.roots, func(r Root) bool { return covers(spec, r.Spec) })
 	serr := saveRoots(m.cfg.DataDir, slices.Clone(m.roots))
 	m.mu.Unlock()
 	out.Message = fmt.Sprintf("removed %s: %s left the index", spec.Target(), countOf(out.Deleted, "document", "documents"))
@@ -178,6 +188,20 @@ func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, err
 		return out, fmt.Errorf("jobs: %w", serr)
 	}
 	return out, nil
+}
+
+// covers reports whether removing root takes other's documents with it:
+// the same root, a folder inside the folder, or a site on the site's host
+// or a subdomain of it.
+func covers(root, other Spec) bool {
+	if root.Kind != other.Kind {
+		return false
+	}
+	if root.Kind == KindFolder {
+		return other.Path == root.Path || strings.HasPrefix(other.Path, strings.TrimSuffix(root.Path, string(filepath.Separator))+string(filepath.Separator))
+	}
+	h, o := siteHost(root.URL), siteHost(other.URL)
+	return h != "" && (o == h || strings.HasSuffix(o, "."+h))
 }
 
 // Unwatch stops watching a folder; its documents stay. A folder that is

@@ -372,6 +372,9 @@ func TestRootsAreCountedAndRemovedWithTheirDocuments(t *testing.T) {
 		}
 	}
 
+	// A folder inside gone is a root of its own: it goes with gone.
+	inner, _ := m.Submit(folder(filepath.Join(gone, "sub")), ByRequest)
+	waitFinished(t, m, inner.ID)
 	rm, err := m.Remove(context.Background(), KindFolder, gone)
 	if err != nil || rm.Deleted != 3 {
 		t.Fatalf("remove %s: %+v, %v", gone, rm, err)
