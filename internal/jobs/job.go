@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"encoding/json"
 	"slices"
 	"time"
 )
@@ -72,10 +73,10 @@ type Job struct {
 	Report Report `json:"report"`
 
 	// QueuedAt, StartedAt and FinishedAt are when the job was submitted,
-	// began and ended (zero: not yet).
+	// began and ended (zero: not yet; null in JSON).
 	QueuedAt   time.Time `json:"queued_at"`
-	StartedAt  time.Time `json:"started_at,omitzero"`
-	FinishedAt time.Time `json:"finished_at,omitzero"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
 	// ElapsedMS is the running time so far, or in all once finished, in
 	// milliseconds.
 	ElapsedMS int64 `json:"elapsed_ms"`
@@ -84,6 +85,24 @@ type Job struct {
 	// IndexDocuments is the number of documents in the whole index when
 	// the job ended.
 	IndexDocuments uint64 `json:"index_documents,omitempty"`
+}
+
+// MarshalJSON writes StartedAt and FinishedAt as null until they happen.
+func (j Job) MarshalJSON() ([]byte, error) {
+	type plain Job // without this method
+	return json.Marshal(struct {
+		plain
+		StartedAt  *time.Time `json:"started_at"`
+		FinishedAt *time.Time `json:"finished_at"`
+	}{plain(j), timeOrNil(j.StartedAt), timeOrNil(j.FinishedAt)})
+}
+
+// timeOrNil is &t, or nil for the zero time.
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // Failure is one file, folder or page a job could not use.

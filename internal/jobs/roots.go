@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -26,7 +27,7 @@ type Root struct {
 	// LastRun is when its latest run ended; LastOutcome that run's final
 	// state (Done, Failed, ...), LastMessage its message, LastJob its job
 	// ID ("" for a run of the offline command).
-	LastRun     time.Time `json:"last_run,omitzero"`
+	LastRun     time.Time `json:"last_run"`
 	LastOutcome string    `json:"last_outcome,omitempty"`
 	LastMessage string    `json:"last_message,omitempty"`
 	LastJob     string    `json:"last_job,omitempty"`
@@ -41,6 +42,15 @@ type Root struct {
 	// watched now.
 	WatchedFolders int    `json:"watched_folders,omitempty"`
 	WatchNote      string `json:"watch_note,omitempty"`
+}
+
+// MarshalJSON writes LastRun as null for a root never run.
+func (r Root) MarshalJSON() ([]byte, error) {
+	type plain Root // without this method
+	return json.Marshal(struct {
+		plain
+		LastRun *time.Time `json:"last_run"`
+	}{plain(r), timeOrNil(r.LastRun)})
 }
 
 // Target is the folder's path or the site's URL.
