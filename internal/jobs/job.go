@@ -81,7 +81,7 @@ type Job struct {
 	// milliseconds.
 	ElapsedMS int64 `json:"elapsed_ms"`
 	// Message says in words how the job ended, or why it is where it is.
-	Message string `json:"message,omitempty"`
+	Message string `json:"message"`
 	// IndexDocuments is the number of documents in the whole index when
 	// the job ended.
 	IndexDocuments uint64 `json:"index_documents,omitempty"`

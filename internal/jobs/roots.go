@@ -28,9 +28,9 @@ type Root struct {
 	// state (Done, Failed, ...), LastMessage its message, LastJob its job
 	// ID ("" for a run of the offline command).
 	LastRun     time.Time `json:"last_run"`
-	LastOutcome string    `json:"last_outcome,omitempty"`
-	LastMessage string    `json:"last_message,omitempty"`
-	LastJob     string    `json:"last_job,omitempty"`
+	LastOutcome string    `json:"last_outcome"`
+	LastMessage string    `json:"last_message"`
+	LastJob     string    `json:"last_job"`
 
 	// Shared (folders: shared with peers), Documents (the index's
 	// documents under the folder or on the site's host), WatchedFolders
