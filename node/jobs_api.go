@@ -58,7 +58,7 @@ func (n *Node) jobRoutes(mux *instrumentedMux) {
 	})
 	mux.HandleFunc("GET /index/jobs", func(w http.ResponseWriter, r *http.Request) {
 		out := map[string]any{"jobs": n.jobs.List()}
-		if err := n.jobs.Recovered(); err != nil {
+		if err := n.jobs.Warning(); err != nil {
 			out["warning"] = err.Error()
 		}
 		writeJSON(w, http.StatusOK, out)

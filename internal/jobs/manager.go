@@ -91,6 +91,9 @@ type Manager struct {
 	canceled  map[string]bool // running jobs the person canceled
 	closed    bool
 	recovered error
+	// writeErrs are the latest failures to write JobsFile and RootsFile,
+	// by file name (gone once a write succeeds again).
+	writeErrs map[string]error
 
 	// writing is held (one token) while the index is written: a job
 	// runs, or a root's documents are deleted. A channel, so a removal
@@ -199,6 +202,15 @@ func New(cfg Config) (*Manager, error) {
 // Recovered is the problem New met with the record, if any (wrapping
 // ErrDamaged): the damaged file was set aside and a new record started.
 func (m *Manager) Recovered() error { return m.recovered }
+
+// Warning is what the person should know about the record: Recovered's
+// problem, and the latest failure to write JobsFile or RootsFile (the
+// jobs run on, and the record is written again at the next change).
+func (m *Manager) Warning() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return errors.Join(m.recovered, m.writeErrs[JobsFile], m.writeErrs[RootsFile])
+}
 
 // Submit queues a job for spec (see Spec.Check) and returns it. With
 // spec.Watch the folder is watched from now on. trigger is ByRequest or
@@ -376,7 +388,7 @@ func (m *Manager) run(j *Job) {
 	j.State, j.StartedAt = Running, m.cfg.Now()
 	m.running, m.cancelRun = j, cancel
 	spec := j.Spec
-	_ = m.saveJobsLocked() // a record that cannot be written is retried at the next change
+	m.saveJobsLocked() // a record that cannot be written is written at the next change (Warning says so meanwhile)
 	m.mu.Unlock()
 
 	var out Outcome
@@ -421,9 +433,9 @@ func (m *Manager) run(j *Job) {
 	delete(m.canceled, j.ID)
 	m.running, m.cancelRun = nil, nil
 	m.roots = recordRun(m.roots, spec, now, j.State, j.Message, j.ID)
-	_ = saveRoots(m.cfg.DataDir, slices.Clone(m.roots))
+	m.noteWrite(RootsFile, saveRoots(m.cfg.DataDir, slices.Clone(m.roots)))
 	m.trimLocked()
-	_ = m.saveJobsLocked()
+	m.saveJobsLocked()
 	m.mu.Unlock()
 	if out.Report.Indexed+out.Report.Deleted > 0 || spec.Share {
 		m.indexChanged()
@@ -525,5 +537,19 @@ func (m *Manager) saveJobsLocked() error {
 	if jobs == nil {
 		jobs = []*Job{}
 	}
-	return writeAtomic(filepath.Join(m.cfg.DataDir, JobsFile), jobsRecord{NextID: m.nextID, Jobs: jobs})
+	err := writeAtomic(filepath.Join(m.cfg.DataDir, JobsFile), jobsRecord{NextID: m.nextID, Jobs: jobs})
+	m.noteWrite(JobsFile, err)
+	return err
+}
+
+// noteWrite keeps the outcome of a write of file for Warning (m.mu held).
+func (m *Manager) noteWrite(file string, err error) {
+	if err == nil {
+		delete(m.writeErrs, file)
+		return
+	}
+	if m.writeErrs == nil {
+		m.writeErrs = map[string]error{}
+	}
+	m.writeErrs[file] = fmt.Errorf("%s could not be written (%w); jobs go on, and it is written again at the next change", file, err)
 }

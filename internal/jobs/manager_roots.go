@@ -125,7 +125,7 @@ func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, err
 			out.Canceled = append(out.Canceled, j.ID)
 		}
 	}
-	_ = m.saveJobsLocked()
+	m.saveJobsLocked()
 	var unwatch []string
 	for _, r := range m.roots {
 		if r.Kind == KindFolder && covers(spec, r.Spec) {

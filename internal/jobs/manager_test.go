@@ -488,3 +488,38 @@ func TestFailuresAreBoundedButCounted(t *testing.T) {
 		t.Fatalf("message %q does not say the list is cut", j.Message)
 	}
 }
+
+// TestAnUnwritableRecordIsReportedAndRecovered: when JobsFile cannot be
+// written, Submit says so and queues nothing, Warning tells the person,
+// and once it can be written again all is well.
+func TestAnUnwritableRecordIsReportedAndRecovered(t *testing.T) {
+	m, _ := newManager(t, Config{})
+	record := filepath.Join(m.cfg.DataDir, JobsFile)
+	if err := os.Remove(record); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(record, "in-the-way"), 0o700); err != nil { // rename cannot replace it
+		t.Fatal(err)
+	}
+	notes := copyNotes(t)
+	if _, err := m.Submit(folder(notes), ByRequest); err == nil || !strings.Contains(err.Error(), JobsFile) {
+		t.Fatalf("Submit with an unwritable record: %v, want an error naming %s", err, JobsFile)
+	}
+	if len(m.List()) != 0 {
+		t.Fatalf("a job was queued although it could not be recorded: %+v", m.List())
+	}
+	if w := m.Warning(); w == nil || !strings.Contains(w.Error(), "could not be written") {
+		t.Fatalf("Warning() = %v", w)
+	}
+	if err := os.RemoveAll(record); err != nil {
+		t.Fatal(err)
+	}
+	j, err := m.Submit(folder(notes), ByRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFinished(t, m, j.ID)
+	if w := m.Warning(); w != nil {
+		t.Fatalf("Warning() after the record was written again: %v", w)
+	}
+}

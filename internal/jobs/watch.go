@@ -109,7 +109,7 @@ func (w *watcher) addTree(root, dir string) {
 		if !d.IsDir() {
 			return nil
 		}
-		if p != root && (w.inDataDir(p) || excluded(excl, root, p)) {
+		if p != root && (w.inDataDir(p) || excluded(excl, p)) {
 			return filepath.SkipDir
 		}
 		w.mu.Lock()
@@ -137,9 +137,9 @@ func (w *watcher) addTree(root, dir string) {
 	})
 }
 
-// excluded reports whether the folder p under root matches one of the
-// exclude patterns by name (patterns with a slash are left to the job).
-func excluded(patterns []string, root, p string) bool {
+// excluded reports whether the folder p matches one of the exclude
+// patterns by name (patterns with a slash are left to the job).
+func excluded(patterns []string, p string) bool {
 	name := filepath.Base(p)
 	for _, pat := range patterns {
 		pat = strings.TrimSuffix(pat, "/")
