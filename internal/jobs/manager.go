@@ -125,7 +125,7 @@ type jobsRecord struct {
 // what happened); the index is not touched.
 func New(cfg Config) (*Manager, error) {
 	if cfg.DataDir == "" || cfg.Index == nil {
-		return nil, errors.New("jobs: a data directory and an index are required")
+		return nil, errors.New("indexing jobs need a data directory and an index")
 	}
 	cfg = cfg.withDefaults()
 	m := &Manager{cfg: cfg, canceled: map[string]bool{}, wake: make(chan struct{}, 1), done: make(chan struct{}), writing: make(chan struct{}, 1),
@@ -133,11 +133,11 @@ func New(cfg Config) (*Manager, error) {
 	now := cfg.Now()
 	rec, jerr := readRecord[jobsRecord](filepath.Join(cfg.DataDir, JobsFile), now)
 	if jerr != nil && !isDamaged(jerr) {
-		return nil, fmt.Errorf("jobs: %w", jerr)
+		return nil, fmt.Errorf("the record of indexing jobs: %w", jerr)
 	}
 	roots, rerr := LoadRoots(cfg.DataDir)
 	if rerr != nil && !isDamaged(rerr) {
-		return nil, fmt.Errorf("jobs: %w", rerr)
+		return nil, fmt.Errorf("the record of indexed folders and sites: %w", rerr)
 	}
 	m.recovered = errors.Join(jerr, rerr)
 	m.roots = roots
@@ -167,16 +167,16 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.trimLocked()
 	if err := m.saveJobsLocked(); err != nil {
-		return nil, fmt.Errorf("jobs: %w", err)
+		return nil, fmt.Errorf("the record of indexing jobs: %w", err)
 	}
 	if rerr != nil {
 		if err := saveRoots(cfg.DataDir, slices.Clone(m.roots)); err != nil {
-			return nil, fmt.Errorf("jobs: %w", err)
+			return nil, fmt.Errorf("the record of indexed folders and sites: %w", err)
 		}
 	}
 	w, err := newWatcher(cfg.DataDir, cfg.MaxWatches, cfg.Debounce, m.watchFired)
 	if err != nil {
-		return nil, fmt.Errorf("jobs: %w", err)
+		return nil, err
 	}
 	m.w = w
 	for _, r := range m.roots {
@@ -193,7 +193,7 @@ func New(cfg Config) (*Manager, error) {
 		if r.Kind == KindFolder && r.Watched {
 			spec := r.Spec
 			spec.Share, spec.Watch = false, false
-			_, _ = m.Submit(spec, ByWatch) // a folder gone since: the job fails and says so
+			_, _ = m.Submit(spec, ByWatch) // a folder gone since is refused here; its root's watch note says it is missing
 		}
 	}
 	return m, nil
@@ -256,7 +256,7 @@ func (m *Manager) submitLocked(spec Spec, trigger string) (Job, error) {
 	m.jobs = append(m.jobs, j)
 	if err := m.saveJobsLocked(); err != nil {
 		m.jobs = m.jobs[:len(m.jobs)-1]
-		return Job{}, fmt.Errorf("jobs: %w", err)
+		return Job{}, fmt.Errorf("the job was not queued: its record could not be written: %w", err)
 	}
 	if spec.Watch {
 		if err := m.setWatchedLocked(spec, true); err != nil {
@@ -307,7 +307,7 @@ func (m *Manager) Cancel(id string) (Job, error) {
 		j.State, j.FinishedAt, j.Message = Canceled, m.cfg.Now(), "canceled before it ran"
 		m.trimLocked()
 		if err := m.saveJobsLocked(); err != nil {
-			return m.viewLocked(j), fmt.Errorf("jobs: %w", err)
+			return m.viewLocked(j), fmt.Errorf("the job was canceled, but its record could not be written: %w", err)
 		}
 	case j == m.running:
 		m.canceled[j.ID] = true

@@ -36,7 +36,7 @@ func (m *Manager) Roots(ctx context.Context) ([]Root, error) {
 			r.Documents, err = m.cfg.Index.CountOnHost(ctx, siteHost(r.URL))
 		}
 		if err != nil {
-			return nil, fmt.Errorf("jobs: count the documents of %s: %w", r.Target(), err)
+			return nil, fmt.Errorf("count the documents of %s: %w", r.Target(), err)
 		}
 	}
 	return roots, nil
@@ -158,7 +158,7 @@ func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, err
 	}
 	<-m.writing
 	if err != nil {
-		return out, fmt.Errorf("jobs: remove %s: %w", spec.Target(), err)
+		return out, fmt.Errorf("remove %s: %w", spec.Target(), err)
 	}
 	out.Deleted = len(ids)
 	if i < 0 && len(ids) == 0 {
@@ -185,7 +185,7 @@ func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, err
 	}
 	m.indexChanged()
 	if serr != nil {
-		return out, fmt.Errorf("jobs: %w", serr)
+		return out, fmt.Errorf("%s was removed, but the record of indexed folders and sites could not be written: %w", spec.Target(), serr)
 	}
 	return out, nil
 }
@@ -236,7 +236,7 @@ func (m *Manager) setWatchedLocked(spec Spec, on bool) error {
 	r := &m.roots[i]
 	r.Watched, r.Spec.Watch = on, on
 	if err := saveRoots(m.cfg.DataDir, slices.Clone(m.roots)); err != nil {
-		return fmt.Errorf("jobs: %w", err)
+		return fmt.Errorf("the record of indexed folders and sites: %w", err)
 	}
 	return nil
 }
