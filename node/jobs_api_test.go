@@ -124,3 +124,46 @@ func apiGet2(t *testing.T, n *Node, path string) (int, string) {
 	code, _, body := apiGet(t, n, path)
 	return code, body
 }
+
+// TestWatchingAndTheRecordSurviveANodeRestart: a folder watched through
+// the API is watched again by the node started next on the data
+// directory, which lists the earlier jobs, and a file added then becomes
+// searchable.
+func TestWatchingAndTheRecordSurviveANodeRestart(t *testing.T) {
+	dir := t.TempDir()
+	n := startNode(t, dir, freePort(t), nil)
+	notes := filepath.Join(t.TempDir(), "notes")
+	if err := os.CopyFS(notes, os.DirFS("../internal/jobs/testdata/notes")); err != nil {
+		t.Fatal(err)
+	}
+	code, body := jobsPost(t, n, "/index/jobs", `{"kind": "folder", "path": "`+notes+`", "watch": true}`)
+	var sub struct{ Job jobs.Job }
+	if err := json.Unmarshal([]byte(body), &sub); err != nil || code != http.StatusAccepted {
+		t.Fatalf("POST /index/jobs = %d %s", code, body)
+	}
+	waitFor(t, "the job to finish", 20*time.Second, func() bool {
+		j, err := n.jobs.Get(sub.Job.ID)
+		return err == nil && j.State == jobs.Done
+	})
+	if err := n.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	n = startNode(t, dir, freePort(t), nil)
+	t.Cleanup(func() { n.Close(t.Context()) })
+	if code, body := apiGet2(t, n, "/index/jobs/"+sub.Job.ID); code != http.StatusOK || !strings.Contains(body, `"state": "done"`) {
+		t.Fatalf("the earlier job after a restart: %d %s", code, body)
+	}
+	waitFor(t, "the restarted node to watch the folder", 20*time.Second, func() bool {
+		_, body := apiGet2(t, n, "/index/roots")
+		return strings.Contains(body, `"watched": true`) && strings.Contains(body, `"watched_folders": 2`)
+	})
+	bilby := filepath.Join(notes, "sub", "bilby.txt")
+	if err := os.WriteFile(bilby, []byte("Bilby notes: the bilby digs spiral burrows."), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the new file to be searchable", 30*time.Second, func() bool {
+		_, body := apiGet2(t, n, "/search?q=bilby+spiral&source=local")
+		return strings.Contains(body, "bilby.txt")
+	})
+}
