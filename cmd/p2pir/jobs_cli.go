@@ -122,6 +122,7 @@ func (a *app) nodeJobsRun(ctx context.Context, ri node.RunInfo, cmdName string, 
 func (a *app) followJob(ctx context.Context, ri node.RunInfo, id, kind string) (jobs.Job, error) {
 	var draw func(done, total int, current string)
 	var finish func()
+	last, final := jobs.Job{Done: -1}, jobs.Job{} // the last drawn, the finished
 	if kind == jobs.KindSite {
 		bar := newProgress(a.stderr, -1, "crawling")
 		draw = func(done, _ int, current string) {
@@ -130,12 +131,28 @@ func (a *app) followJob(ctx context.Context, ri node.RunInfo, id, kind string) (
 		}
 		finish = bar.finish
 	} else {
-		draw, finish = crawler.TerminalProgress(a.stderr), func() {}
+		bar := crawler.TerminalProgress(a.stderr)
+		drawn, complete := false, false
+		draw = func(done, total int, current string) {
+			bar(done, total, current)
+			drawn, complete = true, total > 0 && done == total
+		}
+		// A job that ended between two polls: its bar is completed (the
+		// crawler's bar ends its line then), or its line ended, so the
+		// summary starts on a line of its own.
+		finish = func() {
+			switch {
+			case !drawn || complete || !isTerminal(a.stderr):
+			case last.Total > 0 && final.Done == final.Total && final.Total == last.Total:
+				bar(final.Done, final.Total, "")
+			default:
+				fmt.Fprintln(a.stderr)
+			}
+		}
 	}
-	defer finish()
+	defer func() { finish() }()
 	tick := time.NewTicker(jobPoll)
 	defer tick.Stop()
-	last := jobs.Job{Done: -1}
 	saidQueued, polls := false, 0
 	for {
 		polls++
@@ -148,6 +165,7 @@ func (a *app) followJob(ctx context.Context, ri node.RunInfo, id, kind string) (
 		}
 		j := reply.Job
 		if jobs.Finished(j.State) {
+			final = j
 			return j, nil
 		}
 		if j.State == jobs.Queued && polls > 1 && !saidQueued { // still waiting after a poll interval
