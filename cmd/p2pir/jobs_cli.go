@@ -159,7 +159,7 @@ func (a *app) followJob(ctx context.Context, ri node.RunInfo, id, kind string) (
 		var reply struct{ Job jobs.Job }
 		if err := jobsCall(ctx, ri, http.MethodGet, "/index/jobs/"+id, nil, &reply); err != nil {
 			if ctx.Err() != nil {
-				return jobs.Job{}, fmt.Errorf("interrupted: %w", ctx.Err())
+				return jobs.Job{}, errInterrupted
 			}
 			return jobs.Job{}, err
 		}
@@ -178,7 +178,7 @@ func (a *app) followJob(ctx context.Context, ri node.RunInfo, id, kind string) (
 		}
 		select {
 		case <-ctx.Done():
-			return jobs.Job{}, fmt.Errorf("interrupted: %w", ctx.Err())
+			return jobs.Job{}, errInterrupted
 		case <-tick.C:
 		}
 	}
@@ -301,3 +301,6 @@ func folderSpecs(paths []string, base jobs.Spec) ([]jobs.Spec, error) {
 
 // errNeedsNode is the refusal of --watch and --unwatch without a node.
 var errNeedsNode = errors.New("--watch and --unwatch need a running node (p2pir node): the node watches folders while it runs")
+
+// errInterrupted: the person interrupted the command (Ctrl-C).
+var errInterrupted = errors.New("interrupted")
