@@ -286,6 +286,9 @@ func folderSpecs(paths []string, base jobs.Spec) ([]jobs.Spec, error) {
 			return nil, fmt.Errorf("index: %q: %w", p, err)
 		}
 		st, err := os.Stat(abs)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("index: %s does not exist", p)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("index: %w", err)
 		}

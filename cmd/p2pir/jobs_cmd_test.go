@@ -125,7 +125,7 @@ func TestIndexAndCrawlThroughANodeKeepTheExitStatus(t *testing.T) {
 		{"index of readable files exits 0", []string{"index", copyNotes(t)}, 0, []string{"a node is running"}, "4 added"},
 		{"index with a file that fails exits 3, naming it", []string{"index", withBadPDF}, 3,
 			[]string{"p2pir: index: " + badPDF + ": ", "1 file or folder could not be indexed"}, "4 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 1 errors"},
-		{"index of a missing folder exits 1", []string{"index", filepath.Join(t.TempDir(), "nope")}, 1, []string{"no such file"}, ""},
+		{"index of a missing folder exits 1", []string{"index", filepath.Join(t.TempDir(), "nope")}, 1, []string{"nope does not exist"}, ""},
 		{"crawl of a sound site exits 0", []string{"crawl", "--delay", "1ms", "--depth", "2", site.srv.URL + "/"}, 0, nil, "3 indexed"},
 		{"crawl with a broken link exits 3", []string{"crawl", "--delay", "1ms", broken.URL + "/"}, 3,
 			[]string{"p2pir: crawl: " + broken.URL + "/gone.html: ", "1 page failed"}, "1 indexed"},
