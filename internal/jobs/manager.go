@@ -24,7 +24,7 @@ type Manager struct {
 	roots     []Root
 	running   *Job
 	cancelRun context.CancelFunc
-	canceled  map[string]bool // running jobs the person canceled
+	canceled  map[string]string // running jobs canceled: byPerson or byRemoval
 	closed    bool
 	recovered error
 	// writeErrs are the latest failures to write JobsFile and RootsFile,
@@ -64,7 +64,7 @@ func New(cfg Config) (*Manager, error) {
 		return nil, errors.New("indexing jobs need a data directory and an index")
 	}
 	cfg = cfg.withDefaults()
-	m := &Manager{cfg: cfg, canceled: map[string]bool{}, wake: make(chan struct{}, 1), done: make(chan struct{}), writing: make(chan struct{}, 1),
+	m := &Manager{cfg: cfg, canceled: map[string]string{}, wake: make(chan struct{}, 1), done: make(chan struct{}), writing: make(chan struct{}, 1),
 		changed: make(chan struct{}, 1), notifierDone: make(chan struct{})}
 	now := cfg.Now()
 	rec, jerr := readRecord[jobsRecord](filepath.Join(cfg.DataDir, JobsFile), now)
@@ -246,7 +246,7 @@ func (m *Manager) Cancel(id string) (Job, error) {
 			return m.viewLocked(j), fmt.Errorf("the job was canceled, but its record could not be written: %w", err)
 		}
 	case j == m.running:
-		m.canceled[j.ID] = true
+		m.canceled[j.ID] = byPerson
 		m.cancelRun()
 	}
 	return m.viewLocked(j), nil

@@ -120,7 +120,7 @@ func (m *Manager) Remove(ctx context.Context, kind, target string) (Removed, err
 			j.State, j.FinishedAt, j.Message = Canceled, now, "canceled: its folder or site was removed from the index"
 			out.Canceled = append(out.Canceled, j.ID)
 		case j == m.running:
-			m.canceled[j.ID] = true
+			m.canceled[j.ID] = byRemoval
 			m.cancelRun()
 			out.Canceled = append(out.Canceled, j.ID)
 		}

@@ -432,6 +432,35 @@ func TestARemovalWaitsForTheRunningJobOfAnotherRoot(t *testing.T) {
 	}
 }
 
+// TestRemovingARootWhileItsJobRuns: the job is canceled, saying why, its
+// documents leave the index and the root is not put back when the job
+// ends.
+func TestRemovingARootWhileItsJobRuns(t *testing.T) {
+	g := newGate()
+	m, ix := newManager(t, Config{Run: g.run})
+	notes := copyNotes(t)
+	done, _ := m.Submit(folder(notes), ByRequest)
+	<-g.started
+	g.release <- struct{}{}
+	waitFinished(t, m, done.ID)
+	j, _ := m.Submit(folder(notes), ByRequest) // runs until canceled
+	<-g.started
+	rm, err := m.Remove(context.Background(), KindFolder, notes)
+	if err != nil || rm.Deleted != 3 || len(rm.Canceled) != 1 || rm.Canceled[0] != j.ID {
+		t.Fatalf("remove while its job runs: %+v, %v", rm, err)
+	}
+	end := waitFinished(t, m, j.ID)
+	if end.State != Canceled || !strings.Contains(end.Message, "removed from the index") {
+		t.Fatalf("the job of a removed root: %s %q", end.State, end.Message)
+	}
+	if roots, _ := m.Roots(context.Background()); len(roots) != 0 {
+		t.Fatalf("roots after the removal: %+v, want none", roots)
+	}
+	if n, _ := ix.Count(); n != 0 {
+		t.Fatalf("index holds %d documents after the removal", n)
+	}
+}
+
 func TestSpecCheck(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "f.txt")

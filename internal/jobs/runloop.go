@@ -9,6 +9,12 @@ import (
 	"github.com/p2pir/p2pir/internal/share"
 )
 
+// Why a running job was canceled (Manager.canceled).
+const (
+	byPerson  = "person"
+	byRemoval = "removal"
+)
+
 // loop runs queued jobs one at a time, oldest first, until Close.
 func (m *Manager) loop() {
 	defer close(m.done)
@@ -87,10 +93,13 @@ func (m *Manager) run(j *Job) {
 	if cerr == nil {
 		j.IndexDocuments = count
 	}
+	reason := m.canceled[j.ID]
 	switch {
+	case reason == byRemoval:
+		j.State, j.Message = Canceled, "canceled: its folder or site was removed from the index"
 	case err == nil:
 		j.State, j.Message = Done, summary(j)
-	case m.canceled[j.ID]:
+	case reason == byPerson:
 		j.State, j.Message = Canceled, "canceled while it ran; what it indexed before stays"
 	case m.ctx.Err() != nil:
 		j.State, j.Message = Interrupted, "the node stopped while this job ran; what it indexed stays, and running it again finishes the rest (indexing is incremental)"
@@ -99,8 +108,10 @@ func (m *Manager) run(j *Job) {
 	}
 	delete(m.canceled, j.ID)
 	m.running, m.cancelRun = nil, nil
-	m.roots = recordRun(m.roots, spec, now, j.State, j.Message, j.ID)
-	m.noteWrite(RootsFile, saveRoots(m.cfg.DataDir, slices.Clone(m.roots)))
+	if reason != byRemoval { // a removed root is not put back
+		m.roots = recordRun(m.roots, spec, now, j.State, j.Message, j.ID)
+		m.noteWrite(RootsFile, saveRoots(m.cfg.DataDir, slices.Clone(m.roots)))
+	}
 	m.trimLocked()
 	m.saveJobsLocked()
 	m.mu.Unlock()
