@@ -3,6 +3,7 @@ package node
 import (
 	"bytes"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/humanerr"
 	"net/http"
 	"strings"
 )
@@ -85,23 +86,10 @@ func (e tooLarge) Error() string {
 
 func (e tooLarge) Unwrap() error { return e.err }
 
-// internalPrefixes are the package names errors from inside the node
-// start with ("usermodel: nothing to undo"), and errBadInput's text:
-// peopleMessage leaves them out of the API's answers.
-var internalPrefixes = []string{"bad input: ", "usermodel: ", "clientagent: ", "index: ", "config: ", "serveragent: ", "metasearch: ", "node: "}
-
-// peopleMessage is err's message for people: without the package names
-// and category words at its start that only say where it came from, nor
-// the extra prefixes given (an engine's name, which the answer gives).
+// peopleMessage is err's message for people (humanerr.Message): without
+// the package names and category words at its start that only say where
+// it came from, nor the extra prefixes given (an engine's name, which the
+// answer gives).
 func peopleMessage(err error, extra ...string) string {
-	msg := err.Error()
-	for trimmed := true; trimmed; {
-		trimmed = false
-		for _, p := range append(internalPrefixes, extra...) {
-			if strings.HasPrefix(msg, p) {
-				msg, trimmed = msg[len(p):], true
-			}
-		}
-	}
-	return msg
+	return humanerr.Message(err, extra...)
 }

@@ -333,3 +333,27 @@ func TestSummaryCatchesUpWithTheIndexInTheBackground(t *testing.T) {
 		time.Sleep(time.Millisecond) // wait for the background rebuild
 	}
 }
+
+// RefreshCollection makes the summary from the index as it is now, so the
+// next call is answered with the new pages, not the summary it had.
+func TestRefreshCollectionRebuildsTheSummaryNow(t *testing.T) {
+	ctx := context.Background()
+	corpus := loadCorpus(t)
+	n := newNode(t, NewMemNet(), "n", testConfig(), corpus["cooking"][:1])
+	if first, err := n.node.ownCollection(ctx); err != nil || first == nil || first.docs != 1 {
+		t.Fatalf("first summary: %v, %v", first, err)
+	}
+	if err := n.ix.Index(ctx, corpus["astro"][:1]); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.node.RefreshCollection(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c, err := n.node.ownCollection(ctx)
+	if err != nil || c == nil || c.docs != 2 {
+		t.Fatalf("summary after RefreshCollection: %v, %v; want the 2 pages at once", c, err)
+	}
+	if _, _, ok := c.Term(p2pirv1.TermHash("telescop")); !ok {
+		t.Fatal("the refreshed summary lacks the new page's terms")
+	}
+}
