@@ -418,16 +418,22 @@ func (n *Node) handleMark(w http.ResponseWriter, r *http.Request) {
 // into v, and refuses anything after it. A body too large has an
 // *http.MaxBytesError in the error's chain (writeError: 413).
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	return decodeBody(w, r, v, false)
+	return decodeBody(w, r, v, false, false)
 }
 
 // decodeJSONOrEmpty is decodeJSON, with an empty body taken as {}.
 func decodeJSONOrEmpty(w http.ResponseWriter, r *http.Request, v any) error {
-	return decodeBody(w, r, v, true)
+	return decodeBody(w, r, v, true, false)
 }
 
-func decodeBody(w http.ResponseWriter, r *http.Request, v any, emptyOK bool) error {
+// decodeBody reads one JSON value of at most maxBodyBytes into v: an empty
+// body is {} when emptyOK, and fields v does not have are an error when
+// strict.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, emptyOK, strict bool) error {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(v); err != nil {
 		var maxBytes *http.MaxBytesError
 		switch {
@@ -460,6 +466,9 @@ func jsonProblem(err error) string {
 		return fmt.Sprintf("it is not valid JSON (at byte %d)", syntax.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "its JSON ends too early"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// DisallowUnknownFields: a misspelt option, named as sent.
+		return "it has a field this request does not take: " + strings.TrimPrefix(err.Error(), "json: unknown field ")
 	case errors.As(err, &typ):
 		want := "a value of another type"
 		switch typ.Type.Kind() {

@@ -2,10 +2,8 @@ package node
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -13,7 +11,7 @@ import (
 )
 
 // jobRoutes serves the index's folders and sites and the jobs that index
-// them (see docs/API-jobs.md):
+// them (see docs/API.md, "Index and crawl jobs"):
 //
 //	GET  /index/roots                 {"roots": [{"kind", "path"|"url", "shared", "watched",
 //	                                   "documents", "last_run", "last_outcome", ...}]}
@@ -151,31 +149,32 @@ func (n *Node) indexChanged(ctx context.Context) {
 // decodeStrict is decodeJSON refusing fields the request does not have,
 // so a misspelt option is an error, not a default.
 func decodeStrict(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("read the request body: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("read the request body: more after the JSON value")
-	}
-	return nil
+	return decodeBody(w, r, v, false, true)
 }
 
-// writeJobsError answers an error of the jobs manager with its status:
-// 400 for a request to fix, 404 for an unknown job or root, 409 for a job
-// that has finished or an index busy too long, 503 while the node stops.
+// writeJobsError answers an error of the jobs manager with its status
+// (jobsStatus).
 func writeJobsError(w http.ResponseWriter, err error) {
-	code := http.StatusInternalServerError
+	writeJSON(w, jobsStatus(err), map[string]string{"error": peopleMessage(err)})
+}
+
+// jobsStatus is the HTTP status of an error of the jobs manager: 413 for
+// a body over the API's limit, 400 for a request to fix, 404 for an
+// unknown job or root, 409 for a job that has finished or an index busy
+// too long, 503 while the node stops.
+func jobsStatus(err error) int {
+	var big tooLarge
 	switch {
+	case errors.As(err, &big):
+		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, jobs.ErrBadSpec):
-		code = http.StatusBadRequest
+		return http.StatusBadRequest
 	case errors.Is(err, jobs.ErrNotFound):
-		code = http.StatusNotFound
+		return http.StatusNotFound
 	case errors.Is(err, jobs.ErrFinished), errors.Is(err, jobs.ErrBusy):
-		code = http.StatusConflict
+		return http.StatusConflict
 	case errors.Is(err, jobs.ErrClosed):
-		code = http.StatusServiceUnavailable
+		return http.StatusServiceUnavailable
 	}
-	writeJSON(w, code, map[string]string{"error": err.Error()})
+	return http.StatusInternalServerError
 }
