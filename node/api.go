@@ -193,6 +193,7 @@ func (n *Node) routes() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, st)
 	})
+	n.uiRoutes(mux) // the web pages: ui.go
 	return mux.ServeMux
 }
 

@@ -1,0 +1,248 @@
+package node
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/p2pir/p2pir/crawler"
+)
+
+// startUINode starts a node on loopback whose index holds the files of
+// testdata/ui (crawler.IndexFiles, as p2pir index does), and returns it
+// with its data directory.
+func startUINode(t *testing.T) (*Node, string) {
+	t.Helper()
+	dir := t.TempDir()
+	n := startNode(t, dir, freePort(t), nil)
+	t.Cleanup(func() { n.Close(context.Background()) })
+	folder, err := filepath.Abs(filepath.Join("testdata", "ui"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := crawler.IndexFiles(context.Background(), n.Index(), crawler.DefaultFilesConfig(), folder); err != nil {
+		t.Fatal(err)
+	}
+	return n, dir
+}
+
+// uiGet fetches a page of the node and returns its status, headers and
+// body.
+func uiGet(t *testing.T, n *Node, path string) (int, http.Header, string) {
+	t.Helper()
+	resp, err := http.Get("http://" + n.HTTPAddr() + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, string(raw)
+}
+
+// noRedirect is a client that shows redirects instead of following them.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// uiPost posts a form to the node, with extra headers, without following
+// a redirect.
+func uiPost(t *testing.T, n *Node, path string, form url.Values, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", "http://"+n.HTTPAddr()+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp, string(raw)
+}
+
+var hiddenField = regexp.MustCompile(`<input type="hidden" name="(query_id|url|token)" value="([^"]*)">`)
+
+// formFields are the hidden fields of the first mark form on a page whose
+// url field is wantURL (any, when empty).
+func markFields(t *testing.T, page, wantURL string) url.Values {
+	t.Helper()
+	for _, form := range strings.Split(page, `action="/ui/mark"`)[1:] {
+		form, _, _ = strings.Cut(form, "</form>")
+		f := url.Values{}
+		for _, m := range hiddenField.FindAllStringSubmatch(form, -1) {
+			f.Set(m[1], htmlUnescape(m[2]))
+		}
+		if wantURL == "" || f.Get("url") == wantURL {
+			return f
+		}
+	}
+	t.Fatalf("no mark form for %q in the page", wantURL)
+	return nil
+}
+
+func htmlUnescape(s string) string {
+	r := strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&quot;", `"`)
+	return r.Replace(s)
+}
+
+// TestUIPagesRender: each page answers 200 with its title, the navigation
+// to all five pages and the headers every HTML response must carry.
+func TestUIPagesRender(t *testing.T) {
+	n, _ := startUINode(t)
+	for _, tc := range []struct {
+		name, path string
+		want       []string
+	}{
+		{"search box", "/", []string{"<title>Search · p2pir</title>", `<label for="q">`, "Query syntax", `site:example.org`}},
+		{"search results", "/?q=galaxy", []string{"<title>galaxy · Search · p2pir</title>", "Galaxy rotation curves", "Found by:", "your files", "<mark>", `action="/ui/mark"`}},
+		{"no results", "/?q=zyzzyva", []string{"No results for <q>zyzzyva</q>"}},
+		{"profile", "/ui/profile", []string{"<title>Your profile · p2pir</title>", "No interests yet", "Sharing is on", "No folder is shared"}},
+		{"network", "/ui/network", []string{"<title>Network · p2pir</title>", "No peers yet", n.ID()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, h, body := uiGet(t, n, tc.path)
+			if code != http.StatusOK {
+				t.Fatalf("status %d: %s", code, body)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("the page lacks %q", w)
+				}
+			}
+			for _, nav := range []string{`href="/"`, `href="/ui/profile"`, `href="/ui/network"`, `href="/ui/sources"`, `href="/ui/index"`} {
+				if !strings.Contains(body, nav) {
+					t.Errorf("the navigation lacks %s", nav)
+				}
+			}
+			if !strings.Contains(body, `<html lang="en">`) {
+				t.Error("no lang attribute")
+			}
+			checkPageHeaders(t, h)
+		})
+	}
+}
+
+// checkPageHeaders: the headers every HTML response carries.
+func checkPageHeaders(t *testing.T, h http.Header) {
+	t.Helper()
+	for k, want := range map[string]string{
+		"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "no-referrer",
+		"Content-Type":            "text/html; charset=utf-8",
+	} {
+		if got := h.Get(k); got != want {
+			t.Errorf("%s: %q, want %q", k, got, want)
+		}
+	}
+}
+
+// TestUIRendersHostileTextAsText: a document titled
+// <script>alert(1)</script> shows its title as text: escaped, never as
+// markup.
+func TestUIRendersHostileTextAsText(t *testing.T) {
+	n, _ := startUINode(t)
+	code, _, body := uiGet(t, n, "/?q=hostile")
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %s", code, body)
+	}
+	if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+		t.Fatalf("hostile markup reached the page raw:\n%s", body)
+	}
+	if !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt; galaxy page") {
+		t.Errorf("the hostile title is not shown as text:\n%s", body)
+	}
+	if n := strings.Count(body, "<script"); n != 1 {
+		t.Errorf("%d <script> elements, want only the page's own", n)
+	}
+}
+
+// TestUIMarkAndUndoWithForms: the mark and undo forms work without
+// script (303 back to the search, the mark recorded, then taken back),
+// and give JSON to the pages' script.
+func TestUIMarkAndUndoWithForms(t *testing.T) {
+	n, _ := startUINode(t)
+	_, _, page := uiGet(t, n, "/?q=galaxy")
+	f := markFields(t, page, "")
+	if f.Get("token") != n.apiToken || f.Get("query_id") == "" || f.Get("url") == "" {
+		t.Fatalf("mark form fields %v", f)
+	}
+	f.Set("back", "/?q=galaxy")
+	f.Set("interested", "1")
+	before := markCount(t, n)
+	resp, body := uiPost(t, n, "/ui/mark", f, map[string]string{"Origin": "http://" + n.HTTPAddr(), "Sec-Fetch-Site": "same-origin"})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/?done=marked&q=galaxy" {
+		t.Fatalf("mark: %d to %q: %s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	if markCount(t, n) != before+1 {
+		t.Fatalf("marks %d, want %d", markCount(t, n), before+1)
+	}
+	_, _, after := uiGet(t, n, resp.Header.Get("Location"))
+	for _, want := range []string{"Your mark is recorded", `action="/ui/mark/undo"`, "You marked this interested."} {
+		if !strings.Contains(after, want) {
+			t.Errorf("the page after marking lacks %q", want)
+		}
+	}
+	prof := getProfile(t, n)
+	if len(prof.Interests) == 0 {
+		t.Errorf("an interested mark left no interest in the profile")
+	}
+
+	// The script's way: Accept JSON, a not-interested mark on another result.
+	_, _, page = uiGet(t, n, "/?q=sourdough")
+	g := markFields(t, page, "")
+	g.Set("interested", "0")
+	resp, body = uiPost(t, n, "/ui/mark", g, map[string]string{"Accept": "application/json"})
+	var reply struct {
+		Message string `json:"message"`
+		Marked  string `json:"marked"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal([]byte(body), &reply) != nil || reply.Marked != "not" || reply.Message == "" {
+		t.Fatalf("JSON mark: %d %s", resp.StatusCode, body)
+	}
+	if markCount(t, n) != before+2 {
+		t.Fatalf("marks %d, want %d", markCount(t, n), before+2)
+	}
+
+	u := url.Values{"token": {n.apiToken}, "back": {"/?q=galaxy"}}
+	for i, want := range []int{before + 1, before} {
+		resp, body = uiPost(t, n, "/ui/mark/undo", u, nil)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/?done=undone&q=galaxy" {
+			t.Fatalf("undo %d: %d to %q: %s", i, resp.StatusCode, resp.Header.Get("Location"), body)
+		}
+		if got := markCount(t, n); got != want {
+			t.Fatalf("after undo %d: %d marks, want %d", i, got, want)
+		}
+	}
+	resp, body = uiPost(t, n, "/ui/mark/undo", u, nil)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "nothing was undone") {
+		t.Errorf("undo with no mark left: %d %s", resp.StatusCode, body)
+	}
+}
+
+type profileJSON struct {
+	Interests []struct{ Term string } `json:"interests"`
+	Sharing   bool                    `json:"sharing"`
+}
+
+func getProfile(t *testing.T, n *Node) profileJSON {
+	t.Helper()
+	code, _, body := uiGet(t, n, "/profile")
+	var p profileJSON
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &p) != nil {
+		t.Fatalf("GET /profile: %d %s", code, body)
+	}
+	return p
+}
