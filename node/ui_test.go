@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/p2pir/p2pir/crawler"
+	"github.com/p2pir/p2pir/index"
 )
 
 // startUINode starts a node on loopback whose index holds the files of
@@ -245,4 +247,180 @@ func getProfile(t *testing.T, n *Node) profileJSON {
 		t.Fatalf("GET /profile: %d %s", code, body)
 	}
 	return p
+}
+
+// TestUIGuardRefusesForeignForms: a form post to the pages' paths needs
+// the node's token in its body and the same origin; what another site
+// (or a page without the token) can send is refused, and changes nothing.
+func TestUIGuardRefusesForeignForms(t *testing.T) {
+	n, _ := startUINode(t)
+	_, _, page := uiGet(t, n, "/?q=galaxy")
+	good := markFields(t, page, "")
+	good.Set("interested", "1")
+	with := func(change func(url.Values)) url.Values {
+		f := url.Values{}
+		for k, v := range good {
+			f[k] = append([]string(nil), v...)
+		}
+		change(f)
+		return f
+	}
+	_, port, _ := strings.Cut(n.HTTPAddr(), ":")
+	before := markCount(t, n)
+	for _, tc := range []struct {
+		name   string
+		path   string
+		form   url.Values
+		header map[string]string
+		host   string
+		want   int
+	}{
+		{"no token", "/ui/mark", with(func(f url.Values) { f.Del("token") }), nil, "", http.StatusForbidden},
+		{"a wrong token", "/ui/mark", with(func(f url.Values) { f.Set("token", n.apiToken+"x") }), nil, "", http.StatusForbidden},
+		{"an empty token", "/ui/mark", with(func(f url.Values) { f.Set("token", "") }), nil, "", http.StatusForbidden},
+		{"cross-site Origin", "/ui/mark", good, map[string]string{"Origin": "http://evil.example"}, "", http.StatusForbidden},
+		{"Origin on another loopback port", "/ui/mark", good, map[string]string{"Origin": "http://127.0.0.1:1"}, "", http.StatusForbidden},
+		{"Sec-Fetch-Site cross-site", "/ui/mark", good, map[string]string{"Sec-Fetch-Site": "cross-site"}, "", http.StatusForbidden},
+		{"Sec-Fetch-Site same-site", "/ui/mark/undo", good, map[string]string{"Sec-Fetch-Site": "same-site"}, "", http.StatusForbidden},
+		{"a rebinding Host", "/ui/mark", good, nil, "evil.example:" + port, http.StatusForbidden},
+		{"a form to the JSON API", "/mark", good, nil, "", http.StatusUnsupportedMediaType},
+		{"a form to the JSON API's undo", "/mark/undo", good, nil, "", http.StatusUnsupportedMediaType},
+		{"text/plain to a page's path", "/ui/mark", good, map[string]string{"Content-Type": "text/plain"}, "", http.StatusUnsupportedMediaType},
+		{"multipart to a page's path", "/ui/mark", good, map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, "", http.StatusUnsupportedMediaType},
+		{"cross-site sharing off", "/ui/sharing", url.Values{"token": {n.apiToken}, "sharing": {"off"}}, map[string]string{"Sec-Fetch-Site": "cross-site"}, "", http.StatusForbidden},
+		{"sharing off without the token", "/ui/sharing", url.Values{"sharing": {"off"}}, nil, "", http.StatusForbidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest("POST", "http://"+n.HTTPAddr()+tc.path, strings.NewReader(tc.form.Encode()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range tc.header {
+				req.Header.Set(k, v)
+			}
+			if tc.host != "" {
+				req.Host = tc.host
+			}
+			resp, err := noRedirect.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.want {
+				t.Fatalf("got %d %s, want %d", resp.StatusCode, raw, tc.want)
+			}
+			if strings.HasPrefix(tc.path, "/ui/") && tc.host == "" && !strings.HasPrefix(string(raw), "Refused: ") {
+				t.Errorf("a refused form gets %q, want a sentence for the person", raw)
+			}
+		})
+	}
+	if after := markCount(t, n); after != before {
+		t.Errorf("refused forms changed the marks: %d, then %d", before, after)
+	}
+	if !getProfile(t, n).Sharing {
+		t.Error("a refused form turned sharing off")
+	}
+}
+
+// TestUISharingToggleTakesEffectAtOnce: the profile page's form turns
+// sharing off and on; the setting is what the node reads at its next use
+// (GET /profile, the fingerprint it gossips).
+func TestUISharingToggleTakesEffectAtOnce(t *testing.T) {
+	n, _ := startUINode(t)
+	for _, tc := range []struct {
+		set, notice string
+		want        bool
+	}{
+		{"off", "Sharing is off", false},
+		{"on", "Sharing is on", true},
+	} {
+		resp, body := uiPost(t, n, "/ui/sharing", url.Values{"token": {n.apiToken}, "sharing": {tc.set}, "back": {"/ui/profile"}}, nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sharing %s: %d %s", tc.set, resp.StatusCode, body)
+		}
+		if got := getProfile(t, n).Sharing; got != tc.want {
+			t.Errorf("after sharing %s, GET /profile says sharing %v", tc.set, got)
+		}
+		_, _, page := uiGet(t, n, resp.Header.Get("Location"))
+		if !strings.Contains(page, tc.notice) {
+			t.Errorf("the profile page after sharing %s lacks %q", tc.set, tc.notice)
+		}
+	}
+	resp, body := uiPost(t, n, "/ui/sharing", url.Values{"token": {n.apiToken}, "sharing": {"maybe"}}, nil)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "on or off") {
+		t.Errorf("sharing maybe: %d %s", resp.StatusCode, body)
+	}
+	if !getProfile(t, n).Sharing {
+		t.Error("a bad form changed sharing")
+	}
+}
+
+// TestUIBackNeverLeavesTheNode: a form's back field sends the person
+// back to a page of this node, never to another site.
+func TestUIBackNeverLeavesTheNode(t *testing.T) {
+	for _, tc := range []struct{ back, want string }{
+		{"/?q=galaxy", "/?q=galaxy"},
+		{"/ui/profile", "/ui/profile"},
+		{"", "/"},
+		{"https://evil.example/", "/"},
+		{"//evil.example/x", "/"},
+		{"/\\evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"ui/profile", "/"},
+	} {
+		r := &http.Request{PostForm: url.Values{"back": {tc.back}}}
+		if got := back(r, "/"); got != tc.want {
+			t.Errorf("back %q: %q, want %q", tc.back, got, tc.want)
+		}
+	}
+}
+
+// TestUIEmptyIndexSaysWhatToDo: a node with nothing indexed says so and
+// links the index page, with or without a query.
+func TestUIEmptyIndexSaysWhatToDo(t *testing.T) {
+	dir := t.TempDir()
+	n := startNode(t, dir, freePort(t), nil)
+	t.Cleanup(func() { n.Close(context.Background()) })
+	for _, path := range []string{"/", "/?q=galaxy"} {
+		code, _, body := uiGet(t, n, path)
+		if code != http.StatusOK || !strings.Contains(body, `Nothing indexed yet: <a href="/ui/index">add a folder</a>`) {
+			t.Errorf("%s: %d, no empty-index message:\n%s", path, code, body)
+		}
+	}
+}
+
+// TestUISearchPages: paging by links; a page number out of range is the
+// person's to fix.
+func TestUISearchPages(t *testing.T) {
+	n, _ := startUINode(t)
+	var docs []index.Document
+	for i := range 25 {
+		u := fmt.Sprintf("https://notes.example/quasar/%d", i)
+		docs = append(docs, index.Document{ID: u, URL: u, Title: fmt.Sprintf("Quasar note %d", i), Body: "a note on one quasar", Source: index.SourceWeb})
+	}
+	if err := n.Index().Index(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path string
+		code int
+		want string
+	}{
+		{"/?q=galaxy&page=0", http.StatusBadRequest, "page must be a number from 1 to 20"},
+		{"/?q=galaxy&page=x", http.StatusBadRequest, "page must be a number"},
+		{"/?q=galaxy&page=21", http.StatusBadRequest, "page must be a number"},
+		{"/?q=galaxy&page=2", http.StatusOK, `rel="prev" href="/?q=galaxy"`},
+		{"/?q=galaxy&page=2", http.StatusOK, "No more results for <q>galaxy</q>"},
+		{"/?q=quasar", http.StatusOK, `rel="next" href="/?page=2&amp;q=quasar"`},
+		{"/?q=quasar&page=2", http.StatusOK, `<ol class="results" start="11">`},
+		{"/?q=quasar&page=3", http.StatusOK, `rel="prev" href="/?page=2&amp;q=quasar"`},
+		{`/?q="unclosed`, http.StatusBadRequest, "The search failed: bad query: unterminated quote"},
+	} {
+		code, _, body := uiGet(t, n, tc.path)
+		if code != tc.code || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d, want %d with %q:\n%s", tc.path, code, tc.code, tc.want, body)
+		}
+	}
 }
