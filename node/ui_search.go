@@ -189,21 +189,17 @@ func (u *ui) fill(v *searchView, resp *clientagent.Response, here string, noProf
 		if i < from {
 			continue
 		}
-		rv := resultView{URL: res.URL, Href: href(res.URL), Why: res.Why, Marked: marked[res.URL]}
-		engine := isEngineResult(res)
-		rv.Title = res.Title
-		if engine {
-			rv.Title = web.StripHTML(res.Title)
-		}
+		// Titles and snippets are plain text (clientagent.Hit): the
+		// metasearch package reduces an engine's HTML to text, entities
+		// decoded, so stripping it again here would eat text such as
+		// "<neighbours>"; the templates escape it all.
+		rv := resultView{Title: res.Title, URL: res.URL, Href: href(res.URL), Why: res.Why, Marked: marked[res.URL]}
 		if rv.Title == "" {
 			rv.Title = res.URL
 		}
-		switch {
-		case res.Snippet.Text != "":
+		if res.Snippet.Text != "" {
 			rv.Snippet = web.SnippetFragments(res.Snippet)
-		case engine:
-			rv.Snippet = web.Highlight(web.StripHTML(res.Content), terms)
-		default:
+		} else {
 			rv.Snippet = web.Highlight(res.Content, terms)
 		}
 		rv.Sources = u.sourceLabels(res)
@@ -222,18 +218,6 @@ func (u *ui) fill(v *searchView, resp *clientagent.Response, here string, noProf
 	if v.PrevURL != "" {
 		v.PrevURL = withParam(v.PrevURL, "done", "")
 	}
-}
-
-// isEngineResult reports whether a result's text came from a web search
-// engine (whose titles and snippets may carry markup) rather than from
-// this node's index, the crawl or a peer (plain text).
-func isEngineResult(res clientagent.Result) bool {
-	switch res.Engine {
-	case clientagent.LocalName, clientagent.CrawlName, PeersSource:
-		return false
-	}
-	_, peer := clientagent.PeerID(res.Engine)
-	return !peer
 }
 
 // sourceLabels names the sources that found a result, in words: this

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -422,5 +424,57 @@ func TestUISearchPages(t *testing.T) {
 		if code != tc.code || !strings.Contains(body, tc.want) {
 			t.Errorf("%s: %d, want %d with %q:\n%s", tc.path, code, tc.code, tc.want, body)
 		}
+	}
+}
+
+// TestUIShowsEnginesAsTextAndNamesTheFailing: an engine's results (a
+// SearXNG server speaking its JSON, with markup in titles and snippets)
+// show as text with our highlights, found by that engine; an engine that
+// fails is named with its reason.
+func TestUIShowsEnginesAsTextAndNamesTheFailing(t *testing.T) {
+	stars := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/search" || r.URL.Query().Get("format") != "json" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"query": "galaxy", "number_of_results": 1, "results": [
+			{"url": "https://stars.example/andromeda", "title": "The <b>Andromeda</b> galaxy &amp; its &lt;neighbours&gt;",
+			 "content": "Andromeda is the nearest large <strong>galaxy</strong><script>alert(1)</script> to ours.", "engine": "x", "score": 1}]}`)
+	}))
+	defer stars.Close()
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "overloaded", http.StatusServiceUnavailable)
+	}))
+	defer broken.Close()
+	dir := t.TempDir()
+	conf := fmt.Sprintf("[[engine]]\nname = \"stars\"\nkind = \"searxng\"\nurl = %q\n\n[[engine]]\nname = \"broken\"\nkind = \"searxng\"\nurl = %q\n", stars.URL, broken.URL)
+	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n := startNode(t, dir, freePort(t), nil)
+	t.Cleanup(func() { n.Close(context.Background()) })
+
+	code, _, body := uiGet(t, n, "/?q=galaxy")
+	if code != http.StatusOK {
+		t.Fatalf("%d %s", code, body)
+	}
+	for _, want := range []string{
+		`<a href="https://stars.example/andromeda" rel="noreferrer noopener">The Andromeda galaxy &amp; its &lt;neighbours&gt;</a>`,
+		`Andromeda is the nearest large <mark>galaxy</mark> to ours.`,
+		`<span class="src src-engine">engine stars</span>`,
+		`<li><strong>broken</strong>: `,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	for _, bad := range []string{"<b>Andromeda", "<strong>galaxy", "alert(1)"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("the engine's markup %q reached the page", bad)
+		}
+	}
+	if t.Failed() {
+		t.Logf("the page:\n%s", body)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/net/html"
-
 	"github.com/p2pir/p2pir/index"
 )
 
@@ -17,96 +15,10 @@ type Fragment struct {
 	Mark bool
 }
 
-// maxText bounds what StripHTML and Highlight read: a snippet or title
+// maxText bounds what Highlight and SnippetFragments read: a snippet or title
 // longer than this (64 KiB) is cut, so a lying source cannot make a page
 // arbitrarily slow to build.
 const maxText = 64 << 10
-
-// StripHTML turns text that may carry markup (an engine's title or
-// snippet, with <strong>, <b>, entities) into plain text: tags are
-// dropped, the content of script, style and other non-text elements is
-// dropped, entities are decoded, invalid UTF-8 becomes U+FFFD and runs of
-// white space become one space. The result is text, to be escaped when
-// shown, never markup.
-func StripHTML(s string) string {
-	if len(s) > maxText {
-		s = s[:maxText]
-	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if !strings.ContainsAny(s, "<&") {
-		return collapseSpace(s)
-	}
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	skip := 0 // depth inside elements whose content is not text
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return collapseSpace(strings.ToValidUTF8(b.String(), "\uFFFD"))
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken:
-			name, _ := z.TagName()
-			if hidden(string(name)) {
-				skip++
-			} else if block(string(name)) {
-				b.WriteByte(' ')
-			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			if hidden(string(name)) && skip > 0 {
-				skip--
-			} else if block(string(name)) {
-				b.WriteByte(' ')
-			}
-		case html.SelfClosingTagToken:
-			name, _ := z.TagName()
-			if block(string(name)) {
-				b.WriteByte(' ')
-			}
-		}
-	}
-}
-
-// hidden names the elements whose content is not text to show.
-func hidden(tag string) bool {
-	switch tag {
-	case "script", "style", "noscript", "template", "iframe", "object", "svg", "math", "head", "title", "textarea", "select":
-		return true
-	}
-	return false
-}
-
-// block names the elements that separate words.
-func block(tag string) bool {
-	switch tag {
-	case "br", "p", "div", "li", "ul", "ol", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "blockquote", "pre", "dt", "dd":
-		return true
-	}
-	return false
-}
-
-// collapseSpace replaces runs of white space (and control characters)
-// with one space and trims the ends.
-func collapseSpace(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return b.String()
-}
 
 // QueryTerms are the words of a query to highlight: its words (not the
 // operators, site: or source: filters, or words after a minus) and the

@@ -1,7 +1,7 @@
 // Package web is the node's browser surface without the node: the HTML
 // templates and static assets, embedded in the binary, and the pure
 // helpers the pages need (turning snippets into safe highlighted
-// fragments, stripping engine-supplied markup to text).
+// fragments).
 //
 // Pages are rendered server-side with html/template, so every value is
 // escaped in its context; no engine, peer or crawled page's HTML is ever
@@ -14,6 +14,12 @@
 //
 // The handlers live in package node, which has the agents; this package
 // knows nothing of them.
+//
+// The text the pages show (titles, snippets) is plain text: the
+// metasearch package already reduces an engine's HTML to text, and the
+// local index, the crawl and the peers give text. Highlights are ours
+// (Highlight, SnippetFragments): <mark> elements the templates write
+// around escaped text.
 package web
 
 import (
