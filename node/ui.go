@@ -22,6 +22,8 @@ import (
 //	POST /ui/mark/undo     a form {token, back}: takes back the latest mark, then 303 to back
 //	POST /ui/sharing       a form {token, sharing=on|off, back}
 //	GET  /static/...       the style sheet and the script, from the binary
+//	POST /profile/sharing  the JSON API's twin of /ui/sharing: {"sharing": true|false},
+//	                       answers {"sharing"}; behind the API's guard (JSON and the header)
 //
 // The guard lets /ui/ posts be urlencoded forms carrying the node's token
 // in a field; a post that asks for JSON (Accept: application/json, as the
@@ -47,6 +49,7 @@ func (n *Node) uiRoutes(mux *instrumentedMux) {
 	mux.HandleFunc("POST /ui/mark", u.mark)
 	mux.HandleFunc("POST /ui/mark/undo", u.undo)
 	mux.HandleFunc("POST /ui/sharing", u.sharing)
+	mux.HandleFunc("POST /profile/sharing", u.sharingJSON)
 }
 
 // ui serves the web pages of one node.

@@ -141,6 +141,22 @@ func (u *ui) sharing(w http.ResponseWriter, r *http.Request) {
 	answerForm(w, r, withParam(back(r, "/ui/profile"), "done", done), map[string]bool{"sharing": on})
 }
 
+// sharingJSON serves POST /profile/sharing {"sharing": true|false}.
+func (u *ui) sharingJSON(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Sharing *bool `json:"sharing"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil || in.Sharing == nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "want JSON {\"sharing\": true|false}"})
+		return
+	}
+	if err := u.n.store.SetSharing(r.Context(), *in.Sharing); err != nil {
+		writeError(w, fmt.Errorf("the sharing setting was not changed: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"sharing": *in.Sharing})
+}
+
 // onOff reads a form's on or off.
 func onOff(s string) (bool, error) {
 	switch s {

@@ -359,6 +359,35 @@ func TestUISharingToggleTakesEffectAtOnce(t *testing.T) {
 	}
 }
 
+// TestSharingThroughTheJSONAPI: POST /profile/sharing is the form's twin
+// for the CLI and scripts, behind the API's guard.
+func TestSharingThroughTheJSONAPI(t *testing.T) {
+	n, dir := startUINode(t)
+	post := map[string]string{"Content-Type": "application/json", "X-P2PIR-Token": runToken(t, dir)}
+	for _, tc := range []struct {
+		name    string
+		call    apiCall
+		code    int
+		sharing bool
+	}{
+		{"off", apiCall{method: "POST", path: "/profile/sharing", header: post, body: `{"sharing": false}`}, http.StatusOK, false},
+		{"no value", apiCall{method: "POST", path: "/profile/sharing", header: post, body: `{}`}, http.StatusBadRequest, false},
+		{"not a boolean", apiCall{method: "POST", path: "/profile/sharing", header: post, body: `{"sharing": "on"}`}, http.StatusBadRequest, false},
+		{"without the token", apiCall{method: "POST", path: "/profile/sharing", header: map[string]string{"Content-Type": "application/json"}, body: `{"sharing": true}`}, http.StatusForbidden, false},
+		{"as a form", apiCall{method: "POST", path: "/profile/sharing", header: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, body: "token=" + n.apiToken + "&sharing=true"}, http.StatusUnsupportedMediaType, false},
+		{"on", apiCall{method: "POST", path: "/profile/sharing", header: post, body: `{"sharing": true}`}, http.StatusOK, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if code, body := tc.call.do(t, n); code != tc.code {
+				t.Fatalf("got %d %s, want %d", code, body, tc.code)
+			}
+			if got := getProfile(t, n).Sharing; got != tc.sharing {
+				t.Errorf("sharing %v, want %v", got, tc.sharing)
+			}
+		})
+	}
+}
+
 // TestUIBackNeverLeavesTheNode: a form's back field sends the person
 // back to a page of this node, never to another site.
 func TestUIBackNeverLeavesTheNode(t *testing.T) {
