@@ -241,3 +241,8 @@ func sameModTime(a, b time.Time) bool {
 
 // isNotExist reports errors meaning the file went away.
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+// FileURL is the file:// URL the files crawler files a document under,
+// for an absolute path: a folder's documents have URLs starting with its
+// FileURL and a slash.
+func FileURL(abs string) string { return fileURL(abs) }

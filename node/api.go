@@ -178,6 +178,7 @@ func (n *Node) routes() http.Handler {
 		writeJSON(w, http.StatusOK, n.clustersReply())
 	})
 	mux.HandleFunc("POST /network/round", n.handleRound)
+	n.jobRoutes(mux)
 	mux.HandleFunc("GET /sources", func(w http.ResponseWriter, r *http.Request) {
 		st, err := n.agent.Sources(r.Context())
 		if err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/config"
+	"github.com/p2pir/p2pir/internal/jobs"
 	"github.com/p2pir/p2pir/internal/share"
 	"github.com/p2pir/p2pir/serveragent"
 	"github.com/p2pir/p2pir/serveragent/cluster"
@@ -143,6 +144,9 @@ type Node struct {
 	wroteRunFile bool
 	// hops is the Hops of the peers' queries.
 	hops int
+	// jobs runs the index and crawl jobs of the HTTP API (nil with
+	// NoHTTP: nothing could submit one).
+	jobs *jobs.Manager
 }
 
 // Start opens the node's data and starts serving: gRPC for peers, gossip,
@@ -295,6 +299,12 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 
 	if cfg.NoHTTP {
 		return n, nil
+	}
+	// Index and crawl jobs, on the index this node holds open (and with it
+	// the lock "p2pir index" and "p2pir crawl" take): the node is the
+	// index's one writer while it runs.
+	if n.jobs, err = jobs.New(jobs.Config{DataDir: cfg.DataDir, Index: n.ix, OnChange: n.indexChanged}); err != nil {
+		return nil, err
 	}
 	if n.httpLis, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 		return nil, listenError("HTTP API", cfg.HTTPAddr, err)
@@ -568,6 +578,11 @@ func (n *Node) Kill() {
 }
 
 func (n *Node) closeAll() error {
+	if n.jobs != nil {
+		// The running job lets go of the index; queued ones are recorded
+		// as interrupted. n.jobs stays: a late API call gets ErrClosed.
+		_ = n.jobs.Close()
+	}
 	if n.cancel != nil {
 		n.cancel()
 		<-n.done

@@ -101,6 +101,22 @@ func (n *Node) ownCollection(ctx context.Context) (*collection, error) {
 	return n.ownSum, nil
 }
 
+// RefreshCollection makes this node's collection summary again now, from
+// the index and the shared folders as they are, instead of at the next
+// gossip or search after a change: a caller that has just indexed or
+// removed documents (a finished indexing job) calls it so that peers get
+// the new summary at the next exchange. Cost: one pass over the shared
+// documents' term vectors.
+func (n *Node) RefreshCollection(ctx context.Context) error {
+	var dirs []string
+	if n.cfg.SharedFolders != nil {
+		dirs, _ = n.cfg.SharedFolders() // unreadable: nothing shared, as Search answers
+	}
+	n.sumMu.Lock()
+	defer n.sumMu.Unlock()
+	return n.buildOwnCollectionLocked(ctx, dirs, strings.Join(dirs, "\x00"))
+}
+
 // buildOwnCollectionLocked makes this node's summary from the index as it
 // is now and the shared folders dirs (key: their joined form). n.sumMu is
 // held.

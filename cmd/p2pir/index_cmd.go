@@ -4,11 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
+	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/p2pir/p2pir/crawler"
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/jobs"
 	"github.com/p2pir/p2pir/internal/share"
 	"github.com/spf13/cobra"
 )
@@ -24,6 +28,8 @@ func newIndexCmd(a *app) *cobra.Command {
 		shareDirs  []string
 		unshare    []string
 		list       bool
+		watch      []string
+		unwatch    []string
 	)
 	cmd := &cobra.Command{
 		Use:   "index [flags] PATH...",
@@ -45,6 +51,19 @@ Only one p2pir indexes a data directory at a time; a second one waits 5s
 for the first, then stops with "another p2pir is indexing this data
 directory".
 
+With a node running on the data directory (p2pir node), the node does the
+work: each folder becomes a job in the node (one runs at a time), this
+command shows its progress and prints the same summary and failures, and
+Ctrl-C cancels the job in the node (what it indexed stays). With a node
+running, PATH must be a folder, and skipped files are not listed (-v).
+--watch DIR indexes DIR through the node and has the node keep it current
+(fsnotify: new, changed and deleted files are indexed a second after the
+last change, subfolders included) while it runs, and again after a
+restart; --unwatch DIR stops that, keeping the documents. Both need a
+running node. The folders and sites in the index, with their document
+counts, are listed by the node's API (GET /index/roots); removing one
+(POST /index/remove) deletes its documents.
+
 Exit status: 0 when every file was indexed, or skipped by the rules above;
 3 when the run finished but some files or folders failed (listed on
 stderr); 1 when indexing could not run or stopped (a PATH that does not
@@ -53,9 +72,8 @@ exist, the index in use, an interrupt); 2 on a usage error.
 Sharing with peers. Your files are private: a running node (p2pir node)
 answers peers with the web pages you crawled, and with files only under
 the folders you share. --share DIR shares a folder (and indexes it, as a
-PATH would; with a node running, the files the index already holds under
-it are shared at once and new ones wait for the next "p2pir index DIR"
-with the node stopped). Peers then find its files as p2pir:// links
+PATH would, through the node when one runs; the files the index already
+holds under it are shared at once). Peers then find its files as p2pir:// links
 that open through your node, which serves the indexed text, never the
 file's path. --unshare DIR stops sharing it, at once, even while a node
 runs; nothing is re-indexed. --list shows what is shared. Folders can
@@ -66,13 +84,15 @@ folder to a file elsewhere does not share that file.`,
 		Example: `  p2pir index ~/notes ~/Documents
   p2pir index --exclude 'archive/**' --exclude '*.log' ~/notes
   p2pir index --share ~/papers
+  p2pir index --watch ~/notes          # with a node running
+  p2pir index --unwatch ~/notes
   p2pir index --unshare ~/papers
   p2pir index --list`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(shareDirs) > 0 || len(unshare) > 0 || list {
+			if len(shareDirs) > 0 || len(unshare) > 0 || list || len(watch) > 0 || len(unwatch) > 0 {
 				return nil
 			}
-			return minArgs(1, "PATH (or --share DIR, --unshare DIR, --list)")(cmd, args)
+			return minArgs(1, "PATH (or --share DIR, --unshare DIR, --watch DIR, --unwatch DIR, --list)")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, dir := range unshare {
@@ -102,11 +122,49 @@ folder to a file elsewhere does not share that file.`,
 					return err
 				}
 			}
-			if len(args) == 0 && len(shareDirs) == 0 {
+			ri, nodeRuns := a.runningNode()
+			if (len(watch) > 0 || len(unwatch) > 0) && !nodeRuns {
+				return errNeedsNode
+			}
+			for _, dir := range unwatch {
+				abs, err := filepath.Abs(dir)
+				if err != nil {
+					return fmt.Errorf("index: %q: %w", dir, err)
+				}
+				if err := jobsCall(cmd.Context(), ri, http.MethodPost, "/index/unwatch", map[string]string{"path": abs}, nil); err != nil {
+					return fmt.Errorf("unwatch %s: %w", abs, err)
+				}
+				fmt.Fprintf(a.stdout, "stopped watching %s; its documents stay in the index\n", abs)
+			}
+			if len(args) == 0 && len(shareDirs) == 0 && len(watch) == 0 {
 				return nil
 			}
-			if ri, ok := a.runningNode(); ok && len(args) == 0 {
-				fmt.Fprintf(a.stdout, "not re-indexed: a node is running on this data directory (pid %d); the files the index holds under the shared folders are shared now, new files are indexed by \"p2pir index DIR\" with the node stopped\n", ri.PID)
+			if nodeRuns {
+				base := jobs.Spec{Exclude: exclude, NoDefaultExcludes: noDefaults, Extensions: extensions, NoSymlinks: noSymlinks}
+				if maxSize != crawler.DefaultMaxFileSize {
+					base.MaxSize = maxSize
+				}
+				specs, err := folderSpecs(args, base)
+				if err != nil {
+					return err
+				}
+				base.Share = true
+				shared, err := folderSpecs(shareDirs, base)
+				if err != nil {
+					return err
+				}
+				base.Share, base.Watch = false, true
+				watched, err := folderSpecs(watch, base)
+				if err != nil {
+					return err
+				}
+				specs = append(append(specs, shared...), watched...)
+				if err := a.nodeJobsRun(cmd.Context(), ri, "index", specs); err != nil {
+					return err
+				}
+				for _, s := range watched {
+					fmt.Fprintf(a.stdout, "watching %s: the node keeps it current while it runs, and after a restart (stop with p2pir index --unwatch %s)\n", s.Path, s.Path)
+				}
 				return nil
 			}
 			args = append(args, shareDirs...)
@@ -143,6 +201,7 @@ folder to a file elsewhere does not share that file.`,
 			}
 			fmt.Fprintf(a.stdout, "%d added, %d updated, %d unchanged, %d deleted, %d skipped, %d errors in %v\n",
 				rep.Added, rep.Updated, rep.Unchanged, rep.Deleted, rep.Skipped, len(rep.Errors), time.Since(start).Round(time.Millisecond))
+			a.recordFolders(args, cfg, err, len(rep.Errors))
 			if err != nil {
 				return err
 			}
@@ -164,7 +223,54 @@ folder to a file elsewhere does not share that file.`,
 	cmd.Flags().StringArrayVar(&shareDirs, "share", nil, "share this folder with peers and index it (repeatable)")
 	cmd.Flags().StringArrayVar(&unshare, "unshare", nil, "stop sharing this folder with peers, at once (repeatable)")
 	cmd.Flags().BoolVar(&list, "list", false, "list the folders shared with peers")
+	cmd.Flags().StringArrayVar(&watch, "watch", nil, "index this folder through the running node and have the node keep it current (repeatable)")
+	cmd.Flags().StringArrayVar(&unwatch, "unwatch", nil, "stop the running node watching this folder (repeatable)")
 	return cmd
+}
+
+// recordFolders adds an offline run over paths to the registry of
+// indexed folders (folders only: a single file is not a root), with the
+// outcome: the run's error, or how many files failed.
+func (a *app) recordFolders(paths []string, cfg crawler.FilesConfig, runErr error, failed int) {
+	now := time.Now()
+	outcome, msg := jobs.Done, fmt.Sprintf("indexed by p2pir index; %s", countOf(failed, "error", "errors"))
+	if runErr != nil {
+		outcome, msg = jobs.Failed, runErr.Error()
+	}
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+			continue
+		}
+		spec := jobs.Spec{Kind: jobs.KindFolder, Path: abs, NoSymlinks: !cfg.FollowSymlinks, Exclude: extraExcludes(cfg.Exclude),
+			NoDefaultExcludes: !hasDefaults(cfg.Exclude)}
+		if len(cfg.Extensions) > 0 && !slices.Equal(cfg.Extensions, crawler.DefaultExtensions()) {
+			spec.Extensions = cfg.Extensions
+		}
+		if cfg.MaxFileSize != crawler.DefaultMaxFileSize {
+			spec.MaxSize = cfg.MaxFileSize
+		}
+		if err := jobs.RecordRun(a.dataDir, spec, now, outcome, msg); err != nil {
+			fmt.Fprintf(a.stderr, "p2pir: index: %v\n", err)
+		}
+	}
+}
+
+// hasDefaults reports whether excludes start with the default patterns.
+func hasDefaults(excludes []string) bool {
+	d := crawler.DefaultExcludes()
+	return len(excludes) >= len(d) && slices.Equal(excludes[:len(d)], d)
+}
+
+// extraExcludes are the patterns given besides the defaults.
+func extraExcludes(excludes []string) []string {
+	if hasDefaults(excludes) {
+		return excludes[len(crawler.DefaultExcludes()):]
+	}
+	return excludes
 }
 
 // writeShared prints the folders shared with peers, and what peers get.
@@ -216,13 +322,28 @@ directory at a time; a second one waits 5s for the first, then stops with
 Exit status: 0 when every page fetched was indexed, skipped or found a
 duplicate; 3 when the crawl finished but some pages failed (listed on
 stderr); 1 when the crawl could not run or stopped (the index in use, an
-interrupt); 2 on a usage error.`,
+interrupt); 2 on a usage error.
+
+With a node running on the data directory (p2pir node), the node does the
+work: each URL becomes a crawl job in the node (one runs at a time, each
+with the whole --max-pages budget), this command shows its progress and
+prints the same summary and failures, and Ctrl-C cancels the job in the
+node (what it indexed stays). The sites in the index are listed by the
+node's API (GET /index/roots).`,
 		Example: `  p2pir crawl https://go.dev/doc/
   p2pir crawl --depth 3 --max-pages 500 --delay 500ms https://example.org/`,
 		Args: minArgs(1, "URL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if ri, ok := a.runningNode(); ok {
-				return errNodeRunning(ri, "crawling")
+				var specs []jobs.Spec
+				for _, u := range args {
+					spec, err := siteSpec(u, cfg).Check()
+					if err != nil {
+						return usageError{fmt.Errorf("crawl: %w", err)}
+					}
+					specs = append(specs, spec)
+				}
+				return a.nodeJobsRun(cmd.Context(), ri, "crawl", specs)
 			}
 			ix, err := a.openIndexExclusive()
 			if err != nil {
@@ -242,6 +363,17 @@ interrupt); 2 on a usage error.`,
 			}
 			fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d duplicates, %d skipped, %d errors in %v\n",
 				rep.Fetched, rep.Indexed, rep.Duplicates, rep.Skipped, len(rep.Errors), time.Since(start).Round(time.Millisecond))
+			outcome, msg := jobs.Done, fmt.Sprintf("crawled by p2pir crawl; %s", countOf(len(rep.Errors), "error", "errors"))
+			if err != nil {
+				outcome, msg = jobs.Failed, err.Error()
+			}
+			for _, u := range args {
+				if s, serr := siteSpec(u, cfg).Check(); serr == nil {
+					if rerr := jobs.RecordRun(a.dataDir, s, time.Now(), outcome, msg); rerr != nil {
+						fmt.Fprintf(a.stderr, "p2pir: crawl: %v\n", rerr)
+					}
+				}
+			}
 			if err != nil {
 				return err
 			}
@@ -261,6 +393,13 @@ interrupt); 2 on a usage error.`,
 	f.DurationVar(&cfg.RequestTimeout, "timeout", cfg.RequestTimeout, "deadline of one request")
 	f.StringVar(&cfg.UserAgent, "user-agent", cfg.UserAgent, "User-Agent header (also matched against robots.txt)")
 	return cmd
+}
+
+// siteSpec is the node's job for crawling seed with cfg's settings.
+func siteSpec(seed string, cfg crawler.WebConfig) jobs.Spec {
+	return jobs.Spec{Kind: jobs.KindSite, URL: seed, Depth: cfg.MaxDepth, MaxPages: cfg.MaxPages, AllowDomains: cfg.AllowedDomains,
+		Parallelism: cfg.Parallelism, DelayMS: max(cfg.Delay.Milliseconds(), min(int64(cfg.Delay), 1)), MaxBody: cfg.MaxBodySize,
+		TimeoutMS: cfg.RequestTimeout.Milliseconds(), UserAgent: cfg.UserAgent}
 }
 
 // openIndexExclusive opens the index for "index" and "crawl", saying so

@@ -42,7 +42,11 @@ func newNodeCmd(a *app) *cobra.Command {
 gRPC (TLS always on, pinned to node IDs), membership runs over memberlist
 gossip, and the HTTP API on loopback serves searches that include the peers
 as a source. While the node runs, "p2pir search", "mark", "profile", "peers"
-and "recommend" talk to it.
+and "recommend" talk to it, and "p2pir index" and "p2pir crawl" hand their
+work to it: the node runs index and crawl jobs one at a time, keeps watched
+folders current (p2pir index --watch DIR), and records its jobs in jobs.json
+in the data directory (jobs a stop or crash cut short are reported as
+interrupted at the next start).
 
 The node's identity (an Ed25519 key) is created in the data directory on
 first start; its node ID is derived from the public key. With
@@ -134,6 +138,9 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 				return usageError{fmt.Errorf("the token in --http-token-file %s is too short or empty: it needs at least %d characters", tokenFile, node.MinAccessTokenLen)}
 			case err != nil:
 				return err
+			}
+			if err := n.JobsWarning(); err != nil {
+				fmt.Fprintf(a.stderr, "p2pir: node: %v\n", err)
 			}
 			if self := n.Server().Self(); self.Name != "" {
 				fmt.Fprintf(a.stdout, "node %q\n", self.Name)

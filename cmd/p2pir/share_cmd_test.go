@@ -87,8 +87,8 @@ func TestIndexShareUnshareAndList(t *testing.T) {
 
 // TestSharingWorksWhileANodeRuns: with a node running, --share and
 // --unshare still change what is shared (the node reads the list at
-// every peer request) without indexing, and "p2pir peers" says what is
-// shared.
+// every peer request), --share indexes through the node, and "p2pir
+// peers" says what is shared.
 func TestSharingWorksWhileANodeRuns(t *testing.T) {
 	notes := copyNotes(t)
 	real, err := filepath.EvalSymlinks(notes)
@@ -104,8 +104,8 @@ func TestSharingWorksWhileANodeRuns(t *testing.T) {
 		t.Fatalf("peers: want it to say nothing is shared, got\n%v", r)
 	}
 	r = mustRunCLI(t, data, "index", "--share", notes)
-	if !strings.Contains(r.stdout, "shared "+real) || !strings.Contains(r.stdout, "not re-indexed: a node is running") {
-		t.Fatalf("--share with a node running: got\n%v", r)
+	if !strings.Contains(r.stdout, "shared "+real) || !strings.Contains(r.stdout, "4 unchanged") || !strings.Contains(r.stderr, "a node is running") {
+		t.Fatalf("--share with a node running: want it shared and indexed through the node, got\n%v", r)
 	}
 	r = mustRunCLI(t, data, "peers")
 	if !strings.Contains(r.stdout, real+"  (p2pir index --share)") {
@@ -115,8 +115,8 @@ func TestSharingWorksWhileANodeRuns(t *testing.T) {
 	if r := mustRunCLI(t, data, "peers"); !strings.Contains(r.stdout, "No folder is shared") {
 		t.Fatalf("peers after --unshare: got\n%v", r)
 	}
-	if r := runCLI(t, data, "index", notes); r.code != 1 || !strings.Contains(r.stderr, "a node is running") {
-		t.Fatalf("indexing a PATH with a node running: want the usual refusal, got %v", r)
+	if r := runCLI(t, data, "index", notes); r.code != 0 || !strings.Contains(r.stdout, "4 unchanged") {
+		t.Fatalf("indexing a PATH with a node running: want the node to index it, got %v", r)
 	}
 }
 

@@ -1,0 +1,279 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/p2pir/p2pir/crawler"
+	"github.com/p2pir/p2pir/internal/jobs"
+	"github.com/p2pir/p2pir/node"
+)
+
+// Handing "p2pir index" and "p2pir crawl" to a running node: the node
+// runs the job (it holds the index), the command follows it through the
+// API, draws its progress, and prints the summary and failures as the
+// offline commands do, with their exit status. Ctrl-C cancels the job in
+// the node.
+
+// jobPoll is how often a followed job's state is asked for.
+const jobPoll = 200 * time.Millisecond
+
+// jobCallTimeout is the deadline of one call to the node's jobs API.
+const jobCallTimeout = 10 * time.Second
+
+// jobsCall makes one call to the running node's jobs API with a deadline;
+// any status but 2xx is an error carrying the node's message.
+func jobsCall(ctx context.Context, ri node.RunInfo, method, path string, body, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, jobCallTimeout)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+ri.HTTPAddr+path, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(node.TokenHeader, ri.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("the node at %s did not answer: %w", ri.HTTPAddr, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return fmt.Errorf("the node at %s: %w", ri.HTTPAddr, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		var e struct{ Error string }
+		if json.Unmarshal(raw, &e) != nil || e.Error == "" {
+			e.Error = fmt.Sprintf("HTTP %d", resp.StatusCode)
+		}
+		return fmt.Errorf("the node refused: %s", e.Error)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("the node's answer could not be read: %w", err)
+	}
+	return nil
+}
+
+// nodeJobsRun hands specs to the node one job each, follows them in
+// turn, and prints one summary over all of them, as the offline command
+// prints one over all its PATHs or URLs. cmdName is "index" or "crawl".
+func (a *app) nodeJobsRun(ctx context.Context, ri node.RunInfo, cmdName string, specs []jobs.Spec) error {
+	var ids []string
+	for _, s := range specs {
+		var reply struct{ Job jobs.Job }
+		if err := jobsCall(ctx, ri, http.MethodPost, "/index/jobs", s, &reply); err != nil {
+			return a.cancelJobs(ri, ids, fmt.Errorf("%s %s: %w", cmdName, s.Target(), err))
+		}
+		ids = append(ids, reply.Job.ID)
+	}
+	fmt.Fprintf(a.stderr, "a node is running on this data directory (pid %d): it runs the %s (%s); Ctrl-C cancels\n", ri.PID, map[string]string{"index": "indexing", "crawl": "crawl"}[cmdName], countOf(len(ids), "job", "jobs"))
+	var done []jobs.Job
+	for i, id := range ids {
+		j, err := a.followJob(ctx, ri, id, specs[i].Kind)
+		if err != nil {
+			err = a.cancelJobs(ri, ids[i:], err)
+			done = append(done, a.finalJobs(ri, ids[i:])...)
+			a.printJobsSummary(cmdName, done)
+			return err
+		}
+		done = append(done, j)
+	}
+	a.printJobsSummary(cmdName, done)
+	failed := 0
+	for _, j := range done {
+		switch j.State {
+		case jobs.Done:
+			failed += j.Errors
+		default:
+			return fmt.Errorf("%s %s: %s (%s)", cmdName, j.Target, j.State, j.Message)
+		}
+	}
+	if failed > 0 {
+		if cmdName == "crawl" {
+			return partialError{fmt.Errorf("%s failed (listed above)", countOf(failed, "page", "pages"))}
+		}
+		return partialError{fmt.Errorf("%s could not be indexed (listed above); the index keeps what it held for them", countOf(failed, "file or folder", "files or folders"))}
+	}
+	return nil
+}
+
+// followJob polls job id until it finishes, drawing its progress, and
+// returns it finished. It returns an error when ctx ends (Ctrl-C) or the
+// node stops answering.
+func (a *app) followJob(ctx context.Context, ri node.RunInfo, id, kind string) (jobs.Job, error) {
+	var draw func(done, total int, current string)
+	var finish func()
+	if kind == jobs.KindSite {
+		bar := newProgress(a.stderr, -1, "crawling")
+		draw = func(done, _ int, current string) {
+			bar.describe("crawling " + oneLine(current))
+			bar.set(done)
+		}
+		finish = bar.finish
+	} else {
+		draw, finish = crawler.TerminalProgress(a.stderr), func() {}
+	}
+	defer finish()
+	tick := time.NewTicker(jobPoll)
+	defer tick.Stop()
+	last := jobs.Job{Done: -1}
+	for {
+		var reply struct{ Job jobs.Job }
+		if err := jobsCall(ctx, ri, http.MethodGet, "/index/jobs/"+id, nil, &reply); err != nil {
+			if ctx.Err() != nil {
+				return jobs.Job{}, fmt.Errorf("interrupted: %w", ctx.Err())
+			}
+			return jobs.Job{}, err
+		}
+		j := reply.Job
+		if jobs.Finished(j.State) {
+			return j, nil
+		}
+		if j.State == jobs.Running && (j.Done != last.Done || j.Total != last.Total || j.Current != last.Current) {
+			draw(j.Done, j.Total, j.Current)
+			last = j
+		}
+		select {
+		case <-ctx.Done():
+			return jobs.Job{}, fmt.Errorf("interrupted: %w", ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// cancelJobs cancels the jobs ids in the node (after Ctrl-C, or when
+// following them failed) and returns cause, saying what was canceled.
+func (a *app) cancelJobs(ri node.RunInfo, ids []string, cause error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), jobCallTimeout)
+	defer cancel()
+	n := 0
+	for _, id := range ids {
+		if jobsCall(ctx, ri, http.MethodPost, "/index/jobs/"+id+"/cancel", struct{}{}, nil) == nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return cause
+	}
+	return fmt.Errorf("%w; %s canceled in the node (what was indexed stays)", cause, countOf(n, "job", "jobs"))
+}
+
+// finalJobs waits a little for canceled jobs to end, and returns those
+// that did, for the summary.
+func (a *app) finalJobs(ri node.RunInfo, ids []string) []jobs.Job {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out []jobs.Job
+	for _, id := range ids {
+		for ctx.Err() == nil {
+			var reply struct{ Job jobs.Job }
+			if jobsCall(ctx, ri, http.MethodGet, "/index/jobs/"+id, nil, &reply) != nil {
+				break
+			}
+			if jobs.Finished(reply.Job.State) {
+				if reply.Job.StartedAt.IsZero() {
+					break // never ran: nothing to count
+				}
+				out = append(out, reply.Job)
+				break
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(jobPoll):
+			}
+		}
+	}
+	return out
+}
+
+// printJobsSummary prints the failures and the summary of finished jobs
+// in the offline commands' words; the time is the jobs' running time in
+// the node.
+func (a *app) printJobsSummary(cmdName string, js []jobs.Job) {
+	var r jobs.Report
+	var elapsed time.Duration
+	errs, listed := 0, 0
+	var docs uint64
+	for _, j := range js {
+		for _, f := range j.Failures {
+			if cmdName == "crawl" {
+				fmt.Fprintf(a.stderr, "p2pir: crawl: %s: %s\n", oneLine(f.Path), f.Error)
+			} else {
+				fmt.Fprintf(a.stderr, "p2pir: index: %s: %s\n", f.Path, f.Error)
+			}
+		}
+		errs += j.Errors
+		listed += len(j.Failures)
+		elapsed += time.Duration(j.ElapsedMS) * time.Millisecond
+		r.Added += j.Report.Added
+		r.Updated += j.Report.Updated
+		r.Unchanged += j.Report.Unchanged
+		r.Deleted += j.Report.Deleted
+		r.Fetched += j.Report.Fetched
+		r.Indexed += j.Report.Indexed
+		r.Duplicates += j.Report.Duplicates
+		r.Skipped += j.Report.Skipped
+		if j.IndexDocuments > 0 {
+			docs = j.IndexDocuments
+		}
+	}
+	if errs > listed {
+		fmt.Fprintf(a.stderr, "p2pir: %s: %s more failed; the node lists the first of each job's failures (p2pir's API: GET /index/jobs)\n", cmdName, countOf(errs-listed, "item", "items"))
+	}
+	if cmdName == "crawl" {
+		fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d duplicates, %d skipped, %d errors in %v\n",
+			r.Fetched, r.Indexed, r.Duplicates, r.Skipped, errs, elapsed.Round(time.Millisecond))
+		return
+	}
+	fmt.Fprintf(a.stdout, "%d added, %d updated, %d unchanged, %d deleted, %d skipped, %d errors in %v\n",
+		r.Added, r.Updated, r.Unchanged, r.Deleted, r.Skipped, errs, elapsed.Round(time.Millisecond))
+	if docs > 0 {
+		fmt.Fprintf(a.stdout, "index %s holds %d documents\n", a.indexDir(), docs)
+	}
+}
+
+// folderSpecs are the jobs of "p2pir index PATH..." for a node: each PATH
+// made absolute and checked here, so that a missing one fails before any
+// job is queued, as offline.
+func folderSpecs(paths []string, base jobs.Spec) ([]jobs.Spec, error) {
+	var out []jobs.Spec
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, fmt.Errorf("index: %q: %w", p, err)
+		}
+		st, err := os.Stat(abs)
+		if err != nil {
+			return nil, fmt.Errorf("index: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("index: %s is a file: with a node running, index the folder it is in (the node indexes folders)", p)
+		}
+		s := base
+		s.Kind, s.Path = jobs.KindFolder, abs
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// errNeedsNode is the refusal of --watch and --unwatch without a node.
+var errNeedsNode = errors.New("--watch and --unwatch need a running node (p2pir node): the node watches folders while it runs")

@@ -1,0 +1,55 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+
+	"github.com/p2pir/p2pir/crawler"
+	"github.com/p2pir/p2pir/index"
+)
+
+// Outcome is what one run of a job did.
+type Outcome struct {
+	// Report is the crawler's count.
+	Report Report
+	// Failures are every file, folder or page that failed.
+	Failures []Failure
+}
+
+// ProgressFunc receives a running job's progress: done items of total
+// (-1 while unknown) and the item being handled.
+type ProgressFunc func(done, total int, current string)
+
+// Runner runs one job's spec against the index, reporting progress, and
+// returns what it did; the error is non-nil when the run could not go on
+// (its Outcome then counts what was done before). Runners are called one
+// at a time.
+type Runner func(ctx context.Context, ix *index.Index, spec Spec, progress ProgressFunc) (Outcome, error)
+
+// RunSpec is the Runner of real jobs: the files crawler for a folder
+// (crawler.IndexFiles, incremental), the web crawler for a site
+// (crawler.Crawl).
+func RunSpec(ctx context.Context, ix *index.Index, spec Spec, progress ProgressFunc) (Outcome, error) {
+	switch spec.Kind {
+	case KindFolder:
+		cfg := spec.FilesConfig()
+		cfg.Progress = crawler.Progress(progress)
+		rep, err := crawler.IndexFiles(ctx, ix, cfg, spec.Path)
+		out := Outcome{Report: Report{Added: rep.Added, Updated: rep.Updated, Unchanged: rep.Unchanged, Deleted: rep.Deleted,
+			Indexed: rep.Added + rep.Updated, Skipped: rep.Skipped}}
+		for _, e := range rep.Errors {
+			out.Failures = append(out.Failures, Failure{Path: e.Path, Error: e.Err.Error()})
+		}
+		return out, err
+	case KindSite:
+		cfg := spec.WebConfig()
+		cfg.Progress = crawler.Progress(progress)
+		rep, err := crawler.Crawl(ctx, ix, cfg, spec.URL)
+		out := Outcome{Report: Report{Fetched: rep.Fetched, Indexed: rep.Indexed, Duplicates: rep.Duplicates, Skipped: rep.Skipped}}
+		for _, e := range rep.Errors {
+			out.Failures = append(out.Failures, Failure{Path: e.URL, Error: e.Err.Error()})
+		}
+		return out, err
+	}
+	return Outcome{}, errors.New("unknown kind of job: " + spec.Kind)
+}
