@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/p2pir/p2pir/index"
@@ -83,18 +84,23 @@ func DefaultConfig() Config {
 	}
 }
 
-// Agent is a person's client agent. It is safe for concurrent use once
-// its sources are added.
+// Agent is a person's client agent. It is safe for concurrent use;
+// SetEngines changes its engines while it serves searches.
 type Agent struct {
-	ix      *index.Index
-	store   *usermodel.Store
-	stats   statsStore
-	cfg     Config
-	now     func() time.Time
+	ix    *index.Index
+	store *usermodel.Store
+	stats statsStore
+	cfg   Config
+	now   func() time.Time
+	// mu guards sources, which is replaced, never changed in place, so a
+	// search keeps the set it planned with while engines are swapped.
+	mu      sync.RWMutex
 	sources []*sourceEntry // the local index first
-	crawl   *CrawlOptions  // nil: no focused crawl
-	vectors vectorCache    // local documents' vectors, for re-ranking
-	basis   basisCache     // the profile and rejected documents, prepared for re-ranking
+	// engMu serialises SetEngines.
+	engMu   sync.Mutex
+	crawl   *CrawlOptions // nil: no focused crawl
+	vectors vectorCache   // local documents' vectors, for re-ranking
+	basis   basisCache    // the profile and rejected documents, prepared for re-ranking
 	// unitProfile is the shared profile normalised, for reformulation.
 	unitProfile unitCache
 }
@@ -202,7 +208,7 @@ type Result struct {
 	Positions []int     `json:"positions"`
 	DocID     string    `json:"doc_id,omitempty"`
 	Rank      int       `json:"rank"`
-	Modified  time.Time `json:"modified,omitempty"`
+	Modified  time.Time `json:"modified,omitzero"`
 	// ProfileSim is the result's similarity to the profile.
 	ProfileSim float64 `json:"profile_sim"`
 	// Why says why the result is where it is.

@@ -3,10 +3,13 @@ package clientagent
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/p2pir/p2pir/internal/config"
 	"github.com/p2pir/p2pir/metasearch"
+	"github.com/p2pir/p2pir/usermodel"
 )
 
 // EngineSource is an external search engine as a Source.
@@ -107,17 +110,196 @@ func BuildEngine(ctx context.Context, e config.Engine, o metasearch.Options) (me
 // unresponsive sources instead of losing the search.
 func (a *Agent) AddEngines(ctx context.Context, engines []config.Engine, o metasearch.Options) error {
 	for _, e := range engines {
-		var src Source
-		eng, err := BuildEngine(ctx, e, o)
-		if err != nil {
-			buildErr := err
-			src = SourceFunc(func(context.Context, *SourceQuery) ([]Hit, error) { return nil, buildErr })
-		} else {
-			src = EngineSource{Engine: eng}
-		}
-		if err := a.AddSource(e.Name, src, SourceOptions{Weight: e.Weight, Timeout: e.Timeout.Duration, Disabled: !e.IsEnabled()}); err != nil {
+		if err := a.addEntry(engineEntry(ctx, e, o)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// engineEntry builds the source entry of a configured engine: the engine,
+// or, when it cannot be built, a source that fails with the reason.
+func engineEntry(ctx context.Context, e config.Engine, o metasearch.Options) *sourceEntry {
+	var src Source
+	eng, err := BuildEngine(ctx, e, o)
+	if err != nil {
+		buildErr := err
+		src = SourceFunc(func(context.Context, *SourceQuery) ([]Hit, error) { return nil, buildErr })
+	} else {
+		src = EngineSource{Engine: eng}
+	}
+	entry := newEntry(e.Name, src, SourceOptions{Weight: e.Weight, Timeout: e.Timeout.Duration, Disabled: !e.IsEnabled()})
+	entry.engine = &e
+	return entry
+}
+
+// EngineChanges says what SetEngines did, by engine name.
+type EngineChanges struct {
+	Added, Removed, Enabled, Disabled, Rebuilt []string
+}
+
+// SetEngines makes engines the agent's engines, in their order after the
+// local index, while searches go on: a search that started before keeps
+// the sources it planned with, one that starts after asks the new set.
+// Sources that are not engines (the local index, the peers) stay.
+//
+// An engine whose settings are unchanged but for Enabled keeps its built
+// engine (an OpenSearch description is not fetched again); one whose
+// settings changed is built anew, within ctx. What the agent learned of
+// an engine stays while it is configured, enabled or not, so an engine
+// enabled again keeps its learned weight; enabling it ends a suspension
+// and its run of failures (the person asks for it again). A removed
+// engine's record (learned weight, health) is deleted, so the sources
+// listing forgets it.
+func (a *Agent) SetEngines(ctx context.Context, engines []config.Engine, o metasearch.Options) (EngineChanges, error) {
+	a.engMu.Lock()
+	defer a.engMu.Unlock()
+	var ch EngineChanges
+	seen := map[string]bool{}
+	for _, e := range engines {
+		if e.Name == "" || seen[e.Name] {
+			return ch, fmt.Errorf("clientagent: engines need distinct names, %q is empty or repeated", e.Name)
+		}
+		seen[e.Name] = true
+	}
+	old := map[string]*sourceEntry{}
+	for _, s := range a.sourceList() {
+		if s.engine != nil {
+			old[s.name] = s
+		} else if seen[s.name] {
+			return ch, fmt.Errorf("clientagent: %q is the name of a source that is not an engine", s.name)
+		}
+	}
+	// Build outside the lock: a description document is fetched.
+	fresh := make([]*sourceEntry, 0, len(engines))
+	for _, e := range engines {
+		prev, ok := old[e.Name]
+		switch {
+		case !ok:
+			fresh = append(fresh, engineEntry(ctx, e, o))
+			ch.Added = append(ch.Added, e.Name)
+		case sameEngine(*prev.engine, e):
+			next := *prev
+			next.enabled = e.IsEnabled()
+			next.engine = &e
+			fresh = append(fresh, &next)
+			if next.enabled != prev.enabled {
+				if next.enabled {
+					ch.Enabled = append(ch.Enabled, e.Name)
+				} else {
+					ch.Disabled = append(ch.Disabled, e.Name)
+				}
+			}
+		default:
+			fresh = append(fresh, engineEntry(ctx, e, o))
+			ch.Rebuilt = append(ch.Rebuilt, e.Name)
+			if e.IsEnabled() && !prev.enabled {
+				ch.Enabled = append(ch.Enabled, e.Name)
+			}
+		}
+	}
+	for name := range old {
+		if !seen[name] {
+			ch.Removed = append(ch.Removed, name)
+		}
+	}
+	slices.Sort(ch.Removed)
+
+	a.mu.Lock()
+	next := make([]*sourceEntry, 0, len(a.sources)+len(fresh))
+	placed := false
+	for _, s := range a.sources {
+		if s.engine != nil {
+			continue
+		}
+		next = append(next, s)
+		if s.name == LocalName && !placed {
+			next = append(next, fresh...)
+			placed = true
+		}
+	}
+	if !placed {
+		next = append(next, fresh...)
+	}
+	a.sources = next
+	a.mu.Unlock()
+
+	if err := a.updateRecords(ctx, ch.Removed, ch.Enabled); err != nil {
+		return ch, fmt.Errorf("clientagent: the engines changed, but their records could not be updated: %w", err)
+	}
+	return ch, nil
+}
+
+// ForgetSources deletes what the agent learned of the named sources
+// (learned weight, health), as SetEngines does for an engine it removes:
+// for a program that edits config.toml while no agent runs on it.
+func (a *Agent) ForgetSources(ctx context.Context, names ...string) error {
+	return a.updateRecords(ctx, names, nil)
+}
+
+// ResumeSources ends the suspension and the run of failures of the named
+// sources, keeping what was learned of them, as SetEngines does for an
+// engine enabled again.
+func (a *Agent) ResumeSources(ctx context.Context, names ...string) error {
+	return a.updateRecords(ctx, nil, names)
+}
+
+// updateRecords deletes the records of forget and ends the suspension of
+// resume, in one transaction.
+func (a *Agent) updateRecords(ctx context.Context, forget, resume []string) error {
+	if len(forget) == 0 && len(resume) == 0 {
+		return nil
+	}
+	return a.store.UpdateTx(ctx, "source records", func(tx usermodel.Tx) error {
+		r, err := tx.Records(statsBucket)
+		if err != nil {
+			return err
+		}
+		for _, name := range forget {
+			if err := r.Delete(name); err != nil {
+				return err
+			}
+		}
+		return updateStats(r, resume, func(st *SourceStats) {
+			st.Consecutive, st.SuspendedUntil = 0, time.Time{}
+		})
+	})
+}
+
+// sameEngine reports whether a and b are the same engine but for
+// Enabled.
+func sameEngine(a, b config.Engine) bool {
+	a.Enabled, b.Enabled = nil, nil
+	return a == b
+}
+
+// SourceSetting is how the agent asks one source.
+type SourceSetting struct {
+	// Name is the source's name.
+	Name string
+	// Enabled sources are asked for every search, others only when a
+	// search names them.
+	Enabled bool
+	// Weight is the fusion weight before learning.
+	Weight float64
+	// Timeout is the source's deadline within a search (0: the search's).
+	Timeout time.Duration
+	// Engine is the configuration of an engine (nil for other sources).
+	Engine *config.Engine
+}
+
+// SourceSettings lists the sources the agent asks now, the local index
+// first.
+func (a *Agent) SourceSettings() []SourceSetting {
+	sources := a.sourceList()
+	out := make([]SourceSetting, 0, len(sources))
+	for _, s := range sources {
+		st := SourceSetting{Name: s.name, Enabled: s.enabled, Weight: s.weight, Timeout: s.timeout}
+		if s.engine != nil {
+			e := *s.engine
+			st.Engine = &e
+		}
+		out = append(out, st)
+	}
+	return out
 }

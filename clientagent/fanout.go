@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/p2pir/p2pir/internal/config"
 	"github.com/p2pir/p2pir/usermodel"
 )
 
@@ -18,6 +19,9 @@ type sourceEntry struct {
 	timeout time.Duration // 0: the search's deadline only
 	enabled bool
 	perPeer bool // SourceOptions.PerPeer
+	// engine is the configuration an engine source was built from (nil
+	// for other sources): SetEngines replaces these entries.
+	engine *config.Engine
 }
 
 // SourceOptions are the settings of one added source.
@@ -39,25 +43,46 @@ type SourceOptions struct {
 	PerPeer bool
 }
 
-// AddSource adds a source under a unique name. Add sources before the
-// agent serves searches.
+// AddSource adds a source under a unique name; searches that start
+// after it returns ask it.
 func (a *Agent) AddSource(name string, src Source, o SourceOptions) error {
 	if name == "" || src == nil {
 		return errors.New("clientagent: a source needs a name and an implementation")
 	}
-	for _, e := range a.sources {
-		if e.name == name {
-			return fmt.Errorf("clientagent: two sources named %q", name)
-		}
-	}
+	return a.addEntry(newEntry(name, src, o))
+}
+
+// newEntry is a source's entry with o's defaults filled in.
+func newEntry(name string, src Source, o SourceOptions) *sourceEntry {
 	if o.Weight <= 0 {
 		o.Weight = 1
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 3 * time.Second
 	}
-	a.sources = append(a.sources, &sourceEntry{name: name, src: src, weight: o.Weight, timeout: o.Timeout, enabled: !o.Disabled, perPeer: o.PerPeer})
+	return &sourceEntry{name: name, src: src, weight: o.Weight, timeout: o.Timeout, enabled: !o.Disabled, perPeer: o.PerPeer}
+}
+
+// addEntry adds e to a copy of the sources, refusing a second source of
+// e's name.
+func (a *Agent) addEntry(e *sourceEntry) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, have := range a.sources {
+		if have.name == e.name {
+			return fmt.Errorf("clientagent: two sources named %q", e.name)
+		}
+	}
+	a.sources = append(slices.Clip(a.sources), e)
 	return nil
+}
+
+// sourceList is the current set of sources; the caller must not change
+// it (it is replaced as a whole, never changed in place).
+func (a *Agent) sourceList() []*sourceEntry {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.sources
 }
 
 // Unresponsive is a source (or a peer a source relays) that did not
@@ -74,16 +99,17 @@ type Unresponsive struct {
 // plan picks the sources for a request: the ones it names, else every
 // enabled source, less the excluded ones and the suspended ones (reported).
 func (a *Agent) plan(ctx context.Context, req Request) (chosen []*sourceEntry, skipped []Unresponsive, err error) {
+	sources := a.sourceList()
 	for _, n := range append(append([]string{}, req.Sources...), req.Exclude...) {
 		if n == CrawlName && a.crawl != nil {
 			continue
 		}
-		if !slices.ContainsFunc(a.sources, func(e *sourceEntry) bool { return e.name == n }) {
+		if !slices.ContainsFunc(sources, func(e *sourceEntry) bool { return e.name == n }) {
 			return nil, nil, fmt.Errorf("clientagent: no source named %q (have %v)", n, a.SourceNames())
 		}
 	}
 	now := a.now()
-	for _, e := range a.sources {
+	for _, e := range sources {
 		forced := slices.Contains(req.Sources, e.name)
 		if slices.Contains(req.Exclude, e.name) || (len(req.Sources) > 0 && !forced) || (!e.enabled && !forced) {
 			continue
@@ -109,8 +135,9 @@ func (a *Agent) plan(ctx context.Context, req Request) (chosen []*sourceEntry, s
 
 // SourceNames lists the agent's sources, the local index first.
 func (a *Agent) SourceNames() []string {
-	out := make([]string, len(a.sources))
-	for i, e := range a.sources {
+	sources := a.sourceList()
+	out := make([]string, len(sources))
+	for i, e := range sources {
 		out[i] = e.name
 	}
 	if a.crawl != nil {
@@ -213,6 +240,13 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 		}
 		lists = append(lists, peers...)
 	}
+	// An engine removed while it answered (SetEngines) is not recorded:
+	// its record went with it.
+	current := map[string]bool{}
+	for _, e := range a.sourceList() {
+		current[e.name] = true
+	}
+	names = slices.DeleteFunc(names, func(n string) bool { return !current[n] })
 	now := a.now()
 	factors := map[string]float64{}
 	// Health and learned weights live in the store, in one transaction,

@@ -160,7 +160,7 @@ func (a *Agent) Sources(ctx context.Context) ([]SourceStats, error) {
 		byName[s.Name] = s
 	}
 	var out []SourceStats
-	for _, e := range a.sources {
+	for _, e := range a.sourceList() {
 		st, ok := byName[e.name]
 		if !ok {
 			st = newStats(e.name)

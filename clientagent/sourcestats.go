@@ -44,7 +44,7 @@ type SourceStats struct {
 	Failures    uint64 `json:"failures"`
 	Consecutive int    `json:"consecutive_failures"`
 	// SuspendedUntil is set while the source is suspended.
-	SuspendedUntil time.Time `json:"suspended_until,omitempty"`
+	SuspendedUntil time.Time `json:"suspended_until,omitzero"`
 	// LastError is the latest failure, for display.
 	LastError string `json:"last_error,omitempty"`
 	// Peers is, for a source that relays peers (SourceOptions.PerPeer),

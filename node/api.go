@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,8 +64,10 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 	return ri, true
 }
 
-// routes is the HTTP API. JSON in and out; errors as {"error": "..."}
-// with 400 for bad input and 500 otherwise.
+// routes is the HTTP API, documented with examples in docs/API.md. JSON
+// in and out; errors as {"error": "..."}: 400 for bad input (413 for a
+// body over 64 KiB), 404 for an unknown route and 405 for a method a
+// route does not take (jsonErrors), 500 otherwise.
 //
 //	GET  /healthz                     {"node_id", "status": "ok"}
 //	GET  /search?q=&k=&no_profile=1&source=&exclude=&merge=
@@ -95,8 +98,16 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 //	                                  404 when the peer shares no such document or is unknown
 //	GET  /recommend?k=                {"items": [{"url", "title", "content", "score", "peers", "people"}],
 //	                                   "unresponsive": [{"node_id", "reason"}]}
-//	GET  /sources                     sources and what marks taught about them; the peers source
-//	                                   groups each peer's own trust: "peers": {"count", "top": [...]}
+//	GET  /sources                     sources, how they are asked and what marks taught about them
+//	                                   (sourceRow); the peers source groups each peer's own trust:
+//	                                   "peers": {"count", "top": [...]}
+//	POST /sources/engines {"kind", "url", "name", "enabled", "weight", "timeout_ms", "resource"}
+//	                                  adds an engine to config.toml and the searches: 201 {"engine"}
+//	POST /sources/engines/update {"id", "enabled"}
+//	                                  enables or disables it: {"engine"}
+//	POST /sources/engines/remove {"id"}
+//	                                  removes it: {"removed"}
+//	GET  /opensearch.xml              the OpenSearch 1.1 description of the node (opensearch.go)
 //	GET  /metrics                     Prometheus metrics (requests, latency, peers, documents)
 //	GET  /network/clusters            this node's clustering of the peers it knows:
 //	                                  {"node_id", "k", "own_cluster" (-1: none), "assign": {node ID: cluster}}
@@ -114,7 +125,7 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 func (n *Node) routes() http.Handler {
 	m := newMetrics(n)
 	mux := &instrumentedMux{ServeMux: http.NewServeMux(), m: m}
-	mux.ServeMux.Handle("GET /metrics", m.handler())
+	mux.Handle("GET /metrics", m.handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"node_id": n.ID(), "status": "ok"})
 	})
@@ -122,6 +133,11 @@ func (n *Node) routes() http.Handler {
 	mux.HandleFunc("POST /search", n.handleSearchPost)
 	mux.HandleFunc("POST /mark", n.handleMark)
 	mux.HandleFunc("POST /mark/undo", func(w http.ResponseWriter, r *http.Request) {
+		var in struct{}
+		if err := decodeJSONOrEmpty(w, r, &in); err != nil {
+			writeError(w, fmt.Errorf("%w: want an empty body or the JSON {}: %w", errBadInput, err))
+			return
+		}
 		m, p, err := n.agent.Undo(r.Context())
 		if err != nil {
 			writeError(w, err)
@@ -136,7 +152,14 @@ func (n *Node) routes() http.Handler {
 			return
 		}
 		share, _ := n.store.Sharing(r.Context())
-		writeJSON(w, http.StatusOK, map[string]any{"marks": p.Marks, "version": p.Version, "interests": p.Interests(20), "avoids": p.Dislikes(20), "sharing": share})
+		interests, avoids := p.Interests(20), p.Dislikes(20)
+		if interests == nil {
+			interests = []usermodel.TermWeight{}
+		}
+		if avoids == nil {
+			avoids = []usermodel.TermWeight{}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"marks": p.Marks, "version": p.Version, "interests": interests, "avoids": avoids, "sharing": share})
 	})
 	mux.HandleFunc("GET /peers", func(w http.ResponseWriter, r *http.Request) {
 		trust, err := n.agent.Peers(r.Context())
@@ -180,33 +203,40 @@ func (n *Node) routes() http.Handler {
 	mux.HandleFunc("POST /network/round", n.handleRound)
 	n.jobRoutes(mux)
 	mux.HandleFunc("GET /sources", func(w http.ResponseWriter, r *http.Request) {
-		st, err := n.agent.Sources(r.Context())
+		rows, err := n.sourcesReply(r.Context())
 		if err != nil {
 			writeError(w, err)
 			return
 		}
-		for _, s := range st {
-			if s.Peers == nil {
-				continue
-			}
-			for i := range s.Peers.Top {
-				s.Peers.Top[i].Name = n.server.PeerName(s.Peers.Top[i].NodeID)
-			}
-		}
-		writeJSON(w, http.StatusOK, st)
+		writeJSON(w, http.StatusOK, rows)
 	})
+	mux.HandleFunc("POST /sources/engines", n.handleAddEngine)
+	mux.HandleFunc("POST /sources/engines/update", n.handleUpdateEngine)
+	mux.HandleFunc("POST /sources/engines/remove", n.handleRemoveEngine)
+	mux.HandleFunc("GET "+OpenSearchPath, n.handleOpenSearch)
 	n.uiRoutes(mux) // the web pages: ui.go
-	return mux.ServeMux
+	n.apiRoutes = mux.patterns
+	return jsonErrors(mux.ServeMux)
 }
 
-// instrumentedMux registers every API route with its metrics.
+// instrumentedMux registers every API route with its metrics, and keeps
+// the patterns (for tests that walk every route).
 type instrumentedMux struct {
 	*http.ServeMux
-	m *metrics
+	m        *metrics
+	patterns []string
 }
 
+// HandleFunc registers h for pattern, instrumented.
 func (im *instrumentedMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	im.patterns = append(im.patterns, pattern)
 	im.ServeMux.Handle(pattern, im.m.instrument(pattern, h))
+}
+
+// Handle registers h for pattern as it is.
+func (im *instrumentedMux) Handle(pattern string, h http.Handler) {
+	im.patterns = append(im.patterns, pattern)
+	im.ServeMux.Handle(pattern, h)
 }
 
 // handleSearch answers GET /search. A GET must not make the node fetch
@@ -374,8 +404,13 @@ func (n *Node) handleMark(w http.ResponseWriter, r *http.Request) {
 		URL        string `json:"url"`
 		Interested *bool  `json:"interested"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil || in.Interested == nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "want JSON {\"query_id\", \"url\", \"interested\": true|false}"})
+	const want = `want JSON {"query_id", "url", "interested": true|false}`
+	if err := decodeJSON(w, r, &in); err != nil {
+		writeError(w, fmt.Errorf("%w: %s: %w", errBadInput, want, err))
+		return
+	}
+	if in.Interested == nil {
+		writeError(w, fmt.Errorf("%w: %s", errBadInput, want))
 		return
 	}
 	m, p, err := n.agent.Mark(r.Context(), in.QueryID, in.URL, *in.Interested)
@@ -386,17 +421,79 @@ func (n *Node) handleMark(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, markReply(m, p))
 }
 
-// decodeJSON decodes one JSON value, at most 64 KiB, from r's body into v,
-// and refuses anything after it.
+// decodeJSON decodes one JSON value, at most maxBodyBytes, from r's body
+// into v, and refuses anything after it. A body too large has an
+// *http.MaxBytesError in the error's chain (writeError: 413).
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	return decodeBody(w, r, v, false)
+}
+
+// decodeJSONOrEmpty is decodeJSON, with an empty body taken as {}.
+func decodeJSONOrEmpty(w http.ResponseWriter, r *http.Request, v any) error {
+	return decodeBody(w, r, v, true)
+}
+
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, emptyOK bool) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("read the request body: %w", err)
+		var maxBytes *http.MaxBytesError
+		switch {
+		case errors.As(err, &maxBytes):
+			return tooLarge{err}
+		case errors.Is(err, io.EOF) && emptyOK:
+			return nil
+		case errors.Is(err, io.EOF):
+			return errors.New("read the request body: it is empty")
+		}
+		return fmt.Errorf("read the request body: %s", jsonProblem(err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
+		var maxBytes *http.MaxBytesError
+		if errors.As(err, &maxBytes) {
+			return tooLarge{err}
+		}
 		return errors.New("read the request body: more after the JSON value")
 	}
 	return nil
+}
+
+// jsonProblem says, for people, what is wrong with a JSON body that
+// did not decode (encoding/json's errors name Go types).
+func jsonProblem(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("it is not valid JSON (at byte %d)", syntax.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "its JSON ends too early"
+	case errors.As(err, &typ):
+		want := "a value of another type"
+		switch typ.Type.Kind() {
+		case reflect.Bool:
+			want = "true or false"
+		case reflect.String:
+			want = "a string"
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+			want = "a number"
+		case reflect.Slice, reflect.Array:
+			want = "a list"
+		case reflect.Struct, reflect.Map:
+			want = "an object"
+		case reflect.Pointer:
+			switch typ.Type.Elem().Kind() {
+			case reflect.Bool:
+				want = "true or false"
+			case reflect.Int, reflect.Float64:
+				want = "a number"
+			}
+		}
+		if typ.Field == "" {
+			return fmt.Sprintf("the body must be %s, not %s", want, typ.Value)
+		}
+		return fmt.Sprintf("%q must be %s, not %s", typ.Field, want, typ.Value)
+	}
+	return "it could not be read"
 }
 
 // recommendation and recommendations are /recommend's answer.
@@ -435,9 +532,13 @@ func recommendReply(rec *serveragent.Recommendations) recommendations {
 }
 
 func markReply(m usermodel.Mark, p usermodel.Profile) map[string]any {
+	interests := p.Interests(10)
+	if interests == nil {
+		interests = []usermodel.TermWeight{}
+	}
 	return map[string]any{
 		"mark":    map[string]any{"seq": m.Seq, "query_id": m.QueryID, "query": m.Query, "url": m.URL, "interested": m.Interested, "time": m.Time},
-		"profile": map[string]any{"marks": p.Marks, "version": p.Version, "interests": p.Interests(10)},
+		"profile": map[string]any{"marks": p.Marks, "version": p.Version, "interests": interests},
 	}
 }
 
@@ -455,15 +556,19 @@ func intParam(r *http.Request, name string, def, lo, hi int) (int, error) {
 
 var errBadInput = errors.New("bad input")
 
-// writeError maps errors a person can fix to 400 and the rest to 500.
+// writeError maps errors a person can fix to 400 (413 for a body too
+// large) and the rest to 500.
 func writeError(w http.ResponseWriter, err error) {
 	code := http.StatusInternalServerError
+	var maxBytes *http.MaxBytesError
 	switch {
+	case errors.As(err, &maxBytes):
+		code = http.StatusRequestEntityTooLarge
 	case errors.Is(err, errBadInput), errors.Is(err, index.ErrBadQuery), errors.Is(err, usermodel.ErrUnknownQuery),
 		errors.Is(err, usermodel.ErrNotShown), errors.Is(err, usermodel.ErrNothingToUndo), strings.Contains(err.Error(), "no source named"):
 		code = http.StatusBadRequest
 	}
-	writeJSON(w, code, map[string]string{"error": err.Error()})
+	writeJSON(w, code, map[string]string{"error": peopleMessage(err)})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

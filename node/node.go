@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unicode"
@@ -147,6 +148,10 @@ type Node struct {
 	// jobs runs the index and crawl jobs of the HTTP API (nil with
 	// NoHTTP: nothing could submit one).
 	jobs *jobs.Manager
+	// engMu makes edits of config.toml's engines one at a time.
+	engMu sync.Mutex
+	// apiRoutes are the HTTP API's route patterns ("GET /search").
+	apiRoutes []string
 }
 
 // Start opens the node's data and starts serving: gRPC for peers, gossip,

@@ -227,7 +227,7 @@ func nodeCall(ctx context.Context, ri node.RunInfo, method, path string, q url.V
 	if err != nil {
 		return fmt.Errorf("node API: %w", err)
 	}
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		var e struct{ Error string }
 		_ = json.Unmarshal(raw, &e)
 		err := fmt.Errorf("node: %s", e.Error)

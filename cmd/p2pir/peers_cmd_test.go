@@ -101,7 +101,7 @@ func TestPeerTrustAndFailuresReadForPeople(t *testing.T) {
 		}}},
 	}
 	var b bytes.Buffer
-	writeSourcesText(&b, stats, time.Now())
+	writeSourcesText(&b, stats, nil, time.Now())
 	out := b.String()
 	t.Logf("sources text:\n%s", out)
 	for _, want := range []string{"Bob's desk (p2p1bbbbbbbb)", "1.60x", "3.0 interested, 0.0 not", "evil [2J (p2p1cccccccc)", "0.67x", "… and 3 more peers"} {

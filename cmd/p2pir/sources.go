@@ -29,13 +29,27 @@ result, and marks lose half their weight every 30 days, so a peer's trust
 follows what it brings now; a peer never marked weighs what your own index
 weighs. Under "peers" the listing shows the peers whose
 trust rests on the most marks, and how many peers are known; "p2pir peers"
-shows every connected peer's trust.`,
+shows every connected peer's trust.
+
+"p2pir sources add", "disable", "enable" and "remove" change the engines in
+config.toml, through the running node when there is one (it applies the
+change at once).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var stats []clientagent.SourceStats
+			disabled := map[string]bool{}
 			if ri, ok := a.runningNode(); ok {
-				if err := nodeCall(cmd.Context(), ri, "GET", "/sources", nil, nil, &stats); err != nil {
+				var rows []struct {
+					clientagent.SourceStats
+					Configured bool `json:"configured"`
+					Enabled    bool `json:"enabled"`
+				}
+				if err := nodeCall(cmd.Context(), ri, "GET", "/sources", nil, nil, &rows); err != nil {
 					return err
+				}
+				for _, r := range rows {
+					stats = append(stats, r.SourceStats)
+					disabled[r.Name] = r.Configured && !r.Enabled
 				}
 			} else {
 				ag, closeAll, err := a.openAgent(cmd.Context())
@@ -45,6 +59,9 @@ shows every connected peer's trust.`,
 				defer closeAll()
 				if stats, err = ag.Sources(cmd.Context()); err != nil {
 					return err
+				}
+				for _, s := range ag.SourceSettings() {
+					disabled[s.Name] = !s.Enabled
 				}
 				// Without a node there is no peers source to ask, but the
 				// trust learned of the peers is in the state file.
@@ -69,11 +86,12 @@ shows every connected peer's trust.`,
 			if asJSON {
 				return writeSourcesJSON(a.stdout, stats)
 			}
-			writeSourcesText(a.stdout, stats, time.Now())
+			writeSourcesText(a.stdout, stats, disabled, time.Now())
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.AddCommand(newSourcesAddCmd(a), newSourcesToggleCmd(a, false), newSourcesToggleCmd(a, true), newSourcesRemoveCmd(a))
 	return cmd
 }
 
@@ -101,11 +119,15 @@ func writeSourcesJSON(w io.Writer, stats []clientagent.SourceStats) error {
 	return enc.Encode(rows)
 }
 
-func writeSourcesText(w io.Writer, stats []clientagent.SourceStats, now time.Time) {
+// writeSourcesText prints the sources as a table; disabled names the
+// engines a search asks only when it names them.
+func writeSourcesText(w io.Writer, stats []clientagent.SourceStats, disabled map[string]bool, now time.Time) {
 	fmt.Fprintf(w, "%-28s %9s %7s %8s %8s  %s\n", "source", "precision", "weight", "queries", "failures", "state")
 	for _, s := range stats {
 		state := "ok"
-		if s.Suspended(now) {
+		if disabled[s.Name] {
+			state = "disabled: asked only with --source " + s.Name
+		} else if s.Suspended(now) {
 			state = fmt.Sprintf("suspended until %s: %s", s.SuspendedUntil.Local().Format("15:04:05"), oneLine(s.LastError))
 		} else if s.Consecutive > 0 {
 			state = fmt.Sprintf("%d failures in a row: %s", s.Consecutive, oneLine(s.LastError))

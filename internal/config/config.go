@@ -174,6 +174,12 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return c, fmt.Errorf("config: %w", err)
 	}
+	return parse(path, raw)
+}
+
+// parse reads a configuration file's contents; path names it in errors.
+func parse(path string, raw []byte) (Config, error) {
+	c := Default()
 	md, err := toml.Decode(string(raw), &c)
 	if err != nil {
 		return c, fmt.Errorf("config: %s: %w", path, err)
