@@ -17,7 +17,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/p2pir/p2pir/eval"
+	ireval "github.com/p2pir/p2pir/eval"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/serveragent"
 )
@@ -119,7 +119,7 @@ func loadBenchCollections(b *testing.B, max int) ([]index.Document, []string) {
 		if dir == "" {
 			b.Skipf("test collection %s not found in $P2PIR_DATA or ../shared/data; skipping", name)
 		}
-		c, err := eval.Load(dir)
+		c, err := ireval.Load(dir)
 		if err != nil {
 			b.Fatalf("load %s: %v", dir, err)
 		}
