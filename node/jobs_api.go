@@ -162,20 +162,8 @@ func decodeStrict(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-// writeJobsError answers an error of the jobs manager with its status:
-// 400 for a request to fix, 404 for an unknown job or root, 409 for a job
-// that has finished or an index busy too long, 503 while the node stops.
+// writeJobsError answers an error of the jobs manager with its status
+// (jobsStatus).
 func writeJobsError(w http.ResponseWriter, err error) {
-	code := http.StatusInternalServerError
-	switch {
-	case errors.Is(err, jobs.ErrBadSpec):
-		code = http.StatusBadRequest
-	case errors.Is(err, jobs.ErrNotFound):
-		code = http.StatusNotFound
-	case errors.Is(err, jobs.ErrFinished), errors.Is(err, jobs.ErrBusy):
-		code = http.StatusConflict
-	case errors.Is(err, jobs.ErrClosed):
-		code = http.StatusServiceUnavailable
-	}
-	writeJSON(w, code, map[string]string{"error": err.Error()})
+	writeJSON(w, jobsStatus(err), map[string]string{"error": err.Error()})
 }

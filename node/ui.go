@@ -21,6 +21,15 @@ import (
 //	POST /ui/mark          a form {token, query_id, url, interested=1|0, back}: marks, then 303 to back
 //	POST /ui/mark/undo     a form {token, back}: takes back the latest mark, then 303 to back
 //	POST /ui/sharing       a form {token, sharing=on|off, back}
+//	GET  /ui/sources       the sources: learned weight, failures, suspension; engine forms
+//	POST /ui/sources/add   a form {token, kind, url, name}: adds an engine to config.toml
+//	POST /ui/sources/enable  a form {token, name, enabled=1|0}
+//	POST /ui/sources/remove  a form {token, name}
+//	GET  /ui/index         folders and sites in the index, jobs with their progress
+//	POST /ui/index/folder  a form {token, path, share, watch}: queues a job
+//	POST /ui/index/site    a form {token, url, depth, max_pages}: queues a crawl
+//	POST /ui/index/cancel  a form {token, id}
+//	POST /ui/index/remove  a form {token, kind, target}: its documents leave the index
 //	GET  /static/...       the style sheet and the script, from the binary
 //	POST /profile/sharing  the JSON API's twin of /ui/sharing: {"sharing": true|false},
 //	                       answers {"sharing"}; behind the API's guard (JSON and the header)
@@ -49,6 +58,15 @@ func (n *Node) uiRoutes(mux *instrumentedMux) {
 	mux.HandleFunc("POST /ui/mark", u.mark)
 	mux.HandleFunc("POST /ui/mark/undo", u.undo)
 	mux.HandleFunc("POST /ui/sharing", u.sharing)
+	mux.HandleFunc("GET /ui/sources", u.sources)
+	mux.HandleFunc("POST /ui/sources/add", u.sourcesAdd)
+	mux.HandleFunc("POST /ui/sources/enable", u.sourcesEnable)
+	mux.HandleFunc("POST /ui/sources/remove", u.sourcesRemove)
+	mux.HandleFunc("GET /ui/index", u.indexPage)
+	mux.HandleFunc("POST /ui/index/folder", u.indexFolder)
+	mux.HandleFunc("POST /ui/index/site", u.indexSite)
+	mux.HandleFunc("POST /ui/index/cancel", u.indexCancel)
+	mux.HandleFunc("POST /ui/index/remove", u.indexRemove)
 	mux.HandleFunc("POST /profile/sharing", u.sharingJSON)
 }
 

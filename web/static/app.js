@@ -94,3 +94,44 @@
     });
   });
 })();
+
+// The index page: while jobs are queued or running, follow their progress
+// from the JSON API (GET /index/jobs) once a second, and reload the page
+// when they have all finished, so that the folders' counts are current.
+(function () {
+  var section = document.getElementById("jobs");
+  if (!section || !section.hasAttribute("data-follow") || !window.fetch) { return; }
+  function finished(state) {
+    return state === "done" || state === "failed" || state === "interrupted" || state === "canceled";
+  }
+  function progressText(j) {
+    if (j.state === "queued") { return "waiting for the job before it"; }
+    var unit = j.kind === "site" ? "pages" : "files";
+    var t = j.done + (j.total >= 0 ? " of " + j.total : "") + " " + unit + ", " +
+      j.indexed + " indexed, " + j.skipped + " skipped, " + j.errors + " failed";
+    if (j.current) { t += " (" + j.current + ")"; }
+    return t;
+  }
+  function tick() {
+    fetch("/index/jobs", { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        var active = false, unknown = false;
+        (body.jobs || []).forEach(function (j) {
+          if (!finished(j.state)) { active = true; }
+          var row = section.querySelector("tr[data-job='" + CSS.escape(j.id) + "']");
+          if (!row) { if (!finished(j.state)) { unknown = true; } return; }
+          var st = row.querySelector(".job-state");
+          if (st.textContent !== j.state) {
+            st.textContent = j.state;
+            st.className = "job-state state-" + j.state;
+          }
+          row.querySelector(".job-progress").textContent = progressText(j);
+        });
+        if (!active || unknown) { window.location.reload(); return; }
+        window.setTimeout(tick, 1000);
+      })
+      .catch(function () { window.setTimeout(tick, 3000); });
+  }
+  window.setTimeout(tick, 1000);
+})();
