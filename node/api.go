@@ -120,7 +120,8 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 // cross-site Origin or Sec-Fetch-Site, Content-Type application/json and
 // the node's token in the X-P2PIR-Token header (TokenHeader; the token is
 // RunInfo.Token in node.json); with an access token, "Authorization:
-// Bearer" on every request.
+// Bearer" on every request. The web pages and their forms (GET /, /ui/...)
+// are listed in ui.go.
 func (n *Node) routes() http.Handler {
 	m := newMetrics(n)
 	mux := &instrumentedMux{ServeMux: http.NewServeMux(), m: m}
@@ -214,6 +215,7 @@ func (n *Node) routes() http.Handler {
 	mux.HandleFunc("POST /sources/engines/remove", n.handleRemoveEngine)
 	mux.HandleFunc("GET "+OpenSearchPath, n.handleOpenSearch)
 	n.apiRoutes = mux.patterns
+	n.uiRoutes(mux) // the web pages: ui.go
 	return jsonErrors(mux.ServeMux)
 }
 

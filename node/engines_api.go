@@ -121,18 +121,25 @@ func engineProblem(name, msg string) string {
 	return peopleMessage(errors.New(msg), "engine "+name+": ", name+": ")
 }
 
-// engineError is the status of an engine edit's error.
+// engineError answers an engine edit's error with its status
+// (engineStatus).
 func engineError(w http.ResponseWriter, err error) {
-	code := http.StatusInternalServerError
+	writeJSON(w, engineStatus(err), map[string]string{"error": peopleMessage(err)})
+}
+
+// engineStatus is the HTTP status of an engine edit's error: 400 for an
+// engine to fix, 404 for an unknown one, 409 for one that exists already,
+// is not in config.toml, or a node without engines.
+func engineStatus(err error) int {
 	switch {
 	case errors.Is(err, config.ErrBadEngine):
-		code = http.StatusBadRequest
+		return http.StatusBadRequest
 	case errors.Is(err, config.ErrNoEngine):
-		code = http.StatusNotFound
+		return http.StatusNotFound
 	case errors.Is(err, config.ErrEngineExists), errors.Is(err, config.ErrNotEditable), errors.Is(err, errNoEngines):
-		code = http.StatusConflict
+		return http.StatusConflict
 	}
-	writeJSON(w, code, map[string]string{"error": peopleMessage(err)})
+	return http.StatusInternalServerError
 }
 
 // handleAddEngine answers POST /sources/engines.

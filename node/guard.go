@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"github.com/p2pir/p2pir/web"
 )
 
 // TokenHeader carries the node's API token. Requests that change state
@@ -72,6 +74,11 @@ func isLoopbackHost(host string) bool {
 //     (Content-Type application/json: a form cannot send one without a
 //     CORS preflight, which the API never grants) and must carry the
 //     node's token in TokenHeader.
+//   - The one exception is the web pages' forms: a POST to a /ui/ path
+//     may be an urlencoded form carrying the node's token in its
+//     web.TokenField field instead (compared in constant time). It is
+//     still refused when cross-origin, and the token is only in pages the
+//     node served, which other sites cannot read.
 type guard struct {
 	listen string
 	token  string
@@ -101,19 +108,70 @@ func (g *guard) wrap(h http.Handler) http.Handler {
 			return
 		}
 		if err := g.cop.Check(r); err != nil {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "requests from other sites cannot change this node's state"})
+			refuse(w, r, http.StatusForbidden, "requests from other sites cannot change this node's state")
+			return
+		}
+		if isUIPath(r.URL.Path) && isForm(r.Header.Get("Content-Type")) {
+			g.serveForm(w, r, h)
 			return
 		}
 		if !isJSON(r.Header.Get("Content-Type")) {
-			writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "send the request body as JSON, with Content-Type: application/json"})
+			refuse(w, r, http.StatusUnsupportedMediaType, "send the request body as JSON, with Content-Type: application/json")
 			return
 		}
 		if !g.hasToken(r) {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "a request that changes state needs the node's token in the " + TokenHeader + " header (the token is in node.json in the data directory while the node runs)"})
+			refuse(w, r, http.StatusForbidden, "a request that changes state needs the node's token in the "+TokenHeader+" header (the token is in node.json in the data directory while the node runs)")
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// maxFormBytes bounds the body of a /ui/ form post.
+const maxFormBytes = 64 << 10
+
+// serveForm checks a /ui/ form post's token field, then serves it; the
+// form is parsed here (at most maxFormBytes), so the handler reads it
+// with r.PostForm.
+func (g *guard) serveForm(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		refuse(w, r, http.StatusBadRequest, "the form could not be read: "+err.Error())
+		return
+	}
+	if !equalSecret(r.PostForm.Get(web.TokenField), g.token) && !g.hasToken(r) {
+		refuse(w, r, http.StatusForbidden, "this form is missing the node's token, or carries an old one (the node makes a new one at every start): reload the page and try again")
+		return
+	}
+	h.ServeHTTP(w, r)
+}
+
+// isUIPath reports whether path is one of the web pages' (under /ui/).
+func isUIPath(path string) bool { return strings.HasPrefix(path, "/ui/") }
+
+// refuse answers a request the guard turns away: {"error": msg} for the
+// API, and for the web pages' paths a short page a person can read (or
+// JSON when the page's script asked for it).
+func refuse(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	if isUIPath(r.URL.Path) && !wantsJSON(r) {
+		web.SetHeaders(w.Header())
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(code)
+		_, _ = fmt.Fprintln(w, "Refused: "+msg)
+		return
+	}
+	writeJSON(w, code, map[string]string{"error": msg})
+}
+
+// wantsJSON reports whether a request asked for a JSON answer (the web
+// pages' script does; a plain form post does not).
+func wantsJSON(r *http.Request) bool {
+	for _, a := range strings.Split(r.Header.Get("Accept"), ",") {
+		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(a)); err == nil && mt == "application/json" {
+			return true
+		}
+	}
+	return false
 }
 
 // hostAllowed reports whether a request's Host names this API on loopback.
@@ -156,6 +214,12 @@ func bearer(r *http.Request) string {
 // equalSecret compares in constant time; an empty secret matches nothing.
 func equalSecret(got, want string) bool {
 	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// isForm reports whether a Content-Type is an urlencoded form.
+func isForm(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/x-www-form-urlencoded"
 }
 
 // isJSON reports whether a Content-Type is application/json, parameters

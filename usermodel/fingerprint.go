@@ -126,3 +126,29 @@ func (f Fingerprint) Float32s() []float32 {
 	}
 	return out
 }
+
+// GuessTerms guesses which of the candidate terms a fingerprint-space
+// vector (a fingerprint, or a cluster's centre) stands for: each
+// candidate is scored by the vector's value at the term's hashed index,
+// times the term's sign, and the n best with a positive score are
+// returned, best first (ties by term). Fingerprints carry no words, so
+// this is the same guess anyone holding them can make: it finds only
+// words the caller already knows, and words that hash to the same index
+// score the same. The dimension is len(vec).
+func GuessTerms(vec []float64, candidates []string, n int) []TermWeight {
+	if len(vec) == 0 || n <= 0 {
+		return nil
+	}
+	scored := Vector{}
+	for _, t := range candidates {
+		i, s := hashTerm(t, len(vec))
+		if w := s * vec[i]; w > 0 && !math.IsInf(w, 0) {
+			scored[t] = w
+		}
+	}
+	out := scored.Sorted()
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}

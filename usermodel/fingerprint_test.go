@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -353,4 +354,33 @@ func l2(x []float64) float64 {
 		s += v * v
 	}
 	return math.Sqrt(s)
+}
+
+// TestGuessTermsFindsTheWordsOfAFingerprint: the words hashed into a
+// fingerprint score above the words that are not in it, best first;
+// nothing is found in an empty vector or among no candidates.
+func TestGuessTermsFindsTheWordsOfAFingerprint(t *testing.T) {
+	p := Profile{Terms: Vector{"galaxy": 0.8, "telescope": 0.5, "cake": -0.4}}
+	fp, err := MakeFingerprint(p, DefaultFingerprintDim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vec := fp.Vec.RawVector().Data
+	got := GuessTerms(vec, []string{"sourdough", "telescope", "cake", "galaxy", "garlic"}, 5)
+	var terms []string
+	for _, tw := range got {
+		terms = append(terms, tw.Term)
+	}
+	if strings.Join(terms, " ") != "galaxy telescope" {
+		t.Errorf("guessed %v, want galaxy then telescope (cake was avoided: not in the fingerprint)", got)
+	}
+	if got := GuessTerms(vec, []string{"galaxy", "telescope"}, 1); len(got) != 1 || got[0].Term != "galaxy" {
+		t.Errorf("n=1: %v", got)
+	}
+	if got := GuessTerms(make([]float64, 16), []string{"galaxy"}, 3); len(got) != 0 {
+		t.Errorf("zero vector: %v", got)
+	}
+	if got := GuessTerms(nil, []string{"galaxy"}, 3); got != nil {
+		t.Errorf("no vector: %v", got)
+	}
 }

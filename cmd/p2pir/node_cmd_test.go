@@ -68,6 +68,11 @@ func TestNodeServesTheCLI(t *testing.T) {
 	if r := runCLI(t, dir, "peers"); r.code != 0 || !strings.Contains(r.stdout, "node") {
 		t.Fatalf("peers: %v", r)
 	}
+	for _, set := range []string{"off", "on"} {
+		if p := mustRunCLI(t, dir, "profile", "--sharing", set); !strings.Contains(p.stdout, `"sharing": `+map[string]string{"on": "true", "off": "false"}[set]) {
+			t.Fatalf("profile --sharing %s through the node: %s", set, p.stdout)
+		}
+	}
 	stop()
 	select {
 	case code := <-done:

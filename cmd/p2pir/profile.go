@@ -55,8 +55,16 @@ the typed terms of searches that go to peers are still sent (use
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if ri, ok := a.runningNode(); ok {
-				if sharing != "" {
-					return errNodeRunning(ri, "changing sharing")
+				switch sharing {
+				case "":
+				case "on", "off":
+					// The running node owns the store: it changes the
+					// setting, which takes effect at its next use.
+					if err := nodeCall(ctx, ri, "POST", "/profile/sharing", nil, map[string]bool{"sharing": sharing == "on"}, &map[string]bool{}); err != nil {
+						return err
+					}
+				default:
+					return usageError{fmt.Errorf("--sharing takes on or off, not %q", sharing)}
 				}
 				var out map[string]any
 				if err := nodeCall(ctx, ri, "GET", "/profile", nil, nil, &out); err != nil {
