@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/usermodel"
 	"github.com/p2pir/p2pir/web"
@@ -118,22 +119,43 @@ func answerForm(w http.ResponseWriter, r *http.Request, to string, reply any) {
 }
 
 // formError answers a form post that failed: JSON for the script, else a
-// page that says what went wrong.
-func (u *ui) formError(w http.ResponseWriter, r *http.Request, nav string, err error) {
+// page that says what went wrong. what says what did not happen ("The
+// mark was not recorded"); sayError puts err in words.
+func (u *ui) formError(w http.ResponseWriter, r *http.Request, nav, what string, err error) {
 	code := http.StatusInternalServerError
 	if isBadInput(err) {
 		code = http.StatusBadRequest
 	}
+	msg := what + ": " + sayError(err)
 	if wantsJSON(r) {
-		writeJSON(w, code, map[string]string{"error": err.Error()})
+		writeJSON(w, code, map[string]string{"error": msg})
 		return
 	}
-	u.fail(w, nav, code, err)
+	u.fail(w, nav, code, errors.New(msg))
+}
+
+// sayError puts the errors a person meets on the pages into words; other
+// errors are shown as they are.
+func sayError(err error) string {
+	switch {
+	case errors.Is(err, usermodel.ErrNothingToUndo):
+		return "there is no mark to undo."
+	case errors.Is(err, clientagent.ErrNotLatestMark):
+		return "undo takes back your latest mark, and that is on another result now (marked in another tab?): reload the page."
+	case errors.Is(err, usermodel.ErrUnknownQuery):
+		return "this search is too old to mark (the node keeps only the latest searches): search again and mark the result there."
+	case errors.Is(err, usermodel.ErrNotShown):
+		return "that result was not among this search's results: search again and mark it there."
+	case errors.Is(err, errBadInput):
+		return strings.TrimPrefix(err.Error(), errBadInput.Error()+": ")
+	}
+	return err.Error()
 }
 
 // isBadInput reports whether err is the person's to fix (writeError's
 // 400s).
 func isBadInput(err error) bool {
 	return errors.Is(err, errBadInput) || errors.Is(err, index.ErrBadQuery) || errors.Is(err, usermodel.ErrUnknownQuery) ||
-		errors.Is(err, usermodel.ErrNotShown) || errors.Is(err, usermodel.ErrNothingToUndo) || strings.Contains(err.Error(), "no source named")
+		errors.Is(err, usermodel.ErrNotShown) || errors.Is(err, usermodel.ErrNothingToUndo) || errors.Is(err, clientagent.ErrNotLatestMark) ||
+		strings.Contains(err.Error(), "no source named")
 }

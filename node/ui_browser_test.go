@@ -165,6 +165,8 @@ func TestBrowserSearchMarkUndoAndProfile(t *testing.T) {
 	if got := markCount(t, n); got != 2 {
 		t.Fatalf("%d marks after marking two results, want 2", got)
 	}
+	// Undo takes back the latest mark: only the latest result offers it.
+	b.do(t, "the first result's undo button goes", chromedp.WaitNotPresent(resultXPath(liked)+`//button[contains(@class, "undo")]`))
 	b.do(t, "undo the latest mark",
 		chromedp.Click(resultXPath(disliked)+`//button[contains(@class, "undo")]`),
 		chromedp.WaitVisible(resultXPath(disliked)+`//p[contains(@class, "mark-status") and contains(., "Undone")]`),

@@ -36,6 +36,16 @@ func startUINode(t *testing.T) (*Node, string) {
 	return n, dir
 }
 
+// testdataURL is the URL under which the index holds testdata/ui/name.
+func testdataURL(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("testdata", "ui", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "file://" + filepath.ToSlash(p)
+}
+
 // uiGet fetches a page of the node and returns its status, headers and
 // body.
 func uiGet(t *testing.T, n *Node, path string) (int, http.Header, string) {
@@ -179,7 +189,7 @@ func TestUIRendersHostileTextAsText(t *testing.T) {
 func TestUIMarkAndUndoWithForms(t *testing.T) {
 	n, _ := startUINode(t)
 	_, _, page := uiGet(t, n, "/?q=galaxy")
-	f := markFields(t, page, "")
+	f := markFields(t, page, testdataURL(t, "galaxy-rotation.txt"))
 	if f.Get("token") != n.apiToken || f.Get("query_id") == "" || f.Get("url") == "" {
 		t.Fatalf("mark form fields %v", f)
 	}
@@ -187,7 +197,7 @@ func TestUIMarkAndUndoWithForms(t *testing.T) {
 	f.Set("interested", "1")
 	before := markCount(t, n)
 	resp, body := uiPost(t, n, "/ui/mark", f, map[string]string{"Origin": "http://" + n.HTTPAddr(), "Sec-Fetch-Site": "same-origin"})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/?done=marked&q=galaxy" {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/?done=marked&mark="+url.QueryEscape(f.Get("url"))+"&q=galaxy" {
 		t.Fatalf("mark: %d to %q: %s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
 	if markCount(t, n) != before+1 {
@@ -206,7 +216,7 @@ func TestUIMarkAndUndoWithForms(t *testing.T) {
 
 	// The script's way: Accept JSON, a not-interested mark on another result.
 	_, _, page = uiGet(t, n, "/?q=sourdough")
-	g := markFields(t, page, "")
+	g := markFields(t, page, testdataURL(t, "sourdough.txt"))
 	g.Set("interested", "0")
 	resp, body = uiPost(t, n, "/ui/mark", g, map[string]string{"Accept": "application/json"})
 	var reply struct {
@@ -220,6 +230,16 @@ func TestUIMarkAndUndoWithForms(t *testing.T) {
 		t.Fatalf("marks %d, want %d", markCount(t, n), before+2)
 	}
 
+	// The undo button of a result takes back only that result's mark: the
+	// galaxy result's mark is not the latest now.
+	resp, body = uiPost(t, n, "/ui/mark/undo", url.Values{"token": {n.apiToken}, "url": {f.Get("url")}}, map[string]string{"Accept": "application/json"})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing was undone: undo takes back your latest mark, and that is on another result") {
+		t.Errorf("undo of an earlier mark's result: %d %s", resp.StatusCode, body)
+	}
+	if markCount(t, n) != before+2 {
+		t.Fatalf("a refused undo changed the marks: %d, want %d", markCount(t, n), before+2)
+	}
+
 	u := url.Values{"token": {n.apiToken}, "back": {"/?q=galaxy"}}
 	for i, want := range []int{before + 1, before} {
 		resp, body = uiPost(t, n, "/ui/mark/undo", u, nil)
@@ -231,7 +251,7 @@ func TestUIMarkAndUndoWithForms(t *testing.T) {
 		}
 	}
 	resp, body = uiPost(t, n, "/ui/mark/undo", u, nil)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "nothing was undone") {
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing was undone: there is no mark to undo.") {
 		t.Errorf("undo with no mark left: %d %s", resp.StatusCode, body)
 	}
 }
