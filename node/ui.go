@@ -29,6 +29,15 @@ import (
 // The guard lets /ui/ posts be urlencoded forms carrying the node's token
 // in a field; a post that asks for JSON (Accept: application/json, as the
 // pages' script does) gets JSON instead of the redirect.
+//
+// Adding a page: a template web/templates/NAME.html defining "title" and
+// "content" (its data is .Data; .Token is the token for its forms, which
+// carry it with {{template "token" .Token}}), a handler here that calls
+// u.render(w, code, NAME, u.page(NAV, TITLE, data)), and its route below.
+// A form handler reads r.PostForm (the guard parsed it and checked its
+// token), and ends with answerForm (303 to back(r, ...) with a done=
+// parameter the page turns into a notice, or JSON for the script) or
+// formError.
 func (n *Node) uiRoutes(mux *instrumentedMux) {
 	pages, err := web.NewRenderer()
 	if err != nil {

@@ -311,6 +311,8 @@ func TestUIGuardRefusesForeignForms(t *testing.T) {
 		{"multipart to a page's path", "/ui/mark", good, map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, "", http.StatusUnsupportedMediaType},
 		{"cross-site sharing off", "/ui/sharing", url.Values{"token": {n.apiToken}, "sharing": {"off"}}, map[string]string{"Sec-Fetch-Site": "cross-site"}, "", http.StatusForbidden},
 		{"sharing off without the token", "/ui/sharing", url.Values{"sharing": {"off"}}, nil, "", http.StatusForbidden},
+		{"the token in the address, not the body", "/ui/mark?token=" + n.apiToken, with(func(f url.Values) { f.Del("token") }), nil, "", http.StatusForbidden},
+		{"a form too large to read", "/ui/mark", with(func(f url.Values) { f.Set("pad", strings.Repeat("x", 100<<10)) }), nil, "", http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, err := http.NewRequest("POST", "http://"+n.HTTPAddr()+tc.path, strings.NewReader(tc.form.Encode()))
