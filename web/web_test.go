@@ -24,6 +24,8 @@ func TestRenderWrapsThePageAndEscapes(t *testing.T) {
 		`<a href="/ui/profile" aria-current="page">Profile</a>`,
 		"&lt;b&gt;node&lt;/b&gt;",
 		"&lt;script&gt;alert(1)&lt;/script&gt;",
+		`<link rel="stylesheet" href="/static/style.css?v=`,
+		`<script src="/static/app.js?v=`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q:\n%s", want, body)
