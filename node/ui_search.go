@@ -38,7 +38,6 @@ type searchView struct {
 	Query        string
 	Searched     bool
 	IndexEmpty   bool
-	QueryID      string
 	Results      []resultView
 	First        int // the rank of the first result shown
 	Page         int
@@ -50,8 +49,11 @@ type searchView struct {
 	Filtered     int
 	Unresponsive []namedReason
 	NoProfileURL string
-	PrevURL      string
-	NextURL      string
+	// WithProfileURL, set when the search ran without the profile,
+	// links the same search with it.
+	WithProfileURL string
+	PrevURL        string
+	NextURL        string
 	// Undo, when not empty, says what the person just did, with an undo
 	// button (UndoForm) after it.
 	Undo     string
@@ -161,14 +163,15 @@ func (u *ui) search(w http.ResponseWriter, r *http.Request) {
 
 // fill puts a search's answer into the page's data.
 func (u *ui) fill(ctx context.Context, v *searchView, resp *clientagent.Response, here string, noProfile bool) {
-	v.QueryID, v.Total, v.Took = resp.QueryID, resp.Total, resp.Took
+	v.Total, v.Took = resp.Total, resp.Took
 	v.Added, v.Dropped, v.Filtered = resp.Added, resp.Dropped, len(resp.Filtered)
 	if len(resp.Added) > 0 || len(resp.Dropped) > 0 {
 		v.Expanded = resp.Expanded
 	}
-	v.NoProfileURL = withParam(withParam(here, "no_profile", "1"), "page", "")
+	v.NoProfileURL = clean(withParam(withParam(here, "no_profile", "1"), "page", ""))
 	if noProfile {
 		v.NoProfileURL = ""
+		v.WithProfileURL = clean(withParam(withParam(here, "no_profile", ""), "page", ""))
 	}
 	for _, un := range resp.Unresponsive {
 		v.Unresponsive = append(v.Unresponsive, namedReason{Name: u.sourceName(un.Engine, un.Name), Reason: un.Error})

@@ -122,6 +122,7 @@ func TestUIPagesRender(t *testing.T) {
 		{"search box", "/", []string{"<title>Search · p2pir</title>", `<label for="q">`, "Query syntax", `site:example.org`}},
 		{"search results", "/?q=galaxy", []string{"<title>galaxy · Search · p2pir</title>", "Galaxy rotation curves", "Found by:", "your files", "<mark>", `action="/ui/mark"`}},
 		{"no results", "/?q=zyzzyva", []string{"No results for <q>zyzzyva</q>"}},
+		{"without the profile", "/?q=galaxy&no_profile=1", []string{`Searched without your profile: <a href="/?q=galaxy">search with it</a>`}},
 		{"profile", "/ui/profile", []string{"<title>Your profile · p2pir</title>", "No interests yet", "Sharing is on", "No folder is shared"}},
 		{"network", "/ui/network", []string{"<title>Network · p2pir</title>", "No peers yet", n.ID()}},
 	} {
