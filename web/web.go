@@ -183,10 +183,13 @@ func (r *Renderer) Render(w http.ResponseWriter, code int, name string, p Page) 
 	return err
 }
 
+// funcs are the templates' functions besides asset: nav (the
+// navigation), pct (0.25 → "25%"), f2 (two decimals), ms (a duration in
+// ms or s), ago ("3 min ago"), when (a local date and time) and plural
+// (plural 2 "mark" "marks" → "2 marks").
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		"nav": Nav,
-		"add": func(a, b int) int { return a + b },
 		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 		"f2":  func(f float64) string { return fmt.Sprintf("%.2f", f) },
 		"ms": func(d time.Duration) string {
@@ -195,10 +198,9 @@ func funcs() template.FuncMap {
 			}
 			return fmt.Sprintf("%.1f s", d.Seconds())
 		},
-		"ago":      ago,
-		"when":     func(t time.Time) string { return t.Local().Format("2006-01-02 15:04") },
-		"plural":   plural,
-		"hasToken": func(s string) bool { return s != "" },
+		"ago":    ago,
+		"when":   func(t time.Time) string { return t.Local().Format("2006-01-02 15:04") },
+		"plural": plural,
 	}
 }
 
