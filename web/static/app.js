@@ -54,7 +54,9 @@
           return j;
         });
       }).then(function (j) {
-        setPressed(form, null);
+        // An earlier mark on this result that the undone one replaced
+        // counts again: show it.
+        setPressed(form, j.marked === "interested" ? "1" : j.marked === "not" ? "0" : null);
         markClass(box, j.marked || "");
         status(box, j.message || "Undone.");
       }).catch(function (e) {
