@@ -19,6 +19,7 @@ import (
 //	GET  /                 the search page (q, page, no_profile); works without JavaScript
 //	GET  /ui/profile       interests, avoided terms, marks, sharing
 //	GET  /ui/network       peers, clusters
+//	GET  /ui/doc           a document of the local index as text (id, q: words to highlight)
 //	POST /ui/mark          a form {token, query_id, url, interested=1|0, back}: marks, then 303 to back
 //	POST /ui/mark/undo     a form {token, back}: takes back the latest mark, then 303 to back
 //	POST /ui/sharing       a form {token, sharing=on|off, back}
@@ -56,6 +57,7 @@ func (n *Node) uiRoutes(mux *instrumentedMux) {
 	mux.HandleFunc("GET /{$}", u.search)
 	mux.HandleFunc("GET /ui/profile", u.profile)
 	mux.HandleFunc("GET /ui/network", u.network)
+	mux.HandleFunc("GET /ui/doc", u.doc)
 	mux.HandleFunc("POST /ui/mark", u.mark)
 	mux.HandleFunc("POST /ui/mark/undo", u.undo)
 	mux.HandleFunc("POST /ui/sharing", u.sharing)

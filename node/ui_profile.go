@@ -106,6 +106,9 @@ func (u *ui) profileData(ctx context.Context) (profileView, error) {
 		if mv.Title == "" {
 			mv.Title = m.URL
 		}
+		if mv.Href == "" && m.DocID != "" {
+			mv.Href = docLink(m.DocID, "")
+		}
 		mv.Sources = u.sourceLabels(resultOf(slices.Clone(m.Source)))
 		if mv.Latest {
 			v.UndoForm.URL = m.URL

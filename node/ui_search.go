@@ -176,7 +176,7 @@ func (u *ui) fill(ctx context.Context, v *searchView, resp *clientagent.Response
 	for _, un := range resp.Unresponsive {
 		v.Unresponsive = append(v.Unresponsive, namedReason{Name: u.sourceName(un.Engine, un.Name), Reason: un.Error})
 	}
-	terms := web.QueryTerms(v.Query, resp.Added...)
+	terms := u.highlightTerms(v.Query, resp.Added)
 	marked := u.markedURLs(ctx)
 	from := (v.Page - 1) * uiPerPage
 	v.First = from + 1
@@ -190,6 +190,9 @@ func (u *ui) fill(ctx context.Context, v *searchView, resp *clientagent.Response
 		// decoded, so stripping it again here would eat text such as
 		// "<neighbours>"; the templates escape it all.
 		rv := resultView{Title: res.Title, URL: res.URL, Href: href(res.URL), Why: res.Why, Marked: marked[res.URL]}
+		if rv.Href == "" && res.DocID != "" {
+			rv.Href = docLink(res.DocID, v.Query) // a file: its text in the index
+		}
 		if rv.Title == "" {
 			rv.Title = res.URL
 		}

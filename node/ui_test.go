@@ -530,3 +530,41 @@ func TestUIShowsEnginesAsTextAndNamesTheFailing(t *testing.T) {
 		t.Logf("the page:\n%s", body)
 	}
 }
+
+// TestUIDocumentPage: a file found by a search links to its text in the
+// index, with the query's words marked; a hostile document stays text;
+// an unknown or missing id says so.
+func TestUIDocumentPage(t *testing.T) {
+	n, _ := startUINode(t)
+	rotation := docLink(testdataURL(t, "galaxy-rotation.txt"), "galaxy")
+	_, _, page := uiGet(t, n, "/?q=galaxy")
+	if want := `href="` + strings.ReplaceAll(rotation, "&", "&amp;") + `"`; !strings.Contains(page, want) {
+		t.Errorf("the search page does not link the file's text: no %s", want)
+	}
+	for _, tc := range []struct {
+		name, path string
+		code       int
+		want       []string
+	}{
+		{"a file, highlighted", rotation, http.StatusOK, []string{"<title>Galaxy rotation curves and dark matter · p2pir</title>", "one of your files", "<mark>galaxies</mark>", `<a href="/?q=galaxy">back to the search</a>`}},
+		{"a hostile page", docLink(testdataURL(t, "hostile.html"), ""), http.StatusOK, []string{"<h1>&lt;script&gt;alert(1)&lt;/script&gt; galaxy page</h1>", "&lt;img src=x onerror=alert(2)&gt;"}},
+		{"an unknown id", docLink("file:///nowhere.txt", ""), http.StatusNotFound, []string{"no document &#34;file:///nowhere.txt&#34; in the index"}},
+		{"no id", "/ui/doc", http.StatusBadRequest, []string{"needs its id"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, h, body := uiGet(t, n, tc.path)
+			if code != tc.code {
+				t.Fatalf("%d, want %d: %s", code, tc.code, body)
+			}
+			checkPageHeaders(t, h)
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("the page lacks %s:\n%s", w, body)
+				}
+			}
+			if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+				t.Errorf("markup from a document reached the page raw")
+			}
+		})
+	}
+}
