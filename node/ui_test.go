@@ -230,6 +230,12 @@ func TestUIMarkAndUndoWithForms(t *testing.T) {
 	if markCount(t, n) != before+2 {
 		t.Fatalf("marks %d, want %d", markCount(t, n), before+2)
 	}
+	// The result marked not interested is hidden from the same search now,
+	// and the page says so.
+	if _, _, page = uiGet(t, n, "/?q=sourdough"); !strings.Contains(page, "Your profile hid 1 result close to what you marked not interested") ||
+		strings.Contains(page, `<p class="url">`+testdataURL(t, "sourdough.txt")+`</p>`) {
+		t.Errorf("the search after a not-interested mark still shows the result, or does not say it hid it:\n%s", page)
+	}
 
 	// The undo button of a result takes back only that result's mark: the
 	// galaxy result's mark is not the latest now.
