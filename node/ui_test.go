@@ -16,6 +16,8 @@ import (
 
 	"github.com/p2pir/p2pir/crawler"
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/serveragent"
+	"github.com/p2pir/p2pir/serveragent/identity"
 )
 
 // startUINode starts a node on loopback whose index holds the files of
@@ -572,5 +574,29 @@ func TestUIDocumentPage(t *testing.T) {
 				t.Errorf("markup from a document reached the page raw")
 			}
 		})
+	}
+}
+
+// TestUINamesAnUnresponsivePeer: a peer in the table that does not
+// answer (nothing listens at its address) is named on the search page,
+// by the name it announced, with the reason.
+func TestUINamesAnUnresponsivePeer(t *testing.T) {
+	n, _ := startUINode(t)
+	ghost, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Server().UpsertPeer(serveragent.NodeInfo{ID: ghost.NodeID(), Addr: freePort(t), Version: Version, Name: "ghost"}); err != nil {
+		t.Fatal(err)
+	}
+	code, _, body := uiGet(t, n, "/?q=galaxy")
+	if code != http.StatusOK {
+		t.Fatalf("%d %s", code, body)
+	}
+	if !strings.Contains(body, `<h2 id="unresp-h">Did not answer</h2>`) || !strings.Contains(body, "<li><strong>peer ghost</strong>: ") {
+		t.Errorf("the page does not name the peer that did not answer:\n%s", body)
+	}
+	if !strings.Contains(body, "Galaxy rotation curves") {
+		t.Error("the local results are missing beside the failed peer")
 	}
 }
