@@ -2,6 +2,7 @@ package clientagent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/p2pir/p2pir/usermodel"
@@ -130,7 +131,35 @@ func (a *Agent) resultVector(ctx context.Context, r usermodel.ShownResult) (user
 // the sources that brought the result, in one transaction; if the mark had
 // replaced an earlier one on the same result, that one counts again.
 func (a *Agent) Undo(ctx context.Context) (usermodel.Mark, usermodel.Profile, error) {
+	return a.undo(ctx, nil)
+}
+
+// ErrNotLatestMark is in the chain of UndoMark's error when the latest
+// mark is on another result.
+var ErrNotLatestMark = errors.New("clientagent: the latest mark is on another result")
+
+// UndoMark is Undo when the latest mark is on url (in any search), and
+// an error with ErrNotLatestMark in its chain, with nothing undone,
+// otherwise: a page that offers to undo the mark on one result must not
+// take back a mark made on another result since (in another tab, say).
+func (a *Agent) UndoMark(ctx context.Context, url string) (usermodel.Mark, usermodel.Profile, error) {
+	return a.undo(ctx, func(m usermodel.Mark) error {
+		if m.URL != url {
+			return fmt.Errorf("%w: it is on %s, not %s", ErrNotLatestMark, m.URL, url)
+		}
+		return nil
+	})
+}
+
+// undo takes back the latest mark if check (when not nil) accepts it, in
+// the same transaction.
+func (a *Agent) undo(ctx context.Context, check func(usermodel.Mark) error) (usermodel.Mark, usermodel.Profile, error) {
 	ch, err := a.store.UndoWith(ctx, func(tx usermodel.Tx, ch usermodel.MarkChange) error {
+		if check != nil {
+			if err := check(ch.Mark); err != nil {
+				return err
+			}
+		}
 		if err := a.countMarkTx(tx, ch.Mark, -1); err != nil {
 			return err
 		}

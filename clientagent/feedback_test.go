@@ -2,6 +2,7 @@ package clientagent
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 
@@ -90,5 +91,45 @@ func TestAMarkCountsOnceInProfileAndSourcePrecision(t *testing.T) {
 				t.Error("test premise: the marked results should have sources")
 			}
 		})
+	}
+}
+
+// TestUndoMarkTakesBackOnlyTheLatestMarksResult: UndoMark on the result
+// of the latest mark undoes it like Undo; on another result it refuses
+// with ErrNotLatestMark and changes nothing, in the profile or in the
+// sources' precision.
+func TestUndoMarkTakesBackOnlyTheLatestMarksResult(t *testing.T) {
+	ctx := context.Background()
+	f := newAgentFixture(t, DefaultConfig())
+	resp := f.search(t, Request{Query: "jaguar"})
+	for _, m := range []struct {
+		url        string
+		interested bool
+	}{{corpusCat, true}, {corpusXF, false}} {
+		if _, _, err := f.ag.Mark(ctx, resp.QueryID, m.url, m.interested); err != nil {
+			t.Fatal(err)
+		}
+	}
+	state := func() (usermodel.Profile, []SourceStats) {
+		p, err := f.store.Profile(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.ag.Sources(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, st
+	}
+	p0, s0 := state()
+	if _, _, err := f.ag.UndoMark(ctx, corpusCat); !errors.Is(err, ErrNotLatestMark) {
+		t.Fatalf("UndoMark on the earlier mark's result: %v, want ErrNotLatestMark", err)
+	}
+	if p1, s1 := state(); p1.Version != p0.Version || p1.Marks != 2 || !reflect.DeepEqual(s0, s1) {
+		t.Fatalf("a refused UndoMark changed the profile (version %d to %d, %d marks) or the sources", p0.Version, p1.Version, p1.Marks)
+	}
+	m, p, err := f.ag.UndoMark(ctx, corpusXF)
+	if err != nil || m.URL != corpusXF || p.Marks != 1 {
+		t.Fatalf("UndoMark on the latest mark's result: %v, mark %s, %d marks left", err, m.URL, p.Marks)
 	}
 }

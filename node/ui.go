@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/usermodel"
 	"github.com/p2pir/p2pir/web"
@@ -18,6 +19,7 @@ import (
 //	GET  /                 the search page (q, page, no_profile); works without JavaScript
 //	GET  /ui/profile       interests, avoided terms, marks, sharing
 //	GET  /ui/network       peers, clusters
+//	GET  /ui/doc           a document of the local index as text (id, q: words to highlight)
 //	POST /ui/mark          a form {token, query_id, url, interested=1|0, back}: marks, then 303 to back
 //	POST /ui/mark/undo     a form {token, back}: takes back the latest mark, then 303 to back
 //	POST /ui/sharing       a form {token, sharing=on|off, back}
@@ -37,6 +39,15 @@ import (
 // The guard lets /ui/ posts be urlencoded forms carrying the node's token
 // in a field; a post that asks for JSON (Accept: application/json, as the
 // pages' script does) gets JSON instead of the redirect.
+//
+// Adding a page: a template web/templates/NAME.html defining "title" and
+// "content" (its data is .Data; .Token is the token for its forms, which
+// carry it with {{template "token" .Token}}), a handler here that calls
+// u.render(w, code, NAME, u.page(NAV, TITLE, data)), and its route below.
+// A form handler reads r.PostForm (the guard parsed it and checked its
+// token), and ends with answerForm (303 to back(r, ...) with a done=
+// parameter the page turns into a notice, or JSON for the script) or
+// formError.
 func (n *Node) uiRoutes(mux *instrumentedMux) {
 	pages, err := web.NewRenderer()
 	if err != nil {
@@ -55,6 +66,7 @@ func (n *Node) uiRoutes(mux *instrumentedMux) {
 	mux.HandleFunc("GET /{$}", u.search)
 	mux.HandleFunc("GET /ui/profile", u.profile)
 	mux.HandleFunc("GET /ui/network", u.network)
+	mux.HandleFunc("GET /ui/doc", u.doc)
 	mux.HandleFunc("POST /ui/mark", u.mark)
 	mux.HandleFunc("POST /ui/mark/undo", u.undo)
 	mux.HandleFunc("POST /ui/sharing", u.sharing)
@@ -136,22 +148,43 @@ func answerForm(w http.ResponseWriter, r *http.Request, to string, reply any) {
 }
 
 // formError answers a form post that failed: JSON for the script, else a
-// page that says what went wrong.
-func (u *ui) formError(w http.ResponseWriter, r *http.Request, nav string, err error) {
+// page that says what went wrong. what says what did not happen ("The
+// mark was not recorded"); sayError puts err in words.
+func (u *ui) formError(w http.ResponseWriter, r *http.Request, nav, what string, err error) {
 	code := http.StatusInternalServerError
 	if isBadInput(err) {
 		code = http.StatusBadRequest
 	}
+	msg := what + ": " + sayError(err)
 	if wantsJSON(r) {
-		writeJSON(w, code, map[string]string{"error": err.Error()})
+		writeJSON(w, code, map[string]string{"error": msg})
 		return
 	}
-	u.fail(w, nav, code, err)
+	u.fail(w, nav, code, errors.New(msg))
+}
+
+// sayError puts the errors a person meets on the pages into words; other
+// errors are shown as they are.
+func sayError(err error) string {
+	switch {
+	case errors.Is(err, usermodel.ErrNothingToUndo):
+		return "there is no mark to undo."
+	case errors.Is(err, clientagent.ErrNotLatestMark):
+		return "undo takes back your latest mark, and that is on another result now (marked in another tab?): reload the page."
+	case errors.Is(err, usermodel.ErrUnknownQuery):
+		return "this search is too old to mark (the node keeps only the latest searches): search again and mark the result there."
+	case errors.Is(err, usermodel.ErrNotShown):
+		return "that result was not among this search's results: search again and mark it there."
+	case errors.Is(err, errBadInput):
+		return strings.TrimPrefix(err.Error(), errBadInput.Error()+": ")
+	}
+	return err.Error()
 }
 
 // isBadInput reports whether err is the person's to fix (writeError's
 // 400s).
 func isBadInput(err error) bool {
 	return errors.Is(err, errBadInput) || errors.Is(err, index.ErrBadQuery) || errors.Is(err, usermodel.ErrUnknownQuery) ||
-		errors.Is(err, usermodel.ErrNotShown) || errors.Is(err, usermodel.ErrNothingToUndo) || strings.Contains(err.Error(), "no source named")
+		errors.Is(err, usermodel.ErrNotShown) || errors.Is(err, usermodel.ErrNothingToUndo) || errors.Is(err, clientagent.ErrNotLatestMark) ||
+		strings.Contains(err.Error(), "no source named")
 }

@@ -165,6 +165,8 @@ func TestBrowserSearchMarkUndoAndProfile(t *testing.T) {
 	if got := markCount(t, n); got != 2 {
 		t.Fatalf("%d marks after marking two results, want 2", got)
 	}
+	// Undo takes back the latest mark: only the latest result offers it.
+	b.do(t, "the first result's undo button goes", chromedp.WaitNotPresent(resultXPath(liked)+`//button[contains(@class, "undo")]`))
 	b.do(t, "undo the latest mark",
 		chromedp.Click(resultXPath(disliked)+`//button[contains(@class, "undo")]`),
 		chromedp.WaitVisible(resultXPath(disliked)+`//p[contains(@class, "mark-status") and contains(., "Undone")]`),
@@ -266,6 +268,16 @@ func TestBrowserHostileTitleIsText(t *testing.T) {
 	if got := eval[int](t, b, `document.querySelectorAll("main img").length`); got != 0 {
 		t.Errorf("%d img elements in the results, want none", got)
 	}
+	b.do(t, "open the hostile document's page",
+		chromedp.Click(resultXPath("hostile.html")+`//h3/a`),
+		chromedp.WaitVisible(chromedp.CSS("article.doc h1")),
+	)
+	if h1, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("article.doc h1"))); err != nil || h1 != "<script>alert(1)</script> galaxy page" {
+		t.Errorf("the document page's heading shows as %q (%v)", h1, err)
+	}
+	if got := eval[int](t, b, `document.querySelectorAll("script").length`); got != 1 {
+		t.Errorf("%d script elements on the document page, want only the page's own", got)
+	}
 	if d := b.dialogsOpened(); len(d) > 0 {
 		t.Errorf("the hostile title opened dialogs: %q", d)
 	}
@@ -340,6 +352,7 @@ func TestBrowserReadableAtPhoneWidth(t *testing.T) {
 		{"search", "/?q=galaxy", ".results"},
 		{"profile", "/ui/profile", "#int-h"},
 		{"network", "/ui/network", "#peers-h"},
+		{"document", docLink(testdataURL(t, "galaxy-rotation.txt"), "galaxy"), "article.doc"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b.do(t, "open "+tc.path,

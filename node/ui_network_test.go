@@ -99,6 +99,12 @@ func TestUINetworkPageAndRecommendations(t *testing.T) {
 	if strings.Contains(body, "https://cook.example/") {
 		t.Errorf("the search page recommends what carol, of another cluster, liked")
 	}
+
+	// A search reaches the peers, and a result a peer found names it.
+	code, _, body = uiGet(t, alice, "/?q=supernova")
+	if code != http.StatusOK || !strings.Contains(body, `<span class="src src-peer">peer bob</span>`) {
+		t.Errorf("no result found by peer bob on the search page: %d\n%s", code, body)
+	}
 }
 
 // TestBrowserNetworkPageListsThePeers is the issue's bar: the network

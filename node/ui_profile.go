@@ -106,7 +106,13 @@ func (u *ui) profileData(ctx context.Context) (profileView, error) {
 		if mv.Title == "" {
 			mv.Title = m.URL
 		}
+		if mv.Href == "" && m.DocID != "" {
+			mv.Href = docLink(m.DocID, "")
+		}
 		mv.Sources = u.sourceLabels(resultOf(slices.Clone(m.Source)))
+		if mv.Latest {
+			v.UndoForm.URL = m.URL
+		}
 		v.Marks = append(v.Marks, mv)
 	}
 	fs, err := share.Current(n.cfg.DataDir)
@@ -127,11 +133,11 @@ func resultOf(sources []string) clientagent.Result {
 func (u *ui) sharing(w http.ResponseWriter, r *http.Request) {
 	on, err := onOff(r.PostForm.Get("sharing"))
 	if err != nil {
-		u.formError(w, r, "profile", err)
+		u.formError(w, r, "profile", "Sharing was not changed", err)
 		return
 	}
 	if err := u.n.store.SetSharing(r.Context(), on); err != nil {
-		u.formError(w, r, "profile", fmt.Errorf("the sharing setting was not changed: %w", err))
+		u.formError(w, r, "profile", "Sharing was not changed", err)
 		return
 	}
 	done := "sharing-off"

@@ -38,7 +38,6 @@ type searchView struct {
 	Query        string
 	Searched     bool
 	IndexEmpty   bool
-	QueryID      string
 	Results      []resultView
 	First        int // the rank of the first result shown
 	Page         int
@@ -50,8 +49,11 @@ type searchView struct {
 	Filtered     int
 	Unresponsive []namedReason
 	NoProfileURL string
-	PrevURL      string
-	NextURL      string
+	// WithProfileURL, set when the search ran without the profile,
+	// links the same search with it.
+	WithProfileURL string
+	PrevURL        string
+	NextURL        string
 	// Undo, when not empty, says what the person just did, with an undo
 	// button (UndoForm) after it.
 	Undo     string
@@ -120,11 +122,8 @@ func (u *ui) search(w http.ResponseWriter, r *http.Request) {
 	case "undone":
 		v.Undo = "Your latest mark is taken back."
 	}
-	if v.Undo != "" {
-		v.UndoForm = markForm{Back: withParam(here, "done", ""), Token: u.n.apiToken}
-		if q.Get("done") == "undone" {
-			v.UndoForm = markForm{}
-		}
+	if q.Get("done") == "marked" {
+		v.UndoForm = markForm{URL: q.Get("mark"), Back: clean(here), Token: u.n.apiToken}
 	}
 
 	var (
@@ -155,7 +154,7 @@ func (u *ui) search(w http.ResponseWriter, r *http.Request) {
 			u.render(w, code, "search", p)
 			return
 		}
-		u.fill(&v, resp, here, noProfile)
+		u.fill(r.Context(), &v, resp, here, noProfile)
 	}
 	wg.Wait()
 	v.Recommended, v.RecUnresponsive = rec, ru
@@ -163,28 +162,25 @@ func (u *ui) search(w http.ResponseWriter, r *http.Request) {
 }
 
 // fill puts a search's answer into the page's data.
-func (u *ui) fill(v *searchView, resp *clientagent.Response, here string, noProfile bool) {
-	v.QueryID, v.Total, v.Took = resp.QueryID, resp.Total, resp.Took
+func (u *ui) fill(ctx context.Context, v *searchView, resp *clientagent.Response, here string, noProfile bool) {
+	v.Total, v.Took = resp.Total, resp.Took
 	v.Added, v.Dropped, v.Filtered = resp.Added, resp.Dropped, len(resp.Filtered)
 	if len(resp.Added) > 0 || len(resp.Dropped) > 0 {
 		v.Expanded = resp.Expanded
 	}
-	v.NoProfileURL = withParam(withParam(here, "no_profile", "1"), "page", "")
+	v.NoProfileURL = clean(withParam(withParam(here, "no_profile", "1"), "page", ""))
 	if noProfile {
 		v.NoProfileURL = ""
+		v.WithProfileURL = clean(withParam(withParam(here, "no_profile", ""), "page", ""))
 	}
 	for _, un := range resp.Unresponsive {
 		v.Unresponsive = append(v.Unresponsive, namedReason{Name: u.sourceName(un.Engine, un.Name), Reason: un.Error})
 	}
-	var extra []string
-	for _, t := range resp.Added {
-		extra = append(extra, t)
-	}
-	terms := web.QueryTerms(v.Query, extra...)
-	marked := u.markedURLs()
+	terms := u.highlightTerms(v.Query, resp.Added)
+	marked := u.markedURLs(ctx)
 	from := (v.Page - 1) * uiPerPage
 	v.First = from + 1
-	back := withParam(here, "done", "")
+	back := clean(here)
 	for i, res := range resp.Results {
 		if i < from {
 			continue
@@ -194,6 +190,9 @@ func (u *ui) fill(v *searchView, resp *clientagent.Response, here string, noProf
 		// decoded, so stripping it again here would eat text such as
 		// "<neighbours>"; the templates escape it all.
 		rv := resultView{Title: res.Title, URL: res.URL, Href: href(res.URL), Why: res.Why, Marked: marked[res.URL]}
+		if rv.Href == "" && res.DocID != "" {
+			rv.Href = docLink(res.DocID, v.Query) // a file: its text in the index
+		}
 		if rv.Title == "" {
 			rv.Title = res.URL
 		}
@@ -213,11 +212,17 @@ func (u *ui) fill(v *searchView, resp *clientagent.Response, here string, noProf
 		}
 	}
 	if len(resp.Results) >= v.Page*uiPerPage && v.Page < uiMaxPage {
-		v.NextURL = withParam(withParam(here, "page", strconv.Itoa(v.Page+1)), "done", "")
+		v.NextURL = clean(withParam(here, "page", strconv.Itoa(v.Page+1)))
 	}
 	if v.PrevURL != "" {
-		v.PrevURL = withParam(v.PrevURL, "done", "")
+		v.PrevURL = clean(v.PrevURL)
 	}
+}
+
+// clean is a page's address without the one-time parameters of a form's
+// outcome (done, mark), for links and forms' back fields.
+func clean(u string) string {
+	return withParam(withParam(u, "done", ""), "mark", "")
 }
 
 // sourceLabels names the sources that found a result, in words: this
@@ -278,9 +283,9 @@ func (u *ui) sourceName(engine, name string) string {
 
 // markedURLs is the person's latest mark on each URL: "interested" or
 // "not".
-func (u *ui) markedURLs() map[string]string {
+func (u *ui) markedURLs(ctx context.Context) map[string]string {
 	out := map[string]string{}
-	marks, err := u.n.store.SharedMarks(context.Background())
+	marks, err := u.n.store.SharedMarks(ctx)
 	if err != nil {
 		return out
 	}
@@ -349,16 +354,16 @@ func (u *ui) mark(w http.ResponseWriter, r *http.Request) {
 		interested = true
 	case "0", "false":
 	default:
-		u.formError(w, r, "search", fmt.Errorf("%w: the form must say interested (1) or not (0)", errBadInput))
+		u.formError(w, r, "search", "The mark was not recorded", fmt.Errorf("%w: the form must say interested (1) or not (0)", errBadInput))
 		return
 	}
 	if f.Get("query_id") == "" || f.Get("url") == "" {
-		u.formError(w, r, "search", fmt.Errorf("%w: the form must name the search and the result it marks", errBadInput))
+		u.formError(w, r, "search", "The mark was not recorded", fmt.Errorf("%w: the form must name the search and the result it marks", errBadInput))
 		return
 	}
 	m, p, err := u.n.agent.Mark(r.Context(), f.Get("query_id"), f.Get("url"), interested)
 	if err != nil {
-		u.formError(w, r, "search", fmt.Errorf("the mark was not recorded: %w", err))
+		u.formError(w, r, "search", "The mark was not recorded", err)
 		return
 	}
 	reply := markReply(m, p)
@@ -368,18 +373,29 @@ func (u *ui) mark(w http.ResponseWriter, r *http.Request) {
 		reply["message"] = "Marked not interested: your next searches lean away from it."
 		reply["marked"] = "not"
 	}
-	answerForm(w, r, withParam(back(r, "/"), "done", "marked"), reply)
+	answerForm(w, r, withParam(withParam(back(r, "/"), "done", "marked"), "mark", m.URL), reply)
 }
 
-// undo serves POST /ui/mark/undo: takes back the latest mark.
+// undo serves POST /ui/mark/undo: takes back the latest mark; with a url
+// field, only if the latest mark is on that result (the button was shown
+// for it), else nothing is undone.
 func (u *ui) undo(w http.ResponseWriter, r *http.Request) {
-	m, p, err := u.n.agent.Undo(r.Context())
+	var (
+		m   usermodel.Mark
+		p   usermodel.Profile
+		err error
+	)
+	if url := r.PostForm.Get("url"); url != "" {
+		m, p, err = u.n.agent.UndoMark(r.Context(), url)
+	} else {
+		m, p, err = u.n.agent.Undo(r.Context())
+	}
 	if err != nil {
-		u.formError(w, r, "search", fmt.Errorf("nothing was undone: %w", err))
+		u.formError(w, r, "search", "Nothing was undone", err)
 		return
 	}
 	reply := markReply(m, p)
 	reply["message"] = "Undone: the mark on this result is taken back."
-	reply["marked"] = u.markedURLs()[m.URL]
+	reply["marked"] = u.markedURLs(r.Context())[m.URL]
 	answerForm(w, r, withParam(back(r, "/"), "done", "undone"), reply)
 }

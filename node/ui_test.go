@@ -16,6 +16,8 @@ import (
 
 	"github.com/p2pir/p2pir/crawler"
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/serveragent"
+	"github.com/p2pir/p2pir/serveragent/identity"
 )
 
 // startUINode starts a node on loopback whose index holds the files of
@@ -34,6 +36,16 @@ func startUINode(t *testing.T) (*Node, string) {
 		t.Fatal(err)
 	}
 	return n, dir
+}
+
+// testdataURL is the URL under which the index holds testdata/ui/name.
+func testdataURL(t *testing.T, name string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("testdata", "ui", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "file://" + filepath.ToSlash(p)
 }
 
 // uiGet fetches a page of the node and returns its status, headers and
@@ -112,6 +124,7 @@ func TestUIPagesRender(t *testing.T) {
 		{"search box", "/", []string{"<title>Search · p2pir</title>", `<label for="q">`, "Query syntax", `site:example.org`}},
 		{"search results", "/?q=galaxy", []string{"<title>galaxy · Search · p2pir</title>", "Galaxy rotation curves", "Found by:", "your files", "<mark>", `action="/ui/mark"`}},
 		{"no results", "/?q=zyzzyva", []string{"No results for <q>zyzzyva</q>"}},
+		{"without the profile", "/?q=galaxy&no_profile=1", []string{`Searched without your profile: <a href="/?q=galaxy">search with it</a>`}},
 		{"profile", "/ui/profile", []string{"<title>Your profile · p2pir</title>", "No interests yet", "Sharing is on", "No folder is shared"}},
 		{"network", "/ui/network", []string{"<title>Network · p2pir</title>", "No peers yet", n.ID()}},
 	} {
@@ -179,7 +192,7 @@ func TestUIRendersHostileTextAsText(t *testing.T) {
 func TestUIMarkAndUndoWithForms(t *testing.T) {
 	n, _ := startUINode(t)
 	_, _, page := uiGet(t, n, "/?q=galaxy")
-	f := markFields(t, page, "")
+	f := markFields(t, page, testdataURL(t, "galaxy-rotation.txt"))
 	if f.Get("token") != n.apiToken || f.Get("query_id") == "" || f.Get("url") == "" {
 		t.Fatalf("mark form fields %v", f)
 	}
@@ -187,7 +200,7 @@ func TestUIMarkAndUndoWithForms(t *testing.T) {
 	f.Set("interested", "1")
 	before := markCount(t, n)
 	resp, body := uiPost(t, n, "/ui/mark", f, map[string]string{"Origin": "http://" + n.HTTPAddr(), "Sec-Fetch-Site": "same-origin"})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/?done=marked&q=galaxy" {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/?done=marked&mark="+url.QueryEscape(f.Get("url"))+"&q=galaxy" {
 		t.Fatalf("mark: %d to %q: %s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
 	if markCount(t, n) != before+1 {
@@ -206,7 +219,7 @@ func TestUIMarkAndUndoWithForms(t *testing.T) {
 
 	// The script's way: Accept JSON, a not-interested mark on another result.
 	_, _, page = uiGet(t, n, "/?q=sourdough")
-	g := markFields(t, page, "")
+	g := markFields(t, page, testdataURL(t, "sourdough.txt"))
 	g.Set("interested", "0")
 	resp, body = uiPost(t, n, "/ui/mark", g, map[string]string{"Accept": "application/json"})
 	var reply struct {
@@ -218,6 +231,22 @@ func TestUIMarkAndUndoWithForms(t *testing.T) {
 	}
 	if markCount(t, n) != before+2 {
 		t.Fatalf("marks %d, want %d", markCount(t, n), before+2)
+	}
+	// The result marked not interested is hidden from the same search now,
+	// and the page says so.
+	if _, _, page = uiGet(t, n, "/?q=sourdough"); !strings.Contains(page, "Your profile hid 1 result close to what you marked not interested") ||
+		strings.Contains(page, `<p class="url">`+testdataURL(t, "sourdough.txt")+`</p>`) {
+		t.Errorf("the search after a not-interested mark still shows the result, or does not say it hid it:\n%s", page)
+	}
+
+	// The undo button of a result takes back only that result's mark: the
+	// galaxy result's mark is not the latest now.
+	resp, body = uiPost(t, n, "/ui/mark/undo", url.Values{"token": {n.apiToken}, "url": {f.Get("url")}}, map[string]string{"Accept": "application/json"})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing was undone: undo takes back your latest mark, and that is on another result") {
+		t.Errorf("undo of an earlier mark's result: %d %s", resp.StatusCode, body)
+	}
+	if markCount(t, n) != before+2 {
+		t.Fatalf("a refused undo changed the marks: %d, want %d", markCount(t, n), before+2)
 	}
 
 	u := url.Values{"token": {n.apiToken}, "back": {"/?q=galaxy"}}
@@ -231,7 +260,7 @@ func TestUIMarkAndUndoWithForms(t *testing.T) {
 		}
 	}
 	resp, body = uiPost(t, n, "/ui/mark/undo", u, nil)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "nothing was undone") {
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing was undone: there is no mark to undo.") {
 		t.Errorf("undo with no mark left: %d %s", resp.StatusCode, body)
 	}
 }
@@ -291,6 +320,8 @@ func TestUIGuardRefusesForeignForms(t *testing.T) {
 		{"multipart to a page's path", "/ui/mark", good, map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, "", http.StatusUnsupportedMediaType},
 		{"cross-site sharing off", "/ui/sharing", url.Values{"token": {n.apiToken}, "sharing": {"off"}}, map[string]string{"Sec-Fetch-Site": "cross-site"}, "", http.StatusForbidden},
 		{"sharing off without the token", "/ui/sharing", url.Values{"sharing": {"off"}}, nil, "", http.StatusForbidden},
+		{"the token in the address, not the body", "/ui/mark?token=" + n.apiToken, with(func(f url.Values) { f.Del("token") }), nil, "", http.StatusForbidden},
+		{"a form too large to read", "/ui/mark", with(func(f url.Values) { f.Set("pad", strings.Repeat("x", 100<<10)) }), nil, "", http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, err := http.NewRequest("POST", "http://"+n.HTTPAddr()+tc.path, strings.NewReader(tc.form.Encode()))
@@ -505,5 +536,67 @@ func TestUIShowsEnginesAsTextAndNamesTheFailing(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("the page:\n%s", body)
+	}
+}
+
+// TestUIDocumentPage: a file found by a search links to its text in the
+// index, with the query's words marked; a hostile document stays text;
+// an unknown or missing id says so.
+func TestUIDocumentPage(t *testing.T) {
+	n, _ := startUINode(t)
+	rotation := docLink(testdataURL(t, "galaxy-rotation.txt"), "galaxy")
+	_, _, page := uiGet(t, n, "/?q=galaxy")
+	if want := `href="` + strings.ReplaceAll(rotation, "&", "&amp;") + `"`; !strings.Contains(page, want) {
+		t.Errorf("the search page does not link the file's text: no %s", want)
+	}
+	for _, tc := range []struct {
+		name, path string
+		code       int
+		want       []string
+	}{
+		{"a file, highlighted", rotation, http.StatusOK, []string{"<title>Galaxy rotation curves and dark matter · p2pir</title>", "one of your files", "<mark>galaxies</mark>", `<a href="/?q=galaxy">back to the search</a>`}},
+		{"a hostile page", docLink(testdataURL(t, "hostile.html"), ""), http.StatusOK, []string{"<h1>&lt;script&gt;alert(1)&lt;/script&gt; galaxy page</h1>", "&lt;img src=x onerror=alert(2)&gt;"}},
+		{"an unknown id", docLink("file:///nowhere.txt", ""), http.StatusNotFound, []string{"no document &#34;file:///nowhere.txt&#34; in the index"}},
+		{"no id", "/ui/doc", http.StatusBadRequest, []string{"needs its id"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, h, body := uiGet(t, n, tc.path)
+			if code != tc.code {
+				t.Fatalf("%d, want %d: %s", code, tc.code, body)
+			}
+			checkPageHeaders(t, h)
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("the page lacks %s:\n%s", w, body)
+				}
+			}
+			if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+				t.Errorf("markup from a document reached the page raw")
+			}
+		})
+	}
+}
+
+// TestUINamesAnUnresponsivePeer: a peer in the table that does not
+// answer (nothing listens at its address) is named on the search page,
+// by the name it announced, with the reason.
+func TestUINamesAnUnresponsivePeer(t *testing.T) {
+	n, _ := startUINode(t)
+	ghost, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Server().UpsertPeer(serveragent.NodeInfo{ID: ghost.NodeID(), Addr: freePort(t), Version: Version, Name: "ghost"}); err != nil {
+		t.Fatal(err)
+	}
+	code, _, body := uiGet(t, n, "/?q=galaxy")
+	if code != http.StatusOK {
+		t.Fatalf("%d %s", code, body)
+	}
+	if !strings.Contains(body, `<h2 id="unresp-h">Did not answer</h2>`) || !strings.Contains(body, "<li><strong>peer ghost</strong>: ") {
+		t.Errorf("the page does not name the peer that did not answer:\n%s", body)
+	}
+	if !strings.Contains(body, "Galaxy rotation curves") {
+		t.Error("the local results are missing beside the failed peer")
 	}
 }

@@ -24,7 +24,9 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -104,6 +106,26 @@ type Renderer struct {
 	pages map[string]*template.Template
 }
 
+// assetVersions maps each static file to a short hash of its content: the
+// pages link "/static/NAME?v=HASH", so a new binary's style sheet or
+// script is fetched at once however long browsers cache the old one.
+func assetVersions() (map[string]string, error) {
+	out := map[string]string{}
+	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		raw, err := staticFiles.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(raw)
+		out[strings.TrimPrefix(p, "static/")] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+	return out, err
+}
+
 // NewRenderer parses the embedded templates: one set per page, each the
 // layout and that page's file.
 func NewRenderer() (*Renderer, error) {
@@ -111,13 +133,25 @@ func NewRenderer() (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: list templates: %w", err)
 	}
+	versions, err := assetVersions()
+	if err != nil {
+		return nil, fmt.Errorf("web: read the static files: %w", err)
+	}
+	fm := funcs()
+	fm["asset"] = func(name string) (string, error) {
+		v, ok := versions[name]
+		if !ok {
+			return "", fmt.Errorf("no static file %q", name)
+		}
+		return "/static/" + name + "?v=" + v, nil
+	}
 	r := &Renderer{pages: map[string]*template.Template{}}
 	for _, name := range names {
 		base := strings.TrimSuffix(path.Base(name), ".html")
 		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs()).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html", name)
+		t, err := template.New("layout.html").Funcs(fm).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("web: parse %s: %w", name, err)
 		}
@@ -149,10 +183,13 @@ func (r *Renderer) Render(w http.ResponseWriter, code int, name string, p Page) 
 	return err
 }
 
+// funcs are the templates' functions besides asset: nav (the
+// navigation), pct (0.25 → "25%"), f2 (two decimals), ms (a duration in
+// ms or s), ago ("3 min ago"), when (a local date and time) and plural
+// (plural 2 "mark" "marks" → "2 marks").
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		"nav": Nav,
-		"add": func(a, b int) int { return a + b },
 		"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) },
 		"f2":  func(f float64) string { return fmt.Sprintf("%.2f", f) },
 		"ms": func(d time.Duration) string {
@@ -161,10 +198,9 @@ func funcs() template.FuncMap {
 			}
 			return fmt.Sprintf("%.1f s", d.Seconds())
 		},
-		"ago":      ago,
-		"when":     func(t time.Time) string { return t.Local().Format("2006-01-02 15:04") },
-		"plural":   plural,
-		"hasToken": func(s string) bool { return s != "" },
+		"ago":    ago,
+		"when":   func(t time.Time) string { return t.Local().Format("2006-01-02 15:04") },
+		"plural": plural,
 	}
 }
 
@@ -193,9 +229,10 @@ func plural(n any, one, many string) string {
 }
 
 // Static serves the embedded static assets (files under static/, at
-// their names), with long cache headers since they change only with the
-// binary, and a 404 for any directory: nothing is ever listed. Mount it
-// with http.StripPrefix("/static/", ...).
+// their names), cached by browsers for a day (the pages link them with a
+// hash of their content, so a new binary's files are fetched at once),
+// and a 404 for any directory: nothing is ever listed. Mount it with
+// http.StripPrefix("/static/", ...).
 func Static() http.Handler {
 	sub, err := fs.Sub(staticFiles, "static")
 	if err != nil {
@@ -209,7 +246,7 @@ func Static() http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Cache-Control", "public, max-age=3600")
+		w.Header().Set("Cache-Control", "public, max-age=86400")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		files.ServeHTTP(w, r)
 	})

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRenderWrapsThePageAndEscapes(t *testing.T) {
@@ -24,6 +25,8 @@ func TestRenderWrapsThePageAndEscapes(t *testing.T) {
 		`<a href="/ui/profile" aria-current="page">Profile</a>`,
 		"&lt;b&gt;node&lt;/b&gt;",
 		"&lt;script&gt;alert(1)&lt;/script&gt;",
+		`<link rel="stylesheet" href="/static/style.css?v=`,
+		`<script src="/static/app.js?v=`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page lacks %q:\n%s", want, body)
@@ -100,5 +103,26 @@ func TestStaticServesOnlyItsFiles(t *testing.T) {
 				t.Errorf("no cache header: %v", w.Header())
 			}
 		})
+	}
+}
+
+func TestTemplateFuncsSayNumbersInWords(t *testing.T) {
+	f := funcs()
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{f["plural"].(func(any, string, string) string)(1, "mark", "marks"), "1 mark"},
+		{f["plural"].(func(any, string, string) string)(uint64(2), "mark", "marks"), "2 marks"},
+		{f["plural"].(func(any, string, string) string)(0, "mark", "marks"), "0 marks"},
+		{f["ms"].(func(time.Duration) string)(17 * time.Millisecond), "17 ms"},
+		{f["ms"].(func(time.Duration) string)(1500 * time.Millisecond), "1.5 s"},
+		{f["pct"].(func(float64) string)(0.256), "26%"},
+		{ago(time.Time{}), "never"},
+		{ago(time.Now().Add(-3 * time.Minute)), "3 min ago"},
+		{ago(time.Now().Add(-72 * time.Hour)), "3 days ago"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
 	}
 }

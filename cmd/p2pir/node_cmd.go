@@ -145,8 +145,8 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 			if self := n.Server().Self(); self.Name != "" {
 				fmt.Fprintf(a.stdout, "node %q\n", self.Name)
 			}
-			fmt.Fprintf(a.stdout, "node %s\n  HTTP API  http://%s\n  gRPC      %s\n  gossip    %s  (others join with --join %s)\n",
-				n.ID(), n.HTTPAddr(), n.GRPCAddr(), n.GossipAddr(), n.GossipAddr())
+			fmt.Fprintf(a.stdout, "node %s\n  web pages http://%s/  (open it in your browser)\n  HTTP API  http://%s\n  gRPC      %s\n  gossip    %s  (others join with --join %s)\n",
+				n.ID(), n.HTTPAddr(), n.HTTPAddr(), n.GRPCAddr(), n.GossipAddr(), n.GossipAddr())
 			<-cmd.Context().Done()
 			fmt.Fprintln(a.stdout, "stopping: leaving the network, finishing calls in flight")
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

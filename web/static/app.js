@@ -36,8 +36,12 @@
       var undo = document.createElement("form");
       undo.action = "/ui/mark/undo";
       var tok = form.querySelector("input[name=token]");
+      var url = form.querySelector("input[name=url]");
       var f = new FormData();
       f.set("token", tok ? tok.value : "");
+      // Only this result's mark: if a later mark was made elsewhere, the
+      // node refuses and says so.
+      f.set("url", url ? url.value : "");
       b.disabled = true;
       fetch(undo.action, {
         method: "POST",
@@ -50,7 +54,9 @@
           return j;
         });
       }).then(function (j) {
-        setPressed(form, null);
+        // An earlier mark on this result that the undone one replaced
+        // counts again: show it.
+        setPressed(form, j.marked === "interested" ? "1" : j.marked === "not" ? "0" : null);
         markClass(box, j.marked || "");
         status(box, j.message || "Undone.");
       }).catch(function (e) {
@@ -85,6 +91,8 @@
       var which = sub ? sub.value : "1";
       setPressed(form, which);
       markClass(box, which === "1" ? "interested" : "not");
+      // Undo takes back the latest mark: the other results' buttons go.
+      document.querySelectorAll(".mark-status .undo").forEach(function (b) { b.remove(); });
       var p = status(box, j.message || "Marked.");
       p.appendChild(undoButton(box, form));
     }).catch(function (e) {
