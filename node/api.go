@@ -214,6 +214,7 @@ func (n *Node) routes() http.Handler {
 	mux.HandleFunc("POST /sources/engines/update", n.handleUpdateEngine)
 	mux.HandleFunc("POST /sources/engines/remove", n.handleRemoveEngine)
 	mux.HandleFunc("GET "+OpenSearchPath, n.handleOpenSearch)
+	mux.HandleFunc("POST /profile/sharing", n.handleSharing)
 	n.apiRoutes = mux.patterns
 	n.uiRoutes(mux) // the web pages: ui.go
 	return jsonErrors(mux.ServeMux)

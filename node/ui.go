@@ -79,7 +79,6 @@ func (n *Node) uiRoutes(mux *instrumentedMux) {
 	mux.HandleFunc("POST /ui/index/site", u.indexSite)
 	mux.HandleFunc("POST /ui/index/cancel", u.indexCancel)
 	mux.HandleFunc("POST /ui/index/remove", u.indexRemove)
-	mux.HandleFunc("POST /profile/sharing", u.sharingJSON)
 }
 
 // ui serves the web pages of one node.

@@ -147,16 +147,21 @@ func (u *ui) sharing(w http.ResponseWriter, r *http.Request) {
 	answerForm(w, r, withParam(back(r, "/ui/profile"), "done", done), map[string]bool{"sharing": on})
 }
 
-// sharingJSON serves POST /profile/sharing {"sharing": true|false}.
-func (u *ui) sharingJSON(w http.ResponseWriter, r *http.Request) {
+// handleSharing serves POST /profile/sharing {"sharing": true|false}.
+func (n *Node) handleSharing(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Sharing *bool `json:"sharing"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil || in.Sharing == nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "want JSON {\"sharing\": true|false}"})
+	const want = `want JSON {"sharing": true|false}`
+	if err := decodeJSON(w, r, &in); err != nil {
+		writeError(w, fmt.Errorf("%w: %s: %w", errBadInput, want, err))
 		return
 	}
-	if err := u.n.store.SetSharing(r.Context(), *in.Sharing); err != nil {
+	if in.Sharing == nil {
+		writeError(w, fmt.Errorf("%w: %s", errBadInput, want))
+		return
+	}
+	if err := n.store.SetSharing(r.Context(), *in.Sharing); err != nil {
 		writeError(w, fmt.Errorf("the sharing setting was not changed: %w", err))
 		return
 	}
