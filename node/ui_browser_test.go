@@ -353,6 +353,8 @@ func TestBrowserReadableAtPhoneWidth(t *testing.T) {
 		{"profile", "/ui/profile", "#int-h"},
 		{"network", "/ui/network", "#peers-h"},
 		{"document", docLink(testdataURL(t, "galaxy-rotation.txt"), "galaxy"), "article.doc"},
+		{"sources", "/ui/sources", "table.sources"},
+		{"index", "/ui/index", "#roots-h"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b.do(t, "open "+tc.path,
@@ -372,5 +374,18 @@ func TestBrowserReadableAtPhoneWidth(t *testing.T) {
 			}
 			t.Logf("screenshot: %s", p)
 		})
+	}
+	// And the search page as it shows on a desktop.
+	b.do(t, "desktop viewport", chromedp.EmulateViewport(1100, 760))
+	b.do(t, "open the search page",
+		chromedp.Navigate("http://"+n.HTTPAddr()+"/?q=galaxy"),
+		chromedp.WaitVisible(chromedp.CSS(".results")),
+	)
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "ui-search-1100.png"), png, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
