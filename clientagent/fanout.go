@@ -2,8 +2,10 @@ package clientagent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -256,31 +258,35 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 	}
 	names = slices.DeleteFunc(names, func(n string) bool { return !current[n] })
 	now := a.now()
-	factors := map[string]float64{}
-	// Health and learned weights live in the store, in one transaction,
-	// shared with the searches running at the same time (one fsync for
-	// them all; the function may run again, and sets only what it derives
-	// from the transaction); a failure to update them costs the learning,
-	// not the answer.
-	_ = a.store.UpdateTxBatched(context.WithoutCancel(ctx), "source stats", func(tx usermodel.Tx) error {
-		err := updateStatsTx(tx, names, func(st *SourceStats) {
-			st.recordOutcome(a.cfg.Health, now, outcome[st.Name])
-			factors[st.Name] = st.WeightFactor()
-		})
-		if err != nil || len(seen) == 0 {
+	peerNames := slices.Sorted(maps.Keys(seen))
+	// The learned weights come from marks (written before a mark returns);
+	// a failure to read them costs the learning, not the answer.
+	factors, _ := a.weightFactors(ctx, names, peerNames, now)
+	// Each source's health, and which peers answered, are written in the
+	// background (Store.UpdateTxLater): the answer does not wait for the
+	// disk, and neither changes a learned weight. A failure is written at
+	// once, so that the next search already knows to suspend the source.
+	write := a.store.UpdateTxLater
+	for _, err := range outcome {
+		if err != nil {
+			write = a.store.UpdateTx
+			break
+		}
+	}
+	_ = write(context.WithoutCancel(ctx), "source stats", func(tx usermodel.Tx) error {
+		err := updateStatsTx(tx, names, func(st *SourceStats) { st.recordOutcome(a.cfg.Health, now, outcome[st.Name]) })
+		if err != nil || len(peerNames) == 0 {
 			return err
 		}
 		pr, err := openPeerRecords(tx, a.cfg.Trust)
 		if err != nil {
 			return err
 		}
-		for name := range seen {
+		for _, name := range peerNames {
 			id, _ := PeerID(name)
-			t, err := pr.update(id, now, func(r *peerRecord) { r.Answers++; r.LastSeen = now })
-			if err != nil {
+			if err := pr.touch(id, now); err != nil {
 				return err
 			}
-			factors[name] = t.WeightFactor
 		}
 		return nil
 	})
@@ -290,6 +296,44 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 		}
 	}
 	return lists, bad, traces
+}
+
+// weightFactors reads the learned weight factor of each named source and
+// each named peer ("peer:ID") as of now, in one read-only transaction.
+func (a *Agent) weightFactors(ctx context.Context, names, peers []string, now time.Time) (map[string]float64, error) {
+	factors := map[string]float64{}
+	err := a.store.ViewTx(context.WithoutCancel(ctx), "source weights", func(tx usermodel.Tx) error {
+		r, err := tx.Records(statsBucket)
+		if err != nil {
+			return err
+		}
+		for _, name := range names {
+			st := newStats(name)
+			if v, ok := r.Get(name); ok {
+				if err := json.Unmarshal(v, &st); err != nil {
+					return fmt.Errorf("source %s: %w", name, err)
+				}
+			}
+			factors[name] = st.WeightFactor()
+		}
+		if len(peers) == 0 {
+			return nil
+		}
+		pr, err := openPeerRecords(tx, a.cfg.Trust)
+		if err != nil {
+			return err
+		}
+		for _, name := range peers {
+			id, _ := PeerID(name)
+			rec, _, err := pr.get(id)
+			if err != nil {
+				return err
+			}
+			factors[name] = rec.trust(id, now, pr.cfg.HalfLife, pr.prior).WeightFactor
+		}
+		return nil
+	})
+	return factors, err
 }
 
 // splitByPeer splits the hits of a source that relays peers

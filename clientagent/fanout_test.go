@@ -113,6 +113,10 @@ func TestFailingSourceIsSuspendedThenRetried(t *testing.T) {
 	if len(lists) != 1 || len(bad) != 0 {
 		t.Fatalf("after suspension: lists %v bad %v", lists, bad)
 	}
+	// A success's health is written in the background.
+	if err := a.store.FlushQueries(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	st, _ = a.stats.get(context.Background(), "flaky")
 	if st.Consecutive != 0 || st.Queries != 4 || st.Failures != 3 {
 		t.Fatalf("stats after recovery: %+v", st)

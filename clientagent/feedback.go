@@ -180,6 +180,11 @@ func (a *Agent) undo(ctx context.Context, check func(usermodel.Mark) error) (use
 // in SourceStats.Peers: how many are kept and the Config.ListPeers with
 // the most evidence.
 func (a *Agent) Sources(ctx context.Context) ([]SourceStats, error) {
+	// The latest searches' health may still be held for the background
+	// writer: the person sees it.
+	if err := a.store.FlushQueries(ctx); err != nil {
+		return nil, err
+	}
 	all, err := a.stats.all(ctx)
 	if err != nil {
 		return nil, err
@@ -244,6 +249,9 @@ func (a *Agent) Stranger(ctx context.Context) (PeerTrust, error) {
 // (TrustConfig.MaxPeers at most), decayed to now, the peers with the most
 // evidence first.
 func (a *Agent) Peers(ctx context.Context) ([]PeerTrust, error) {
+	if err := a.store.FlushQueries(ctx); err != nil { // answers still held
+		return nil, err
+	}
 	var out []PeerTrust
 	err := a.store.ViewTx(ctx, "peer trust", func(tx usermodel.Tx) error {
 		pr, err := openPeerRecords(tx, a.cfg.Trust)

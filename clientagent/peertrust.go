@@ -206,6 +206,32 @@ func (p peerRecords) update(id string, now time.Time, fn func(*peerRecord)) (Pee
 	return rec.trust(id, now, p.cfg.HalfLife, p.prior), nil
 }
 
+// touch records that id answered a search at now: one more answer, seen
+// now. It leaves the mark counts as they are (they decay when read), so a
+// peer's trust depends on the marks alone, not on how often it answered.
+func (p peerRecords) touch(id string, now time.Time) error {
+	rec, ok, err := p.get(id)
+	if err != nil {
+		return err
+	}
+	if rec.Updated.IsZero() {
+		rec.Updated = now
+	}
+	rec.Answers++
+	rec.LastSeen = now
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if err := p.r.Put(id, raw); err != nil {
+		return err
+	}
+	if !ok {
+		return p.evict(id)
+	}
+	return nil
+}
+
 // evict forgets the peers seen least recently (never keep) until at most
 // MaxPeers are kept. It reads every record, so it runs only when a peer
 // is added.

@@ -127,11 +127,10 @@ type Store struct {
 	closed     atomic.Bool
 	// closing is set when Close starts, before the query log's last write.
 	closing atomic.Bool
-	// qlog writes the query log in the background; nil when every search
-	// is written at once (StoreOptions.QueryLogDelay < 0).
-	qlog *queryLog
-	// group commits UpdateTxBatched's transactions together.
-	group   *groupCommit
+	// held holds the writes a search makes (the query log, the sources'
+	// health) for the background writer; nil when every write is made at
+	// once (StoreOptions.QueryLogDelay < 0).
+	held    *writeBehind
 	marks   markCache    // decoded marks, for Marks
 	profile profileCache // the decoded profile, for SharedProfile
 }
@@ -174,13 +173,13 @@ func OpenStore(path string, opts StoreOptions) (*Store, error) {
 		}
 		return nil, fmt.Errorf("usermodel: open store %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path, cfg: opts.Config, maxQueries: opts.MaxQueries, group: &groupCommit{db: db}}
+	s := &Store{db: db, path: path, cfg: opts.Config, maxQueries: opts.MaxQueries}
 	if err := db.Update(func(tx *bbolt.Tx) error { return s.init(tx) }); err != nil {
 		return nil, errors.Join(fmt.Errorf("usermodel: open store %s: %w", path, err), db.Close())
 	}
 	if opts.QueryLogDelay > 0 {
-		s.qlog = newQueryLog(opts.QueryLogDelay, opts.MaxQueries)
-		go s.runQueryLog()
+		s.held = newWriteBehind(opts.QueryLogDelay, opts.MaxQueries)
+		go s.runWriteBehind()
 	}
 	return s, nil
 }
@@ -192,7 +191,7 @@ func (s *Store) Close() error {
 	if s.closing.Swap(true) {
 		return nil
 	}
-	qerr := s.closeQueryLog()
+	qerr := s.closeWriteBehind()
 	s.closed.Store(true)
 	if err := s.db.Close(); err != nil {
 		return errors.Join(qerr, fmt.Errorf("usermodel: close store: %w", err))
@@ -203,20 +202,12 @@ func (s *Store) Close() error {
 // Config returns the Config the profile is built with.
 func (s *Store) Config() Config { return s.cfg }
 
-// update runs fn in one read-write transaction unless ctx is done or the
-// store closed; an error from fn or a context cancelled meanwhile rolls it
-// back. Errors from fn come back as they are; others get op as context.
-func (s *Store) update(ctx context.Context, op string, fn func(b *buckets) error) error {
-	return s.run(ctx, op, txUpdate, fn)
-}
-
 // txKind is how run runs a transaction.
 type txKind int
 
 const (
 	txView   txKind = iota // read-only
 	txUpdate               // read-write, its own commit
-	txBatch                // read-write, committed with concurrent ones (groupCommit)
 )
 
 // view runs fn in one read-only transaction.
@@ -262,8 +253,6 @@ func (s *Store) run(ctx context.Context, op string, kind txKind, fn func(b *buck
 	switch kind {
 	case txUpdate:
 		err = s.db.Update(body)
-	case txBatch:
-		err = s.group.update(body)
 	default:
 		err = s.db.View(body)
 	}

@@ -62,7 +62,7 @@ func (s *Store) AddMarkWith(ctx context.Context, m Mark, also func(tx Tx, ch Mar
 	}
 	defer s.marks.changed() // after the commit (or the rollback)
 	var ch MarkChange
-	err := s.updateWithQueries(ctx, "add mark", func(b *buckets) error {
+	err := s.update(ctx, "add mark", func(b *buckets) error {
 		var sq storedQuery
 		found, err := getQuery(b, m.QueryID, &sq)
 		if err != nil {

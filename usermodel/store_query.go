@@ -101,7 +101,7 @@ func (s *Store) RecordQuery(ctx context.Context, q QueryRecord) error {
 	if err := q.Validate(); err != nil {
 		return err
 	}
-	if s.qlog == nil {
+	if s.held == nil {
 		return s.update(ctx, "record query", func(b *buckets) error {
 			if err := writeQuery(b, q); err != nil {
 				return err
@@ -132,7 +132,7 @@ func (s *Store) RecordQuery(ctx context.Context, q QueryRecord) error {
 	if err := json.Unmarshal(raw, &held); err != nil {
 		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
 	}
-	s.qlog.add(held.Record)
+	s.held.add(held.Record)
 	return nil
 }
 
@@ -164,8 +164,8 @@ func writeQuery(b *buckets, q QueryRecord) error {
 // Query returns the search recorded under id; false when the log does not
 // hold it (never recorded, or evicted).
 func (s *Store) Query(ctx context.Context, id string) (QueryRecord, bool, error) {
-	if s.qlog != nil {
-		if q, ok := s.qlog.find(id); ok {
+	if s.held != nil {
+		if q, ok := s.held.find(id); ok {
 			return q, true, nil
 		}
 	}

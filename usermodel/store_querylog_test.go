@@ -162,48 +162,91 @@ func TestQueryLogUnderConcurrentUse(t *testing.T) {
 	}
 }
 
-// TestGroupCommitSharesCommitsAndIsolatesFailures: concurrent batched
-// updates all land (each its own key), a failing one returns its own
-// error and leaves nothing, and the others in its transaction still
-// commit.
-func TestGroupCommitSharesCommitsAndIsolatesFailures(t *testing.T) {
+// TestDeferredUpdatesLandInOrderAndFailuresAlone: updates made with
+// UpdateTxLater are not in the file until the background writer (or
+// another write) writes them; they land in the order they were made and
+// before a write made after them, which sees their effect; one that fails
+// is dropped alone, and neither the others nor that later write fail
+// with it.
+func TestDeferredUpdatesLandInOrderAndFailuresAlone(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTestStore(t, StoreOptions{})
-	var wg sync.WaitGroup
-	errs := make([]error, 64)
-	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = s.UpdateTxBatched(ctx, "test", func(tx Tx) error {
-				r, err := tx.Records("group-test")
-				if err != nil {
-					return err
-				}
-				if err := r.Put(fmt.Sprint(i), []byte("v")); err != nil {
-					return err
-				}
-				if i%16 == 5 {
-					return fmt.Errorf("call %d fails", i)
-				}
-				return nil
-			})
-		}()
-	}
-	wg.Wait()
-	err := s.ViewRecords(ctx, "group-test", func(r *Records) error {
-		for i, e := range errs {
-			_, ok := r.Get(fmt.Sprint(i))
-			switch {
-			case i%16 == 5 && (e == nil || !strings.Contains(e.Error(), fmt.Sprintf("call %d fails", i)) || ok):
-				t.Errorf("failing call %d: err %v, its write kept %v", i, e, ok)
-			case i%16 != 5 && (e != nil || !ok):
-				t.Errorf("call %d: err %v, its write kept %v", i, e, ok)
+	s, _ := openTestStore(t, StoreOptions{QueryLogDelay: time.Hour})
+	put := func(key, value string, fail bool) func(Tx) error {
+		return func(tx Tx) error {
+			r, err := tx.Records("later-test")
+			if err != nil {
+				return err
 			}
+			if err := r.Put(key, []byte(value)); err != nil {
+				return err
+			}
+			if fail {
+				return fmt.Errorf("update %s=%s fails", key, value)
+			}
+			return nil
 		}
-		return nil
+	}
+	for _, u := range []struct {
+		key, value string
+		fail       bool
+	}{{"a", "1", false}, {"b", "2", true}, {"a", "3", false}} {
+		if err := s.UpdateTxLater(ctx, "test", put(u.key, u.value, u.fail)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(key string) (string, bool) {
+		var v []byte
+		var ok bool
+		if err := s.ViewRecords(ctx, "later-test", func(r *Records) error { v, ok = r.Get(key); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return string(v), ok
+	}
+	if _, ok := read("a"); ok {
+		t.Fatal("a deferred update was written at once")
+	}
+	// A write made after them sees them, in order, and succeeds.
+	err := s.UpdateRecords(ctx, "later-test", func(r *Records) error {
+		a, _ := r.Get("a")
+		return r.Put("c", append([]byte("a was "), a...))
+	})
+	if err != nil {
+		t.Fatalf("a write after a failing deferred update failed: %v", err)
+	}
+	if c, _ := read("c"); c != "a was 3" {
+		t.Errorf("the later write saw %q, want %q", c, "a was 3")
+	}
+	if _, ok := read("b"); ok {
+		t.Error("the failing deferred update was written")
+	}
+	if err := s.FlushQueries(ctx); err != nil {
+		t.Errorf("nothing held, but FlushQueries: %v", err)
+	}
+}
+
+// TestDeferredUpdatesAreWrittenInTheBackground: with a short delay, a
+// deferred update reaches the file on its own.
+func TestDeferredUpdatesAreWrittenInTheBackground(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t, StoreOptions{QueryLogDelay: 10 * time.Millisecond})
+	err := s.UpdateTxLater(ctx, "test", func(tx Tx) error {
+		r, err := tx.Records("later-test")
+		if err != nil {
+			return err
+		}
+		return r.Put("k", []byte("v"))
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for {
+		var ok bool
+		if err := s.ViewRecords(ctx, "later-test", func(r *Records) error { _, ok = r.Get("k"); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -111,7 +111,7 @@ func (s *Store) ViewRecords(ctx context.Context, bucket string, fn func(*Records
 // (returned as it is) or a context cancelled meanwhile leaves everything
 // unchanged.
 func (s *Store) UpdateRecords(ctx context.Context, bucket string, fn func(*Records) error) error {
-	return s.run(ctx, "update "+bucket, txUpdate, func(b *buckets) error {
+	return s.update(ctx, "update "+bucket, func(b *buckets) error {
 		r, err := Tx{b.tx}.Records(bucket)
 		if err != nil {
 			return err
@@ -125,18 +125,7 @@ func (s *Store) UpdateRecords(ctx context.Context, bucket string, fn func(*Recor
 // on disk; an error from fn (returned as it is) or a context cancelled
 // meanwhile leaves everything unchanged. op names the work in errors.
 func (s *Store) UpdateTx(ctx context.Context, op string, fn func(Tx) error) error {
-	return s.run(ctx, op, txUpdate, func(b *buckets) error { return fn(Tx{b.tx}) })
-}
-
-// UpdateTxBatched is UpdateTx for frequent small writes from many
-// goroutines (group commit): a call made while another commits waits for
-// it and then shares the next transaction and its fsync with every call
-// that waited too; a lone call commits at once. When it returns nil the
-// change is on disk. fn may run more than once (alone, when a call it
-// shared a transaction with failed), so it must derive everything it sets
-// from the transaction.
-func (s *Store) UpdateTxBatched(ctx context.Context, op string, fn func(Tx) error) error {
-	return s.run(ctx, op, txBatch, func(b *buckets) error { return fn(Tx{b.tx}) })
+	return s.update(ctx, op, func(b *buckets) error { return fn(Tx{b.tx}) })
 }
 
 // ViewTx runs fn in one read-only transaction over several record buckets.
