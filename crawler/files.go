@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -37,9 +38,13 @@ type FilesConfig struct {
 	// case-insensitively) of the files to index. ".html", ".htm", ".xhtml"
 	// are read as HTML, ".md", ".markdown", ".mdown", ".mkd" as Markdown,
 	// ".pdf" as PDF and every other listed extension as plain text (after
-	// a binary sniff of the first 8 KiB). Default (nil): DefaultExtensions.
-	// Files without an extension are not indexed, except a root given as
-	// a file, which is always read.
+	// a binary sniff of the first 8 KiB). An extension may be given with
+	// or without its dot ("txt" is ".txt"). Default (nil):
+	// DefaultExtensions. With the default extensions, files without an extension (README,
+	// NOTES, COPYING) are indexed too when their content is text (the
+	// binary sniff decides; a binary one is skipped and reported). With
+	// Extensions given, files without an extension are not indexed,
+	// except a root given as a file, which is always read.
 	Extensions []string
 	// FollowSymlinks makes the crawl follow symbolic links to files and
 	// folders. Loops are safe: each real folder (device and inode) is
@@ -54,6 +59,11 @@ type FilesConfig struct {
 	// file examined (total is the number of candidate files of the root).
 	// See TerminalProgress.
 	Progress Progress
+
+	// extensionless is set by withDefaults when Extensions was left to
+	// its default: files without an extension are read when they are
+	// text.
+	extensionless bool
 }
 
 // DefaultExcludes returns the default FilesConfig.Exclude patterns:
@@ -69,6 +79,24 @@ func DefaultExcludes() []string {
 		"*.tmp", "*.temp", "*.swp", "*.swo", "*~", "~*", ".#*", "#*#",
 		".DS_Store",
 	}
+}
+
+// NormalizeExtensions returns exts as FilesConfig matches them: each
+// with its leading dot (".txt" for "txt"), lower case, without spaces;
+// empty ones are dropped.
+func NormalizeExtensions(exts []string) []string {
+	out := make([]string, 0, len(exts))
+	for _, e := range exts {
+		e = strings.ToLower(strings.TrimSpace(e))
+		if e == "" || e == "." {
+			continue
+		}
+		if !strings.HasPrefix(e, ".") {
+			e = "." + e
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // DefaultExtensions returns the default FilesConfig.Extensions: plain
@@ -118,6 +146,8 @@ func (c FilesConfig) withDefaults() FilesConfig {
 	if c.Extensions == nil {
 		c.Extensions = DefaultExtensions()
 	}
+	c.Extensions = NormalizeExtensions(c.Extensions)
+	c.extensionless = slices.Equal(c.Extensions, NormalizeExtensions(DefaultExtensions()))
 	if c.BatchSize <= 0 {
 		c.BatchSize = DefaultFilesBatchSize
 	}

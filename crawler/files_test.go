@@ -714,3 +714,36 @@ func TestBarProgressDraws(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexFilesReadsExtensionlessTextByContent: with the default
+// extensions, files without one (README, NOTES) are indexed when their
+// content is text and skipped, as binary, when it is not; once --ext is
+// given they are left alone; an extension given without its dot matches
+// as with it.
+func TestIndexFilesReadsExtensionlessTextByContent(t *testing.T) {
+	root := t.TempDir()
+	filesWriteFile(t, filepath.Join(root, "README"), "how to build the gadget")
+	filesWriteFile(t, filepath.Join(root, "docs", "NOTES"), "notes about the gadget")
+	filesWriteFile(t, filepath.Join(root, "gadget"), "\x7fELF\x02\x01\x01\x00\x00\x00 a compiled program")
+	filesWriteFile(t, filepath.Join(root, "plan.txt"), "the plan")
+	filesWriteFile(t, filepath.Join(root, "plan.md"), "# the plan")
+
+	sink := newFilesMemSink()
+	rep := filesCrawlOK(t, sink, DefaultFilesConfig(), root)
+	if got, want := sink.paths(t, root), []string{"README", "docs/NOTES", "plan.md", "plan.txt"}; !slices.Equal(got, want) {
+		t.Errorf("indexed %v, want %v", got, want)
+	}
+	if len(rep.Skips) != 1 || !errors.Is(rep.Skips[0], textextract.ErrBinary) {
+		t.Errorf("skips %v, want the binary program alone", rep.Skips)
+	}
+
+	for _, ext := range [][]string{{"txt"}, {".TXT"}, {" txt "}} {
+		sink := newFilesMemSink()
+		cfg := DefaultFilesConfig()
+		cfg.Extensions = ext
+		filesCrawlOK(t, sink, cfg, root)
+		if got, want := sink.paths(t, root), []string{"plan.txt"}; !slices.Equal(got, want) {
+			t.Errorf("extensions %q indexed %v, want %v", ext, got, want)
+		}
+	}
+}

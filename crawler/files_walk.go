@@ -110,11 +110,12 @@ func (c *filesCrawl) dir(path, rel string, info fs.FileInfo) {
 }
 
 // extensionWanted reports whether a file name has one of the configured
-// extensions.
+// extensions, or none when extensionless files are read
+// (FilesConfig.Extensions).
 func (c *filesCrawl) extensionWanted(name string) bool {
 	ext := filepath.Ext(name)
 	if ext == "" {
-		return false
+		return c.cfg.extensionless // read as text if it is text
 	}
 	for _, want := range c.cfg.Extensions {
 		if strings.EqualFold(ext, want) {

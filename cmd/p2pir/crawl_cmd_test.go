@@ -160,3 +160,25 @@ func TestCrawlOfAnUnreachableSeedReportsIt(t *testing.T) {
 		t.Errorf("stderr does not name the seed %s that failed:\n%s", seed, r.stderr)
 	}
 }
+
+// TestCrawlAndIndexRefuseNonsenseNumbers: a depth, page budget or size
+// of 0 or less is a usage error (exit 2) that names the flag, not a
+// silent default or an error about Go fields.
+func TestCrawlAndIndexRefuseNonsenseNumbers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"crawl", "--depth", "0", "http://127.0.0.1:1/"}, "p2pir: --depth must be more than 0, not 0"},
+		{[]string{"crawl", "--max-pages", "-1", "http://127.0.0.1:1/"}, "p2pir: --max-pages must be more than 0, not -1"},
+		{[]string{"crawl", "--timeout", "0s", "http://127.0.0.1:1/"}, "p2pir: --timeout must be more than 0"},
+		{[]string{"index", "--max-size", "0", "testdata/notes"}, "p2pir: --max-size must be more than 0 bytes"},
+	} {
+		r := runCLI(t, dir, tc.args...)
+		if r.code != 2 || !strings.HasPrefix(r.stderr, tc.want) {
+			t.Errorf("p2pir %s: exit %d, stderr %q; want 2 and %q", strings.Join(tc.args, " "), r.code, r.stderr, tc.want)
+		}
+	}
+}

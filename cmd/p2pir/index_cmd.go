@@ -95,6 +95,9 @@ folder to a file elsewhere does not share that file.`,
 			return minArgs(1, "PATH (or --share DIR, --unshare DIR, --watch DIR, --unwatch DIR, --list)")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if maxSize <= 0 {
+				return usageError{fmt.Errorf("--max-size must be more than 0 bytes, not %d", maxSize)}
+			}
 			for _, dir := range unshare {
 				p, removed, err := share.Remove(a.dataDir, dir)
 				if err != nil {
@@ -334,6 +337,17 @@ node's API (GET /index/roots).`,
   p2pir crawl --depth 3 --max-pages 500 --delay 500ms https://example.org/`,
 		Args: minArgs(1, "URL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, f := range []struct {
+				name string
+				v    int64
+			}{{"depth", int64(cfg.MaxDepth)}, {"max-pages", int64(cfg.MaxPages)}, {"parallelism", int64(cfg.Parallelism)}, {"max-body", int64(cfg.MaxBodySize)}, {"timeout", int64(cfg.RequestTimeout)}} {
+				if f.v <= 0 {
+					return usageError{fmt.Errorf("--%s must be more than 0, not %s", f.name, cmd.Flags().Lookup(f.name).Value)}
+				}
+			}
+			if cfg.Delay < 0 {
+				return usageError{fmt.Errorf("--delay must not be negative, not %v", cfg.Delay)}
+			}
 			if ri, ok := a.runningNode(); ok {
 				var specs []jobs.Spec
 				for _, u := range args {

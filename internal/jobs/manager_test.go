@@ -474,6 +474,7 @@ func TestSpecCheck(t *testing.T) {
 	}{
 		{"folder", Spec{Kind: KindFolder, Path: dir + "/."}, ""},
 		{"site", Spec{Kind: KindSite, URL: "https://example.org/docs/", Depth: 3}, ""},
+		{"extension without its dot", Spec{Kind: KindFolder, Path: dir, Extensions: []string{"txt"}}, ""},
 		{"no kind", Spec{Path: dir}, "kind must be"},
 		{"relative", Spec{Kind: KindFolder, Path: "notes"}, "absolute path"},
 		{"missing", Spec{Kind: KindFolder, Path: filepath.Join(dir, "nope")}, "does not exist"},
@@ -482,7 +483,7 @@ func TestSpecCheck(t *testing.T) {
 		{"site with file options", Spec{Kind: KindSite, URL: "https://example.org/", Watch: true}, "are for a folder"},
 		{"ftp", Spec{Kind: KindSite, URL: "ftp://example.org/"}, "http or https URL"},
 		{"negative", Spec{Kind: KindSite, URL: "https://example.org/", MaxPages: -1}, "negative"},
-		{"extension", Spec{Kind: KindFolder, Path: dir, Extensions: []string{"txt"}}, "starts with a dot"},
+		{"no extension in the list", Spec{Kind: KindFolder, Path: dir, Extensions: []string{" ", "."}}, "lists no extension"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := c.spec.Check()

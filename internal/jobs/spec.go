@@ -108,9 +108,10 @@ func (s Spec) Check() (Spec, error) {
 		if !st.IsDir() {
 			return bad("%s is not a folder: index the folder it is in", s.Path)
 		}
-		for _, e := range s.Extensions {
-			if !strings.HasPrefix(e, ".") {
-				return bad("an extension starts with a dot, as .txt, not %q", e)
+		if s.Extensions != nil {
+			s.Extensions = crawler.NormalizeExtensions(s.Extensions)
+			if len(s.Extensions) == 0 {
+				return bad("extensions lists no extension (give them as .txt or txt)")
 			}
 		}
 	case KindSite:
