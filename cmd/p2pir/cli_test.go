@@ -212,3 +212,24 @@ func TestUnknownCommandIsUsageError(t *testing.T) {
 		t.Fatalf("want exit 2 (usage error), got %v", r)
 	}
 }
+
+// TestAMistypedDataDirectoryIsNotCreated: a --data that does not exist is
+// an error for the commands that read one (nothing is created); index
+// creates it.
+func TestAMistypedDataDirectoryIsNotCreated(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "typo", "p2pir")
+	for _, args := range [][]string{{"search", "platypus"}, {"profile"}, {"sources"}, {"mark", "--undo"}, {"peers"}} {
+		r := runCLI(t, dir, args...)
+		if r.code != 1 || !strings.Contains(r.stderr, "there is no data directory at "+dir) {
+			t.Errorf("p2pir %s on a missing --data: exit %d, %q", strings.Join(args, " "), r.code, r.stderr)
+		}
+		if _, err := os.Stat(filepath.Dir(dir)); !os.IsNotExist(err) {
+			t.Fatalf("p2pir %s created %s", strings.Join(args, " "), filepath.Dir(dir))
+		}
+	}
+	mustRunCLI(t, dir, "index", "testdata/notes")
+	if r := mustRunCLI(t, dir, "search", "platypus"); !strings.Contains(r.stdout, "platypus") {
+		t.Errorf("search after index created the directory: %s", r.stdout)
+	}
+}

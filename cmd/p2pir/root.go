@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,6 +53,9 @@ or pages failed.`,
 		SilenceErrors: true,
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		return a.checkDataDir(cmd)
+	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -88,6 +92,35 @@ func defaultDataDir() string {
 		return filepath.Join(h, ".local", "share", "p2pir")
 	}
 	return "p2pir-data"
+}
+
+// dataMakers are the commands that create a data directory that does not
+// exist yet; the others need one, and eval, sim and version need none.
+var dataMakers = map[string]bool{"index": true, "crawl": true, "node": true, "demo": true}
+
+// checkDataDir refuses a --data the person typed that does not exist, for
+// a command that needs one and would not create it: a typo would
+// otherwise quietly create directories and answer "No results." The
+// default data directory is created as needed.
+func (a *app) checkDataDir(cmd *cobra.Command) error {
+	if !cmd.Flags().Changed("data") {
+		return nil
+	}
+	top := cmd
+	for top.HasParent() && top.Parent().HasParent() {
+		top = top.Parent()
+	}
+	switch top.Name() {
+	case "eval", "sim", "version", "help", "completion":
+		return nil
+	}
+	if dataMakers[top.Name()] {
+		return nil
+	}
+	if _, err := os.Stat(a.dataDir); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("there is no data directory at %s: check the path (p2pir index, crawl or node create one)", a.dataDir)
+	}
+	return nil
 }
 
 func (a *app) indexDir() string { return filepath.Join(a.dataDir, "index") }

@@ -236,7 +236,7 @@ func TestSearchTextPrintsNoControlBytesFromDocuments(t *testing.T) {
 
 func TestSearchOfAnEmptyDataDirectorySaysNoResults(t *testing.T) {
 	t.Parallel()
-	data := filepath.Join(t.TempDir(), "fresh")
+	data := t.TempDir() // exists, holds nothing
 	r := mustRunCLI(t, data, "search", "platypus")
 	if !strings.Contains(r.stdout, "No results") {
 		t.Errorf("want \"No results\", got\n%v", r)
