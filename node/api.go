@@ -647,6 +647,8 @@ type selfInfo struct {
 	Clusters    int                    `json:"clusters"`
 	ClusterSize int                    `json:"cluster_size"`
 	Interests   []usermodel.TermWeight `json:"interests"`
+	// IndexDocuments is how many documents the node's index holds.
+	IndexDocuments uint64 `json:"index_documents"`
 }
 
 // selfInterests is how many of the person's top interests GET /node shows.
@@ -666,6 +668,9 @@ func (n *Node) selfReply(r *http.Request) (selfInfo, error) {
 	out.Interests = p.Interests(selfInterests)
 	if out.Interests == nil {
 		out.Interests = []usermodel.TermWeight{}
+	}
+	if out.IndexDocuments, err = n.ix.Count(); err != nil {
+		return out, fmt.Errorf("count the index: %w", err)
 	}
 	return out, nil
 }

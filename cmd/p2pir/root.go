@@ -78,6 +78,7 @@ or pages failed.`,
 		newSimCmd(a),
 		newDemoCmd(a),
 		newVersionCmd(a),
+		newStatusCmd(a),
 	)
 	return root
 }

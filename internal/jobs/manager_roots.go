@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/p2pir/p2pir/index"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,7 +19,23 @@ func (m *Manager) Roots(ctx context.Context) ([]Root, error) {
 	m.mu.Lock()
 	roots := slices.Clone(m.roots)
 	m.mu.Unlock()
-	folders, err := share.Current(m.cfg.DataDir)
+	if err := FillRoots(ctx, m.cfg.Index, m.cfg.DataDir, roots); err != nil {
+		return nil, err
+	}
+	for i := range roots {
+		if r := &roots[i]; r.Kind == KindFolder && r.Watched {
+			r.WatchedFolders, r.WatchNote = m.w.status(r.Path)
+		}
+	}
+	return roots, nil
+}
+
+// FillRoots fills in what roots' records do not keep: whether each folder
+// is shared (dataDir's shared folders) and how many documents ix holds
+// under each folder or on each site's host. The offline commands use it
+// on LoadRoots' roots; a running node's Manager.Roots does the same.
+func FillRoots(ctx context.Context, ix *index.Index, dataDir string, roots []Root) error {
+	folders, err := share.Current(dataDir)
 	if err != nil {
 		folders = nil // an unreadable list shares nothing, as peers are answered
 	}
@@ -28,18 +45,15 @@ func (m *Manager) Roots(ctx context.Context) ([]Root, error) {
 		switch r.Kind {
 		case KindFolder:
 			r.Shared = sharedFolder(share.Paths(folders), r.Path)
-			r.Documents, err = m.cfg.Index.CountURLPrefix(ctx, folderPrefix(r.Path))
-			if r.Watched {
-				r.WatchedFolders, r.WatchNote = m.w.status(r.Path)
-			}
+			r.Documents, err = ix.CountURLPrefix(ctx, folderPrefix(r.Path))
 		case KindSite:
-			r.Documents, err = m.cfg.Index.CountOnHost(ctx, siteHost(r.URL))
+			r.Documents, err = ix.CountOnHost(ctx, siteHost(r.URL))
 		}
 		if err != nil {
-			return nil, fmt.Errorf("count the documents of %s: %w", r.Target(), err)
+			return fmt.Errorf("count the documents of %s: %w", r.Target(), err)
 		}
 	}
-	return roots, nil
+	return nil
 }
 
 // sharedFolder reports whether the folder path is shared: it is one of
