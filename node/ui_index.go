@@ -165,7 +165,6 @@ func (u *ui) jobsFormError(w http.ResponseWriter, r *http.Request, err error) {
 	u.fail(w, "index", code, errors.New(msg))
 }
 
-
 // expandHome turns a leading "~" or "~/" into the home folder, as a shell
 // would for the person typing a path.
 func expandHome(p string) string {
