@@ -148,6 +148,6 @@ func (a *app) indexDemoFolder(ctx context.Context, folder string) error {
 	if n == 0 {
 		return fmt.Errorf("demo: nothing to search: %s holds no text, Markdown, HTML or PDF file p2pir could index", folder)
 	}
-	fmt.Fprintf(a.stdout, "indexed %s: %d documents (%d added, %d updated, %d unchanged)\n", folder, n, rep.Added, rep.Updated, rep.Unchanged)
+	fmt.Fprintf(a.stdout, "indexed %s: %s (%d added, %d updated, %d unchanged)\n", folder, countOf(int(n), "document", "documents"), rep.Added, rep.Updated, rep.Unchanged)
 	return nil
 }

@@ -209,7 +209,7 @@ folder to a file elsewhere does not share that file.`,
 				return err
 			}
 			if n, err := ix.Count(); err == nil {
-				fmt.Fprintf(a.stdout, "index %s holds %d documents\n", a.indexDir(), n)
+				fmt.Fprintf(a.stdout, "index %s holds %s\n", a.indexDir(), countOf(int(n), "document", "documents"))
 			}
 			if n := len(rep.Errors); n > 0 {
 				return partialError{fmt.Errorf("%s could not be indexed (listed above); the index keeps what it held for them", countOf(n, "file or folder", "files or folders"))}

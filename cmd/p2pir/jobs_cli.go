@@ -271,7 +271,7 @@ func (a *app) printJobsSummary(cmdName string, js []jobs.Job) {
 	fmt.Fprintf(a.stdout, "%d added, %d updated, %d unchanged, %d deleted, %d skipped, %d errors in %v\n",
 		r.Added, r.Updated, r.Unchanged, r.Deleted, r.Skipped, errs, elapsed.Round(time.Millisecond))
 	if docs > 0 {
-		fmt.Fprintf(a.stdout, "index %s holds %d documents\n", a.indexDir(), docs)
+		fmt.Fprintf(a.stdout, "index %s holds %s\n", a.indexDir(), countOf(int(docs), "document", "documents"))
 	}
 }
 

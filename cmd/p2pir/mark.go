@@ -129,7 +129,7 @@ func printMark(w io.Writer, verb string, o markOutcome, asJSON bool) error {
 		sign = "-"
 	}
 	fmt.Fprintf(w, "%s %s %s (mark %d, query %q)\n", verb, sign, oneLine(o.Mark.URL), o.Mark.Seq, oneLine(o.Mark.Query))
-	fmt.Fprintf(w, "profile: %d marks; top interests: %s\n", o.Profile.Marks, termList(o.Profile.Interests[:min(8, len(o.Profile.Interests))]))
+	fmt.Fprintf(w, "profile: %s; top interests: %s\n", countOf(o.Profile.Marks, "mark", "marks"), termList(o.Profile.Interests[:min(8, len(o.Profile.Interests))]))
 	return nil
 }
 

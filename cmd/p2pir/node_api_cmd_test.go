@@ -68,7 +68,7 @@ func TestCLIThroughTheNodePrintsText(t *testing.T) {
 		wantJSON  string   // top-level key with --json; "" for text
 		notPrefix string
 	}{
-		{"mark prints text", []string{"mark", resp.QueryID, url, "+"}, []string{"marked + " + url, "profile: 1 marks; top interests: "}, "", "{"},
+		{"mark prints text", []string{"mark", resp.QueryID, url, "+"}, []string{"marked + " + url, "profile: 1 mark; top interests: "}, "", "{"},
 		{"mark --undo prints text", []string{"mark", "--undo"}, []string{"undone + " + url, "profile: 0 marks"}, "", "{"},
 		{"mark --json prints JSON", []string{"mark", "--json", resp.QueryID, url, "-"}, nil, "marked", ""},
 		{"mark --undo --json prints JSON", []string{"mark", "--undo", "--json"}, nil, "undone", ""},
