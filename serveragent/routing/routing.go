@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // Strategies.
@@ -156,7 +158,10 @@ func Select(strategy string, cfg Config, peers []Peer, q Query, visited map[stri
 			open = append(open, p)
 		}
 	}
-	sort.Slice(open, func(i, j int) bool { return open[i].ID < open[j].ID }) // reproducible whatever the input order
+	byID := func(a, b Peer) int { return strings.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(open, byID) { // reproducible whatever the input order
+		slices.SortFunc(open, byID)
+	}
 	switch strategy {
 	case Flood:
 		out := make([]Choice, 0, min(len(open), cfg.MaxFanout))
