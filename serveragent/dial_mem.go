@@ -47,8 +47,9 @@ func (m *MemNet) ServerOptions() []grpc.ServerOption {
 // simulations that run many nodes in one process: Listen gives a listener
 // under a made-up address and Dialer connects to it. Connections are
 // google.golang.org/grpc/test/bufconn pipes; TLS runs over them as over
-// TCP, so node identities are checked exactly as on a real network. Safe
-// for concurrent use.
+// TCP, so node identities are checked exactly as on a real network (the
+// key exchange is X25519 alone, see memKeyExchanges). Safe for concurrent
+// use.
 type MemNet struct {
 	mu        sync.Mutex
 	listeners map[string]*bufconn.Listener
