@@ -2,9 +2,11 @@ package serveragent
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/identity"
@@ -28,6 +30,11 @@ type TLSDialer struct {
 	Secret []byte
 	// Options are extra dial options, after the contract's.
 	Options []grpc.DialOption
+	// KeyExchanges are the TLS key exchanges offered, most preferred
+	// first; nil (the default) offers Go's, the hybrid post-quantum
+	// X25519MLKEM768 first, which every real connection should use. The
+	// simulator's in-memory network offers X25519 alone (see MemNet).
+	KeyExchanges []tls.CurveID
 }
 
 // Dial implements Dialer.
@@ -35,10 +42,14 @@ func (d TLSDialer) Dial(_ context.Context, addr, nodeID string) (*grpc.ClientCon
 	if d.Identity == nil {
 		return nil, fmt.Errorf("serveragent: dial %s: TLSDialer without identity", addr)
 	}
-	creds, err := d.Identity.ClientCredentials(nodeID, d.Secret)
+	cfg, err := d.Identity.ClientTLS(nodeID, d.Secret)
 	if err != nil {
 		return nil, fmt.Errorf("serveragent: dial %s (%s): %w", addr, nodeID, err)
 	}
+	if d.KeyExchanges != nil {
+		cfg.CurvePreferences = d.KeyExchanges
+	}
+	creds := credentials.NewTLS(cfg)
 	opts := append([]grpc.DialOption{grpc.WithTransportCredentials(creds)}, p2pirv1.DialOptions()...)
 	opts = append(opts, d.Options...)
 	cc, err := grpc.NewClient(addr, opts...)

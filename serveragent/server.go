@@ -83,9 +83,18 @@ type Node struct {
 	peers    map[string]*peer
 	clusters cluster.Result
 	ownClust int // own cluster in clusters, -1 if none
-	rng      *rand.Rand
-	queries  uint64 // queries this node originated, for seeded query IDs
-	closed   bool
+	// snaps is the peer table as snapshots() returns it (cands as
+	// candidates() does), sorted by ID and
+	// shared by every caller (never modified once made); nil when a change
+	// to the table made it stale (see staleLocked). snapsOldest is the
+	// oldest fingerprint time in it, to know without a pass over the table
+	// when one has expired.
+	snaps       []snapshot
+	cands       []routing.Peer // the routing candidates of snaps
+	snapsOldest time.Time
+	rng         *rand.Rand
+	queries     uint64 // queries this node originated, for seeded query IDs
+	closed      bool
 }
 
 // New returns the server agent of a node. self.ID must be id's node ID; ix

@@ -211,6 +211,7 @@ func (n *Node) Recluster(ctx context.Context) (cluster.Result, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.clusters = res
+	n.staleLocked()
 	n.ownClust = -1
 	if c, ok := res.Assign[n.self.ID]; ok {
 		n.ownClust = c

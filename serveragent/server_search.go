@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -440,19 +441,12 @@ func (n *Node) callSearch(ctx context.Context, p snapshot, req *p2pirv1.SearchRe
 // is what the children must carry as route_floor (see routing.Floor) when
 // the request has none yet.
 func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited map[string]bool, shortcuts map[string]float64) ([]snapshot, float64, error) {
-	snaps := n.snapshots()
-	byID := make(map[string]snapshot, len(snaps))
-	cands := make([]routing.Peer, 0, len(snaps))
-	for _, s := range snaps {
-		if s.info.Addr == "" {
-			continue
+	snaps, cands := n.candidates()
+	if len(shortcuts) > 0 {
+		cands = slices.Clone(cands) // shared: the shortcuts go on a copy
+		for i := range cands {
+			cands[i].Shortcut = shortcuts[cands[i].ID]
 		}
-		byID[s.info.ID] = s
-		p := routing.Peer{ID: s.info.ID, FP: s.fp, Centroid: s.centroid, Shortcut: shortcuts[s.info.ID]}
-		if s.coll != nil {
-			p.Collection = s.coll
-		}
-		cands = append(cands, p)
 	}
 	q := routing.Query{Terms: queryTerms(req), Floor: req.GetRouteFloor(), K1: n.ix.Config().K1}
 	if len(q.Terms) == 0 && req.GetCorpus() == nil && req.GetOrigin().GetNodeId() == n.self.ID {
@@ -492,7 +486,11 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 		asked[id] = true
 	}
 	for _, c := range choices {
-		out = append(out, byID[c.ID])
+		s, ok := findSnapshot(snaps, c.ID)
+		if !ok {
+			return nil, 0, fmt.Errorf("serveragent: routing chose %s, not a candidate", c.ID)
+		}
+		out = append(out, s)
 		asked[c.ID] = true
 	}
 	var floor float64

@@ -201,6 +201,7 @@ func (n *Node) learnCollection(s *p2pirv1.CollectionSummary, sender string, firs
 	defer n.mu.Unlock()
 	if newer() {
 		n.peers[id].coll = collectionOf(body, s)
+		n.staleLocked()
 	}
 }
 

@@ -80,6 +80,21 @@ func (r *Records) Delete(key string) error {
 	return nil
 }
 
+// Len is the number of records, counted without reading their values.
+func (r *Records) Len() int {
+	if r.b == nil {
+		return 0
+	}
+	n := 0
+	c := r.b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if v != nil { // a nested bucket is not a record
+			n++
+		}
+	}
+	return n
+}
+
 // ForEach calls fn for every record in key order; an error from fn stops
 // it and is returned. value is valid only during the call.
 func (r *Records) ForEach(fn func(key string, value []byte) error) error {

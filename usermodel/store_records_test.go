@@ -134,3 +134,46 @@ func TestUpdateTxSpansBucketsAtomically(t *testing.T) {
 		t.Fatalf("after Delete: %v, want two/b=2 only", got)
 	}
 }
+
+// TestRecordsLenCountsRecords: Len counts the records of a bucket (none
+// in a bucket never written), following puts, overwrites and deletes.
+func TestRecordsLenCountsRecords(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t, StoreOptions{})
+	lenOf := func() int {
+		t.Helper()
+		n := -1
+		if err := s.ViewRecords(ctx, "other.pkg", func(r *Records) error { n = r.Len(); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := lenOf(); n != 0 {
+		t.Fatalf("Len of a bucket never written = %d, want 0", n)
+	}
+	steps := []struct {
+		name string
+		fn   func(*Records) error
+		want int
+	}{
+		{"three puts", func(r *Records) error {
+			for _, k := range []string{"a", "b", "c"} {
+				if err := r.Put(k, []byte(k)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, 3},
+		{"an overwrite", func(r *Records) error { return r.Put("b", []byte("bb")) }, 3},
+		{"a delete", func(r *Records) error { return r.Delete("a") }, 2},
+		{"a delete of nothing", func(r *Records) error { return r.Delete("zz") }, 2},
+	}
+	for _, st := range steps {
+		if err := s.UpdateRecords(ctx, "other.pkg", st.fn); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if n := lenOf(); n != st.want {
+			t.Errorf("after %s: Len = %d, want %d", st.name, n, st.want)
+		}
+	}
+}

@@ -216,12 +216,18 @@ func BenchmarkHandshake(b *testing.B) {
 	for _, bc := range []struct {
 		name   string
 		resume bool
-	}{{"full", false}, {"resumed", true}} {
+		curves []tls.CurveID // the client's key exchanges; nil: Go's default (X25519 with ML-KEM first)
+	}{
+		{"full", false, nil}, {"resumed", true, nil},
+		// What the simulator's in-memory transport offers (serveragent.MemNet).
+		{"full-x25519", false, []tls.CurveID{tls.X25519}}, {"resumed-x25519", true, []tls.CurveID{tls.X25519}},
+	} {
 		b.Run(bc.name, func(b *testing.B) {
 			client, err := alice.ClientTLS(bob.NodeID(), nil)
 			if err != nil {
 				b.Fatal(err)
 			}
+			client.CurvePreferences = bc.curves
 			if !bc.resume {
 				client.ClientSessionCache = nil
 			}

@@ -2,6 +2,7 @@ package membership
 
 import (
 	"log"
+	"sync"
 
 	"github.com/hashicorp/memberlist"
 )
@@ -19,6 +20,48 @@ type delegate struct {
 	queue  *memberlist.TransmitLimitedQueue
 	logger *log.Logger
 	warn   *warnLimiter
+
+	// metaMu guards metaCache: metadata decoded before, by its bytes
+	// (see decode). memberlist hands every member's metadata to
+	// NotifyAlive at every push-pull, and at 1,000 members decoding
+	// the same JSON again was most of a merge.
+	metaMu    sync.Mutex
+	metaCache map[string]decodedMeta
+}
+
+// decodedMeta is the outcome of decodeMeta for one encoding.
+type decodedMeta struct {
+	meta Meta
+	boot uint64
+	err  error
+}
+
+// maxMetaCache bounds delegate.metaCache: about one entry per member
+// (a member's metadata changes only when it restarts or changes its
+// address, version or name). A full cache is emptied, so a peer sending
+// ever new metadata costs at most a decode each, as without a cache.
+const maxMetaCache = 4096
+
+// decode is decodeMeta(b), from the cache when the same bytes were
+// decoded before (the result depends on the bytes alone).
+func (d *delegate) decode(b []byte) (Meta, uint64, error) {
+	d.metaMu.Lock()
+	r, ok := d.metaCache[string(b)] // no allocation for the lookup
+	d.metaMu.Unlock()
+	if ok {
+		return r.meta, r.boot, r.err
+	}
+	r.meta, r.boot, r.err = decodeMeta(b)
+	if len(b) > memberlist.MetaMaxSize {
+		return r.meta, r.boot, r.err // not worth keeping: never valid
+	}
+	d.metaMu.Lock()
+	if d.metaCache == nil || len(d.metaCache) >= maxMetaCache {
+		d.metaCache = make(map[string]decodedMeta)
+	}
+	d.metaCache[string(b)] = r
+	d.metaMu.Unlock()
+	return r.meta, r.boot, r.err
 }
 
 var (

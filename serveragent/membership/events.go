@@ -13,7 +13,7 @@ func (d *delegate) NotifyAlive(n *memberlist.Node) error {
 	if n.Name == d.self {
 		return nil // our own announcement
 	}
-	meta, _, err := decodeMeta(n.Meta)
+	meta, _, err := d.decode(n.Meta)
 	if err == nil && meta.NodeID != n.Name {
 		err = fmt.Errorf("%w: metadata names node %q", ErrInvalidMeta, meta.NodeID)
 	}
@@ -35,7 +35,7 @@ func (d *delegate) alive(n *memberlist.Node) {
 	if n.Name == d.self {
 		return
 	}
-	meta, boot, err := decodeMeta(n.Meta)
+	meta, boot, err := d.decode(n.Meta)
 	if err != nil {
 		// NotifyAlive let it through, so this cannot happen; if it does,
 		// the member stays unlisted.

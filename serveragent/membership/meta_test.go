@@ -192,3 +192,40 @@ func FuzzDecodeMeta(f *testing.F) {
 		}
 	})
 }
+
+// Claim: the delegate's cached decoding gives exactly what decodeMeta
+// gives, for valid and malformed metadata alike, the first time and from
+// the cache; a caller reusing its buffer does not change what was cached;
+// and the cache stays bounded however many encodings it sees.
+func TestDelegateDecodeCachesDecodeMeta(t *testing.T) {
+	d := &delegate{}
+	for _, dir := range []string{"valid", "invalid"} {
+		for name, b := range readFixtures(t, dir) {
+			t.Run(dir+"/"+name, func(t *testing.T) {
+				want, wantBoot, wantErr := decodeMeta(b)
+				for i := range 2 {
+					buf := append([]byte(nil), b...)
+					got, boot, err := d.decode(buf)
+					clear(buf) // memberlist may reuse its buffers
+					if got != want || boot != wantBoot || (err == nil) != (wantErr == nil) ||
+						(err != nil && (err.Error() != wantErr.Error() || !errors.Is(err, ErrInvalidMeta))) {
+						t.Errorf("decode #%d: %+v %d %v, want %+v %d %v", i+1, got, boot, err, want, wantBoot, wantErr)
+					}
+				}
+			})
+		}
+	}
+	m := Meta{NodeID: testNodeID("cache"), GRPCAddr: "node:7070"}
+	for boot := range uint64(maxMetaCache + 10) {
+		b, err := encodeMeta(m, boot+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, got, err := d.decode(b); err != nil || got != boot+1 {
+			t.Fatalf("boot %d decoded as %d, %v", boot+1, got, err)
+		}
+	}
+	if n := len(d.metaCache); n > maxMetaCache {
+		t.Errorf("the cache holds %d encodings, want at most %d", n, maxMetaCache)
+	}
+}

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // Strategies.
@@ -150,33 +152,46 @@ type Choice struct {
 // falls back to fingerprints (see Score), exploring any other peer.
 func Select(strategy string, cfg Config, peers []Peer, q Query, visited map[string]bool, rng *rand.Rand) ([]Choice, error) {
 	query, own := q.FP, q.Own
-	var open []Peer
-	for _, p := range peers {
+	byID := func(a, b Peer) int { return strings.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(peers, byID) { // reproducible whatever the input order
+		peers = slices.Clone(peers)
+		slices.SortFunc(peers, byID)
+	}
+	// The peers not visited, by their place in peers (in ID order): a
+	// flood or walk draws from them without copying a thousand peers.
+	open := make([]int32, 0, len(peers))
+	for i, p := range peers {
 		if !visited[p.ID] {
-			open = append(open, p)
+			open = append(open, int32(i))
 		}
 	}
-	sort.Slice(open, func(i, j int) bool { return open[i].ID < open[j].ID }) // reproducible whatever the input order
 	switch strategy {
-	case Flood:
-		out := make([]Choice, 0, min(len(open), cfg.MaxFanout))
-		for _, i := range rng.Perm(len(open))[:min(len(open), cfg.MaxFanout)] {
-			out = append(out, Choice{ID: open[i].ID, Random: true})
+	case Flood, Walk:
+		n := min(len(open), cfg.MaxFanout)
+		if strategy == Walk {
+			n = min(n, max(cfg.Walkers, 1))
 		}
-		return out, nil
-	case Walk:
-		n := min(len(open), max(cfg.Walkers, 1), cfg.MaxFanout)
 		out := make([]Choice, 0, n)
 		for _, i := range rng.Perm(len(open))[:n] {
-			out = append(out, Choice{ID: open[i].ID, Random: true})
+			out = append(out, Choice{ID: peers[open[i]].ID, Random: true})
 		}
 		return out, nil
 	case Interest, "":
 	default:
 		return nil, fmt.Errorf("routing: unknown strategy %q", strategy)
 	}
+	return selectByInterest(cfg, peers, open, q, query, own, rng), nil
+}
+
+// selectByInterest is Select for interest routing, over the peers at the
+// places open (in ID order).
+func selectByInterest(cfg Config, peers []Peer, places []int32, q Query, query, own []float64, rng *rand.Rand) []Choice {
+	open := make([]Peer, len(places))
+	for i, j := range places {
+		open[i] = peers[j]
+	}
 	if out, ok := selectByCollection(cfg, open, q, rng); ok {
-		return out, nil
+		return out
 	}
 	// Each signal is scaled by its best value among the candidates before
 	// blending: a short query's fingerprint matches any profile weakly
@@ -208,7 +223,7 @@ func Select(strategy string, cfg Config, peers []Peer, q Query, visited map[stri
 		c.Random = true
 		out = append(out, c)
 	}
-	return out, nil
+	return out
 }
 
 // Score is how well peer p matches: QueryWeight·cos(p, query) +
