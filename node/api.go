@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/p2pir/p2pir/serveragent/membership"
 	"io"
 	"net/http"
 	"os"
@@ -649,6 +650,30 @@ type selfInfo struct {
 	Interests   []usermodel.TermWeight `json:"interests"`
 	// IndexDocuments is how many documents the node's index holds.
 	IndexDocuments uint64 `json:"index_documents"`
+	// Join is how joining through the seeds went; left out when the node
+	// was started without seeds.
+	Join *joinInfo `json:"join,omitempty"`
+}
+
+// joinInfo is membership.JoinState for people and the API.
+type joinInfo struct {
+	Seeds        []string `json:"seeds"`
+	Joined       bool     `json:"joined"`
+	Error        string   `json:"error,omitempty"`
+	RetryEveryMS int64    `json:"retry_every_ms,omitempty"`
+}
+
+// joinReply is the node's JoinState as joinInfo; nil without seeds.
+func (n *Node) joinReply() *joinInfo {
+	st := n.members.JoinState()
+	if len(st.Seeds) == 0 {
+		return nil
+	}
+	out := &joinInfo{Seeds: st.Seeds, Joined: st.Joined, RetryEveryMS: st.RetryEvery.Milliseconds()}
+	if st.Err != nil && !st.Joined {
+		out.Error = membership.JoinReason(st.Err)
+	}
+	return out
 }
 
 // selfInterests is how many of the person's top interests GET /node shows.
@@ -672,5 +697,6 @@ func (n *Node) selfReply(r *http.Request) (selfInfo, error) {
 	if out.IndexDocuments, err = n.ix.Count(); err != nil {
 		return out, fmt.Errorf("count the index: %w", err)
 	}
+	out.Join = n.joinReply()
 	return out, nil
 }

@@ -536,6 +536,17 @@ func (n *Node) GRPCAddr() string { return n.server.Self().Addr }
 // GossipAddr is the gossip address other nodes can join.
 func (n *Node) GossipAddr() string { return n.members.GossipAddr() }
 
+// JoinWarning says, in words, why the node could not join the network
+// through its seeds (Config.Join) and how often it tries again; "" when it
+// joined or was given none.
+func (n *Node) JoinWarning() string {
+	j := n.joinReply()
+	if j == nil || j.Joined || j.Error == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s; the node runs alone and tries again every %v", j.Error, time.Duration(j.RetryEveryMS)*time.Millisecond)
+}
+
 // Agent is the node's client agent.
 func (n *Node) Agent() *clientagent.Agent { return n.agent }
 

@@ -145,6 +145,9 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 			if self := n.Server().Self(); self.Name != "" {
 				fmt.Fprintf(a.stdout, "node %q\n", self.Name)
 			}
+			if w := n.JoinWarning(); w != "" {
+				fmt.Fprintf(a.stderr, "p2pir: warning: %s (p2pir peers shows the state)\n", w)
+			}
 			fmt.Fprintf(a.stdout, "node %s\n  web pages http://%s/  (open it in your browser)\n  HTTP API  http://%s\n  gRPC      %s\n  gossip    %s  (others join with --join %s)\n",
 				n.ID(), n.HTTPAddr(), n.HTTPAddr(), n.GRPCAddr(), n.GossipAddr(), n.GossipAddr())
 			<-cmd.Context().Done()
@@ -297,6 +300,12 @@ type nodeSelf struct {
 		Term   string  `json:"term"`
 		Weight float64 `json:"weight"`
 	} `json:"interests"`
+	Join *struct {
+		Seeds        []string `json:"seeds"`
+		Joined       bool     `json:"joined"`
+		Error        string   `json:"error"`
+		RetryEveryMS int64    `json:"retry_every_ms"`
+	} `json:"join,omitempty"`
 }
 
 // peerRow is one row of GET /peers.
@@ -325,6 +334,9 @@ func writePeersText(w io.Writer, self nodeSelf, peers []peerRow) {
 		cluster = fmt.Sprintf("cluster %d of %d (%d %s)", self.Cluster, self.Clusters, self.ClusterSize, plural(self.ClusterSize, "node", "nodes"))
 	}
 	fmt.Fprintf(w, "this node: %s, %s\n", peerLabel(self.Name, self.NodeID), cluster)
+	if j := self.Join; j != nil && !j.Joined {
+		fmt.Fprintf(w, "not in the network yet: %s; trying again every %v\n", oneLine(j.Error), time.Duration(j.RetryEveryMS)*time.Millisecond)
+	}
 	if len(self.Interests) > 0 {
 		terms := make([]string, 0, len(self.Interests))
 		for _, t := range self.Interests {

@@ -161,3 +161,37 @@ func TestPeerRateFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeSaysWhenItCannotJoin: a node started with a seed where nothing
+// listens says so at start, in words, and keeps running alone; p2pir
+// peers shows the state.
+func TestNodeSaysWhenItCannotJoin(t *testing.T) {
+	dir := t.TempDir()
+	ctx, stop := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--data", dir, "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t), "--membership", "local", "--join", "127.0.0.1:1"}, strings.NewReader(""), &out, &errOut)
+	}()
+	for {
+		if _, ok := (&app{dataDir: dir}).runningNode(); ok && strings.Contains(out.String(), "web pages") {
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("node exited %d: %s", code, errOut.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	want := "p2pir: warning: could not join through 127.0.0.1:1: nothing listens there (connection refused); the node runs alone and tries again every"
+	if !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr %q lacks %q", errOut.String(), want)
+	}
+	if r := mustRunCLI(t, dir, "peers"); !strings.Contains(r.stdout, "not in the network yet: could not join through 127.0.0.1:1: nothing listens there") {
+		t.Errorf("peers does not show the join state:\n%s", r.stdout)
+	}
+	stop()
+	if code := <-done; code != 0 {
+		t.Fatalf("node exited %d: %s", code, errOut.String())
+	}
+}

@@ -73,6 +73,74 @@ func (m *Membership) joinSeeds(seeds []string) (int, error) {
 	return n, je
 }
 
+// JoinState is how joining the network through the seeds went
+// (Config.Join).
+type JoinState struct {
+	// Seeds are the gossip addresses given to join through; none when the
+	// node was started without any.
+	Seeds []string
+	// Joined is true once a seed answered, at start or since, or another
+	// member found this node.
+	Joined bool
+	// Err is why the latest attempt failed while the node is alone; nil
+	// once it joined.
+	Err error
+	// RetryEvery is how often a lone node tries its seeds again.
+	RetryEvery time.Duration
+}
+
+// JoinState says how joining through the seeds went.
+func (m *Membership) JoinState() JoinState {
+	m.joinMu.Lock()
+	defer m.joinMu.Unlock()
+	st := m.join
+	st.Seeds = append([]string(nil), st.Seeds...)
+	if !st.Joined && m.table.liveCount() > 0 {
+		st.Joined, st.Err = true, nil // another member found us
+	}
+	return st
+}
+
+// setJoin records the outcome of an attempt to join through the seeds.
+func (m *Membership) setJoin(err error) {
+	m.joinMu.Lock()
+	defer m.joinMu.Unlock()
+	if err == nil {
+		m.join.Joined, m.join.Err = true, nil
+		return
+	}
+	m.join.Err = err
+}
+
+// JoinReason says in words why joining through the seeds failed: for
+// each seed, nothing listening, no answer in time, a network secret that
+// does not match, an unknown host, or the error as it came.
+func JoinReason(err error) string {
+	var je *joinError
+	if !errors.As(err, &je) {
+		return err.Error()
+	}
+	reasons := make([]string, 0, len(je.causes))
+	for _, c := range je.causes {
+		msg := c.Error()
+		switch low := strings.ToLower(msg); {
+		case strings.Contains(low, "connection refused"):
+			msg = "nothing listens there (connection refused)"
+		case strings.Contains(low, "i/o timeout"), strings.Contains(low, "deadline exceeded"), strings.Contains(low, "timed out"):
+			msg = "no answer in time"
+		case strings.Contains(low, "decrypt"), strings.Contains(low, "encrypt"), strings.Contains(low, "keyring"):
+			msg = "the network secret does not match (--secret-file or P2PIR_SECRET)"
+		case strings.Contains(low, "no such host"):
+			msg = "unknown host"
+		}
+		reasons = append(reasons, msg)
+	}
+	if len(reasons) == 0 {
+		reasons = append(reasons, "no seed answered")
+	}
+	return fmt.Sprintf("could not join through %s: %s", strings.Join(je.seeds, ", "), strings.Join(reasons, "; "))
+}
+
 // startRejoin starts the loop of a lone node that tries its seeds every
 // interval until one answers, another member finds it, or stopRejoin.
 func (m *Membership) startRejoin(seeds []string, every time.Duration) {
@@ -90,9 +158,11 @@ func (m *Membership) startRejoin(seeds []string, every time.Duration) {
 			}
 			if m.table.liveCount() > 0 {
 				m.logger.Printf("[INFO] membership: no longer alone; stop trying the seeds")
+				m.setJoin(nil)
 				return
 			}
 			n, err := m.joinSeeds(seeds)
+			m.setJoin(err)
 			if err == nil {
 				m.logger.Printf("[INFO] membership: joined through %d of %d seeds", n, len(seeds))
 				return

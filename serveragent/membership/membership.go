@@ -38,6 +38,9 @@ type Membership struct {
 	rejoinStop chan struct{}
 	rejoinDone chan struct{}
 
+	joinMu sync.Mutex
+	join   JoinState // see JoinState
+
 	selfMu sync.Mutex
 	self   Member
 }
@@ -98,13 +101,17 @@ func Start(cfg Config) (m *Membership, err error) {
 	m.self = Member{Meta: self, GossipAddr: m.gossipAddr, State: StateAlive, Since: time.Now()}
 
 	if len(cfg.Join) > 0 {
-		if _, err := m.joinSeeds(cfg.Join); err != nil {
+		m.join.Seeds = append([]string(nil), cfg.Join...)
+		_, err := m.joinSeeds(cfg.Join)
+		m.setJoin(err)
+		if err != nil {
 			if !cfg.AllowLone {
 				_ = list.Shutdown()
 				notify.close()
 				return nil, err
 			}
 			every := cfg.rejoinInterval()
+			m.join.RetryEvery = every
 			logger.Printf("[WARN] membership: starting alone: %v; trying again every %v", err, every)
 			m.startRejoin(cfg.Join, every)
 		}
