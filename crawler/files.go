@@ -59,6 +59,12 @@ type FilesConfig struct {
 	// file examined (total is the number of candidate files of the root).
 	// See TerminalProgress.
 	Progress Progress
+	// MaxTextBytes is the most bytes of a file's title and text that are
+	// indexed: the rest of a longer text is left out (cut at a character
+	// boundary) and the file is listed in FilesReport.Truncated. Default
+	// DefaultMaxTextBytes, the index's own cap (index.Config.MaxDocBytes),
+	// which would otherwise refuse the document.
+	MaxTextBytes int
 
 	// extensionless is set by withDefaults when Extensions was left to
 	// its default: files without an extension are read when they are
@@ -98,6 +104,15 @@ func NormalizeExtensions(exts []string) []string {
 	}
 	return out
 }
+
+// DefaultMaxTextBytes is FilesConfig.MaxTextBytes' default: the index's
+// default cap on a document's text (index.Config.MaxDocBytes).
+const DefaultMaxTextBytes = 16 << 20
+
+// ErrTextCut is in the chain of a FilesReport.Truncated entry: the file's
+// text was longer than FilesConfig.MaxTextBytes, and its first part is
+// indexed.
+var ErrTextCut = errors.New("text too long: its first part is indexed")
 
 // DefaultExtensions returns the default FilesConfig.Extensions: plain
 // text, Markdown, HTML, PDF, and lightweight markup read as plain text
@@ -151,6 +166,9 @@ func (c FilesConfig) withDefaults() FilesConfig {
 	if c.BatchSize <= 0 {
 		c.BatchSize = DefaultFilesBatchSize
 	}
+	if c.MaxTextBytes <= 0 {
+		c.MaxTextBytes = DefaultMaxTextBytes
+	}
 	return c
 }
 
@@ -186,6 +204,9 @@ type FilesReport struct {
 	// Skips lists the skipped files with the reason (ErrFileTooLarge,
 	// textextract.ErrBinary, textextract.ErrUnsupported).
 	Skips []FileError
+	// Truncated lists the files whose text was longer than
+	// FilesConfig.MaxTextBytes: their first part is indexed.
+	Truncated []FileError
 	// Errors lists files and folders that could not be read or extracted.
 	// The crawl goes on past them, and what the index holds for them (or
 	// under them, for a folder) is kept.

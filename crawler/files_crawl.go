@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/textextract"
@@ -117,6 +118,11 @@ func (c *filesCrawl) file(f candidate) error {
 		c.keep[f.id] = true
 		return nil
 	}
+	if n := len(doc.Title) + len(doc.Body); n > c.cfg.MaxTextBytes {
+		doc.Body = cutText(doc.Body, max(c.cfg.MaxTextBytes-len(doc.Title), 0))
+		doc.Hash = "" // the index hashes what it holds
+		c.rep.Truncated = append(c.rep.Truncated, FileError{Path: f.path, Err: fmt.Errorf("%w: %d bytes of text, the first %d indexed", ErrTextCut, n, len(doc.Title)+len(doc.Body))})
+	}
 	c.seen[f.id] = true
 	c.batch = append(c.batch, doc)
 	if indexed {
@@ -195,4 +201,16 @@ func (c *filesCrawl) progress(done, total int, current string) {
 	if c.cfg.Progress != nil {
 		c.cfg.Progress(done, total, current)
 	}
+}
+
+// cutText is the longest start of s of at most n bytes that ends at a
+// character boundary.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -747,3 +747,28 @@ func TestIndexFilesReadsExtensionlessTextByContent(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexFilesIndexesTheFirstPartOfAHugeText: a file whose text is
+// longer than MaxTextBytes is indexed with its first part, cut at a
+// character boundary, and listed in Truncated; the run does not fail and
+// the file's other words are still found.
+func TestIndexFilesIndexesTheFirstPartOfAHugeText(t *testing.T) {
+	root := t.TempDir()
+	huge := filepath.Join(root, "huge.txt")
+	filesWriteFile(t, huge, "Huge notes\n\ndébut "+strings.Repeat("é", 40)+" fin")
+	filesWriteFile(t, filepath.Join(root, "small.txt"), "small")
+	sink := newFilesMemSink()
+	cfg := DefaultFilesConfig()
+	cfg.MaxTextBytes = len("Huge notes") + len("début ") + 25 // title, "début ", and 12½ é's
+	rep := filesCrawlOK(t, sink, cfg, root)
+	if rep.Added != 2 || len(rep.Errors) != 0 || len(rep.Truncated) != 1 || rep.Truncated[0].Path != huge || !errors.Is(rep.Truncated[0].Err, ErrTextCut) {
+		t.Fatalf("report %+v", rep)
+	}
+	d, ok := sink.doc(huge)
+	if !ok || d.Title != "Huge notes" || !strings.Contains(d.Body, "début é") || strings.Contains(d.Body, "fin") || !utf8.ValidString(d.Body) || len(d.Title)+len(d.Body) > cfg.MaxTextBytes {
+		t.Errorf("indexed %q (title %q), want the first %d bytes, whole characters", d.Body, d.Title, cfg.MaxTextBytes)
+	}
+	if DefaultMaxTextBytes != index.DefaultConfig().MaxDocBytes {
+		t.Errorf("DefaultMaxTextBytes %d is not the index's cap %d", DefaultMaxTextBytes, index.DefaultConfig().MaxDocBytes)
+	}
+}

@@ -199,6 +199,9 @@ folder to a file elsewhere does not share that file.`,
 					fmt.Fprintf(a.stderr, "skipped %v\n", s)
 				}
 			}
+			for _, e := range rep.Truncated {
+				fmt.Fprintf(a.stderr, "p2pir: index: %v\n", e)
+			}
 			for _, e := range rep.Errors {
 				fmt.Fprintf(a.stderr, "p2pir: index: %v\n", e)
 			}
