@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/p2pir/p2pir/node"
 	"io"
 	"slices"
 	"strings"
@@ -175,13 +176,17 @@ type searchStyle struct {
 const snippetChars = 240
 
 func writeSearchText(w io.Writer, resp *clientagent.Response, st searchStyle) {
-	if len(resp.Results) == 0 {
-		fmt.Fprintf(w, "No results.  (query %s)\n", resp.QueryID)
-		return
-	}
 	bold, reset, dim := "", "", ""
 	if st.color {
 		bold, reset, dim = "\x1b[1m", "\x1b[0m", "\x1b[2m"
+	}
+	if len(resp.Results) == 0 {
+		fmt.Fprintf(w, "No results.  (query %s)\n", resp.QueryID)
+		if hint := noResultsHint(resp.Trace); hint != "" {
+			fmt.Fprintf(w, "%s%s%s\n", dim, hint, reset)
+		}
+		writeUnresponsive(w, resp, dim, reset)
+		return
 	}
 	if len(resp.Added) > 0 || len(resp.Dropped) > 0 {
 		fmt.Fprintf(w, "%ssearched with your interests: added %s; dropped %s%s\n", dim, strings.Join(resp.Added, " "), strings.Join(resp.Dropped, " "), reset)
@@ -224,13 +229,7 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, st searchStyle) {
 			fmt.Fprintf(w, "    %s%s%s\n", dim, h.Why, reset)
 		}
 	}
-	for _, u := range resp.Unresponsive {
-		who := oneLine(u.Engine)
-		if id, ok := clientagent.PeerID(u.Engine); ok {
-			who = "peer " + peerLabel(u.Name, id)
-		}
-		fmt.Fprintf(w, "%s    unresponsive: %s: %s%s\n", dim, who, oneLine(u.Error), reset)
-	}
+	writeUnresponsive(w, resp, dim, reset)
 	for _, f := range resp.Filtered {
 		fmt.Fprintf(w, "%s    filtered: %s (%s)%s\n", dim, oneLine(f.URL), f.Why, reset)
 	}
@@ -294,4 +293,37 @@ func clip(s string, n int) string {
 		cut = cut[:i]
 	}
 	return cut + "…"
+}
+
+// writeUnresponsive names the sources and peers that did not answer.
+func writeUnresponsive(w io.Writer, resp *clientagent.Response, dim, reset string) {
+	for _, u := range resp.Unresponsive {
+		who := oneLine(u.Engine)
+		if id, ok := clientagent.PeerID(u.Engine); ok {
+			who = "peer " + peerLabel(u.Name, id)
+		}
+		fmt.Fprintf(w, "%s    unresponsive: %s: %s%s\n", dim, who, oneLine(u.Error), reset)
+	}
+}
+
+// noResultsHint says where a search that found nothing looked, and what
+// it cannot find there: peers answer only with what they share.
+func noResultsHint(tr clientagent.SearchTrace) string {
+	peers, others := false, false
+	for _, s := range tr.Sources {
+		switch s.Source {
+		case clientagent.LocalName:
+		case node.PeersSource:
+			peers = true
+		default:
+			others = true
+		}
+	}
+	switch {
+	case peers:
+		return "Peers answer with the web pages they crawled and the files in the folders they share: a file only a peer has is found once its folder is shared (p2pir index --share DIR, on the peer's node)."
+	case !others:
+		return "Only your own index was searched: p2pir node asks peers too, and p2pir sources add KIND=URL asks a search engine."
+	}
+	return ""
 }

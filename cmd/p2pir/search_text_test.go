@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/p2pir/p2pir/clientagent"
+	"github.com/p2pir/p2pir/node"
 )
 
 // The text output of a search that asked peers ends with one line on what
@@ -55,6 +56,31 @@ func TestSearchTextShowsEngineAndPeerContent(t *testing.T) {
 		writeSearchText(&b, &clientagent.Response{QueryID: "q1", Results: []clientagent.Result{{Rank: 1, URL: "https://x.example/", Title: "X", Source: "searx", Content: tc.content}}}, searchStyle{})
 		if !strings.Contains(b.String(), tc.want) {
 			t.Errorf("%s: want %q in:\n%s", tc.name, tc.want, b.String())
+		}
+	}
+}
+
+// TestNoResultsSaysWhereItLooked: a search that found nothing says what
+// was searched and what peers cannot give (files in folders they do not
+// share), and still names the sources that did not answer.
+func TestNoResultsSaysWhereItLooked(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		sources []string
+		want    string
+	}{
+		{"local only", []string{clientagent.LocalName}, "Only your own index was searched"},
+		{"with peers", []string{clientagent.LocalName, node.PeersSource}, "a file only a peer has is found once its folder is shared"},
+		{"with an engine", []string{clientagent.LocalName, "searx"}, "No results.  (query q1)\n    unresponsive: searx: down"},
+	} {
+		var b strings.Builder
+		resp := &clientagent.Response{QueryID: "q1", Unresponsive: []clientagent.Unresponsive{{Engine: "searx", Error: "down"}}}
+		for _, s := range tc.sources {
+			resp.Trace.Sources = append(resp.Trace.Sources, clientagent.SourceTrace{Source: s})
+		}
+		writeSearchText(&b, resp, searchStyle{})
+		if !strings.Contains(b.String(), tc.want) || !strings.Contains(b.String(), "unresponsive: searx: down") {
+			t.Errorf("%s: want %q and the unresponsive engine in:\n%s", tc.name, tc.want, b.String())
 		}
 	}
 }
