@@ -25,6 +25,8 @@ import (
 //	POST /index/remove {"kind", "path"|"url"}
 //	                                  {"removed": {"root", "deleted", "canceled", "message"}}
 //	POST /index/unwatch {"path"}      {"root"}
+//	POST /index/forget {"target"}     {"forgot": {"kind", "target", "deleted", "message"}}: a
+//	                                  folder or a site as /index/remove, or one file or page
 //
 // Unknown IDs and roots are 404; bad requests 400; cancelling a finished
 // job, or removing a root while another job holds the index for more
@@ -104,6 +106,23 @@ func (n *Node) jobRoutes(mux *instrumentedMux) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"removed": rm})
+	})
+	mux.HandleFunc("POST /index/forget", func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Target string `json:"target"`
+		}
+		if err := decodeStrict(w, r, &in); err != nil {
+			writeJobsError(w, fmt.Errorf("%w: want JSON {\"target\": a folder, a file, a site or a page}: %w", jobs.ErrBadSpec, err))
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), removeWait)
+		defer cancel()
+		f, err := n.jobs.Forget(ctx, in.Target)
+		if err != nil {
+			writeJobsError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"forgot": f})
 	})
 	mux.HandleFunc("POST /index/unwatch", func(w http.ResponseWriter, r *http.Request) {
 		var in struct {

@@ -79,6 +79,7 @@ or pages failed.`,
 		newDemoCmd(a),
 		newVersionCmd(a),
 		newStatusCmd(a),
+		newForgetCmd(a),
 	)
 	return root
 }
