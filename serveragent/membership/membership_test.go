@@ -227,6 +227,9 @@ func TestNetworkSecretKeepsOutsidersOut(t *testing.T) {
 				if !errors.Is(err, ErrJoinFailed) || !strings.Contains(err.Error(), seed.GossipAddr()) {
 					t.Fatalf("Start = %v, want ErrJoinFailed naming %s", err, seed.GossipAddr())
 				}
+				if tc.seed != nil && tc.joiner != nil && !strings.Contains(JoinReason(err), "the network secret does not match") {
+					t.Errorf("JoinReason(%v) = %q, want it to say the secret does not match", err, JoinReason(err))
+				}
 				time.Sleep(300 * time.Millisecond)
 				if got := seed.Members(); len(got) != 0 {
 					t.Errorf("seed lists the outsider: %s", describe(got))
