@@ -82,11 +82,11 @@ func (s *filesMemSink) MetaByPrefix(ctx context.Context, prefix string) ([]index
 	return out, nil
 }
 
-func (s *filesMemSink) LookupHash(ctx context.Context, hash string) (string, bool, error) {
+func (s *filesMemSink) LookupHash(ctx context.Context, hash, source string) (string, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, d := range s.docs {
-		if d.Hash == hash {
+		if d.Hash == hash && (source == "" || d.Source == source) {
 			return d.ID, true, nil
 		}
 	}

@@ -21,8 +21,9 @@ type Sink interface {
 	// with prefix (e.g. "file:///home/me/notes/"), for incremental crawls.
 	MetaByPrefix(ctx context.Context, prefix string) ([]index.Meta, error)
 	// LookupHash reports the ID of an indexed document with this content
-	// hash, if any (content de-duplication across URLs).
-	LookupHash(ctx context.Context, hash string) (id string, ok bool, err error)
+	// hash and, unless source is "", this Source (index.SourceWeb,
+	// index.SourceFile), if any: content de-duplication across URLs.
+	LookupHash(ctx context.Context, hash, source string) (id string, ok bool, err error)
 }
 
 // Progress is called as a crawl goes on: done items out of total (total is

@@ -31,7 +31,7 @@ func (s *exampleSink) Delete(context.Context, ...string) error { return nil }
 func (s *exampleSink) MetaByPrefix(context.Context, string) ([]index.Meta, error) {
 	return nil, nil
 }
-func (s *exampleSink) LookupHash(context.Context, string) (string, bool, error) {
+func (s *exampleSink) LookupHash(context.Context, string, string) (string, bool, error) {
 	return "", false, nil
 }
 

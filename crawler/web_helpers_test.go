@@ -213,7 +213,7 @@ func (m *webMemSink) MetaByPrefix(ctx context.Context, prefix string) ([]index.M
 	return out, nil
 }
 
-func (m *webMemSink) LookupHash(ctx context.Context, hash string) (string, bool, error) {
+func (m *webMemSink) LookupHash(ctx context.Context, hash, source string) (string, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.lookupErr != nil {

@@ -26,7 +26,9 @@ func (w *webCrawl) index(doc index.Document, page string) {
 	w.mu.Unlock()
 
 	lctx, cancel := context.WithTimeout(w.ctx, webSinkTimeout)
-	id, found, err := w.sink.LookupHash(lctx, doc.Hash)
+	// Only another page makes this one a duplicate: a local file with the
+	// same text does not (site: and source:web must still find the page).
+	id, found, err := w.sink.LookupHash(lctx, doc.Hash, index.SourceWeb)
 	cancel()
 	switch {
 	case err != nil && w.ctx.Err() == nil:

@@ -593,12 +593,25 @@ func (ix *Index) URLsByPrefix(ctx context.Context, prefix string) ([]string, err
 	return urls, nil
 }
 
-// LookupHash reports the ID of a document whose content hash is hash.
-func (ix *Index) LookupHash(ctx context.Context, hash string) (string, bool, error) {
+// LookupHash reports the ID of a document whose content hash is hash and,
+// unless source is "", whose Source is source (SourceWeb: a page that a
+// local file with the same text does not make a duplicate).
+func (ix *Index) LookupHash(ctx context.Context, hash, source string) (string, bool, error) {
 	if ix.closed.Load() {
 		return "", false, ErrClosed
 	}
-	ids, err := ix.idsByKeyword(ctx, fieldHash, hash, 1)
+	if source == "" {
+		ids, err := ix.idsByKeyword(ctx, fieldHash, hash, 1)
+		if err != nil || len(ids) == 0 {
+			return "", false, err
+		}
+		return ids[0], true, nil
+	}
+	h := query.NewTermQuery(hash)
+	h.SetField(fieldHash)
+	s := query.NewTermQuery(source)
+	s.SetField(fieldSource)
+	ids, err := ix.idsOf(ctx, query.NewConjunctionQuery([]query.Query{h, s}), "documents of content "+hash)
 	if err != nil || len(ids) == 0 {
 		return "", false, err
 	}

@@ -315,12 +315,20 @@ func TestMetaByPrefixAndLookupHash(t *testing.T) {
 	if urls, err := ix.URLsByPrefix(ctx, "file:///nowhere/"); err != nil || len(urls) != 0 {
 		t.Fatalf("URLsByPrefix(no match) = %q, %v", urls, err)
 	}
-	id, ok, err := ix.LookupHash(ctx, ContentHash(corpus[1].Title, corpus[1].Body))
+	id, ok, err := ix.LookupHash(ctx, ContentHash(corpus[1].Title, corpus[1].Body), "")
 	if err != nil || !ok || id != "b" {
 		t.Fatalf("LookupHash = %q %v %v, want b", id, ok, err)
 	}
-	if _, ok, _ := ix.LookupHash(ctx, "nope"); ok {
+	if _, ok, _ := ix.LookupHash(ctx, "nope", ""); ok {
 		t.Fatal("LookupHash found an unknown hash")
+	}
+	// A hash held by a file only is no web page's.
+	dHash := ContentHash(corpus[3].Title, corpus[3].Body)
+	if _, ok, err := ix.LookupHash(ctx, dHash, SourceWeb); ok || err != nil {
+		t.Errorf("LookupHash(d's hash, web) = %v %v, want none: d is a file", ok, err)
+	}
+	if id, ok, err := ix.LookupHash(ctx, dHash, SourceFile); id != "d" || !ok || err != nil {
+		t.Errorf("LookupHash(d's hash, file) = %q %v %v, want d", id, ok, err)
 	}
 }
 
