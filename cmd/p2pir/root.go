@@ -96,9 +96,16 @@ func defaultDataDir() string {
 	return "p2pir-data"
 }
 
-// dataMakers are the commands that create a data directory that does not
-// exist yet; the others need one, and eval, sim and version need none.
-var dataMakers = map[string]bool{"index": true, "crawl": true, "node": true, "demo": true}
+// makesDataDir reports whether the top-level command name creates a data
+// directory that does not exist yet (index, crawl, node, demo); the
+// others need one, and eval, sim and version need none.
+func makesDataDir(name string) bool {
+	switch name {
+	case "index", "crawl", "node", "demo":
+		return true
+	}
+	return false
+}
 
 // checkDataDir refuses a --data the person typed that does not exist, for
 // a command that needs one and would not create it: a typo would
@@ -116,7 +123,7 @@ func (a *app) checkDataDir(cmd *cobra.Command) error {
 	case "eval", "sim", "version", "help", "completion":
 		return nil
 	}
-	if dataMakers[top.Name()] {
+	if makesDataDir(top.Name()) {
 		return nil
 	}
 	if _, err := os.Stat(a.dataDir); errors.Is(err, os.ErrNotExist) {
