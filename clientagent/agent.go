@@ -216,6 +216,9 @@ type Result struct {
 	ProfileSim float64 `json:"profile_sim"`
 	// Why says why the result is where it is.
 	Why string `json:"why"`
+	// Formats are the URLs of the same page in other text formats, shown
+	// once (notes/page.html beside notes/page.md, with the same title).
+	Formats []string `json:"formats,omitempty"`
 }
 
 // Response is the answer to a search.
@@ -410,6 +413,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		}
 	}
 	resp.Total = matches(lists, merged)
+	merged = collapseFormatCopies(merged)
 	ranked := make([]rankedHit, len(merged))
 	for i, m := range merged {
 		ranked[i] = rankedHit{Merged: m, score: m.Fused, why: "retrieval score"}
@@ -445,7 +449,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		resp.Results = append(resp.Results, Result{
 			URL: h.URL, Title: h.Title, Content: h.Content, Snippet: h.Snippet, Score: h.score,
 			Source: src, Engine: engine, Engines: h.Engines, Positions: h.Positions,
-			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why,
+			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why, Formats: h.Formats,
 		})
 	}
 	// Recording is what makes the results markable: it never shares the

@@ -62,6 +62,10 @@ type Merged struct {
 	Positions []int
 	// Fused is the fused score the merged list is ordered by.
 	Fused float64
+	// Formats are the URLs of the same page in other text formats beside
+	// it (notes/page.html for notes/page.md), left out of the list
+	// (collapseFormatCopies).
+	Formats []string
 	// Evidence is how strongly the best source vouches for the result, in
 	// (0, 1]: its score over that source's best score when the source gives
 	// scores, else (k+1)/(k+rank) with RRF's k. Unlike Fused it keeps the

@@ -202,6 +202,9 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, st searchStyle) {
 			fmt.Fprintf(w, "%2d. %s%s%s  %s(%s)%s\n", h.Rank, bold, oneLine(title), reset, dim, oneLine(h.Source), reset)
 		}
 		fmt.Fprintf(w, "    %s\n", oneLine(h.URL))
+		for _, f := range h.Formats {
+			fmt.Fprintf(w, "    %salso as %s%s\n", dim, oneLine(f), reset)
+		}
 		if strings.HasPrefix(h.URL, p2pirv1.SharedDocScheme+"://") {
 			fmt.Fprintf(w, "    %sa file a peer shares: p2pir open %s%s\n", dim, oneLine(h.URL), reset)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -171,7 +172,7 @@ func TestSearchTextPrintsNoControlBytesFromDocuments(t *testing.T) {
 	folder := filepath.Join(t.TempDir(), "hostile")
 	writeTree(t, folder, map[string]string{
 		"evil.html":             "<html><head><title>" + hostileTitle + "</title></head><body><p>ansiword \x1b[2J cleared</p></body></html>",
-		"evil.md":               "# " + hostileTitle + "\n\nansiword body \x1b[1A up\n",
+		"evil-notes.md":         "# " + hostileTitle + "\n\nansiword body \x1b[1A up\n",
 		"esc\x1b[31mname.txt":   "ansiword in a file named with an escape\n",
 		"bell\x07\x1b]0;x.txt":  "ansiword\n",
 		"plain-control.txt":     "\x1b[31m ansiword \x1b[0m \x07\x08\x0b\x0c\r\n",
@@ -351,5 +352,26 @@ func TestSearchFlagMistakesSayTheFix(t *testing.T) {
 		if r.code != 2 || !strings.HasPrefix(r.stderr, tc.want) || strings.Contains(r.stderr, "clientagent") {
 			t.Errorf("p2pir %s: exit %d, stderr %q; want 2 and %q", strings.Join(tc.args, " "), r.code, r.stderr, tc.want)
 		}
+	}
+}
+
+// TestSearchShowsAMarkdownAndHTMLCopyOnce: the Markdown and the HTML copy
+// of one page in a folder are one result, which names the other copy.
+func TestSearchShowsAMarkdownAndHTMLCopyOnce(t *testing.T) {
+	t.Parallel()
+	folder := t.TempDir()
+	for name, text := range map[string]string{
+		"guide.md":   "# Capybara guide\n\nCapybaras graze by the river.",
+		"guide.html": "<html><head><title>Capybara guide</title></head><body><p>Capybaras graze by the river.</p></body></html>",
+	} {
+		if err := os.WriteFile(filepath.Join(folder, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data := t.TempDir()
+	mustRunCLI(t, data, "index", folder)
+	out := mustRunCLI(t, data, "search", "capybara").stdout
+	if strings.Count(out, "Capybara guide") != 1 || !strings.Contains(out, "also as file://") {
+		t.Errorf("the two copies are not one result:\n%s", out)
 	}
 }

@@ -1,0 +1,60 @@
+package clientagent
+
+import (
+	"net/url"
+	"path"
+	"strings"
+)
+
+// isTextFormat reports whether ext (lower case, with its dot) is that of a
+// file that may hold the same page in another format: Markdown, HTML,
+// plain text, reStructuredText, AsciiDoc.
+func isTextFormat(ext string) bool {
+	switch ext {
+	case ".md", ".markdown", ".html", ".htm", ".xhtml", ".txt", ".text", ".rst", ".adoc":
+		return true
+	}
+	return false
+}
+
+// formatCopyKey is the key under which copies of one page in several text
+// formats meet: "file://DIR/NAME|title" for a local file whose extension
+// is a text format, "" for anything else. Two copies are the same page
+// when they sit side by side under one name (notes/page.md and
+// notes/page.html) and their titles read the same.
+func formatCopyKey(h Hit) string {
+	if h.Origin != "file" || !strings.HasPrefix(h.URL, "file://") {
+		return ""
+	}
+	u, err := url.Parse(h.URL)
+	if err != nil {
+		return ""
+	}
+	title := normText(h.Title)
+	if !isTextFormat(strings.ToLower(path.Ext(u.Path))) || title == "" {
+		return ""
+	}
+	return strings.TrimSuffix(u.Path, path.Ext(u.Path)) + "|" + title
+}
+
+// collapseFormatCopies keeps, of the copies of one page in several text
+// formats (formatCopyKey), the best ranked one, and lists the others'
+// URLs in its Formats; the order of what is kept is unchanged.
+func collapseFormatCopies(merged []Merged) []Merged {
+	first := map[string]int{}
+	out := merged[:0:0]
+	for _, m := range merged {
+		k := formatCopyKey(m.Hit)
+		if k == "" {
+			out = append(out, m)
+			continue
+		}
+		if i, ok := first[k]; ok {
+			out[i].Formats = append(out[i].Formats, m.URL)
+			continue
+		}
+		first[k] = len(out)
+		out = append(out, m)
+	}
+	return out
+}

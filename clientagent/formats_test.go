@@ -1,0 +1,60 @@
+package clientagent
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/p2pir/p2pir/index"
+)
+
+// TestCollapseFormatCopies: copies of one page side by side in text
+// formats with the same title are shown once, at the best rank, with the
+// others' URLs; other folders, other titles, other names, binary formats
+// and web pages stay apart.
+func TestCollapseFormatCopies(t *testing.T) {
+	hit := func(u, title, origin string) Merged { return Merged{Hit: Hit{URL: u, Title: title, Origin: origin}} }
+	in := []Merged{
+		hit("file:///d/page.md", "The Page", "file"),
+		hit("file:///d/other.md", "Other", "file"),
+		hit("file:///d/page.html", "the page!", "file"),
+		hit("file:///e/page.html", "The Page", "file"),
+		hit("file:///d/page.txt", "Another title", "file"),
+		hit("file:///d/page.pdf", "The Page", "file"),
+		hit("https://x.example/page.md", "The Page", "web"),
+		hit("file:///d/page.rst", "The page", "file"),
+	}
+	out := collapseFormatCopies(in)
+	var urls []string
+	for _, m := range out {
+		urls = append(urls, m.URL)
+	}
+	want := []string{"file:///d/page.md", "file:///d/other.md", "file:///e/page.html", "file:///d/page.txt", "file:///d/page.pdf", "https://x.example/page.md"}
+	if !slices.Equal(urls, want) {
+		t.Errorf("kept %v, want %v", urls, want)
+	}
+	if got := out[0].Formats; !slices.Equal(got, []string{"file:///d/page.html", "file:///d/page.rst"}) {
+		t.Errorf("the Markdown page's other formats: %v", got)
+	}
+}
+
+// TestSearchShowsAPageInTwoFormatsOnce: a search that finds the Markdown
+// and the HTML copy of one page shows it once, with the other's URL.
+func TestSearchShowsAPageInTwoFormatsOnce(t *testing.T) {
+	f := newAgentFixture(t, DefaultConfig())
+	ctx := context.Background()
+	docs := []index.Document{
+		{ID: "file:///notes/axolotl.md", URL: "file:///notes/axolotl.md", Title: "Axolotl care", Body: "The axolotl needs cool water.", Source: index.SourceFile},
+		{ID: "file:///notes/axolotl.html", URL: "file:///notes/axolotl.html", Title: "Axolotl care", Body: "The axolotl needs cool water and a filter.", Source: index.SourceFile},
+	}
+	if err := f.ix.Index(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	resp := f.search(t, Request{Query: "axolotl"})
+	if len(resp.Results) != 1 || len(resp.Results[0].Formats) != 1 {
+		t.Fatalf("results %+v, want one with the other format", shownURLs(resp.Results))
+	}
+	if got := []string{resp.Results[0].URL, resp.Results[0].Formats[0]}; !slices.Contains(got, docs[0].URL) || !slices.Contains(got, docs[1].URL) {
+		t.Errorf("shown %v, want both copies named", got)
+	}
+}
