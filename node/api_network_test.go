@@ -41,7 +41,7 @@ func startManualTrio(t *testing.T) ([]*Node, string) {
 		nodes = append(nodes, n)
 	}
 	for _, n := range nodes {
-		waitFor(t, "every node to know the other two", 20*time.Second, func() bool { return len(n.Server().Peers()) == 2 })
+		waitFor(t, "every node to know the other two", 60*time.Second, func() bool { return len(n.Server().Peers()) == 2 })
 	}
 	return nodes, filepath.Join(root, "a")
 }

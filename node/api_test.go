@@ -76,7 +76,7 @@ func TestPeersAnswersInSnakeCase(t *testing.T) {
 	defer a.Close(context.Background())
 	b := startNode(t, filepath.Join(root, "b"), freePort(t), []string{a.GossipAddr()})
 	defer b.Close(context.Background())
-	waitFor(t, "a to see b", 10*time.Second, func() bool { return len(a.Server().Peers()) == 1 })
+	waitFor(t, "a to see b", 60*time.Second, func() bool { return len(a.Server().Peers()) == 1 })
 
 	code, body := apiCall{method: "GET", path: "/peers"}.do(t, a)
 	if code != http.StatusOK {

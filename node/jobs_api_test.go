@@ -43,7 +43,7 @@ func TestTheNodeIndexesAFolderAndRemovesIt(t *testing.T) {
 		t.Fatalf("job JSON is not snake_case with durations in ms: %s", body)
 	}
 	var job struct{ Job jobs.Job }
-	waitFor(t, "the job to finish", 20*time.Second, func() bool {
+	waitFor(t, "the job to finish", 60*time.Second, func() bool {
 		code, body := apiGet2(t, n, "/index/jobs/"+sub.Job.ID)
 		return code == http.StatusOK && json.Unmarshal([]byte(body), &job) == nil && jobs.Finished(job.Job.State)
 	})
@@ -141,7 +141,7 @@ func TestWatchingAndTheRecordSurviveANodeRestart(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &sub); err != nil || code != http.StatusAccepted {
 		t.Fatalf("POST /index/jobs = %d %s", code, body)
 	}
-	waitFor(t, "the job to finish", 20*time.Second, func() bool {
+	waitFor(t, "the job to finish", 60*time.Second, func() bool {
 		j, err := n.jobs.Get(sub.Job.ID)
 		return err == nil && j.State == jobs.Done
 	})
@@ -154,7 +154,7 @@ func TestWatchingAndTheRecordSurviveANodeRestart(t *testing.T) {
 	if code, body := apiGet2(t, n, "/index/jobs/"+sub.Job.ID); code != http.StatusOK || !strings.Contains(body, `"state": "done"`) {
 		t.Fatalf("the earlier job after a restart: %d %s", code, body)
 	}
-	waitFor(t, "the restarted node to watch the folder", 20*time.Second, func() bool {
+	waitFor(t, "the restarted node to watch the folder", 60*time.Second, func() bool {
 		_, body := apiGet2(t, n, "/index/roots")
 		return strings.Contains(body, `"watched": true`) && strings.Contains(body, `"watched_folders": 2`)
 	})

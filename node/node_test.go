@@ -193,12 +193,12 @@ func TestFiveNodesClusterRouteSurviveAndRejoin(t *testing.T) {
 	if nodes[1].ID() != id1 {
 		t.Fatalf("restarted node has ID %s, was %s", nodes[1].ID(), id1)
 	}
-	waitFor(t, "node 0 to see node 1 again", 10*time.Second, func() bool { return slices.Contains(peerIDs(nodes[0]), id1) })
+	waitFor(t, "node 0 to see node 1 again", 60*time.Second, func() bool { return slices.Contains(peerIDs(nodes[0]), id1) })
 	for round := 0; round < 2; round++ {
 		nodes[1].Server().Gossip(ctx)
 		nodes[0].Server().Gossip(ctx)
 	}
-	waitFor(t, "a query from node 0 to reach node 1 again", 10*time.Second, func() bool {
+	waitFor(t, "a query from node 0 to reach node 1 again", 60*time.Second, func() bool {
 		r, _ := search()
 		for _, h := range r.Hits {
 			if h.NodeID == id1 {

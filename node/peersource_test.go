@@ -42,7 +42,7 @@ func namedNodes(t *testing.T, names []string, topics []int) []*Node {
 		nodes = append(nodes, n)
 	}
 	for _, n := range nodes {
-		waitFor(t, "every node to know the others by name", 20*time.Second, func() bool {
+		waitFor(t, "every node to know the others by name", 60*time.Second, func() bool {
 			ps := n.Server().Peers()
 			named := 0
 			for _, p := range ps {

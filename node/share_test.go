@@ -93,7 +93,7 @@ func TestASharedFolderReachesPeersThroughTheOwnersNode(t *testing.T) {
 	if n, _ := owner.Index().Count(); n != 4 { // the link in papers is indexed too
 		t.Fatalf("owner indexed %d files, want 4", n)
 	}
-	waitFor(t, "the asker to know the owner", 10*time.Second, func() bool { return len(asker.Server().Peers()) == 1 })
+	waitFor(t, "the asker to know the owner", 60*time.Second, func() bool { return len(asker.Server().Peers()) == 1 })
 
 	// Nothing shared (the default): peers get none of the files.
 	if got := peerLinks(t, asker, "jaguar"); len(got) != 0 {

@@ -25,7 +25,7 @@ func TestSearchAPIIncludesTraceAndMetricsCountRPCs(t *testing.T) {
 	defer b.Close(context.Background())
 	populate(t, a, 0)
 	populate(t, b, 1)
-	waitFor(t, "a to see b", 10*time.Second, func() bool { return len(a.Server().Peers()) == 1 })
+	waitFor(t, "a to see b", 60*time.Second, func() bool { return len(a.Server().Peers()) == 1 })
 
 	resp, err := http.Get("http://" + a.HTTPAddr() + "/search?q=galaxy")
 	if err != nil {
