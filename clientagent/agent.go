@@ -87,6 +87,8 @@ func DefaultConfig() Config {
 // Agent is a person's client agent. It is safe for concurrent use;
 // SetEngines changes its engines while it serves searches.
 type Agent struct {
+	// urls remembers the dedup keys of the URLs merged lately.
+	urls  urlKeys
 	ix    *index.Index
 	store *usermodel.Store
 	stats statsStore
@@ -390,7 +392,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if method == "" {
 		method = a.cfg.Merge
 	}
-	merged, err := Merge(method, lists)
+	merged, err := mergeWith(method, lists, &a.urls)
 	if err != nil {
 		return nil, err
 	}
@@ -404,7 +406,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			resp.Unresponsive = append(resp.Unresponsive, Unresponsive{Engine: CrawlName, Error: err.Error()})
 		} else if len(crawled.Hits) > 0 {
 			lists = append(lists, crawled)
-			if merged, err = Merge(method, lists); err != nil {
+			if merged, err = mergeWith(method, lists, &a.urls); err != nil {
 				return nil, err
 			}
 		}

@@ -81,6 +81,12 @@ type Merged struct {
 // non-empty normalised title and content (a mirror). Ties keep the order
 // of first appearance.
 func Merge(method string, lists []SourceHits) ([]Merged, error) {
+	return mergeWith(method, lists, nil)
+}
+
+// mergeWith is Merge, with the URLs' dedup keys remembered in keys (nil:
+// worked out afresh).
+func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, error) {
 	type entry struct {
 		m     Merged
 		best  int // best rank seen, for choosing the representative copy
@@ -106,7 +112,7 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 			if rank <= 0 {
 				rank = hi + 1
 			}
-			uk := dedupKey(h.URL)
+			uk := keys.key(h.URL)
 			var ck string
 			if len(lists) > 1 {
 				// Within one source, equal text never merges results (see
@@ -235,31 +241,35 @@ func normText(s string) string {
 // (a few hundred bytes each).
 const maxDedupKeys = 1 << 15
 
-// dedupKeys remembers canonurl.DedupKey of the URLs merged lately: a
-// search with the profile merges its 50 candidates, mostly the same local
-// documents search after search, and parsing a URL costs more than a map
-// lookup. DedupKey depends on the URL alone, so a remembered key is always
-// right; the map starts again empty when full.
-var dedupKeys struct {
+// urlKeys remembers canonurl.DedupKey of the URLs an agent merged lately:
+// a search with the profile merges its 50 candidates, mostly the same
+// local documents search after search, and parsing a URL costs more than a
+// map lookup. DedupKey depends on the URL alone, so a remembered key is
+// always right; the map starts again empty when full (maxDedupKeys). The
+// zero value is ready; a nil *urlKeys remembers nothing.
+type urlKeys struct {
 	mu   sync.Mutex
 	keys map[string]string
 }
 
-// dedupKey is canonurl.DedupKey(u), remembered.
-func dedupKey(u string) string {
-	dedupKeys.mu.Lock()
-	k, ok := dedupKeys.keys[u]
-	dedupKeys.mu.Unlock()
+// key is canonurl.DedupKey(u), remembered.
+func (c *urlKeys) key(u string) string {
+	if c == nil {
+		return canonurl.DedupKey(u)
+	}
+	c.mu.Lock()
+	k, ok := c.keys[u]
+	c.mu.Unlock()
 	if ok {
 		return k
 	}
 	k = canonurl.DedupKey(u)
-	dedupKeys.mu.Lock()
-	if dedupKeys.keys == nil || len(dedupKeys.keys) >= maxDedupKeys {
-		dedupKeys.keys = make(map[string]string)
+	c.mu.Lock()
+	if c.keys == nil || len(c.keys) >= maxDedupKeys {
+		c.keys = make(map[string]string)
 	}
-	dedupKeys.keys[u] = k
-	dedupKeys.mu.Unlock()
+	c.keys[u] = k
+	c.mu.Unlock()
 	return k
 }
 
