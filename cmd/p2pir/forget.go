@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,7 +41,7 @@ could not be (not in the index, or the index busy); 2 on a usage error.`,
 			for _, target := range args {
 				f, err := a.forget(cmd.Context(), target)
 				if err != nil {
-					fmt.Fprintf(a.stderr, "p2pir: forget %s: %s\n", target, humanerr.Message(err, jobs.ErrNotFound.Error()+": ", jobs.ErrBadSpec.Error()+": "))
+					fmt.Fprintf(a.stderr, "p2pir: forget %s: %s\n", target, humanerr.Message(err, "the node refused: ", jobs.ErrNotFound.Error()+": ", jobs.ErrBadSpec.Error()+": "))
 					failed = append(failed, target)
 					continue
 				}
@@ -68,11 +67,7 @@ func (a *app) forget(ctx context.Context, target string) (jobs.Forgot, error) {
 		var out struct {
 			Forgot jobs.Forgot `json:"forgot"`
 		}
-		err := nodeCall(ctx, ri, "POST", "/index/forget", nil, map[string]string{"target": target}, &out)
-		var ue usageError
-		if errors.As(err, &ue) {
-			err = ue.error // a target not in the index is not a usage error
-		}
+		err := jobsCall(ctx, ri, "POST", "/index/forget", map[string]string{"target": target}, &out)
 		return out.Forgot, err
 	}
 	ix, err := a.openIndexExclusive()

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -29,48 +26,19 @@ const jobPoll = 200 * time.Millisecond
 // jobCallTimeout is the deadline of one call to the node's jobs API.
 const jobCallTimeout = 10 * time.Second
 
-// jobsCall makes one call to the running node's jobs API with a deadline;
-// any status but 2xx is an error carrying the node's message.
+// jobsCall makes one call to the running node's jobs API with a deadline
+// (nodeCall); a refusal is the node's message, never a usage error: the
+// command line was fine, what it named was not (a folder that does not
+// exist exits 1, as offline).
 func jobsCall(ctx context.Context, ri node.RunInfo, method, path string, body, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, jobCallTimeout)
 	defer cancel()
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		rd = bytes.NewReader(raw)
+	err := nodeCall(ctx, ri, method, path, nil, body, out)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return ue.error
 	}
-	req, err := http.NewRequestWithContext(ctx, method, "http://"+ri.HTTPAddr+path, rd)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(node.TokenHeader, ri.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("the node at %s did not answer: %w", ri.HTTPAddr, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	if err != nil {
-		return fmt.Errorf("the node at %s: %w", ri.HTTPAddr, err)
-	}
-	if resp.StatusCode/100 != 2 {
-		var e struct{ Error string }
-		if json.Unmarshal(raw, &e) != nil || e.Error == "" {
-			e.Error = fmt.Sprintf("HTTP %d", resp.StatusCode)
-		}
-		return fmt.Errorf("the node refused: %s", e.Error)
-	}
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("the node's answer could not be read: %w", err)
-	}
-	return nil
+	return err
 }
 
 // nodeJobsRun hands specs to the node one job each, follows them in

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -202,9 +203,10 @@ func (a *app) runningNode() (node.RunInfo, bool) {
 }
 
 // nodeCall calls the running node's HTTP API and decodes the JSON answer
-// into out; an API error comes back as an error (a usage error for 400).
-// It sends the node's token (from the run file), which the API requires
-// on requests that change state.
+// into out (nil: the answer is not read); an API error comes back as an
+// error carrying the node's message (a usage error for 400). It sends the
+// node's token (from the run file), which the API requires on requests
+// that change state.
 func nodeCall(ctx context.Context, ri node.RunInfo, method, path string, q url.Values, body any, out any) error {
 	u := "http://" + ri.HTTPAddr + path
 	if len(q) > 0 {
@@ -212,8 +214,11 @@ func nodeCall(ctx context.Context, ri node.RunInfo, method, path string, q url.V
 	}
 	var rd io.Reader
 	if body != nil {
-		raw, _ := json.Marshal(body)
-		rd = strings.NewReader(string(raw))
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
@@ -223,23 +228,31 @@ func nodeCall(ctx context.Context, ri node.RunInfo, method, path string, q url.V
 	req.Header.Set(node.TokenHeader, ri.Token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("node API: %w", err)
+		return fmt.Errorf("the node at %s did not answer: %w", ri.HTTPAddr, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return fmt.Errorf("node API: %w", err)
+		return fmt.Errorf("the node at %s: %w", ri.HTTPAddr, err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if resp.StatusCode/100 != 2 {
 		var e struct{ Error string }
-		_ = json.Unmarshal(raw, &e)
-		err := fmt.Errorf("node: %s", e.Error)
+		if json.Unmarshal(raw, &e) != nil || e.Error == "" {
+			e.Error = fmt.Sprintf("HTTP %d", resp.StatusCode)
+		}
+		err := fmt.Errorf("the node refused: %s", e.Error)
 		if resp.StatusCode == http.StatusBadRequest {
 			return usageError{err}
 		}
 		return err
 	}
-	return json.Unmarshal(raw, out)
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("the node's answer could not be read: %w", err)
+	}
+	return nil
 }
 
 // errNodeRunning explains why a command that needs the index or the store
