@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestForgetTakesThingsOutOfTheIndex: a file forgotten offline leaves the
@@ -22,22 +20,7 @@ func TestForgetTakesThingsOutOfTheIndex(t *testing.T) {
 		t.Errorf("the forgotten file is still found:\n%s", s)
 	}
 
-	ctx, stop := context.WithCancel(context.Background())
-	var out, errOut syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"--data", dir, "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t)}, strings.NewReader(""), &out, &errOut)
-	}()
-	for {
-		if _, ok := (&app{dataDir: dir}).runningNode(); ok {
-			break
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("node exited %d: %s", code, errOut.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	startCLINode(t, dir)
 	r = runCLI(t, dir, "forget", "nowhere.example", notes)
 	if r.code != 1 || !strings.Contains(r.stderr, "p2pir: forget nowhere.example: https://nowhere.example/ is not in the index") ||
 		!strings.Contains(r.stdout, notes+": 3 documents left the index") {
@@ -45,9 +28,5 @@ func TestForgetTakesThingsOutOfTheIndex(t *testing.T) {
 	}
 	if st := statusOf(t, dir); st.Documents != 0 || len(st.Roots) != 0 {
 		t.Errorf("status after forgetting the folder: %+v", st)
-	}
-	stop()
-	if code := <-done; code != 0 {
-		t.Fatalf("node exited %d: %s", code, errOut.String())
 	}
 }

@@ -13,11 +13,12 @@ import (
 )
 
 // startCLINode runs "p2pir node" on dir, with extra flags, in the
-// background until the test ends, and waits until the CLI sees it.
-func startCLINode(t *testing.T, dir string, extra ...string) {
+// background until the test ends (when it must have exited 0), and waits
+// until the CLI sees it. It returns the node's stdout and stderr.
+func startCLINode(t *testing.T, dir string, extra ...string) (stdout, stderr *syncBuffer) {
 	t.Helper()
 	ctx, stop := context.WithCancel(context.Background())
-	var out, errOut bytes.Buffer
+	var out, errOut syncBuffer
 	done := make(chan int, 1)
 	args := append([]string{"--data", dir, "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t)}, extra...)
 	go func() {
@@ -31,7 +32,7 @@ func startCLINode(t *testing.T, dir string, extra ...string) {
 	})
 	for {
 		if _, ok := (&app{dataDir: dir}).runningNode(); ok {
-			return
+			return &out, &errOut
 		}
 		select {
 		case code := <-done:

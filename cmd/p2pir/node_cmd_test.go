@@ -167,21 +167,9 @@ func TestPeerRateFlag(t *testing.T) {
 // peers shows the state.
 func TestNodeSaysWhenItCannotJoin(t *testing.T) {
 	dir := t.TempDir()
-	ctx, stop := context.WithCancel(context.Background())
-	var out, errOut syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"--data", dir, "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t), "--membership", "local", "--join", "127.0.0.1:1"}, strings.NewReader(""), &out, &errOut)
-	}()
-	for {
-		if _, ok := (&app{dataDir: dir}).runningNode(); ok && strings.Contains(out.String(), "web pages") {
-			break
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("node exited %d: %s", code, errOut.String())
-		case <-time.After(50 * time.Millisecond):
-		}
+	out, errOut := startCLINode(t, dir, "--membership", "local", "--join", "127.0.0.1:1")
+	for !strings.Contains(out.String(), "web pages") { // printed after the warning
+		time.Sleep(20 * time.Millisecond)
 	}
 	want := "p2pir: warning: could not join through 127.0.0.1:1: nothing listens there (connection refused); the node runs alone and tries again every"
 	if !strings.Contains(errOut.String(), want) {
@@ -189,9 +177,5 @@ func TestNodeSaysWhenItCannotJoin(t *testing.T) {
 	}
 	if r := mustRunCLI(t, dir, "peers"); !strings.Contains(r.stdout, "not in the network yet: could not join through 127.0.0.1:1: nothing listens there") {
 		t.Errorf("peers does not show the join state:\n%s", r.stdout)
-	}
-	stop()
-	if code := <-done; code != 0 {
-		t.Fatalf("node exited %d: %s", code, errOut.String())
 	}
 }

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 )
 
 // statusOf runs p2pir status --json on dir.
@@ -56,22 +53,7 @@ func TestStatusSaysWhatIsThere(t *testing.T) {
 		}
 	}
 
-	ctx, stop := context.WithCancel(context.Background())
-	var out, errOut bytes.Buffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"--data", dir, "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t), "--name", "desk"}, strings.NewReader(""), &out, &errOut)
-	}()
-	for {
-		if _, ok := (&app{dataDir: dir}).runningNode(); ok {
-			break
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("node exited %d: %s", code, errOut.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	startCLINode(t, dir, "--name", "desk")
 	st := statusOf(t, dir)
 	check("through the node", st, true)
 	if st.Node != nil && (st.Node.Name != "desk" || st.Node.HTTP == "" || st.Node.Peers != 0) {
@@ -79,9 +61,5 @@ func TestStatusSaysWhatIsThere(t *testing.T) {
 	}
 	if text := mustRunCLI(t, dir, "status").stdout; !strings.Contains(text, `node      running "desk"`) {
 		t.Errorf("status text with a node:\n%s", text)
-	}
-	stop()
-	if code := <-done; code != 0 {
-		t.Fatalf("node exited %d: %s", code, errOut.String())
 	}
 }
