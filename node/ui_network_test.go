@@ -43,7 +43,7 @@ func startTrio(t *testing.T) (alice, bob, carol *Node) {
 		populate(t, n, topic[i])
 	}
 	ctx := context.Background()
-	waitFor(t, "alice to hold both peers' fingerprints", 30*time.Second, func() bool {
+	waitFor(t, "alice to hold both peers' fingerprints", 60*time.Second, func() bool {
 		for _, n := range nodes {
 			_ = n.GossipRound(ctx)
 		}

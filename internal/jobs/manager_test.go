@@ -69,7 +69,7 @@ func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
 func waitFinished(t *testing.T, m *Manager, id string) Job {
 	t.Helper()
 	var j Job
-	waitFor(t, "job "+id+" to finish", 30*time.Second, func() bool {
+	waitFor(t, "job "+id+" to finish", 60*time.Second, func() bool {
 		var err error
 		j, err = m.Get(id)
 		return err == nil && Finished(j.State)
@@ -146,7 +146,7 @@ func TestJobsRunOneAtATimeInTheOrderQueued(t *testing.T) {
 			t.Fatalf("job %s: times %v..%v, message %q", ids[i], j.StartedAt, j.FinishedAt, j.Message)
 		}
 	}
-	waitFor(t, "OnChange after the jobs that indexed", 10*time.Second, func() bool { return changes.Load() >= 1 })
+	waitFor(t, "OnChange after the jobs that indexed", 60*time.Second, func() bool { return changes.Load() >= 1 })
 	if g.maxAtOnce != 1 {
 		t.Fatalf("%d jobs ran at once, want 1", g.maxAtOnce)
 	}
