@@ -240,7 +240,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if n.grpc, err = n.server.NewServer(cfg.Secret, tr.ServerOptions...); err != nil {
 		return nil, err
 	}
-	go n.grpc.Serve(n.grpcLis)
+	go n.grpc.Serve(n.server.Listener(n.grpcLis)) // caps on incoming connections
 
 	// Membership feeds the server agent's peer table.
 	mcfg := membership.DefaultConfig()

@@ -47,11 +47,54 @@ type Config struct {
 	// Node.CloseIdleConns). -1 means never. Default
 	// DefaultConnIdleTimeout (5 minutes).
 	ConnIdleTimeout time.Duration
-	// RatePerPeer is how many calls per second one peer may make to this
-	// node, on average. Default 20.
+	// RatePerPeer is how many calls per second one peer (one node ID) may
+	// make to this node, on average. Default 20. rate.Inf turns every
+	// limit on incoming calls and connections that is left zero off
+	// (RatePerAddress, RateNew, RateTotal, MaxConnsPerAddress): "the
+	// peers trust each other", for experiments that run every node on
+	// one machine, and so on one address.
 	RatePerPeer rate.Limit
 	// Burst is how many calls one peer may make at once. Default 40.
 	Burst int
+	// RatePerAddress is how many calls per second all the nodes calling
+	// from one IP address may make together, whatever their keys, so
+	// that making up new node IDs does not reset the limit; its burst is
+	// twice the rate. Default 3 × RatePerPeer (60). rate.Inf: no limit.
+	RatePerAddress rate.Limit
+	// RateNew is how many calls per second the nodes that are not yet
+	// established (see EstablishedAfter) may make together, from all
+	// addresses, with a burst of twice the rate: new keys share one small
+	// budget, so a flood of fresh identities cannot crowd out the peers
+	// the node has known for long. Default RatePerPeer (20). rate.Inf:
+	// no limit.
+	RateNew rate.Limit
+	// RateTotal is how many calls per second the node serves in all, with
+	// a burst of twice the rate; established peers draw on it alone, new
+	// ones on RateNew as well. Default 25 × RatePerPeer (500). rate.Inf:
+	// no limit.
+	RateTotal rate.Limit
+	// EstablishedAfter is how long a node must have been in the peer
+	// table, and proved its node ID in a TLS handshake with this node,
+	// before its calls count as an established peer's rather than a new
+	// identity's (RateNew). Default 10 minutes.
+	EstablishedAfter time.Duration
+	// HandshakeTimeout closes an incoming connection that has not
+	// finished its TLS and HTTP/2 handshakes in this time. Default 10s.
+	HandshakeTimeout time.Duration
+	// MaxInboundConns caps the incoming connections open at once (on the
+	// listener Node.Listener wraps); beyond it new ones are closed at
+	// once. -1 means no cap. Default 1024.
+	MaxInboundConns int
+	// MaxConnsPerAddress caps the incoming connections open at once from
+	// one IP address; beyond it new ones from that address are closed at
+	// once. Connections without an IP address (in memory) are not
+	// counted. -1 means no cap. Default 32.
+	MaxConnsPerAddress int
+	// InboundIdleTimeout closes an incoming connection on which no call
+	// ran for this long (gRPC's keepalive MaxConnectionIdle; the caller
+	// dials again when it needs to). Default 10 minutes, longer than
+	// ConnIdleTimeout so that callers running this code close first.
+	InboundIdleTimeout time.Duration
 	// GossipFanout is how many peers one Gossip round talks to. Default 3.
 	GossipFanout int
 	// GossipSummaries is how many collection summaries of other nodes one
@@ -123,33 +166,45 @@ const (
 	DefaultConnIdleTimeout = 5 * time.Minute
 )
 
-// DefaultConfig returns the documented defaults.
+// DefaultMaxConnsPerAddress is Config.MaxConnsPerAddress's default: room
+// for a few nodes behind one address, each with a connection or two.
+const DefaultMaxConnsPerAddress = 32
+
+// DefaultConfig returns the documented defaults, except those derived
+// from RatePerPeer (RatePerAddress, RateNew, RateTotal and
+// MaxConnsPerAddress), which it leaves zero for New to work out from the
+// RatePerPeer in force: a caller that sets RatePerPeer to rate.Inf on a
+// DefaultConfig turns them off with it.
 func DefaultConfig() Config {
 	cc := cluster.DefaultConfig()
 	return Config{
-		Strategy:        routing.Interest,
-		Routing:         routing.DefaultConfig(),
-		Cluster:         cc,
-		Recommend:       recommend.DefaultConfig(),
-		K:               10,
-		PerPeerTimeout:  800 * time.Millisecond,
-		ForwardMargin:   50 * time.Millisecond,
-		MaxPeers:        1024,
-		MaxConns:        DefaultMaxConns,
-		ConnIdleTimeout: DefaultConnIdleTimeout,
-		RatePerPeer:     20,
-		Burst:           40,
-		GossipFanout:    3,
-		GossipEntries:   16,
-		GossipSummaries: 8,
-		SummaryTerms:    8192,
-		ProfileTTL:      time.Hour,
-		ReclusterEvery:  time.Minute,
-		GossipEvery:     10 * time.Second,
-		RecommendPeers:  8,
-		SeenTTL:         2 * time.Minute,
-		SeenMax:         100_000,
-		FetchTimeout:    5 * time.Second,
+		Strategy:           routing.Interest,
+		Routing:            routing.DefaultConfig(),
+		Cluster:            cc,
+		Recommend:          recommend.DefaultConfig(),
+		K:                  10,
+		PerPeerTimeout:     800 * time.Millisecond,
+		ForwardMargin:      50 * time.Millisecond,
+		MaxPeers:           1024,
+		MaxConns:           DefaultMaxConns,
+		ConnIdleTimeout:    DefaultConnIdleTimeout,
+		RatePerPeer:        20,
+		Burst:              40,
+		EstablishedAfter:   10 * time.Minute,
+		HandshakeTimeout:   10 * time.Second,
+		MaxInboundConns:    1024,
+		InboundIdleTimeout: 10 * time.Minute,
+		GossipFanout:       3,
+		GossipEntries:      16,
+		GossipSummaries:    8,
+		SummaryTerms:       8192,
+		ProfileTTL:         time.Hour,
+		ReclusterEvery:     time.Minute,
+		GossipEvery:        10 * time.Second,
+		RecommendPeers:     8,
+		SeenTTL:            2 * time.Minute,
+		SeenMax:            100_000,
+		FetchTimeout:       5 * time.Second,
 	}
 }
 
@@ -202,6 +257,26 @@ func (c Config) resolve() (Config, error) {
 	if c.RatePerPeer == 0 {
 		c.RatePerPeer = d.RatePerPeer
 	}
+	setRate := func(p *rate.Limit, times float64) {
+		switch {
+		case *p != 0:
+		case c.RatePerPeer == rate.Inf:
+			*p = rate.Inf
+		default:
+			*p = rate.Limit(times) * c.RatePerPeer
+		}
+	}
+	setRate(&c.RatePerAddress, 3)
+	setRate(&c.RateNew, 1)
+	setRate(&c.RateTotal, 25)
+	if c.MaxConnsPerAddress == 0 && c.RatePerPeer == rate.Inf {
+		c.MaxConnsPerAddress = -1
+	}
+	setInt(&c.MaxConnsPerAddress, DefaultMaxConnsPerAddress)
+	setInt(&c.MaxInboundConns, d.MaxInboundConns)
+	setDur(&c.EstablishedAfter, d.EstablishedAfter)
+	setDur(&c.HandshakeTimeout, d.HandshakeTimeout)
+	setDur(&c.InboundIdleTimeout, d.InboundIdleTimeout)
 	switch {
 	case c.Strategy != "interest" && c.Strategy != "flood" && c.Strategy != "walk":
 		return c, fmt.Errorf("serveragent: unknown routing strategy %q", c.Strategy)
@@ -215,6 +290,12 @@ func (c Config) resolve() (Config, error) {
 		return c, fmt.Errorf("serveragent: GossipEntries %d, want 0 to 64", c.GossipEntries)
 	case c.PerPeerTimeout < 0 || c.ForwardMargin < 0 || c.ProfileTTL < 0 || c.SeenTTL < 0 || c.FetchTimeout < 0:
 		return c, fmt.Errorf("serveragent: negative duration in config")
+	case c.MaxInboundConns < -1 || c.MaxConnsPerAddress < -1:
+		return c, fmt.Errorf("serveragent: MaxInboundConns %d or MaxConnsPerAddress %d below -1 (no cap)", c.MaxInboundConns, c.MaxConnsPerAddress)
+	case c.EstablishedAfter < 0 || c.HandshakeTimeout < 0 || c.InboundIdleTimeout < 0:
+		return c, fmt.Errorf("serveragent: negative duration in config")
+	case c.RatePerAddress < 0 || c.RateNew < 0 || c.RateTotal < 0:
+		return c, fmt.Errorf("serveragent: negative rate in config")
 	case c.MaxConns < -1 || c.ConnIdleTimeout < -1:
 		return c, fmt.Errorf("serveragent: MaxConns %d or ConnIdleTimeout %v below -1 (no cap, never)", c.MaxConns, c.ConnIdleTimeout)
 	case c.MaxPeers < 0 || c.Burst < 0 || c.GossipFanout < 0 || c.RecommendPeers < 0 || c.SeenMax < 0 || c.RatePerPeer < 0:

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/status"
 
 	"github.com/p2pir/p2pir/index"
@@ -62,7 +63,9 @@ type Node struct {
 	docs   *sharedDocs // doc IDs of shared files
 	health *health.Server
 	limits *limiters
-	conns  *connPool // client connections to peers
+	// inbound counts the incoming connections (Listener).
+	inbound *inboundCounts
+	conns   *connPool // client connections to peers
 	// rpcClient and rpcServer count the calls this node makes and
 	// receives (RPCStats).
 	rpcClient, rpcServer *rpcCounters
@@ -122,6 +125,7 @@ func New(cfg Config, id *identity.Identity, ix *index.Index, st *usermodel.Store
 		docs:      newSharedDocs(id.LocalKey(sharedDocsPurpose)),
 		health:    health.NewServer(),
 		limits:    newLimiters(cfg.RatePerPeer, cfg.Burst, 4*max(cfg.MaxPeers, 1)),
+		inbound:   newInboundCounts(),
 		rpcClient: newRPCCounters(),
 		rpcServer: newRPCCounters(),
 		peers:     map[string]*peer{},
@@ -151,14 +155,23 @@ func (n *Node) Register(s *grpc.Server) {
 
 // NewServer returns a gRPC server with this node's TLS credentials
 // (network secret optional), the call counters of RPCStats, the contract's
-// size caps and validation, and opts after them, with the node registered
-// on it.
+// size caps and validation, a deadline on each new connection's
+// handshakes (Config.HandshakeTimeout), keepalive enforcement (idle
+// connections closed after Config.InboundIdleTimeout, clients pinging
+// more often than once a minute cut off), and opts after them, with the
+// node registered on it. Serve it on a listener wrapped by Listener.
 func (n *Node) NewServer(secret []byte, opts ...grpc.ServerOption) (*grpc.Server, error) {
 	creds, err := n.id.ServerCredentials(secret)
 	if err != nil {
 		return nil, fmt.Errorf("serveragent: server credentials: %w", err)
 	}
-	all := append([]grpc.ServerOption{grpc.Creds(creds), grpc.ChainUnaryInterceptor(n.countServer)}, p2pirv1.ServerOptions()...)
+	all := append([]grpc.ServerOption{
+		grpc.Creds(creds),
+		grpc.ChainUnaryInterceptor(n.countServer),
+		grpc.ConnectionTimeout(n.cfg.HandshakeTimeout),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: time.Minute, PermitWithoutStream: true}),
+		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: n.cfg.InboundIdleTimeout}),
+	}, p2pirv1.ServerOptions()...)
 	s := grpc.NewServer(append(all, opts...)...)
 	n.Register(s)
 	return s, nil

@@ -1,0 +1,116 @@
+package serveragent
+
+import (
+	"net"
+	"sync"
+)
+
+// Listener wraps l, the listener the node's gRPC server accepts peers on,
+// with the caps on incoming connections of Config.MaxInboundConns and
+// Config.MaxConnsPerAddress: a connection beyond either is closed as soon
+// as it is accepted, before any TLS, so a flood of connections that never
+// start a handshake holds at most the cap, each for at most
+// Config.HandshakeTimeout (NewServer's grpc.ConnectionTimeout). Serve the
+// server NewServer returns on it.
+func (n *Node) Listener(l net.Listener) net.Listener {
+	return &capListener{Listener: l, total: n.cfg.MaxInboundConns, perAddr: n.cfg.MaxConnsPerAddress, stats: n.inbound}
+}
+
+// InboundStats counts the incoming connections of the listeners a node
+// wrapped (Node.Listener).
+type InboundStats struct {
+	// Open is how many are open now.
+	Open int
+	// Refused is how many were closed at once for a cap since the node
+	// started.
+	Refused uint64
+}
+
+// inboundCounts is InboundStats as it is kept, shared by the node's
+// listeners.
+type inboundCounts struct {
+	mu      sync.Mutex
+	open    int
+	byAddr  map[string]int
+	refused uint64
+}
+
+func newInboundCounts() *inboundCounts { return &inboundCounts{byAddr: map[string]int{}} }
+
+// InboundConns reports the node's incoming connections.
+func (n *Node) InboundConns() InboundStats {
+	c := n.inbound
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return InboundStats{Open: c.open, Refused: c.refused}
+}
+
+// capListener is a listener with caps on its open connections, in all
+// and per remote IP address (-1 or 0: no cap).
+type capListener struct {
+	net.Listener
+	total, perAddr int
+	stats          *inboundCounts
+}
+
+// Accept implements net.Listener: it returns the next connection within
+// the caps, closing those beyond them.
+func (l *capListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		key := remoteIP(c.RemoteAddr())
+		s := l.stats
+		s.mu.Lock()
+		if (l.total > 0 && s.open >= l.total) || (key != "" && l.perAddr > 0 && s.byAddr[key] >= l.perAddr) {
+			s.refused++
+			s.mu.Unlock()
+			c.Close()
+			continue
+		}
+		s.open++
+		if key != "" {
+			s.byAddr[key]++
+		}
+		s.mu.Unlock()
+		return &cappedConn{Conn: c, key: key, stats: s}, nil
+	}
+}
+
+// remoteIP is the IP address of a TCP or UDP peer, "" for others (an
+// in-memory connection has none).
+func remoteIP(a net.Addr) string {
+	switch a := a.(type) {
+	case *net.TCPAddr:
+		return a.IP.String()
+	case *net.UDPAddr:
+		return a.IP.String()
+	}
+	return ""
+}
+
+// cappedConn is a connection counted by a capListener until closed.
+type cappedConn struct {
+	net.Conn
+	key   string
+	stats *inboundCounts
+	once  sync.Once
+}
+
+// Close implements net.Conn, uncounting the connection once.
+func (c *cappedConn) Close() error {
+	c.once.Do(func() {
+		s := c.stats
+		s.mu.Lock()
+		s.open--
+		if c.key != "" {
+			if s.byAddr[c.key]--; s.byAddr[c.key] <= 0 {
+				delete(s.byAddr, c.key)
+			}
+		}
+		s.mu.Unlock()
+	})
+	return c.Conn.Close()
+}

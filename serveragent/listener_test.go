@@ -1,0 +1,129 @@
+package serveragent
+
+import (
+	"context"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/p2pir/p2pir/serveragent/identity"
+)
+
+// waitUntil polls ok until it holds, failing the test after a minute: a
+// bound for a hang, not a timing claim.
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("still waiting after a minute: %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// serveTCP serves tn's gRPC on a real loopback socket, behind the node's
+// listener caps, and returns the address.
+func serveTCP(t *testing.T, tn *tnode) string {
+	t.Helper()
+	gs, err := tn.node.NewServer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go gs.Serve(tn.node.Listener(lis))
+	t.Cleanup(gs.Stop)
+	return lis.Addr().String()
+}
+
+// 2,000 TCP connections that never start TLS: the node holds at most
+// MaxConnsPerAddress of them at a time (the rest are closed as they are
+// accepted), closes those it took when HandshakeTimeout passes, still
+// serves an honest peer afterwards, and closes that peer's connection
+// too once it has been idle for InboundIdleTimeout (keepalive).
+func TestIdleConnectionsAreCappedAndClosed(t *testing.T) {
+	const attack, perAddr = 2000, 16
+	cfg := testConfig()
+	cfg.HandshakeTimeout = 300 * time.Millisecond
+	cfg.MaxConnsPerAddress = perAddr
+	cfg.MaxInboundConns = 4 * perAddr
+	cfg.InboundIdleTimeout = 300 * time.Millisecond
+	srv := newNode(t, NewMemNet(), "srv", cfg, nil)
+	addr := serveTCP(t, srv)
+
+	var closed atomic.Int64
+	var maxOpen atomic.Int64
+	stop := make(chan struct{})
+	var watch sync.WaitGroup
+	watch.Go(func() { // the cap must hold at every moment, not only at the end
+		for {
+			if o := int64(srv.node.InboundConns().Open); o > maxOpen.Load() {
+				maxOpen.Store(o)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	})
+	var readers sync.WaitGroup
+	for i := range attack {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+		t.Cleanup(func() { c.Close() })
+		readers.Go(func() {
+			// Never write: block until the node closes the connection
+			// (a minute bounds a hang).
+			c.SetReadDeadline(time.Now().Add(time.Minute))
+			var b [1]byte
+			if _, err := c.Read(b[:]); err != nil && !isTimeout(err) {
+				closed.Add(1)
+			}
+		})
+	}
+	waitUntil(t, "the node closes every idle connection", func() bool { return closed.Load() == attack })
+	close(stop)
+	watch.Wait()
+	readers.Wait()
+	if m := maxOpen.Load(); m > perAddr {
+		t.Fatalf("the node held %d connections from one address at once, cap %d", m, perAddr)
+	}
+	if st := srv.node.InboundConns(); st.Open != 0 || st.Refused < attack-perAddr {
+		t.Fatalf("after the attack: %+v, want none open and at least %d refused", st, attack-perAddr)
+	}
+
+	// An honest peer is served, and its idle connection closed by
+	// keepalive after InboundIdleTimeout.
+	honest, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := TLSDialer{Identity: honest}.Dial(context.Background(), addr, srv.id.NodeID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := healthpb.NewHealthClient(cc).Check(ctx, &healthpb.HealthCheckRequest{}, grpc.WaitForReady(true)); err != nil {
+		t.Fatalf("honest peer after the attack: %v", err)
+	}
+	waitUntil(t, "the node closes the honest peer's idle connection", func() bool { return srv.node.InboundConns().Open == 0 })
+}
+
+// isTimeout reports whether err is a deadline passing.
+func isTimeout(err error) bool {
+	ne, ok := err.(net.Error)
+	return ok && ne.Timeout()
+}
