@@ -36,6 +36,26 @@ type Config struct {
 	ForwardMargin time.Duration
 	// MaxPeers caps the peer table. Default 1024.
 	MaxPeers int
+	// MaxCandidates caps the candidates: nodes the node only heard of in
+	// other peers' gossip, kept apart from the peer table (they never
+	// displace a peer) until a probe proves them; when full, the oldest
+	// makes way. -1: none are kept, the node learns of peers only through
+	// membership and the nodes that call it. Default 64.
+	MaxCandidates int
+	// CandidateRate is how many new candidates per second one peer's
+	// gossip may add, on average, with a burst of GossipEntries (one
+	// message's worth). Default 0.2 (12 a minute); rate.Inf when
+	// RatePerPeer is rate.Inf.
+	CandidateRate rate.Limit
+	// CandidateRateTotal is how many new candidates per second the gossip
+	// of all peers together may add, with a burst of MaxCandidates.
+	// Default 1; rate.Inf when RatePerPeer is rate.Inf.
+	CandidateRateTotal rate.Limit
+	// CandidateProbes is how many candidates one gossip round dials (a
+	// gossip exchange over a connection pinned to the candidate's node
+	// ID): the only calls ever made to an address only others reported,
+	// at most CandidateProbes per GossipEvery. -1: none. Default 2.
+	CandidateProbes int
 	// MaxConns caps the client connections to peers the node keeps open;
 	// beyond it the least recently used idle one is closed (and dialled
 	// again when needed). Calls in flight are never cut: while more than
@@ -171,8 +191,9 @@ const (
 const DefaultMaxConnsPerAddress = 32
 
 // DefaultConfig returns the documented defaults, except those derived
-// from RatePerPeer (RatePerAddress, RateNew, RateTotal and
-// MaxConnsPerAddress), which it leaves zero for New to work out from the
+// from RatePerPeer (RatePerAddress, RateNew, RateTotal,
+// MaxConnsPerAddress, CandidateRate and CandidateRateTotal), which it
+// leaves zero for New to work out from the
 // RatePerPeer in force: a caller that sets RatePerPeer to rate.Inf on a
 // DefaultConfig turns them off with it.
 func DefaultConfig() Config {
@@ -187,6 +208,8 @@ func DefaultConfig() Config {
 		ForwardMargin:      50 * time.Millisecond,
 		MaxPeers:           1024,
 		MaxConns:           DefaultMaxConns,
+		MaxCandidates:      64,
+		CandidateProbes:    2,
 		ConnIdleTimeout:    DefaultConnIdleTimeout,
 		RatePerPeer:        20,
 		Burst:              40,
@@ -269,6 +292,20 @@ func (c Config) resolve() (Config, error) {
 	setRate(&c.RatePerAddress, 3)
 	setRate(&c.RateNew, 1)
 	setRate(&c.RateTotal, 25)
+	if c.CandidateRate == 0 {
+		c.CandidateRate = 0.2
+		if c.RatePerPeer == rate.Inf {
+			c.CandidateRate = rate.Inf
+		}
+	}
+	if c.CandidateRateTotal == 0 {
+		c.CandidateRateTotal = 1
+		if c.RatePerPeer == rate.Inf {
+			c.CandidateRateTotal = rate.Inf
+		}
+	}
+	setInt(&c.MaxCandidates, d.MaxCandidates)
+	setInt(&c.CandidateProbes, d.CandidateProbes)
 	if c.MaxConnsPerAddress == 0 && c.RatePerPeer == rate.Inf {
 		c.MaxConnsPerAddress = -1
 	}
@@ -294,7 +331,9 @@ func (c Config) resolve() (Config, error) {
 		return c, fmt.Errorf("serveragent: MaxInboundConns %d or MaxConnsPerAddress %d below -1 (no cap)", c.MaxInboundConns, c.MaxConnsPerAddress)
 	case c.EstablishedAfter < 0 || c.HandshakeTimeout < 0 || c.InboundIdleTimeout < 0:
 		return c, fmt.Errorf("serveragent: negative duration in config")
-	case c.RatePerAddress < 0 || c.RateNew < 0 || c.RateTotal < 0:
+	case c.MaxCandidates < -1 || c.CandidateProbes < -1:
+		return c, fmt.Errorf("serveragent: MaxCandidates %d or CandidateProbes %d below -1 (none)", c.MaxCandidates, c.CandidateProbes)
+	case c.RatePerAddress < 0 || c.RateNew < 0 || c.RateTotal < 0 || c.CandidateRate < 0 || c.CandidateRateTotal < 0:
 		return c, fmt.Errorf("serveragent: negative rate in config")
 	case c.MaxConns < -1 || c.ConnIdleTimeout < -1:
 		return c, fmt.Errorf("serveragent: MaxConns %d or ConnIdleTimeout %v below -1 (no cap, never)", c.MaxConns, c.ConnIdleTimeout)

@@ -3,6 +3,7 @@ package serveragent
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -65,8 +66,52 @@ func testConfig() Config {
 // interceptors run after the contract's (e.g. to stall the node).
 func newNode(t *testing.T, mem *MemNet, name string, cfg Config, docs []index.Document, extra ...grpc.UnaryServerInterceptor) *tnode {
 	t.Helper()
-	ctx := context.Background()
 	tn := &tnode{name: name, addr: name + ":7070"}
+	tn.open(t, cfg, docs, func(id *identity.Identity) Dialer { return mem.Dialer(id, nil) })
+	count := func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		if _, ok := req.(*p2pirv1.SearchRequest); ok {
+			tn.searches.Add(1)
+		}
+		return h(ctx, req)
+	}
+	opts := []grpc.ServerOption{grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{count}, extra...)...)}
+	var err error
+	if tn.srv, err = tn.node.NewServer(nil, opts...); err != nil {
+		t.Fatal(err)
+	}
+	lis, err := mem.Listen(tn.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go tn.srv.Serve(lis)
+	t.Cleanup(tn.srv.Stop)
+	return tn
+}
+
+// newTCPNode starts a node named name that serves on a real loopback
+// socket (behind Node.Listener's caps) and dials peers over TCP
+// (TLSDialer), with docs indexed.
+func newTCPNode(t *testing.T, name string, cfg Config, docs []index.Document) *tnode {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn := &tnode{name: name, addr: lis.Addr().String()}
+	tn.open(t, cfg, docs, func(id *identity.Identity) Dialer { return TLSDialer{Identity: id} })
+	if tn.srv, err = tn.node.NewServer(nil); err != nil {
+		t.Fatal(err)
+	}
+	go tn.srv.Serve(tn.node.Listener(lis))
+	t.Cleanup(tn.srv.Stop)
+	return tn
+}
+
+// open makes tn's identity, index (with docs), store and node, reaching
+// peers with the dialer dial makes.
+func (tn *tnode) open(t *testing.T, cfg Config, docs []index.Document, dial func(*identity.Identity) Dialer) {
+	t.Helper()
+	ctx := context.Background()
 	var err error
 	if tn.id, err = identity.Generate(); err != nil {
 		t.Fatal(err)
@@ -86,27 +131,10 @@ func newNode(t *testing.T, mem *MemNet, name string, cfg Config, docs []index.Do
 	}
 	t.Cleanup(func() { tn.st.Close() })
 	self := NodeInfo{ID: tn.id.NodeID(), Addr: tn.addr, Version: "p2pir/test"}
-	if tn.node, err = New(cfg, tn.id, tn.ix, tn.st, mem.Dialer(tn.id, nil), self); err != nil {
+	if tn.node, err = New(cfg, tn.id, tn.ix, tn.st, dial(tn.id), self); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tn.node.Close() })
-	count := func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		if _, ok := req.(*p2pirv1.SearchRequest); ok {
-			tn.searches.Add(1)
-		}
-		return h(ctx, req)
-	}
-	opts := []grpc.ServerOption{grpc.ChainUnaryInterceptor(append([]grpc.UnaryServerInterceptor{count}, extra...)...)}
-	if tn.srv, err = tn.node.NewServer(nil, opts...); err != nil {
-		t.Fatal(err)
-	}
-	lis, err := mem.Listen(tn.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go tn.srv.Serve(lis)
-	t.Cleanup(tn.srv.Stop)
-	return tn
 }
 
 // link makes each node know the others as peers (directed: from → to).

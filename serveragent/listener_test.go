@@ -27,23 +27,6 @@ func waitUntil(t *testing.T, what string, ok func() bool) {
 	}
 }
 
-// serveTCP serves tn's gRPC on a real loopback socket, behind the node's
-// listener caps, and returns the address.
-func serveTCP(t *testing.T, tn *tnode) string {
-	t.Helper()
-	gs, err := tn.node.NewServer(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go gs.Serve(tn.node.Listener(lis))
-	t.Cleanup(gs.Stop)
-	return lis.Addr().String()
-}
-
 // 2,000 TCP connections that never start TLS: the node holds at most
 // MaxConnsPerAddress of them at a time (the rest are closed as they are
 // accepted), closes those it took when HandshakeTimeout passes, still
@@ -56,8 +39,8 @@ func TestIdleConnectionsAreCappedAndClosed(t *testing.T) {
 	cfg.MaxConnsPerAddress = perAddr
 	cfg.MaxInboundConns = 4 * perAddr
 	cfg.InboundIdleTimeout = 300 * time.Millisecond
-	srv := newNode(t, NewMemNet(), "srv", cfg, nil)
-	addr := serveTCP(t, srv)
+	srv := newTCPNode(t, "srv", cfg, nil)
+	addr := srv.addr
 
 	var closed atomic.Int64
 	var maxOpen atomic.Int64

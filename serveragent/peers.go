@@ -29,6 +29,10 @@ type peer struct {
 	lastSeen  time.Time   // last successful contact either way
 	failures  int         // consecutive failed calls
 	coll      *collection // its collection summary, nil if unknown
+	since     time.Time   // when it joined the table
+	// proven is set once the node proved its node ID in a TLS handshake
+	// with us: it called us (ExchangeProfiles), or answered our call.
+	proven bool
 }
 
 // PeerInfo is what the node knows about a peer, for display and
@@ -109,18 +113,42 @@ func (n *Node) peerLocked(info NodeInfo, evict bool) (*peer, error) {
 		if !evict || n.cfg.MaxPeers == 0 {
 			return nil, fmt.Errorf("%w (%d peers)", ErrPeerTableFull, len(n.peers))
 		}
+		// The stalest peer makes way, unless it is established (see
+		// established) and answering: a newcomer, however many of them
+		// there are, never pushes out a peer the node has known for
+		// long.
+		now := time.Now()
 		var stalest *peer
 		for _, p := range n.peers {
+			if n.establishedLocked(p, now) && p.failures == 0 {
+				continue
+			}
 			if stalest == nil || p.lastSeen.Before(stalest.lastSeen) || (p.lastSeen.Equal(stalest.lastSeen) && p.info.ID < stalest.info.ID) {
 				stalest = p
 			}
 		}
+		if stalest == nil {
+			return nil, fmt.Errorf("%w (%d peers, all established)", ErrPeerTableFull, len(n.peers))
+		}
 		n.removeLocked(stalest.info.ID)
 	}
-	p := &peer{info: info, cluster: -1}
+	p := &peer{info: info, cluster: -1, since: time.Now()}
+	if c := n.unproven[info.ID]; c != nil { // a candidate no more; its hint stays
+		p.fp, p.hasFP, p.fpAt = c.fp, true, c.fpAt
+		delete(n.unproven, info.ID)
+	}
 	n.peers[info.ID] = p
 	n.staleLocked()
 	return p, nil
+}
+
+// establishedLocked reports whether p is an established peer: it proved
+// its node ID in a TLS handshake with this node and has been in the table
+// for Config.EstablishedAfter. Its calls draw on no budget of new
+// identities, and newcomers do not push it out of a full table. n.mu must
+// be held.
+func (n *Node) establishedLocked(p *peer, now time.Time) bool {
+	return p != nil && p.proven && now.Sub(p.since) >= n.cfg.EstablishedAfter
 }
 
 // RemovePeer forgets a peer (membership calls it when a node leaves or is
@@ -132,6 +160,7 @@ func (n *Node) RemovePeer(id string) {
 }
 
 func (n *Node) removeLocked(id string) {
+	delete(n.unproven, id)
 	if _, ok := n.peers[id]; ok {
 		delete(n.peers, id)
 		n.staleLocked()
@@ -208,6 +237,7 @@ func (n *Node) observe(id string, rtt time.Duration, err error) {
 		return
 	}
 	p.failures = 0
+	p.proven = true // the connection is pinned to its node ID
 	p.lastSeen = time.Now()
 	if p.rtt == 0 {
 		p.rtt = rtt
@@ -217,21 +247,27 @@ func (n *Node) observe(id string, rtt time.Duration, err error) {
 }
 
 // learn stores a fingerprint for node info (firsthand: from the node
-// itself). Firsthand always replaces a hint; a hint never replaces
-// firsthand; among equals the higher version wins. A hint about an
-// unknown node adds it only while the table has room.
-func (n *Node) learn(info NodeInfo, fp usermodel.Fingerprint, firsthand bool, at time.Time) {
+// itself, which then proved its node ID; else a hint from the peer from).
+// Firsthand always replaces a hint; a hint never replaces firsthand;
+// among equals the higher version wins. A hint about a node not in the
+// table makes it a candidate at most (see candidate), never a peer.
+func (n *Node) learn(from string, info NodeInfo, fp usermodel.Fingerprint, firsthand bool, at time.Time) {
 	if info.ID == n.self.ID {
 		return
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	p := n.peers[info.ID]
-	if p == nil || firsthand { // a hint never moves a known peer's address
+	if p == nil && !firsthand {
+		n.hintLocked(from, info, fp, at, time.Now())
+		return
+	}
+	if firsthand { // a hint never moves a known peer's address
 		var err error
-		if p, err = n.peerLocked(info, firsthand); err != nil {
+		if p, err = n.peerLocked(info, true); err != nil {
 			return
 		}
+		p.proven = true
 	}
 	switch {
 	case !p.hasFP, firsthand && !p.firsthand:

@@ -74,11 +74,11 @@ func TestSnapshotsFollowEveryChangeOfThePeerTable(t *testing.T) {
 		}},
 		{"fingerprints learned", func() {
 			for i, p := range peers {
-				a.node.learn(p, fpOf([]string{"star", "star", "soup", "soup"}[i], 1), true, now)
+				a.node.learn(p.ID, p, fpOf([]string{"star", "star", "soup", "soup"}[i], 1), true, now)
 			}
 		}},
-		{"a newer fingerprint", func() { a.node.learn(peers[0], fpOf("galaxy", 2), true, now) }},
-		{"the same fingerprint confirmed later", func() { a.node.learn(peers[1], fpOf("star", 1), true, now.Add(time.Second)) }},
+		{"a newer fingerprint", func() { a.node.learn(peers[0].ID, peers[0], fpOf("galaxy", 2), true, now) }},
+		{"the same fingerprint confirmed later", func() { a.node.learn(peers[1].ID, peers[1], fpOf("star", 1), true, now.Add(time.Second)) }},
 		{"an address changes", func() {
 			p := peers[2]
 			p.Addr = "moved:7070"
@@ -100,7 +100,7 @@ func TestSnapshotsFollowEveryChangeOfThePeerTable(t *testing.T) {
 		}},
 		{"a node stops sharing", func() { a.node.forget(peers[3].ID) }},
 		{"a fingerprint expires", func() {
-			a.node.learn(peers[2], fpOf("comet", 5), true, now.Add(-2*cfg.ProfileTTL))
+			a.node.learn(peers[2].ID, peers[2], fpOf("comet", 5), true, now.Add(-2*cfg.ProfileTTL))
 		}},
 		{"a peer leaves", func() { a.node.RemovePeer(peers[1].ID) }},
 	}

@@ -82,10 +82,15 @@ type Node struct {
 	ownSumMade     bool
 	ownSumVersion  uint64
 
-	mu       sync.Mutex // guards everything below
-	peers    map[string]*peer
-	clusters cluster.Result
-	ownClust int // own cluster in clusters, -1 if none
+	mu    sync.Mutex // guards everything below
+	peers map[string]*peer
+	// unproven are the candidates: nodes only others told us about, not
+	// in peers until a probe proves them (candidate); candLimits are the
+	// budgets of such entries.
+	unproven   map[string]*candidate
+	candLimits candidateLimits
+	clusters   cluster.Result
+	ownClust   int // own cluster in clusters, -1 if none
 	// snaps is the peer table as snapshots() returns it (cands as
 	// candidates() does), sorted by ID and
 	// shared by every caller (never modified once made); nil when a change
@@ -121,17 +126,19 @@ func New(cfg Config, id *identity.Identity, ix *index.Index, st *usermodel.Store
 	h.Write([]byte(self.ID))
 	n := &Node{
 		cfg: cfg, id: id, ix: ix, st: st, dialer: d, self: self,
-		seen:      routing.NewSeen(cfg.SeenTTL, cfg.SeenMax),
-		docs:      newSharedDocs(id.LocalKey(sharedDocsPurpose)),
-		health:    health.NewServer(),
-		limits:    newLimiters(cfg.RatePerPeer, cfg.Burst, 4*max(cfg.MaxPeers, 1)),
-		inbound:   newInboundCounts(),
-		rpcClient: newRPCCounters(),
-		rpcServer: newRPCCounters(),
-		peers:     map[string]*peer{},
-		conns:     newConnPool(d, cfg.MaxConns, cfg.ConnIdleTimeout),
-		ownClust:  -1,
-		rng:       rand.New(rand.NewPCG(cfg.Seed, h.Sum64())),
+		seen:       routing.NewSeen(cfg.SeenTTL, cfg.SeenMax),
+		docs:       newSharedDocs(id.LocalKey(sharedDocsPurpose)),
+		health:     health.NewServer(),
+		limits:     newLimiters(cfg.RatePerPeer, cfg.Burst, 4*max(cfg.MaxPeers, 1)),
+		inbound:    newInboundCounts(),
+		rpcClient:  newRPCCounters(),
+		rpcServer:  newRPCCounters(),
+		peers:      map[string]*peer{},
+		unproven:   map[string]*candidate{},
+		candLimits: newCandidateLimits(cfg),
+		conns:      newConnPool(d, cfg.MaxConns, cfg.ConnIdleTimeout),
+		ownClust:   -1,
+		rng:        rand.New(rand.NewPCG(cfg.Seed, h.Sum64())),
 	}
 	n.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	n.health.SetServingStatus(p2pirv1.Peer_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)

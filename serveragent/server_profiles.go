@@ -39,17 +39,15 @@ func (n *Node) ExchangeProfiles(ctx context.Context, x *p2pirv1.ProfileExchange)
 func (n *Node) absorb(x *p2pirv1.ProfileExchange, now time.Time) {
 	s := x.GetSender()
 	sender := NodeInfo{ID: s.GetNodeId(), Addr: s.GetGrpcAddr(), Version: s.GetVersion()}
+	// The sender proved its node ID: it is the caller's TLS identity, or
+	// answered on a connection pinned to it.
 	if !x.GetSharing() {
-		n.mu.Lock()
-		n.peerLocked(sender, true) //nolint:errcheck // the node is known either way or the table is full
-		n.mu.Unlock()
+		n.admitSender(sender)
 		n.forget(sender.ID)
 	} else if fp, ok := parseWireFP(x.GetFingerprint()); ok {
-		n.learn(sender, fp, true, now)
+		n.learn(sender.ID, sender, fp, true, now)
 	} else {
-		n.mu.Lock()
-		n.peerLocked(sender, true) //nolint:errcheck
-		n.mu.Unlock()
+		n.admitSender(sender)
 	}
 	if sum := x.GetSummary(); sum != nil {
 		n.learnCollection(sum, sender.ID, true)
@@ -70,7 +68,17 @@ func (n *Node) absorb(x *p2pirv1.ProfileExchange, now time.Time) {
 			continue
 		}
 		ni := e.GetNode()
-		n.learn(NodeInfo{ID: ni.GetNodeId(), Addr: ni.GetGrpcAddr(), Version: ni.GetVersion()}, fp, false, at)
+		n.learn(sender.ID, NodeInfo{ID: ni.GetNodeId(), Addr: ni.GetGrpcAddr(), Version: ni.GetVersion()}, fp, false, at)
+	}
+}
+
+// admitSender adds the sender of a gossip message to the peer table (if
+// it has room) as a node that proved its ID.
+func (n *Node) admitSender(sender NodeInfo) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if p, err := n.peerLocked(sender, true); err == nil {
+		p.proven = true
 	}
 }
 
@@ -114,9 +122,11 @@ func (n *Node) profileMessage(ctx context.Context, to string) (*p2pirv1.ProfileE
 }
 
 // Gossip runs one push-pull round with up to Config.GossipFanout random
-// peers that have an address, each call within PerPeerTimeout, and merges
-// their replies into the peer table. It returns the failures joined (the
-// successful exchanges are kept either way).
+// peers that have an address, and probes up to Config.CandidateProbes
+// candidates (nodes only others told us about; see candidate), each call
+// within PerPeerTimeout, and merges their replies into the peer table. It
+// returns the failures joined (the successful exchanges are kept either
+// way).
 func (n *Node) Gossip(ctx context.Context) error {
 	var targets []snapshot
 	snaps := n.snapshots()
@@ -128,6 +138,9 @@ func (n *Node) Gossip(ctx context.Context) error {
 			targets = append(targets, snaps[i])
 		}
 	}
+	n.mu.Lock()
+	probes := n.probeTargetsLocked(time.Now())
+	n.mu.Unlock()
 	// The messages are made before the calls, in the targets' order: each
 	// draws its sample of known profiles from the node's generator, and
 	// drawn concurrently the samples would go to the targets in a
@@ -140,11 +153,24 @@ func (n *Node) Gossip(ctx context.Context) error {
 		}
 		msgs[i] = msg
 	}
-	errs := make([]error, len(targets))
+	probeMsgs := make([]*p2pirv1.ProfileExchange, len(probes))
+	for i, c := range probes {
+		msg, err := n.profileMessage(ctx, c.info.ID)
+		if err != nil {
+			return err
+		}
+		probeMsgs[i] = msg
+	}
+	errs := make([]error, len(targets)+len(probes))
 	var wg sync.WaitGroup
 	for i, p := range targets {
 		wg.Go(func() {
 			errs[i] = n.exchange(ctx, p, msgs[i])
+		})
+	}
+	for i, c := range probes {
+		wg.Go(func() {
+			errs[len(targets)+i] = n.probe(ctx, c, probeMsgs[i])
 		})
 	}
 	wg.Wait()
@@ -155,16 +181,8 @@ func (n *Node) Gossip(ctx context.Context) error {
 func (n *Node) exchange(ctx context.Context, p snapshot, msg *p2pirv1.ProfileExchange) error {
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.PerPeerTimeout)
 	defer cancel()
-	cc, err := n.conn(ctx, p.info.ID, p.info.Addr)
-	if err != nil {
-		return fmt.Errorf("serveragent: gossip with %s: %w", p.info.ID, err)
-	}
-	start := time.Now()
-	reply, err := p2pirv1.NewPeerClient(n.counted(cc)).ExchangeProfiles(ctx, msg)
-	if err == nil && reply.GetSender().GetNodeId() != p.info.ID {
-		err = fmt.Errorf("forged node ID: answered as %q", reply.GetSender().GetNodeId())
-	}
-	n.observe(p.info.ID, time.Since(start), err)
+	reply, rtt, err := n.call(ctx, p.info, msg)
+	n.observe(p.info.ID, rtt, err)
 	if err != nil {
 		return fmt.Errorf("serveragent: gossip with %s: %w", p.info.ID, err)
 	}

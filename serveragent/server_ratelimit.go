@@ -22,7 +22,10 @@ func newLimiters(limit rate.Limit, burst, max int) *limiters {
 }
 
 // allow reports whether the node id may make one more call now.
-func (l *limiters) allow(id string) bool {
+func (l *limiters) allow(id string) bool { return l.get(id).Allow() }
+
+// get returns id's bucket, made full if it has none.
+func (l *limiters) get(id string) *rate.Limiter {
 	l.mu.Lock()
 	lim := l.byID[id]
 	if lim == nil {
@@ -36,5 +39,5 @@ func (l *limiters) allow(id string) bool {
 		l.byID[id] = lim
 	}
 	l.mu.Unlock()
-	return lim.Allow()
+	return lim
 }
