@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/keepalive"
+	grpcpeer "google.golang.org/grpc/peer"
 	"google.golang.org/grpc/status"
 
 	"github.com/p2pir/p2pir/index"
@@ -62,7 +63,7 @@ type Node struct {
 	seen   *routing.Seen
 	docs   *sharedDocs // doc IDs of shared files
 	health *health.Server
-	limits *limiters
+	limits *callLimits
 	// inbound counts the incoming connections (Listener).
 	inbound *inboundCounts
 	conns   *connPool // client connections to peers
@@ -129,7 +130,7 @@ func New(cfg Config, id *identity.Identity, ix *index.Index, st *usermodel.Store
 		seen:       routing.NewSeen(cfg.SeenTTL, cfg.SeenMax),
 		docs:       newSharedDocs(id.LocalKey(sharedDocsPurpose)),
 		health:     health.NewServer(),
-		limits:     newLimiters(cfg.RatePerPeer, cfg.Burst, 4*max(cfg.MaxPeers, 1)),
+		limits:     newCallLimits(cfg),
 		inbound:    newInboundCounts(),
 		rpcClient:  newRPCCounters(),
 		rpcServer:  newRPCCounters(),
@@ -195,15 +196,24 @@ func (n *Node) Close() error {
 }
 
 // caller admits an incoming call: it returns the caller's TLS node ID, or
-// UNAUTHENTICATED without one, or RESOURCE_EXHAUSTED over the caller's
-// rate limit.
+// UNAUTHENTICATED without one, or RESOURCE_EXHAUSTED over one of the
+// budgets of incoming calls (callLimits: per node, per address, of new
+// nodes, in all).
 func (n *Node) caller(ctx context.Context) (string, error) {
 	id, err := identity.PeerNodeID(ctx)
 	if err != nil {
 		return "", status.Errorf(codes.Unauthenticated, "serveragent: %v", err)
 	}
-	if !n.limits.allow(id) {
-		return "", status.Errorf(codes.ResourceExhausted, "serveragent: node %s is over its rate limit (%v calls/s, burst %d)", id, n.cfg.RatePerPeer, n.cfg.Burst)
+	var addr string
+	if p, ok := grpcpeer.FromContext(ctx); ok {
+		addr = remoteIP(p.Addr)
+	}
+	now := time.Now()
+	n.mu.Lock()
+	established := n.establishedLocked(n.peers[id], now)
+	n.mu.Unlock()
+	if why := n.limits.admit(id, addr, established, now); why != "" {
+		return "", status.Error(codes.ResourceExhausted, why)
 	}
 	return id, nil
 }
