@@ -233,3 +233,46 @@ func TestACandidateJoinsThePeerTableWhenItsProbeProvesIt(t *testing.T) {
 		t.Fatalf("after the probe: peers %+v, %d candidates; want c a peer with its own fingerprint", a.node.Peers(), a.node.CandidateCount())
 	}
 }
+
+// A full peer table lets a newcomer in only in place of a peer that is
+// not established: while every peer has proved its ID and been known for
+// EstablishedAfter, nodes that call for the first time, however many,
+// push none of them out; while none is, the stalest makes way as before.
+func TestNewcomersDoNotPushEstablishedPeersOut(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		establishedAfter time.Duration
+		newcomerIn       bool
+	}{
+		{"established peers stay", time.Nanosecond, false},
+		{"new peers make way", time.Hour, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := NewMemNet()
+			cfg := testConfig()
+			cfg.MaxPeers = 3
+			cfg.EstablishedAfter = tc.establishedAfter
+			v := newNode(t, mem, "v", cfg, nil)
+			ctx := context.Background()
+			gossipTo := func(name string) *tnode {
+				n := newNode(t, mem, name, testConfig(), nil)
+				link(t, n, v)
+				if err := n.node.Gossip(ctx); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			for _, name := range []string{"h1", "h2", "h3"} {
+				gossipTo(name)
+			}
+			newcomer := gossipTo("newcomer")
+			in := false
+			for _, p := range v.node.Peers() {
+				in = in || p.ID == newcomer.id.NodeID()
+			}
+			if in != tc.newcomerIn || v.node.PeerCount() != cfg.MaxPeers {
+				t.Fatalf("newcomer in the table: %v, want %v (%d peers)", in, tc.newcomerIn, v.node.PeerCount())
+			}
+		})
+	}
+}

@@ -50,8 +50,27 @@
 //
 // # Abuse
 //
-// Every incoming call is rate limited per calling node
-// (RESOURCE_EXHAUSTED); a node ID a caller states about itself must equal
-// its TLS identity (PERMISSION_DENIED); message sizes and contents are
-// checked by the interceptors of package p2pirv1.
+// Every peer is taken as able to lie. A node ID a caller states about
+// itself must equal its TLS identity (PERMISSION_DENIED); message sizes
+// and contents are checked by the interceptors of package p2pirv1.
+//
+// Incoming calls draw on budgets (RESOURCE_EXHAUSTED beyond them): the
+// calling node's own (Config.RatePerPeer), and, for a node not yet
+// established (proved its ID to us and known for EstablishedAfter), its
+// IP address's and one that all new nodes share, so that fresh keys do
+// not reset the limits and established peers are served first under
+// load; every call also draws on the node's total.
+//
+// Incoming connections are capped per IP address and in all, must finish
+// their TLS and HTTP/2 handshakes within Config.HandshakeTimeout, and are
+// closed after InboundIdleTimeout without a call (Node.Listener,
+// NewServer).
+//
+// Entries of gossip about other nodes never steer connections: a node
+// heard of only from others is a candidate, kept apart from the peer
+// table (never routed to, passed on or dialled) until a gossip round's
+// probe, over a connection pinned to its node ID, proves it; new
+// candidates are rate limited per reporting peer and in all, and
+// bounded. A full peer table lets a newcomer in only in place of a peer
+// that is not established.
 package serveragent
