@@ -79,14 +79,15 @@ type Config struct {
 	// RatePerAddress is how many calls per second all the nodes calling
 	// from one IP address may make together, whatever their keys, so
 	// that making up new node IDs does not reset the limit; its burst is
-	// twice the rate. Default 3 × RatePerPeer (60). rate.Inf: no limit.
+	// twice the rate. Default 3 × RatePerPeer (60). Established peers (see
+	// EstablishedAfter) do not draw on it. rate.Inf: no limit.
 	RatePerAddress rate.Limit
 	// RateNew is how many calls per second the nodes that are not yet
 	// established (see EstablishedAfter) may make together, from all
-	// addresses, with a burst of twice the rate: new keys share one small
-	// budget, so a flood of fresh identities cannot crowd out the peers
-	// the node has known for long. Default RatePerPeer (20). rate.Inf:
-	// no limit.
+	// addresses, with a burst of twice the rate: new keys share one
+	// budget, a fifth of RateTotal, so a flood of fresh identities cannot
+	// crowd out the peers the node has known for long. Default 5 ×
+	// RatePerPeer (100). rate.Inf: no limit.
 	RateNew rate.Limit
 	// RateTotal is how many calls per second the node serves in all, with
 	// a burst of twice the rate; established peers draw on it alone, new
@@ -290,7 +291,7 @@ func (c Config) resolve() (Config, error) {
 		}
 	}
 	setRate(&c.RatePerAddress, 3)
-	setRate(&c.RateNew, 1)
+	setRate(&c.RateNew, 5)
 	setRate(&c.RateTotal, 25)
 	if c.CandidateRate == 0 {
 		c.CandidateRate = 0.2

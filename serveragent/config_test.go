@@ -17,7 +17,7 @@ func TestConfigResolve(t *testing.T) {
 	if got.PerPeerTimeout != 800*time.Millisecond || got.MaxPeers != 1024 || got.Strategy != "interest" || got.Cluster.Seed != 9 {
 		t.Fatalf("defaults not filled: %+v", got)
 	}
-	if got.RatePerAddress != 60 || got.RateNew != 20 || got.RateTotal != 500 || got.MaxConnsPerAddress != DefaultMaxConnsPerAddress {
+	if got.RatePerAddress != 60 || got.RateNew != 100 || got.RateTotal != 500 || got.MaxConnsPerAddress != DefaultMaxConnsPerAddress {
 		t.Fatalf("limits derived from RatePerPeer not filled: %+v", got)
 	}
 	// The peers of an experiment on one machine trust each other: with

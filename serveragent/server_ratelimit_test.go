@@ -64,8 +64,8 @@ func TestRateLimitsThatANewKeyDoesNotReset(t *testing.T) {
 		served        int
 		establishedOK bool
 	}{
-		{"nodes new to the server share a budget", func(c *Config) {}, 40 - 1, true},
-		{"one address has a budget", func(c *Config) { c.RateNew = rate.Inf; c.RatePerAddress = 3 * slow }, 120 - 1, true},
+		{"one address has a budget", func(c *Config) {}, 120 - 1, true}, // the defaults: 3 × and 5 × RatePerPeer
+		{"nodes new to the server share a budget", func(c *Config) { c.RatePerAddress = rate.Inf; c.RateNew = slow }, 40 - 1, true},
 		{"the server has a budget", func(c *Config) { c.RateNew, c.RatePerAddress = rate.Inf, rate.Inf; c.RateTotal = 2 * slow }, 80 - 1, false},
 	}
 	for _, tc := range tests {
