@@ -276,3 +276,43 @@ func TestNewcomersDoNotPushEstablishedPeersOut(t *testing.T) {
 		})
 	}
 }
+
+// A node that calls us may claim any address for itself (here one where
+// nothing speaks TLS). Until a call of ours to that address succeeds, no
+// search goes there; gossip rounds try it, and after
+// maxUnansweredFailures failures the node is dropped: the address it
+// claimed steered at most that many connections, not one a round
+// forever.
+func TestAnAddressAPeerClaimsIsTriedAFewTimesOnly(t *testing.T) {
+	cfg := testConfig()
+	cfg.Strategy = "flood"
+	victim := newTCPNode(t, "victim", cfg, nil)
+	tr := newTrap(t)
+	liar, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gossipAs(t, liar, victim, &p2pirv1.ProfileExchange{Sender: &p2pirv1.NodeInfo{NodeId: liar.NodeID(), GrpcAddr: tr.addr}, Sharing: true, Fingerprint: unitFP(1)})
+	if victim.node.PeerCount() != 1 {
+		t.Fatalf("%d peers after the call, want the caller", victim.node.PeerCount())
+	}
+	ctx := context.Background()
+	if _, err := victim.node.SearchPeers(ctx, PeerQuery{Text: "anything", K: 5, Hops: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if d := tr.dials.Load(); d != 0 {
+		t.Fatalf("a search dialled the address the caller claimed %d times", d)
+	}
+	const rounds = 2 * maxUnansweredFailures
+	for range rounds {
+		_ = victim.node.Gossip(ctx) // fails while the liar is in the table
+	}
+	// gRPC backs off between dials, so the failed calls may have dialled
+	// fewer times than they failed.
+	if d := tr.dials.Load(); d < 1 || d > maxUnansweredFailures {
+		t.Fatalf("the claimed address was dialled %d times in %d gossip rounds, want 1 to %d", d, rounds, maxUnansweredFailures)
+	}
+	if victim.node.PeerCount() != 0 {
+		t.Fatalf("the node whose address never answered is still a peer: %+v", victim.node.Peers())
+	}
+}

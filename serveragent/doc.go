@@ -71,6 +71,8 @@
 // table (never routed to, passed on or dialled) until a gossip round's
 // probe, over a connection pinned to its node ID, proves it; new
 // candidates are rate limited per reporting peer and in all, and
-// bounded. A full peer table lets a newcomer in only in place of a peer
-// that is not established.
+// bounded. An address a node claims for itself in a call to us steers no
+// search or recommendation until a call of ours there succeeds (gossip
+// tries it, and drops the node after three failures). A full peer table
+// lets a newcomer in only in place of a peer that is not established.
 package serveragent

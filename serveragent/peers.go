@@ -33,7 +33,24 @@ type peer struct {
 	// proven is set once the node proved its node ID in a TLS handshake
 	// with us: it called us (ExchangeProfiles), or answered our call.
 	proven bool
+	// answered is set once a call of ours to its current address
+	// succeeded; listed when membership (UpsertPeer) vouched for it. A
+	// peer that is neither only claimed its address itself (in a call to
+	// us), so searches and recommendations do not go there; gossip
+	// rounds (a few peers a round) try it, and after
+	// maxUnansweredFailures failed calls it is dropped.
+	answered, listed bool
 }
+
+// maxUnansweredFailures is how many calls in a row may fail at an
+// address a peer gave us itself, and never answered, before the peer is
+// dropped (it joins again when it calls again): an address it claims
+// steers a few of our calls, not one per round forever.
+const maxUnansweredFailures = 3
+
+// routable reports whether searches and recommendations may go to p
+// (see peer.answered).
+func (p *peer) routable() bool { return p.info.Addr != "" && (p.answered || p.listed) }
 
 // PeerInfo is what the node knows about a peer, for display and
 // diagnostics.
@@ -73,8 +90,13 @@ func (n *Node) UpsertPeer(info NodeInfo) error {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if _, err := n.peerLocked(info, true); err != nil {
+	p, err := n.peerLocked(info, true)
+	if err != nil {
 		return err
+	}
+	if !p.listed {
+		p.listed = true
+		n.staleLocked()
 	}
 	return nil
 }
@@ -96,7 +118,7 @@ func (n *Node) peerLocked(info NodeInfo, evict bool) (*peer, error) {
 	if p := n.peers[info.ID]; p != nil {
 		if info.Addr != "" && info.Addr != p.info.Addr {
 			n.dropConnsLocked(info.ID)
-			p.info.Addr = info.Addr
+			p.info.Addr, p.answered = info.Addr, false // not yet tried there
 			n.staleLocked()
 		}
 		if info.Version != "" && info.Version != p.info.Version {
@@ -234,10 +256,17 @@ func (n *Node) observe(id string, rtt time.Duration, err error) {
 	}
 	if err != nil {
 		p.failures++
+		if !p.answered && !p.listed && p.failures >= maxUnansweredFailures {
+			n.removeLocked(id)
+		}
 		return
 	}
 	p.failures = 0
 	p.proven = true // the connection is pinned to its node ID
+	if !p.answered {
+		p.answered = true
+		n.staleLocked()
+	}
 	p.lastSeen = time.Now()
 	if p.rtt == 0 {
 		p.rtt = rtt
@@ -309,6 +338,7 @@ func (n *Node) expireLocked(now time.Time) {
 // snapshot is a copy of a peer entry, safe to use without the lock.
 type snapshot struct {
 	info     NodeInfo
+	routable bool      // see peer.routable
 	fp       []float64 // nil when unknown
 	fpv      usermodel.Fingerprint
 	cluster  int
@@ -337,7 +367,8 @@ func (n *Node) snapshots() []snapshot {
 }
 
 // candidates returns snapshots() and the routing candidates made of them:
-// the peers with an address, in ID order, without shortcuts. Both are
+// the routable peers (an address that answered us or that membership
+// gave), in ID order, without shortcuts. Both are
 // shared and must not be modified.
 func (n *Node) candidates() ([]snapshot, []routing.Peer) {
 	n.mu.Lock()
@@ -352,7 +383,7 @@ func (n *Node) candidates() ([]snapshot, []routing.Peer) {
 	snaps := make([]snapshot, 0, len(n.peers))
 	var oldest time.Time
 	for _, p := range n.peers {
-		s := snapshot{info: p.info, cluster: p.cluster, fpAt: p.fpAt, coll: p.coll}
+		s := snapshot{info: p.info, routable: p.routable(), cluster: p.cluster, fpAt: p.fpAt, coll: p.coll}
 		if p.hasFP {
 			s.fp = p.fp.Vec.RawVector().Data
 			s.fpv = p.fp
@@ -368,7 +399,7 @@ func (n *Node) candidates() ([]snapshot, []routing.Peer) {
 	sort.Slice(snaps, func(i, j int) bool { return snaps[i].info.ID < snaps[j].info.ID })
 	cands := make([]routing.Peer, 0, len(snaps))
 	for _, s := range snaps {
-		if s.info.Addr == "" {
+		if !s.routable {
 			continue
 		}
 		p := routing.Peer{ID: s.info.ID, FP: s.fp, Centroid: s.centroid}

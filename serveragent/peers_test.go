@@ -20,7 +20,7 @@ func freshSnapshots(n *Node) []snapshot {
 	defer n.mu.Unlock()
 	out := make([]snapshot, 0, len(n.peers))
 	for _, p := range n.peers {
-		s := snapshot{info: p.info, cluster: p.cluster, fpAt: p.fpAt, coll: p.coll}
+		s := snapshot{info: p.info, routable: p.routable(), cluster: p.cluster, fpAt: p.fpAt, coll: p.coll}
 		if p.hasFP {
 			s.fp = p.fp.Vec.RawVector().Data
 			s.fpv = p.fp

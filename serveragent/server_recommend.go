@@ -209,13 +209,13 @@ func (n *Node) RecommendFromPeers(ctx context.Context, k int) (*Recommendations,
 	return out, nil
 }
 
-// recommendTargets are the peers to ask: our cluster's members with an
-// address, else every peer with a fingerprint, the most similar first.
+// recommendTargets are the peers to ask: our cluster's routable members
+// (see peer.routable), else every peer with a fingerprint, the most similar first.
 func (n *Node) recommendTargets(own usermodel.Fingerprint) []snapshot {
 	_, ownC := n.Clusters()
 	var out []snapshot
 	for _, s := range n.snapshots() {
-		if s.fp == nil || s.info.Addr == "" || (ownC >= 0 && s.cluster != ownC) {
+		if s.fp == nil || !s.routable || (ownC >= 0 && s.cluster != ownC) {
 			continue
 		}
 		out = append(out, s)
