@@ -82,29 +82,45 @@ func burstFor(cfg Config, r rate.Limit) int {
 // go ahead, else why not, for the caller to read; a refused call spends
 // none of the budgets.
 func (l *callLimits) admit(id, addr string, established bool, now time.Time) string {
-	type budget struct {
-		lim *rate.Limiter
-		why string
-	}
-	budgets := []budget{{l.perPeer.get(id), fmt.Sprintf("node %s is over its rate limit (%v calls a second, %d at once)", id, l.cfg.RatePerPeer, l.cfg.Burst)}}
+	const (
+		peerBudget = iota
+		addrBudget
+		newBudget
+		totalBudget
+	)
+	var lims [4]*rate.Limiter
+	var kinds [4]int
+	k := 0
+	add := func(lim *rate.Limiter, kind int) { lims[k], kinds[k] = lim, kind; k++ }
+	add(l.perPeer.get(id), peerBudget)
 	if !established {
 		if addr != "" {
-			budgets = append(budgets, budget{l.perAddr.get(addr), fmt.Sprintf("too many calls from address %s (%v a second for the nodes there that are new to this node)", addr, l.cfg.RatePerAddress)})
+			add(l.perAddr.get(addr), addrBudget)
 		}
-		budgets = append(budgets, budget{l.newNodes, "too many calls from nodes new to this node; try again later"})
+		add(l.newNodes, newBudget)
 	}
-	budgets = append(budgets, budget{l.total, "this node is busy; try again later"})
-	taken := make([]*rate.Reservation, 0, len(budgets))
-	for _, b := range budgets {
-		r := b.lim.ReserveN(now, 1)
-		if !r.OK() || r.DelayFrom(now) > 0 {
-			r.CancelAt(now)
-			for _, t := range taken {
-				t.CancelAt(now)
-			}
-			return b.why
+	add(l.total, totalBudget)
+	var taken [4]*rate.Reservation
+	for i := range k {
+		r := lims[i].ReserveN(now, 1)
+		if r.OK() && r.DelayFrom(now) == 0 {
+			taken[i] = r
+			continue
 		}
-		taken = append(taken, r)
+		r.CancelAt(now)
+		for _, t := range taken[:i] {
+			t.CancelAt(now)
+		}
+		switch kinds[i] {
+		case peerBudget:
+			return fmt.Sprintf("node %s is over its rate limit (%v calls a second, %d at once)", id, l.cfg.RatePerPeer, l.cfg.Burst)
+		case addrBudget:
+			return fmt.Sprintf("too many calls from address %s (%v a second for the nodes there that are new to this node)", addr, l.cfg.RatePerAddress)
+		case newBudget:
+			return "too many calls from nodes new to this node; try again later"
+		default:
+			return "this node is busy; try again later"
+		}
 	}
 	return ""
 }

@@ -100,3 +100,28 @@ func TestRateLimitsThatANewKeyDoesNotReset(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkCallAdmission is the cost of the budgets on every incoming
+// call: an established peer's call draws on two token buckets, a new
+// node's on four (rates high enough that none is refused).
+func BenchmarkCallAdmission(b *testing.B) {
+	cfg, err := Config{RatePerPeer: 1e9, Burst: 1e9}.resolve()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, established := range []bool{true, false} {
+		name := "new"
+		if established {
+			name = "established"
+		}
+		b.Run(name, func(b *testing.B) {
+			l := newCallLimits(cfg)
+			now := time.Now()
+			for i := 0; b.Loop(); i++ {
+				if why := l.admit("p2p1node", "192.0.2.1", established, now.Add(time.Duration(i))); why != "" {
+					b.Fatal(why)
+				}
+			}
+		})
+	}
+}

@@ -176,7 +176,7 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 	f.StringVar(&cfg.MembershipProfile, "membership", "lan", "membership timing: lan, or local (fast failure detection, for nodes on one machine)")
 	f.Uint64Var(&seed, "seed", 0, "seed of the node's random choices (walks, exploration, clustering), for reproducible experiments")
 	f.IntVar(&maxPeers, "max-peers", 0, "cap on the peer table (default 1024)")
-	f.StringVar(&peerRate, "peer-rate", "", `calls a second each peer may make to this node, or "inf" for no limit (default 20; "inf" is for experiments on one machine)`)
+	f.StringVar(&peerRate, "peer-rate", "", `calls a second each peer may make to this node (default 20; the peers new to it, those of one address, and all together may make 5, 3 and 25 times as many), or "inf" for no limit on any of them, nor on connections per address (for experiments on one machine)`)
 	f.StringVar(&secretFile, "secret-file", "", "file holding the network secret (or set P2PIR_SECRET); nodes without it cannot join")
 	return cmd
 }
