@@ -234,6 +234,8 @@ func TestMetricsCountAPIRequests(t *testing.T) {
 		`p2pir_api_requests_total{code="400",route="GET /search"} 1`,
 		`p2pir_index_documents 4`,
 		`p2pir_peers 0`,
+		`p2pir_peer_candidates 0`,
+		`p2pir_inbound_refused_total 0`,
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("metrics lack %q", want)
