@@ -14,6 +14,15 @@ import (
 	"github.com/p2pir/p2pir/usermodel"
 )
 
+// patientConfig is testConfig with calls to peers bounded at a minute: for
+// tests whose calls must succeed, on a loaded machine too (a bound for a
+// hang, not a timing claim).
+func patientConfig() Config {
+	c := testConfig()
+	c.PerPeerTimeout = time.Minute
+	return c
+}
+
 // trap is a TCP listener that counts the connections made to it and
 // closes each at once: the address a hostile peer reports for the nodes
 // it makes up.
@@ -202,7 +211,7 @@ func TestForgedGossipEntriesDoNotSteerConnections(t *testing.T) {
 func TestACandidateJoinsThePeerTableWhenItsProbeProvesIt(t *testing.T) {
 	corpus := loadCorpus(t)
 	mem := NewMemNet()
-	cfg := testConfig()
+	cfg := patientConfig()
 	cfg.Seed = 5
 	a := newNode(t, mem, "a", cfg, nil)
 	b := newNode(t, mem, "b", cfg, nil)
@@ -249,13 +258,13 @@ func TestNewcomersDoNotPushEstablishedPeersOut(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mem := NewMemNet()
-			cfg := testConfig()
+			cfg := patientConfig()
 			cfg.MaxPeers = 3
 			cfg.EstablishedAfter = tc.establishedAfter
 			v := newNode(t, mem, "v", cfg, nil)
 			ctx := context.Background()
 			gossipTo := func(name string) *tnode {
-				n := newNode(t, mem, name, testConfig(), nil)
+				n := newNode(t, mem, name, patientConfig(), nil)
 				link(t, n, v)
 				if err := n.node.Gossip(ctx); err != nil {
 					t.Fatal(err)
