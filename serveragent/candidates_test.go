@@ -4,10 +4,14 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"fmt"
 	"net"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/identity"
@@ -323,5 +327,43 @@ func TestAnAddressAPeerClaimsIsTriedAFewTimesOnly(t *testing.T) {
 	}
 	if victim.node.PeerCount() != 0 {
 		t.Fatalf("the node whose address never answered is still a peer: %+v", victim.node.Peers())
+	}
+}
+
+// The budget of new candidates that all peers share (CandidateRateTotal,
+// burst MaxCandidates) keeps a second peer's made-up entries from
+// churning out the candidates the node holds, even with no limit per
+// peer: once it is spent, new entries are not taken in, and none of those
+// held is evicted for them.
+func TestCandidatesShareOneBudget(t *testing.T) {
+	mem := NewMemNet()
+	cfg := testConfig()
+	cfg.MaxCandidates = 8
+	cfg.CandidateRate = rate.Inf
+	cfg.CandidateRateTotal = 0.001 // no refill while the test runs
+	v := newNode(t, mem, "v", cfg, nil)
+	held := func() map[string]bool {
+		v.node.mu.Lock()
+		defer v.node.mu.Unlock()
+		out := map[string]bool{}
+		for id := range v.node.unproven {
+			out[id] = true
+		}
+		return out
+	}
+	for i := range 2 {
+		attacker := newNode(t, mem, fmt.Sprintf("attacker%d", i), testConfig(), nil)
+		before := held()
+		msg, _ := forgedExchange(t, attacker.id, p2pirv1.MaxProfileEntries, "nowhere:7070")
+		if _, err := rawClient(t, mem, attacker.id, v).ExchangeProfiles(context.Background(), msg); err != nil {
+			t.Fatal(err)
+		}
+		after := held()
+		switch {
+		case i == 0 && len(after) != cfg.MaxCandidates:
+			t.Fatalf("the first peer's entries made %d candidates, want the shared burst, %d", len(after), cfg.MaxCandidates)
+		case i == 1 && !reflect.DeepEqual(after, before):
+			t.Fatalf("a second peer's entries changed the candidates held once the shared budget was spent")
+		}
 	}
 }

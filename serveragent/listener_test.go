@@ -27,21 +27,37 @@ func waitUntil(t *testing.T, what string, ok func() bool) {
 	}
 }
 
-// 2,000 TCP connections that never start TLS: the node holds at most
-// MaxConnsPerAddress of them at a time (the rest are closed as they are
-// accepted), closes those it took when HandshakeTimeout passes, still
-// serves an honest peer afterwards, and closes that peer's connection
-// too once it has been idle for InboundIdleTimeout (keepalive).
+// 2,000 TCP connections that never start TLS, under each cap alone: the
+// node holds at most the cap of them at a time (the rest are closed as
+// they are accepted), closes those it took when HandshakeTimeout passes,
+// still serves an honest peer afterwards, and closes that peer's
+// connection too once it has been idle for InboundIdleTimeout
+// (keepalive).
 func TestIdleConnectionsAreCappedAndClosed(t *testing.T) {
-	const attack, perAddr = 2000, 16
-	cfg := testConfig()
-	cfg.HandshakeTimeout = 300 * time.Millisecond
-	cfg.MaxConnsPerAddress = perAddr
-	cfg.MaxInboundConns = 4 * perAddr
-	cfg.InboundIdleTimeout = 300 * time.Millisecond
-	srv := newTCPNode(t, "srv", cfg, nil)
-	addr := srv.addr
+	const attack, limit = 2000, 16
+	for _, tc := range []struct {
+		name             string
+		perAddr, inTotal int
+	}{
+		{"per address", limit, -1},
+		{"in all", -1, limit},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.HandshakeTimeout = 300 * time.Millisecond
+			cfg.MaxConnsPerAddress, cfg.MaxInboundConns = tc.perAddr, tc.inTotal
+			cfg.InboundIdleTimeout = 300 * time.Millisecond
+			idleConnectionAttack(t, newTCPNode(t, "srv", cfg, nil), attack, limit)
+		})
+	}
+}
 
+// idleConnectionAttack opens attack connections to srv that never send a
+// byte and checks the node never holds more than limit, closes them all,
+// and then serves an honest peer and closes its idle connection.
+func idleConnectionAttack(t *testing.T, srv *tnode, attack int, limit int64) {
+	t.Helper()
+	addr := srv.addr
 	var closed atomic.Int64
 	var maxOpen atomic.Int64
 	stop := make(chan struct{})
@@ -75,12 +91,12 @@ func TestIdleConnectionsAreCappedAndClosed(t *testing.T) {
 			}
 		})
 	}
-	waitUntil(t, "the node closes every idle connection", func() bool { return closed.Load() == attack })
+	waitUntil(t, "the node closes every idle connection", func() bool { return closed.Load() == int64(attack) })
 	close(stop)
 	watch.Wait()
 	readers.Wait()
-	if m := maxOpen.Load(); m > perAddr {
-		t.Fatalf("the node held %d connections from one address at once, cap %d", m, perAddr)
+	if m := maxOpen.Load(); m > limit {
+		t.Fatalf("the node held %d idle connections at once, cap %d", m, limit)
 	}
 	// How many were refused depends on how many handshake timeouts
 	// passed while the attack ran (each frees the slots); some were.
