@@ -116,7 +116,8 @@ func (n *Node) probeTargetsLocked(now time.Time) []candidate {
 // probe gossips msg with candidate c. The connection is pinned to c's
 // node ID, so an answer proves that the node holding its key listens at
 // its address: its reply is taken in as from any peer, which makes it a
-// peer (if the table has room; see peerLocked) with its own fingerprint.
+// peer (in a full table only in place of one that is not established;
+// see peerLocked) with its own fingerprint.
 // A failed probe drops the candidate and its connection.
 func (n *Node) probe(ctx context.Context, c candidate, msg *p2pirv1.ProfileExchange) error {
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.PerPeerTimeout)
@@ -133,7 +134,7 @@ func (n *Node) probe(ctx context.Context, c candidate, msg *p2pirv1.ProfileExcha
 	n.mu.Lock()
 	delete(n.unproven, c.info.ID) // still there if the table had no room
 	n.mu.Unlock()
-	n.observe(c.info.ID, rtt, nil)
+	n.observe(c.info.ID, c.info.Addr, rtt, nil)
 	return nil
 }
 

@@ -136,7 +136,7 @@ func (n *Node) peerLocked(info NodeInfo, evict bool) (*peer, error) {
 			return nil, fmt.Errorf("%w (%d peers)", ErrPeerTableFull, len(n.peers))
 		}
 		// The stalest peer makes way, unless it is established (see
-		// established) and answering: a newcomer, however many of them
+		// establishedLocked) and answering: a newcomer, however many of them
 		// there are, never pushes out a peer the node has known for
 		// long.
 		now := time.Now()
@@ -246,8 +246,10 @@ func (n *Node) cachedOwnFP() (usermodel.Fingerprint, bool) {
 	return fp, on
 }
 
-// observe records the outcome of a call to peer id.
-func (n *Node) observe(id string, rtt time.Duration, err error) {
+// observe records the outcome of a call to peer id at addr. An answer
+// proves its node ID (the connection is pinned to it) and, while addr is
+// still its address, that address (peer.answered).
+func (n *Node) observe(id, addr string, rtt time.Duration, err error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	p := n.peers[id]
@@ -256,14 +258,14 @@ func (n *Node) observe(id string, rtt time.Duration, err error) {
 	}
 	if err != nil {
 		p.failures++
-		if !p.answered && !p.listed && p.failures >= maxUnansweredFailures {
+		if !p.answered && !p.listed && p.failures >= maxUnansweredFailures && p.info.Addr == addr {
 			n.removeLocked(id)
 		}
 		return
 	}
 	p.failures = 0
-	p.proven = true // the connection is pinned to its node ID
-	if !p.answered {
+	p.proven = true
+	if !p.answered && p.info.Addr == addr {
 		p.answered = true
 		n.staleLocked()
 	}

@@ -248,10 +248,10 @@ func (n *Node) FetchPeerDocument(ctx context.Context, nodeID, docID string) (*Pe
 		err = fmt.Errorf("forged node ID: answered as %q", resp.GetNode().GetNodeId())
 	}
 	if status.Code(err) == codes.NotFound {
-		n.observe(nodeID, time.Since(start), nil) // an answer, not a failure of the peer
+		n.observe(nodeID, addr, time.Since(start), nil) // an answer, not a failure of the peer
 		return nil, fmt.Errorf("serveragent: fetch document %s from %s: %w", docID, nodeID, ErrPeerDocNotFound)
 	}
-	n.observe(nodeID, time.Since(start), err)
+	n.observe(nodeID, addr, time.Since(start), err)
 	if err != nil {
 		return nil, fmt.Errorf("serveragent: fetch document from %s: %w", nodeID, err)
 	}

@@ -182,7 +182,7 @@ func (n *Node) exchange(ctx context.Context, p snapshot, msg *p2pirv1.ProfileExc
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.PerPeerTimeout)
 	defer cancel()
 	reply, rtt, err := n.call(ctx, p.info, msg)
-	n.observe(p.info.ID, rtt, err)
+	n.observe(p.info.ID, p.info.Addr, rtt, err)
 	if err != nil {
 		return fmt.Errorf("serveragent: gossip with %s: %w", p.info.ID, err)
 	}

@@ -240,7 +240,7 @@ func (n *Node) callRecommend(ctx context.Context, p snapshot, req *p2pirv1.Recom
 	if err == nil && resp.GetNode().GetNodeId() != p.info.ID {
 		err = fmt.Errorf("serveragent: forged node ID: %s answered as %q", p.info.ID, resp.GetNode().GetNodeId())
 	}
-	n.observe(p.info.ID, time.Since(start), err)
+	n.observe(p.info.ID, p.info.Addr, time.Since(start), err)
 	if err != nil {
 		return recommend.PeerLikes{}, err
 	}

@@ -344,7 +344,7 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest, shortcut
 		callCtx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		resp, c, err := n.callSearch(callCtx, p, child)
-		n.observe(p.info.ID, c.took, ignoreLoop(err))
+		n.observe(p.info.ID, p.info.Addr, c.took, ignoreLoop(err))
 		answers[i] = answer{p, resp, c, err}
 	}
 	if n.cfg.OrderedForwarding {
