@@ -77,7 +77,7 @@ type Config struct {
 	// Burst is how many calls one peer may make at once. Default 40.
 	Burst int
 	// RatePerAddress is how many calls per second all the nodes calling
-	// from one IP address may make together, whatever their keys, so
+	// from one IP address (for IPv6, one /64 network) may make together, whatever their keys, so
 	// that making up new node IDs does not reset the limit; its burst is
 	// twice the rate. Default 3 × RatePerPeer (60). Established peers (see
 	// EstablishedAfter) do not draw on it. rate.Inf: no limit.
@@ -107,7 +107,7 @@ type Config struct {
 	// once. -1 means no cap. Default 1024.
 	MaxInboundConns int
 	// MaxConnsPerAddress caps the incoming connections open at once from
-	// one IP address; beyond it new ones from that address are closed at
+	// one IP address (for IPv6, one /64 network); beyond it new ones from that address are closed at
 	// once. Connections without an IP address (in memory) are not
 	// counted. -1 means no cap. Default 32.
 	MaxConnsPerAddress int

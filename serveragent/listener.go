@@ -79,16 +79,27 @@ func (l *capListener) Accept() (net.Conn, error) {
 	}
 }
 
-// remoteIP is the IP address of a TCP or UDP peer, "" for others (an
-// in-memory connection has none).
+// remoteIP is the source a remote address counts as for the limits per
+// address: its IPv4 address, or the /64 network of its IPv6 address (one
+// host commonly has a whole /64 to pick addresses from); "" for an
+// address that is not IP (an in-memory connection has none).
 func remoteIP(a net.Addr) string {
+	var ip net.IP
 	switch a := a.(type) {
 	case *net.TCPAddr:
-		return a.IP.String()
+		ip = a.IP
 	case *net.UDPAddr:
-		return a.IP.String()
+		ip = a.IP
+	default:
+		return ""
 	}
-	return ""
+	if v4 := ip.To4(); v4 != nil {
+		return v4.String()
+	}
+	if len(ip) != net.IPv6len {
+		return ""
+	}
+	return (&net.IPNet{IP: ip.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
 }
 
 // cappedConn is a connection counted by a capListener until closed.

@@ -128,3 +128,31 @@ func isTimeout(err error) bool {
 	ne, ok := err.(net.Error)
 	return ok && ne.Timeout()
 }
+
+// The limits per address count an IPv4 address on its own and an IPv6
+// address by its /64 (a host picks from a whole /64); what is not IP (in
+// memory) counts as no address.
+func TestRemoteIPKeysOfTheLimitsPerAddress(t *testing.T) {
+	for _, tc := range []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.ParseIP("192.0.2.7"), Port: 1}, "192.0.2.7"},
+		{&net.TCPAddr{IP: net.ParseIP("::ffff:192.0.2.7"), Port: 1}, "192.0.2.7"},
+		{&net.TCPAddr{IP: net.ParseIP("2001:db8:1:2:aaaa::1"), Port: 1}, "2001:db8:1:2::/64"},
+		{&net.TCPAddr{IP: net.ParseIP("2001:db8:1:2:bbbb::9"), Port: 2}, "2001:db8:1:2::/64"},
+		{&net.TCPAddr{IP: net.ParseIP("2001:db8:1:3::1"), Port: 1}, "2001:db8:1:3::/64"},
+		{&net.TCPAddr{}, ""},
+		{memAddrForTest("node-1:7070"), ""},
+	} {
+		if got := remoteIP(tc.addr); got != tc.want {
+			t.Errorf("remoteIP(%v) = %q, want %q", tc.addr, got, tc.want)
+		}
+	}
+}
+
+// memAddrForTest is an address that is not IP.
+type memAddrForTest string
+
+func (memAddrForTest) Network() string  { return "mem" }
+func (a memAddrForTest) String() string { return string(a) }
