@@ -199,6 +199,8 @@ func TestForgedGossipEntriesDoNotSteerConnections(t *testing.T) {
 	if n := inTable(forged); n != 0 {
 		t.Fatalf("%d made-up nodes joined the peer table after the probes", n)
 	}
+	t.Logf("%d made-up entries sent by %d peers: %d candidates, none a peer; %d dials of their address in %d rounds and a search; %d candidates left",
+		len(forged), 6, before, dials, rounds, victim.node.CandidateCount())
 	// Nor does the victim pass them on.
 	reply := gossipAs(t, honest[0].id, victim, &p2pirv1.ProfileExchange{Sender: honest[0].node.Self().proto()})
 	for _, e := range reply.GetKnown() {

@@ -100,9 +100,11 @@ func idleConnectionAttack(t *testing.T, srv *tnode, attack int, limit int64) {
 	}
 	// How many were refused depends on how many handshake timeouts
 	// passed while the attack ran (each frees the slots); some were.
-	if st := srv.node.InboundConns(); st.Open != 0 || st.Refused == 0 {
+	st := srv.node.InboundConns()
+	if st.Open != 0 || st.Refused == 0 {
 		t.Fatalf("after the attack: %+v, want none open and some refused", st)
 	}
+	t.Logf("%d idle connections: at most %d open at once, %d refused at once, all closed", attack, maxOpen.Load(), st.Refused)
 
 	// An honest peer is served, and its idle connection closed by
 	// keepalive after InboundIdleTimeout.
