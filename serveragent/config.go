@@ -68,31 +68,32 @@ type Config struct {
 	// DefaultConnIdleTimeout (5 minutes).
 	ConnIdleTimeout time.Duration
 	// RatePerPeer is how many calls per second one peer (one node ID) may
-	// make to this node, on average. Default 20. rate.Inf turns every
-	// limit on incoming calls and connections that is left zero off
-	// (RatePerAddress, RateNew, RateTotal, MaxConnsPerAddress): "the
-	// peers trust each other", for experiments that run every node on
-	// one machine, and so on one address.
+	// make to this node, on average. Default 20. rate.Inf turns off every
+	// limit on incoming calls, connections and gossip entries that is
+	// left zero (RatePerAddress, RateNew, RateTotal, MaxConnsPerAddress,
+	// CandidateRate, CandidateRateTotal): "the peers trust each other",
+	// for experiments that run every node on one machine, and so on one
+	// address.
 	RatePerPeer rate.Limit
 	// Burst is how many calls one peer may make at once. Default 40.
 	Burst int
 	// RatePerAddress is how many calls per second all the nodes calling
-	// from one IP address (for IPv6, one /64 network) may make together, whatever their keys, so
-	// that making up new node IDs does not reset the limit; its burst is
-	// twice the rate. Default 3 × RatePerPeer (60). Established peers (see
-	// EstablishedAfter) do not draw on it. rate.Inf: no limit.
+	// from one IP address (for IPv6, one /64 network) may make together,
+	// whatever their keys, so that making up new node IDs does not reset
+	// the limit. Default 3 × RatePerPeer (60). Established peers (see
+	// EstablishedAfter) do not draw on it. rate.Inf: no limit. This
+	// budget, RateNew's and RateTotal's have bursts of as many seconds'
+	// worth as Burst is of RatePerPeer (2 s by default), at least Burst.
 	RatePerAddress rate.Limit
 	// RateNew is how many calls per second the nodes that are not yet
 	// established (see EstablishedAfter) may make together, from all
-	// addresses, with a burst of twice the rate: new keys share one
-	// budget, a fifth of RateTotal, so a flood of fresh identities cannot
-	// crowd out the peers the node has known for long. Default 5 ×
-	// RatePerPeer (100). rate.Inf: no limit.
+	// addresses: new keys share one budget, a fifth of RateTotal, so a
+	// flood of fresh identities cannot crowd out the peers the node has
+	// known for long. Default 5 × RatePerPeer (100). rate.Inf: no limit.
 	RateNew rate.Limit
-	// RateTotal is how many calls per second the node serves in all, with
-	// a burst of twice the rate; established peers draw on it alone, new
-	// ones on RateNew as well. Default 25 × RatePerPeer (500). rate.Inf:
-	// no limit.
+	// RateTotal is how many calls per second the node serves in all;
+	// established peers draw on it alone, new ones on RateNew as well.
+	// Default 25 × RatePerPeer (500). rate.Inf: no limit.
 	RateTotal rate.Limit
 	// EstablishedAfter is how long a node must have been in the peer
 	// table, and proved its node ID in a TLS handshake with this node,
@@ -107,9 +108,10 @@ type Config struct {
 	// once. -1 means no cap. Default 1024.
 	MaxInboundConns int
 	// MaxConnsPerAddress caps the incoming connections open at once from
-	// one IP address (for IPv6, one /64 network); beyond it new ones from that address are closed at
-	// once. Connections without an IP address (in memory) are not
-	// counted. -1 means no cap. Default 32.
+	// one IP address (for IPv6, one /64 network); beyond it new ones from
+	// that address are closed at once. Connections without an IP address
+	// (in memory) are not counted. -1 means no cap. Default
+	// DefaultMaxConnsPerAddress (32).
 	MaxConnsPerAddress int
 	// InboundIdleTimeout closes an incoming connection on which no call
 	// ran for this long (gRPC's keepalive MaxConnectionIdle; the caller
@@ -194,9 +196,9 @@ const DefaultMaxConnsPerAddress = 32
 // DefaultConfig returns the documented defaults, except those derived
 // from RatePerPeer (RatePerAddress, RateNew, RateTotal,
 // MaxConnsPerAddress, CandidateRate and CandidateRateTotal), which it
-// leaves zero for New to work out from the
-// RatePerPeer in force: a caller that sets RatePerPeer to rate.Inf on a
-// DefaultConfig turns them off with it.
+// leaves zero for New to work out from the RatePerPeer in force: a caller
+// that sets RatePerPeer to rate.Inf on a DefaultConfig turns them off
+// with it.
 func DefaultConfig() Config {
 	cc := cluster.DefaultConfig()
 	return Config{
