@@ -28,7 +28,7 @@ import (
 
 // ErrRefused is wrapped by every error of a connection the policy refuses;
 // test for it with errors.Is.
-var ErrRefused = errors.New("connection refused by the address policy")
+var ErrRefused = errors.New("address not allowed")
 
 // Policy says which addresses a Dialer may connect to. The zero Policy
 // allows public addresses only.
@@ -90,7 +90,10 @@ func (d *Dialer) DialContext(ctx context.Context, network, addr string) (net.Con
 			return fmt.Errorf("%w: address %q: %w", ErrRefused, address, err)
 		}
 		if err := Check(ip); err != nil {
-			return fmt.Errorf("%s: %w", addr, err)
+			if name, _, _ := net.SplitHostPort(addr); name != host {
+				return fmt.Errorf("%s resolves to %s: %w", name, host, err)
+			}
+			return err
 		}
 		return nil
 	}
