@@ -73,18 +73,25 @@ func (g *redirectGuard) check(req *http.Request, via []*http.Request) error {
 	if err != nil {
 		return fmt.Errorf("redirect to %s not followed: its robots.txt is unavailable: %w", req.URL.Redacted(), err)
 	}
-	group := robots.FindGroup(g.userAgent)
-	if group == nil {
-		return nil
-	}
-	path := req.URL.EscapedPath()
-	if req.URL.RawQuery != "" {
-		path += "?" + req.URL.Query().Encode()
-	}
-	if !group.Test(path) {
+	if !robotsAllow(robots, g.userAgent, req.URL) {
 		return fmt.Errorf("redirect to %s not followed: %w", req.URL.Redacted(), colly.ErrRobotsTxtBlocked)
 	}
 	return nil
+}
+
+// robotsAllow reports whether robots lets agent fetch u, matched as colly
+// matches the URLs it is asked to fetch: the group of the agent, the
+// escaped path and the query.
+func robotsAllow(robots *robotstxt.RobotsData, agent string, u *url.URL) bool {
+	group := robots.FindGroup(agent)
+	if group == nil {
+		return true
+	}
+	path := u.EscapedPath()
+	if u.RawQuery != "" {
+		path += "?" + u.Query().Encode()
+	}
+	return group.Test(path)
 }
 
 // robotsOf returns the robots.txt of req's origin, fetching it the first
