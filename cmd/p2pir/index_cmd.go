@@ -314,11 +314,16 @@ func newCrawlCmd(a *app) *cobra.Command {
 		Short: "Crawl web sites from seed URLs into the index",
 		Long: `Crawl from the seed URLs and index the HTML and plain-text pages found.
 
-The crawler obeys robots.txt (and noindex/nofollow), waits --delay between
-requests to one host with at most --parallelism at once, stays on the seeds'
-hosts unless --allow-domain says otherwise, follows links --depth deep (the
-seeds are depth 1) and stops after --max-pages requests. Pages are indexed
-under their canonical URL; the same content under two URLs is indexed once.
+The crawler obeys robots.txt (and noindex/nofollow, and robots.txt again
+at every redirect), waits --delay between requests to one host with at most
+--parallelism at once, stays on the seeds' hosts unless --allow-domain says
+otherwise, follows links --depth deep (the seeds are depth 1) and stops
+after --max-pages requests. Pages are indexed under their canonical URL; the
+same content under two URLs is indexed once.
+
+The seeds may be on this machine or its network (http://localhost:8080/),
+but links and redirects elsewhere to loopback, private or link-local
+addresses are refused, so a page cannot lead the crawler into them.
 
 Pages that failed (HTTP errors, timeouts, bad content) are listed on stderr
 and counted as errors in the summary. Only one p2pir indexes a data
