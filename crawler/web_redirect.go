@@ -1,12 +1,14 @@
 package crawler
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"sync"
+	"time"
 
 	"github.com/gocolly/colly/v2"
 	"github.com/temoto/robotstxt"
@@ -33,6 +35,7 @@ const maxRobotsBytes = 500 << 10
 type redirectGuard struct {
 	userAgent    string
 	ignoreRobots bool
+	timeout      time.Duration // of one robots.txt request
 	client       *http.Client
 
 	mu     sync.Mutex
@@ -45,6 +48,7 @@ func newRedirectGuard(cfg WebConfig, transport http.RoundTripper) *redirectGuard
 	return &redirectGuard{
 		userAgent:    cfg.UserAgent,
 		ignoreRobots: cfg.IgnoreRobots,
+		timeout:      cfg.RequestTimeout,
 		client:       &http.Client{Transport: transport},
 		robots:       make(map[string]*robotstxt.RobotsData),
 	}
@@ -95,7 +99,7 @@ func robotsAllow(robots *robotstxt.RobotsData, agent string, u *url.URL) bool {
 }
 
 // robotsOf returns the robots.txt of req's origin, fetching it the first
-// time within req's context.
+// time within req's context and the crawl's request timeout.
 func (g *redirectGuard) robotsOf(req *http.Request) (*robotstxt.RobotsData, error) {
 	origin := req.URL.Scheme + "://" + req.URL.Host
 	g.mu.Lock()
@@ -105,7 +109,9 @@ func (g *redirectGuard) robotsOf(req *http.Request) (*robotstxt.RobotsData, erro
 		return r, nil
 	}
 	robotsURL := (&url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host, Path: "/robots.txt"}).String()
-	rreq, err := http.NewRequestWithContext(req.Context(), http.MethodGet, robotsURL, nil)
+	ctx, cancel := context.WithTimeout(req.Context(), g.timeout)
+	defer cancel()
+	rreq, err := http.NewRequestWithContext(ctx, http.MethodGet, robotsURL, nil)
 	if err != nil {
 		return nil, err
 	}
