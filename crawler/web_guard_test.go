@@ -126,8 +126,9 @@ func TestCrawlRefusesPrivateAddresses(t *testing.T) {
 
 // TestFocusedCrawlRefusesPrivateAddresses performs the attack of issue 14
 // on the crawl a search runs: links on a crawled page to loopback (by
-// address and by name), to the cloud metadata address 169.254.169.254 and
-// to a private 10.x address, a redirect to loopback, and a seed that an
+// address, by name, in hexadecimal and as an IPv4-mapped IPv6 address), to
+// the cloud metadata address 169.254.169.254 and to a private 10.x
+// address, a redirect to loopback, and a seed that an
 // engine or a peer supplied on loopback, are all refused; only the
 // person's own seed may be on loopback.
 func TestFocusedCrawlRefusesPrivateAddresses(t *testing.T) {
@@ -140,11 +141,11 @@ func TestFocusedCrawlRefusesPrivateAddresses(t *testing.T) {
 		wantRefused  []string
 	}{
 		{"links from the person's seed", false, false,
-			[]string{"/admin", "/go", "/latest/meta-data/", "/named", "/secret"}},
+			[]string{"/admin", "/go", "/hex", "/latest/meta-data/", "/mapped", "/named", "/secret"}},
 		// The seed is refused first, and the private host's other links
 		// are then skipped without a try.
 		{"a seed an engine or peer gave", true, false,
-			[]string{"/admin", "/go", "/latest/meta-data/", "/named", "/seed-secret"}},
+			[]string{"/admin", "/go", "/hex", "/latest/meta-data/", "/mapped", "/named", "/seed-secret"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,7 +156,10 @@ func TestFocusedCrawlRefusesPrivateAddresses(t *testing.T) {
 				"/robots.txt": {contentType: "text/plain", body: "User-agent: *\nAllow: /\n"},
 				"/": webHTMLPage("Retrieval home", "retrieval", "/page",
 					"http://127.0.0.1:"+pp+"/secret", "http://localhost:"+pp+"/named",
-					"http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/admin", "/go"),
+					"http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/admin", "/go",
+					// Loopback in disguise: hexadecimal IPv4 (127.0.0.2, as
+					// browsers read it) and IPv4-mapped IPv6 (127.0.0.3).
+					"http://0x7f000002:"+pp+"/hex", "http://[::ffff:7f00:3]:"+pp+"/mapped"),
 				"/page": webHTMLPage("Retrieval page", "a retrieval page of the seed's site"),
 				"/go":   {redirect: "http://127.0.0.1:" + pp + "/redirected", status: http.StatusFound},
 			})
