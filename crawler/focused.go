@@ -102,7 +102,7 @@ func FocusedCrawl(ctx context.Context, sink Sink, cfg FocusedConfig, q FocusQuer
 	for _, s := range cfg.TrustedSeeds {
 		u, err := parseSeed(s)
 		if err != nil {
-			return FocusedReport{}, fmt.Errorf("crawler: FocusedCrawl: trusted seed: %w", err)
+			return FocusedReport{}, fmt.Errorf("%w (one of the trusted seeds)", err)
 		}
 		trusted = append(trusted, u)
 	}
