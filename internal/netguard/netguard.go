@@ -111,23 +111,28 @@ func Check(ip netip.Addr) error {
 	return nil
 }
 
-// special lists the address blocks that are not public beyond those the
-// netip.Addr methods know (RFC 6890 and its updates).
-var special = []struct {
+// block is an address block that is not public, and what kind it is.
+type block struct {
 	prefix netip.Prefix
 	kind   string
-}{
-	{netip.MustParsePrefix("0.0.0.0/8"), "a “this network”"},
-	{netip.MustParsePrefix("100.64.0.0/10"), "a shared (carrier-grade NAT)"},
-	{netip.MustParsePrefix("192.0.0.0/24"), "an IETF protocol"},
-	{netip.MustParsePrefix("192.0.2.0/24"), "a documentation"},
-	{netip.MustParsePrefix("198.18.0.0/15"), "a benchmarking"},
-	{netip.MustParsePrefix("198.51.100.0/24"), "a documentation"},
-	{netip.MustParsePrefix("203.0.113.0/24"), "a documentation"},
-	{netip.MustParsePrefix("240.0.0.0/4"), "a reserved"},
-	{netip.MustParsePrefix("fec0::/10"), "a site-local"},
-	{netip.MustParsePrefix("2001:db8::/32"), "a documentation"},
-	{netip.MustParsePrefix("100::/64"), "a discard"},
+}
+
+// specialBlocks lists the address blocks that are not public beyond those
+// the netip.Addr methods know (RFC 6890 and its updates).
+func specialBlocks() []block {
+	return []block{
+		{netip.MustParsePrefix("0.0.0.0/8"), "a “this network”"},
+		{netip.MustParsePrefix("100.64.0.0/10"), "a shared (carrier-grade NAT)"},
+		{netip.MustParsePrefix("192.0.0.0/24"), "an IETF protocol"},
+		{netip.MustParsePrefix("192.0.2.0/24"), "a documentation"},
+		{netip.MustParsePrefix("198.18.0.0/15"), "a benchmarking"},
+		{netip.MustParsePrefix("198.51.100.0/24"), "a documentation"},
+		{netip.MustParsePrefix("203.0.113.0/24"), "a documentation"},
+		{netip.MustParsePrefix("240.0.0.0/4"), "a reserved"},
+		{netip.MustParsePrefix("fec0::/10"), "a site-local"},
+		{netip.MustParsePrefix("2001:db8::/32"), "a documentation"},
+		{netip.MustParsePrefix("100::/64"), "a discard"},
+	}
 }
 
 // Kind returns what kind of non-public address ip is ("a loopback", "a
@@ -153,18 +158,13 @@ func Kind(ip netip.Addr) string {
 	case ip.IsMulticast(), ip.IsInterfaceLocalMulticast(), ip.IsLinkLocalMulticast():
 		return "a multicast"
 	}
-	for _, s := range special {
-		if s.prefix.Contains(ip) {
-			return s.kind
+	for _, b := range specialBlocks() {
+		if b.prefix.Contains(ip) {
+			return b.kind
 		}
 	}
 	return ""
 }
-
-var (
-	nat64     = netip.MustParsePrefix("64:ff9b::/96")
-	sixToFour = netip.MustParsePrefix("2002::/16")
-)
 
 // embeddedIPv4 returns the IPv4 address an IPv6 NAT64 (64:ff9b::/96) or
 // 6to4 (2002::/16) address carries.
@@ -174,9 +174,9 @@ func embeddedIPv4(ip netip.Addr) (netip.Addr, bool) {
 	}
 	b := ip.As16()
 	switch {
-	case nat64.Contains(ip):
+	case netip.MustParsePrefix("64:ff9b::/96").Contains(ip):
 		return netip.AddrFrom4([4]byte(b[12:16])), true
-	case sixToFour.Contains(ip):
+	case netip.MustParsePrefix("2002::/16").Contains(ip):
 		return netip.AddrFrom4([4]byte(b[2:6])), true
 	}
 	return netip.Addr{}, false
