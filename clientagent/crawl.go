@@ -32,11 +32,29 @@ type CrawlOptions struct {
 // sources (it starts from their best results), within the query's deadline
 // and its own budgets, indexes what it finds, and contributes the crawled
 // pages that match the query as one more ranked list.
+//
+// The configured Seeds are the person's: they are added to the crawl's
+// TrustedSeeds, so they may be on the person's own machine or network.
+// The results of engines and peers that seed the crawl, and every link
+// it follows, may not (see crawler.FocusedConfig.TrustedSeeds).
 func (a *Agent) EnableCrawl(o CrawlOptions) {
 	if o.TopSeeds <= 0 {
 		o.TopSeeds = 5
 	}
+	trusted := slices.Clone(o.Focused.TrustedSeeds)
+	for _, s := range o.Seeds {
+		if isWebURL(s) {
+			trusted = append(trusted, s)
+		}
+	}
+	o.Focused.TrustedSeeds = trusted
 	a.crawl = &o
+}
+
+// isWebURL reports whether u is an absolute http(s) URL with a host.
+func isWebURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Hostname() != ""
 }
 
 // wantCrawl reports whether this request runs the focused crawl after the
@@ -63,8 +81,7 @@ func (a *Agent) crawlSeeds(first []Merged) []string {
 	seen := map[string]bool{}
 	var seeds []string
 	add := func(u string) {
-		p, err := url.Parse(u)
-		if err != nil || (p.Scheme != "http" && p.Scheme != "https") {
+		if !isWebURL(u) {
 			return
 		}
 		if k := canonurl.DedupKey(u); !seen[k] {

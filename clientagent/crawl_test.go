@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,7 +89,9 @@ func TestCrawlSeedsFromOtherSources(t *testing.T) {
 	site := topicSite(t)
 	defer site.Close()
 	a := newTestAgent(t)
-	a.EnableCrawl(crawlOptions())
+	o := crawlOptions()
+	o.Focused.AllowPrivate = true // the site on loopback stands for a public one
+	a.EnableCrawl(o)
 	a.AddSource("engine", SourceFunc(func(context.Context, *SourceQuery) ([]Hit, error) {
 		return []Hit{{URL: site.URL + "/glaciers", Title: "Glaciers", Content: "glacier", Rank: 1}}, nil
 	}), SourceOptions{})
@@ -122,4 +125,49 @@ func mustParse(t *testing.T, ix *index.Index, s string) index.Query {
 		t.Fatal(err)
 	}
 	return q
+}
+
+// TestCrawlRefusesPrivateURLsFromEnginesAndPeers performs the server-side
+// request forgery of issue 14 on a search with the crawl: an engine and a
+// peer answer with URLs of a service on loopback (by address and by
+// name) and of the cloud metadata address; the crawl must not request
+// any of them, while the seed the person configured, also on loopback, is
+// crawled as before.
+func TestCrawlRefusesPrivateURLsFromEnginesAndPeers(t *testing.T) {
+	var privateHits atomic.Int64
+	private := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		privateHits.Add(1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, "<html><title>Router admin</title><body>glacier admin password</body></html>")
+	}))
+	defer private.Close()
+	port := private.URL[strings.LastIndex(private.URL, ":")+1:]
+	site := topicSite(t)
+	defer site.Close()
+
+	a := newTestAgent(t)
+	a.EnableCrawl(crawlOptions(site.URL + "/"))
+	a.AddSource("engine", SourceFunc(func(context.Context, *SourceQuery) ([]Hit, error) {
+		return []Hit{
+			{URL: private.URL + "/admin", Title: "Glacier admin", Content: "glacier", Rank: 1},
+			{URL: "http://169.254.169.254/latest/meta-data/", Title: "Glacier metadata", Content: "glacier", Rank: 2},
+		}, nil
+	}), SourceOptions{})
+	a.AddSource("peer", SourceFunc(func(context.Context, *SourceQuery) ([]Hit, error) {
+		return []Hit{{URL: "http://localhost:" + port + "/glacier", Title: "Glacier", Content: "glacier", Rank: 1}}, nil
+	}), SourceOptions{})
+	resp, err := a.Search(context.Background(), Request{Query: "glacier moraines", Sources: []string{"engine", "peer", CrawlName}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := privateHits.Load(); n != 0 {
+		t.Errorf("the crawl sent %d requests to the private service the engine and peer pointed at", n)
+	}
+	found := false
+	for _, r := range resp.Results {
+		found = found || (r.Engine == CrawlName && strings.HasSuffix(r.URL, "/moraines"))
+	}
+	if !found {
+		t.Errorf("the configured seed on loopback was not crawled: results %+v", resp.Results)
+	}
 }

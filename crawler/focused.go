@@ -13,6 +13,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"github.com/p2pir/p2pir/internal/canonurl"
+	"github.com/p2pir/p2pir/internal/netguard"
 )
 
 // Keys of the colly.Context of one focused-crawl request.
@@ -45,6 +46,13 @@ const (
 // from the seeds, within cfg.MaxTime: when the time is up, requests in
 // flight are stopped and the crawl returns what it has, without error.
 // Each request, robots.txt included, has cfg.RequestTimeout.
+//
+// Addresses: the seeds come from the query's other sources as much as
+// from the person, so only those listed in cfg.TrustedSeeds (the person's
+// own) may be on a loopback, private or link-local address; a connection
+// to any other host, seed, link, redirect or robots.txt alike, is refused
+// when the address it resolves to at dial time is not public (see
+// netguard), unless cfg.AllowPrivate.
 //
 // Politeness and pages are as for Crawl, whose fetching, page reading and
 // de-duplication it shares: robots.txt, robots meta tags, X-Robots-Tag and
@@ -90,10 +98,19 @@ func FocusedCrawl(ctx context.Context, sink Sink, cfg FocusedConfig, q FocusQuer
 		}
 	}
 
+	trusted := make([]*url.URL, 0, len(cfg.TrustedSeeds))
+	for _, s := range cfg.TrustedSeeds {
+		u, err := parseSeed(s)
+		if err != nil {
+			return FocusedReport{}, fmt.Errorf("%w (one of the trusted seeds)", err)
+		}
+		trusted = append(trusted, u)
+	}
+
 	crawlCtx, cancel := context.WithTimeout(ctx, cfg.MaxTime)
 	defer cancel()
 	w := newWebCrawl(cfg.webConfig(), sink, crawlCtx, cancel)
-	transport := newCrawlTransport(crawlCtx)
+	transport := newCrawlTransport(crawlCtx, netguard.Policy{AllowPrivate: cfg.AllowPrivate, Trusted: hostPorts(trusted)})
 	defer transport.close()
 	f := &focusedCrawl{
 		cfg:           cfg,

@@ -82,6 +82,18 @@ type FocusedConfig struct {
 	// "www." twin). Default false: links to any host are followed, since a
 	// focused crawl follows a topic, not a site.
 	SameHostOnly bool
+	// TrustedSeeds lists the URLs the person gave as seeds (configured
+	// start pages); the host and port of each may be on any address, a
+	// loopback or private one included. Seeds not listed, such as the top
+	// results of engines and peers, are trusted no more than links.
+	// Default none.
+	TrustedSeeds []string
+	// AllowPrivate lets the crawl connect to loopback, private and
+	// link-local addresses anywhere, and through a proxy from the
+	// environment. Default false: only the hosts of TrustedSeeds may be on
+	// such addresses, so no page, engine or peer can steer the crawl into
+	// the person's own machine or network.
+	AllowPrivate bool
 	// LeadRatio and LeadWait keep parallel fetches from spending the page
 	// budget on poor links while a promising page is on its way: while a
 	// link of priority p has been in flight for less than LeadWait, only
@@ -259,6 +271,7 @@ func (cfg FocusedConfig) webConfig() WebConfig {
 		MaxBodySize:    cfg.MaxBodySize,
 		RequestTimeout: cfg.RequestTimeout,
 		IgnoreRobots:   cfg.IgnoreRobots,
+		AllowPrivate:   cfg.AllowPrivate,
 		BatchSize:      cfg.BatchSize,
 		Progress:       cfg.Progress,
 	}

@@ -58,9 +58,12 @@ func focusQuery(ix *index.Index, text string) FocusQuery {
 }
 
 // fastFocusedConfig is a FocusedConfig for tests: no real delay, short
-// timeouts.
+// timeouts, and the test servers on loopback stand for public sites
+// (AllowPrivate; the address policy has tests of its own in
+// web_guard_test.go).
 func fastFocusedConfig() FocusedConfig {
 	cfg := DefaultFocusedConfig()
+	cfg.AllowPrivate = true
 	cfg.Delay = time.Millisecond
 	cfg.RequestTimeout = 5 * time.Second
 	return cfg

@@ -15,6 +15,7 @@ import (
 
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/canonurl"
+	"github.com/p2pir/p2pir/internal/netguard"
 	"github.com/p2pir/p2pir/internal/textextract"
 )
 
@@ -40,7 +41,15 @@ const webSinkTimeout = 30 * time.Second
 // cfg.MaxBodySize bytes; each request, robots.txt included, has
 // cfg.RequestTimeout.
 //
-// Pages: redirects are followed and the final URL is the page's URL. HTML
+// Addresses: the seeds are the person's, so their host and port may be on
+// any address; every other connection, for links, redirects and
+// robots.txt alike, is refused when the address it resolves to at dial
+// time is loopback, private, link-local or otherwise not public (see
+// netguard), unless cfg.AllowPrivate. A refused link is listed in the
+// report's errors.
+//
+// Pages: redirects are followed (robots.txt is checked for each hop's
+// target) and the final URL is the page's URL. HTML
 // and plain-text responses are indexed; other content types are skipped
 // after their headers, without reading their body. A page's ID and URL are
 // its canonical URL (canonurl): its <link rel="canonical"> if on the same
@@ -77,7 +86,7 @@ func Crawl(ctx context.Context, sink Sink, cfg WebConfig, seeds ...string) (WebR
 	crawlCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	w := newWebCrawl(cfg, sink, crawlCtx, cancel)
-	transport := newCrawlTransport(crawlCtx)
+	transport := newCrawlTransport(crawlCtx, netguard.Policy{AllowPrivate: cfg.AllowPrivate, Trusted: hostPorts(seedURLs)})
 	defer transport.close()
 	c, err := w.collector(hosts, transport)
 	if err != nil {
@@ -111,8 +120,6 @@ func Crawl(ctx context.Context, sink Sink, cfg WebConfig, seeds ...string) (WebR
 	return report, nil
 }
 
-// parseSeed checks that s is an absolute http(s) URL and returns it
-// without fragment.
 // newWebCrawl is the state of one crawl (web or focused) over crawlCtx.
 func newWebCrawl(cfg WebConfig, sink Sink, crawlCtx context.Context, cancel context.CancelFunc) *webCrawl {
 	return &webCrawl{
@@ -144,6 +151,18 @@ func parseSeeds(fn string, seeds []string) ([]*url.URL, error) {
 	return out, nil
 }
 
+// hostPorts returns the host:port of each URL, as netguard.Policy lists
+// them.
+func hostPorts(us []*url.URL) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = netguard.HostPort(u)
+	}
+	return out
+}
+
+// parseSeed checks that s is an absolute http(s) URL and returns it
+// without fragment.
 func parseSeed(s string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil {
@@ -218,6 +237,7 @@ func (w *webCrawl) baseCollector(hosts []string, transport http.RoundTripper) *c
 	c.CacheDir = ""
 	c.ParseHTTPErrorResponse = false
 	c.SetRequestTimeout(w.cfg.RequestTimeout)
+	c.SetRedirectHandler(newRedirectGuard(w.cfg, transport).check)
 	return c
 }
 
@@ -279,6 +299,8 @@ func (w *webCrawl) onError(r *colly.Response, err error) {
 		// The crawl was cancelled.
 	case errors.As(err, &visited):
 		w.report.Duplicates++
+	case errors.Is(err, colly.ErrRobotsTxtBlocked):
+		w.report.Skipped++ // a redirect to a path robots.txt disallows
 	case w.ctx.Err() != nil && errors.Is(err, w.ctx.Err()):
 		// A request cut short by cancellation.
 	default:
@@ -446,15 +468,20 @@ func (w *webCrawl) visitFailed(u string, err error, seed bool) {
 	case w.ctx.Err() != nil:
 	default:
 		// A network error here can only come from fetching robots.txt: colly
-		// refuses the URL then, and so will the crawl for that host.
+		// refuses the URL then, and so will the crawl for that host. An
+		// address the policy refuses says so itself.
 		var netErr *url.Error
 		if errors.As(err, &netErr) {
+			if errors.Is(err, netguard.ErrRefused) {
+				err = netErr.Err
+			} else {
+				err = fmt.Errorf("robots.txt unavailable, host not crawled: %w", err)
+			}
 			if pu, perr := url.Parse(u); perr == nil {
 				w.mu.Lock()
 				w.noRobots[pu.Host] = true
 				w.mu.Unlock()
 			}
-			err = fmt.Errorf("robots.txt unavailable, host not crawled: %w", err)
 		}
 		w.pageFailed(u, 0, err)
 	}

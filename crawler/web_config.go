@@ -64,6 +64,12 @@ type WebConfig struct {
 	// obeyed, and so are <meta name="robots"> and X-Robots-Tag "noindex" and
 	// "nofollow", and rel="nofollow" on links.
 	IgnoreRobots bool
+	// AllowPrivate lets the crawl connect to loopback, private and
+	// link-local addresses anywhere, not only at the seeds' host and port,
+	// and through a proxy from the environment. Default false: links and
+	// redirects to such addresses are refused (see Crawl), so a page
+	// cannot steer the crawler into the person's own machine or network.
+	AllowPrivate bool
 	// BatchSize is the number of documents handed to Sink.Index at once.
 	// Default 64.
 	BatchSize int

@@ -25,7 +25,7 @@ type webTestPage struct {
 	body        string            // the body
 	size        int               // if > 0, the body is body repeated to this many bytes
 	header      map[string]string // extra response headers
-	redirect    string            // if set, a 301 to this location
+	redirect    string            // if set, a redirect (301 unless status says) to this location
 	hang        bool              // block until the client goes away
 }
 
@@ -65,7 +65,11 @@ func (s *webTestSite) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.redirect != "" {
-		http.Redirect(w, r, p.redirect, http.StatusMovedPermanently)
+		code := http.StatusMovedPermanently
+		if p.status != 0 {
+			code = p.status
+		}
+		http.Redirect(w, r, p.redirect, code)
 		return
 	}
 	ct := p.contentType

@@ -653,6 +653,7 @@ func TestCrawlStaysInAllowedDomains(t *testing.T) {
 			before := other.hitsOf("/")
 			cfg := fastWebConfig()
 			cfg.AllowedDomains = tc.allowed
+			cfg.AllowPrivate = true // the other site stands for a public one
 			crawlWebSite(t, site, newWebMemSink(), cfg, "/")
 			if got := other.hitsOf("/") - before; got != tc.want {
 				t.Errorf("other site requested %d times, want %d", got, tc.want)
@@ -755,6 +756,7 @@ func TestCrawlUnreachableRobotsTxt(t *testing.T) {
 	site := newWebTestSite(t, map[string]webTestPage{"/": webHTMLPage("Home", "home", links...)})
 	cfg := fastWebConfig()
 	cfg.AllowedDomains = []string{"127.0.0.1", "localhost"}
+	cfg.AllowPrivate = true // the other site stands for a public one
 	cfg.RequestTimeout = 200 * time.Millisecond
 	start := time.Now()
 	rep := crawlWebSite(t, site, newWebMemSink(), cfg, "/")

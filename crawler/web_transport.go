@@ -3,23 +3,36 @@ package crawler
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"sync"
+	"time"
+
+	"github.com/p2pir/p2pir/internal/netguard"
 )
 
-// crawlTransport ties every request of a crawl to the crawl's context.
-// colly attaches the context to page requests but not to its robots.txt
-// requests, which would otherwise run to their timeout after the crawl
-// is cancelled.
+// crawlTransport ties every request of a crawl to the crawl's context and
+// dials through the crawl's address policy. colly attaches the context to
+// page requests but not to its robots.txt requests, which would otherwise
+// run to their timeout after the crawl is cancelled.
 type crawlTransport struct {
 	ctx  context.Context
 	base *http.Transport
 }
 
 // newCrawlTransport returns a transport of its own for one crawl (so its
-// idle connections can be closed at the end), bound to ctx.
-func newCrawlTransport(ctx context.Context) *crawlTransport {
+// idle connections can be closed at the end), bound to ctx, whose
+// connections are made under policy: the address of every connection,
+// those of redirects and robots.txt included, is checked when it is
+// dialled. When the policy checks addresses, no proxy is used, since the
+// address checked must be the site's, not the proxy's.
+func newCrawlTransport(ctx context.Context, policy netguard.Policy) *crawlTransport {
 	base := http.DefaultTransport.(*http.Transport).Clone()
+	dialer := netguard.NewDialer(policy, &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second})
+	base.DialContext = dialer.DialContext
+	if dialer.Checks() {
+		base.Proxy = nil
+	}
 	return &crawlTransport{ctx: ctx, base: base}
 }
 

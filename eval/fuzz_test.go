@@ -68,3 +68,40 @@ func FuzzReadSMART(f *testing.F) {
 		})
 	})
 }
+
+// FuzzReadQrels checks that any input gives judgments or an error, never a
+// panic, and that judgments it accepts and WriteQrels can write read back
+// unchanged.
+func FuzzReadQrels(f *testing.F) {
+	for _, s := range []string{
+		"1 0 d1 1\n1 0 d2 0\n2 0 d1 2\n",
+		"# comment\n\n10 Q0 CACM-0001 -1\r\n",
+		"1 0 d1 1\n1 0 d1 2\n",
+		"1 0 d1 high\n",
+		"1 0 d1\n",
+		"\xff 0 \x00 1\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		q, err := ReadQrels(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := WriteQrels(&buf, q); err != nil {
+			// Ids trec_eval could not read back are refused (Qrels.Validate).
+			if q.Validate() == nil {
+				t.Fatalf("WriteQrels of valid judgments ReadQrels accepted: %v", err)
+			}
+			return
+		}
+		back, err := ReadQrels(&buf)
+		if err != nil {
+			t.Fatalf("ReadQrels of WriteQrels output %q: %v", buf.String(), err)
+		}
+		if !reflect.DeepEqual(q, back) {
+			t.Fatalf("judgments changed: %v -> %v", q, back)
+		}
+	})
+}

@@ -91,8 +91,12 @@ var ErrBadFingerprint = errors.New("bad fingerprint")
 
 // ParseFingerprint checks a fingerprint received from a peer (values as
 // sent on the wire) and returns it. It must have exactly dim entries, all
-// finite, and length 1 (±1e-3) or 0.
+// finite, and length 1 (±1e-3) or 0. dim must be positive.
 func ParseFingerprint(vals []float32, dim int, version uint64) (Fingerprint, error) {
+	if dim <= 0 {
+		// Found by FuzzParseFingerprint: a zero dimension made gonum panic.
+		return Fingerprint{}, fmt.Errorf("%w: dimension %d is not positive", ErrBadFingerprint, dim)
+	}
 	if len(vals) != dim {
 		return Fingerprint{}, fmt.Errorf("%w: %d values, want %d", ErrBadFingerprint, len(vals), dim)
 	}

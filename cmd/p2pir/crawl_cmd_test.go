@@ -182,3 +182,73 @@ func TestCrawlAndIndexRefuseNonsenseNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestCrawlRefusesLinksIntoThePrivateNetwork performs server-side request
+// forgery on "p2pir crawl", offline and through a running node: the seed
+// the person typed is on loopback and is crawled, but its link to another
+// port of loopback (a service of this machine) is refused with a reason
+// on stderr and exit status 3, and the service receives nothing; with
+// --allow-private the link is followed.
+func TestCrawlRefusesLinksIntoThePrivateNetwork(t *testing.T) {
+	var mu sync.Mutex
+	var internal []string
+	service := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		internal = append(internal, r.URL.Path)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<html><head><title>Router admin</title></head><body><p>Wallaby admin settings.</p></body></html>`)
+	}))
+	t.Cleanup(service.Close)
+	seed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<html><head><title>Wallaby notes</title></head><body><p>Wallabies hop.</p><a href="%s/admin">admin</a></body></html>`, service.URL)
+	}))
+	t.Cleanup(seed.Close)
+	withNode := t.TempDir()
+	startCLINode(t, withNode)
+	for _, tc := range []struct {
+		name     string
+		data     string
+		args     []string
+		wantCode int
+		wantHits bool // the service's /admin requested
+	}{
+		{"offline", t.TempDir(), nil, 3, false},
+		{"offline with --allow-private", t.TempDir(), []string{"--allow-private"}, 0, true},
+		{"through a node", withNode, nil, 3, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			internal = nil
+			mu.Unlock()
+			args := append([]string{"crawl", "--delay", "1ms"}, tc.args...)
+			r := runCLI(t, tc.data, append(args, seed.URL+"/")...)
+			if r.code != tc.wantCode {
+				t.Fatalf("want exit %d, got %v", tc.wantCode, r)
+			}
+			if !strings.Contains(r.stdout, "1 indexed") && !strings.Contains(r.stdout, "2 indexed") {
+				t.Errorf("the seed on loopback was not indexed: %v", r)
+			}
+			mu.Lock()
+			got := slices.Clone(internal)
+			mu.Unlock()
+			if hit := slices.Contains(got, "/admin"); hit != tc.wantHits {
+				t.Errorf("the service's /admin requested: %v, want %v (requests %v)", hit, tc.wantHits, got)
+			}
+			if !tc.wantHits {
+				if len(got) != 0 {
+					t.Errorf("the service received %v, want nothing", got)
+				}
+				want := "p2pir: crawl: " + service.URL + "/admin: "
+				if !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "is a loopback address") {
+					t.Errorf("stderr does not name the refused link and why:\n%s", r.stderr)
+				}
+			}
+		})
+	}
+}

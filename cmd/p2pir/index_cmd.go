@@ -314,11 +314,17 @@ func newCrawlCmd(a *app) *cobra.Command {
 		Short: "Crawl web sites from seed URLs into the index",
 		Long: `Crawl from the seed URLs and index the HTML and plain-text pages found.
 
-The crawler obeys robots.txt (and noindex/nofollow), waits --delay between
-requests to one host with at most --parallelism at once, stays on the seeds'
-hosts unless --allow-domain says otherwise, follows links --depth deep (the
-seeds are depth 1) and stops after --max-pages requests. Pages are indexed
-under their canonical URL; the same content under two URLs is indexed once.
+The crawler obeys robots.txt (and noindex/nofollow, and robots.txt again
+at every redirect), waits --delay between requests to one host with at most
+--parallelism at once, stays on the seeds' hosts unless --allow-domain says
+otherwise, follows links --depth deep (the seeds are depth 1) and stops
+after --max-pages requests. Pages are indexed under their canonical URL; the
+same content under two URLs is indexed once.
+
+The seeds may be on this machine or its network (http://localhost:8080/),
+but links and redirects elsewhere to loopback, private or link-local
+addresses are refused, so a page cannot lead the crawler into them; to
+crawl across the hosts of your own network, add --allow-private.
 
 Pages that failed (HTTP errors, timeouts, bad content) are listed on stderr
 and counted as errors in the summary. Only one p2pir indexes a data
@@ -404,6 +410,7 @@ node's API (GET /index/roots).`,
 	f.IntVar(&cfg.MaxDepth, "depth", cfg.MaxDepth, "link depth; the seeds are depth 1")
 	f.IntVar(&cfg.MaxPages, "max-pages", cfg.MaxPages, "page budget of the crawl")
 	f.StringSliceVar(&cfg.AllowedDomains, "allow-domain", nil, "hosts the crawl may visit (default: the seeds' hosts)")
+	f.BoolVar(&cfg.AllowPrivate, "allow-private", false, "follow links and redirects to this machine's and the local network's addresses, not only the seeds' own host and port")
 	f.IntVar(&cfg.Parallelism, "parallelism", cfg.Parallelism, "concurrent requests per host")
 	f.DurationVar(&cfg.Delay, "delay", cfg.Delay, "least time between requests to one host")
 	f.IntVar(&cfg.MaxBodySize, "max-body", cfg.MaxBodySize, "bytes read of one response at most")
@@ -414,7 +421,7 @@ node's API (GET /index/roots).`,
 
 // siteSpec is the node's job for crawling seed with cfg's settings.
 func siteSpec(seed string, cfg crawler.WebConfig) jobs.Spec {
-	return jobs.Spec{Kind: jobs.KindSite, URL: seed, Depth: cfg.MaxDepth, MaxPages: cfg.MaxPages, AllowDomains: cfg.AllowedDomains,
+	return jobs.Spec{Kind: jobs.KindSite, URL: seed, Depth: cfg.MaxDepth, MaxPages: cfg.MaxPages, AllowDomains: cfg.AllowedDomains, AllowPrivate: cfg.AllowPrivate,
 		Parallelism: cfg.Parallelism, DelayMS: max(cfg.Delay.Milliseconds(), min(int64(cfg.Delay), 1)), MaxBody: cfg.MaxBodySize,
 		TimeoutMS: cfg.RequestTimeout.Milliseconds(), UserAgent: cfg.UserAgent}
 }

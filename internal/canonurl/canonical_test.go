@@ -25,6 +25,10 @@ func TestCanonicalRules(t *testing.T) {
 		{"IPv4 host kept", "http://127.0.0.1:8080/a", "http://127.0.0.1:8080/a"},
 		{"IPv6 host shortened", "http://[2001:DB8:0:0:0:0:0:1]:8080/", "http://[2001:db8::1]:8080/"},
 		{"IPv6 default port dropped", "https://[::1]:443/x", "https://[::1]/x"},
+		{"IPv6 zone kept, separator escaped", "http://[fe80::1%25eth0]/", "http://[fe80::1%25eth0]/"},
+		// The fuzz crasher of issue 14: a zone that is itself "%".
+		{"IPv6 zone escaped byte by byte", "http://[::%%]", "http://[::%25%25]/"},
+		{"IPv6 zone with escaped space", "http://[fe80::1%25en%200]/", "http://[fe80::1%25en%200]/"},
 		{"user info dropped", "http://user:secret@example.org/a", "http://example.org/a"},
 
 		// www.

@@ -34,9 +34,13 @@ func canonicalHost(name string) (string, error) {
 		if err != nil || !addr.Is6() {
 			return "", fmt.Errorf("%w: bad IPv6 literal %q", ErrInvalidHost, name)
 		}
-		s := addr.String()
-		// The zone separator must be escaped inside a URL.
-		s = strings.Replace(s, "%", "%25", 1)
+		// The zone separator, and every byte of the zone but the
+		// unreserved ones, must be escaped inside a URL (RFC 6874), or the
+		// result would not parse: "[::%%]" becomes "[::%25%25]".
+		s := addr.WithZone("").String()
+		if zone := addr.Zone(); zone != "" {
+			s += "%25" + escapeZone(zone)
+		}
 		return "[" + s + "]", nil
 	}
 	if !utf8.ValidString(name) {
@@ -86,4 +90,23 @@ func canonicalPort(scheme, port string) (string, error) {
 		return "", nil
 	}
 	return strconv.FormatUint(n, 10), nil
+}
+
+// escapeZone percent-encodes every byte of an IPv6 zone identifier that is
+// not an unreserved character (RFC 3986 §2.3), as RFC 6874 asks.
+func escapeZone(zone string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(zone); i++ {
+		c := zone[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }

@@ -480,6 +480,8 @@ func TestSpecCheck(t *testing.T) {
 		{"missing", Spec{Kind: KindFolder, Path: filepath.Join(dir, "nope")}, "does not exist"},
 		{"a file", Spec{Kind: KindFolder, Path: file}, "is not a folder"},
 		{"folder with crawl options", Spec{Kind: KindFolder, Path: dir, Depth: 2}, "are for a site"},
+		{"folder allowing private addresses", Spec{Kind: KindFolder, Path: dir, AllowPrivate: true}, "are for a site"},
+		{"site allowing private addresses", Spec{Kind: KindSite, URL: "http://wiki.lan/", AllowPrivate: true}, ""},
 		{"site with file options", Spec{Kind: KindSite, URL: "https://example.org/", Watch: true}, "are for a folder"},
 		{"ftp", Spec{Kind: KindSite, URL: "ftp://example.org/"}, "http or https URL"},
 		{"negative", Spec{Kind: KindSite, URL: "https://example.org/", MaxPages: -1}, "negative"},

@@ -59,6 +59,11 @@ type Spec struct {
 	MaxPages int `json:"max_pages,omitempty"`
 	// AllowDomains are the hosts the crawl may visit. Default: the seed's.
 	AllowDomains []string `json:"allow_domains,omitempty"`
+	// AllowPrivate lets the crawl follow links and redirects to loopback,
+	// private and link-local addresses beyond the seed's own host and port
+	// (crawler.WebConfig.AllowPrivate), for a crawl across the hosts of a
+	// home or office network. Default false.
+	AllowPrivate bool `json:"allow_private,omitempty"`
 	// Parallelism is the most concurrent requests to one host. Default 2.
 	Parallelism int `json:"parallelism,omitempty"`
 	// DelayMS is the least time between requests to one host, in
@@ -94,7 +99,7 @@ func (s Spec) Check() (Spec, error) {
 	}
 	switch s.Kind {
 	case KindFolder:
-		if s.URL != "" || s.Depth != 0 || s.MaxPages != 0 || len(s.AllowDomains) > 0 || s.Parallelism != 0 || s.DelayMS != 0 || s.MaxBody != 0 || s.TimeoutMS != 0 || s.UserAgent != "" {
+		if s.URL != "" || s.Depth != 0 || s.MaxPages != 0 || len(s.AllowDomains) > 0 || s.AllowPrivate || s.Parallelism != 0 || s.DelayMS != 0 || s.MaxBody != 0 || s.TimeoutMS != 0 || s.UserAgent != "" {
 			return bad("a folder takes path, share, watch, exclude, no_default_excludes, max_size, extensions and no_symlinks; url and the crawl options are for a site")
 		}
 		if s.Path == "" || !filepath.IsAbs(s.Path) {
@@ -116,7 +121,7 @@ func (s Spec) Check() (Spec, error) {
 		}
 	case KindSite:
 		if s.Path != "" || s.Share || s.Watch || len(s.Exclude) > 0 || s.NoDefaultExcludes || s.MaxSize != 0 || len(s.Extensions) > 0 || s.NoSymlinks {
-			return bad("a site takes url, depth, max_pages, allow_domains, parallelism, delay_ms, max_body, timeout_ms and user_agent; path, share, watch and the file options are for a folder")
+			return bad("a site takes url, depth, max_pages, allow_domains, allow_private, parallelism, delay_ms, max_body, timeout_ms and user_agent; path, share, watch and the file options are for a folder")
 		}
 		u, err := url.Parse(strings.TrimSpace(s.URL))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -168,6 +173,7 @@ func (s Spec) WebConfig() crawler.WebConfig {
 		cfg.MaxPages = s.MaxPages
 	}
 	cfg.AllowedDomains = s.AllowDomains
+	cfg.AllowPrivate = s.AllowPrivate
 	if s.Parallelism > 0 {
 		cfg.Parallelism = s.Parallelism
 	}
