@@ -44,7 +44,7 @@ func (n *Node) absorb(x *p2pirv1.ProfileExchange, now time.Time) {
 		n.peerLocked(sender, true) //nolint:errcheck // the node is known either way or the table is full
 		n.mu.Unlock()
 		n.forget(sender.ID)
-	} else if fp, ok := parseWireFP(x.GetFingerprint()); ok {
+	} else if fp, ok := n.decoded.fingerprint(x.GetFingerprint()); ok {
 		n.learn(sender, fp, true, now)
 	} else {
 		n.mu.Lock()
@@ -58,7 +58,7 @@ func (n *Node) absorb(x *p2pirv1.ProfileExchange, now time.Time) {
 		n.learnCollection(sum, sender.ID, false)
 	}
 	for _, e := range x.GetKnown() {
-		fp, ok := parseWireFP(e.GetFingerprint())
+		fp, ok := n.decoded.fingerprint(e.GetFingerprint())
 		if !ok {
 			continue
 		}
