@@ -93,6 +93,9 @@ type Config struct {
 	// simulation that wants them deterministic. Membership keeps
 	// memberlist's own timers either way.
 	ManualRounds bool
+	// Shared, when set, is shared with the other nodes of this process
+	// (see NewShared). Default nil: the node keeps its own.
+	Shared *Shared
 
 	// Hops is how many forwarding steps a search's query to the peers may
 	// take (1: only direct peers). 0: config.toml's network.hops (default
@@ -102,6 +105,11 @@ type Config struct {
 	// Server.Routing.Fanout if set, else config.toml's network.fanout
 	// (default 4).
 	FanOut int
+	// Neighbours is how many peers make the node's neighbours, the
+	// overlay flooding and random walks follow (see
+	// serveragent.Config.Neighbours). 0: Server.Neighbours if set, else
+	// config.toml's network.neighbours (default 16).
+	Neighbours int
 	// Scoring is "pooled" or "rrf" (see config.toml's network.scoring);
 	// "" for the file's setting (default "pooled").
 	Scoring string
@@ -222,8 +230,11 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if scfg.Routing == (routing.Config{}) {
 		scfg.Routing = routing.DefaultConfig()
 	}
-	scfg.Routing.Fanout, scfg.PerPeerTimeout = nw.Fanout, nw.PeerTimeout.Duration
+	scfg.Routing.Fanout, scfg.PerPeerTimeout, scfg.Neighbours = nw.Fanout, nw.PeerTimeout.Duration, nw.Neighbours
 	scfg.RankFusion = scfg.RankFusion || nw.Scoring == "rrf"
+	if cfg.Shared != nil && scfg.Decoded == nil {
+		scfg.Decoded = cfg.Shared.server
+	}
 	if scfg.SharedFolders == nil {
 		// Read at every peer request: "p2pir index --share/--unshare" and
 		// config.toml's [index] shared take effect at once.
@@ -257,6 +268,9 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		mcfg.AdvertiseAddr = host
 	}
 	mcfg.Join, mcfg.AllowLone = cfg.Join, true
+	if cfg.Shared != nil {
+		mcfg.Decoded = cfg.Shared.members
+	}
 	if cfg.MembershipProfile != "" {
 		mcfg.Profile = cfg.MembershipProfile
 	}
@@ -324,7 +338,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 }
 
 // networkSettings is the file's [network] section with the node's own
-// settings (Config.Hops, FanOut, PerPeerTimeout, PeersTimeout) in place
+// settings (Config.Hops, FanOut, Neighbours, PerPeerTimeout, PeersTimeout) in place
 // of the file's where set.
 func networkSettings(cfg Config, file config.Network) (config.Network, error) {
 	switch {
@@ -332,8 +346,15 @@ func networkSettings(cfg Config, file config.Network) (config.Network, error) {
 		return file, fmt.Errorf("hops %d: want 1 to 16", cfg.Hops)
 	case cfg.FanOut < 0 || cfg.FanOut > 16:
 		return file, fmt.Errorf("fan-out %d: want 1 to 16", cfg.FanOut)
+	case cfg.Neighbours < 0 || cfg.Neighbours > 1024:
+		return file, fmt.Errorf("neighbours %d: want 1 to 1024", cfg.Neighbours)
 	case cfg.PerPeerTimeout < 0 || cfg.PeersTimeout < 0:
 		return file, errors.New("a peer timeout must not be negative")
+	}
+	if cfg.Neighbours != 0 {
+		file.Neighbours = cfg.Neighbours
+	} else if cfg.Server != nil && cfg.Server.Neighbours != 0 {
+		file.Neighbours = cfg.Server.Neighbours
 	}
 	if cfg.Hops != 0 {
 		file.Hops = cfg.Hops

@@ -56,6 +56,16 @@ type Config struct {
 	// ID): the only calls ever made to an address only others reported,
 	// at most CandidateProbes per GossipEvery. -1: none. Default 2.
 	CandidateProbes int
+	// Neighbours is how many peers make this node's neighbours in the
+	// overlay that flooding and random walks follow: the peers of the
+	// highest rendezvous weights with this node (see overlay.go), so
+	// they stay the same query after query, as Gnutella's neighbours
+	// do, and a peer joining or leaving changes at most one of them.
+	// Those connections are then reused rather than made afresh for
+	// nearly every forwarded query. Interest routing may ask any peer.
+	// Default DefaultNeighbours (16: routing's MaxFanout, so a flood
+	// asks the same peers it asked before).
+	Neighbours int
 	// MaxConns caps the client connections to peers the node keeps open;
 	// beyond it the least recently used idle one is closed (and dialled
 	// again when needed). Calls in flight are never cut: while more than
@@ -178,6 +188,12 @@ type Config struct {
 	// it does not. For reproducible experiments: a query's latency
 	// becomes the sum of its calls rather than the slowest. Default false.
 	OrderedForwarding bool
+	// Decoded keeps the fingerprints and collection summaries peers sent,
+	// decoded and checked, by their bytes (see Decoded). Nodes of one
+	// process (a simulation) may share one, so each peer's data is
+	// decoded and its signature checked once, not once per node, and held
+	// once. Default nil: the node keeps its own.
+	Decoded *Decoded
 }
 
 // Defaults of the connection pool (Config.MaxConns,
@@ -186,6 +202,7 @@ type Config struct {
 // holding a connection to every peer it ever asked.
 const (
 	DefaultMaxConns        = 64
+	DefaultNeighbours      = 16
 	DefaultConnIdleTimeout = 5 * time.Minute
 )
 
@@ -211,6 +228,7 @@ func DefaultConfig() Config {
 		ForwardMargin:      50 * time.Millisecond,
 		MaxPeers:           1024,
 		MaxConns:           DefaultMaxConns,
+		Neighbours:         DefaultNeighbours,
 		MaxCandidates:      64,
 		CandidateProbes:    2,
 		ConnIdleTimeout:    DefaultConnIdleTimeout,
@@ -265,6 +283,7 @@ func (c Config) resolve() (Config, error) {
 	setInt(&c.K, d.K)
 	setInt(&c.MaxPeers, d.MaxPeers)
 	setInt(&c.MaxConns, d.MaxConns)
+	setInt(&c.Neighbours, d.Neighbours)
 	setDur(&c.ConnIdleTimeout, d.ConnIdleTimeout)
 	setInt(&c.Burst, d.Burst)
 	setInt(&c.GossipFanout, d.GossipFanout)
@@ -340,6 +359,8 @@ func (c Config) resolve() (Config, error) {
 		return c, fmt.Errorf("serveragent: negative rate in config")
 	case c.MaxConns < -1 || c.ConnIdleTimeout < -1:
 		return c, fmt.Errorf("serveragent: MaxConns %d or ConnIdleTimeout %v below -1 (no cap, never)", c.MaxConns, c.ConnIdleTimeout)
+	case c.Neighbours < 0:
+		return c, fmt.Errorf("serveragent: Neighbours %d, want at least 1 (0: the default)", c.Neighbours)
 	case c.MaxPeers < 0 || c.Burst < 0 || c.GossipFanout < 0 || c.RecommendPeers < 0 || c.SeenMax < 0 || c.RatePerPeer < 0:
 		return c, fmt.Errorf("serveragent: negative count in config")
 	}

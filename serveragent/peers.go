@@ -354,7 +354,7 @@ type snapshot struct {
 // fingerprint or its time, cluster, collection summary, or the
 // centroids) must call it.
 func (n *Node) staleLocked() {
-	n.snaps, n.cands = nil, nil
+	n.snaps, n.cands, n.nbrs = nil, nil, nil
 }
 
 // snapshots returns the peer table, sorted by ID, after dropping expired
@@ -373,6 +373,14 @@ func (n *Node) snapshots() []snapshot {
 // gave), in ID order, without shortcuts. Both are
 // shared and must not be modified.
 func (n *Node) candidates() ([]snapshot, []routing.Peer) {
+	snaps, cands, _ := n.routingTables()
+	return snaps, cands
+}
+
+// routingTables returns candidates() and this node's neighbours among
+// the candidates (see neighbours), all from one state of the table;
+// shared, must not be modified.
+func (n *Node) routingTables() (snaps []snapshot, cands, nbrs []routing.Peer) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	now := time.Now()
@@ -380,9 +388,9 @@ func (n *Node) candidates() ([]snapshot, []routing.Peer) {
 		n.expireLocked(now)
 	}
 	if n.snaps != nil {
-		return n.snaps, n.cands
+		return n.snaps, n.cands, n.nbrs
 	}
-	snaps := make([]snapshot, 0, len(n.peers))
+	snaps = make([]snapshot, 0, len(n.peers))
 	var oldest time.Time
 	for _, p := range n.peers {
 		s := snapshot{info: p.info, routable: p.routable(), cluster: p.cluster, fpAt: p.fpAt, coll: p.coll}
@@ -399,7 +407,7 @@ func (n *Node) candidates() ([]snapshot, []routing.Peer) {
 		snaps = append(snaps, s)
 	}
 	sort.Slice(snaps, func(i, j int) bool { return snaps[i].info.ID < snaps[j].info.ID })
-	cands := make([]routing.Peer, 0, len(snaps))
+	cands = make([]routing.Peer, 0, len(snaps))
 	for _, s := range snaps {
 		if !s.routable {
 			continue
@@ -410,8 +418,9 @@ func (n *Node) candidates() ([]snapshot, []routing.Peer) {
 		}
 		cands = append(cands, p)
 	}
-	n.snaps, n.cands, n.snapsOldest = snaps, cands, oldest
-	return snaps, cands
+	nbrs = neighbours(n.self.ID, cands, n.cfg.Neighbours)
+	n.snaps, n.cands, n.nbrs, n.snapsOldest = snaps, cands, nbrs, oldest
+	return snaps, cands, nbrs
 }
 
 // findSnapshot returns the entry of id in snaps (sorted by ID).

@@ -100,9 +100,11 @@ type Node struct {
 	// when one has expired.
 	snaps       []snapshot
 	cands       []routing.Peer // the routing candidates of snaps
+	nbrs        []routing.Peer // this node's neighbours among cands (see neighbours)
 	snapsOldest time.Time
 	rng         *rand.Rand
-	queries     uint64 // queries this node originated, for seeded query IDs
+	decoded     *Decoded // peers' fingerprints and summaries, decoded (Config.Decoded)
+	queries     uint64   // queries this node originated, for seeded query IDs
 	closed      bool
 }
 
@@ -140,6 +142,10 @@ func New(cfg Config, id *identity.Identity, ix *index.Index, st *usermodel.Store
 		conns:      newConnPool(d, cfg.MaxConns, cfg.ConnIdleTimeout),
 		ownClust:   -1,
 		rng:        rand.New(rand.NewPCG(cfg.Seed, h.Sum64())),
+		decoded:    cfg.Decoded,
+	}
+	if n.decoded == nil {
+		n.decoded = NewDecoded()
 	}
 	n.health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	n.health.SetServingStatus(p2pirv1.Peer_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)

@@ -44,7 +44,7 @@ func (n *Node) absorb(x *p2pirv1.ProfileExchange, now time.Time) {
 	if !x.GetSharing() {
 		n.admitSender(sender)
 		n.forget(sender.ID)
-	} else if fp, ok := parseWireFP(x.GetFingerprint()); ok {
+	} else if fp, ok := n.decoded.fingerprint(x.GetFingerprint()); ok {
 		n.learn(sender.ID, sender, fp, true, now)
 	} else {
 		n.admitSender(sender)
@@ -56,7 +56,7 @@ func (n *Node) absorb(x *p2pirv1.ProfileExchange, now time.Time) {
 		n.learnCollection(sum, sender.ID, false)
 	}
 	for _, e := range x.GetKnown() {
-		fp, ok := parseWireFP(e.GetFingerprint())
+		fp, ok := n.decoded.fingerprint(e.GetFingerprint())
 		if !ok {
 			continue
 		}

@@ -441,7 +441,11 @@ func (n *Node) callSearch(ctx context.Context, p snapshot, req *p2pirv1.SearchRe
 // is what the children must carry as route_floor (see routing.Floor) when
 // the request has none yet.
 func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited map[string]bool, shortcuts map[string]float64) ([]snapshot, float64, error) {
-	snaps, cands := n.candidates()
+	snaps, cands, nbrs := n.routingTables()
+	strategy, rcfg := n.routingFor(req)
+	if strategy == routing.Flood || strategy == routing.Walk {
+		cands = nbrs // they follow the overlay
+	}
 	if len(shortcuts) > 0 {
 		cands = slices.Clone(cands) // shared: the shortcuts go on a copy
 		for i := range cands {
@@ -470,7 +474,6 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 	} else if fp, _, err := n.ownFingerprint(ctx); err == nil && !fp.IsZero() && req.GetOrigin().GetNodeId() == n.self.ID {
 		q.Own = fp.Vec.RawVector().Data
 	}
-	strategy, rcfg := n.routingFor(req)
 	if (strategy == routing.Interest || strategy == "") && q.Floor > 0 && len(q.Terms) == 0 {
 		// The origin chose by summaries but sent no statistics to score
 		// them with here (rank fusion): nothing to add that beats the floor.

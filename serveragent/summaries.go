@@ -13,7 +13,6 @@ import (
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/share"
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
-	"github.com/p2pir/p2pir/serveragent/identity"
 	"github.com/p2pir/p2pir/serveragent/routing"
 )
 
@@ -175,32 +174,18 @@ func summaryBody(s index.Summary) *p2pirv1.SummaryBody {
 // the peer table, only when newer than the one held, and only when its
 // signature is the node's own: a peer cannot forge another's summary.
 func (n *Node) learnCollection(s *p2pirv1.CollectionSummary, sender string, firsthand bool) {
-	body, err := s.ParseBody() // parsed once; the signature only if it is worth it
-	if err != nil {
+	body, coll, valid := n.decoded.collection(s) // parsed and checked once
+	if !valid {
 		return
 	}
 	id := body.GetNodeId()
 	if id == n.self.ID || (firsthand && id != sender) {
 		return
 	}
-	newer := func() bool {
-		p := n.peers[id]
-		return p != nil && (p.coll == nil || body.GetVersion() > p.coll.version)
-	}
-	n.mu.Lock()
-	ok := newer()
-	n.mu.Unlock()
-	if !ok {
-		return
-	}
-	// The signature check, outside the lock.
-	if s.Verify() != nil || identity.NodeIDFromPublicKey(s.GetPublicKey()) != id {
-		return
-	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if newer() {
-		n.peers[id].coll = collectionOf(body, s)
+	if p := n.peers[id]; p != nil && (p.coll == nil || body.GetVersion() > p.coll.version) {
+		p.coll = coll
 		n.staleLocked()
 	}
 }

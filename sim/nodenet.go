@@ -33,10 +33,11 @@ import (
 // their peers one at a time with per-query random choices, so runs are
 // reproducible; memberlist's failure detection keeps its own timers.
 type nodeNet struct {
-	cfg   Config
-	dir   string
-	nodes []*node.Node
-	index map[string]int // node ID → node number
+	cfg    Config
+	dir    string
+	nodes  []*node.Node
+	index  map[string]int // node ID → node number
+	shared *node.Shared   // decoded peer data, shared by the nodes of this process
 }
 
 // NewMemoryNet starts n real nodes in this process, connected by an
@@ -63,7 +64,7 @@ func startNodeNet(ctx context.Context, cfg Config, n int, t node.Transport, host
 	if err != nil {
 		return nil, fmt.Errorf("sim: node directories: %w", err)
 	}
-	net := &nodeNet{cfg: cfg, dir: dir, index: map[string]int{}}
+	net := &nodeNet{cfg: cfg, dir: dir, index: map[string]int{}, shared: node.NewShared()}
 	defer func() {
 		if err != nil {
 			net.Close()
@@ -102,6 +103,7 @@ func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host
 	scfg.Seed = net.cfg.Seed*1_000_003 + uint64(i) + 1
 	scfg.PerPeerTimeout = time.Duration(net.cfg.PeerTimeoutMS) * time.Millisecond
 	scfg.Routing.Fanout = net.cfg.FanOut
+	scfg.Neighbours = net.cfg.OverlayDegree // the overlay flooding and walks follow
 	scfg.RankFusion = net.cfg.Scoring == ScoringRRF
 	// Forwarded calls one at a time, so which path reaches a node first
 	// (and runs the query there) does not depend on timing: the same seed
@@ -114,10 +116,10 @@ func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host
 	// A network of up to Nodes members: the peer table must hold them all
 	// and a walk or flood may ask as many as the overlay degree allows.
 	scfg.MaxPeers = max(scfg.MaxPeers, net.cfg.Nodes)
-	// Flooding and walks pick random peers at every hop, so in a large
-	// network hardly any connection is reused; a small pool keeps a
-	// network of 1,000 nodes in one process to thousands of connections,
-	// not tens of thousands.
+	// Flooding and walks follow each node's OverlayDegree neighbours,
+	// but interest routing asks the best peers for each query; a small
+	// pool keeps a network of 1,000 nodes in one process to thousands of
+	// connections, not tens of thousands.
 	scfg.MaxConns = simMaxConns
 	ncfg := node.Config{
 		DataDir:           dir,
@@ -132,6 +134,9 @@ func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host
 		// strategy; the per-peer timeout bounds each call.
 		PeersTimeout: time.Duration(net.cfg.PeerTimeoutMS*max(net.cfg.TTL, net.cfg.WalkHops, 2)) * time.Millisecond,
 		Local:        node.LocalOptions{NoEngines: true, NoCrawl: true},
+		// The nodes of this process decode each peer's gossiped data
+		// once and hold it once, not once per node.
+		Shared: net.shared,
 	}
 	if host != "" {
 		ncfg.GRPCAddr, ncfg.GossipAddr = host+":0", host+":0"

@@ -202,6 +202,7 @@ func (net *procNet) startProcess(i int, join string) error {
 		"--seed", strconv.FormatUint(net.cfg.Seed*1_000_003+uint64(i)+1, 10),
 		"--max-peers", strconv.Itoa(max(1024, net.cfg.Nodes)),
 		"--fanout", strconv.Itoa(net.cfg.FanOut),
+		"--neighbours", strconv.Itoa(net.cfg.OverlayDegree),
 		"--scoring", net.cfg.Scoring,
 		// As in memory mode: the nodes trust each other, and a rate
 		// limiter refills by the wall clock, so a call refused for its

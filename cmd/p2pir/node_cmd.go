@@ -170,6 +170,7 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 	f.StringVar(&strategy, "routing", routing.Interest, "how queries are forwarded to peers: interest (peers whose interests match), flood (every peer, TTL) or walk (random peers); the last two are baselines for experiments")
 	f.IntVar(&cfg.Hops, "hops", 0, "forwarding steps of a search's query to the peers: 1 asks only direct peers, 2 also their peers (default: config.toml's network.hops, else 2)")
 	f.IntVar(&cfg.FanOut, "fanout", 0, "most peers each node forwards a query to (default: config.toml's network.fanout, else 4)")
+	f.IntVar(&cfg.Neighbours, "neighbours", 0, "peers in the overlay that flooding and random walks follow (default: config.toml's network.neighbours, else 16)")
 	f.StringVar(&cfg.Scoring, "scoring", "", `how peers' answers merge: "pooled" (one scale from the peers' collection summaries) or "rrf" (by rank) (default: config.toml's network.scoring, else pooled)`)
 	f.DurationVar(&cfg.PerPeerTimeout, "peer-timeout", 0, "cap on each call to one peer, e.g. 800ms (default: config.toml's network.peer_timeout, else 800ms)")
 	f.BoolVar(&cfg.ManualRounds, "manual-rounds", false, "no gossip or re-clustering timers: each POST /network/round runs one round (for experiments)")

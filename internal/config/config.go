@@ -111,6 +111,10 @@ type Network struct {
 	// routing asks fewer when the peers' matches fall off). 1 to 16.
 	// Default 4.
 	Fanout int `toml:"fanout"`
+	// Neighbours is how many peers make the node's neighbours, the
+	// overlay that flooding and random walks follow (interest routing
+	// may ask any peer). 1 to 1024. Default 16.
+	Neighbours int `toml:"neighbours"`
 	// Scoring is how peers' answers merge: "pooled" (every peer scores
 	// with collection statistics pooled from the peers' summaries, so
 	// answers merge by score) or "rrf" (each peer scores with its own,
@@ -150,7 +154,7 @@ type Config struct {
 
 // DefaultNetwork returns the network settings used when the file sets none.
 func DefaultNetwork() Network {
-	return Network{Hops: 2, Fanout: 4, Scoring: "pooled", PeerTimeout: Duration{800 * time.Millisecond}, Timeout: Duration{3 * time.Second}}
+	return Network{Hops: 2, Fanout: 4, Neighbours: 16, Scoring: "pooled", PeerTimeout: Duration{800 * time.Millisecond}, Timeout: Duration{3 * time.Second}}
 }
 
 // Default returns the configuration used when there is no file.
@@ -260,6 +264,8 @@ func (n *Network) fill() error {
 		return fmt.Errorf("network.hops %d: want 1 to 16", n.Hops)
 	case n.Fanout < 0 || n.Fanout > 16:
 		return fmt.Errorf("network.fanout %d: want 1 to 16", n.Fanout)
+	case n.Neighbours < 0 || n.Neighbours > 1024:
+		return fmt.Errorf("network.neighbours %d: want 1 to 1024", n.Neighbours)
 	case n.PeerTimeout.Duration < 0:
 		return fmt.Errorf("network.peer_timeout %v: must not be negative", n.PeerTimeout.Duration)
 	case n.Timeout.Duration < 0:
@@ -275,6 +281,9 @@ func (n *Network) fill() error {
 	}
 	if n.Fanout == 0 {
 		n.Fanout = d.Fanout
+	}
+	if n.Neighbours == 0 {
+		n.Neighbours = d.Neighbours
 	}
 	if n.PeerTimeout.Duration == 0 {
 		n.PeerTimeout = d.PeerTimeout

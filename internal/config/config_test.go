@@ -81,6 +81,7 @@ func TestBadFilesAreClearErrors(t *testing.T) {
 		{"unknown network key", "[network]\nhop = 1\n", "unknown settings: network.hop"},
 		{"hops out of range", "[network]\nhops = 17\n", "network.hops 17"},
 		{"negative fanout", "[network]\nfanout = -1\n", "network.fanout -1"},
+		{"too many neighbours", "[network]\nneighbours = 5000\n", "network.neighbours 5000"},
 		{"bad peer timeout", "[network]\npeer_timeout = \"soon\"\n", "soon"},
 		{"relative shared folder", "[index]\nshared = [\"papers\"]\n", `index.shared: "papers": want an absolute path`},
 		{"shared folder not a list", "[index]\nshared = \"/papers\"\n", "shared"},
@@ -142,12 +143,12 @@ func TestParseEngineFlag(t *testing.T) {
 // written and unset ones take the defaults.
 func TestNetworkSettingsAreRead(t *testing.T) {
 	p := filepath.Join(t.TempDir(), FileName)
-	os.WriteFile(p, []byte("[network]\nhops = 1\npeer_timeout = \"250ms\"\n"), 0o600)
+	os.WriteFile(p, []byte("[network]\nhops = 1\nneighbours = 6\npeer_timeout = \"250ms\"\n"), 0o600)
 	c, err := Load(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Network{Hops: 1, Fanout: 4, Scoring: "pooled", PeerTimeout: Duration{250 * time.Millisecond}, Timeout: Duration{3 * time.Second}}
+	want := Network{Hops: 1, Fanout: 4, Neighbours: 6, Scoring: "pooled", PeerTimeout: Duration{250 * time.Millisecond}, Timeout: Duration{3 * time.Second}}
 	if c.Network != want {
 		t.Fatalf("network = %+v, want %+v", c.Network, want)
 	}

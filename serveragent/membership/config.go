@@ -153,6 +153,11 @@ type Config struct {
 	// goroutine of its own, one call at a time, in order; it must not call
 	// Leave or Shutdown (they wait for it). Never called for this node.
 	OnChange func(Member)
+	// Decoded keeps members' metadata decoded, by its bytes (see
+	// NewDecoded). Members of one process (a simulation) may share one,
+	// so that each member's metadata is decoded once rather than once per
+	// member. Default nil: the member keeps its own.
+	Decoded *Decoded
 }
 
 // DefaultConfig returns a Config with the usual values: all interfaces,

@@ -2,9 +2,10 @@ package membership
 
 import (
 	"log"
-	"sync"
 
 	"github.com/hashicorp/memberlist"
+
+	"github.com/p2pir/p2pir/internal/memo"
 )
 
 // delegate is this package's side of memberlist: it serves the node's
@@ -21,12 +22,11 @@ type delegate struct {
 	logger *log.Logger
 	warn   *warnLimiter
 
-	// metaMu guards metaCache: metadata decoded before, by its bytes
-	// (see decode). memberlist hands every member's metadata to
-	// NotifyAlive at every push-pull, and at 1,000 members decoding
-	// the same JSON again was most of a merge.
-	metaMu    sync.Mutex
-	metaCache map[string]decodedMeta
+	// decoded keeps metadata decoded before, by its bytes (see
+	// decode). memberlist hands every member's metadata to NotifyAlive
+	// at every push-pull, and at 1,000 members decoding the same JSON
+	// again was most of a merge.
+	decoded *Decoded
 }
 
 // decodedMeta is the outcome of decodeMeta for one encoding.
@@ -36,31 +36,30 @@ type decodedMeta struct {
 	err  error
 }
 
-// maxMetaCache bounds delegate.metaCache: about one entry per member
-// (a member's metadata changes only when it restarts or changes its
+// Decoded keeps members' metadata decoded, by the exact bytes it came
+// from (decoding is a pure function of them). One may be shared by the
+// members of one process. Safe for concurrent use.
+type Decoded struct {
+	c *memo.Cache[decodedMeta]
+}
+
+// maxDecodedMeta bounds a Decoded: about one entry per member (a
+// member's metadata changes only when it restarts or changes its
 // address, version or name). A full cache is emptied, so a peer sending
 // ever new metadata costs at most a decode each, as without a cache.
-const maxMetaCache = 4096
+const maxDecodedMeta = 16384
+
+// NewDecoded returns an empty Decoded.
+func NewDecoded() *Decoded { return &Decoded{c: memo.New[decodedMeta](maxDecodedMeta)} }
 
 // decode is decodeMeta(b), from the cache when the same bytes were
-// decoded before (the result depends on the bytes alone).
+// decoded before.
 func (d *delegate) decode(b []byte) (Meta, uint64, error) {
-	d.metaMu.Lock()
-	r, ok := d.metaCache[string(b)] // no allocation for the lookup
-	d.metaMu.Unlock()
-	if ok {
-		return r.meta, r.boot, r.err
-	}
-	r.meta, r.boot, r.err = decodeMeta(b)
-	if len(b) > memberlist.MetaMaxSize {
-		return r.meta, r.boot, r.err // not worth keeping: never valid
-	}
-	d.metaMu.Lock()
-	if d.metaCache == nil || len(d.metaCache) >= maxMetaCache {
-		d.metaCache = make(map[string]decodedMeta)
-	}
-	d.metaCache[string(b)] = r
-	d.metaMu.Unlock()
+	r := d.decoded.c.Get(b, func() decodedMeta {
+		var r decodedMeta
+		r.meta, r.boot, r.err = decodeMeta(b)
+		return r
+	}, func(decodedMeta) bool { return len(b) <= memberlist.MetaMaxSize }) // longer: never valid, not worth keeping
 	return r.meta, r.boot, r.err
 }
 
@@ -73,8 +72,11 @@ var (
 
 // newDelegate returns a delegate for the node self with encoded metadata
 // meta, reporting to notify.
-func newDelegate(self string, meta []byte, t *table, notify *notifier, retransmitMult int, logger *log.Logger) *delegate {
-	d := &delegate{self: self, meta: meta, table: t, notify: notify, logger: logger, warn: newWarnLimiter()}
+func newDelegate(self string, meta []byte, t *table, notify *notifier, retransmitMult int, logger *log.Logger, decoded *Decoded) *delegate {
+	if decoded == nil {
+		decoded = NewDecoded()
+	}
+	d := &delegate{self: self, meta: meta, table: t, notify: notify, logger: logger, warn: newWarnLimiter(), decoded: decoded}
 	d.queue = &memberlist.TransmitLimitedQueue{
 		NumNodes:       func() int { return t.liveCount() + 1 },
 		RetransmitMult: retransmitMult,

@@ -82,7 +82,7 @@ func Start(cfg Config) (m *Membership, err error) {
 	base, _ := profileConfig(cfg.Profile) // validated
 	tbl := newTable(base.GossipToTheDeadTime, time.Now)
 	notify := newNotifier(cfg.OnChange)
-	d := newDelegate(cfg.NodeID, encoded, tbl, notify, base.RetransmitMult, logger)
+	d := newDelegate(cfg.NodeID, encoded, tbl, notify, base.RetransmitMult, logger, cfg.Decoded)
 	list, err := memberlist.Create(cfg.memberlistConfig(d, logger))
 	if err != nil {
 		notify.close()

@@ -198,7 +198,7 @@ func FuzzDecodeMeta(f *testing.F) {
 // the cache; a caller reusing its buffer does not change what was cached;
 // and the cache stays bounded however many encodings it sees.
 func TestDelegateDecodeCachesDecodeMeta(t *testing.T) {
-	d := &delegate{}
+	d := &delegate{decoded: NewDecoded()}
 	for _, dir := range []string{"valid", "invalid"} {
 		for name, b := range readFixtures(t, dir) {
 			t.Run(dir+"/"+name, func(t *testing.T) {
@@ -216,7 +216,7 @@ func TestDelegateDecodeCachesDecodeMeta(t *testing.T) {
 		}
 	}
 	m := Meta{NodeID: testNodeID("cache"), GRPCAddr: "node:7070"}
-	for boot := range uint64(maxMetaCache + 10) {
+	for boot := range uint64(maxDecodedMeta + 10) {
 		b, err := encodeMeta(m, boot+1)
 		if err != nil {
 			t.Fatal(err)
@@ -225,7 +225,7 @@ func TestDelegateDecodeCachesDecodeMeta(t *testing.T) {
 			t.Fatalf("boot %d decoded as %d, %v", boot+1, got, err)
 		}
 	}
-	if n := len(d.metaCache); n > maxMetaCache {
-		t.Errorf("the cache holds %d encodings, want at most %d", n, maxMetaCache)
+	if n := d.decoded.c.Len(); n > maxDecodedMeta {
+		t.Errorf("the cache holds %d encodings, want at most %d", n, maxDecodedMeta)
 	}
 }
