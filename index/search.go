@@ -181,6 +181,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 // loadDoc reads document id's stored fields: the small ones and its body
 // (the zero values for a document not in r).
 func loadDoc(r bindex.IndexReader, id string) (m hitMeta, body string, err error) {
+	var packed string
 	d, err := r.Document(id)
 	if err != nil {
 		return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
@@ -197,12 +198,19 @@ func loadDoc(r bindex.IndexReader, id string) (m hitMeta, body string, err error
 			m.title = v
 		case fieldBody:
 			body = v
+		case fieldBodyPacked:
+			packed = v
 		case fieldSource:
 			m.source = v
 		case fieldModified:
 			m.modified, _ = time.Parse(time.RFC3339Nano, v)
 		}
 	})
+	if packed != "" {
+		if body, err = unpackBody(packed); err != nil {
+			return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
+		}
+	}
 	return m, body, nil
 }
 
@@ -312,7 +320,7 @@ func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts Se
 	req := bleve.NewSearchRequestOptions(fq, k, opts.Offset, false)
 	req.Score = "none"
 	if !opts.IDsOnly {
-		req.Fields = []string{fieldURL, fieldTitle, fieldBody, fieldSource, fieldModified}
+		req.Fields = []string{fieldURL, fieldTitle, fieldBody, fieldBodyPacked, fieldSource, fieldModified}
 	}
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -328,7 +336,7 @@ func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts Se
 			if m := field(h.Fields, fieldModified); m != "" {
 				hit.Modified, _ = time.Parse(time.RFC3339Nano, m)
 			}
-			hit.Snippet = ix.leadSnippet(field(h.Fields, fieldBody))
+			hit.Snippet = ix.leadSnippet(storedBody(h.Fields))
 		}
 		out.Hits = append(out.Hits, hit)
 	}
@@ -356,7 +364,7 @@ func (ix *Index) phraseSnippets(ctx context.Context, bq *bm25Query, hits []Hit, 
 	defer r.Close()
 	// A hit deleted since the search keeps its lead snippet.
 	b, err := resolveHits(r, hits, func(i int, _ *Hit) (string, error) {
-		return field(found[i].Fields, fieldBody), nil
+		return storedBody(found[i].Fields), nil
 	})
 	if err != nil {
 		return fmt.Errorf("phrase snippets: %w", err)
