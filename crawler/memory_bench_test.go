@@ -6,6 +6,9 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +29,7 @@ const largeDocSize = DefaultMaxFileSize
 const (
 	largeDocEnvFile  = "P2PIR_LARGE_DOC_FILE"
 	largeDocEnvIndex = "P2PIR_LARGE_DOC_INDEX"
+	largeDocEnvVia   = "P2PIR_LARGE_DOC_VIA" // "files" or "web"
 )
 
 // testDataDir finds the shared test collections: $P2PIR_DATA, else
@@ -125,18 +129,20 @@ type largeDocUsage struct {
 // AboveBaseline is the peak resident memory the crawl added.
 func (u largeDocUsage) AboveBaseline() int64 { return u.PeakRSS - u.BaselineRSS }
 
-// runLargeDocProcess indexes the file at path with IndexFiles into a fresh
-// index in another process (this test binary, running
-// TestLargeDocumentProcess), and returns what that process measured. A
-// process of its own is what makes its peak resident memory (VmHWM, which
-// never goes down) the peak of this one crawl alone.
-func runLargeDocProcess(tb testing.TB, path string) largeDocUsage {
+// runLargeDocProcess indexes the file at path into a fresh index in
+// another process (this test binary, running TestLargeDocumentProcess),
+// via the files crawler (IndexFiles) or the web crawler (Crawl, the file
+// served by an httptest server in that process), and returns what that
+// process measured. A process of its own is what makes its peak resident
+// memory (VmHWM, which never goes down) the peak of this one crawl alone.
+func runLargeDocProcess(tb testing.TB, path, via string) largeDocUsage {
 	tb.Helper()
 	if runtime.GOOS != "linux" {
 		tb.Skip("peak resident memory is read from /proc/self/status, which only Linux has")
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestLargeDocumentProcess$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), largeDocEnvFile+"="+path, largeDocEnvIndex+"="+filepath.Join(tb.TempDir(), "ix"))
+	cmd.Env = append(os.Environ(), largeDocEnvFile+"="+path, largeDocEnvIndex+"="+filepath.Join(tb.TempDir(), "ix"),
+		largeDocEnvVia+"="+via)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		tb.Fatalf("indexing process: %v\n%s", err, out)
@@ -161,30 +167,69 @@ func runLargeDocProcess(tb testing.TB, path string) largeDocUsage {
 // TestLargeDocumentProcess is the child process of runLargeDocProcess; run
 // directly, without its environment, it skips.
 func TestLargeDocumentProcess(t *testing.T) {
-	path, dir := os.Getenv(largeDocEnvFile), os.Getenv(largeDocEnvIndex)
+	path, dir, via := os.Getenv(largeDocEnvFile), os.Getenv(largeDocEnvIndex), os.Getenv(largeDocEnvVia)
 	if path == "" || dir == "" {
 		t.Skip("runs only as the child process of the large-document memory test and benchmark")
 	}
+	ctx := context.Background()
 	ix, err := index.Open(dir, index.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
+	var site *httptest.Server
+	if via == "web" {
+		contentType := "text/plain; charset=utf-8"
+		if strings.HasSuffix(path, ".html") {
+			contentType = "text/html; charset=utf-8"
+		}
+		site = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/large" { // robots.txt, and the page's own links
+				http.NotFound(w, r)
+				return
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			defer f.Close()
+			w.Header().Set("Content-Type", contentType)
+			io.Copy(w, f) // streamed: the server holds 32 KiB at a time
+		}))
+		defer site.Close()
+	}
 	runtime.GC()
 	baseline := procStatusBytes(t, "VmRSS")
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	cfg := DefaultFilesConfig()
-	cfg.MaxFileSize = 64 << 20
-	rep, err := IndexFiles(context.Background(), ix, cfg, path)
-	if err != nil {
-		t.Fatal(err)
+	switch via {
+	case "files":
+		cfg := DefaultFilesConfig()
+		cfg.MaxFileSize = 64 << 20
+		rep, err := IndexFiles(ctx, ix, cfg, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Added != 1 || len(rep.Errors) > 0 || rep.Skipped > 0 {
+			t.Fatalf("the file was not indexed: %+v", rep)
+		}
+	case "web":
+		cfg := DefaultWebConfig()
+		cfg.Delay = 0
+		cfg.MaxBodySize = 64 << 20
+		rep, err := Crawl(ctx, ix, cfg, site.URL+"/large")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Indexed != 1 {
+			t.Fatalf("the page was not indexed: %+v", rep)
+		}
+	default:
+		t.Fatalf("%s=%q: want files or web", largeDocEnvVia, via)
 	}
 	runtime.ReadMemStats(&after)
 	peak := procStatusBytes(t, "VmHWM")
-	if rep.Added != 1 || len(rep.Errors) > 0 || rep.Skipped > 0 {
-		t.Fatalf("the file was not indexed: %+v", rep)
-	}
 	fmt.Printf("large-doc-usage baseline=%d peak=%d allocated=%d\n", baseline, peak, after.TotalAlloc-before.TotalAlloc)
 }
 
@@ -209,22 +254,23 @@ func procStatusBytes(tb testing.TB, key string) int64 {
 	return 0
 }
 
-// Indexing one 10 MiB file, plain text or HTML, raises the process's
+// Indexing one 10 MiB file, plain text or HTML, with the files crawler,
+// or a 10 MiB page with the web crawler, raises the process's
 // resident memory by at most ten times the file's size (issue 13's bar),
 // where it used to take some hundred times. The figure is memory, not
 // time: it does not depend on how busy the machine is, beyond the garbage
 // collector's timing.
 func TestIndexLargeDocumentMemoryBounded(t *testing.T) {
 	if testing.Short() {
-		t.Skip("indexes two 10 MiB files in processes of their own (-short)")
+		t.Skip("indexes three 10 MiB documents in processes of their own (-short)")
 	}
 	if raceDetector {
 		t.Skip("the race detector multiplies memory use; the bar is for a normal build (go test without -race)")
 	}
-	for _, kind := range []string{"txt", "html"} {
-		t.Run(kind, func(t *testing.T) {
-			path := writeLargeDocument(t, t.TempDir(), kind, largeDocSize)
-			u := runLargeDocProcess(t, path)
+	for _, tc := range []struct{ via, kind string }{{"files", "txt"}, {"files", "html"}, {"web", "html"}} {
+		t.Run(tc.via+"/"+tc.kind, func(t *testing.T) {
+			path := writeLargeDocument(t, t.TempDir(), tc.kind, largeDocSize)
+			u := runLargeDocProcess(t, path, tc.via)
 			t.Logf("peak resident memory %.1f MiB above the baseline of %.1f MiB; %.0f MiB allocated",
 				float64(u.AboveBaseline())/(1<<20), float64(u.BaselineRSS)/(1<<20), float64(u.Allocated)/(1<<20))
 			if limit := int64(10 * largeDocSize); u.AboveBaseline() > limit {
@@ -236,27 +282,32 @@ func TestIndexLargeDocumentMemoryBounded(t *testing.T) {
 }
 
 // BenchmarkIndexLargeDocument indexes one generated 10 MiB file, plain
-// text and HTML, with the files crawler into a fresh index, each time in
-// a process of its own (see runLargeDocProcess). It reports per MiB of
+// text and HTML, with the files crawler and (served by an httptest server)
+// with the web crawler into a fresh index, each time in a process of its
+// own (see runLargeDocProcess). It reports per MiB of
 // the file: peak-RSS-MB/MiB, the peak resident memory above the baseline
 // of the process with its index open, and alloc-MB/MiB, the bytes
 // allocated. Figures in docs/BENCHMARKS.md ("Memory per document").
 func BenchmarkIndexLargeDocument(b *testing.B) {
-	for _, kind := range []string{"txt", "html"} {
-		b.Run(kind, func(b *testing.B) {
-			path := writeLargeDocument(b, b.TempDir(), kind, largeDocSize)
-			const mib = 1 << 20
-			var peak, alloc float64
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				u := runLargeDocProcess(b, path)
-				peak += float64(u.AboveBaseline()) / mib
-				alloc += float64(u.Allocated) / mib
-			}
-			n, size := float64(b.N), float64(largeDocSize)/mib
-			b.ReportMetric(peak/n/size, "peak-RSS-MB/MiB")
-			b.ReportMetric(peak/n, "peak-RSS-MB")
-			b.ReportMetric(alloc/n/size, "alloc-MB/MiB")
-		})
+	for _, via := range []string{"files", "web"} {
+		for _, kind := range []string{"txt", "html"} {
+			b.Run(via+"/"+kind, func(b *testing.B) { benchmarkLargeDocument(b, via, kind) })
+		}
 	}
+}
+
+func benchmarkLargeDocument(b *testing.B, via, kind string) {
+	path := writeLargeDocument(b, b.TempDir(), kind, largeDocSize)
+	const mib = 1 << 20
+	var peak, alloc float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		u := runLargeDocProcess(b, path, via)
+		peak += float64(u.AboveBaseline()) / mib
+		alloc += float64(u.Allocated) / mib
+	}
+	n, size := float64(b.N), float64(largeDocSize)/mib
+	b.ReportMetric(peak/n/size, "peak-RSS-MB/MiB")
+	b.ReportMetric(peak/n, "peak-RSS-MB")
+	b.ReportMetric(alloc/n/size, "alloc-MB/MiB")
 }
