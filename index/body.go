@@ -45,12 +45,18 @@ func packBody(body string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// unpackBody inflates a body stored by packBody.
-func unpackBody(packed string) (string, error) {
-	r := flate.NewReader(strings.NewReader(packed))
-	defer r.Close()
+// unpackBody inflates a body stored by packBody: all of it, or with max
+// >= 0 its first max bytes at most (which may end inside a character).
+func unpackBody(packed string, max int) (string, error) {
+	var r io.Reader = flate.NewReader(strings.NewReader(packed))
+	defer r.(io.Closer).Close()
 	var sb strings.Builder
-	sb.Grow(3 * len(packed))
+	if max >= 0 {
+		r = io.LimitReader(r, int64(max))
+		sb.Grow(min(max, 3*len(packed)))
+	} else {
+		sb.Grow(3 * len(packed))
+	}
 	if _, err := io.Copy(&sb, r); err != nil {
 		return "", fmt.Errorf("unpack stored body: %w", err)
 	}
@@ -62,7 +68,7 @@ func unpackBody(packed string) (string, error) {
 // A packed body that does not inflate (a damaged index) reads as empty.
 func storedBody(fields map[string]interface{}) string {
 	if packed := field(fields, fieldBodyPacked); packed != "" {
-		body, err := unpackBody(packed)
+		body, err := unpackBody(packed, -1)
 		if err != nil {
 			return ""
 		}

@@ -499,6 +499,12 @@ func (ix *Index) storedLen(id string) (int64, bool, error) {
 
 // Get returns the stored document with this ID; ok is false when there is none.
 func (ix *Index) Get(ctx context.Context, id string) (doc Document, ok bool, err error) {
+	return ix.get(ctx, id, -1)
+}
+
+// get is Get; with maxBody >= 0, a body stored packed (see packBody) is
+// inflated up to that many bytes only.
+func (ix *Index) get(ctx context.Context, id string, maxBody int) (doc Document, ok bool, err error) {
 	if ix.closed.Load() {
 		return Document{}, false, ErrClosed
 	}
@@ -533,7 +539,7 @@ func (ix *Index) Get(ctx context.Context, id string) (doc Document, ok bool, err
 		}
 	})
 	if packed != "" {
-		if doc.Body, err = unpackBody(packed); err != nil {
+		if doc.Body, err = unpackBody(packed, maxBody); err != nil {
 			return Document{}, false, fmt.Errorf("index: get %s: %w", id, err)
 		}
 	}

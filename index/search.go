@@ -181,6 +181,12 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 // loadDoc reads document id's stored fields: the small ones and its body
 // (the zero values for a document not in r).
 func loadDoc(r bindex.IndexReader, id string) (m hitMeta, body string, err error) {
+	return readDoc(r, id, true)
+}
+
+// readDoc is loadDoc; withBody false leaves the body out, and a packed
+// one is then not inflated.
+func readDoc(r bindex.IndexReader, id string, withBody bool) (m hitMeta, body string, err error) {
 	var packed string
 	d, err := r.Document(id)
 	if err != nil {
@@ -206,8 +212,11 @@ func loadDoc(r bindex.IndexReader, id string) (m hitMeta, body string, err error
 			m.modified, _ = time.Parse(time.RFC3339Nano, v)
 		}
 	})
+	if !withBody {
+		return m, "", nil
+	}
 	if packed != "" {
-		if body, err = unpackBody(packed); err != nil {
+		if body, err = unpackBody(packed, -1); err != nil {
 			return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
 		}
 	}
@@ -216,7 +225,7 @@ func loadDoc(r bindex.IndexReader, id string) (m hitMeta, body string, err error
 
 // loadMeta is loadDoc without the body.
 func loadMeta(r bindex.IndexReader, id string) (hitMeta, error) {
-	m, _, err := loadDoc(r, id)
+	m, _, err := readDoc(r, id, false)
 	return m, err
 }
 

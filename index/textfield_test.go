@@ -225,6 +225,13 @@ func TestHugeDocumentIsSearchableAndReadsBackWhole(t *testing.T) {
 	if got.Body != huge.Body || got.Title != huge.Title {
 		t.Fatalf("Get gave a body of %d bytes, want the %d indexed", len(got.Body), len(huge.Body))
 	}
+	tv, err := ix.TermVector(context.Background(), "huge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ix.TermFreqs((huge.Title + "\n" + huge.Body)[:MaxVectorBytes]); !mapsEqual(tv, want) {
+		t.Errorf("term vector of the packed body: %d terms, want the %d of its first %d bytes", len(tv), len(want), MaxVectorBytes)
+	}
 	n, _, err := ix.storedLen("huge")
 	if err != nil {
 		t.Fatal(err)
