@@ -126,7 +126,7 @@ func (a *analyser) add(text string, offset int) {
 		for _, tf := range f.chain.filters {
 			tokens = tf.Filter(tokens)
 		}
-		for _, t := range tokens {
+		for j, t := range tokens {
 			start := offset + t.Start
 			if f.positionedOnly && start >= f.positionBytes {
 				break
@@ -141,7 +141,9 @@ func (a *analyser) add(text string, offset int) {
 			f.length++
 			if start < f.positionBytes {
 				if len(a.locs) == cap(a.locs) {
-					a.locs = make([]bindex.TokenLocation, 0, 4096)
+					// As many as this piece's tokens still need, up to 4096:
+					// a short document must not pay for a big slab.
+					a.locs = make([]bindex.TokenLocation, 0, min(len(tokens)-j, 4096))
 				}
 				a.locs = append(a.locs, bindex.TokenLocation{Start: start, End: offset + t.End, Position: a.pos + t.Position})
 				freq.Locations = append(freq.Locations, &a.locs[len(a.locs)-1])
