@@ -196,8 +196,12 @@ func readDoc(r bindex.IndexReader, id string, withBody bool) (m hitMeta, body st
 		return hitMeta{}, "", nil
 	}
 	d.VisitFields(func(f bindex.Field) {
+		name := f.Name()
+		if (name == fieldBody || name == fieldBodyPacked) && !withBody {
+			return // not even copied into a string
+		}
 		v := string(f.Value())
-		switch f.Name() {
+		switch name {
 		case fieldURL:
 			m.url = v
 		case fieldTitle:
@@ -212,9 +216,6 @@ func readDoc(r bindex.IndexReader, id string, withBody bool) (m hitMeta, body st
 			m.modified, _ = time.Parse(time.RFC3339Nano, v)
 		}
 	})
-	if !withBody {
-		return m, "", nil
-	}
 	if packed != "" {
 		if body, err = unpackBody(packed, -1); err != nil {
 			return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)

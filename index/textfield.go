@@ -48,7 +48,8 @@ func chainOf(a analysis.Analyzer) (chain, error) {
 //     positionBytes bytes; later tokens count for frequencies and the
 //     document length alone. Every location costs some 130 bytes while
 //     the index builds its segment, so this bounds a 10 MiB document's
-//     locations to those of its first MiB instead of 250 MB.
+//     locations to those of its first Config.TermPositionBytes (256 KiB
+//     by default) instead of 250 MB worth.
 //
 // The field holds no text value (it is not stored); Analyze computes the
 // frequencies once and later calls are free, so indexBatch can read the
