@@ -15,6 +15,17 @@ type Config struct {
 	// MaxDocBytes is the largest title+body a document may have; larger
 	// documents are refused with ErrTooLarge. Default 16 MiB.
 	MaxDocBytes int
+	// TermPositionBytes is how much of a document's text (title and body)
+	// keeps its term positions and offsets, which quoted phrases and
+	// highlighted snippets need. Past it, words still count for matching
+	// and ranking, but a quoted phrase (or quoted single word) does not
+	// match there and a snippet is not placed there. Each position costs
+	// some 130 bytes while its batch is written (and about as much again
+	// in garbage-collector headroom), so this bounds the memory one huge
+	// document takes: see "Memory per document" in docs/BENCHMARKS.md.
+	// Default 256 KiB, some 40,000 words: more than a usual page, paper or
+	// note holds.
+	TermPositionBytes int
 	// MaxQueryTerms caps the number of distinct scoring terms in a query
 	// (person-typed or weighted). Default 1024.
 	MaxQueryTerms int
@@ -42,6 +53,7 @@ func DefaultConfig() Config {
 		SnippetRunes:  240,
 
 		TermVectorCacheTerms: 1 << 20,
+		TermPositionBytes:    256 << 10,
 	}
 }
 
@@ -62,6 +74,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxDocBytes <= 0 {
 		c.MaxDocBytes = d.MaxDocBytes
+	}
+	if c.TermPositionBytes <= 0 {
+		c.TermPositionBytes = d.TermPositionBytes
 	}
 	if c.MaxQueryTerms <= 0 {
 		c.MaxQueryTerms = d.MaxQueryTerms

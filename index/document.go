@@ -47,9 +47,16 @@ func DocID(canonicalURL string) string { return canonicalURL }
 // the fingerprint used for content de-duplication.
 func ContentHash(title, body string) string {
 	h := sha256.New()
-	h.Write([]byte(title))
-	h.Write([]byte{0})
-	h.Write([]byte(body))
+	// Through a small buffer: []byte(body) would copy a body of megabytes.
+	buf := make([]byte, 0, 32<<10)
+	for _, s := range []string{title, "\x00", body} {
+		for len(s) > 0 {
+			n := min(len(s), cap(buf))
+			buf = append(buf[:0], s[:n]...)
+			h.Write(buf)
+			s = s[n:]
+		}
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

@@ -87,6 +87,9 @@ type Index struct {
 	analyzer analysis.Analyzer
 	// phraseAnalyzer is PhraseAnalyzerName: words as written, lower-cased.
 	phraseAnalyzer analysis.Analyzer
+	// textChain and phraseChain are the two analysers taken apart, for
+	// analysing documents piece by piece (see textField).
+	textChain, phraseChain chain
 
 	writeMu  sync.Mutex // serialises writes and the stats they update
 	totalLen atomic.Int64
@@ -180,6 +183,12 @@ func (ix *Index) load() error {
 	if ix.phraseAnalyzer = ix.bi.Mapping().AnalyzerNamed(PhraseAnalyzerName); ix.phraseAnalyzer == nil {
 		return fmt.Errorf("analyser %q not registered", PhraseAnalyzerName)
 	}
+	if ix.textChain, err = chainOf(ix.analyzer); err != nil {
+		return err
+	}
+	if ix.phraseChain, err = chainOf(ix.phraseAnalyzer); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -268,9 +277,12 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 			rejected = append(rejected, err)
 			continue
 		}
-		text := []byte(d.Title + "\n" + d.Body)
-		tokens := ix.analyzer.Analyze(text)
-		n := int64(len(tokens))
+		// Both fields are analysed piece by piece, keeping term locations
+		// for the first TermPositionBytes only (see textField): one huge
+		// document costs bounded memory.
+		text := newTextField(fieldText, d.Title, d.Body, ix.textChain, ix.cfg.TermPositionBytes)
+		text.Analyze() // its length is needed now; bleve's own call is then free
+		n := int64(text.AnalyzedLength())
 		if prev, ok := seen[d.ID]; ok {
 			delta -= prev // replaced within the batch
 		} else {
@@ -282,9 +294,15 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 		}
 		seen[d.ID] = n
 		delta += n
-		words := ix.phraseAnalyzer.Analyze(text)
-		separateTitle(words, len(d.Title))
-		if err := b.IndexAdvanced(buildDocument(d, text, tokens, words)); err != nil {
+		// bleve analyses the phrase field in its own workers.
+		words := newPhraseField(fieldPhrase, d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
+		var packed []byte
+		if len(d.Body) > packBodyBytes {
+			if packed, err = packBody(d.Body); err != nil {
+				return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
+			}
+		}
+		if err := b.IndexAdvanced(buildDocument(d, text, words, packed)); err != nil {
 			return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
 		}
 	}
@@ -357,36 +375,23 @@ func RepairUTF8(s string) string {
 	return sb.String()
 }
 
-// preAnalyzed hands bleve a token stream computed once by indexBatch (which
-// needs the token count for the BM25 statistics), so text is analysed once.
-type preAnalyzed analysis.TokenStream
-
-func (p preAnalyzed) Analyze([]byte) analysis.TokenStream { return analysis.TokenStream(p) }
-
-// separateTitle leaves a gap of one position between the words of the
-// title (the first titleLen bytes of the text) and those of the body, so a
-// phrase never runs from the end of the title into the body.
-func separateTitle(words analysis.TokenStream, titleLen int) {
-	gap := 0
-	for _, w := range words {
-		if gap == 0 && w.Start > titleLen {
-			gap = 1
-		}
-		w.Position += gap
-	}
-}
-
-func buildDocument(d Document, text []byte, tokens, words analysis.TokenStream) *document.Document {
+// buildDocument is the bleve document of d, with its scored and phrase
+// fields text and words, and packed, its body deflated when it is longer
+// than packBodyBytes (see packBody).
+func buildDocument(d Document, text, words *textField, packed []byte) *document.Document {
 	const (
-		idx    = bindex.IndexField | bindex.IncludeTermVectors
 		store  = bindex.StoreField
 		kwOpts = bindex.IndexField | bindex.StoreField
 	)
 	doc := document.NewDocument(d.ID)
-	doc.AddField(document.NewTextFieldCustom(fieldText, nil, text, idx, preAnalyzed(tokens)))
-	doc.AddField(document.NewTextFieldCustom(fieldPhrase, nil, text, idx, preAnalyzed(words)))
+	doc.AddField(text)
+	doc.AddField(words)
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldTitle, nil, []byte(d.Title), store))
-	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldBody, nil, []byte(d.Body), store))
+	if len(d.Body) > packBodyBytes {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldBodyPacked, nil, packed, store))
+	} else {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldBody, nil, []byte(d.Body), store))
+	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldURL, nil, []byte(d.URL), kwOpts))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSource, nil, []byte(d.Source), kwOpts))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldHash, nil, []byte(d.Hash), kwOpts))
@@ -397,7 +402,7 @@ func buildDocument(d Document, text []byte, tokens, words analysis.TokenStream) 
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldModified, nil, []byte(d.Modified.UTC().Format(time.RFC3339Nano)), store))
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSize, nil, []byte(strconv.FormatInt(d.Size, 10)), store))
-	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLen, nil, []byte(strconv.Itoa(len(tokens))), store))
+	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLen, nil, []byte(strconv.Itoa(text.AnalyzedLength())), store))
 	return doc
 }
 
@@ -494,6 +499,12 @@ func (ix *Index) storedLen(id string) (int64, bool, error) {
 
 // Get returns the stored document with this ID; ok is false when there is none.
 func (ix *Index) Get(ctx context.Context, id string) (doc Document, ok bool, err error) {
+	return ix.get(ctx, id, -1)
+}
+
+// get is Get; with maxBody >= 0, a body stored packed (see packBody) is
+// inflated up to that many bytes only.
+func (ix *Index) get(ctx context.Context, id string, maxBody int) (doc Document, ok bool, err error) {
 	if ix.closed.Load() {
 		return Document{}, false, ErrClosed
 	}
@@ -505,6 +516,7 @@ func (ix *Index) Get(ctx context.Context, id string) (doc Document, ok bool, err
 		return Document{}, false, nil
 	}
 	doc.ID = id
+	var packed string
 	d.VisitFields(func(f bindex.Field) {
 		v := string(f.Value())
 		switch f.Name() {
@@ -512,6 +524,8 @@ func (ix *Index) Get(ctx context.Context, id string) (doc Document, ok bool, err
 			doc.Title = v
 		case fieldBody:
 			doc.Body = v
+		case fieldBodyPacked:
+			packed = v
 		case fieldURL:
 			doc.URL = v
 		case fieldSource:
@@ -524,6 +538,11 @@ func (ix *Index) Get(ctx context.Context, id string) (doc Document, ok bool, err
 			doc.Size, _ = strconv.ParseInt(v, 10, 64)
 		}
 	})
+	if packed != "" {
+		if doc.Body, err = unpackBody(packed, maxBody); err != nil {
+			return Document{}, false, fmt.Errorf("index: get %s: %w", id, err)
+		}
+	}
 	return doc, true, nil
 }
 

@@ -15,17 +15,20 @@ import (
 // holds the same text word for word for phrase queries; the others are
 // stored for display or indexed as exact keywords.
 const (
-	fieldText     = "text"     // title + body, English analyser, scored by BM25, offsets kept for snippets
-	fieldPhrase   = "phrase"   // title + body, PhraseAnalyzerName, not scored: exact phrase matching only
-	fieldTitle    = "title"    // stored only
-	fieldBody     = "body"     // stored only
-	fieldURL      = "url"      // keyword: prefix listing
-	fieldSource   = "source"   // keyword: filters
-	fieldHash     = "hash"     // keyword: content de-duplication
-	fieldHost     = "host"     // keyword, not stored: the URL host and its parent domains, for site:
-	fieldModified = "modified" // stored only, RFC 3339
-	fieldSize     = "size"     // stored only, decimal
-	fieldLen      = "len"      // stored only: token count of fieldText, for BM25 statistics
+	fieldText   = "text"   // title + body, English analyser, scored by BM25, offsets kept for snippets
+	fieldPhrase = "phrase" // title + body, PhraseAnalyzerName, not scored: exact phrase matching only
+	fieldTitle  = "title"  // stored only
+	fieldBody   = "body"   // stored only
+	// fieldBodyPacked holds, instead of fieldBody, a body longer than
+	// packBodyBytes, deflated (see packBody).
+	fieldBodyPacked = "body_packed" // stored only
+	fieldURL        = "url"         // keyword: prefix listing
+	fieldSource     = "source"      // keyword: filters
+	fieldHash       = "hash"        // keyword: content de-duplication
+	fieldHost       = "host"        // keyword, not stored: the URL host and its parent domains, for site:
+	fieldModified   = "modified"    // stored only, RFC 3339
+	fieldSize       = "size"        // stored only, decimal
+	fieldLen        = "len"         // stored only: token count of fieldText, for BM25 statistics
 )
 
 // AnalyzerName is the analyser used for documents and queries: bleve's
@@ -104,7 +107,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc := mapping.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text)
 	doc.AddFieldMappingsAt(fieldPhrase, phrase)
-	for _, f := range []string{fieldTitle, fieldBody, fieldModified, fieldSize, fieldLen} {
+	for _, f := range []string{fieldTitle, fieldBody, fieldBodyPacked, fieldModified, fieldSize, fieldLen} {
 		doc.AddFieldMappingsAt(f, stored)
 	}
 	for _, f := range []string{fieldURL, fieldSource, fieldHash} {

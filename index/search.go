@@ -181,6 +181,13 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 // loadDoc reads document id's stored fields: the small ones and its body
 // (the zero values for a document not in r).
 func loadDoc(r bindex.IndexReader, id string) (m hitMeta, body string, err error) {
+	return readDoc(r, id, true)
+}
+
+// readDoc is loadDoc; withBody false leaves the body out, and a packed
+// one is then not inflated.
+func readDoc(r bindex.IndexReader, id string, withBody bool) (m hitMeta, body string, err error) {
+	var packed string
 	d, err := r.Document(id)
 	if err != nil {
 		return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
@@ -189,26 +196,37 @@ func loadDoc(r bindex.IndexReader, id string) (m hitMeta, body string, err error
 		return hitMeta{}, "", nil
 	}
 	d.VisitFields(func(f bindex.Field) {
+		name := f.Name()
+		if (name == fieldBody || name == fieldBodyPacked) && !withBody {
+			return // not even copied into a string
+		}
 		v := string(f.Value())
-		switch f.Name() {
+		switch name {
 		case fieldURL:
 			m.url = v
 		case fieldTitle:
 			m.title = v
 		case fieldBody:
 			body = v
+		case fieldBodyPacked:
+			packed = v
 		case fieldSource:
 			m.source = v
 		case fieldModified:
 			m.modified, _ = time.Parse(time.RFC3339Nano, v)
 		}
 	})
+	if packed != "" {
+		if body, err = unpackBody(packed, -1); err != nil {
+			return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
+		}
+	}
 	return m, body, nil
 }
 
 // loadMeta is loadDoc without the body.
 func loadMeta(r bindex.IndexReader, id string) (hitMeta, error) {
-	m, _, err := loadDoc(r, id)
+	m, _, err := readDoc(r, id, false)
 	return m, err
 }
 
@@ -312,7 +330,7 @@ func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts Se
 	req := bleve.NewSearchRequestOptions(fq, k, opts.Offset, false)
 	req.Score = "none"
 	if !opts.IDsOnly {
-		req.Fields = []string{fieldURL, fieldTitle, fieldBody, fieldSource, fieldModified}
+		req.Fields = []string{fieldURL, fieldTitle, fieldBody, fieldBodyPacked, fieldSource, fieldModified}
 	}
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -328,7 +346,7 @@ func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts Se
 			if m := field(h.Fields, fieldModified); m != "" {
 				hit.Modified, _ = time.Parse(time.RFC3339Nano, m)
 			}
-			hit.Snippet = ix.leadSnippet(field(h.Fields, fieldBody))
+			hit.Snippet = ix.leadSnippet(storedBody(h.Fields))
 		}
 		out.Hits = append(out.Hits, hit)
 	}
@@ -356,7 +374,7 @@ func (ix *Index) phraseSnippets(ctx context.Context, bq *bm25Query, hits []Hit, 
 	defer r.Close()
 	// A hit deleted since the search keeps its lead snippet.
 	b, err := resolveHits(r, hits, func(i int, _ *Hit) (string, error) {
-		return field(found[i].Fields, fieldBody), nil
+		return storedBody(found[i].Fields), nil
 	})
 	if err != nil {
 		return fmt.Errorf("phrase snippets: %w", err)

@@ -138,7 +138,7 @@ func (ix *Index) TermVector(ctx context.Context, id string) (map[string]int, err
 
 // termVector is TermVector without the cache.
 func (ix *Index) termVector(ctx context.Context, id string) (map[string]int, error) {
-	d, ok, err := ix.Get(ctx, id)
+	d, ok, err := ix.get(ctx, id, MaxVectorBytes) // only the start is read
 	if err != nil {
 		return nil, err
 	}

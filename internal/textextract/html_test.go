@@ -3,6 +3,7 @@ package textextract
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net/url"
 	"os"
 	"strings"
@@ -268,4 +269,31 @@ func FuzzHTML(f *testing.F) {
 			t.Fatalf("invalid UTF-8 output")
 		}
 	})
+}
+
+// readInput reads what io.ReadAll would, at most MaxInputBytes, whether
+// or not the reader tells its length (a partly read one tells what is
+// left).
+func TestReadInputReadsTheRestUpToTheLimit(t *testing.T) {
+	partly := strings.NewReader("skipped, then the rest")
+	partly.Read(make([]byte, len("skipped, ")))
+	huge := strings.Repeat("x", MaxInputBytes+5)
+	tests := []struct {
+		name string
+		r    io.Reader
+		want string
+	}{
+		{"bytes reader", bytes.NewReader([]byte("<p>hello</p>")), "<p>hello</p>"},
+		{"empty", bytes.NewReader(nil), ""},
+		{"partly read", partly, "then the rest"},
+		{"no length", io.MultiReader(strings.NewReader("<p>a"), strings.NewReader("b</p>")), "<p>ab</p>"},
+		{"over the limit, with length", strings.NewReader(huge), huge[:MaxInputBytes]},
+		{"over the limit, without length", io.MultiReader(strings.NewReader(huge)), huge[:MaxInputBytes]},
+	}
+	for _, tc := range tests {
+		got, err := readInput(tc.r)
+		if err != nil || string(got) != tc.want {
+			t.Errorf("%s: %d bytes %v, want %d bytes", tc.name, len(got), err, len(tc.want))
+		}
+	}
 }

@@ -85,6 +85,7 @@ func (t *textBuilder) String() string { return t.b.String() }
 // newlines in s are meaningful (see textBuilder).
 func normalizeText(s string, lines bool) string {
 	t := textBuilder{lines: lines}
+	t.b.Grow(len(s)) // the text rarely grows (only U+FFFD for a stray byte): one allocation, not a doubling series
 	t.WriteString(s)
 	return t.String()
 }

@@ -1,0 +1,217 @@
+package index
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/size"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// analysisChunkBytes is how much text textField analyses at a time: the
+// token stream of one piece lives while it is counted, never that of a
+// whole document (a 10 MiB text has two million tokens, some 150 MB as a
+// token stream).
+const analysisChunkBytes = 64 << 10
+
+// chain is an analyser taken apart: textField runs the tokenizer and the
+// token filters itself, piece by piece, and counts the tokenizer's tokens
+// so that positions run on across pieces exactly as over the whole text.
+type chain struct {
+	tokenizer analysis.Tokenizer
+	filters   []analysis.TokenFilter
+}
+
+// chainOf takes apart an analyser made of a tokenizer and token filters
+// (every analyser of newMapping is).
+func chainOf(a analysis.Analyzer) (chain, error) {
+	d, ok := a.(*analysis.DefaultAnalyzer)
+	if !ok || d.Tokenizer == nil || len(d.CharFilters) > 0 {
+		return chain{}, fmt.Errorf("analyser %T is not a tokenizer followed by token filters", a)
+	}
+	return chain{tokenizer: d.Tokenizer, filters: d.TokenFilters}, nil
+}
+
+// textField is a scored or phrase field of a document (fieldText,
+// fieldPhrase) that bleve indexes as it would a TextField of title + "\n"
+// + body, with two differences that bound the memory one document costs:
+//
+//   - The text is analysed in pieces of about analysisChunkBytes, cut after
+//     an ASCII white-space byte (where no token can span the cut), so no
+//     token stream of the whole text is ever built; term frequencies,
+//     offsets and positions come out the same as from one pass over the
+//     whole text. Only a piece of that size without any white space is cut
+//     elsewhere (at a character boundary), which may split one word.
+//   - Term locations (offsets and positions, which phrase matching and
+//     snippets read) are kept for the tokens that start in the first
+//     positionBytes bytes; later tokens count for frequencies and the
+//     document length alone. Every location costs some 130 bytes while
+//     the index builds its segment, so this bounds a 10 MiB document's
+//     locations to those of its first Config.TermPositionBytes (256 KiB
+//     by default) instead of 250 MB worth.
+//
+// The field holds no text value (it is not stored); Analyze computes the
+// frequencies once and later calls are free, so indexBatch can read the
+// length before bleve analyses the document.
+type textField struct {
+	name          string
+	title, body   string
+	chain         chain
+	titleGap      int // positions left free between the title's last token and the body's first
+	positionBytes int
+	// positionedOnly leaves out the text past positionBytes altogether
+	// (the phrase field: phrases match only where positions are kept).
+	positionedOnly bool
+	chunkBytes     int
+
+	analysed bool
+	length   int
+	freqs    bindex.TokenFrequencies
+}
+
+// newTextField returns the scored field over title and body, analysed by
+// c; locations are kept for tokens starting before byte positionBytes of
+// title + "\n" + body.
+func newTextField(name, title, body string, c chain, positionBytes int) *textField {
+	return &textField{name: name, title: title, body: body, chain: c,
+		positionBytes: positionBytes, chunkBytes: analysisChunkBytes}
+}
+
+// newPhraseField returns the phrase field over title and body, analysed by
+// c: the tokens starting before byte positionBytes of title + "\n" + body,
+// with their locations, and a gap of one position between the title and
+// the body, so a phrase never runs from the end of the title into the
+// body. The rest of the text is left out: without positions a phrase
+// cannot match there anyway.
+func newPhraseField(name, title, body string, c chain, positionBytes int) *textField {
+	return &textField{name: name, title: title, body: body, chain: c, titleGap: 1,
+		positionBytes: positionBytes, positionedOnly: true, chunkBytes: analysisChunkBytes}
+}
+
+// Analyze computes the term frequencies and locations, once.
+func (f *textField) Analyze() {
+	if f.analysed {
+		return
+	}
+	f.analysed = true
+	f.freqs = make(bindex.TokenFrequencies)
+	a := analyser{f: f, buf: make([]byte, 0, min(f.chunkBytes, len(f.title)+len(f.body))+8)}
+	a.add(f.title, 0)
+	a.pos += f.titleGap
+	a.add(f.body, len(f.title)+1) // after the "\n" between them
+}
+
+// analyser carries the state of one Analyze across pieces of text.
+type analyser struct {
+	f   *textField
+	buf []byte // the piece being analysed; filters change it in place
+	pos int    // tokenizer tokens so far, plus title gaps
+	// locs is a slab the locations are cut from, so that each does not
+	// cost an allocation of its own.
+	locs []bindex.TokenLocation
+}
+
+// add analyses text, which starts at byte offset of the field's text.
+func (a *analyser) add(text string, offset int) {
+	f := a.f
+	for len(text) > 0 {
+		if f.positionedOnly && offset >= f.positionBytes {
+			return
+		}
+		piece := text[:cutPoint(text, f.chunkBytes)]
+		text = text[len(piece):]
+		a.buf = append(a.buf[:0], piece...)
+		tokens := f.chain.tokenizer.Tokenize(a.buf)
+		n := len(tokens) // before filters drop any: positions count them all
+		for _, tf := range f.chain.filters {
+			tokens = tf.Filter(tokens)
+		}
+		for j, t := range tokens {
+			start := offset + t.Start
+			if f.positionedOnly && start >= f.positionBytes {
+				break
+			}
+			freq := f.freqs[string(t.Term)]
+			if freq == nil {
+				term := string(t.Term) // t.Term points into buf, which the next piece overwrites
+				freq = &bindex.TokenFreq{Term: []byte(term)}
+				f.freqs[term] = freq
+			}
+			freq.SetFrequency(freq.Frequency() + 1)
+			f.length++
+			if start < f.positionBytes {
+				if len(a.locs) == cap(a.locs) {
+					// As many as this piece's tokens still need, up to 4096:
+					// a short document must not pay for a big slab.
+					a.locs = make([]bindex.TokenLocation, 0, min(len(tokens)-j, 4096))
+				}
+				a.locs = append(a.locs, bindex.TokenLocation{Start: start, End: offset + t.End, Position: a.pos + t.Position})
+				freq.Locations = append(freq.Locations, &a.locs[len(a.locs)-1])
+			}
+		}
+		a.pos += n
+		offset += len(piece)
+	}
+}
+
+// cutPoint is the length of the first piece of s to analyse, about n
+// bytes: up to and including the last ASCII white-space byte within n
+// bytes, else up to the last character boundary within n bytes, else (a
+// first character longer than n) up to the end of that character.
+func cutPoint(s string, n int) int {
+	if len(s) <= n {
+		return len(s)
+	}
+	for i := n - 1; i >= 0; i-- {
+		switch s[i] {
+		case ' ', '\n', '\t', '\r', '\f', '\v':
+			return i + 1
+		}
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	if i > 0 {
+		return i
+	}
+	for i = n; i < len(s) && !utf8.RuneStart(s[i]); i++ {
+	}
+	return i
+}
+
+// Name implements document.Field.
+func (f *textField) Name() string { return f.name }
+
+// ArrayPositions implements document.Field: the field is not in an array.
+func (f *textField) ArrayPositions() []uint64 { return nil }
+
+// Options implements document.Field: indexed with term vectors, not stored.
+func (f *textField) Options() bindex.FieldIndexingOptions {
+	return bindex.IndexField | bindex.IncludeTermVectors
+}
+
+// Value implements document.Field: the field is not stored, so it has none.
+func (f *textField) Value() []byte { return nil }
+
+// NumPlainTextBytes implements document.Field.
+func (f *textField) NumPlainTextBytes() uint64 { return uint64(len(f.title) + 1 + len(f.body)) }
+
+// EncodedFieldType implements document.Field: a text field.
+func (f *textField) EncodedFieldType() byte { return 't' }
+
+// AnalyzedLength implements document.Field: the number of tokens.
+func (f *textField) AnalyzedLength() int { return f.length }
+
+// AnalyzedTokenFrequencies implements document.Field.
+func (f *textField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return f.freqs }
+
+// Size implements document.Field: the bytes the field holds, roughly.
+func (f *textField) Size() int {
+	n := size.SizeOfPtr*4 + len(f.name) + len(f.title) + len(f.body)
+	if f.freqs != nil {
+		n += f.freqs.Size()
+	}
+	return n
+}
