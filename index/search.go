@@ -129,8 +129,15 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 		top.hits = nil
 	}
 	idBuf := make(bindex.IndexInternalID, 8)
-	bodies := make([]string, len(top.hits))
-	titleLens := make([]int, len(top.hits))
+	if len(top.hits) > 0 {
+		out.Hits = make([]Hit, 0, len(top.hits))
+	}
+	var bodies []string
+	var titleLens []int
+	if !opts.IDsOnly && !opts.NoSnippets {
+		bodies = make([]string, len(top.hits))
+		titleLens = make([]int, len(top.hits))
+	}
 	for i, s := range top.hits {
 		idBuf.SetValue(s.doc)
 		id, err := r.ExternalID(idBuf)

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"math"
@@ -126,7 +125,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	}
 	defer f.close()
 
-	h := &minHeap{}
+	h := make(minHeap, 0, min(need, 4096))
 	theta := math.Inf(-1)
 	var ties []scored  // documents scoring exactly theta, beyond the heap
 	var parts []scored // a document's term contributions: list index, value
@@ -212,16 +211,15 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 		}
 		s = termOrderSum(parts)
 		switch {
-		case h.Len() < need:
-			heap.Push(h, scored{d, s})
-			if h.Len() == need {
-				theta = (*h)[0].score
+		case len(h) < need:
+			h.push(scored{d, s})
+			if len(h) == need {
+				theta = h[0].score
 			}
 		case s > theta:
-			out := (*h)[0]
-			(*h)[0] = scored{d, s}
-			heap.Fix(h, 0)
-			if theta = (*h)[0].score; out.score == theta {
+			out := h[0]
+			h.replaceTop(scored{d, s})
+			if theta = h[0].score; out.score == theta {
 				ties = append(ties, out)
 			} else {
 				ties = ties[:0]
@@ -230,11 +228,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			ties = append(ties, scored{d, s})
 		}
 	}
-	res.hits = make([]scored, h.Len(), h.Len()+len(ties))
-	for i := len(res.hits) - 1; i >= 0; i-- {
-		res.hits[i] = heap.Pop(h).(scored)
-	}
-	res.hits, err = orderTies(r, append(res.hits, ties...), need)
+	res.hits, err = orderTies(r, append(h.best(), ties...), need)
 	return res, err
 }
 
@@ -285,23 +279,69 @@ func orderTies(r bindex.IndexReader, hits []scored, need int) ([]scored, error) 
 }
 
 // minHeap keeps the best scores seen, worst on top; among equal scores the
-// later document is worse, so earlier documents win ties.
+// later document is worse, so earlier documents win ties. It is a binary
+// heap written out for scored values (container/heap would box every
+// pushed value and call through an interface: at k = 1000 most candidates
+// pass through the heap).
 type minHeap []scored
 
-func (h minHeap) Len() int { return len(h) }
-func (h minHeap) Less(i, j int) bool {
-	if h[i].score != h[j].score {
-		return h[i].score < h[j].score
+// worse reports whether a ranks below b.
+func worse(a, b scored) bool {
+	if a.score != b.score {
+		return a.score < b.score
 	}
-	return h[i].doc > h[j].doc
+	return a.doc > b.doc
 }
-func (h minHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *minHeap) Push(x any)   { *h = append(*h, x.(scored)) }
-func (h *minHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+// push adds s.
+func (h *minHeap) push(s scored) {
+	*h = append(*h, s)
+	hh := *h
+	i := len(hh) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !worse(hh[i], hh[p]) {
+			break
+		}
+		hh[i], hh[p] = hh[p], hh[i]
+		i = p
+	}
+}
+
+// replaceTop puts s in place of the worst and restores the order.
+func (h minHeap) replaceTop(s scored) {
+	n := len(h)
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if r := c + 1; r < n && worse(h[r], h[c]) {
+			c = r
+		}
+		if !worse(h[c], s) {
+			break
+		}
+		h[i] = h[c]
+		i = c
+	}
+	h[i] = s
+}
+
+// best returns the heap's documents best first (by score, then by
+// ascending document number: the order popping them would give).
+func (h minHeap) best() []scored {
+	slices.SortFunc(h, func(a, b scored) int {
+		switch {
+		case worse(b, a):
+			return -1
+		case worse(a, b):
+			return 1
+		}
+		return 0
+	})
+	return h
 }
 
 // filters applies a query's required and excluded clauses to candidates.
