@@ -228,7 +228,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			ties = append(ties, scored{d, s})
 		}
 	}
-	res.hits, err = orderTies(r, append(h.best(), ties...), need)
+	res.hits, err = orderTies(r, &ix.ids, append(h.best(), ties...), need)
 	return res, err
 }
 
@@ -252,30 +252,39 @@ func termOrderSum(parts []scored) float64 {
 // orderTies orders hits (best first, ties in any order) by score and,
 // among equal scores, by ascending external ID, and keeps the first need:
 // the same documents in the same order however the index numbered them.
-// Only documents that tie with another have their IDs looked up.
-func orderTies(r bindex.IndexReader, hits []scored, need int) ([]scored, error) {
-	ids := map[uint64]string{}
-	buf := make(bindex.IndexInternalID, 8)
+// Only documents that tie with another have their IDs looked up (through
+// c).
+func orderTies(r bindex.IndexReader, c *idCache, hits []scored, need int) ([]scored, error) {
+	var ids []string
 	for i := 0; i < len(hits); {
 		j := i + 1
 		for j < len(hits) && hits[j].score == hits[i].score {
 			j++
 		}
 		if j-i > 1 {
-			for _, h := range hits[i:j] {
-				buf.SetValue(h.doc)
-				id, err := r.ExternalID(buf)
-				if err != nil {
-					return nil, fmt.Errorf("bm25: resolve a tied hit: %w", err)
-				}
-				ids[h.doc] = id
-			}
 			run := hits[i:j]
-			slices.SortFunc(run, func(a, b scored) int { return strings.Compare(ids[a.doc], ids[b.doc]) })
+			ids = slices.Grow(ids[:0], len(run))[:len(run)]
+			if err := c.resolve(r, run, ids); err != nil {
+				return nil, fmt.Errorf("bm25: a tied hit: %w", err)
+			}
+			byID := make([]tiedHit, len(run))
+			for k := range run {
+				byID[k] = tiedHit{run[k], ids[k]}
+			}
+			slices.SortFunc(byID, func(a, b tiedHit) int { return strings.Compare(a.id, b.id) })
+			for k := range run {
+				run[k] = byID[k].s
+			}
 		}
 		i = j
 	}
 	return hits[:min(need, len(hits))], nil
+}
+
+// tiedHit is a hit with its ID, for orderTies.
+type tiedHit struct {
+	s  scored
+	id string
 }
 
 // minHeap keeps the best scores seen, worst on top; among equal scores the
@@ -330,17 +339,14 @@ func (h minHeap) replaceTop(s scored) {
 }
 
 // best returns the heap's documents best first (by score, then by
-// ascending document number: the order popping them would give).
+// ascending document number: the order popping them would give), sorted
+// in place by heapsort.
 func (h minHeap) best() []scored {
-	slices.SortFunc(h, func(a, b scored) int {
-		switch {
-		case worse(b, a):
-			return -1
-		case worse(a, b):
-			return 1
-		}
-		return 0
-	})
+	for n := len(h) - 1; n > 0; n-- {
+		last := h[n]
+		h[n] = h[0]
+		h[:n].replaceTop(last)
+	}
 	return h
 }
 
