@@ -21,7 +21,7 @@
 //
 // Usage:
 //
-//	go run ./scripts/xapian-compare [-data DIR] [-rounds 3] [-passes 3] [-python PATH] [-json] [-corpus-out FILE]
+//	go run ./scripts/xapian-compare [-data DIR] [-rounds 3] [-passes 3] [-python PATH] [-json] [-corpus-out FILE] [-cpuprofile FILE]
 package main
 
 import (
@@ -35,6 +35,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"time"
@@ -103,12 +104,24 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	passes := fs.Int("passes", 3, "passes over the queries at each depth per round")
 	python := fs.String("python", "", "a Python 3 with the xapian module (default: the first of python3 and /usr/bin/python3 that has it)")
 	asJSON := fs.Bool("json", false, "print every round's figures as JSON after the table")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (ours and the waits for Xapian) to this file")
 	corpusOut := fs.String("corpus-out", "", "also write the corpus as xapian_side.py reads it to this file (to run that script by hand)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *rounds < 1 || *passes < 1 {
 		return fmt.Errorf("-rounds and -passes must be at least 1 (got %d and %d)", *rounds, *passes)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("CPU profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("CPU profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	py, err := findPython(ctx, *python)
 	if err != nil {
