@@ -38,6 +38,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -78,10 +79,14 @@ type side struct {
 	Top10IDs [][]string `json:"top10_ids,omitempty"`
 }
 
-// latency is the search call's latency percentiles in milliseconds.
+// latency is the search call's latency percentiles in milliseconds, and
+// the CPU time the process used per search (every thread, the garbage
+// collector's included): a figure that waiting for a core on a loaded
+// machine does not inflate, as it does the latencies.
 type latency struct {
 	P50 float64 `json:"p50_ms"`
 	P99 float64 `json:"p99_ms"`
+	CPU float64 `json:"cpu_ms_per_query"`
 }
 
 // corpus is what both sides index and ask, as xapian_side.py reads it.
@@ -165,8 +170,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("round %d, Xapian: %w", r+1, err)
 		}
-		fmt.Fprintf(stdout, "round %d: p2pir %.0f docs/s, top-1000 p50 %.2f ms; Xapian %.0f docs/s, top-1000 p50 %.2f ms\n",
-			r+1, o.DocsPerSecond, o.Top1000.P50, x.DocsPerSecond, x.Top1000.P50)
+		fmt.Fprintf(stdout, "round %d (load %s): p2pir %.0f docs/s, top-1000 p50 %.2f ms; Xapian %.0f docs/s, top-1000 p50 %.2f ms\n",
+			r+1, loadAverage(), o.DocsPerSecond, o.Top1000.P50, x.DocsPerSecond, x.Top1000.P50)
 		ours, xap = append(ours, o), append(xap, x)
 	}
 	printTable(stdout, ours, xap)
@@ -292,6 +297,7 @@ func oursRound(ctx context.Context, c *corpus, dir string, passes int) (side, er
 	}
 	for _, k := range []int{10, 1000} {
 		lat := make([]time.Duration, 0, passes*len(qs))
+		cpu0 := processCPU()
 		for p := 0; p < passes; p++ {
 			for _, q := range qs {
 				t0 := time.Now()
@@ -301,8 +307,9 @@ func oursRound(ctx context.Context, c *corpus, dir string, passes int) (side, er
 				lat = append(lat, time.Since(t0))
 			}
 		}
+		cpu := processCPU() - cpu0
 		slices.Sort(lat)
-		l := latency{P50: ms(lat[len(lat)*50/100]), P99: ms(lat[len(lat)*99/100])}
+		l := latency{P50: ms(lat[len(lat)*50/100]), P99: ms(lat[len(lat)*99/100]), CPU: ms(cpu) / float64(len(lat))}
 		if k == 10 {
 			out.Top10 = l
 		} else {
@@ -321,6 +328,20 @@ func oursRound(ctx context.Context, c *corpus, dir string, passes int) (side, er
 		out.Top10IDs = append(out.Top10IDs, ids)
 	}
 	return out, nil
+}
+
+// loadAverage is the machine's 1-, 5- and 15-minute load averages where
+// Linux shows them, to print beside each round's timings.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
@@ -368,6 +389,8 @@ func printTable(w io.Writer, ours, xap []side) {
 		{"top 10, p99 ms", func(s side) float64 { return s.Top10.P99 }},
 		{"top 1000, p50 ms", func(s side) float64 { return s.Top1000.P50 }},
 		{"top 1000, p99 ms", func(s side) float64 { return s.Top1000.P99 }},
+		{"top 10, CPU ms per query", func(s side) float64 { return s.Top10.CPU }},
+		{"top 1000, CPU ms per query", func(s side) float64 { return s.Top1000.CPU }},
 	}
 	for _, r := range rows {
 		x, o := med(xap, r.f), med(ours, r.f)
