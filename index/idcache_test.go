@@ -12,11 +12,25 @@ import (
 // snapshot's document numbers are those the snapshot itself gives, read
 // from the cache (a second time) as from the segments (the first), and
 // still after writes and a merge have renumbered the documents: a new
-// snapshot is never answered with the numbers of an old one.
+// snapshot is never answered with the numbers of an old one. A full cache
+// (room for 7 of 30-36 documents) stays within its limit and still
+// answers right, from what it holds and from the segments.
 func TestIDCacheFollowsTheSnapshot(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		limit int
+	}{
+		{"room for every document", 0},
+		{"full after 7 documents", 7},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testIDCache(t, tc.limit) })
+	}
+}
+
+func testIDCache(t *testing.T, limit int) {
 	ctx := context.Background()
 	ix := openTest(t)
-	var c idCache
+	c := idCache{limit: limit}
 	check := func(step string) {
 		t.Helper()
 		adv, err := ix.bi.Advanced()
@@ -63,6 +77,9 @@ func TestIDCacheFollowsTheSnapshot(t *testing.T) {
 				if got[i] != want {
 					t.Fatalf("%s, pass %d: document number %d resolved to %q, the snapshot says %q", step, pass, d.doc, got[i], want)
 				}
+			}
+			if limit > 0 && len(c.byNum) > limit {
+				t.Fatalf("%s: the cache holds %d IDs, its limit is %d", step, len(c.byNum), limit)
 			}
 		}
 	}
