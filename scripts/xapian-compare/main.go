@@ -4,8 +4,8 @@
 // at top 10 and top 1000 (p50 and p99).
 //
 // Corpus: every document of CRAN, CISI, MED, ADI and LISA from the shared
-// test collections (title and text, as `p2pir eval` indexes them); queries:
-// the long queries of CRAN, CISI and MED, as plain text (terms weighted by
+// test collections (title and text, as `p2pir eval` indexes them; another
+// set with -collections); queries: the long queries of CRAN, CISI and MED, as plain text (terms weighted by
 // how often they occur). Both sides score BM25 with k1 1.2 and b 0.75 and
 // stem with the English (Porter2) stemmer; the stop list of our analyser is
 // handed to Xapian. Our side is Index.Index into a new on-disk index (then
@@ -21,7 +21,7 @@
 //
 // Usage:
 //
-//	go run ./scripts/xapian-compare [-data DIR] [-rounds 3] [-passes 3] [-python PATH] [-json] [-corpus-out FILE] [-cpuprofile FILE]
+//	go run ./scripts/xapian-compare [-data DIR] [-rounds 3] [-passes 3] [-collections a,b,c,...] [-python PATH] [-json] [-corpus-out FILE] [-cpuprofile FILE]
 package main
 
 import (
@@ -48,9 +48,10 @@ import (
 	"github.com/p2pir/p2pir/index"
 )
 
-// collections are the shared collections indexed together; queries come
-// from the first three.
-var collections = []string{"cranfield", "cisi", "med", "adi", "lisa"}
+// defaultCollections are the shared collections indexed together; the
+// queries come from the first three (queryCollections), which must be
+// cranfield, cisi and med in some order.
+const defaultCollections = "cranfield,cisi,med,adi,lisa"
 
 const queryCollections = 3
 
@@ -108,6 +109,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	rounds := fs.Int("rounds", 3, "rounds of both sides; the table shows medians")
 	passes := fs.Int("passes", 3, "passes over the queries at each depth per round")
 	python := fs.String("python", "", "a Python 3 with the xapian module (default: the first of python3 and /usr/bin/python3 that has it)")
+	cols := fs.String("collections", defaultCollections, "the collections indexed, comma-separated; the queries are those of the first three")
 	asJSON := fs.Bool("json", false, "print every round's figures as JSON after the table")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (ours and the waits for Xapian) to this file")
 	corpusOut := fs.String("corpus-out", "", "also write the corpus as xapian_side.py reads it to this file (to run that script by hand)")
@@ -132,7 +134,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	c, err := loadCorpus(*dataDir)
+	collections := strings.Split(*cols, ",")
+	if len(collections) < queryCollections {
+		return fmt.Errorf("-collections needs at least %d collections (the first %d give the queries), got %q", queryCollections, queryCollections, *cols)
+	}
+	c, err := loadCorpus(*dataDir, collections)
 	if err != nil {
 		return err
 	}
@@ -223,7 +229,7 @@ func findPython(ctx context.Context, given string) (string, error) {
 }
 
 // loadCorpus reads the collections; a missing folder is a skip.
-func loadCorpus(dir string) (*corpus, error) {
+func loadCorpus(dir string, collections []string) (*corpus, error) {
 	tm := analysis.NewTokenMap()
 	if err := tm.LoadBytes(en.EnglishStopWords); err != nil {
 		return nil, fmt.Errorf("read the English stop list: %w", err)
