@@ -2,6 +2,7 @@ package index_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -156,4 +157,72 @@ func compactedSize(tb testing.TB, dir string) int64 {
 		tb.Fatalf("size of %s: %v", dir, err)
 	}
 	return n + newest
+}
+
+// BenchmarkSearchDepth runs the long queries of CRAN, CISI and MED as
+// plain text against one settled index of CRAN, CISI, MED, ADI and LISA
+// (the corpus of scripts/xapian-compare), the search call alone with
+// IDsOnly, at top 10 and top 1000 (evaluation depth, and what peers ask
+// for when merging), and reports latency percentiles. Profile it with
+// -cpuprofile; compare with Xapian with scripts/xapian-compare/run.sh.
+func BenchmarkSearchDepth(b *testing.B) {
+	root := dataDir(b)
+	var docs []index.Document
+	var queries []string
+	for i, name := range []string{"cranfield", "cisi", "med", "adi", "lisa"} {
+		c, err := eval.Load(filepath.Join(root, name))
+		if err != nil {
+			b.Fatalf("load %s: %v", name, err)
+		}
+		for _, d := range c.Docs {
+			docs = append(docs, index.Document{ID: name + "/" + d.DocNo, Title: d.Title, Body: d.Text, Source: index.SourceEval})
+		}
+		if i < 3 {
+			for _, q := range c.Queries {
+				queries = append(queries, q.Text)
+			}
+		}
+	}
+	ix, err := index.Open(filepath.Join(b.TempDir(), "ix"), index.DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	if err := ix.Index(ctx, docs); err != nil {
+		b.Fatal(err)
+	}
+	if err := ix.Compact(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var prepared []index.Query
+	for _, t := range queries {
+		if q, err := ix.PlainQuery(t); err == nil {
+			prepared = append(prepared, q)
+		}
+	}
+	for _, k := range []int{10, 1000} {
+		b.Run(fmt.Sprintf("k=%d", k), func(b *testing.B) {
+			for _, q := range prepared { // warm the caches and impact bounds
+				if _, err := ix.Search(ctx, q, index.SearchOptions{K: k, IDsOnly: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			lat := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				q := prepared[i%len(prepared)]
+				start := time.Now()
+				if _, err := ix.Search(ctx, q, index.SearchOptions{K: k, IDsOnly: true}); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
 }

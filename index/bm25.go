@@ -96,8 +96,12 @@ type cursor struct {
 	qw     float64
 }
 
+// next and advance hand the reader c.tfd without TermFieldDoc.Reset: the
+// readers topK opens (frequencies and norms, no term vectors) set the ID,
+// Freq and Norm of every posting they return, which is all topK reads, and
+// zeroing the struct for each posting cost more than reading it.
 func (c *cursor) next() error {
-	d, err := c.r.Next(c.tfd.Reset())
+	d, err := c.r.Next(&c.tfd)
 	if err != nil {
 		return fmt.Errorf("bm25: postings of %q: %w", c.term, err)
 	}
@@ -106,7 +110,7 @@ func (c *cursor) next() error {
 }
 
 func (c *cursor) advance(id bindex.IndexInternalID) error {
-	d, err := c.r.Advance(id, c.tfd.Reset())
+	d, err := c.r.Advance(id, &c.tfd)
 	if err != nil {
 		return fmt.Errorf("bm25: postings of %q: %w", c.term, err)
 	}

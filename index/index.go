@@ -98,6 +98,7 @@ type Index struct {
 	meta     metaCache   // small stored fields of hits shown without snippets
 	dfs      dfCache     // document frequencies of terms asked for before
 	impacts  impactCache // terms' exact BM25 bounds in the latest snapshot
+	ids      idCache     // document numbers of the latest snapshot resolved to IDs
 }
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.

@@ -129,14 +129,22 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 		top.hits = nil
 	}
 	idBuf := make(bindex.IndexInternalID, 8)
-	bodies := make([]string, len(top.hits))
-	titleLens := make([]int, len(top.hits))
+	if len(top.hits) > 0 {
+		out.Hits = make([]Hit, 0, len(top.hits))
+	}
+	var bodies []string
+	var titleLens []int
+	if !opts.IDsOnly && !opts.NoSnippets {
+		bodies = make([]string, len(top.hits))
+		titleLens = make([]int, len(top.hits))
+	}
+	ids := make([]string, len(top.hits))
+	if err := ix.ids.resolve(r, top.hits, ids); err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
 	for i, s := range top.hits {
-		idBuf.SetValue(s.doc)
-		id, err := r.ExternalID(idBuf)
-		if err != nil {
-			return nil, fmt.Errorf("index: search: resolve hit: %w", err)
-		}
+		id := ids[i]
+		idBuf.SetValue(s.doc) // for Explain
 		hit := Hit{ID: id, Score: s.score, Rank: opts.Offset + i + 1}
 		switch {
 		case opts.IDsOnly:

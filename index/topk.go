@@ -1,7 +1,6 @@
 package index
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"math"
@@ -126,9 +125,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	}
 	defer f.close()
 
-	h := &minHeap{}
-	theta := math.Inf(-1)
-	var ties []scored  // documents scoring exactly theta, beyond the heap
+	top := newTopBuffer(need)
 	var parts []scored // a document's term contributions: list index, value
 	norm := func(l *termList) float64 {
 		tf := float64(l.c.cur.Freq)
@@ -137,21 +134,29 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	}
 	idBuf := make(bindex.IndexInternalID, 8)
 	essential := 0
+	// d is the next candidate, the smallest current document among the
+	// essential lists; the loop that scores a candidate works out the
+	// next one as it moves the lists on, so a candidate costs one pass
+	// over the essential lists, not two (queries of 50+ terms).
+	d, known := uint64(exhausted), false
 	for iter := 0; ; iter++ {
 		if iter&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return res, fmt.Errorf("bm25: %w", err)
 			}
 		}
-		for essential < len(lists) && cum[essential] < theta {
+		for essential < len(lists) && cum[essential] < top.theta {
 			essential++
+			known = false
 		}
 		if essential == len(lists) {
 			break // no document can beat the k-th best any more
 		}
-		d := uint64(exhausted)
-		for _, l := range lists[essential:] {
-			d = min(d, l.doc)
+		if !known {
+			d = exhausted
+			for _, l := range lists[essential:] {
+				d = min(d, l.doc)
+			}
 		}
 		if d == exhausted {
 			break
@@ -173,10 +178,12 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 					l.sync()
 				}
 			}
+			known = false
 			continue
 		}
 		s := 0.0
 		parts = parts[:0]
+		following := uint64(exhausted)
 		for j, l := range lists[essential:] {
 			if l.doc == d {
 				v := norm(l)
@@ -187,20 +194,24 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 				}
 				l.sync()
 			}
+			following = min(following, l.doc)
 		}
+		cand := d
+		d, known = following, true
+		theta := top.theta
 		for i := essential - 1; i >= 0; i-- {
 			if s+cum[i] < theta {
 				break
 			}
 			l := lists[i]
-			if l.doc < d {
-				idBuf.SetValue(d)
+			if l.doc < cand {
+				idBuf.SetValue(cand)
 				if err := l.c.advance(idBuf); err != nil {
 					return res, err
 				}
 				l.sync()
 			}
-			if l.doc == d {
+			if l.doc == cand {
 				v := norm(l)
 				s += v
 				parts = append(parts, scored{uint64(i), v})
@@ -210,31 +221,9 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 		if s < theta {
 			continue
 		}
-		s = termOrderSum(parts)
-		switch {
-		case h.Len() < need:
-			heap.Push(h, scored{d, s})
-			if h.Len() == need {
-				theta = (*h)[0].score
-			}
-		case s > theta:
-			out := (*h)[0]
-			(*h)[0] = scored{d, s}
-			heap.Fix(h, 0)
-			if theta = (*h)[0].score; out.score == theta {
-				ties = append(ties, out)
-			} else {
-				ties = ties[:0]
-			}
-		case s == theta:
-			ties = append(ties, scored{d, s})
-		}
+		top.add(scored{cand, termOrderSum(parts)})
 	}
-	res.hits = make([]scored, h.Len(), h.Len()+len(ties))
-	for i := len(res.hits) - 1; i >= 0; i-- {
-		res.hits[i] = heap.Pop(h).(scored)
-	}
-	res.hits, err = orderTies(r, append(res.hits, ties...), need)
+	res.hits, err = orderTies(r, &ix.ids, top.best(), need)
 	return res, err
 }
 
@@ -258,50 +247,157 @@ func termOrderSum(parts []scored) float64 {
 // orderTies orders hits (best first, ties in any order) by score and,
 // among equal scores, by ascending external ID, and keeps the first need:
 // the same documents in the same order however the index numbered them.
-// Only documents that tie with another have their IDs looked up.
-func orderTies(r bindex.IndexReader, hits []scored, need int) ([]scored, error) {
-	ids := map[uint64]string{}
-	buf := make(bindex.IndexInternalID, 8)
+// Only documents that tie with another have their IDs looked up (through
+// c).
+func orderTies(r bindex.IndexReader, c *idCache, hits []scored, need int) ([]scored, error) {
+	var ids []string
 	for i := 0; i < len(hits); {
 		j := i + 1
 		for j < len(hits) && hits[j].score == hits[i].score {
 			j++
 		}
 		if j-i > 1 {
-			for _, h := range hits[i:j] {
-				buf.SetValue(h.doc)
-				id, err := r.ExternalID(buf)
-				if err != nil {
-					return nil, fmt.Errorf("bm25: resolve a tied hit: %w", err)
-				}
-				ids[h.doc] = id
-			}
 			run := hits[i:j]
-			slices.SortFunc(run, func(a, b scored) int { return strings.Compare(ids[a.doc], ids[b.doc]) })
+			ids = slices.Grow(ids[:0], len(run))[:len(run)]
+			if err := c.resolve(r, run, ids); err != nil {
+				return nil, fmt.Errorf("bm25: a tied hit: %w", err)
+			}
+			byID := make([]tiedHit, len(run))
+			for k := range run {
+				byID[k] = tiedHit{run[k], ids[k]}
+			}
+			slices.SortFunc(byID, func(a, b tiedHit) int { return strings.Compare(a.id, b.id) })
+			for k := range run {
+				run[k] = byID[k].s
+			}
 		}
 		i = j
 	}
 	return hits[:min(need, len(hits))], nil
 }
 
-// minHeap keeps the best scores seen, worst on top; among equal scores the
-// later document is worse, so earlier documents win ties.
-type minHeap []scored
-
-func (h minHeap) Len() int { return len(h) }
-func (h minHeap) Less(i, j int) bool {
-	if h[i].score != h[j].score {
-		return h[i].score < h[j].score
-	}
-	return h[i].doc > h[j].doc
+// tiedHit is a hit with its ID, for orderTies.
+type tiedHit struct {
+	s  scored
+	id string
 }
-func (h minHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *minHeap) Push(x any)   { *h = append(*h, x.(scored)) }
-func (h *minHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+// topBuffer collects the best need documents of a search and every
+// document scoring the same as the need-th best (orderTies cuts those by
+// ID). It keeps every document scoring at least theta and, once it holds
+// twice need, selects the need best in linear time (selectBest), raises
+// theta to the need-th best score and drops the rest: amortised constant
+// work per document, where a heap of need documents took log₂ need steps
+// for each (at k = 1000 most candidates get in). theta trails the exact
+// need-th best by up to need documents, which prunes a little less,
+// never more.
+type topBuffer struct {
+	need  int
+	buf   []scored
+	limit int // compact when buf holds this many
+	// theta is the need-th best score so far (-Inf until need were
+	// seen): a document scoring less can no longer be among the best.
+	theta float64
+}
+
+func newTopBuffer(need int) *topBuffer {
+	return &topBuffer{need: need, buf: make([]scored, 0, min(2*need, 8192)), limit: need, theta: math.Inf(-1)}
+}
+
+// add keeps s, which scores at least theta.
+func (t *topBuffer) add(s scored) {
+	t.buf = append(t.buf, s)
+	if len(t.buf) >= t.limit {
+		t.compact()
+	}
+}
+
+// compact keeps the need best and those tied with the need-th, and sets
+// theta to its score.
+func (t *topBuffer) compact() {
+	if len(t.buf) < t.need {
+		return
+	}
+	selectBest(t.buf, t.need)
+	t.theta = t.buf[t.need-1].score
+	keep := t.need
+	for _, s := range t.buf[t.need:] {
+		if s.score == t.theta {
+			t.buf[keep] = s
+			keep++
+		}
+	}
+	t.buf = t.buf[:keep]
+	t.limit = max(2*t.need, keep+t.need)
+}
+
+// best returns what the search keeps: the need best and the documents
+// tied with the need-th, best first (by score, then by ascending document
+// number).
+func (t *topBuffer) best() []scored {
+	t.compact()
+	slices.SortFunc(t.buf, func(a, b scored) int {
+		switch {
+		case worse(b, a):
+			return -1
+		case worse(a, b):
+			return 1
+		}
+		return 0
+	})
+	return t.buf
+}
+
+// worse reports whether a ranks below b: a lower score, or the same
+// score and a later document.
+func worse(a, b scored) bool {
+	if a.score != b.score {
+		return a.score < b.score
+	}
+	return a.doc > b.doc
+}
+
+// selectBest reorders s (distinct documents) so that s[n-1] is the n-th
+// best, s[:n-1] the better ones and s[n:] the worse ones, 0 < n ≤ len(s):
+// Hoare's quickselect with a median-of-three pivot.
+func selectBest(s []scored, n int) {
+	k := n - 1
+	lo, hi := 0, len(s)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if worse(s[lo], s[mid]) {
+			s[lo], s[mid] = s[mid], s[lo]
+		}
+		if worse(s[lo], s[hi]) {
+			s[lo], s[hi] = s[hi], s[lo]
+		}
+		if worse(s[mid], s[hi]) {
+			s[mid], s[hi] = s[hi], s[mid]
+		}
+		p := s[mid] // the median of the three: s[lo] is better, s[hi] worse
+		i, j := lo, hi
+		for i <= j {
+			for worse(p, s[i]) {
+				i++
+			}
+			for worse(s[j], p) {
+				j--
+			}
+			if i <= j {
+				s[i], s[j] = s[j], s[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
+		}
+	}
 }
 
 // filters applies a query's required and excluded clauses to candidates.

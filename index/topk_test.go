@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -138,4 +139,86 @@ func TestExactBoundsFollowTheIndex(t *testing.T) {
 	if res.Hits[0].ID != "dense" {
 		t.Errorf("top hit %s, want dense", res.Hits[0].ID)
 	}
+}
+
+// TestSelectBestAndTopBufferAgreeWithSorting checks the selection topK
+// keeps its best documents with against a full sort: selectBest puts the
+// n-th best at n-1 with only better ones before it, and a topBuffer fed
+// documents in any order keeps exactly the need best and those tied with
+// the need-th, best first, as sorting everything and cutting does.
+func TestSelectBestAndTopBufferAgreeWithSorting(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	cases := []struct {
+		name      string
+		n, need   int
+		distinct  int // distinct scores: few means many ties
+		ascending bool
+	}{
+		{"one", 1, 1, 1, false},
+		{"fewer than need", 7, 10, 100, false},
+		{"top 10 of 1000", 1000, 10, 1 << 30, false},
+		{"top 1000 of 5000", 5000, 1000, 1 << 30, false},
+		{"top 1000 of 5000, many ties", 5000, 1000, 40, false},
+		{"all tied", 300, 10, 1, false},
+		{"scores rising with the documents", 3000, 100, 1 << 30, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			all := make([]scored, tc.n)
+			for i := range all {
+				sc := float64(rng.IntN(tc.distinct))
+				if tc.ascending {
+					sc = float64(i)
+				}
+				all[i] = scored{doc: uint64(i), score: sc}
+			}
+			rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+			sorted := slices.Clone(all)
+			slices.SortFunc(sorted, func(a, b scored) int {
+				if worse(b, a) {
+					return -1
+				}
+				return 1
+			})
+			want := sorted[:min(tc.need, len(sorted))]
+			if len(want) == tc.need {
+				last := want[len(want)-1].score
+				for _, s := range sorted[tc.need:] {
+					if s.score == last {
+						want = append(want, s)
+					}
+				}
+			}
+			if tc.need <= tc.n {
+				s := slices.Clone(all)
+				selectBest(s, tc.need)
+				if s[tc.need-1] != sorted[tc.need-1] {
+					t.Fatalf("selectBest: %+v at %d, want %+v", s[tc.need-1], tc.need-1, sorted[tc.need-1])
+				}
+				for i, x := range s {
+					if (i < tc.need-1 && !worse(s[tc.need-1], x)) || (i >= tc.need && !worse(x, s[tc.need-1])) {
+						t.Fatalf("selectBest: %+v at %d is on the wrong side of %+v", x, i, s[tc.need-1])
+					}
+				}
+			}
+			top := newTopBuffer(tc.need)
+			for _, s := range all {
+				if s.score >= top.theta {
+					top.add(s)
+				}
+			}
+			if got := top.best(); !slices.Equal(got, want) {
+				t.Fatalf("topBuffer kept %d documents, want %d; first difference at %d", len(got), len(want), firstDiff(got, want))
+			}
+		})
+	}
+}
+
+func firstDiff(a, b []scored) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }

@@ -1,0 +1,81 @@
+package index
+
+import (
+	"fmt"
+	"sync"
+
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// maxCachedIDs bounds the document numbers idCache maps (some 50 bytes
+// each with an ID of 20 bytes).
+const maxCachedIDs = 1 << 17
+
+// idCache maps the document numbers of one snapshot of the index to the
+// documents' IDs. Resolving a number reads the document's stored-field
+// header from its segment and copies the ID out, which at evaluation depth
+// (1000 hits) was an eighth of a search; the same documents come back
+// search after search. A snapshot never changes, so what the cache maps
+// is exact for it; the cache holds the snapshot only to compare it with
+// the next ones (a new one, after a write or a merge renumbered documents,
+// empties it). The zero value is an empty cache.
+type idCache struct {
+	// limit bounds the entries; 0 means maxCachedIDs.
+	limit int
+	mu    sync.Mutex
+	snap  bindex.IndexReader
+	byNum map[uint64]string
+}
+
+// resolve sets ids[i] to the ID of document docs[i].doc in r, from the
+// cache where it can, and caches the others while it holds fewer than its
+// limit. The lock is not held while documents are read.
+func (c *idCache) resolve(r bindex.IndexReader, docs []scored, ids []string) error {
+	var missing []int
+	c.mu.Lock()
+	same := c.snap == r
+	for i, d := range docs {
+		id, ok := "", false
+		if same {
+			id, ok = c.byNum[d.doc]
+		}
+		if ok {
+			ids[i] = id
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return nil
+	}
+	buf := make(bindex.IndexInternalID, 8)
+	for _, i := range missing {
+		buf.SetValue(docs[i].doc)
+		id, err := r.ExternalID(buf)
+		if err != nil {
+			return fmt.Errorf("resolve hit: %w", err)
+		}
+		ids[i] = id
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != r || c.byNum == nil {
+		c.snap = r
+		c.byNum = make(map[uint64]string, len(missing))
+	}
+	// Full, it keeps what it has until the next snapshot rather than
+	// start again (a large index searched at random would otherwise build
+	// a new map each search).
+	limit := c.limit
+	if limit == 0 {
+		limit = maxCachedIDs
+	}
+	for _, i := range missing {
+		if len(c.byNum) >= limit {
+			break
+		}
+		c.byNum[docs[i].doc] = ids[i]
+	}
+	return nil
+}

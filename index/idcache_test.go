@@ -1,0 +1,101 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// TestIDCacheFollowsTheSnapshot checks that the IDs idCache gives for a
+// snapshot's document numbers are those the snapshot itself gives, read
+// from the cache (a second time) as from the segments (the first), and
+// still after writes and a merge have renumbered the documents: a new
+// snapshot is never answered with the numbers of an old one. A full cache
+// (room for 7 of 30-36 documents) stays within its limit and still
+// answers right, from what it holds and from the segments.
+func TestIDCacheFollowsTheSnapshot(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		limit int
+	}{
+		{"room for every document", 0},
+		{"full after 7 documents", 7},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testIDCache(t, tc.limit) })
+	}
+}
+
+func testIDCache(t *testing.T, limit int) {
+	ctx := context.Background()
+	ix := openTest(t)
+	c := idCache{limit: limit}
+	check := func(step string) {
+		t.Helper()
+		adv, err := ix.bi.Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		// Every live document's number, as a term's postings list them.
+		var docs []scored
+		tfr, err := r.TermFieldReader(ctx, []byte("glacier"), fieldText, false, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tfr.Close()
+		for {
+			d, err := tfr.Next(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d == nil {
+				break
+			}
+			docs = append(docs, scored{doc: d.ID.Value()})
+		}
+		if len(docs) == 0 {
+			t.Fatalf("%s: no documents", step)
+		}
+		for pass := range 2 { // the first fills the cache, the second reads it
+			got := make([]string, len(docs))
+			if err := c.resolve(r, docs, got); err != nil {
+				t.Fatal(err)
+			}
+			buf := make(bindex.IndexInternalID, 8)
+			for i, d := range docs {
+				buf.SetValue(d.doc)
+				want, err := r.ExternalID(buf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got[i] != want {
+					t.Fatalf("%s, pass %d: document number %d resolved to %q, the snapshot says %q", step, pass, d.doc, got[i], want)
+				}
+			}
+			if limit > 0 && len(c.byNum) > limit {
+				t.Fatalf("%s: the cache holds %d IDs, its limit is %d", step, len(c.byNum), limit)
+			}
+		}
+	}
+	for i := range 30 {
+		mustIndex(t, ix, Document{ID: fmt.Sprintf("a%02d", i), Body: "glacier moraine"})
+	}
+	check("first snapshot")
+	if err := ix.Delete(ctx, "a00", "a03", "a07", "a15"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		mustIndex(t, ix, Document{ID: fmt.Sprintf("b%02d", i), Body: "glacier ice"})
+	}
+	check("after deletes and additions")
+	if err := ix.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("after a merge into one segment")
+}

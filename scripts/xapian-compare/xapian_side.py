@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""The Xapian side of the Xapian comparison (see main.go beside this file).
+
+Reads the corpus the Go side wrote (documents, queries, the stop list of our
+English analyser) and prints one JSON object: indexing docs/s into a new
+on-disk database, and the latency of Enquire.get_mset alone for every query at
+top 10 and at top 1000. BM25 with k1 1.2 and b 0.75 (BM25Weight(1.2, 0, 1,
+0.75, 0.5)), Xapian's English (Porter2) stemmer on documents and queries,
+stemmed terms only (STEM_ALL), the same stop words as our analyser. It also
+reports the process's CPU time per search at each depth (time.process_time
+around the timed loop, which includes the loop's own Python). A query's
+terms are weighted by how often they occur in it, as index.PlainQuery weights
+them (OP_SCALE_WEIGHT), so both sides rank the same weighted terms.
+
+Usage: xapian_side.py CORPUS.json PASSES
+"""
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+
+try:
+    import xapian
+except ImportError:
+    print("skipped: the Python bindings of Xapian are not installed "
+          "(Debian: apt-get install python3-xapian)", file=sys.stderr)
+    sys.exit(3)
+
+
+def percentile(sorted_ns, p):
+    """The p-th percentile as the Go side takes it: sorted[len*p/100]."""
+    return sorted_ns[len(sorted_ns) * p // 100] / 1e6
+
+
+def term_counts(tg, text):
+    """The stemmed, stopped terms of text with how often each occurs."""
+    doc = xapian.Document()
+    tg.set_document(doc)
+    tg.index_text(text)
+    return [(t.term.decode("utf-8"), t.wdf) for t in doc.termlist()]
+
+
+def main():
+    if len(sys.argv) != 3:
+        print("usage: xapian_side.py CORPUS.json PASSES", file=sys.stderr)
+        return 2
+    with open(sys.argv[1], encoding="utf-8") as f:
+        corpus = json.load(f)
+    passes = int(sys.argv[2])
+
+    stopper = xapian.SimpleStopper()
+    for w in corpus["stop_words"]:
+        stopper.add(w)
+    tg = xapian.TermGenerator()
+    tg.set_stemmer(xapian.Stem("english"))
+    tg.set_stopper(stopper)
+    tg.set_stemming_strategy(xapian.TermGenerator.STEM_ALL)
+
+    tmp = tempfile.mkdtemp(prefix="xapian-compare-")
+    try:
+        db = xapian.WritableDatabase(tmp + "/db", xapian.DB_CREATE_OR_OVERWRITE)
+        docs = corpus["docs"]
+        start = time.perf_counter()
+        for d in docs:
+            doc = xapian.Document()
+            tg.set_document(doc)
+            tg.index_text(d["text"])  # with positions, as ours keeps them
+            doc.set_data(d["text"])   # stored, as ours stores the text
+            doc.add_boolean_term("Q" + d["id"])
+            db.replace_document("Q" + d["id"], doc)
+        db.commit()
+        index_s = time.perf_counter() - start
+        db.close()
+
+        rdb = xapian.Database(tmp + "/db")
+        queries = []
+        for text in corpus["queries"]:
+            parts = []
+            for term, n in term_counts(tg, text):
+                q = xapian.Query(term)
+                if n > 1:
+                    q = xapian.Query(xapian.Query.OP_SCALE_WEIGHT, q, float(n))
+                parts.append(q)
+            if parts:
+                queries.append(xapian.Query(xapian.Query.OP_OR, parts))
+        enq = xapian.Enquire(rdb)
+        enq.set_weighting_scheme(xapian.BM25Weight(1.2, 0, 1, 0.75, 0.5))
+
+        out = {"docs": len(docs), "index_seconds": index_s,
+               "docs_per_second": len(docs) / index_s, "queries": len(queries)}
+        for q in queries:  # warm-up: the database's pages in the cache
+            enq.set_query(q)
+            enq.get_mset(0, 1000)
+        for k in (10, 1000):
+            lat = []
+            cpu0 = time.process_time()
+            for _ in range(passes):
+                for q in queries:
+                    enq.set_query(q)
+                    t0 = time.perf_counter_ns()
+                    enq.get_mset(0, k)
+                    lat.append(time.perf_counter_ns() - t0)
+            cpu = time.process_time() - cpu0
+            lat.sort()
+            out["top%d" % k] = {"p50_ms": percentile(lat, 50), "p99_ms": percentile(lat, 99),
+                                "cpu_ms_per_query": cpu * 1000 / len(lat)}
+        # Documents were added in order to an empty database, so document
+        # number i is docs[i-1].
+        top10 = []
+        for q in queries:
+            enq.set_query(q)
+            top10.append([docs[m.docid - 1]["id"] for m in enq.get_mset(0, 10)])
+        out["top10_ids"] = top10
+        print(json.dumps(out))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
