@@ -143,6 +143,7 @@ func TestCanonicalRejects(t *testing.T) {
 		{"bad punycode", "http://xn--zz.example/", ErrInvalidHost},
 		{"leading hyphen label", "http://-a.example/", ErrInvalidHost},
 		{"only a dot", "http://./", ErrInvalidHost},
+		{"IPv6 zone a URL cannot carry (non-ASCII)", "http://[::%\xc2]", ErrInvalidHost},
 		{"host not UTF-8", "http://\x8e/", ErrInvalidHost},
 		{"space in host", "http://exa mple.org/", nil},
 		{"unclosed IPv6", "http://[::1/", nil},

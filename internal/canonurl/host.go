@@ -37,8 +37,14 @@ func canonicalHost(name string) (string, error) {
 		// The zone separator, and every byte of the zone but the
 		// unreserved ones, must be escaped inside a URL (RFC 6874), or the
 		// result would not parse: "[::%%]" becomes "[::%25%25]".
+		// Go's URL parser accepts escapes in a zone only for a few bytes,
+		// so a zone of other bytes (non-ASCII, '/', '#'...) has no form
+		// that parses: such a host is refused.
 		s := addr.WithZone("").String()
 		if zone := addr.Zone(); zone != "" {
+			if !zoneCarriable(zone) {
+				return "", fmt.Errorf("%w: the IPv6 zone of %q has characters a URL cannot carry", ErrInvalidHost, name)
+			}
 			s += "%25" + escapeZone(zone)
 		}
 		return "[" + s + "]", nil
@@ -90,6 +96,20 @@ func canonicalPort(scheme, port string) (string, error) {
 		return "", nil
 	}
 	return strconv.FormatUint(n, 10), nil
+}
+
+// zoneCarriable reports whether every byte of an IPv6 zone identifier is
+// an unreserved character, '%' or a space (escaped as %25 and %20), the bytes whose
+// escaped form Go's URL parser reads back.
+func zoneCarriable(zone string) bool {
+	for i := 0; i < len(zone); i++ {
+		c := zone[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '%' || c == ' ') {
+			return false
+		}
+	}
+	return true
 }
 
 // escapeZone percent-encodes every byte of an IPv6 zone identifier that is
