@@ -3,6 +3,7 @@ package serveragent
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"testing"
 	"time"
@@ -160,5 +161,26 @@ func TestFloodAndWalkFollowTheNeighbours(t *testing.T) {
 	}
 	if open := a.node.OpenConns(); open > 3 {
 		t.Errorf("%d connections open after floods and walks over 3 neighbours, want at most 3", open)
+	}
+}
+
+// Claim: the written-out weight is FNV-1a of "a\x00b" mixed, the same as
+// hash/fnv gives, so neighbour sets do not depend on how it is computed.
+func TestRendezvousIsFNV1aOfBothIDs(t *testing.T) {
+	for _, pair := range [][2]string{{"", ""}, {"node-a", "node-b"}, {"p2p1abc", "p2p1xyz"}} {
+		h := fnv.New64a()
+		h.Write([]byte(pair[0] + "\x00" + pair[1]))
+		x := h.Sum64()
+		x ^= x >> 30
+		x *= 0xbf58476d1ce4e5b9
+		x ^= x >> 27
+		x *= 0x94d049bb133111eb
+		x ^= x >> 31
+		if got := rendezvous(pair[0], pair[1]); got != x {
+			t.Errorf("rendezvous(%q, %q) = %x, want %x", pair[0], pair[1], got, x)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { rendezvous("p2p1abcdef", "p2p1uvwxyz") }); n != 0 {
+		t.Errorf("rendezvous allocates %v times a call, want 0", n)
 	}
 }
