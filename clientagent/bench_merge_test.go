@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -23,18 +23,6 @@ import (
 // mergeDepth is how deep the merge experiment ranks: engines return at
 // most metasearch.MaxCount results per request.
 const mergeDepth = metasearch.MaxCount
-
-func dataDir(tb testing.TB) string {
-	tb.Helper()
-	if d := os.Getenv("P2PIR_DATA"); d != "" {
-		return d
-	}
-	d, _ := filepath.Abs(filepath.Join("..", "..", "shared", "data"))
-	if _, err := os.Stat(d); err != nil {
-		tb.Skipf("test collections not found (set P2PIR_DATA or put shared/data beside the repo): %v", err)
-	}
-	return d
-}
 
 // docURL is the URL under which the split engines publish document no.
 func docURL(no string) string { return "http://docs.test/" + no }
@@ -125,7 +113,7 @@ func serveQuery(ix *index.Index, q string) []index.Hit {
 // with the user model off and on (a profile from marks on other queries),
 // map-rrf-noprofile against map-rrf-profile and their ratio.
 func BenchmarkMergeSplitCollection(b *testing.B) {
-	root := dataDir(b)
+	root := testenv.DataDir(b)
 	for _, sc := range []struct {
 		name, split string
 	}{{"cranfield", "disjoint"}, {"cisi", "disjoint"}, {"cranfield", "overlap"}, {"cisi", "overlap"}} {

@@ -3,6 +3,7 @@ package clientagent_test
 import (
 	"context"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -41,7 +42,7 @@ const (
 // reference, noprofile-candidates-ms-p50 is a search without the profile
 // showing as many results as the profile re-ranks (Config.Candidates).
 func BenchmarkSearchWithProfile(b *testing.B) {
-	root := dataDir(b)
+	root := testenv.DataDir(b)
 	c, err := eval.Load(filepath.Join(root, "cisi"))
 	if err != nil {
 		b.Fatalf("load CISI: %v", err)

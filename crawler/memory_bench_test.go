@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"html"
 	"io"
 	"net/http"
@@ -32,24 +33,10 @@ const (
 	largeDocEnvVia   = "P2PIR_LARGE_DOC_VIA" // "files" or "web"
 )
 
-// testDataDir finds the shared test collections: $P2PIR_DATA, else
-// ../shared/data beside the repository; it skips the test without them.
-func testDataDir(tb testing.TB) string {
-	tb.Helper()
-	if d := os.Getenv("P2PIR_DATA"); d != "" {
-		return d
-	}
-	d, _ := filepath.Abs(filepath.Join("..", "..", "shared", "data"))
-	if _, err := os.Stat(d); err != nil {
-		tb.Skipf("test collections not found (set P2PIR_DATA or put shared/data beside the repo): %v", err)
-	}
-	return d
-}
-
 // bbcArticles reads the BBC articles of the shared data, in path order.
 func bbcArticles(tb testing.TB) []string {
 	tb.Helper()
-	paths, err := filepath.Glob(filepath.Join(testDataDir(tb), "bbc", "bbc", "*", "*.txt"))
+	paths, err := filepath.Glob(filepath.Join(testenv.DataDir(tb), "bbc", "bbc", "*", "*.txt"))
 	if err != nil || len(paths) == 0 {
 		tb.Skipf("no BBC articles under the shared data (%v)", err)
 	}

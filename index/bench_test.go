@@ -3,6 +3,7 @@ package index_test
 import (
 	"context"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,26 +15,12 @@ import (
 	"github.com/p2pir/p2pir/index"
 )
 
-// dataDir finds the shared test collections: $P2PIR_DATA, else
-// ../shared/data beside the repository.
-func dataDir(tb testing.TB) string {
-	tb.Helper()
-	if d := os.Getenv("P2PIR_DATA"); d != "" {
-		return d
-	}
-	d, _ := filepath.Abs(filepath.Join("..", "..", "shared", "data"))
-	if _, err := os.Stat(d); err != nil {
-		tb.Skipf("test collections not found (set P2PIR_DATA or put shared/data beside the repo): %v", err)
-	}
-	return d
-}
-
 // allDocuments loads every document of every collection in the shared
 // data (the BBC articles included), with IDs made unique per collection,
 // and every query text.
 func allDocuments(tb testing.TB) ([]index.Document, []string) {
 	tb.Helper()
-	root := dataDir(tb)
+	root := testenv.DataDir(tb)
 	var docs []index.Document
 	var queries []string
 	for _, name := range []string{"cranfield", "cisi", "med", "adi", "lisa", "npl"} {
@@ -166,7 +153,7 @@ func compactedSize(tb testing.TB, dir string) int64 {
 // for when merging), and reports latency percentiles. Profile it with
 // -cpuprofile; compare with Xapian with scripts/xapian-compare/run.sh.
 func BenchmarkSearchDepth(b *testing.B) {
-	root := dataDir(b)
+	root := testenv.DataDir(b)
 	var docs []index.Document
 	var queries []string
 	for i, name := range []string{"cranfield", "cisi", "med", "adi", "lisa"} {

@@ -2,6 +2,7 @@ package index_test
 
 import (
 	"context"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"path/filepath"
 	"testing"
 
@@ -17,7 +18,7 @@ import (
 // (title + abstract, top 1000, trec_eval's MAP). It is the baseline the
 // index package's doc comment explains the gap against.
 func BenchmarkMAPAgainstBleveBM25(b *testing.B) {
-	root := dataDir(b)
+	root := testenv.DataDir(b)
 	for _, name := range []string{"cranfield", "cisi", "med"} {
 		b.Run(name, func(b *testing.B) {
 			c, err := eval.Load(filepath.Join(root, name))

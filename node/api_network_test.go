@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"encoding/json"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -41,7 +42,7 @@ func startManualTrio(t *testing.T) ([]*Node, string) {
 		nodes = append(nodes, n)
 	}
 	for _, n := range nodes {
-		waitFor(t, "every node to know the other two", 60*time.Second, func() bool { return len(n.Server().Peers()) == 2 })
+		testenv.WaitFor(t, "every node to know the other two", 60*time.Second, func() bool { return len(n.Server().Peers()) == 2 })
 	}
 	return nodes, filepath.Join(root, "a")
 }

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"encoding/json"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"net/http"
 	"path/filepath"
 	"sort"
@@ -76,7 +77,7 @@ func TestPeersAnswersInSnakeCase(t *testing.T) {
 	defer a.Close(context.Background())
 	b := startNode(t, filepath.Join(root, "b"), freePort(t), []string{a.GossipAddr()})
 	defer b.Close(context.Background())
-	waitFor(t, "a to see b", 60*time.Second, func() bool { return len(a.Server().Peers()) == 1 })
+	testenv.WaitFor(t, "a to see b", 60*time.Second, func() bool { return len(a.Server().Peers()) == 1 })
 
 	code, body := apiCall{method: "GET", path: "/peers"}.do(t, a)
 	if code != http.StatusOK {

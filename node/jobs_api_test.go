@@ -2,6 +2,7 @@ package node
 
 import (
 	"encoding/json"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -43,7 +44,7 @@ func TestTheNodeIndexesAFolderAndRemovesIt(t *testing.T) {
 		t.Fatalf("job JSON is not snake_case with durations in ms: %s", body)
 	}
 	var job struct{ Job jobs.Job }
-	waitFor(t, "the job to finish", 60*time.Second, func() bool {
+	testenv.WaitFor(t, "the job to finish", 60*time.Second, func() bool {
 		code, body := apiGet2(t, n, "/index/jobs/"+sub.Job.ID)
 		return code == http.StatusOK && json.Unmarshal([]byte(body), &job) == nil && jobs.Finished(job.Job.State)
 	})
@@ -141,7 +142,7 @@ func TestWatchingAndTheRecordSurviveANodeRestart(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &sub); err != nil || code != http.StatusAccepted {
 		t.Fatalf("POST /index/jobs = %d %s", code, body)
 	}
-	waitFor(t, "the job to finish", 60*time.Second, func() bool {
+	testenv.WaitFor(t, "the job to finish", 60*time.Second, func() bool {
 		j, err := n.jobs.Get(sub.Job.ID)
 		return err == nil && j.State == jobs.Done
 	})
@@ -154,7 +155,7 @@ func TestWatchingAndTheRecordSurviveANodeRestart(t *testing.T) {
 	if code, body := apiGet2(t, n, "/index/jobs/"+sub.Job.ID); code != http.StatusOK || !strings.Contains(body, `"state": "done"`) {
 		t.Fatalf("the earlier job after a restart: %d %s", code, body)
 	}
-	waitFor(t, "the restarted node to watch the folder", 60*time.Second, func() bool {
+	testenv.WaitFor(t, "the restarted node to watch the folder", 60*time.Second, func() bool {
 		_, body := apiGet2(t, n, "/index/roots")
 		return strings.Contains(body, `"watched": true`) && strings.Contains(body, `"watched_folders": 2`)
 	})
@@ -162,7 +163,7 @@ func TestWatchingAndTheRecordSurviveANodeRestart(t *testing.T) {
 	if err := os.WriteFile(bilby, []byte("Bilby notes: the bilby digs spiral burrows."), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the new file to be searchable", 30*time.Second, func() bool {
+	testenv.WaitFor(t, "the new file to be searchable", 30*time.Second, func() bool {
 		_, body := apiGet2(t, n, "/search?q=bilby+spiral&source=local")
 		return strings.Contains(body, "bilby.txt")
 	})

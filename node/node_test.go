@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"io"
 	"net"
 	"net/http"
@@ -74,17 +75,6 @@ func populate(t *testing.T, n *Node, i int) {
 	}
 }
 
-func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 func peerIDs(n *Node) []string {
 	var ids []string
 	for _, p := range n.Server().Peers() {
@@ -121,7 +111,7 @@ func TestFiveNodesClusterRouteSurviveAndRejoin(t *testing.T) {
 		}
 	}()
 	for i, n := range nodes {
-		waitFor(t, fmt.Sprintf("node %d to see 4 peers", i), 10*time.Second, func() bool { return len(n.Server().Peers()) == 4 })
+		testenv.WaitFor(t, fmt.Sprintf("node %d to see 4 peers", i), 10*time.Second, func() bool { return len(n.Server().Peers()) == 4 })
 	}
 
 	// Gossip fingerprints, then cluster: the astronomers together, the cooks together.
@@ -193,12 +183,12 @@ func TestFiveNodesClusterRouteSurviveAndRejoin(t *testing.T) {
 	if nodes[1].ID() != id1 {
 		t.Fatalf("restarted node has ID %s, was %s", nodes[1].ID(), id1)
 	}
-	waitFor(t, "node 0 to see node 1 again", 60*time.Second, func() bool { return slices.Contains(peerIDs(nodes[0]), id1) })
+	testenv.WaitFor(t, "node 0 to see node 1 again", 60*time.Second, func() bool { return slices.Contains(peerIDs(nodes[0]), id1) })
 	for round := 0; round < 2; round++ {
 		nodes[1].Server().Gossip(ctx)
 		nodes[0].Server().Gossip(ctx)
 	}
-	waitFor(t, "a query from node 0 to reach node 1 again", 60*time.Second, func() bool {
+	testenv.WaitFor(t, "a query from node 0 to reach node 1 again", 60*time.Second, func() bool {
 		r, _ := search()
 		for _, h := range r.Hits {
 			if h.NodeID == id1 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"math"
 	"net/http"
 	"path/filepath"
@@ -42,7 +43,7 @@ func namedNodes(t *testing.T, names []string, topics []int) []*Node {
 		nodes = append(nodes, n)
 	}
 	for _, n := range nodes {
-		waitFor(t, "every node to know the others by name", 60*time.Second, func() bool {
+		testenv.WaitFor(t, "every node to know the others by name", 60*time.Second, func() bool {
 			ps := n.Server().Peers()
 			named := 0
 			for _, p := range ps {

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"encoding/json"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"io"
 	"net/http"
 	"net/url"
@@ -93,7 +94,7 @@ func TestASharedFolderReachesPeersThroughTheOwnersNode(t *testing.T) {
 	if n, _ := owner.Index().Count(); n != 4 { // the link in papers is indexed too
 		t.Fatalf("owner indexed %d files, want 4", n)
 	}
-	waitFor(t, "the asker to know the owner", 60*time.Second, func() bool { return len(asker.Server().Peers()) == 1 })
+	testenv.WaitFor(t, "the asker to know the owner", 60*time.Second, func() bool { return len(asker.Server().Peers()) == 1 })
 
 	// Nothing shared (the default): peers get none of the files.
 	if got := peerLinks(t, asker, "jaguar"); len(got) != 0 {

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"encoding/json"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -25,7 +26,7 @@ func TestSearchAPIIncludesTraceAndMetricsCountRPCs(t *testing.T) {
 	defer b.Close(context.Background())
 	populate(t, a, 0)
 	populate(t, b, 1)
-	waitFor(t, "a to see b", 60*time.Second, func() bool { return len(a.Server().Peers()) == 1 })
+	testenv.WaitFor(t, "a to see b", 60*time.Second, func() bool { return len(a.Server().Peers()) == 1 })
 
 	resp, err := http.Get("http://" + a.HTTPAddr() + "/search?q=galaxy")
 	if err != nil {

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -77,7 +78,7 @@ func TestSameNodeCodeRunsInMemoryAndOnTCP(t *testing.T) {
 				nodes[i] = n
 				populateTopic(t, n, i, topic(i))
 			}
-			waitFor(t, "every node to see every other", time.Minute, func() bool {
+			testenv.WaitFor(t, "every node to see every other", time.Minute, func() bool {
 				for _, n := range nodes {
 					if len(n.Server().Peers()) != tc.n-1 {
 						return false
@@ -87,7 +88,7 @@ func TestSameNodeCodeRunsInMemoryAndOnTCP(t *testing.T) {
 			})
 			// Rounds driven here: gossip until every node holds every
 			// other's fingerprint first-hand.
-			waitFor(t, "fingerprints everywhere after gossip rounds", time.Minute, func() bool {
+			testenv.WaitFor(t, "fingerprints everywhere after gossip rounds", time.Minute, func() bool {
 				all := true
 				for _, n := range nodes {
 					if err := n.GossipRound(ctx); err != nil {

@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -43,7 +44,7 @@ func startTrio(t *testing.T) (alice, bob, carol *Node) {
 		populate(t, n, topic[i])
 	}
 	ctx := context.Background()
-	waitFor(t, "alice to hold both peers' fingerprints", 60*time.Second, func() bool {
+	testenv.WaitFor(t, "alice to hold both peers' fingerprints", 60*time.Second, func() bool {
 		for _, n := range nodes {
 			_ = n.GossipRound(ctx)
 		}

@@ -2,6 +2,7 @@ package serveragent
 
 import (
 	"context"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -13,19 +14,6 @@ import (
 
 	"github.com/p2pir/p2pir/serveragent/identity"
 )
-
-// waitUntil polls ok until it holds, failing the test after a minute: a
-// bound for a hang, not a timing claim.
-func waitUntil(t *testing.T, what string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting after a minute: %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // 2,000 TCP connections that never start TLS, under each cap alone: the
 // node holds at most the cap of them at a time (the rest are closed as
@@ -91,7 +79,7 @@ func idleConnectionAttack(t *testing.T, srv *tnode, attack int, limit int64) {
 			}
 		})
 	}
-	waitUntil(t, "the node closes every idle connection", func() bool { return closed.Load() == int64(attack) })
+	testenv.WaitFor(t, "the node closes every idle connection", time.Minute, func() bool { return closed.Load() == int64(attack) })
 	close(stop)
 	watch.Wait()
 	readers.Wait()
@@ -122,7 +110,7 @@ func idleConnectionAttack(t *testing.T, srv *tnode, attack int, limit int64) {
 	if _, err := healthpb.NewHealthClient(cc).Check(ctx, &healthpb.HealthCheckRequest{}, grpc.WaitForReady(true)); err != nil {
 		t.Fatalf("honest peer after the attack: %v", err)
 	}
-	waitUntil(t, "the node closes the honest peer's idle connection", func() bool { return srv.node.InboundConns().Open == 0 })
+	testenv.WaitFor(t, "the node closes the honest peer's idle connection", time.Minute, func() bool { return srv.node.InboundConns().Open == 0 })
 }
 
 // isTimeout reports whether err is a deadline passing.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,18 +17,6 @@ import (
 	"github.com/p2pir/p2pir/internal/jobs"
 	"github.com/p2pir/p2pir/node"
 )
-
-// waitCLI polls ok until it holds, failing the test after d.
-func waitCLI(t *testing.T, what string, d time.Duration, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // runInfo is the running node's run file on dir.
 func runInfo(t *testing.T, dir string) node.RunInfo {
@@ -64,7 +53,7 @@ func TestIndexThroughARunningNodeIsFoundByAnotherNode(t *testing.T) {
 	}
 
 	var found string
-	waitCLI(t, "the asker's search to find the owner's shared note", 60*time.Second, func() bool {
+	testenv.WaitFor(t, "the asker's search to find the owner's shared note", 60*time.Second, func() bool {
 		for _, u := range searchJSONOut(t, asker, "--source", "peers", "numbat", "termites").urls() {
 			if strings.HasPrefix(u, "p2pir://"+ri.NodeID+"/doc/") {
 				found = u
@@ -172,7 +161,7 @@ func TestCtrlCCancelsTheJobInTheNode(t *testing.T) {
 		done <- run(ctx, []string{"--data", data, "crawl", "--timeout", "1m", hang.URL + "/"}, strings.NewReader(""), &stdout, &stderr)
 	}()
 	var running jobs.Job
-	waitCLI(t, "the crawl to run in the node", 60*time.Second, func() bool {
+	testenv.WaitFor(t, "the crawl to run in the node", 60*time.Second, func() bool {
 		var list struct{ Jobs []jobs.Job }
 		if err := jobsCall(t.Context(), ri, http.MethodGet, "/index/jobs", nil, &list); err != nil || len(list.Jobs) == 0 {
 			return false
@@ -185,7 +174,7 @@ func TestCtrlCCancelsTheJobInTheNode(t *testing.T) {
 		t.Fatalf("interrupted crawl: exit %d, stderr %s", code, stderr.String())
 	}
 	var reply struct{ Job jobs.Job }
-	waitCLI(t, "the job to end", 60*time.Second, func() bool {
+	testenv.WaitFor(t, "the job to end", 60*time.Second, func() bool {
 		return jobsCall(t.Context(), ri, http.MethodGet, "/index/jobs/"+running.ID, nil, &reply) == nil && jobs.Finished(reply.Job.State)
 	})
 	if reply.Job.State != jobs.Canceled {
@@ -213,16 +202,16 @@ func TestIndexWatchKeepsAFolderCurrentThroughTheNode(t *testing.T) {
 	// A folder created right after "index --watch" returns may be made
 	// before the node has put its watch on the new tree: wait for it.
 	ri := runInfo(t, data)
-	waitCLI(t, "the node to watch the folder", 60*time.Second, func() bool {
+	testenv.WaitFor(t, "the node to watch the folder", 60*time.Second, func() bool {
 		var roots struct{ Roots []jobs.Root }
 		return jobsCall(t.Context(), ri, http.MethodGet, "/index/roots", nil, &roots) == nil && len(roots.Roots) == 1 && roots.Roots[0].WatchedFolders == 2
 	})
 	writeTree(t, notes, map[string]string{"quokka.txt": "Quokka notes: the quokka smiles on Rottnest Island."})
-	waitCLI(t, "the new file to be searchable", 60*time.Second, found("quokka", "rottnest"))
+	testenv.WaitFor(t, "the new file to be searchable", 60*time.Second, found("quokka", "rottnest"))
 	if err := os.Remove(filepath.Join(notes, "quokka.txt")); err != nil {
 		t.Fatal(err)
 	}
-	waitCLI(t, "the deleted file to leave the index", 60*time.Second, func() bool { return !found("quokka", "rottnest")() })
+	testenv.WaitFor(t, "the deleted file to leave the index", 60*time.Second, func() bool { return !found("quokka", "rottnest")() })
 
 	if r := mustRunCLI(t, data, "index", "--unwatch", notes); !strings.Contains(r.stdout, "stopped watching "+notes) {
 		t.Fatalf("--unwatch: %v", r)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"net"
 	"os"
 	"path/filepath"
@@ -168,9 +169,9 @@ func TestPeerRateFlag(t *testing.T) {
 func TestNodeSaysWhenItCannotJoin(t *testing.T) {
 	dir := t.TempDir()
 	out, errOut := startCLINode(t, dir, "--membership", "local", "--join", "127.0.0.1:1")
-	for !strings.Contains(out.String(), "web pages") { // printed after the warning
-		time.Sleep(20 * time.Millisecond)
-	}
+	testenv.WaitFor(t, "the node's start-up lines", time.Minute, func() bool {
+		return strings.Contains(out.String(), "web pages") // printed after the warning
+	})
 	want := "p2pir: warning: could not join through 127.0.0.1:1: nothing listens there (connection refused); the node runs alone and tries again every"
 	if !strings.Contains(errOut.String(), want) {
 		t.Errorf("stderr %q lacks %q", errOut.String(), want)

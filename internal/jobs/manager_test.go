@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,23 +54,11 @@ func newManager(t *testing.T, cfg Config) (*Manager, *index.Index) {
 	return m, cfg.Index
 }
 
-// waitFor polls ok until it holds, failing the test after d.
-func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // waitState waits until job id reaches a finished state and returns it.
 func waitFinished(t *testing.T, m *Manager, id string) Job {
 	t.Helper()
 	var j Job
-	waitFor(t, "job "+id+" to finish", 60*time.Second, func() bool {
+	testenv.WaitFor(t, "job "+id+" to finish", 60*time.Second, func() bool {
 		var err error
 		j, err = m.Get(id)
 		return err == nil && Finished(j.State)
@@ -146,7 +135,7 @@ func TestJobsRunOneAtATimeInTheOrderQueued(t *testing.T) {
 			t.Fatalf("job %s: times %v..%v, message %q", ids[i], j.StartedAt, j.FinishedAt, j.Message)
 		}
 	}
-	waitFor(t, "OnChange after the jobs that indexed", 60*time.Second, func() bool { return changes.Load() >= 1 })
+	testenv.WaitFor(t, "OnChange after the jobs that indexed", 60*time.Second, func() bool { return changes.Load() >= 1 })
 	if g.maxAtOnce != 1 {
 		t.Fatalf("%d jobs ran at once, want 1", g.maxAtOnce)
 	}

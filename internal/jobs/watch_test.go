@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"github.com/p2pir/p2pir/internal/testenv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +32,7 @@ func TestAWatchedFolderStaysCurrent(t *testing.T) {
 			return len(roots) == 1 && roots[0].Watched && roots[0].WatchedFolders == n
 		}
 	}
-	waitFor(t, "notes and notes/sub to be watched", 60*time.Second, watched(2))
+	testenv.WaitFor(t, "notes and notes/sub to be watched", 60*time.Second, watched(2))
 	has := func(path string, want bool) func() bool {
 		return func() bool {
 			_, ok, err := ix.Get(context.Background(), crawler.FileURL(path))
@@ -42,7 +43,7 @@ func TestAWatchedFolderStaysCurrent(t *testing.T) {
 	if err := os.WriteFile(platypus, []byte("Platypus notes: the platypus lays eggs."), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the new file to be indexed", 60*time.Second, has(platypus, true))
+	testenv.WaitFor(t, "the new file to be indexed", 60*time.Second, has(platypus, true))
 
 	deep := filepath.Join(notes, "new", "deeper")
 	if err := os.MkdirAll(deep, 0o700); err != nil {
@@ -52,13 +53,13 @@ func TestAWatchedFolderStaysCurrent(t *testing.T) {
 	if err := os.WriteFile(quoll, []byte("Quoll notes: the quoll hunts at night."), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a file in a new subfolder to be indexed", 60*time.Second, has(quoll, true))
-	waitFor(t, "the new subfolders to be watched", 60*time.Second, watched(4))
+	testenv.WaitFor(t, "a file in a new subfolder to be indexed", 60*time.Second, has(quoll, true))
+	testenv.WaitFor(t, "the new subfolders to be watched", 60*time.Second, watched(4))
 
 	if err := os.Remove(platypus); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the deleted file to leave the index", 60*time.Second, has(platypus, false))
+	testenv.WaitFor(t, "the deleted file to leave the index", 60*time.Second, has(platypus, false))
 	for _, j := range m.List() {
 		if j.Trigger == ByWatch && j.State == Failed {
 			t.Fatalf("a watch job failed: %+v", j)
@@ -73,8 +74,8 @@ func TestAWatchedFolderStaysCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	m2, _ := newManager(t, Config{DataDir: m.cfg.DataDir, Index: ix, Debounce: 20 * time.Millisecond})
-	waitFor(t, "a file deleted while stopped to leave the index", 60*time.Second, has(wombat, false))
-	waitFor(t, "the restarted manager to watch the folder", 60*time.Second, func() bool {
+	testenv.WaitFor(t, "a file deleted while stopped to leave the index", 60*time.Second, has(wombat, false))
+	testenv.WaitFor(t, "the restarted manager to watch the folder", 60*time.Second, func() bool {
 		roots, _ := m2.Roots(context.Background())
 		return len(roots) == 1 && roots[0].WatchedFolders == 4
 	})
@@ -82,7 +83,7 @@ func TestAWatchedFolderStaysCurrent(t *testing.T) {
 	if err := os.Remove(kangaroo); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a file deleted after the restart to leave the index", 60*time.Second, has(kangaroo, false))
+	testenv.WaitFor(t, "a file deleted after the restart to leave the index", 60*time.Second, has(kangaroo, false))
 
 	if _, err := m2.Unwatch(notes); err != nil {
 		t.Fatal(err)
