@@ -241,37 +241,51 @@ func (n *Node) localResults(ctx context.Context, req *p2pirv1.SearchRequest) ([]
 		return nil, nil // e.g. only stop words: no local answer, not a failure
 	}
 	k := int(req.GetK())
-	res, err := n.ix.Search(ctx, q, index.SearchOptions{K: min(2*k+10, index.MaxK), Corpus: indexCorpus(req.GetCorpus())})
+	// Twice k and then some, as files the node does not share are left
+	// out; without snippets, which only the k answered need (Snippets
+	// below), not the 2k+10 searched.
+	res, err := n.ix.Search(ctx, q, index.SearchOptions{K: min(2*k+10, index.MaxK), Corpus: indexCorpus(req.GetCorpus()), NoSnippets: true})
 	if err != nil {
 		return nil, err
 	}
 	var out []*p2pirv1.Result
 	var roots *share.Roots // resolved at the first file, once per request
-	for _, h := range res.Hits {
-		if len(out) == k {
-			break
-		}
-		u := h.URL
-		if !isWebURL(u) {
-			if roots == nil {
-				r := n.sharedRoots()
-				roots = &r
+	hits, links := res.Hits, make([]string, 0, k)
+	for len(out) < k && len(hits) > 0 {
+		// The next hits that may be answered, as many as places are left.
+		var batch []index.Hit
+		links = links[:0]
+		for len(hits) > 0 && len(batch) < k-len(out) {
+			h := hits[0]
+			hits = hits[1:]
+			u := h.URL
+			if !isWebURL(u) {
+				if roots == nil {
+					r := n.sharedRoots()
+					roots = &r
+				}
+				link, ok := n.sharedLink(*roots, h)
+				if !ok {
+					continue
+				}
+				u = link
 			}
-			link, ok := n.sharedLink(*roots, h)
-			if !ok {
-				continue
+			batch, links = append(batch, h), append(links, u)
+		}
+		if err := n.ix.Snippets(ctx, q, batch); err != nil {
+			return nil, err
+		}
+		for i, h := range batch {
+			r := &p2pirv1.Result{
+				Url: links[i], Title: truncate(h.Title, p2pirv1.MaxTitleBytes),
+				Content: truncate(h.Snippet.Text, p2pirv1.MaxContentBytes),
+				Score:   h.Score, Rank: int32(len(out) + 1), NodeId: n.self.ID, Path: []string{n.self.ID},
 			}
-			u = link
+			if r.Validate() != nil {
+				continue // another hit may take its place
+			}
+			out = append(out, r)
 		}
-		r := &p2pirv1.Result{
-			Url: u, Title: truncate(h.Title, p2pirv1.MaxTitleBytes),
-			Content: truncate(h.Snippet.Text, p2pirv1.MaxContentBytes),
-			Score:   h.Score, Rank: int32(len(out) + 1), NodeId: n.self.ID, Path: []string{n.self.ID},
-		}
-		if r.Validate() != nil {
-			continue
-		}
-		out = append(out, r)
 	}
 	return out, nil
 }
