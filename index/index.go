@@ -99,6 +99,7 @@ type Index struct {
 	dfs      dfCache     // document frequencies of terms asked for before
 	impacts  impactCache // terms' exact BM25 bounds in the latest snapshot
 	ids      idCache     // document numbers of the latest snapshot resolved to IDs
+	dict     dictCache   // the scored terms of a small index's latest snapshot
 }
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.

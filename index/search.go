@@ -309,7 +309,7 @@ func (ix *Index) addSnippets(ctx context.Context, r bindex.IndexReader, bq *bm25
 	for j, i := range order {
 		docs[j], lens[j] = top[i].doc, titleLens[i]
 	}
-	ms, err := bodyMatches(ctx, r, bq.terms, docs, lens)
+	ms, err := ix.bodyMatches(ctx, r, bq.terms, docs, lens)
 	if err != nil {
 		return err
 	}

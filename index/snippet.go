@@ -192,10 +192,16 @@ const maxSnippetMatches = 512
 // the offsets index the text "title\nbody", so they are shifted by the
 // title's length. docs must be sorted ascending; titleLens[i] is the byte
 // length of docs[i]'s title.
-func bodyMatches(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm, docs []uint64, titleLens []int) ([][]termMatch, error) {
+func (ix *Index) bodyMatches(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm, docs []uint64, titleLens []int) ([][]termMatch, error) {
 	out := make([][]termMatch, len(docs))
 	id := make(bindex.IndexInternalID, 8)
 	for _, t := range terms {
+		if no, err := ix.absent(r, t.Term); err != nil || no {
+			if err != nil {
+				return nil, err
+			}
+			continue // no matches
+		}
 		tfr, err := r.TermFieldReader(ctx, []byte(t.Term), fieldText, false, false, true)
 		if err != nil {
 			return nil, fmt.Errorf("term vectors of %q: %w", t.Term, err)

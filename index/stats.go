@@ -97,6 +97,13 @@ func (ix *Index) docFreq(ctx context.Context, terms []string, out map[string]uin
 	}
 	defer r.Close()
 	for _, t := range terms {
+		if no, err := ix.absent(r, t); err != nil || no {
+			if err != nil {
+				return fmt.Errorf("index: doc freq: %w", err)
+			}
+			out[t] = 0
+			continue
+		}
 		tfr, err := r.TermFieldReader(ctx, []byte(t), fieldText, false, false, false)
 		if err != nil {
 			return fmt.Errorf("index: doc freq of %q: %w", t, err)

@@ -71,6 +71,12 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 		}
 	}()
 	for _, t := range q.terms {
+		if no, err := ix.absent(r, t.Term); err != nil || no {
+			if err != nil {
+				return res, fmt.Errorf("bm25: %w", err)
+			}
+			continue // as a term with no postings would
+		}
 		tfr, err := r.TermFieldReader(ctx, []byte(t.Term), fieldText, true, true, false)
 		if err != nil {
 			return res, fmt.Errorf("bm25: postings of %q: %w", t.Term, err)
