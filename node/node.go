@@ -199,6 +199,9 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if n.id, err = identity.LoadOrCreate(filepath.Join(cfg.DataDir, "node.key")); err != nil {
 		return nil, err
 	}
+	if cfg.Shared != nil && cfg.Local.TextTerms == nil {
+		cfg.Local.TextTerms = cfg.Shared.text
+	}
 	local, err := OpenLocal(ctx, cfg.DataDir, cfg.Local)
 	if err != nil {
 		return nil, err
@@ -545,6 +548,19 @@ func (n *Node) Store() *usermodel.Store { return n.store }
 // serveragent.Node.Gossip), for callers that drive rounds themselves
 // (Config.ManualRounds).
 func (n *Node) GossipRound(ctx context.Context) error { return n.server.Gossip(ctx) }
+
+// PlanGossip and RunGossip are GossipRound in two steps (see
+// serveragent.Node.PlanGossip), for callers that run several nodes'
+// rounds at once without changing their outcome.
+func (n *Node) PlanGossip(ctx context.Context) (serveragent.GossipPlan, error) {
+	return n.server.PlanGossip(ctx)
+}
+
+// RunGossip sends a round planned by PlanGossip (see
+// serveragent.Node.RunGossip).
+func (n *Node) RunGossip(ctx context.Context, plan serveragent.GossipPlan) error {
+	return n.server.RunGossip(ctx, plan)
+}
 
 // Recluster re-clusters the known fingerprints now (see
 // serveragent.Node.Recluster), for callers that drive rounds themselves

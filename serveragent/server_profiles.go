@@ -126,51 +126,94 @@ func (n *Node) profileMessage(ctx context.Context, to string) (*p2pirv1.ProfileE
 // candidates (nodes only others told us about; see candidate), each call
 // within PerPeerTimeout, and merges their replies into the peer table. It
 // returns the failures joined (the successful exchanges are kept either
-// way).
+// way). It is PlanGossip followed by RunGossip.
 func (n *Node) Gossip(ctx context.Context) error {
-	var targets []snapshot
+	plan, err := n.PlanGossip(ctx)
+	if err != nil {
+		return err
+	}
+	return n.RunGossip(ctx, plan)
+}
+
+// GossipPlan is one gossip round of a node, chosen and written but not
+// sent: the peers it calls and the messages it sends them (see
+// PlanGossip).
+type GossipPlan struct {
+	targets   []snapshot
+	probes    []candidate
+	msgs      []*p2pirv1.ProfileExchange
+	probeMsgs []*p2pirv1.ProfileExchange
+}
+
+// Peers returns the IDs of the nodes the round calls: the peers gossiped
+// with, then the candidates probed.
+func (p GossipPlan) Peers() []string {
+	ids := make([]string, 0, len(p.targets)+len(p.probes))
+	for _, t := range p.targets {
+		ids = append(ids, t.info.ID)
+	}
+	for _, c := range p.probes {
+		ids = append(ids, c.info.ID)
+	}
+	return ids
+}
+
+// PlanGossip chooses the peers of the next gossip round and writes its
+// messages (see Gossip), without calling anyone. A round's outcome
+// depends only on the state of this node when it is planned and on the
+// state of the peers it calls when it runs: a caller that runs rounds
+// concurrently keeps the outcome of running them one after another as
+// long as no node is in two rounds at once (the simulator does this).
+func (n *Node) PlanGossip(ctx context.Context) (GossipPlan, error) {
+	var plan GossipPlan
 	snaps := n.snapshots()
 	for _, i := range n.randPerm(len(snaps)) {
-		if len(targets) == n.cfg.GossipFanout {
+		if len(plan.targets) == n.cfg.GossipFanout {
 			break
 		}
 		if snaps[i].info.Addr != "" {
-			targets = append(targets, snaps[i])
+			plan.targets = append(plan.targets, snaps[i])
 		}
 	}
 	n.mu.Lock()
-	probes := n.probeTargetsLocked(time.Now())
+	plan.probes = n.probeTargetsLocked(time.Now())
 	n.mu.Unlock()
 	// The messages are made before the calls, in the targets' order: each
 	// draws its sample of known profiles from the node's generator, and
 	// drawn concurrently the samples would go to the targets in a
 	// timing-dependent order.
-	msgs := make([]*p2pirv1.ProfileExchange, len(targets))
-	for i, p := range targets {
+	plan.msgs = make([]*p2pirv1.ProfileExchange, len(plan.targets))
+	for i, p := range plan.targets {
 		msg, err := n.profileMessage(ctx, p.info.ID)
 		if err != nil {
-			return err
+			return GossipPlan{}, err
 		}
-		msgs[i] = msg
+		plan.msgs[i] = msg
 	}
-	probeMsgs := make([]*p2pirv1.ProfileExchange, len(probes))
-	for i, c := range probes {
+	plan.probeMsgs = make([]*p2pirv1.ProfileExchange, len(plan.probes))
+	for i, c := range plan.probes {
 		msg, err := n.profileMessage(ctx, c.info.ID)
 		if err != nil {
-			return err
+			return GossipPlan{}, err
 		}
-		probeMsgs[i] = msg
+		plan.probeMsgs[i] = msg
 	}
-	errs := make([]error, len(targets)+len(probes))
+	return plan, nil
+}
+
+// RunGossip sends the messages of plan, made by PlanGossip on this node,
+// and merges the replies; it returns the failures joined.
+func (n *Node) RunGossip(ctx context.Context, plan GossipPlan) error {
+	errs := make([]error, len(plan.targets)+len(plan.probes))
 	var wg sync.WaitGroup
-	for i, p := range targets {
+	for i, p := range plan.targets {
 		wg.Go(func() {
-			errs[i] = n.exchange(ctx, p, msgs[i])
+			errs[i] = n.exchange(ctx, p, plan.msgs[i])
 		})
 	}
-	for i, c := range probes {
+	for i, c := range plan.probes {
 		wg.Go(func() {
-			errs[len(targets)+i] = n.probe(ctx, c, probeMsgs[i])
+			errs[len(plan.targets)+i] = n.probe(ctx, c, plan.probeMsgs[i])
 		})
 	}
 	wg.Wait()

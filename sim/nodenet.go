@@ -70,13 +70,8 @@ func startNodeNet(ctx context.Context, cfg Config, n int, t node.Transport, host
 			net.Close()
 		}
 	}()
-	for i := range n {
-		nd, err := net.startNode(ctx, i, t, host)
-		if err != nil {
-			return nil, fmt.Errorf("start node %d of %d: %w", i+1, n, err)
-		}
-		net.nodes = append(net.nodes, nd)
-		net.index[nd.ID()] = i
+	if err := net.startNodes(ctx, n, t, host); err != nil {
+		return nil, err
 	}
 	if err := net.waitMembership(ctx); err != nil {
 		return nil, err
@@ -84,14 +79,61 @@ func startNodeNet(ctx context.Context, cfg Config, n int, t node.Transport, host
 	return net, nil
 }
 
+// startInFlight bounds the nodes starting at once.
+const startInFlight = 8
+
+// startNodes starts node 0, then the others, several at once, each
+// joining through node 0. What a node is does not depend on when it
+// started (its key, and with it its ID, comes from the seed and its
+// number), and the experiment begins only once every node knows every
+// other, so the order of the joins changes no number.
+func (net *nodeNet) startNodes(ctx context.Context, n int, t node.Transport, host string) error {
+	nodes := make([]*node.Node, n)
+	errs := make([]error, n)
+	defer func() {
+		for i, nd := range nodes {
+			if nd != nil {
+				net.nodes = append(net.nodes, nd) // closed by the caller on error
+				net.index[nd.ID()] = i
+			}
+		}
+	}()
+	var err error
+	if nodes[0], err = net.startNode(ctx, 0, t, host, ""); err != nil {
+		return fmt.Errorf("start node 1 of %d: %w", n, err)
+	}
+	seed := nodes[0].GossipAddr()
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(startInFlight, n-1) {
+		wg.Go(func() {
+			for i := range next {
+				nodes[i], errs[i] = net.startNode(ctx, i, t, host, seed)
+			}
+		})
+	}
+	for i := 1; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("start node %d of %d: %w", i+1, n, err)
+		}
+	}
+	return nil
+}
+
 // simMaxConns caps each node's open connections to peers
 // (serveragent.Config.MaxConns) in a simulation.
 const simMaxConns = 16
 
-// startNode starts node i, joining through node 0. Its key is derived
-// from the seed, so node IDs, and with them every choice ordered or
-// seeded by ID, are the same from run to run.
-func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host string) (*node.Node, error) {
+// startNode starts node i, joining through the gossip address join (none
+// for the first node). Its key is derived from the seed, so node IDs, and
+// with them every choice ordered or seeded by ID, are the same from run
+// to run.
+func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host, join string) (*node.Node, error) {
 	dir := filepath.Join(net.dir, fmt.Sprintf("node-%04d", i))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
@@ -141,8 +183,8 @@ func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host
 	if host != "" {
 		ncfg.GRPCAddr, ncfg.GossipAddr = host+":0", host+":0"
 	}
-	if i > 0 {
-		ncfg.Join = []string{net.nodes[0].GossipAddr()}
+	if join != "" {
+		ncfg.Join = []string{join}
 	}
 	return node.Start(ctx, ncfg)
 }
@@ -246,12 +288,8 @@ func (net *nodeNet) ConcurrentNodes() bool { return true }
 // (push-pull of fingerprints and collection summaries with a few peers),
 // then every node re-clusters what it knows. A gossip call to one peer that fails does not stop the round.
 func (net *nodeNet) Round(ctx context.Context) error {
-	for range net.cfg.GossipRounds {
-		for _, nd := range net.nodes {
-			if err := nd.GossipRound(ctx); err != nil && ctx.Err() != nil {
-				return fmt.Errorf("gossip round: %w", ctx.Err())
-			}
-		}
+	if err := net.gossip(ctx); err != nil {
+		return err
 	}
 	// Re-clustering reads and writes only the node's own state, so the
 	// nodes re-cluster at once, one per core (a node's k-means over a
@@ -284,6 +322,84 @@ func (net *nodeNet) Round(ctx context.Context) error {
 		if err != nil {
 			return err // the first node's, whatever the timing
 		}
+	}
+	return nil
+}
+
+// gossipInFlight bounds the gossip rounds running at once.
+const gossipInFlight = 8
+
+// gossip runs cfg.GossipRounds gossip rounds of every node, node after
+// node, with the outcome of running them one after another but several
+// at once: a round is planned once no running round involves its node,
+// and starts once none involves a node it calls (see
+// serveragent.Node.PlanGossip), so rounds run at once only on disjoint
+// sets of nodes, whose states they alone read and write. A failed
+// round is skipped, as a node's failed round would be; the context
+// ending stops it.
+func (net *nodeNet) gossip(ctx context.Context) error {
+	busy := make([]chan struct{}, len(net.nodes)) // the running round of each node, closed when done
+	wait := func(i int) error {
+		if busy[i] == nil {
+			return nil
+		}
+		select {
+		case <-busy[i]:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	slots := make(chan struct{}, gossipInFlight)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for range net.cfg.GossipRounds {
+		for i, nd := range net.nodes {
+			if err := wait(i); err != nil {
+				return fmt.Errorf("gossip round: %w", err)
+			}
+			plan, err := nd.PlanGossip(ctx)
+			if err != nil {
+				if ctx.Err() != nil {
+					return fmt.Errorf("gossip round: %w", ctx.Err())
+				}
+				continue
+			}
+			involved, alone := []int{i}, false
+			for _, id := range plan.Peers() {
+				j, ok := net.index[id]
+				if !ok { // not one of ours: what it touches is unknown
+					alone = true
+					continue
+				}
+				if err := wait(j); err != nil {
+					return fmt.Errorf("gossip round: %w", err)
+				}
+				involved = append(involved, j)
+			}
+			if alone { // after the running rounds, before the next
+				wg.Wait()
+				_ = nd.RunGossip(ctx, plan)
+				continue
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return fmt.Errorf("gossip round: %w", ctx.Err())
+			}
+			done := make(chan struct{})
+			for _, j := range involved {
+				busy[j] = done
+			}
+			wg.Go(func() {
+				defer func() { <-slots; close(done) }()
+				_ = nd.RunGossip(ctx, plan)
+			})
+		}
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("gossip round: %w", err)
 	}
 	return nil
 }
