@@ -63,6 +63,10 @@ type Config struct {
 	// peers (SourceStats.Peers), those with the most evidence: a node with
 	// hundreds of peers does not flood the listing. Default 10.
 	ListPeers int
+	// TextTerms, when set, memoises the analysis of results that are not
+	// in the local index; agents whose indexes are configured alike may
+	// share one (see TextTerms). Default nil: analysed at every search.
+	TextTerms *TextTerms
 }
 
 // DefaultConfig returns the documented defaults.

@@ -36,7 +36,7 @@ func (a *Agent) docVectors(ctx context.Context, hits []Merged) ([]*usermodel.Pre
 			tf, _ = a.ix.TermVector(ctx, h.DocID) // gone since: fall back to the text shown
 		}
 		if tf == nil {
-			tf = a.ix.TermFreqs(h.Title + "\n" + h.Content)
+			tf = a.cfg.TextTerms.termFreqs(a.ix, h.Title+"\n"+h.Content)
 		}
 		tfs[i] = tf
 		for t := range tf {

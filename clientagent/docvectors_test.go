@@ -2,6 +2,7 @@ package clientagent
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -13,9 +14,12 @@ import (
 // TestDocVectorsFollowTheIndex checks that the vectors re-ranking uses,
 // kept from one search to the next, are always those of the index as it
 // is: the document's current text weighted by the current statistics,
-// after the document is rewritten or deleted, or another one is added.
+// after the document is rewritten or deleted, or another one is added;
+// also when the analysis of results not in the index is memoised in a
+// TextTerms that agents over other indexes share.
 func TestDocVectorsFollowTheIndex(t *testing.T) {
 	ctx := context.Background()
+	shared := NewTextTerms() // every case's agent, in turn
 	hits := []Merged{
 		{Hit: Hit{URL: "file:///a.txt", Title: "a", Content: "glacier", DocID: "file:///a.txt"}},
 		{Hit: Hit{URL: "file:///b.txt", Title: "b", Content: "moraine", DocID: "file:///b.txt"}},
@@ -43,54 +47,61 @@ func TestDocVectorsFollowTheIndex(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			ix, err := index.Open(filepath.Join(dir, "index"), index.DefaultConfig())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { ix.Close() })
-			err = ix.Index(ctx, []index.Document{
-				{ID: "file:///a.txt", Title: "a", Body: "glacier glacier moraine valley"},
-				{ID: "file:///b.txt", Title: "b", Body: "moraine ice"},
-				{ID: "file:///e.txt", Title: "e", Body: "valley ice river"},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := usermodel.OpenStore(filepath.Join(dir, "state.db"), usermodel.StoreOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			ag, err := New(ix, st, DefaultConfig())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := ag.docVectors(ctx, hits); err != nil {
-				t.Fatal(err)
-			}
-			tc.change(t, ix)
-			got, err := ag.docVectors(ctx, hits)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, h := range hits {
-				var want usermodel.Vector
-				tf, err := ix.TermVector(ctx, h.DocID)
-				if h.DocID == "" || err != nil {
-					want, err = usermodel.TextVector(ctx, ix, h.Title+"\n"+h.Content)
-				} else {
-					want, err = usermodel.TFVector(ctx, ix, tf)
-				}
+		for _, text := range []*TextTerms{nil, shared} {
+			t.Run(fmt.Sprintf("%s/shared text analysis %v", tc.name, text != nil), func(t *testing.T) {
+				dir := t.TempDir()
+				ix, err := index.Open(filepath.Join(dir, "index"), index.DefaultConfig())
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !reflect.DeepEqual(got[i].Vector(), want) {
-					t.Errorf("vector of %s = %v, want %v (from the index as it is)", h.URL, got[i].Vector(), want)
+				t.Cleanup(func() { ix.Close() })
+				err = ix.Index(ctx, []index.Document{
+					{ID: "file:///a.txt", Title: "a", Body: "glacier glacier moraine valley"},
+					{ID: "file:///b.txt", Title: "b", Body: "moraine ice"},
+					{ID: "file:///e.txt", Title: "e", Body: "valley ice river"},
+				})
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-		})
+				st, err := usermodel.OpenStore(filepath.Join(dir, "state.db"), usermodel.StoreOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { st.Close() })
+				cfg := DefaultConfig()
+				cfg.TextTerms = text
+				ag, err := New(ix, st, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := ag.docVectors(ctx, hits); err != nil {
+					t.Fatal(err)
+				}
+				tc.change(t, ix)
+				got, err := ag.docVectors(ctx, hits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, h := range hits {
+					var want usermodel.Vector
+					tf, err := ix.TermVector(ctx, h.DocID)
+					if h.DocID == "" || err != nil {
+						want, err = usermodel.TextVector(ctx, ix, h.Title+"\n"+h.Content)
+					} else {
+						want, err = usermodel.TFVector(ctx, ix, tf)
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !reflect.DeepEqual(got[i].Vector(), want) {
+						t.Errorf("vector of %s = %v, want %v (from the index as it is)", h.URL, got[i].Vector(), want)
+					}
+				}
+			})
+		}
+	}
+	if shared.c.Len() == 0 {
+		t.Error("the shared analysis memo holds nothing: the cases did not use it")
 	}
 }
 

@@ -32,6 +32,9 @@ type LocalOptions struct {
 	NoEngines bool
 	// NoCrawl leaves the focused crawl out.
 	NoCrawl bool
+	// TextTerms is the client agent's memo of analysed result text
+	// (clientagent.Config.TextTerms). Default nil: none.
+	TextTerms *clientagent.TextTerms
 }
 
 // Local is a node's local parts, assembled from its data directory: the
@@ -85,6 +88,7 @@ func OpenLocal(ctx context.Context, dataDir string, opts LocalOptions) (_ *Local
 	}
 	acfg := clientagent.DefaultConfig()
 	acfg.K, acfg.Merge = l.Config.Search.K, l.Config.Search.Merge
+	acfg.TextTerms = opts.TextTerms
 	if l.Agent, err = clientagent.New(l.Index, l.Store, acfg); err != nil {
 		return nil, err
 	}
