@@ -3,6 +3,7 @@ package serveragent
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -355,5 +356,50 @@ func TestRefreshCollectionRebuildsTheSummaryNow(t *testing.T) {
 	}
 	if _, _, ok := c.Term(p2pirv1.TermHash("telescop")); !ok {
 		t.Fatal("the refreshed summary lacks the new page's terms")
+	}
+}
+
+// TestCollectionFilterAnswersAsTheSearch checks that a collection's
+// filter only ever skips absent terms: every hash of the summary is found
+// with its document frequency and impact, and an absent hash is found in
+// none, whether its filter bit is set or not.
+func TestCollectionFilterAnswersAsTheSearch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	set := map[uint32]bool{}
+	for len(set) < 700 {
+		set[rng.Uint32()] = true
+	}
+	var hs []uint32
+	for h := range set {
+		hs = append(hs, h)
+	}
+	slices.Sort(hs)
+	body := &p2pirv1.SummaryBody{Docs: 40, TermHashes: hs}
+	for i := range hs {
+		body.Dfs = append(body.Dfs, uint32(i%7+1))
+		body.Impacts = append(body.Impacts, byte(i%251))
+	}
+	c := collectionOf(body, nil)
+	for i, h := range hs {
+		df, imp, ok := c.Term(h)
+		if !ok || df != body.Dfs[i] || imp != float64(body.Impacts[i])/256 {
+			t.Fatalf("term %d (hash %d): got df %d impact %v found %v, want df %d impact %v", i, h, df, imp, ok, body.Dfs[i], float64(body.Impacts[i])/256)
+		}
+	}
+	passed := 0
+	for range 20000 {
+		h := rng.Uint32()
+		if set[h] {
+			continue
+		}
+		if c.filter[h/64%(filterBits/64)]&(1<<(h%64)) != 0 {
+			passed++ // the filter let it through: the search must still say no
+		}
+		if _, _, ok := c.Term(h); ok {
+			t.Fatalf("absent hash %d found", h)
+		}
+	}
+	if passed == 0 {
+		t.Error("no absent hash passed the filter: the search behind it went untested")
 	}
 }
