@@ -149,7 +149,7 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	if cfg.Merge == "" {
 		cfg.Merge = d.Merge
 	}
-	if cfg.Trust.HalfLife <= 0 {
+	if cfg.Trust.HalfLife == 0 {
 		cfg.Trust.HalfLife = d.Trust.HalfLife
 	}
 	if cfg.Trust.MaxPeers <= 0 {

@@ -31,7 +31,8 @@ type TrustConfig struct {
 	// peer's trust: the counts of marks decay exponentially towards the
 	// prior, so a peer that was good (or bad) long ago is judged mostly on
 	// what it does now, and one never marked again drifts back to a
-	// stranger. Default 30 days.
+	// stranger. Default 30 days; negative: marks never decay (an
+	// experiment that must give the same numbers however fast it runs).
 	HalfLife time.Duration
 	// MaxPeers caps how many peers' trust the state file keeps: when a
 	// new peer would exceed it, the peer seen least recently is forgotten
@@ -118,7 +119,7 @@ func (r *peerRecord) decay(now time.Time, halfLife time.Duration) {
 
 // decayFactor is the weight left after age: 1/2 per halfLife.
 func decayFactor(age, halfLife time.Duration) float64 {
-	if age <= 0 {
+	if age <= 0 || halfLife < 0 {
 		return 1
 	}
 	return math.Exp2(-float64(age) / float64(halfLife))

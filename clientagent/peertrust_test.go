@@ -351,3 +351,20 @@ func TestAStrangerWeighsWhatTheLocalIndexWeighs(t *testing.T) {
 		t.Errorf("A (one mark against) weighs %v, want %v", a.WeightFactor, want)
 	}
 }
+
+// TestPeerTrustWithANegativeHalfLifeNeverDecays: with HalfLife negative
+// (a simulation's nodes), a mark weighs 1 however much time passes, so
+// the trust does not depend on how fast the marks came.
+func TestPeerTrustWithANegativeHalfLifeNeverDecays(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Trust.HalfLife = -1
+	f := newPeerFixture(t, cfg)
+	resp := f.search(t, Request{Query: "jaguar", K: 20, NoProfile: true})
+	f.mark(t, resp, urlA1, false)
+	for i, after := range []time.Duration{0, time.Second, 365 * 24 * time.Hour} {
+		f.advance(after)
+		if a := f.trust(t)["A"]; a.NotInterested != 1 || math.Abs(a.WeightFactor-2.0/3) > 1e-12 {
+			t.Errorf("step %d: A has %v marks against, weight %v; want 1 and 2/3", i, a.NotInterested, a.WeightFactor)
+		}
+	}
+}

@@ -35,6 +35,9 @@ type LocalOptions struct {
 	// TextTerms is the client agent's memo of analysed result text
 	// (clientagent.Config.TextTerms). Default nil: none.
 	TextTerms *clientagent.TextTerms
+	// Trust says how the client agent learns each peer's trust. Default
+	// nil: clientagent.DefaultTrustConfig().
+	Trust *clientagent.TrustConfig
 }
 
 // Local is a node's local parts, assembled from its data directory: the
@@ -89,6 +92,9 @@ func OpenLocal(ctx context.Context, dataDir string, opts LocalOptions) (_ *Local
 	acfg := clientagent.DefaultConfig()
 	acfg.K, acfg.Merge = l.Config.Search.K, l.Config.Search.Merge
 	acfg.TextTerms = opts.TextTerms
+	if opts.Trust != nil {
+		acfg.Trust = *opts.Trust
+	}
 	if l.Agent, err = clientagent.New(l.Index, l.Store, acfg); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/p2pir/p2pir/clientagent"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -175,7 +176,10 @@ func (net *nodeNet) startNode(ctx context.Context, i int, t node.Transport, host
 		// The peers source waits for the slowest hop of the deepest
 		// strategy; the per-peer timeout bounds each call.
 		PeersTimeout: time.Duration(net.cfg.PeerTimeoutMS*max(net.cfg.TTL, net.cfg.WalkHops, 2)) * time.Millisecond,
-		Local:        node.LocalOptions{NoEngines: true, NoCrawl: true},
+		// Marks do not decay: decayed by the wall clock, the peers'
+		// trust, and the rankings it weighs, would depend on how fast
+		// the machine runs the experiment.
+		Local: node.LocalOptions{NoEngines: true, NoCrawl: true, Trust: &clientagent.TrustConfig{HalfLife: -1}},
 		// The nodes of this process decode each peer's gossiped data
 		// once and hold it once, not once per node.
 		Shared: net.shared,

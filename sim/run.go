@@ -701,8 +701,10 @@ func (x *experiment) probeTrust(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("trust probe: %w", err)
 	}
-	// Marks decay with the wall clock: six decimals keep the rows the same
-	// from run to run while showing any move a mark makes.
+	// Nodes in memory and on loopback keep marks undecayed (see
+	// startNode); in processes mode they decay with the wall clock, and
+	// six decimals keep the rows the same from run to run while showing
+	// any move a mark makes.
 	r, six := x.cfg.Rounds, func(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 	x.rows = append(x.rows,
 		Row{"trust", r, MetricMarkedBefore, six(before[marked])}, Row{"trust", r, MetricMarkedAfter, six(after[marked])},
