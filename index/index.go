@@ -100,6 +100,7 @@ type Index struct {
 	impacts  impactCache // terms' exact BM25 bounds in the latest snapshot
 	ids      idCache     // document numbers of the latest snapshot resolved to IDs
 	dict     dictCache   // the scored terms of a small index's latest snapshot
+	docs     docCache    // the documents of a small index's latest snapshot, read for snippets
 }
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.

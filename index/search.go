@@ -159,7 +159,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 			hit.URL, hit.Title, hit.Source, hit.Modified = m.url, m.title, m.source, m.modified
 		default:
 			var m hitMeta
-			if m, bodies[i], err = loadDoc(r, id); err != nil {
+			if m, bodies[i], err = ix.docs.load(r, id); err != nil {
 				return nil, fmt.Errorf("index: search: %w", err)
 			}
 			hit.URL, hit.Title, hit.Source, hit.Modified = m.url, m.title, m.source, m.modified
@@ -263,7 +263,7 @@ func (ix *Index) Snippets(ctx context.Context, q Query, hits []Hit) error {
 	}
 	defer r.Close()
 	b, err := resolveHits(r, hits, func(_ int, h *Hit) (string, error) {
-		m, body, err := loadDoc(r, h.ID)
+		m, body, err := ix.docs.load(r, h.ID)
 		if err != nil {
 			return "", err
 		}

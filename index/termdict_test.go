@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestAbsentTermsSkippedOnSmallIndexesChangeNoResult checks the claim of
@@ -70,6 +72,36 @@ func TestAbsentTermsSkippedOnSmallIndexesChangeNoResult(t *testing.T) {
 			}
 		}
 	}
+	// Snippets made apart from the search (as a peer makes them for the
+	// hits it answers) twice, the second time from the documents cached.
+	for _, text := range queries {
+		q, err := small.PlainQuery(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for round := range 2 {
+			var hits [2][]Hit
+			for j, ix := range []*Index{small, large} {
+				res, err := ix.Search(ctx, q, SearchOptions{K: 10, Corpus: corpus, NoSnippets: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := ix.Snippets(ctx, q, res.Hits); err != nil {
+					t.Fatal(err)
+				}
+				for i := range res.Hits {
+					res.Hits[i].Modified, res.Hits[i].Rank = time.Time{}, 0
+				}
+				hits[j] = res.Hits
+			}
+			if !reflect.DeepEqual(hits[0], hits[1]) {
+				t.Errorf("%q, round %d: snippets of the small index %+v, of the large %+v", text, round, hits[0], hits[1])
+			}
+		}
+	}
+	if len(small.docs.byID) == 0 || len(large.docs.byID) != 0 {
+		t.Errorf("documents cached: %d by the small index (want some), %d by the large (want none)", len(small.docs.byID), len(large.docs.byID))
+	}
 	if small.dict.terms == nil {
 		t.Fatal("the small index holds no dictionary: the check saw nothing")
 	}
@@ -108,4 +140,27 @@ func TestTermDictionaryFollowsWrites(t *testing.T) {
 	}
 	count("after deleting", "volcano", 0)
 	count("after deleting", "glaciers", 1)
+
+	// A rewritten document's snippet shows its new text, though the old
+	// one was cached for snippets.
+	snippet := func(step, text, want string) {
+		t.Helper()
+		q, err := ix.PlainQuery(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(ctx, q, SearchOptions{K: 10, NoSnippets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Snippets(ctx, q, res.Hits); err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != 1 || !strings.Contains(res.Hits[0].Snippet.Text, want) {
+			t.Fatalf("%s: snippets %+v, want one with %q", step, res.Hits, want)
+		}
+	}
+	snippet("before rewriting", "glaciers", "carve valleys")
+	mustIndex(t, ix, Document{ID: "a", URL: "http://a.example/", Title: "Glaciers", Body: "Glaciers retreat in a warmer climate."})
+	snippet("after rewriting", "glaciers", "warmer climate")
 }
