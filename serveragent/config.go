@@ -2,6 +2,7 @@ package serveragent
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -188,6 +189,14 @@ type Config struct {
 	// it does not. For reproducible experiments: a query's latency
 	// becomes the sum of its calls rather than the slowest. Default false.
 	OrderedForwarding bool
+	// Logger receives the node's log lines: at warn, what it refused or
+	// what failed (TLS handshakes, connections over a cap, calls over a
+	// rate budget, invalid messages, gossip entries over their budget,
+	// failed gossip, candidates and peers dropped), each peer's repeats
+	// of one event at most once a minute with a count of those held
+	// back; at debug, the peer queries it serves (with their terms, which
+	// never appear at info or above). Default nil: discarded.
+	Logger *slog.Logger
 	// Decoded keeps the fingerprints and collection summaries peers sent,
 	// decoded and checked, by their bytes (see Decoded). Nodes of one
 	// process (a simulation) may share one, so each peer's data is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/logx"
 	"github.com/p2pir/p2pir/internal/share"
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/routing"
@@ -26,10 +28,12 @@ import (
 // Validate (interceptor). A query ID seen before is refused with
 // ALREADY_EXISTS.
 func (n *Node) Search(ctx context.Context, req *p2pirv1.SearchRequest) (*p2pirv1.SearchResponse, error) {
-	if _, err := n.caller(ctx); err != nil {
+	caller, err := n.caller(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if !n.seen.FirstTime(req.GetQueryId(), time.Now()) {
+	start := time.Now()
+	if !n.seen.FirstTime(req.GetQueryId(), start) {
 		return nil, status.Errorf(codes.AlreadyExists, "serveragent: query %s already seen at %s", req.GetQueryId(), n.self.ID)
 	}
 	local, err := n.localResults(ctx, req)
@@ -52,6 +56,16 @@ func (n *Node) Search(ctx context.Context, req *p2pirv1.SearchRequest) (*p2pirv1
 		resp.Results = mergeRRF(lists, int(req.GetK()), n.self.ID)
 	}
 	resp.Trace, resp.TraceDropped = wireTrace(fw.contacts, fw.dropped)
+	if n.log.Enabled(ctx, slog.LevelDebug) {
+		terms := make([]string, len(req.GetTerms()))
+		for i, t := range req.GetTerms() {
+			terms[i] = t.GetTerm()
+		}
+		// The terms at debug only: they are a person's search.
+		n.log.Debug("served a peer's query", logx.KeyEvent, logx.EventPeerQuery, logx.KeyPeer, caller,
+			"query_id", req.GetQueryId(), "terms", terms, "results", len(resp.Results),
+			"forwarded_to", len(fw.contacts), "took_ms", time.Since(start).Milliseconds())
+	}
 	return resp, nil
 }
 
