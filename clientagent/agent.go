@@ -11,6 +11,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/logx"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -63,6 +65,12 @@ type Config struct {
 	// peers (SourceStats.Peers), those with the most evidence: a node with
 	// hundreds of peers does not flood the listing. Default 10.
 	ListPeers int
+	// Logger receives the agent's log lines: at warn, sources (search
+	// engines, the peers) that fail a query and focused crawls that fail,
+	// each source's repeats at most once a minute, with the query's words
+	// and the URLs in the reason taken out; at debug, each search's start
+	// and answer with the query's text. Default nil: discarded.
+	Logger *slog.Logger
 }
 
 // DefaultConfig returns the documented defaults.
@@ -101,6 +109,8 @@ type Agent struct {
 	// engMu serialises SetEngines.
 	engMu   sync.Mutex
 	crawl   *CrawlOptions // nil: no focused crawl
+	log     *slog.Logger  // Config.Logger, or a discarding one
+	warn    *logx.Limiter // one warning a minute per event and source
 	vectors vectorCache   // local documents' vectors, for re-ranking
 	basis   basisCache    // the profile and rejected documents, prepared for re-ranking
 	// unitProfile is the shared profile normalised, for reformulation.
@@ -157,7 +167,8 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	if cfg.Health.FailuresBeforeSuspend <= 0 {
 		cfg.Health = d.Health
 	}
-	a := &Agent{ix: ix, store: store, stats: statsStore{store}, cfg: cfg, now: time.Now}
+	a := &Agent{ix: ix, store: store, stats: statsStore{store}, cfg: cfg, now: time.Now,
+		log: logx.OrDiscard(cfg.Logger), warn: logx.NewLimiter(logx.DefaultInterval)}
 	// The local index has no deadline of its own: it answers within the
 	// search's, however slow the machine, so a search always has it.
 	a.sources = []*sourceEntry{{name: LocalName, src: LocalSource{Index: ix}, weight: 1, enabled: true}}
@@ -298,6 +309,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		return nil, fmt.Errorf("clientagent: %w", err)
 	}
 	resp := &Response{QueryID: usermodel.NewQueryID(), Query: req.Query}
+	a.log.Debug("search started", logx.KeyEvent, logx.EventQueryStart, "query_id", resp.QueryID, "query", req.Query)
 
 	typedTerms := len(q.Terms)            // the profile weight scales with what the person typed
 	var snippetTerms []index.WeightedTerm // empty: q's terms
@@ -404,6 +416,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		resp.Trace.Sources = append(resp.Trace.Sources, SourceTrace{Source: CrawlName, Outcome: sourceOutcome(err), LatencyMS: ms(time.Since(crawlStart)), Hits: len(crawled.Hits)})
 		if err != nil {
 			resp.Unresponsive = append(resp.Unresponsive, Unresponsive{Engine: CrawlName, Error: err.Error()})
+			a.warn.Warn(ctx, a.log, logx.EventCrawlError, CrawlName, "the focused crawl failed", logx.KeyReason, redact(err.Error(), req.Query))
 		} else if len(crawled.Hits) > 0 {
 			lists = append(lists, crawled)
 			if merged, err = mergeWith(method, lists, &a.urls); err != nil {
@@ -463,6 +476,10 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp.Took = a.now().Sub(start)
 	resp.TookMS = float64(resp.Took.Microseconds()) / 1000
+	if a.log.Enabled(ctx, slog.LevelDebug) {
+		a.log.Debug("search answered", logx.KeyEvent, logx.EventQueryDone, "query_id", resp.QueryID, "query", req.Query,
+			"results", len(resp.Results), "unresponsive", len(resp.Unresponsive), "took_ms", resp.Took.Milliseconds())
+	}
 	return resp, nil
 }
 
