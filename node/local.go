@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,6 +33,9 @@ type LocalOptions struct {
 	NoEngines bool
 	// NoCrawl leaves the focused crawl out.
 	NoCrawl bool
+	// Logger receives the client agent's log lines (see
+	// clientagent.Config.Logger). Default nil: discarded.
+	Logger *slog.Logger
 }
 
 // Local is a node's local parts, assembled from its data directory: the
@@ -85,6 +89,7 @@ func OpenLocal(ctx context.Context, dataDir string, opts LocalOptions) (_ *Local
 	}
 	acfg := clientagent.DefaultConfig()
 	acfg.K, acfg.Merge = l.Config.Search.K, l.Config.Search.Merge
+	acfg.Logger = opts.Logger
 	if l.Agent, err = clientagent.New(l.Index, l.Store, acfg); err != nil {
 		return nil, err
 	}

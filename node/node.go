@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -27,6 +28,7 @@ import (
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/config"
 	"github.com/p2pir/p2pir/internal/jobs"
+	"github.com/p2pir/p2pir/internal/logx"
 	"github.com/p2pir/p2pir/internal/share"
 	"github.com/p2pir/p2pir/serveragent"
 	"github.com/p2pir/p2pir/serveragent/cluster"
@@ -129,6 +131,15 @@ type Config struct {
 	// Local tunes the local parts (index, store, engines, crawl); the zero
 	// value opens them as the CLI does. See OpenLocal.
 	Local LocalOptions
+
+	// Logger receives the node's log lines: the server agent's, the
+	// client agent's (unless Local.Logger is set) and membership's (with
+	// memberlist's bridged at their levels), and the node's start and
+	// stop at info. At info and above no line carries a person's query
+	// text or result URLs; at debug a search's lifecycle does. "p2pir
+	// node" builds it from --log and --log-format (or config.toml's
+	// [log]). Default nil: discarded.
+	Logger *slog.Logger
 }
 
 // Node is a running p2pir node.
@@ -199,6 +210,10 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if n.id, err = identity.LoadOrCreate(filepath.Join(cfg.DataDir, "node.key")); err != nil {
 		return nil, err
 	}
+	logger := logx.OrDiscard(cfg.Logger)
+	if cfg.Local.Logger == nil {
+		cfg.Local.Logger = logger
+	}
 	local, err := OpenLocal(ctx, cfg.DataDir, cfg.Local)
 	if err != nil {
 		return nil, err
@@ -235,6 +250,9 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if cfg.Shared != nil && scfg.Decoded == nil {
 		scfg.Decoded = cfg.Shared.server
 	}
+	if scfg.Logger == nil {
+		scfg.Logger = logger
+	}
 	if scfg.SharedFolders == nil {
 		// Read at every peer request: "p2pir index --share/--unshare" and
 		// config.toml's [index] shared take effect at once.
@@ -268,6 +286,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		mcfg.AdvertiseAddr = host
 	}
 	mcfg.Join, mcfg.AllowLone = cfg.Join, true
+	mcfg.Logger = logger
 	if cfg.Shared != nil {
 		mcfg.Decoded = cfg.Shared.members
 	}
@@ -316,6 +335,11 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		}()
 	}
 
+	defer func() {
+		if err == nil {
+			logger.Info("node started", "node_id", n.id.NodeID(), "grpc_addr", n.GRPCAddr(), "gossip_addr", n.members.GossipAddr(), "http_addr", n.HTTPAddr())
+		}
+	}()
 	if cfg.NoHTTP {
 		return n, nil
 	}
