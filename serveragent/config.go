@@ -129,6 +129,13 @@ type Config struct {
 	// dials again when it needs to). Default 10 minutes, longer than
 	// ConnIdleTimeout so that callers running this code close first.
 	InboundIdleTimeout time.Duration
+	// KeepaliveMinTime is the least time between two keepalive pings a
+	// peer may send, with calls in flight or not (gRPC's keepalive
+	// enforcement policy, PermitWithoutStream on: a peer keeping an idle
+	// connection alive is welcome at this pace); a peer pinging more often
+	// is sent GOAWAY ENHANCE_YOUR_CALM ("too_many_pings") after its third
+	// early ping and cut off. Default 1 minute.
+	KeepaliveMinTime time.Duration
 	// GossipFanout is how many peers one Gossip round talks to. Default 3.
 	GossipFanout int
 	// GossipSummaries is how many collection summaries of other nodes one
@@ -247,6 +254,7 @@ func DefaultConfig() Config {
 		HandshakeTimeout:   10 * time.Second,
 		MaxInboundConns:    1024,
 		InboundIdleTimeout: 10 * time.Minute,
+		KeepaliveMinTime:   time.Minute,
 		GossipFanout:       3,
 		GossipEntries:      16,
 		GossipSummaries:    8,
@@ -345,6 +353,7 @@ func (c Config) resolve() (Config, error) {
 	setDur(&c.EstablishedAfter, d.EstablishedAfter)
 	setDur(&c.HandshakeTimeout, d.HandshakeTimeout)
 	setDur(&c.InboundIdleTimeout, d.InboundIdleTimeout)
+	setDur(&c.KeepaliveMinTime, d.KeepaliveMinTime)
 	switch {
 	case c.Strategy != "interest" && c.Strategy != "flood" && c.Strategy != "walk":
 		return c, fmt.Errorf("serveragent: unknown routing strategy %q", c.Strategy)
@@ -360,7 +369,7 @@ func (c Config) resolve() (Config, error) {
 		return c, fmt.Errorf("serveragent: negative duration in config")
 	case c.MaxInboundConns < -1 || c.MaxConnsPerAddress < -1:
 		return c, fmt.Errorf("serveragent: MaxInboundConns %d or MaxConnsPerAddress %d below -1 (no cap)", c.MaxInboundConns, c.MaxConnsPerAddress)
-	case c.EstablishedAfter < 0 || c.HandshakeTimeout < 0 || c.InboundIdleTimeout < 0:
+	case c.EstablishedAfter < 0 || c.HandshakeTimeout < 0 || c.InboundIdleTimeout < 0 || c.KeepaliveMinTime < 0:
 		return c, fmt.Errorf("serveragent: negative duration in config")
 	case c.MaxCandidates < -1 || c.CandidateProbes < -1:
 		return c, fmt.Errorf("serveragent: MaxCandidates %d or CandidateProbes %d below -1 (none)", c.MaxCandidates, c.CandidateProbes)

@@ -179,7 +179,7 @@ func (n *Node) Register(s *grpc.Server) {
 // size caps and validation, a deadline on each new connection's
 // handshakes (Config.HandshakeTimeout), keepalive enforcement (idle
 // connections closed after Config.InboundIdleTimeout, clients pinging
-// more often than once a minute cut off), and opts after them, with the
+// more often than Config.KeepaliveMinTime cut off), and opts after them, with the
 // node registered on it. Serve it on a listener wrapped by Listener.
 func (n *Node) NewServer(secret []byte, opts ...grpc.ServerOption) (*grpc.Server, error) {
 	creds, err := n.id.ServerCredentials(secret)
@@ -190,7 +190,7 @@ func (n *Node) NewServer(secret []byte, opts ...grpc.ServerOption) (*grpc.Server
 		grpc.Creds(loggedCreds{TransportCredentials: creds, n: n}),
 		grpc.ChainUnaryInterceptor(n.countServer),
 		grpc.ConnectionTimeout(n.cfg.HandshakeTimeout),
-		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: time.Minute, PermitWithoutStream: true}),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: n.cfg.KeepaliveMinTime, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: n.cfg.InboundIdleTimeout}),
 	}, p2pirv1.ServerOptions()...)
 	s := grpc.NewServer(append(all, opts...)...)
