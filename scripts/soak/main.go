@@ -7,11 +7,15 @@
 // -docs synthetic documents on each, and for -duration sends searches at
 // -qps to the first node's HTTP API (GET /search, which asks the node's
 // index and its peers), from -workers clients. Every -sample it records
-// the process's resident set size (/proc/self/status VmRSS), the Go heap
-// in use, the goroutines, and the latency percentiles of the searches
-// answered since the last sample, to a CSV file (-csv). At the end it
+// the process's resident set size (/proc/self/status VmRSS), the live Go
+// heap (runtime/metrics /gc/heap/live:bytes: what the last collection
+// found reachable, so garbage not yet collected does not blur a leak),
+// the heap allocated now (HeapAlloc, with that garbage), the goroutines,
+// the machine's one-minute load average (the machine may be shared), and
+// the latency percentiles of the searches answered since the last
+// sample, to a CSV file (-csv). At the end it
 // prints a summary: the latency percentiles over the whole run, and for
-// RSS, heap and goroutines the slope of a least-squares line over the
+// RSS, the live heap and goroutines the slope of a least-squares line over the
 // second half of the samples (after the warm-up), with the growth that
 // slope would give over that half as a share of the mean. A series is
 // called flat when that growth is under -flat (default 10%) for memory
@@ -40,6 +44,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -155,7 +160,7 @@ func run(ctx context.Context, o options, out io.Writer) (flat bool, err error) {
 	}
 	defer f.Close()
 	w := csv.NewWriter(f)
-	_ = w.Write([]string{"elapsed_s", "rss_bytes", "heap_bytes", "goroutines", "searches", "errors", "p50_ms", "p95_ms", "p99_ms"})
+	_ = w.Write([]string{"elapsed_s", "rss_bytes", "heap_live_bytes", "heap_alloc_bytes", "goroutines", "load1", "searches", "errors", "p50_ms", "p95_ms", "p99_ms"})
 
 	lat := &latencies{}
 	lctx, cancel := context.WithTimeout(ctx, o.duration)
@@ -171,6 +176,9 @@ func run(ctx context.Context, o options, out io.Writer) (flat bool, err error) {
 		select {
 		case <-lctx.Done():
 			done = true
+			if len(samples) > 0 && time.Since(start)-samples[len(samples)-1].elapsed < o.sample/2 {
+				continue // the last tick was just now
+			}
 		case <-tick.C:
 		}
 		s := takeSample(time.Since(start), lat.take())
@@ -332,8 +340,10 @@ type window struct {
 // sample is one row of the CSV.
 type sample struct {
 	elapsed        time.Duration
-	rss, heap      uint64
+	rss, heap      uint64 // heap: the live heap
+	alloc          uint64
 	goroutines     int
+	load1          float64
 	searches, errs int
 	p50, p95, p99  float64
 }
@@ -342,14 +352,22 @@ type sample struct {
 func takeSample(elapsed time.Duration, w window) sample {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	s := sample{elapsed: elapsed, rss: rss(), heap: ms.HeapAlloc, goroutines: runtime.NumGoroutine(), searches: len(w.ms), errs: w.errs}
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(live)
+	var heap uint64
+	if live[0].Value.Kind() == metrics.KindUint64 {
+		heap = live[0].Value.Uint64()
+	}
+	s := sample{elapsed: elapsed, rss: rss(), heap: heap, alloc: ms.HeapAlloc, goroutines: runtime.NumGoroutine(), load1: load1(),
+		searches: len(w.ms), errs: w.errs}
 	s.p50, s.p95, s.p99 = percentiles(w.ms)
 	return s
 }
 
 func (s sample) row() []string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
-	return []string{f(s.elapsed.Seconds()), strconv.FormatUint(s.rss, 10), strconv.FormatUint(s.heap, 10), strconv.Itoa(s.goroutines),
+	return []string{f(s.elapsed.Seconds()), strconv.FormatUint(s.rss, 10), strconv.FormatUint(s.heap, 10), strconv.FormatUint(s.alloc, 10),
+		strconv.Itoa(s.goroutines), strconv.FormatFloat(s.load1, 'f', 2, 64),
 		strconv.Itoa(s.searches), strconv.Itoa(s.errs), f(s.p50), f(s.p95), f(s.p99)}
 }
 
@@ -362,6 +380,21 @@ func percentiles(ms []float64) (p50, p95, p99 float64) {
 	slices.Sort(s)
 	q := func(p float64) float64 { return stat.Quantile(p, stat.Empirical, s, nil) }
 	return q(0.50), q(0.95), q(0.99)
+}
+
+// load1 is the machine's one-minute load average, from /proc/loadavg (0
+// where there is none).
+func load1() float64 {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(raw))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
 }
 
 // rss is the process's resident set size, from /proc/self/status (0
@@ -425,8 +458,12 @@ func summarise(out io.Writer, o options, samples []sample, all []float64) bool {
 		rssY[i], heapY[i], gorY[i] = float64(s.rss)/(1<<20), float64(s.heap)/(1<<20), float64(s.goroutines)
 	}
 	p50, p95, p99 := percentiles(all)
-	fmt.Fprintf(out, "soak: %d searches answered, %d failed, over %v; latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n",
-		searches, errs, samples[len(samples)-1].elapsed.Round(time.Second), p50, p95, p99)
+	loads := make([]float64, len(samples))
+	for i, s := range samples {
+		loads[i] = s.load1
+	}
+	fmt.Fprintf(out, "soak: %d searches answered, %d failed, over %v; latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms; machine load (1 min) mean %.1f, max %.1f\n",
+		searches, errs, samples[len(samples)-1].elapsed.Round(time.Second), p50, p95, p99, stat.Mean(loads, nil), slices.Max(loads))
 	flat := true
 	for _, tr := range []struct {
 		t     trend
@@ -435,7 +472,7 @@ func summarise(out io.Writer, o options, samples []sample, all []float64) bool {
 		abs   float64 // growth under this many units is flat whatever the share
 	}{
 		{fit("RSS", xs, rssY), "MiB", o.flat, 0},
-		{fit("Go heap", xs, heapY), "MiB", o.flat, 0},
+		{fit("live heap", xs, heapY), "MiB", o.flat, 0},
 		{fit("goroutines", xs, gorY), "", 0.05, 20},
 	} {
 		grown := tr.t.growth * tr.t.mean
