@@ -346,7 +346,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	// Index and crawl jobs, on the index this node holds open (and with it
 	// the lock "p2pir index" and "p2pir crawl" take): the node is the
 	// index's one writer while it runs.
-	if n.jobs, err = jobs.New(jobs.Config{DataDir: cfg.DataDir, Index: n.ix, OnChange: n.indexChanged}); err != nil {
+	if n.jobs, err = jobs.New(jobs.Config{DataDir: cfg.DataDir, Index: n.ix, OnChange: n.indexChanged, Logger: logger}); err != nil {
 		return nil, err
 	}
 	if n.httpLis, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {

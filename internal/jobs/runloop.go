@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/p2pir/p2pir/internal/logx"
 	"github.com/p2pir/p2pir/internal/share"
 )
 
@@ -106,6 +107,7 @@ func (m *Manager) run(j *Job) {
 	default:
 		j.State, j.Message = Failed, plainMessage(err)
 	}
+	m.logEnd(j)
 	delete(m.canceled, j.ID)
 	m.running, m.cancelRun = nil, nil
 	if reason != byRemoval { // a removed root is not put back
@@ -117,6 +119,18 @@ func (m *Manager) run(j *Job) {
 	m.mu.Unlock()
 	if out.Report.Indexed+out.Report.Deleted > 0 || spec.Share {
 		m.indexChanged()
+	}
+}
+
+// logEnd logs a job that failed, or that finished with failures.
+func (m *Manager) logEnd(j *Job) {
+	log := logx.OrDiscard(m.cfg.Logger)
+	switch {
+	case j.State == Failed:
+		log.Warn("an index or crawl job failed", logx.KeyEvent, logx.EventJobFailed, "job", j.ID, "kind", j.Spec.Kind, logx.KeyReason, j.Message)
+	case j.Errors > 0 && len(j.Failures) > 0:
+		log.Warn("a job could not read or fetch some files or pages", logx.KeyEvent, logx.EventJobErrors, "job", j.ID, "kind", j.Spec.Kind,
+			"state", j.State, "errors", j.Errors, "first", j.Failures[0].Path, logx.KeyReason, j.Failures[0].Error)
 	}
 }
 

@@ -69,6 +69,11 @@ const (
 	EventEngineFailed = "engine_failed"
 	// EventCrawlError: the focused crawl failed.
 	EventCrawlError = "crawl_error"
+	// EventJobFailed: an index or crawl job of the running node failed.
+	EventJobFailed = "job_failed"
+	// EventJobErrors: a job finished, but some files or pages failed
+	// (fetch errors, refused addresses, unreadable files).
+	EventJobErrors = "job_errors"
 	// EventGossipLog: a warning or error of memberlist's own.
 	EventGossipLog = "gossip"
 )
