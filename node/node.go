@@ -171,6 +171,8 @@ type Node struct {
 	// jobs runs the index and crawl jobs of the HTTP API (nil with
 	// NoHTTP: nothing could submit one).
 	jobs *jobs.Manager
+	// log is Config.Logger, or a discarding one.
+	log *slog.Logger
 }
 
 // Start opens the node's data and starts serving: gRPC for peers, gossip,
@@ -201,7 +203,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("node: data directory: %w", err)
 	}
-	n := &Node{cfg: cfg, done: make(chan struct{}), apiToken: rand.Text()}
+	n := &Node{cfg: cfg, done: make(chan struct{}), apiToken: rand.Text(), log: logx.OrDiscard(cfg.Logger)}
 	defer func() {
 		if err != nil {
 			n.Kill()
@@ -210,7 +212,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if n.id, err = identity.LoadOrCreate(filepath.Join(cfg.DataDir, "node.key")); err != nil {
 		return nil, err
 	}
-	logger := logx.OrDiscard(cfg.Logger)
+	logger := n.log
 	if cfg.Local.Logger == nil {
 		cfg.Local.Logger = logger
 	}
@@ -605,8 +607,12 @@ func (n *Node) Index() *index.Index { return n.ix }
 // stop routing to it at once), stops the HTTP API and gRPC (in-flight
 // calls finish, within ctx), and closes the store and index.
 func (n *Node) Close(ctx context.Context) error {
+	n.log.Info("node stopping: leaving the network, finishing calls in flight")
 	if n.members != nil {
-		_ = n.members.Leave(2 * time.Second)
+		if err := n.members.Leave(2 * time.Second); err != nil {
+			// Peers will find out by failure detection instead.
+			n.log.Warn("leaving the network did not finish", logx.KeyReason, err.Error())
+		}
 	}
 	if n.http != nil {
 		_ = n.http.Shutdown(ctx)
