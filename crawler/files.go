@@ -37,8 +37,10 @@ type FilesConfig struct {
 	// Extensions lists the file name extensions (with the dot, matched
 	// case-insensitively) of the files to index. ".html", ".htm", ".xhtml"
 	// are read as HTML, ".md", ".markdown", ".mdown", ".mkd" as Markdown,
-	// ".pdf" as PDF and every other listed extension as plain text (after
-	// a binary sniff of the first 8 KiB). An extension may be given with
+	// ".pdf" as PDF, ".docx" as Word, ".odt" as OpenDocument text,
+	// ".epub" as an EPUB book, ".rtf" as RTF, ".mbox" as a Unix mailbox
+	// (one document per message, see MessageURL) and every other listed
+	// extension as plain text (after a binary sniff of the first 8 KiB). An extension may be given with
 	// or without its dot ("txt" is ".txt"). Default (nil):
 	// DefaultExtensions. With the default extensions, files without an extension (README,
 	// NOTES, COPYING) are indexed too when their content is text (the
@@ -115,10 +117,12 @@ const DefaultMaxTextBytes = 16 << 20
 var ErrTextCut = errors.New("text too long: its first part is indexed")
 
 // DefaultExtensions returns the default FilesConfig.Extensions: plain
-// text, Markdown, HTML, PDF, and lightweight markup read as plain text
+// text, Markdown, HTML, PDF, office documents and books (Word, OpenDocument
+// text, EPUB, RTF), mailboxes, and lightweight markup read as plain text
 // (reStructuredText, Org, AsciiDoc, LaTeX):
 //
 //	.txt .text .md .markdown .mdown .mkd .html .htm .xhtml .pdf
+//	.docx .odt .epub .rtf .mbox
 //	.rst .org .adoc .asciidoc .tex
 //
 // Data formats such as .csv and .json are left out: add them to
@@ -127,6 +131,7 @@ func DefaultExtensions() []string {
 	return []string{
 		".txt", ".text", ".md", ".markdown", ".mdown", ".mkd",
 		".html", ".htm", ".xhtml", ".pdf",
+		".docx", ".odt", ".epub", ".rtf", ".mbox",
 		".rst", ".org", ".adoc", ".asciidoc", ".tex",
 	}
 }

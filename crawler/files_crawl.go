@@ -61,8 +61,8 @@ func (c *filesCrawl) run() error {
 		if m.Source != index.SourceFile {
 			continue // never touch documents the files crawler did not write
 		}
-		if !info.IsDir() && m.URL != rootURL {
-			continue // a file root: only that file's own document
+		if !info.IsDir() && m.URL != rootURL && !strings.HasPrefix(m.URL, rootURL+"#") {
+			continue // a file root: only that file's own documents (a mailbox has several)
 		}
 		c.existing[m.ID] = m
 	}
@@ -97,13 +97,18 @@ func (c *filesCrawl) file(f candidate) error {
 		c.skip(f.path, fmt.Errorf("%w (%d bytes, limit %d)", ErrFileTooLarge, f.size, c.cfg.MaxFileSize))
 		return nil
 	}
-	old, indexed := c.existing[f.id]
+	mailbox := isMailbox(f.path)
+	key := f.id
+	if mailbox {
+		key = MessageURL(f.id, 1) // every message carries the file's size and time
+	}
+	old, indexed := c.existing[key]
 	if indexed && old.Size == f.size && sameModTime(old.Modified, f.mtime) {
-		c.seen[f.id] = true
+		c.markSeen(f.id, mailbox)
 		c.rep.Unchanged++
 		return nil
 	}
-	doc, err := readDocument(f.path, f.id, c.cfg.MaxFileSize)
+	docs, err := readDocuments(f.path, f.id, c.cfg.MaxFileSize)
 	switch {
 	case err == nil:
 	case errors.Is(err, ErrFileTooLarge), errors.Is(err, textextract.ErrBinary),
@@ -116,24 +121,46 @@ func (c *filesCrawl) file(f candidate) error {
 		// Unreadable or not extractable: keep what the index has.
 		c.fileError(f.path, err)
 		c.keep[f.id] = true
+		if mailbox {
+			c.keepPrefixes = append(c.keepPrefixes, f.id+"#")
+		}
 		return nil
 	}
-	if n := len(doc.Title) + len(doc.Body); n > c.cfg.MaxTextBytes {
-		doc.Body = cutText(doc.Body, max(c.cfg.MaxTextBytes-len(doc.Title), 0))
-		doc.Hash = "" // the index hashes what it holds
-		c.rep.Truncated = append(c.rep.Truncated, FileError{Path: f.path, Err: fmt.Errorf("%w: %d bytes of text, the first %d indexed", ErrTextCut, n, len(doc.Title)+len(doc.Body))})
-	}
-	c.seen[f.id] = true
-	c.batch = append(c.batch, doc)
 	if indexed {
 		c.batchUpdated++
 	} else {
 		c.batchAdded++
 	}
-	if len(c.batch) >= c.cfg.BatchSize {
-		return c.flush()
+	for _, doc := range docs {
+		if n := len(doc.Title) + len(doc.Body); n > c.cfg.MaxTextBytes {
+			doc.Body = cutText(doc.Body, max(c.cfg.MaxTextBytes-len(doc.Title), 0))
+			doc.Hash = "" // the index hashes what it holds
+			c.rep.Truncated = append(c.rep.Truncated, FileError{Path: f.path, Err: fmt.Errorf("%w: %d bytes of text, the first %d indexed", ErrTextCut, n, len(doc.Title)+len(doc.Body))})
+		}
+		c.seen[doc.ID] = true
+		c.batch = append(c.batch, doc)
+		if len(c.batch) >= c.cfg.BatchSize {
+			if err := c.flush(); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// markSeen records that the unchanged file whose URL is id is still
+// there: its document, or for a mailbox every message's document.
+func (c *filesCrawl) markSeen(id string, mailbox bool) {
+	if !mailbox {
+		c.seen[id] = true
+		return
+	}
+	prefix := id + "#"
+	for eid := range c.existing {
+		if strings.HasPrefix(eid, prefix) {
+			c.seen[eid] = true
+		}
+	}
 }
 
 // flush sends the pending documents to the sink.

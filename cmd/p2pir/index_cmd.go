@@ -34,7 +34,8 @@ func newIndexCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "index [flags] PATH...",
 		Short: "Index folders and files for desktop search (incremental); share folders with peers",
-		Long: `Index the text, Markdown, HTML and PDF files under each PATH.
+		Long: `Index the text, Markdown, HTML, PDF, Word (.docx), OpenDocument (.odt),
+EPUB, RTF and mailbox (.mbox, one result per message) files under each PATH.
 
 Re-running is incremental: files whose size and modification time are
 unchanged are skipped, changed files are re-read, and files that were
@@ -223,7 +224,7 @@ folder to a file elsewhere does not share that file.`,
 	cmd.Flags().StringArrayVar(&exclude, "exclude", nil, "skip files and folders matching this pattern (repeatable): '*.log' matches names anywhere, 'build/**' paths under a root")
 	cmd.Flags().BoolVar(&noDefaults, "no-default-excludes", false, "do not skip .git, node_modules, caches and temporary files")
 	cmd.Flags().Int64Var(&maxSize, "max-size", crawler.DefaultMaxFileSize, "largest file to index, in bytes")
-	cmd.Flags().StringSliceVar(&extensions, "ext", nil, "file extensions to index, e.g. --ext .txt,.md (default: text, Markdown, HTML, PDF and light markup)")
+	cmd.Flags().StringSliceVar(&extensions, "ext", nil, "file extensions to index, e.g. --ext .txt,.md (default: text, Markdown, HTML, PDF, .docx, .odt, .epub, .rtf, .mbox and light markup)")
 	cmd.Flags().BoolVar(&noSymlinks, "no-symlinks", false, "do not follow symbolic links")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list skipped files")
 	cmd.Flags().StringArrayVar(&shareDirs, "share", nil, "share this folder with peers and index it (repeatable)")
