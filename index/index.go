@@ -403,6 +403,9 @@ func buildDocument(d Document, text, words *textField, packed []byte) *document.
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldModified, nil, []byte(d.Modified.UTC().Format(time.RFC3339Nano)), store))
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSize, nil, []byte(strconv.FormatInt(d.Size, 10)), store))
+	if d.ETag != "" {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldETag, nil, []byte(d.ETag), store))
+	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLen, nil, []byte(strconv.Itoa(text.AnalyzedLength())), store))
 	return doc
 }
@@ -537,6 +540,8 @@ func (ix *Index) get(ctx context.Context, id string, maxBody int) (doc Document,
 			doc.Modified, _ = time.Parse(time.RFC3339Nano, v)
 		case fieldSize:
 			doc.Size, _ = strconv.ParseInt(v, 10, 64)
+		case fieldETag:
+			doc.ETag = v
 		}
 	})
 	if packed != "" {
@@ -572,7 +577,7 @@ func (ix *Index) MetaByPrefix(ctx context.Context, prefix string) ([]Meta, error
 				return nil, err
 			}
 			if ok {
-				out = append(out, Meta{ID: d.ID, URL: d.URL, Source: d.Source, Modified: d.Modified, Size: d.Size, Hash: d.Hash})
+				out = append(out, Meta{ID: d.ID, URL: d.URL, Source: d.Source, Modified: d.Modified, Size: d.Size, Hash: d.Hash, ETag: d.ETag})
 			}
 		}
 	}

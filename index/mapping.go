@@ -29,6 +29,7 @@ const (
 	fieldModified   = "modified"    // stored only, RFC 3339
 	fieldSize       = "size"        // stored only, decimal
 	fieldLen        = "len"         // stored only: token count of fieldText, for BM25 statistics
+	fieldETag       = "etag"        // stored only: a web page's ETag, for conditional re-crawls
 )
 
 // AnalyzerName is the analyser used for documents and queries: bleve's
@@ -107,7 +108,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc := mapping.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text)
 	doc.AddFieldMappingsAt(fieldPhrase, phrase)
-	for _, f := range []string{fieldTitle, fieldBody, fieldBodyPacked, fieldModified, fieldSize, fieldLen} {
+	for _, f := range []string{fieldTitle, fieldBody, fieldBodyPacked, fieldModified, fieldSize, fieldLen, fieldETag} {
 		doc.AddFieldMappingsAt(f, stored)
 	}
 	for _, f := range []string{fieldURL, fieldSource, fieldHash} {

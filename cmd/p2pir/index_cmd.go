@@ -322,6 +322,12 @@ otherwise, follows links --depth deep (the seeds are depth 1) and stops
 after --max-pages requests. Pages are indexed under their canonical URL; the
 same content under two URLs is indexed once.
 
+A re-crawl asks the server whether the pages at the depth limit that the
+index holds have changed (If-None-Match with the page's ETag,
+If-Modified-Since with its Last-Modified time): a "not modified" answer
+keeps the page without downloading it and counts as unchanged. Pages above
+the depth limit are downloaded again, for their links.
+
 The seeds may be on this machine or its network (http://localhost:8080/),
 but links and redirects elsewhere to loopback, private or link-local
 addresses are refused, so a page cannot lead the crawler into them; to
@@ -385,8 +391,8 @@ node's API (GET /index/roots).`,
 			for _, e := range rep.Errors {
 				fmt.Fprintf(a.stderr, "p2pir: crawl: %s: %v\n", oneLine(e.URL), e.Err)
 			}
-			fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d duplicates, %d skipped, %d errors in %v\n",
-				rep.Fetched, rep.Indexed, rep.Duplicates, rep.Skipped, len(rep.Errors), time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d unchanged, %d duplicates, %d skipped, %d errors in %v\n",
+				rep.Fetched, rep.Indexed, rep.Unchanged, rep.Duplicates, rep.Skipped, len(rep.Errors), time.Since(start).Round(time.Millisecond))
 			outcome, msg := jobs.Done, fmt.Sprintf("crawled by p2pir crawl; %s", countOf(len(rep.Errors), "error", "errors"))
 			if err != nil {
 				outcome, msg = jobs.Failed, err.Error()
