@@ -100,4 +100,3 @@ func (w *webCrawl) notModified(r *colly.Response) bool {
 	w.mu.Unlock()
 	return true
 }
-
