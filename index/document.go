@@ -41,6 +41,10 @@ type Document struct {
 	// (the Last-Modified header), it lets a re-crawl ask "changed since?"
 	// (If-None-Match, If-Modified-Since) instead of downloading again.
 	ETag string `json:"etag,omitempty"`
+	// Lang is the document's language, a code of Languages ("en", "de",
+	// ...). Index detects it when it is empty or unknown; the scored text
+	// is analysed with that language's analyser.
+	Lang string `json:"lang,omitempty"`
 }
 
 // DocID returns the stable ID for a canonical URL or file URL. The ID is the

@@ -60,3 +60,30 @@ func TestIndexFindsOfficeBooksAndMail(t *testing.T) {
 		})
 	}
 }
+
+// A German file is analysed as German: "Suchmaschine" finds the page that
+// only says "Suchmaschinen", and lang:de keeps it alone.
+func TestSearchFindsGermanInflections(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string]string{
+		"suche.txt": "Über Suchmaschinen\n\nSuchmaschinen sind Programme, die Dokumente in einem Computer oder in einem Netz finden. " +
+			"Sie lesen viele Seiten und speichern die Wörter in einem Index, damit die Suche schnell ist und die besten Treffer oben stehen.",
+		"engines.txt": "Search engines\n\nA search engine reads the pages of the web and keeps their words in an index, " +
+			"so that a person who looks for something finds the documents closest to the question.",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data := t.TempDir()
+	mustRunCLI(t, data, "index", dir)
+	for _, q := range [][]string{{"Suchmaschine"}, {"index", "lang:de"}} {
+		got := searchJSONOut(t, data, q...)
+		want := fileURLOf(t, filepath.Join(dir, "suche.txt"))
+		if len(got.Results) != 1 || got.Results[0].URL != want {
+			t.Errorf("%v: %v, want only %s", q, got.urls(), want)
+		}
+	}
+}
