@@ -107,6 +107,23 @@ func TestOtherLanguagesAreAnalysedWithTheirAnalyser(t *testing.T) {
 			}
 		})
 	}
+	// The snippet of the German page highlights the inflected form.
+	q, err := ix.ParseQuery("Suchmaschine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, q, SearchOptions{K: 1})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search: %v %v", res, err)
+	}
+	sn := res.Hits[0].Snippet
+	var marked []string
+	for _, h := range sn.Highlights {
+		marked = append(marked, sn.Text[h.Start:h.End])
+	}
+	if len(marked) == 0 || !strings.EqualFold(marked[0], "Suchmaschinen") {
+		t.Errorf("snippet %q highlights %q, want Suchmaschinen", sn.Text, marked)
+	}
 	if _, err := ix.ParseQuery("lang:xx"); !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), "de, es") {
 		t.Errorf("lang:xx: %v, want a bad query listing the languages", err)
 	}
@@ -126,6 +143,24 @@ func TestEnglishOnlyIndexAddsNoLanguageTerms(t *testing.T) {
 	for _, term := range q.Terms {
 		if strings.Contains(term.Term, ":") {
 			t.Errorf("term %q in an English-only index", term.Term)
+		}
+	}
+}
+
+// BenchmarkDetectLanguage is the cost detection adds to indexing one
+// document: its first 8 KiB split into words, each looked up in fifteen
+// stop lists.
+func BenchmarkDetectLanguage(b *testing.B) {
+	ix, err := Open(filepath.Join(b.TempDir(), "index"), DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	body := strings.Repeat(germanText+" ", 40) // past the 8 KiB sample
+	b.SetBytes(detectSampleBytes)
+	for b.Loop() {
+		if ix.detectLanguage("", body) != "de" {
+			b.Fatal("not German")
 		}
 	}
 }
