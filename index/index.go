@@ -92,8 +92,10 @@ type Index struct {
 	textChain, phraseChain chain
 	// langs are the analysers of the languages other than English.
 	langs *languages
-	// present caches presentLanguages until the next write.
-	present atomic.Pointer[[]string]
+	// present caches presentLanguages; writes counts the commits, so a
+	// cached list older than the latest write is computed again.
+	present atomic.Pointer[presentCache]
+	writes  atomic.Uint64
 
 	writeMu  sync.Mutex // serialises writes and the stats they update
 	totalLen atomic.Int64
@@ -332,7 +334,7 @@ func (ix *Index) commit(b *bleve.Batch, delta int64) error {
 	}
 	b.SetInternal(keyStats, raw)
 	err = ix.bi.Batch(b)
-	ix.present.Store(nil) // the languages present may have changed
+	ix.writes.Add(1) // the languages present may have changed
 	if err != nil {
 		return fmt.Errorf("index: write batch: %w", err)
 	}

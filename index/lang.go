@@ -205,8 +205,9 @@ func (ix *Index) textChainFor(lang string) chain {
 // documents are in, sorted; the query side analyses a query with each of
 // them. It is cached until the next write.
 func (ix *Index) presentLanguages() ([]string, error) {
-	if p := ix.present.Load(); p != nil {
-		return *p, nil
+	gen := ix.writes.Load()
+	if p := ix.present.Load(); p != nil && p.gen == gen {
+		return p.langs, nil
 	}
 	dict, err := ix.bi.FieldDict(fieldLang)
 	if err != nil {
@@ -227,8 +228,16 @@ func (ix *Index) presentLanguages() ([]string, error) {
 		}
 	}
 	slices.Sort(out)
-	ix.present.Store(&out)
+	// Labelled with the count of writes read before the dictionary: a
+	// write since makes the next call look again.
+	ix.present.Store(&presentCache{gen: gen, langs: out})
 	return out, nil
+}
+
+// presentCache is presentLanguages' answer after gen writes.
+type presentCache struct {
+	gen   uint64
+	langs []string
 }
 
 // languageTerms analyses text with the analyser of each language present

@@ -145,6 +145,18 @@ func TestEnglishOnlyIndexAddsNoLanguageTerms(t *testing.T) {
 			t.Errorf("term %q in an English-only index", term.Term)
 		}
 	}
+	// Once a German document is in, the next query has German terms
+	// (the cached list of languages is renewed by the write).
+	if err := ix.Index(context.Background(), []Document{{ID: "de", Body: germanText}}); err != nil {
+		t.Fatal(err)
+	}
+	q, err = ix.PlainQuery("Suchmaschinen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !q.TermSet()["de:suchmaschin"] {
+		t.Errorf("terms after a German document: %v, want de:suchmaschin among them", q.Terms)
+	}
 }
 
 // BenchmarkDetectLanguage is the cost detection adds to indexing one

@@ -33,7 +33,7 @@ const (
 // than MaxUnzippedBytes or nest XML deeper than the extractors read. It
 // wraps ErrUnsupported, so callers that skip unsupported content skip
 // these too.
-var ErrTooLarge = fmt.Errorf("%w: over the extractor's size or nesting bounds", ErrUnsupported)
+var ErrTooLarge = fmt.Errorf("%w: too large or too deeply nested", ErrUnsupported)
 
 // zipDoc is an opened archive with a budget of bytes still to decompress.
 type zipDoc struct {
