@@ -63,6 +63,24 @@ func TestOfficeTitleFallback(t *testing.T) {
 	}
 }
 
+// A Word document's footnotes and endnotes follow its body.
+func TestDOCXNotes(t *testing.T) {
+	notes := func(kind string) string {
+		return `<w:` + kind + `s xmlns:w="w"><w:` + kind + ` w:id="1"><w:p><w:r><w:t>` + kind + ` text</w:t></w:r></w:p></w:` + kind + `></w:` + kind + `s>`
+	}
+	b := buildZip(t,
+		zipEntry{name: "word/document.xml", body: `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Body text</w:t></w:r></w:p></w:body></w:document>`},
+		zipEntry{name: "word/footnotes.xml", body: notes("footnote")},
+		zipEntry{name: "word/endnotes.xml", body: notes("endnote")})
+	res, err := DOCX(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Text != "Body text\n\nfootnote text\n\nendnote text" {
+		t.Errorf("text = %q", res.Text)
+	}
+}
+
 // RTF control words: \uN with its \ucN fallback, code pages, \bin data,
 // unknown {\*} destinations.
 func TestRTFControlWords(t *testing.T) {

@@ -6,7 +6,8 @@ import (
 )
 
 // DOCX returns the title and text of a Word document (Office Open XML, a
-// zip archive). The text is that of word/document.xml: each paragraph a
+// zip archive). The text is that of word/document.xml, then of the
+// footnotes and endnotes (word/footnotes.xml, word/endnotes.xml): each paragraph a
 // block, tabs as spaces, line breaks kept, deleted revisions and field
 // codes left out. The title is the document property dc:title
 // (docProps/core.xml), else the first line of text.
@@ -23,15 +24,36 @@ func docx(b []byte, budget int64) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	doc, err := z.read("word/document.xml")
-	if err != nil {
-		return Result{}, fmt.Errorf("read DOCX: %w", err)
+	var text textBuilder
+	// The body, then footnotes and endnotes when the document has them.
+	for _, part := range []string{"word/document.xml", "word/footnotes.xml", "word/endnotes.xml"} {
+		if part != "word/document.xml" && !z.has(part) {
+			continue
+		}
+		src, err := z.read(part)
+		if err != nil {
+			return Result{}, fmt.Errorf("read DOCX: %w", err)
+		}
+		text.setBreak(brkPara)
+		if err := docxText(&text, src, part); err != nil {
+			return Result{}, fmt.Errorf("read DOCX: %w", err)
+		}
 	}
-	var (
-		text textBuilder
-		inT  int // inside <w:t>, counted so a malformed nesting cannot stick
-	)
-	err = xmlWalker{
+	res := Result{Text: text.String()}
+	if z.has("docProps/core.xml") {
+		if core, err := z.read("docProps/core.xml"); err == nil {
+			res.Title = xmlMetaTitle(core)
+		}
+	}
+	res.Title = firstNonEmpty(res.Title, firstLine(res.Text))
+	return res, nil
+}
+
+// docxText adds the text of a WordprocessingML part (the body, footnotes,
+// endnotes) to text.
+func docxText(text *textBuilder, src []byte, part string) error {
+	inT := 0 // inside <w:t>, counted so a malformed nesting cannot stick
+	return xmlWalker{
 		start: func(el xml.StartElement, _ int) {
 			switch el.Name.Local {
 			case "t":
@@ -61,18 +83,7 @@ func docx(b []byte, budget int64) (Result, error) {
 				text.WriteString(ValidUTF8(string(s)))
 			}
 		},
-	}.walk(doc, "the DOCX document part")
-	if err != nil {
-		return Result{}, fmt.Errorf("read DOCX: %w", err)
-	}
-	res := Result{Text: text.String()}
-	if z.has("docProps/core.xml") {
-		if core, err := z.read("docProps/core.xml"); err == nil {
-			res.Title = xmlMetaTitle(core)
-		}
-	}
-	res.Title = firstNonEmpty(res.Title, firstLine(res.Text))
-	return res, nil
+	}.walk(src, part)
 }
 
 // ODT returns the title and text of an OpenDocument text (a zip archive).
