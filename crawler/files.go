@@ -34,6 +34,11 @@ type FilesConfig struct {
 	// MaxFileSize is the largest file indexed, in bytes; larger files are
 	// skipped and reported. Default 10 MiB.
 	MaxFileSize int64
+	// MaxMailboxSize is the largest mailbox (.mbox) indexed, in bytes, in
+	// place of MaxFileSize: a mailbox is read one message at a time, so
+	// its size costs time, not memory. Default 4 GiB
+	// (DefaultMaxMailboxSize).
+	MaxMailboxSize int64
 	// Extensions lists the file name extensions (with the dot, matched
 	// case-insensitively) of the files to index. ".html", ".htm", ".xhtml"
 	// are read as HTML, ".md", ".markdown", ".mdown", ".mkd" as Markdown,
@@ -140,6 +145,9 @@ func DefaultExtensions() []string {
 const (
 	// DefaultMaxFileSize is the default FilesConfig.MaxFileSize: 10 MiB.
 	DefaultMaxFileSize = 10 << 20
+	// DefaultMaxMailboxSize is the default FilesConfig.MaxMailboxSize:
+	// 4 GiB.
+	DefaultMaxMailboxSize = 4 << 30
 	// DefaultFilesBatchSize is the default FilesConfig.BatchSize.
 	DefaultFilesBatchSize = 256
 )
@@ -149,6 +157,7 @@ func DefaultFilesConfig() FilesConfig {
 	return FilesConfig{
 		Exclude:        DefaultExcludes(),
 		MaxFileSize:    DefaultMaxFileSize,
+		MaxMailboxSize: DefaultMaxMailboxSize,
 		Extensions:     DefaultExtensions(),
 		FollowSymlinks: true,
 		BatchSize:      DefaultFilesBatchSize,
@@ -162,6 +171,9 @@ func (c FilesConfig) withDefaults() FilesConfig {
 	}
 	if c.MaxFileSize <= 0 {
 		c.MaxFileSize = DefaultMaxFileSize
+	}
+	if c.MaxMailboxSize <= 0 {
+		c.MaxMailboxSize = DefaultMaxMailboxSize
 	}
 	if c.Extensions == nil {
 		c.Extensions = DefaultExtensions()

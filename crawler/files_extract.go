@@ -20,9 +20,9 @@ import (
 var errNotRegular = errors.New("crawler: not a regular file")
 
 // readDocuments reads and extracts the file at path (whose URL is id) into
-// its documents: one for most files, one per message for a mailbox
-// (isMailbox). Their Modified and Size come from the open file, so they
-// describe the bytes read. Errors: ErrFileTooLarge, textextract.ErrBinary
+// its document (mailboxes are read by filesCrawl.mailbox instead). Its
+// Modified and Size come from the open file, so they describe the bytes
+// read. Errors: ErrFileTooLarge, textextract.ErrBinary
 // and textextract.ErrUnsupported (skips), fs errors, extraction errors.
 func readDocuments(path, id string, maxSize int64) ([]index.Document, error) {
 	f, err := os.Open(path)
@@ -50,9 +50,6 @@ func readDocuments(path, id string, maxSize int64) ([]index.Document, error) {
 	b := buf.Bytes()
 	if int64(len(b)) > maxSize {
 		return nil, fmt.Errorf("%w (grew past the limit of %d bytes)", ErrFileTooLarge, maxSize)
-	}
-	if isMailbox(path) {
-		return mailboxDocuments(b, path, id, info.ModTime())
 	}
 	res, err := extract(b, path, id)
 	if err != nil {
@@ -87,48 +84,39 @@ func MessageURL(fileURL string, n int) string {
 	return fileURL + "#" + strconv.Itoa(n)
 }
 
-// mailboxDocuments turns the messages of a mailbox into documents: the
-// Subject is the title (else the file name and the message number), the
-// body starts with a line "From: ... · Date: ..." and goes on with the
-// message's text. Every document carries the file's modification time
-// and size, so an unchanged mailbox is recognised without reading it.
-func mailboxDocuments(b []byte, path, id string, mtime time.Time) ([]index.Document, error) {
-	msgs, err := textextract.Mbox(b)
-	if err != nil && len(msgs) == 0 {
-		return nil, fmt.Errorf("read mailbox: %w", err)
+// messageDocument is the document of message n (1 for the first) of the
+// mailbox at path (whose URL is id): the Subject is the title (else the
+// file name and the message number), the body starts with a line
+// "From: ... · Date: ..." and goes on with the message's text. Every
+// message carries the file's modification time and size, so an unchanged
+// mailbox is recognised without reading it.
+func messageDocument(m textextract.Message, path, id string, n int, mtime time.Time, size int64) index.Document {
+	title := m.Subject
+	if title == "" {
+		title = fmt.Sprintf("%s, message %d", textextract.ValidUTF8(filepath.Base(path)), n)
 	}
-	// Past MaxMboxMessages the first messages are indexed; the rest are
-	// left out, as a long text's end is.
-	docs := make([]index.Document, 0, len(msgs))
-	for i, m := range msgs {
-		title := m.Subject
-		if title == "" {
-			title = fmt.Sprintf("%s, message %d", textextract.ValidUTF8(filepath.Base(path)), i+1)
-		}
-		var head []string
-		if m.From != "" {
-			head = append(head, "From: "+m.From)
-		}
-		if !m.Date.IsZero() {
-			head = append(head, "Date: "+m.Date.Format("2006-01-02 15:04 -0700"))
-		}
-		body := m.Text
-		if len(head) > 0 {
-			body = strings.Join(head, " · ") + "\n\n" + body
-		}
-		u := MessageURL(id, i+1)
-		docs = append(docs, index.Document{
-			ID:       index.DocID(u),
-			URL:      u,
-			Title:    title,
-			Body:     body,
-			Source:   index.SourceFile,
-			Modified: mtime,
-			Size:     int64(len(b)),
-			Hash:     index.ContentHash(title, body),
-		})
+	var head []string
+	if m.From != "" {
+		head = append(head, "From: "+m.From)
 	}
-	return docs, nil
+	if !m.Date.IsZero() {
+		head = append(head, "Date: "+m.Date.Format("2006-01-02 15:04 -0700"))
+	}
+	body := m.Text
+	if len(head) > 0 {
+		body = strings.Join(head, " · ") + "\n\n" + body
+	}
+	u := MessageURL(id, n)
+	return index.Document{
+		ID:       index.DocID(u),
+		URL:      u,
+		Title:    title,
+		Body:     body,
+		Source:   index.SourceFile,
+		Modified: mtime,
+		Size:     size,
+		Hash:     index.ContentHash(title, body),
+	}
 }
 
 // extract picks the extractor by file extension: HTML, Markdown, PDF,

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,5 +115,29 @@ func TestIndexFilesMailbox(t *testing.T) {
 	assertFilesCounts(t, rep, filesCounts{updated: 1, deleted: 2})
 	if _, ok := sink.docs[MessageURL(fileURL, 1)]; !ok || len(sink.docs) != 1 {
 		t.Errorf("after removing two messages: %v", sink.docs)
+	}
+}
+
+// A mailbox is read as a stream, so MaxMailboxSize, not MaxFileSize,
+// bounds it; a .mbox file that is not a mailbox is a listed skip.
+func TestIndexFilesMailboxLimits(t *testing.T) {
+	root := t.TempDir()
+	copyFormatFixture(t, "inbox.mbox", filepath.Join(root, "inbox.mbox"))
+	filesWriteFile(t, filepath.Join(root, "notmail.mbox"), "Just some notes.\n")
+	cfg := DefaultFilesConfig()
+	cfg.MaxFileSize = 100 // smaller than the mailbox
+	sink := newFilesMemSink()
+	rep := filesCrawlOK(t, sink, cfg, root)
+	assertFilesCounts(t, rep, filesCounts{added: 1, skipped: 1})
+	if len(sink.docs) != 3 {
+		t.Errorf("%d documents, want the 3 messages", len(sink.docs))
+	}
+	if len(rep.Skips) != 1 || !strings.Contains(rep.Skips[0].Err.Error(), "a mailbox starts with a \"From \" line") {
+		t.Errorf("skips = %v", rep.Skips)
+	}
+	cfg.MaxMailboxSize = 100
+	rep = filesCrawlOK(t, newFilesMemSink(), cfg, root)
+	if rep.Skipped != 2 || !errors.Is(rep.Skips[0].Err, ErrFileTooLarge) {
+		t.Errorf("with a 100-byte mailbox limit: %+v", rep)
 	}
 }

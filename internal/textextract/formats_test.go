@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -154,6 +155,32 @@ func TestMboxEdges(t *testing.T) {
 	}
 	if len(msgs) != 2 || msgs[0].Text != "line\nFrom inside a paragraph" || msgs[1].Subject != "two" {
 		t.Errorf("messages = %+v", msgs)
+	}
+}
+
+// MboxReader streams: lines longer than its buffer (in a body and in a
+// "From " line) neither split a message nor start one.
+func TestMboxReaderLongLines(t *testing.T) {
+	long := strings.Repeat("okapi ", 30000) // 180 kB on one line
+	src := "From " + long + "\nSubject: one\n\n" + long + "\nFrom not a separator, no blank line before\n\n" +
+		"From b\nSubject: two\n\nbody two\n"
+	r := NewMboxReader(strings.NewReader(src))
+	var got []Message
+	for {
+		m, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, m)
+	}
+	if len(got) != 2 || got[0].Subject != "one" || got[1].Subject != "two" || got[1].Text != "body two" {
+		t.Fatalf("%d messages: %.200v", len(got), got)
+	}
+	if !strings.HasSuffix(got[0].Text, "okapi\nFrom not a separator, no blank line before") || len(got[0].Text) < len(long)-1 {
+		t.Errorf("first message text: %d bytes, ends %q", len(got[0].Text), got[0].Text[max(0, len(got[0].Text)-60):])
 	}
 }
 

@@ -50,73 +50,123 @@ type Message struct {
 
 // Mbox splits a Unix mailbox (mboxo or mboxrd: messages each starting
 // with a "From " line at the start of the file or after a blank line) into
-// its messages. Each message's headers are decoded (RFC 2047 encoded
-// words in any charset golang.org/x/net/html/charset knows) and its body
-// is read as described at Message.Text; ">From " escapes are undone.
-// Attachments are not read.
-//
-// A message that cannot be parsed at all (no header block) is passed
-// over; an empty mailbox gives no messages and no error. Content that does
-// not start with a "From " line is not a mailbox (ErrUnsupported). At most
+// its messages, as MboxReader reads them, all at once. At most
 // MaxMboxMessages are returned; past it the error wraps ErrTooLarge and
-// the messages read are returned with it. Nothing panics on hostile input.
+// the messages read are returned with it.
 func Mbox(src []byte) ([]Message, error) {
-	src = bytes.TrimLeft(src, "\r\n")
-	if len(src) == 0 {
-		return nil, nil
-	}
-	if !bytes.HasPrefix(src, []byte("From ")) {
-		return nil, fmt.Errorf("%w: a mailbox starts with a \"From \" line", ErrUnsupported)
-	}
+	r := NewMboxReader(bytes.NewReader(src))
 	var msgs []Message
-	for raw := range splitMbox(src) {
+	for {
+		m, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return msgs, nil
+		}
+		if err != nil {
+			return msgs, err
+		}
 		if len(msgs) == MaxMboxMessages {
 			return msgs, fmt.Errorf("%w: the mailbox holds more than %d messages; the first %d are read", ErrTooLarge, MaxMboxMessages, MaxMboxMessages)
 		}
-		m, err := parseMessage(raw)
+		msgs = append(msgs, m)
+	}
+}
+
+// MboxReader reads the messages of a Unix mailbox one at a time, so a
+// mailbox of any size costs the memory of one message: at most
+// MaxInputBytes of a message are kept (the rest of a longer one is left
+// out of its text).
+//
+// Each message's headers are decoded (RFC 2047 encoded words in any
+// charset golang.org/x/net/html/charset knows) and its body is read as
+// described at Message.Text; mboxrd's ">From " quoting is undone (one '>'
+// dropped from lines of the form ">+From "). Attachments are not read. A
+// message that cannot be parsed at all (no header block) is passed over.
+type MboxReader struct {
+	br        *bufio.Reader
+	cur       bytes.Buffer
+	started   bool // the first "From " line was read
+	prevBlank bool // the last whole line was blank (or none was read)
+	lineStart bool // the next byte starts a line
+	skipRest  bool // the rest of a long separator line is still to skip
+	done      bool
+}
+
+// NewMboxReader reads the mailbox r.
+func NewMboxReader(r io.Reader) *MboxReader {
+	return &MboxReader{br: bufio.NewReaderSize(r, 64<<10), prevBlank: true, lineStart: true}
+}
+
+// Next returns the next message; io.EOF after the last. Content whose
+// first line that is not blank is not a "From " line is not a mailbox
+// (an error wrapping ErrUnsupported); a read error is returned as it is.
+// An empty input is a mailbox without messages.
+func (m *MboxReader) Next() (Message, error) {
+	for {
+		raw, err := m.nextRaw()
+		if err != nil {
+			return Message{}, err
+		}
+		msg, err := parseMessage(raw)
 		if err != nil {
 			continue
 		}
-		msgs = append(msgs, m)
+		return msg, nil
 	}
-	return msgs, nil
 }
 
-// splitMbox yields the messages of a mailbox without their "From " line,
-// with mboxrd's ">From " quoting undone (one '>' dropped from lines of
-// the form ">+From ").
-func splitMbox(src []byte) func(func([]byte) bool) {
-	return func(yield func([]byte) bool) {
-		var (
-			cur       bytes.Buffer
-			started   bool
-			prevBlank = true
-		)
-		for len(src) > 0 {
-			line := src
-			if i := bytes.IndexByte(src, '\n'); i >= 0 {
-				line, src = src[:i+1], src[i+1:]
-			} else {
-				src = nil
-			}
-			if prevBlank && bytes.HasPrefix(line, []byte("From ")) {
-				if started && !yield(bytes.Clone(cur.Bytes())) {
-					return
+// fromLine starts the line that starts a message.
+const fromLine = "From "
+
+// nextRaw returns the bytes of the next message, without its "From "
+// line; they are valid until the next call.
+func (m *MboxReader) nextRaw() ([]byte, error) {
+	if m.done {
+		return nil, io.EOF
+	}
+	m.cur.Reset()
+	for {
+		line, err := m.br.ReadSlice('\n')
+		if len(line) > 0 {
+			whole := m.lineStart // line starts a line of the file
+			m.lineStart = line[len(line)-1] == '\n'
+			switch {
+			case m.skipRest:
+				m.skipRest = !m.lineStart
+			case whole && m.prevBlank && bytes.HasPrefix(line, []byte(fromLine)):
+				m.skipRest = !m.lineStart
+				m.prevBlank = false
+				if m.started {
+					return m.cur.Bytes(), nil
 				}
-				cur.Reset()
-				started = true
-				prevBlank = false
-				continue
+				m.started = true
+			case !m.started:
+				if len(bytes.TrimRight(line, "\r\n")) > 0 {
+					m.done = true
+					return nil, fmt.Errorf("%w: a mailbox starts with a \"From \" line", ErrUnsupported)
+				}
+			default:
+				if whole {
+					if q := bytes.TrimLeft(line, ">"); len(q) < len(line) && bytes.HasPrefix(q, []byte(fromLine)) {
+						line = line[1:]
+					}
+				}
+				m.prevBlank = whole && m.lineStart && len(bytes.TrimRight(line, "\r\n")) == 0
+				if m.cur.Len()+len(line) <= MaxInputBytes {
+					m.cur.Write(line)
+				}
 			}
-			trimmed := bytes.TrimRight(line, "\r\n")
-			prevBlank = len(trimmed) == 0
-			if q := bytes.TrimLeft(line, ">"); len(q) < len(line) && bytes.HasPrefix(q, []byte("From ")) {
-				line = line[1:]
-			}
-			cur.Write(line)
 		}
-		if started {
-			yield(cur.Bytes())
+		switch {
+		case err == nil, errors.Is(err, bufio.ErrBufferFull):
+		case errors.Is(err, io.EOF):
+			m.done = true
+			if m.started {
+				return m.cur.Bytes(), nil
+			}
+			return nil, io.EOF
+		default:
+			m.done = true
+			return nil, fmt.Errorf("read mailbox: %w", err)
 		}
 	}
 }
