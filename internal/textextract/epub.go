@@ -87,6 +87,9 @@ func epub(b []byte, budget int64) (Result, error) {
 		if err != nil {
 			return Result{}, fmt.Errorf("read EPUB: %w", err)
 		}
+		if len(chapter) > MaxInputBytes {
+			chapter = chapter[:MaxInputBytes] // as HTML reads at most
+		}
 		ch := extractHTML(decodeHTML(chapter), nil, false)
 		if chapTitle == "" {
 			chapTitle = ch.Title
