@@ -36,6 +36,15 @@ type Document struct {
 	// Hash is the content hash of Title and Body (see ContentHash); it is
 	// used to collapse duplicates. Index fills it in when empty.
 	Hash string `json:"hash"`
+	// ETag is the entity tag a web server gave the page (its ETag header,
+	// as sent, quotes included); empty when it gave none. With Modified
+	// (the Last-Modified header), it lets a re-crawl ask "changed since?"
+	// (If-None-Match, If-Modified-Since) instead of downloading again.
+	ETag string `json:"etag,omitempty"`
+	// Lang is the document's language, a code of Languages ("en", "de",
+	// ...). Index detects it when it is empty or unknown; the scored text
+	// is analysed with that language's analyser.
+	Lang string `json:"lang,omitempty"`
 }
 
 // DocID returns the stable ID for a canonical URL or file URL. The ID is the
@@ -69,4 +78,5 @@ type Meta struct {
 	Modified time.Time
 	Size     int64
 	Hash     string
+	ETag     string
 }

@@ -90,6 +90,12 @@ type Index struct {
 	// textChain and phraseChain are the two analysers taken apart, for
 	// analysing documents piece by piece (see textField).
 	textChain, phraseChain chain
+	// langs are the analysers of the languages other than English.
+	langs *languages
+	// present caches presentLanguages; writes counts the commits, so a
+	// cached list older than the latest write is computed again.
+	present atomic.Pointer[presentCache]
+	writes  atomic.Uint64
 
 	writeMu  sync.Mutex // serialises writes and the stats they update
 	totalLen atomic.Int64
@@ -190,6 +196,9 @@ func (ix *Index) load() error {
 	if ix.phraseChain, err = chainOf(ix.phraseAnalyzer); err != nil {
 		return err
 	}
+	if ix.langs, err = newLanguages(); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -281,7 +290,7 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 		// Both fields are analysed piece by piece, keeping term locations
 		// for the first TermPositionBytes only (see textField): one huge
 		// document costs bounded memory.
-		text := newTextField(fieldText, d.Title, d.Body, ix.textChain, ix.cfg.TermPositionBytes)
+		text := newTextField(fieldText, d.Title, d.Body, ix.textChainFor(d.Lang), ix.cfg.TermPositionBytes)
 		text.Analyze() // its length is needed now; bleve's own call is then free
 		n := int64(text.AnalyzedLength())
 		if prev, ok := seen[d.ID]; ok {
@@ -324,7 +333,9 @@ func (ix *Index) commit(b *bleve.Batch, delta int64) error {
 		return fmt.Errorf("index: encode stats: %w", err)
 	}
 	b.SetInternal(keyStats, raw)
-	if err := ix.bi.Batch(b); err != nil {
+	err = ix.bi.Batch(b)
+	ix.writes.Add(1) // the languages present may have changed
+	if err != nil {
 		return fmt.Errorf("index: write batch: %w", err)
 	}
 	ix.totalLen.Store(total)
@@ -350,6 +361,9 @@ func (ix *Index) prepare(d *Document) error {
 	}
 	if d.Hash == "" {
 		d.Hash = ContentHash(d.Title, d.Body)
+	}
+	if !knownLanguage(d.Lang) {
+		d.Lang = ix.detectLanguage(d.Title, d.Body)
 	}
 	return nil
 }
@@ -396,6 +410,9 @@ func buildDocument(d Document, text, words *textField, packed []byte) *document.
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldURL, nil, []byte(d.URL), kwOpts))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSource, nil, []byte(d.Source), kwOpts))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldHash, nil, []byte(d.Hash), kwOpts))
+	if d.Lang != "" {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLang, nil, []byte(d.Lang), kwOpts))
+	}
 	for _, h := range hostKeys(d.URL) {
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldHost, nil, []byte(h), bindex.IndexField))
 	}
@@ -403,6 +420,9 @@ func buildDocument(d Document, text, words *textField, packed []byte) *document.
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldModified, nil, []byte(d.Modified.UTC().Format(time.RFC3339Nano)), store))
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSize, nil, []byte(strconv.FormatInt(d.Size, 10)), store))
+	if d.ETag != "" {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldETag, nil, []byte(d.ETag), store))
+	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLen, nil, []byte(strconv.Itoa(text.AnalyzedLength())), store))
 	return doc
 }
@@ -537,6 +557,10 @@ func (ix *Index) get(ctx context.Context, id string, maxBody int) (doc Document,
 			doc.Modified, _ = time.Parse(time.RFC3339Nano, v)
 		case fieldSize:
 			doc.Size, _ = strconv.ParseInt(v, 10, 64)
+		case fieldETag:
+			doc.ETag = v
+		case fieldLang:
+			doc.Lang = v
 		}
 	})
 	if packed != "" {
@@ -572,7 +596,7 @@ func (ix *Index) MetaByPrefix(ctx context.Context, prefix string) ([]Meta, error
 				return nil, err
 			}
 			if ok {
-				out = append(out, Meta{ID: d.ID, URL: d.URL, Source: d.Source, Modified: d.Modified, Size: d.Size, Hash: d.Hash})
+				out = append(out, Meta{ID: d.ID, URL: d.URL, Source: d.Source, Modified: d.Modified, Size: d.Size, Hash: d.Hash, ETag: d.ETag})
 			}
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // holds the same text word for word for phrase queries; the others are
 // stored for display or indexed as exact keywords.
 const (
-	fieldText   = "text"   // title + body, English analyser, scored by BM25, offsets kept for snippets
+	fieldText   = "text"   // title + body, the document language's analyser (English: AnalyzerName; others prefix their terms, "de:haus"), scored by BM25, offsets kept for snippets
 	fieldPhrase = "phrase" // title + body, PhraseAnalyzerName, not scored: exact phrase matching only
 	fieldTitle  = "title"  // stored only
 	fieldBody   = "body"   // stored only
@@ -29,6 +29,8 @@ const (
 	fieldModified   = "modified"    // stored only, RFC 3339
 	fieldSize       = "size"        // stored only, decimal
 	fieldLen        = "len"         // stored only: token count of fieldText, for BM25 statistics
+	fieldETag       = "etag"        // stored only: a web page's ETag, for conditional re-crawls
+	fieldLang       = "lang"        // keyword: the document's language (Languages), for lang: and the query's analysers
 )
 
 // AnalyzerName is the analyser used for documents and queries: bleve's
@@ -107,10 +109,10 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc := mapping.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text)
 	doc.AddFieldMappingsAt(fieldPhrase, phrase)
-	for _, f := range []string{fieldTitle, fieldBody, fieldBodyPacked, fieldModified, fieldSize, fieldLen} {
+	for _, f := range []string{fieldTitle, fieldBody, fieldBodyPacked, fieldModified, fieldSize, fieldLen, fieldETag} {
 		doc.AddFieldMappingsAt(f, stored)
 	}
-	for _, f := range []string{fieldURL, fieldSource, fieldHash} {
+	for _, f := range []string{fieldURL, fieldSource, fieldHash, fieldLang} {
 		doc.AddFieldMappingsAt(f, kw)
 	}
 	host := mapping.NewKeywordFieldMapping()

@@ -232,8 +232,8 @@ func (a *app) printJobsSummary(cmdName string, js []jobs.Job) {
 		fmt.Fprintf(a.stderr, "p2pir: %s: %s more failed; the node lists the first of each job's failures (p2pir's API: GET /index/jobs)\n", cmdName, countOf(errs-listed, "item", "items"))
 	}
 	if cmdName == "crawl" {
-		fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d duplicates, %d skipped, %d errors in %v\n",
-			r.Fetched, r.Indexed, r.Duplicates, r.Skipped, errs, elapsed.Round(time.Millisecond))
+		fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d unchanged, %d duplicates, %d skipped, %d errors in %v\n",
+			r.Fetched, r.Indexed, r.Unchanged, r.Duplicates, r.Skipped, errs, elapsed.Round(time.Millisecond))
 		return
 	}
 	fmt.Fprintf(a.stdout, "%d added, %d updated, %d unchanged, %d deleted, %d skipped, %d errors in %v\n",

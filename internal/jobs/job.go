@@ -115,7 +115,8 @@ type Failure struct {
 
 // Report is what the crawler counted, in the words of the offline
 // commands' summaries: for a folder, Added, Updated, Unchanged, Deleted
-// and Skipped; for a site, Fetched, Indexed, Duplicates and Skipped.
+// and Skipped; for a site, Fetched, Indexed, Unchanged (pages the server
+// answered "not modified"), Duplicates and Skipped.
 type Report struct {
 	Added      int `json:"added"`
 	Updated    int `json:"updated"`

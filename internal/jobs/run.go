@@ -45,7 +45,7 @@ func RunSpec(ctx context.Context, ix *index.Index, spec Spec, progress ProgressF
 		cfg := spec.WebConfig()
 		cfg.Progress = crawler.Progress(progress)
 		rep, err := crawler.Crawl(ctx, ix, cfg, spec.URL)
-		out := Outcome{Report: Report{Fetched: rep.Fetched, Indexed: rep.Indexed, Duplicates: rep.Duplicates, Skipped: rep.Skipped}}
+		out := Outcome{Report: Report{Fetched: rep.Fetched, Indexed: rep.Indexed, Unchanged: rep.Unchanged, Duplicates: rep.Duplicates, Skipped: rep.Skipped}}
 		for _, e := range rep.Errors {
 			out.Failures = append(out.Failures, Failure{Path: e.URL, Error: e.Err.Error()})
 		}

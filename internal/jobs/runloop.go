@@ -175,7 +175,7 @@ func summary(j *Job) string {
 	r := j.Report
 	var s string
 	if j.Kind == KindSite {
-		s = fmt.Sprintf("%d fetched, %d indexed, %d duplicates, %d skipped, %d errors", r.Fetched, r.Indexed, r.Duplicates, r.Skipped, j.Errors)
+		s = fmt.Sprintf("%d fetched, %d indexed, %d unchanged, %d duplicates, %d skipped, %d errors", r.Fetched, r.Indexed, r.Unchanged, r.Duplicates, r.Skipped, j.Errors)
 	} else {
 		s = fmt.Sprintf("%d added, %d updated, %d unchanged, %d deleted, %d skipped, %d errors", r.Added, r.Updated, r.Unchanged, r.Deleted, r.Skipped, j.Errors)
 	}
