@@ -165,8 +165,12 @@ func (ix *Index) WeightedQuery(terms []WeightedTerm) (Query, error) {
 // countTerms analyses text and weights each distinct term by its count.
 func (ix *Index) countTerms(text string) []WeightedTerm {
 	counts := make(map[string]float64)
-	for _, t := range ix.terms(text) {
-		counts[t]++
+	for _, t := range ix.analyzer.Analyze([]byte(text)) {
+		if isJoinedCompound(t) {
+			counts[string(t.Term)] += compoundQueryWeight
+		} else {
+			counts[string(t.Term)]++
+		}
 	}
 	return sortedTerms(counts)
 }
