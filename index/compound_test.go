@@ -100,3 +100,22 @@ func TestHyphenatedCompoundRanksFirst(t *testing.T) {
 		t.Errorf(`"x-forwarded-for": hits %v, want compound, hyphen and spaces`, got)
 	}
 }
+
+// A snippet highlights a compound once, whole, and the query's other
+// words after it.
+func TestCompoundSnippetHighlightsTheCompound(t *testing.T) {
+	ix := openTest(t)
+	mustIndex(t, ix, Document{ID: "c", Title: "Proxies", Body: "Trust the X-Forwarded-For header only from your proxies."})
+	res := find(t, ix, "x-forwarded-for header")
+	if len(res.Hits) != 1 {
+		t.Fatalf("hits %v, want c", ids(res))
+	}
+	sn := res.Hits[0].Snippet
+	var got []string
+	for _, h := range sn.Highlights {
+		got = append(got, sn.Text[h.Start:h.End])
+	}
+	if want := []string{"X-Forwarded-For", "header"}; !slices.Equal(got, want) {
+		t.Errorf("snippet %q highlights %q, want %q", sn.Text, got, want)
+	}
+}
