@@ -213,6 +213,10 @@ func (a *app) printJobsSummary(cmdName string, js []jobs.Job) {
 				fmt.Fprintf(a.stderr, "p2pir: index: %s: %s\n", f.Path, f.Error)
 			}
 		}
+		for _, f := range j.Truncated {
+			// As offline: indexed in part is said, but is not an error.
+			fmt.Fprintf(a.stderr, "p2pir: index: %s: %s\n", f.Path, f.Error)
+		}
 		errs += j.Errors
 		listed += len(j.Failures)
 		elapsed += time.Duration(j.ElapsedMS) * time.Millisecond

@@ -69,6 +69,10 @@ type Job struct {
 	// lists the first of them (at most Config.MaxFailures).
 	Errors   int       `json:"errors"`
 	Failures []Failure `json:"failures"`
+	// Truncated lists the first files (at most Config.MaxFailures) whose
+	// text was longer than the job's cap: their first part is indexed and
+	// Error says how much (Report.Truncated counts them all). Not errors.
+	Truncated []Failure `json:"truncated"`
 	// Report is the crawler's full count, as the offline commands print it.
 	Report Report `json:"report"`
 
@@ -125,6 +129,8 @@ type Report struct {
 	Indexed    int `json:"indexed"`
 	Duplicates int `json:"duplicates"`
 	Skipped    int `json:"skipped"`
+	// Truncated counts the files indexed only in part (Job.Truncated).
+	Truncated int `json:"truncated"`
 }
 
 // clone is a copy of j that shares nothing with it.
@@ -133,6 +139,10 @@ func (j *Job) clone() Job {
 	c.Failures = slices.Clone(j.Failures)
 	if c.Failures == nil {
 		c.Failures = []Failure{}
+	}
+	c.Truncated = slices.Clone(j.Truncated)
+	if c.Truncated == nil {
+		c.Truncated = []Failure{}
 	}
 	c.Spec.Exclude = slices.Clone(j.Spec.Exclude)
 	c.Spec.Extensions = slices.Clone(j.Spec.Extensions)
