@@ -205,6 +205,9 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, st searchStyle) {
 		for _, f := range h.Formats {
 			fmt.Fprintf(w, "    %salso as %s%s\n", dim, oneLine(f), reset)
 		}
+		for _, d := range h.NearDuplicates {
+			fmt.Fprintf(w, "    %salso: %s%s\n", dim, oneLine(d), reset)
+		}
 		if strings.HasPrefix(h.URL, p2pirv1.SharedDocScheme+"://") {
 			fmt.Fprintf(w, "    %sa file a peer shares: p2pir open %s%s\n", dim, oneLine(h.URL), reset)
 		}
