@@ -77,7 +77,7 @@ type Job struct {
 	Report Report `json:"report"`
 
 	// QueuedAt, StartedAt and FinishedAt are when the job was submitted,
-	// began and ended (zero: not yet; null in JSON).
+	// began and ended (zero: not yet; left out of the JSON).
 	QueuedAt   time.Time `json:"queued_at"`
 	StartedAt  time.Time `json:"started_at"`
 	FinishedAt time.Time `json:"finished_at"`
@@ -91,13 +91,13 @@ type Job struct {
 	IndexDocuments uint64 `json:"index_documents,omitempty"`
 }
 
-// MarshalJSON writes StartedAt and FinishedAt as null until they happen.
+// MarshalJSON leaves StartedAt and FinishedAt out until they happen.
 func (j Job) MarshalJSON() ([]byte, error) {
 	type plain Job // without this method
 	return json.Marshal(struct {
 		plain
-		StartedAt  *time.Time `json:"started_at"`
-		FinishedAt *time.Time `json:"finished_at"`
+		StartedAt  *time.Time `json:"started_at,omitempty"`
+		FinishedAt *time.Time `json:"finished_at,omitempty"`
 	}{plain(j), timeOrNil(j.StartedAt), timeOrNil(j.FinishedAt)})
 }
 
