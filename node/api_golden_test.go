@@ -1,17 +1,12 @@
 package node
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
-	"math"
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -122,15 +117,15 @@ func TestEveryRouteAnswersItsGolden(t *testing.T) {
 		}
 		var reqBody any
 		if c.call.body != "" {
-			reqBody = normaliseAnswer(normaliseJSON(t, c.call.body, n, dir, folder), "")
+			reqBody = testenv.Normalise(normaliseJSON(t, c.call.body, n, dir, folder))
 		}
 		byRoute[c.pattern] = append(byRoute[c.pattern], goldenExchange{
 			Request:  c.call.method + " " + normaliseText(c.call.path, n, dir, folder),
 			Body:     reqBody,
 			Status:   code,
-			Response: normaliseAnswer(normaliseJSON(t, body, n, dir, folder), ""),
+			Response: testenv.Normalise(normaliseJSON(t, body, n, dir, folder)),
 		})
-		for _, bad := range styleProblems(v, "") {
+		for _, bad := range testenv.StyleProblems(v, "assign") {
 			t.Errorf("%s %s: %s", c.call.method, c.call.path, bad)
 		}
 	}
@@ -144,13 +139,13 @@ func TestEveryRouteAnswersItsGolden(t *testing.T) {
 			t.Errorf("%s has no golden: add a call for it to TestEveryRouteAnswersItsGolden", pattern)
 			continue
 		}
-		checkGolden(t, filepath.Join("testdata", "golden", "api", goldenName(pattern)), ex)
+		testenv.CheckGolden(t, filepath.Join("testdata", "golden", "api", goldenName(pattern)), ex, *updateGolden)
 		for _, e := range ex {
 			if e.Status >= 300 {
 				continue // errors are {"error"}, documented once under Errors
 			}
 			doc := docWithReferences(docs, pattern)
-			for _, k := range keysOf(e.Response) {
+			for _, k := range testenv.KeysOf(e.Response, "assign") {
 				if !strings.Contains(doc, `"`+k+`"`) && !strings.Contains(doc, "`"+k+"`") {
 					t.Errorf("docs/API.md, %s: the answer's key %q is not documented (as \"%s\" or `%s`)", pattern, k, k, k)
 				}
@@ -170,178 +165,25 @@ func goldenName(pattern string) string {
 	return strings.Trim(s, "_") + ".json"
 }
 
-// checkGolden compares v, written as indented JSON, with the file at path
-// (or writes it there with -update).
-func checkGolden(t *testing.T, path string, v any) {
-	t.Helper()
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		t.Fatal(err)
-	}
-	if *updateGolden {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Errorf("%s: %v (run the test with -update to write it)", path, err)
-		return
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("%s differs from the answer (if the change is meant, run with -update and review the diff):\n%s", path, lineDiff(string(want), buf.String()))
-	}
-}
-
-// lineDiff lists the first lines that differ between want and got.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var out []string
-	for i := 0; i < max(len(w), len(g)) && len(out) < 12; i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			out = append(out, fmt.Sprintf("line %d: want %s\n         got  %s", i+1, a, b))
-		}
-	}
-	return strings.Join(out, "\n")
-}
-
-var (
-	timeRE = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$`)
-	portRE = regexp.MustCompile(`(127\.0\.0\.1|localhost|\[::1\]):\d+`)
-	hexRE  = regexp.MustCompile(`^[0-9a-f]{16,}$`)
-	keyRE  = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
-)
-
 // normaliseText replaces, in raw text, what differs from run to run: the
 // node's ID, the data and fixture folders, loopback ports.
 func normaliseText(s string, n *Node, dir, folder string) string {
 	s = strings.ReplaceAll(s, n.ID(), "NODE_ID")
 	s = strings.ReplaceAll(s, folder, "FOLDER")
 	s = strings.ReplaceAll(s, dir, "DATA_DIR")
-	return portRE.ReplaceAllString(s, "$1:PORT")
+	return testenv.PortRE.ReplaceAllString(s, "$1:PORT")
 }
 
 func normaliseJSON(t *testing.T, body string, n *Node, dir, folder string) any {
 	t.Helper()
 	// The paths are inside JSON strings: escape them as JSON does.
-	esc := func(s string) string { b, _ := json.Marshal(s); return string(b[1 : len(b)-1]) }
-	body = strings.ReplaceAll(body, esc(folder), "FOLDER")
-	body = strings.ReplaceAll(body, esc(dir), "DATA_DIR")
+	body = strings.ReplaceAll(body, testenv.JSONEscaped(folder), "FOLDER")
+	body = strings.ReplaceAll(body, testenv.JSONEscaped(dir), "DATA_DIR")
 	var v any
 	if err := json.Unmarshal([]byte(normaliseText(body, n, dir, folder)), &v); err != nil {
 		t.Fatal(err)
 	}
 	return v
-}
-
-// normaliseAnswer replaces values that change from run to run: times,
-// durations (keys ending in _ms), query IDs, hexadecimal IDs; floats are
-// rounded to 4 decimals (trust decays with the clock in the 10th).
-func normaliseAnswer(v any, key string) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = normaliseAnswer(e, k)
-		}
-		return x
-	case []any:
-		for i, e := range x {
-			x[i] = normaliseAnswer(e, key)
-		}
-		return x
-	case string:
-		switch {
-		case timeRE.MatchString(x):
-			return "TIME"
-		case key == "query_id":
-			return "QUERY_ID"
-		case hexRE.MatchString(x):
-			return "HEX_ID"
-		}
-		return x
-	case float64:
-		if strings.HasSuffix(key, "_ms") {
-			return 0.0
-		}
-		return math.Round(x*1e4) / 1e4
-	}
-	return v
-}
-
-// styleProblems lists what in v breaks the JSON conventions of
-// docs/API.md: a key not in snake_case, a duration not in milliseconds
-// (a key naming a time span without _ms), null. Maps keyed by data
-// (node IDs under "assign") are not keys.
-func styleProblems(v any, at string) []string {
-	var out []string
-	switch x := v.(type) {
-	case nil:
-		out = append(out, fmt.Sprintf("null at %s: empty lists are [], unknown values left out", at))
-	case []any:
-		for i, e := range x {
-			out = append(out, styleProblems(e, fmt.Sprintf("%s[%d]", at, i))...)
-		}
-	case map[string]any:
-		for k, e := range x {
-			path := at + "." + k
-			if strings.HasSuffix(at, ".assign") {
-				continue
-			}
-			if !keyRE.MatchString(k) {
-				out = append(out, fmt.Sprintf("key %s is not snake_case", path))
-			}
-			for _, span := range []string{"took", "rtt", "latency", "elapsed", "timeout", "delay", "duration"} {
-				if strings.Contains(k, span) && !strings.HasSuffix(k, "_ms") {
-					out = append(out, fmt.Sprintf("key %s looks like a duration but does not say _ms", path))
-				}
-			}
-			out = append(out, styleProblems(e, path)...)
-		}
-	}
-	return out
-}
-
-// keysOf lists the distinct object keys in v, sorted; keys under
-// "assign" are data (node IDs), not names.
-func keysOf(v any) []string {
-	seen := map[string]bool{}
-	var walk func(v any, parent string)
-	walk = func(v any, parent string) {
-		switch x := v.(type) {
-		case []any:
-			for _, e := range x {
-				walk(e, parent)
-			}
-		case map[string]any:
-			for k, e := range x {
-				if parent != "assign" {
-					seen[k] = true
-				}
-				walk(e, k)
-			}
-		}
-	}
-	walk(v, "")
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // apiDocSections reads docs/API.md's route sections: "### METHOD /path"
