@@ -165,6 +165,7 @@ func TestParseQueryErrors(t *testing.T) {
 		{"site: flow", "needs a value"},
 		{`flow ""`, "empty phrase"},
 		{"+the flow", "stop words only"},
+		{"flow source:ftp", "documents come from file, web, eval"},
 		{strings.Repeat("a", 9000), "limit"},
 	}
 	for _, tc := range tests {
