@@ -67,15 +67,20 @@ func (a *app) nodeJobsRun(ctx context.Context, ri node.RunInfo, cmdName string, 
 	}
 	a.printJobsSummary(cmdName, done)
 	failed := 0
+	fetched := 0
 	for _, j := range done {
 		switch j.State {
 		case jobs.Done:
 			failed += j.Errors
+			fetched += j.Report.Fetched
 		default:
 			return fmt.Errorf("%s %s: %s (%s)", cmdName, j.Target, j.State, j.Message)
 		}
 	}
 	if failed > 0 {
+		if cmdName == "crawl" && fetched == 0 {
+			return fmt.Errorf("nothing could be fetched: %s failed (listed above)", countOf(failed, "page", "pages"))
+		}
 		if cmdName == "crawl" {
 			return partialError{fmt.Errorf("%s failed (listed above)", countOf(failed, "page", "pages"))}
 		}
