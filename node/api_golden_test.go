@@ -45,9 +45,9 @@ var notJSONRoutes = []string{"GET /metrics", "GET " + OpenSearchPath}
 // in testdata/golden/api, with the node's ID, query IDs, times, ports,
 // paths and durations replaced by placeholders. Each answer's keys are
 // snake_case, its durations in milliseconds (keys ending in _ms), its
-// lists [] rather than null; each key of a route's answer appears in the
-// route's section of docs/API.md, so the documentation cannot drift from
-// what the node sends. A route without a call here fails the test.
+// lists [] rather than null; each field of a request and each key of a
+// route's answer appears in the route's section of docs/API.md, so the
+// documentation cannot drift from what the node takes and sends. A route without a call here fails the test.
 func TestEveryRouteAnswersItsGolden(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a real node: skipped in -short mode")
@@ -81,7 +81,7 @@ func TestEveryRouteAnswersItsGolden(t *testing.T) {
 		{pattern: "POST /mark", call: post(dir, "/mark", `{"query_id": "`+qid+`", "url": "`+u+`", "interested": true}`)},
 		{pattern: "POST /mark/undo", call: post(dir, "/mark/undo", `{}`)},
 		{pattern: "GET /profile", call: apiCall{method: "GET", path: "/profile"}},
-		{pattern: "POST /profile/sharing", call: post(dir, "/profile/sharing", `{"share": false}`)},
+		{pattern: "POST /profile/sharing", call: post(dir, "/profile/sharing", `{"sharing": false}`)},
 		{pattern: "GET /peers", call: apiCall{method: "GET", path: "/peers"}},
 		{pattern: "GET /node", call: apiCall{method: "GET", path: "/node"}},
 		{pattern: "GET /shared", call: apiCall{method: "GET", path: "/shared"}},
@@ -141,10 +141,15 @@ func TestEveryRouteAnswersItsGolden(t *testing.T) {
 		}
 		testenv.CheckGolden(t, filepath.Join("testdata", "golden", "api", goldenName(pattern)), ex, *updateGolden)
 		for _, e := range ex {
+			doc := docWithReferences(docs, pattern)
+			for _, k := range testenv.KeysOf(e.Body) {
+				if !strings.Contains(doc, `"`+k+`"`) && !strings.Contains(doc, "`"+k+"`") {
+					t.Errorf("docs/API.md, %s: the request's field %q is not documented", pattern, k)
+				}
+			}
 			if e.Status >= 300 {
 				continue // errors are {"error"}, documented once under Errors
 			}
-			doc := docWithReferences(docs, pattern)
 			for _, k := range testenv.KeysOf(e.Response, "assign") {
 				if !strings.Contains(doc, `"`+k+`"`) && !strings.Contains(doc, "`"+k+"`") {
 					t.Errorf("docs/API.md, %s: the answer's key %q is not documented (as \"%s\" or `%s`)", pattern, k, k, k)
