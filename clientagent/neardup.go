@@ -26,9 +26,9 @@ const (
 	// in ten changed resembles its original about 0.75-0.85; the fixture's
 	// copy with two phrases changed, 0.91).
 	NearDuplicateResemblance = 0.8
-	// nearDupMinShingles: files with fewer distinct shingles than this are
-	// too short for a share to mean "nearly the same"; they are collapsed
-	// only when their shingles are all the same.
+	// nearDupMinShingles: files with fewer distinct shingles than this
+	// (under about ten words) are never collapsed: two notes that both say
+	// "call the plumber" are not copies of one another.
 	nearDupMinShingles = 8
 	// nearDupTextBytes is how much of a body the sketch reads.
 	nearDupTextBytes = 16 << 10
@@ -102,14 +102,13 @@ func fnv64a(s string) uint64 {
 }
 
 // nearDuplicate reports whether two sketches are of near-duplicate texts
-// (NearDuplicateResemblance; all shingles the same for short texts, see
+// (NearDuplicateResemblance; never for short texts, see
 // nearDupMinShingles).
 func nearDuplicate(a, b sketch) bool {
-	r := resemblance(a, b)
 	if a.shingles < nearDupMinShingles || b.shingles < nearDupMinShingles {
-		return r == 1 && a.shingles == b.shingles
+		return false
 	}
-	return r >= NearDuplicateResemblance
+	return resemblance(a, b) >= NearDuplicateResemblance
 }
 
 // sketchCache keeps local documents' sketches for one version of the index
