@@ -104,11 +104,42 @@ func fnv64a(s string) uint64 {
 // nearDuplicate reports whether two sketches are of near-duplicate texts
 // (NearDuplicateResemblance; never for short texts, see
 // nearDupMinShingles).
+//
+// It is resemblance(a, b) >= NearDuplicateResemblance, worked out without
+// the whole merge for most pairs (a search compares up to
+// maxNearDupCandidates² / 2 of them): sets whose sizes differ by more
+// than the threshold allows cannot resemble enough (|A∩B| / |A∪B| <=
+// min/max), and the merge stops once it has seen more hashes in one
+// sketch only than the threshold leaves room for.
 func nearDuplicate(a, b sketch) bool {
 	if a.shingles < nearDupMinShingles || b.shingles < nearDupMinShingles {
 		return false
 	}
-	return resemblance(a, b) >= NearDuplicateResemblance
+	lo, hi := min(a.shingles, b.shingles), max(a.shingles, b.shingles)
+	if float64(lo) < NearDuplicateResemblance*float64(hi) {
+		return false
+	}
+	// At most k = min(sketchSize, |a.mins| + |b.mins|) hashes are taken;
+	// more than (1 - threshold)·k of them in one sketch only is too many.
+	k := min(sketchSize, len(a.mins)+len(b.mins))
+	allowed := int((1-NearDuplicateResemblance)*float64(k) + 1e-9) // 1 - 0.8 is 0.19999…
+	i, j, taken, both := 0, 0, 0, 0
+	for taken < sketchSize && (i < len(a.mins) || j < len(b.mins)) {
+		switch {
+		case j == len(b.mins) || i < len(a.mins) && a.mins[i] < b.mins[j]:
+			i++
+		case i == len(a.mins) || b.mins[j] < a.mins[i]:
+			j++
+		default:
+			i, j = i+1, j+1
+			both++
+		}
+		taken++
+		if taken-both > allowed {
+			return false
+		}
+	}
+	return taken > 0 && float64(both) >= NearDuplicateResemblance*float64(taken)
 }
 
 // sketchCache keeps local documents' sketches for one version of the index

@@ -114,7 +114,8 @@ func shuffled(t *testing.T, f agentFixture, name string) sketch {
 
 // The bottom-k estimate is within 0.1 of the exact Jaccard similarity of
 // the shingle sets, for texts with many more shingles than the sketch
-// holds, and exact for texts with fewer.
+// holds, and exact for texts with fewer; nearDuplicate's shortcuts decide
+// as the estimate does.
 func TestResemblanceEstimatesJaccard(t *testing.T) {
 	words := func(n int, seed uint64) []string {
 		r := rand.New(rand.NewPCG(seed, 7))
@@ -139,6 +140,8 @@ func TestResemblanceEstimatesJaccard(t *testing.T) {
 		{"2,000 words, one in 40 changed", 2000, 40},
 		{"2,000 words, one in 3 changed", 2000, 3},
 		{"60 words, one in 10 changed", 60, 10},
+		{"2,000 words, one in 100 changed", 2000, 100},
+		{"300 words, one in 60 changed", 300, 60},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := words(tc.n, 1)
@@ -154,7 +157,11 @@ func TestResemblanceEstimatesJaccard(t *testing.T) {
 				}
 			}
 			exact := float64(both) / float64(len(sa)+len(sb)-both)
-			got := resemblance(shingleSketch(a), shingleSketch(b))
+			ska, skb := shingleSketch(a), shingleSketch(b)
+			got := resemblance(ska, skb)
+			if nd := nearDuplicate(ska, skb); nd != (got >= NearDuplicateResemblance) {
+				t.Errorf("nearDuplicate = %v with resemblance %.3f (threshold %v)", nd, got, NearDuplicateResemblance)
+			}
 			tolerance := 0.1
 			if len(sa) <= sketchSize && len(sb) <= sketchSize {
 				tolerance = 1e-12
@@ -163,5 +170,24 @@ func TestResemblanceEstimatesJaccard(t *testing.T) {
 				t.Errorf("resemblance %.3f, exact Jaccard %.3f", got, exact)
 			}
 		})
+	}
+}
+
+// nearDuplicate decides at the threshold exactly as resemblance does: 8
+// of 10 shingles shared is 0.8, enough; 7 of 10 is not.
+func TestNearDuplicateAtTheThreshold(t *testing.T) {
+	mk := func(hs ...uint64) sketch { return sketch{mins: hs, shingles: len(hs)} }
+	base := []uint64{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	for _, tc := range []struct {
+		name string
+		a, b sketch
+		want bool
+	}{
+		{"8 of 10 shared", mk(append(slices.Clone(base[:8]), 10)...), mk(append(slices.Clone(base[:8]), 11)...), true},
+		{"7 of 10 shared", mk(append(slices.Clone(base[:7]), 10, 12)...), mk(append(slices.Clone(base[:7]), 11)...), false},
+	} {
+		if got := nearDuplicate(tc.a, tc.b); got != tc.want || got != (resemblance(tc.a, tc.b) >= NearDuplicateResemblance) {
+			t.Errorf("%s: nearDuplicate = %v, resemblance %.3f, want %v", tc.name, got, resemblance(tc.a, tc.b), tc.want)
+		}
 	}
 }
