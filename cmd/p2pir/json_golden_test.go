@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -46,7 +47,8 @@ func jsonCommands(root *cobra.Command) []string {
 
 // TestEveryJSONCommandPrintsItsGolden runs every command that takes
 // --json against a fixture data directory (testdata/notes indexed, a
-// search and a mark, an engine added, then a node running on it) and
+// search and a mark, an engine added, then a node running on it, which
+// shares the notes with a second node that opens one) and
 // compares what it prints with its golden in testdata/golden/json, with
 // the data directory, the notes folder, the node's ID, ports, query IDs,
 // times and durations replaced by placeholders. Every output follows the
@@ -84,9 +86,8 @@ func TestEveryJSONCommandPrintsItsGolden(t *testing.T) {
 	withNode := map[string][][]string{
 		"peers":     {{"peers", "--json"}},
 		"recommend": {{"recommend", "--json", "--k", "3"}},
-		"open":      {{"open", "--json", "p2pir://p2p1abcdefghijklmnopqrstuvwx/doc/k3v9q0x7m2c4r8t1w6y5z0a9b8c7d6e5"}},
+		"status":    {{"status", "--json"}},
 	}
-	withNode["status"] = [][]string{{"status", "--json"}}
 
 	runs := map[string][]jsonRun{}
 	subs := [][2]string{{notes, "NOTES"}, {sr.QueryID, "QUERY_ID"}}
@@ -101,10 +102,33 @@ func TestEveryJSONCommandPrintsItsGolden(t *testing.T) {
 	if !ok {
 		t.Fatal("no run file for the node")
 	}
-	for _, name := range []string{"peers", "recommend", "open", "status"} {
+	for _, name := range []string{"peers", "recommend", "status"} {
 		for _, args := range withNode[name] {
 			runs[name] = append(runs[name], runJSON(t, dir, append(subs, [2]string{ri.NodeID, "NODE_ID"}), args))
 		}
+	}
+	// open: a second person's node opens a note the first one shares, and
+	// a link to a node it does not know.
+	mustRunCLI(t, dir, "index", "--share", notes)
+	asker := t.TempDir()
+	startCLINode(t, asker, "--join", ri.Gossip)
+	var link string
+	testenv.WaitFor(t, "the asker's search to find a shared note", time.Minute, func() bool {
+		for _, u := range searchJSONOut(t, asker, "--source", "peers", "kangaroo", "joey").urls() {
+			if strings.HasPrefix(u, "p2pir://"+ri.NodeID+"/doc/") {
+				link = u
+				return true
+			}
+		}
+		return false
+	})
+	docID := strings.TrimPrefix(link, "p2pir://"+ri.NodeID+"/doc/")
+	askerSubs := [][2]string{{notes, "NOTES"}, {ri.NodeID, "NODE_ID"}, {docID, "DOC_ID"}, {asker, "ASKER_DATA_DIR"}}
+	for _, args := range [][]string{
+		{"open", "--json", link},
+		{"open", "--json", "p2pir://p2p1abcdefghijklmnopqrstuvwx/doc/k3v9q0x7m2c4r8t1w6y5z0a9b8c7d6e5"},
+	} {
+		runs["open"] = append(runs["open"], runJSON(t, asker, askerSubs, args))
 	}
 
 	for _, name := range jsonCommands(newRootCmd(nil, nil, nil)) {
