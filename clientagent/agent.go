@@ -96,12 +96,14 @@ func DefaultConfig() Config {
 // SetEngines changes its engines while it serves searches.
 type Agent struct {
 	// urls remembers the dedup keys of the URLs merged lately.
-	urls  urlKeys
-	ix    *index.Index
-	store *usermodel.Store
-	stats statsStore
-	cfg   Config
-	now   func() time.Time
+	urls urlKeys
+	// sketches remembers local files' near-duplicate sketches.
+	sketches sketchCache
+	ix       *index.Index
+	store    *usermodel.Store
+	stats    statsStore
+	cfg      Config
+	now      func() time.Time
 	// mu guards sources, which is replaced, never changed in place, so a
 	// search keeps the set it planned with while engines are swapped.
 	mu      sync.RWMutex
@@ -231,7 +233,13 @@ type Result struct {
 	Why string `json:"why"`
 	// Formats are the URLs of the same page in other text formats, shown
 	// once (notes/page.html beside notes/page.md, with the same title).
-	Formats []string `json:"formats,omitempty"`
+	Formats []string `json:"formats"`
+	// NearDuplicates are the URLs of other local files whose text is
+	// nearly the same (NearDuplicateResemblance), shown once, here.
+	NearDuplicates []string `json:"near_duplicates"`
+	// Duplicates is how many results were collapsed into this one:
+	// len(Formats) + len(NearDuplicates).
+	Duplicates int `json:"duplicates"`
 }
 
 // Response is the answer to a search.
@@ -429,6 +437,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp.Total = matches(lists, merged)
 	merged = collapseFormatCopies(merged)
+	merged = a.collapseNearDuplicates(ctx, merged)
 	ranked := make([]rankedHit, len(merged))
 	for i, m := range merged {
 		ranked[i] = rankedHit{Merged: m, score: m.Fused, why: "retrieval score"}
@@ -464,7 +473,8 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		resp.Results = append(resp.Results, Result{
 			URL: h.URL, Title: h.Title, Content: h.Content, Snippet: h.Snippet, Score: h.score,
 			Source: src, Engine: engine, Engines: h.Engines, Positions: h.Positions,
-			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why, Formats: h.Formats,
+			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why,
+			Formats: orEmpty(h.Formats), NearDuplicates: orEmpty(h.NearDuplicates), Duplicates: len(h.Formats) + len(h.NearDuplicates),
 		})
 	}
 	// Recording is what makes the results markable: it never shares the

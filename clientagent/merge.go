@@ -66,6 +66,9 @@ type Merged struct {
 	// it (notes/page.html for notes/page.md), left out of the list
 	// (collapseFormatCopies).
 	Formats []string
+	// NearDuplicates are the URLs of local files nearly the same as this
+	// one, left out of the list (collapseNearDuplicates).
+	NearDuplicates []string
 	// Evidence is how strongly the best source vouches for the result, in
 	// (0, 1]: its score over that source's best score when the source gives
 	// scores, else (k+1)/(k+rank) with RRF's k. Unlike Fused it keeps the

@@ -14,6 +14,10 @@ const (
 	SourceEval = "eval" // a test collection loaded by p2pir eval
 )
 
+// DocumentSources are the values of Document.Source, the words a query's
+// source: filter takes.
+func DocumentSources() []string { return []string{SourceFile, SourceWeb, SourceEval} }
+
 // Document is one indexed unit: a file, a web page or a test-collection
 // record. ID is the key for update and delete; it must be stable across
 // re-indexing, so it is derived from the canonical URL (web pages) or the

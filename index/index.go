@@ -523,6 +523,21 @@ func (ix *Index) Get(ctx context.Context, id string) (doc Document, ok bool, err
 	return ix.get(ctx, id, -1)
 }
 
+// GetHead is Get with at most about maxBody bytes of the body read (a
+// body stored packed is inflated that far only; cut at a character
+// boundary): for what needs a document's start, not all of it.
+func (ix *Index) GetHead(ctx context.Context, id string, maxBody int) (doc Document, ok bool, err error) {
+	doc, ok, err = ix.get(ctx, id, max(maxBody, 0))
+	if ok && len(doc.Body) > maxBody {
+		cut := max(maxBody, 0)
+		for cut > 0 && !utf8.RuneStart(doc.Body[cut]) {
+			cut--
+		}
+		doc.Body = doc.Body[:cut]
+	}
+	return doc, ok, err
+}
+
 // get is Get; with maxBody >= 0, a body stored packed (see packBody) is
 // inflated up to that many bytes only.
 func (ix *Index) get(ctx context.Context, id string, maxBody int) (doc Document, ok bool, err error) {

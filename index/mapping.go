@@ -35,7 +35,8 @@ const (
 
 // AnalyzerName is the analyser used for documents and queries: bleve's
 // English chain (Unicode tokenizer, possessive filter, lower-case, the
-// English stop list) with Porter's English stemmer in its Snowball form
+// English stop list; the tokenizer also joins hyphenated compounds, see
+// CompoundTokenizerName) with Porter's English stemmer in its Snowball form
 // (Porter2, the stemmer Xapian and Lucene's EnglishAnalyzer family use).
 // Every term vector, query term and statistic in p2pir goes through it, so
 // there is one tokenizer only. Porter2 rather than bleve's classic Porter
@@ -58,7 +59,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	m := mapping.NewIndexMapping()
 	err := m.AddCustomAnalyzer(AnalyzerName, map[string]interface{}{
 		"type":      custom.Name,
-		"tokenizer": unicode.Name,
+		"tokenizer": CompoundTokenizerName,
 		"token_filters": []interface{}{
 			en.PossessiveName, lowercase.Name, en.StopName, en.SnowballStemmerName,
 		},

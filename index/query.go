@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -51,7 +52,8 @@ func (q Query) TermSet() map[string]bool {
 //	                 one quoted word is a required word, "+word")
 //	+word, +"phrase" must appear
 //	-word, -"phrase" must not appear
-//	source:web       only documents from that source (file, web, ...)
+//	source:web       only documents from that source (DocumentSources:
+//	                 file, web, eval; another is an error)
 //	site:example.org only documents from that host (and its subdomains)
 //	lang:de          only documents in that language (see Languages)
 //
@@ -78,7 +80,12 @@ func (ix *Index) ParseQuery(text string) (Query, error) {
 	for _, t := range toks {
 		switch {
 		case t.field == "source":
-			q.Sources = append(q.Sources, strings.ToLower(t.text))
+			src := strings.ToLower(t.text)
+			if !slices.Contains(DocumentSources(), src) {
+				return Query{}, fmt.Errorf("%w: source:%s: documents come from %s (source:file is your folders, source:web the sites you crawled)",
+					ErrBadQuery, t.text, strings.Join(DocumentSources(), ", "))
+			}
+			q.Sources = append(q.Sources, src)
 		case t.field == "site":
 			q.Sites = append(q.Sites, normaliseHost(t.text))
 		case t.field == "lang":
@@ -181,8 +188,12 @@ func (ix *Index) WeightedQuery(terms []WeightedTerm) (Query, error) {
 // Config.MaxQueryTerms.
 func (ix *Index) countTerms(text string) []WeightedTerm {
 	counts := make(map[string]float64)
-	for _, t := range ix.terms(text) {
-		counts[t]++
+	for _, t := range ix.analyzer.Analyze([]byte(text)) {
+		if isJoinedCompound(t) {
+			counts[string(t.Term)] += compoundQueryWeight
+		} else {
+			counts[string(t.Term)]++
+		}
 	}
 	for _, t := range ix.languageTerms(text) {
 		if _, ok := counts[t]; ok || len(counts) < ix.cfg.MaxQueryTerms {

@@ -340,8 +340,9 @@ directory at a time; a second one waits 5s for the first, then stops with
 
 Exit status: 0 when every page fetched was indexed, skipped or found a
 duplicate; 3 when the crawl finished but some pages failed (listed on
-stderr); 1 when the crawl could not run or stopped (the index in use, an
-interrupt); 2 on a usage error.
+stderr); 1 when nothing could be fetched (an unreachable host) or the
+crawl could not run or stopped (the index in use, an interrupt);
+2 on a usage error.
 
 With a node running on the data directory (p2pir node), the node does the
 work: each URL becomes a crawl job in the node (one runs at a time, each
@@ -407,7 +408,9 @@ node's API (GET /index/roots).`,
 			if err != nil {
 				return err
 			}
-			if n := len(rep.Errors); n > 0 {
+			if n := len(rep.Errors); n > 0 && rep.Fetched == 0 {
+				return fmt.Errorf("nothing could be fetched: %s failed (listed above)", countOf(n, "page", "pages"))
+			} else if n > 0 {
 				return partialError{fmt.Errorf("%s failed (listed above)", countOf(n, "page", "pages"))}
 			}
 			return nil

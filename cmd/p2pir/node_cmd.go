@@ -336,6 +336,9 @@ cluster, the trust your marks taught (the weight its results carry in fusion:
 a peer never marked weighs what your own index weighs, as any stranger) and
 the round-trip time.
 
+It needs a running node on this data directory (p2pir node): the peers
+are what the node has met on the network.
+
 --json prints {"self": ..., "peers": [...]} as GET /node and GET /peers give them.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -452,7 +455,18 @@ func newRecommendCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "recommend [--json] [--k N]",
 		Short: "Documents people like you found useful (asks the peers of your cluster)",
-		Args:  noArgs,
+		Long: `Ask the peers of your cluster (people whose interests are like yours)
+for the documents they marked interested, and list them best first: URL,
+title, how many peers and people recommend each. Peers that share no
+fingerprint give none.
+
+It needs a running node on this data directory (p2pir node): the peers are
+what the node has met on the network.
+
+--json prints GET /recommend's answer: {"items": [{"url", "title",
+"content", "score", "peers", "people"}], "unresponsive": [{"node_id",
+"reason"}]}.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ri, ok := a.runningNode()
 			if !ok {

@@ -91,6 +91,10 @@ func (m *Manager) run(j *Job) {
 	if j.Failures == nil {
 		j.Failures = []Failure{}
 	}
+	j.Truncated = slices.Clone(out.Truncated[:min(len(out.Truncated), m.cfg.MaxFailures)])
+	if j.Truncated == nil {
+		j.Truncated = []Failure{}
+	}
 	if cerr == nil {
 		j.IndexDocuments = count
 	}
@@ -178,6 +182,9 @@ func summary(j *Job) string {
 		s = fmt.Sprintf("%d fetched, %d indexed, %d unchanged, %d duplicates, %d skipped, %d errors", r.Fetched, r.Indexed, r.Unchanged, r.Duplicates, r.Skipped, j.Errors)
 	} else {
 		s = fmt.Sprintf("%d added, %d updated, %d unchanged, %d deleted, %d skipped, %d errors", r.Added, r.Updated, r.Unchanged, r.Deleted, r.Skipped, j.Errors)
+		if r.Truncated > 0 {
+			s += fmt.Sprintf("; %s indexed in part (text over the cap)", countOf(r.Truncated, "file", "files"))
+		}
 	}
 	if j.Errors > len(j.Failures) {
 		s += fmt.Sprintf(" (the first %d failures are listed)", len(j.Failures))
