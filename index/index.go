@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -264,6 +265,9 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 }
 
 func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
+	// Analysed before the lock is taken, on every core: nothing in it
+	// depends on the index.
+	built := ix.analyse(docs)
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
 	if ix.closed.Load() {
@@ -272,18 +276,14 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 	b := ix.bi.NewBatch()
 	delta := int64(0)
 	seen := make(map[string]int64, len(docs)) // ID -> length added earlier in this batch
-	for i := range docs {
-		d := docs[i]
-		if err := ix.prepare(&d); err != nil {
-			rejected = append(rejected, err)
+	for i := range built {
+		a := &built[i]
+		if a.rejected != nil {
+			rejected = append(rejected, a.rejected)
 			continue
 		}
-		// Both fields are analysed piece by piece, keeping term locations
-		// for the first TermPositionBytes only (see textField): one huge
-		// document costs bounded memory.
-		text := newTextField(fieldText, d.Title, d.Body, ix.textChain, ix.cfg.TermPositionBytes)
-		text.Analyze() // its length is needed now; bleve's own call is then free
-		n := int64(text.AnalyzedLength())
+		d := &a.doc
+		n := int64(a.text.AnalyzedLength())
 		if prev, ok := seen[d.ID]; ok {
 			delta -= prev // replaced within the batch
 		} else {
@@ -295,15 +295,10 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 		}
 		seen[d.ID] = n
 		delta += n
-		// bleve analyses the phrase field in its own workers.
-		words := newPhraseField(fieldPhrase, d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
-		var packed []byte
-		if len(d.Body) > packBodyBytes {
-			if packed, err = packBody(d.Body); err != nil {
-				return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
-			}
+		if a.err != nil {
+			return rejected, fmt.Errorf("index: build %s: %w", d.ID, a.err)
 		}
-		if err := b.IndexAdvanced(buildDocument(d, text, words, packed)); err != nil {
+		if err := b.IndexAdvanced(buildDocument(*d, a.text, a.words, a.packed)); err != nil {
 			return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
 		}
 	}
@@ -313,6 +308,70 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 	err = ix.commit(b, delta)
 	ix.vectors.evict(slices.Collect(maps.Keys(seen))...)
 	return rejected, err
+}
+
+// analysed is one document of a batch made ready for the index: checked
+// and repaired (prepare), its scored and phrase fields analysed, its body
+// packed when long.
+type analysed struct {
+	doc         Document
+	text, words *textField
+	packed      []byte
+	rejected    error // prepare refused the document: reported, not indexed
+	err         error // packing failed: the batch fails
+}
+
+// analyse prepares and analyses docs on as many goroutines as there are
+// cores (at most one per document), each document on its own: the
+// results, in docs' order, are what one goroutine would make. The scored
+// field was analysed in the batch's one goroutine (its length is needed
+// before bleve sees the document), the phrase field by bleve's workers;
+// both are now analysed here (a field analyses once: bleve's call is then
+// free), so a batch's analysis uses every core.
+//
+// Both fields are analysed piece by piece, keeping term locations for the
+// first TermPositionBytes only (see textField): one huge document costs
+// bounded memory.
+func (ix *Index) analyse(docs []Document) []analysed {
+	out := make([]analysed, len(docs))
+	one := func(i int) {
+		a := &out[i]
+		a.doc = docs[i]
+		d := &a.doc
+		if err := ix.prepare(d); err != nil {
+			a.rejected = err
+			return
+		}
+		a.text = newTextField(fieldText, d.Title, d.Body, ix.textChain, ix.cfg.TermPositionBytes)
+		a.text.Analyze()
+		a.words = newPhraseField(fieldPhrase, d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
+		a.words.Analyze()
+		if len(d.Body) > packBodyBytes {
+			a.packed, a.err = packBody(d.Body)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(docs))
+	if workers <= 1 {
+		for i := range docs {
+			one(i)
+		}
+		return out
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(docs) {
+					return
+				}
+				one(i)
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // commit executes a batch together with the updated statistics, so both
