@@ -254,7 +254,10 @@ func (a *Agent) Stranger(ctx context.Context) (PeerTrust, error) {
 // peers, so unlike Peers it does not first write the updates held for
 // the background writer: those (Store.UpdateTxLater: which peers
 // answered, and when) change no mark count, so the shares are the same
-// with or without them.
+// with or without them; the one difference is a peer that a held first
+// answer of a new peer will push out (TrustConfig.MaxPeers, the peer
+// seen least recently), which still counts here until the write, at most
+// StoreOptions.QueryLogDelay later.
 func (a *Agent) LikedPeers(ctx context.Context) (map[string]float64, error) {
 	var out map[string]float64
 	now := a.now()

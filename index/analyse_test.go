@@ -1,9 +1,13 @@
 package index
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -58,5 +62,65 @@ func TestAnalyseOnEveryCoreAsOneByOne(t *testing.T) {
 	}
 	if refused != 2 || got[len(docs)-2].packed == nil {
 		t.Errorf("%d refused (want the one without an ID and the one over the cap), long body packed: %v", refused, got[len(docs)-2].packed != nil)
+	}
+}
+
+// TestBatchesAnalysedAheadAsOneByOne: a call of many batches (each next
+// batch analysed while the one before is written) leaves the index as
+// indexing the documents one call at a time does: the same documents,
+// the same statistics (a document replaced by a later batch counts once,
+// at its new length), the same refusals, and progress after every batch.
+func TestBatchesAnalysedAheadAsOneByOne(t *testing.T) {
+	var docs []Document
+	for i := range 10 {
+		docs = append(docs, Document{ID: fmt.Sprintf("doc%d", i), Body: strings.Repeat("glacier ice ", i+1)})
+	}
+	docs = append(docs, Document{ID: "", Body: "refused"})
+	for i := range 3 { // replaces documents of the first batches
+		docs = append(docs, Document{ID: fmt.Sprintf("doc%d", i), Body: strings.Repeat("moraine valley floor ", 20+i)})
+	}
+	cfg := DefaultConfig()
+	cfg.BatchSize = 3
+	open := func() *Index {
+		ix, err := Open(filepath.Join(t.TempDir(), "ix"), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		return ix
+	}
+	ctx := context.Background()
+	batched, oneByOne := open(), open()
+	var done []int
+	err := batched.IndexWithProgress(ctx, docs, func(n, total int) { done = append(done, n) })
+	if err == nil || !errors.Is(err, ErrBadDocument) {
+		t.Errorf("error %v, want the document without an ID reported", err)
+	}
+	if want := []int{3, 6, 9, 12, 14}; !slices.Equal(done, want) {
+		t.Errorf("progress %v, want %v", done, want)
+	}
+	for _, d := range docs {
+		_ = oneByOne.Index(ctx, []Document{d})
+	}
+	got, err := batched.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := oneByOne.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want || got.Docs != 10 {
+		t.Errorf("statistics %+v, one call at a time %+v (10 documents)", got, want)
+	}
+	for _, id := range []string{"doc0", "doc2", "doc9"} {
+		g, _, err := batched.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _, _ := oneByOne.Get(ctx, id)
+		if g.Body != w.Body {
+			t.Errorf("%s holds %q, one call at a time %q", id, g.Body, w.Body)
+		}
 	}
 }

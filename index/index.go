@@ -239,17 +239,37 @@ func (ix *Index) Index(ctx context.Context, docs []Document) error {
 }
 
 // IndexWithProgress is Index with a progress callback after every batch.
+// While a batch is written (bleve builds its segment on one core), the
+// next one is analysed (Index.analyse) on the others: at most two
+// batches' analyses are held at once.
 func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progress BatchProgress) error {
 	if ix.closed.Load() {
 		return ErrClosed
 	}
 	var rejected []error
+	var ahead chan []analysed // the next batch, analysed while this one is written
+	defer func() {
+		if ahead != nil {
+			<-ahead // no analysis outlives the call
+		}
+	}()
 	for start := 0; start < len(docs); start += ix.cfg.BatchSize {
+		end := min(start+ix.cfg.BatchSize, len(docs))
+		var built []analysed
+		if ahead != nil {
+			built, ahead = <-ahead, nil
+		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
-		end := min(start+ix.cfg.BatchSize, len(docs))
-		errs, err := ix.indexBatch(docs[start:end])
+		if built == nil {
+			built = ix.analyse(docs[start:end])
+		}
+		if end < len(docs) {
+			ahead = make(chan []analysed, 1)
+			go func(part []Document, out chan<- []analysed) { out <- ix.analyse(part) }(docs[end:min(end+ix.cfg.BatchSize, len(docs))], ahead)
+		}
+		errs, err := ix.writeBatch(built)
 		if err != nil {
 			return err
 		}
@@ -264,10 +284,10 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 	return nil
 }
 
-func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
-	// Analysed before the lock is taken, on every core: nothing in it
-	// depends on the index.
-	built := ix.analyse(docs)
+// writeBatch writes a batch of analysed documents (Index.analyse) in one
+// bleve batch with the updated statistics, and returns the documents
+// refused.
+func (ix *Index) writeBatch(built []analysed) (rejected []error, err error) {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
 	if ix.closed.Load() {
@@ -275,7 +295,7 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 	}
 	b := ix.bi.NewBatch()
 	delta := int64(0)
-	seen := make(map[string]int64, len(docs)) // ID -> length added earlier in this batch
+	seen := make(map[string]int64, len(built)) // ID -> length added earlier in this batch
 	for i := range built {
 		a := &built[i]
 		if a.rejected != nil {
