@@ -383,13 +383,19 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	// When the local index alone answers, merging needs only its hits'
-	// URLs and re-ranking their IDs and scores: the index skips the
-	// snippets (and the bodies they are cut from, most of a large file's
-	// cost) of the candidates, and only the K shown get theirs, below.
-	// Other sources' hits are merged with the local ones by their text
-	// too (mirrors), so with them every local hit brings its snippet.
-	sq.NoSnippets = n > k && len(chosen) == 1 && chosen[0].name == LocalName && !a.mayCrawl(req)
+	// When the local index's hits are merged with no other source's,
+	// merging needs only their URLs and re-ranking their IDs and scores:
+	// the index skips the snippets (and the bodies they are cut from,
+	// most of a large file's cost) of the candidates, and only the K
+	// shown get theirs, below. Other sources' hits are merged with the
+	// local ones by their text too (mirrors), so when another source
+	// brings hits every local hit gets its snippet before merging
+	// (localSnippets), as the index would have given it; a source that
+	// answers with nothing (the peers of a node that has none) costs no
+	// snippets. The focused crawl starts from the merged text, so with it
+	// the index makes every snippet.
+	sq.NoSnippets = n > k && slices.ContainsFunc(chosen, func(e *sourceEntry) bool { return e.name == LocalName }) && !a.mayCrawl(req)
+	snippetsLater := sq.NoSnippets // sq is the sources' (one abandoned at its deadline may still read it)
 	for _, e := range chosen {
 		if ps, ok := e.src.(PoolingSource); ok && len(typed.Terms) > 0 {
 			if c := ps.Pool(ctx, typed); c != nil {
@@ -407,6 +413,12 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	resp.Trace.Sources = append(resp.Trace.Sources, traces...)
 	if len(lists) == 0 && !a.wantCrawl(req, 0, k) {
 		return nil, fmt.Errorf("clientagent: no source answered: %v", resp.Unresponsive)
+	}
+	if snippetsLater && othersHit(lists) {
+		if err := a.localSnippets(ctx, sq.snippetQuery(), lists); err != nil {
+			return nil, err
+		}
+		snippetsLater = false
 	}
 	method := req.Merge
 	if method == "" {
@@ -459,7 +471,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if len(ranked) > k {
 		ranked = ranked[:k]
 	}
-	if sq.NoSnippets {
+	if snippetsLater {
 		if err := a.addSnippets(ctx, sq.snippetQuery(), ranked); err != nil {
 			return nil, err
 		}
@@ -547,6 +559,45 @@ func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedH
 	for j, i := range at {
 		h := &ranked[i]
 		h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
+	}
+	return nil
+}
+
+// othersHit reports whether a source other than the local index brought
+// hits (which are then merged with the local ones by their text too).
+func othersHit(lists []SourceHits) bool {
+	return slices.ContainsFunc(lists, func(l SourceHits) bool { return l.Source != LocalName && len(l.Hits) > 0 })
+}
+
+// localSnippets gives every hit of the local index's list, retrieved
+// without snippets (SourceQuery.NoSnippets), the snippet and text the
+// index would have given it for q, before they are merged with other
+// sources' hits by their text. Local work the answer needs, with its own
+// short bound like re-ranking.
+func (a *Agent) localSnippets(ctx context.Context, q index.Query, lists []SourceHits) error {
+	for li := range lists {
+		l := lists[li].Hits
+		if lists[li].Source != LocalName || len(l) == 0 {
+			continue
+		}
+		var hits []index.Hit
+		var at []int
+		for i, h := range l {
+			if h.DocID != "" && h.Content == "" { // a search of filters alone brings its snippets anyway
+				hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified})
+				at = append(at, i)
+			}
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+		err := a.ix.Snippets(sctx, q, hits)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("clientagent: snippets: %w", err)
+		}
+		for j, i := range at {
+			h := &l[i]
+			h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
+		}
 	}
 	return nil
 }

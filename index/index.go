@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -247,17 +248,37 @@ func (ix *Index) Index(ctx context.Context, docs []Document) error {
 }
 
 // IndexWithProgress is Index with a progress callback after every batch.
+// While a batch is written (bleve builds its segment on one core), the
+// next one is analysed (Index.analyse) on the others: at most two
+// batches' analyses are held at once.
 func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progress BatchProgress) error {
 	if ix.closed.Load() {
 		return ErrClosed
 	}
 	var rejected []error
+	var ahead chan []analysed // the next batch, analysed while this one is written
+	defer func() {
+		if ahead != nil {
+			<-ahead // no analysis outlives the call
+		}
+	}()
 	for start := 0; start < len(docs); start += ix.cfg.BatchSize {
+		end := min(start+ix.cfg.BatchSize, len(docs))
+		var built []analysed
+		if ahead != nil {
+			built, ahead = <-ahead, nil
+		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
-		end := min(start+ix.cfg.BatchSize, len(docs))
-		errs, err := ix.indexBatch(docs[start:end])
+		if built == nil {
+			built = ix.analyse(docs[start:end])
+		}
+		if end < len(docs) {
+			ahead = make(chan []analysed, 1)
+			go func(part []Document, out chan<- []analysed) { out <- ix.analyse(part) }(docs[end:min(end+ix.cfg.BatchSize, len(docs))], ahead)
+		}
+		errs, err := ix.writeBatch(built)
 		if err != nil {
 			return err
 		}
@@ -272,7 +293,10 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 	return nil
 }
 
-func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
+// writeBatch writes a batch of analysed documents (Index.analyse) in one
+// bleve batch with the updated statistics, and returns the documents
+// refused.
+func (ix *Index) writeBatch(built []analysed) (rejected []error, err error) {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
 	if ix.closed.Load() {
@@ -280,19 +304,15 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 	}
 	b := ix.bi.NewBatch()
 	delta := int64(0)
-	seen := make(map[string]int64, len(docs)) // ID -> length added earlier in this batch
-	for i := range docs {
-		d := docs[i]
-		if err := ix.prepare(&d); err != nil {
-			rejected = append(rejected, err)
+	seen := make(map[string]int64, len(built)) // ID -> length added earlier in this batch
+	for i := range built {
+		a := &built[i]
+		if a.rejected != nil {
+			rejected = append(rejected, a.rejected)
 			continue
 		}
-		// Both fields are analysed piece by piece, keeping term locations
-		// for the first TermPositionBytes only (see textField): one huge
-		// document costs bounded memory.
-		text := newTextField(fieldText, d.Title, d.Body, ix.textChainFor(d.Lang), ix.cfg.TermPositionBytes)
-		text.Analyze() // its length is needed now; bleve's own call is then free
-		n := int64(text.AnalyzedLength())
+		d := &a.doc
+		n := int64(a.text.AnalyzedLength())
 		if prev, ok := seen[d.ID]; ok {
 			delta -= prev // replaced within the batch
 		} else {
@@ -304,15 +324,10 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 		}
 		seen[d.ID] = n
 		delta += n
-		// bleve analyses the phrase field in its own workers.
-		words := newPhraseField(fieldPhrase, d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
-		var packed []byte
-		if len(d.Body) > packBodyBytes {
-			if packed, err = packBody(d.Body); err != nil {
-				return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
-			}
+		if a.err != nil {
+			return rejected, fmt.Errorf("index: build %s: %w", d.ID, a.err)
 		}
-		if err := b.IndexAdvanced(buildDocument(d, text, words, packed)); err != nil {
+		if err := b.IndexAdvanced(buildDocument(*d, a.text, a.words, a.packed)); err != nil {
 			return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
 		}
 	}
@@ -322,6 +337,70 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 	err = ix.commit(b, delta)
 	ix.vectors.evict(slices.Collect(maps.Keys(seen))...)
 	return rejected, err
+}
+
+// analysed is one document of a batch made ready for the index: checked
+// and repaired (prepare), its scored and phrase fields analysed, its body
+// packed when long.
+type analysed struct {
+	doc         Document
+	text, words *textField
+	packed      []byte
+	rejected    error // prepare refused the document: reported, not indexed
+	err         error // packing failed: the batch fails
+}
+
+// analyse prepares and analyses docs on as many goroutines as there are
+// cores (at most one per document), each document on its own: the
+// results, in docs' order, are what one goroutine would make. The scored
+// field was analysed in the batch's one goroutine (its length is needed
+// before bleve sees the document), the phrase field by bleve's workers;
+// both are now analysed here (a field analyses once: bleve's call is then
+// free), so a batch's analysis uses every core.
+//
+// Both fields are analysed piece by piece, keeping term locations for the
+// first TermPositionBytes only (see textField): one huge document costs
+// bounded memory.
+func (ix *Index) analyse(docs []Document) []analysed {
+	out := make([]analysed, len(docs))
+	one := func(i int) {
+		a := &out[i]
+		a.doc = docs[i]
+		d := &a.doc
+		if err := ix.prepare(d); err != nil {
+			a.rejected = err
+			return
+		}
+		a.text = newTextField(fieldText, d.Title, d.Body, ix.textChainFor(d.Lang), ix.cfg.TermPositionBytes)
+		a.text.Analyze()
+		a.words = newPhraseField(fieldPhrase, d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
+		a.words.Analyze()
+		if len(d.Body) > packBodyBytes {
+			a.packed, a.err = packBody(d.Body)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(docs))
+	if workers <= 1 {
+		for i := range docs {
+			one(i)
+		}
+		return out
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(docs) {
+					return
+				}
+				one(i)
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // commit executes a batch together with the updated statistics, so both

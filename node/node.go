@@ -444,25 +444,15 @@ func (p peerSource) Search(ctx context.Context, q *clientagent.SourceQuery) ([]c
 
 // shortcuts are the peers whose results the person marked interested, by
 // node ID, each with the share of its marked results that were liked
-// (decayed as its trust is): interest routing asks them first among the
-// peers that can answer (serveragent.PeerQuery.Shortcuts). Nil when
-// nothing is known.
+// (decayed as its trust is; clientagent.Agent.LikedPeers): interest
+// routing asks them first among the peers that can answer
+// (serveragent.PeerQuery.Shortcuts). Nil when nothing is known.
 func (n *Node) shortcuts(ctx context.Context) map[string]float64 {
-	peers, err := n.agent.Peers(ctx)
+	liked, err := n.agent.LikedPeers(ctx)
 	if err != nil {
 		return nil
 	}
-	var out map[string]float64
-	for _, p := range peers {
-		if p.Interested < 1 {
-			continue // no liked result (after decay): no shortcut
-		}
-		if out == nil {
-			out = make(map[string]float64)
-		}
-		out[p.NodeID] = p.Interested / p.Evidence()
-	}
-	return out
+	return liked
 }
 
 // Pool implements clientagent.PoolingSource: the statistics pooled from
@@ -486,8 +476,12 @@ func (p peerSource) SearchReport(ctx context.Context, q *clientagent.SourceQuery
 	if q.Hops > 0 {
 		hops = q.Hops
 	}
+	var shortcuts map[string]float64
+	if n.server.CanRoute() { // no peer to ask: no need to read which the person liked
+		shortcuts = n.shortcuts(ctx)
+	}
 	res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: hops, Strategy: q.Routing, FanOut: q.FanOut,
-		Corpus: q.Corpus, Shortcuts: n.shortcuts(ctx)})
+		Corpus: q.Corpus, Shortcuts: shortcuts})
 	if err != nil {
 		return clientagent.SourceAnswer{}, err
 	}

@@ -182,6 +182,9 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 			vec[t]++
 		}
 	}
+	if !n.CanRoute() {
+		return n.searchNoPeers(q, req)
+	}
 	sharing, err := n.st.Sharing(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("serveragent: search peers: sharing setting: %w", err)
@@ -225,6 +228,35 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 	}
 	for _, u := range fw.unresponsive {
 		out.Unresponsive = append(out.Unresponsive, Unresponsive{NodeID: u.GetNodeId(), Reason: u.GetReason()})
+	}
+	return out, nil
+}
+
+// CanRoute reports whether the peer table holds a peer a search could be
+// routed to (a routing candidate; walks and floods go to neighbours,
+// which are candidates too).
+func (n *Node) CanRoute() bool {
+	_, cands, _ := n.routingTables()
+	return len(cands) > 0
+}
+
+// searchNoPeers is SearchPeers' answer when no peer can be asked
+// (CanRoute false): what forwarding to nobody gives — no hits, no
+// contacts, the query's pooled statistics when it brought its own — less
+// the work that prepares a request for peers (the sharing setting read
+// from the store, the fingerprints, pooling the summaries), which a node
+// without peers did on every search. The request is still checked, so a
+// query the peers would refuse fails alike.
+func (n *Node) searchNoPeers(q PeerQuery, req *p2pirv1.SearchRequest) (*PeerResults, error) {
+	if terms := positive(q.Terms); !n.cfg.RankFusion && len(terms) > 0 && q.Corpus != nil {
+		req.Corpus = wireCorpus(q.Corpus, terms)
+	}
+	if err := req.Validate(); err != nil {
+		return nil, fmt.Errorf("serveragent: search peers: %w", err)
+	}
+	out := &PeerResults{Trace: newTrace(nil, 0)}
+	if req.GetCorpus() != nil {
+		out.Corpus = indexCorpus(req.GetCorpus())
 	}
 	return out, nil
 }
