@@ -11,6 +11,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/logx"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -67,6 +69,12 @@ type Config struct {
 	// in the local index; agents whose indexes are configured alike may
 	// share one (see TextTerms). Default nil: analysed at every search.
 	TextTerms *TextTerms
+	// Logger receives the agent's log lines: at warn, sources (search
+	// engines, the peers) that fail a query and focused crawls that fail,
+	// each source's repeats at most once a minute, with the query's words
+	// and the URLs in the reason taken out; at debug, each search's start
+	// and answer with the query's text. Default nil: discarded.
+	Logger *slog.Logger
 }
 
 // DefaultConfig returns the documented defaults.
@@ -92,12 +100,14 @@ func DefaultConfig() Config {
 // SetEngines changes its engines while it serves searches.
 type Agent struct {
 	// urls remembers the dedup keys of the URLs merged lately.
-	urls  urlKeys
-	ix    *index.Index
-	store *usermodel.Store
-	stats statsStore
-	cfg   Config
-	now   func() time.Time
+	urls urlKeys
+	// sketches remembers local files' near-duplicate sketches.
+	sketches sketchCache
+	ix       *index.Index
+	store    *usermodel.Store
+	stats    statsStore
+	cfg      Config
+	now      func() time.Time
 	// mu guards sources, which is replaced, never changed in place, so a
 	// search keeps the set it planned with while engines are swapped.
 	mu      sync.RWMutex
@@ -105,6 +115,8 @@ type Agent struct {
 	// engMu serialises SetEngines.
 	engMu   sync.Mutex
 	crawl   *CrawlOptions // nil: no focused crawl
+	log     *slog.Logger  // Config.Logger, or a discarding one
+	warn    *logx.Limiter // one warning a minute per event and source
 	vectors vectorCache   // local documents' vectors, for re-ranking
 	basis   basisCache    // the profile and rejected documents, prepared for re-ranking
 	// unitProfile is the shared profile normalised, for reformulation.
@@ -161,7 +173,8 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	if cfg.Health.FailuresBeforeSuspend <= 0 {
 		cfg.Health = d.Health
 	}
-	a := &Agent{ix: ix, store: store, stats: statsStore{store}, cfg: cfg, now: time.Now}
+	a := &Agent{ix: ix, store: store, stats: statsStore{store}, cfg: cfg, now: time.Now,
+		log: logx.OrDiscard(cfg.Logger), warn: logx.NewLimiter(logx.DefaultInterval)}
 	// The local index has no deadline of its own: it answers within the
 	// search's, however slow the machine, so a search always has it.
 	a.sources = []*sourceEntry{{name: LocalName, src: LocalSource{Index: ix}, weight: 1, enabled: true}}
@@ -224,7 +237,13 @@ type Result struct {
 	Why string `json:"why"`
 	// Formats are the URLs of the same page in other text formats, shown
 	// once (notes/page.html beside notes/page.md, with the same title).
-	Formats []string `json:"formats,omitempty"`
+	Formats []string `json:"formats"`
+	// NearDuplicates are the URLs of other local files whose text is
+	// nearly the same (NearDuplicateResemblance), shown once, here.
+	NearDuplicates []string `json:"near_duplicates"`
+	// Duplicates is how many results were collapsed into this one:
+	// len(Formats) + len(NearDuplicates).
+	Duplicates int `json:"duplicates"`
 }
 
 // Response is the answer to a search.
@@ -302,6 +321,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		return nil, fmt.Errorf("clientagent: %w", err)
 	}
 	resp := &Response{QueryID: usermodel.NewQueryID(), Query: req.Query}
+	a.log.Debug("search started", logx.KeyEvent, logx.EventQueryStart, "query_id", resp.QueryID, "query", req.Query)
 
 	typedTerms := len(q.Terms)            // the profile weight scales with what the person typed
 	var snippetTerms []index.WeightedTerm // empty: q's terms
@@ -367,13 +387,19 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	// When the local index alone answers, merging needs only its hits'
-	// URLs and re-ranking their IDs and scores: the index skips the
-	// snippets (and the bodies they are cut from, most of a large file's
-	// cost) of the candidates, and only the K shown get theirs, below.
-	// Other sources' hits are merged with the local ones by their text
-	// too (mirrors), so with them every local hit brings its snippet.
-	sq.NoSnippets = n > k && len(chosen) == 1 && chosen[0].name == LocalName && !a.mayCrawl(req)
+	// When the local index's hits are merged with no other source's,
+	// merging needs only their URLs and re-ranking their IDs and scores:
+	// the index skips the snippets (and the bodies they are cut from,
+	// most of a large file's cost) of the candidates, and only the K
+	// shown get theirs, below. Other sources' hits are merged with the
+	// local ones by their text too (mirrors), so when another source
+	// brings hits every local hit gets its snippet before merging
+	// (localSnippets), as the index would have given it; a source that
+	// answers with nothing (the peers of a node that has none) costs no
+	// snippets. The focused crawl starts from the merged text, so with it
+	// the index makes every snippet.
+	sq.NoSnippets = n > k && slices.ContainsFunc(chosen, func(e *sourceEntry) bool { return e.name == LocalName }) && !a.mayCrawl(req)
+	snippetsLater := sq.NoSnippets // sq is the sources' (one abandoned at its deadline may still read it)
 	for _, e := range chosen {
 		if ps, ok := e.src.(PoolingSource); ok && len(typed.Terms) > 0 {
 			if c := ps.Pool(ctx, typed); c != nil {
@@ -392,6 +418,12 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if len(lists) == 0 && !a.wantCrawl(req, 0, k) {
 		return nil, fmt.Errorf("clientagent: no source answered: %v", resp.Unresponsive)
 	}
+	if snippetsLater && othersHit(lists) {
+		if err := a.localSnippets(ctx, sq.snippetQuery(), lists); err != nil {
+			return nil, err
+		}
+		snippetsLater = false
+	}
 	method := req.Merge
 	if method == "" {
 		method = a.cfg.Merge
@@ -408,6 +440,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		resp.Trace.Sources = append(resp.Trace.Sources, SourceTrace{Source: CrawlName, Outcome: sourceOutcome(err), LatencyMS: ms(time.Since(crawlStart)), Hits: len(crawled.Hits)})
 		if err != nil {
 			resp.Unresponsive = append(resp.Unresponsive, Unresponsive{Engine: CrawlName, Error: err.Error()})
+			a.warn.Warn(ctx, a.log, logx.EventCrawlError, CrawlName, "the focused crawl failed", logx.KeyReason, redact(err.Error(), req.Query))
 		} else if len(crawled.Hits) > 0 {
 			lists = append(lists, crawled)
 			if merged, err = mergeWith(method, lists, &a.urls); err != nil {
@@ -420,6 +453,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp.Total = matches(lists, merged)
 	merged = collapseFormatCopies(merged)
+	merged = a.collapseNearDuplicates(ctx, merged)
 	ranked := make([]rankedHit, len(merged))
 	for i, m := range merged {
 		ranked[i] = rankedHit{Merged: m, score: m.Fused, why: "retrieval score"}
@@ -441,7 +475,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if len(ranked) > k {
 		ranked = ranked[:k]
 	}
-	if sq.NoSnippets {
+	if snippetsLater {
 		if err := a.addSnippets(ctx, sq.snippetQuery(), ranked); err != nil {
 			return nil, err
 		}
@@ -455,7 +489,8 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		resp.Results = append(resp.Results, Result{
 			URL: h.URL, Title: h.Title, Content: h.Content, Snippet: h.Snippet, Score: h.score,
 			Source: src, Engine: engine, Engines: h.Engines, Positions: h.Positions,
-			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why, Formats: h.Formats,
+			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why,
+			Formats: orEmpty(h.Formats), NearDuplicates: orEmpty(h.NearDuplicates), Duplicates: len(h.Formats) + len(h.NearDuplicates),
 		})
 	}
 	// Recording is what makes the results markable: it never shares the
@@ -467,6 +502,10 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	resp.Took = a.now().Sub(start)
 	resp.TookMS = float64(resp.Took.Microseconds()) / 1000
+	if a.log.Enabled(ctx, slog.LevelDebug) {
+		a.log.Debug("search answered", logx.KeyEvent, logx.EventQueryDone, "query_id", resp.QueryID, "query", req.Query,
+			"results", len(resp.Results), "unresponsive", len(resp.Unresponsive), "took_ms", resp.Took.Milliseconds())
+	}
 	return resp, nil
 }
 
@@ -524,6 +563,45 @@ func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedH
 	for j, i := range at {
 		h := &ranked[i]
 		h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
+	}
+	return nil
+}
+
+// othersHit reports whether a source other than the local index brought
+// hits (which are then merged with the local ones by their text too).
+func othersHit(lists []SourceHits) bool {
+	return slices.ContainsFunc(lists, func(l SourceHits) bool { return l.Source != LocalName && len(l.Hits) > 0 })
+}
+
+// localSnippets gives every hit of the local index's list, retrieved
+// without snippets (SourceQuery.NoSnippets), the snippet and text the
+// index would have given it for q, before they are merged with other
+// sources' hits by their text. Local work the answer needs, with its own
+// short bound like re-ranking.
+func (a *Agent) localSnippets(ctx context.Context, q index.Query, lists []SourceHits) error {
+	for li := range lists {
+		l := lists[li].Hits
+		if lists[li].Source != LocalName || len(l) == 0 {
+			continue
+		}
+		var hits []index.Hit
+		var at []int
+		for i, h := range l {
+			if h.DocID != "" && h.Content == "" { // a search of filters alone brings its snippets anyway
+				hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified})
+				at = append(at, i)
+			}
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+		err := a.ix.Snippets(sctx, q, hits)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("clientagent: snippets: %w", err)
+		}
+		for j, i := range at {
+			h := &l[i]
+			h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
+		}
 	}
 	return nil
 }

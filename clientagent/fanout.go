@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/logx"
 	"maps"
 	"slices"
 	"strings"
@@ -235,6 +236,8 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 		traces = append(traces, SourceTrace{Source: e.name, Outcome: sourceOutcome(r.err), LatencyMS: ms(r.took), Hits: len(r.hits), Network: r.net})
 		if r.err != nil {
 			bad = append(bad, Unresponsive{Engine: e.name, Error: r.err.Error()})
+			a.warn.Warn(ctx, a.log, logx.EventEngineFailed, e.name, "a source failed a search",
+				"source", e.name, logx.KeyReason, redact(r.err.Error(), q.Text), "took_ms", r.took.Milliseconds())
 			continue
 		}
 		bad = append(bad, r.bad...)

@@ -2,6 +2,7 @@ package clientagent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -241,6 +242,48 @@ func (a *Agent) Stranger(ctx context.Context) (PeerTrust, error) {
 	})
 	if err != nil {
 		return PeerTrust{}, fmt.Errorf("clientagent: peer trust: %w", err)
+	}
+	return out, nil
+}
+
+// LikedPeers are the peers whose results the person marked interested (at
+// least one liked result left after decay), by node ID, each with the
+// share of its marked results that were liked, decayed as its trust is:
+// what interest routing asks first (serveragent.PeerQuery.Shortcuts). Nil
+// when there are none. It is read on every search that goes to the
+// peers, so unlike Peers it does not first write the updates held for
+// the background writer: those (Store.UpdateTxLater: which peers
+// answered, and when) change no mark count, so the shares are the same
+// with or without them; the one difference is a peer that a held first
+// answer of a new peer will push out (TrustConfig.MaxPeers, the peer
+// seen least recently), which still counts here until the write, at most
+// StoreOptions.QueryLogDelay later.
+func (a *Agent) LikedPeers(ctx context.Context) (map[string]float64, error) {
+	var out map[string]float64
+	now := a.now()
+	err := a.store.ViewTx(ctx, "peer trust", func(tx usermodel.Tx) error {
+		pr, err := openPeerRecords(tx, a.cfg.Trust)
+		if err != nil {
+			return err
+		}
+		return pr.r.ForEach(func(id string, v []byte) error {
+			var rec peerRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return fmt.Errorf("trust of peer %s: %w", id, err)
+			}
+			p := rec.trust(id, now, pr.cfg.HalfLife, pr.prior)
+			if p.Interested < 1 {
+				return nil // no liked result (after decay): no shortcut
+			}
+			if out == nil {
+				out = make(map[string]float64)
+			}
+			out[id] = p.Interested / p.Evidence()
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("clientagent: peer trust: %w", err)
 	}
 	return out, nil
 }

@@ -66,6 +66,9 @@ type Merged struct {
 	// it (notes/page.html for notes/page.md), left out of the list
 	// (collapseFormatCopies).
 	Formats []string
+	// NearDuplicates are the URLs of local files nearly the same as this
+	// one, left out of the list (collapseNearDuplicates).
+	NearDuplicates []string
 	// Evidence is how strongly the best source vouches for the result, in
 	// (0, 1]: its score over that source's best score when the source gives
 	// scores, else (k+1)/(k+rank) with RRF's k. Unlike Fused it keeps the
@@ -99,7 +102,11 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 	byContent := map[string]*entry{}
 	norm := make([][]float64, len(lists))
 	top := make([]float64, len(lists))
+	answered := 0 // lists with hits
 	for i, l := range lists {
+		if len(l.Hits) > 0 {
+			answered++
+		}
 		norm[i] = normalisedScores(l.Hits)
 		for _, h := range l.Hits {
 			top[i] = math.Max(top[i], h.Score)
@@ -114,10 +121,11 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 			}
 			uk := keys.key(h.URL)
 			var ck string
-			if len(lists) > 1 {
+			if answered > 1 {
 				// Within one source, equal text never merges results (see
-				// below): with one list the key, costly to work out from
-				// every snippet, would change nothing.
+				// below): with one list of hits (others empty) the key,
+				// costly to work out from every snippet, would change
+				// nothing.
 				ck = contentKey(h)
 			}
 			e := byURL[uk]

@@ -62,10 +62,15 @@ type PoolingSource interface {
 	Pool(ctx context.Context, typed index.Query) *index.CorpusStats
 }
 
-// snippetQuery is Query with SnippetTerms (when set) as its terms: what
-// Index.Snippets cuts the snippets of the local hits shown for.
+// snippetQuery is the query the local index ran (Query, or Typed with
+// pooled statistics: LocalSource) with SnippetTerms (when set) as its
+// terms: what Index.Snippets cuts the snippets of its hits for, as the
+// search would have.
 func (q *SourceQuery) snippetQuery() index.Query {
 	sq := q.Query
+	if q.Corpus != nil && len(q.Typed.Terms) > 0 {
+		sq = q.Typed
+	}
 	if len(q.SnippetTerms) > 0 {
 		sq.Terms = q.SnippetTerms
 	}

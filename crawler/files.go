@@ -34,11 +34,18 @@ type FilesConfig struct {
 	// MaxFileSize is the largest file indexed, in bytes; larger files are
 	// skipped and reported. Default 10 MiB.
 	MaxFileSize int64
+	// MaxMailboxSize is the largest mailbox (.mbox) indexed, in bytes, in
+	// place of MaxFileSize: a mailbox is read one message at a time, so
+	// its size costs time, not memory. Default 4 GiB
+	// (DefaultMaxMailboxSize).
+	MaxMailboxSize int64
 	// Extensions lists the file name extensions (with the dot, matched
 	// case-insensitively) of the files to index. ".html", ".htm", ".xhtml"
 	// are read as HTML, ".md", ".markdown", ".mdown", ".mkd" as Markdown,
-	// ".pdf" as PDF and every other listed extension as plain text (after
-	// a binary sniff of the first 8 KiB). An extension may be given with
+	// ".pdf" as PDF, ".docx" as Word, ".odt" as OpenDocument text,
+	// ".epub" as an EPUB book, ".rtf" as RTF, ".mbox" as a Unix mailbox
+	// (one document per message, see MessageURL) and every other listed
+	// extension as plain text (after a binary sniff of the first 8 KiB). An extension may be given with
 	// or without its dot ("txt" is ".txt"). Default (nil):
 	// DefaultExtensions. With the default extensions, files without an extension (README,
 	// NOTES, COPYING) are indexed too when their content is text (the
@@ -115,10 +122,12 @@ const DefaultMaxTextBytes = 16 << 20
 var ErrTextCut = errors.New("text too long: its first part is indexed")
 
 // DefaultExtensions returns the default FilesConfig.Extensions: plain
-// text, Markdown, HTML, PDF, and lightweight markup read as plain text
+// text, Markdown, HTML, PDF, office documents and books (Word, OpenDocument
+// text, EPUB, RTF), mailboxes, and lightweight markup read as plain text
 // (reStructuredText, Org, AsciiDoc, LaTeX):
 //
 //	.txt .text .md .markdown .mdown .mkd .html .htm .xhtml .pdf
+//	.docx .odt .epub .rtf .mbox
 //	.rst .org .adoc .asciidoc .tex
 //
 // Data formats such as .csv and .json are left out: add them to
@@ -127,6 +136,7 @@ func DefaultExtensions() []string {
 	return []string{
 		".txt", ".text", ".md", ".markdown", ".mdown", ".mkd",
 		".html", ".htm", ".xhtml", ".pdf",
+		".docx", ".odt", ".epub", ".rtf", ".mbox",
 		".rst", ".org", ".adoc", ".asciidoc", ".tex",
 	}
 }
@@ -135,6 +145,9 @@ func DefaultExtensions() []string {
 const (
 	// DefaultMaxFileSize is the default FilesConfig.MaxFileSize: 10 MiB.
 	DefaultMaxFileSize = 10 << 20
+	// DefaultMaxMailboxSize is the default FilesConfig.MaxMailboxSize:
+	// 4 GiB.
+	DefaultMaxMailboxSize = 4 << 30
 	// DefaultFilesBatchSize is the default FilesConfig.BatchSize.
 	DefaultFilesBatchSize = 256
 )
@@ -144,6 +157,7 @@ func DefaultFilesConfig() FilesConfig {
 	return FilesConfig{
 		Exclude:        DefaultExcludes(),
 		MaxFileSize:    DefaultMaxFileSize,
+		MaxMailboxSize: DefaultMaxMailboxSize,
 		Extensions:     DefaultExtensions(),
 		FollowSymlinks: true,
 		BatchSize:      DefaultFilesBatchSize,
@@ -157,6 +171,9 @@ func (c FilesConfig) withDefaults() FilesConfig {
 	}
 	if c.MaxFileSize <= 0 {
 		c.MaxFileSize = DefaultMaxFileSize
+	}
+	if c.MaxMailboxSize <= 0 {
+		c.MaxMailboxSize = DefaultMaxMailboxSize
 	}
 	if c.Extensions == nil {
 		c.Extensions = DefaultExtensions()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -61,8 +62,8 @@ func (c *filesCrawl) run() error {
 		if m.Source != index.SourceFile {
 			continue // never touch documents the files crawler did not write
 		}
-		if !info.IsDir() && m.URL != rootURL {
-			continue // a file root: only that file's own document
+		if !info.IsDir() && m.URL != rootURL && !strings.HasPrefix(m.URL, rootURL+"#") {
+			continue // a file root: only that file's own documents (a mailbox has several)
 		}
 		c.existing[m.ID] = m
 	}
@@ -93,17 +94,29 @@ func (c *filesCrawl) run() error {
 func (c *filesCrawl) file(f candidate) error {
 	c.examined++
 	c.progress(c.examined, c.totalExamining, f.path)
-	if f.size > c.cfg.MaxFileSize {
-		c.skip(f.path, fmt.Errorf("%w (%d bytes, limit %d)", ErrFileTooLarge, f.size, c.cfg.MaxFileSize))
+	mailbox := isMailbox(f.path)
+	limit := c.cfg.MaxFileSize
+	if mailbox {
+		limit = c.cfg.MaxMailboxSize
+	}
+	if f.size > limit {
+		c.skip(f.path, fmt.Errorf("%w (%d bytes, limit %d)", ErrFileTooLarge, f.size, limit))
 		return nil
 	}
-	old, indexed := c.existing[f.id]
+	key := f.id
+	if mailbox {
+		key = MessageURL(f.id, 1) // every message carries the file's size and time
+	}
+	old, indexed := c.existing[key]
 	if indexed && old.Size == f.size && sameModTime(old.Modified, f.mtime) {
-		c.seen[f.id] = true
+		c.markSeen(f.id, mailbox)
 		c.rep.Unchanged++
 		return nil
 	}
-	doc, err := readDocument(f.path, f.id, c.cfg.MaxFileSize)
+	if mailbox {
+		return c.mailbox(f, indexed)
+	}
+	docs, err := readDocuments(f.path, f.id, c.cfg.MaxFileSize)
 	switch {
 	case err == nil:
 	case errors.Is(err, ErrFileTooLarge), errors.Is(err, textextract.ErrBinary),
@@ -118,22 +131,116 @@ func (c *filesCrawl) file(f candidate) error {
 		c.keep[f.id] = true
 		return nil
 	}
-	if n := len(doc.Title) + len(doc.Body); n > c.cfg.MaxTextBytes {
-		doc.Body = cutText(doc.Body, max(c.cfg.MaxTextBytes-len(doc.Title), 0))
-		doc.Hash = "" // the index hashes what it holds
-		c.rep.Truncated = append(c.rep.Truncated, FileError{Path: f.path, Err: fmt.Errorf("%w: %d bytes of text, the first %d indexed", ErrTextCut, n, len(doc.Title)+len(doc.Body))})
-	}
-	c.seen[f.id] = true
-	c.batch = append(c.batch, doc)
 	if indexed {
 		c.batchUpdated++
 	} else {
 		c.batchAdded++
 	}
+	for _, doc := range docs {
+		if err := c.add(f, doc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// add queues one document of the file f (cut to MaxTextBytes) and sends
+// a full batch.
+func (c *filesCrawl) add(f candidate, doc index.Document) error {
+	if n := len(doc.Title) + len(doc.Body); n > c.cfg.MaxTextBytes {
+		doc.Body = cutText(doc.Body, max(c.cfg.MaxTextBytes-len(doc.Title), 0))
+		doc.Hash = "" // the index hashes what it holds
+		c.rep.Truncated = append(c.rep.Truncated, FileError{Path: f.path, Err: fmt.Errorf("%w: %d bytes of text, the first %d indexed", ErrTextCut, n, len(doc.Title)+len(doc.Body))})
+	}
+	c.seen[doc.ID] = true
+	c.batch = append(c.batch, doc)
 	if len(c.batch) >= c.cfg.BatchSize {
 		return c.flush()
 	}
 	return nil
+}
+
+// mailbox indexes the messages of the mailbox f as it reads them, one
+// document each (see MessageURL), so a mailbox of gigabytes costs the
+// memory of one message and one batch. A mailbox that cannot be opened
+// or read to its end keeps the messages the index holds for it beyond
+// those read; content that is not a mailbox is skipped.
+func (c *filesCrawl) mailbox(f candidate, indexed bool) error {
+	fh, err := os.Open(f.path)
+	if err != nil {
+		if isNotExist(err) {
+			return nil // removed since the walk: gone
+		}
+		c.fileError(f.path, err)
+		c.keepMailbox(f.id)
+		return nil
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	switch {
+	case err != nil:
+		c.fileError(f.path, err)
+		c.keepMailbox(f.id)
+		return nil
+	case !info.Mode().IsRegular():
+		c.skip(f.path, errNotRegular)
+		return nil
+	case info.Size() > c.cfg.MaxMailboxSize:
+		c.skip(f.path, fmt.Errorf("%w (%d bytes, limit %d)", ErrFileTooLarge, info.Size(), c.cfg.MaxMailboxSize))
+		return nil
+	}
+	r := textextract.NewMboxReader(io.LimitReader(fh, c.cfg.MaxMailboxSize))
+	counted := false
+	for n := 1; ; n++ {
+		if err := c.ctx.Err(); err != nil {
+			return fmt.Errorf("crawler: files crawl of %s stopped: %w", c.root, err)
+		}
+		m, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			if errors.Is(err, textextract.ErrUnsupported) {
+				c.skip(f.path, fmt.Errorf("read mailbox: %w", err))
+			} else {
+				c.fileError(f.path, err)
+				c.keepMailbox(f.id)
+			}
+			return nil
+		}
+		if !counted {
+			counted = true
+			if indexed {
+				c.batchUpdated++
+			} else {
+				c.batchAdded++
+			}
+		}
+		if err := c.add(f, messageDocument(m, f.path, f.id, n, info.ModTime(), info.Size())); err != nil {
+			return err
+		}
+	}
+}
+
+// keepMailbox keeps every message the index holds for the mailbox id.
+func (c *filesCrawl) keepMailbox(id string) {
+	c.keep[id] = true
+	c.keepPrefixes = append(c.keepPrefixes, id+"#")
+}
+
+// markSeen records that the unchanged file whose URL is id is still
+// there: its document, or for a mailbox every message's document.
+func (c *filesCrawl) markSeen(id string, mailbox bool) {
+	if !mailbox {
+		c.seen[id] = true
+		return
+	}
+	prefix := id + "#"
+	for eid := range c.existing {
+		if strings.HasPrefix(eid, prefix) {
+			c.seen[eid] = true
+		}
+	}
 }
 
 // flush sends the pending documents to the sink.

@@ -60,6 +60,13 @@ const webSinkTimeout = 30 * time.Second
 // already indexed in this crawl, or whose hash the sink already holds
 // under another ID, is counted as a duplicate and not indexed.
 //
+// Re-crawls: when the sink can return a stored page (DocGetter, as
+// index.Index does), a page at the depth limit that the sink holds with an
+// ETag or a Last-Modified time is asked for conditionally (If-None-Match,
+// If-Modified-Since); a 304 answer keeps the stored page as it is and
+// counts as unchanged. Pages above the depth limit are downloaded in full,
+// for their links.
+//
 // Errors on single pages (HTTP errors, timeouts, bad content) are listed
 // in the report and the crawl goes on. Crawl returns an error for bad
 // arguments, when the sink fails (the crawl then stops), and when ctx is
@@ -249,12 +256,14 @@ func (w *webCrawl) onRequest(r *colly.Request) {
 		return
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if w.requested >= w.cfg.MaxPages {
+		w.mu.Unlock()
 		r.Abort()
 		return
 	}
 	w.requested++
+	w.mu.Unlock()
+	w.conditionalHeaders(r)
 }
 
 // onRequestHeaders runs when the request holds one of its host's
@@ -285,6 +294,9 @@ func (w *webCrawl) onResponseHeaders(r *colly.Response) {
 // errors, a redirect to a page already fetched is a duplicate, the rest
 // is listed in the report.
 func (w *webCrawl) onError(r *colly.Response, err error) {
+	if w.notModified(r) {
+		return
+	}
 	u := ""
 	if r.Request != nil && r.Request.URL != nil {
 		u = r.Request.URL.String()
@@ -407,21 +419,16 @@ func (w *webCrawl) readResponse(r *colly.Response) (pageRead, *index.Document) {
 		w.pageFailed(final.String(), r.StatusCode, fmt.Errorf("canonical URL: %w", err))
 		return page, nil
 	}
-	var modified time.Time
-	if lm := r.Headers.Get("Last-Modified"); lm != "" {
-		if t, err := http.ParseTime(lm); err == nil {
-			modified = t.UTC()
-		}
-	}
 	return page, &index.Document{
 		ID:       index.DocID(canonical),
 		URL:      canonical,
 		Title:    res.Title,
 		Body:     res.Text,
 		Source:   index.SourceWeb,
-		Modified: modified,
+		Modified: lastModified(r.Headers, time.Now()),
 		Size:     int64(len(r.Body)),
 		Hash:     index.ContentHash(res.Title, res.Text),
+		ETag:     validETag(r.Headers),
 	}
 }
 

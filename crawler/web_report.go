@@ -9,6 +9,10 @@ type WebReport struct {
 	Fetched int
 	// Indexed counts the documents handed to the sink successfully.
 	Indexed int
+	// Unchanged counts pages asked for conditionally that the server
+	// answered 304 Not Modified: the stored page is kept, not downloaded
+	// again (see Crawl).
+	Unchanged int
 	// Duplicates counts fetched pages not indexed because their canonical
 	// URL or their content was already indexed (in this crawl, or in the
 	// sink for content), or because a redirect led to a page already

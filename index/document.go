@@ -14,6 +14,10 @@ const (
 	SourceEval = "eval" // a test collection loaded by p2pir eval
 )
 
+// DocumentSources are the values of Document.Source, the words a query's
+// source: filter takes.
+func DocumentSources() []string { return []string{SourceFile, SourceWeb, SourceEval} }
+
 // Document is one indexed unit: a file, a web page or a test-collection
 // record. ID is the key for update and delete; it must be stable across
 // re-indexing, so it is derived from the canonical URL (web pages) or the
@@ -36,6 +40,15 @@ type Document struct {
 	// Hash is the content hash of Title and Body (see ContentHash); it is
 	// used to collapse duplicates. Index fills it in when empty.
 	Hash string `json:"hash"`
+	// ETag is the entity tag a web server gave the page (its ETag header,
+	// as sent, quotes included); empty when it gave none. With Modified
+	// (the Last-Modified header), it lets a re-crawl ask "changed since?"
+	// (If-None-Match, If-Modified-Since) instead of downloading again.
+	ETag string `json:"etag,omitempty"`
+	// Lang is the document's language, a code of Languages ("en", "de",
+	// ...). Index detects it when it is empty or unknown; the scored text
+	// is analysed with that language's analyser.
+	Lang string `json:"lang,omitempty"`
 }
 
 // DocID returns the stable ID for a canonical URL or file URL. The ID is the
@@ -69,4 +82,5 @@ type Meta struct {
 	Modified time.Time
 	Size     int64
 	Hash     string
+	ETag     string
 }

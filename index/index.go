@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,6 +91,12 @@ type Index struct {
 	// textChain and phraseChain are the two analysers taken apart, for
 	// analysing documents piece by piece (see textField).
 	textChain, phraseChain chain
+	// langs are the analysers of the languages other than English.
+	langs *languages
+	// present caches presentLanguages; writes counts the commits, so a
+	// cached list older than the latest write is computed again.
+	present atomic.Pointer[presentCache]
+	writes  atomic.Uint64
 
 	writeMu  sync.Mutex // serialises writes and the stats they update
 	totalLen atomic.Int64
@@ -192,6 +199,9 @@ func (ix *Index) load() error {
 	if ix.phraseChain, err = chainOf(ix.phraseAnalyzer); err != nil {
 		return err
 	}
+	if ix.langs, err = newLanguages(); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -240,17 +250,37 @@ func (ix *Index) Index(ctx context.Context, docs []Document) error {
 }
 
 // IndexWithProgress is Index with a progress callback after every batch.
+// While a batch is written (bleve builds its segment on one core), the
+// next one is analysed (Index.analyse) on the others: at most two
+// batches' analyses are held at once.
 func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progress BatchProgress) error {
 	if ix.closed.Load() {
 		return ErrClosed
 	}
 	var rejected []error
+	var ahead chan []analysed // the next batch, analysed while this one is written
+	defer func() {
+		if ahead != nil {
+			<-ahead // no analysis outlives the call
+		}
+	}()
 	for start := 0; start < len(docs); start += ix.cfg.BatchSize {
+		end := min(start+ix.cfg.BatchSize, len(docs))
+		var built []analysed
+		if ahead != nil {
+			built, ahead = <-ahead, nil
+		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
-		end := min(start+ix.cfg.BatchSize, len(docs))
-		errs, err := ix.indexBatch(docs[start:end])
+		if built == nil {
+			built = ix.analyse(docs[start:end])
+		}
+		if end < len(docs) {
+			ahead = make(chan []analysed, 1)
+			go func(part []Document, out chan<- []analysed) { out <- ix.analyse(part) }(docs[end:min(end+ix.cfg.BatchSize, len(docs))], ahead)
+		}
+		errs, err := ix.writeBatch(built)
 		if err != nil {
 			return err
 		}
@@ -265,7 +295,10 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 	return nil
 }
 
-func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
+// writeBatch writes a batch of analysed documents (Index.analyse) in one
+// bleve batch with the updated statistics, and returns the documents
+// refused.
+func (ix *Index) writeBatch(built []analysed) (rejected []error, err error) {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
 	if ix.closed.Load() {
@@ -273,19 +306,15 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 	}
 	b := ix.bi.NewBatch()
 	delta := int64(0)
-	seen := make(map[string]int64, len(docs)) // ID -> length added earlier in this batch
-	for i := range docs {
-		d := docs[i]
-		if err := ix.prepare(&d); err != nil {
-			rejected = append(rejected, err)
+	seen := make(map[string]int64, len(built)) // ID -> length added earlier in this batch
+	for i := range built {
+		a := &built[i]
+		if a.rejected != nil {
+			rejected = append(rejected, a.rejected)
 			continue
 		}
-		// Both fields are analysed piece by piece, keeping term locations
-		// for the first TermPositionBytes only (see textField): one huge
-		// document costs bounded memory.
-		text := newTextField(fieldText, d.Title, d.Body, ix.textChain, ix.cfg.TermPositionBytes)
-		text.Analyze() // its length is needed now; bleve's own call is then free
-		n := int64(text.AnalyzedLength())
+		d := &a.doc
+		n := int64(a.text.AnalyzedLength())
 		if prev, ok := seen[d.ID]; ok {
 			delta -= prev // replaced within the batch
 		} else {
@@ -297,15 +326,10 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 		}
 		seen[d.ID] = n
 		delta += n
-		// bleve analyses the phrase field in its own workers.
-		words := newPhraseField(fieldPhrase, d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
-		var packed []byte
-		if len(d.Body) > packBodyBytes {
-			if packed, err = packBody(d.Body); err != nil {
-				return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
-			}
+		if a.err != nil {
+			return rejected, fmt.Errorf("index: build %s: %w", d.ID, a.err)
 		}
-		if err := b.IndexAdvanced(buildDocument(d, text, words, packed)); err != nil {
+		if err := b.IndexAdvanced(buildDocument(*d, a.text, a.words, a.packed)); err != nil {
 			return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
 		}
 	}
@@ -317,6 +341,70 @@ func (ix *Index) indexBatch(docs []Document) (rejected []error, err error) {
 	return rejected, err
 }
 
+// analysed is one document of a batch made ready for the index: checked
+// and repaired (prepare), its scored and phrase fields analysed, its body
+// packed when long.
+type analysed struct {
+	doc         Document
+	text, words *textField
+	packed      []byte
+	rejected    error // prepare refused the document: reported, not indexed
+	err         error // packing failed: the batch fails
+}
+
+// analyse prepares and analyses docs on as many goroutines as there are
+// cores (at most one per document), each document on its own: the
+// results, in docs' order, are what one goroutine would make. The scored
+// field was analysed in the batch's one goroutine (its length is needed
+// before bleve sees the document), the phrase field by bleve's workers;
+// both are now analysed here (a field analyses once: bleve's call is then
+// free), so a batch's analysis uses every core.
+//
+// Both fields are analysed piece by piece, keeping term locations for the
+// first TermPositionBytes only (see textField): one huge document costs
+// bounded memory.
+func (ix *Index) analyse(docs []Document) []analysed {
+	out := make([]analysed, len(docs))
+	one := func(i int) {
+		a := &out[i]
+		a.doc = docs[i]
+		d := &a.doc
+		if err := ix.prepare(d); err != nil {
+			a.rejected = err
+			return
+		}
+		a.text = newTextField(fieldText, d.Title, d.Body, ix.textChainFor(d.Lang), ix.cfg.TermPositionBytes)
+		a.text.Analyze()
+		a.words = newPhraseField(fieldPhrase, d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
+		a.words.Analyze()
+		if len(d.Body) > packBodyBytes {
+			a.packed, a.err = packBody(d.Body)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(docs))
+	if workers <= 1 {
+		for i := range docs {
+			one(i)
+		}
+		return out
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(docs) {
+					return
+				}
+				one(i)
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
 // commit executes a batch together with the updated statistics, so both
 // reach the disk atomically.
 func (ix *Index) commit(b *bleve.Batch, delta int64) error {
@@ -326,7 +414,9 @@ func (ix *Index) commit(b *bleve.Batch, delta int64) error {
 		return fmt.Errorf("index: encode stats: %w", err)
 	}
 	b.SetInternal(keyStats, raw)
-	if err := ix.bi.Batch(b); err != nil {
+	err = ix.bi.Batch(b)
+	ix.writes.Add(1) // the languages present may have changed
+	if err != nil {
 		return fmt.Errorf("index: write batch: %w", err)
 	}
 	ix.totalLen.Store(total)
@@ -352,6 +442,9 @@ func (ix *Index) prepare(d *Document) error {
 	}
 	if d.Hash == "" {
 		d.Hash = ContentHash(d.Title, d.Body)
+	}
+	if !knownLanguage(d.Lang) {
+		d.Lang = ix.detectLanguage(d.Title, d.Body)
 	}
 	return nil
 }
@@ -398,6 +491,9 @@ func buildDocument(d Document, text, words *textField, packed []byte) *document.
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldURL, nil, []byte(d.URL), kwOpts))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSource, nil, []byte(d.Source), kwOpts))
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldHash, nil, []byte(d.Hash), kwOpts))
+	if d.Lang != "" {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLang, nil, []byte(d.Lang), kwOpts))
+	}
 	for _, h := range hostKeys(d.URL) {
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldHost, nil, []byte(h), bindex.IndexField))
 	}
@@ -405,6 +501,9 @@ func buildDocument(d Document, text, words *textField, packed []byte) *document.
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldModified, nil, []byte(d.Modified.UTC().Format(time.RFC3339Nano)), store))
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSize, nil, []byte(strconv.FormatInt(d.Size, 10)), store))
+	if d.ETag != "" {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldETag, nil, []byte(d.ETag), store))
+	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLen, nil, []byte(strconv.Itoa(text.AnalyzedLength())), store))
 	return doc
 }
@@ -505,6 +604,21 @@ func (ix *Index) Get(ctx context.Context, id string) (doc Document, ok bool, err
 	return ix.get(ctx, id, -1)
 }
 
+// GetHead is Get with at most about maxBody bytes of the body read (a
+// body stored packed is inflated that far only; cut at a character
+// boundary): for what needs a document's start, not all of it.
+func (ix *Index) GetHead(ctx context.Context, id string, maxBody int) (doc Document, ok bool, err error) {
+	doc, ok, err = ix.get(ctx, id, max(maxBody, 0))
+	if ok && len(doc.Body) > maxBody {
+		cut := max(maxBody, 0)
+		for cut > 0 && !utf8.RuneStart(doc.Body[cut]) {
+			cut--
+		}
+		doc.Body = doc.Body[:cut]
+	}
+	return doc, ok, err
+}
+
 // get is Get; with maxBody >= 0, a body stored packed (see packBody) is
 // inflated up to that many bytes only.
 func (ix *Index) get(ctx context.Context, id string, maxBody int) (doc Document, ok bool, err error) {
@@ -539,6 +653,10 @@ func (ix *Index) get(ctx context.Context, id string, maxBody int) (doc Document,
 			doc.Modified, _ = time.Parse(time.RFC3339Nano, v)
 		case fieldSize:
 			doc.Size, _ = strconv.ParseInt(v, 10, 64)
+		case fieldETag:
+			doc.ETag = v
+		case fieldLang:
+			doc.Lang = v
 		}
 	})
 	if packed != "" {
@@ -574,7 +692,7 @@ func (ix *Index) MetaByPrefix(ctx context.Context, prefix string) ([]Meta, error
 				return nil, err
 			}
 			if ok {
-				out = append(out, Meta{ID: d.ID, URL: d.URL, Source: d.Source, Modified: d.Modified, Size: d.Size, Hash: d.Hash})
+				out = append(out, Meta{ID: d.ID, URL: d.URL, Source: d.Source, Modified: d.Modified, Size: d.Size, Hash: d.Hash, ETag: d.ETag})
 			}
 		}
 	}

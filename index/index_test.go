@@ -165,6 +165,7 @@ func TestParseQueryErrors(t *testing.T) {
 		{"site: flow", "needs a value"},
 		{`flow ""`, "empty phrase"},
 		{"+the flow", "stop words only"},
+		{"flow source:ftp", "documents come from file, web, eval"},
 		{strings.Repeat("a", 9000), "limit"},
 	}
 	for _, tc := range tests {
@@ -357,7 +358,7 @@ func TestTermStatistics(t *testing.T) {
 	ix := openTest(t)
 	mustIndex(t, ix, corpus...)
 	ctx := context.Background()
-	if got := ix.Analyze("The Flows of Boundary-Layers"); strings.Join(got, " ") != "flow boundari layer" {
+	if got := ix.Analyze("The Flows of Boundary-Layers"); strings.Join(got, " ") != "flow boundari layer boundarylay" {
 		t.Fatalf("Analyze = %v", got)
 	}
 	df, err := ix.DocFreq(ctx, "flow", "wing", "absent")

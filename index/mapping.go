@@ -15,7 +15,7 @@ import (
 // holds the same text word for word for phrase queries; the others are
 // stored for display or indexed as exact keywords.
 const (
-	fieldText   = "text"   // title + body, English analyser, scored by BM25, offsets kept for snippets
+	fieldText   = "text"   // title + body, the document language's analyser (English: AnalyzerName; others prefix their terms, "de:haus"), scored by BM25, offsets kept for snippets
 	fieldPhrase = "phrase" // title + body, PhraseAnalyzerName, not scored: exact phrase matching only
 	fieldTitle  = "title"  // stored only
 	fieldBody   = "body"   // stored only
@@ -29,11 +29,14 @@ const (
 	fieldModified   = "modified"    // stored only, RFC 3339
 	fieldSize       = "size"        // stored only, decimal
 	fieldLen        = "len"         // stored only: token count of fieldText, for BM25 statistics
+	fieldETag       = "etag"        // stored only: a web page's ETag, for conditional re-crawls
+	fieldLang       = "lang"        // keyword: the document's language (Languages), for lang: and the query's analysers
 )
 
 // AnalyzerName is the analyser used for documents and queries: bleve's
 // English chain (Unicode tokenizer, possessive filter, lower-case, the
-// English stop list) with Porter's English stemmer in its Snowball form
+// English stop list; the tokenizer also joins hyphenated compounds, see
+// CompoundTokenizerName) with Porter's English stemmer in its Snowball form
 // (Porter2, the stemmer Xapian and Lucene's EnglishAnalyzer family use).
 // Every term vector, query term and statistic in p2pir goes through it, so
 // there is one tokenizer only. Porter2 rather than bleve's classic Porter
@@ -56,7 +59,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	m := mapping.NewIndexMapping()
 	err := m.AddCustomAnalyzer(AnalyzerName, map[string]interface{}{
 		"type":      custom.Name,
-		"tokenizer": unicode.Name,
+		"tokenizer": CompoundTokenizerName,
 		"token_filters": []interface{}{
 			en.PossessiveName, lowercase.Name, en.StopName, en.SnowballStemmerName,
 		},
@@ -107,10 +110,10 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc := mapping.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text)
 	doc.AddFieldMappingsAt(fieldPhrase, phrase)
-	for _, f := range []string{fieldTitle, fieldBody, fieldBodyPacked, fieldModified, fieldSize, fieldLen} {
+	for _, f := range []string{fieldTitle, fieldBody, fieldBodyPacked, fieldModified, fieldSize, fieldLen, fieldETag} {
 		doc.AddFieldMappingsAt(f, stored)
 	}
-	for _, f := range []string{fieldURL, fieldSource, fieldHash} {
+	for _, f := range []string{fieldURL, fieldSource, fieldHash, fieldLang} {
 		doc.AddFieldMappingsAt(f, kw)
 	}
 	host := mapping.NewKeywordFieldMapping()

@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -27,6 +28,9 @@ type Query struct {
 	Sources []string `json:"sources,omitempty"`
 	// Sites keeps only documents whose URL host is one of these hosts.
 	Sites []string `json:"sites,omitempty"`
+	// Langs keeps only documents in one of these languages (codes of
+	// Languages: "en", "de", ...).
+	Langs []string `json:"langs,omitempty"`
 }
 
 // TermSet returns the scoring terms as a set, for highlighting.
@@ -48,8 +52,10 @@ func (q Query) TermSet() map[string]bool {
 //	                 one quoted word is a required word, "+word")
 //	+word, +"phrase" must appear
 //	-word, -"phrase" must not appear
-//	source:web       only documents from that source (file, web, ...)
+//	source:web       only documents from that source (DocumentSources:
+//	                 file, web, eval; another is an error)
 //	site:example.org only documents from that host (and its subdomains)
+//	lang:de          only documents in that language (see Languages)
 //
 // Anything else with a colon ("C++: a tour") is plain text. Errors (all
 // wrapping ErrBadQuery): empty or over-long text, invalid UTF-8, an
@@ -74,9 +80,20 @@ func (ix *Index) ParseQuery(text string) (Query, error) {
 	for _, t := range toks {
 		switch {
 		case t.field == "source":
-			q.Sources = append(q.Sources, strings.ToLower(t.text))
+			src := strings.ToLower(t.text)
+			if !slices.Contains(DocumentSources(), src) {
+				return Query{}, fmt.Errorf("%w: source:%s: documents come from %s (source:file is your folders, source:web the sites you crawled)",
+					ErrBadQuery, t.text, strings.Join(DocumentSources(), ", "))
+			}
+			q.Sources = append(q.Sources, src)
 		case t.field == "site":
 			q.Sites = append(q.Sites, normaliseHost(t.text))
+		case t.field == "lang":
+			code := strings.ToLower(t.text)
+			if !knownLanguage(code) {
+				return Query{}, fmt.Errorf("%w: lang:%s is not a language p2pir knows; use one of %s", ErrBadQuery, t.text, strings.Join(Languages(), ", "))
+			}
+			q.Langs = append(q.Langs, code)
 		case t.op == '-' && t.phrase:
 			if len(ix.phraseWords(t.text)) == 0 {
 				return Query{}, fmt.Errorf("%w: -%s excludes nothing searchable (no words)", ErrBadQuery, quoteIf(t))
@@ -108,7 +125,7 @@ func (ix *Index) ParseQuery(text string) (Query, error) {
 	q.Terms = ix.countTerms(strings.Join(scoring, " "))
 	if len(q.Terms) == 0 && len(q.Required) == 0 {
 		switch {
-		case len(q.Sources) > 0 || len(q.Sites) > 0:
+		case len(q.Sources) > 0 || len(q.Sites) > 0 || len(q.Langs) > 0:
 			// A pure filter query ("site:example.org") lists documents.
 		case len(q.Excluded) > 0:
 			return Query{}, fmt.Errorf("%w: a query needs a word to search for, not only exclusions", ErrBadQuery)
@@ -163,10 +180,25 @@ func (ix *Index) WeightedQuery(terms []WeightedTerm) (Query, error) {
 }
 
 // countTerms analyses text and weights each distinct term by its count.
+// The text is analysed in English and in each other language that
+// indexed documents are in (see presentLanguages), so a German query word
+// finds German documents stemmed the German way; the terms of other
+// languages carry their language as a prefix ("de:suchmaschin") and only
+// match documents in it. They are added while the query stays within
+// Config.MaxQueryTerms.
 func (ix *Index) countTerms(text string) []WeightedTerm {
 	counts := make(map[string]float64)
-	for _, t := range ix.terms(text) {
-		counts[t]++
+	for _, t := range ix.analyzer.Analyze([]byte(text)) {
+		if isJoinedCompound(t) {
+			counts[string(t.Term)] += compoundQueryWeight
+		} else {
+			counts[string(t.Term)]++
+		}
+	}
+	for _, t := range ix.languageTerms(text) {
+		if _, ok := counts[t]; ok || len(counts) < ix.cfg.MaxQueryTerms {
+			counts[t]++
+		}
 	}
 	return sortedTerms(counts)
 }
@@ -246,7 +278,7 @@ func lexQuery(s string) ([]queryToken, error) {
 		if t.op == 0 {
 			if f, v, ok := strings.Cut(word, ":"); ok {
 				switch strings.ToLower(f) {
-				case "source", "site":
+				case "source", "site", "lang":
 					if v == "" {
 						return nil, fmt.Errorf("%w: %s: needs a value, e.g. %s", ErrBadQuery, f, example(f))
 					}
@@ -262,8 +294,11 @@ func lexQuery(s string) ([]queryToken, error) {
 }
 
 func example(field string) string {
-	if strings.EqualFold(field, "site") {
+	switch strings.ToLower(field) {
+	case "site":
 		return "site:example.org"
+	case "lang":
+		return "lang:de"
 	}
 	return "source:web"
 }

@@ -473,6 +473,9 @@ func (ix *Index) compile(q Query) (*bm25Query, error) {
 	if len(q.Sites) > 0 {
 		must = append(must, anyKeyword(fieldHost, q.Sites))
 	}
+	if len(q.Langs) > 0 {
+		must = append(must, anyKeyword(fieldLang, q.Langs))
+	}
 	if len(q.Terms) == 0 && len(must) == 0 {
 		return nil, fmt.Errorf("%w: nothing to search for", ErrBadQuery)
 	}
@@ -512,7 +515,19 @@ func (ix *Index) textQuery(text string) (q query.Query, words []string, err erro
 	if terms := ix.terms(text); len(terms) == 1 && len(words) == 1 {
 		tq := query.NewTermQuery(terms[0])
 		tq.SetField(fieldText)
-		return tq, nil, nil
+		// Documents in other languages hold the word as their analyser
+		// stems it, under their prefix (see countTerms).
+		other := ix.languageTerms(text)
+		if len(other) == 0 {
+			return tq, nil, nil
+		}
+		any := []query.Query{tq}
+		for _, t := range other {
+			lq := query.NewTermQuery(t)
+			lq.SetField(fieldText)
+			any = append(any, lq)
+		}
+		return query.NewDisjunctionQuery(any), nil, nil
 	}
 	if len(words) == 1 {
 		tq := query.NewTermQuery(words[0])

@@ -237,8 +237,10 @@ func (ix *Index) bodyMatches(ctx context.Context, r bindex.IndexReader, terms []
 		}
 		tfr.Close()
 	}
-	for _, ms := range out {
-		slices.SortFunc(ms, func(a, b termMatch) int { return a.start - b.start })
+	for i, ms := range out {
+		// A compound's joined term spans its parts' matches: the longer
+		// match is highlighted (highlights must not overlap).
+		out[i] = mergeMatches(ms, nil)
 	}
 	return out, nil
 }

@@ -7,10 +7,13 @@ import (
 	"unicode/utf8"
 )
 
-// Analyze returns the terms of text as the index sees them (lower-cased,
-// stop words removed, stemmed), in order, repeats kept. Every part of p2pir
-// that turns text into terms (queries, term vectors, user profiles) calls
-// this, so there is exactly one tokenizer.
+// Analyze returns the terms of text as the index sees them in English
+// (lower-cased, stop words removed, stemmed), in order, repeats kept. Every
+// part of p2pir that turns text into terms (queries, term vectors, user
+// profiles) calls this, so there is exactly one tokenizer. Documents
+// detected in another language are analysed with that language's
+// analyser instead, their terms prefixed with its code ("de:haus"), and
+// queries get those terms too (see countTerms).
 func (ix *Index) Analyze(text string) []string { return ix.terms(text) }
 
 func (ix *Index) terms(text string) []string {

@@ -123,7 +123,7 @@ func (a *analyser) add(text string, offset int) {
 		text = text[len(piece):]
 		a.buf = append(a.buf[:0], piece...)
 		tokens := f.chain.tokenizer.Tokenize(a.buf)
-		n := len(tokens) // before filters drop any: positions count them all
+		n := lastPosition(tokens) // before filters drop any: positions count them all
 		for _, tf := range f.chain.filters {
 			tokens = tf.Filter(tokens)
 		}
@@ -139,7 +139,9 @@ func (a *analyser) add(text string, offset int) {
 				f.freqs[term] = freq
 			}
 			freq.SetFrequency(freq.Frequency() + 1)
-			f.length++
+			if !isJoinedCompound(t) {
+				f.length++ // a compound's joined token adds no length: its parts did
+			}
 			if start < f.positionBytes {
 				if len(a.locs) == cap(a.locs) {
 					// As many as this piece's tokens still need, up to 4096:
@@ -153,6 +155,18 @@ func (a *analyser) add(text string, offset int) {
 		a.pos += n
 		offset += len(piece)
 	}
+}
+
+// lastPosition is the position of the last of a tokenizer's tokens (the
+// number of words: a compound's joined token shares its first part's
+// position), 0 for none.
+func lastPosition(tokens analysis.TokenStream) int {
+	for i := len(tokens) - 1; i >= 0; i-- {
+		if !isJoinedCompound(tokens[i]) {
+			return tokens[i].Position
+		}
+	}
+	return 0
 }
 
 // cutPoint is the length of the first piece of s to analyse, about n

@@ -20,12 +20,17 @@ type occurrence struct {
 // wholeTextAnalysis is what bleve's own TextField made of title + "\n" +
 // body before textField existed: one pass of the analyser over the whole
 // text, with the body's positions moved up by titleGap. It returns the
-// token count, each term's frequency and every location.
+// token count (a compound's joined token aside, see isJoinedCompound),
+// each term's frequency and every location.
 func wholeTextAnalysis(a analysis.Analyzer, title, body string, titleGap int) (int, map[string]int, []occurrence) {
 	tokens := a.Analyze([]byte(title + "\n" + body))
 	freqs := map[string]int{}
 	var occ []occurrence
+	n := 0
 	for _, t := range tokens {
+		if !isJoinedCompound(t) {
+			n++
+		}
 		pos := t.Position
 		if t.Start > len(title) {
 			pos += titleGap
@@ -33,7 +38,7 @@ func wholeTextAnalysis(a analysis.Analyzer, title, body string, titleGap int) (i
 		freqs[string(t.Term)]++
 		occ = append(occ, occurrence{string(t.Term), t.Start, t.End, pos})
 	}
-	return len(tokens), freqs, occ
+	return n, freqs, occ
 }
 
 // fieldAnalysis is the same from a textField's frequencies.
@@ -54,7 +59,12 @@ func fieldAnalysis(f *textField) (int, map[string]int, []occurrence) {
 }
 
 func sortOccurrences(occ []occurrence) {
-	slices.SortFunc(occ, func(a, b occurrence) int { return a.start - b.start })
+	slices.SortFunc(occ, func(a, b occurrence) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return strings.Compare(a.term, b.term) // a compound's joined token starts with its first part
+	})
 }
 
 // Analysed piece by piece, the scored and phrase fields have exactly the

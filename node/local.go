@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,6 +39,9 @@ type LocalOptions struct {
 	// Trust says how the client agent learns each peer's trust. Default
 	// nil: clientagent.DefaultTrustConfig().
 	Trust *clientagent.TrustConfig
+	// Logger receives the client agent's log lines (see
+	// clientagent.Config.Logger). Default nil: discarded.
+	Logger *slog.Logger
 }
 
 // Local is a node's local parts, assembled from its data directory: the
@@ -95,6 +99,7 @@ func OpenLocal(ctx context.Context, dataDir string, opts LocalOptions) (_ *Local
 	if opts.Trust != nil {
 		acfg.Trust = *opts.Trust
 	}
+	acfg.Logger = opts.Logger
 	if l.Agent, err = clientagent.New(l.Index, l.Store, acfg); err != nil {
 		return nil, err
 	}

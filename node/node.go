@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -27,6 +28,7 @@ import (
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/config"
 	"github.com/p2pir/p2pir/internal/jobs"
+	"github.com/p2pir/p2pir/internal/logx"
 	"github.com/p2pir/p2pir/internal/share"
 	"github.com/p2pir/p2pir/serveragent"
 	"github.com/p2pir/p2pir/serveragent/cluster"
@@ -129,6 +131,15 @@ type Config struct {
 	// Local tunes the local parts (index, store, engines, crawl); the zero
 	// value opens them as the CLI does. See OpenLocal.
 	Local LocalOptions
+
+	// Logger receives the node's log lines: the server agent's, the
+	// client agent's (unless Local.Logger is set) and membership's (with
+	// memberlist's bridged at their levels), and the node's start and
+	// stop at info. At info and above no line carries a person's query
+	// text or result URLs; at debug a search's lifecycle does. "p2pir
+	// node" builds it from --log and --log-format (or config.toml's
+	// [log]). Default nil: discarded.
+	Logger *slog.Logger
 }
 
 // Node is a running p2pir node.
@@ -160,6 +171,8 @@ type Node struct {
 	// jobs runs the index and crawl jobs of the HTTP API (nil with
 	// NoHTTP: nothing could submit one).
 	jobs *jobs.Manager
+	// log is Config.Logger, or a discarding one.
+	log *slog.Logger
 }
 
 // Start opens the node's data and starts serving: gRPC for peers, gossip,
@@ -190,7 +203,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("node: data directory: %w", err)
 	}
-	n := &Node{cfg: cfg, done: make(chan struct{}), apiToken: rand.Text()}
+	n := &Node{cfg: cfg, done: make(chan struct{}), apiToken: rand.Text(), log: logx.OrDiscard(cfg.Logger)}
 	defer func() {
 		if err != nil {
 			n.Kill()
@@ -201,6 +214,10 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	}
 	if cfg.Shared != nil && cfg.Local.TextTerms == nil {
 		cfg.Local.TextTerms = cfg.Shared.text
+	}
+	logger := n.log
+	if cfg.Local.Logger == nil {
+		cfg.Local.Logger = logger
 	}
 	local, err := OpenLocal(ctx, cfg.DataDir, cfg.Local)
 	if err != nil {
@@ -238,6 +255,9 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if cfg.Shared != nil && scfg.Decoded == nil {
 		scfg.Decoded = cfg.Shared.server
 	}
+	if scfg.Logger == nil {
+		scfg.Logger = logger
+	}
 	if scfg.SharedFolders == nil {
 		// Read at every peer request: "p2pir index --share/--unshare" and
 		// config.toml's [index] shared take effect at once.
@@ -271,6 +291,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		mcfg.AdvertiseAddr = host
 	}
 	mcfg.Join, mcfg.AllowLone = cfg.Join, true
+	mcfg.Logger = logger
 	if cfg.Shared != nil {
 		mcfg.Decoded = cfg.Shared.members
 	}
@@ -319,13 +340,18 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		}()
 	}
 
+	defer func() {
+		if err == nil {
+			logger.Info("node started", "node_id", n.id.NodeID(), "grpc_addr", n.GRPCAddr(), "gossip_addr", n.members.GossipAddr(), "http_addr", n.HTTPAddr())
+		}
+	}()
 	if cfg.NoHTTP {
 		return n, nil
 	}
 	// Index and crawl jobs, on the index this node holds open (and with it
 	// the lock "p2pir index" and "p2pir crawl" take): the node is the
 	// index's one writer while it runs.
-	if n.jobs, err = jobs.New(jobs.Config{DataDir: cfg.DataDir, Index: n.ix, OnChange: n.indexChanged}); err != nil {
+	if n.jobs, err = jobs.New(jobs.Config{DataDir: cfg.DataDir, Index: n.ix, OnChange: n.indexChanged, Logger: logger}); err != nil {
 		return nil, err
 	}
 	if n.httpLis, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
@@ -421,25 +447,15 @@ func (p peerSource) Search(ctx context.Context, q *clientagent.SourceQuery) ([]c
 
 // shortcuts are the peers whose results the person marked interested, by
 // node ID, each with the share of its marked results that were liked
-// (decayed as its trust is): interest routing asks them first among the
-// peers that can answer (serveragent.PeerQuery.Shortcuts). Nil when
-// nothing is known.
+// (decayed as its trust is; clientagent.Agent.LikedPeers): interest
+// routing asks them first among the peers that can answer
+// (serveragent.PeerQuery.Shortcuts). Nil when nothing is known.
 func (n *Node) shortcuts(ctx context.Context) map[string]float64 {
-	peers, err := n.agent.Peers(ctx)
+	liked, err := n.agent.LikedPeers(ctx)
 	if err != nil {
 		return nil
 	}
-	var out map[string]float64
-	for _, p := range peers {
-		if p.Interested < 1 {
-			continue // no liked result (after decay): no shortcut
-		}
-		if out == nil {
-			out = make(map[string]float64)
-		}
-		out[p.NodeID] = p.Interested / p.Evidence()
-	}
-	return out
+	return liked
 }
 
 // Pool implements clientagent.PoolingSource: the statistics pooled from
@@ -463,8 +479,12 @@ func (p peerSource) SearchReport(ctx context.Context, q *clientagent.SourceQuery
 	if q.Hops > 0 {
 		hops = q.Hops
 	}
+	var shortcuts map[string]float64
+	if n.server.CanRoute() { // no peer to ask: no need to read which the person liked
+		shortcuts = n.shortcuts(ctx)
+	}
 	res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: hops, Strategy: q.Routing, FanOut: q.FanOut,
-		Corpus: q.Corpus, Shortcuts: n.shortcuts(ctx)})
+		Corpus: q.Corpus, Shortcuts: shortcuts})
 	if err != nil {
 		return clientagent.SourceAnswer{}, err
 	}
@@ -597,8 +617,12 @@ func (n *Node) Index() *index.Index { return n.ix }
 // stop routing to it at once), stops the HTTP API and gRPC (in-flight
 // calls finish, within ctx), and closes the store and index.
 func (n *Node) Close(ctx context.Context) error {
+	n.log.Info("node stopping: leaving the network, finishing calls in flight")
 	if n.members != nil {
-		_ = n.members.Leave(2 * time.Second)
+		if err := n.members.Leave(2 * time.Second); err != nil {
+			// Peers will find out by failure detection instead.
+			n.log.Warn("leaving the network did not finish", logx.KeyReason, err.Error())
+		}
 	}
 	if n.http != nil {
 		_ = n.http.Shutdown(ctx)

@@ -29,7 +29,7 @@ import (
 //	POST /ui/sources/remove  a form {token, name}
 //	GET  /ui/index         folders and sites in the index, jobs with their progress
 //	POST /ui/index/folder  a form {token, path, share, watch}: queues a job
-//	POST /ui/index/site    a form {token, url, depth, max_pages}: queues a crawl
+//	POST /ui/index/site    a form {token, url, depth, max_pages, allow_private}: queues a crawl
 //	POST /ui/index/cancel  a form {token, id}
 //	POST /ui/index/remove  a form {token, kind, target}: its documents leave the index
 //	GET  /static/...       the style sheet and the script, from the binary

@@ -87,9 +87,12 @@ func (u *ui) indexFolder(w http.ResponseWriter, r *http.Request) {
 	u.submitJob(w, r, jobs.Spec{Kind: jobs.KindFolder, Path: path, Share: r.PostForm.Get("share") != "", Watch: r.PostForm.Get("watch") != ""})
 }
 
-// indexSite serves POST /ui/index/site {token, url, depth, max_pages}.
+// indexSite serves POST /ui/index/site {token, url, depth, max_pages,
+// allow_private}: allow_private (the form's checkbox, any value when
+// ticked) lets the crawl follow links and redirects to loopback, private
+// and link-local addresses, as "p2pir crawl --allow-private" does.
 func (u *ui) indexSite(w http.ResponseWriter, r *http.Request) {
-	spec := jobs.Spec{Kind: jobs.KindSite, URL: strings.TrimSpace(r.PostForm.Get("url"))}
+	spec := jobs.Spec{Kind: jobs.KindSite, URL: strings.TrimSpace(r.PostForm.Get("url")), AllowPrivate: r.PostForm.Get("allow_private") != ""}
 	for _, f := range []struct {
 		name string
 		to   *int

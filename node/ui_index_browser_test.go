@@ -2,6 +2,9 @@ package node
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,4 +60,39 @@ func TestBrowserAddAFolderAndFindItsDocument(t *testing.T) {
 	if d := b.dialogsOpened(); len(d) > 0 {
 		t.Errorf("dialogs opened: %q", d)
 	}
+}
+
+// TestBrowserCrawlASiteIntoThePrivateNetwork: the site form's "follow
+// links into this machine and the local network" box, ticked in a real
+// browser, reaches the crawl: the site's link to another port of this
+// machine is followed and its page found from the search box.
+func TestBrowserCrawlASiteIntoThePrivateNetwork(t *testing.T) {
+	b := newBrowser(t)
+	n := startNode(t, t.TempDir(), freePort(t), nil)
+	t.Cleanup(func() { n.Close(context.Background()) })
+	private := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<html><head><title>Intranet notes</title></head><body><p>The quetzalcoatlus intranet page.</p></body></html>`)
+	}))
+	defer private.Close()
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<html><head><title>Start</title></head><body><a href="%s/intranet">the intranet</a></body></html>`, private.URL)
+	}))
+	defer site.Close()
+	base := "http://" + n.HTTPAddr()
+	b.do(t, "crawl the site with private addresses allowed",
+		chromedp.Navigate(base+"/ui/index"),
+		chromedp.WaitVisible(chromedp.ID("site-url")),
+		chromedp.SendKeys(chromedp.ID("site-url"), site.URL+"/"),
+		chromedp.Click(`//form[@action="/ui/index/site"]//input[@name="allow_private"]`),
+		chromedp.Click(`//form[@action="/ui/index/site"]//button`),
+		chromedp.WaitVisible(`//table[contains(@class, "jobs")]//*[contains(@class, "job-state") and normalize-space(.)="done"]`),
+	)
+	b.do(t, "search for the private page",
+		chromedp.Click(`//nav//a[text()="Search"]`),
+		chromedp.WaitVisible(chromedp.ID("q")),
+		chromedp.SendKeys(chromedp.ID("q"), "quetzalcoatlus"+kb.Enter),
+		chromedp.WaitVisible(resultXPath("intranet")),
+	)
 }

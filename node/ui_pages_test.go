@@ -2,13 +2,16 @@ package node
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -177,5 +180,80 @@ func TestUISourcesPageEditsEngines(t *testing.T) {
 	}
 	if conf, _ := os.ReadFile(filepath.Join(dir, "config.toml")); strings.Contains(string(conf), engine.URL) || !strings.Contains(string(conf), "keep this comment") {
 		t.Errorf("config.toml after removing:\n%s", conf)
+	}
+}
+
+// TestUISiteFormAllowPrivate: the index page's site form has an "allow
+// private addresses" checkbox, and the crawl it queues honours it. The
+// site (on loopback: the start page's own host and port are trusted)
+// links to a page on another loopback port; without the box ticked that
+// link is refused and listed among the job's failures, and its page is
+// never requested; ticked, it is crawled and found by a search.
+func TestUISiteFormAllowPrivate(t *testing.T) {
+	n := startNode(t, t.TempDir(), freePort(t), nil)
+	t.Cleanup(func() { n.Close(context.Background()) })
+	var privateHits atomic.Int64
+	private := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		privateHits.Add(1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<html><head><title>Intranet</title></head><body><p>The quetzalcoatlus intranet page.</p></body></html>`)
+	}))
+	defer private.Close()
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<html><head><title>Start</title></head><body><p>A start page.</p><a href="%s/intranet">the intranet</a></body></html>`, private.URL)
+	}))
+	defer site.Close()
+
+	_, _, page := uiGet(t, n, "/ui/index")
+	if !strings.Contains(page, `name="allow_private"`) {
+		t.Fatalf("the site form has no allow_private checkbox:\n%s", page)
+	}
+	tok := pageToken(t, page)
+	for _, tc := range []struct {
+		name  string
+		form  url.Values
+		found bool
+	}{
+		{"box not ticked", url.Values{"token": {tok}, "url": {site.URL + "/"}, "depth": {"2"}}, false},
+		{"box ticked", url.Values{"token": {tok}, "url": {site.URL + "/"}, "depth": {"2"}, "allow_private": {"on"}}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := uiPost(t, n, "/ui/index/site", tc.form, nil)
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("site form: %d\n%s", resp.StatusCode, body)
+			}
+			to, err := url.Parse(resp.Header.Get("Location"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			j := waitForJob(t, n, to.Query().Get("job"))
+			if j.State != jobs.Done {
+				t.Fatalf("the crawl ended %s: %s", j.State, j.Message)
+			}
+			if j.Spec.AllowPrivate != tc.found {
+				t.Errorf("the job's allow_private is %v, want %v", j.Spec.AllowPrivate, tc.found)
+			}
+			urls := searchURLs(t, n, "quetzalcoatlus")
+			if got := len(urls) == 1; got != tc.found {
+				t.Fatalf("the private page found: %v (%v), want %v; job %+v", got, urls, tc.found, j)
+			}
+			if !tc.found {
+				if privateHits.Load() != 0 {
+					t.Errorf("the private server got %d requests", privateHits.Load())
+				}
+				if len(j.Failures) == 0 || !strings.Contains(j.Failures[0].Error, "loopback") {
+					t.Errorf("the refused link is not among the failures: %+v", j.Failures)
+				}
+			}
+		})
 	}
 }

@@ -73,8 +73,10 @@ type resultView struct {
 	Why     string
 	// Formats are the same page's URLs in other formats (Result.Formats).
 	Formats []string
-	Marked  string // "", "interested" or "not"
-	Mark    markForm
+	// NearDuplicates are other files nearly the same (Result.NearDuplicates).
+	NearDuplicates []string
+	Marked         string // "", "interested" or "not"
+	Mark           markForm
 }
 
 // markForm is the data of the mark and undo forms.
@@ -191,7 +193,7 @@ func (u *ui) fill(ctx context.Context, v *searchView, resp *clientagent.Response
 		// metasearch package reduces an engine's HTML to text, entities
 		// decoded, so stripping it again here would eat text such as
 		// "<neighbours>"; the templates escape it all.
-		rv := resultView{Title: res.Title, URL: res.URL, Href: href(res.URL), Why: res.Why, Formats: res.Formats, Marked: marked[res.URL]}
+		rv := resultView{Title: res.Title, URL: res.URL, Href: href(res.URL), Why: res.Why, Formats: res.Formats, NearDuplicates: res.NearDuplicates, Marked: marked[res.URL]}
 		if rv.Href == "" && res.DocID != "" {
 			rv.Href = docLink(res.DocID, v.Query) // a file: its text in the index
 		}

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/p2pir/p2pir/internal/logx"
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/usermodel"
 )
@@ -62,7 +63,13 @@ func (n *Node) hintLocked(from string, info NodeInfo, fp usermodel.Fingerprint, 
 		}
 		return
 	}
-	if info.Addr == "" || n.cfg.MaxCandidates < 0 || !n.candLimits.allow(from, now) {
+	if info.Addr == "" || n.cfg.MaxCandidates < 0 {
+		return
+	}
+	if !n.candLimits.allow(from, now) {
+		n.warn.Warn(context.Background(), n.log, logx.EventCandidateRefused, from,
+			"refused a peer's gossip entries about other nodes over their budget",
+			logx.KeyPeer, from, "entry_node", info.ID, logx.KeyAddr, info.Addr)
 		return
 	}
 	if len(n.unproven) >= n.cfg.MaxCandidates {
@@ -128,6 +135,9 @@ func (n *Node) probe(ctx context.Context, c candidate, msg *p2pirv1.ProfileExcha
 		delete(n.unproven, c.info.ID)
 		n.dropConnsLocked(c.info.ID)
 		n.mu.Unlock()
+		n.warn.Warn(ctx, n.log, logx.EventCandidateDropped, c.reporter,
+			"dropped a node heard of in gossip: it did not answer its probe",
+			logx.KeyPeer, c.info.ID, logx.KeyAddr, c.info.Addr, "reported_by", c.reporter, logx.KeyReason, err.Error())
 		return fmt.Errorf("serveragent: probing %s, which %s reported: %w", c.info.ID, c.reporter, err)
 	}
 	n.absorb(reply, time.Now())

@@ -2,6 +2,7 @@ package serveragent
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -128,6 +129,13 @@ type Config struct {
 	// dials again when it needs to). Default 10 minutes, longer than
 	// ConnIdleTimeout so that callers running this code close first.
 	InboundIdleTimeout time.Duration
+	// KeepaliveMinTime is the least time between two keepalive pings a
+	// peer may send, with calls in flight or not (gRPC's keepalive
+	// enforcement policy, PermitWithoutStream on: a peer keeping an idle
+	// connection alive is welcome at this pace); a peer pinging more often
+	// is sent GOAWAY ENHANCE_YOUR_CALM ("too_many_pings") after its third
+	// early ping and cut off. Default 1 minute.
+	KeepaliveMinTime time.Duration
 	// GossipFanout is how many peers one Gossip round talks to. Default 3.
 	GossipFanout int
 	// GossipSummaries is how many collection summaries of other nodes one
@@ -188,6 +196,14 @@ type Config struct {
 	// it does not. For reproducible experiments: a query's latency
 	// becomes the sum of its calls rather than the slowest. Default false.
 	OrderedForwarding bool
+	// Logger receives the node's log lines: at warn, what it refused or
+	// what failed (TLS handshakes, connections over a cap, calls over a
+	// rate budget, invalid messages, gossip entries over their budget,
+	// failed gossip, candidates and peers dropped), each peer's repeats
+	// of one event at most once a minute with a count of those held
+	// back; at debug, the peer queries it serves (with their terms, which
+	// never appear at info or above). Default nil: discarded.
+	Logger *slog.Logger
 	// Decoded keeps the fingerprints and collection summaries peers sent,
 	// decoded and checked, by their bytes (see Decoded). Nodes of one
 	// process (a simulation) may share one, so each peer's data is
@@ -238,6 +254,7 @@ func DefaultConfig() Config {
 		HandshakeTimeout:   10 * time.Second,
 		MaxInboundConns:    1024,
 		InboundIdleTimeout: 10 * time.Minute,
+		KeepaliveMinTime:   time.Minute,
 		GossipFanout:       3,
 		GossipEntries:      16,
 		GossipSummaries:    8,
@@ -336,6 +353,7 @@ func (c Config) resolve() (Config, error) {
 	setDur(&c.EstablishedAfter, d.EstablishedAfter)
 	setDur(&c.HandshakeTimeout, d.HandshakeTimeout)
 	setDur(&c.InboundIdleTimeout, d.InboundIdleTimeout)
+	setDur(&c.KeepaliveMinTime, d.KeepaliveMinTime)
 	switch {
 	case c.Strategy != "interest" && c.Strategy != "flood" && c.Strategy != "walk":
 		return c, fmt.Errorf("serveragent: unknown routing strategy %q", c.Strategy)
@@ -351,7 +369,7 @@ func (c Config) resolve() (Config, error) {
 		return c, fmt.Errorf("serveragent: negative duration in config")
 	case c.MaxInboundConns < -1 || c.MaxConnsPerAddress < -1:
 		return c, fmt.Errorf("serveragent: MaxInboundConns %d or MaxConnsPerAddress %d below -1 (no cap)", c.MaxInboundConns, c.MaxConnsPerAddress)
-	case c.EstablishedAfter < 0 || c.HandshakeTimeout < 0 || c.InboundIdleTimeout < 0:
+	case c.EstablishedAfter < 0 || c.HandshakeTimeout < 0 || c.InboundIdleTimeout < 0 || c.KeepaliveMinTime < 0:
 		return c, fmt.Errorf("serveragent: negative duration in config")
 	case c.MaxCandidates < -1 || c.CandidateProbes < -1:
 		return c, fmt.Errorf("serveragent: MaxCandidates %d or CandidateProbes %d below -1 (none)", c.MaxCandidates, c.CandidateProbes)

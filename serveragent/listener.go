@@ -1,8 +1,12 @@
 package serveragent
 
 import (
+	"context"
+	"fmt"
 	"net"
 	"sync"
+
+	"github.com/p2pir/p2pir/internal/logx"
 )
 
 // Listener wraps l, the listener the node's gRPC server accepts peers on,
@@ -13,7 +17,7 @@ import (
 // Config.HandshakeTimeout (NewServer's grpc.ConnectionTimeout). Serve the
 // server NewServer returns on it.
 func (n *Node) Listener(l net.Listener) net.Listener {
-	return &capListener{Listener: l, total: n.cfg.MaxInboundConns, perAddr: n.cfg.MaxConnsPerAddress, stats: n.inbound}
+	return &capListener{Listener: l, total: n.cfg.MaxInboundConns, perAddr: n.cfg.MaxConnsPerAddress, stats: n.inbound, n: n}
 }
 
 // InboundStats counts the incoming connections of the listeners a node
@@ -51,6 +55,7 @@ type capListener struct {
 	net.Listener
 	total, perAddr int
 	stats          *inboundCounts
+	n              *Node // logs the connections refused; nil: none logged
 }
 
 // Accept implements net.Listener: it returns the next connection within
@@ -64,10 +69,12 @@ func (l *capListener) Accept() (net.Conn, error) {
 		key := remoteIP(c.RemoteAddr())
 		s := l.stats
 		s.mu.Lock()
-		if (l.total > 0 && s.open >= l.total) || (key != "" && l.perAddr > 0 && s.byAddr[key] >= l.perAddr) {
+		overTotal := l.total > 0 && s.open >= l.total
+		if overTotal || (key != "" && l.perAddr > 0 && s.byAddr[key] >= l.perAddr) {
 			s.refused++
 			s.mu.Unlock()
 			c.Close()
+			l.logRefused(c.RemoteAddr(), overTotal)
 			continue
 		}
 		s.open++
@@ -77,6 +84,20 @@ func (l *capListener) Accept() (net.Conn, error) {
 		s.mu.Unlock()
 		return &cappedConn{Conn: c, key: key, stats: s}, nil
 	}
+}
+
+// logRefused logs a connection closed as accepted (EventConnRefused),
+// limited per source address.
+func (l *capListener) logRefused(a net.Addr, overTotal bool) {
+	if l.n == nil {
+		return
+	}
+	reason := fmt.Sprintf("%d connections open from this address, the most allowed", l.perAddr)
+	if overTotal {
+		reason = fmt.Sprintf("%d incoming connections open, the most allowed", l.total)
+	}
+	l.n.warn.Warn(context.Background(), l.n.log, logx.EventConnRefused, remoteIPOr(a),
+		"refused an incoming connection over a cap", logx.KeyAddr, a.String(), logx.KeyReason, reason)
 }
 
 // remoteIP is the source a remote address counts as for the limits per

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/p2pir/p2pir/internal/logx"
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/membership"
 	"github.com/p2pir/p2pir/serveragent/routing"
@@ -260,6 +261,9 @@ func (n *Node) observe(id, addr string, rtt time.Duration, err error) {
 		p.failures++
 		if !p.answered && !p.listed && p.failures >= maxUnansweredFailures && p.info.Addr == addr {
 			n.removeLocked(id)
+			n.warn.Warn(context.Background(), n.log, logx.EventPeerDropped, id,
+				"dropped a peer: the address it claimed never answered", logx.KeyPeer, id, logx.KeyAddr, addr,
+				logx.KeyReason, fmt.Sprintf("%d calls failed: %v", p.failures, err))
 		}
 		return
 	}

@@ -205,6 +205,9 @@ func (n *Node) countServer(ctx context.Context, req any, info *grpc.UnaryServerI
 	}
 	n.rpcServer.begin(x)
 	resp, err := h(ctx, req)
+	if err != nil {
+		n.logRefusedCall(ctx, info, err)
+	}
 	x.took, x.failed = time.Since(start), err != nil
 	if m, ok := resp.(proto.Message); ok && err == nil {
 		x.responded, x.respBytes = true, proto.Size(m)

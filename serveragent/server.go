@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/logx"
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/cluster"
 	"github.com/p2pir/p2pir/serveragent/identity"
@@ -106,6 +108,9 @@ type Node struct {
 	decoded     *Decoded // peers' fingerprints and summaries, decoded (Config.Decoded)
 	queries     uint64   // queries this node originated, for seeded query IDs
 	closed      bool
+
+	log  *slog.Logger  // Config.Logger, or a discarding one
+	warn *logx.Limiter // one warning a minute per event and peer
 }
 
 // New returns the server agent of a node. self.ID must be id's node ID; ix
@@ -143,6 +148,8 @@ func New(cfg Config, id *identity.Identity, ix *index.Index, st *usermodel.Store
 		ownClust:   -1,
 		rng:        rand.New(rand.NewPCG(cfg.Seed, h.Sum64())),
 		decoded:    cfg.Decoded,
+		log:        logx.OrDiscard(cfg.Logger),
+		warn:       logx.NewLimiter(logx.DefaultInterval),
 	}
 	if n.decoded == nil {
 		n.decoded = NewDecoded()
@@ -172,7 +179,7 @@ func (n *Node) Register(s *grpc.Server) {
 // size caps and validation, a deadline on each new connection's
 // handshakes (Config.HandshakeTimeout), keepalive enforcement (idle
 // connections closed after Config.InboundIdleTimeout, clients pinging
-// more often than once a minute cut off), and opts after them, with the
+// more often than Config.KeepaliveMinTime cut off), and opts after them, with the
 // node registered on it. Serve it on a listener wrapped by Listener.
 func (n *Node) NewServer(secret []byte, opts ...grpc.ServerOption) (*grpc.Server, error) {
 	creds, err := n.id.ServerCredentials(secret)
@@ -180,10 +187,10 @@ func (n *Node) NewServer(secret []byte, opts ...grpc.ServerOption) (*grpc.Server
 		return nil, fmt.Errorf("serveragent: server credentials: %w", err)
 	}
 	all := append([]grpc.ServerOption{
-		grpc.Creds(creds),
+		grpc.Creds(loggedCreds{TransportCredentials: creds, n: n}),
 		grpc.ChainUnaryInterceptor(n.countServer),
 		grpc.ConnectionTimeout(n.cfg.HandshakeTimeout),
-		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: time.Minute, PermitWithoutStream: true}),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: n.cfg.KeepaliveMinTime, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: n.cfg.InboundIdleTimeout}),
 	}, p2pirv1.ServerOptions()...)
 	s := grpc.NewServer(append(all, opts...)...)
@@ -219,6 +226,7 @@ func (n *Node) caller(ctx context.Context) (string, error) {
 	established := n.establishedLocked(n.peers[id], now)
 	n.mu.Unlock()
 	if why := n.limits.admit(id, addr, established, now); why != "" {
+		n.warn.Warn(ctx, n.log, logx.EventRateLimited, id, "refused a peer's call over a rate budget", logx.KeyPeer, id, logx.KeyAddr, addr, logx.KeyReason, why)
 		return "", status.Error(codes.ResourceExhausted, why)
 	}
 	return id, nil

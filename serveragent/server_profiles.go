@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/p2pir/p2pir/internal/logx"
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/cluster"
 )
@@ -227,6 +228,8 @@ func (n *Node) exchange(ctx context.Context, p snapshot, msg *p2pirv1.ProfileExc
 	reply, rtt, err := n.call(ctx, p.info, msg)
 	n.observe(p.info.ID, p.info.Addr, rtt, err)
 	if err != nil {
+		n.warn.Warn(ctx, n.log, logx.EventGossipFailed, p.info.ID, "a gossip exchange with a peer failed",
+			logx.KeyPeer, p.info.ID, logx.KeyAddr, p.info.Addr, logx.KeyReason, err.Error())
 		return fmt.Errorf("serveragent: gossip with %s: %w", p.info.ID, err)
 	}
 	n.absorb(reply, time.Now())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/logx"
 	"github.com/p2pir/p2pir/internal/share"
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
 	"github.com/p2pir/p2pir/serveragent/routing"
@@ -26,10 +28,12 @@ import (
 // Validate (interceptor). A query ID seen before is refused with
 // ALREADY_EXISTS.
 func (n *Node) Search(ctx context.Context, req *p2pirv1.SearchRequest) (*p2pirv1.SearchResponse, error) {
-	if _, err := n.caller(ctx); err != nil {
+	caller, err := n.caller(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if !n.seen.FirstTime(req.GetQueryId(), time.Now()) {
+	start := time.Now()
+	if !n.seen.FirstTime(req.GetQueryId(), start) {
 		return nil, status.Errorf(codes.AlreadyExists, "serveragent: query %s already seen at %s", req.GetQueryId(), n.self.ID)
 	}
 	local, err := n.localResults(ctx, req)
@@ -52,6 +56,16 @@ func (n *Node) Search(ctx context.Context, req *p2pirv1.SearchRequest) (*p2pirv1
 		resp.Results = mergeRRF(lists, int(req.GetK()), n.self.ID)
 	}
 	resp.Trace, resp.TraceDropped = wireTrace(fw.contacts, fw.dropped)
+	if n.log.Enabled(ctx, slog.LevelDebug) {
+		terms := make([]string, len(req.GetTerms()))
+		for i, t := range req.GetTerms() {
+			terms[i] = t.GetTerm()
+		}
+		// The terms at debug only: they are a person's search.
+		n.log.Debug("served a peer's query", logx.KeyEvent, logx.EventPeerQuery, logx.KeyPeer, caller,
+			"query_id", req.GetQueryId(), "terms", terms, "results", len(resp.Results),
+			"forwarded_to", len(fw.contacts), "took_ms", time.Since(start).Milliseconds())
+	}
 	return resp, nil
 }
 
@@ -168,6 +182,9 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 			vec[t]++
 		}
 	}
+	if !n.CanRoute() {
+		return n.searchNoPeers(q, req)
+	}
 	sharing, err := n.st.Sharing(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("serveragent: search peers: sharing setting: %w", err)
@@ -211,6 +228,35 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 	}
 	for _, u := range fw.unresponsive {
 		out.Unresponsive = append(out.Unresponsive, Unresponsive{NodeID: u.GetNodeId(), Reason: u.GetReason()})
+	}
+	return out, nil
+}
+
+// CanRoute reports whether the peer table holds a peer a search could be
+// routed to (a routing candidate; walks and floods go to neighbours,
+// which are candidates too).
+func (n *Node) CanRoute() bool {
+	_, cands, _ := n.routingTables()
+	return len(cands) > 0
+}
+
+// searchNoPeers is SearchPeers' answer when no peer can be asked
+// (CanRoute false): what forwarding to nobody gives — no hits, no
+// contacts, the query's pooled statistics when it brought its own — less
+// the work that prepares a request for peers (the sharing setting read
+// from the store, the fingerprints, pooling the summaries), which a node
+// without peers did on every search. The request is still checked, so a
+// query the peers would refuse fails alike.
+func (n *Node) searchNoPeers(q PeerQuery, req *p2pirv1.SearchRequest) (*PeerResults, error) {
+	if terms := positive(q.Terms); !n.cfg.RankFusion && len(terms) > 0 && q.Corpus != nil {
+		req.Corpus = wireCorpus(q.Corpus, terms)
+	}
+	if err := req.Validate(); err != nil {
+		return nil, fmt.Errorf("serveragent: search peers: %w", err)
+	}
+	out := &PeerResults{Trace: newTrace(nil, 0)}
+	if req.GetCorpus() != nil {
+		out.Corpus = indexCorpus(req.GetCorpus())
 	}
 	return out, nil
 }

@@ -2,6 +2,8 @@ package serveragent
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -354,4 +356,72 @@ func TestRateLimitPerPeer(t *testing.T) {
 	if _, err := other.Search(context.Background(), req); err != nil {
 		t.Fatalf("another peer was refused: %v", err)
 	}
+}
+
+// TestSearchWithoutPeers: a node whose peer table holds no peer answers a
+// search at once, as forwarding to nobody would (no hits, no contacts, no
+// one unresponsive, the pooled statistics it was given), still refuses a
+// query the peers would refuse, and, once it knows a peer, asks it.
+func TestSearchWithoutPeers(t *testing.T) {
+	corpus := loadCorpus(t)
+	mem := NewMemNet()
+	a := newNode(t, mem, "a", testConfig(), corpus["cooking"])
+	b := newNode(t, mem, "b", testConfig(), corpus["astro"])
+	ctx := context.Background()
+	if a.node.CanRoute() {
+		t.Fatal("a node that knows no peer says it can route a search")
+	}
+	stats := &index.CorpusStats{Docs: 40, AvgDocLen: 12, DF: map[string]uint64{"telescop": 3, "galaxi": 2}}
+	tests := []struct {
+		name       string
+		q          PeerQuery
+		wantCorpus *index.CorpusStats
+		wantErr    bool
+	}{
+		{"terms", astroQuery(2), nil, false},
+		{"terms with pooled statistics", PeerQuery{Terms: astroQuery(1).Terms, K: 10, Corpus: stats}, stats, false},
+		{"text", PeerQuery{Text: "telescope galaxy", K: 10}, nil, false},
+		{"too many terms", PeerQuery{Terms: manyTerms(p2pirv1.MaxTerms + 1), K: 10}, nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := a.node.SearchPeers(ctx, tc.q)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("error %v, want an error: %v", err, tc.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if len(res.Hits) != 0 || len(res.Unresponsive) != 0 || res.PeersContacted != 0 || res.Messages != 0 || res.Bytes != 0 ||
+				len(res.Trace.Contacts) != 0 || res.Trace.Messages != 0 || res.Trace.PeersContacted != 0 {
+				t.Errorf("answer without peers: %+v, want nothing found and no one asked", res)
+			}
+			if !reflect.DeepEqual(res.Corpus, tc.wantCorpus) {
+				t.Errorf("pooled statistics %+v, want %+v", res.Corpus, tc.wantCorpus)
+			}
+		})
+	}
+	if b.searches.Load() != 0 {
+		t.Fatalf("b was asked %d times before a knew it", b.searches.Load())
+	}
+	link(t, a, b)
+	if !a.node.CanRoute() {
+		t.Fatal("a node that knows a peer says it cannot route a search")
+	}
+	res, err := a.node.SearchPeers(ctx, astroQuery(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hitFrom(res, b.id.NodeID()) == nil || res.PeersContacted != 1 {
+		t.Fatalf("with a peer: %d peers contacted, hits %+v; want b's astronomy documents", res.PeersContacted, res.Hits)
+	}
+}
+
+// manyTerms is n distinct weighted terms.
+func manyTerms(n int) []index.WeightedTerm {
+	out := make([]index.WeightedTerm, n)
+	for i := range out {
+		out[i] = index.WeightedTerm{Term: fmt.Sprintf("term%d", i), Weight: 1}
+	}
+	return out
 }

@@ -220,10 +220,6 @@ type pooled struct {
 // summary and its peers'; ok is false when no peer's summary is known
 // (the pool would be this node alone: nothing to align with).
 func (n *Node) pool(ctx context.Context, terms []index.WeightedTerm) (pooled, bool) {
-	own, err := n.ownCollection(ctx)
-	if err != nil {
-		own = nil
-	}
 	var colls []*collection
 	n.mu.Lock()
 	for _, p := range n.peers {
@@ -233,7 +229,11 @@ func (n *Node) pool(ctx context.Context, terms []index.WeightedTerm) (pooled, bo
 	}
 	n.mu.Unlock()
 	if len(colls) == 0 {
-		return pooled{}, false
+		return pooled{}, false // nothing to pool with: the own summary is not needed
+	}
+	own, err := n.ownCollection(ctx)
+	if err != nil {
+		own = nil
 	}
 	if own != nil {
 		colls = append(colls, own)

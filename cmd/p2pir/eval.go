@@ -131,7 +131,7 @@ recall.100 QRELS RUN" reproduces the figures.`,
 		},
 	}
 	cmd.Flags().StringVar(&collection, "collection", "", "folder of a test collection (required)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"collection", "docs", "queries", "map", "P_10", "ndcg_cut_10", "Rprec", "recall_100"}`)
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"collection", "docs", "queries", "map", "p_10", "ndcg_cut_10", "r_prec", "recall_100"} (trec_eval's P_10 and Rprec)`)
 	cmd.Flags().StringVar(&runFile, "run", "", "write the TREC run file here")
 	cmd.Flags().StringVar(&qrelsFile, "qrels", "", "write the relevance judgments used (TREC qrels) here")
 	cmd.Flags().StringVar(&tag, "tag", "p2pir-bm25", "run tag in the run file")
@@ -164,8 +164,8 @@ type returningJSON struct {
 	Marks     int      `json:"marks"`
 	OffMAP    float64  `json:"profile_off_map_at_100"`
 	OnMAP     float64  `json:"profile_on_map_at_100"`
-	OffP10    float64  `json:"profile_off_P_10"`
-	OnP10     float64  `json:"profile_on_P_10"`
+	OffP10    float64  `json:"profile_off_p_10"`
+	OnP10     float64  `json:"profile_on_p_10"`
 	OffNDCG10 float64  `json:"profile_off_ndcg_cut_10"`
 	OnNDCG10  float64  `json:"profile_on_ndcg_cut_10"`
 }
@@ -228,8 +228,8 @@ type topicalJSON struct {
 	Marks     int     `json:"marks"`
 	OffMAP    float64 `json:"profile_off_map_at_100"`
 	OnMAP     float64 `json:"profile_on_map_at_100"`
-	OffP10    float64 `json:"profile_off_P_10"`
-	OnP10     float64 `json:"profile_on_P_10"`
+	OffP10    float64 `json:"profile_off_p_10"`
+	OnP10     float64 `json:"profile_on_p_10"`
 	OffNDCG10 float64 `json:"profile_off_ndcg_cut_10"`
 	OnNDCG10  float64 `json:"profile_on_ndcg_cut_10"`
 }
@@ -298,9 +298,9 @@ type feedbackJSON struct {
 	Judged               int     `json:"judged"`
 	ResidualQueries      int     `json:"residual_queries"`
 	BaselineResidualMAP  float64 `json:"baseline_residual_map"`
-	BaselineResidualP10  float64 `json:"baseline_residual_P_10"`
+	BaselineResidualP10  float64 `json:"baseline_residual_p_10"`
 	FeedbackResidualMAP  float64 `json:"feedback_residual_map"`
-	FeedbackResidualP10  float64 `json:"feedback_residual_P_10"`
+	FeedbackResidualP10  float64 `json:"feedback_residual_p_10"`
 	FeedbackResidualNDCG float64 `json:"feedback_residual_ndcg_cut_10"`
 }
 
@@ -381,9 +381,9 @@ type evalJSON struct {
 	Docs       int     `json:"docs"`
 	Queries    int     `json:"queries"`
 	MAP        float64 `json:"map"`
-	P10        float64 `json:"P_10"`
+	P10        float64 `json:"p_10"`
 	NDCG10     float64 `json:"ndcg_cut_10"`
-	RPrec      float64 `json:"Rprec"`
+	RPrec      float64 `json:"r_prec"`
 	Recall100  float64 `json:"recall_100"`
 }
 

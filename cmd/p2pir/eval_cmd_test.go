@@ -32,14 +32,14 @@ var tinyADI = filepath.Join("testdata", "adi-tiny")
 // tinyADIWant are the trec_eval figures of tinyADI, worked out by hand.
 var tinyADIWant = map[string]float64{
 	"map":         (1 + 0.5 + 0.5) / 3,
-	"P_10":        (0.2 + 0.1 + 0.1) / 3,
-	"Rprec":       (1 + 0.5 + 0) / 3,
+	"p_10":        (0.2 + 0.1 + 0.1) / 3,
+	"r_prec":      (1 + 0.5 + 0) / 3,
 	"recall_100":  (1 + 0.5 + 1) / 3,
 	"ndcg_cut_10": (1 + 1/(1+1/math.Log2(3)) + 1/math.Log2(3)) / 3,
 }
 
 // evalKeys are the keys of p2pir eval --json, exactly.
-var evalKeys = []string{"collection", "docs", "queries", "map", "P_10", "ndcg_cut_10", "Rprec", "recall_100"}
+var evalKeys = []string{"collection", "docs", "queries", "map", "p_10", "ndcg_cut_10", "r_prec", "recall_100"}
 
 // decodeObject decodes a JSON object printed by the CLI.
 func decodeObject(t *testing.T, stdout string) map[string]any {
@@ -163,7 +163,7 @@ func TestEvalRunFileScoredByTrecEvalRulesGivesThePrintedFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scored := map[string]float64{"map": sum.MAP, "P_10": sum.P10, "ndcg_cut_10": sum.NDCG10, "Rprec": sum.RPrec, "recall_100": sum.Recall100, "queries": float64(sum.NumQ)}
+	scored := map[string]float64{"map": sum.MAP, "p_10": sum.P10, "ndcg_cut_10": sum.NDCG10, "r_prec": sum.RPrec, "recall_100": sum.Recall100, "queries": float64(sum.NumQ)}
 	for name, v := range scored {
 		if printed[name] != v {
 			t.Errorf("%s: printed %v, the files score %v", name, printed[name], v)
@@ -177,7 +177,11 @@ func TestEvalRunFileScoredByTrecEvalRulesGivesThePrintedFigures(t *testing.T) {
 		t.Fatalf("want 5 figure lines in the text output, got %d:\n%s", len(figures), text.stdout)
 	}
 	for _, m := range figures {
-		if want := fmt.Sprintf("%.4f", scored[m[1]]); m[2] != want {
+		key := m[1] // trec_eval's names in the text, snake_case in JSON
+		if k, ok := map[string]string{"P_10": "p_10", "Rprec": "r_prec"}[key]; ok {
+			key = k
+		}
+		if want := fmt.Sprintf("%.4f", scored[key]); m[2] != want {
 			t.Errorf("text %s: printed %s, the files score %s", m[1], m[2], want)
 		}
 	}
@@ -190,7 +194,7 @@ func TestEvalRocchioFeedbackIsScoredOnTheResidualCollection(t *testing.T) {
 	r := mustRunCLI(t, t.TempDir(), "eval", "--collection", tinyADI, "--json", "--feedback", "rocchio", "--judged", "1",
 		"--run", runPath, "--qrels", qrelsPath)
 	got := decodeObject(t, r.stdout)
-	for _, k := range append([]string{"baseline_residual_map", "feedback_residual_map", "feedback_residual_P_10"}, evalKeys...) {
+	for _, k := range append([]string{"baseline_residual_map", "feedback_residual_map", "feedback_residual_p_10"}, evalKeys...) {
 		if _, ok := got[k]; !ok {
 			t.Errorf("--feedback --json lacks %q: %s", k, r.stdout)
 		}
@@ -228,8 +232,8 @@ func TestEvalRocchioFeedbackIsScoredOnTheResidualCollection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.MAP != fb || sum.P10 != got["feedback_residual_P_10"] {
-		t.Errorf("the --run and --qrels files score MAP %v, P_10 %v; printed %v, %v", sum.MAP, sum.P10, fb, got["feedback_residual_P_10"])
+	if sum.MAP != fb || sum.P10 != got["feedback_residual_p_10"] {
+		t.Errorf("the --run and --qrels files score MAP %v, P_10 %v; printed %v, %v", sum.MAP, sum.P10, fb, got["feedback_residual_p_10"])
 	}
 }
 

@@ -34,7 +34,8 @@ func newIndexCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "index [flags] PATH...",
 		Short: "Index folders and files for desktop search (incremental); share folders with peers",
-		Long: `Index the text, Markdown, HTML and PDF files under each PATH.
+		Long: `Index the text, Markdown, HTML, PDF, Word (.docx), OpenDocument (.odt),
+EPUB, RTF and mailbox (.mbox, one result per message) files under each PATH.
 
 Re-running is incremental: files whose size and modification time are
 unchanged are skipped, changed files are re-read, and files that were
@@ -223,7 +224,7 @@ folder to a file elsewhere does not share that file.`,
 	cmd.Flags().StringArrayVar(&exclude, "exclude", nil, "skip files and folders matching this pattern (repeatable): '*.log' matches names anywhere, 'build/**' paths under a root")
 	cmd.Flags().BoolVar(&noDefaults, "no-default-excludes", false, "do not skip .git, node_modules, caches and temporary files")
 	cmd.Flags().Int64Var(&maxSize, "max-size", crawler.DefaultMaxFileSize, "largest file to index, in bytes")
-	cmd.Flags().StringSliceVar(&extensions, "ext", nil, "file extensions to index, e.g. --ext .txt,.md (default: text, Markdown, HTML, PDF and light markup)")
+	cmd.Flags().StringSliceVar(&extensions, "ext", nil, "file extensions to index, e.g. --ext .txt,.md (default: text, Markdown, HTML, PDF, .docx, .odt, .epub, .rtf, .mbox and light markup)")
 	cmd.Flags().BoolVar(&noSymlinks, "no-symlinks", false, "do not follow symbolic links")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list skipped files")
 	cmd.Flags().StringArrayVar(&shareDirs, "share", nil, "share this folder with peers and index it (repeatable)")
@@ -321,6 +322,12 @@ otherwise, follows links --depth deep (the seeds are depth 1) and stops
 after --max-pages requests. Pages are indexed under their canonical URL; the
 same content under two URLs is indexed once.
 
+A re-crawl asks the server whether the pages at the depth limit that the
+index holds have changed (If-None-Match with the page's ETag,
+If-Modified-Since with its Last-Modified time): a "not modified" answer
+keeps the page without downloading it and counts as unchanged. Pages above
+the depth limit are downloaded again, for their links.
+
 The seeds may be on this machine or its network (http://localhost:8080/),
 but links and redirects elsewhere to loopback, private or link-local
 addresses are refused, so a page cannot lead the crawler into them; to
@@ -333,8 +340,9 @@ directory at a time; a second one waits 5s for the first, then stops with
 
 Exit status: 0 when every page fetched was indexed, skipped or found a
 duplicate; 3 when the crawl finished but some pages failed (listed on
-stderr); 1 when the crawl could not run or stopped (the index in use, an
-interrupt); 2 on a usage error.
+stderr); 1 when nothing could be fetched (an unreachable host) or the
+crawl could not run or stopped (the index in use, an interrupt);
+2 on a usage error.
 
 With a node running on the data directory (p2pir node), the node does the
 work: each URL becomes a crawl job in the node (one runs at a time, each
@@ -384,8 +392,8 @@ node's API (GET /index/roots).`,
 			for _, e := range rep.Errors {
 				fmt.Fprintf(a.stderr, "p2pir: crawl: %s: %v\n", oneLine(e.URL), e.Err)
 			}
-			fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d duplicates, %d skipped, %d errors in %v\n",
-				rep.Fetched, rep.Indexed, rep.Duplicates, rep.Skipped, len(rep.Errors), time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d unchanged, %d duplicates, %d skipped, %d errors in %v\n",
+				rep.Fetched, rep.Indexed, rep.Unchanged, rep.Duplicates, rep.Skipped, len(rep.Errors), time.Since(start).Round(time.Millisecond))
 			outcome, msg := jobs.Done, fmt.Sprintf("crawled by p2pir crawl; %s", countOf(len(rep.Errors), "error", "errors"))
 			if err != nil {
 				outcome, msg = jobs.Failed, err.Error()
@@ -400,7 +408,9 @@ node's API (GET /index/roots).`,
 			if err != nil {
 				return err
 			}
-			if n := len(rep.Errors); n > 0 {
+			if n := len(rep.Errors); n > 0 && rep.Fetched == 0 {
+				return fmt.Errorf("nothing could be fetched: %s failed (listed above)", countOf(n, "page", "pages"))
+			} else if n > 0 {
 				return partialError{fmt.Errorf("%s failed (listed above)", countOf(n, "page", "pages"))}
 			}
 			return nil

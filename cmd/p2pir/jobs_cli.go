@@ -67,15 +67,20 @@ func (a *app) nodeJobsRun(ctx context.Context, ri node.RunInfo, cmdName string, 
 	}
 	a.printJobsSummary(cmdName, done)
 	failed := 0
+	fetched := 0
 	for _, j := range done {
 		switch j.State {
 		case jobs.Done:
 			failed += j.Errors
+			fetched += j.Report.Fetched
 		default:
 			return fmt.Errorf("%s %s: %s (%s)", cmdName, j.Target, j.State, j.Message)
 		}
 	}
 	if failed > 0 {
+		if cmdName == "crawl" && fetched == 0 {
+			return fmt.Errorf("nothing could be fetched: %s failed (listed above)", countOf(failed, "page", "pages"))
+		}
 		if cmdName == "crawl" {
 			return partialError{fmt.Errorf("%s failed (listed above)", countOf(failed, "page", "pages"))}
 		}
@@ -213,6 +218,10 @@ func (a *app) printJobsSummary(cmdName string, js []jobs.Job) {
 				fmt.Fprintf(a.stderr, "p2pir: index: %s: %s\n", f.Path, f.Error)
 			}
 		}
+		for _, f := range j.Truncated {
+			// As offline: indexed in part is said, but is not an error.
+			fmt.Fprintf(a.stderr, "p2pir: index: %s: %s\n", f.Path, f.Error)
+		}
 		errs += j.Errors
 		listed += len(j.Failures)
 		elapsed += time.Duration(j.ElapsedMS) * time.Millisecond
@@ -232,8 +241,8 @@ func (a *app) printJobsSummary(cmdName string, js []jobs.Job) {
 		fmt.Fprintf(a.stderr, "p2pir: %s: %s more failed; the node lists the first of each job's failures (p2pir's API: GET /index/jobs)\n", cmdName, countOf(errs-listed, "item", "items"))
 	}
 	if cmdName == "crawl" {
-		fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d duplicates, %d skipped, %d errors in %v\n",
-			r.Fetched, r.Indexed, r.Duplicates, r.Skipped, errs, elapsed.Round(time.Millisecond))
+		fmt.Fprintf(a.stdout, "%d fetched, %d indexed, %d unchanged, %d duplicates, %d skipped, %d errors in %v\n",
+			r.Fetched, r.Indexed, r.Unchanged, r.Duplicates, r.Skipped, errs, elapsed.Round(time.Millisecond))
 		return
 	}
 	fmt.Fprintf(a.stdout, "%d added, %d updated, %d unchanged, %d deleted, %d skipped, %d errors in %v\n",

@@ -224,3 +224,23 @@ func TestIndexWatchKeepsAFolderCurrentThroughTheNode(t *testing.T) {
 		t.Fatalf("roots are not snake_case: %s", raw)
 	}
 }
+
+// TestJobsSummaryListsTruncatedFiles: files a node's job indexed only in
+// part are printed as the offline command prints them, and are not
+// counted as errors.
+func TestJobsSummaryListsTruncatedFiles(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	a := &app{dataDir: t.TempDir(), stdout: &stdout, stderr: &stderr}
+	a.printJobsSummary("index", []jobs.Job{{
+		Report:    jobs.Report{Added: 2, Truncated: 1},
+		Truncated: []jobs.Failure{{Path: "/home/p/huge.txt", Error: "text too long: its first part is indexed: 33554533 bytes of text, the first 16777216 indexed"}},
+		Failures:  []jobs.Failure{},
+	}})
+	want := "p2pir: index: /home/p/huge.txt: text too long: its first part is indexed: 33554533 bytes of text, the first 16777216 indexed\n"
+	if stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+	if !strings.HasPrefix(stdout.String(), "2 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 0 errors in ") {
+		t.Errorf("stdout %q", stdout.String())
+	}
+}

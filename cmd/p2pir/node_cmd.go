@@ -7,16 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"github.com/p2pir/p2pir/internal/config"
+	"github.com/p2pir/p2pir/internal/logx"
 	"github.com/p2pir/p2pir/internal/share"
 	"github.com/p2pir/p2pir/node"
 	"github.com/p2pir/p2pir/serveragent"
@@ -35,6 +40,8 @@ func newNodeCmd(a *app) *cobra.Command {
 		seed       uint64
 		maxPeers   int
 		peerRate   string
+		logLevel   string
+		logFormat  string
 	)
 	cmd := &cobra.Command{
 		Use:   "node [flags]",
@@ -48,6 +55,14 @@ work to it: the node runs index and crawl jobs one at a time, keeps watched
 folders current (p2pir index --watch DIR), and records its jobs in jobs.json
 in the data directory (jobs a stop or crash cut short are reported as
 interrupted at the next start).
+
+The node logs to standard error (--log, --log-format, or config.toml's
+[log]): at warn what it refused or what failed (TLS handshakes,
+connections over a cap, calls over a rate limit, invalid gossip, peers
+and candidates dropped, members declared failed, failing engines and
+crawls), each peer's repeats of one complaint at most once a minute; at
+info its start; at debug each search with its text. A query's text and
+the URLs of its results never appear at info or above.
 
 The node's identity (an Ed25519 key) is created in the data directory on
 first start; its node ID is derived from the public key. With
@@ -128,6 +143,14 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 				}
 				cfg.HTTPAccessToken = strings.TrimSpace(string(raw))
 			}
+			// The node's log lines and this command's own go to standard
+			// error from many goroutines: one lock keeps lines whole.
+			stderr := &lockedWriter{w: a.stderr}
+			logger, err := a.nodeLogger(cmd, stderr, logLevel, logFormat)
+			if err != nil {
+				return err
+			}
+			cfg.Logger = logger
 			if ri, ok := a.runningNode(); ok {
 				return fmt.Errorf("node: a node already runs on %s (pid %d, HTTP %s)", a.dataDir, ri.PID, ri.HTTPAddr)
 			}
@@ -141,13 +164,13 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 				return err
 			}
 			if err := n.JobsWarning(); err != nil {
-				fmt.Fprintf(a.stderr, "p2pir: node: %v\n", err)
+				fmt.Fprintf(stderr, "p2pir: node: %v\n", err)
 			}
 			if self := n.Server().Self(); self.Name != "" {
 				fmt.Fprintf(a.stdout, "node %q\n", self.Name)
 			}
 			if w := n.JoinWarning(); w != "" {
-				fmt.Fprintf(a.stderr, "p2pir: warning: %s (p2pir peers shows the state)\n", w)
+				fmt.Fprintf(stderr, "p2pir: warning: %s (p2pir peers shows the state)\n", w)
 			}
 			fmt.Fprintf(a.stdout, "node %s\n  web pages http://%s/  (open it in your browser)\n  HTTP API  http://%s\n  gRPC      %s\n  gossip    %s  (others join with --join %s)\n",
 				n.ID(), n.HTTPAddr(), n.HTTPAddr(), n.GRPCAddr(), n.GossipAddr(), n.GossipAddr())
@@ -179,7 +202,45 @@ peers fast (for nodes on one machine), --seed makes the node's random choices
 	f.IntVar(&maxPeers, "max-peers", 0, "cap on the peer table (default 1024)")
 	f.StringVar(&peerRate, "peer-rate", "", `calls a second each peer may make to this node (default 20; the peers new to it, those of one address, and all together may make 5, 3 and 25 times as many), or "inf" for no limit on any of them, nor on connections per address (for experiments on one machine)`)
 	f.StringVar(&secretFile, "secret-file", "", "file holding the network secret (or set P2PIR_SECRET); nodes without it cannot join")
+	f.StringVar(&logLevel, "log", logx.DefaultLevel, "least severity logged to standard error: debug, info, warn or error (default: config.toml's log.level, else info); query text appears at debug only")
+	f.StringVar(&logFormat, "log-format", logx.DefaultFormat, "log lines as text (key=value) or json (one object a line) (default: config.toml's log.format, else text)")
 	return cmd
+}
+
+// nodeLogger builds the node's logger, writing to standard error: the
+// level and format of --log and --log-format when given, else config.toml's
+// [log], else info and text.
+func (a *app) nodeLogger(cmd *cobra.Command, w io.Writer, level, format string) (*slog.Logger, error) {
+	file, err := config.Load(filepath.Join(a.dataDir, config.FileName))
+	if err != nil {
+		return nil, err
+	}
+	if !cmd.Flags().Changed("log") {
+		level = file.Log.Level
+	}
+	if !cmd.Flags().Changed("log-format") {
+		format = file.Log.Format
+	}
+	if _, err := logx.ParseLevel(level); err != nil {
+		return nil, usageError{fmt.Errorf("--log: %w", err)}
+	}
+	if err := logx.CheckFormat(format); err != nil {
+		return nil, usageError{fmt.Errorf("--log-format: %w", err)}
+	}
+	return logx.New(w, level, format)
+}
+
+// lockedWriter makes writes to w one at a time.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// Write implements io.Writer.
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // runningNode reports the node serving this data directory, if one runs
@@ -274,6 +335,9 @@ short ID), address, state, the similarity of its interests to yours, its
 cluster, the trust your marks taught (the weight its results carry in fusion:
 a peer never marked weighs what your own index weighs, as any stranger) and
 the round-trip time.
+
+It needs a running node on this data directory (p2pir node): the peers
+are what the node has met on the network.
 
 --json prints {"self": ..., "peers": [...]} as GET /node and GET /peers give them.`,
 		Args: noArgs,
@@ -391,7 +455,18 @@ func newRecommendCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "recommend [--json] [--k N]",
 		Short: "Documents people like you found useful (asks the peers of your cluster)",
-		Args:  noArgs,
+		Long: `Ask the peers of your cluster (people whose interests are like yours)
+for the documents they marked interested, and list them best first: URL,
+title, how many peers and people recommend each. Peers that share no
+fingerprint give none.
+
+It needs a running node on this data directory (p2pir node): the peers are
+what the node has met on the network.
+
+--json prints GET /recommend's answer: {"items": [{"url", "title",
+"content", "score", "peers", "people"}], "unresponsive": [{"node_id",
+"reason"}]}.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ri, ok := a.runningNode()
 			if !ok {

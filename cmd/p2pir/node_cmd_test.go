@@ -180,3 +180,46 @@ func TestNodeSaysWhenItCannotJoin(t *testing.T) {
 		t.Errorf("peers does not show the join state:\n%s", r.stdout)
 	}
 }
+
+// TestNodeLogLevelAndFormat: --log and --log-format choose what the node
+// logs to standard error and how; without them config.toml's [log] does;
+// a bad value is a usage error naming the flag.
+func TestNodeLogLevelAndFormat(t *testing.T) {
+	t.Run("json at debug", func(t *testing.T) {
+		_, errOut := startCLINode(t, t.TempDir(), "--log", "debug", "--log-format", "json")
+		testenv.WaitFor(t, "the node's start logged", time.Minute, func() bool { return strings.Contains(errOut.String(), `"msg":"node started"`) })
+		for _, line := range strings.Split(strings.TrimSpace(errOut.String()), "\n") {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(line), &m); err != nil || m["level"] == nil || m["msg"] == nil {
+				t.Errorf("not a JSON log line: %q (%v)", line, err)
+			}
+		}
+	})
+	t.Run("config.toml at warn", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte("[log]\nlevel = \"warn\"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut := startCLINode(t, dir)
+		testenv.WaitFor(t, "the node's start-up lines", time.Minute, func() bool { return strings.Contains(out.String(), "web pages") })
+		if strings.Contains(errOut.String(), "node started") {
+			t.Errorf("an info line logged with log.level = warn:\n%s", errOut.String())
+		}
+	})
+	t.Run("text at info by default", func(t *testing.T) {
+		_, errOut := startCLINode(t, t.TempDir())
+		testenv.WaitFor(t, "the node's start logged", time.Minute, func() bool { return strings.Contains(errOut.String(), `level=INFO msg="node started"`) })
+	})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--log", "loud"}, `--log: log level "loud": want debug, info, warn or error`},
+		{[]string{"--log-format", "xml"}, `--log-format: log format "xml": want text or json`},
+	} {
+		r := runCLI(t, t.TempDir(), append([]string{"node"}, tc.args...)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("node %v: exit %d, stderr %q; want a usage error saying %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+}

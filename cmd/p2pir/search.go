@@ -45,6 +45,10 @@ Query syntax:
   +word -word      must / must not appear (also +"phrase" and -"phrase")
   source:file      only documents from the files crawler (or source:web)
   site:example.org only documents from that host and its subdomains
+  lang:de          only documents in that language (en de fr es it nl pt
+                   sv da no fi ru hu ro tr); each document is analysed
+                   (stemmed) in its own language, and the query in every
+                   language the index holds
 
 Everything after the first word of the query is the query, "-word" too:
   p2pir search +goroutine -channel
@@ -129,7 +133,7 @@ it is where it is.`,
 		return usageError{fmt.Errorf("%w: a query that starts with \"-\" needs \"--\" before it (p2pir search -- -word ...), or quotes (see p2pir search --help)", err)}
 	})
 	cmd.Flags().IntVar(&k, "k", 10, "number of results")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"query\", \"query_id\", \"expanded\", \"added\", \"dropped\", \"results\": [{\"url\", \"title\", \"content\", \"score\", \"source\", \"engine\", \"engines\", \"positions\", \"doc_id\", \"rank\", \"modified\", \"profile_sim\", \"why\"}], \"filtered\", \"unresponsive\", \"number_of_results\", \"took_ms\", \"trace\"} (see docs/API.md)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"query\", \"query_id\", \"expanded\", \"added\", \"dropped\", \"results\": [{\"url\", \"title\", \"content\", \"score\", \"source\", \"engine\", \"engines\", \"positions\", \"doc_id\", \"rank\", \"modified\", \"profile_sim\", \"why\", \"formats\", \"near_duplicates\", \"duplicates\"}], \"filtered\", \"unresponsive\", \"number_of_results\", \"took_ms\", \"trace\"} (see docs/API.md)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "show each result's score, the sources that found it with its rank in each, and why it is where it is")
 	cmd.Flags().BoolVar(&noProfile, "no-profile", false, "do not use your user model for this search")
 	cmd.Flags().StringArrayVar(&sources, "source", nil, "ask only this source (repeatable): local, or an engine's name from config.toml; see p2pir sources")
@@ -204,6 +208,9 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, st searchStyle) {
 		fmt.Fprintf(w, "    %s\n", oneLine(h.URL))
 		for _, f := range h.Formats {
 			fmt.Fprintf(w, "    %salso as %s%s\n", dim, oneLine(f), reset)
+		}
+		for _, d := range h.NearDuplicates {
+			fmt.Fprintf(w, "    %salso: %s%s\n", dim, oneLine(d), reset)
 		}
 		if strings.HasPrefix(h.URL, p2pirv1.SharedDocScheme+"://") {
 			fmt.Fprintf(w, "    %sa file a peer shares: p2pir open %s%s\n", dim, oneLine(h.URL), reset)

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/testscript"
+
 	"github.com/p2pir/p2pir/sim"
 )
 
@@ -17,15 +19,17 @@ import (
 const asP2PIR = "P2PIR_TEST_BINARY_IS_P2PIR"
 
 // TestMain runs main when the test binary is started as p2pir (asP2PIR
-// set), and the tests otherwise, with asP2PIR set for any child they
-// start.
+// set, or under the name p2pir), and the tests otherwise, with asP2PIR
+// set for any child they start.
 func TestMain(m *testing.M) {
 	if os.Getenv(asP2PIR) == "1" {
 		main()
 		return
 	}
 	os.Setenv(asP2PIR, "1")
-	os.Exit(m.Run())
+	// testscript runs the scripts' "exec p2pir" as a copy of this binary
+	// named p2pir, which runs main (scripts_test.go).
+	testscript.Main(m, map[string]func(){"p2pir": main})
 }
 
 // TestSimProcessesModeKeepsTheHarnessInvariants runs a 3-node experiment

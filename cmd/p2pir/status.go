@@ -31,8 +31,9 @@ type status struct {
 	// get its fingerprint.
 	Marks   int  `json:"marks"`
 	Sharing bool `json:"sharing"`
-	// Node is the node running on the data directory, if one does.
-	Node *nodeStatus `json:"node"`
+	// Node is the node running on the data directory, if one does (left
+	// out of the JSON when none does).
+	Node *nodeStatus `json:"node,omitempty"`
 }
 
 // nodeStatus is a running node in status.
@@ -78,7 +79,7 @@ says so).`,
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, `print JSON: {"data_dir", "index_bytes", "state_bytes", "documents", "roots": [{"kind", "path"|"url", "shared", "watched", "documents", "last_run", "last_outcome", ...}], "marks", "sharing", "node": {"pid", "node_id", "name", "http", "grpc", "gossip", "peers", "peers_alive"} or null}`)
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print JSON: {"data_dir", "index_bytes", "state_bytes", "documents", "roots": [{"kind", "path"|"url", "shared", "watched", "documents", "last_run", "last_outcome", ...}], "marks", "sharing", "node": {"pid", "node_id", "name", "http", "grpc", "gossip", "peers", "peers_alive"}, left out when no node runs}`)
 	return cmd
 }
 

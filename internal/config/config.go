@@ -137,6 +137,19 @@ type Index struct {
 	Shared []string `toml:"shared"`
 }
 
+// Log holds what a running node (p2pir node) logs, to its standard
+// error; "p2pir node --log" and "--log-format" override them.
+type Log struct {
+	// Level is the least severity logged: "debug", "info", "warn" or
+	// "error". At info and above a person's query text and result URLs
+	// never appear; at debug each search's lifecycle does, with its text.
+	// Default "info".
+	Level string `toml:"level"`
+	// Format is "text" (key=value lines) or "json" (one object a line).
+	// Default "text".
+	Format string `toml:"format"`
+}
+
 // Config is the whole file.
 type Config struct {
 	// Name is the name a running node (p2pir node) announces to its peers
@@ -149,6 +162,7 @@ type Config struct {
 	Crawl   Crawl    `toml:"crawl"`
 	Network Network  `toml:"network"`
 	Index   Index    `toml:"index"`
+	Log     Log      `toml:"log"`
 	Engines []Engine `toml:"engine"`
 }
 
@@ -163,6 +177,7 @@ func Default() Config {
 		Search:  Search{K: 10, Merge: "rrf", Timeout: Duration{5 * time.Second}},
 		Crawl:   Crawl{MaxPages: 30, MaxTime: Duration{10 * time.Second}},
 		Network: DefaultNetwork(),
+		Log:     Log{Level: "info", Format: "text"},
 	}
 }
 
@@ -227,6 +242,9 @@ func (c *Config) fill() error {
 	if err := c.Network.fill(); err != nil {
 		return err
 	}
+	if err := c.Log.fill(); err != nil {
+		return err
+	}
 	for i, dir := range c.Index.Shared {
 		abs, err := ExpandHome(dir)
 		if err != nil {
@@ -252,6 +270,28 @@ func (c *Config) fill() error {
 			return fmt.Errorf("engine %d: the name %q is taken", i+1, e.Name)
 		}
 		names[e.Name] = true
+	}
+	return nil
+}
+
+// fill checks the log settings and fills defaults.
+func (l *Log) fill() error {
+	d := Default().Log
+	if l.Level == "" {
+		l.Level = d.Level
+	}
+	if l.Format == "" {
+		l.Format = d.Format
+	}
+	switch l.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log.level %q: want debug, info, warn or error", l.Level)
+	}
+	switch l.Format {
+	case "text", "json":
+	default:
+		return fmt.Errorf("log.format %q: want text or json", l.Format)
 	}
 	return nil
 }

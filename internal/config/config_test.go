@@ -86,6 +86,9 @@ func TestBadFilesAreClearErrors(t *testing.T) {
 		{"relative shared folder", "[index]\nshared = [\"papers\"]\n", `index.shared: "papers": want an absolute path`},
 		{"shared folder not a list", "[index]\nshared = \"/papers\"\n", "shared"},
 		{"unknown index key", "[index]\nshare = [\"/papers\"]\n", "unknown settings: index.share"},
+		{"bad log level", "[log]\nlevel = \"loud\"\n", `log.level "loud": want debug, info, warn or error`},
+		{"bad log format", "[log]\nformat = \"xml\"\n", `log.format "xml": want text or json`},
+		{"unknown log key", "[log]\nfile = \"/tmp/x\"\n", "unknown settings: log.file"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

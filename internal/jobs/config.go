@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/p2pir/p2pir/index"
@@ -39,6 +40,10 @@ type Config struct {
 	OnChange func(ctx context.Context)
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
+	// Logger receives a warning for each job that fails, and for each
+	// that finishes with files or pages that failed (the count and the
+	// first). Default nil: discarded.
+	Logger *slog.Logger
 }
 
 func (c Config) withDefaults() Config {

@@ -82,7 +82,8 @@ func resolveTarget(target string) (kind, norm string, err error) {
 }
 
 // forgetOne deletes the document of a file or a page, if the index has
-// it; ErrNotFound when it has not.
+// it, and for a mailbox the documents of its messages; ErrNotFound when it
+// has none.
 func forgetOne(ctx context.Context, ix *index.Index, kind, target string) (int, error) {
 	id := target
 	if kind == KindFile {
@@ -92,13 +93,29 @@ func forgetOne(ctx context.Context, ix *index.Index, kind, target string) (int, 
 	if err != nil {
 		return 0, fmt.Errorf("forget %s: %w", target, err)
 	}
-	if !ok {
+	var ids []string
+	if ok {
+		ids = append(ids, index.DocID(id))
+	}
+	if kind == KindFile {
+		// A mailbox's messages live under its URL with a "#N" fragment.
+		metas, err := ix.MetaByPrefix(ctx, id+"#")
+		if err != nil {
+			return 0, fmt.Errorf("forget %s: %w", target, err)
+		}
+		for _, m := range metas {
+			if m.Source == index.SourceFile {
+				ids = append(ids, m.ID)
+			}
+		}
+	}
+	if len(ids) == 0 {
 		return 0, fmt.Errorf("%w: %s is not in the index", ErrNotFound, target)
 	}
-	if err := ix.Delete(ctx, index.DocID(id)); err != nil {
+	if err := ix.Delete(ctx, ids...); err != nil {
 		return 0, fmt.Errorf("forget %s: %w", target, err)
 	}
-	return 1, nil
+	return len(ids), nil
 }
 
 // Forget takes target out of the index, while the node runs: a folder or

@@ -96,3 +96,34 @@ func TestForgetOfflineTakesOutWhatIsNamed(t *testing.T) {
 		t.Errorf("roots after forgetting the folder: %+v %v", roots, err)
 	}
 }
+
+// TestForgetOfflineMailboxTakesItsMessages: forgetting a mailbox file
+// takes out the documents of all its messages.
+func TestForgetOfflineMailboxTakesItsMessages(t *testing.T) {
+	ctx := context.Background()
+	dataDir := t.TempDir()
+	ix, err := index.Open(filepath.Join(dataDir, "index"), index.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	folder := t.TempDir()
+	box := filepath.Join(folder, "inbox.mbox")
+	mbox := "From a\nSubject: first\n\nbody one\n\nFrom b\nSubject: second\n\nbody two\n"
+	if err := os.WriteFile(box, []byte(mbox), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(folder, "other.txt"), []byte("other"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := crawler.IndexFiles(ctx, ix, crawler.DefaultFilesConfig(), folder); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != 3 {
+		t.Fatalf("%d documents indexed, want 2 messages and a file", n)
+	}
+	f, err := ForgetOffline(ctx, ix, dataDir, box)
+	if n, _ := ix.Count(); err != nil || f.Deleted != 2 || n != 1 {
+		t.Errorf("forget the mailbox: %+v %v, %d documents left, want 1", f, err, n)
+	}
+}

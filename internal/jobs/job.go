@@ -69,11 +69,15 @@ type Job struct {
 	// lists the first of them (at most Config.MaxFailures).
 	Errors   int       `json:"errors"`
 	Failures []Failure `json:"failures"`
+	// Truncated lists the first files (at most Config.MaxFailures) whose
+	// text was longer than the job's cap: their first part is indexed and
+	// Error says how much (Report.Truncated counts them all). Not errors.
+	Truncated []Failure `json:"truncated"`
 	// Report is the crawler's full count, as the offline commands print it.
 	Report Report `json:"report"`
 
 	// QueuedAt, StartedAt and FinishedAt are when the job was submitted,
-	// began and ended (zero: not yet; null in JSON).
+	// began and ended (zero: not yet; left out of the JSON).
 	QueuedAt   time.Time `json:"queued_at"`
 	StartedAt  time.Time `json:"started_at"`
 	FinishedAt time.Time `json:"finished_at"`
@@ -87,13 +91,13 @@ type Job struct {
 	IndexDocuments uint64 `json:"index_documents,omitempty"`
 }
 
-// MarshalJSON writes StartedAt and FinishedAt as null until they happen.
+// MarshalJSON leaves StartedAt and FinishedAt out until they happen.
 func (j Job) MarshalJSON() ([]byte, error) {
 	type plain Job // without this method
 	return json.Marshal(struct {
 		plain
-		StartedAt  *time.Time `json:"started_at"`
-		FinishedAt *time.Time `json:"finished_at"`
+		StartedAt  *time.Time `json:"started_at,omitempty"`
+		FinishedAt *time.Time `json:"finished_at,omitempty"`
 	}{plain(j), timeOrNil(j.StartedAt), timeOrNil(j.FinishedAt)})
 }
 
@@ -115,7 +119,8 @@ type Failure struct {
 
 // Report is what the crawler counted, in the words of the offline
 // commands' summaries: for a folder, Added, Updated, Unchanged, Deleted
-// and Skipped; for a site, Fetched, Indexed, Duplicates and Skipped.
+// and Skipped; for a site, Fetched, Indexed, Unchanged (pages the server
+// answered "not modified"), Duplicates and Skipped.
 type Report struct {
 	Added      int `json:"added"`
 	Updated    int `json:"updated"`
@@ -125,6 +130,8 @@ type Report struct {
 	Indexed    int `json:"indexed"`
 	Duplicates int `json:"duplicates"`
 	Skipped    int `json:"skipped"`
+	// Truncated counts the files indexed only in part (Job.Truncated).
+	Truncated int `json:"truncated"`
 }
 
 // clone is a copy of j that shares nothing with it.
@@ -133,6 +140,10 @@ func (j *Job) clone() Job {
 	c.Failures = slices.Clone(j.Failures)
 	if c.Failures == nil {
 		c.Failures = []Failure{}
+	}
+	c.Truncated = slices.Clone(j.Truncated)
+	if c.Truncated == nil {
+		c.Truncated = []Failure{}
 	}
 	c.Spec.Exclude = slices.Clone(j.Spec.Exclude)
 	c.Spec.Extensions = slices.Clone(j.Spec.Extensions)

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"github.com/p2pir/p2pir/internal/testenv"
 	"os"
@@ -542,5 +543,53 @@ func TestAnUnwritableRecordIsReportedAndRecovered(t *testing.T) {
 	waitFinished(t, m, j.ID)
 	if w := m.Warning(); w != nil {
 		t.Fatalf("Warning() after the record was written again: %v", w)
+	}
+}
+
+// TestTruncatedFilesAreListed: a file whose text is over the index's cap
+// is indexed in part, not failed; the job lists it (bounded like the
+// failures), counts it in its report and says so in its message.
+func TestTruncatedFilesAreListed(t *testing.T) {
+	dataDir := t.TempDir()
+	icfg := index.DefaultConfig()
+	icfg.MaxDocBytes = 4096
+	ix, err := index.Open(filepath.Join(dataDir, "index"), icfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	m, _ := newManager(t, Config{DataDir: dataDir, Index: ix, MaxFailures: 2})
+	dir := t.TempDir()
+	big := strings.Repeat("a long line of words about bridges and rivers\n", 200) // 9,400 bytes
+	for _, name := range []string{"big1.txt", "big2.txt", "big3.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(big), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "small.txt"), []byte("a short note about rivers"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j, _ := m.Submit(folder(dir), ByRequest)
+	j = waitFinished(t, m, j.ID)
+	if j.State != Done || j.Errors != 0 || j.Indexed != 4 {
+		t.Fatalf("job: %s, %d indexed, %d errors (%+v), want done, 4 indexed, no errors", j.State, j.Indexed, j.Errors, j.Failures)
+	}
+	if j.Report.Truncated != 3 || len(j.Truncated) != 2 {
+		t.Fatalf("job: %d truncated, listed %+v; want 3 counted, the first 2 listed", j.Report.Truncated, j.Truncated)
+	}
+	for _, f := range j.Truncated {
+		if !strings.HasPrefix(filepath.Base(f.Path), "big") || !strings.Contains(f.Error, "first part is indexed") {
+			t.Errorf("truncated entry %+v: want a big file and why", f)
+		}
+	}
+	if !strings.Contains(j.Message, "3 files indexed in part") {
+		t.Errorf("message %q does not say files were indexed in part", j.Message)
+	}
+	b, err := json.Marshal(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"truncated":[{"path":`) {
+		t.Errorf("JSON %s has no truncated list", b)
 	}
 }

@@ -44,12 +44,13 @@ type Root struct {
 	WatchNote      string `json:"watch_note,omitempty"`
 }
 
-// MarshalJSON writes LastRun as null for a root never run.
+// MarshalJSON leaves LastRun out for a root never run (an unknown time is
+// left out, docs/API.md's conventions).
 func (r Root) MarshalJSON() ([]byte, error) {
 	type plain Root // without this method
 	return json.Marshal(struct {
 		plain
-		LastRun *time.Time `json:"last_run"`
+		LastRun *time.Time `json:"last_run,omitempty"`
 	}{plain(r), timeOrNil(r.LastRun)})
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/p2pir/p2pir/internal/logx"
 	"github.com/p2pir/p2pir/internal/share"
 )
 
@@ -90,6 +91,10 @@ func (m *Manager) run(j *Job) {
 	if j.Failures == nil {
 		j.Failures = []Failure{}
 	}
+	j.Truncated = slices.Clone(out.Truncated[:min(len(out.Truncated), m.cfg.MaxFailures)])
+	if j.Truncated == nil {
+		j.Truncated = []Failure{}
+	}
 	if cerr == nil {
 		j.IndexDocuments = count
 	}
@@ -106,6 +111,7 @@ func (m *Manager) run(j *Job) {
 	default:
 		j.State, j.Message = Failed, plainMessage(err)
 	}
+	m.logEnd(j)
 	delete(m.canceled, j.ID)
 	m.running, m.cancelRun = nil, nil
 	if reason != byRemoval { // a removed root is not put back
@@ -117,6 +123,18 @@ func (m *Manager) run(j *Job) {
 	m.mu.Unlock()
 	if out.Report.Indexed+out.Report.Deleted > 0 || spec.Share {
 		m.indexChanged()
+	}
+}
+
+// logEnd logs a job that failed, or that finished with failures.
+func (m *Manager) logEnd(j *Job) {
+	log := logx.OrDiscard(m.cfg.Logger)
+	switch {
+	case j.State == Failed:
+		log.Warn("an index or crawl job failed", logx.KeyEvent, logx.EventJobFailed, "job", j.ID, "kind", j.Spec.Kind, logx.KeyReason, j.Message)
+	case j.Errors > 0 && len(j.Failures) > 0:
+		log.Warn("a job could not read or fetch some files or pages", logx.KeyEvent, logx.EventJobErrors, "job", j.ID, "kind", j.Spec.Kind,
+			"state", j.State, "errors", j.Errors, "first", j.Failures[0].Path, logx.KeyReason, j.Failures[0].Error)
 	}
 }
 
@@ -161,9 +179,12 @@ func summary(j *Job) string {
 	r := j.Report
 	var s string
 	if j.Kind == KindSite {
-		s = fmt.Sprintf("%d fetched, %d indexed, %d duplicates, %d skipped, %d errors", r.Fetched, r.Indexed, r.Duplicates, r.Skipped, j.Errors)
+		s = fmt.Sprintf("%d fetched, %d indexed, %d unchanged, %d duplicates, %d skipped, %d errors", r.Fetched, r.Indexed, r.Unchanged, r.Duplicates, r.Skipped, j.Errors)
 	} else {
 		s = fmt.Sprintf("%d added, %d updated, %d unchanged, %d deleted, %d skipped, %d errors", r.Added, r.Updated, r.Unchanged, r.Deleted, r.Skipped, j.Errors)
+		if r.Truncated > 0 {
+			s += fmt.Sprintf("; %s indexed in part (text over the cap)", countOf(r.Truncated, "file", "files"))
+		}
 	}
 	if j.Errors > len(j.Failures) {
 		s += fmt.Sprintf(" (the first %d failures are listed)", len(j.Failures))

@@ -66,6 +66,9 @@ func TestRootsShareOnlyRealFilesInsideSharedFolders(t *testing.T) {
 		{"a web page", "https://example.org/a.txt", false},
 		{"a file URL on another host", "file://server" + filepath.ToSlash(filepath.Join(shared, "a.txt")), false},
 		{"a relative file URL", "file:a.txt", false},
+		// A mailbox's messages are documents "file:///...mbox#N": mail is
+		// never shared, even in a shared folder.
+		{"a message of a mailbox", fileURL(filepath.Join(shared, "a.txt")) + "#1", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,5 +1,7 @@
 // Package textextract turns file and HTTP content (HTML, Markdown, plain
-// text, PDF) into a title and readable plain text for indexing.
+// text, PDF, Word DOCX, OpenDocument ODT, EPUB, RTF, and Unix mailboxes,
+// one message at a time) into a title and readable plain text for
+// indexing.
 //
 // Every extractor returns valid UTF-8 whose whitespace is normalised: runs
 // of spaces and tabs become one space, lines are trimmed, and blocks are
@@ -8,7 +10,8 @@
 // collapsed to one line and capped at MaxTitleRunes runes.
 //
 // The extractors are meant for untrusted input: they never panic, read at
-// most MaxInputBytes bytes of a document (the rest is ignored), and fall back
+// most MaxInputBytes bytes of a document (the rest is ignored; the zip
+// formats decompress at most MaxUnzippedBytes and refuse the rest), and fall back
 // to simpler, linear-time strategies when a document is pathological (for
 // example HTML nested deeper than the parser's limit).
 package textextract

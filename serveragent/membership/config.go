@@ -3,12 +3,14 @@ package membership
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log"
+	"log/slog"
 	"net"
 	"time"
 
 	"github.com/hashicorp/memberlist"
+
+	"github.com/p2pir/p2pir/internal/logx"
 )
 
 // Gossip timing profiles, each one of memberlist's own.
@@ -144,9 +146,11 @@ type Config struct {
 	// documentation).
 	Transport memberlist.Transport
 
-	// Logger receives memberlist's and this package's log lines. nil:
-	// they are discarded (memberlist is chatty).
-	Logger *log.Logger
+	// Logger receives this package's log lines and memberlist's (bridged
+	// from its *log.Logger at their levels: memberlist's debug lines are
+	// many). Warnings about one member or one complaint repeat at most
+	// once a minute. nil: they are discarded.
+	Logger *slog.Logger
 
 	// OnChange, if set, is called for every change of another member:
 	// join, metadata or address update, leave, failure. It runs on a
@@ -257,12 +261,7 @@ func (c Config) rejoinInterval() time.Duration {
 }
 
 // logger is Logger or a discarding one.
-func (c Config) logger() *log.Logger {
-	if c.Logger == nil {
-		return log.New(io.Discard, "", 0)
-	}
-	return c.Logger
-}
+func (c Config) logger() *slog.Logger { return logx.OrDiscard(c.Logger) }
 
 // memberlistConfig builds memberlist's configuration from a validated
 // Config; d serves as every delegate.

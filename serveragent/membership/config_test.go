@@ -3,6 +3,7 @@ package membership
 import (
 	"errors"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/logx"
 	"strings"
 	"testing"
 	"time"
@@ -88,7 +89,7 @@ func TestMemberlistConfig(t *testing.T) {
 		t.Run("profile "+tc.profile, func(t *testing.T) {
 			cfg := Config{NodeID: testNodeID("mc"), GRPCAddr: "grpc.test:7070", Profile: tc.profile, BindPort: 7000, SecretKey: make([]byte, 32)}
 			d := &delegate{}
-			mc := cfg.memberlistConfig(d, cfg.logger())
+			mc := cfg.memberlistConfig(d, logx.LogLogger(cfg.logger(), nil))
 			if mc.ProbeInterval != tc.base.ProbeInterval || mc.ProbeTimeout != tc.base.ProbeTimeout ||
 				mc.SuspicionMult != tc.base.SuspicionMult || mc.TCPTimeout != tc.base.TCPTimeout || mc.GossipInterval != tc.base.GossipInterval {
 				t.Errorf("timings differ from memberlist's profile: %+v", mc)
@@ -122,7 +123,7 @@ func TestSimProfile(t *testing.T) {
 	if err := cfg.validate(); err != nil {
 		t.Fatalf("validate: %v", err)
 	}
-	mc := cfg.memberlistConfig(&delegate{}, cfg.logger())
+	mc := cfg.memberlistConfig(&delegate{}, logx.LogLogger(cfg.logger(), nil))
 	local := localConfig()
 	if mc.ProbeInterval != simProbeInterval || mc.ProbeTimeout != simProbeTimeout || mc.SuspicionMult != simSuspicionMult ||
 		mc.GossipNodes != simGossipNodes || mc.UDPBufferSize != simPacketSize || mc.TCPTimeout != simTCPTimeout ||

@@ -1,10 +1,12 @@
 package membership
 
 import (
-	"log"
+	"context"
+	"log/slog"
 
 	"github.com/hashicorp/memberlist"
 
+	"github.com/p2pir/p2pir/internal/logx"
 	"github.com/p2pir/p2pir/internal/memo"
 )
 
@@ -19,8 +21,8 @@ type delegate struct {
 	table  *table
 	notify *notifier
 	queue  *memberlist.TransmitLimitedQueue
-	logger *log.Logger
-	warn   *warnLimiter
+	logger *slog.Logger
+	warn   *logx.Limiter // one line a minute per event and member
 
 	// decoded keeps metadata decoded before, by its bytes (see
 	// decode). memberlist hands every member's metadata to NotifyAlive
@@ -72,11 +74,11 @@ var (
 
 // newDelegate returns a delegate for the node self with encoded metadata
 // meta, reporting to notify.
-func newDelegate(self string, meta []byte, t *table, notify *notifier, retransmitMult int, logger *log.Logger, decoded *Decoded) *delegate {
+func newDelegate(self string, meta []byte, t *table, notify *notifier, retransmitMult int, logger *slog.Logger, warn *logx.Limiter, decoded *Decoded) *delegate {
 	if decoded == nil {
 		decoded = NewDecoded()
 	}
-	d := &delegate{self: self, meta: meta, table: t, notify: notify, logger: logger, warn: newWarnLimiter(), decoded: decoded}
+	d := &delegate{self: self, meta: meta, table: t, notify: notify, logger: logger, warn: warn, decoded: decoded}
 	d.queue = &memberlist.TransmitLimitedQueue{
 		NumNodes:       func() int { return t.liveCount() + 1 },
 		RetransmitMult: retransmitMult,
@@ -97,7 +99,7 @@ func (d *delegate) NodeMeta(limit int) []byte {
 func (d *delegate) NotifyMsg(b []byte) {
 	nodeID, boot, err := decodeLeaveNotice(b)
 	if err != nil {
-		d.warnf("user message", "[WARN] membership: dropping user message: %v", err)
+		d.warnf(logx.EventInvalidMessage, "", "dropping a gossip message that does not decode", logx.KeyReason, err.Error())
 		return
 	}
 	if nodeID == d.self {
@@ -123,10 +125,9 @@ func (d *delegate) LocalState(join bool) []byte { return nil }
 // MergeRemoteState has nothing to merge.
 func (d *delegate) MergeRemoteState(buf []byte, join bool) {}
 
-// warnf logs at most once a minute per key, so that a misbehaving peer
-// whose messages repeat cannot flood the log.
-func (d *delegate) warnf(key, format string, args ...any) {
-	if d.warn.allow(key) {
-		d.logger.Printf(format, args...)
-	}
+// warnf logs a warning of event about member (a node ID or an address)
+// at most once a minute, so that a misbehaving peer whose messages repeat
+// cannot flood the log.
+func (d *delegate) warnf(event, member, msg string, args ...any) {
+	d.warn.Warn(context.Background(), d.logger, event, member, msg, args...)
 }

@@ -1,9 +1,13 @@
 package membership
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/hashicorp/memberlist"
+
+	"github.com/p2pir/p2pir/internal/logx"
 )
 
 // NotifyAlive vets every alive message before memberlist believes it: the
@@ -18,7 +22,7 @@ func (d *delegate) NotifyAlive(n *memberlist.Node) error {
 		err = fmt.Errorf("%w: metadata names node %q", ErrInvalidMeta, meta.NodeID)
 	}
 	if err != nil {
-		d.warnf("alive/"+n.Name, "[WARN] membership: ignoring member %q at %s: %v", n.Name, n.Address(), err)
+		d.warnf(logx.EventInvalidMember, n.Name, "ignoring a member whose announcement does not validate", logx.KeyPeer, n.Name, logx.KeyAddr, n.Address(), logx.KeyReason, err.Error())
 		return err
 	}
 	return nil
@@ -39,7 +43,7 @@ func (d *delegate) alive(n *memberlist.Node) {
 	if err != nil {
 		// NotifyAlive let it through, so this cannot happen; if it does,
 		// the member stays unlisted.
-		d.warnf("alive/"+n.Name, "[WARN] membership: ignoring member %q at %s: %v", n.Name, n.Address(), err)
+		d.warnf(logx.EventInvalidMember, n.Name, "ignoring a member whose announcement does not validate", logx.KeyPeer, n.Name, logx.KeyAddr, n.Address(), logx.KeyReason, err.Error())
 		return
 	}
 	d.notify.push(d.table.alive(meta, boot, n.Address()))
@@ -51,6 +55,11 @@ func (d *delegate) NotifyLeave(n *memberlist.Node) {
 		return
 	}
 	if m, ok := d.table.gone(n.Name); ok {
+		if m.State == StateDead {
+			d.warnf(logx.EventMemberDead, n.Name, "a member was declared failed (it stopped answering probes, or left without notice)", logx.KeyPeer, n.Name, logx.KeyAddr, n.Address())
+		} else {
+			d.logger.Info("a member left", logx.KeyPeer, n.Name, logx.KeyAddr, n.Address())
+		}
 		d.notify.push(m)
 	}
 }
@@ -59,8 +68,8 @@ func (d *delegate) NotifyLeave(n *memberlist.Node) {
 // already listed at another address; memberlist keeps the listed one.
 func (d *delegate) NotifyConflict(existing, other *memberlist.Node) {
 	if existing.Name == d.self {
-		d.warnf("conflict/"+other.Address(), "[ERR] membership: another process at %s claims this node's ID %q; is the node key shared?", other.Address(), existing.Name)
+		d.warn.Log(context.Background(), d.logger, slog.LevelError, logx.EventInvalidMember, other.Address(), "another process claims this node's ID; is the node key shared?", logx.KeyPeer, existing.Name, logx.KeyAddr, other.Address())
 		return
 	}
-	d.warnf("conflict/"+other.Address(), "[WARN] membership: node %q announced at %s while listed at %s; keeping %s until it leaves or dies", existing.Name, other.Address(), existing.Address(), existing.Address())
+	d.warnf(logx.EventInvalidMember, other.Address(), "a listed node was announced at a second address; keeping the first until it leaves or dies", logx.KeyPeer, existing.Name, logx.KeyAddr, other.Address(), "listed_at", existing.Address())
 }

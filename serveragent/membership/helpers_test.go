@@ -5,8 +5,10 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/logx/logxtest"
 	"io"
 	"log"
+	"log/slog"
 	"os"
 	"slices"
 	"sync"
@@ -110,30 +112,12 @@ func (r *recorder) has(nodeID string, s State) bool {
 	return slices.ContainsFunc(r.all(), func(m Member) bool { return m.NodeID == nodeID && m.State == s })
 }
 
-// syncBuffer is a log destination safe to read while members write to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // node is a started member with its event recorder.
 type node struct {
 	*Membership
 	cfg    Config
 	events *recorder
-	log    *syncBuffer
+	log    *logxtest.Recorder
 }
 
 // nodeConfig returns a local-profile Config for the member called name on
@@ -164,9 +148,9 @@ func startNode(t *testing.T, cfg Config) *node {
 // tryStartNode is startNode that returns Start's error.
 func tryStartNode(t *testing.T, cfg Config) (*node, error) {
 	t.Helper()
-	n := &node{events: &recorder{}, log: &syncBuffer{}}
+	n := &node{events: &recorder{}}
 	cfg.OnChange = n.events.record
-	cfg.Logger = log.New(n.log, "", 0)
+	n.log, cfg.Logger = logxtest.New(slog.LevelDebug)
 	m, err := Start(cfg)
 	if err != nil {
 		return nil, err
@@ -250,4 +234,15 @@ func startRawNode(t *testing.T, tn testNet, name string, meta []byte, seed strin
 	if _, err := ml.Join([]string{seed}); err != nil {
 		t.Fatalf("raw node %s joining %s: %v", name, seed, err)
 	}
+}
+
+// hasLine reports whether rec holds a line of event whose attribute key
+// is value.
+func hasLine(rec *logxtest.Recorder, event, key, value string) bool {
+	for _, l := range rec.Event(event) {
+		if l.Attrs[key] == value {
+			return true
+		}
+	}
+	return false
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-multierror"
+
+	"github.com/p2pir/p2pir/internal/logx"
 )
 
 // ErrJoinFailed is returned (wrapped) when none of the addresses given to
@@ -157,17 +159,17 @@ func (m *Membership) startRejoin(seeds []string, every time.Duration) {
 			case <-tick.C:
 			}
 			if m.table.liveCount() > 0 {
-				m.logger.Printf("[INFO] membership: no longer alone; stop trying the seeds")
+				m.logger.Info("no longer alone; stop trying the seeds")
 				m.setJoin(nil)
 				return
 			}
 			n, err := m.joinSeeds(seeds)
 			m.setJoin(err)
 			if err == nil {
-				m.logger.Printf("[INFO] membership: joined through %d of %d seeds", n, len(seeds))
+				m.logger.Info("joined the network", "seeds_answered", n, "seeds", len(seeds))
 				return
 			}
-			m.del.warnf("rejoin", "[WARN] membership: still alone: %v", err)
+			m.del.warnf("still_alone", "", "still alone: no seed answered", logx.KeyReason, err.Error())
 		}
 	}()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"strconv"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/memberlist"
+
+	"github.com/p2pir/p2pir/internal/logx"
 )
 
 // ErrStopped is returned by Join and Leave once the Membership was shut
@@ -25,7 +28,7 @@ type Membership struct {
 	del        *delegate
 	table      *table
 	notify     *notifier
-	logger     *log.Logger
+	logger     *slog.Logger
 	nodeID     string
 	boot       uint64
 	gossipAddr string
@@ -68,8 +71,10 @@ func Start(cfg Config) (m *Membership, err error) {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}
 	logger := cfg.logger()
+	warn := logx.NewLimiter(time.Minute)
+	stdLogger := logx.LogLogger(logger, warn) // memberlist's
 	if cfg.Transport == nil {
-		nt, err := newNetTransport(cfg, logger)
+		nt, err := newNetTransport(cfg, stdLogger)
 		if err != nil {
 			return nil, err
 		}
@@ -82,8 +87,8 @@ func Start(cfg Config) (m *Membership, err error) {
 	base, _ := profileConfig(cfg.Profile) // validated
 	tbl := newTable(base.GossipToTheDeadTime, time.Now)
 	notify := newNotifier(cfg.OnChange)
-	d := newDelegate(cfg.NodeID, encoded, tbl, notify, base.RetransmitMult, logger, cfg.Decoded)
-	list, err := memberlist.Create(cfg.memberlistConfig(d, logger))
+	d := newDelegate(cfg.NodeID, encoded, tbl, notify, base.RetransmitMult, logger, warn, cfg.Decoded)
+	list, err := memberlist.Create(cfg.memberlistConfig(d, stdLogger))
 	if err != nil {
 		notify.close()
 		return nil, fmt.Errorf("membership: starting gossip for %s: %w", cfg.NodeID, err)
@@ -112,7 +117,7 @@ func Start(cfg Config) (m *Membership, err error) {
 			}
 			every := cfg.rejoinInterval()
 			m.join.RetryEvery = every
-			logger.Printf("[WARN] membership: starting alone: %v; trying again every %v", err, every)
+			logger.Warn("starting alone: no seed answered", logx.KeyReason, err.Error(), "retry_every_ms", every.Milliseconds())
 			m.startRejoin(cfg.Join, every)
 		}
 	}

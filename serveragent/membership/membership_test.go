@@ -3,6 +3,10 @@ package membership
 import (
 	"errors"
 	"fmt"
+	"github.com/p2pir/p2pir/internal/logx"
+	"github.com/p2pir/p2pir/internal/logx/logxtest"
+	"log/slog"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -122,6 +126,9 @@ func TestAbruptStopIsDetectedAndARestartReplacesIt(t *testing.T) {
 				if _, ok := memberByID(n.Members(), c.cfg.NodeID); ok {
 					t.Errorf("%s still lists the dead member", n.cfg.Version)
 				}
+				if !hasLine(n.log, logx.EventMemberDead, logx.KeyPeer, c.cfg.NodeID) {
+					t.Errorf("%s did not log the member's failure:\n%s", n.cfg.Version, n.log.Text())
+				}
 			}
 			if s := c.Self().State; s != StateDead {
 				t.Errorf("Self().State after Shutdown = %q, want dead", s)
@@ -164,10 +171,10 @@ func TestSameNodeIDElsewhereWhileAliveIsListedOnce(t *testing.T) {
 			cfg.GRPCAddr = "grpc-impostor.test:7070"
 			cfg.Join = []string{a.GossipAddr()}
 			dup := startNode(t, cfg)
-			eventually(t, 3*time.Second, func() bool { return strings.Contains(a.log.String(), "announced at "+dup.GossipAddr()) },
-				func() string { return "a's log: " + a.log.String() })
-			eventually(t, 3*time.Second, func() bool { return strings.Contains(dup.log.String(), "claims this node's ID") },
-				func() string { return "duplicate's log: " + dup.log.String() })
+			eventually(t, 3*time.Second, func() bool { return hasLine(a.log, logx.EventInvalidMember, logx.KeyAddr, dup.GossipAddr()) },
+				func() string { return "a's log: " + a.log.Text() })
+			eventually(t, 3*time.Second, func() bool { return strings.Contains(dup.log.Text(), "claims this node's ID") },
+				func() string { return "duplicate's log: " + dup.log.Text() })
 			time.Sleep(500 * time.Millisecond) // a few gossip rounds
 			for _, n := range []*node{a, b} {
 				got := n.Members()
@@ -278,9 +285,9 @@ func TestInvalidMetadataIsIgnoredAndLogged(t *testing.T) {
 			if got := ids(a.Members()); !slices.Equal(got, []string{want}) {
 				t.Errorf("a lists %v, want only the well-formed node %s", got, want)
 			}
-			logs := a.log.String()
+			logs := a.log.Text()
 			for _, tc := range cases {
-				if !tc.listed && !strings.Contains(logs, fmt.Sprintf("ignoring member %q", tc.nodeID)) {
+				if !tc.listed && !hasLine(a.log, logx.EventInvalidMember, logx.KeyPeer, tc.nodeID) {
 					t.Errorf("%s: refusal of %q not logged; log:\n%s", tc.name, tc.nodeID, logs)
 				}
 			}
@@ -353,7 +360,7 @@ func TestSixteenMembersConverge(t *testing.T) {
 	for _, nd := range nodes {
 		eventually(t, 15*time.Second, func() bool { return len(nd.Members()) == n-1 },
 			func() string {
-				return fmt.Sprintf("%s lists %d: %v\nevents: %v\nlog: %s", nd.cfg.Version, len(nd.Members()), ids(nd.Members()), nd.events.all(), nd.log.String())
+				return fmt.Sprintf("%s lists %d: %v\nevents: %v\nlog: %s", nd.cfg.Version, len(nd.Members()), ids(nd.Members()), nd.events.all(), nd.log.Text())
 			})
 	}
 }
@@ -403,4 +410,53 @@ func TestLoneNodeLeavesAtOnce(t *testing.T) {
 	if s := a.Self().State; s != StateLeft {
 		t.Errorf("Self().State = %q, want left", s)
 	}
+}
+
+// Claim: garbage sent to the gossip port (UDP packets and a TCP stream
+// that memberlist cannot decode) is logged at warn or above, through
+// the bridge from memberlist's logger, with the sender's address; the
+// same complaint repeated by one sender gives one line, not hundreds.
+func TestGarbageGossipIsLoggedOnce(t *testing.T) {
+	t.Parallel()
+	a := startNode(t, nodeConfig(t, realNet(), "a"))
+	udp, err := net.Dial("udp", a.GossipAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer udp.Close()
+	garbage := []byte{0xff, 'n', 'o', 't', ' ', 'g', 'o', 's', 's', 'i', 'p'}
+	complaints := func() []logxtest.Line {
+		var out []logxtest.Line
+		for _, l := range a.log.Event(logx.EventGossipLog) {
+			if l.Level >= slog.LevelWarn {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	for i := 0; len(complaints()) == 0; i++ {
+		if i == 500 {
+			t.Fatalf("500 garbage packets, no warning:\n%s", a.log.Text())
+		}
+		if _, err := udp.Write(garbage); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for range 200 {
+		if _, err := udp.Write(garbage); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The packets are read one after another; a second line about any of
+	// them would be here by now or later (the limiter's own test,
+	// internal/logx TestLimiter, checks the count carried afterwards).
+	got := complaints()
+	if len(got) != 1 {
+		t.Fatalf("%d warnings for one sender's repeated garbage, want 1:\n%s", len(got), a.log.Text())
+	}
+	if addr := got[0].Attrs[logx.KeyAddr]; addr == "" {
+		t.Errorf("the warning does not name the sender: %v", got[0])
+	}
+	t.Logf("logged: %v", got[0])
 }

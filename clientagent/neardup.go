@@ -1,0 +1,230 @@
+package clientagent
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Near duplicates among local files: two files whose text is nearly the
+// same (a page saved twice, a copy with a line changed, the same text in
+// two formats under different names) are shown once, at the better rank,
+// with the other's URL in Merged.NearDuplicates.
+//
+// Nearly the same is Broder's resemblance (1997): the Jaccard similarity
+// of the two texts' sets of word 3-shingles (every run of three analysed
+// terms of the title and the first nearDupTextBytes of the body, hashed
+// with 64-bit FNV-1a), estimated from bottom-k sketches (the sketchSize
+// smallest shingle hashes of each text: exact for texts with fewer
+// shingles). Shingles keep word order, so two texts on one subject in the
+// same words share few of them; a copy with a sentence changed shares
+// most.
+const (
+	// NearDuplicateResemblance is the least resemblance of two files shown
+	// as one: 0.8, 80% of their shingles shared (a copy with one sentence
+	// in ten changed resembles its original about 0.75-0.85; the fixture's
+	// copy with two phrases changed, 0.91).
+	NearDuplicateResemblance = 0.8
+	// nearDupMinShingles: files with fewer distinct shingles than this
+	// (under about ten words) are never collapsed: two notes that both say
+	// "call the plumber" are not copies of one another.
+	nearDupMinShingles = 8
+	// nearDupTextBytes is how much of a body the sketch reads.
+	nearDupTextBytes = 16 << 10
+	// sketchSize is k of the bottom-k sketches (1 KiB a file).
+	sketchSize = 128
+	// maxNearDupCandidates bounds the file results compared (pairwise, so
+	// at most about 5,000 comparisons of two sketches).
+	maxNearDupCandidates = 100
+	// maxCachedSketches bounds the sketches an agent keeps (some 8 MiB).
+	maxCachedSketches = 1 << 13
+)
+
+// sketch is a text's bottom-k sketch: its smallest shingle hashes,
+// ascending, and how many distinct shingles it has in all.
+type sketch struct {
+	mins     []uint64
+	shingles int
+}
+
+// shingleSketch is the sketch of a text's analysed terms, in order.
+func shingleSketch(terms []string) sketch {
+	set := map[uint64]bool{}
+	if len(terms) < 3 {
+		if len(terms) > 0 {
+			set[fnv64a(strings.Join(terms, "\x00"))] = true
+		}
+	} else {
+		for i := 0; i+3 <= len(terms); i++ {
+			set[fnv64a(terms[i]+"\x00"+terms[i+1]+"\x00"+terms[i+2])] = true
+		}
+	}
+	all := make([]uint64, 0, len(set))
+	for h := range set {
+		all = append(all, h)
+	}
+	slices.Sort(all)
+	return sketch{mins: slices.Clip(all[:min(len(all), sketchSize)]), shingles: len(set)}
+}
+
+// resemblance estimates the Jaccard similarity of the shingle sets behind
+// a and b: of the k smallest hashes of their union, the share found in
+// both sketches (Broder's estimator; exact when both sets fit in k).
+func resemblance(a, b sketch) float64 {
+	i, j, taken, both := 0, 0, 0, 0
+	for taken < sketchSize && (i < len(a.mins) || j < len(b.mins)) {
+		switch {
+		case j == len(b.mins) || i < len(a.mins) && a.mins[i] < b.mins[j]:
+			i++
+		case i == len(a.mins) || b.mins[j] < a.mins[i]:
+			j++
+		default:
+			i, j = i+1, j+1
+			both++
+		}
+		taken++
+	}
+	if taken == 0 {
+		return 0
+	}
+	return float64(both) / float64(taken)
+}
+
+// fnv64a is the 64-bit FNV-1a hash of s.
+func fnv64a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// nearDuplicate reports whether two sketches are of near-duplicate texts
+// (NearDuplicateResemblance; never for short texts, see
+// nearDupMinShingles).
+//
+// It is resemblance(a, b) >= NearDuplicateResemblance, worked out without
+// the whole merge for most pairs (a search compares up to
+// maxNearDupCandidates² / 2 of them): sets whose sizes differ by more
+// than the threshold allows cannot resemble enough (|A∩B| / |A∪B| <=
+// min/max), and the merge stops once it has seen more hashes in one
+// sketch only than the threshold leaves room for.
+func nearDuplicate(a, b sketch) bool {
+	if a.shingles < nearDupMinShingles || b.shingles < nearDupMinShingles {
+		return false
+	}
+	lo, hi := min(a.shingles, b.shingles), max(a.shingles, b.shingles)
+	if float64(lo) < NearDuplicateResemblance*float64(hi) {
+		return false
+	}
+	// At most k = min(sketchSize, |a.mins| + |b.mins|) hashes are taken;
+	// more than (1 - threshold)·k of them in one sketch only is too many.
+	k := min(sketchSize, len(a.mins)+len(b.mins))
+	allowed := int((1-NearDuplicateResemblance)*float64(k) + 1e-9) // 1 - 0.8 is 0.19999…
+	i, j, taken, both := 0, 0, 0, 0
+	for taken < sketchSize && (i < len(a.mins) || j < len(b.mins)) {
+		switch {
+		case j == len(b.mins) || i < len(a.mins) && a.mins[i] < b.mins[j]:
+			i++
+		case i == len(a.mins) || b.mins[j] < a.mins[i]:
+			j++
+		default:
+			i, j = i+1, j+1
+			both++
+		}
+		taken++
+		if taken-both > allowed {
+			return false
+		}
+	}
+	return taken > 0 && float64(both) >= NearDuplicateResemblance*float64(taken)
+}
+
+// sketchCache keeps local documents' sketches for one version of the index
+// (a document's text changes only with it); a new version or a full cache
+// starts it again empty. The zero value is ready.
+type sketchCache struct {
+	mu       sync.Mutex
+	version  uint64
+	sketches map[string]sketch
+}
+
+func (c *sketchCache) get(version uint64, id string) (sketch, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return sketch{}, false
+	}
+	sk, ok := c.sketches[id]
+	return sk, ok
+}
+
+func (c *sketchCache) put(version uint64, id string, sk sketch) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version || c.sketches == nil || len(c.sketches) >= maxCachedSketches {
+		c.version, c.sketches = version, make(map[string]sketch)
+	}
+	c.sketches[id] = sk
+}
+
+// collapseNearDuplicates keeps, of local files that are near duplicates
+// of a better-ranked local file (nearDuplicate), only the better one, and
+// lists the others' URLs (and their other formats) in its
+// NearDuplicates; other results and the order of what is kept are
+// unchanged. Only the first maxNearDupCandidates files are compared; a
+// file whose terms cannot be read (removed since) is kept as it is.
+func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []Merged {
+	version := a.ix.Version()
+	type kept struct {
+		at int // index in out
+		sk sketch
+	}
+	var files []kept
+	out := merged[:0:0]
+	candidates := 0
+	for _, m := range merged {
+		if m.Origin != "file" || m.DocID == "" || candidates >= maxNearDupCandidates || ctx.Err() != nil {
+			out = append(out, m)
+			continue
+		}
+		candidates++
+		sk, ok := a.sketches.get(version, m.DocID)
+		if !ok {
+			d, found, err := a.ix.GetHead(ctx, m.DocID, nearDupTextBytes)
+			if err != nil || !found {
+				out = append(out, m)
+				continue
+			}
+			sk = shingleSketch(a.ix.Analyze(d.Title + "\n" + d.Body))
+			a.sketches.put(version, m.DocID, sk)
+		}
+		dup := false
+		for _, k := range files {
+			if nearDuplicate(k.sk, sk) {
+				o := &out[k.at]
+				o.NearDuplicates = append(o.NearDuplicates, m.URL)
+				o.NearDuplicates = append(o.NearDuplicates, m.Formats...)
+				o.NearDuplicates = append(o.NearDuplicates, m.NearDuplicates...)
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		files = append(files, kept{at: len(out), sk: sk})
+		out = append(out, m)
+	}
+	return out
+}
+
+// orEmpty is s, or an empty list for nil (JSON [] rather than null).
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

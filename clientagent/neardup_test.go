@@ -1,0 +1,193 @@
+package clientagent
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/p2pir/p2pir/index"
+)
+
+// readFixture is testdata/neardup/NAME, title (its first line) and body.
+func readFixture(t *testing.T, name string) (title, body string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "neardup", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, body, _ = strings.Cut(string(raw), "\n")
+	return title, body
+}
+
+// A file and a copy with a few words changed resemble each other at least
+// NearDuplicateResemblance; two files on a related subject, of a
+// text and its words in another order, and short texts (too short to
+// tell a copy from a coincidence), are not.
+func TestResemblanceSeparatesNearDuplicatesFromRelatedTexts(t *testing.T) {
+	f := newAgentFixture(t, DefaultConfig())
+	sk := func(name string) sketch {
+		title, body := readFixture(t, name)
+		return shingleSketch(f.ix.Analyze(title + "\n" + body))
+	}
+	short := func(s string) sketch { return shingleSketch(f.ix.Analyze(s)) }
+	tests := []struct {
+		name string
+		a, b sketch
+		want bool
+	}{
+		{"a file and itself", sk("sourdough.md"), sk("sourdough.md"), true},
+		{"a copy with words changed", sk("sourdough.md"), sk("sourdough-copy.txt"), true},
+		{"a related text", sk("sourdough.md"), sk("bread-flour.md"), false},
+		{"short texts, one word apart", short("feed the starter daily"), short("feed the starter weekly"), false},
+		{"short texts, the same words", short("feed the starter daily"), short("Feed the starter, daily!"), false},
+		{"short texts, the same words in another order", short("feed the starter daily"), short("daily feed the starter"), false},
+		{"the same words shuffled", sk("sourdough.md"), shuffled(t, f, "sourdough.md"), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := nearDuplicate(tc.a, tc.b); got != tc.want {
+				t.Errorf("nearDuplicate = %v (resemblance %.3f, %d and %d shingles), want %v",
+					got, resemblance(tc.a, tc.b), tc.a.shingles, tc.b.shingles, tc.want)
+			}
+		})
+	}
+}
+
+// TestSearchCollapsesNearDuplicateFiles: a search finding a file and a
+// near copy of it under another name shows the better-ranked one, with
+// the other's URL and the count; a related file and a web page with the
+// same text stay apart.
+func TestSearchCollapsesNearDuplicateFiles(t *testing.T) {
+	f := newAgentFixture(t, DefaultConfig())
+	var docs []index.Document
+	for _, d := range []struct{ url, name, source string }{
+		{"file:///notes/sourdough.md", "sourdough.md", index.SourceFile},
+		{"file:///backup/sourdough-copy.txt", "sourdough-copy.txt", index.SourceFile},
+		{"file:///notes/bread-flour.md", "bread-flour.md", index.SourceFile},
+		{"https://bakery.example/sourdough", "sourdough.md", index.SourceWeb},
+	} {
+		title, body := readFixture(t, d.name)
+		docs = append(docs, index.Document{ID: index.DocID(d.url), URL: d.url, Title: title, Body: body, Source: d.source})
+	}
+	if err := f.ix.Index(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	resp := f.search(t, Request{Query: "sourdough starter feeding", NoProfile: true})
+	var files []Result
+	for _, r := range resp.Results {
+		if r.Source == "file" {
+			files = append(files, r)
+		}
+	}
+	if len(files) != 2 {
+		t.Fatalf("file results %v, want the sourdough note once and the flour note", shownURLs(files))
+	}
+	kept := files[0]
+	copies := []string{"file:///notes/sourdough.md", "file:///backup/sourdough-copy.txt"}
+	if !slices.Contains(copies, kept.URL) || len(kept.NearDuplicates) != 1 || !slices.Contains(copies, kept.NearDuplicates[0]) ||
+		kept.NearDuplicates[0] == kept.URL || kept.Duplicates != 1 {
+		t.Errorf("first file result %s, near duplicates %v (%d collapsed), want one sourdough copy with the other", kept.URL, kept.NearDuplicates, kept.Duplicates)
+	}
+	if files[1].URL != "file:///notes/bread-flour.md" || len(files[1].NearDuplicates) != 0 || files[1].Duplicates != 0 {
+		t.Errorf("second file result %s with %v, want the flour note alone", files[1].URL, files[1].NearDuplicates)
+	}
+	if !slices.Contains(shownURLs(resp.Results), "https://bakery.example/sourdough") {
+		t.Errorf("results %v: the web page is not a file and stays", shownURLs(resp.Results))
+	}
+}
+
+// shuffled is the fixture's terms in a fixed pseudo-random order: the same
+// words, none of the text.
+func shuffled(t *testing.T, f agentFixture, name string) sketch {
+	title, body := readFixture(t, name)
+	terms := f.ix.Analyze(title + "\n" + body)
+	r := rand.New(rand.NewPCG(1, 2))
+	r.Shuffle(len(terms), func(i, j int) { terms[i], terms[j] = terms[j], terms[i] })
+	return shingleSketch(terms)
+}
+
+// The bottom-k estimate is within 0.1 of the exact Jaccard similarity of
+// the shingle sets, for texts with many more shingles than the sketch
+// holds, and exact for texts with fewer; nearDuplicate's shortcuts decide
+// as the estimate does.
+func TestResemblanceEstimatesJaccard(t *testing.T) {
+	words := func(n int, seed uint64) []string {
+		r := rand.New(rand.NewPCG(seed, 7))
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("w%d", r.IntN(5000))
+		}
+		return out
+	}
+	shingles := func(terms []string) map[string]bool {
+		m := map[string]bool{}
+		for i := 0; i+3 <= len(terms); i++ {
+			m[strings.Join(terms[i:i+3], " ")] = true
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name    string
+		n, edit int // words, and every edit-th word changed
+	}{
+		{"2,000 words, one in 10 changed", 2000, 10},
+		{"2,000 words, one in 40 changed", 2000, 40},
+		{"2,000 words, one in 3 changed", 2000, 3},
+		{"60 words, one in 10 changed", 60, 10},
+		{"2,000 words, one in 100 changed", 2000, 100},
+		{"300 words, one in 60 changed", 300, 60},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := words(tc.n, 1)
+			b := slices.Clone(a)
+			for i := 0; i < len(b); i += tc.edit {
+				b[i] = "changed" + b[i]
+			}
+			sa, sb := shingles(a), shingles(b)
+			both := 0
+			for s := range sa {
+				if sb[s] {
+					both++
+				}
+			}
+			exact := float64(both) / float64(len(sa)+len(sb)-both)
+			ska, skb := shingleSketch(a), shingleSketch(b)
+			got := resemblance(ska, skb)
+			if nd := nearDuplicate(ska, skb); nd != (got >= NearDuplicateResemblance) {
+				t.Errorf("nearDuplicate = %v with resemblance %.3f (threshold %v)", nd, got, NearDuplicateResemblance)
+			}
+			tolerance := 0.1
+			if len(sa) <= sketchSize && len(sb) <= sketchSize {
+				tolerance = 1e-12
+			}
+			if math.Abs(got-exact) > tolerance {
+				t.Errorf("resemblance %.3f, exact Jaccard %.3f", got, exact)
+			}
+		})
+	}
+}
+
+// nearDuplicate decides at the threshold exactly as resemblance does: 8
+// of 10 shingles shared is 0.8, enough; 7 of 10 is not.
+func TestNearDuplicateAtTheThreshold(t *testing.T) {
+	mk := func(hs ...uint64) sketch { return sketch{mins: hs, shingles: len(hs)} }
+	base := []uint64{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	for _, tc := range []struct {
+		name string
+		a, b sketch
+		want bool
+	}{
+		{"8 of 10 shared", mk(append(slices.Clone(base[:8]), 10)...), mk(append(slices.Clone(base[:8]), 11)...), true},
+		{"7 of 10 shared", mk(append(slices.Clone(base[:7]), 10, 12)...), mk(append(slices.Clone(base[:7]), 11)...), false},
+	} {
+		if got := nearDuplicate(tc.a, tc.b); got != tc.want || got != (resemblance(tc.a, tc.b) >= NearDuplicateResemblance) {
+			t.Errorf("%s: nearDuplicate = %v, resemblance %.3f, want %v", tc.name, got, resemblance(tc.a, tc.b), tc.want)
+		}
+	}
+}

@@ -1,0 +1,259 @@
+package index
+
+import (
+	"fmt"
+	mathbits "math/bits"
+	"slices"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/da"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/es"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fi"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/lang/hu"
+	"github.com/blevesearch/bleve/v2/analysis/lang/it"
+	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	"github.com/blevesearch/bleve/v2/analysis/lang/no"
+	"github.com/blevesearch/bleve/v2/analysis/lang/pt"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ro"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	"github.com/blevesearch/bleve/v2/analysis/lang/sv"
+	"github.com/blevesearch/bleve/v2/analysis/lang/tr"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// English is the language code of documents analysed with AnalyzerName,
+// the default.
+const English = "en"
+
+// Languages returns the codes (ISO 639-1) of the languages the index
+// recognises: English and those bleve has an analyser for (stop words
+// and a stemmer) that detectLanguage tells apart by their stop words.
+func Languages() []string {
+	return []string{English, "da", "de", "es", "fi", "fr", "hu", "it", "nl", "no", "pt", "ro", "ru", "sv", "tr"}
+}
+
+// languageAnalysers names bleve's analyser and stop list of each
+// language but English.
+func languageAnalysers() map[string][2]string {
+	return map[string][2]string{
+		"da": {da.AnalyzerName, da.StopName}, "de": {de.AnalyzerName, de.StopName},
+		"es": {es.AnalyzerName, es.StopName}, "fi": {fi.AnalyzerName, fi.StopName},
+		"fr": {fr.AnalyzerName, fr.StopName}, "hu": {hu.AnalyzerName, hu.StopName},
+		"it": {it.AnalyzerName, it.StopName}, "nl": {nl.AnalyzerName, nl.StopName},
+		"no": {no.AnalyzerName, no.StopName}, "pt": {pt.AnalyzerName, pt.StopName},
+		"ro": {ro.AnalyzerName, ro.StopName}, "ru": {ru.AnalyzerName, ru.StopName},
+		"sv": {sv.AnalyzerName, sv.StopName}, "tr": {tr.AnalyzerName, tr.StopName},
+	}
+}
+
+// Language detection. A document's language is the one whose stop words
+// make up the largest share of the first detectSampleBytes of its text,
+// when that share is at least minStopShare and, for a language other
+// than English, at least otherOverEnglish times English's share; every
+// other document is English. Stop words are the most frequent words of a
+// language (a third or more of running text), so a page of German has
+// many German ones and few English ones, and the other way round.
+const (
+	detectSampleBytes = 4 << 10
+	minDetectWords    = 12
+	minStopShare      = 0.15
+	otherOverEnglish  = 1.5
+)
+
+// languages holds the analysers of the languages other than English:
+// taken apart into chains whose terms carry the language as a prefix
+// ("de:suchmaschin"), so that they never mix with English terms in the
+// scored field, and their stop lists for detection.
+type languages struct {
+	chains    map[string]chain
+	analysers map[string]analysis.Analyzer
+	// stopOf maps a stop word to the languages (bit i: Languages()[i])
+	// whose stop list has it: one look-up per word, not one per language.
+	stopOf map[string]uint32
+}
+
+// newLanguages loads the analysers from bleve's registry, not from the
+// index's stored mapping, so an index built before languages were
+// analysed opens with them too (its documents are English).
+func newLanguages() (*languages, error) {
+	cache := registry.NewCache()
+	l := &languages{chains: map[string]chain{}, analysers: map[string]analysis.Analyzer{}, stopOf: map[string]uint32{}}
+	stops := map[string]analysis.TokenMap{}
+	enStop, err := cache.TokenMapNamed(en.StopName)
+	if err != nil {
+		return nil, fmt.Errorf("English stop words: %w", err)
+	}
+	stops[English] = enStop
+	for code, names := range languageAnalysers() {
+		a, err := cache.AnalyzerNamed(names[0])
+		if err != nil {
+			return nil, fmt.Errorf("analyser %q: %w", names[0], err)
+		}
+		c, err := chainOf(a)
+		if err != nil {
+			return nil, err
+		}
+		c.filters = append(slices.Clip(c.filters), prefixFilter(code+":"))
+		l.chains[code] = c
+		l.analysers[code] = &analysis.DefaultAnalyzer{Tokenizer: c.tokenizer, TokenFilters: c.filters}
+		stop, err := cache.TokenMapNamed(names[1])
+		if err != nil {
+			return nil, fmt.Errorf("stop words %q: %w", names[1], err)
+		}
+		stops[code] = stop
+	}
+	for i, code := range Languages() {
+		for w := range stops[code] {
+			l.stopOf[w] |= 1 << i
+		}
+	}
+	return l, nil
+}
+
+// prefixFilter puts a language's code before every term.
+type prefixFilter string
+
+// Filter implements analysis.TokenFilter.
+func (p prefixFilter) Filter(ts analysis.TokenStream) analysis.TokenStream {
+	for _, t := range ts {
+		t.Term = append([]byte(p), t.Term...)
+	}
+	return ts
+}
+
+// detect returns the language of text; see the constants above. Words
+// are runs of letters, lower-cased (so French "l'index" is "l" and
+// "index", as its elision filter has it): a
+// splitter of its own, some ten times faster than the analysers'
+// tokenizer, since detection reads every document.
+func (l *languages) detect(text string) string {
+	var (
+		counts [32]int
+		words  int
+		buf    = make([]byte, 0, 64)
+	)
+	flush := func() {
+		if len(buf) == 0 {
+			return
+		}
+		words++
+		for bits := l.stopOf[string(buf)]; bits != 0; bits &= bits - 1 {
+			counts[mathbits.TrailingZeros32(bits)]++
+		}
+		buf = buf[:0]
+	}
+	for _, r := range text {
+		switch {
+		case unicode.IsLetter(r):
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+		default:
+			flush()
+		}
+	}
+	flush()
+	if words < minDetectWords {
+		return English
+	}
+	codes := Languages()
+	best := 0 // English (index 0) first: it wins ties
+	for i := range codes {
+		if counts[i] > counts[best] {
+			best = i
+		}
+	}
+	if best == 0 || float64(counts[best]) < minStopShare*float64(words) ||
+		float64(counts[best]) < otherOverEnglish*float64(counts[0]) {
+		return English
+	}
+	return codes[best]
+}
+
+// detectLanguage returns the language of a document's title and body.
+func (ix *Index) detectLanguage(title, body string) string {
+	sample := cutAtRune(title, detectSampleBytes) + "\n" + cutAtRune(body, detectSampleBytes)
+	return ix.langs.detect(sample)
+}
+
+// cutAtRune cuts s to at most n bytes at a character boundary.
+func cutAtRune(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// knownLanguage reports whether code is one of Languages.
+func knownLanguage(code string) bool { return slices.Contains(Languages(), code) }
+
+// textChainFor is the chain of the scored field for a document in lang.
+func (ix *Index) textChainFor(lang string) chain {
+	if c, ok := ix.langs.chains[lang]; ok {
+		return c
+	}
+	return ix.textChain
+}
+
+// presentLanguages lists the languages other than English that indexed
+// documents are in, sorted; the query side analyses a query with each of
+// them. It is cached until the next write.
+func (ix *Index) presentLanguages() ([]string, error) {
+	gen := ix.writes.Load()
+	if p := ix.present.Load(); p != nil && p.gen == gen {
+		return p.langs, nil
+	}
+	dict, err := ix.bi.FieldDict(fieldLang)
+	if err != nil {
+		return nil, fmt.Errorf("index: list languages: %w", err)
+	}
+	defer dict.Close()
+	var out []string
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("index: list languages: %w", err)
+		}
+		if e == nil {
+			break
+		}
+		if e.Count > 0 && e.Term != English && ix.langs.chains[e.Term].tokenizer != nil {
+			out = append(out, e.Term)
+		}
+	}
+	slices.Sort(out)
+	// Labelled with the count of writes read before the dictionary: a
+	// write since makes the next call look again.
+	ix.present.Store(&presentCache{gen: gen, langs: out})
+	return out, nil
+}
+
+// presentCache is presentLanguages' answer after gen writes.
+type presentCache struct {
+	gen   uint64
+	langs []string
+}
+
+// languageTerms analyses text with the analyser of each language present
+// in the index but English: the terms that find documents in those
+// languages ("Suchmaschine" gives "de:suchmaschin" once German documents
+// are indexed). Nothing when every document is English.
+func (ix *Index) languageTerms(text string) []string {
+	present, err := ix.presentLanguages()
+	if err != nil || len(present) == 0 {
+		return nil
+	}
+	var out []string
+	for _, code := range present {
+		for _, t := range ix.langs.analysers[code].Analyze([]byte(text)) {
+			out = append(out, string(t.Term))
+		}
+	}
+	return out
+}

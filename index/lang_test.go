@@ -1,0 +1,178 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Paragraphs in several languages, written for these tests.
+const (
+	germanText = "Eine Suchmaschine ist ein Programm, das Dokumente in einem Computer oder in einem Netz findet. " +
+		"Die Suchmaschinen von heute lesen viele Seiten und speichern die Wörter in einem Index, " +
+		"damit die Suche schnell ist und die besten Treffer oben stehen."
+	frenchText = "Les moteurs de recherche lisent les pages du web et gardent les mots dans un index. " +
+		"Quand une personne cherche quelque chose, le moteur trouve les documents qui sont les plus proches de sa question."
+	spanishText = "Los motores de búsqueda leen las páginas de la red y guardan las palabras en un índice. " +
+		"Cuando una persona busca algo, el motor encuentra los documentos que están más cerca de su pregunta."
+	englishText = "A search engine reads the pages of the web and keeps their words in an index. " +
+		"When a person looks for something, the engine finds the documents that are closest to the question."
+)
+
+// Documents are detected by their stop words; short or mixed texts stay
+// English.
+func TestDetectLanguage(t *testing.T) {
+	ix := openTestIndex(t)
+	cases := []struct{ name, text, want string }{
+		{"german", germanText, "de"},
+		{"french", frenchText, "fr"},
+		{"spanish", spanishText, "es"},
+		{"english", englishText, English},
+		{"too short", "Die Suchmaschine", English},
+		{"english with german names", "The Bundestag and the Bundesrat met in Berlin in the spring, and the chancellor spoke to the press about the budget for the year.", English},
+		{"no stop words", strings.Repeat("zebra giraffe okapi ", 20), English},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ix.detectLanguage("", c.text); got != c.want {
+				t.Errorf("detectLanguage = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func openTestIndex(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"), DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// A German page is analysed with the German analyser: "Suchmaschine"
+// finds the page that only says "Suchmaschinen", "+Suchmaschine" requires
+// it, lang:de keeps German documents only, the stored document says it is
+// German, and an English query still ranks the English page first.
+func TestOtherLanguagesAreAnalysedWithTheirAnalyser(t *testing.T) {
+	ctx := context.Background()
+	ix := openTestIndex(t)
+	docs := []Document{
+		{ID: "de", Title: "Über Suchmaschinen", Body: strings.ReplaceAll(germanText, "Eine Suchmaschine ist", "Suchmaschinen sind"), Source: SourceFile},
+		{ID: "fr", Title: "Les moteurs", Body: frenchText, Source: SourceFile},
+		{ID: "en", Title: "Search engines", Body: englishText, Source: SourceFile},
+	}
+	if strings.Contains(docs[0].Body, "Suchmaschine ") {
+		t.Fatal("the German page must not hold the singular")
+	}
+	if err := ix.Index(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"de": "de", "fr": "fr", "en": English} {
+		d, _, err := ix.Get(ctx, id)
+		if err != nil || d.Lang != want {
+			t.Errorf("%s stored with language %q (%v), want %q", id, d.Lang, err, want)
+		}
+	}
+	cases := []struct {
+		query string
+		want  []string // IDs in order
+	}{
+		{"Suchmaschine", []string{"de"}},
+		{"+Suchmaschine", []string{"de"}},
+		{"moteur recherche", []string{"fr"}},
+		{"search engine", []string{"en"}},
+		{"index lang:de", []string{"de"}},
+		{"lang:fr", []string{"fr"}},
+	}
+	for _, c := range cases {
+		t.Run(c.query, func(t *testing.T) {
+			q, err := ix.ParseQuery(c.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := ix.Search(ctx, q, SearchOptions{K: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, h.ID)
+			}
+			if strings.Join(got, ",") != strings.Join(c.want, ",") {
+				t.Errorf("hits %v, want %v", got, c.want)
+			}
+		})
+	}
+	// The snippet of the German page highlights the inflected form.
+	q, err := ix.ParseQuery("Suchmaschine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, q, SearchOptions{K: 1})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search: %v %v", res, err)
+	}
+	sn := res.Hits[0].Snippet
+	var marked []string
+	for _, h := range sn.Highlights {
+		marked = append(marked, sn.Text[h.Start:h.End])
+	}
+	if len(marked) == 0 || !strings.EqualFold(marked[0], "Suchmaschinen") {
+		t.Errorf("snippet %q highlights %q, want Suchmaschinen", sn.Text, marked)
+	}
+	if _, err := ix.ParseQuery("lang:xx"); !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), "de, es") {
+		t.Errorf("lang:xx: %v, want a bad query listing the languages", err)
+	}
+}
+
+// With English documents only, a query is analysed in English alone: no
+// language terms are added, so English ranking is as it was.
+func TestEnglishOnlyIndexAddsNoLanguageTerms(t *testing.T) {
+	ix := openTestIndex(t)
+	if err := ix.Index(context.Background(), []Document{{ID: "en", Body: englishText}}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := ix.PlainQuery("Suchmaschinen search engines")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, term := range q.Terms {
+		if strings.Contains(term.Term, ":") {
+			t.Errorf("term %q in an English-only index", term.Term)
+		}
+	}
+	// Once a German document is in, the next query has German terms
+	// (the cached list of languages is renewed by the write).
+	if err := ix.Index(context.Background(), []Document{{ID: "de", Body: germanText}}); err != nil {
+		t.Fatal(err)
+	}
+	q, err = ix.PlainQuery("Suchmaschinen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !q.TermSet()["de:suchmaschin"] {
+		t.Errorf("terms after a German document: %v, want de:suchmaschin among them", q.Terms)
+	}
+}
+
+// BenchmarkDetectLanguage is the cost detection adds to indexing one
+// document: its first 8 KiB split into words, each looked up in fifteen
+// stop lists.
+func BenchmarkDetectLanguage(b *testing.B) {
+	ix, err := Open(filepath.Join(b.TempDir(), "index"), DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	body := strings.Repeat(germanText+" ", 40) // past the 8 KiB sample
+	b.SetBytes(detectSampleBytes)
+	for b.Loop() {
+		if ix.detectLanguage("", body) != "de" {
+			b.Fatal("not German")
+		}
+	}
+}
