@@ -593,6 +593,11 @@ func (n *Node) GRPCAddr() string { return n.server.Self().Addr }
 // GossipAddr is the gossip address other nodes can join.
 func (n *Node) GossipAddr() string { return n.members.GossipAddr() }
 
+// SyncMembers exchanges the full member list with the members at addrs
+// (gossip addresses), as a join does (see membership.Membership.Join):
+// what gossip would bring in time, at once. It returns how many answered.
+func (n *Node) SyncMembers(addrs ...string) (int, error) { return n.members.Join(addrs...) }
+
 // JoinWarning says, in words, why the node could not join the network
 // through its seeds (Config.Join) and how often it tries again; "" when it
 // joined or was given none.

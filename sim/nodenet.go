@@ -123,6 +123,25 @@ func (net *nodeNet) startNodes(ctx context.Context, n int, t node.Transport, hos
 			return fmt.Errorf("start node %d of %d: %w", i+1, n, err)
 		}
 	}
+	// Node 0 heard every join; the others know the nodes that joined
+	// before them, and would learn of the later ones by gossip, a
+	// thousand joins spreading through a thousand nodes. Each pulls the
+	// full list from node 0 instead (a push-pull, as its join was).
+	next = make(chan int)
+	for range min(startInFlight, n-1) {
+		wg.Go(func() {
+			for i := range next {
+				// On failure gossip still brings the list, and
+				// waitMembership waits for it.
+				_, _ = nodes[i].SyncMembers(seed)
+			}
+		})
+	}
+	for i := 1; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return nil
 }
 
