@@ -416,27 +416,32 @@ func (p peerSource) Search(ctx context.Context, q *clientagent.SourceQuery) ([]c
 	return a.Hits, err
 }
 
-// shortcuts are the peers whose results the person marked interested, by
-// node ID, each with the share of its marked results that were liked
-// (decayed as its trust is): interest routing asks them first among the
-// peers that can answer (serveragent.PeerQuery.Shortcuts). Nil when
-// nothing is known.
-func (n *Node) shortcuts(ctx context.Context) map[string]float64 {
+// peerChoices are what the person taught the node about its peers, for
+// routing (serveragent.PeerQuery): shortcuts are the peers whose results
+// the person marked interested, by node ID, each with the share of its
+// marked results that were liked (decayed as its trust is): interest
+// routing asks them first among the peers that can answer; avoid are the
+// peers the person kept rejecting (clientagent.PeerTrust.Ignored), which
+// are not asked. Both nil when nothing is known.
+func (n *Node) peerChoices(ctx context.Context) (shortcuts map[string]float64, avoid []string) {
 	peers, err := n.agent.Peers(ctx)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	var out map[string]float64
 	for _, p := range peers {
+		if p.Ignored {
+			avoid = append(avoid, p.NodeID)
+			continue
+		}
 		if p.Interested < 1 {
 			continue // no liked result (after decay): no shortcut
 		}
-		if out == nil {
-			out = make(map[string]float64)
+		if shortcuts == nil {
+			shortcuts = make(map[string]float64)
 		}
-		out[p.NodeID] = p.Interested / p.Evidence()
+		shortcuts[p.NodeID] = p.Interested / p.Evidence()
 	}
-	return out
+	return shortcuts, avoid
 }
 
 // Pool implements clientagent.PoolingSource: the statistics pooled from
@@ -460,8 +465,9 @@ func (p peerSource) SearchReport(ctx context.Context, q *clientagent.SourceQuery
 	if q.Hops > 0 {
 		hops = q.Hops
 	}
+	shortcuts, avoid := n.peerChoices(ctx)
 	res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: hops, Strategy: q.Routing, FanOut: q.FanOut,
-		Corpus: q.Corpus, Shortcuts: n.shortcuts(ctx)})
+		Corpus: q.Corpus, Shortcuts: shortcuts, Avoid: avoid})
 	if err != nil {
 		return clientagent.SourceAnswer{}, err
 	}

@@ -36,7 +36,7 @@ func (n *Node) Search(ctx context.Context, req *p2pirv1.SearchRequest) (*p2pirv1
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "serveragent: local search: %v", err)
 	}
-	fw := n.forward(ctx, req, nil)
+	fw := n.forward(ctx, req, nil, nil)
 	lists := append([][]*p2pirv1.Result{local}, fw.lists...)
 	scored := req.GetCorpus() != nil && fw.allScored
 	resp := &p2pirv1.SearchResponse{
@@ -85,6 +85,12 @@ type PeerQuery struct {
 	// interest routing asks them first among peers that can answer.
 	// Optional.
 	Shortcuts map[string]float64
+	// Avoid are peers this node's person will not hear from (the client
+	// agent's ignored peers, clientagent.PeerTrust.Ignored), by node ID:
+	// this node does not ask them, and their results that come back
+	// through other peers are dropped. The list stays here: it is not sent
+	// on (peers that forward may still ask them). Optional.
+	Avoid []string
 	// Corpus are the pooled statistics to send (see PooledStats), so that
 	// the caller scores its own index with exactly the same; nil pools
 	// them here (unless Config.RankFusion).
@@ -193,7 +199,12 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 		return nil, fmt.Errorf("serveragent: search peers: %w", err)
 	}
 	n.seen.FirstTime(req.GetQueryId(), time.Now()) // a loop back to us is refused
-	fw := n.forward(ctx, req, q.Shortcuts)
+	fw := n.forward(ctx, req, q.Shortcuts, q.Avoid)
+	if len(q.Avoid) > 0 { // and what came of them through other peers
+		for i, l := range fw.lists {
+			fw.lists[i] = slices.DeleteFunc(slices.Clone(l), func(r *p2pirv1.Result) bool { return slices.Contains(q.Avoid, r.GetNodeId()) })
+		}
+	}
 	out := &PeerResults{
 		PeersContacted: fw.stats.GetPeersContacted(),
 		Messages:       fw.stats.GetMessages(),
@@ -315,7 +326,11 @@ type forwarded struct {
 // peers the strategy picks, concurrently (one after another, in the
 // order chosen, with Config.OrderedForwarding), each call with its own
 // deadline.
-func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest, shortcuts map[string]float64) forwarded {
+//
+// avoid are peers not to ask (PeerQuery.Avoid): they are skipped in
+// routing here but not added to the request's visited list, which the
+// peers see.
+func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest, shortcuts map[string]float64, avoid []string) forwarded {
 	out := forwarded{stats: &p2pirv1.SearchStats{}, allScored: true}
 	if req.GetHopsLeft() <= 0 {
 		return out
@@ -326,6 +341,9 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest, shortcut
 	}
 	visited := map[string]bool{n.self.ID: true}
 	for _, id := range req.GetVisited() {
+		visited[id] = true
+	}
+	for _, id := range avoid {
 		visited[id] = true
 	}
 	chosen, floor, err := n.route(ctx, req, visited, shortcuts)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -339,6 +340,7 @@ type peerRow struct {
 		Interested    float64 `json:"interested"`
 		NotInterested float64 `json:"not_interested"`
 		Answers       uint64  `json:"answers"`
+		Ignored       bool    `json:"ignored"`
 	} `json:"trust"`
 }
 
@@ -375,11 +377,17 @@ func writePeersText(w io.Writer, self nodeSelf, peers []peerRow) {
 		if p.Trust.Interested+p.Trust.NotInterested >= 0.05 {
 			marks = fmt.Sprintf("%.1f / %.1f", p.Trust.Interested, p.Trust.NotInterested)
 		}
+		if p.Trust.Ignored {
+			marks += " ignored"
+		}
 		fmt.Fprintf(w, "%-30s %-22s %-8s %6.2f %7s %6.2fx %-22s %8v\n", fit(peerLabel(p.Name, p.NodeID), 30), fit(oneLine(p.Addr), 22), oneLine(p.State), p.Similarity, c,
 			p.Trust.WeightFactor, marks, time.Duration(p.RTTMS*float64(time.Millisecond)).Round(time.Millisecond))
 	}
 	if self.Cluster >= 0 {
 		fmt.Fprintln(w, "  * your cluster")
+	}
+	if slices.ContainsFunc(peers, func(p peerRow) bool { return p.Trust.Ignored }) {
+		fmt.Fprintln(w, "  ignored: you kept marking its results not interested; a result of it you mark interested brings it back")
 	}
 }
 
