@@ -325,7 +325,9 @@ func faultNodeIP(i int) string { return fmt.Sprintf("127.0.14.%d", 10+i) }
 // one hop with a generous per-peer timeout; it waits until every node
 // lists every other as a peer. The nodes close when the test ends, after
 // any stall is released.
-func startFaultNodes(t *testing.T, f *faultNet, n int, topic func(int) string, perPeer time.Duration) []*Node {
+//
+// tweak, if given, changes node i's Config before it starts.
+func startFaultNodes(t *testing.T, f *faultNet, n int, topic func(int) string, perPeer time.Duration, tweak ...func(i int, c *Config)) []*Node {
 	t.Helper()
 	ctx := context.Background()
 	root := t.TempDir()
@@ -342,6 +344,9 @@ func startFaultNodes(t *testing.T, f *faultNet, n int, topic func(int) string, p
 		}
 		if i > 0 {
 			cfg.Join = []string{nodes[0].GossipAddr()}
+		}
+		for _, tw := range tweak {
+			tw(i, &cfg)
 		}
 		nd, err := Start(ctx, cfg)
 		if err != nil {

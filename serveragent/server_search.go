@@ -346,7 +346,7 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest, shortcut
 	for _, id := range avoid {
 		visited[id] = true
 	}
-	chosen, floor, err := n.route(ctx, req, visited, shortcuts)
+	chosen, floor, rq, err := n.route(ctx, req, visited, shortcuts)
 	if err != nil || len(chosen) == 0 {
 		return out
 	}
@@ -422,6 +422,11 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest, shortcut
 			continue
 		}
 		st.Bytes += uint64(proto.Size(a.resp))
+		if a.p.coll != nil && len(rq.Terms) > 0 {
+			if share, ok := claimShare(a.p.info.ID, a.resp, routing.Promise(a.p.coll, rq)); ok {
+				n.observeClaim(a.p.info.ID, share, time.Now())
+			}
+		}
 		if s := a.resp.GetStats(); s != nil {
 			st.PeersContacted = satAdd32(st.PeersContacted, s.GetPeersContacted())
 			st.Messages = satAdd32(st.Messages, s.GetMessages())
@@ -472,11 +477,13 @@ func (n *Node) callSearch(ctx context.Context, p snapshot, req *p2pirv1.SearchRe
 // otherwise (this node is the origin, or the asker does not share). floor
 // is what the children must carry as route_floor (see routing.Floor) when
 // the request has none yet.
-func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited map[string]bool, shortcuts map[string]float64) ([]snapshot, float64, error) {
+func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited map[string]bool, shortcuts map[string]float64) ([]snapshot, float64, routing.Query, error) {
 	snaps, cands, nbrs := n.routingTables()
 	strategy, rcfg := n.routingFor(req)
 	if strategy == routing.Flood || strategy == routing.Walk {
 		cands = nbrs // they follow the overlay
+	} else {
+		cands = n.withClaims(cands) // summaries count for what answers bore out
 	}
 	if len(shortcuts) > 0 {
 		cands = slices.Clone(cands) // shared: the shortcuts go on a copy
@@ -509,11 +516,11 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 	if (strategy == routing.Interest || strategy == "") && q.Floor > 0 && len(q.Terms) == 0 {
 		// The origin chose by summaries but sent no statistics to score
 		// them with here (rank fusion): nothing to add that beats the floor.
-		return nil, 0, nil
+		return nil, 0, q, nil
 	}
 	choices, err := routing.Select(strategy, rcfg, cands, q, visited, n.queryRand(req.GetQueryId()))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, q, err
 	}
 	out := make([]snapshot, 0, len(choices))
 	asked := make(map[string]bool, len(choices)+len(visited))
@@ -523,7 +530,7 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 	for _, c := range choices {
 		s, ok := findSnapshot(snaps, c.ID)
 		if !ok {
-			return nil, 0, fmt.Errorf("serveragent: routing chose %s, not a candidate", c.ID)
+			return nil, 0, q, fmt.Errorf("serveragent: routing chose %s, not a candidate", c.ID)
 		}
 		out = append(out, s)
 		asked[c.ID] = true
@@ -532,7 +539,7 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 	if (strategy == routing.Interest || strategy == "") && q.Floor == 0 {
 		floor = routing.Floor(rcfg, cands, q, asked)
 	}
-	return out, floor, nil
+	return out, floor, q, nil
 }
 
 // scoreCeiling is the most any document can score for req with its pooled
