@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/memberlist"
+
+	"github.com/p2pir/p2pir/internal/testenv"
 )
 
 // validConfig is a Config that Start accepts (on a MemNetwork).
@@ -159,6 +161,6 @@ func TestSimProfileConverges(t *testing.T) {
 		}
 		return least
 	}
-	eventually(t, 60*time.Second, func() bool { return fewest() == count-1 },
+	testenv.WaitForState(t, "every member to know every other", time.Minute, func() bool { return fewest() == count-1 },
 		func() string { return fmt.Sprintf("a member knows only %d of the %d others", fewest(), count-1) })
 }
