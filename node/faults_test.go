@@ -329,6 +329,11 @@ func faultNodeIP(i int) string { return fmt.Sprintf("127.0.14.%d", 10+i) }
 // tweak, if given, changes node i's Config before it starts.
 func startFaultNodes(t *testing.T, f *faultNet, n int, topic func(int) string, perPeer time.Duration, tweak ...func(i int, c *Config)) []*Node {
 	t.Helper()
+	if l, err := net.Listen("tcp", faultNodeIP(0)+":0"); err != nil {
+		t.Skipf("loopback addresses other than 127.0.0.1 are not available here: %v", err)
+	} else {
+		l.Close()
+	}
 	ctx := context.Background()
 	root := t.TempDir()
 	nodes := make([]*Node, n)

@@ -49,6 +49,7 @@ func TestStartRefusesInvalidConfig(t *testing.T) {
 		{"advertise port too large", func(c *Config) { c.AdvertisePort = 70000 }, "AdvertisePort"},
 		{"empty seed", func(c *Config) { c.Join = []string{"127.1.0.1:7946", ""} }, "Join[1]"},
 		{"negative rejoin interval", func(c *Config) { c.RejoinInterval = -time.Second }, "RejoinInterval"},
+		{"negative reconnect window", func(c *Config) { c.ReconnectFor = -time.Second }, "ReconnectFor"},
 		{"key of 31 bytes", func(c *Config) { c.SecretKey = make([]byte, 31) }, "SecretKey"},
 		{"unknown profile", func(c *Config) { c.Profile = "fast" }, "profile"},
 	}
