@@ -274,7 +274,9 @@ is what it can show) and the peers it knows: the name each announces (else its
 short ID), address, state, the similarity of its interests to yours, its
 cluster, the trust your marks taught (the weight its results carry in fusion:
 a peer never marked weighs what your own index weighs, as any stranger) and
-the round-trip time.
+the round-trip time. A peer whose results you kept marking not interested is
+shown "ignored": its results are dropped and the node no longer asks it, until
+you mark one of its results interested.
 
 --json prints {"self": ..., "peers": [...]} as GET /node and GET /peers give them.`,
 		Args: noArgs,
