@@ -39,9 +39,13 @@ type TrustConfig struct {
 	MaxPeers int
 	// IgnoreBelow and IgnoreAfter decide when a peer whose results the
 	// person keeps rejecting is ignored: once it has at least IgnoreAfter
-	// (decayed) not-interested marks and its precision is below
+	// (decayed) not-interested marks, not one liked result left after
+	// decay (interested marks under 1) and its precision is below
 	// IgnoreBelow times a stranger's (the prior's mean), its results are
-	// dropped from every answer and the node no longer asks it. It stays
+	// dropped from every answer and the node no longer asks it. A peer
+	// that brought anything the person liked is never ignored, only
+	// weighed down: in the simulation, ignoring peers of low precision
+	// that had brought liked results cost a tenth of nDCG@10. It stays
 	// ignored, whatever the time, until a mark in its favour (interested,
 	// or a rejection taken back) brings its precision back to the
 	// threshold: forgetting with time does not lift it, since a peer
@@ -329,7 +333,7 @@ func (p peerRecords) countMark(id string, now, when time.Time, interested bool, 
 		precision := r.trust(id, now, p.cfg.HalfLife, p.prior).Precision
 		below := precision < p.cfg.IgnoreBelow*p.prior
 		switch favour := interested == (delta > 0); {
-		case !r.Ignored && !favour && below && r.NotInterested >= p.cfg.IgnoreAfter:
+		case !r.Ignored && !favour && below && r.NotInterested >= p.cfg.IgnoreAfter && r.Interested < 1:
 			r.Ignored = true
 		case r.Ignored && favour && !below:
 			r.Ignored = false

@@ -379,7 +379,7 @@ func TestAPeerWhoseResultsAreRejectedIsIgnoredUntilOneIsLiked(t *testing.T) {
 	for i, u := range urlsA {
 		f.mark(t, first, u, false)
 		a := f.trust(t)["A"]
-		want := a.Precision < cfg.Trust.IgnoreBelow*stranger.Precision && a.NotInterested >= cfg.Trust.IgnoreAfter
+		want := a.Precision < cfg.Trust.IgnoreBelow*stranger.Precision && a.NotInterested >= cfg.Trust.IgnoreAfter && a.Interested < 1
 		if ignoredAt > 0 {
 			want = true // it stays ignored
 		}
@@ -431,5 +431,31 @@ func TestAPeerWhoseResultsAreRejectedIsIgnoredUntilOneIsLiked(t *testing.T) {
 	resp = f.search(t, Request{Query: "jaguar", K: 50, NoProfile: true})
 	if dropped(resp) || scoreOf(t, resp, urlsA[0]) <= 0 {
 		t.Fatalf("A's hits not back after a liked result: %v; unresponsive %+v", shownURLs(resp.Results), resp.Unresponsive)
+	}
+}
+
+// TestAPeerThatBroughtALikedResultIsWeighedDownNotIgnored: one result of
+// A liked, then nine rejected: A's weight falls far below a stranger's,
+// but its results still come (a peer of low precision may still bring
+// what the person wants).
+func TestAPeerThatBroughtALikedResultIsWeighedDownNotIgnored(t *testing.T) {
+	f := newPeerFixture(t, DefaultConfig())
+	var hits []Hit
+	for i := range 10 {
+		hits = append(hits, peerHit("A", "https://alice.example/mixed/"+string(rune('a'+i)), i+1))
+	}
+	f.relay.set(hits, nil)
+	first := f.search(t, Request{Query: "jaguar", K: 50, NoProfile: true})
+	f.mark(t, first, hits[0].URL, true)
+	for _, h := range hits[1:] {
+		f.mark(t, first, h.URL, false)
+	}
+	a := f.trust(t)["A"]
+	if a.Ignored || a.WeightFactor >= 0.5 {
+		t.Fatalf("A after 1 liked and 9 rejected: %+v, want weighed down (under 0.5) but not ignored", a)
+	}
+	resp := f.search(t, Request{Query: "jaguar", K: 50, NoProfile: true})
+	if scoreOf(t, resp, hits[0].URL) <= 0 {
+		t.Error("A's liked result is gone")
 	}
 }
