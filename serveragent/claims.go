@@ -26,14 +26,18 @@ import (
 // ones fade, so a peer that mends its ways recovers in as many answers.
 const claimWindow = 20
 
+// claimPrior is the weight, in answers, of the prior that a summary is
+// true.
+const claimPrior = 0.5
+
 // maxClaimRecords bounds the records kept (peers that leave and come
 // back keep theirs, so a liar does not start afresh by rejoining): the
 // least recently updated go first.
 const maxClaimRecords = 4096
 
 // claimRecord is what a peer's answers bore out of its summary: the sum
-// of the shares (each in [0, 1]) over n answers, with a prior of one
-// answer that kept its promise.
+// of the shares (each in [0, 1]) over n answers, with a prior of half an
+// answer that kept its promise (claimPrior).
 type claimRecord struct {
 	kept, n float64
 	at      time.Time
@@ -42,7 +46,7 @@ type claimRecord struct {
 // factor is the record's weight on the peer's collection score: its mean
 // share kept, over floor, at most 1.
 func (r claimRecord) factor(floor float64) float64 {
-	mean := (1 + r.kept) / (1 + r.n)
+	mean := (claimPrior + r.kept) / (claimPrior + r.n)
 	return min(1, mean/floor)
 }
 

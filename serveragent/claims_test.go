@@ -43,14 +43,15 @@ func TestClaimShareComparesTheBestOwnAnswerWithThePromise(t *testing.T) {
 }
 
 // TestBrokenPromisesDiscountAPeerAndKeptOnesRestoreIt: a peer whose
-// answers bear out nothing falls below the floor after two answers and
+// answers bear out nothing falls below the floor after three answers and
 // keeps falling; kept promises bring it back to 1 within the window; a
 // record survives the peer leaving the table.
 func TestBrokenPromisesDiscountAPeerAndKeptOnesRestoreIt(t *testing.T) {
 	cfg := DefaultConfig()
 	a := newNode(t, NewMemNet(), "a", cfg, nil)
 	now := time.Now()
-	want := []float64{1, 2.0 / 3, 0.5, 0.4}
+	floor := cfg.ClaimFloor
+	want := []float64{1, 1, 0.5 / 3.5 / floor, 0.5 / 4.5 / floor}
 	for i, w := range want {
 		a.node.observeClaim("liar", 0, now)
 		if got := a.node.ClaimFactor("liar"); got < w-1e-9 || got > w+1e-9 {
