@@ -167,6 +167,12 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	if cfg.Trust.MaxPeers <= 0 {
 		cfg.Trust.MaxPeers = d.Trust.MaxPeers
 	}
+	if cfg.Trust.IgnoreBelow <= 0 {
+		cfg.Trust.IgnoreBelow = d.Trust.IgnoreBelow
+	}
+	if cfg.Trust.IgnoreAfter <= 0 {
+		cfg.Trust.IgnoreAfter = d.Trust.IgnoreAfter
+	}
 	if cfg.ListPeers <= 0 {
 		cfg.ListPeers = d.ListPeers
 	}

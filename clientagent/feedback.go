@@ -246,22 +246,24 @@ func (a *Agent) Stranger(ctx context.Context) (PeerTrust, error) {
 	return out, nil
 }
 
-// LikedPeers are the peers whose results the person marked interested (at
-// least one liked result left after decay), by node ID, each with the
-// share of its marked results that were liked, decayed as its trust is:
-// what interest routing asks first (serveragent.PeerQuery.Shortcuts). Nil
-// when there are none. It is read on every search that goes to the
-// peers, so unlike Peers it does not first write the updates held for
-// the background writer: those (Store.UpdateTxLater: which peers
-// answered, and when) change no mark count, so the shares are the same
-// with or without them; the one difference is a peer that a held first
-// answer of a new peer will push out (TrustConfig.MaxPeers, the peer
-// seen least recently), which still counts here until the write, at most
-// StoreOptions.QueryLogDelay later.
-func (a *Agent) LikedPeers(ctx context.Context) (map[string]float64, error) {
-	var out map[string]float64
+// PeerChoices are what the person taught the agent about its peers, for
+// routing. liked are the peers whose results the person marked
+// interested (at least one liked result left after decay), by node ID,
+// each with the share of its marked results that were liked, decayed as
+// its trust is: what interest routing asks first
+// (serveragent.PeerQuery.Shortcuts); nil when there are none. ignored
+// are the peers the person kept rejecting (PeerTrust.Ignored), which are
+// not asked (serveragent.PeerQuery.Avoid). It is read on every search
+// that goes to the peers, so unlike Peers it does not first write the
+// updates held for the background writer: those (Store.UpdateTxLater:
+// which peers answered, and when) change no mark count, so the shares
+// are the same with or without them; the one difference is a peer that a
+// held first answer of a new peer will push out (TrustConfig.MaxPeers,
+// the peer seen least recently), which still counts here until the
+// write, at most StoreOptions.QueryLogDelay later.
+func (a *Agent) PeerChoices(ctx context.Context) (liked map[string]float64, ignored []string, err error) {
 	now := a.now()
-	err := a.store.ViewTx(ctx, "peer trust", func(tx usermodel.Tx) error {
+	err = a.store.ViewTx(ctx, "peer trust", func(tx usermodel.Tx) error {
 		pr, err := openPeerRecords(tx, a.cfg.Trust)
 		if err != nil {
 			return err
@@ -272,20 +274,24 @@ func (a *Agent) LikedPeers(ctx context.Context) (map[string]float64, error) {
 				return fmt.Errorf("trust of peer %s: %w", id, err)
 			}
 			p := rec.trust(id, now, pr.cfg.HalfLife, pr.prior)
+			if p.Ignored {
+				ignored = append(ignored, id)
+				return nil
+			}
 			if p.Interested < 1 {
 				return nil // no liked result (after decay): no shortcut
 			}
-			if out == nil {
-				out = make(map[string]float64)
+			if liked == nil {
+				liked = make(map[string]float64)
 			}
-			out[id] = p.Interested / p.Evidence()
+			liked[id] = p.Interested / p.Evidence()
 			return nil
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("clientagent: peer trust: %w", err)
+		return nil, nil, fmt.Errorf("clientagent: peer trust: %w", err)
 	}
-	return out, nil
+	return liked, ignored, nil
 }
 
 // Peers returns the trust learned of every peer kept

@@ -368,3 +368,111 @@ func TestPeerTrustWithANegativeHalfLifeNeverDecays(t *testing.T) {
 		}
 	}
 }
+
+// TestAPeerWhoseResultsAreRejectedIsIgnoredUntilOneIsLiked: peer A brings
+// ten results the person rejects one by one. A is ignored exactly once it
+// has IgnoreAfter rejections and its precision is below IgnoreBelow of a
+// stranger's (the seventh, at the defaults); from then on A's hits are
+// dropped from the answer, named as ignored, while B's still come.
+// Forgetting with time does not lift it; one result of A marked
+// interested (from an earlier answer) does.
+func TestAPeerWhoseResultsAreRejectedIsIgnoredUntilOneIsLiked(t *testing.T) {
+	cfg := DefaultConfig()
+	f := newPeerFixture(t, cfg)
+	var hits []Hit
+	var urlsA []string
+	for i := range 10 {
+		u := "https://alice.example/spam/" + string(rune('a'+i))
+		urlsA = append(urlsA, u)
+		hits = append(hits, peerHit("A", u, 2*i+1), peerHit("B", "https://bob.example/"+string(rune('a'+i)), 2*i+2))
+	}
+	f.relay.set(hits, nil)
+	first := f.search(t, Request{Query: "jaguar", K: 50, NoProfile: true})
+	stranger, err := f.ag.Stranger(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ignoredAt := 0
+	for i, u := range urlsA {
+		f.mark(t, first, u, false)
+		a := f.trust(t)["A"]
+		want := a.Precision < cfg.Trust.IgnoreBelow*stranger.Precision && a.NotInterested >= cfg.Trust.IgnoreAfter && a.Interested < 1
+		if ignoredAt > 0 {
+			want = true // it stays ignored
+		}
+		if a.Ignored != want {
+			t.Fatalf("after %d rejections (precision %.3f, a stranger's %.3f): ignored %v, want %v", i+1, a.Precision, stranger.Precision, a.Ignored, want)
+		}
+		if a.Ignored && ignoredAt == 0 {
+			ignoredAt = i + 1
+		}
+		if b := f.trust(t)["B"]; b.Ignored || b.Evidence() != 0 {
+			t.Fatalf("B after rejections of A's results: %+v, want untouched", b)
+		}
+	}
+	if ignoredAt != 7 {
+		t.Errorf("A ignored after %d rejections, want 7 at the defaults", ignoredAt)
+	}
+	dropped := func(resp *Response) bool {
+		t.Helper()
+		for _, r := range resp.Results {
+			if slices.Contains(r.Engines, PeerName("A")) {
+				return false
+			}
+		}
+		return slices.ContainsFunc(resp.Unresponsive, func(u Unresponsive) bool {
+			return u.Engine == PeerName("A") && strings.Contains(u.Error, "ignored")
+		})
+	}
+	resp := f.search(t, Request{Query: "jaguar", K: 50, NoProfile: true})
+	if !dropped(resp) {
+		t.Fatalf("A ignored, yet its hits are shown or it is not named: %v; unresponsive %+v", shownURLs(resp.Results), resp.Unresponsive)
+	}
+	if scoreOf(t, resp, "https://bob.example/a") <= 0 {
+		t.Error("B's results lost with A's")
+	}
+	// Time alone does not lift it: counts decay back towards a stranger,
+	// but a peer no longer asked could never earn its way back.
+	f.advance(10 * cfg.Trust.HalfLife)
+	if a := f.trust(t)["A"]; !a.Ignored || a.Precision < cfg.Trust.IgnoreBelow*stranger.Precision {
+		t.Fatalf("ten half-lives on: %+v, want still ignored though its precision recovered", a)
+	}
+	if resp := f.search(t, Request{Query: "jaguar", K: 50, NoProfile: true}); !dropped(resp) {
+		t.Fatalf("ten half-lives on, A's hits are back: %v", shownURLs(resp.Results))
+	}
+	// A result of A from before, marked interested, brings A back.
+	f.mark(t, first, urlsA[9], true)
+	if a := f.trust(t)["A"]; a.Ignored {
+		t.Fatalf("after a result of A was liked: %+v, want no longer ignored", a)
+	}
+	resp = f.search(t, Request{Query: "jaguar", K: 50, NoProfile: true})
+	if dropped(resp) || scoreOf(t, resp, urlsA[0]) <= 0 {
+		t.Fatalf("A's hits not back after a liked result: %v; unresponsive %+v", shownURLs(resp.Results), resp.Unresponsive)
+	}
+}
+
+// TestAPeerThatBroughtALikedResultIsWeighedDownNotIgnored: one result of
+// A liked, then nine rejected: A's weight falls far below a stranger's,
+// but its results still come (a peer of low precision may still bring
+// what the person wants).
+func TestAPeerThatBroughtALikedResultIsWeighedDownNotIgnored(t *testing.T) {
+	f := newPeerFixture(t, DefaultConfig())
+	var hits []Hit
+	for i := range 10 {
+		hits = append(hits, peerHit("A", "https://alice.example/mixed/"+string(rune('a'+i)), i+1))
+	}
+	f.relay.set(hits, nil)
+	first := f.search(t, Request{Query: "jaguar", K: 50, NoProfile: true})
+	f.mark(t, first, hits[0].URL, true)
+	for _, h := range hits[1:] {
+		f.mark(t, first, h.URL, false)
+	}
+	a := f.trust(t)["A"]
+	if a.Ignored || a.WeightFactor >= 0.5 {
+		t.Fatalf("A after 1 liked and 9 rejected: %+v, want weighed down (under 0.5) but not ignored", a)
+	}
+	resp := f.search(t, Request{Query: "jaguar", K: 50, NoProfile: true})
+	if scoreOf(t, resp, hits[0].URL) <= 0 {
+		t.Error("A's liked result is gone")
+	}
+}

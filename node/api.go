@@ -614,6 +614,9 @@ type trust struct {
 	Interested    float64 `json:"interested"`
 	NotInterested float64 `json:"not_interested"`
 	Answers       uint64  `json:"answers"`
+	// Ignored: the person kept rejecting its results, which are now
+	// dropped, and the node no longer asks it (clientagent.PeerTrust).
+	Ignored bool `json:"ignored"`
 }
 
 func peersReply(ps []serveragent.PeerInfo, learned []clientagent.PeerTrust, stranger clientagent.PeerTrust) []peer {
@@ -625,7 +628,7 @@ func peersReply(ps []serveragent.PeerInfo, learned []clientagent.PeerTrust, stra
 	for _, p := range ps {
 		tr := trust{Precision: stranger.Precision, WeightFactor: stranger.WeightFactor}
 		if t, ok := byID[p.ID]; ok {
-			tr = trust{t.Precision, t.WeightFactor, t.Interested, t.NotInterested, t.Answers}
+			tr = trust{t.Precision, t.WeightFactor, t.Interested, t.NotInterested, t.Answers, t.Ignored}
 		}
 		out = append(out, peer{
 			NodeID: p.ID, Name: p.Name, Addr: p.Addr, Version: p.Version, State: p.State, Similarity: p.Similarity,

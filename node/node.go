@@ -445,17 +445,20 @@ func (p peerSource) Search(ctx context.Context, q *clientagent.SourceQuery) ([]c
 	return a.Hits, err
 }
 
+// peerChoices are what the person taught the node about its peers, for
+// routing (serveragent.PeerQuery; clientagent.Agent.PeerChoices):
 // shortcuts are the peers whose results the person marked interested, by
 // node ID, each with the share of its marked results that were liked
-// (decayed as its trust is; clientagent.Agent.LikedPeers): interest
-// routing asks them first among the peers that can answer
-// (serveragent.PeerQuery.Shortcuts). Nil when nothing is known.
-func (n *Node) shortcuts(ctx context.Context) map[string]float64 {
-	liked, err := n.agent.LikedPeers(ctx)
+// (decayed as its trust is): interest routing asks them first among the
+// peers that can answer; avoid are the peers the person kept rejecting
+// (clientagent.PeerTrust.Ignored), which are not asked. Both nil when
+// nothing is known.
+func (n *Node) peerChoices(ctx context.Context) (shortcuts map[string]float64, avoid []string) {
+	shortcuts, avoid, err := n.agent.PeerChoices(ctx)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
-	return liked
+	return shortcuts, avoid
 }
 
 // Pool implements clientagent.PoolingSource: the statistics pooled from
@@ -480,11 +483,12 @@ func (p peerSource) SearchReport(ctx context.Context, q *clientagent.SourceQuery
 		hops = q.Hops
 	}
 	var shortcuts map[string]float64
-	if n.server.CanRoute() { // no peer to ask: no need to read which the person liked
-		shortcuts = n.shortcuts(ctx)
+	var avoid []string
+	if n.server.CanRoute() { // no peer to ask: no need to read what the person taught
+		shortcuts, avoid = n.peerChoices(ctx)
 	}
 	res, err := n.server.SearchPeers(ctx, serveragent.PeerQuery{Terms: typed.Terms, K: min(q.K, 100), Hops: hops, Strategy: q.Routing, FanOut: q.FanOut,
-		Corpus: q.Corpus, Shortcuts: shortcuts})
+		Corpus: q.Corpus, Shortcuts: shortcuts, Avoid: avoid})
 	if err != nil {
 		return clientagent.SourceAnswer{}, err
 	}

@@ -147,6 +147,17 @@ type Config struct {
 	// that tell them apart best (index.Summarize). Default 8192 (about 50
 	// KiB on the wire).
 	SummaryTerms int
+	// ClaimFloor is the share of its collection summary's promise a peer's
+	// answers must bear out on average for interest routing to take the
+	// summary at its word: a peer's best answer must score what the
+	// summary's best term for the query promises (routing.Promise); below
+	// ClaimFloor on average its collection score is scaled down in
+	// proportion, so a peer claiming every term cannot capture routing
+	// (see claims.go). Default 0.2, with room for honest peers whose
+	// answers fall somewhat short of the promise (the pooled average
+	// length differs from their own); the 30-node simulation's figures
+	// are the same with it as without; negative: never discounted.
+	ClaimFloor float64
 	// RankFusion merges peers' answers by rank alone (RRF), as before
 	// pooled statistics: no corpus statistics travel with queries. For
 	// experiments comparing the two. Default false: every receiver scores
@@ -266,6 +277,7 @@ func DefaultConfig() Config {
 		SeenTTL:            2 * time.Minute,
 		SeenMax:            100_000,
 		FetchTimeout:       5 * time.Second,
+		ClaimFloor:         0.2,
 	}
 }
 
@@ -296,6 +308,9 @@ func (c Config) resolve() (Config, error) {
 		if *p == 0 {
 			*p = v
 		}
+	}
+	if c.ClaimFloor == 0 {
+		c.ClaimFloor = d.ClaimFloor
 	}
 	setInt(&c.K, d.K)
 	setInt(&c.MaxPeers, d.MaxPeers)

@@ -38,7 +38,7 @@ func TestRoutingChoicesDependOnlyOnTheQuery(t *testing.T) {
 	choose := func(t *testing.T, strategy, queryID string) []string {
 		req := &p2pirv1.SearchRequest{QueryId: queryID, Origin: a.node.Self().proto(), Text: "x", K: 5,
 			HopsLeft: 2, Visited: []string{a.id.NodeID()}, Strategy: strategy, FanOut: 3}
-		got, _, err := a.node.route(ctx, req, map[string]bool{a.id.NodeID(): true}, nil)
+		got, _, _, err := a.node.route(ctx, req, map[string]bool{a.id.NodeID(): true}, nil)
 		if err != nil {
 			t.Error(err)
 		}

@@ -87,6 +87,12 @@ type Node struct {
 
 	mu    sync.Mutex // guards everything below
 	peers map[string]*peer
+	// claims are what peers' answers bore out of their collection
+	// summaries (claims.go), kept apart from the table so that leaving
+	// and coming back does not reset them; claimFactors the peers whose
+	// summaries routing discounts, by their factor (< 1).
+	claims       map[string]claimRecord
+	claimFactors map[string]float64
 	// unproven are the candidates: nodes only others told us about, not
 	// in peers until a probe proves them (candidate); candLimits are the
 	// budgets of such entries.
@@ -134,22 +140,24 @@ func New(cfg Config, id *identity.Identity, ix *index.Index, st *usermodel.Store
 	h.Write([]byte(self.ID))
 	n := &Node{
 		cfg: cfg, id: id, ix: ix, st: st, dialer: d, self: self,
-		seen:       routing.NewSeen(cfg.SeenTTL, cfg.SeenMax),
-		docs:       newSharedDocs(id.LocalKey(sharedDocsPurpose)),
-		health:     health.NewServer(),
-		limits:     newCallLimits(cfg),
-		inbound:    newInboundCounts(),
-		rpcClient:  newRPCCounters(),
-		rpcServer:  newRPCCounters(),
-		peers:      map[string]*peer{},
-		unproven:   map[string]*candidate{},
-		candLimits: newCandidateLimits(cfg),
-		conns:      newConnPool(d, cfg.MaxConns, cfg.ConnIdleTimeout),
-		ownClust:   -1,
-		rng:        rand.New(rand.NewPCG(cfg.Seed, h.Sum64())),
-		decoded:    cfg.Decoded,
-		log:        logx.OrDiscard(cfg.Logger),
-		warn:       logx.NewLimiter(logx.DefaultInterval),
+		seen:         routing.NewSeen(cfg.SeenTTL, cfg.SeenMax),
+		docs:         newSharedDocs(id.LocalKey(sharedDocsPurpose)),
+		health:       health.NewServer(),
+		limits:       newCallLimits(cfg),
+		inbound:      newInboundCounts(),
+		rpcClient:    newRPCCounters(),
+		rpcServer:    newRPCCounters(),
+		peers:        map[string]*peer{},
+		claims:       map[string]claimRecord{},
+		claimFactors: map[string]float64{},
+		unproven:     map[string]*candidate{},
+		candLimits:   newCandidateLimits(cfg),
+		conns:        newConnPool(d, cfg.MaxConns, cfg.ConnIdleTimeout),
+		ownClust:     -1,
+		rng:          rand.New(rand.NewPCG(cfg.Seed, h.Sum64())),
+		decoded:      cfg.Decoded,
+		log:          logx.OrDiscard(cfg.Logger),
+		warn:         logx.NewLimiter(logx.DefaultInterval),
 	}
 	if n.decoded == nil {
 		n.decoded = NewDecoded()

@@ -40,7 +40,7 @@ func (n *Node) Search(ctx context.Context, req *p2pirv1.SearchRequest) (*p2pirv1
 	if err != nil {
 		return nil, status.Errorf(codes.Internal, "serveragent: local search: %v", err)
 	}
-	fw := n.forward(ctx, req, nil)
+	fw := n.forward(ctx, req, nil, nil)
 	lists := append([][]*p2pirv1.Result{local}, fw.lists...)
 	scored := req.GetCorpus() != nil && fw.allScored
 	resp := &p2pirv1.SearchResponse{
@@ -99,6 +99,12 @@ type PeerQuery struct {
 	// interest routing asks them first among peers that can answer.
 	// Optional.
 	Shortcuts map[string]float64
+	// Avoid are peers this node's person will not hear from (the client
+	// agent's ignored peers, clientagent.PeerTrust.Ignored), by node ID:
+	// this node does not ask them, and their results that come back
+	// through other peers are dropped. The list stays here: it is not sent
+	// on (peers that forward may still ask them). Optional.
+	Avoid []string
 	// Corpus are the pooled statistics to send (see PooledStats), so that
 	// the caller scores its own index with exactly the same; nil pools
 	// them here (unless Config.RankFusion).
@@ -210,7 +216,12 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 		return nil, fmt.Errorf("serveragent: search peers: %w", err)
 	}
 	n.seen.FirstTime(req.GetQueryId(), time.Now()) // a loop back to us is refused
-	fw := n.forward(ctx, req, q.Shortcuts)
+	fw := n.forward(ctx, req, q.Shortcuts, q.Avoid)
+	if len(q.Avoid) > 0 { // and what came of them through other peers
+		for i, l := range fw.lists {
+			fw.lists[i] = slices.DeleteFunc(slices.Clone(l), func(r *p2pirv1.Result) bool { return slices.Contains(q.Avoid, r.GetNodeId()) })
+		}
+	}
 	out := &PeerResults{
 		PeersContacted: fw.stats.GetPeersContacted(),
 		Messages:       fw.stats.GetMessages(),
@@ -361,7 +372,11 @@ type forwarded struct {
 // peers the strategy picks, concurrently (one after another, in the
 // order chosen, with Config.OrderedForwarding), each call with its own
 // deadline.
-func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest, shortcuts map[string]float64) forwarded {
+//
+// avoid are peers not to ask (PeerQuery.Avoid): they are skipped in
+// routing here but not added to the request's visited list, which the
+// peers see.
+func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest, shortcuts map[string]float64, avoid []string) forwarded {
 	out := forwarded{stats: &p2pirv1.SearchStats{}, allScored: true}
 	if req.GetHopsLeft() <= 0 {
 		return out
@@ -374,7 +389,10 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest, shortcut
 	for _, id := range req.GetVisited() {
 		visited[id] = true
 	}
-	chosen, floor, err := n.route(ctx, req, visited, shortcuts)
+	for _, id := range avoid {
+		visited[id] = true
+	}
+	chosen, floor, rq, err := n.route(ctx, req, visited, shortcuts)
 	if err != nil || len(chosen) == 0 {
 		return out
 	}
@@ -450,6 +468,11 @@ func (n *Node) forward(ctx context.Context, req *p2pirv1.SearchRequest, shortcut
 			continue
 		}
 		st.Bytes += uint64(proto.Size(a.resp))
+		if a.p.coll != nil && len(rq.Terms) > 0 {
+			if share, ok := claimShare(a.p.info.ID, a.resp, routing.Promise(a.p.coll, rq)); ok {
+				n.observeClaim(a.p.info.ID, share, time.Now())
+			}
+		}
 		if s := a.resp.GetStats(); s != nil {
 			st.PeersContacted = satAdd32(st.PeersContacted, s.GetPeersContacted())
 			st.Messages = satAdd32(st.Messages, s.GetMessages())
@@ -500,11 +523,13 @@ func (n *Node) callSearch(ctx context.Context, p snapshot, req *p2pirv1.SearchRe
 // otherwise (this node is the origin, or the asker does not share). floor
 // is what the children must carry as route_floor (see routing.Floor) when
 // the request has none yet.
-func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited map[string]bool, shortcuts map[string]float64) ([]snapshot, float64, error) {
+func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited map[string]bool, shortcuts map[string]float64) ([]snapshot, float64, routing.Query, error) {
 	snaps, cands, nbrs := n.routingTables()
 	strategy, rcfg := n.routingFor(req)
 	if strategy == routing.Flood || strategy == routing.Walk {
 		cands = nbrs // they follow the overlay
+	} else {
+		cands = n.withClaims(cands) // summaries count for what answers bore out
 	}
 	if len(shortcuts) > 0 {
 		cands = slices.Clone(cands) // shared: the shortcuts go on a copy
@@ -537,11 +562,11 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 	if (strategy == routing.Interest || strategy == "") && q.Floor > 0 && len(q.Terms) == 0 {
 		// The origin chose by summaries but sent no statistics to score
 		// them with here (rank fusion): nothing to add that beats the floor.
-		return nil, 0, nil
+		return nil, 0, q, nil
 	}
 	choices, err := routing.Select(strategy, rcfg, cands, q, visited, n.queryRand(req.GetQueryId()))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, q, err
 	}
 	out := make([]snapshot, 0, len(choices))
 	asked := make(map[string]bool, len(choices)+len(visited))
@@ -551,7 +576,7 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 	for _, c := range choices {
 		s, ok := findSnapshot(snaps, c.ID)
 		if !ok {
-			return nil, 0, fmt.Errorf("serveragent: routing chose %s, not a candidate", c.ID)
+			return nil, 0, q, fmt.Errorf("serveragent: routing chose %s, not a candidate", c.ID)
 		}
 		out = append(out, s)
 		asked[c.ID] = true
@@ -560,7 +585,7 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 	if (strategy == routing.Interest || strategy == "") && q.Floor == 0 {
 		floor = routing.Floor(rcfg, cands, q, asked)
 	}
-	return out, floor, nil
+	return out, floor, q, nil
 }
 
 // scoreCeiling is the most any document can score for req with its pooled

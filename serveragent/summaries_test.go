@@ -179,7 +179,7 @@ func TestForwarderRoutesByTheAskersFingerprint(t *testing.T) {
 	req := &p2pirv1.SearchRequest{QueryId: "q-asker", Origin: origin.node.Self().proto(), Text: "news", K: 5,
 		HopsLeft: 1, Visited: []string{origin.id.NodeID(), fwd.id.NodeID()}, Strategy: routing.Interest}
 	choose := func() string {
-		got, _, err := fwd.node.route(ctx, req, map[string]bool{fwd.id.NodeID(): true, origin.id.NodeID(): true}, nil)
+		got, _, _, err := fwd.node.route(ctx, req, map[string]bool{fwd.id.NodeID(): true, origin.id.NodeID(): true}, nil)
 		if err != nil || len(got) != 1 {
 			t.Fatalf("route: %v, %v", peerIDs(got), err)
 		}

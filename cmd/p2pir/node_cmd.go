@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -334,7 +335,9 @@ is what it can show) and the peers it knows: the name each announces (else its
 short ID), address, state, the similarity of its interests to yours, its
 cluster, the trust your marks taught (the weight its results carry in fusion:
 a peer never marked weighs what your own index weighs, as any stranger) and
-the round-trip time.
+the round-trip time. A peer whose results you kept marking not interested is
+shown "ignored": its results are dropped and the node no longer asks it, until
+you mark one of its results interested.
 
 It needs a running node on this data directory (p2pir node): the peers
 are what the node has met on the network.
@@ -403,6 +406,7 @@ type peerRow struct {
 		Interested    float64 `json:"interested"`
 		NotInterested float64 `json:"not_interested"`
 		Answers       uint64  `json:"answers"`
+		Ignored       bool    `json:"ignored"`
 	} `json:"trust"`
 }
 
@@ -439,11 +443,17 @@ func writePeersText(w io.Writer, self nodeSelf, peers []peerRow) {
 		if p.Trust.Interested+p.Trust.NotInterested >= 0.05 {
 			marks = fmt.Sprintf("%.1f / %.1f", p.Trust.Interested, p.Trust.NotInterested)
 		}
+		if p.Trust.Ignored {
+			marks += " ignored"
+		}
 		fmt.Fprintf(w, "%-30s %-22s %-8s %6.2f %7s %6.2fx %-22s %8v\n", fit(peerLabel(p.Name, p.NodeID), 30), fit(oneLine(p.Addr), 22), oneLine(p.State), p.Similarity, c,
 			p.Trust.WeightFactor, marks, time.Duration(p.RTTMS*float64(time.Millisecond)).Round(time.Millisecond))
 	}
 	if self.Cluster >= 0 {
 		fmt.Fprintln(w, "  * your cluster")
+	}
+	if slices.ContainsFunc(peers, func(p peerRow) bool { return p.Trust.Ignored }) {
+		fmt.Fprintln(w, "  ignored: you kept marking its results not interested; a result of it you mark interested brings it back")
 	}
 }
 

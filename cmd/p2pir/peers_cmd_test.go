@@ -166,3 +166,35 @@ func TestSourcesWithoutANodeShowTheLearnedPeers(t *testing.T) {
 	}
 	t.Errorf("sources --json without a node: %+v, want peers with b's trust above the prior", rows)
 }
+
+// TestPeersTextSaysWhichPeersAreIgnored: a peer ignored after its results
+// were rejected is marked so in its row, with a line saying what that
+// means and how it ends; a list without one has no such line.
+func TestPeersTextSaysWhichPeersAreIgnored(t *testing.T) {
+	for _, ignored := range []bool{false, true} {
+		var rows []peerRow
+		for _, name := range []string{"honest", "spammer"} {
+			var p peerRow
+			p.NodeID, p.Name, p.State, p.Cluster = "p2p1"+name, name, "ok", -1
+			p.Trust.WeightFactor, p.Trust.NotInterested = 1, 0
+			if name == "spammer" {
+				p.Trust.NotInterested, p.Trust.Ignored = 7, ignored
+			}
+			rows = append(rows, p)
+		}
+		var b strings.Builder
+		writePeersText(&b, nodeSelf{NodeID: "p2p1self", Cluster: -1}, rows)
+		var spam string
+		for _, l := range strings.Split(b.String(), "\n") {
+			if strings.HasPrefix(l, "spammer") {
+				spam = l
+			}
+		}
+		if got := strings.Contains(spam, "ignored"); got != ignored {
+			t.Errorf("ignored %v: the spammer's row %q", ignored, spam)
+		}
+		if got := strings.Contains(b.String(), "a result of it you mark interested brings it back"); got != ignored {
+			t.Errorf("ignored %v: explanation shown %v:\n%s", ignored, got, b.String())
+		}
+	}
+}

@@ -54,9 +54,20 @@ func moduleRoot() (string, error) {
 // about how fast anything is.
 func WaitFor(tb testing.TB, what string, d time.Duration, ok func() bool) {
 	tb.Helper()
+	WaitForState(tb, what, d, ok, nil)
+}
+
+// WaitForState is WaitFor that, when it fails, also reports state() (nil:
+// nothing), called then: what the condition last saw, to tell why it
+// never held.
+func WaitForState(tb testing.TB, what string, d time.Duration, ok func() bool, state func() string) {
+	tb.Helper()
 	deadline := time.Now().Add(d)
 	for !ok() {
 		if time.Now().After(deadline) {
+			if state != nil {
+				tb.Fatalf("still waiting after %v: %s; %s", d, what, state())
+			}
 			tb.Fatalf("still waiting after %v: %s", d, what)
 		}
 		time.Sleep(10 * time.Millisecond)

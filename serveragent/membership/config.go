@@ -84,6 +84,18 @@ const DefaultGossipPort = 7946
 // seeds again when Config.RejoinInterval is zero.
 const DefaultRejoinInterval = 30 * time.Second
 
+// DefaultReconnectInterval is how often a node tries to reach a member it
+// declared dead when Config.ReconnectInterval is zero (serf's interval).
+const DefaultReconnectInterval = 30 * time.Second
+
+// localReconnectInterval is ProfileLocal's ReconnectInterval: on loopback
+// a partition heals in seconds.
+const localReconnectInterval = 2 * time.Second
+
+// DefaultReconnectFor is how long a member declared dead is tried again
+// when Config.ReconnectFor is zero (serf's reconnect timeout).
+const DefaultReconnectFor = 24 * time.Hour
+
 // DefaultLeaveTimeout is the time Leave allows itself when given none.
 const DefaultLeaveTimeout = 5 * time.Second
 
@@ -129,6 +141,20 @@ type Config struct {
 	// RejoinInterval is the pause between two attempts of a lone node to
 	// reach its seeds; 0 means DefaultRejoinInterval.
 	RejoinInterval time.Duration
+
+	// ReconnectInterval is how often the node tries to reach again one of
+	// the members it declared dead (not those that left), picked at
+	// random: after a partition each side declares the other dead, and
+	// memberlist alone never brings them back together once it stops
+	// gossiping to the dead (GossipToTheDeadTime, 15 to 30 s); a reconnect
+	// across a healed partition makes both sides refute their deaths and
+	// the two memberships merge. 0: DefaultReconnectInterval, or
+	// localReconnectInterval (2 s) for ProfileLocal; negative: never.
+	ReconnectInterval time.Duration
+	// ReconnectFor is how long after its death a member is tried again.
+	// 0: DefaultReconnectFor. At most maxLost (256) members are tried,
+	// the most recent deaths.
+	ReconnectFor time.Duration
 
 	// SecretKey is the gossip encryption key (AES-GCM; 16, 24 or 32 bytes;
 	// derive it with identity.MemberlistKey). nil: an open network.
@@ -208,6 +234,9 @@ func (c Config) validate() error {
 	if c.RejoinInterval < 0 {
 		return bad("RejoinInterval %v is negative", c.RejoinInterval)
 	}
+	if c.ReconnectFor < 0 {
+		return bad("ReconnectFor %v is negative", c.ReconnectFor)
+	}
 	switch len(c.SecretKey) {
 	case 0, 16, 24, 32:
 	default:
@@ -258,6 +287,22 @@ func (c Config) rejoinInterval() time.Duration {
 		return DefaultRejoinInterval
 	}
 	return c.RejoinInterval
+}
+
+// reconnect is ReconnectInterval and ReconnectFor with their defaults
+// applied (every <= 0: never).
+func (c Config) reconnect() (every, window time.Duration) {
+	every, window = c.ReconnectInterval, c.ReconnectFor
+	if every == 0 {
+		every = DefaultReconnectInterval
+		if c.Profile == ProfileLocal {
+			every = localReconnectInterval
+		}
+	}
+	if window == 0 {
+		window = DefaultReconnectFor
+	}
+	return every, window
 }
 
 // logger is Logger or a discarding one.

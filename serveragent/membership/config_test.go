@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/memberlist"
+
+	"github.com/p2pir/p2pir/internal/testenv"
 )
 
 // validConfig is a Config that Start accepts (on a MemNetwork).
@@ -48,6 +50,7 @@ func TestStartRefusesInvalidConfig(t *testing.T) {
 		{"advertise port too large", func(c *Config) { c.AdvertisePort = 70000 }, "AdvertisePort"},
 		{"empty seed", func(c *Config) { c.Join = []string{"127.1.0.1:7946", ""} }, "Join[1]"},
 		{"negative rejoin interval", func(c *Config) { c.RejoinInterval = -time.Second }, "RejoinInterval"},
+		{"negative reconnect window", func(c *Config) { c.ReconnectFor = -time.Second }, "ReconnectFor"},
 		{"key of 31 bytes", func(c *Config) { c.SecretKey = make([]byte, 31) }, "SecretKey"},
 		{"unknown profile", func(c *Config) { c.Profile = "fast" }, "profile"},
 	}
@@ -160,6 +163,6 @@ func TestSimProfileConverges(t *testing.T) {
 		}
 		return least
 	}
-	eventually(t, 60*time.Second, func() bool { return fewest() == count-1 },
+	testenv.WaitForState(t, "every member to know every other", time.Minute, func() bool { return fewest() == count-1 },
 		func() string { return fmt.Sprintf("a member knows only %d of the %d others", fewest(), count-1) })
 }

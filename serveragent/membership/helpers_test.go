@@ -160,19 +160,6 @@ func tryStartNode(t *testing.T, cfg Config) (*node, error) {
 	return n, nil
 }
 
-// eventually polls cond every 20 ms until it holds or timeout passes, then
-// fails the test with what(): a description of the last state seen.
-func eventually(t *testing.T, timeout time.Duration, cond func() bool, what func() string) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", timeout, what())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // ids lists the node IDs of members.
 func ids(ms []Member) []string {
 	out := make([]string, len(ms))

@@ -40,6 +40,10 @@ type Membership struct {
 	// when none runs.
 	rejoinStop chan struct{}
 	rejoinDone chan struct{}
+	// reconnectStop and reconnectDone control the loop that tries members
+	// declared dead (Config.ReconnectInterval); nil when none runs.
+	reconnectStop chan struct{}
+	reconnectDone chan struct{}
 
 	joinMu sync.Mutex
 	join   JoinState // see JoinState
@@ -121,7 +125,53 @@ func Start(cfg Config) (m *Membership, err error) {
 			m.startRejoin(cfg.Join, every)
 		}
 	}
+	if every, window := cfg.reconnect(); every > 0 {
+		m.startReconnect(every, window)
+	}
 	return m, nil
+}
+
+// startReconnect starts the loop that, every interval, tries to join one
+// member declared dead within window, picked at random: across a
+// partition that healed, the join's state exchange tells each side it was
+// declared dead, both refute, and the memberships merge. A member that is
+// really gone costs a failed dial.
+func (m *Membership) startReconnect(every, window time.Duration) {
+	stop, done := make(chan struct{}), make(chan struct{})
+	m.reconnectStop, m.reconnectDone = stop, done
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			lost := m.table.lostSince(window)
+			if len(lost) == 0 {
+				continue
+			}
+			addr := lost[rand.IntN(len(lost))]
+			if _, err := m.list.Join([]string{addr}); err != nil {
+				m.logger.Debug("a member declared dead is still out of reach", logx.KeyAddr, addr, logx.KeyReason, err.Error())
+				continue
+			}
+			m.logger.Info("reached a member declared dead again", logx.KeyAddr, addr)
+		}
+	}()
+}
+
+// stopReconnect ends the reconnect loop, if any, and waits for it (at
+// most one join's TCP timeout).
+func (m *Membership) stopReconnect() {
+	if m.reconnectStop == nil {
+		return
+	}
+	close(m.reconnectStop)
+	<-m.reconnectDone
+	m.reconnectStop, m.reconnectDone = nil, nil
 }
 
 // newNetTransport binds memberlist's UDP+TCP transport. A free port (port
@@ -184,6 +234,7 @@ func (m *Membership) Leave(timeout time.Duration) error {
 		return ErrStopped
 	}
 	m.stopRejoin()
+	m.stopReconnect()
 	deadline := time.Now().Add(timeout)
 	var errs []error
 	if m.table.liveCount() > 0 {
@@ -216,6 +267,7 @@ func (m *Membership) Shutdown() error {
 		return nil
 	}
 	m.stopRejoin()
+	m.stopReconnect()
 	return m.stop(StateDead)
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/p2pir/p2pir/internal/testenv"
 	"github.com/p2pir/p2pir/serveragent/identity"
 )
 
@@ -26,7 +27,7 @@ func startTrio(t *testing.T, tn testNet) (a, b, c *node) {
 	b, c = startNode(t, cfgB), startNode(t, cfgC)
 	all := []*node{a, b, c}
 	for _, n := range all {
-		eventually(t, 10*time.Second, func() bool { return len(n.Members()) == 2 },
+		testenv.WaitForState(t, "each of the three to list the other two", time.Minute, func() bool { return len(n.Members()) == 2 },
 			func() string { return n.cfg.Version + " lists " + describe(n.Members()) })
 	}
 	return a, b, c
@@ -86,7 +87,7 @@ func TestLeaveIsReportedAsLeft(t *testing.T) {
 				t.Fatalf("Leave: %v", err)
 			}
 			for _, n := range []*node{a, b} {
-				eventually(t, 3*time.Second, func() bool { return n.events.has(c.cfg.NodeID, StateLeft) },
+				testenv.WaitForState(t, "the leave to be reported", time.Minute, func() bool { return n.events.has(c.cfg.NodeID, StateLeft) },
 					func() string { return fmt.Sprintf("%s events: %v", n.cfg.Version, n.events.all()) })
 				if n.events.has(c.cfg.NodeID, StateDead) {
 					t.Errorf("%s reported the leaving member dead: %v", n.cfg.Version, n.events.all())
@@ -121,7 +122,7 @@ func TestAbruptStopIsDetectedAndARestartReplacesIt(t *testing.T) {
 				t.Fatalf("Shutdown: %v", err)
 			}
 			for _, n := range []*node{a, b} {
-				eventually(t, 15*time.Second, func() bool { return n.events.has(c.cfg.NodeID, StateDead) },
+				testenv.WaitForState(t, "the stopped member to be reported dead", time.Minute, func() bool { return n.events.has(c.cfg.NodeID, StateDead) },
 					func() string { return fmt.Sprintf("%s events: %v", n.cfg.Version, n.events.all()) })
 				if _, ok := memberByID(n.Members(), c.cfg.NodeID); ok {
 					t.Errorf("%s still lists the dead member", n.cfg.Version)
@@ -146,7 +147,7 @@ func TestAbruptStopIsDetectedAndARestartReplacesIt(t *testing.T) {
 				t.Fatalf("restarted node joining: %v", err)
 			}
 			for _, n := range []*node{a, b} {
-				eventually(t, 10*time.Second, func() bool {
+				testenv.WaitForState(t, "the restarted member to be listed at its new address", time.Minute, func() bool {
 					m, ok := memberByID(n.Members(), cfg.NodeID)
 					return ok && m.GossipAddr == c2.GossipAddr() && m.GRPCAddr == cfg.GRPCAddr
 				}, func() string { return n.cfg.Version + " lists " + describe(n.Members()) })
@@ -171,9 +172,9 @@ func TestSameNodeIDElsewhereWhileAliveIsListedOnce(t *testing.T) {
 			cfg.GRPCAddr = "grpc-impostor.test:7070"
 			cfg.Join = []string{a.GossipAddr()}
 			dup := startNode(t, cfg)
-			eventually(t, 3*time.Second, func() bool { return hasLine(a.log, logx.EventInvalidMember, logx.KeyAddr, dup.GossipAddr()) },
+			testenv.WaitForState(t, "a to log the duplicate's announcement", time.Minute, func() bool { return hasLine(a.log, logx.EventInvalidMember, logx.KeyAddr, dup.GossipAddr()) },
 				func() string { return "a's log: " + a.log.Text() })
-			eventually(t, 3*time.Second, func() bool { return strings.Contains(dup.log.Text(), "claims this node's ID") },
+			testenv.WaitForState(t, "the duplicate to log that another node claims its ID", time.Minute, func() bool { return strings.Contains(dup.log.Text(), "claims this node's ID") },
 				func() string { return "duplicate's log: " + dup.log.Text() })
 			time.Sleep(500 * time.Millisecond) // a few gossip rounds
 			for _, n := range []*node{a, b} {
@@ -225,7 +226,7 @@ func TestNetworkSecretKeepsOutsidersOut(t *testing.T) {
 					if err != nil {
 						t.Fatalf("Start: %v", err)
 					}
-					eventually(t, 3*time.Second, func() bool { return len(seed.Members()) == 1 && len(j.Members()) == 1 },
+					testenv.WaitForState(t, "seed and joiner to list each other", time.Minute, func() bool { return len(seed.Members()) == 1 && len(j.Members()) == 1 },
 						func() string {
 							return "seed lists " + describe(seed.Members()) + "; joiner lists " + describe(j.Members())
 						})
@@ -279,7 +280,7 @@ func TestInvalidMetadataIsIgnoredAndLogged(t *testing.T) {
 				startRawNode(t, tn, tc.nodeID, tc.meta, a.GossipAddr())
 			}
 			want := testNodeID("raw-good")
-			eventually(t, 3*time.Second, func() bool { _, ok := memberByID(a.Members(), want); return ok },
+			testenv.WaitForState(t, "a to list the member", time.Minute, func() bool { _, ok := memberByID(a.Members(), want); return ok },
 				func() string { return "a lists " + describe(a.Members()) })
 			time.Sleep(300 * time.Millisecond) // a few gossip rounds
 			if got := ids(a.Members()); !slices.Equal(got, []string{want}) {
@@ -329,7 +330,7 @@ func TestJoiningWhenNoSeedAnswers(t *testing.T) {
 			t.Fatalf("lone node lists %s", describe(got))
 		}
 		seed := startNode(t, seedCfg)
-		eventually(t, 5*time.Second, func() bool { return len(l.Members()) == 1 && len(seed.Members()) == 1 },
+		testenv.WaitForState(t, "the lone node and the seed to find each other", time.Minute, func() bool { return len(l.Members()) == 1 && len(seed.Members()) == 1 },
 			func() string {
 				return "lone lists " + describe(l.Members()) + "; seed lists " + describe(seed.Members())
 			})
@@ -358,7 +359,7 @@ func TestSixteenMembersConverge(t *testing.T) {
 		nodes[i] = startNode(t, cfg)
 	}
 	for _, nd := range nodes {
-		eventually(t, 15*time.Second, func() bool { return len(nd.Members()) == n-1 },
+		testenv.WaitForState(t, "every member to list all the others", time.Minute, func() bool { return len(nd.Members()) == n-1 },
 			func() string {
 				return fmt.Sprintf("%s lists %d: %v\nevents: %v\nlog: %s", nd.cfg.Version, len(nd.Members()), ids(nd.Members()), nd.events.all(), nd.log.Text())
 			})

@@ -17,7 +17,21 @@ type table struct {
 
 	mu      sync.Mutex
 	entries map[string]*entry // by node ID
+	// lost are the members declared dead (not left) that a reconnect
+	// may reach again (a partition that healed), by node ID: at most
+	// maxLost, each for reconnectFor after its death.
+	lost map[string]lostMember
 }
+
+// lostMember is a member declared dead: where it gossiped, and since when.
+type lostMember struct {
+	gossipAddr string
+	since      time.Time
+}
+
+// maxLost bounds the members a node tries to reconnect to: the oldest
+// deaths are forgotten first.
+const maxLost = 256
 
 // entry is one member's record.
 type entry struct {
@@ -30,7 +44,7 @@ type entry struct {
 
 // newTable returns an empty table that keeps departed members for retain.
 func newTable(retain time.Duration, now func() time.Time) *table {
-	return &table{retain: retain, now: now, entries: make(map[string]*entry)}
+	return &table{retain: retain, now: now, entries: make(map[string]*entry), lost: make(map[string]lostMember)}
 }
 
 // alive records that a member joined or was updated (memberlist reports
@@ -51,6 +65,7 @@ func (t *table) alive(meta Meta, boot uint64, gossipAddr string) Member {
 		e.leaving = false // a new run: an earlier notice does not apply
 	}
 	e.boot = boot
+	delete(t.lost, meta.NodeID)
 	e.member.Meta = meta
 	e.member.GossipAddr = gossipAddr
 	e.member.State = StateAlive
@@ -74,7 +89,43 @@ func (t *table) gone(nodeID string) (m Member, ok bool) {
 		e.member.State = StateLeft
 	}
 	e.member.Since = now
+	if e.member.State == StateDead && e.member.GossipAddr != "" {
+		t.loseLocked(nodeID, e.member.GossipAddr, now)
+	}
 	return e.member, true
+}
+
+// loseLocked records a member declared dead for reconnects, forgetting
+// the oldest death beyond maxLost.
+func (t *table) loseLocked(nodeID, gossipAddr string, now time.Time) {
+	t.lost[nodeID] = lostMember{gossipAddr, now}
+	for len(t.lost) > maxLost {
+		oldest := ""
+		for id, l := range t.lost {
+			if oldest == "" || l.since.Before(t.lost[oldest].since) || (l.since.Equal(t.lost[oldest].since) && id < oldest) {
+				oldest = id
+			}
+		}
+		delete(t.lost, oldest)
+	}
+}
+
+// lostSince returns the gossip addresses of the members declared dead
+// within the last d (and not back since), forgetting older ones, sorted.
+func (t *table) lostSince(d time.Duration) []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.now()
+	out := make([]string, 0, len(t.lost))
+	for id, l := range t.lost {
+		if now.Sub(l.since) > d {
+			delete(t.lost, id)
+			continue
+		}
+		out = append(out, l.gossipAddr)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // leaveNotice records a member's notice that it is leaving its run boot.
@@ -89,6 +140,7 @@ func (t *table) leaveNotice(nodeID string, boot uint64) (m Member, news, changed
 		return Member{}, false, false
 	}
 	e.leaving = true
+	delete(t.lost, nodeID) // it left: nothing to reconnect to
 	if e.member.State == StateDead {
 		e.member.State = StateLeft
 		e.member.Since = t.now()

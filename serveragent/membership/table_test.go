@@ -143,3 +143,42 @@ func TestTableLiveAndPrune(t *testing.T) {
 		t.Error("a notice for a recently departed member was not news")
 	}
 }
+
+// Claim: the members a node tries to reconnect to are those declared dead
+// within the window and not back since: not one that left (its notice,
+// before or after the death), not one alive again, none older than the
+// window; and at most maxLost, the most recent deaths.
+func TestTableListsTheLostForReconnects(t *testing.T) {
+	clock := &stepClock{t: time.Unix(1000, 0)}
+	tbl := newTable(time.Minute, clock.now)
+	meta := func(id string) Meta { return Meta{NodeID: id, GRPCAddr: id + ":7070"} }
+	for _, id := range []string{"dead", "left", "late-notice", "back", "old"} {
+		tbl.alive(meta(id), 1, id+":7946")
+	}
+	tbl.gone("old")
+	clock.t = clock.t.Add(2 * time.Hour)
+	tbl.leaveNotice("left", 1)
+	for _, id := range []string{"dead", "left", "late-notice", "back"} {
+		tbl.gone(id)
+	}
+	tbl.leaveNotice("late-notice", 1)
+	tbl.alive(meta("back"), 2, "back:7946")
+	if got := tbl.lostSince(time.Hour); len(got) != 1 || got[0] != "dead:7946" {
+		t.Fatalf("lost within the hour: %v, want dead:7946 only", got)
+	}
+	for i := range maxLost + 10 {
+		id := "m" + string(rune('a'+i%26)) + time.Duration(i).String()
+		tbl.alive(meta(id), 1, id+":7946")
+		clock.t = clock.t.Add(time.Second)
+		tbl.gone(id)
+	}
+	got := tbl.lostSince(24 * time.Hour)
+	if len(got) != maxLost {
+		t.Fatalf("%d lost kept, want the cap %d", len(got), maxLost)
+	}
+	for _, a := range got {
+		if a == "dead:7946" {
+			t.Fatal("the oldest death was kept over the cap")
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package routing
 
 import (
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -203,5 +205,46 @@ func TestNoExplorationOnceEverySummaryIsKnown(t *testing.T) {
 	got, _ := Select(Interest, cfg, peers, q, nil, rand.New(rand.NewPCG(1, 1)))
 	if !equal(ids(got), []string{"a"}) {
 		t.Fatalf("asked %v, want only a: every summary is known, exploring discovers nothing", ids(got))
+	}
+}
+
+// TestADiscountedClaimNoLongerOutranksTrueSummaries: a peer claiming
+// every term at the highest impact outranks the specialist and pushes it
+// below the threshold; once its Claim is discounted (its answers bore out
+// little of it), the specialist is asked and, far enough down, the liar
+// is not. Promise is the best single term's share of the score.
+func TestADiscountedClaimNoLongerOutranksTrueSummaries(t *testing.T) {
+	q := Query{Terms: []QueryTerm{{Hash: 1, Weight: 1, IDF: 3}, {Hash: 2, Weight: 1, IDF: 2}}}
+	liar := summary{1: 255.0 / 256, 2: 255.0 / 256, 3: 255.0 / 256}
+	if got, want := Promise(liar, q), 3*(1.2+1)*255.0/256; math.Abs(got-want) > 1e-12 {
+		t.Errorf("Promise = %v, want the first term's %v", got, want)
+	}
+	if Promise(nil, q) != 0 || Promise(summary{9: 1}, q) != 0 {
+		t.Error("a promise without a summary or a listed term")
+	}
+	tests := []struct {
+		claim float64
+		want  []string
+	}{
+		{0, []string{"liar"}}, // nothing known against it: it captures the query
+		{1, []string{"liar"}}, // kept its promise
+		{0.5, []string{"aero", "liar"}},
+		{0.3, []string{"aero"}},
+	}
+	for _, tc := range tests {
+		peers := []Peer{
+			{ID: "aero", Collection: summary{1: 0.5, 2: 0.4}},
+			{ID: "liar", Collection: liar, Claim: tc.claim},
+			{ID: "med", Collection: summary{9: 0.9}},
+		}
+		got, err := Select(Interest, noExplore(), peers, q, nil, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := ids(got)
+		slices.Sort(g)
+		if !equal(g, tc.want) {
+			t.Errorf("claim %v: asked %v, want %v", tc.claim, g, tc.want)
+		}
 	}
 }

@@ -40,6 +40,11 @@ type Peer struct {
 	// before, in [0, 1] (0: no evidence): peers with a shortcut are asked
 	// first, as in interest-based shortcuts (Sripanidkulchai et al. 2003).
 	Shortcut float64
+	// Claim is how far the peer's answers bore out its collection
+	// summary, in (0, 1]: its collection score is multiplied by it, so a
+	// summary that promises more than the peer delivers counts for what
+	// it delivers. 0: nothing known against it (1).
+	Claim float64
 }
 
 // Collection is what routing reads of a peer's collection summary.
@@ -90,6 +95,37 @@ func CollectionScore(c Collection, q Query) float64 {
 		if _, imp, ok := c.Term(t.Hash); ok {
 			s += t.Weight * t.IDF * (k1 + 1) * imp
 		}
+	}
+	return s
+}
+
+// Promise is what a peer's collection summary promises for q: the best
+// single term's Σ-term of CollectionScore, weight · idf · (k1+1) · impact.
+// The summary says one of its documents holds that term at that impact, so
+// its best document for q scores at least this much; 0 without a summary
+// or a listed query term.
+func Promise(c Collection, q Query) float64 {
+	if c == nil {
+		return 0
+	}
+	k1 := q.K1
+	if k1 <= 0 {
+		k1 = 1.2
+	}
+	best := 0.0
+	for _, t := range q.Terms {
+		if _, imp, ok := c.Term(t.Hash); ok {
+			best = math.Max(best, t.Weight*t.IDF*(k1+1)*imp)
+		}
+	}
+	return best
+}
+
+// claimed is p's CollectionScore for q scaled by p.Claim.
+func claimed(p Peer, q Query) float64 {
+	s := CollectionScore(p.Collection, q)
+	if p.Claim > 0 && p.Claim < 1 {
+		s *= p.Claim
 	}
 	return s
 }
@@ -145,7 +181,7 @@ type Choice struct {
 //
 // Interest routing with collection summaries (q.Terms set and some peer
 // with a Collection scoring above 0) scores each peer by CollectionScore
-// over the best one, plus ShortcutWeight × its shortcut, and asks up to
+// (times its Claim) over the best one, plus ShortcutWeight × its shortcut, and asks up to
 // Fanout of those reaching Threshold × the best score and q.Floor, and,
 // with probability Explore, one peer whose summary is not known yet (in
 // one of those slots), so new peers are discovered; without summaries it
@@ -276,7 +312,7 @@ func selectByCollection(cfg Config, open []Peer, q Query, rng *rand.Rand) ([]Cho
 	raw := make([]float64, len(open))
 	best := 0.0
 	for i, p := range open {
-		raw[i] = CollectionScore(p.Collection, q)
+		raw[i] = claimed(p, q)
 		best = math.Max(best, raw[i])
 	}
 	if best <= 0 {
@@ -325,7 +361,7 @@ func selectByCollection(cfg Config, open []Peer, q Query, rng *rand.Rand) ([]Cho
 func Floor(cfg Config, peers []Peer, q Query, asked map[string]bool) float64 {
 	best, skipped := 0.0, 0.0
 	for _, p := range peers {
-		s := CollectionScore(p.Collection, q)
+		s := claimed(p, q)
 		best = math.Max(best, s)
 		if !asked[p.ID] {
 			skipped = math.Max(skipped, s)
