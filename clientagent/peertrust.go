@@ -45,23 +45,23 @@ type TrustConfig struct {
 	// IgnoreBelow times a stranger's (the prior's mean), its results are
 	// dropped from every answer and the node no longer asks it. A peer
 	// that brought anything the person liked is never ignored, only
-	// weighed down. Ignoring has a cost: in the 30-node simulation
-	// (docs/sim.example.toml) it lowers nDCG@10 from 0.474 to 0.434 for
-	// interest routing and from 0.494 to 0.449 for flooding, since peers
-	// of the person's own field whose first results were all rejected
-	// are ignored too; these thresholds are still to be tuned. It stays
-	// ignored, whatever the time, until a mark in its favour (interested,
-	// or a rejection taken back) brings its precision back to the
-	// threshold: forgetting with time does not lift it, since a peer
-	// never asked can earn nothing. Defaults 0.25 and 5: at a stranger's
-	// precision of 1/2, seven rejections in a row and not one result liked.
+	// weighed down. It stays ignored, whatever the time, until one of its
+	// results is marked interested, or rejections taken back bring its
+	// precision back to the threshold: forgetting with time does not lift
+	// it, since a peer never asked can earn nothing. Defaults 0.25 and
+	// 20: twenty rejections and not one result liked. Ignoring after 5
+	// cost a tenth of nDCG@10 in the 30-node simulation
+	// (docs/sim.example.toml: interest routing 0.474 to 0.434, flooding
+	// 0.494 to 0.449): most results of a peer of the person's own field
+	// are not what one query wants, so five rejections in a row say
+	// little about the peer.
 	IgnoreBelow float64
 	IgnoreAfter float64
 }
 
 // DefaultTrustConfig returns the documented defaults.
 func DefaultTrustConfig() TrustConfig {
-	return TrustConfig{HalfLife: 30 * 24 * time.Hour, MaxPeers: 1000, IgnoreBelow: 0.25, IgnoreAfter: 5}
+	return TrustConfig{HalfLife: 30 * 24 * time.Hour, MaxPeers: 1000, IgnoreBelow: 0.25, IgnoreAfter: 20}
 }
 
 // PeerTrust is what the agent has learned about one peer: its own Beta
@@ -339,8 +339,8 @@ func (p peerRecords) countMark(id string, now, when time.Time, interested bool, 
 		switch favour := interested == (delta > 0); {
 		case !r.Ignored && !favour && below && r.NotInterested >= p.cfg.IgnoreAfter && r.Interested < 1:
 			r.Ignored = true
-		case r.Ignored && favour && !below:
-			r.Ignored = false
+		case r.Ignored && favour && (interested || !below):
+			r.Ignored = false // a liked result, or rejections taken back
 		}
 	})
 	return err

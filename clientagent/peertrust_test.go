@@ -370,9 +370,9 @@ func TestPeerTrustWithANegativeHalfLifeNeverDecays(t *testing.T) {
 }
 
 // TestAPeerWhoseResultsAreRejectedIsIgnoredUntilOneIsLiked: peer A brings
-// ten results the person rejects one by one. A is ignored exactly once it
+// twenty-five results the person rejects one by one. A is ignored exactly once it
 // has IgnoreAfter rejections and its precision is below IgnoreBelow of a
-// stranger's (the seventh, at the defaults); from then on A's hits are
+// stranger's (the twentieth, at the defaults); from then on A's hits are
 // dropped from the answer, named as ignored, while B's still come.
 // Forgetting with time does not lift it; one result of A marked
 // interested (from an earlier answer) does.
@@ -381,10 +381,13 @@ func TestAPeerWhoseResultsAreRejectedIsIgnoredUntilOneIsLiked(t *testing.T) {
 	f := newPeerFixture(t, cfg)
 	var hits []Hit
 	var urlsA []string
-	for i := range 10 {
+	for i := range 25 {
 		u := "https://alice.example/spam/" + string(rune('a'+i))
 		urlsA = append(urlsA, u)
-		hits = append(hits, peerHit("A", u, 2*i+1), peerHit("B", "https://bob.example/"+string(rune('a'+i)), 2*i+2))
+		hits = append(hits, peerHit("A", u, 2*i+1))
+		if i < 10 {
+			hits = append(hits, peerHit("B", "https://bob.example/"+string(rune('a'+i)), 2*i+2))
+		}
 	}
 	f.relay.set(hits, nil)
 	first := f.search(t, Request{Query: "jaguar", K: 50, NoProfile: true})
@@ -410,8 +413,8 @@ func TestAPeerWhoseResultsAreRejectedIsIgnoredUntilOneIsLiked(t *testing.T) {
 			t.Fatalf("B after rejections of A's results: %+v, want untouched", b)
 		}
 	}
-	if ignoredAt != 7 {
-		t.Errorf("A ignored after %d rejections, want 7 at the defaults", ignoredAt)
+	if ignoredAt != 20 {
+		t.Errorf("A ignored after %d rejections, want 20 at the defaults", ignoredAt)
 	}
 	dropped := func(resp *Response) bool {
 		t.Helper()
@@ -441,7 +444,7 @@ func TestAPeerWhoseResultsAreRejectedIsIgnoredUntilOneIsLiked(t *testing.T) {
 		t.Fatalf("ten half-lives on, A's hits are back: %v", shownURLs(resp.Results))
 	}
 	// A result of A from before, marked interested, brings A back.
-	f.mark(t, first, urlsA[9], true)
+	f.mark(t, first, urlsA[24], true)
 	if a := f.trust(t)["A"]; a.Ignored {
 		t.Fatalf("after a result of A was liked: %+v, want no longer ignored", a)
 	}

@@ -48,7 +48,7 @@ func TestAPeerWhoseResultsAreRejectedIsNoLongerAsked(t *testing.T) {
 	}
 	ctx := context.Background()
 	nodes := startFaultNodes(t, newFaultNet(), 3, func(i int) string { return map[int]string{1: "astro"}[i] }, 3e9)
-	spam := indexPages(t, nodes[2], "spam.example", "galaxy telescope offers", 10)
+	spam := indexPages(t, nodes[2], "spam.example", "galaxy telescope offers", 25)
 	liar := nodes[2].ID()
 	asked := func(resp *clientagent.Response) bool {
 		_, ok := contactWith(peersTrace(t, resp), liar)
