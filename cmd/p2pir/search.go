@@ -144,7 +144,7 @@ it is where it is.`,
 		return usageError{fmt.Errorf("%w: a query that starts with \"-\" needs \"--\" before it (p2pir search -- -word ...), or quotes (see p2pir search --help)", err)}
 	})
 	cmd.Flags().IntVar(&k, "k", 10, "number of results")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"query\", \"query_id\", \"expanded\", \"added\", \"dropped\", \"results\": [{\"url\", \"title\", \"content\", \"score\", \"source\", \"engine\", \"engines\", \"positions\", \"doc_id\", \"rank\", \"modified\", \"profile_sim\", \"why\", \"formats\", \"near_duplicates\", \"duplicates\"}], \"filtered\", \"unresponsive\", \"number_of_results\", \"took_ms\", \"trace\"} (see docs/API.md)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: "+searchJSONFields+" (durations in milliseconds; see docs/API.md)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "show each result's score, the sources that found it with its rank in each, and why it is where it is")
 	cmd.Flags().BoolVar(&noProfile, "no-profile", false, "do not use your user model for this search")
 	cmd.Flags().StringArrayVar(&sources, "source", nil, "ask only this source (repeatable): local, or an engine's name from config.toml; see p2pir sources")
@@ -155,6 +155,15 @@ it is where it is.`,
 	cmd.Flags().BoolVar(&crawl, "crawl", false, "also run a focused crawl from config.toml's crawl.seeds and the other sources' top web results (budgets: crawl.max_pages, crawl.max_time); found pages are indexed")
 	return cmd
 }
+
+// searchJSONFields are the fields "search --json" prints, for its help
+// (TestSearchHelpListsTheJSONFields keeps it in step with the types and
+// with what the command prints): a key alone stands for a value, "key":
+// [{...}] for a list of objects with those keys.
+const searchJSONFields = `{"query", "query_id", "expanded": [{"term", "weight"}], "added", "dropped", ` +
+	`"results": [{"url", "title", "content", "score", "source", "engine", "engines", "positions", "doc_id", "rank", "modified", "profile_sim", "why", "formats", "near_duplicates", "duplicates"}], ` +
+	`"filtered": [{"url", "title", "why"}], "unresponsive": [{"engine", "name", "error"}], "number_of_results", "took_ms", ` +
+	`"trace": {"timeout_ms", "sources": [{"source", "outcome", "latency_ms", "hits", "network"}]}}`
 
 // nodeAnswerGrace is how much longer than the search's deadline the CLI
 // waits for a running node's answer, which the node makes at the deadline
