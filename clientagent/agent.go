@@ -214,6 +214,9 @@ type Request struct {
 	// the peers source allows and how many peers each step asks (walkers,
 	// for a walk); 0: the node's settings.
 	Hops, FanOut int
+	// Timeout is the whole search's deadline, from its start; the trace
+	// reports it. 0: ctx's deadline alone. Negative is a bad query.
+	Timeout time.Duration
 }
 
 // Result is one result shown to the person.
@@ -316,6 +319,14 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if req.Hops < 0 || req.Hops > 16 || req.FanOut < 0 || req.FanOut > 16 {
 		return nil, fmt.Errorf("%w: hops and fan-out go from 1 to 16 (0: the node's settings)", index.ErrBadQuery)
 	}
+	if req.Timeout < 0 {
+		return nil, fmt.Errorf("%w: a search's timeout must be more than 0, not %v", index.ErrBadQuery, req.Timeout)
+	}
+	if req.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
+		defer cancel()
+	}
 	q, err := a.ix.ParseQuery(req.Query)
 	if err != nil {
 		return nil, err
@@ -327,6 +338,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		return nil, fmt.Errorf("clientagent: %w", err)
 	}
 	resp := &Response{QueryID: usermodel.NewQueryID(), Query: req.Query}
+	resp.Trace.TimeoutMS = ms(req.Timeout)
 	a.log.Debug("search started", logx.KeyEvent, logx.EventQueryStart, "query_id", resp.QueryID, "query", req.Query)
 
 	typedTerms := len(q.Terms)            // the profile weight scales with what the person typed

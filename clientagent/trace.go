@@ -20,6 +20,9 @@ const (
 
 // SearchTrace is how each source fared in one search (Response.Trace).
 type SearchTrace struct {
+	// TimeoutMS is the whole search's deadline in milliseconds
+	// (Request.Timeout); absent when the request set none.
+	TimeoutMS float64 `json:"timeout_ms,omitempty"`
 	// Sources are the sources asked (or skipped as suspended), in the
 	// agent's order, the focused crawl last.
 	Sources []SourceTrace `json:"sources"`

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/p2pir/p2pir/index"
 )
 
 // A search's trace lists every source asked with its outcome and latency,
@@ -61,5 +63,54 @@ func TestResponseTraceListsEachSource(t *testing.T) {
 		if !strings.Contains(string(raw), key) {
 			t.Errorf("JSON lacks %s: %s", key, raw)
 		}
+	}
+}
+
+// A request's Timeout bounds the whole search, below a source's own
+// deadline, and the trace reports it (omitted when the request sets
+// none); a negative one is a bad query, refused before any source is
+// asked.
+func TestRequestTimeoutBoundsTheSearch(t *testing.T) {
+	a := newTestAgent(t)
+	asked := make(chan struct{}, 1)
+	stuck := SourceFunc(func(ctx context.Context, _ *SourceQuery) ([]Hit, error) {
+		asked <- struct{}{}
+		<-ctx.Done() // answers only when the search gives up on it
+		return nil, ctx.Err()
+	})
+	if err := a.AddSource("stuck", stuck, SourceOptions{Timeout: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Search(context.Background(), Request{Query: "galaxy", NoProfile: true, Timeout: -time.Second}); !errors.Is(err, index.ErrBadQuery) {
+		t.Fatalf("negative timeout: got %v, want a bad query", err)
+	}
+	select {
+	case <-asked:
+		t.Fatal("a refused search asked a source")
+	default:
+	}
+
+	resp, err := a.Search(context.Background(), Request{Query: "galaxy", NoProfile: true, Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Trace.TimeoutMS != 50 {
+		t.Errorf("trace timeout_ms %v, want 50", resp.Trace.TimeoutMS)
+	}
+	var outcome string
+	for _, s := range resp.Trace.Sources {
+		if s.Source == "stuck" {
+			outcome = s.Outcome
+		}
+	}
+	if outcome != SourceTimedOut {
+		t.Errorf("the stuck source: %q, want %q: %+v", outcome, SourceTimedOut, resp.Trace.Sources)
+	}
+	raw, err := json.Marshal(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"trace":{"timeout_ms":50,`) {
+		t.Errorf("JSON lacks the trace's timeout_ms: %s", raw)
 	}
 }

@@ -71,11 +71,13 @@ func ReadRunFile(dataDir string) (RunInfo, bool) {
 // route does not take (jsonErrors), 500 otherwise.
 //
 //	GET  /healthz                     {"node_id", "status": "ok"}
-//	GET  /search?q=&k=&no_profile=1&source=&exclude=&merge=
+//	GET  /search?q=&k=&no_profile=1&source=&exclude=&merge=&timeout_ms=
 //	                                  the client agent's answer, SearXNG's shape;
-//	                                  never crawls (crawl=1 or source=crawl is a 400)
+//	                                  never crawls (crawl=1 or source=crawl is a 400);
+//	                                  timeout_ms (1 to 600000; absent: config.toml's
+//	                                  search.timeout) is the whole search's deadline
 //	POST /search {"q", "k", "no_profile", "sources", "exclude", "merge", "crawl",
-//	              "routing", "hops", "fan_out"}
+//	              "routing", "hops", "fan_out", "timeout_ms"}
 //	                                  the same, and may crawl (crawl: true, or config's crawl.auto);
 //	                                  routing (interest, flood or walk), hops and fan_out (1 to 16)
 //	                                  set how this search goes to the peers (absent or 0: the node's)
@@ -255,6 +257,11 @@ func (n *Node) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fmt.Errorf("%w: a GET search does not crawl: send POST /search with a JSON body {\"q\": ..., \"crawl\": true}", errBadInput))
 		return
 	}
+	timeoutMS, err := intParam(r, "timeout_ms", 0, 1, maxSearchTimeoutMS)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
 	exclude := q["exclude"]
 	if !slices.Contains(exclude, clientagent.CrawlName) {
 		exclude = append(exclude, clientagent.CrawlName)
@@ -262,6 +269,7 @@ func (n *Node) handleSearch(w http.ResponseWriter, r *http.Request) {
 	n.search(w, r, clientagent.Request{
 		Query: q.Get("q"), K: k, NoProfile: q.Get("no_profile") == "1",
 		Sources: q["source"], Exclude: exclude, Merge: q.Get("merge"),
+		Timeout: n.searchTimeoutOr(timeoutMS),
 	})
 }
 
@@ -278,9 +286,14 @@ func (n *Node) handleSearchPost(w http.ResponseWriter, r *http.Request) {
 		Routing   string   `json:"routing"`
 		Hops      int      `json:"hops"`
 		FanOut    int      `json:"fan_out"`
+		TimeoutMS int      `json:"timeout_ms"`
 	}
 	if err := decodeJSON(w, r, &in); err != nil {
-		writeError(w, fmt.Errorf("%w: want JSON {\"q\", \"k\", \"no_profile\", \"sources\", \"exclude\", \"merge\", \"crawl\", \"routing\", \"hops\", \"fan_out\"}: %w", errBadInput, err))
+		writeError(w, fmt.Errorf("%w: want JSON {\"q\", \"k\", \"no_profile\", \"sources\", \"exclude\", \"merge\", \"crawl\", \"routing\", \"hops\", \"fan_out\", \"timeout_ms\"}: %w", errBadInput, err))
+		return
+	}
+	if in.TimeoutMS < 0 || in.TimeoutMS > maxSearchTimeoutMS {
+		writeError(w, fmt.Errorf("%w: timeout_ms must be an integer from 1 to %d (0 or absent: config.toml's search.timeout)", errBadInput, maxSearchTimeoutMS))
 		return
 	}
 	switch in.Routing {
@@ -302,8 +315,20 @@ func (n *Node) handleSearchPost(w http.ResponseWriter, r *http.Request) {
 	}
 	n.search(w, r, clientagent.Request{
 		Query: in.Q, K: k, NoProfile: in.NoProfile, Sources: in.Sources, Exclude: in.Exclude, Merge: in.Merge, Crawl: in.Crawl,
-		Routing: in.Routing, Hops: in.Hops, FanOut: in.FanOut,
+		Routing: in.Routing, Hops: in.Hops, FanOut: in.FanOut, Timeout: n.searchTimeoutOr(in.TimeoutMS),
 	})
+}
+
+// maxSearchTimeoutMS caps a search's timeout_ms: ten minutes.
+const maxSearchTimeoutMS = 600_000
+
+// searchTimeoutOr is a search's deadline: ms milliseconds, or, when ms
+// is 0, config.toml's search.timeout (the CLI's default too).
+func (n *Node) searchTimeoutOr(ms int) time.Duration {
+	if ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return n.searchTimeout
 }
 
 // clustering is the answer of /network/clusters and /network/round.

@@ -29,6 +29,8 @@ func TestAPIBadInputIs400(t *testing.T) {
 		{"bytes after the /mark JSON", apiCall{method: "POST", path: "/mark", header: post, body: mark + `garbage`}, "interested"},
 		{"a second JSON value after the /mark JSON", apiCall{method: "POST", path: "/mark", header: post, body: mark + mark}, "interested"},
 		{"bytes after the POST /search JSON", apiCall{method: "POST", path: "/search", header: post, body: `{"q": "galaxy"} {}`}, "after the JSON"},
+		{"timeout_ms 0 on GET /search", apiCall{method: "GET", path: "/search?q=galaxy&timeout_ms=0"}, "timeout_ms must be"},
+		{"negative timeout_ms on POST /search", apiCall{method: "POST", path: "/search", header: post, body: `{"q": "galaxy", "timeout_ms": -5}`}, "timeout_ms must be"},
 		{"k out of range on POST /search", apiCall{method: "POST", path: "/search", header: post, body: `{"q": "galaxy", "k": 0}`}, "k must be"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -164,6 +164,9 @@ type Node struct {
 	wroteRunFile bool
 	// hops is the Hops of the peers' queries.
 	hops int
+	// searchTimeout is config.toml's search.timeout: the deadline of an
+	// API or web page search that names none.
+	searchTimeout time.Duration
 	// engMu makes edits of config.toml's engines one at a time.
 	engMu sync.Mutex
 	// apiRoutes are the HTTP API's route patterns ("GET /search").
@@ -224,6 +227,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		return nil, err
 	}
 	n.ix, n.store, n.agent = local.Index, local.Store, local.Agent
+	n.searchTimeout = local.Config.Search.Timeout.Duration
 	nw, err := networkSettings(cfg, local.Config.Network)
 	if err != nil {
 		return nil, err

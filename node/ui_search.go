@@ -23,9 +23,6 @@ const (
 	// uiMaxPage is the last page the search page offers (it asks the
 	// sources for page × uiPerPage results).
 	uiMaxPage = 20
-	// uiSearchTimeout bounds one search from the page, as the CLI's
-	// default --timeout does.
-	uiSearchTimeout = 20 * time.Second
 	// uiRecommendTimeout bounds asking the peers for recommendations; the
 	// page shows whatever came back in time.
 	uiRecommendTimeout = 3 * time.Second
@@ -140,11 +137,11 @@ func (u *ui) search(w http.ResponseWriter, r *http.Request) {
 	}
 	if v.Query != "" {
 		v.Searched = true
-		ctx, cancel := context.WithTimeout(r.Context(), uiSearchTimeout)
-		defer cancel()
 		k := v.Page * uiPerPage
-		resp, err := u.n.agent.Search(ctx, clientagent.Request{
-			Query: v.Query, K: k, NoProfile: noProfile,
+		// Bounded by config.toml's search.timeout, as the CLI's and the
+		// API's searches are.
+		resp, err := u.n.agent.Search(r.Context(), clientagent.Request{
+			Query: v.Query, K: k, NoProfile: noProfile, Timeout: u.n.searchTimeout,
 			Exclude: []string{clientagent.CrawlName}, // a GET never makes the node fetch pages
 		})
 		if err != nil {

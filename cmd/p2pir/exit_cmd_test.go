@@ -13,9 +13,10 @@ import (
 )
 
 // TestIndexAndCrawlExitStatusSaysWhetherEverythingWorked: "p2pir index"
-// and "p2pir crawl" exit 0 when every file or page worked, and 3 when the
-// run finished but some failed, after listing them and their count; their
-// --help documents the exit status.
+// and "p2pir crawl" exit 0 when every file or page worked, 3 when the
+// run finished but some failed while others were indexed, and 1 when every
+// file failed, after listing them and their count; their --help documents
+// the exit status.
 func TestIndexAndCrawlExitStatusSaysWhetherEverythingWorked(t *testing.T) {
 	t.Parallel()
 	site := newTestSite(t)
@@ -34,6 +35,10 @@ func TestIndexAndCrawlExitStatusSaysWhetherEverythingWorked(t *testing.T) {
 	if err := os.WriteFile(badPDF, []byte("%PDF-1.4\nthis is not really a PDF\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	onlyBad := t.TempDir() // every file fails: nothing indexed is exit 1, not 3
+	if err := os.WriteFile(filepath.Join(onlyBad, "broken.pdf"), []byte("%PDF-1.4\nthis is not really a PDF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		args     []string
@@ -44,6 +49,8 @@ func TestIndexAndCrawlExitStatusSaysWhetherEverythingWorked(t *testing.T) {
 		{"index of readable files exits 0", []string{"index", notes}, 0, nil, "4 added"},
 		{"index with a file that fails exits 3, naming it and the count",
 			[]string{"index", withBadPDF}, 3, []string{badPDF, "1 file or folder could not be indexed"}, "4 added"},
+		{"index where every file fails exits 1", []string{"index", onlyBad}, 1,
+			[]string{"broken.pdf: ", "nothing could be indexed: 1 file or folder failed (listed above)"}, "0 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 1 errors"},
 		{"crawl of a sound site exits 0",
 			[]string{"crawl", "--delay", "1ms", "--depth", "2", site.srv.URL + "/"}, 0, nil, "3 indexed"},
 		{"crawl with a broken link exits 3, naming it and the count",
@@ -72,6 +79,12 @@ func TestIndexAndCrawlExitStatusSaysWhetherEverythingWorked(t *testing.T) {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("%s --help does not document the exit status (%q):\n%s", cmd, want, r.stdout)
 			}
+		}
+	}
+	root := mustRunCLI(t, t.TempDir(), "--help").stdout
+	for _, want := range []string{"Exit status: 0 on success; 1 on a failure; 2 on a usage error", "index and crawl also exit 3", "No other command exits 3."} {
+		if !strings.Contains(root, want) {
+			t.Errorf("p2pir --help does not document the exit status (%q):\n%s", want, root)
 		}
 	}
 }

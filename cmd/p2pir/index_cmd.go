@@ -67,8 +67,10 @@ counts, are listed by the node's API (GET /index/roots); removing one
 
 Exit status: 0 when every file was indexed, or skipped by the rules above;
 3 when the run finished but some files or folders failed (listed on
-stderr); 1 when indexing could not run or stopped (a PATH that does not
-exist, the index in use, an interrupt); 2 on a usage error.
+stderr): the others are in the index, and running it again retries the
+failed ones; 1 when nothing could be indexed (every file failed) or
+indexing could not run or stopped (a PATH that does not exist, the index
+in use, an interrupt); 2 on a usage error.
 
 Sharing with peers. Your files are private: a running node (p2pir node)
 answers peers with the web pages you crawled, and with files only under
@@ -215,10 +217,7 @@ folder to a file elsewhere does not share that file.`,
 			if n, err := ix.Count(); err == nil {
 				fmt.Fprintf(a.stdout, "index %s holds %s\n", a.indexDir(), countOf(int(n), "document", "documents"))
 			}
-			if n := len(rep.Errors); n > 0 {
-				return partialError{fmt.Errorf("%s could not be indexed (listed above); the index keeps what it held for them", countOf(n, "file or folder", "files or folders"))}
-			}
-			return nil
+			return itemsFailed("index", len(rep.Errors), rep.Added+rep.Updated+rep.Unchanged+rep.Deleted)
 		},
 	}
 	cmd.Flags().StringArrayVar(&exclude, "exclude", nil, "skip files and folders matching this pattern (repeatable): '*.log' matches names anywhere, 'build/**' paths under a root")
@@ -340,9 +339,9 @@ directory at a time; a second one waits 5s for the first, then stops with
 
 Exit status: 0 when every page fetched was indexed, skipped or found a
 duplicate; 3 when the crawl finished but some pages failed (listed on
-stderr); 1 when nothing could be fetched (an unreachable host) or the
-crawl could not run or stopped (the index in use, an interrupt);
-2 on a usage error.
+stderr): the others are in the index; 1 when nothing could be fetched
+(an unreachable host) or the crawl could not run or stopped (the index in
+use, an interrupt); 2 on a usage error.
 
 With a node running on the data directory (p2pir node), the node does the
 work: each URL becomes a crawl job in the node (one runs at a time, each
@@ -408,12 +407,7 @@ node's API (GET /index/roots).`,
 			if err != nil {
 				return err
 			}
-			if n := len(rep.Errors); n > 0 && rep.Fetched == 0 {
-				return fmt.Errorf("nothing could be fetched: %s failed (listed above)", countOf(n, "page", "pages"))
-			} else if n > 0 {
-				return partialError{fmt.Errorf("%s failed (listed above)", countOf(n, "page", "pages"))}
-			}
-			return nil
+			return itemsFailed("crawl", len(rep.Errors), rep.Fetched)
 		},
 	}
 	f := cmd.Flags()

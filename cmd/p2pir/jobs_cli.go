@@ -66,27 +66,44 @@ func (a *app) nodeJobsRun(ctx context.Context, ri node.RunInfo, cmdName string, 
 		done = append(done, j)
 	}
 	a.printJobsSummary(cmdName, done)
-	failed := 0
-	fetched := 0
+	failed, worked := 0, 0
 	for _, j := range done {
 		switch j.State {
 		case jobs.Done:
 			failed += j.Errors
-			fetched += j.Report.Fetched
+			if cmdName == "crawl" {
+				worked += j.Report.Fetched
+			} else {
+				worked += j.Report.Added + j.Report.Updated + j.Report.Unchanged + j.Report.Deleted
+			}
 		default:
 			return fmt.Errorf("%s %s: %s (%s)", cmdName, j.Target, j.State, j.Message)
 		}
 	}
-	if failed > 0 {
-		if cmdName == "crawl" && fetched == 0 {
+	return itemsFailed(cmdName, failed, worked)
+}
+
+// itemsFailed is the outcome of an index or crawl run that finished, the
+// same with a node or without: nil when no item failed; an error (exit 1)
+// when items failed and none worked (nothing fetched, no file indexed or
+// kept); a partialError (exit 3) when some failed and the rest is in the
+// index. failed counts the failed files, folders or pages, worked the
+// pages fetched (crawl) or the files added, updated, unchanged or deleted
+// (index).
+func itemsFailed(cmdName string, failed, worked int) error {
+	if failed == 0 {
+		return nil
+	}
+	if cmdName == "crawl" {
+		if worked == 0 {
 			return fmt.Errorf("nothing could be fetched: %s failed (listed above)", countOf(failed, "page", "pages"))
 		}
-		if cmdName == "crawl" {
-			return partialError{fmt.Errorf("%s failed (listed above)", countOf(failed, "page", "pages"))}
-		}
-		return partialError{fmt.Errorf("%s could not be indexed (listed above); the index keeps what it held for them", countOf(failed, "file or folder", "files or folders"))}
+		return partialError{fmt.Errorf("%s failed (listed above)", countOf(failed, "page", "pages"))}
 	}
-	return nil
+	if worked == 0 {
+		return fmt.Errorf("nothing could be indexed: %s failed (listed above)", countOf(failed, "file or folder", "files or folders"))
+	}
+	return partialError{fmt.Errorf("%s could not be indexed (listed above); the index keeps what it held for them", countOf(failed, "file or folder", "files or folders"))}
 }
 
 // followJob polls job id until it finishes, drawing its progress, and

@@ -84,8 +84,8 @@ func TestIndexThroughARunningNodeIsFoundByAnotherNode(t *testing.T) {
 // TestIndexAndCrawlThroughANodeKeepTheExitStatus: with a node running,
 // "p2pir index" and "p2pir crawl" hand their work to it and exit as the
 // offline commands do: 0 when everything worked, 3 when some files or
-// pages failed (listed on stderr), 1 when the work could not run, 2 on a
-// usage error.
+// pages failed (listed on stderr), 1 when the work could not run or every
+// file failed, 2 on a usage error.
 func TestIndexAndCrawlThroughANodeKeepTheExitStatus(t *testing.T) {
 	data := t.TempDir()
 	startCLINode(t, data)
@@ -104,6 +104,10 @@ func TestIndexAndCrawlThroughANodeKeepTheExitStatus(t *testing.T) {
 	if err := os.WriteFile(badPDF, []byte("%PDF-1.4\nthis is not really a PDF\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	onlyBad := t.TempDir() // every file fails: nothing indexed is exit 1, not 3
+	if err := os.WriteFile(filepath.Join(onlyBad, "broken.pdf"), []byte("%PDF-1.4\nthis is not really a PDF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name     string
 		args     []string
@@ -114,6 +118,8 @@ func TestIndexAndCrawlThroughANodeKeepTheExitStatus(t *testing.T) {
 		{"index of readable files exits 0", []string{"index", copyNotes(t)}, 0, []string{"a node is running"}, "4 added"},
 		{"index with a file that fails exits 3, naming it", []string{"index", withBadPDF}, 3,
 			[]string{"p2pir: index: " + badPDF + ": ", "1 file or folder could not be indexed"}, "4 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 1 errors"},
+		{"index where every file fails exits 1", []string{"index", onlyBad}, 1,
+			[]string{"broken.pdf: ", "nothing could be indexed: 1 file or folder failed (listed above)"}, "0 added, 0 updated, 0 unchanged, 0 deleted, 0 skipped, 1 errors"},
 		{"index of a missing folder exits 1", []string{"index", filepath.Join(t.TempDir(), "nope")}, 1, []string{"nope does not exist"}, ""},
 		{"crawl of a sound site exits 0", []string{"crawl", "--delay", "1ms", "--depth", "2", site.srv.URL + "/"}, 0, nil, "3 indexed"},
 		{"crawl with a broken link exits 3", []string{"crawl", "--delay", "1ms", broken.URL + "/"}, 3,

@@ -27,8 +27,9 @@ const (
 	exitOK      = 0
 	exitFailure = 1
 	exitUsage   = 2
-	// exitPartial: the command finished, but some of its items (files,
-	// pages) failed; they are listed on stderr.
+	// exitPartial: index or crawl finished, but some of its items
+	// (files, pages) failed while others were indexed; the failed ones
+	// are listed on stderr. A run where every item failed is exitFailure.
 	exitPartial = 3
 )
 

@@ -150,3 +150,38 @@ func TestNodeHTTPBeyondLoopbackIsAUsageError(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchThroughTheNodeKeepsItsDeadline: with a node running, "p2pir
+// search" runs under the same deadline as without one: config.toml's
+// search.timeout when --timeout is not given, the flag when it is.
+func TestSearchThroughTheNodeKeepsItsDeadline(t *testing.T) {
+	dir := t.TempDir()
+	mustRunCLI(t, dir, "index", "testdata/notes")
+	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte("[search]\ntimeout = \"7500ms\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	startCLINode(t, dir)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want float64
+	}{
+		{"config.toml's search.timeout", []string{"search", "--json", "platypus"}, 7500},
+		{"the flag wins", []string{"search", "--json", "--timeout", "45s", "platypus"}, 45000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := mustRunCLI(t, dir, tc.args...)
+			var resp struct {
+				Trace struct {
+					TimeoutMS float64 `json:"timeout_ms"`
+				} `json:"trace"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &resp); err != nil {
+				t.Fatalf("%v\n%s", err, r)
+			}
+			if resp.Trace.TimeoutMS != tc.want {
+				t.Errorf("trace.timeout_ms %v, want %v", resp.Trace.TimeoutMS, tc.want)
+			}
+		})
+	}
+}

@@ -46,8 +46,10 @@ Data (the index, your user model, the node's key) lives in --data, by
 default $XDG_DATA_HOME/p2pir (~/.local/share/p2pir).
 
 Exit status: 0 on success; 1 on a failure; 2 on a usage error or a query
-that cannot be parsed; 3 when indexing or crawling finished but some files
-or pages failed.`,
+that cannot be parsed. index and crawl also exit 3 when they finished but
+some files or pages failed (listed on stderr) while the rest was indexed:
+a script can tell that partial run, worth keeping, from 1, where nothing
+was indexed. No other command exits 3.`,
 		Version:       versionText(),
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -68,7 +68,14 @@ it is where it is.`,
 			if k < 1 || k > index.MaxK {
 				return usageError{fmt.Errorf("--k must be between 1 and %d", index.MaxK)}
 			}
-			if timeout <= 0 {
+			if !cmd.Flags().Changed("timeout") {
+				// One default for every search: config.toml's search.timeout.
+				cfg, err := config.Load(a.configPath())
+				if err != nil {
+					return err
+				}
+				timeout = cfg.Search.Timeout.Duration
+			} else if timeout <= 0 {
 				return usageError{fmt.Errorf("--timeout must be more than 0, e.g. 20s, not %v", timeout)}
 			}
 			if merge != "" && !slices.Contains(clientagent.MergeMethods(), merge) {
@@ -89,14 +96,16 @@ it is where it is.`,
 				extra = append(extra, e)
 				sources = appendIfForced(sources, e.Name)
 			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
-			defer cancel()
 			if ri, ok := a.runningNode(); ok {
 				if len(extra) > 0 {
 					return usageError{errors.New("--engine is not available through a running node: add the engine to config.toml")}
 				}
+				// The node keeps the deadline; the call waits a little
+				// longer, for the answer it makes at the deadline.
+				ctx, cancel := context.WithTimeout(cmd.Context(), timeout+nodeAnswerGrace)
+				defer cancel()
 				// POST: a search may crawl, which the node does only for POST.
-				body := map[string]any{"q": text, "k": k, "no_profile": noProfile, "sources": sources, "exclude": exclude, "merge": merge, "crawl": crawl}
+				body := map[string]any{"q": text, "k": k, "no_profile": noProfile, "sources": sources, "exclude": exclude, "merge": merge, "crawl": crawl, "timeout_ms": max(1, timeout.Milliseconds())}
 				var resp clientagent.Response
 				if err := nodeCall(ctx, ri, "POST", "/search", nil, body, &resp); err != nil {
 					return err
@@ -107,12 +116,14 @@ it is where it is.`,
 				writeSearchText(a.stdout, &resp, searchStyle{color: isTerminal(a.stdout), explain: explain})
 				return nil
 			}
+			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+			defer cancel()
 			ag, closeAll, err := a.openAgent(ctx, extra...)
 			if err != nil {
 				return err
 			}
 			defer closeAll()
-			resp, err := ag.Search(ctx, clientagent.Request{Query: text, K: k, NoProfile: noProfile, Sources: sources, Exclude: exclude, Merge: merge, Crawl: crawl})
+			resp, err := ag.Search(ctx, clientagent.Request{Query: text, K: k, NoProfile: noProfile, Sources: sources, Exclude: exclude, Merge: merge, Crawl: crawl, Timeout: timeout})
 			if err != nil {
 				if errors.Is(err, index.ErrBadQuery) || errors.Is(err, clientagent.ErrUnknownSource) {
 					return usageError{err}
@@ -133,17 +144,31 @@ it is where it is.`,
 		return usageError{fmt.Errorf("%w: a query that starts with \"-\" needs \"--\" before it (p2pir search -- -word ...), or quotes (see p2pir search --help)", err)}
 	})
 	cmd.Flags().IntVar(&k, "k", 10, "number of results")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: {\"query\", \"query_id\", \"expanded\", \"added\", \"dropped\", \"results\": [{\"url\", \"title\", \"content\", \"score\", \"source\", \"engine\", \"engines\", \"positions\", \"doc_id\", \"rank\", \"modified\", \"profile_sim\", \"why\", \"formats\", \"near_duplicates\", \"duplicates\"}], \"filtered\", \"unresponsive\", \"number_of_results\", \"took_ms\", \"trace\"} (see docs/API.md)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: "+searchJSONFields+" (durations in milliseconds; see docs/API.md)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "show each result's score, the sources that found it with its rank in each, and why it is where it is")
 	cmd.Flags().BoolVar(&noProfile, "no-profile", false, "do not use your user model for this search")
 	cmd.Flags().StringArrayVar(&sources, "source", nil, "ask only this source (repeatable): local, or an engine's name from config.toml; see p2pir sources")
 	cmd.Flags().StringArrayVar(&exclude, "exclude", nil, "do not ask this source (repeatable)")
 	cmd.Flags().StringArrayVar(&engines, "engine", nil, "also ask this engine for this search only: KIND=URL with KIND searxng, yacy, opensearch (a template with {searchTerms}), opensearch-description or p2pir (repeatable)")
 	cmd.Flags().StringVar(&merge, "merge", "", "fusion method: rrf (default), combmnz, combsum, roundrobin")
-	cmd.Flags().DurationVar(&timeout, "timeout", 20*time.Second, "deadline of the whole search")
+	cmd.Flags().DurationVar(&timeout, "timeout", 0, "deadline of the whole search (default: config.toml's search.timeout, 20s unless set there)")
 	cmd.Flags().BoolVar(&crawl, "crawl", false, "also run a focused crawl from config.toml's crawl.seeds and the other sources' top web results (budgets: crawl.max_pages, crawl.max_time); found pages are indexed")
 	return cmd
 }
+
+// searchJSONFields are the fields "search --json" prints, for its help
+// (TestSearchHelpListsTheJSONFields keeps it in step with the types and
+// with what the command prints): a key alone stands for a value, "key":
+// [{...}] for a list of objects with those keys.
+const searchJSONFields = `{"query", "query_id", "expanded": [{"term", "weight"}], "added", "dropped", ` +
+	`"results": [{"url", "title", "content", "score", "source", "engine", "engines", "positions", "doc_id", "rank", "modified", "profile_sim", "why", "formats", "near_duplicates", "duplicates"}], ` +
+	`"filtered": [{"url", "title", "why"}], "unresponsive": [{"engine", "name", "error"}], "number_of_results", "took_ms", ` +
+	`"trace": {"timeout_ms", "sources": [{"source", "outcome", "latency_ms", "hits", "network"}]}}`
+
+// nodeAnswerGrace is how much longer than the search's deadline the CLI
+// waits for a running node's answer, which the node makes at the deadline
+// with whatever the sources brought by then.
+const nodeAnswerGrace = 5 * time.Second
 
 // appendIfForced adds a one-off engine to the forced sources only when the
 // person already restricted the sources; otherwise every source is asked.

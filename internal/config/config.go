@@ -83,7 +83,11 @@ type Search struct {
 	K int `toml:"k"`
 	// Merge is "rrf" (default), "combmnz", "combsum" or "roundrobin".
 	Merge string `toml:"merge"`
-	// Timeout is the whole query's deadline. Default 5s.
+	// Timeout is the whole search's deadline: the sources asked at once
+	// (engines 3s, the peers 3s by default), then a focused crawl when
+	// asked (crawl.max_time, 10s). "p2pir search --timeout" and the node's
+	// API and web page searches that name no deadline take it. Default
+	// 20s.
 	Timeout Duration `toml:"timeout"`
 }
 
@@ -174,7 +178,7 @@ func DefaultNetwork() Network {
 // Default returns the configuration used when there is no file.
 func Default() Config {
 	return Config{
-		Search:  Search{K: 10, Merge: "rrf", Timeout: Duration{5 * time.Second}},
+		Search:  Search{K: 10, Merge: "rrf", Timeout: Duration{20 * time.Second}},
 		Crawl:   Crawl{MaxPages: 30, MaxTime: Duration{10 * time.Second}},
 		Network: DefaultNetwork(),
 		Log:     Log{Level: "info", Format: "text"},

@@ -16,7 +16,7 @@ func TestExampleFileLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Search.K != 10 || c.Search.Merge != "rrf" || c.Search.Timeout.Duration != 5*time.Second {
+	if c.Search.K != 10 || c.Search.Merge != "rrf" || c.Search.Timeout.Duration != 20*time.Second {
 		t.Errorf("search = %+v", c.Search)
 	}
 	if c.Crawl.MaxPages != 30 || c.Crawl.MaxTime.Duration != 10*time.Second || c.Crawl.Auto {
