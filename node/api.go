@@ -248,7 +248,7 @@ func (im *instrumentedMux) Handle(pattern string, h http.Handler) {
 // source=crawl are refused, and the automatic crawl is off.
 func (n *Node) handleSearch(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	k, err := intParam(r, "k", 10, 1, index.MaxK)
+	k, err := intParam(r, "k", 0, 1, index.MaxK) // 0: config.toml's search.k
 	if err != nil {
 		writeError(w, err)
 		return
@@ -306,7 +306,7 @@ func (n *Node) handleSearchPost(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fmt.Errorf("%w: hops and fan_out must be integers from 1 to 16 (0 or absent: the node's settings)", errBadInput))
 		return
 	}
-	k := 10
+	k := 0 // config.toml's search.k
 	if in.K != nil {
 		if k = *in.K; k < 1 || k > index.MaxK {
 			writeError(w, fmt.Errorf("%w: k must be an integer from 1 to %d", errBadInput, index.MaxK))

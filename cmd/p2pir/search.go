@@ -65,18 +65,25 @@ it is where it is.`,
   p2pir search --k 20 --json '"heat transfer" -turbulent'`,
 		Args: minArgs(1, "QUERY"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if k < 1 || k > index.MaxK {
+			if cmd.Flags().Changed("k") && (k < 1 || k > index.MaxK) {
 				return usageError{fmt.Errorf("--k must be between 1 and %d", index.MaxK)}
 			}
-			if !cmd.Flags().Changed("timeout") {
-				// One default for every search: config.toml's search.timeout.
+			if cmd.Flags().Changed("timeout") && timeout <= 0 {
+				return usageError{fmt.Errorf("--timeout must be more than 0, e.g. 20s, not %v", timeout)}
+			}
+			if !cmd.Flags().Changed("k") || !cmd.Flags().Changed("timeout") {
+				// One default for every search: config.toml's search.k
+				// and search.timeout.
 				cfg, err := config.Load(a.configPath())
 				if err != nil {
 					return err
 				}
-				timeout = cfg.Search.Timeout.Duration
-			} else if timeout <= 0 {
-				return usageError{fmt.Errorf("--timeout must be more than 0, e.g. 20s, not %v", timeout)}
+				if !cmd.Flags().Changed("k") {
+					k = cfg.Search.K
+				}
+				if !cmd.Flags().Changed("timeout") {
+					timeout = cfg.Search.Timeout.Duration
+				}
 			}
 			if merge != "" && !slices.Contains(clientagent.MergeMethods(), merge) {
 				return usageError{fmt.Errorf("--merge must be one of %s, not %q", strings.Join(clientagent.MergeMethods(), ", "), merge)}
@@ -143,7 +150,7 @@ it is where it is.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w: a query that starts with \"-\" needs \"--\" before it (p2pir search -- -word ...), or quotes (see p2pir search --help)", err)}
 	})
-	cmd.Flags().IntVar(&k, "k", 10, "number of results")
+	cmd.Flags().IntVar(&k, "k", 0, "number of results (default: config.toml's search.k, 10 unless set there)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: "+searchJSONFields+" (durations in milliseconds; see docs/API.md)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "show each result's score, the sources that found it with its rank in each, and why it is where it is")
 	cmd.Flags().BoolVar(&noProfile, "no-profile", false, "do not use your user model for this search")
