@@ -72,7 +72,18 @@ func shingleSketch(terms []string) sketch {
 // a and b: of the k smallest hashes of their union, the share found in
 // both sketches (Broder's estimator; exact when both sets fit in k).
 func resemblance(a, b sketch) float64 {
-	i, j, taken, both := 0, 0, 0, 0
+	taken, both := mergeSketches(a, b, sketchSize)
+	if taken == 0 {
+		return 0
+	}
+	return float64(both) / float64(taken)
+}
+
+// mergeSketches walks the k smallest hashes of the union of a's and b's
+// (k = sketchSize), counting those taken and those found in both; it
+// stops early once more than allowed of them were in one sketch only.
+func mergeSketches(a, b sketch, allowed int) (taken, both int) {
+	i, j := 0, 0
 	for taken < sketchSize && (i < len(a.mins) || j < len(b.mins)) {
 		switch {
 		case j == len(b.mins) || i < len(a.mins) && a.mins[i] < b.mins[j]:
@@ -84,11 +95,11 @@ func resemblance(a, b sketch) float64 {
 			both++
 		}
 		taken++
+		if taken-both > allowed {
+			break
+		}
 	}
-	if taken == 0 {
-		return 0
-	}
-	return float64(both) / float64(taken)
+	return taken, both
 }
 
 // fnv64a is the 64-bit FNV-1a hash of s.
@@ -123,21 +134,9 @@ func nearDuplicate(a, b sketch) bool {
 	// more than (1 - threshold)·k of them in one sketch only is too many.
 	k := min(sketchSize, len(a.mins)+len(b.mins))
 	allowed := int((1-NearDuplicateResemblance)*float64(k) + 1e-9) // 1 - 0.8 is 0.19999…
-	i, j, taken, both := 0, 0, 0, 0
-	for taken < sketchSize && (i < len(a.mins) || j < len(b.mins)) {
-		switch {
-		case j == len(b.mins) || i < len(a.mins) && a.mins[i] < b.mins[j]:
-			i++
-		case i == len(a.mins) || b.mins[j] < a.mins[i]:
-			j++
-		default:
-			i, j = i+1, j+1
-			both++
-		}
-		taken++
-		if taken-both > allowed {
-			return false
-		}
+	taken, both := mergeSketches(a, b, allowed)
+	if taken-both > allowed {
+		return false
 	}
 	return taken > 0 && float64(both) >= NearDuplicateResemblance*float64(taken)
 }

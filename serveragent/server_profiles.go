@@ -183,22 +183,16 @@ func (n *Node) PlanGossip(ctx context.Context) (GossipPlan, error) {
 	// draws its sample of known profiles from the node's generator, and
 	// drawn concurrently the samples would go to the targets in a
 	// timing-dependent order.
-	plan.msgs = make([]*p2pirv1.ProfileExchange, len(plan.targets))
-	for i, p := range plan.targets {
-		msg, err := n.profileMessage(ctx, p.info.ID)
+	ids := plan.Peers() // the targets, then the probes
+	msgs := make([]*p2pirv1.ProfileExchange, len(ids))
+	for i, id := range ids {
+		msg, err := n.profileMessage(ctx, id)
 		if err != nil {
 			return GossipPlan{}, err
 		}
-		plan.msgs[i] = msg
+		msgs[i] = msg
 	}
-	plan.probeMsgs = make([]*p2pirv1.ProfileExchange, len(plan.probes))
-	for i, c := range plan.probes {
-		msg, err := n.profileMessage(ctx, c.info.ID)
-		if err != nil {
-			return GossipPlan{}, err
-		}
-		plan.probeMsgs[i] = msg
-	}
+	plan.msgs, plan.probeMsgs = msgs[:len(plan.targets)], msgs[len(plan.targets):]
 	return plan, nil
 }
 

@@ -146,41 +146,26 @@ func JoinReason(err error) string {
 // startRejoin starts the loop of a lone node that tries its seeds every
 // interval until one answers, another member finds it, or stopRejoin.
 func (m *Membership) startRejoin(seeds []string, every time.Duration) {
-	stop, done := make(chan struct{}), make(chan struct{})
-	m.rejoinStop, m.rejoinDone = stop, done
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-			if m.table.liveCount() > 0 {
-				m.logger.Info("no longer alone; stop trying the seeds")
-				m.setJoin(nil)
-				return
-			}
-			n, err := m.joinSeeds(seeds)
-			m.setJoin(err)
-			if err == nil {
-				m.logger.Info("joined the network", "seeds_answered", n, "seeds", len(seeds))
-				return
-			}
-			m.del.warnf("still_alone", "", "still alone: no seed answered", logx.KeyReason, err.Error())
+	m.rejoin = startLoop(every, func() bool {
+		if m.table.liveCount() > 0 {
+			m.logger.Info("no longer alone; stop trying the seeds")
+			m.setJoin(nil)
+			return true
 		}
-	}()
+		n, err := m.joinSeeds(seeds)
+		m.setJoin(err)
+		if err == nil {
+			m.logger.Info("joined the network", "seeds_answered", n, "seeds", len(seeds))
+			return true
+		}
+		m.del.warnf("still_alone", "", "still alone: no seed answered", logx.KeyReason, err.Error())
+		return false
+	})
 }
 
 // stopRejoin ends the rejoin loop, if any, and waits for it (at most one
 // join attempt, bounded by the TCP timeout). Called with life held.
 func (m *Membership) stopRejoin() {
-	if m.rejoinStop == nil {
-		return
-	}
-	close(m.rejoinStop)
-	<-m.rejoinDone
-	m.rejoinStop, m.rejoinDone = nil, nil
+	m.rejoin.halt()
+	m.rejoin = nil
 }

@@ -36,14 +36,11 @@ type Membership struct {
 	// life serialises Join, Leave and Shutdown.
 	life    sync.Mutex
 	stopped bool
-	// rejoinStop and rejoinDone control a lone node's rejoin loop; nil
-	// when none runs.
-	rejoinStop chan struct{}
-	rejoinDone chan struct{}
-	// reconnectStop and reconnectDone control the loop that tries members
-	// declared dead (Config.ReconnectInterval); nil when none runs.
-	reconnectStop chan struct{}
-	reconnectDone chan struct{}
+	// rejoin is a lone node's rejoin loop; nil when none runs.
+	rejoin *loop
+	// reconnect is the loop that tries members declared dead
+	// (Config.ReconnectInterval); nil when none runs.
+	reconnect *loop
 
 	joinMu sync.Mutex
 	join   JoinState // see JoinState
@@ -137,41 +134,26 @@ func Start(cfg Config) (m *Membership, err error) {
 // declared dead, both refute, and the memberships merge. A member that is
 // really gone costs a failed dial.
 func (m *Membership) startReconnect(every, window time.Duration) {
-	stop, done := make(chan struct{}), make(chan struct{})
-	m.reconnectStop, m.reconnectDone = stop, done
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-			lost := m.table.lostSince(window)
-			if len(lost) == 0 {
-				continue
-			}
-			addr := lost[rand.IntN(len(lost))]
-			if _, err := m.list.Join([]string{addr}); err != nil {
-				m.logger.Debug("a member declared dead is still out of reach", logx.KeyAddr, addr, logx.KeyReason, err.Error())
-				continue
-			}
-			m.logger.Info("reached a member declared dead again", logx.KeyAddr, addr)
+	m.reconnect = startLoop(every, func() bool {
+		lost := m.table.lostSince(window)
+		if len(lost) == 0 {
+			return false
 		}
-	}()
+		addr := lost[rand.IntN(len(lost))]
+		if _, err := m.list.Join([]string{addr}); err != nil {
+			m.logger.Debug("a member declared dead is still out of reach", logx.KeyAddr, addr, logx.KeyReason, err.Error())
+			return false
+		}
+		m.logger.Info("reached a member declared dead again", logx.KeyAddr, addr)
+		return false
+	})
 }
 
 // stopReconnect ends the reconnect loop, if any, and waits for it (at
 // most one join's TCP timeout).
 func (m *Membership) stopReconnect() {
-	if m.reconnectStop == nil {
-		return
-	}
-	close(m.reconnectStop)
-	<-m.reconnectDone
-	m.reconnectStop, m.reconnectDone = nil, nil
+	m.reconnect.halt()
+	m.reconnect = nil
 }
 
 // newNetTransport binds memberlist's UDP+TCP transport. A free port (port
