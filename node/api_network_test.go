@@ -28,7 +28,7 @@ func startManualTrio(t *testing.T) ([]*Node, string) {
 		sc.PerPeerTimeout = 2 * time.Second
 		cfg := Config{
 			DataDir: filepath.Join(root, string(rune('a'+i))), HTTPAddr: "127.0.0.1:0", GRPCAddr: "127.0.0.1:0",
-			GossipAddr: freePort(t), Server: &sc, MembershipProfile: "local", ManualRounds: true,
+			GossipAddr: "127.0.0.1:0", Server: &sc, MembershipProfile: "local", ManualRounds: true,
 		}
 		if i > 0 {
 			cfg.Join = []string{nodes[0].GossipAddr()}
@@ -169,7 +169,7 @@ func TestAPINetworkRoundGossipsAndReclusters(t *testing.T) {
 
 	// A node that runs its own rounds.
 	auto := t.TempDir()
-	b := startNode(t, auto, freePort(t), nil)
+	b := startNode(t, auto, "127.0.0.1:0", nil)
 	defer b.Close(context.Background())
 	hdr := map[string]string{"Content-Type": "application/json", "X-P2PIR-Token": runToken(t, auto)}
 	if code, raw := (apiCall{method: "POST", path: "/network/round", header: hdr, body: `{}`}).do(t, b); code != http.StatusConflict || !strings.Contains(raw, "--manual-rounds") {

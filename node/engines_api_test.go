@@ -64,7 +64,7 @@ func startWithConfig(t *testing.T, text string) (*Node, string) {
 	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	n := startNode(t, dir, freePort(t), nil)
+	n := startNode(t, dir, "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(context.Background()) })
 	return n, dir
 }
@@ -538,7 +538,7 @@ func TestAnEngineThatCannotBeBuiltIsSaidAndRetried(t *testing.T) {
 // address, never a Host a request made up.
 func TestOpenSearchInPublicModeIgnoresTheHost(t *testing.T) {
 	const access = "correct-horse-battery-staple"
-	n, err := Start(context.Background(), Config{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", GRPCAddr: "127.0.0.1:0", GossipAddr: freePort(t),
+	n, err := Start(context.Background(), Config{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", GRPCAddr: "127.0.0.1:0", GossipAddr: "127.0.0.1:0",
 		HTTPPublic: true, HTTPAccessToken: access, MembershipProfile: "local"})
 	if err != nil {
 		t.Fatal(err)

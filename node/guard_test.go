@@ -83,7 +83,7 @@ func startPopulated(t *testing.T) (n *Node, dir, queryID, url string) {
 func startPopulatedN(t *testing.T, k int) (n *Node, dir, queryID string, urls []string) {
 	t.Helper()
 	dir = t.TempDir()
-	n = startNode(t, dir, freePort(t), nil)
+	n = startNode(t, dir, "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(context.Background()) })
 	populate(t, n, 0)
 	resp, err := n.Agent().Search(context.Background(), clientagent.Request{Query: "galaxy", Sources: []string{clientagent.LocalName}})
@@ -218,7 +218,7 @@ func TestHTTPBeyondLoopbackNeedsPublicModeAndToken(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			n, err := Start(context.Background(), Config{DataDir: dir, HTTPAddr: tc.addr, GRPCAddr: "127.0.0.1:0", GossipAddr: freePort(t),
+			n, err := Start(context.Background(), Config{DataDir: dir, HTTPAddr: tc.addr, GRPCAddr: "127.0.0.1:0", GossipAddr: "127.0.0.1:0",
 				HTTPPublic: tc.public, HTTPAccessToken: tc.token, MembershipProfile: "local"})
 			if err == nil {
 				n.Close(context.Background())
@@ -231,7 +231,7 @@ func TestHTTPBeyondLoopbackNeedsPublicModeAndToken(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	n, err := Start(context.Background(), Config{DataDir: dir, HTTPAddr: "0.0.0.0:0", GRPCAddr: "127.0.0.1:0", GossipAddr: freePort(t),
+	n, err := Start(context.Background(), Config{DataDir: dir, HTTPAddr: "0.0.0.0:0", GRPCAddr: "127.0.0.1:0", GossipAddr: "127.0.0.1:0",
 		HTTPPublic: true, HTTPAccessToken: access, MembershipProfile: "local"})
 	if err != nil {
 		t.Fatal(err)

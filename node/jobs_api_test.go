@@ -28,7 +28,7 @@ func jobsPost(t *testing.T, n *Node, path, body string) (int, string) {
 // and removes it: its documents leave the index, the roots list and the
 // shared folders.
 func TestTheNodeIndexesAFolderAndRemovesIt(t *testing.T) {
-	n := startNode(t, t.TempDir(), freePort(t), nil)
+	n := startNode(t, t.TempDir(), "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(t.Context()) })
 	notes := filepath.Join(t.TempDir(), "notes")
 	if err := os.CopyFS(notes, os.DirFS("../internal/jobs/testdata/notes")); err != nil {
@@ -132,7 +132,7 @@ func apiGet2(t *testing.T, n *Node, path string) (int, string) {
 // searchable.
 func TestWatchingAndTheRecordSurviveANodeRestart(t *testing.T) {
 	dir := t.TempDir()
-	n := startNode(t, dir, freePort(t), nil)
+	n := startNode(t, dir, "127.0.0.1:0", nil)
 	notes := filepath.Join(t.TempDir(), "notes")
 	if err := os.CopyFS(notes, os.DirFS("../internal/jobs/testdata/notes")); err != nil {
 		t.Fatal(err)
@@ -150,7 +150,7 @@ func TestWatchingAndTheRecordSurviveANodeRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	n = startNode(t, dir, freePort(t), nil)
+	n = startNode(t, dir, "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(t.Context()) })
 	if code, body := apiGet2(t, n, "/index/jobs/"+sub.Job.ID); code != http.StatusOK || !strings.Contains(body, `"state": "done"`) {
 		t.Fatalf("the earlier job after a restart: %d %s", code, body)

@@ -202,7 +202,7 @@ func TestFiveNodesClusterRouteSurviveAndRejoin(t *testing.T) {
 // TestMetricsCountAPIRequests: /metrics serves Prometheus text with the
 // API's request counter and the node's gauges.
 func TestMetricsCountAPIRequests(t *testing.T) {
-	n := startNode(t, t.TempDir(), freePort(t), nil)
+	n := startNode(t, t.TempDir(), "127.0.0.1:0", nil)
 	defer n.Close(context.Background())
 	populate(t, n, 0)
 	base := "http://" + n.HTTPAddr()

@@ -84,9 +84,9 @@ func TestASharedFolderReachesPeersThroughTheOwnersNode(t *testing.T) {
 		t.Skipf("symbolic links unavailable: %v", err)
 	}
 
-	owner := startNode(t, filepath.Join(root, "owner"), freePort(t), nil)
+	owner := startNode(t, filepath.Join(root, "owner"), "127.0.0.1:0", nil)
 	defer owner.Close(ctx)
-	asker := startNode(t, filepath.Join(root, "asker"), freePort(t), []string{owner.GossipAddr()})
+	asker := startNode(t, filepath.Join(root, "asker"), "127.0.0.1:0", []string{owner.GossipAddr()})
 	defer asker.Close(ctx)
 	if _, err := crawler.IndexFiles(ctx, owner.Index(), crawler.DefaultFilesConfig(), papers, diary); err != nil {
 		t.Fatal(err)

@@ -20,9 +20,9 @@ func TestSearchAPIIncludesTraceAndMetricsCountRPCs(t *testing.T) {
 		t.Skip("two real nodes: skipped in -short mode")
 	}
 	root := t.TempDir()
-	a := startNode(t, filepath.Join(root, "a"), freePort(t), nil)
+	a := startNode(t, filepath.Join(root, "a"), "127.0.0.1:0", nil)
 	defer a.Close(context.Background())
-	b := startNode(t, filepath.Join(root, "b"), freePort(t), []string{a.GossipAddr()})
+	b := startNode(t, filepath.Join(root, "b"), "127.0.0.1:0", []string{a.GossipAddr()})
 	defer b.Close(context.Background())
 	populate(t, a, 0)
 	populate(t, b, 1)

@@ -39,7 +39,7 @@ func memCase(n int) networkCase {
 // tcpCase runs n nodes on loopback TCP with their HTTP APIs.
 func tcpCase(n int) networkCase {
 	return networkCase{name: fmt.Sprintf("%d nodes on loopback TCP", n), n: n, config: func(t *testing.T, root string, i int) Config {
-		return Config{DataDir: filepath.Join(root, fmt.Sprint(i)), HTTPAddr: "127.0.0.1:0", GRPCAddr: "127.0.0.1:0", GossipAddr: freePort(t)}
+		return Config{DataDir: filepath.Join(root, fmt.Sprint(i)), HTTPAddr: "127.0.0.1:0", GRPCAddr: "127.0.0.1:0", GossipAddr: "127.0.0.1:0"}
 	}}
 }
 

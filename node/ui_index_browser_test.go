@@ -22,7 +22,7 @@ import (
 func TestBrowserAddAFolderAndFindItsDocument(t *testing.T) {
 	b := newBrowser(t)
 	dir := t.TempDir()
-	n := startNode(t, dir, freePort(t), nil)
+	n := startNode(t, dir, "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(context.Background()) })
 	folder := t.TempDir()
 	if err := os.WriteFile(filepath.Join(folder, "quokka.md"), []byte("# Quokkas\n\nThe quokka is a small wallaby of Rottnest Island."), 0o600); err != nil {
@@ -68,7 +68,7 @@ func TestBrowserAddAFolderAndFindItsDocument(t *testing.T) {
 // machine is followed and its page found from the search box.
 func TestBrowserCrawlASiteIntoThePrivateNetwork(t *testing.T) {
 	b := newBrowser(t)
-	n := startNode(t, t.TempDir(), freePort(t), nil)
+	n := startNode(t, t.TempDir(), "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(context.Background()) })
 	private := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -38,7 +38,7 @@ func startTrio(t *testing.T) (alice, bob, carol *Node) {
 		if i > 0 {
 			join = []string{nodes[0].GossipAddr()}
 		}
-		nodes[i] = startNode(t, dir, freePort(t), join)
+		nodes[i] = startNode(t, dir, "127.0.0.1:0", join)
 		n := nodes[i]
 		t.Cleanup(func() { n.Close(context.Background()) })
 		populate(t, n, topic[i])

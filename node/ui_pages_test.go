@@ -52,7 +52,7 @@ func waitForJob(t *testing.T, n *Node, id string) jobs.Job {
 // token are refused, and nothing is queued.
 func TestUIIndexPageAddsAFolderAndRemovesIt(t *testing.T) {
 	dir := t.TempDir()
-	n := startNode(t, dir, freePort(t), nil)
+	n := startNode(t, dir, "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(context.Background()) })
 	folder := t.TempDir()
 	if err := os.WriteFile(filepath.Join(folder, "axolotl.txt"), []byte("The axolotl regrows its limbs."), 0o600); err != nil {
@@ -190,7 +190,7 @@ func TestUISourcesPageEditsEngines(t *testing.T) {
 // link is refused and listed among the job's failures, and its page is
 // never requested; ticked, it is crawled and found by a search.
 func TestUISiteFormAllowPrivate(t *testing.T) {
-	n := startNode(t, t.TempDir(), freePort(t), nil)
+	n := startNode(t, t.TempDir(), "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(context.Background()) })
 	var privateHits atomic.Int64
 	private := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

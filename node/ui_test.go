@@ -26,7 +26,7 @@ import (
 func startUINode(t *testing.T) (*Node, string) {
 	t.Helper()
 	dir := t.TempDir()
-	n := startNode(t, dir, freePort(t), nil)
+	n := startNode(t, dir, "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(context.Background()) })
 	folder, err := filepath.Abs(filepath.Join("testdata", "ui"))
 	if err != nil {
@@ -443,7 +443,7 @@ func TestUIBackNeverLeavesTheNode(t *testing.T) {
 // links the index page, with or without a query.
 func TestUIEmptyIndexSaysWhatToDo(t *testing.T) {
 	dir := t.TempDir()
-	n := startNode(t, dir, freePort(t), nil)
+	n := startNode(t, dir, "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(context.Background()) })
 	for _, path := range []string{"/", "/?q=galaxy"} {
 		code, _, body := uiGet(t, n, path)
@@ -512,7 +512,7 @@ func TestUIShowsEnginesAsTextAndNamesTheFailing(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	n := startNode(t, dir, freePort(t), nil)
+	n := startNode(t, dir, "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(context.Background()) })
 
 	code, _, body := uiGet(t, n, "/?q=galaxy")

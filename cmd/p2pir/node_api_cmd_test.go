@@ -20,7 +20,7 @@ func startCLINode(t *testing.T, dir string, extra ...string) (stdout, stderr *sy
 	ctx, stop := context.WithCancel(context.Background())
 	var out, errOut syncBuffer
 	done := make(chan int, 1)
-	args := append([]string{"--data", dir, "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t)}, extra...)
+	args := append([]string{"--data", dir, "node", "--http", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--gossip", "127.0.0.1:0"}, extra...)
 	go func() {
 		done <- run(ctx, args, strings.NewReader(""), &out, &errOut)
 	}()
@@ -108,7 +108,7 @@ func TestNodeOnATakenPortExits1(t *testing.T) {
 	}
 	defer holder.Close()
 	taken := holder.Addr().String()
-	r := runCLI(t, dir, "node", "--http", loopbackAddr(t), "--grpc", taken, "--gossip", loopbackAddr(t))
+	r := runCLI(t, dir, "node", "--http", "127.0.0.1:0", "--grpc", taken, "--gossip", "127.0.0.1:0")
 	if r.code != 1 || !strings.Contains(r.stderr, "the gRPC address "+taken+" is in use") {
 		t.Fatalf("node on a taken gRPC port: %v", r)
 	}
@@ -142,7 +142,7 @@ func TestNodeHTTPBeyondLoopbackIsAUsageError(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 			var out, errOut bytes.Buffer
-			args := append([]string{"--data", t.TempDir(), "node", "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t)}, tc.args...)
+			args := append([]string{"--data", t.TempDir(), "node", "--grpc", "127.0.0.1:0", "--gossip", "127.0.0.1:0"}, tc.args...)
 			code := run(ctx, args, strings.NewReader(""), &out, &errOut)
 			if code != 2 || !strings.Contains(errOut.String(), tc.want) {
 				t.Fatalf("exit %d, stderr %q; want exit 2 mentioning %q", code, errOut.String(), tc.want)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/p2pir/p2pir/internal/testenv"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,16 +13,6 @@ import (
 
 	"golang.org/x/time/rate"
 )
-
-func loopbackAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
 
 // TestNodeServesTheCLI: while "p2pir node" runs on a data directory, the
 // CLI's search, mark and profile go through its HTTP API (the index and
@@ -36,7 +25,7 @@ func TestNodeServesTheCLI(t *testing.T) {
 	var out, errOut bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"--data", dir, "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t)}, strings.NewReader(""), &out, &errOut)
+		done <- run(ctx, []string{"--data", dir, "node", "--http", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--gossip", "127.0.0.1:0"}, strings.NewReader(""), &out, &errOut)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -112,7 +101,7 @@ func TestNodeNetworkFlagsOverrideConfigFile(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(tc.file), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			args := append([]string{"node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t)}, tc.flags...)
+			args := append([]string{"node", "--http", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--gossip", "127.0.0.1:0"}, tc.flags...)
 			r := runCLI(t, dir, args...)
 			if r.code != 1 || !strings.Contains(r.stderr, tc.want) {
 				t.Fatalf("p2pir %v = %v, want exit 1 saying %q", args, r, tc.want)
@@ -132,7 +121,7 @@ func TestNodeExperimentFlags(t *testing.T) {
 			t.Errorf("p2pir node --help does not mention %s:\n%s", want, help.stdout)
 		}
 	}
-	r := runCLI(t, t.TempDir(), "node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t), "--membership", "wan")
+	r := runCLI(t, t.TempDir(), "node", "--http", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--gossip", "127.0.0.1:0", "--membership", "wan")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "lan or local") {
 		t.Errorf("--membership wan: want exit 2 naming lan and local, got %v", r)
 	}

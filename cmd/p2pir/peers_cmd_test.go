@@ -79,7 +79,7 @@ func TestNodeRefusesAnUnreadableName(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		var out, errOut bytes.Buffer
-		code := run(ctx, []string{"--data", t.TempDir(), "node", "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t), "--name", name}, strings.NewReader(""), &out, &errOut)
+		code := run(ctx, []string{"--data", t.TempDir(), "node", "--grpc", "127.0.0.1:0", "--gossip", "127.0.0.1:0", "--name", name}, strings.NewReader(""), &out, &errOut)
 		if code != 2 || !strings.Contains(errOut.String(), "--name") {
 			t.Errorf("--name %q: exit %d, stderr %q; want exit 2 naming --name", name, code, errOut.String())
 		}

@@ -70,7 +70,7 @@ func TestCommandsRefuseADamagedStateFileAndLeaveItAlone(t *testing.T) {
 		{"sources"},
 		// A node that started anyway would run until the command's
 		// deadline and exit 0, failing the check below.
-		{"node", "--http", loopbackAddr(t), "--grpc", loopbackAddr(t), "--gossip", loopbackAddr(t)},
+		{"node", "--http", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--gossip", "127.0.0.1:0"},
 	}
 	for _, d := range damages {
 		t.Run(d.name, func(t *testing.T) {
