@@ -45,16 +45,22 @@ const (
 	// short timeouts turn into false suspicions, each refuted by another
 	// broadcast, until the broadcasts themselves starve it (730 nodes with
 	// 5 s probes and 2 s timeouts on a 2-core machine at load 13 grew to
-	// 7.5 GB in a minute of suspicions). It gossips every simGossipInterval (1 s, not
+	// 7.5 GB in a minute of suspicions). It gossips every simGossipInterval (2 s, not
 	// 200 ms: 1,000 nodes ticking five times a second kept two cores
 	// busy) to simGossipNodes (4) nodes in packets of up to simPacketSize
 	// (16 KiB, about 100 join messages, where the 1,400 bytes of a real
 	// network's MTU hold 8: a network started at once queues a join per
 	// node on every node), and exchanges full state every
-	// simPushPullInterval (15 s), which memberlist itself stretches with
-	// the network's size (× 6 at 1,000 nodes). Loopback and memory carry
-	// 16 KiB datagrams; a real network does not, so this profile is not
-	// for one.
+	// simPushPullInterval (60 s), which memberlist itself stretches with
+	// the network's size (× 6 at 1,000 nodes). A push-pull sends and
+	// merges every member, and memberlist vets each merged member with
+	// the alive delegate again: at 1,000 nodes, with a 15 s interval,
+	// push-pulls and gossip took a fifth of a run's CPU whatever the
+	// experiment did. A simulation starts its nodes together and has
+	// each pull the full list once (node.Node.SyncMembers), so the
+	// periodic exchange only repairs what gossip missed. Loopback and
+	// memory carry 16 KiB datagrams; a real network does not, so this
+	// profile is not for one.
 	ProfileSim = "sim"
 )
 
@@ -63,11 +69,11 @@ const (
 	simProbeInterval    = 30 * time.Second
 	simProbeTimeout     = 10 * time.Second
 	simSuspicionMult    = 6
-	simGossipInterval   = time.Second
+	simGossipInterval   = 2 * time.Second
 	simGossipNodes      = 4
 	simPacketSize       = 16 << 10
 	simTCPTimeout       = 10 * time.Second
-	simPushPullInterval = 15 * time.Second
+	simPushPullInterval = 60 * time.Second
 )
 
 // ProfileLocal's departures from memberlist.DefaultLocalConfig.
