@@ -271,20 +271,13 @@ func (n *Node) callTimeout(ctx context.Context) (time.Duration, bool) {
 	return d, d > 0
 }
 
-// ownFingerprint returns this node's fingerprint, and whether sharing is
-// on.
+// ownFingerprint returns this node's fingerprint (shared: the caller must
+// not modify it), and whether sharing is on.
 func (n *Node) ownFingerprint(ctx context.Context) (usermodel.Fingerprint, bool, error) {
-	on, err := n.st.Sharing(ctx)
+	// Made once per stored profile and shared: read-only here.
+	fp, on, err := n.st.SharedFingerprint(ctx, p2pirv1.FingerprintDim)
 	if err != nil {
-		return usermodel.Fingerprint{}, false, fmt.Errorf("serveragent: sharing setting: %w", err)
-	}
-	p, err := n.st.Profile(ctx)
-	if err != nil {
-		return usermodel.Fingerprint{}, false, fmt.Errorf("serveragent: profile: %w", err)
-	}
-	fp, err := usermodel.MakeFingerprint(p, p2pirv1.FingerprintDim)
-	if err != nil {
-		return usermodel.Fingerprint{}, false, fmt.Errorf("serveragent: fingerprint: %w", err)
+		return usermodel.Fingerprint{}, false, fmt.Errorf("serveragent: own fingerprint: %w", err)
 	}
 	return fp, on, nil
 }

@@ -129,6 +129,37 @@ type profileCache struct {
 	mu      sync.Mutex
 	raw     []byte
 	profile Profile
+	// fp is the fingerprint of the profile stored as fpRaw (nil: none
+	// stored, the zero profile's) in fpDim dimensions; fpDim 0: none made.
+	fp    Fingerprint
+	fpRaw []byte
+	fpDim int
+}
+
+// fingerprint returns the fingerprint of the stored profile in dim
+// dimensions, made once per stored value and dimension (shared,
+// read-only).
+func (c *profileCache) fingerprint(b *buckets, dim int) (Fingerprint, error) {
+	raw := b.meta.Get(keyProfile)
+	c.mu.Lock()
+	if c.fpDim == dim && (raw == nil) == (c.fpRaw == nil) && bytes.Equal(raw, c.fpRaw) {
+		fp := c.fp
+		c.mu.Unlock()
+		return fp, nil
+	}
+	c.mu.Unlock()
+	p, err := c.read(b)
+	if err != nil {
+		return Fingerprint{}, err
+	}
+	fp, err := MakeFingerprint(p, dim)
+	if err != nil {
+		return Fingerprint{}, err
+	}
+	c.mu.Lock()
+	c.fp, c.fpRaw, c.fpDim = fp, bytes.Clone(raw), dim
+	c.mu.Unlock()
+	return fp, nil
 }
 
 // read returns the stored profile, decoded once per stored value; its

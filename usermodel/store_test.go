@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 
 	"go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+	"gonum.org/v1/gonum/mat"
 )
 
 func TestStoreKeepsEverythingAcrossReopen(t *testing.T) {
@@ -329,5 +331,62 @@ func TestCancelledContextWritesNothing(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestSharedFingerprintFollowsTheProfileAndSharing: SharedFingerprint is
+// MakeFingerprint of the stored profile, made once per stored profile
+// (the same vector while nothing changes) and again after a mark, and
+// says whether sharing is on.
+func TestSharedFingerprintFollowsTheProfileAndSharing(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t, StoreOptions{})
+	rng := rand.New(rand.NewPCG(7, 7))
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	q := randomQuery(rng, "a", 4, at)
+	recordAll(t, s, []QueryRecord{q})
+	check := func(step string, wantOn bool) Fingerprint {
+		t.Helper()
+		fp, on, err := s.SharedFingerprint(ctx, 64)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		p, err := s.Profile(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := MakeFingerprint(p, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if on != wantOn || !mat.Equal(fp.Vec, want.Vec) || fp.Version != want.Version {
+			t.Fatalf("%s: fingerprint %v (version %d), sharing %v; want %v (version %d), sharing %v",
+				step, fp.Vec.RawVector().Data[:4], fp.Version, on, want.Vec.RawVector().Data[:4], want.Version, wantOn)
+		}
+		return fp
+	}
+	empty := check("no profile yet", true)
+	if again := check("no profile, asked again", true); again.Vec != empty.Vec {
+		t.Error("the zero profile's fingerprint was made again, want it kept")
+	}
+	if _, _, err := s.AddMark(ctx, Mark{QueryID: q.ID, URL: q.Results[0].URL, Interested: true, Time: at, Doc: randomVector(rng, 20, 60)}); err != nil {
+		t.Fatal(err)
+	}
+	first := check("after a mark", true)
+	if first.IsZero() {
+		t.Fatal("the fingerprint of a profile with an interested mark is zero")
+	}
+	if again := check("after a mark, asked again", true); again.Vec != first.Vec {
+		t.Error("the fingerprint was made again for the same stored profile, want it kept")
+	}
+	if err := s.SetSharing(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	check("sharing off", false)
+	if _, _, err := s.AddMark(ctx, Mark{QueryID: q.ID, URL: q.Results[1].URL, Interested: true, Time: at.Add(time.Minute), Doc: randomVector(rng, 20, 60)}); err != nil {
+		t.Fatal(err)
+	}
+	if second := check("after a second mark", false); second.Vec == first.Vec {
+		t.Error("the profile changed but the fingerprint was not made again")
 	}
 }
