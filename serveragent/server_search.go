@@ -551,13 +551,18 @@ func (n *Node) route(ctx context.Context, req *p2pirv1.SearchRequest, visited ma
 			q.Terms = p.selected
 		}
 	}
-	if fp, ok := parseWireFP(req.GetQueryFingerprint()); ok && !fp.IsZero() {
-		q.FP = fp.Vec.RawVector().Data
-	}
-	if fp, ok := parseWireFP(req.GetAskerFingerprint()); ok && !fp.IsZero() {
-		q.Own = fp.Vec.RawVector().Data
-	} else if fp, _, err := n.ownFingerprint(ctx); err == nil && !fp.IsZero() && req.GetOrigin().GetNodeId() == n.self.ID {
-		q.Own = fp.Vec.RawVector().Data
+	if strategy != routing.Flood && strategy != routing.Walk { // they draw peers at random
+		// The query's and the asker's fingerprints come with every hop of
+		// a query, and the asker's with every query of a person: decoded
+		// once (shared, read-only).
+		if fp, ok := n.decoded.fingerprint(req.GetQueryFingerprint()); ok && !fp.IsZero() {
+			q.FP = fp.Vec.RawVector().Data
+		}
+		if fp, ok := n.decoded.fingerprint(req.GetAskerFingerprint()); ok && !fp.IsZero() {
+			q.Own = fp.Vec.RawVector().Data
+		} else if fp, _, err := n.ownFingerprint(ctx); err == nil && !fp.IsZero() && req.GetOrigin().GetNodeId() == n.self.ID {
+			q.Own = fp.Vec.RawVector().Data
+		}
 	}
 	if (strategy == routing.Interest || strategy == "") && q.Floor > 0 && len(q.Terms) == 0 {
 		// The origin chose by summaries but sent no statistics to score

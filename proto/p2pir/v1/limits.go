@@ -180,12 +180,11 @@ func (r *SearchRequest) Validate() error {
 	}
 	terms := make(map[string]bool, len(r.GetTerms()))
 	for i, t := range r.GetTerms() {
-		tp := fmt.Sprintf("%s.terms[%d]", p, i)
-		if err := checkTerm(t, tp); err != nil {
-			return err
+		if err := checkTerm(t, ""); err != nil {
+			return checkTerm(t, indexPath(p+".terms", i)) // again, to name it
 		}
 		if terms[t.GetTerm()] {
-			return invalid(tp+".term", "%q repeated", t.GetTerm())
+			return invalid(indexPath(p+".terms", i)+".term", "%q repeated", t.GetTerm())
 		}
 		terms[t.GetTerm()] = true
 	}
@@ -270,20 +269,20 @@ func (r *SearchResponse) Validate() error {
 	urls := make(map[string]bool, len(r.GetResults()))
 	var lastRank int32
 	for i, res := range r.GetResults() {
-		rp := fmt.Sprintf("%s.results[%d]", p, i)
-		if err := checkResult(res, rp); err != nil {
-			return err
+		rp := func() string { return indexPath(p+".results", i) }
+		if err := checkResult(res, ""); err != nil {
+			return checkResult(res, rp()) // again, to name it
 		}
 		if res.GetRank() <= lastRank {
-			return invalid(rp+".rank", "%d after %d, ranks must grow", res.GetRank(), lastRank)
+			return invalid(rp()+".rank", "%d after %d, ranks must grow", res.GetRank(), lastRank)
 		}
 		lastRank = res.GetRank()
 		if urls[res.GetUrl()] {
-			return invalid(rp+".url", "%q repeated", res.GetUrl())
+			return invalid(rp()+".url", "%q repeated", res.GetUrl())
 		}
 		urls[res.GetUrl()] = true
 		if path := res.GetPath(); len(path) > 0 && path[len(path)-1] != responder {
-			return invalid(rp+".path", "ends at %q, not at the responder %q", path[len(path)-1], responder)
+			return invalid(rp()+".path", "ends at %q, not at the responder %q", path[len(path)-1], responder)
 		}
 	}
 	if n := len(r.GetUnresponsive()); n > MaxUnresponsive {
@@ -291,12 +290,11 @@ func (r *SearchResponse) Validate() error {
 	}
 	peers := make(map[string]bool, len(r.GetUnresponsive()))
 	for i, u := range r.GetUnresponsive() {
-		up := fmt.Sprintf("%s.unresponsive[%d]", p, i)
-		if err := checkUnresponsive(u, up); err != nil {
-			return err
+		if err := checkUnresponsive(u, ""); err != nil {
+			return checkUnresponsive(u, indexPath(p+".unresponsive", i)) // again, to name it
 		}
 		if peers[u.GetNodeId()] {
-			return invalid(up+".node_id", "%q repeated", u.GetNodeId())
+			return invalid(indexPath(p+".unresponsive", i)+".node_id", "%q repeated", u.GetNodeId())
 		}
 		peers[u.GetNodeId()] = true
 	}
@@ -353,16 +351,16 @@ func (x *ProfileExchange) Validate() error {
 	sender := x.GetSender().GetNodeId()
 	nodes := make(map[string]bool, len(x.GetKnown()))
 	for i, e := range x.GetKnown() {
-		ep := fmt.Sprintf("%s.known[%d]", p, i)
-		if err := checkProfileEntry(e, ep); err != nil {
-			return err
+		ep := func() string { return indexPath(p+".known", i) }
+		if err := checkProfileEntry(e, ""); err != nil {
+			return checkProfileEntry(e, ep()) // again, to name it
 		}
 		id := e.GetNode().GetNodeId()
 		if id == sender {
-			return invalid(ep+".node.node_id", "is the sender %q", id)
+			return invalid(ep()+".node.node_id", "is the sender %q", id)
 		}
 		if nodes[id] {
-			return invalid(ep+".node.node_id", "%q repeated", id)
+			return invalid(ep()+".node.node_id", "%q repeated", id)
 		}
 		nodes[id] = true
 	}
@@ -375,8 +373,8 @@ func (x *ProfileExchange) Validate() error {
 		return invalid(p+".summaries", "%d summaries, at most %d", n, MaxGossipSummaries)
 	}
 	for i, s := range x.GetSummaries() {
-		if err := checkSummary(s, fmt.Sprintf("%s.summaries[%d]", p, i)); err != nil {
-			return err
+		if err := checkSummary(s, ""); err != nil {
+			return checkSummary(s, indexPath(p+".summaries", i)) // again, to name it
 		}
 	}
 	return nil
@@ -439,12 +437,12 @@ func (r *RecommendResponse) Validate() error {
 	}
 	urls := make(map[string]bool, len(r.GetRecommendations()))
 	for i, rec := range r.GetRecommendations() {
-		rp := fmt.Sprintf("%s.recommendations[%d]", p, i)
-		if err := checkRecommendation(rec, rp); err != nil {
-			return err
+		rp := func() string { return indexPath(p+".recommendations", i) }
+		if err := checkRecommendation(rec, ""); err != nil {
+			return checkRecommendation(rec, rp()) // again, to name it
 		}
 		if urls[rec.GetUrl()] {
-			return invalid(rp+".url", "%q repeated", rec.GetUrl())
+			return invalid(rp()+".url", "%q repeated", rec.GetUrl())
 		}
 		urls[rec.GetUrl()] = true
 	}
@@ -642,8 +640,8 @@ func checkResult(r *Result, p string) error {
 		return invalid(p+".path", "%d node IDs, at most %d", len(path), MaxPath)
 	}
 	for i, id := range path {
-		if err := checkToken(id, MaxNodeIDBytes, fmt.Sprintf("%s.path[%d]", p, i)); err != nil {
-			return err
+		if err := checkToken(id, MaxNodeIDBytes, ""); err != nil {
+			return checkToken(id, MaxNodeIDBytes, indexPath(p+".path", i)) // again, to name it
 		}
 	}
 	if len(path) > 0 && path[0] != r.GetNodeId() {
@@ -748,12 +746,11 @@ func checkClusterHint(h int32, p string) error {
 func checkIDList(ids []string, p string) error {
 	seen := make(map[string]bool, len(ids))
 	for i, id := range ids {
-		ip := fmt.Sprintf("%s[%d]", p, i)
-		if err := checkToken(id, MaxNodeIDBytes, ip); err != nil {
-			return err
+		if err := checkToken(id, MaxNodeIDBytes, ""); err != nil {
+			return checkToken(id, MaxNodeIDBytes, indexPath(p, i)) // again, to name it
 		}
 		if seen[id] {
-			return invalid(ip, "%q repeated", id)
+			return invalid(indexPath(p, i), "%q repeated", id)
 		}
 		seen[id] = true
 	}
@@ -793,4 +790,13 @@ func checkText(s string, limit int, p string) error {
 		return invalid(p, "not UTF-8")
 	}
 	return nil
+}
+
+// indexPath names element i of the list at path p, as in
+// "search_response.results[3]". A list's elements are checked without a
+// path and checked again with one only when they fail: the checks are
+// pure, and formatting a path for every element of every message cost
+// more than checking it.
+func indexPath(p string, i int) string {
+	return p + "[" + strconv.Itoa(i) + "]"
 }

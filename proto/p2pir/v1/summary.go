@@ -183,12 +183,12 @@ func checkCorpus(c *CorpusStats, p string) error {
 	}
 	seen := make(map[string]bool, len(c.GetTerms()))
 	for i, t := range c.GetTerms() {
-		tp := fmt.Sprintf("%s.terms[%d]", p, i)
-		if err := checkTerm(&WeightedTerm{Term: t.GetTerm()}, tp); err != nil {
-			return err
+		wt := &WeightedTerm{Term: t.GetTerm()}
+		if err := checkTerm(wt, ""); err != nil {
+			return checkTerm(wt, indexPath(p+".terms", i)) // again, to name it
 		}
 		if seen[t.GetTerm()] {
-			return invalid(tp+".term", "%q repeated", t.GetTerm())
+			return invalid(indexPath(p+".terms", i)+".term", "%q repeated", t.GetTerm())
 		}
 		seen[t.GetTerm()] = true
 	}
