@@ -77,7 +77,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			}
 			continue // as a term with no postings would
 		}
-		tfr, err := r.TermFieldReader(ctx, []byte(t.Term), fieldText, true, true, false)
+		tfr, err := ix.scoredPostings(ctx, r, t.Term)
 		if err != nil {
 			return res, fmt.Errorf("bm25: postings of %q: %w", t.Term, err)
 		}
