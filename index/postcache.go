@@ -29,43 +29,45 @@ type termPostings struct {
 	docs  []posting
 }
 
-// scoredPostings returns a reader of term's postings in the scored field
-// of r, with frequencies and norms and no term vectors (what scoring
-// reads). For the latest snapshot of a small index (see dictCache) the
+// heldPostings returns a reader of term's postings in the scored field of
+// r, with frequencies and norms and no term vectors (what scoring reads),
+// when r is the latest snapshot of a small index (see dictCache): the
 // postings are read once per snapshot and term and then served from
-// memory: every node that floods or routes a query to a peer has it open
-// the same few terms' postings again, and opening them in bleve cost more
-// than the scoring. Otherwise it is bleve's reader.
-func (ix *Index) scoredPostings(ctx context.Context, r bindex.IndexReader, term string) (bindex.TermFieldReader, error) {
+// memory, as every node that floods or routes a query to a peer has it
+// open the same few terms' postings again, and opening them in bleve cost
+// more than the scoring. ok is false for any other index or snapshot, or
+// when the bound is reached: the caller reads bleve's postings.
+func (ix *Index) heldPostings(ctx context.Context, r bindex.IndexReader, term string) (_ bindex.TermFieldReader, ok bool, err error) {
 	if p, ok := ix.dict.postings(r, term); ok {
-		return &postingsReader{p: p}, nil
+		return &postingsReader{p: p}, true, nil
+	}
+	if !ix.dict.holds(r) {
+		return nil, false, nil
 	}
 	tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, true, true, false)
-	if err != nil || !ix.dict.holds(r) {
-		return tfr, err
+	if err != nil {
+		return nil, false, fmt.Errorf("postings of %q: %w", term, err)
 	}
+	defer tfr.Close()
 	p := &termPostings{count: tfr.Count()}
 	var tfd bindex.TermFieldDoc
 	for {
 		d, err := tfr.Next(tfd.Reset())
 		if err != nil {
-			tfr.Close()
-			return nil, fmt.Errorf("postings of %q: %w", term, err)
+			return nil, false, fmt.Errorf("postings of %q: %w", term, err)
 		}
 		if d == nil {
 			break
 		}
-		if len(d.ID) != 8 { // not scorch's document number: do not hold it
-			tfr.Close()
-			return r.TermFieldReader(ctx, []byte(term), fieldText, true, true, false)
+		if len(d.ID) != 8 { // not scorch's document number: not held
+			return nil, false, nil
 		}
 		p.docs = append(p.docs, posting{doc: binary.BigEndian.Uint64(d.ID), freq: d.Freq, norm: d.Norm})
 	}
-	if err := tfr.Close(); err != nil {
-		return nil, fmt.Errorf("postings of %q: %w", term, err)
+	if !ix.dict.keepPostings(r, term, p) {
+		return nil, false, nil
 	}
-	ix.dict.keepPostings(r, term, p)
-	return &postingsReader{p: p}, nil
+	return &postingsReader{p: p}, true, nil
 }
 
 // postingsReader reads held postings as bleve's TermFieldReader would:
@@ -141,12 +143,12 @@ func (c *dictCache) holds(r bindex.IndexReader) bool {
 }
 
 // keepPostings holds term's postings of snapshot r while r is the held
-// snapshot and the bound allows.
-func (c *dictCache) keepPostings(r bindex.IndexReader, term string, p *termPostings) {
+// snapshot and the bound allows, and reports whether it holds them.
+func (c *dictCache) keepPostings(r bindex.IndexReader, term string, p *termPostings) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.snap != r || c.terms == nil || c.nposts+len(p.docs) > maxCachedPostings {
-		return
+		return false
 	}
 	if c.posts == nil {
 		c.posts = map[string]*termPostings{}
@@ -155,4 +157,5 @@ func (c *dictCache) keepPostings(r bindex.IndexReader, term string, p *termPosti
 		c.posts[term] = p
 		c.nposts += len(p.docs)
 	}
+	return true
 }

@@ -77,9 +77,14 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			}
 			continue // as a term with no postings would
 		}
-		tfr, err := ix.scoredPostings(ctx, r, t.Term)
+		tfr, held, err := ix.heldPostings(ctx, r, t.Term)
 		if err != nil {
-			return res, fmt.Errorf("bm25: postings of %q: %w", t.Term, err)
+			return res, fmt.Errorf("bm25: %w", err)
+		}
+		if !held {
+			if tfr, err = r.TermFieldReader(ctx, []byte(t.Term), fieldText, true, true, false); err != nil {
+				return res, fmt.Errorf("bm25: postings of %q: %w", t.Term, err)
+			}
 		}
 		df := tfr.Count()
 		if df == 0 {
