@@ -440,6 +440,9 @@ func (ix *Index) prepare(d *Document) error {
 	if d.URL == "" {
 		d.URL = d.ID
 	}
+	if err := checkLinks(d); err != nil {
+		return err
+	}
 	if d.Hash == "" {
 		d.Hash = ContentHash(d.Title, d.Body)
 	}
@@ -503,6 +506,9 @@ func buildDocument(d Document, text, words *textField, packed []byte) *document.
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSize, nil, []byte(strconv.FormatInt(d.Size, 10)), store))
 	if d.ETag != "" {
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldETag, nil, []byte(d.ETag), store))
+	}
+	if d.Links != nil {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLinks, nil, []byte(encodeLinks(d.Links)), store))
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLen, nil, []byte(strconv.Itoa(text.AnalyzedLength())), store))
 	return doc
@@ -655,6 +661,8 @@ func (ix *Index) get(ctx context.Context, id string, maxBody int) (doc Document,
 			doc.Size, _ = strconv.ParseInt(v, 10, 64)
 		case fieldETag:
 			doc.ETag = v
+		case fieldLinks:
+			doc.Links = decodeLinks(v)
 		case fieldLang:
 			doc.Lang = v
 		}
