@@ -31,10 +31,12 @@ import (
 const English = "en"
 
 // Languages returns the codes (ISO 639-1) of the languages the index
-// recognises: English and those bleve has an analyser for (stop words
-// and a stemmer) that detectLanguage tells apart by their stop words.
+// recognises: English first, then, in order, those bleve has an analyser
+// for (stop words and a stemmer) that detectLanguage tells apart by their
+// stop words, and those it tells by their script (Arabic, Greek, Chinese,
+// Japanese, Korean; see lang_script.go).
 func Languages() []string {
-	return []string{English, "da", "de", "es", "fi", "fr", "hu", "it", "nl", "no", "pt", "ro", "ru", "sv", "tr"}
+	return []string{English, "ar", "da", "de", "el", "es", "fi", "fr", "hu", "it", "ja", "ko", "nl", "no", "pt", "ro", "ru", "sv", "tr", "zh"}
 }
 
 // languageAnalysers names bleve's analyser and stop list of each
@@ -72,6 +74,10 @@ const (
 type languages struct {
 	chains    map[string]chain
 	analysers map[string]analysis.Analyzer
+	// prefixes holds each language's term prefix: its code and ":",
+	// except Chinese, Japanese and Korean, which share one analyser and
+	// cjkPrefix.
+	prefixes map[string]string
 	// stopOf maps a stop word to the languages (bit i: Languages()[i])
 	// whose stop list has it: one look-up per word, not one per language.
 	stopOf map[string]uint32
@@ -82,7 +88,7 @@ type languages struct {
 // analysed opens with them too (its documents are English).
 func newLanguages() (*languages, error) {
 	cache := registry.NewCache()
-	l := &languages{chains: map[string]chain{}, analysers: map[string]analysis.Analyzer{}, stopOf: map[string]uint32{}}
+	l := &languages{chains: map[string]chain{}, analysers: map[string]analysis.Analyzer{}, prefixes: map[string]string{}, stopOf: map[string]uint32{}}
 	stops := map[string]analysis.TokenMap{}
 	enStop, err := cache.TokenMapNamed(en.StopName)
 	if err != nil {
@@ -99,13 +105,22 @@ func newLanguages() (*languages, error) {
 			return nil, err
 		}
 		c.filters = append(slices.Clip(c.filters), prefixFilter(code+":"))
-		l.chains[code] = c
-		l.analysers[code] = &analysis.DefaultAnalyzer{Tokenizer: c.tokenizer, TokenFilters: c.filters}
+		l.chains[code], l.prefixes[code] = c, code+":"
 		stop, err := cache.TokenMapNamed(names[1])
 		if err != nil {
 			return nil, fmt.Errorf("stop words %q: %w", names[1], err)
 		}
 		stops[code] = stop
+	}
+	scripts, prefixes, err := scriptChains(cache)
+	if err != nil {
+		return nil, err
+	}
+	for code, c := range scripts {
+		l.chains[code], l.prefixes[code] = c, prefixes[code]
+	}
+	for code, c := range l.chains {
+		l.analysers[code] = &analysis.DefaultAnalyzer{Tokenizer: c.tokenizer, TokenFilters: c.filters}
 	}
 	for i, code := range Languages() {
 		for w := range stops[code] {
@@ -126,16 +141,18 @@ func (p prefixFilter) Filter(ts analysis.TokenStream) analysis.TokenStream {
 	return ts
 }
 
-// detect returns the language of text; see the constants above. Words
-// are runs of letters, lower-cased (so French "l'index" is "l" and
-// "index", as its elision filter has it): a
-// splitter of its own, some ten times faster than the analysers'
-// tokenizer, since detection reads every document.
+// detect returns the language of text: by script first (see
+// scriptCounts.language), else by stop words (see the constants above).
+// Words are runs of letters, lower-cased (so French "l'index" is "l" and
+// "index", as its elision filter has it): a splitter of its own, some ten
+// times faster than the analysers' tokenizer, since detection reads every
+// document.
 func (l *languages) detect(text string) string {
 	var (
-		counts [32]int
-		words  int
-		buf    = make([]byte, 0, 64)
+		counts  [32]int
+		words   int
+		scripts scriptCounts
+		buf     = make([]byte, 0, 64)
 	)
 	flush := func() {
 		if len(buf) == 0 {
@@ -150,12 +167,16 @@ func (l *languages) detect(text string) string {
 	for _, r := range text {
 		switch {
 		case unicode.IsLetter(r):
+			scripts.add(r)
 			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 		default:
 			flush()
 		}
 	}
 	flush()
+	if lang := scripts.language(); lang != "" {
+		return lang
+	}
 	if words < minDetectWords {
 		return English
 	}
@@ -249,9 +270,21 @@ func (ix *Index) languageTerms(text string) []string {
 	if err != nil || len(present) == 0 {
 		return nil
 	}
+	return ix.langs.terms(text, present)
+}
+
+// terms analyses text with the analyser of each language of codes, once
+// per analyser (Chinese, Japanese and Korean share one).
+func (l *languages) terms(text string, codes []string) []string {
 	var out []string
-	for _, code := range present {
-		for _, t := range ix.langs.analysers[code].Analyze([]byte(text)) {
+	done := make(map[string]bool, len(codes))
+	for _, code := range codes {
+		p := l.prefixes[code]
+		if p == "" || done[p] {
+			continue
+		}
+		done[p] = true
+		for _, t := range l.analysers[code].Analyze([]byte(text)) {
 			out = append(out, string(t.Term))
 		}
 	}

@@ -46,9 +46,9 @@ Query syntax:
   source:file      only documents from the files crawler (or source:web)
   site:example.org only documents from that host and its subdomains
   lang:de          only documents in that language (en de fr es it nl pt
-                   sv da no fi ru hu ro tr); each document is analysed
-                   (stemmed) in its own language, and the query in every
-                   language the index holds
+                   sv da no fi ru hu ro tr ar el ja ko zh); each document
+                   is analysed (stemmed) in its own language, and the
+                   query in every language the index holds
 
 Everything after the first word of the query is the query, "-word" too:
   p2pir search +goroutine -channel
