@@ -181,7 +181,8 @@ func (ix *Index) WeightedQuery(terms []WeightedTerm) (Query, error) {
 
 // countTerms analyses text and weights each distinct term by its count.
 // The text is analysed in English and in each other language that
-// indexed documents are in (see presentLanguages), so a German query word
+// indexed documents are in (see presentLanguages), or only in its own
+// language when that is clear (see languageTerms), so a German query word
 // finds German documents stemmed the German way; the terms of other
 // languages carry their language as a prefix ("de:suchmaschin") and only
 // match documents in it. They are added while the query stays within

@@ -48,7 +48,8 @@ Query syntax:
   lang:de          only documents in that language (en de fr es it nl pt
                    sv da no fi ru hu ro tr ar el ja ko zh); each document
                    is analysed (stemmed) in its own language, and the
-                   query in every language the index holds
+                   query in every language the index holds (in English
+                   and its own language alone when that is clear)
 
 Everything after the first word of the query is the query, "-word" too:
   p2pir search +goroutine -channel
