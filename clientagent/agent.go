@@ -240,6 +240,11 @@ type Result struct {
 	DocID     string    `json:"doc_id,omitempty"`
 	Rank      int       `json:"rank"`
 	Modified  time.Time `json:"modified,omitzero"`
+	// Lang is the language of a local document (a code of
+	// index.Languages: "en", "de", "ja", ...), left out when not known
+	// (engines' and peers' results, documents indexed before languages
+	// were detected).
+	Lang string `json:"lang,omitempty"`
 	// ProfileSim is the result's similarity to the profile.
 	ProfileSim float64 `json:"profile_sim"`
 	// Why says why the result is where it is.
@@ -507,7 +512,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		resp.Results = append(resp.Results, Result{
 			URL: h.URL, Title: h.Title, Content: h.Content, Snippet: h.Snippet, Score: h.score,
 			Source: src, Engine: engine, Engines: h.Engines, Positions: h.Positions,
-			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why,
+			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, Lang: h.Lang, ProfileSim: h.sim, Why: h.why,
 			Formats: orEmpty(h.Formats), NearDuplicates: orEmpty(h.NearDuplicates), Duplicates: len(h.Formats) + len(h.NearDuplicates),
 		})
 	}
@@ -569,7 +574,7 @@ func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedH
 	var at []int
 	for i, h := range ranked {
 		if h.DocID != "" {
-			hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified})
+			hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified, Lang: h.Lang})
 			at = append(at, i)
 		}
 	}
@@ -580,7 +585,7 @@ func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedH
 	}
 	for j, i := range at {
 		h := &ranked[i]
-		h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
+		h.Title, h.Content, h.Snippet, h.Modified, h.Lang = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified, hits[j].Lang
 	}
 	return nil
 }
@@ -606,7 +611,7 @@ func (a *Agent) localSnippets(ctx context.Context, q index.Query, lists []Source
 		var at []int
 		for i, h := range l {
 			if h.DocID != "" && h.Content == "" { // a search of filters alone brings its snippets anyway
-				hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified})
+				hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified, Lang: h.Lang})
 				at = append(at, i)
 			}
 		}
@@ -618,7 +623,7 @@ func (a *Agent) localSnippets(ctx context.Context, q index.Query, lists []Source
 		}
 		for j, i := range at {
 			h := &l[i]
-			h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
+			h.Title, h.Content, h.Snippet, h.Modified, h.Lang = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified, hits[j].Lang
 		}
 	}
 	return nil

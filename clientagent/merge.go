@@ -150,14 +150,16 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 			}
 			seenHere[e] = true
 			if rank < e.best {
-				docID := e.m.DocID
+				// The local document's ID and language stay with the
+				// result when another source ranks it better.
+				docID, lang := e.m.DocID, e.m.Lang
 				e.m.Hit = h
 				if h.DocID == "" {
-					e.m.DocID = docID
+					e.m.DocID, e.m.Lang = docID, lang
 				}
 				e.best = rank
 			} else if e.m.DocID == "" && h.DocID != "" {
-				e.m.DocID = h.DocID
+				e.m.DocID, e.m.Lang = h.DocID, h.Lang
 			}
 			ev := float64(RRFK+1) / float64(RRFK+rank)
 			if top[li] > 0 && h.Score > 0 {

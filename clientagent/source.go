@@ -95,6 +95,9 @@ type Hit struct {
 	DocID string
 	// Modified is when the document last changed, if known.
 	Modified time.Time
+	// Lang is the language of a local document (a code of
+	// index.Languages), "" when not known (other sources).
+	Lang string
 	// Origin is the kind of document for local hits ("file", "web"), or
 	// "peer:ID" naming the peer that found it.
 	Origin string
@@ -173,7 +176,7 @@ func (l LocalSource) SearchCount(ctx context.Context, q *SourceQuery) ([]Hit, ui
 	for _, h := range res.Hits {
 		out = append(out, Hit{
 			URL: h.URL, Title: h.Title, Content: h.Snippet.Text, Snippet: h.Snippet, Score: h.Score,
-			Rank: h.Rank, DocID: h.ID, Modified: h.Modified, Origin: h.Source, Pooled: pooled,
+			Rank: h.Rank, DocID: h.ID, Modified: h.Modified, Lang: h.Lang, Origin: h.Source, Pooled: pooled,
 		})
 	}
 	return out, res.Total, nil

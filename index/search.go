@@ -63,6 +63,9 @@ type Hit struct {
 	Rank     int       `json:"rank"` // 1-based, counting from the first hit overall
 	Source   string    `json:"source"`
 	Modified time.Time `json:"modified,omitempty"`
+	// Lang is the document's language (a code of Languages), "" when it
+	// was indexed before languages were detected.
+	Lang string `json:"lang,omitempty"`
 	// Explain is the per-term account of Score when requested.
 	Explain string `json:"explain,omitempty"`
 }
@@ -156,13 +159,13 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 				}
 				ix.meta.put(version, id, m)
 			}
-			hit.URL, hit.Title, hit.Source, hit.Modified = m.url, m.title, m.source, m.modified
+			hit.URL, hit.Title, hit.Source, hit.Modified, hit.Lang = m.url, m.title, m.source, m.modified, m.lang
 		default:
 			var m hitMeta
 			if m, bodies[i], err = ix.docs.load(r, id); err != nil {
 				return nil, fmt.Errorf("index: search: %w", err)
 			}
-			hit.URL, hit.Title, hit.Source, hit.Modified = m.url, m.title, m.source, m.modified
+			hit.URL, hit.Title, hit.Source, hit.Modified, hit.Lang = m.url, m.title, m.source, m.modified, m.lang
 			titleLens[i] = len(hit.Title)
 		}
 		if opts.Explain {
@@ -222,6 +225,8 @@ func readDoc(r bindex.IndexReader, id string, withBody bool) (m hitMeta, body st
 			m.source = v
 		case fieldModified:
 			m.modified, _ = time.Parse(time.RFC3339Nano, v)
+		case fieldLang:
+			m.lang = v
 		}
 	})
 	if packed != "" {
@@ -267,7 +272,7 @@ func (ix *Index) Snippets(ctx context.Context, q Query, hits []Hit) error {
 		if err != nil {
 			return "", err
 		}
-		h.URL, h.Title, h.Source, h.Modified = m.url, m.title, m.source, m.modified
+		h.URL, h.Title, h.Source, h.Modified, h.Lang = m.url, m.title, m.source, m.modified, m.lang
 		return body, nil
 	})
 	if err != nil {
@@ -338,7 +343,7 @@ func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts Se
 	req := bleve.NewSearchRequestOptions(fq, k, opts.Offset, false)
 	req.Score = "none"
 	if !opts.IDsOnly {
-		req.Fields = []string{fieldURL, fieldTitle, fieldBody, fieldBodyPacked, fieldSource, fieldModified}
+		req.Fields = []string{fieldURL, fieldTitle, fieldBody, fieldBodyPacked, fieldSource, fieldModified, fieldLang}
 	}
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -351,6 +356,7 @@ func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts Se
 			hit.URL = field(h.Fields, fieldURL)
 			hit.Title = field(h.Fields, fieldTitle)
 			hit.Source = field(h.Fields, fieldSource)
+			hit.Lang = field(h.Fields, fieldLang)
 			if m := field(h.Fields, fieldModified); m != "" {
 				hit.Modified, _ = time.Parse(time.RFC3339Nano, m)
 			}
