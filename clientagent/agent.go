@@ -240,10 +240,10 @@ type Result struct {
 	DocID     string    `json:"doc_id,omitempty"`
 	Rank      int       `json:"rank"`
 	Modified  time.Time `json:"modified,omitzero"`
-	// Lang is the language of a local document (a code of
-	// index.Languages: "en", "de", "ja", ...), left out when not known
-	// (engines' and peers' results, documents indexed before languages
-	// were detected).
+	// Lang is the document's language (a code of index.Languages: "en",
+	// "de", "ja", ...): the local index's for a local document, the
+	// finder's for a peer's result; left out when not known (engines'
+	// results, documents indexed before languages were detected).
 	Lang string `json:"lang,omitempty"`
 	// ProfileSim is the result's similarity to the profile.
 	ProfileSim float64 `json:"profile_sim"`

@@ -152,14 +152,17 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 			if rank < e.best {
 				// The local document's ID and language stay with the
 				// result when another source ranks it better.
-				docID, lang := e.m.DocID, e.m.Lang
+				prev := e.m.Hit
 				e.m.Hit = h
 				if h.DocID == "" {
-					e.m.DocID, e.m.Lang = docID, lang
+					e.m.DocID = prev.DocID
+					e.m.Lang = mergedLang(prev, h)
 				}
 				e.best = rank
 			} else if e.m.DocID == "" && h.DocID != "" {
 				e.m.DocID, e.m.Lang = h.DocID, h.Lang
+			} else if e.m.Lang == "" {
+				e.m.Lang = h.Lang // a peer's, when the better-ranked source gave none
 			}
 			ev := float64(RRFK+1) / float64(RRFK+rank)
 			if top[li] > 0 && h.Score > 0 {
@@ -206,6 +209,19 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 		return out[i].Evidence > out[j].Evidence
 	})
 	return out, nil
+}
+
+// mergedLang is the language of a merged result when better, from
+// another source, outranks kept: the local document's (kept, when it is
+// one), else better's, else kept's.
+func mergedLang(kept, better Hit) string {
+	switch {
+	case kept.DocID != "" && kept.Lang != "":
+		return kept.Lang
+	case better.Lang != "":
+		return better.Lang
+	}
+	return kept.Lang
 }
 
 // normalisedScores maps a list's scores to [0, 1] by min-max; when the

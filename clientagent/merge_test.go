@@ -80,6 +80,27 @@ func TestMergeCollapsesURLVariants(t *testing.T) {
 	}
 }
 
+// peerSays is a peer's list with one result, the page of
+// TestMergeKeepsTheLocalDocumentsLanguage, in language lang.
+func peerSays(lang string) SourceHits {
+	return SourceHits{Source: PeerName("p1"), Weight: 1, Hits: []Hit{{URL: "https://example.org/suche", Title: "Suche", Rank: 1, Origin: PeerName("p1"), Lang: lang}}}
+}
+
+// TestMergeKeepsAPeersLanguage: a result only a peer knows the language
+// of keeps it, whichever source ranks it best.
+func TestMergeKeepsAPeersLanguage(t *testing.T) {
+	engine := SourceHits{Source: "searx", Weight: 1, Hits: []Hit{{URL: "https://example.org/suche", Title: "Suche", Rank: 1}}}
+	for _, lists := range [][]SourceHits{{peerSays("de"), engine}, {engine, peerSays("de")}} {
+		ms, err := Merge(MergeRRF, lists)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != 1 || ms[0].Lang != "de" {
+			t.Errorf("merged %+v, want one result in de", ms)
+		}
+	}
+}
+
 // TestMergeKeepsTheLocalDocumentsLanguage: whichever source ranks a
 // result best, the language of the local document it is stays with it.
 func TestMergeKeepsTheLocalDocumentsLanguage(t *testing.T) {
@@ -94,6 +115,9 @@ func TestMergeKeepsTheLocalDocumentsLanguage(t *testing.T) {
 	}{
 		{"local first", []SourceHits{local, engine}},
 		{"engine first", []SourceHits{engine, local}},
+		// A peer says "en" (it may be wrong or lie): the local copy's
+		// language is the one shown.
+		{"peer first", []SourceHits{peerSays("en"), local}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ms, err := Merge(MergeRRF, c.lists)

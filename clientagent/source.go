@@ -95,8 +95,9 @@ type Hit struct {
 	DocID string
 	// Modified is when the document last changed, if known.
 	Modified time.Time
-	// Lang is the language of a local document (a code of
-	// index.Languages), "" when not known (other sources).
+	// Lang is the document's language (a code of index.Languages) as the
+	// local index or the finding peer detected it; "" when not known
+	// (engines).
 	Lang string
 	// Origin is the kind of document for local hits ("file", "web"), or
 	// "peer:ID" naming the peer that found it.

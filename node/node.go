@@ -500,7 +500,7 @@ func (p peerSource) SearchReport(ctx context.Context, q *clientagent.SourceQuery
 	out := clientagent.SourceAnswer{Hits: make([]clientagent.Hit, 0, len(res.Hits)), Network: networkTrace(res.Trace)}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, clientagent.Hit{URL: h.URL, Title: h.Title, Content: h.Content, Score: h.Score, Rank: h.Rank,
-			Origin: clientagent.PeerName(h.NodeID), Pooled: pooled})
+			Origin: clientagent.PeerName(h.NodeID), Lang: h.Lang, Pooled: pooled})
 	}
 	for _, u := range res.Unresponsive {
 		out.Unresponsive = append(out.Unresponsive, clientagent.Unresponsive{
