@@ -362,7 +362,7 @@ type analysed struct {
 //
 // Both fields are analysed piece by piece, keeping term locations for the
 // first TermPositionBytes only (see textField): one huge document costs
-// bounded memory.
+// bounded memory; each piece is tokenised once for both (analyseTogether).
 func (ix *Index) analyse(docs []Document) []analysed {
 	out := make([]analysed, len(docs))
 	one := func(i int) {
@@ -374,9 +374,8 @@ func (ix *Index) analyse(docs []Document) []analysed {
 			return
 		}
 		a.text = newTextField(fieldText, d.Title, d.Body, ix.textChainFor(d.Lang), ix.cfg.TermPositionBytes)
-		a.text.Analyze()
 		a.words = newPhraseField(fieldPhrase, d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
-		a.words.Analyze()
+		analyseTogether(a.text, a.words)
 		if len(d.Body) > packBodyBytes {
 			a.packed, a.err = packBody(d.Body)
 		}

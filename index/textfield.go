@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"reflect"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -94,28 +95,91 @@ func (f *textField) Analyze() {
 	if f.analysed {
 		return
 	}
-	f.analysed = true
-	f.freqs = make(bindex.TokenFrequencies)
-	a := analyser{f: f, buf: make([]byte, 0, min(f.chunkBytes, len(f.title)+len(f.body))+8)}
-	a.add(f.title, 0)
-	a.pos += f.titleGap
-	a.add(f.body, len(f.title)+1) // after the "\n" between them
+	f.begin()
+	a := analyser{buf: make([]byte, 0, min(f.chunkBytes, len(f.title)+len(f.body))+8)}
+	r := &recorder{f: f}
+	a.add(f.title, 0, r, nil)
+	r.pos += f.titleGap
+	a.add(f.body, len(f.title)+1, r, nil) // after the "\n" between them
 }
 
-// analyser carries the state of one Analyze across pieces of text.
+// begin marks f analysed and gives it an empty frequency table.
+func (f *textField) begin() {
+	f.analysed = true
+	f.freqs = make(bindex.TokenFrequencies)
+}
+
+// analyseTogether analyses the scored field text and the phrase field
+// words of one document (same title, body, piece size and position bytes)
+// with one tokenisation of each piece, when sharesTokens says the phrase
+// field's tokenizer gives exactly the scored field's tokens less its
+// joined compounds; otherwise each field is analysed on its own. Either
+// way both fields come out exactly as from their own Analyze: the phrase
+// field's filters run on copies of the tokens, before the scored field's
+// filters change them.
+func analyseTogether(text, words *textField) {
+	if text.analysed || words.analysed || !sharesTokens(text, words) {
+		text.Analyze()
+		words.Analyze()
+		return
+	}
+	text.begin()
+	words.begin()
+	a := analyser{buf: make([]byte, 0, min(text.chunkBytes, len(text.title)+len(text.body))+8)}
+	tr, wr := &recorder{f: text}, &recorder{f: words}
+	a.add(text.title, 0, tr, wr)
+	tr.pos += text.titleGap
+	wr.pos += words.titleGap
+	a.add(text.body, len(text.title)+1, tr, wr)
+}
+
+// sharesTokens reports whether one tokenisation can feed both fields:
+// same text and pieces, and a phrase tokenizer of the type the scored
+// field's tokenizer is or wraps (compoundTokenizer adds joined compounds
+// to its words' tokens; the tokenizers hold no state, so one type gives
+// one output).
+func sharesTokens(text, words *textField) bool {
+	if text.title != words.title || text.body != words.body || text.chunkBytes != words.chunkBytes ||
+		text.positionBytes != words.positionBytes || text.chain.tokenizer == nil || words.chain.tokenizer == nil {
+		return false
+	}
+	inner := text.chain.tokenizer
+	if c, ok := inner.(compoundTokenizer); ok {
+		inner = c.words
+	}
+	return reflect.TypeOf(inner) == reflect.TypeOf(words.chain.tokenizer)
+}
+
+// analyser carries the state of one analysis across pieces of text.
 type analyser struct {
-	f   *textField
 	buf []byte // the piece being analysed; filters change it in place
-	pos int    // tokenizer tokens so far, plus title gaps
+	// For a second field fed from the same tokens (analyseTogether): the
+	// copies of the tokens its filters run on, their terms' bytes, and
+	// the stream of pointers to them, reused from piece to piece.
+	copies []analysis.Token
+	terms  []byte
+	stream analysis.TokenStream
+}
+
+// recorder files one field's tokens: its frequencies, length and
+// locations.
+type recorder struct {
+	f   *textField
+	pos int // tokenizer tokens so far, plus title gaps
 	// locs is a slab the locations are cut from, so that each does not
 	// cost an allocation of its own.
 	locs []bindex.TokenLocation
 }
 
-// add analyses text, which starts at byte offset of the field's text.
-func (a *analyser) add(text string, offset int) {
-	f := a.f
+// add analyses text, which starts at byte offset of the fields' text,
+// into r's field and, when also is not nil, into also's field from the
+// same tokens (see analyseTogether).
+func (a *analyser) add(text string, offset int, r, also *recorder) {
+	f := r.f
 	for len(text) > 0 {
+		if also != nil && also.f.positionedOnly && offset >= also.f.positionBytes {
+			also = nil // nothing more goes into it
+		}
 		if f.positionedOnly && offset >= f.positionBytes {
 			return
 		}
@@ -124,36 +188,71 @@ func (a *analyser) add(text string, offset int) {
 		a.buf = append(a.buf[:0], piece...)
 		tokens := f.chain.tokenizer.Tokenize(a.buf)
 		n := lastPosition(tokens) // before filters drop any: positions count them all
+		if also != nil {
+			also.record(a.copyWords(tokens, also.f.chain.filters), offset)
+			also.pos += n
+		}
 		for _, tf := range f.chain.filters {
 			tokens = tf.Filter(tokens)
 		}
-		for j, t := range tokens {
-			start := offset + t.Start
-			if f.positionedOnly && start >= f.positionBytes {
-				break
-			}
-			freq := f.freqs[string(t.Term)]
-			if freq == nil {
-				term := string(t.Term) // t.Term points into buf, which the next piece overwrites
-				freq = &bindex.TokenFreq{Term: []byte(term)}
-				f.freqs[term] = freq
-			}
-			freq.SetFrequency(freq.Frequency() + 1)
-			if !isJoinedCompound(t) {
-				f.length++ // a compound's joined token adds no length: its parts did
-			}
-			if start < f.positionBytes {
-				if len(a.locs) == cap(a.locs) {
-					// As many as this piece's tokens still need, up to 4096:
-					// a short document must not pay for a big slab.
-					a.locs = make([]bindex.TokenLocation, 0, min(len(tokens)-j, 4096))
-				}
-				a.locs = append(a.locs, bindex.TokenLocation{Start: start, End: offset + t.End, Position: a.pos + t.Position})
-				freq.Locations = append(freq.Locations, &a.locs[len(a.locs)-1])
-			}
-		}
-		a.pos += n
+		r.record(tokens, offset)
+		r.pos += n
 		offset += len(piece)
+	}
+}
+
+// copyWords returns tokens less joined compounds, copied (terms too) so
+// that filters may change them without touching tokens, after filters.
+func (a *analyser) copyWords(tokens analysis.TokenStream, filters []analysis.TokenFilter) analysis.TokenStream {
+	a.copies, a.terms, a.stream = a.copies[:0], a.terms[:0], a.stream[:0]
+	for _, t := range tokens {
+		if isJoinedCompound(t) {
+			continue
+		}
+		a.copies = append(a.copies, *t)
+	}
+	for i := range a.copies {
+		t := &a.copies[i]
+		start := len(a.terms)
+		a.terms = append(a.terms, t.Term...)
+		t.Term = a.terms[start:len(a.terms):len(a.terms)]
+		a.stream = append(a.stream, t)
+	}
+	out := a.stream
+	for _, tf := range filters {
+		out = tf.Filter(out)
+	}
+	return out
+}
+
+// record files a piece's filtered tokens, the piece starting at byte
+// offset of the field's text.
+func (r *recorder) record(tokens analysis.TokenStream, offset int) {
+	f := r.f
+	for j, t := range tokens {
+		start := offset + t.Start
+		if f.positionedOnly && start >= f.positionBytes {
+			break
+		}
+		freq := f.freqs[string(t.Term)]
+		if freq == nil {
+			term := string(t.Term) // t.Term points into a buffer the next piece overwrites
+			freq = &bindex.TokenFreq{Term: []byte(term)}
+			f.freqs[term] = freq
+		}
+		freq.SetFrequency(freq.Frequency() + 1)
+		if !isJoinedCompound(t) {
+			f.length++ // a compound's joined token adds no length: its parts did
+		}
+		if start < f.positionBytes {
+			if len(r.locs) == cap(r.locs) {
+				// As many as this piece's tokens still need, up to 4096:
+				// a short document must not pay for a big slab.
+				r.locs = make([]bindex.TokenLocation, 0, min(len(tokens)-j, 4096))
+			}
+			r.locs = append(r.locs, bindex.TokenLocation{Start: start, End: offset + t.End, Position: r.pos + t.Position})
+			freq.Locations = append(freq.Locations, &r.locs[len(r.locs)-1])
+		}
 	}
 }
 
