@@ -6,8 +6,17 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/size"
 	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Bounds of an analyser's stem cache (analyser.filterAll): the words it
+// remembers (it starts afresh when full) and the longest word it keeps, so
+// one analyser holds a few MB at most.
+const (
+	stemCacheEntries   = 1 << 15
+	stemCacheWordBytes = 32
 )
 
 // analysisChunkBytes is how much text textField analyses at a time: the
@@ -97,16 +106,19 @@ func (f *textField) Analyze() {
 	}
 	f.begin()
 	a := analyser{buf: make([]byte, 0, min(f.chunkBytes, len(f.title)+len(f.body))+8)}
-	r := &recorder{f: f}
+	r := &recorder{f: f, freqs: f.freqs}
 	a.add(f.title, 0, r, nil)
 	r.pos += f.titleGap
 	a.add(f.body, len(f.title)+1, r, nil) // after the "\n" between them
 }
 
-// begin marks f analysed and gives it an empty frequency table.
+// begin marks f analysed and gives it an empty frequency table, sized
+// for the distinct terms its text likely holds (about one per 16 bytes
+// of text in the test collections' abstracts; fewer in longer texts, so
+// at most 4096) so that it is not grown again and again.
 func (f *textField) begin() {
 	f.analysed = true
-	f.freqs = make(bindex.TokenFrequencies)
+	f.freqs = make(bindex.TokenFrequencies, min((len(f.title)+len(f.body))/16, 4096))
 }
 
 // analyseTogether analyses the scored field text and the phrase field
@@ -116,17 +128,20 @@ func (f *textField) begin() {
 // joined compounds; otherwise each field is analysed on its own. Either
 // way both fields come out exactly as from their own Analyze: the phrase
 // field's filters run on copies of the tokens, before the scored field's
-// filters change them.
-func analyseTogether(text, words *textField) {
+// filters change them. a is scratch space, reused from document to
+// document by one goroutine at a time (nil: a new one).
+func analyseTogether(text, words *textField, a *analyser) {
 	if text.analysed || words.analysed || !sharesTokens(text, words) {
 		text.Analyze()
 		words.Analyze()
 		return
 	}
+	if a == nil {
+		a = &analyser{}
+	}
 	text.begin()
 	words.begin()
-	a := analyser{buf: make([]byte, 0, min(text.chunkBytes, len(text.title)+len(text.body))+8)}
-	tr, wr := &recorder{f: text}, &recorder{f: words}
+	tr, wr := &recorder{f: text, freqs: text.freqs}, &recorder{f: words, freqs: words.freqs}
 	a.add(text.title, 0, tr, wr)
 	tr.pos += text.titleGap
 	wr.pos += words.titleGap
@@ -150,7 +165,9 @@ func sharesTokens(text, words *textField) bool {
 	return reflect.TypeOf(inner) == reflect.TypeOf(words.chain.tokenizer)
 }
 
-// analyser carries the state of one analysis across pieces of text.
+// analyser is the scratch space of analyses: it carries one analysis
+// across pieces of text, and can be reused for the next document (by one
+// goroutine at a time), so its buffers are not made again for each.
 type analyser struct {
 	buf []byte // the piece being analysed; filters change it in place
 	// For a second field fed from the same tokens (analyseTogether): the
@@ -159,17 +176,75 @@ type analyser struct {
 	copies []analysis.Token
 	terms  []byte
 	stream analysis.TokenStream
+	// stems maps a word to its English stem (filterAll): the same words
+	// come back again and again, and stemming one costs two allocations
+	// and more time than the rest of its analysis. At most
+	// stemCacheEntries, each word at most stemCacheWordBytes long.
+	stems map[string][]byte
+	one   analysis.TokenStream // a stream of one token, to stem a word
+}
+
+// filterAll runs filters over tokens, as a chain does. When the last of
+// them is the English stemmer, a word's stem is taken from a.stems where
+// it is there: the stemmer's output depends on the word alone, and since
+// no filter runs after it, tokens may share one stem's bytes (which are
+// read, never changed, from then on).
+func (a *analyser) filterAll(tokens analysis.TokenStream, filters []analysis.TokenFilter) analysis.TokenStream {
+	n := len(filters)
+	if n == 0 {
+		return tokens
+	}
+	stemmer, ok := filters[n-1].(*en.EnglishStemmerFilter)
+	if !ok {
+		for _, tf := range filters {
+			tokens = tf.Filter(tokens)
+		}
+		return tokens
+	}
+	for _, tf := range filters[:n-1] {
+		tokens = tf.Filter(tokens)
+	}
+	if a.stems == nil {
+		a.stems = make(map[string][]byte)
+		a.one = make(analysis.TokenStream, 1)
+	}
+	for _, t := range tokens {
+		if stem, ok := a.stems[string(t.Term)]; ok {
+			t.Term = stem
+			continue
+		}
+		word := t.Term // the stemmer gives the token new bytes; these stay the word's
+		a.one[0] = t
+		stemmer.Filter(a.one)
+		if len(word) <= stemCacheWordBytes {
+			if len(a.stems) >= stemCacheEntries {
+				clear(a.stems)
+			}
+			a.stems[string(word)] = t.Term
+		}
+	}
+	a.one[0] = nil
+	return tokens
 }
 
 // recorder files one field's tokens: its frequencies, length and
 // locations.
 type recorder struct {
-	f   *textField
-	pos int // tokenizer tokens so far, plus title gaps
-	// locs is a slab the locations are cut from, so that each does not
-	// cost an allocation of its own.
-	locs []bindex.TokenLocation
+	f     *textField
+	freqs bindex.TokenFrequencies // f.freqs
+	pos   int                     // tokenizer tokens so far, plus title gaps
+	// locs, entries and termBytes are slabs the locations, the terms'
+	// entries and their bytes are cut from, so that each does not cost an
+	// allocation of its own.
+	locs      []bindex.TokenLocation
+	entries   []bindex.TokenFreq
+	termBytes []byte
 }
+
+// slabSize is how many items a new slab holds when n more are expected:
+// no more than that (a short document must not pay for a big slab), at
+// most max.
+func slabSize(n, max int) int { return min(n, max) }
 
 // add analyses text, which starts at byte offset of the fields' text,
 // into r's field and, when also is not nil, into also's field from the
@@ -192,9 +267,7 @@ func (a *analyser) add(text string, offset int, r, also *recorder) {
 			also.record(a.copyWords(tokens, also.f.chain.filters), offset)
 			also.pos += n
 		}
-		for _, tf := range f.chain.filters {
-			tokens = tf.Filter(tokens)
-		}
+		tokens = a.filterAll(tokens, f.chain.filters)
 		r.record(tokens, offset)
 		r.pos += n
 		offset += len(piece)
@@ -218,11 +291,7 @@ func (a *analyser) copyWords(tokens analysis.TokenStream, filters []analysis.Tok
 		t.Term = a.terms[start:len(a.terms):len(a.terms)]
 		a.stream = append(a.stream, t)
 	}
-	out := a.stream
-	for _, tf := range filters {
-		out = tf.Filter(out)
-	}
-	return out
+	return a.filterAll(a.stream, filters)
 }
 
 // record files a piece's filtered tokens, the piece starting at byte
@@ -234,11 +303,23 @@ func (r *recorder) record(tokens analysis.TokenStream, offset int) {
 		if f.positionedOnly && start >= f.positionBytes {
 			break
 		}
-		freq := f.freqs[string(t.Term)]
+		freq := r.freqs[string(t.Term)]
 		if freq == nil {
-			term := string(t.Term) // t.Term points into a buffer the next piece overwrites
-			freq = &bindex.TokenFreq{Term: []byte(term)}
-			f.freqs[term] = freq
+			// t.Term points into a buffer the next piece overwrites: the
+			// entry gets a copy, cut from a slab (with no room to grow
+			// into its neighbour).
+			if len(r.entries) == cap(r.entries) {
+				// Half the tokens left: most words come back.
+				r.entries = make([]bindex.TokenFreq, 0, slabSize((len(tokens)-j)/2+1, 1024))
+			}
+			if cap(r.termBytes)-len(r.termBytes) < len(t.Term) {
+				r.termBytes = make([]byte, 0, max(len(t.Term), slabSize(8*(len(tokens)-j), 8192)))
+			}
+			at := len(r.termBytes)
+			r.termBytes = append(r.termBytes, t.Term...)
+			r.entries = append(r.entries, bindex.TokenFreq{Term: r.termBytes[at:len(r.termBytes):len(r.termBytes)]})
+			freq = &r.entries[len(r.entries)-1]
+			r.freqs[string(t.Term)] = freq
 		}
 		freq.SetFrequency(freq.Frequency() + 1)
 		if !isJoinedCompound(t) {
@@ -248,7 +329,7 @@ func (r *recorder) record(tokens analysis.TokenStream, offset int) {
 			if len(r.locs) == cap(r.locs) {
 				// As many as this piece's tokens still need, up to 4096:
 				// a short document must not pay for a big slab.
-				r.locs = make([]bindex.TokenLocation, 0, min(len(tokens)-j, 4096))
+				r.locs = make([]bindex.TokenLocation, 0, slabSize(len(tokens)-j, 4096))
 			}
 			r.locs = append(r.locs, bindex.TokenLocation{Start: start, End: offset + t.End, Position: r.pos + t.Position})
 			freq.Locations = append(freq.Locations, &r.locs[len(r.locs)-1])

@@ -291,6 +291,8 @@ func TestHugeDocumentIsSearchableAndReadsBackWhole(t *testing.T) {
 // piece size and the position bound (the phrase field stops there, the
 // scored field goes on). English (and every chain on the phrase field's
 // tokenizer) takes the shared path; the others fall back to two passes.
+// One scratch analyser serves every case, as it serves a goroutine's
+// documents one after another (its buffers and English stem cache).
 func TestAnalyseTogetherAsApart(t *testing.T) {
 	ix := openTest(t)
 	long := strings.Repeat("The runner's x-forwarded-for shoes were RUNNING fast; runners ran. ", 200)
@@ -303,6 +305,7 @@ func TestAnalyseTogetherAsApart(t *testing.T) {
 		{"German words", "Die Suchmaschine", "Der Hund und die Katze sind im Haus, aber nicht im Garten."},
 		{"long text over many pieces", "Running", long},
 	}
+	scratch := &analyser{} // reused throughout, as by one of Index.analyse's goroutines
 	chains := map[string]chain{English: ix.textChain}
 	for code, c := range ix.langs.chains {
 		chains[code] = c
@@ -326,7 +329,7 @@ func TestAnalyseTogetherAsApart(t *testing.T) {
 					if code == English && !sharesTokens(together[0], together[1]) {
 						t.Fatal("English: the scored and phrase fields are not tokenised once for both")
 					}
-					analyseTogether(together[0], together[1])
+					analyseTogether(together[0], together[1], scratch)
 					for i := range apart {
 						a, g := apart[i], together[i]
 						if g.AnalyzedLength() != a.AnalyzedLength() || !reflect.DeepEqual(g.AnalyzedTokenFrequencies(), a.AnalyzedTokenFrequencies()) {
