@@ -13,7 +13,8 @@ indexed (time.process_time around the timed loops, which includes the loops'
 own Python). With FIELDS 2 (the default) each document also gets the
 exact-phrase field ours writes: every word as written, lower-cased, not
 stemmed, stop words kept, with positions (a second TermGenerator, prefix
-"XP"), so both sides index the same two positional fields; FIELDS 1 writes
+"XP", wdf 0 so that BM25's document lengths stay the stemmed field's), so
+both sides index the same two positional fields; FIELDS 1 writes
 the stemmed field alone, as Xapian would be used on its own. A query's
 terms are weighted by how often they occur in it, as index.PlainQuery weights
 them (OP_SCALE_WEIGHT), so both sides rank the same weighted terms.
@@ -88,7 +89,10 @@ def main():
                 # Positions after the stemmed field's, as ours keeps each
                 # field's own (the gap only keeps phrases apart).
                 words.set_termpos(tg.get_termpos() + 100)
-                words.index_text(d["text"], 1, "XP")
+                # wdf 0: the words add positions but nothing to the
+                # document's length, which BM25 reads (ours keeps its
+                # lengths from the scored field alone).
+                words.index_text(d["text"], 0, "XP")
             doc.set_data(d["text"])   # stored, as ours stores the text
             doc.add_boolean_term("Q" + d["id"])
             db.replace_document("Q" + d["id"], doc)
