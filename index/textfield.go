@@ -167,7 +167,9 @@ func sharesTokens(text, words *textField) bool {
 
 // analyser is the scratch space of analyses: it carries one analysis
 // across pieces of text, and can be reused for the next document (by one
-// goroutine at a time), so its buffers are not made again for each.
+// goroutine at a time), so its buffers are not made again for each. They
+// hold one piece (analysisChunkBytes) and its tokens at most, whatever
+// the size of the documents.
 type analyser struct {
 	buf []byte // the piece being analysed; filters change it in place
 	// For a second field fed from the same tokens (analyseTogether): the
@@ -242,9 +244,9 @@ type recorder struct {
 }
 
 // slabSize is how many items a new slab holds when n more are expected:
-// no more than that (a short document must not pay for a big slab), at
-// most max.
-func slabSize(n, max int) int { return min(n, max) }
+// no more than that (a short document must not pay for a big slab), and
+// at most limit.
+func slabSize(n, limit int) int { return min(n, limit) }
 
 // add analyses text, which starts at byte offset of the fields' text,
 // into r's field and, when also is not nil, into also's field from the
@@ -274,8 +276,9 @@ func (a *analyser) add(text string, offset int, r, also *recorder) {
 	}
 }
 
-// copyWords returns tokens less joined compounds, copied (terms too) so
-// that filters may change them without touching tokens, after filters.
+// copyWords returns tokens less joined compounds, copied (their terms'
+// bytes too), after filters ran over the copies: tokens themselves are
+// left as they were, for the scored field's filters.
 func (a *analyser) copyWords(tokens analysis.TokenStream, filters []analysis.TokenFilter) analysis.TokenStream {
 	a.copies, a.terms, a.stream = a.copies[:0], a.terms[:0], a.stream[:0]
 	for _, t := range tokens {
