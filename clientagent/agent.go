@@ -327,13 +327,19 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
 		defer cancel()
 	}
-	q, err := a.ix.ParseQuery(req.Query)
+	// The query and its vector (usermodel.TextVector's: the whole text's
+	// terms, weighted) from one analysis of the text.
+	q, words, err := a.ix.ParseQueryTerms(req.Query)
 	if err != nil {
 		return nil, err
 	}
 	typed := q
 	typed.Terms = slices.Clone(q.Terms) // q's are reformulated in place below
-	qvec, err := usermodel.TextVector(ctx, a.ix, req.Query)
+	tf := make(map[string]int, len(words))
+	for _, w := range words {
+		tf[w]++
+	}
+	qvec, err := usermodel.TFVector(ctx, a.ix, tf)
 	if err != nil {
 		return nil, fmt.Errorf("clientagent: %w", err)
 	}
