@@ -478,11 +478,16 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	resp.Total = matches(lists, merged)
 	merged = collapseFormatCopies(merged)
 	merged = a.collapseNearDuplicates(ctx, merged)
-	ranked := make([]rankedHit, len(merged))
-	for i, m := range merged {
+	rerank := !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0)
+	shown := merged
+	if !rerank && len(shown) > k {
+		shown = shown[:k] // the rest is not shown, nor re-ranked
+	}
+	ranked := make([]rankedHit, len(shown))
+	for i, m := range shown {
 		ranked[i] = rankedHit{Merged: m, score: m.Fused, why: "retrieval score"}
 	}
-	if !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0) {
+	if rerank {
 		rc := a.cfg.Rerank
 		if typedTerms > a.cfg.ShortQuery {
 			rc.ProfileWeight *= float64(a.cfg.ShortQuery) / float64(typedTerms)
@@ -503,6 +508,9 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		if err := a.addSnippets(ctx, sq.snippetQuery(), ranked); err != nil {
 			return nil, err
 		}
+	}
+	if len(ranked) > 0 {
+		resp.Results = make([]Result, 0, len(ranked))
 	}
 	for i, h := range ranked {
 		engine := bestEngine(h.Merged)
