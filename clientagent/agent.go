@@ -352,12 +352,10 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	var profile usermodel.Profile
 	var rejected []usermodel.Vector
 	if !req.NoProfile {
-		// Shared (not copied) profile and marks: the search only reads them.
-		profile, err = a.store.SharedProfile(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("clientagent: %w", err)
-		}
-		marks, err := a.store.SharedMarks(ctx)
+		// Shared (not copied) profile and marks, in one read of the
+		// store: the search only reads them.
+		var marks []usermodel.Mark
+		profile, marks, err = a.store.SharedState(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("clientagent: %w", err)
 		}
