@@ -60,7 +60,7 @@ func TestTheNodeIndexesAFolderAndRemovesIt(t *testing.T) {
 	if r := roots.Roots[0]; r.Kind != jobs.KindFolder || r.Path != notes || !r.Shared || r.Documents != 3 || r.LastOutcome != jobs.Done || r.LastRun.IsZero() {
 		t.Fatalf("root %+v: want the shared folder with 3 documents, last run done", r)
 	}
-	for _, key := range []string{`"documents": 3`, `"shared": true`, `"last_run"`, `"last_outcome": "done"`, `"path": "` + notes + `"`} {
+	for _, key := range []string{`"documents":3`, `"shared":true`, `"last_run"`, `"last_outcome":"done"`, `"path":"` + notes + `"`} {
 		if !strings.Contains(body, key) {
 			t.Errorf("GET /index/roots lacks %s: %s", key, body)
 		}
