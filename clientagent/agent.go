@@ -581,7 +581,7 @@ func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedH
 	var at []int
 	for i, h := range ranked {
 		if h.DocID != "" {
-			hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified})
+			hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified, Ref: h.ref})
 			at = append(at, i)
 		}
 	}
@@ -618,7 +618,7 @@ func (a *Agent) localSnippets(ctx context.Context, q index.Query, lists []Source
 		var at []int
 		for i, h := range l {
 			if h.DocID != "" && h.Content == "" { // a search of filters alone brings its snippets anyway
-				hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified})
+				hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified, Ref: h.ref})
 				at = append(at, i)
 			}
 		}

@@ -160,14 +160,14 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 			}
 			e.seen = li + 1
 			if rank < e.best {
-				docID := e.m.DocID
+				docID, ref := e.m.DocID, e.m.ref
 				e.m.Hit = h
 				if h.DocID == "" {
-					e.m.DocID = docID
+					e.m.DocID, e.m.ref = docID, ref
 				}
 				e.best = rank
 			} else if e.m.DocID == "" && h.DocID != "" {
-				e.m.DocID = h.DocID
+				e.m.DocID, e.m.ref = h.DocID, h.ref
 			}
 			ev := float64(RRFK+1) / float64(RRFK+rank)
 			if top[li] > 0 && h.Score > 0 {

@@ -65,6 +65,11 @@ type Hit struct {
 	Modified time.Time `json:"modified,omitempty"`
 	// Explain is the per-term account of Score when requested.
 	Explain string `json:"explain,omitempty"`
+	// Ref is where the document was in the snapshot the search read, so
+	// that Snippets finds it without looking its ID up again while the
+	// index has not changed. A caller that copies a hit for Snippets
+	// copies Ref with its ID; the zero value is always valid.
+	Ref DocRef `json:"-"`
 }
 
 // Results is the answer to a search.
@@ -145,7 +150,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	for i, s := range top.hits {
 		id := ids[i]
 		idBuf.SetValue(s.doc) // for Explain
-		hit := Hit{ID: id, Score: s.score, Rank: opts.Offset + i + 1}
+		hit := Hit{ID: id, Score: s.score, Rank: opts.Offset + i + 1, Ref: refIn(r, s.doc)}
 		switch {
 		case opts.IDsOnly:
 		case opts.NoSnippets:
@@ -559,26 +564,31 @@ type hitBatch struct {
 	titleLens []int
 }
 
-// resolveHits looks each of hits up in r's snapshot, skipping those
-// deleted since the search; body gives a found hit's body text, by its
+// resolveHits looks each of hits up in r's snapshot (by its Ref when it
+// refers to r, else by its ID), skipping those deleted since the search; body gives a found hit's body text, by its
 // index in hits and its document number in r (and may refresh the hit's
 // stored fields first).
 func resolveHits(r bindex.IndexReader, hits []Hit, body func(i int, doc uint64, h *Hit) (string, error)) (hitBatch, error) {
-	var b hitBatch
+	n := len(hits)
+	b := hitBatch{at: make([]int, 0, n), top: make([]scored, 0, n), sub: make([]Hit, 0, n), bodies: make([]string, 0, n), titleLens: make([]int, 0, n)}
 	for i, h := range hits {
-		iid, err := r.InternalID(h.ID)
-		if err != nil {
-			return hitBatch{}, fmt.Errorf("resolve %s: %w", h.ID, err)
+		doc, ok := h.Ref.in(r)
+		if !ok {
+			iid, err := r.InternalID(h.ID)
+			if err != nil {
+				return hitBatch{}, fmt.Errorf("resolve %s: %w", h.ID, err)
+			}
+			if len(iid) == 0 {
+				continue // deleted since the search
+			}
+			doc = iid.Value()
 		}
-		if len(iid) == 0 {
-			continue // deleted since the search
-		}
-		text, err := body(i, iid.Value(), &h)
+		text, err := body(i, doc, &h)
 		if err != nil {
 			return hitBatch{}, err
 		}
 		b.at = append(b.at, i)
-		b.top = append(b.top, scored{doc: iid.Value()})
+		b.top = append(b.top, scored{doc: doc})
 		b.sub = append(b.sub, h)
 		b.bodies = append(b.bodies, text)
 		b.titleLens = append(b.titleLens, len(h.Title))

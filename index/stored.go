@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"weak"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -45,4 +46,34 @@ func visitStored(r bindex.IndexReader, doc uint64, id string, visit func(name st
 		base += n
 	}
 	return false, nil
+}
+
+// DocRef is where a hit's document was in the snapshot of the index the
+// search read: Index.Snippets, given the hit while that snapshot is still
+// the latest, reads the document by its number without looking its ID up
+// again. It refers to the snapshot weakly (it neither keeps it open nor
+// keeps it in memory), and is only ever made by Search: the zero value,
+// or a reference to an older snapshot, makes Snippets look the ID up.
+type DocRef struct {
+	snap weak.Pointer[scorch.IndexSnapshot]
+	doc  uint64
+}
+
+// refIn is the reference to document number doc of r.
+func refIn(r bindex.IndexReader, doc uint64) DocRef {
+	is, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return DocRef{}
+	}
+	return DocRef{snap: weak.Make(is), doc: doc}
+}
+
+// in returns the document's number in r, if d refers to r: a snapshot
+// never changes, so the number still names the same document.
+func (d DocRef) in(r bindex.IndexReader) (uint64, bool) {
+	is, ok := r.(*scorch.IndexSnapshot)
+	if !ok || is == nil || d.snap.Value() != is {
+		return 0, false
+	}
+	return d.doc, true
 }

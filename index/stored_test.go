@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -84,5 +85,104 @@ func TestStoredFieldsByNumberMatchTheDocument(t *testing.T) {
 	}
 	if found, err := visitStored(r, n, "", func(string, []byte) { t.Error("a field of a document past the last") }); found || err != nil {
 		t.Errorf("document %d (past the last, %d) found %v, error %v", n, last, found, err)
+	}
+}
+
+// A hit's Ref names its document in the snapshot the search read, and
+// only that snapshot: while the index is unchanged Snippets reads the
+// document by it, and after a write (documents renumbered) it no longer
+// refers to the latest snapshot, so Snippets looks the ID up and gives
+// what a search of the new snapshot gives, as it does for a hit without
+// a Ref.
+func TestDocRefNamesTheHitInItsSnapshotOnly(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t)
+	var docs []Document
+	for i := range 12 {
+		docs = append(docs, Document{ID: fmt.Sprintf("d%02d", i), URL: fmt.Sprintf("file:///d%02d.txt", i), Title: fmt.Sprintf("Doc %d", i),
+			Body: strings.Repeat(fmt.Sprintf("filler%d ", i), 30) + "supersonic flutter of panels" + strings.Repeat(" flutter", i%4), Source: SourceFile})
+	}
+	mustIndex(t, ix, docs...)
+	q, err := ix.ParseQuery("flutter panels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	snapshot := func() bindex.IndexReader {
+		t.Helper()
+		adv, err := ix.bi.Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		return r
+	}
+	var lean *Results
+	var r bindex.IndexReader
+	for { // a background merge may replace the snapshot mid-way: try again
+		r = snapshot()
+		if lean, err = ix.Search(ctx, q, SearchOptions{K: 12, NoSnippets: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := lean.Hits[0].Ref.in(r); ok {
+			break
+		}
+	}
+	for _, h := range lean.Hits {
+		doc, ok := h.Ref.in(r)
+		iid, err := r.InternalID(h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok || doc != iid.Value() {
+			t.Errorf("%s: Ref gives document %d (%v), the snapshot %d", h.ID, doc, ok, iid.Value())
+		}
+	}
+	if _, ok := (DocRef{}).in(r); ok {
+		t.Error("the zero DocRef refers to a snapshot")
+	}
+
+	// Deleting the first documents renumbers the rest once merged; a new
+	// document makes a new snapshot either way.
+	if err := ix.Delete(ctx, "d00", "d01", "d02"); err != nil {
+		t.Fatal(err)
+	}
+	mustIndex(t, ix, Document{ID: "new", URL: "file:///new.txt", Title: "New", Body: "flutter panels", Source: SourceFile})
+	if _, ok := lean.Hits[0].Ref.in(snapshot()); ok {
+		t.Fatal("a Ref still refers to the snapshot after a write")
+	}
+	var stale, none []Hit
+	for _, h := range lean.Hits {
+		if h.ID >= "d03" {
+			stale = append(stale, h)
+			h.Ref = DocRef{}
+			none = append(none, h)
+		}
+	}
+	if err := ix.Snippets(ctx, q, stale); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Snippets(ctx, q, none); err != nil {
+		t.Fatal(err)
+	}
+	full, err := ix.Search(ctx, q, SearchOptions{K: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]Snippet{}
+	for _, h := range full.Hits {
+		byID[h.ID] = h.Snippet
+	}
+	for i := range stale {
+		want, ok := byID[stale[i].ID]
+		if !ok || want.Text == "" {
+			t.Fatalf("%s: not found by the new search", stale[i].ID)
+		}
+		if !reflect.DeepEqual(stale[i].Snippet, want) || !reflect.DeepEqual(none[i].Snippet, want) {
+			t.Errorf("%s: snippet with a stale Ref %+v, without a Ref %+v, the search's %+v", stale[i].ID, stale[i].Snippet, none[i].Snippet, want)
+		}
 	}
 }
