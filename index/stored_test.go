@@ -3,7 +3,9 @@ package index
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -183,6 +185,112 @@ func TestDocRefNamesTheHitInItsSnapshotOnly(t *testing.T) {
 		}
 		if !reflect.DeepEqual(stale[i].Snippet, want) || !reflect.DeepEqual(none[i].Snippet, want) {
 			t.Errorf("%s: snippet with a stale Ref %+v, without a Ref %+v, the search's %+v", stale[i].ID, stale[i].Snippet, none[i].Snippet, want)
+		}
+	}
+}
+
+// The matches snippets are placed around, read from the postings of the
+// segments holding the shown documents, are those the term readers over
+// the whole snapshot give, in the same order: for random sets of
+// documents of an index of several segments with deleted and replaced
+// documents, and queries of frequent, rare and absent words.
+func TestSegmentMatchesAreTheTermReaders(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t)
+	rng := rand.New(rand.NewPCG(13, 1))
+	vocab := []string{"wing", "flutter", "panel", "shock", "boundary", "layer", "heat", "transfer", "nozzle", "plate",
+		"cylinder", "vortex", "supersonic", "laminar", "turbulent", "pressure", "drag", "lift", "slender", "cone"}
+	text := func(n int) string {
+		var b strings.Builder
+		for range n {
+			w := vocab[min(len(vocab)-1, int(rng.ExpFloat64()*4))] // a few words are frequent
+			b.WriteString(w + " ")
+		}
+		return b.String()
+	}
+	var all []string
+	for batch := range 5 {
+		var docs []Document
+		for i := range 40 {
+			id := fmt.Sprintf("d%d-%02d", batch, i)
+			docs = append(docs, Document{ID: id, URL: "file:///" + id, Title: text(3), Body: text(20 + rng.IntN(200)), Source: SourceFile})
+			all = append(all, id)
+		}
+		mustIndex(t, ix, docs...)
+	}
+	var gone []string
+	for i := 0; i < len(all); i += 9 {
+		gone = append(gone, all[i])
+	}
+	if err := ix.Delete(ctx, gone...); err != nil {
+		t.Fatal(err)
+	}
+	for i := 4; i < len(all); i += 17 {
+		mustIndex(t, ix, Document{ID: all[i], URL: "file:///" + all[i], Title: "replaced", Body: text(50), Source: SourceFile})
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var live []uint64
+	titleLen := map[uint64]int{}
+	for _, id := range all {
+		iid, err := r.InternalID(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(iid) > 0 {
+			m, _, err := loadDoc(r, iid.Value(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			live = append(live, iid.Value())
+			titleLen[iid.Value()] = len(m.title)
+		}
+	}
+	if len(r.(*scorch.IndexSnapshot).Segments()) < 2 {
+		t.Logf("the snapshot has one segment only") // still a check, of the one-segment case
+	}
+	for round := range 60 {
+		var terms []WeightedTerm
+		for range 1 + rng.IntN(6) {
+			terms = append(terms, WeightedTerm{Term: vocab[rng.IntN(len(vocab))], Weight: 1})
+		}
+		if round%5 == 0 {
+			terms = append(terms, WeightedTerm{Term: "absentword", Weight: 1})
+		}
+		pick := rng.Perm(len(live))[:1+rng.IntN(12)]
+		docs := make([]uint64, len(pick))
+		for i, p := range pick {
+			docs[i] = live[p]
+		}
+		slices.Sort(docs)
+		lens := make([]int, len(docs))
+		for i, d := range docs {
+			lens[i] = titleLen[d]
+		}
+		got, err := ix.bodyMatches(ctx, r, terms, docs, lens)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ix.bodyMatches(ctx, byIDOnly{r}, terms, docs, lens)
+		if err != nil {
+			t.Fatal(err)
+		}
+		matched := 0
+		for i := range docs {
+			matched += len(want[i])
+		}
+		if matched == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d, terms %v, documents %v:\nfrom the segments %v\nfrom the term readers %v", round, terms, docs, got, want)
 		}
 	}
 }
