@@ -274,12 +274,15 @@ func segmentMatches(ctx context.Context, is *scorch.IndexSnapshot, terms []strin
 		if err != nil {
 			return fmt.Errorf("term vectors: %w", err)
 		}
+		// The list and iterator of one term are done with before the
+		// next term's: the next reuses their buffers.
+		var pl segment.PostingsList
+		var it segment.PostingsIterator
 		for _, term := range terms {
-			pl, err := dict.PostingsList([]byte(term), nil, nil)
-			if err != nil {
+			if pl, err = dict.PostingsList([]byte(term), nil, pl); err != nil {
 				return fmt.Errorf("term vectors of %q: %w", term, err)
 			}
-			it := pl.Iterator(false, false, true, nil)
+			it = pl.Iterator(false, false, true, it)
 			var p segment.Posting // where the iterator is
 			for i := lo; i < next; i++ {
 				local := docs[i] - base
