@@ -147,10 +147,11 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	if err := ix.ids.resolve(r, top.hits, ids); err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
+	ref := refs(r)
 	for i, s := range top.hits {
 		id := ids[i]
 		idBuf.SetValue(s.doc) // for Explain
-		hit := Hit{ID: id, Score: s.score, Rank: opts.Offset + i + 1, Ref: refIn(r, s.doc)}
+		hit := Hit{ID: id, Score: s.score, Rank: opts.Offset + i + 1, Ref: ref(s.doc)}
 		switch {
 		case opts.IDsOnly:
 		case opts.NoSnippets:

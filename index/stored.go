@@ -59,13 +59,15 @@ type DocRef struct {
 	doc  uint64
 }
 
-// refIn is the reference to document number doc of r.
-func refIn(r bindex.IndexReader, doc uint64) DocRef {
+// refs makes DocRefs to documents of r, taking the weak reference to r's
+// snapshot once for all of them.
+func refs(r bindex.IndexReader) func(doc uint64) DocRef {
 	is, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
-		return DocRef{}
+		return func(uint64) DocRef { return DocRef{} }
 	}
-	return DocRef{snap: weak.Make(is), doc: doc}
+	snap := weak.Make(is)
+	return func(doc uint64) DocRef { return DocRef{snap: snap, doc: doc} }
 }
 
 // in returns the document's number in r, if d refers to r: a snapshot
