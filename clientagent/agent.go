@@ -332,13 +332,19 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
 		defer cancel()
 	}
-	q, err := a.ix.ParseQuery(req.Query)
+	// The query and its vector (usermodel.TextVector's: the whole text's
+	// terms, weighted) from one analysis of the text.
+	q, words, err := a.ix.ParseQueryTerms(req.Query)
 	if err != nil {
 		return nil, err
 	}
 	typed := q
 	typed.Terms = slices.Clone(q.Terms) // q's are reformulated in place below
-	qvec, err := usermodel.TextVector(ctx, a.ix, req.Query)
+	tf := make(map[string]int, len(words))
+	for _, w := range words {
+		tf[w]++
+	}
+	qvec, err := usermodel.TFVector(ctx, a.ix, tf)
 	if err != nil {
 		return nil, fmt.Errorf("clientagent: %w", err)
 	}
@@ -351,12 +357,10 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	var profile usermodel.Profile
 	var rejected []usermodel.Vector
 	if !req.NoProfile {
-		// Shared (not copied) profile and marks: the search only reads them.
-		profile, err = a.store.SharedProfile(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("clientagent: %w", err)
-		}
-		marks, err := a.store.SharedMarks(ctx)
+		// Shared (not copied) profile and marks, in one read of the
+		// store: the search only reads them.
+		var marks []usermodel.Mark
+		profile, marks, err = a.store.SharedState(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("clientagent: %w", err)
 		}
@@ -477,11 +481,16 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	resp.Total = matches(lists, merged)
 	merged = collapseFormatCopies(merged)
 	merged = a.collapseNearDuplicates(ctx, merged)
-	ranked := make([]rankedHit, len(merged))
-	for i, m := range merged {
+	rerank := !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0)
+	shown := merged
+	if !rerank && len(shown) > k {
+		shown = shown[:k] // the rest is not shown, nor re-ranked
+	}
+	ranked := make([]rankedHit, len(shown))
+	for i, m := range shown {
 		ranked[i] = rankedHit{Merged: m, score: m.Fused, why: "retrieval score"}
 	}
-	if !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0) {
+	if rerank {
 		rc := a.cfg.Rerank
 		if typedTerms > a.cfg.ShortQuery {
 			rc.ProfileWeight *= float64(a.cfg.ShortQuery) / float64(typedTerms)
@@ -502,6 +511,9 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		if err := a.addSnippets(ctx, sq.snippetQuery(), ranked); err != nil {
 			return nil, err
 		}
+	}
+	if len(ranked) > 0 {
+		resp.Results = make([]Result, 0, len(ranked))
 	}
 	for i, h := range ranked {
 		engine := bestEngine(h.Merged)
@@ -574,7 +586,7 @@ func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedH
 	var at []int
 	for i, h := range ranked {
 		if h.DocID != "" {
-			hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified, Lang: h.Lang})
+			hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified, Lang: h.Lang, Ref: h.ref})
 			at = append(at, i)
 		}
 	}
@@ -611,7 +623,7 @@ func (a *Agent) localSnippets(ctx context.Context, q index.Query, lists []Source
 		var at []int
 		for i, h := range l {
 			if h.DocID != "" && h.Content == "" { // a search of filters alone brings its snippets anyway
-				hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified, Lang: h.Lang})
+				hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified, Lang: h.Lang, Ref: h.ref})
 				at = append(at, i)
 			}
 		}

@@ -362,7 +362,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		return nil, listenError("HTTP API", cfg.HTTPAddr, err)
 	}
 	g := newGuard(n.httpLis.Addr().String(), n.apiToken, cfg.HTTPPublic, cfg.HTTPAccessToken)
-	n.http = &http.Server{Handler: g.wrap(n.routes()), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	n.http = &http.Server{Handler: prettyJSON(g.wrap(n.routes())), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	go n.http.Serve(n.httpLis)
 	if err := n.writeRunFile(); err != nil {
 		return nil, err
