@@ -240,6 +240,11 @@ type Result struct {
 	DocID     string    `json:"doc_id,omitempty"`
 	Rank      int       `json:"rank"`
 	Modified  time.Time `json:"modified,omitzero"`
+	// Lang is the document's language (a code of index.Languages: "en",
+	// "de", "ja", ...): the local index's for a local document, the
+	// finder's for a peer's result; left out when not known (engines'
+	// results, documents indexed before languages were detected).
+	Lang string `json:"lang,omitempty"`
 	// ProfileSim is the result's similarity to the profile.
 	ProfileSim float64 `json:"profile_sim"`
 	// Why says why the result is where it is.
@@ -327,13 +332,19 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
 		defer cancel()
 	}
-	q, err := a.ix.ParseQuery(req.Query)
+	// The query and its vector (usermodel.TextVector's: the whole text's
+	// terms, weighted) from one analysis of the text.
+	q, words, err := a.ix.ParseQueryTerms(req.Query)
 	if err != nil {
 		return nil, err
 	}
 	typed := q
 	typed.Terms = slices.Clone(q.Terms) // q's are reformulated in place below
-	qvec, err := usermodel.TextVector(ctx, a.ix, req.Query)
+	tf := make(map[string]int, len(words))
+	for _, w := range words {
+		tf[w]++
+	}
+	qvec, err := usermodel.TFVector(ctx, a.ix, tf)
 	if err != nil {
 		return nil, fmt.Errorf("clientagent: %w", err)
 	}
@@ -346,12 +357,10 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	var profile usermodel.Profile
 	var rejected []usermodel.Vector
 	if !req.NoProfile {
-		// Shared (not copied) profile and marks: the search only reads them.
-		profile, err = a.store.SharedProfile(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("clientagent: %w", err)
-		}
-		marks, err := a.store.SharedMarks(ctx)
+		// Shared (not copied) profile and marks, in one read of the
+		// store: the search only reads them.
+		var marks []usermodel.Mark
+		profile, marks, err = a.store.SharedState(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("clientagent: %w", err)
 		}
@@ -472,11 +481,16 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	resp.Total = matches(lists, merged)
 	merged = collapseFormatCopies(merged)
 	merged = a.collapseNearDuplicates(ctx, merged)
-	ranked := make([]rankedHit, len(merged))
-	for i, m := range merged {
+	rerank := !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0)
+	shown := merged
+	if !rerank && len(shown) > k {
+		shown = shown[:k] // the rest is not shown, nor re-ranked
+	}
+	ranked := make([]rankedHit, len(shown))
+	for i, m := range shown {
 		ranked[i] = rankedHit{Merged: m, score: m.Fused, why: "retrieval score"}
 	}
-	if !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0) {
+	if rerank {
 		rc := a.cfg.Rerank
 		if typedTerms > a.cfg.ShortQuery {
 			rc.ProfileWeight *= float64(a.cfg.ShortQuery) / float64(typedTerms)
@@ -498,6 +512,9 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			return nil, err
 		}
 	}
+	if len(ranked) > 0 {
+		resp.Results = make([]Result, 0, len(ranked))
+	}
 	for i, h := range ranked {
 		engine := bestEngine(h.Merged)
 		src := engine
@@ -507,7 +524,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		resp.Results = append(resp.Results, Result{
 			URL: h.URL, Title: h.Title, Content: h.Content, Snippet: h.Snippet, Score: h.score,
 			Source: src, Engine: engine, Engines: h.Engines, Positions: h.Positions,
-			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, ProfileSim: h.sim, Why: h.why,
+			DocID: h.DocID, Rank: i + 1, Modified: h.Modified, Lang: h.Lang, ProfileSim: h.sim, Why: h.why,
 			Formats: orEmpty(h.Formats), NearDuplicates: orEmpty(h.NearDuplicates), Duplicates: len(h.Formats) + len(h.NearDuplicates),
 		})
 	}
@@ -569,7 +586,7 @@ func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedH
 	var at []int
 	for i, h := range ranked {
 		if h.DocID != "" {
-			hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified})
+			hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified, Lang: h.Lang, Ref: h.ref})
 			at = append(at, i)
 		}
 	}
@@ -580,7 +597,7 @@ func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedH
 	}
 	for j, i := range at {
 		h := &ranked[i]
-		h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
+		h.Title, h.Content, h.Snippet, h.Modified, h.Lang = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified, hits[j].Lang
 	}
 	return nil
 }
@@ -606,7 +623,7 @@ func (a *Agent) localSnippets(ctx context.Context, q index.Query, lists []Source
 		var at []int
 		for i, h := range l {
 			if h.DocID != "" && h.Content == "" { // a search of filters alone brings its snippets anyway
-				hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified})
+				hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified, Lang: h.Lang, Ref: h.ref})
 				at = append(at, i)
 			}
 		}
@@ -618,7 +635,7 @@ func (a *Agent) localSnippets(ctx context.Context, q index.Query, lists []Source
 		}
 		for j, i := range at {
 			h := &l[i]
-			h.Title, h.Content, h.Snippet, h.Modified = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified
+			h.Title, h.Content, h.Snippet, h.Modified, h.Lang = hits[j].Title, hits[j].Snippet.Text, hits[j].Snippet, hits[j].Modified, hits[j].Lang
 		}
 	}
 	return nil

@@ -132,7 +132,7 @@ func (a *Agent) runCrawl(ctx context.Context, q *SourceQuery, seeds []string) (S
 	for _, h := range res.Hits {
 		if crawled[canonurl.DedupKey(h.URL)] && len(out.Hits) < q.K {
 			out.Hits = append(out.Hits, Hit{URL: h.URL, Title: h.Title, Content: h.Snippet.Text, Snippet: h.Snippet,
-				Score: h.Score, Rank: len(out.Hits) + 1, DocID: h.ID, Modified: h.Modified, Origin: h.Source})
+				Score: h.Score, Rank: len(out.Hits) + 1, DocID: h.ID, Modified: h.Modified, Lang: h.Lang, Origin: h.Source, ref: h.Ref})
 		}
 	}
 	return out, nil

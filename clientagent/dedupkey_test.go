@@ -17,6 +17,21 @@ func TestRememberedDedupKeysAreDedupKeys(t *testing.T) {
 		"not a url", " https://example.org/b/ "}
 	check := func(when string) {
 		t.Helper()
+		hits := make([]Hit, len(urls))
+		for i, u := range urls {
+			hits[i].URL = u
+		}
+		for _, kc := range []*urlKeys{&c, nil} {
+			got := kc.keysOf([]string{"kept"}, hits)
+			if len(got) != 1+len(urls) || got[0] != "kept" {
+				t.Fatalf("%s: keysOf = %q, want %d keys after the one given", when, got, len(urls))
+			}
+			for i, u := range urls {
+				if want := canonurl.DedupKey(u); got[1+i] != want {
+					t.Errorf("%s: keysOf's key of %q = %q, DedupKey gives %q", when, u, got[1+i], want)
+				}
+			}
+		}
 		for _, u := range urls {
 			if got, want := c.key(u), canonurl.DedupKey(u); got != want {
 				t.Errorf("%s: key(%q) = %q, DedupKey gives %q", when, u, got, want)

@@ -39,10 +39,12 @@ func formatCopyKey(h Hit) string {
 
 // collapseFormatCopies keeps, of the copies of one page in several text
 // formats (formatCopyKey), the best ranked one, and lists the others'
-// URLs in its Formats; the order of what is kept is unchanged.
+// URLs in its Formats; the order of what is kept is unchanged. It works
+// in place, in merged's array, which a search's results (mostly not
+// local files, and not copies) then cost nothing more.
 func collapseFormatCopies(merged []Merged) []Merged {
-	first := map[string]int{}
-	out := merged[:0:0]
+	var first map[string]int
+	out := merged[:0]
 	for _, m := range merged {
 		k := formatCopyKey(m.Hit)
 		if k == "" {
@@ -52,6 +54,9 @@ func collapseFormatCopies(merged []Merged) []Merged {
 		if i, ok := first[k]; ok {
 			out[i].Formats = append(out[i].Formats, m.URL)
 			continue
+		}
+		if first == nil {
+			first = map[string]int{}
 		}
 		first[k] = len(out)
 		out = append(out, m)

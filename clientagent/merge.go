@@ -96,10 +96,19 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 		order int
 		sum   float64
 		count int
+		seen  int // 1 + the last list that had the result, 0: none yet
 	}
-	var entries []*entry
-	byURL := map[string]*entry{}
+	hits := 0
+	for _, l := range lists {
+		hits += len(l.Hits)
+	}
+	// Every entry in one allocation (it never grows: one entry a hit at
+	// most, so the pointers stay valid), and the maps sized for the hits.
+	pool := make([]entry, 0, hits)
+	entries := make([]*entry, 0, hits)
+	byURL := make(map[string]*entry, hits)
 	byContent := map[string]*entry{}
+	var uks []string
 	norm := make([][]float64, len(lists))
 	top := make([]float64, len(lists))
 	answered := 0 // lists with hits
@@ -113,13 +122,13 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 		}
 	}
 	for li, l := range lists {
-		seenHere := map[*entry]bool{}
+		uks = keys.keysOf(uks[:0], l.Hits)
 		for hi, h := range l.Hits {
 			rank := h.Rank
 			if rank <= 0 {
 				rank = hi + 1
 			}
-			uk := keys.key(h.URL)
+			uk := uks[hi]
 			var ck string
 			if answered > 1 {
 				// Within one source, equal text never merges results (see
@@ -130,7 +139,7 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 			}
 			e := byURL[uk]
 			mirror := false
-			if e == nil && ck != "" && !seenHere[byContent[ck]] {
+			if c := byContent[ck]; e == nil && ck != "" && (c == nil || c.seen != li+1) {
 				mirror = byContent[ck] != nil
 				// Same text under another URL from another source: a
 				// mirror. Within one source, distinct URLs stay distinct
@@ -138,26 +147,33 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 				e = byContent[ck]
 			}
 			if e == nil {
-				e = &entry{m: Merged{Hit: h}, best: math.MaxInt, order: len(entries)}
+				pool = append(pool, entry{m: Merged{Hit: h}, best: math.MaxInt, order: len(entries)})
+				e = &pool[len(pool)-1]
 				entries = append(entries, e)
 			}
 			byURL[uk] = e
 			if ck != "" && byContent[ck] == nil {
 				byContent[ck] = e
 			}
-			if seenHere[e] {
+			if e.seen == li+1 {
 				continue // the same result twice in one list: its first rank counts
 			}
-			seenHere[e] = true
+			e.seen = li + 1
 			if rank < e.best {
-				docID := e.m.DocID
+				// The local document's ID, language and place in its
+				// snapshot stay with the result when another source ranks
+				// it better.
+				prev := e.m.Hit
 				e.m.Hit = h
 				if h.DocID == "" {
-					e.m.DocID = docID
+					e.m.DocID, e.m.ref = prev.DocID, prev.ref
+					e.m.Lang = mergedLang(prev, h)
 				}
 				e.best = rank
 			} else if e.m.DocID == "" && h.DocID != "" {
-				e.m.DocID = h.DocID
+				e.m.DocID, e.m.Lang, e.m.ref = h.DocID, h.Lang, h.ref
+			} else if e.m.Lang == "" {
+				e.m.Lang = h.Lang // a peer's, when the better-ranked source gave none
 			}
 			ev := float64(RRFK+1) / float64(RRFK+rank)
 			if top[li] > 0 && h.Score > 0 {
@@ -204,6 +220,19 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 		return out[i].Evidence > out[j].Evidence
 	})
 	return out, nil
+}
+
+// mergedLang is the language of a merged result when better, from
+// another source, outranks kept: the local document's (kept, when it is
+// one), else better's, else kept's.
+func mergedLang(kept, better Hit) string {
+	switch {
+	case kept.DocID != "" && kept.Lang != "":
+		return kept.Lang
+	case better.Lang != "":
+		return better.Lang
+	}
+	return kept.Lang
 }
 
 // normalisedScores maps a list's scores to [0, 1] by min-max; when the
@@ -258,6 +287,45 @@ const maxDedupKeys = 1 << 15
 type urlKeys struct {
 	mu   sync.Mutex
 	keys map[string]string
+}
+
+// keysOf appends to dst the key of each hit's URL, taking the lock once
+// to look them up and once to remember those worked out: a search's
+// results do not each wait for the searches running beside it.
+func (c *urlKeys) keysOf(dst []string, hits []Hit) []string {
+	if c == nil {
+		for _, h := range hits {
+			dst = append(dst, canonurl.DedupKey(h.URL))
+		}
+		return dst
+	}
+	start, missing := len(dst), 0
+	c.mu.Lock()
+	for _, h := range hits {
+		k, ok := c.keys[h.URL]
+		if !ok {
+			missing++
+		}
+		dst = append(dst, k)
+	}
+	c.mu.Unlock()
+	if missing == 0 {
+		return dst
+	}
+	for i, h := range hits {
+		if dst[start+i] == "" {
+			dst[start+i] = canonurl.DedupKey(h.URL)
+		}
+	}
+	c.mu.Lock()
+	for i, h := range hits {
+		if c.keys == nil || len(c.keys) >= maxDedupKeys {
+			c.keys = make(map[string]string)
+		}
+		c.keys[h.URL] = dst[start+i]
+	}
+	c.mu.Unlock()
+	return dst
 }
 
 // key is canonurl.DedupKey(u), remembered.

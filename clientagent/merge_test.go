@@ -60,7 +60,7 @@ func TestMergeCollapsesURLVariants(t *testing.T) {
 		{URL: "https://mirror.example.net/copy", Title: "Mirror Title", Content: "same text here", Rank: 2},
 	}
 	b := []Hit{
-		{URL: "http://example.org/page?id=7", Title: "Page", Content: "other snippet", Rank: 1, DocID: "local-7"},
+		{URL: "http://example.org/page?id=7", Title: "Page", Content: "other snippet", Rank: 1, DocID: "local-7", Lang: "de"},
 		{URL: "https://other.example.com/x", Title: "mirror title!", Content: "Same  text here", Rank: 2},
 	}
 	ms, err := Merge(MergeRRF, []SourceHits{{Source: "a", Weight: 1, Hits: a}, {Source: "b", Weight: 1, Hits: b}})
@@ -75,8 +75,61 @@ func TestMergeCollapsesURLVariants(t *testing.T) {
 			t.Errorf("%s found by %v, want both engines", m.URL, m.Engines)
 		}
 	}
-	if ms[0].DocID != "local-7" {
-		t.Errorf("merged result lost the local document ID: %+v", ms[0].Hit)
+	if ms[0].DocID != "local-7" || ms[0].Lang != "de" {
+		t.Errorf("merged result lost the local document ID or language: %+v", ms[0].Hit)
+	}
+}
+
+// peerSays is a peer's list with one result, the page of
+// TestMergeKeepsTheLocalDocumentsLanguage, in language lang.
+func peerSays(lang string) SourceHits {
+	return SourceHits{Source: PeerName("p1"), Weight: 1, Hits: []Hit{{URL: "https://example.org/suche", Title: "Suche", Rank: 1, Origin: PeerName("p1"), Lang: lang}}}
+}
+
+// TestMergeKeepsAPeersLanguage: a result only a peer knows the language
+// of keeps it, whichever source ranks it best.
+func TestMergeKeepsAPeersLanguage(t *testing.T) {
+	engine := SourceHits{Source: "searx", Weight: 1, Hits: []Hit{{URL: "https://example.org/suche", Title: "Suche", Rank: 1}}}
+	for _, lists := range [][]SourceHits{{peerSays("de"), engine}, {engine, peerSays("de")}} {
+		ms, err := Merge(MergeRRF, lists)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != 1 || ms[0].Lang != "de" {
+			t.Errorf("merged %+v, want one result in de", ms)
+		}
+	}
+}
+
+// TestMergeKeepsTheLocalDocumentsLanguage: whichever source ranks a
+// result best, the language of the local document it is stays with it.
+func TestMergeKeepsTheLocalDocumentsLanguage(t *testing.T) {
+	local := SourceHits{Source: LocalName, Weight: 1, Hits: []Hit{
+		{URL: "https://example.org/x", Rank: 1},
+		{URL: "https://example.org/suche", Title: "Suche", Rank: 2, DocID: "https://example.org/suche", Lang: "de"},
+	}}
+	engine := SourceHits{Source: "searx", Weight: 1, Hits: []Hit{{URL: "https://example.org/suche", Title: "Suche", Rank: 1}}}
+	for _, c := range []struct {
+		name  string
+		lists []SourceHits
+	}{
+		{"local first", []SourceHits{local, engine}},
+		{"engine first", []SourceHits{engine, local}},
+		// A peer says "en" (it may be wrong or lie): the local copy's
+		// language is the one shown.
+		{"peer first", []SourceHits{peerSays("en"), local}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ms, err := Merge(MergeRRF, c.lists)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range ms {
+				if m.URL == "https://example.org/suche" && (m.Lang != "de" || m.DocID == "") {
+					t.Errorf("merged result %+v, want the local document's ID and language de", m.Hit)
+				}
+			}
+		})
 	}
 }
 

@@ -174,7 +174,8 @@ func (c *sketchCache) put(version uint64, id string, sk sketch) {
 // lists the others' URLs (and their other formats) in its
 // NearDuplicates; other results and the order of what is kept are
 // unchanged. Only the first maxNearDupCandidates files are compared; a
-// file whose terms cannot be read (removed since) is kept as it is.
+// file whose terms cannot be read (removed since) is kept as it is. It
+// works in place, in merged's array.
 func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []Merged {
 	version := a.ix.Version()
 	type kept struct {
@@ -182,7 +183,7 @@ func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []M
 		sk sketch
 	}
 	var files []kept
-	out := merged[:0:0]
+	out := merged[:0]
 	candidates := 0
 	for _, m := range merged {
 		if m.Origin != "file" || m.DocID == "" || candidates >= maxNearDupCandidates || ctx.Err() != nil {

@@ -95,6 +95,10 @@ type Hit struct {
 	DocID string
 	// Modified is when the document last changed, if known.
 	Modified time.Time
+	// Lang is the document's language (a code of index.Languages) as the
+	// local index or the finding peer detected it; "" when not known
+	// (engines).
+	Lang string
 	// Origin is the kind of document for local hits ("file", "web"), or
 	// "peer:ID" naming the peer that found it.
 	Origin string
@@ -102,6 +106,10 @@ type Hit struct {
 	// statistics (SourceQuery.Corpus): such hits rank by score across
 	// sources before fusion.
 	Pooled bool
+	// ref is where the local index's search found the document (with
+	// DocID), so that its snippet is cut from the same snapshot without
+	// looking the ID up again (index.Hit.Ref).
+	ref index.DocRef
 }
 
 // CountingSource is a Source that also says how many documents matched
@@ -173,7 +181,7 @@ func (l LocalSource) SearchCount(ctx context.Context, q *SourceQuery) ([]Hit, ui
 	for _, h := range res.Hits {
 		out = append(out, Hit{
 			URL: h.URL, Title: h.Title, Content: h.Snippet.Text, Snippet: h.Snippet, Score: h.Score,
-			Rank: h.Rank, DocID: h.ID, Modified: h.Modified, Origin: h.Source, Pooled: pooled,
+			Rank: h.Rank, DocID: h.ID, Modified: h.Modified, Lang: h.Lang, Origin: h.Source, Pooled: pooled, ref: h.Ref,
 		})
 	}
 	return out, res.Total, nil

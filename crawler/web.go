@@ -60,12 +60,14 @@ const webSinkTimeout = 30 * time.Second
 // already indexed in this crawl, or whose hash the sink already holds
 // under another ID, is counted as a duplicate and not indexed.
 //
-// Re-crawls: when the sink can return a stored page (DocGetter, as
-// index.Index does), a page at the depth limit that the sink holds with an
-// ETag or a Last-Modified time is asked for conditionally (If-None-Match,
-// If-Modified-Since); a 304 answer keeps the stored page as it is and
-// counts as unchanged. Pages above the depth limit are downloaded in full,
-// for their links.
+// Re-crawls: every page is stored with its links (Document.Links, at most
+// index.MaxLinks). When the sink can return a stored page (DocGetter, as
+// index.Index does), a page that the sink holds with an ETag or a
+// Last-Modified time is asked for conditionally (If-None-Match,
+// If-Modified-Since); a 304 answer keeps the stored page as it is, counts
+// as unchanged, and the crawl goes on from the stored links. A page stored
+// without links (by an older crawl) is asked for conditionally only at the
+// depth limit, and downloaded in full above it.
 //
 // Errors on single pages (HTTP errors, timeouts, bad content) are listed
 // in the report and the crawl goes on. Crawl returns an error for bad
@@ -139,6 +141,8 @@ func newWebCrawl(cfg WebConfig, sink Sink, crawlCtx context.Context, cancel cont
 		noRobots: make(map[string]bool),
 		ids:      make(map[string]bool),
 		hashes:   make(map[string]string),
+
+		storedLinks: make(map[uint32][]string),
 	}
 }
 
@@ -199,6 +203,10 @@ type webCrawl struct {
 	hashes    map[string]string // content hash -> document ID, this crawl
 	pending   []index.Document  // documents waiting for a batch
 	sinkErr   error             // first sink failure
+	// storedLinks holds, by request ID, the links the sink stored with a
+	// page asked for conditionally, until its answer comes (see
+	// conditionalHeaders); at most one entry per page request.
+	storedLinks map[uint32][]string
 
 	flushMu sync.Mutex // serialises sink.Index calls
 }
@@ -297,6 +305,7 @@ func (w *webCrawl) onError(r *colly.Response, err error) {
 	if w.notModified(r) {
 		return
 	}
+	w.takeStoredLinks(r.Request)
 	u := ""
 	if r.Request != nil && r.Request.URL != nil {
 		u = r.Request.URL.String()
@@ -323,6 +332,7 @@ func (w *webCrawl) onError(r *colly.Response, err error) {
 // onResponse handles a successful response: HTML and plain text are
 // indexed, and HTML links followed.
 func (w *webCrawl) onResponse(r *colly.Response) {
+	w.takeStoredLinks(r.Request)
 	page, doc := w.readResponse(r)
 	for _, link := range page.links {
 		w.follow(r.Request, link)
@@ -429,6 +439,7 @@ func (w *webCrawl) readResponse(r *colly.Response) (pageRead, *index.Document) {
 		Size:     int64(len(r.Body)),
 		Hash:     index.ContentHash(res.Title, res.Text),
 		ETag:     validETag(r.Headers),
+		Links:    pageLinks(page.links),
 	}
 }
 

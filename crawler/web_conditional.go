@@ -3,6 +3,8 @@ package crawler
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -26,14 +28,16 @@ const maxETagBytes = 256
 
 // conditionalHeaders adds If-None-Match and If-Modified-Since to r when
 // the sink holds the page it asks for with validators (an ETag, or a
-// modification time from Last-Modified), and the page is a leaf of the
-// crawl: at the depth limit, where its links would not be followed. An
-// inner page is downloaded in full, because its links are what the crawl
-// goes on with and the index keeps only its text; a 304 for it would stop
-// the crawl below it.
+// modification time from Last-Modified), and either the page is a leaf of
+// the crawl (at the depth limit, where its links would not be followed) or
+// the sink holds its links too (Document.Links). A 304 then keeps the
+// stored page, and the crawl goes on from its stored links (see
+// notModified). A page stored without its links (by an older crawl) is
+// downloaded in full above the depth limit: a 304 for it would stop the
+// crawl below it.
 func (w *webCrawl) conditionalHeaders(r *colly.Request) {
 	getter, ok := w.sink.(DocGetter)
-	if !ok || r.Depth < w.cfg.MaxDepth {
+	if !ok {
 		return
 	}
 	id, err := pageCanonical(r.URL, nil)
@@ -46,12 +50,53 @@ func (w *webCrawl) conditionalHeaders(r *colly.Request) {
 	if err != nil || !found || doc.Source != index.SourceWeb || doc.URL != id {
 		return // a failed look-up costs a download, never the page
 	}
+	if doc.ETag == "" && doc.Modified.IsZero() {
+		return
+	}
+	if r.Depth < w.cfg.MaxDepth && doc.Links == nil {
+		return
+	}
 	if doc.ETag != "" {
 		r.Headers.Set("If-None-Match", doc.ETag)
 	}
 	if !doc.Modified.IsZero() {
 		r.Headers.Set("If-Modified-Since", doc.Modified.UTC().Format(http.TimeFormat))
 	}
+	w.mu.Lock()
+	w.storedLinks[r.ID] = doc.Links
+	w.mu.Unlock()
+}
+
+// takeStoredLinks returns and forgets the stored links of the page r asked
+// for conditionally; nil when it was not asked for so.
+func (w *webCrawl) takeStoredLinks(r *colly.Request) []string {
+	if r == nil {
+		return nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	links := w.storedLinks[r.ID]
+	delete(w.storedLinks, r.ID)
+	return links
+}
+
+// pageLinks is the stored form of a page's links (Document.Links): at
+// most index.MaxLinks of them, longer ones (beyond index.MaxLinkBytes)
+// left out, never nil, so that a page without links is told apart from
+// one whose links were not recorded.
+func pageLinks(links []*url.URL) []string {
+	out := make([]string, 0, min(len(links), index.MaxLinks))
+	for _, l := range links {
+		if len(out) == index.MaxLinks {
+			break
+		}
+		s := l.String()
+		if len(s) > index.MaxLinkBytes || strings.ContainsAny(s, "\r\n") {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // validETag returns the ETag header of a response if it is one the crawl
@@ -86,7 +131,11 @@ func lastModified(h *http.Header, now time.Time) time.Time {
 }
 
 // notModified handles a 304 answer: the page the sink holds is current,
-// and it counts as unchanged. It reports whether r was such an answer.
+// it counts as unchanged, and the crawl follows the links stored with it
+// (as it would those of a downloaded page: the same depth, budget, domain
+// and robots.txt checks). It reports whether r was such an answer. The
+// stored links were written by this crawler from a page it parsed, but
+// each is parsed again and only http and https URLs are followed.
 func (w *webCrawl) notModified(r *colly.Response) bool {
 	if r.StatusCode != http.StatusNotModified || r.Request == nil || r.Request.Headers == nil {
 		return false
@@ -95,8 +144,17 @@ func (w *webCrawl) notModified(r *colly.Response) bool {
 	if h.Get("If-None-Match") == "" && h.Get("If-Modified-Since") == "" {
 		return false // a 304 the crawl did not ask for is an error
 	}
+	links := w.takeStoredLinks(r.Request)
 	w.mu.Lock()
 	w.report.Unchanged++
 	w.mu.Unlock()
+	w.markSeen(r.Request.URL)
+	for _, s := range links {
+		u, err := url.Parse(s)
+		if err != nil || !isWebScheme(u.Scheme) || u.Hostname() == "" {
+			continue
+		}
+		w.follow(r.Request, u)
+	}
 	return true
 }

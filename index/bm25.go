@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // WeightedTerm is an analysed term (as the index stores it, e.g. "flow",
@@ -85,13 +87,19 @@ func rsjIDF(n, df uint64) float64 {
 	return math.Log(r)
 }
 
-// cursor walks the postings of one query term.
+// cursor walks the postings of one query term: through the postings
+// iterators of the segments of a scorch snapshot (segs), or through a
+// term reader (r) on any other index reader.
 type cursor struct {
 	term   string
 	r      bindex.TermFieldReader
 	tfd    bindex.TermFieldDoc
-	cur    *bindex.TermFieldDoc // nil when exhausted
-	weight float64              // w_t · idf_t · (k1+1)
+	segs   *segCursor
+	done   bool    // no posting left
+	doc    uint64  // the current posting's document number
+	freq   uint64  // and the term's frequency there
+	norm   float64 // and the document's length norm
+	weight float64 // w_t · idf_t · (k1+1)
 	idf    float64
 	qw     float64
 }
@@ -101,21 +109,133 @@ type cursor struct {
 // Freq and Norm of every posting they return, which is all topK reads, and
 // zeroing the struct for each posting cost more than reading it.
 func (c *cursor) next() error {
+	if c.segs != nil {
+		return c.set(c.segs.next())
+	}
 	d, err := c.r.Next(&c.tfd)
+	return c.setDoc(d, err)
+}
+
+// advance moves to the first posting at or after document number doc,
+// which must be after the current one.
+func (c *cursor) advance(doc uint64, id bindex.IndexInternalID) error {
+	if c.segs != nil {
+		return c.set(c.segs.advance(doc))
+	}
+	id.SetValue(doc)
+	d, err := c.r.Advance(id, &c.tfd)
+	return c.setDoc(d, err)
+}
+
+func (c *cursor) setDoc(d *bindex.TermFieldDoc, err error) error {
 	if err != nil {
 		return fmt.Errorf("bm25: postings of %q: %w", c.term, err)
 	}
-	c.cur = d
+	if d == nil {
+		c.done = true
+		return nil
+	}
+	c.doc, c.freq, c.norm = d.ID.Value(), d.Freq, d.Norm
 	return nil
 }
 
-func (c *cursor) advance(id bindex.IndexInternalID) error {
-	d, err := c.r.Advance(id, &c.tfd)
+func (c *cursor) set(p segment.Posting, base uint64, err error) error {
 	if err != nil {
 		return fmt.Errorf("bm25: postings of %q: %w", c.term, err)
 	}
-	c.cur = d
+	if p == nil {
+		c.done = true
+		return nil
+	}
+	c.doc, c.freq, c.norm = base+p.Number(), p.Frequency(), p.Norm()
 	return nil
+}
+
+func (c *cursor) close() {
+	if c.r != nil {
+		c.r.Close()
+	}
+}
+
+// segCursor walks one term's postings in the segments of a scorch
+// snapshot, in document number order, as the snapshot's term reader does
+// (deleted documents skipped, numbers made the snapshot's by adding the
+// segment's base) without copying each posting into a TermFieldDoc.
+type segCursor struct {
+	segs []segPostings
+	at   int // the segment being walked
+}
+
+// segPostings is the term's postings in one segment.
+type segPostings struct {
+	base, end uint64 // the snapshot's numbers of the segment: [base, end)
+	it        segment.PostingsIterator
+}
+
+// newSegCursor opens term's postings in field in every segment of is
+// (dicts[i] is the field's dictionary of segment i, opened once per
+// search), and returns them with the number of live documents holding
+// the term.
+func newSegCursor(is *scorch.IndexSnapshot, dicts []segment.TermDictionary, term string) (*segCursor, uint64, error) {
+	c := &segCursor{}
+	var base, df uint64
+	for i, ss := range is.Segments() {
+		n := ss.Segment().Count()
+		pl, err := dicts[i].PostingsList([]byte(term), ss.Deleted(), nil)
+		if err != nil {
+			return nil, 0, err
+		}
+		if k := pl.Count(); k > 0 {
+			df += k
+			c.segs = append(c.segs, segPostings{base: base, end: base + n, it: pl.Iterator(true, true, false, nil)})
+		}
+		base += n
+	}
+	return c, df, nil
+}
+
+// segmentDicts opens field's dictionary in every segment of is.
+func segmentDicts(is *scorch.IndexSnapshot, field string) ([]segment.TermDictionary, error) {
+	segs := is.Segments()
+	dicts := make([]segment.TermDictionary, len(segs))
+	for i, ss := range segs {
+		d, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return nil, err
+		}
+		dicts[i] = d
+	}
+	return dicts, nil
+}
+
+func (c *segCursor) next() (segment.Posting, uint64, error) {
+	for c.at < len(c.segs) {
+		s := &c.segs[c.at]
+		p, err := s.it.Next()
+		if err != nil || p != nil {
+			return p, s.base, err
+		}
+		c.at++
+	}
+	return nil, 0, nil
+}
+
+func (c *segCursor) advance(doc uint64) (segment.Posting, uint64, error) {
+	for c.at < len(c.segs) && c.segs[c.at].end <= doc {
+		c.at++
+	}
+	if c.at == len(c.segs) {
+		return nil, 0, nil
+	}
+	s := &c.segs[c.at]
+	if doc > s.base {
+		p, err := s.it.Advance(doc - s.base)
+		if err != nil || p != nil {
+			return p, s.base, err
+		}
+		c.at++
+	}
+	return c.next()
 }
 
 // docLen recovers a document's token count from the norm bleve stores

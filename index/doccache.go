@@ -29,8 +29,8 @@ type cachedDoc struct {
 	body string
 }
 
-// load is loadDoc(r, id), from the cache when it holds the document.
-func (c *docCache) load(r bindex.IndexReader, id string) (hitMeta, string, error) {
+// load is loadDoc(r, doc, id), from the cache when it holds the document.
+func (c *docCache) load(r bindex.IndexReader, doc uint64, id string) (hitMeta, string, error) {
 	c.mu.Lock()
 	if c.snap != r {
 		c.snap, c.byID, c.bytes, c.small = r, nil, 0, false
@@ -44,7 +44,7 @@ func (c *docCache) load(r bindex.IndexReader, id string) (hitMeta, string, error
 	if ok {
 		return d.meta, d.body, nil
 	}
-	m, body, err := loadDoc(r, id)
+	m, body, err := loadDoc(r, doc, id)
 	if err != nil || !small || m.url == "" { // "" : not in the snapshot
 		return m, body, err
 	}

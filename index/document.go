@@ -45,11 +45,26 @@ type Document struct {
 	// (the Last-Modified header), it lets a re-crawl ask "changed since?"
 	// (If-None-Match, If-Modified-Since) instead of downloading again.
 	ETag string `json:"etag,omitempty"`
+	// Links are the links a crawled web page had (absolute http or https
+	// URLs), stored with its validators so that a re-crawl answered "not
+	// modified" can go on from them without downloading the page. Nil means
+	// they were not recorded (files, older crawls); an empty, non-nil slice
+	// means the page had none to follow. At most MaxLinks, each at most
+	// MaxLinkBytes long, without line breaks.
+	Links []string `json:"links,omitempty"`
 	// Lang is the document's language, a code of Languages ("en", "de",
 	// ...). Index detects it when it is empty or unknown; the scored text
 	// is analysed with that language's analyser.
 	Lang string `json:"lang,omitempty"`
 }
+
+// Bounds of Document.Links: a page with more links keeps the first
+// MaxLinks (the crawler cuts them), and Index refuses a document beyond
+// either bound.
+const (
+	MaxLinks     = 1000
+	MaxLinkBytes = 2048
+)
 
 // DocID returns the stable ID for a canonical URL or file URL. The ID is the
 // URL itself: readable in the CLI, stable across runs, and unique because

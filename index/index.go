@@ -108,6 +108,9 @@ type Index struct {
 	ids      idCache     // document numbers of the latest snapshot resolved to IDs
 	dict     dictCache   // the scored terms of a small index's latest snapshot
 	docs     docCache    // the documents of a small index's latest snapshot, read for snippets
+	// analysers is the scratch space of Index.analyse's goroutines
+	// (*analyser), kept from batch to batch: buffers and the stem cache.
+	analysers sync.Pool
 }
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.
@@ -153,7 +156,8 @@ func Open(dir string, cfg Config) (*Index, error) {
 	default:
 		return nil, fmt.Errorf("index: open %s: %w", dir, statErr)
 	}
-	ix := &Index{cfg: cfg, path: dir, bi: bi, vectors: newTVCache(cfg.TermVectorCacheTerms)}
+	ix := &Index{cfg: cfg, path: dir, bi: bi, vectors: newTVCache(cfg.TermVectorCacheTerms),
+		analysers: sync.Pool{New: func() any { return &analyser{} }}}
 	if err := ix.load(); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: open %s: %w", dir, err)
@@ -362,10 +366,10 @@ type analysed struct {
 //
 // Both fields are analysed piece by piece, keeping term locations for the
 // first TermPositionBytes only (see textField): one huge document costs
-// bounded memory.
+// bounded memory; each piece is tokenised once for both (analyseTogether).
 func (ix *Index) analyse(docs []Document) []analysed {
 	out := make([]analysed, len(docs))
-	one := func(i int) {
+	one := func(i int, scratch *analyser) {
 		a := &out[i]
 		a.doc = docs[i]
 		d := &a.doc
@@ -374,17 +378,18 @@ func (ix *Index) analyse(docs []Document) []analysed {
 			return
 		}
 		a.text = newTextField(fieldText, d.Title, d.Body, ix.textChainFor(d.Lang), ix.cfg.TermPositionBytes)
-		a.text.Analyze()
 		a.words = newPhraseField(fieldPhrase, d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
-		a.words.Analyze()
+		analyseTogether(a.text, a.words, scratch)
 		if len(d.Body) > packBodyBytes {
 			a.packed, a.err = packBody(d.Body)
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(docs))
 	if workers <= 1 {
+		scratch := ix.analysers.Get().(*analyser)
+		defer ix.analysers.Put(scratch)
 		for i := range docs {
-			one(i)
+			one(i, scratch)
 		}
 		return out
 	}
@@ -392,12 +397,14 @@ func (ix *Index) analyse(docs []Document) []analysed {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			scratch := ix.analysers.Get().(*analyser)
+			defer ix.analysers.Put(scratch)
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(docs) {
 					return
 				}
-				one(i)
+				one(i, scratch)
 			}
 		})
 	}
@@ -439,6 +446,9 @@ func (ix *Index) prepare(d *Document) error {
 	d.URL = RepairUTF8(d.URL)
 	if d.URL == "" {
 		d.URL = d.ID
+	}
+	if err := checkLinks(d); err != nil {
+		return err
 	}
 	if d.Hash == "" {
 		d.Hash = ContentHash(d.Title, d.Body)
@@ -503,6 +513,9 @@ func buildDocument(d Document, text, words *textField, packed []byte) *document.
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldSize, nil, []byte(strconv.FormatInt(d.Size, 10)), store))
 	if d.ETag != "" {
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldETag, nil, []byte(d.ETag), store))
+	}
+	if d.Links != nil {
+		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLinks, nil, []byte(encodeLinks(d.Links)), store))
 	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldLen, nil, []byte(strconv.Itoa(text.AnalyzedLength())), store))
 	return doc
@@ -655,6 +668,8 @@ func (ix *Index) get(ctx context.Context, id string, maxBody int) (doc Document,
 			doc.Size, _ = strconv.ParseInt(v, 10, 64)
 		case fieldETag:
 			doc.ETag = v
+		case fieldLinks:
+			doc.Links = decodeLinks(v)
 		case fieldLang:
 			doc.Lang = v
 		}

@@ -31,10 +31,12 @@ import (
 const English = "en"
 
 // Languages returns the codes (ISO 639-1) of the languages the index
-// recognises: English and those bleve has an analyser for (stop words
-// and a stemmer) that detectLanguage tells apart by their stop words.
+// recognises: English first, then, in order, those bleve has an analyser
+// for (stop words and a stemmer) that detectLanguage tells apart by their
+// stop words, and those it tells by their script (Arabic, Greek, Chinese,
+// Japanese, Korean; see lang_script.go).
 func Languages() []string {
-	return []string{English, "da", "de", "es", "fi", "fr", "hu", "it", "nl", "no", "pt", "ro", "ru", "sv", "tr"}
+	return []string{English, "ar", "da", "de", "el", "es", "fi", "fr", "hu", "it", "ja", "ko", "nl", "no", "pt", "ro", "ru", "sv", "tr", "zh"}
 }
 
 // languageAnalysers names bleve's analyser and stop list of each
@@ -72,6 +74,10 @@ const (
 type languages struct {
 	chains    map[string]chain
 	analysers map[string]analysis.Analyzer
+	// prefixes holds each language's term prefix: its code and ":",
+	// except Chinese, Japanese and Korean, which share one analyser and
+	// cjkPrefix.
+	prefixes map[string]string
 	// stopOf maps a stop word to the languages (bit i: Languages()[i])
 	// whose stop list has it: one look-up per word, not one per language.
 	stopOf map[string]uint32
@@ -82,7 +88,7 @@ type languages struct {
 // analysed opens with them too (its documents are English).
 func newLanguages() (*languages, error) {
 	cache := registry.NewCache()
-	l := &languages{chains: map[string]chain{}, analysers: map[string]analysis.Analyzer{}, stopOf: map[string]uint32{}}
+	l := &languages{chains: map[string]chain{}, analysers: map[string]analysis.Analyzer{}, prefixes: map[string]string{}, stopOf: map[string]uint32{}}
 	stops := map[string]analysis.TokenMap{}
 	enStop, err := cache.TokenMapNamed(en.StopName)
 	if err != nil {
@@ -99,13 +105,22 @@ func newLanguages() (*languages, error) {
 			return nil, err
 		}
 		c.filters = append(slices.Clip(c.filters), prefixFilter(code+":"))
-		l.chains[code] = c
-		l.analysers[code] = &analysis.DefaultAnalyzer{Tokenizer: c.tokenizer, TokenFilters: c.filters}
+		l.chains[code], l.prefixes[code] = c, code+":"
 		stop, err := cache.TokenMapNamed(names[1])
 		if err != nil {
 			return nil, fmt.Errorf("stop words %q: %w", names[1], err)
 		}
 		stops[code] = stop
+	}
+	scripts, prefixes, err := scriptChains(cache)
+	if err != nil {
+		return nil, err
+	}
+	for code, c := range scripts {
+		l.chains[code], l.prefixes[code] = c, prefixes[code]
+	}
+	for code, c := range l.chains {
+		l.analysers[code] = &analysis.DefaultAnalyzer{Tokenizer: c.tokenizer, TokenFilters: c.filters}
 	}
 	for i, code := range Languages() {
 		for w := range stops[code] {
@@ -126,49 +141,118 @@ func (p prefixFilter) Filter(ts analysis.TokenStream) analysis.TokenStream {
 	return ts
 }
 
-// detect returns the language of text; see the constants above. Words
-// are runs of letters, lower-cased (so French "l'index" is "l" and
-// "index", as its elision filter has it): a
-// splitter of its own, some ten times faster than the analysers'
-// tokenizer, since detection reads every document.
-func (l *languages) detect(text string) string {
+// tally is what language detection reads of a text: how many of its
+// words are stop words of each language (counts[i]: Languages()[i]), the
+// same with each stop word weighted by one over the number of languages
+// whose stop list has it (weights: "pour", a French stop word only, counts
+// 1 for French; "de", a stop word of several languages, a fraction for
+// each), how many words it has, and its letters by script.
+type tally struct {
+	counts  [32]int
+	weights [32]float64
+	words   int
+	scripts scriptCounts
+}
+
+// tally counts text's words and letters. Words are runs of letters,
+// lower-cased (so French "l'index" is "l" and "index", as its elision
+// filter has it): a splitter of its own, some ten times faster than the
+// analysers' tokenizer, since detection reads every document.
+func (l *languages) tally(text string) tally {
 	var (
-		counts [32]int
-		words  int
-		buf    = make([]byte, 0, 64)
+		t   tally
+		buf = make([]byte, 0, 64)
 	)
 	flush := func() {
 		if len(buf) == 0 {
 			return
 		}
-		words++
-		for bits := l.stopOf[string(buf)]; bits != 0; bits &= bits - 1 {
-			counts[mathbits.TrailingZeros32(bits)]++
+		t.words++
+		bits := l.stopOf[string(buf)]
+		w := 1 / float64(max(mathbits.OnesCount32(bits), 1))
+		for ; bits != 0; bits &= bits - 1 {
+			i := mathbits.TrailingZeros32(bits)
+			t.counts[i]++
+			t.weights[i] += w
 		}
 		buf = buf[:0]
 	}
 	for _, r := range text {
 		switch {
 		case unicode.IsLetter(r):
+			t.scripts.add(r)
 			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 		default:
 			flush()
 		}
 	}
 	flush()
-	if words < minDetectWords {
+	return t
+}
+
+// detect returns the language of text: by script first (see
+// scriptCounts.language), else by stop words (see the constants above).
+func (l *languages) detect(text string) string {
+	t := l.tally(text)
+	if lang := t.scripts.language(); lang != "" {
+		return lang
+	}
+	if t.words < minDetectWords {
 		return English
 	}
 	codes := Languages()
 	best := 0 // English (index 0) first: it wins ties
 	for i := range codes {
-		if counts[i] > counts[best] {
+		if t.counts[i] > t.counts[best] {
 			best = i
 		}
 	}
-	if best == 0 || float64(counts[best]) < minStopShare*float64(words) ||
-		float64(counts[best]) < otherOverEnglish*float64(counts[0]) {
+	if best == 0 || float64(t.counts[best]) < minStopShare*float64(t.words) ||
+		float64(t.counts[best]) < otherOverEnglish*float64(t.counts[0]) {
 		return English
+	}
+	return codes[best]
+}
+
+// Query-language detection. A query is short, so the document rule (a
+// share of a dozen words or more) rarely applies; a query's language is
+// the one told by its script, or the one with at least minQueryStops of
+// its stop words in the query, making up at least minStopShare of its
+// words, whose weighted count (see tally) is at least queryLangLead times
+// that of any other language, English included: "die Suchmaschine für das
+// Netz" is German; "les moteurs de recherche" is not told (les is a
+// French and a Spanish stop word, de one of several languages), "les
+// moteurs de recherche pour les pages" is French.
+const (
+	minQueryStops = 2
+	queryLangLead = 1.5
+)
+
+// queryLanguage returns the language of a query when it is clear (see
+// above), "" when it is not: a query of one or two words without stop
+// words, or whose stop words are shared by several languages (Danish,
+// Norwegian and Swedish have many in common).
+func (l *languages) queryLanguage(text string) string {
+	t := l.tally(text)
+	if lang := t.scripts.language(); lang != "" {
+		return lang
+	}
+	codes := Languages()
+	best := 0
+	for i := range codes {
+		if t.weights[i] > t.weights[best] {
+			best = i
+		}
+	}
+	second := 0.0 // a tie makes second equal to best: not told
+	for i := range codes {
+		if i != best {
+			second = max(second, t.weights[i])
+		}
+	}
+	n := t.counts[best]
+	if n < minQueryStops || float64(n) < minStopShare*float64(t.words) || t.weights[best] < queryLangLead*second {
+		return ""
 	}
 	return codes[best]
 }
@@ -243,15 +327,49 @@ type presentCache struct {
 // languageTerms analyses text with the analyser of each language present
 // in the index but English: the terms that find documents in those
 // languages ("Suchmaschine" gives "de:suchmaschin" once German documents
-// are indexed). Nothing when every document is English.
+// are indexed). Nothing when every document is English. When the text's
+// own language is clear (queryLanguage), only that language's analyser is
+// used, if its documents are present: nothing more for an English query,
+// German terms alone for a German one, so a query is not stemmed into
+// words of languages it is not in. A short or ambiguous query is analysed
+// in every language present.
 func (ix *Index) languageTerms(text string) []string {
 	present, err := ix.presentLanguages()
 	if err != nil || len(present) == 0 {
 		return nil
 	}
+	return ix.langs.terms(text, ix.langs.queryLanguages(text, present))
+}
+
+// queryLanguages returns the languages of present to analyse a query
+// with: those sharing the query's analyser when its language is clear
+// (none for English), all of present otherwise.
+func (l *languages) queryLanguages(text string, present []string) []string {
+	lang := l.queryLanguage(text)
+	if lang == "" {
+		return present
+	}
 	var out []string
 	for _, code := range present {
-		for _, t := range ix.langs.analysers[code].Analyze([]byte(text)) {
+		if p := l.prefixes[code]; p != "" && p == l.prefixes[lang] {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+// terms analyses text with the analyser of each language of codes, once
+// per analyser (Chinese, Japanese and Korean share one).
+func (l *languages) terms(text string, codes []string) []string {
+	var out []string
+	done := make(map[string]bool, len(codes))
+	for _, code := range codes {
+		p := l.prefixes[code]
+		if p == "" || done[p] {
+			continue
+		}
+		done[p] = true
+		for _, t := range l.analysers[code].Analyze([]byte(text)) {
 			out = append(out, string(t.Term))
 		}
 	}

@@ -124,7 +124,7 @@ func TestOtherLanguagesAreAnalysedWithTheirAnalyser(t *testing.T) {
 	if len(marked) == 0 || !strings.EqualFold(marked[0], "Suchmaschinen") {
 		t.Errorf("snippet %q highlights %q, want Suchmaschinen", sn.Text, marked)
 	}
-	if _, err := ix.ParseQuery("lang:xx"); !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), "de, es") {
+	if _, err := ix.ParseQuery("lang:xx"); !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), "de, el, es") {
 		t.Errorf("lang:xx: %v, want a bad query listing the languages", err)
 	}
 }

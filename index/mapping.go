@@ -30,6 +30,7 @@ const (
 	fieldSize       = "size"        // stored only, decimal
 	fieldLen        = "len"         // stored only: token count of fieldText, for BM25 statistics
 	fieldETag       = "etag"        // stored only: a web page's ETag, for conditional re-crawls
+	fieldLinks      = "links"       // stored only: a web page's links (see encodeLinks), for conditional re-crawls
 	fieldLang       = "lang"        // keyword: the document's language (Languages), for lang: and the query's analysers
 )
 
@@ -110,7 +111,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc := mapping.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text)
 	doc.AddFieldMappingsAt(fieldPhrase, phrase)
-	for _, f := range []string{fieldTitle, fieldBody, fieldBodyPacked, fieldModified, fieldSize, fieldLen, fieldETag} {
+	for _, f := range []string{fieldTitle, fieldBody, fieldBodyPacked, fieldModified, fieldSize, fieldLen, fieldETag, fieldLinks} {
 		doc.AddFieldMappingsAt(f, stored)
 	}
 	for _, f := range []string{fieldURL, fieldSource, fieldHash, fieldLang} {

@@ -12,8 +12,8 @@ const maxCachedMeta = 1 << 16
 // hitMeta is what a hit shows of a document besides its snippet: its
 // small stored fields.
 type hitMeta struct {
-	url, title, source string
-	modified           time.Time
+	url, title, source, lang string
+	modified                 time.Time
 }
 
 // metaCache keeps the small stored fields of documents that were hits

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 // Query is what Search runs: weighted scoring terms plus filters. Build one
@@ -62,27 +64,63 @@ func (q Query) TermSet() map[string]bool {
 // unterminated quote, a bare + or -, an empty source: or site:, a query
 // whose words are all stop words, a query that only excludes.
 func (ix *Index) ParseQuery(text string) (Query, error) {
+	q, _, err := ix.parseQuery(text, false)
+	return q, err
+}
+
+// ParseQueryTerms is ParseQuery, and also the terms of the whole text as
+// Analyze gives them (filters and exclusions included), of which a
+// search's query vector is made: the text is analysed once for both when
+// every word of it is a plain scoring word, the usual query, and the
+// terms are counted from the same tokens the query's are.
+func (ix *Index) ParseQueryTerms(text string) (Query, []string, error) {
+	return ix.parseQuery(text, true)
+}
+
+// parseQuery is ParseQuery, and, with withTerms, ParseQueryTerms's terms.
+func (ix *Index) parseQuery(text string, withTerms bool) (Query, []string, error) {
+	q, toks, err := ix.parseQueryTokens(text)
+	if err != nil || !withTerms {
+		return q, nil, err
+	}
+	if toks == nil { // syntax: the whole text differs from the scoring text
+		return q, ix.terms(text), nil
+	}
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = string(t.Term)
+	}
+	return q, out, nil
+}
+
+// parseQueryTokens is ParseQuery; when every word of text is a plain
+// scoring word it also returns the analyser's tokens of the scoring text,
+// which are then text's own (the words, joined by one space instead of
+// the whitespace between them: whitespace only separates words).
+func (ix *Index) parseQueryTokens(text string) (Query, analysis.TokenStream, error) {
 	if !utf8.ValidString(text) {
-		return Query{}, fmt.Errorf("%w: not valid UTF-8", ErrBadQuery)
+		return Query{}, nil, fmt.Errorf("%w: not valid UTF-8", ErrBadQuery)
 	}
 	if len(text) > ix.cfg.MaxQueryBytes {
-		return Query{}, fmt.Errorf("%w: %d bytes, the limit is %d", ErrBadQuery, len(text), ix.cfg.MaxQueryBytes)
+		return Query{}, nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrBadQuery, len(text), ix.cfg.MaxQueryBytes)
 	}
 	if strings.TrimSpace(text) == "" {
-		return Query{}, fmt.Errorf("%w: empty query", ErrBadQuery)
+		return Query{}, nil, fmt.Errorf("%w: empty query", ErrBadQuery)
 	}
 	toks, err := lexQuery(text)
 	if err != nil {
-		return Query{}, err
+		return Query{}, nil, err
 	}
 	var q Query
 	var scoring []string
+	plain := true
 	for _, t := range toks {
+		plain = plain && t.op == 0 && !t.phrase && t.field == ""
 		switch {
 		case t.field == "source":
 			src := strings.ToLower(t.text)
 			if !slices.Contains(DocumentSources(), src) {
-				return Query{}, fmt.Errorf("%w: source:%s: documents come from %s (source:file is your folders, source:web the sites you crawled)",
+				return Query{}, nil, fmt.Errorf("%w: source:%s: documents come from %s (source:file is your folders, source:web the sites you crawled)",
 					ErrBadQuery, t.text, strings.Join(DocumentSources(), ", "))
 			}
 			q.Sources = append(q.Sources, src)
@@ -91,30 +129,30 @@ func (ix *Index) ParseQuery(text string) (Query, error) {
 		case t.field == "lang":
 			code := strings.ToLower(t.text)
 			if !knownLanguage(code) {
-				return Query{}, fmt.Errorf("%w: lang:%s is not a language p2pir knows; use one of %s", ErrBadQuery, t.text, strings.Join(Languages(), ", "))
+				return Query{}, nil, fmt.Errorf("%w: lang:%s is not a language p2pir knows; use one of %s", ErrBadQuery, t.text, strings.Join(Languages(), ", "))
 			}
 			q.Langs = append(q.Langs, code)
 		case t.op == '-' && t.phrase:
 			if len(ix.phraseWords(t.text)) == 0 {
-				return Query{}, fmt.Errorf("%w: -%s excludes nothing searchable (no words)", ErrBadQuery, quoteIf(t))
+				return Query{}, nil, fmt.Errorf("%w: -%s excludes nothing searchable (no words)", ErrBadQuery, quoteIf(t))
 			}
 			q.Excluded = append(q.Excluded, t.text)
 		case t.op == '-':
 			if len(ix.terms(t.text)) == 0 {
-				return Query{}, fmt.Errorf("%w: -%s excludes nothing searchable (stop words only)", ErrBadQuery, quoteIf(t))
+				return Query{}, nil, fmt.Errorf("%w: -%s excludes nothing searchable (stop words only)", ErrBadQuery, quoteIf(t))
 			}
 			q.Excluded = append(q.Excluded, t.text)
 		case t.phrase:
 			// Stop words count in a phrase: "to be or not to be" is
 			// matched word for word even though none of its words scores.
 			if len(ix.phraseWords(t.text)) == 0 {
-				return Query{}, fmt.Errorf("%w: %s has no words (only punctuation)", ErrBadQuery, quoteIf(t))
+				return Query{}, nil, fmt.Errorf("%w: %s has no words (only punctuation)", ErrBadQuery, quoteIf(t))
 			}
 			q.Required = append(q.Required, t.text)
 			scoring = append(scoring, t.text)
 		case t.op == '+':
 			if len(ix.terms(t.text)) == 0 {
-				return Query{}, fmt.Errorf("%w: %s has no searchable words (stop words only)", ErrBadQuery, quoteIf(t))
+				return Query{}, nil, fmt.Errorf("%w: %s has no searchable words (stop words only)", ErrBadQuery, quoteIf(t))
 			}
 			q.Required = append(q.Required, t.text)
 			scoring = append(scoring, t.text)
@@ -122,21 +160,26 @@ func (ix *Index) ParseQuery(text string) (Query, error) {
 			scoring = append(scoring, t.text)
 		}
 	}
-	q.Terms = ix.countTerms(strings.Join(scoring, " "))
+	scoringText := strings.Join(scoring, " ")
+	tokens := ix.analyzer.Analyze([]byte(scoringText))
+	q.Terms = ix.countTokens(tokens, scoringText)
 	if len(q.Terms) == 0 && len(q.Required) == 0 {
 		switch {
 		case len(q.Sources) > 0 || len(q.Sites) > 0 || len(q.Langs) > 0:
 			// A pure filter query ("site:example.org") lists documents.
 		case len(q.Excluded) > 0:
-			return Query{}, fmt.Errorf("%w: a query needs a word to search for, not only exclusions", ErrBadQuery)
+			return Query{}, nil, fmt.Errorf("%w: a query needs a word to search for, not only exclusions", ErrBadQuery)
 		default:
-			return Query{}, fmt.Errorf("%w: %q has no searchable words (only stop words or punctuation)", ErrBadQuery, text)
+			return Query{}, nil, fmt.Errorf("%w: %q has no searchable words (only stop words or punctuation)", ErrBadQuery, text)
 		}
 	}
 	if len(q.Terms) > ix.cfg.MaxQueryTerms {
-		return Query{}, fmt.Errorf("%w: %d distinct terms, the limit is %d", ErrBadQuery, len(q.Terms), ix.cfg.MaxQueryTerms)
+		return Query{}, nil, fmt.Errorf("%w: %d distinct terms, the limit is %d", ErrBadQuery, len(q.Terms), ix.cfg.MaxQueryTerms)
 	}
-	return q, nil
+	if !plain {
+		tokens = nil
+	}
+	return q, tokens, nil
 }
 
 // PlainQuery turns text into a query with no syntax at all: every word is a
@@ -181,14 +224,20 @@ func (ix *Index) WeightedQuery(terms []WeightedTerm) (Query, error) {
 
 // countTerms analyses text and weights each distinct term by its count.
 // The text is analysed in English and in each other language that
-// indexed documents are in (see presentLanguages), so a German query word
+// indexed documents are in (see presentLanguages), or only in its own
+// language when that is clear (see languageTerms), so a German query word
 // finds German documents stemmed the German way; the terms of other
 // languages carry their language as a prefix ("de:suchmaschin") and only
 // match documents in it. They are added while the query stays within
 // Config.MaxQueryTerms.
 func (ix *Index) countTerms(text string) []WeightedTerm {
+	return ix.countTokens(ix.analyzer.Analyze([]byte(text)), text)
+}
+
+// countTokens is countTerms with text's tokens under the analyser given.
+func (ix *Index) countTokens(toks analysis.TokenStream, text string) []WeightedTerm {
 	counts := make(map[string]float64)
-	for _, t := range ix.analyzer.Analyze([]byte(text)) {
+	for _, t := range toks {
 		if isJoinedCompound(t) {
 			counts[string(t.Term)] += compoundQueryWeight
 		} else {

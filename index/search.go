@@ -63,8 +63,16 @@ type Hit struct {
 	Rank     int       `json:"rank"` // 1-based, counting from the first hit overall
 	Source   string    `json:"source"`
 	Modified time.Time `json:"modified,omitempty"`
+	// Lang is the document's language (a code of Languages), "" when it
+	// was indexed before languages were detected.
+	Lang string `json:"lang,omitempty"`
 	// Explain is the per-term account of Score when requested.
 	Explain string `json:"explain,omitempty"`
+	// Ref is where the document was in the snapshot the search read, so
+	// that Snippets finds it without looking its ID up again while the
+	// index has not changed. A caller that copies a hit for Snippets
+	// copies Ref with its ID; the zero value is always valid.
+	Ref DocRef `json:"-"`
 }
 
 // Results is the answer to a search.
@@ -142,27 +150,28 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	if err := ix.ids.resolve(r, top.hits, ids); err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
+	ref := refs(r)
 	for i, s := range top.hits {
 		id := ids[i]
 		idBuf.SetValue(s.doc) // for Explain
-		hit := Hit{ID: id, Score: s.score, Rank: opts.Offset + i + 1}
+		hit := Hit{ID: id, Score: s.score, Rank: opts.Offset + i + 1, Ref: ref(s.doc)}
 		switch {
 		case opts.IDsOnly:
 		case opts.NoSnippets:
 			m, ok := ix.meta.get(version, id)
 			if !ok {
-				if m, err = loadMeta(r, id); err != nil {
+				if m, err = loadMeta(r, s.doc, id); err != nil {
 					return nil, fmt.Errorf("index: search: %w", err)
 				}
 				ix.meta.put(version, id, m)
 			}
-			hit.URL, hit.Title, hit.Source, hit.Modified = m.url, m.title, m.source, m.modified
+			hit.URL, hit.Title, hit.Source, hit.Modified, hit.Lang = m.url, m.title, m.source, m.modified, m.lang
 		default:
 			var m hitMeta
-			if m, bodies[i], err = ix.docs.load(r, id); err != nil {
+			if m, bodies[i], err = ix.docs.load(r, s.doc, id); err != nil {
 				return nil, fmt.Errorf("index: search: %w", err)
 			}
-			hit.URL, hit.Title, hit.Source, hit.Modified = m.url, m.title, m.source, m.modified
+			hit.URL, hit.Title, hit.Source, hit.Modified, hit.Lang = m.url, m.title, m.source, m.modified, m.lang
 			titleLens[i] = len(hit.Title)
 		}
 		if opts.Explain {
@@ -186,44 +195,44 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	return out, nil
 }
 
-// loadDoc reads document id's stored fields: the small ones and its body
-// (the zero values for a document not in r).
-func loadDoc(r bindex.IndexReader, id string) (m hitMeta, body string, err error) {
-	return readDoc(r, id, true)
+// loadDoc reads the stored fields of document number doc of r, whose ID
+// is id: the small ones and its body (the zero values for a document not
+// in r).
+func loadDoc(r bindex.IndexReader, doc uint64, id string) (m hitMeta, body string, err error) {
+	return readDoc(r, doc, id, true)
 }
 
 // readDoc is loadDoc; withBody false leaves the body out, and a packed
 // one is then not inflated.
-func readDoc(r bindex.IndexReader, id string, withBody bool) (m hitMeta, body string, err error) {
+func readDoc(r bindex.IndexReader, doc uint64, id string, withBody bool) (m hitMeta, body string, err error) {
 	var packed string
-	d, err := r.Document(id)
-	if err != nil {
-		return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
-	}
-	if d == nil {
-		return hitMeta{}, "", nil
-	}
-	d.VisitFields(func(f bindex.Field) {
-		name := f.Name()
+	found, err := visitStored(r, doc, id, func(name string, value []byte) {
 		if (name == fieldBody || name == fieldBodyPacked) && !withBody {
 			return // not even copied into a string
 		}
-		v := string(f.Value())
 		switch name {
 		case fieldURL:
-			m.url = v
+			m.url = string(value)
 		case fieldTitle:
-			m.title = v
+			m.title = string(value)
 		case fieldBody:
-			body = v
+			body = string(value)
 		case fieldBodyPacked:
-			packed = v
+			packed = string(value)
 		case fieldSource:
-			m.source = v
+			m.source = string(value)
 		case fieldModified:
-			m.modified, _ = time.Parse(time.RFC3339Nano, v)
+			m.modified, _ = time.Parse(time.RFC3339Nano, string(value))
+		case fieldLang:
+			m.lang = string(value)
 		}
 	})
+	if err != nil {
+		return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
+	}
+	if !found {
+		return hitMeta{}, "", nil
+	}
 	if packed != "" {
 		if body, err = unpackBody(packed, -1); err != nil {
 			return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
@@ -233,8 +242,8 @@ func readDoc(r bindex.IndexReader, id string, withBody bool) (m hitMeta, body st
 }
 
 // loadMeta is loadDoc without the body.
-func loadMeta(r bindex.IndexReader, id string) (hitMeta, error) {
-	m, _, err := readDoc(r, id, false)
+func loadMeta(r bindex.IndexReader, doc uint64, id string) (hitMeta, error) {
+	m, _, err := readDoc(r, doc, id, false)
 	return m, err
 }
 
@@ -262,12 +271,12 @@ func (ix *Index) Snippets(ctx context.Context, q Query, hits []Hit) error {
 		return fmt.Errorf("index: snippets: %w", err)
 	}
 	defer r.Close()
-	b, err := resolveHits(r, hits, func(_ int, h *Hit) (string, error) {
-		m, body, err := ix.docs.load(r, h.ID)
+	b, err := resolveHits(r, hits, func(_ int, doc uint64, h *Hit) (string, error) {
+		m, body, err := ix.docs.load(r, doc, h.ID)
 		if err != nil {
 			return "", err
 		}
-		h.URL, h.Title, h.Source, h.Modified = m.url, m.title, m.source, m.modified
+		h.URL, h.Title, h.Source, h.Modified, h.Lang = m.url, m.title, m.source, m.modified, m.lang
 		return body, nil
 	})
 	if err != nil {
@@ -338,7 +347,7 @@ func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts Se
 	req := bleve.NewSearchRequestOptions(fq, k, opts.Offset, false)
 	req.Score = "none"
 	if !opts.IDsOnly {
-		req.Fields = []string{fieldURL, fieldTitle, fieldBody, fieldBodyPacked, fieldSource, fieldModified}
+		req.Fields = []string{fieldURL, fieldTitle, fieldBody, fieldBodyPacked, fieldSource, fieldModified, fieldLang}
 	}
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -351,6 +360,7 @@ func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts Se
 			hit.URL = field(h.Fields, fieldURL)
 			hit.Title = field(h.Fields, fieldTitle)
 			hit.Source = field(h.Fields, fieldSource)
+			hit.Lang = field(h.Fields, fieldLang)
 			if m := field(h.Fields, fieldModified); m != "" {
 				hit.Modified, _ = time.Parse(time.RFC3339Nano, m)
 			}
@@ -381,7 +391,7 @@ func (ix *Index) phraseSnippets(ctx context.Context, bq *bm25Query, hits []Hit, 
 	}
 	defer r.Close()
 	// A hit deleted since the search keeps its lead snippet.
-	b, err := resolveHits(r, hits, func(i int, _ *Hit) (string, error) {
+	b, err := resolveHits(r, hits, func(i int, _ uint64, _ *Hit) (string, error) {
 		return storedBody(found[i].Fields), nil
 	})
 	if err != nil {
@@ -561,25 +571,31 @@ type hitBatch struct {
 	titleLens []int
 }
 
-// resolveHits looks each of hits up in r's snapshot, skipping those
-// deleted since the search; body gives a found hit's body text (and may
-// refresh the hit's stored fields first).
-func resolveHits(r bindex.IndexReader, hits []Hit, body func(i int, h *Hit) (string, error)) (hitBatch, error) {
-	var b hitBatch
+// resolveHits looks each of hits up in r's snapshot (by its Ref when it
+// refers to r, else by its ID), skipping those deleted since the search; body gives a found hit's body text, by its
+// index in hits and its document number in r (and may refresh the hit's
+// stored fields first).
+func resolveHits(r bindex.IndexReader, hits []Hit, body func(i int, doc uint64, h *Hit) (string, error)) (hitBatch, error) {
+	n := len(hits)
+	b := hitBatch{at: make([]int, 0, n), top: make([]scored, 0, n), sub: make([]Hit, 0, n), bodies: make([]string, 0, n), titleLens: make([]int, 0, n)}
 	for i, h := range hits {
-		iid, err := r.InternalID(h.ID)
-		if err != nil {
-			return hitBatch{}, fmt.Errorf("resolve %s: %w", h.ID, err)
+		doc, ok := h.Ref.in(r)
+		if !ok {
+			iid, err := r.InternalID(h.ID)
+			if err != nil {
+				return hitBatch{}, fmt.Errorf("resolve %s: %w", h.ID, err)
+			}
+			if len(iid) == 0 {
+				continue // deleted since the search
+			}
+			doc = iid.Value()
 		}
-		if len(iid) == 0 {
-			continue // deleted since the search
-		}
-		text, err := body(i, &h)
+		text, err := body(i, doc, &h)
 		if err != nil {
 			return hitBatch{}, err
 		}
 		b.at = append(b.at, i)
-		b.top = append(b.top, scored{doc: iid.Value()})
+		b.top = append(b.top, scored{doc: doc})
 		b.sub = append(b.sub, h)
 		b.bodies = append(b.bodies, text)
 		b.titleLens = append(b.titleLens, len(h.Title))

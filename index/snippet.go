@@ -9,7 +9,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Snippet is a short passage of a document around the query's terms, with
@@ -194,17 +196,129 @@ const maxSnippetMatches = 512
 // length of docs[i]'s title.
 func (ix *Index) bodyMatches(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm, docs []uint64, titleLens []int) ([][]termMatch, error) {
 	out := make([][]termMatch, len(docs))
-	id := make(bindex.IndexInternalID, 8)
+	present := make([]string, 0, len(terms))
 	for _, t := range terms {
-		if no, err := ix.absent(r, t.Term); err != nil || no {
-			if err != nil {
-				return nil, err
-			}
-			continue // no matches
-		}
-		tfr, err := r.TermFieldReader(ctx, []byte(t.Term), fieldText, false, false, true)
+		no, err := ix.absent(r, t.Term)
 		if err != nil {
-			return nil, fmt.Errorf("term vectors of %q: %w", t.Term, err)
+			return nil, err
+		}
+		if !no {
+			present = append(present, t.Term)
+		}
+	}
+	var err error
+	if is, ok := r.(*scorch.IndexSnapshot); ok {
+		err = segmentMatches(ctx, is, present, docs, titleLens, out)
+	} else {
+		err = readerMatches(ctx, r, present, docs, titleLens, out)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i, ms := range out {
+		// A compound's joined term spans its parts' matches: the longer
+		// match is highlighted (highlights must not overlap).
+		out[i] = mergeMatches(ms, nil)
+	}
+	return out, nil
+}
+
+// addMatches appends to ms where term occurs in a body, from its locations
+// in "title\nbody" (shift is the title's length plus one), at most
+// maxSnippetMatches of them: enough to place a snippet, where a huge
+// document has millions.
+func addMatches(ms []termMatch, term string, shift int, n int, loc func(k int) (start, end uint64)) []termMatch {
+	added := 0
+	for k := range n {
+		start, end := loc(k)
+		if int(start) >= shift {
+			ms = append(ms, termMatch{int(start) - shift, int(end) - shift, term, 1})
+			if added++; added == maxSnippetMatches {
+				break
+			}
+		}
+	}
+	return ms
+}
+
+// segmentMatches is bodyMatches on a scorch snapshot: each term's
+// postings are read only in the segments that hold some of docs, with
+// the documents' numbers in their segment, and without skipping deleted
+// documents (docs are live), instead of through a term reader over every
+// segment of the snapshot. Matches are appended to out[i] in the order of
+// terms, as readerMatches does.
+func segmentMatches(ctx context.Context, is *scorch.IndexSnapshot, terms []string, docs []uint64, titleLens []int, out [][]termMatch) error {
+	if len(terms) == 0 {
+		return nil
+	}
+	var base uint64
+	next := 0 // the first of docs not in a segment before this one
+	for _, ss := range is.Segments() {
+		if next == len(docs) {
+			break
+		}
+		seg := ss.Segment()
+		n := seg.Count()
+		lo := next
+		for next < len(docs) && docs[next] < base+n {
+			next++
+		}
+		if next == lo {
+			base += n
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("term vectors: %w", err)
+		}
+		dict, err := seg.Dictionary(fieldText)
+		if err != nil {
+			return fmt.Errorf("term vectors: %w", err)
+		}
+		// The list and iterator of one term are done with before the
+		// next term's: the next reuses their buffers.
+		var pl segment.PostingsList
+		var it segment.PostingsIterator
+		for _, term := range terms {
+			if pl, err = dict.PostingsList([]byte(term), nil, pl); err != nil {
+				return fmt.Errorf("term vectors of %q: %w", term, err)
+			}
+			it = pl.Iterator(false, false, true, it)
+			var p segment.Posting // where the iterator is
+			for i := lo; i < next; i++ {
+				local := docs[i] - base
+				// The iterator moves forward only: a document without
+				// the term leaves it on a later one, not to be asked for
+				// again.
+				if p == nil || p.Number() < local {
+					if p, err = it.Advance(local); err != nil {
+						return fmt.Errorf("term vectors of %q: %w", term, err)
+					}
+					if p == nil {
+						break
+					}
+				}
+				if p.Number() != local {
+					continue
+				}
+				locs := p.Locations()
+				out[i] = addMatches(out[i], term, titleLens[i]+1, len(locs), func(k int) (uint64, uint64) {
+					return locs[k].Start(), locs[k].End()
+				})
+			}
+		}
+		base += n
+	}
+	return nil
+}
+
+// readerMatches is bodyMatches through the term readers of any index
+// reader.
+func readerMatches(ctx context.Context, r bindex.IndexReader, terms []string, docs []uint64, titleLens []int, out [][]termMatch) error {
+	id := make(bindex.IndexInternalID, 8)
+	for _, term := range terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, true)
+		if err != nil {
+			return fmt.Errorf("term vectors of %q: %w", term, err)
 		}
 		// The reader moves forward only: a document without the term
 		// leaves it on a later one, and asking for a document at or
@@ -215,7 +329,7 @@ func (ix *Index) bodyMatches(ctx context.Context, r bindex.IndexReader, terms []
 				id.SetValue(d)
 				if tfd, err = tfr.Advance(id, nil); err != nil {
 					tfr.Close()
-					return nil, fmt.Errorf("term vectors of %q: %w", t.Term, err)
+					return fmt.Errorf("term vectors of %q: %w", term, err)
 				}
 				if tfd == nil {
 					break
@@ -224,25 +338,14 @@ func (ix *Index) bodyMatches(ctx context.Context, r bindex.IndexReader, terms []
 			if tfd.ID.Value() != d {
 				continue
 			}
-			shift := titleLens[i] + 1
-			n := 0
-			for _, v := range tfd.Vectors {
-				if int(v.Start) >= shift {
-					out[i] = append(out[i], termMatch{int(v.Start) - shift, int(v.End) - shift, t.Term, 1})
-					if n++; n == maxSnippetMatches {
-						break // enough to place a snippet; a huge document has millions
-					}
-				}
-			}
+			vs := tfd.Vectors
+			out[i] = addMatches(out[i], term, titleLens[i]+1, len(vs), func(k int) (uint64, uint64) {
+				return vs[k].Start, vs[k].End
+			})
 		}
 		tfr.Close()
 	}
-	for i, ms := range out {
-		// A compound's joined term spans its parts' matches: the longer
-		// match is highlighted (highlights must not overlap).
-		out[i] = mergeMatches(ms, nil)
-	}
-	return out, nil
+	return nil
 }
 
 // phraseMatches finds where each phrase (its words as the phrase field

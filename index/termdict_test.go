@@ -64,11 +64,12 @@ func TestAbsentTermsSkippedOnSmallIndexesChangeNoResult(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// Ref names a document in its own index's snapshot.
 			for i := range got.Hits {
-				got.Hits[i].Modified, got.Hits[i].Rank = want.Hits[min(i, len(want.Hits)-1)].Modified, 0
+				got.Hits[i].Modified, got.Hits[i].Rank, got.Hits[i].Ref = want.Hits[min(i, len(want.Hits)-1)].Modified, 0, DocRef{}
 			}
 			for i := range want.Hits {
-				want.Hits[i].Rank = 0
+				want.Hits[i].Rank, want.Hits[i].Ref = 0, DocRef{}
 			}
 			if !reflect.DeepEqual(got.Hits, want.Hits) {
 				t.Errorf("%q (snippets %v): small index gives %+v, large %+v", text, !opts.NoSnippets, got.Hits, want.Hits)
@@ -93,7 +94,7 @@ func TestAbsentTermsSkippedOnSmallIndexesChangeNoResult(t *testing.T) {
 					t.Fatal(err)
 				}
 				for i := range res.Hits {
-					res.Hits[i].Modified, res.Hits[i].Rank = time.Time{}, 0
+					res.Hits[i].Modified, res.Hits[i].Rank, res.Hits[i].Ref = time.Time{}, 0, DocRef{}
 				}
 				hits[j] = res.Hits
 			}

@@ -2,11 +2,21 @@ package index
 
 import (
 	"fmt"
+	"reflect"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/size"
 	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Bounds of an analyser's stem cache (analyser.filterAll): the words it
+// remembers (it starts afresh when full) and the longest word it keeps, so
+// one analyser holds a few MB at most.
+const (
+	stemCacheEntries   = 1 << 15
+	stemCacheWordBytes = 32
 )
 
 // analysisChunkBytes is how much text textField analyses at a time: the
@@ -94,28 +104,159 @@ func (f *textField) Analyze() {
 	if f.analysed {
 		return
 	}
+	f.begin()
+	a := analyser{buf: make([]byte, 0, min(f.chunkBytes, len(f.title)+len(f.body))+8)}
+	r := &recorder{f: f, freqs: f.freqs}
+	a.add(f.title, 0, r, nil)
+	r.pos += f.titleGap
+	a.add(f.body, len(f.title)+1, r, nil) // after the "\n" between them
+}
+
+// begin marks f analysed and gives it an empty frequency table, sized
+// for the distinct terms its text likely holds (about one per 16 bytes
+// of text in the test collections' abstracts; fewer in longer texts, so
+// at most 4096) so that it is not grown again and again.
+func (f *textField) begin() {
 	f.analysed = true
-	f.freqs = make(bindex.TokenFrequencies)
-	a := analyser{f: f, buf: make([]byte, 0, min(f.chunkBytes, len(f.title)+len(f.body))+8)}
-	a.add(f.title, 0)
-	a.pos += f.titleGap
-	a.add(f.body, len(f.title)+1) // after the "\n" between them
+	f.freqs = make(bindex.TokenFrequencies, min((len(f.title)+len(f.body))/16, 4096))
 }
 
-// analyser carries the state of one Analyze across pieces of text.
+// analyseTogether analyses the scored field text and the phrase field
+// words of one document (same title, body, piece size and position bytes)
+// with one tokenisation of each piece, when sharesTokens says the phrase
+// field's tokenizer gives exactly the scored field's tokens less its
+// joined compounds; otherwise each field is analysed on its own. Either
+// way both fields come out exactly as from their own Analyze: the phrase
+// field's filters run on copies of the tokens, before the scored field's
+// filters change them. a is scratch space, reused from document to
+// document by one goroutine at a time (nil: a new one).
+func analyseTogether(text, words *textField, a *analyser) {
+	if text.analysed || words.analysed || !sharesTokens(text, words) {
+		text.Analyze()
+		words.Analyze()
+		return
+	}
+	if a == nil {
+		a = &analyser{}
+	}
+	text.begin()
+	words.begin()
+	tr, wr := &recorder{f: text, freqs: text.freqs}, &recorder{f: words, freqs: words.freqs}
+	a.add(text.title, 0, tr, wr)
+	tr.pos += text.titleGap
+	wr.pos += words.titleGap
+	a.add(text.body, len(text.title)+1, tr, wr)
+}
+
+// sharesTokens reports whether one tokenisation can feed both fields:
+// same text and pieces, and a phrase tokenizer of the type the scored
+// field's tokenizer is or wraps (compoundTokenizer adds joined compounds
+// to its words' tokens; the tokenizers hold no state, so one type gives
+// one output).
+func sharesTokens(text, words *textField) bool {
+	if text.title != words.title || text.body != words.body || text.chunkBytes != words.chunkBytes ||
+		text.positionBytes != words.positionBytes || text.chain.tokenizer == nil || words.chain.tokenizer == nil {
+		return false
+	}
+	inner := text.chain.tokenizer
+	if c, ok := inner.(compoundTokenizer); ok {
+		inner = c.words
+	}
+	return reflect.TypeOf(inner) == reflect.TypeOf(words.chain.tokenizer)
+}
+
+// analyser is the scratch space of analyses: it carries one analysis
+// across pieces of text, and can be reused for the next document (by one
+// goroutine at a time), so its buffers are not made again for each. They
+// hold one piece (analysisChunkBytes) and its tokens at most, whatever
+// the size of the documents.
 type analyser struct {
-	f   *textField
 	buf []byte // the piece being analysed; filters change it in place
-	pos int    // tokenizer tokens so far, plus title gaps
-	// locs is a slab the locations are cut from, so that each does not
-	// cost an allocation of its own.
-	locs []bindex.TokenLocation
+	// For a second field fed from the same tokens (analyseTogether): the
+	// copies of the tokens its filters run on, their terms' bytes, and
+	// the stream of pointers to them, reused from piece to piece.
+	copies []analysis.Token
+	terms  []byte
+	stream analysis.TokenStream
+	// stems maps a word to its English stem (filterAll): the same words
+	// come back again and again, and stemming one costs two allocations
+	// and more time than the rest of its analysis. At most
+	// stemCacheEntries, each word at most stemCacheWordBytes long.
+	stems map[string][]byte
+	one   analysis.TokenStream // a stream of one token, to stem a word
 }
 
-// add analyses text, which starts at byte offset of the field's text.
-func (a *analyser) add(text string, offset int) {
-	f := a.f
+// filterAll runs filters over tokens, as a chain does. When the last of
+// them is the English stemmer, a word's stem is taken from a.stems where
+// it is there: the stemmer's output depends on the word alone, and since
+// no filter runs after it, tokens may share one stem's bytes (which are
+// read, never changed, from then on).
+func (a *analyser) filterAll(tokens analysis.TokenStream, filters []analysis.TokenFilter) analysis.TokenStream {
+	n := len(filters)
+	if n == 0 {
+		return tokens
+	}
+	stemmer, ok := filters[n-1].(*en.EnglishStemmerFilter)
+	if !ok {
+		for _, tf := range filters {
+			tokens = tf.Filter(tokens)
+		}
+		return tokens
+	}
+	for _, tf := range filters[:n-1] {
+		tokens = tf.Filter(tokens)
+	}
+	if a.stems == nil {
+		a.stems = make(map[string][]byte)
+		a.one = make(analysis.TokenStream, 1)
+	}
+	for _, t := range tokens {
+		if stem, ok := a.stems[string(t.Term)]; ok {
+			t.Term = stem
+			continue
+		}
+		word := t.Term // the stemmer gives the token new bytes; these stay the word's
+		a.one[0] = t
+		stemmer.Filter(a.one)
+		if len(word) <= stemCacheWordBytes {
+			if len(a.stems) >= stemCacheEntries {
+				clear(a.stems)
+			}
+			a.stems[string(word)] = t.Term
+		}
+	}
+	a.one[0] = nil
+	return tokens
+}
+
+// recorder files one field's tokens: its frequencies, length and
+// locations.
+type recorder struct {
+	f     *textField
+	freqs bindex.TokenFrequencies // f.freqs
+	pos   int                     // tokenizer tokens so far, plus title gaps
+	// locs, entries and termBytes are slabs the locations, the terms'
+	// entries and their bytes are cut from, so that each does not cost an
+	// allocation of its own.
+	locs      []bindex.TokenLocation
+	entries   []bindex.TokenFreq
+	termBytes []byte
+}
+
+// slabSize is how many items a new slab holds when n more are expected:
+// no more than that (a short document must not pay for a big slab), and
+// at most limit.
+func slabSize(n, limit int) int { return min(n, limit) }
+
+// add analyses text, which starts at byte offset of the fields' text,
+// into r's field and, when also is not nil, into also's field from the
+// same tokens (see analyseTogether).
+func (a *analyser) add(text string, offset int, r, also *recorder) {
+	f := r.f
 	for len(text) > 0 {
+		if also != nil && also.f.positionedOnly && offset >= also.f.positionBytes {
+			also = nil // nothing more goes into it
+		}
 		if f.positionedOnly && offset >= f.positionBytes {
 			return
 		}
@@ -124,36 +265,78 @@ func (a *analyser) add(text string, offset int) {
 		a.buf = append(a.buf[:0], piece...)
 		tokens := f.chain.tokenizer.Tokenize(a.buf)
 		n := lastPosition(tokens) // before filters drop any: positions count them all
-		for _, tf := range f.chain.filters {
-			tokens = tf.Filter(tokens)
+		if also != nil {
+			also.record(a.copyWords(tokens, also.f.chain.filters), offset)
+			also.pos += n
 		}
-		for j, t := range tokens {
-			start := offset + t.Start
-			if f.positionedOnly && start >= f.positionBytes {
-				break
-			}
-			freq := f.freqs[string(t.Term)]
-			if freq == nil {
-				term := string(t.Term) // t.Term points into buf, which the next piece overwrites
-				freq = &bindex.TokenFreq{Term: []byte(term)}
-				f.freqs[term] = freq
-			}
-			freq.SetFrequency(freq.Frequency() + 1)
-			if !isJoinedCompound(t) {
-				f.length++ // a compound's joined token adds no length: its parts did
-			}
-			if start < f.positionBytes {
-				if len(a.locs) == cap(a.locs) {
-					// As many as this piece's tokens still need, up to 4096:
-					// a short document must not pay for a big slab.
-					a.locs = make([]bindex.TokenLocation, 0, min(len(tokens)-j, 4096))
-				}
-				a.locs = append(a.locs, bindex.TokenLocation{Start: start, End: offset + t.End, Position: a.pos + t.Position})
-				freq.Locations = append(freq.Locations, &a.locs[len(a.locs)-1])
-			}
-		}
-		a.pos += n
+		tokens = a.filterAll(tokens, f.chain.filters)
+		r.record(tokens, offset)
+		r.pos += n
 		offset += len(piece)
+	}
+}
+
+// copyWords returns tokens less joined compounds, copied (their terms'
+// bytes too), after filters ran over the copies: tokens themselves are
+// left as they were, for the scored field's filters.
+func (a *analyser) copyWords(tokens analysis.TokenStream, filters []analysis.TokenFilter) analysis.TokenStream {
+	a.copies, a.terms, a.stream = a.copies[:0], a.terms[:0], a.stream[:0]
+	for _, t := range tokens {
+		if isJoinedCompound(t) {
+			continue
+		}
+		a.copies = append(a.copies, *t)
+	}
+	for i := range a.copies {
+		t := &a.copies[i]
+		start := len(a.terms)
+		a.terms = append(a.terms, t.Term...)
+		t.Term = a.terms[start:len(a.terms):len(a.terms)]
+		a.stream = append(a.stream, t)
+	}
+	return a.filterAll(a.stream, filters)
+}
+
+// record files a piece's filtered tokens, the piece starting at byte
+// offset of the field's text.
+func (r *recorder) record(tokens analysis.TokenStream, offset int) {
+	f := r.f
+	for j, t := range tokens {
+		start := offset + t.Start
+		if f.positionedOnly && start >= f.positionBytes {
+			break
+		}
+		freq := r.freqs[string(t.Term)]
+		if freq == nil {
+			// t.Term points into a buffer the next piece overwrites: the
+			// entry gets a copy, cut from a slab (with no room to grow
+			// into its neighbour).
+			if len(r.entries) == cap(r.entries) {
+				// Half the tokens left: most words come back.
+				r.entries = make([]bindex.TokenFreq, 0, slabSize((len(tokens)-j)/2+1, 1024))
+			}
+			if cap(r.termBytes)-len(r.termBytes) < len(t.Term) {
+				r.termBytes = make([]byte, 0, max(len(t.Term), slabSize(8*(len(tokens)-j), 8192)))
+			}
+			at := len(r.termBytes)
+			r.termBytes = append(r.termBytes, t.Term...)
+			r.entries = append(r.entries, bindex.TokenFreq{Term: r.termBytes[at:len(r.termBytes):len(r.termBytes)]})
+			freq = &r.entries[len(r.entries)-1]
+			r.freqs[string(t.Term)] = freq
+		}
+		freq.SetFrequency(freq.Frequency() + 1)
+		if !isJoinedCompound(t) {
+			f.length++ // a compound's joined token adds no length: its parts did
+		}
+		if start < f.positionBytes {
+			if len(r.locs) == cap(r.locs) {
+				// As many as this piece's tokens still need, up to 4096:
+				// a short document must not pay for a big slab.
+				r.locs = make([]bindex.TokenLocation, 0, slabSize(len(tokens)-j, 4096))
+			}
+			r.locs = append(r.locs, bindex.TokenLocation{Start: start, End: offset + t.End, Position: r.pos + t.Position})
+			freq.Locations = append(freq.Locations, &r.locs[len(r.locs)-1])
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -281,5 +282,65 @@ func TestHugeDocumentIsSearchableAndReadsBackWhole(t *testing.T) {
 	res = find(t, ix, "site:books.example.org")
 	if len(res.Hits) != 1 || !strings.HasPrefix(res.Hits[0].Snippet.Text, "Opening words: the lighthouse keeper") {
 		t.Errorf("filter search: %+v, want the huge document with the start of its body as snippet", res.Hits)
+	}
+}
+
+// Tokenised once for both fields (analyseTogether), the scored and phrase
+// fields have exactly the terms, counts, lengths and locations each gets
+// analysed on its own, for every language's scored chain, whatever the
+// piece size and the position bound (the phrase field stops there, the
+// scored field goes on). English (and every chain on the phrase field's
+// tokenizer) takes the shared path; the others fall back to two passes.
+// One scratch analyser serves every case, as it serves a goroutine's
+// documents one after another (its buffers and English stem cache).
+func TestAnalyseTogetherAsApart(t *testing.T) {
+	ix := openTest(t)
+	long := strings.Repeat("The runner's x-forwarded-for shoes were RUNNING fast; runners ran. ", 200)
+	texts := []struct{ name, title, body string }{
+		{"short", "Crash report", "The worker ran out of memory and was killed."},
+		{"empty", "", ""},
+		{"hyphenated compounds and dates", "X-Forwarded-For", "e-mail the state-of-the-art 2024-01-05 10-20 well-known a-b-c-d-e-f-g"},
+		{"possessives and upper case", "The CAT'S Toys", "It is the cat’s and the dogs' toy, isn't it? ΟΔΟΣ's end"},
+		{"accents, CJK and digits", "Café", "naïve café über 東京都 2024年 versión 3.14 foo_bar Ⱥpple"},
+		{"German words", "Die Suchmaschine", "Der Hund und die Katze sind im Haus, aber nicht im Garten."},
+		{"long text over many pieces", "Running", long},
+	}
+	scratch := &analyser{} // reused throughout, as by one of Index.analyse's goroutines
+	chains := map[string]chain{English: ix.textChain}
+	for code, c := range ix.langs.chains {
+		chains[code] = c
+	}
+	for code, c := range chains {
+		for _, chunk := range []int{16, 97, analysisChunkBytes} {
+			for _, bound := range []int{0, 50, 1 << 30} {
+				for _, tc := range texts {
+					apart := []*textField{
+						newTextField(fieldText, tc.title, tc.body, c, bound),
+						newPhraseField(fieldPhrase, tc.title, tc.body, ix.phraseChain, bound),
+					}
+					together := []*textField{
+						newTextField(fieldText, tc.title, tc.body, c, bound),
+						newPhraseField(fieldPhrase, tc.title, tc.body, ix.phraseChain, bound),
+					}
+					for i := range apart {
+						apart[i].chunkBytes, together[i].chunkBytes = chunk, chunk
+						apart[i].Analyze()
+					}
+					if code == English && !sharesTokens(together[0], together[1]) {
+						t.Fatal("English: the scored and phrase fields are not tokenised once for both")
+					}
+					analyseTogether(together[0], together[1], scratch)
+					for i := range apart {
+						a, g := apart[i], together[i]
+						if g.AnalyzedLength() != a.AnalyzedLength() || !reflect.DeepEqual(g.AnalyzedTokenFrequencies(), a.AnalyzedTokenFrequencies()) {
+							_, gotFreqs, _ := fieldAnalysis(g)
+							_, wantFreqs, _ := fieldAnalysis(a)
+							t.Errorf("%s, %s, pieces of %d, bound %d: %s field together %d tokens %v, apart %d %v (or other locations)",
+								code, tc.name, chunk, bound, a.name, g.AnalyzedLength(), gotFreqs, a.AnalyzedLength(), wantFreqs)
+						}
+					}
+				}
+			}
+		}
 	}
 }

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // scored is a document number in the reader's snapshot with its score.
@@ -40,10 +42,10 @@ type termList struct {
 const exhausted = math.MaxUint64
 
 func (t *termList) sync() {
-	if t.c.cur == nil {
+	if t.c.done {
 		t.doc = exhausted
 	} else {
-		t.doc = t.c.cur.ID.Value()
+		t.doc = t.c.doc
 	}
 }
 
@@ -64,10 +66,14 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 		return res, fmt.Errorf("bm25: doc count: %w", err)
 	}
 	n, avgdl := q.collection(n)
+	// On a scorch snapshot the postings are walked segment by segment,
+	// each segment's dictionary opened once for all the terms.
+	is, _ := r.(*scorch.IndexSnapshot)
+	var dicts []segment.TermDictionary
 	var lists []*termList
 	defer func() {
 		for _, l := range lists {
-			l.c.r.Close()
+			l.c.close()
 		}
 	}()
 	for _, t := range q.terms {
@@ -77,27 +83,40 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			}
 			continue // as a term with no postings would
 		}
-		tfr, held, err := ix.heldPostings(ctx, r, t.Term)
-		if err != nil {
+		c := &cursor{term: t.Term}
+		var df uint64
+		held, ok, err := ix.heldPostings(ctx, r, t.Term)
+		switch {
+		case err != nil:
 			return res, fmt.Errorf("bm25: %w", err)
-		}
-		if !held {
-			if tfr, err = r.TermFieldReader(ctx, []byte(t.Term), fieldText, true, true, false); err != nil {
+		case ok: // a small index's postings, read once per snapshot
+			c.r, df = held, held.Count()
+		case is != nil:
+			if dicts == nil {
+				if dicts, err = segmentDicts(is, fieldText); err != nil {
+					return res, fmt.Errorf("bm25: dictionaries: %w", err)
+				}
+			}
+			if c.segs, df, err = newSegCursor(is, dicts, t.Term); err != nil {
 				return res, fmt.Errorf("bm25: postings of %q: %w", t.Term, err)
 			}
+		default:
+			if c.r, err = r.TermFieldReader(ctx, []byte(t.Term), fieldText, true, true, false); err != nil {
+				return res, fmt.Errorf("bm25: postings of %q: %w", t.Term, err)
+			}
+			df = c.r.Count()
 		}
-		df := tfr.Count()
 		if df == 0 {
-			tfr.Close()
+			c.close()
 			continue
 		}
 		idf := rsjIDF(n, q.docFreq(t.Term, df, n))
-		c := &cursor{term: t.Term, r: tfr, weight: t.Weight * idf * (q.k1 + 1), idf: idf, qw: t.Weight}
+		c.weight, c.idf, c.qw = t.Weight*idf*(q.k1+1), idf, t.Weight
 		l := &termList{c: c, ub: c.weight, bound: c.weight}
 		if df <= maxImpactScan {
 			imp, err := ix.impacts.get(ctx, r, t.Term, avgdl, q.k1, q.b)
 			if err != nil {
-				tfr.Close()
+				c.close()
 				return res, err
 			}
 			// The margin covers the rounding of w·(tf/(tf+K)) against
@@ -139,8 +158,8 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	top := newTopBuffer(need)
 	var parts []scored // a document's term contributions: list index, value
 	norm := func(l *termList) float64 {
-		tf := float64(l.c.cur.Freq)
-		dl := docLen(l.c.cur.Norm)
+		tf := float64(l.c.freq)
+		dl := docLen(l.c.norm)
 		return l.c.weight * tf / (tf + q.k1*(1-q.b+q.b*dl/avgdl))
 	}
 	idBuf := make(bindex.IndexInternalID, 8)
@@ -180,10 +199,9 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			if next == exhausted {
 				break
 			}
-			idBuf.SetValue(next)
 			for _, l := range lists[essential:] {
 				if l.doc < next {
-					if err := l.c.advance(idBuf); err != nil {
+					if err := l.c.advance(next, idBuf); err != nil {
 						return res, err
 					}
 					l.sync()
@@ -216,8 +234,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			}
 			l := lists[i]
 			if l.doc < cand {
-				idBuf.SetValue(cand)
-				if err := l.c.advance(idBuf); err != nil {
+				if err := l.c.advance(cand, idBuf); err != nil {
 					return res, err
 				}
 				l.sync()

@@ -602,13 +602,14 @@ func writeError(w http.ResponseWriter, err error) {
 	writeJSON(w, code, map[string]string{"error": peopleMessage(err)})
 }
 
+// writeJSON answers v as compact JSON with status code: indenting is for
+// people, who ask for it with ?pretty=1 (prettyJSON), and cost a search a
+// tenth of its CPU time.
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	_ = json.NewEncoder(w).Encode(v)
 }
 
 // peer is one row of /peers: serveragent.PeerInfo in snake_case, with

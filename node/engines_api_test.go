@@ -518,7 +518,7 @@ func TestAnEngineThatCannotBeBuiltIsSaidAndRetried(t *testing.T) {
 	}
 	t.Logf("the problem, as the person reads it: %s", added.Problem)
 	code, body = apiCall{method: "GET", path: "/search?q=moraine"}.do(t, n)
-	if code != http.StatusOK || !strings.Contains(body, `"engine": "wiki"`) || strings.Contains(body, "https://wiki.example/Moraine") {
+	if code != http.StatusOK || !strings.Contains(body, `"engine":"wiki"`) || strings.Contains(body, "https://wiki.example/Moraine") {
 		t.Fatalf("search with the broken engine: %d %s; want it unresponsive", code, body)
 	}
 

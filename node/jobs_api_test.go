@@ -60,12 +60,12 @@ func TestTheNodeIndexesAFolderAndRemovesIt(t *testing.T) {
 	if r := roots.Roots[0]; r.Kind != jobs.KindFolder || r.Path != notes || !r.Shared || r.Documents != 3 || r.LastOutcome != jobs.Done || r.LastRun.IsZero() {
 		t.Fatalf("root %+v: want the shared folder with 3 documents, last run done", r)
 	}
-	for _, key := range []string{`"documents": 3`, `"shared": true`, `"last_run"`, `"last_outcome": "done"`, `"path": "` + notes + `"`} {
+	for _, key := range []string{`"documents":3`, `"shared":true`, `"last_run"`, `"last_outcome":"done"`, `"path":"` + notes + `"`} {
 		if !strings.Contains(body, key) {
 			t.Errorf("GET /index/roots lacks %s: %s", key, body)
 		}
 	}
-	if code, body := apiGet2(t, n, "/index/jobs"); code != http.StatusOK || !strings.Contains(body, `"id": "`+sub.Job.ID+`"`) {
+	if code, body := apiGet2(t, n, "/index/jobs"); code != http.StatusOK || !strings.Contains(body, `"id":"`+sub.Job.ID+`"`) {
 		t.Fatalf("GET /index/jobs = %d %s", code, body)
 	}
 
@@ -111,7 +111,7 @@ func TestTheNodeIndexesAFolderAndRemovesIt(t *testing.T) {
 	if _, ok, _ := n.Index().Get(t.Context(), crawler.FileURL(filepath.Join(notes, "kangaroo.txt"))); ok {
 		t.Fatal("a removed folder's file is still in the index")
 	}
-	if _, _, body := apiGet(t, n, "/index/roots"); !strings.Contains(body, `"roots": []`) {
+	if _, _, body := apiGet(t, n, "/index/roots"); !strings.Contains(body, `"roots":[]`) {
 		t.Fatalf("roots after the removal: %s", body)
 	}
 	if fs, _ := share.Current(n.cfg.DataDir); len(fs) != 0 {
@@ -152,12 +152,12 @@ func TestWatchingAndTheRecordSurviveANodeRestart(t *testing.T) {
 
 	n = startNode(t, dir, "127.0.0.1:0", nil)
 	t.Cleanup(func() { n.Close(t.Context()) })
-	if code, body := apiGet2(t, n, "/index/jobs/"+sub.Job.ID); code != http.StatusOK || !strings.Contains(body, `"state": "done"`) {
+	if code, body := apiGet2(t, n, "/index/jobs/"+sub.Job.ID); code != http.StatusOK || !strings.Contains(body, `"state":"done"`) {
 		t.Fatalf("the earlier job after a restart: %d %s", code, body)
 	}
 	testenv.WaitFor(t, "the restarted node to watch the folder", 60*time.Second, func() bool {
 		_, body := apiGet2(t, n, "/index/roots")
-		return strings.Contains(body, `"watched": true`) && strings.Contains(body, `"watched_folders": 2`)
+		return strings.Contains(body, `"watched":true`) && strings.Contains(body, `"watched_folders":2`)
 	})
 	bilby := filepath.Join(notes, "sub", "bilby.txt")
 	if err := os.WriteFile(bilby, []byte("Bilby notes: the bilby digs spiral burrows."), 0o600); err != nil {

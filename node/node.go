@@ -362,7 +362,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		return nil, listenError("HTTP API", cfg.HTTPAddr, err)
 	}
 	g := newGuard(n.httpLis.Addr().String(), n.apiToken, cfg.HTTPPublic, cfg.HTTPAccessToken)
-	n.http = &http.Server{Handler: g.wrap(n.routes()), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	n.http = &http.Server{Handler: prettyJSON(g.wrap(n.routes())), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	go n.http.Serve(n.httpLis)
 	if err := n.writeRunFile(); err != nil {
 		return nil, err
@@ -500,7 +500,7 @@ func (p peerSource) SearchReport(ctx context.Context, q *clientagent.SourceQuery
 	out := clientagent.SourceAnswer{Hits: make([]clientagent.Hit, 0, len(res.Hits)), Network: networkTrace(res.Trace)}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, clientagent.Hit{URL: h.URL, Title: h.Title, Content: h.Content, Score: h.Score, Rank: h.Rank,
-			Origin: clientagent.PeerName(h.NodeID), Pooled: pooled})
+			Origin: clientagent.PeerName(h.NodeID), Lang: h.Lang, Pooled: pooled})
 	}
 	for _, u := range res.Unresponsive {
 		out.Unresponsive = append(out.Unresponsive, clientagent.Unresponsive{

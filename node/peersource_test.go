@@ -137,6 +137,11 @@ func TestEachPeerIsItsOwnSourceOnRealNodes(t *testing.T) {
 	if len(before.Unresponsive) != 0 {
 		t.Errorf("unresponsive with every node up: %+v", before.Unresponsive)
 	}
+	for _, r := range before.Results {
+		if r.Lang != index.English { // the finder's language for its document
+			t.Errorf("peer result %s in language %q, want %q from its finder", r.URL, r.Lang, index.English)
+		}
+	}
 	if len(before.Trace.Sources) != 1 || before.Trace.Sources[0].Source != PeersSource || before.Trace.Sources[0].Network == nil {
 		t.Errorf("trace %+v, want the peers source once, with its network trace", before.Trace.Sources)
 	}

@@ -145,7 +145,7 @@ func TestASharedFolderReachesPeersThroughTheOwnersNode(t *testing.T) {
 		}
 	}
 
-	if code, _, body := apiGet(t, owner, "/shared"); code != http.StatusOK || !strings.Contains(body, `"from": "p2pir index --share"`) {
+	if code, _, body := apiGet(t, owner, "/shared"); code != http.StatusOK || !strings.Contains(body, `"from":"p2pir index --share"`) {
 		t.Fatalf("GET /shared = %d %s", code, body)
 	}
 

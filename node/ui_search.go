@@ -74,6 +74,10 @@ type resultView struct {
 	NearDuplicates []string
 	Marked         string // "", "interested" or "not"
 	Mark           markForm
+	// Lang is the document's language when it is not English (Result.Lang),
+	// shown after the title and set as the lang attribute of the title and
+	// the snippet; "" otherwise.
+	Lang string
 }
 
 // markForm is the data of the mark and undo forms.
@@ -203,6 +207,9 @@ func (u *ui) fill(ctx context.Context, v *searchView, resp *clientagent.Response
 			rv.Snippet = web.Highlight(res.Content, terms)
 		}
 		rv.Sources = u.sourceLabels(res)
+		if res.Lang != index.English {
+			rv.Lang = res.Lang
+		}
 		rv.Mark = markForm{QueryID: resp.QueryID, URL: res.URL, Back: back, Token: u.n.apiToken, Marked: rv.Marked}
 		v.Results = append(v.Results, rv)
 	}

@@ -600,3 +600,32 @@ func TestUINamesAnUnresponsivePeer(t *testing.T) {
 		t.Error("the local results are missing beside the failed peer")
 	}
 }
+
+// TestUIShowsTheLanguageOfForeignDocuments: a result in another language
+// than English says which after its title and marks its title and snippet
+// with the lang attribute; an English result does neither.
+func TestUIShowsTheLanguageOfForeignDocuments(t *testing.T) {
+	n, _ := startUINode(t)
+	err := n.Index().Index(context.Background(), []index.Document{{
+		ID: "file:///notes/suche.txt", Title: "Über Suchmaschinen", Source: index.SourceFile,
+		Body: "Suchmaschinen sind Programme, die Dokumente in einem Computer oder in einem Netz finden. " +
+			"Die Suchmaschinen von heute lesen viele Seiten und speichern die Wörter in einem Index, " +
+			"damit die Suche schnell ist und die besten Treffer oben stehen.",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, body := uiGet(t, n, "/?q=Suchmaschine")
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %s", code, body)
+	}
+	for _, want := range []string{`<h3 class="title" lang="de">`, `Über Suchmaschinen</a> <span class="lang" title="the document's language">[de]</span></h3>`, `<p class="snippet" lang="de">`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the German result lacks %q:\n%s", want, body)
+		}
+	}
+	_, _, body = uiGet(t, n, "/?q=galaxy")
+	if !strings.Contains(body, "Galaxy rotation curves") || strings.Contains(body, `class="lang"`) || strings.Contains(body, `<h3 class="title" lang=`) {
+		t.Errorf("an English result shows its language:\n%s", body)
+	}
+}

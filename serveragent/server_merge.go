@@ -93,7 +93,7 @@ func merge(lists [][]*p2pirv1.Result, k int, self string, ceiling float64) []*p2
 		}
 		out[i] = &p2pirv1.Result{
 			Url: b.GetUrl(), Title: b.GetTitle(), Content: b.GetContent(),
-			Score: a.score, Rank: int32(i + 1), NodeId: b.GetNodeId(), Path: path,
+			Score: a.score, Rank: int32(i + 1), NodeId: b.GetNodeId(), Path: path, Lang: b.GetLang(),
 		}
 	}
 	return out

@@ -35,6 +35,25 @@ func TestMergeRRFByRankNotScore(t *testing.T) {
 	}
 }
 
+// The merged result keeps the language its finder gave it, and a peer's
+// unknown or missing code becomes "" in the node's hits.
+func TestMergeRRFKeepsTheLanguage(t *testing.T) {
+	lists := [][]*p2pirv1.Result{
+		{{Url: "https://x/de", Rank: 1, NodeId: "n1", Path: []string{"n1"}, Lang: "de"}},
+		{{Url: "https://x/ja", Rank: 1, NodeId: "n2", Path: []string{"n2"}, Lang: "ja"}, {Url: "https://x/de", Rank: 2, NodeId: "n2", Path: []string{"n2"}, Lang: "de"}},
+	}
+	for _, r := range mergeRRF(lists, 10, "me") {
+		if want := r.Url[len("https://x/"):]; r.Lang != want {
+			t.Errorf("%s merged with language %q, want %q", r.Url, r.Lang, want)
+		}
+	}
+	for code, want := range map[string]string{"de": "de", "zh": "zh", "": "", "hi": "", "xx": ""} {
+		if got := knownLang(code); got != want {
+			t.Errorf("knownLang(%q) = %q, want %q", code, got, want)
+		}
+	}
+}
+
 // A path that would grow past MaxPath is dropped rather than sent invalid.
 func TestMergeRRFDropsOverlongPath(t *testing.T) {
 	path := make([]string, p2pirv1.MaxPath)

@@ -123,6 +123,10 @@ type Hit struct {
 	// finder to the peer that answered us.
 	NodeID string
 	Path   []string
+	// Lang is the language the finder says the document is in, when it is
+	// one of index.Languages; "" otherwise (not said, or a code this node
+	// does not know).
+	Lang string
 }
 
 // Unresponsive is a peer that failed, timed out or broke the contract.
@@ -235,7 +239,7 @@ func (n *Node) SearchPeers(ctx context.Context, q PeerQuery) (*PeerResults, erro
 	}
 	for _, r := range merged {
 		out.Hits = append(out.Hits, Hit{URL: r.GetUrl(), Title: r.GetTitle(), Content: r.GetContent(),
-			Score: r.GetScore(), Rank: int(r.GetRank()), NodeID: r.GetNodeId(), Path: r.GetPath()})
+			Score: r.GetScore(), Rank: int(r.GetRank()), NodeID: r.GetNodeId(), Path: r.GetPath(), Lang: knownLang(r.GetLang())})
 	}
 	for _, u := range fw.unresponsive {
 		out.Unresponsive = append(out.Unresponsive, Unresponsive{NodeID: u.GetNodeId(), Reason: u.GetReason()})
@@ -337,6 +341,7 @@ func (n *Node) localResults(ctx context.Context, req *p2pirv1.SearchRequest) ([]
 				Url: links[i], Title: truncate(h.Title, p2pirv1.MaxTitleBytes),
 				Content: truncate(h.Snippet.Text, p2pirv1.MaxContentBytes),
 				Score:   h.Score, Rank: int32(len(out) + 1), NodeId: n.self.ID, Path: []string{n.self.ID},
+				Lang: h.Lang,
 			}
 			if r.Validate() != nil {
 				continue // another hit may take its place
@@ -345,6 +350,16 @@ func (n *Node) localResults(ctx context.Context, req *p2pirv1.SearchRequest) ([]
 		}
 	}
 	return out, nil
+}
+
+// knownLang returns a peer's language code when it is one of
+// index.Languages, else "": a peer may send any code, and one this node
+// does not know is neither shown nor an error.
+func knownLang(code string) string {
+	if slices.Contains(index.Languages(), code) {
+		return code
+	}
+	return ""
 }
 
 // isWebURL reports whether u is an absolute http(s) URL.

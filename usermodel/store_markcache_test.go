@@ -87,7 +87,8 @@ func TestMarksReadAgainAreTheLogAsStored(t *testing.T) {
 }
 
 // TestSharedMarksAndProfileAreTheStoredOnes checks that the shared reads
-// (SharedMarks, SharedProfile: decoded once per stored value, not copied)
+// (SharedMarks, SharedProfile, SharedState: decoded once per stored
+// value, not copied)
 // always return what Marks and Profile return, after every kind of change
 // (a mark added, undone, the profile rebuilt, reset): a cached profile or
 // mark never stands in for changed bytes.
@@ -122,6 +123,13 @@ func TestSharedMarksAndProfileAreTheStoredOnes(t *testing.T) {
 			}
 			if !reflect.DeepEqual(gotMarks, wantMarks) {
 				t.Fatalf("%s: shared marks %+v, want the stored %+v", step, gotMarks, wantMarks)
+			}
+			stateProfile, stateMarks, err := s.SharedState(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(stateProfile, want) || !reflect.DeepEqual(stateMarks, wantMarks) {
+				t.Fatalf("%s: SharedState %+v, %+v, want the stored %+v, %+v", step, stateProfile, stateMarks, want, wantMarks)
 			}
 		}
 	}

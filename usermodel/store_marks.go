@@ -294,6 +294,24 @@ func (s *Store) SharedMarks(ctx context.Context) ([]Mark, error) {
 	return marks, err
 }
 
+// SharedState is SharedProfile and SharedMarks read in one transaction
+// (one snapshot, so the profile and the marks agree): what a search reads
+// of the store, once per search.
+func (s *Store) SharedState(ctx context.Context) (Profile, []Mark, error) {
+	var p Profile
+	var marks []Mark
+	gen := s.marks.generation() // before the snapshot: see readMarks
+	err := s.view(ctx, "profile and marks", func(b *buckets) error {
+		var err error
+		if p, err = s.profile.read(b); err != nil {
+			return err
+		}
+		marks, err = s.marks.readMarks(b, gen, true)
+		return err
+	})
+	return p, marks, err
+}
+
 // SharedProfile is Profile decoded once per stored value: its Terms are
 // shared with the store's cache (and with other callers), so they must not
 // be modified.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -101,9 +102,20 @@ func (s *Store) RecordQuery(ctx context.Context, q QueryRecord) error {
 	if err := q.Validate(); err != nil {
 		return err
 	}
+	// The record's JSON, made once: it is checked against the limit now,
+	// held as it is (what Query decodes while it is held, as it would
+	// decode it from the file) and written as it is, so a search neither
+	// copies its record nor encodes it twice.
+	raw, err := json.Marshal(q)
+	if err != nil {
+		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+	}
+	if n := storedQueryLen(raw); n > MaxQueryBytes {
+		return fmt.Errorf("usermodel: record query %q: %w: %d bytes, the limit is %d", q.ID, ErrTooLarge, n, MaxQueryBytes)
+	}
 	if s.held == nil {
 		return s.update(ctx, "record query", func(b *buckets) error {
-			if err := writeQuery(b, q); err != nil {
+			if err := writeQuery(b, q.ID, raw); err != nil {
 				return err
 			}
 			return s.evict(b)
@@ -115,48 +127,60 @@ func (s *Store) RecordQuery(ctx context.Context, q QueryRecord) error {
 	if s.closing.Load() {
 		return fmt.Errorf("usermodel: record query: %w", ErrClosed)
 	}
-	// Checked now, at the largest order number, so that the background
-	// write cannot fail on it.
-	raw, err := json.Marshal(storedQuery{Order: math.MaxUint64, Record: q})
-	if err != nil {
-		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
-	}
-	if len(raw) > MaxQueryBytes {
-		return fmt.Errorf("usermodel: record query %q: %w: %d bytes, the limit is %d", q.ID, ErrTooLarge, len(raw), MaxQueryBytes)
-	}
-	// What Query returns is what the file would give back: a copy that
-	// shares nothing with the caller's record, its times without the
-	// monotonic clock reading (results must not depend on when the
-	// background writer ran).
-	var held storedQuery
-	if err := json.Unmarshal(raw, &held); err != nil {
-		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
-	}
-	s.held.add(held.Record)
+	s.held.add(heldQuery{id: q.ID, raw: raw})
 	return nil
 }
 
-// writeQuery puts q in the log as its most recent search.
-func writeQuery(b *buckets, q QueryRecord) error {
-	var old storedQuery
-	found, err := getJSON(b.queries, []byte(q.ID), &old)
+// storedQueryPrefix starts a query log entry, the JSON of storedQuery:
+// the order number, then the record's JSON, then "}".
+const storedQueryPrefix = `{"order":`
+
+// storedQueryJSON is the JSON of storedQuery{Order: order, Record: r}
+// where raw is the JSON of r: byte for byte what json.Marshal gives.
+func storedQueryJSON(order uint64, raw []byte) []byte {
+	out := make([]byte, 0, storedQueryLen(raw))
+	out = append(out, storedQueryPrefix...)
+	out = strconv.AppendUint(out, order, 10)
+	out = append(out, `,"record":`...)
+	out = append(out, raw...)
+	return append(out, '}')
+}
+
+// storedQueryLen is the length of the longest storedQueryJSON(order,
+// raw), that of the largest order number: what the limit is checked
+// against when a search is recorded, so that its write cannot fail on it.
+func storedQueryLen(raw []byte) int {
+	return len(storedQueryPrefix) + len("18446744073709551615") + len(`,"record":`) + len(raw) + 1
+}
+
+// writeQuery puts the search id, whose record's JSON is raw, in the log
+// as its most recent search.
+func writeQuery(b *buckets, id string, raw []byte) error {
+	var old struct {
+		Order uint64 `json:"order"`
+	}
+	found, err := getJSON(b.queries, []byte(id), &old)
 	if err != nil {
-		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+		return fmt.Errorf("usermodel: record query %q: %w", id, err)
 	}
 	if found {
 		if err := b.order.Delete(u64key(old.Order)); err != nil {
-			return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+			return fmt.Errorf("usermodel: record query %q: %w", id, err)
 		}
 	}
 	order, err := b.order.NextSequence()
 	if err != nil {
-		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+		return fmt.Errorf("usermodel: record query %q: %w", id, err)
 	}
-	if err := putJSON(b.queries, []byte(q.ID), storedQuery{Order: order, Record: q}, MaxQueryBytes); err != nil {
-		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+	stored := storedQueryJSON(order, raw)
+	if len(stored) > MaxQueryBytes {
+		return fmt.Errorf("usermodel: record query %q: %w: %d bytes, the limit is %d", id, ErrTooLarge, len(stored), MaxQueryBytes)
 	}
-	if err := b.order.Put(u64key(order), []byte(q.ID)); err != nil {
-		return fmt.Errorf("usermodel: record query %q: %w", q.ID, err)
+	if err := b.queries.Put([]byte(id), stored); err != nil {
+		return fmt.Errorf("usermodel: record query %q: %w", id, err)
+	}
+	if err := b.order.Put(u64key(order), []byte(id)); err != nil {
+		return fmt.Errorf("usermodel: record query %q: %w", id, err)
 	}
 	return nil
 }
@@ -165,8 +189,8 @@ func writeQuery(b *buckets, q QueryRecord) error {
 // hold it (never recorded, or evicted).
 func (s *Store) Query(ctx context.Context, id string) (QueryRecord, bool, error) {
 	if s.held != nil {
-		if q, ok := s.held.find(id); ok {
-			return q, true, nil
+		if q, ok, err := s.held.find(id); err != nil || ok {
+			return q, ok, err
 		}
 	}
 	var sq storedQuery

@@ -2,6 +2,7 @@ package usermodel
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -29,7 +30,7 @@ type writeBehind struct {
 	// pending are the searches not yet in a transaction, in recording
 	// order; writing are those in the transaction under way (still
 	// visible to Query until it commits).
-	pending, writing []QueryRecord
+	pending, writing []heldQuery
 	// pendingFns and writingFns are the deferred updates, likewise.
 	pendingFns, writingFns []deferredUpdate
 	// failed is the last error of a background write, cleared by the next
@@ -59,8 +60,15 @@ func (l *writeBehind) wake() {
 	}
 }
 
+// heldQuery is a search held for the writer: its ID and its record's
+// JSON, which RecordQuery checked.
+type heldQuery struct {
+	id  string
+	raw []byte
+}
+
 // add holds q for the writer and wakes it.
-func (l *writeBehind) add(q QueryRecord) {
+func (l *writeBehind) add(q heldQuery) {
 	l.mu.Lock()
 	l.pending = append(l.pending, q)
 	if over := len(l.pending) - l.max; over > 0 {
@@ -78,22 +86,32 @@ func (l *writeBehind) addFn(u deferredUpdate) {
 	l.wake()
 }
 
-// find returns the latest held record of the search id.
-func (l *writeBehind) find(id string) (QueryRecord, bool) {
+// find returns the latest held record of the search id, decoded anew
+// (it shares nothing with the record given or another caller's), as the
+// file would give it back.
+func (l *writeBehind) find(id string) (QueryRecord, bool, error) {
+	var raw []byte
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, list := range [][]QueryRecord{l.pending, l.writing} {
-		for i := len(list) - 1; i >= 0; i-- {
-			if list[i].ID == id {
-				return list[i], true
+	for _, list := range [][]heldQuery{l.pending, l.writing} {
+		for i := len(list) - 1; i >= 0 && raw == nil; i-- {
+			if list[i].id == id {
+				raw = list[i].raw
 			}
 		}
 	}
-	return QueryRecord{}, false
+	l.mu.Unlock()
+	if raw == nil {
+		return QueryRecord{}, false, nil
+	}
+	var q QueryRecord
+	if err := json.Unmarshal(raw, &q); err != nil {
+		return QueryRecord{}, false, fmt.Errorf("usermodel: query %q: %w", id, err)
+	}
+	return q, true, nil
 }
 
 // take moves what is held to writing and returns it.
-func (l *writeBehind) take() ([]QueryRecord, []deferredUpdate) {
+func (l *writeBehind) take() ([]heldQuery, []deferredUpdate) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.writing, l.pending = l.pending, nil
@@ -193,9 +211,9 @@ func (s *Store) writeHeldLocked(ctx context.Context) error {
 
 // applyHeld writes held searches and deferred updates within b's
 // transaction.
-func (s *Store) applyHeld(b *buckets, qs []QueryRecord, fns []deferredUpdate) error {
+func (s *Store) applyHeld(b *buckets, qs []heldQuery, fns []deferredUpdate) error {
 	for _, q := range qs {
-		if err := writeQuery(b, q); err != nil {
+		if err := writeQuery(b, q.id, q.raw); err != nil {
 			return err
 		}
 	}

@@ -2,7 +2,9 @@ package usermodel
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -248,5 +250,43 @@ func TestDeferredUpdatesAreWrittenInTheBackground(t *testing.T) {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestStoredQueryJSONIsWhatMarshalGives checks that a query log entry
+// written from a record's JSON (what RecordQuery holds) is byte for byte
+// the JSON of storedQuery, so the file reads back as before, and that
+// the limit is checked at the largest order number.
+func TestStoredQueryJSONIsWhatMarshalGives(t *testing.T) {
+	at := time.Date(2026, 12, 7, 4, 50, 0, 123456789, time.FixedZone("", 3600))
+	for _, tc := range []struct {
+		name  string
+		order uint64
+		rec   QueryRecord
+	}{
+		{"bare", 1, QueryRecord{ID: "A", Time: at}},
+		{"full", 42, QueryRecord{ID: "B", Text: `galaxy "<b>" & 'c'`, Time: at,
+			Expanded: []TermWeight{{Term: "galaxi", Weight: 0.75}, {Term: "telescop", Weight: 1e-9}},
+			QueryVec: Vector{"galaxi": 0.6, "telescop": 0.8},
+			Results:  []ShownResult{{URL: "https://a.example/?q=1&r=2", DocID: "d1", Title: "Ä title", Content: "bad \xff utf-8", Source: []string{"local", "peer:x"}, Rank: 1}}}},
+		{"largest order", math.MaxUint64, QueryRecord{ID: "C", Text: "x", Time: at}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := json.Marshal(storedQuery{Order: tc.order, Record: tc.rec})
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := json.Marshal(tc.rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := storedQueryJSON(tc.order, raw); string(got) != string(want) {
+				t.Errorf("storedQueryJSON = %s\nwant json.Marshal's %s", got, want)
+			}
+			max, _ := json.Marshal(storedQuery{Order: math.MaxUint64, Record: tc.rec})
+			if n := storedQueryLen(raw); n != len(max) {
+				t.Errorf("storedQueryLen = %d, want %d (the entry at the largest order number)", n, len(max))
+			}
+		})
 	}
 }

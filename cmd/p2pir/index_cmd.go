@@ -321,11 +321,13 @@ otherwise, follows links --depth deep (the seeds are depth 1) and stops
 after --max-pages requests. Pages are indexed under their canonical URL; the
 same content under two URLs is indexed once.
 
-A re-crawl asks the server whether the pages at the depth limit that the
-index holds have changed (If-None-Match with the page's ETag,
-If-Modified-Since with its Last-Modified time): a "not modified" answer
-keeps the page without downloading it and counts as unchanged. Pages above
-the depth limit are downloaded again, for their links.
+A re-crawl asks the server whether the pages the index holds have changed
+(If-None-Match with the page's ETag, If-Modified-Since with its
+Last-Modified time): a "not modified" answer keeps the page without
+downloading it, counts as unchanged, and the crawl goes on from the links
+stored with the page (up to 1,000 a page). A page indexed by a version of
+p2pir that did not store links is downloaded again above the depth limit,
+for its links.
 
 The seeds may be on this machine or its network (http://localhost:8080/),
 but links and redirects elsewhere to loopback, private or link-local

@@ -46,9 +46,10 @@ Query syntax:
   source:file      only documents from the files crawler (or source:web)
   site:example.org only documents from that host and its subdomains
   lang:de          only documents in that language (en de fr es it nl pt
-                   sv da no fi ru hu ro tr); each document is analysed
-                   (stemmed) in its own language, and the query in every
-                   language the index holds
+                   sv da no fi ru hu ro tr ar el ja ko zh); each document
+                   is analysed (stemmed) in its own language, and the
+                   query in every language the index holds (in English
+                   and its own language alone when that is clear)
 
 Everything after the first word of the query is the query, "-word" too:
   p2pir search +goroutine -channel
@@ -168,7 +169,7 @@ it is where it is.`,
 // with what the command prints): a key alone stands for a value, "key":
 // [{...}] for a list of objects with those keys.
 const searchJSONFields = `{"query", "query_id", "expanded": [{"term", "weight"}], "added", "dropped", ` +
-	`"results": [{"url", "title", "content", "score", "source", "engine", "engines", "positions", "doc_id", "rank", "modified", "profile_sim", "why", "formats", "near_duplicates", "duplicates"}], ` +
+	`"results": [{"url", "title", "content", "score", "source", "engine", "engines", "positions", "doc_id", "rank", "modified", "lang", "profile_sim", "why", "formats", "near_duplicates", "duplicates"}], ` +
 	`"filtered": [{"url", "title", "why"}], "unresponsive": [{"engine", "name", "error"}], "number_of_results", "took_ms", ` +
 	`"trace": {"timeout_ms", "sources": [{"source", "outcome", "latency_ms", "hits", "network"}]}}`
 
@@ -232,10 +233,15 @@ func writeSearchText(w io.Writer, resp *clientagent.Response, st searchStyle) {
 		if strings.TrimSpace(title) == "" {
 			title = h.URL
 		}
+		// A document not in English says its language after the title.
+		lang := ""
+		if h.Lang != "" && h.Lang != index.English {
+			lang = " [" + oneLine(h.Lang) + "]"
+		}
 		if st.explain {
-			fmt.Fprintf(w, "%2d. %s%s%s  %s(score %.4f, %s)%s\n", h.Rank, bold, oneLine(title), reset, dim, h.Score, oneLine(h.Source), reset)
+			fmt.Fprintf(w, "%2d. %s%s%s%s  %s(score %.4f, %s)%s\n", h.Rank, bold, oneLine(title), reset, lang, dim, h.Score, oneLine(h.Source), reset)
 		} else {
-			fmt.Fprintf(w, "%2d. %s%s%s  %s(%s)%s\n", h.Rank, bold, oneLine(title), reset, dim, oneLine(h.Source), reset)
+			fmt.Fprintf(w, "%2d. %s%s%s%s  %s(%s)%s\n", h.Rank, bold, oneLine(title), reset, lang, dim, oneLine(h.Source), reset)
 		}
 		fmt.Fprintf(w, "    %s\n", oneLine(h.URL))
 		for _, f := range h.Formats {

@@ -60,6 +60,29 @@ func TestSearchTextShowsEngineAndPeerContent(t *testing.T) {
 	}
 }
 
+// TestSearchTextShowsLanguageOfForeignDocuments: a document in another
+// language than English says which after its title; English documents and
+// results of unknown language (engines') say nothing.
+func TestSearchTextShowsLanguageOfForeignDocuments(t *testing.T) {
+	for _, tc := range []struct {
+		name, lang string
+		explain    bool
+		want       string
+	}{
+		{"german", "de", false, " 1. Über Suchmaschinen [de]  (file)\n"},
+		{"japanese, explained", "ja", true, " 1. Über Suchmaschinen [ja]  (score 0.5000, file)\n"},
+		{"english", "en", false, " 1. Über Suchmaschinen  (file)\n"},
+		{"unknown", "", false, " 1. Über Suchmaschinen  (file)\n"},
+	} {
+		var b strings.Builder
+		res := clientagent.Result{Rank: 1, URL: "file:///notes/suche.md", Title: "Über Suchmaschinen", Source: "file", Score: 0.5, Lang: tc.lang}
+		writeSearchText(&b, &clientagent.Response{QueryID: "q1", Results: []clientagent.Result{res}}, searchStyle{explain: tc.explain})
+		if !strings.HasPrefix(b.String(), tc.want) {
+			t.Errorf("%s: want %q first in:\n%s", tc.name, tc.want, b.String())
+		}
+	}
+}
+
 // TestNoResultsSaysWhereItLooked: a search that found nothing says what
 // was searched and what peers cannot give (files in folders they do not
 // share), and still names the sources that did not answer.

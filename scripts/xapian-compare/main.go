@@ -9,7 +9,12 @@
 // set with -collections); queries: the long queries of CRAN, CISI and MED, as plain text (terms weighted by
 // how often they occur). Both sides score BM25 with k1 1.2 and b 0.75 and
 // stem with the English (Porter2) stemmer; the stop list of our analyser is
-// handed to Xapian. Our side is Index.Index into a new on-disk index (then
+// handed to Xapian, which leaves stop words out of the field as ours does.
+// Equal work by default (-xapian-fields 2): Xapian also writes the second
+// positional field ours writes for exact phrases (every word lower-cased,
+// unstemmed, stop words kept), so both sides analyse the text into the same
+// two positional fields; -xapian-fields 1 gives Xapian the stemmed field
+// alone, as it would be used on its own. Our side is Index.Index into a new on-disk index (then
 // compacted, untimed) and Index.Search with IDsOnly; Xapian's is
 // xapian_side.py: TermGenerator into a new on-disk database, and
 // Enquire.get_mset. Each round runs our side and then Xapian's, so noise
@@ -22,7 +27,7 @@
 //
 // Usage:
 //
-//	go run ./scripts/xapian-compare [-data DIR] [-rounds 3] [-passes 3] [-collections a,b,c,...] [-python PATH] [-json] [-corpus-out FILE] [-cpuprofile FILE]
+//	go run ./scripts/xapian-compare [-data DIR] [-rounds 3] [-passes 3] [-xapian-fields 2] [-batch 512] [-collections a,b,c,...] [-python PATH] [-json] [-corpus-out FILE] [-cpuprofile FILE]
 package main
 
 import (
@@ -118,12 +123,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	cols := fs.String("collections", defaultCollections, "the collections indexed, comma-separated; the queries are those of the first three")
 	asJSON := fs.Bool("json", false, "print every round's figures as JSON after the table")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (ours and the waits for Xapian) to this file")
+	batch := fs.Int("batch", index.DefaultConfig().BatchSize, "our side's Config.BatchSize: documents per bleve batch")
+	xfields := fs.Int("xapian-fields", 2, "positional fields Xapian writes: 2, the stemmed one and the exact-phrase one ours writes too (equal work), or 1, the stemmed one alone")
 	corpusOut := fs.String("corpus-out", "", "also write the corpus as xapian_side.py reads it to this file (to run that script by hand)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *rounds < 1 || *passes < 1 {
 		return fmt.Errorf("-rounds and -passes must be at least 1 (got %d and %d)", *rounds, *passes)
+	}
+	if *xfields != 1 && *xfields != 2 {
+		return fmt.Errorf("-xapian-fields must be 1 or 2 (got %d)", *xfields)
+	}
+	if *batch < 1 {
+		return fmt.Errorf("-batch must be at least 1 (got %d)", *batch)
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -172,13 +185,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%d documents (%v), %d queries (long queries of %v), %d rounds of %d passes at each depth\n",
 		len(c.Docs), collections, len(c.Queries), collections[:queryCollections], *rounds, *passes)
+	if *xfields == 2 {
+		fmt.Fprintf(stdout, "Equal work: both sides write a stemmed positional field and an exact-phrase one; ours in batches of %d\n", *batch)
+	} else {
+		fmt.Fprintf(stdout, "Xapian writes the stemmed positional field alone, ours also the exact-phrase one; ours in batches of %d\n", *batch)
+	}
 	var ours, xap []side
 	for r := 0; r < *rounds; r++ {
-		o, err := oursRound(ctx, c, filepath.Join(tmp, fmt.Sprintf("ix%d", r)), *passes)
+		o, err := oursRound(ctx, c, filepath.Join(tmp, fmt.Sprintf("ix%d", r)), *passes, *batch)
 		if err != nil {
 			return fmt.Errorf("round %d, p2pir: %w", r+1, err)
 		}
-		x, err := xapianRound(ctx, py, script, corpusPath, *passes)
+		x, err := xapianRound(ctx, py, script, corpusPath, *passes, *xfields)
 		if err != nil {
 			return fmt.Errorf("round %d, Xapian: %w", r+1, err)
 		}
@@ -273,8 +291,10 @@ func loadCorpus(dir string, collections []string) (*corpus, error) {
 
 // oursRound indexes the corpus into a new index in dir and times the
 // search call as xapianRound times get_mset.
-func oursRound(ctx context.Context, c *corpus, dir string, passes int) (side, error) {
-	ix, err := index.Open(dir, index.DefaultConfig())
+func oursRound(ctx context.Context, c *corpus, dir string, passes, batch int) (side, error) {
+	cfg := index.DefaultConfig()
+	cfg.BatchSize = batch
+	ix, err := index.Open(dir, cfg)
 	if err != nil {
 		return side{}, err
 	}
@@ -359,11 +379,11 @@ func loadAverage() string {
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
 // xapianRound runs xapian_side.py once.
-func xapianRound(ctx context.Context, python, script, corpusPath string, passes int) (side, error) {
+func xapianRound(ctx context.Context, python, script, corpusPath string, passes, fields int) (side, error) {
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(cctx, python, script, corpusPath, fmt.Sprint(passes))
+	cmd := exec.CommandContext(cctx, python, script, corpusPath, fmt.Sprint(passes), fmt.Sprint(fields))
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		return side{}, fmt.Errorf("%s %s: %w: %s", python, script, err, bytes.TrimSpace(stderr.Bytes()))

@@ -6,14 +6,20 @@ English analyser) and prints one JSON object: indexing docs/s into a new
 on-disk database, and the latency of Enquire.get_mset alone for every query at
 top 10 and at top 1000. BM25 with k1 1.2 and b 0.75 (BM25Weight(1.2, 0, 1,
 0.75, 0.5)), Xapian's English (Porter2) stemmer on documents and queries,
-stemmed terms only (STEM_ALL), the same stop words as our analyser. It also
+stemmed terms only (STEM_ALL), the same stop words as our analyser, left out
+of the field as ours leaves them out (STOP_ALL). It also
 reports the process's CPU time per search at each depth and per document
 indexed (time.process_time around the timed loops, which includes the loops'
-own Python). A query's
+own Python). With FIELDS 2 (the default) each document also gets the
+exact-phrase field ours writes: every word as written, lower-cased, not
+stemmed, stop words kept, with positions (a second TermGenerator, prefix
+"XP", wdf 0 so that BM25's document lengths stay the stemmed field's), so
+both sides index the same two positional fields; FIELDS 1 writes
+the stemmed field alone, as Xapian would be used on its own. A query's
 terms are weighted by how often they occur in it, as index.PlainQuery weights
 them (OP_SCALE_WEIGHT), so both sides rank the same weighted terms.
 
-Usage: xapian_side.py CORPUS.json PASSES
+Usage: xapian_side.py CORPUS.json PASSES [FIELDS]
 """
 
 import json
@@ -44,12 +50,16 @@ def term_counts(tg, text):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print("usage: xapian_side.py CORPUS.json PASSES", file=sys.stderr)
+    if len(sys.argv) not in (3, 4):
+        print("usage: xapian_side.py CORPUS.json PASSES [FIELDS]", file=sys.stderr)
         return 2
     with open(sys.argv[1], encoding="utf-8") as f:
         corpus = json.load(f)
     passes = int(sys.argv[2])
+    fields = int(sys.argv[3]) if len(sys.argv) == 4 else 2
+    if fields not in (1, 2):
+        print("FIELDS must be 1 or 2, got %d" % fields, file=sys.stderr)
+        return 2
 
     stopper = xapian.SimpleStopper()
     for w in corpus["stop_words"]:
@@ -58,6 +68,12 @@ def main():
     tg.set_stemmer(xapian.Stem("english"))
     tg.set_stopper(stopper)
     tg.set_stemming_strategy(xapian.TermGenerator.STEM_ALL)
+    # Stop words left out of the stemmed field altogether, as ours leaves
+    # them out of its scored field (and so of its lengths and queries);
+    # the default, STOP_STEMMED, indexed them all under STEM_ALL.
+    tg.set_stopper_strategy(xapian.TermGenerator.STOP_ALL)
+    words = xapian.TermGenerator()  # the exact-phrase field: no stemmer, no stop list
+    words.set_stemming_strategy(xapian.TermGenerator.STEM_NONE)
 
     tmp = tempfile.mkdtemp(prefix="xapian-compare-")
     try:
@@ -68,6 +84,15 @@ def main():
             doc = xapian.Document()
             tg.set_document(doc)
             tg.index_text(d["text"])  # with positions, as ours keeps them
+            if fields == 2:
+                words.set_document(doc)
+                # Positions after the stemmed field's, as ours keeps each
+                # field's own (the gap only keeps phrases apart).
+                words.set_termpos(tg.get_termpos() + 100)
+                # wdf 0: the words add positions but nothing to the
+                # document's length, which BM25 reads (ours keeps its
+                # lengths from the scored field alone).
+                words.index_text(d["text"], 0, "XP")
             doc.set_data(d["text"])   # stored, as ours stores the text
             doc.add_boolean_term("Q" + d["id"])
             db.replace_document("Q" + d["id"], doc)
@@ -90,7 +115,7 @@ def main():
         enq = xapian.Enquire(rdb)
         enq.set_weighting_scheme(xapian.BM25Weight(1.2, 0, 1, 0.75, 0.5))
 
-        out = {"docs": len(docs), "index_seconds": index_s,
+        out = {"docs": len(docs), "fields": fields, "index_seconds": index_s,
                "docs_per_second": len(docs) / index_s,
                "index_cpu_ms_per_doc": index_cpu * 1000 / len(docs), "queries": len(queries)}
         for q in queries:  # warm-up: the database's pages in the cache

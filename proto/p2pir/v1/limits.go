@@ -31,6 +31,9 @@ const (
 
 	// MaxNodeIDBytes caps a node ID (and the entries of visited and path).
 	MaxNodeIDBytes = 128
+
+	// MaxLangBytes caps Result.lang, a language code.
+	MaxLangBytes = 8
 	// MaxAddrBytes caps NodeInfo.grpc_addr.
 	MaxAddrBytes = 256
 	// MaxVersionBytes caps NodeInfo.version.
@@ -646,6 +649,20 @@ func checkResult(r *Result, p string) error {
 	}
 	if len(path) > 0 && path[0] != r.GetNodeId() {
 		return invalid(p+".path", "starts at %q, not at the finder %q", path[0], r.GetNodeId())
+	}
+	return checkLang(r.GetLang(), p+".lang")
+}
+
+// checkLang checks a language code: empty, or at most MaxLangBytes
+// lower-case ASCII letters.
+func checkLang(l, p string) error {
+	if len(l) > MaxLangBytes {
+		return invalid(p, "%d bytes, at most %d", len(l), MaxLangBytes)
+	}
+	for i := 0; i < len(l); i++ {
+		if l[i] < 'a' || l[i] > 'z' {
+			return invalid(p, "%q is not a language code (lower-case letters)", l)
+		}
 	}
 	return nil
 }

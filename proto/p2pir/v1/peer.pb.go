@@ -817,7 +817,12 @@ type Result struct {
 	// SearchResponse.node.node_id); each node that passes a result on
 	// appends its own ID. At most 17 (MaxHops + 1) IDs; may be empty when the
 	// responder does not report it.
-	Path          []string `protobuf:"bytes,7,rep,name=path,proto3" json:"path,omitempty"`
+	Path []string `protobuf:"bytes,7,rep,name=path,proto3" json:"path,omitempty"`
+	// lang is the language the finder detected the document to be in, an
+	// ISO 639-1 code in lower-case letters ("en", "de", "ja"), at most 8
+	// bytes (MaxLangBytes); empty when the finder does not know it. A code
+	// the receiver does not know is ignored, not an error.
+	Lang          string `protobuf:"bytes,8,opt,name=lang,proto3" json:"lang,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -899,6 +904,13 @@ func (x *Result) GetPath() []string {
 		return x.Path
 	}
 	return nil
+}
+
+func (x *Result) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
 }
 
 // Unresponsive is a peer a responder tried and got no usable answer from.
@@ -1924,7 +1936,7 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\vterm_hashes\x18\x05 \x03(\aR\n" +
 	"termHashes\x12\x10\n" +
 	"\x03dfs\x18\x06 \x03(\rR\x03dfs\x12\x18\n" +
-	"\aimpacts\x18\a \x01(\fR\aimpacts\"\xa1\x01\n" +
+	"\aimpacts\x18\a \x01(\fR\aimpacts\"\xb5\x01\n" +
 	"\x06Result\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x18\n" +
@@ -1932,7 +1944,8 @@ const file_p2pir_v1_peer_proto_rawDesc = "" +
 	"\x05score\x18\x04 \x01(\x01R\x05score\x12\x12\n" +
 	"\x04rank\x18\x05 \x01(\x05R\x04rank\x12\x17\n" +
 	"\anode_id\x18\x06 \x01(\tR\x06nodeId\x12\x12\n" +
-	"\x04path\x18\a \x03(\tR\x04path\"?\n" +
+	"\x04path\x18\a \x03(\tR\x04path\x12\x12\n" +
+	"\x04lang\x18\b \x01(\tR\x04lang\"?\n" +
 	"\fUnresponsive\x12\x17\n" +
 	"\anode_id\x18\x01 \x01(\tR\x06nodeId\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\"h\n" +
