@@ -197,46 +197,8 @@ func TestDocRefNamesTheHitInItsSnapshotOnly(t *testing.T) {
 func TestSegmentMatchesAreTheTermReaders(t *testing.T) {
 	ctx := context.Background()
 	ix := openTest(t)
-	rng := rand.New(rand.NewPCG(13, 1))
-	vocab := []string{"wing", "flutter", "panel", "shock", "boundary", "layer", "heat", "transfer", "nozzle", "plate",
-		"cylinder", "vortex", "supersonic", "laminar", "turbulent", "pressure", "drag", "lift", "slender", "cone"}
-	text := func(n int) string {
-		var b strings.Builder
-		for range n {
-			w := vocab[min(len(vocab)-1, int(rng.ExpFloat64()*4))] // a few words are frequent
-			b.WriteString(w + " ")
-		}
-		return b.String()
-	}
-	var all []string
-	for batch := range 5 {
-		var docs []Document
-		for i := range 40 {
-			id := fmt.Sprintf("d%d-%02d", batch, i)
-			docs = append(docs, Document{ID: id, URL: "file:///" + id, Title: text(3), Body: text(20 + rng.IntN(200)), Source: SourceFile})
-			all = append(all, id)
-		}
-		mustIndex(t, ix, docs...)
-	}
-	var gone []string
-	for i := 0; i < len(all); i += 9 {
-		gone = append(gone, all[i])
-	}
-	if err := ix.Delete(ctx, gone...); err != nil {
-		t.Fatal(err)
-	}
-	for i := 4; i < len(all); i += 17 {
-		mustIndex(t, ix, Document{ID: all[i], URL: "file:///" + all[i], Title: "replaced", Body: text(50), Source: SourceFile})
-	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	rng, vocab := rand.New(rand.NewPCG(13, 1)), segmentVocab
+	r, all := churnedSegments(t, ix, rng, churn{perBatch: 40, minLen: 20, lenSpread: 200, delEvery: 9, replFrom: 4, replEvery: 17, replLen: 50})
 	var live []uint64
 	titleLen := map[uint64]int{}
 	for _, id := range all {
@@ -302,45 +264,8 @@ func TestSegmentMatchesAreTheTermReaders(t *testing.T) {
 func TestTopKBySegmentIsTheTermReaders(t *testing.T) {
 	ctx := context.Background()
 	ix := openTest(t)
-	rng := rand.New(rand.NewPCG(13, 2))
-	vocab := []string{"wing", "flutter", "panel", "shock", "boundary", "layer", "heat", "transfer", "nozzle", "plate",
-		"cylinder", "vortex", "supersonic", "laminar", "turbulent", "pressure", "drag", "lift", "slender", "cone"}
-	text := func(n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteString(vocab[min(len(vocab)-1, int(rng.ExpFloat64()*4))] + " ")
-		}
-		return b.String()
-	}
-	var all []string
-	for batch := range 5 {
-		var docs []Document
-		for i := range 60 {
-			id := fmt.Sprintf("d%d-%02d", batch, i)
-			docs = append(docs, Document{ID: id, URL: "file:///" + id, Title: text(3), Body: text(5 + rng.IntN(120)), Source: SourceFile})
-			all = append(all, id)
-		}
-		mustIndex(t, ix, docs...)
-	}
-	var gone []string
-	for i := 0; i < len(all); i += 7 {
-		gone = append(gone, all[i])
-	}
-	if err := ix.Delete(ctx, gone...); err != nil {
-		t.Fatal(err)
-	}
-	for i := 3; i < len(all); i += 11 {
-		mustIndex(t, ix, Document{ID: all[i], URL: "file:///" + all[i], Title: "replaced", Body: text(40), Source: SourceFile})
-	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	rng, vocab := rand.New(rand.NewPCG(13, 2)), segmentVocab
+	r, _ := churnedSegments(t, ix, rng, churn{perBatch: 60, minLen: 5, lenSpread: 120, delEvery: 7, replFrom: 3, replEvery: 11, replLen: 40})
 	for round := range 80 {
 		var words []string
 		for range 1 + rng.IntN(8) {
@@ -373,4 +298,61 @@ func TestTopKBySegmentIsTheTermReaders(t *testing.T) {
 			t.Fatalf("%v, k %d:\nby segment %+v\nby term reader %+v", words, k, got, want)
 		}
 	}
+}
+
+// segmentVocab is the words of churnedSegments' documents.
+var segmentVocab = []string{"wing", "flutter", "panel", "shock", "boundary", "layer", "heat", "transfer", "nozzle", "plate",
+	"cylinder", "vortex", "supersonic", "laminar", "turbulent", "pressure", "drag", "lift", "slender", "cone"}
+
+// churn is how churnedSegments fills an index: five batches (segments) of
+// perBatch documents of minLen plus up to lenSpread words; then every
+// delEvery-th document deleted and every replEvery-th from replFrom
+// replaced by one of replLen words.
+type churn struct {
+	perBatch, minLen, lenSpread, delEvery, replFrom, replEvery, replLen int
+}
+
+// churnedSegments fills ix as c says, with words of segmentVocab drawn
+// from rng (a few words frequent), and returns a reader of the resulting
+// snapshot, closed when the test ends, and the IDs of every document
+// indexed (deleted ones included).
+func churnedSegments(t *testing.T, ix *Index, rng *rand.Rand, c churn) (bindex.IndexReader, []string) {
+	t.Helper()
+	text := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(segmentVocab[min(len(segmentVocab)-1, int(rng.ExpFloat64()*4))] + " ")
+		}
+		return b.String()
+	}
+	var all []string
+	for batch := range 5 {
+		var docs []Document
+		for i := range c.perBatch {
+			id := fmt.Sprintf("d%d-%02d", batch, i)
+			docs = append(docs, Document{ID: id, URL: "file:///" + id, Title: text(3), Body: text(c.minLen + rng.IntN(c.lenSpread)), Source: SourceFile})
+			all = append(all, id)
+		}
+		mustIndex(t, ix, docs...)
+	}
+	var gone []string
+	for i := 0; i < len(all); i += c.delEvery {
+		gone = append(gone, all[i])
+	}
+	if err := ix.Delete(context.Background(), gone...); err != nil {
+		t.Fatal(err)
+	}
+	for i := c.replFrom; i < len(all); i += c.replEvery {
+		mustIndex(t, ix, Document{ID: all[i], URL: "file:///" + all[i], Title: "replaced", Body: text(c.replLen), Source: SourceFile})
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r, all
 }

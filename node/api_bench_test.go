@@ -7,14 +7,12 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/p2pir/p2pir/index"
-	"github.com/p2pir/p2pir/serveragent"
 )
 
 // BenchmarkSearchAPI is issue 13's first API bar: what the node's search
@@ -35,17 +33,8 @@ import (
 // api-cpu-ms; the API's includes the HTTP client's), which waiting for a
 // core on a loaded machine does not inflate as it does latency.
 func BenchmarkSearchAPI(b *testing.B) {
-	docs, queries := loadBenchCollections(b, 3000)
-	sc := serveragent.DefaultConfig()
-	sc.GossipEvery, sc.ReclusterEvery = time.Hour, time.Hour
-	n := startBenchNode(b, filepath.Join(b.TempDir(), "node"), sc, nil)
-	defer n.Close(context.Background())
+	n, queries := apiBenchNode(b)
 	ctx := context.Background()
-	for start := 0; start < len(docs); start += 500 {
-		if err := n.Index().Index(ctx, docs[start:min(start+500, len(docs))]); err != nil {
-			b.Fatalf("index: %v", err)
-		}
-	}
 	rng := rand.New(rand.NewPCG(13, 0))
 	rng.Shuffle(len(queries), func(i, j int) { queries[i], queries[j] = queries[j], queries[i] })
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}, Timeout: 30 * time.Second}
@@ -122,17 +111,7 @@ func BenchmarkSearchAPI(b *testing.B) {
 // reported.
 func BenchmarkSearchAPIParallel(b *testing.B) {
 	const clients = 8
-	docs, queries := loadBenchCollections(b, 3000)
-	sc := serveragent.DefaultConfig()
-	sc.GossipEvery, sc.ReclusterEvery = time.Hour, time.Hour
-	n := startBenchNode(b, filepath.Join(b.TempDir(), "node"), sc, nil)
-	defer n.Close(context.Background())
-	ctx := context.Background()
-	for start := 0; start < len(docs); start += 500 {
-		if err := n.Index().Index(ctx, docs[start:min(start+500, len(docs))]); err != nil {
-			b.Fatalf("index: %v", err)
-		}
-	}
+	n, queries := apiBenchNode(b)
 	rng := rand.New(rand.NewPCG(13, 1))
 	rng.Shuffle(len(queries), func(i, j int) { queries[i], queries[j] = queries[j], queries[i] })
 	urls := make([]string, len(queries))

@@ -50,21 +50,7 @@ func BenchmarkSearchAPIOpenLoop(b *testing.B) {
 	rate := envInt(b, "P2PIR_LOAD_RATE", 200)
 	secs := envInt(b, "P2PIR_LOAD_SECONDS", 30)
 	workers := envInt(b, "P2PIR_LOAD_WORKERS", 4*rate)
-	docs, queries := loadBenchCollections(b, 3000)
-
-	sc := serveragent.DefaultConfig()
-	sc.GossipEvery, sc.ReclusterEvery = time.Hour, time.Hour
-	n := startBenchNode(b, filepath.Join(b.TempDir(), "node"), sc, nil)
-	defer n.Close(context.Background())
-	ctx := context.Background()
-	for start := 0; start < len(docs); start += 500 {
-		if err := n.Index().Index(ctx, docs[start:min(start+500, len(docs))]); err != nil {
-			b.Fatalf("index: %v", err)
-		}
-	}
-	if c, err := n.Index().Count(); err != nil || c != uint64(len(docs)) {
-		b.Fatalf("the index holds %d documents (%v), want %d", c, err, len(docs))
-	}
+	n, queries := apiBenchNode(b)
 
 	rng := rand.New(rand.NewPCG(11, 0))
 	rng.Shuffle(len(queries), func(i, j int) { queries[i], queries[j] = queries[j], queries[i] })
@@ -104,6 +90,28 @@ func BenchmarkSearchAPIOpenLoop(b *testing.B) {
 		b.ReportMetric(1-m.Success, "errors")
 		b.ReportMetric(ms(cpu)/float64(m.Requests), "cpu-ms/req")
 	}
+}
+
+// apiBenchNode starts a node for the API benchmarks, closed when the
+// benchmark ends, with gossip and re-clustering out of the way, indexes
+// 3,000 documents of the test collections into it (checking that it holds
+// them all), and returns it with the collections' queries.
+func apiBenchNode(b *testing.B) (*Node, []string) {
+	b.Helper()
+	docs, queries := loadBenchCollections(b, 3000)
+	sc := serveragent.DefaultConfig()
+	sc.GossipEvery, sc.ReclusterEvery = time.Hour, time.Hour
+	n := startBenchNode(b, filepath.Join(b.TempDir(), "node"), sc, nil)
+	b.Cleanup(func() { n.Close(context.Background()) })
+	for start := 0; start < len(docs); start += 500 {
+		if err := n.Index().Index(context.Background(), docs[start:min(start+500, len(docs))]); err != nil {
+			b.Fatalf("index: %v", err)
+		}
+	}
+	if c, err := n.Index().Count(); err != nil || c != uint64(len(docs)) {
+		b.Fatalf("the index holds %d documents (%v), want %d", c, err, len(docs))
+	}
+	return n, queries
 }
 
 // loadBenchCollections reads Cranfield, CISI and MED from the shared test
