@@ -67,6 +67,23 @@ func (s *condSite) set(path string, p condPage) {
 	s.mu.Unlock()
 }
 
+// answers is how many full answers and 304s a path of a condSite has
+// given since the test began.
+type answers struct {
+	path         string
+	full, not304 int
+}
+
+// expect checks the answers each path has given.
+func (s *condSite) expect(t *testing.T, want []answers) {
+	t.Helper()
+	for _, w := range want {
+		if full, not := s.counts(w.path); full != w.full || not != w.not304 {
+			t.Errorf("%s: %d full answers and %d 304s, want %d and %d", w.path, full, not, w.full, w.not304)
+		}
+	}
+}
+
 func (s *condSite) counts(path string) (full, notModified int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -129,20 +146,13 @@ func TestRecrawlUsesConditionalRequests(t *testing.T) {
 	if rep.Unchanged != 3 || rep.Indexed != 2 || len(rep.Errors) != 0 {
 		t.Errorf("re-crawl: %+v, want home, numbat and quoll unchanged; bilby and dunnart indexed", rep)
 	}
-	for _, c := range []struct {
-		path         string
-		full, not304 int
-	}{
+	site.expect(t, []answers{
 		{"/", 1, 1},        // an inner page: its links are stored
 		{"/bilby", 2, 0},   // changed: If-None-Match did not match
 		{"/numbat", 1, 1},  // If-Modified-Since
 		{"/quoll", 1, 1},   // If-None-Match with a weak tag
 		{"/dunnart", 2, 0}, // no validator to send
-	} {
-		if full, not := site.counts(c.path); full != c.full || not != c.not304 {
-			t.Errorf("%s: %d full answers and %d 304s, want %d and %d", c.path, full, not, c.full, c.not304)
-		}
-	}
+	})
 	bilby, _, err := ix.Get(ctx, site.URL+"/bilby")
 	if err != nil || !strings.Contains(bilby.Body, "spiral") || bilby.ETag != `"bilby-2"` {
 		t.Errorf("bilby after the re-crawl: %q, ETag %q, %v", bilby.Body, bilby.ETag, err)
@@ -237,21 +247,14 @@ func TestRecrawlFollowsStoredLinksOfUnchangedPages(t *testing.T) {
 	if rep.Indexed != 2 || rep.Unchanged != 4 || len(rep.Errors) != 0 {
 		t.Errorf("re-crawl after a change: %+v, want birds and kookaburra indexed; home, fish, emu and wrasse unchanged", rep)
 	}
-	for _, c := range []struct {
-		path         string
-		full, not304 int
-	}{
+	site.expect(t, []answers{
 		{"/", 1, 2},
 		{"/birds", 2, 1},            // changed: downloaded again
 		{"/birds/kookaburra", 1, 0}, // its new link, followed
 		{"/birds/galah", 1, 1},      // its dropped link, not asked for
 		{"/birds/emu", 1, 2},
 		{"/fish/wrasse", 1, 2}, // If-Modified-Since alone
-	} {
-		if full, not := site.counts(c.path); full != c.full || not != c.not304 {
-			t.Errorf("%s: %d full answers and %d 304s, want %d and %d", c.path, full, not, c.full, c.not304)
-		}
-	}
+	})
 	birds, _, err := ix.Get(ctx, site.URL+"/birds")
 	if err != nil || !slices.Equal(birds.Links, []string{site.URL + "/birds/emu", site.URL + "/birds/kookaburra"}) {
 		t.Errorf("birds' links after the change: %q, %v", birds.Links, err)

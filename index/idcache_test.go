@@ -33,15 +33,7 @@ func testIDCache(t *testing.T, limit int) {
 	c := idCache{limit: limit}
 	check := func(step string) {
 		t.Helper()
-		adv, err := ix.bi.Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
+		r := snapshotReader(t, ix)
 		// Every live document's number, as a term's postings list them.
 		var docs []scored
 		tfr, err := r.TermFieldReader(ctx, []byte("glacier"), fieldText, false, false, false)

@@ -10,7 +10,63 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	bindex "github.com/blevesearch/bleve_index_api"
 )
+
+// hitIDs returns the IDs of ix's top k hits for query.
+func hitIDs(t *testing.T, ix *Index, query string, k int) []string {
+	t.Helper()
+	q, err := ix.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), q, SearchOptions{K: k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+// topSnippet returns the snippet of ix's top hit for query, which must
+// find one, and the text of its highlights.
+func topSnippet(t *testing.T, ix *Index, query string) (Snippet, []string) {
+	t.Helper()
+	q, err := ix.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), q, SearchOptions{K: 1})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search %q: %v %v", query, res, err)
+	}
+	sn := res.Hits[0].Snippet
+	var marked []string
+	for _, h := range sn.Highlights {
+		marked = append(marked, sn.Text[h.Start:h.End])
+	}
+	return sn, marked
+}
+
+// snapshotReader returns a reader of ix's current snapshot, closed when
+// the test ends.
+func snapshotReader(t *testing.T, ix *Index) bindex.IndexReader {
+	t.Helper()
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
 
 func openTest(t *testing.T) *Index {
 	t.Helper()

@@ -111,37 +111,13 @@ func TestScriptLanguagesAreSearchable(t *testing.T) {
 		{"lang:el", []string{"el"}},
 	} {
 		t.Run(c.query, func(t *testing.T) {
-			q, err := ix.ParseQuery(c.query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := ix.Search(ctx, q, SearchOptions{K: 10})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, h := range res.Hits {
-				got = append(got, h.ID)
-			}
-			if strings.Join(got, ",") != strings.Join(c.want, ",") {
+			if got := hitIDs(t, ix, c.query, 10); strings.Join(got, ",") != strings.Join(c.want, ",") {
 				t.Errorf("hits %v, want %v", got, c.want)
 			}
 		})
 	}
 	// The snippet marks the word found inside the run of characters.
-	q, err := ix.ParseQuery("情報")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := ix.Search(ctx, q, SearchOptions{K: 1})
-	if err != nil || len(res.Hits) != 1 {
-		t.Fatalf("search: %v %v", res, err)
-	}
-	sn := res.Hits[0].Snippet
-	var marked []string
-	for _, h := range sn.Highlights {
-		marked = append(marked, sn.Text[h.Start:h.End])
-	}
+	sn, marked := topSnippet(t, ix, "情報")
 	if !slices.Contains(marked, "情報") {
 		t.Errorf("snippet %q highlights %q, want 情報", sn.Text, marked)
 	}

@@ -49,15 +49,7 @@ func TestStoredFieldsByNumberMatchTheDocument(t *testing.T) {
 	mustIndex(t, ix, re)
 	want["d0-3"] = re
 
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := snapshotReader(t, ix)
 	var last uint64
 	for id, d := range want {
 		iid, err := r.InternalID(id)
@@ -111,15 +103,7 @@ func TestDocRefNamesTheHitInItsSnapshotOnly(t *testing.T) {
 	}
 	snapshot := func() bindex.IndexReader {
 		t.Helper()
-		adv, err := ix.bi.Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { r.Close() })
+		r := snapshotReader(t, ix)
 		return r
 	}
 	var lean *Results
@@ -345,14 +329,6 @@ func churnedSegments(t *testing.T, ix *Index, rng *rand.Rand, c churn) (bindex.I
 	for i := c.replFrom; i < len(all); i += c.replEvery {
 		mustIndex(t, ix, Document{ID: all[i], URL: "file:///" + all[i], Title: "replaced", Body: text(c.replLen), Source: SourceFile})
 	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
+	r := snapshotReader(t, ix)
 	return r, all
 }

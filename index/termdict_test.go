@@ -136,15 +136,7 @@ func TestHeldPostingsReadAsBleves(t *testing.T) {
 		docs = append(docs, Document{ID: fmt.Sprintf("d%02d", i), URL: fmt.Sprintf("http://d.example/%d", i), Title: "doc", Body: body})
 	}
 	mustIndex(t, ix, docs...)
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := snapshotReader(t, ix)
 	type got struct {
 		ID         uint64
 		Freq       uint64

@@ -107,15 +107,7 @@ func TestExactBoundsFollowTheIndex(t *testing.T) {
 	mustIndex(t, ix, docs...)
 	bound := func(c *impactCache) float64 {
 		t.Helper()
-		adv, err := ix.bi.Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
+		r := snapshotReader(t, ix)
 		imp, err := c.get(ctx, r, "glacier", 10, ix.cfg.K1, ix.cfg.B)
 		if err != nil {
 			t.Fatal(err)
