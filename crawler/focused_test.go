@@ -34,10 +34,10 @@ func focusPage(title, text string, links ...focusLink) webTestPage {
 	return webTestPage{body: b.String()}
 }
 
-// focusIndex opens a real index in a temporary directory: its analyser
-// (bleve's English analyser) is the one a focused crawl is given in
-// p2pir, and it is a real Sink.
-func focusIndex(t *testing.T) *index.Index {
+// tempIndex opens a real index in a temporary directory, closed when the
+// test ends: a real Sink, whose analyser is the one a crawl is given in
+// p2pir.
+func tempIndex(t *testing.T) *index.Index {
 	t.Helper()
 	ix, err := index.Open(t.TempDir(), index.DefaultConfig())
 	if err != nil {
@@ -164,7 +164,7 @@ func countRelevantFetched(site *webTestSite) int {
 // as the background web crawler.
 func TestFocusedCrawlFindsRelevantPagesSoonerThanBreadthFirst(t *testing.T) {
 	const budget = 12
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	q := focusQuery(ix, focusTopic)
 	found := map[string]int{}
 	strategies := []struct {
@@ -238,7 +238,7 @@ func TestFocusedCrawlFindsRelevantPagesSoonerThanBreadthFirst(t *testing.T) {
 // the path to the topic and the three pages on it, and those three pages
 // are the best-scored ones.
 func TestFocusedCrawlOrderIsBestFirst(t *testing.T) {
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	site := newWebTestSite(t, focusTopicSite())
 	cfg := fastFocusedConfig()
 	cfg.MaxPages = 8
@@ -301,7 +301,7 @@ func slowedSite(t *testing.T, pages map[string]webTestPage, slow map[string]time
 // without the rule, the parallel fetches spend the budget on worse links
 // in the meantime.
 func TestFocusedCrawlFollowsLeadsBriefly(t *testing.T) {
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	q := focusQuery(ix, focusTopic)
 	tests := []struct {
 		name      string
@@ -368,7 +368,7 @@ func TestFocusedCrawlFollowsLeadsBriefly(t *testing.T) {
 func TestFocusedCrawlPageBudgetIsExact(t *testing.T) {
 	const n = 30
 	pages := fullyLinkedSite(n, "retrieval")
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	for _, budget := range []int{1, 3, 7, 20} {
 		t.Run(fmt.Sprintf("MaxPages=%d", budget), func(t *testing.T) {
 			site := newWebTestSite(t, pages)
@@ -405,7 +405,7 @@ func TestFocusedCrawlTimeBudget(t *testing.T) {
 		pages[p] = webTestPage{hang: true}
 	}
 	pages["/"] = webHTMLPage("Home", "the home page about retrieval", links...)
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	tests := []struct {
 		name    string
 		maxTime time.Duration
@@ -450,7 +450,7 @@ func TestFocusedCrawlTimeBudget(t *testing.T) {
 // disallows is never requested, however good its link, and that
 // IgnoreRobots lifts the rule.
 func TestFocusedCrawlObeysRobotsTxt(t *testing.T) {
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	tests := []struct {
 		name        string
 		ignore      bool
@@ -510,7 +510,7 @@ func (s *batchWatchSink) Index(ctx context.Context, docs []index.Document) error
 // end: the first batch arrives when only part of the pages have been
 // requested.
 func TestFocusedCrawlIndexesPagesAsTheyArrive(t *testing.T) {
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	for _, batch := range []int{1, 2, 3} {
 		t.Run(fmt.Sprintf("BatchSize=%d", batch), func(t *testing.T) {
 			site := newWebTestSite(t, focusTopicSite())
@@ -554,7 +554,7 @@ func TestFocusedCrawlDepthBudget(t *testing.T) {
 		"/d3": webHTMLPage("Level three", "third level retrieval", "/d4"),
 		"/d4": webHTMLPage("Level four", "fourth level retrieval"),
 	}
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	for _, depth := range []int{1, 2, 3, 10} {
 		t.Run(fmt.Sprintf("MaxDepth=%d", depth), func(t *testing.T) {
 			site := newWebTestSite(t, pages)
@@ -593,7 +593,7 @@ func TestFocusedCrawlHosts(t *testing.T) {
 	for i := range 5 {
 		links = append(links, fmt.Sprintf("http://localhost:%s/d%d", du.Port(), i))
 	}
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	tests := []struct {
 		name      string
 		sameHost  bool
@@ -647,7 +647,7 @@ func TestFocusedCrawlHosts(t *testing.T) {
 // TestFocusedCrawlSinkFailure checks that a failing sink stops the crawl
 // with an error that names the cause.
 func TestFocusedCrawlSinkFailure(t *testing.T) {
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	site := newWebTestSite(t, focusTopicSite())
 	sink := newWebMemSink()
 	sink.indexErr = errors.New("disk full")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -107,11 +106,7 @@ func (r *statusRecorder) WriteHeader(code int) {
 // is asked for conditionally too: its links are stored with it.
 func TestRecrawlUsesConditionalRequests(t *testing.T) {
 	ctx := context.Background()
-	ix, err := index.Open(filepath.Join(t.TempDir(), "index"), index.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := tempIndex(t)
 	old := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	site := newCondSite(t, map[string]condPage{
 		"/robots.txt": {body: ""},
@@ -194,11 +189,7 @@ func site3(old time.Time) map[string]condPage {
 // dropped are not.
 func TestRecrawlFollowsStoredLinksOfUnchangedPages(t *testing.T) {
 	ctx := context.Background()
-	ix, err := index.Open(filepath.Join(t.TempDir(), "index"), index.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := tempIndex(t)
 	site := newCondSite(t, site3(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)))
 	pages := []string{"/", "/birds", "/fish", "/birds/emu", "/birds/galah", "/fish/wrasse"}
 	cfg := fastWebConfig()
@@ -266,11 +257,7 @@ func TestRecrawlFollowsStoredLinksOfUnchangedPages(t *testing.T) {
 // still reached; at the depth limit it is asked for conditionally.
 func TestRecrawlDownloadsInnerPagesStoredWithoutLinks(t *testing.T) {
 	ctx := context.Background()
-	ix, err := index.Open(filepath.Join(t.TempDir(), "index"), index.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := tempIndex(t)
 	site := newCondSite(t, site3(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)))
 	cfg := fastWebConfig()
 	cfg.MaxDepth = 2

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/p2pir/p2pir/index"
@@ -15,11 +14,7 @@ import (
 // page makes it a duplicate), so site: and source:web find it.
 func TestCrawledPageIdenticalToALocalFileIsKept(t *testing.T) {
 	ctx := context.Background()
-	ix, err := index.Open(filepath.Join(t.TempDir(), "index"), index.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := tempIndex(t)
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/robots.txt" {
 			http.NotFound(w, r)

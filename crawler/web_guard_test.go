@@ -133,7 +133,7 @@ func TestCrawlRefusesPrivateAddresses(t *testing.T) {
 // person's own seed may be on loopback.
 func TestFocusedCrawlRefusesPrivateAddresses(t *testing.T) {
 	private, pp := privateSite(t)
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	tests := []struct {
 		name         string
 		peerSeed     bool // a seed on the private site, as a peer's result
@@ -192,7 +192,7 @@ func TestFocusedCrawlRefusesPrivateAddresses(t *testing.T) {
 func TestFocusedCrawlRejectsBadTrustedSeed(t *testing.T) {
 	cfg := fastFocusedConfig()
 	cfg.TrustedSeeds = []string{"localhost:8080"}
-	_, err := FocusedCrawl(context.Background(), newWebMemSink(), cfg, focusQuery(focusIndex(t), "x"), "http://example.org/")
+	_, err := FocusedCrawl(context.Background(), newWebMemSink(), cfg, focusQuery(tempIndex(t), "x"), "http://example.org/")
 	if err == nil || !strings.Contains(err.Error(), "trusted seed") {
 		t.Fatalf("FocusedCrawl = %v, want an error about the trusted seed", err)
 	}
@@ -223,7 +223,7 @@ func TestCrawlChecksRobotsOnEveryRedirect(t *testing.T) {
 			"/public":              webHTMLPage("Public", "retrieval allowed"),
 		})
 	}
-	ix := focusIndex(t)
+	ix := tempIndex(t)
 	tests := []struct {
 		name  string
 		crawl func(t *testing.T, site *webTestSite, sink *webMemSink) []PageError

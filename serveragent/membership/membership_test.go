@@ -63,9 +63,11 @@ func TestMembersJoiningThroughOneSeedSeeEachOther(t *testing.T) {
 					if m != want {
 						t.Errorf("%s sees %+v, want %+v", n.cfg.Version, m, want)
 					}
-					if !n.events.has(other.cfg.NodeID, StateAlive) {
-						t.Errorf("%s: no OnChange(alive) for %s: %v", n.cfg.Version, other.cfg.Version, n.events.all())
-					}
+					// OnChange is called from its own goroutine, after the
+					// member is listed: wait for it rather than race it.
+					testenv.WaitForState(t, n.cfg.Version+" to report "+other.cfg.Version+" alive", time.Minute,
+						func() bool { return n.events.has(other.cfg.NodeID, StateAlive) },
+						func() string { return fmt.Sprintf("%s's events: %v", n.cfg.Version, n.events.all()) })
 				}
 				if self := n.Self(); self.State != StateAlive || self.GossipAddr != n.GossipAddr() || self.NodeID != n.cfg.NodeID {
 					t.Errorf("%s: Self() = %+v", n.cfg.Version, self)
