@@ -11,13 +11,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/p2pir/p2pir/internal/logx"
 	"log/slog"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/logx"
+	"github.com/p2pir/p2pir/internal/memo"
 	"github.com/p2pir/p2pir/usermodel"
 )
 
@@ -101,8 +102,10 @@ func DefaultConfig() Config {
 type Agent struct {
 	// urls remembers the dedup keys of the URLs merged lately.
 	urls urlKeys
-	// sketches remembers local files' near-duplicate sketches.
-	sketches sketchCache
+	// sketches remembers local files' near-duplicate sketches, by
+	// document ID for one version of the index (a document's text changes
+	// only with it), at most maxCachedSketches.
+	sketches memo.Versioned[string, sketch]
 	ix       *index.Index
 	store    *usermodel.Store
 	stats    statsStore
@@ -113,12 +116,15 @@ type Agent struct {
 	mu      sync.RWMutex
 	sources []*sourceEntry // the local index first
 	// engMu serialises SetEngines.
-	engMu   sync.Mutex
-	crawl   *CrawlOptions // nil: no focused crawl
-	log     *slog.Logger  // Config.Logger, or a discarding one
-	warn    *logx.Limiter // one warning a minute per event and source
-	vectors vectorCache   // local documents' vectors, for re-ranking
-	basis   basisCache    // the profile and rejected documents, prepared for re-ranking
+	engMu sync.Mutex
+	crawl *CrawlOptions // nil: no focused crawl
+	log   *slog.Logger  // Config.Logger, or a discarding one
+	warn  *logx.Limiter // one warning a minute per event and source
+	// vectors are local documents' tf-idf vectors, prepared for
+	// re-ranking, by document ID for one version of the index, at most
+	// maxCachedVectorTerms term entries in all; shared, never modified.
+	vectors memo.Versioned[string, *usermodel.PreparedVector]
+	basis   basisCache // the profile and rejected documents, prepared for re-ranking
 	// unitProfile is the shared profile normalised, for reformulation.
 	unitProfile unitCache
 }
@@ -180,6 +186,9 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 		cfg.Health = d.Health
 	}
 	a := &Agent{ix: ix, store: store, stats: statsStore{store}, cfg: cfg, now: time.Now,
+		sketches: memo.Versioned[string, sketch]{Max: maxCachedSketches},
+		vectors: memo.Versioned[string, *usermodel.PreparedVector]{Max: maxCachedVectorTerms,
+			Weight: (*usermodel.PreparedVector).Len},
 		log: logx.OrDiscard(cfg.Logger), warn: logx.NewLimiter(logx.DefaultInterval)}
 	// The local index has no deadline of its own: it answers within the
 	// search's, however slow the machine, so a search always has it.

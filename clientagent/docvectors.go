@@ -3,7 +3,6 @@ package clientagent
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/p2pir/p2pir/usermodel"
 )
@@ -29,7 +28,7 @@ func (a *Agent) docVectors(ctx context.Context, hits []Merged) ([]*usermodel.Pre
 	for i, h := range hits {
 		var tf map[string]int
 		if h.DocID != "" {
-			if v, ok := a.vectors.get(version, h.DocID); ok {
+			if v, ok := a.vectors.Get(version, h.DocID); ok {
 				out[i] = v
 				continue
 			}
@@ -64,60 +63,8 @@ func (a *Agent) docVectors(ctx context.Context, hits []Merged) ([]*usermodel.Pre
 		}
 		out[i] = usermodel.PrepareVector(usermodel.TFIDF(tf, dfs, n))
 		if hits[i].DocID != "" {
-			a.vectors.put(version, hits[i].DocID, out[i])
+			a.vectors.Put(version, hits[i].DocID, out[i])
 		}
 	}
 	return out, nil
-}
-
-// vectorCache keeps local documents' tf-idf vectors for one version of
-// the index, at most maxCachedVectorTerms term entries in all; a new
-// version empties it. The vectors are shared: callers must not modify
-// them. The zero value is an empty cache.
-type vectorCache struct {
-	mu      sync.Mutex
-	version uint64
-	terms   int
-	byID    map[string]*usermodel.PreparedVector
-}
-
-// get returns id's vector computed at this version of the index.
-func (c *vectorCache) get(version uint64, id string) (*usermodel.PreparedVector, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if version != c.version {
-		return nil, false
-	}
-	v, ok := c.byID[id]
-	return v, ok
-}
-
-// put keeps v as id's vector at this version of the index, forgetting
-// those of older versions; when full, it starts again empty (the next
-// searches refill it with the documents they need).
-func (c *vectorCache) put(version uint64, id string, v *usermodel.PreparedVector) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	switch {
-	case version < c.version:
-		return
-	case version > c.version:
-		clear(c.byID)
-		c.version, c.terms = version, 0
-	}
-	if v.Len() > maxCachedVectorTerms {
-		return
-	}
-	if c.byID == nil {
-		c.byID = map[string]*usermodel.PreparedVector{}
-	}
-	if old, ok := c.byID[id]; ok {
-		c.terms -= old.Len()
-	}
-	if c.terms+v.Len() > maxCachedVectorTerms {
-		clear(c.byID)
-		c.terms = 0
-	}
-	c.byID[id] = v
-	c.terms += v.Len()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // Near duplicates among local files: two files whose text is nearly the
@@ -141,34 +140,6 @@ func nearDuplicate(a, b sketch) bool {
 	return taken > 0 && float64(both) >= NearDuplicateResemblance*float64(taken)
 }
 
-// sketchCache keeps local documents' sketches for one version of the index
-// (a document's text changes only with it); a new version or a full cache
-// starts it again empty. The zero value is ready.
-type sketchCache struct {
-	mu       sync.Mutex
-	version  uint64
-	sketches map[string]sketch
-}
-
-func (c *sketchCache) get(version uint64, id string) (sketch, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != version {
-		return sketch{}, false
-	}
-	sk, ok := c.sketches[id]
-	return sk, ok
-}
-
-func (c *sketchCache) put(version uint64, id string, sk sketch) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != version || c.sketches == nil || len(c.sketches) >= maxCachedSketches {
-		c.version, c.sketches = version, make(map[string]sketch)
-	}
-	c.sketches[id] = sk
-}
-
 // collapseNearDuplicates keeps, of local files that are near duplicates
 // of a better-ranked local file (nearDuplicate), only the better one, and
 // lists the others' URLs (and their other formats) in its
@@ -191,7 +162,7 @@ func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []M
 			continue
 		}
 		candidates++
-		sk, ok := a.sketches.get(version, m.DocID)
+		sk, ok := a.sketches.Get(version, m.DocID)
 		if !ok {
 			d, found, err := a.ix.GetHead(ctx, m.DocID, nearDupTextBytes)
 			if err != nil || !found {
@@ -199,7 +170,7 @@ func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []M
 				continue
 			}
 			sk = shingleSketch(a.ix.Analyze(d.Title + "\n" + d.Body))
-			a.sketches.put(version, m.DocID, sk)
+			a.sketches.Put(version, m.DocID, sk)
 		}
 		dup := false
 		for _, k := range files {

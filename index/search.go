@@ -158,12 +158,12 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 		switch {
 		case opts.IDsOnly:
 		case opts.NoSnippets:
-			m, ok := ix.meta.get(version, id)
+			m, ok := ix.meta.Get(version, id)
 			if !ok {
 				if m, err = loadMeta(r, s.doc, id); err != nil {
 					return nil, fmt.Errorf("index: search: %w", err)
 				}
-				ix.meta.put(version, id, m)
+				ix.meta.Put(version, id, m)
 			}
 			hit.URL, hit.Title, hit.Source, hit.Modified, hit.Lang = m.url, m.title, m.source, m.modified, m.lang
 		default:

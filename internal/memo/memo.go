@@ -1,11 +1,12 @@
-// Package memo keeps the results of pure decodings by the exact bytes
-// they were decoded from, so that the same bytes arriving again (a peer's
-// fingerprint, collection summary or metadata, sent by gossip again and
-// again) are decoded once. One Cache may be shared by every node of a
-// process: in a simulation of 1,000 nodes each decoding of a peer's data
-// then happens once, not once per node, and the nodes hold one copy of
-// the result instead of a thousand. Results must never be modified by
-// their users.
+// Package memo keeps the results of pure computations so they are made
+// once. Cache keeps decodings by the exact bytes they were decoded from,
+// so that the same bytes arriving again (a peer's fingerprint, collection
+// summary or metadata, sent by gossip again and again) are decoded once;
+// one Cache may be shared by every node of a process: in a simulation of
+// 1,000 nodes each decoding of a peer's data then happens once, not once
+// per node, and the nodes hold one copy of the result instead of a
+// thousand. Versioned keeps values by key for one version of their
+// source (an index's). Results must never be modified by their users.
 package memo
 
 import (
