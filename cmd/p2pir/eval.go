@@ -173,7 +173,7 @@ type returningJSON struct {
 func runReturningEval(cmd *cobra.Command, a *app, person *eval.Collection, mixDirs []string, opts eval.ReturningOptions, asJSON bool) error {
 	ctx := cmd.Context()
 	var others []*eval.Collection
-	var names []string
+	names := []string{} // "mixed_with": [] when none, not null
 	for _, d := range mixDirs {
 		c, err := eval.Load(d)
 		if err != nil {

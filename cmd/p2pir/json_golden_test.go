@@ -79,7 +79,7 @@ func TestEveryJSONCommandPrintsItsGolden(t *testing.T) {
 		"sources":         {{"sources", "--json"}},
 		"sources remove":  {{"sources", "remove", "--json", "moraine"}},
 		"status":          {{"status", "--json"}},
-		"eval":            {{"eval", "--json", "--collection", tinyADI}},
+		"eval":            {{"eval", "--json", "--collection", tinyADI}, {"eval", "--json", "--returning-person", "--collection", tinyADI}},
 	}
 	// Through a running node (the commands that need one, and status
 	// again, which then shows it).
