@@ -3,7 +3,8 @@ package clientagent
 import (
 	"context"
 	"slices"
-	"strings"
+
+	"github.com/p2pir/p2pir/internal/fnv1a"
 )
 
 // Near duplicates among local files: two files whose text is nearly the
@@ -52,11 +53,11 @@ func shingleSketch(terms []string) sketch {
 	set := map[uint64]bool{}
 	if len(terms) < 3 {
 		if len(terms) > 0 {
-			set[fnv64a(strings.Join(terms, "\x00"))] = true
+			set[shingleHash(terms)] = true
 		}
 	} else {
 		for i := 0; i+3 <= len(terms); i++ {
-			set[fnv64a(terms[i]+"\x00"+terms[i+1]+"\x00"+terms[i+2])] = true
+			set[shingleHash(terms[i:i+3])] = true
 		}
 	}
 	all := make([]uint64, 0, len(set))
@@ -101,12 +102,12 @@ func mergeSketches(a, b sketch, allowed int) (taken, both int) {
 	return taken, both
 }
 
-// fnv64a is the 64-bit FNV-1a hash of s.
-func fnv64a(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
+// shingleHash is the FNV-1a hash of the terms joined by zero bytes,
+// hashed in place rather than joined first.
+func shingleHash(terms []string) uint64 {
+	h := fnv1a.String(terms[0])
+	for _, t := range terms[1:] {
+		h = fnv1a.Add(fnv1a.AddByte(h, 0), t)
 	}
 	return h
 }

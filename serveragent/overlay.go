@@ -3,6 +3,7 @@ package serveragent
 import (
 	"slices"
 
+	"github.com/p2pir/p2pir/internal/fnv1a"
 	"github.com/p2pir/p2pir/serveragent/routing"
 )
 
@@ -50,18 +51,10 @@ func neighbours(self string, cands []routing.Peer, d int) []routing.Peer {
 
 // rendezvous is the weight of the pair (a, b): FNV-1a of a, a zero byte
 // and b, finished with SplitMix64's mixer so that IDs differing in a few
-// bytes still get unrelated weights. Written out so that weighing a
-// thousand peers allocates nothing.
+// bytes still get unrelated weights. Weighing a thousand peers allocates
+// nothing.
 func rendezvous(a, b string) uint64 {
-	const offset, prime = 14695981039346656037, 1099511628211
-	x := uint64(offset)
-	for i := 0; i < len(a); i++ {
-		x = (x ^ uint64(a[i])) * prime
-	}
-	x *= prime // the zero byte between the two IDs
-	for i := 0; i < len(b); i++ {
-		x = (x ^ uint64(b[i])) * prime
-	}
+	x := fnv1a.Add(fnv1a.AddByte(fnv1a.String(a), 0), b)
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
 	x ^= x >> 27
