@@ -119,34 +119,32 @@ func messageDocument(m textextract.Message, path, id string, n int, mtime time.T
 	}
 }
 
+// documentFormat is how a format read by its own extractor (not sniffed
+// as text) is called in errors and read, by extension; read is nil for
+// other extensions.
+func documentFormat(ext string) (kind string, read func([]byte) (textextract.Result, error)) {
+	switch ext {
+	case ".pdf":
+		return "PDF", func(b []byte) (textextract.Result, error) { return textextract.PDF(bytes.NewReader(b), int64(len(b))) }
+	case ".docx":
+		return "Word document", textextract.DOCX
+	case ".odt":
+		return "OpenDocument text", textextract.ODT
+	case ".epub":
+		return "EPUB book", textextract.EPUB
+	case ".rtf":
+		return "RTF document", textextract.RTF
+	}
+	return "", nil
+}
+
 // extract picks the extractor by file extension: HTML, Markdown, PDF,
 // DOCX, ODT, EPUB, RTF, or plain text for anything else. Text formats are
 // sniffed for binary content first.
 func extract(b []byte, path, id string) (textextract.Result, error) {
 	ext := strings.ToLower(filepath.Ext(path))
-	var (
-		res  textextract.Result
-		err  error
-		kind string
-	)
-	switch ext {
-	case ".pdf":
-		res, err = textextract.PDF(bytes.NewReader(b), int64(len(b)))
-		kind = "PDF"
-	case ".docx":
-		res, err = textextract.DOCX(b)
-		kind = "Word document"
-	case ".odt":
-		res, err = textextract.ODT(b)
-		kind = "OpenDocument text"
-	case ".epub":
-		res, err = textextract.EPUB(b)
-		kind = "EPUB book"
-	case ".rtf":
-		res, err = textextract.RTF(b)
-		kind = "RTF document"
-	}
-	if kind != "" {
+	if kind, read := documentFormat(ext); read != nil {
+		res, err := read(b)
 		if err != nil {
 			return res, fmt.Errorf("extract %s: %w", kind, err)
 		}
