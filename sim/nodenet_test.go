@@ -2,8 +2,9 @@ package sim
 
 import (
 	"context"
-	"strings"
 	"testing"
+
+	"github.com/p2pir/p2pir/internal/testenv"
 )
 
 // TestRealNodesInMemoryKeepTheHarnessInvariants runs a short experiment
@@ -69,12 +70,12 @@ func TestRealNodesInMemorySameSeedSameNumbers(t *testing.T) {
 		t.Errorf("flooding sent %.2f messages a query: no second hop, the test exercises nothing", m)
 	}
 	if _, b := run(cfg); a != b {
-		t.Errorf("same seed, different results.csv:\n%s", lineDiff(a, b))
+		t.Errorf("same seed, different results.csv:\n%s", testenv.LineDiff(a, b))
 	}
 	serial := cfg
 	serial.Parallel = 1
 	if _, b := run(serial); a != b {
-		t.Errorf("same seed, parallel 4 and parallel 1 give different results.csv:\n%s", lineDiff(a, b))
+		t.Errorf("same seed, parallel 4 and parallel 1 give different results.csv:\n%s", testenv.LineDiff(a, b))
 	}
 	other := cfg
 	other.Seed++
@@ -83,21 +84,3 @@ func TestRealNodesInMemorySameSeedSameNumbers(t *testing.T) {
 	}
 }
 
-// lineDiff lists the lines of a and b that differ, position by position.
-func lineDiff(a, b string) string {
-	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
-	var out []string
-	for i := range max(len(la), len(lb)) {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
-		}
-		if i < len(lb) {
-			y = lb[i]
-		}
-		if x != y {
-			out = append(out, "- "+x, "+ "+y)
-		}
-	}
-	return strings.Join(out, "\n")
-}

@@ -171,12 +171,13 @@ func CheckGolden(t *testing.T, path string, v any, update bool) {
 		return
 	}
 	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("%s differs from the answer (if the change is meant, run with -update and review the diff):\n%s", path, lineDiff(string(want), buf.String()))
+		t.Errorf("%s differs from the answer (if the change is meant, run with -update and review the diff):\n%s", path, LineDiff(string(want), buf.String()))
 	}
 }
 
-// lineDiff lists the first lines that differ between want and got.
-func lineDiff(want, got string) string {
+// LineDiff lists the first lines (at most 12) that differ between want
+// and got, position by position, for a test failure.
+func LineDiff(want, got string) string {
 	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
 	var out []string
 	for i := 0; i < max(len(w), len(g)) && len(out) < 12; i++ {
