@@ -45,12 +45,7 @@ func TestResolveTarget(t *testing.T) {
 // files; what the index does not hold is ErrNotFound and changes nothing.
 func TestForgetOfflineTakesOutWhatIsNamed(t *testing.T) {
 	ctx := context.Background()
-	dataDir := t.TempDir()
-	ix, err := index.Open(filepath.Join(dataDir, "index"), index.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	dataDir, ix := dataDirWithIndex(t)
 	folder := t.TempDir()
 	for _, name := range []string{"one.txt", "two.txt", "three.txt"} {
 		if err := os.WriteFile(filepath.Join(folder, name), []byte("text of "+name), 0o600); err != nil {
@@ -101,12 +96,7 @@ func TestForgetOfflineTakesOutWhatIsNamed(t *testing.T) {
 // takes out the documents of all its messages.
 func TestForgetOfflineMailboxTakesItsMessages(t *testing.T) {
 	ctx := context.Background()
-	dataDir := t.TempDir()
-	ix, err := index.Open(filepath.Join(dataDir, "index"), index.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	dataDir, ix := dataDirWithIndex(t)
 	folder := t.TempDir()
 	box := filepath.Join(folder, "inbox.mbox")
 	mbox := "From a\nSubject: first\n\nbody one\n\nFrom b\nSubject: second\n\nbody two\n"
@@ -126,4 +116,17 @@ func TestForgetOfflineMailboxTakesItsMessages(t *testing.T) {
 	if n, _ := ix.Count(); err != nil || f.Deleted != 2 || n != 1 {
 		t.Errorf("forget the mailbox: %+v %v, %d documents left, want 1", f, err, n)
 	}
+}
+
+// dataDirWithIndex returns a temporary data directory holding an open
+// index (closed when the test ends), as a node's is.
+func dataDirWithIndex(t *testing.T) (string, *index.Index) {
+	t.Helper()
+	dataDir := t.TempDir()
+	ix, err := index.Open(filepath.Join(dataDir, "index"), index.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return dataDir, ix
 }
