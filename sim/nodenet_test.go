@@ -83,4 +83,3 @@ func TestRealNodesInMemorySameSeedSameNumbers(t *testing.T) {
 		t.Errorf("seeds %d and %d gave the same results.csv", cfg.Seed, other.Seed)
 	}
 }
-
