@@ -110,6 +110,9 @@ type Index struct {
 	ids      idCache                         // document numbers of the latest snapshot resolved to IDs
 	dict     dictCache                       // the scored terms of a small index's latest snapshot
 	docs     docCache                        // the documents of a small index's latest snapshot, read for snippets
+	// lastWrite is the latest batch written (under writeMu): once it is
+	// on disk, so is every batch before it. Close waits for it.
+	lastWrite *persistence
 	// analysers is the scratch space of Index.analyse's goroutines
 	// (*analyser), kept from batch to batch: buffers and the stem cache.
 	analysers sync.Pool
@@ -124,7 +127,13 @@ func Open(dir string, cfg Config) (*Index, error) {
 		return nil, errors.New("index: open: empty path")
 	}
 	const lockWait = 5 * time.Second
-	runtime := map[string]interface{}{"bolt_timeout": lockWait.String()}
+	// unsafe_batch: bleve's Batch returns once the batch is searchable, not
+	// once it is on disk, so the next batch's segment is built while this
+	// one is written, and the persister merges several batches' segments
+	// in memory into one file (fewer files, less merging afterwards).
+	// Durability is kept by waiting for each batch's persisted callback
+	// (see commit and durable) before anything reports it written.
+	runtime := map[string]interface{}{"bolt_timeout": lockWait.String(), "unsafe_batch": true}
 	// bleve passes on bbolt's lock timeout as it is.
 	errLocked := fmt.Errorf("index %s: %w (it was still locked after %v)", dir, ErrLocked, lockWait)
 	var bi bleve.Index
@@ -151,7 +160,9 @@ func Open(dir string, cfg Config) (*Index, error) {
 			}
 			return nil, fmt.Errorf("index: create %s: %w", dir, err)
 		}
-		if err := bi.SetInternal(keySchema, []byte(strconv.Itoa(schemaVersion))); err != nil {
+		b := bi.NewBatch()
+		b.SetInternal(keySchema, []byte(strconv.Itoa(schemaVersion)))
+		if err := batchDurably(context.Background(), bi, b); err != nil {
 			bi.Close()
 			return nil, fmt.Errorf("index: create %s: write schema: %w", dir, err)
 		}
@@ -211,17 +222,86 @@ func (ix *Index) load() error {
 	return nil
 }
 
-// Close flushes and closes the index.
+// Close waits until every batch written is on disk (at most
+// persistWait), then closes the index.
 func (ix *Index) Close() error {
 	if ix.closed.Swap(true) {
 		return nil
 	}
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
+	var waitErr error
+	if ix.lastWrite != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), persistWait)
+		waitErr = ix.lastWrite.wait(ctx)
+		cancel()
+	}
 	if err := ix.bi.Close(); err != nil {
-		return fmt.Errorf("index: close %s: %w", ix.path, err)
+		return fmt.Errorf("index: close %s: %w", ix.path, errors.Join(waitErr, err))
+	}
+	if waitErr != nil {
+		return fmt.Errorf("index: close %s: the latest writes may not be on disk: %w", ix.path, waitErr)
 	}
 	return nil
+}
+
+// persistWait bounds how long Open and Close wait for bleve's persister to
+// put a batch on disk (it retries a failed write until the index closes):
+// far longer than a healthy disk takes.
+const persistWait = time.Minute
+
+// persistence is one batch's way to disk: done is closed when bleve's
+// persister has written and synced it, and with it every batch before it.
+type persistence struct {
+	done chan struct{}
+	once sync.Once
+	err  error
+}
+
+func newPersistence() *persistence { return &persistence{done: make(chan struct{})} }
+
+// callback is the batch's persisted callback.
+func (p *persistence) callback(err error) {
+	p.once.Do(func() {
+		p.err = err
+		close(p.done)
+	})
+}
+
+// persisted reports, without blocking, whether the batch is on disk.
+func (p *persistence) persisted() bool {
+	select {
+	case <-p.done:
+		return p.err == nil
+	default:
+		return false
+	}
+}
+
+// wait blocks until the batch is on disk or ctx ends.
+func (p *persistence) wait(ctx context.Context) error {
+	select {
+	case <-p.done:
+		if p.err != nil {
+			return fmt.Errorf("index: write to disk: %w", p.err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("index: waiting for the written documents to reach the disk: %w", ctx.Err())
+	}
+}
+
+// batchDurably executes b and waits until it is on disk (at most
+// persistWait beyond ctx's own deadline).
+func batchDurably(ctx context.Context, bi bleve.Index, b *bleve.Batch) error {
+	p := newPersistence()
+	b.SetPersistedCallback(p.callback)
+	if err := bi.Batch(b); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, persistWait)
+	defer cancel()
+	return p.wait(ctx)
 }
 
 // Path returns the index directory.
@@ -255,13 +335,37 @@ func (ix *Index) Index(ctx context.Context, docs []Document) error {
 	return ix.IndexWithProgress(ctx, docs, nil)
 }
 
-// IndexWithProgress is Index with a progress callback after every batch.
-// While a batch is written (bleve builds its segment on one core), the
-// next one is analysed (Index.analyse) on the others: at most two
-// batches' analyses are held at once.
+// IndexWithProgress is Index with a progress callback after every batch,
+// once the batch is on disk. While a batch is written (bleve builds its
+// segment on one core), the next one is analysed (Index.analyse) on the
+// others: at most two batches' analyses are held at once; bleve's
+// persister puts the batches on disk behind them. It returns once every
+// batch is on disk: documents it reports indexed survive a crash.
 func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progress BatchProgress) error {
 	if ix.closed.Load() {
 		return ErrClosed
+	}
+	type written struct {
+		end int
+		p   *persistence
+	}
+	var unreported []written // batches written, not yet reported on disk
+	report := func(wait bool) error {
+		for len(unreported) > 0 {
+			w := unreported[0]
+			if wait {
+				if err := w.p.wait(ctx); err != nil {
+					return err
+				}
+			} else if !w.p.persisted() {
+				return nil
+			}
+			unreported = unreported[1:]
+			if progress != nil {
+				progress(w.end, len(docs))
+			}
+		}
+		return nil
 	}
 	var rejected []error
 	var ahead chan []analysed // the next batch, analysed while this one is written
@@ -286,14 +390,22 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 			ahead = make(chan []analysed, 1)
 			go func(part []Document, out chan<- []analysed) { out <- ix.analyse(part) }(docs[end:min(end+ix.cfg.BatchSize, len(docs))], ahead)
 		}
-		errs, err := ix.writeBatch(built)
+		errs, p, err := ix.writeBatch(built)
 		if err != nil {
 			return err
 		}
 		rejected = append(rejected, errs...)
-		if progress != nil {
-			progress(end, len(docs))
+		if p != nil {
+			unreported = append(unreported, written{end, p})
+		} else if len(unreported) == 0 && progress != nil {
+			progress(end, len(docs)) // nothing written: nothing to wait for
 		}
+		if err := report(false); err != nil {
+			return err
+		}
+	}
+	if err := report(true); err != nil {
+		return err
 	}
 	if len(rejected) > 0 {
 		return fmt.Errorf("index: %d of %d documents not indexed: %w", len(rejected), len(docs), errors.Join(rejected...))
@@ -303,12 +415,12 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 
 // writeBatch writes a batch of analysed documents (Index.analyse) in one
 // bleve batch with the updated statistics, and returns the documents
-// refused.
-func (ix *Index) writeBatch(built []analysed) (rejected []error, err error) {
+// refused and the batch's way to disk (nil when nothing was written).
+func (ix *Index) writeBatch(built []analysed) (rejected []error, p *persistence, err error) {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
 	if ix.closed.Load() {
-		return nil, ErrClosed
+		return nil, nil, ErrClosed
 	}
 	b := ix.bi.NewBatch()
 	delta := int64(0)
@@ -326,25 +438,25 @@ func (ix *Index) writeBatch(built []analysed) (rejected []error, err error) {
 		} else {
 			old, _, err := ix.storedLen(d.ID)
 			if err != nil {
-				return rejected, err
+				return rejected, nil, err
 			}
 			delta -= old
 		}
 		seen[d.ID] = n
 		delta += n
 		if a.err != nil {
-			return rejected, fmt.Errorf("index: build %s: %w", d.ID, a.err)
+			return rejected, nil, fmt.Errorf("index: build %s: %w", d.ID, a.err)
 		}
 		if err := b.IndexAdvanced(buildDocument(*d, a.text, a.words, a.packed)); err != nil {
-			return rejected, fmt.Errorf("index: build %s: %w", d.ID, err)
+			return rejected, nil, fmt.Errorf("index: build %s: %w", d.ID, err)
 		}
 	}
 	if b.Size() == 0 {
-		return rejected, nil
+		return rejected, nil, nil
 	}
-	err = ix.commit(b, delta)
+	p, err = ix.commit(b, delta)
 	ix.vectors.evict(slices.Collect(maps.Keys(seen))...)
-	return rejected, err
+	return rejected, p, err
 }
 
 // analysed is one document of a batch made ready for the index: checked
@@ -415,21 +527,26 @@ func (ix *Index) analyse(docs []Document) []analysed {
 }
 
 // commit executes a batch together with the updated statistics, so both
-// reach the disk atomically.
-func (ix *Index) commit(b *bleve.Batch, delta int64) error {
+// reach the disk atomically. The batch is searchable when commit returns;
+// it is on disk once the persistence returned says so. The caller holds
+// writeMu.
+func (ix *Index) commit(b *bleve.Batch, delta int64) (*persistence, error) {
 	total := ix.totalLen.Load() + delta
 	raw, err := json.Marshal(stats{TotalLen: total})
 	if err != nil {
-		return fmt.Errorf("index: encode stats: %w", err)
+		return nil, fmt.Errorf("index: encode stats: %w", err)
 	}
 	b.SetInternal(keyStats, raw)
+	p := newPersistence()
+	b.SetPersistedCallback(p.callback)
 	err = ix.bi.Batch(b)
 	ix.writes.Add(1) // the languages present may have changed
 	if err != nil {
-		return fmt.Errorf("index: write batch: %w", err)
+		return nil, fmt.Errorf("index: write batch: %w", err)
 	}
+	ix.lastWrite = p
 	ix.totalLen.Store(total)
-	return nil
+	return p, nil
 }
 
 // prepare validates d and fills derived fields.
@@ -551,23 +668,33 @@ func (ix *Index) Delete(ctx context.Context, ids ...string) error {
 	if ix.closed.Load() {
 		return ErrClosed
 	}
+	var last *persistence
 	for start := 0; start < len(ids); start += ix.cfg.BatchSize {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("index: delete: %w", err)
 		}
 		end := min(start+ix.cfg.BatchSize, len(ids))
-		if err := ix.deleteBatch(ids[start:end]); err != nil {
+		p, err := ix.deleteBatch(ids[start:end])
+		if err != nil {
 			return err
 		}
+		if p != nil {
+			last = p
+		}
+	}
+	if last != nil {
+		return last.wait(ctx) // every batch before it is on disk too
 	}
 	return nil
 }
 
-func (ix *Index) deleteBatch(ids []string) error {
+// deleteBatch deletes ids in one bleve batch and returns its way to disk
+// (nil when none of them was in the index).
+func (ix *Index) deleteBatch(ids []string) (*persistence, error) {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
 	if ix.closed.Load() {
-		return ErrClosed
+		return nil, ErrClosed
 	}
 	b := ix.bi.NewBatch()
 	delta := int64(0)
@@ -579,7 +706,7 @@ func (ix *Index) deleteBatch(ids []string) error {
 		done[id] = true
 		old, ok, err := ix.storedLen(id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !ok {
 			continue
@@ -588,11 +715,11 @@ func (ix *Index) deleteBatch(ids []string) error {
 		b.Delete(id)
 	}
 	if b.Size() == 0 {
-		return nil
+		return nil, nil
 	}
-	err := ix.commit(b, delta)
+	p, err := ix.commit(b, delta)
 	ix.vectors.evict(slices.Collect(maps.Keys(done))...)
-	return err
+	return p, err
 }
 
 // storedLen returns the token count stored with document id, and whether

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -129,7 +130,9 @@ func TestOpenRefusesIndexWithoutPhraseField(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustIndex(t, ix, phraseCorpus[0])
-	if err := ix.bi.SetInternal(keySchema, []byte("1")); err != nil {
+	b := ix.bi.NewBatch()
+	b.SetInternal(keySchema, []byte("1"))
+	if err := batchDurably(context.Background(), ix.bi, b); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Close(); err != nil {
