@@ -374,8 +374,8 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 			<-ahead // no analysis outlives the call
 		}
 	}()
-	for start := 0; start < len(docs); start += ix.cfg.BatchSize {
-		end := min(start+ix.cfg.BatchSize, len(docs))
+	for start, end := 0, 0; start < len(docs); start = end {
+		end = ix.batchEnd(docs, start)
 		var built []analysed
 		if ahead != nil {
 			built, ahead = <-ahead, nil
@@ -388,7 +388,7 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 		}
 		if end < len(docs) {
 			ahead = make(chan []analysed, 1)
-			go func(part []Document, out chan<- []analysed) { out <- ix.analyse(part) }(docs[end:min(end+ix.cfg.BatchSize, len(docs))], ahead)
+			go func(part []Document, out chan<- []analysed) { out <- ix.analyse(part) }(docs[end:ix.batchEnd(docs, end)], ahead)
 		}
 		errs, p, err := ix.writeBatch(built)
 		if err != nil {
@@ -411,6 +411,18 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 		return fmt.Errorf("index: %d of %d documents not indexed: %w", len(rejected), len(docs), errors.Join(rejected...))
 	}
 	return nil
+}
+
+// batchEnd is where the batch of docs starting at start ends: after
+// Config.BatchSize documents or once they hold Config.BatchBytes of text,
+// whichever comes first, and after one document at least.
+func (ix *Index) batchEnd(docs []Document, start int) int {
+	end, n := start, 0
+	for end < len(docs) && end-start < ix.cfg.BatchSize && (end == start || n < ix.cfg.BatchBytes) {
+		n += len(docs[end].Title) + len(docs[end].Body)
+		end++
+	}
+	return end
 }
 
 // writeBatch writes a batch of analysed documents (Index.analyse) in one

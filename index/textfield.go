@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -78,7 +79,18 @@ type textField struct {
 	analysed bool
 	length   int
 	freqs    bindex.TokenFrequencies
+	// freqBytes is what freqs holds, counted as record files it (what
+	// bleve's TokenFrequencies.Size would find walking every entry and
+	// location, which bleve asks for once per document for its
+	// statistics).
+	freqBytes int
 }
+
+// Sizes of what a field's frequency table holds, for textField.Size.
+const (
+	sizeOfTokenFreq     = int(unsafe.Sizeof(bindex.TokenFreq{}))
+	sizeOfTokenLocation = int(unsafe.Sizeof(bindex.TokenLocation{}))
+)
 
 // newTextField returns the scored field over title and body, analysed by
 // c; locations are kept for tokens starting before byte positionBytes of
@@ -323,6 +335,8 @@ func (r *recorder) record(tokens analysis.TokenStream, offset int) {
 			r.entries = append(r.entries, bindex.TokenFreq{Term: r.termBytes[at:len(r.termBytes):len(r.termBytes)]})
 			freq = &r.entries[len(r.entries)-1]
 			r.freqs[string(t.Term)] = freq
+			// The key and the entry's term, the entry, and its pointer.
+			f.freqBytes += size.SizeOfString + 2*len(t.Term) + sizeOfTokenFreq + size.SizeOfPtr
 		}
 		freq.SetFrequency(freq.Frequency() + 1)
 		if !isJoinedCompound(t) {
@@ -336,6 +350,7 @@ func (r *recorder) record(tokens analysis.TokenStream, offset int) {
 			}
 			r.locs = append(r.locs, bindex.TokenLocation{Start: start, End: offset + t.End, Position: r.pos + t.Position})
 			freq.Locations = append(freq.Locations, &r.locs[len(r.locs)-1])
+			f.freqBytes += sizeOfTokenLocation + size.SizeOfPtr
 		}
 	}
 }
@@ -404,11 +419,8 @@ func (f *textField) AnalyzedLength() int { return f.length }
 // AnalyzedTokenFrequencies implements document.Field.
 func (f *textField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return f.freqs }
 
-// Size implements document.Field: the bytes the field holds, roughly.
+// Size implements document.Field: the bytes the field holds, roughly,
+// without walking its terms (see freqBytes).
 func (f *textField) Size() int {
-	n := size.SizeOfPtr*4 + len(f.name) + len(f.title) + len(f.body)
-	if f.freqs != nil {
-		n += f.freqs.Size()
-	}
-	return n
+	return size.SizeOfPtr*4 + len(f.name) + len(f.title) + len(f.body) + f.freqBytes
 }
