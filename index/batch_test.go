@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -64,5 +65,36 @@ func TestTextFieldSizeCountsItsTerms(t *testing.T) {
 				t.Errorf("%s field: Size %d leaves out the text (%d bytes)", f.name, f.Size(), len(body))
 			}
 		}
+	}
+}
+
+// Close waits for batches written but not yet on disk: a batch that
+// nothing waited for (writeBatch alone, as Index calls it before its own
+// wait) is there after Close and Open.
+func TestCloseWaitsForWrittenBatches(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	ix, err := Open(dir, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []Document
+	for i := range 300 {
+		docs = append(docs, Document{ID: fmt.Sprintf("d%d", i), Body: strings.Repeat("moraine drumlin esker ", 50+i%7)})
+	}
+	for start := 0; start < len(docs); start += 100 {
+		if _, p, err := ix.writeBatch(ix.analyse(docs[start : start+100])); err != nil || p == nil {
+			t.Fatalf("write batch at %d: %v (persistence %v)", start, err, p)
+		}
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(dir, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n, err := ix.Count(); err != nil || n != uint64(len(docs)) {
+		t.Fatalf("after Close and Open: %d documents (%v), want %d", n, err, len(docs))
 	}
 }

@@ -223,7 +223,8 @@ func (ix *Index) load() error {
 }
 
 // Close waits until every batch written is on disk (at most
-// persistWait), then closes the index.
+// persistWait), then closes the index; documents written but not on disk
+// by then may be lost, and Close says so.
 func (ix *Index) Close() error {
 	if ix.closed.Swap(true) {
 		return nil
@@ -232,9 +233,7 @@ func (ix *Index) Close() error {
 	defer ix.writeMu.Unlock()
 	var waitErr error
 	if ix.lastWrite != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), persistWait)
-		waitErr = ix.lastWrite.wait(ctx)
-		cancel()
+		waitErr = ix.lastWrite.wait(context.Background())
 	}
 	if err := ix.bi.Close(); err != nil {
 		return fmt.Errorf("index: close %s: %w", ix.path, errors.Join(waitErr, err))
@@ -245,9 +244,10 @@ func (ix *Index) Close() error {
 	return nil
 }
 
-// persistWait bounds how long Open and Close wait for bleve's persister to
-// put a batch on disk (it retries a failed write until the index closes):
-// far longer than a healthy disk takes.
+// persistWait bounds how long a write waits for bleve's persister to put
+// its batch on disk (the persister retries a failed write until the index
+// closes, and reports nothing to the writer): far longer than a healthy
+// disk takes.
 const persistWait = time.Minute
 
 // persistence is one batch's way to disk: done is closed when bleve's
@@ -278,8 +278,11 @@ func (p *persistence) persisted() bool {
 	}
 }
 
-// wait blocks until the batch is on disk or ctx ends.
+// wait blocks until the batch is on disk, ctx ends or persistWait has
+// passed.
 func (p *persistence) wait(ctx context.Context) error {
+	timer := time.NewTimer(persistWait)
+	defer timer.Stop()
 	select {
 	case <-p.done:
 		if p.err != nil {
@@ -288,19 +291,18 @@ func (p *persistence) wait(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("index: waiting for the written documents to reach the disk: %w", ctx.Err())
+	case <-timer.C:
+		return fmt.Errorf("index: the written documents did not reach the disk within %v (is the disk full or failing?)", persistWait)
 	}
 }
 
-// batchDurably executes b and waits until it is on disk (at most
-// persistWait beyond ctx's own deadline).
+// batchDurably executes b and waits until it is on disk.
 func batchDurably(ctx context.Context, bi bleve.Index, b *bleve.Batch) error {
 	p := newPersistence()
 	b.SetPersistedCallback(p.callback)
 	if err := bi.Batch(b); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, persistWait)
-	defer cancel()
 	return p.wait(ctx)
 }
 
