@@ -27,7 +27,7 @@
 //
 // Usage:
 //
-//	go run ./scripts/xapian-compare [-data DIR] [-rounds 3] [-passes 3] [-xapian-fields 2] [-batch 512] [-collections a,b,c,...] [-python PATH] [-json] [-corpus-out FILE] [-cpuprofile FILE]
+//	go run ./scripts/xapian-compare [-data DIR] [-rounds 3] [-passes 3] [-xapian-fields 2] [-batch 2048] [-collections a,b,c,...] [-python PATH] [-json] [-corpus-out FILE] [-cpuprofile FILE]
 package main
 
 import (
