@@ -1,6 +1,8 @@
 package index
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -96,5 +98,27 @@ func TestCloseWaitsForWrittenBatches(t *testing.T) {
 	defer ix.Close()
 	if n, err := ix.Count(); err != nil || n != uint64(len(docs)) {
 		t.Fatalf("after Close and Open: %d documents (%v), want %d", n, err, len(docs))
+	}
+}
+
+// Progress reaches the total when the last batches write nothing (every
+// document refused): they are reported once the batch before them is on
+// disk.
+func TestProgressAfterBatchesWithNothingWritten(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.BatchSize = 2
+	ix, err := Open(filepath.Join(t.TempDir(), "ix"), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs := []Document{{ID: "a", Body: "esker"}, {ID: "b", Body: "drumlin"}, {Body: "no ID"}, {Body: "no ID either"}, {Body: "nor this"}}
+	var done []int
+	err = ix.IndexWithProgress(context.Background(), docs, func(n, total int) { done = append(done, n) })
+	if !errors.Is(err, ErrBadDocument) {
+		t.Errorf("error %v, want the documents without an ID reported", err)
+	}
+	if want := []int{2, 4, 5}; !slices.Equal(done, want) {
+		t.Errorf("progress %v, want %v", done, want)
 	}
 }

@@ -129,10 +129,10 @@ func Open(dir string, cfg Config) (*Index, error) {
 	const lockWait = 5 * time.Second
 	// unsafe_batch: bleve's Batch returns once the batch is searchable, not
 	// once it is on disk, so the next batch's segment is built while this
-	// one is written, and the persister merges several batches' segments
-	// in memory into one file (fewer files, less merging afterwards).
-	// Durability is kept by waiting for each batch's persisted callback
-	// (see commit and durable) before anything reports it written.
+	// one is written (and the persister may merge the segments of batches
+	// waiting for it into one file). Durability is kept by waiting for
+	// each batch's persisted callback (see persistence, commit) before
+	// anything reports it written.
 	runtime := map[string]interface{}{"bolt_timeout": lockWait.String(), "unsafe_batch": true}
 	// bleve passes on bbolt's lock timeout as it is.
 	errLocked := fmt.Errorf("index %s: %w (it was still locked after %v)", dir, ErrLocked, lockWait)
@@ -397,10 +397,13 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 			return err
 		}
 		rejected = append(rejected, errs...)
-		if p != nil {
+		switch {
+		case p != nil:
 			unreported = append(unreported, written{end, p})
-		} else if len(unreported) == 0 && progress != nil {
-			progress(end, len(docs)) // nothing written: nothing to wait for
+		case len(unreported) > 0: // nothing written: done once the batch before is on disk
+			unreported = append(unreported, written{end, unreported[len(unreported)-1].p})
+		case progress != nil: // nothing written, nothing waiting
+			progress(end, len(docs))
 		}
 		if err := report(false); err != nil {
 			return err
