@@ -216,7 +216,7 @@ func (ix *Index) load() error {
 	if ix.phraseChain, err = chainOf(ix.phraseAnalyzer); err != nil {
 		return err
 	}
-	if ix.langs, err = newLanguages(); err != nil {
+	if ix.langs, err = sharedLanguages(); err != nil {
 		return err
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	mathbits "math/bits"
 	"slices"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -82,6 +83,15 @@ type languages struct {
 	// whose stop list has it: one look-up per word, not one per language.
 	stopOf map[string]uint32
 }
+
+// sharedLanguages is newLanguages' result, built once per process and
+// shared by every Index: it is never modified after it is built, and its
+// analysers keep no state between calls (an index already runs them on
+// many goroutines at once). A process holding many indexes (p2pir sim
+// runs a thousand nodes in one) keeps one copy of every stop list and
+// stemmer table instead of one per index: about a quarter of a MiB of
+// small maps each, which the garbage collector walked on every cycle.
+var sharedLanguages = sync.OnceValues(newLanguages)
 
 // newLanguages loads the analysers from bleve's registry, not from the
 // index's stored mapping, so an index built before languages were

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -149,6 +150,52 @@ func BenchmarkDetectLanguage(b *testing.B) {
 	for b.Loop() {
 		if ix.detectLanguage("", body) != "de" {
 			b.Fatal("not German")
+		}
+	}
+}
+
+// Indexes of one process share one set of language analysers (see
+// sharedLanguages), and sharing them is safe: two indexes analysing
+// German, Greek and Japanese pages at the same time (run with -race) store
+// the same languages and find the same pages as one index alone.
+func TestIndexesShareLanguageAnalysersSafely(t *testing.T) {
+	ctx := context.Background()
+	a, b := openTestIndex(t), openTestIndex(t)
+	if a.langs != b.langs {
+		t.Fatal("two indexes of one process built their own language analysers")
+	}
+	docs := []Document{
+		{ID: "de", Title: "Suchmaschinen", Body: "Die Suchmaschinen durchsuchen das Netz und die Nutzer finden mit ihnen die Seiten, die sie suchen, und noch viel mehr als das.", Source: SourceFile},
+		{ID: "el", Title: "Αναζήτηση", Body: greekText, Source: SourceFile},
+		{ID: "ja", Title: "検索について", Body: japaneseText, Source: SourceFile},
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, ix := range []*Index{a, b} {
+		wg.Go(func() {
+			for range 20 {
+				if err := ix.Index(ctx, docs); err != nil {
+					errs[i] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, ix := range []*Index{a, b} {
+		if errs[i] != nil {
+			t.Fatalf("index %d: %v", i, errs[i])
+		}
+		for _, d := range docs {
+			got, _, err := ix.Get(ctx, d.ID)
+			if err != nil || got.Lang != d.ID {
+				t.Errorf("index %d: %s stored with language %q (%v)", i, d.ID, got.Lang, err)
+			}
+		}
+		for query, want := range map[string]string{"Suchmaschine": "de", "μηχανή": "el", "情報": "ja"} {
+			if got := hitIDs(t, ix, query, 3); len(got) == 0 || got[0] != want {
+				t.Errorf("index %d: %q found %v, want %s first", i, query, got, want)
+			}
 		}
 	}
 }
