@@ -34,7 +34,7 @@ func Cluster(ctx context.Context, points []Point, cfg Config) (Result, error) {
 
 // search is the full search of k over the prepared points ds (whose rows
 // hash to hashes) with the resolved config c: the body of Cluster.
-func search(ctx context.Context, ds dataset, hashes [][32]byte, c Config) (Result, error) {
+func search(ctx context.Context, ds dataset, hashes []rowHash, c Config) (Result, error) {
 	n := len(ds.ids)
 	if n == 0 {
 		return newResult(ds, hashes, run{}, 0, c), nil
@@ -74,7 +74,7 @@ func search(ctx context.Context, ds dataset, hashes [][32]byte, c Config) (Resul
 
 // newResult is the Result of the run best (relabelled; ignored when ds
 // has no rows) of silhouette sil over ds, with the memo Recluster needs.
-func newResult(ds dataset, hashes [][32]byte, best run, sil float64, c Config) Result {
+func newResult(ds dataset, hashes []rowHash, best run, sil float64, c Config) Result {
 	res := Result{Assign: make(map[string]int, len(ds.ids)), Excluded: ds.excluded, Silhouette: sil}
 	m := &memo{cfg: c, ids: ds.ids, hashes: hashes}
 	res.memo = m
@@ -92,7 +92,10 @@ func newResult(ds dataset, hashes [][32]byte, best run, sil float64, c Config) R
 	}
 	sims := mat.NewDense(len(ds.ids), k, nil)
 	sims.Mul(ds.x, best.centroids.T())
-	m.k, m.sims = k, sims.RawMatrix().Data
+	m.k, m.sims = k, make([]float32, len(ds.ids)*k)
+	for i, v := range sims.RawMatrix().Data {
+		m.sims[i] = float32(v)
+	}
 	return res
 }
 

@@ -47,7 +47,7 @@
 // it searches k afresh as Cluster does (Origin Searched). A warm run costs
 // one Lloyd run and one silhouette, against Restarts runs and a
 // silhouette for each k of a search. A Result remembers of its points only
-// their IDs, a SHA-256 of each unit vector and its cosines to the
+// their IDs, half a SHA-256 of each unit vector and its cosines (float32) to the
 // centroids: O(n·k) memory, not the n×d vectors.
 //
 // # Determinism

@@ -13,12 +13,16 @@ import (
 // memo is what a Result remembers of its points for Recluster: enough to
 // tell which points are new, gone or moved, without keeping the vectors.
 type memo struct {
-	cfg    Config     // the resolved config
-	ids    []string   // the clustered IDs, ascending (the rows)
-	hashes [][32]byte // SHA-256 of each row's unit vector
-	k      int        // the Result's K (0 when no point was clustered)
-	sims   []float64  // len(ids)×k, row-major: cosine of each row to each centroid
+	cfg    Config    // the resolved config
+	ids    []string  // the clustered IDs, ascending (the rows)
+	hashes []rowHash // hash of each row's unit vector
+	k      int       // the Result's K (0 when no point was clustered)
+	sims   []float32 // len(ids)×k, row-major: cosine of each row to each centroid (float32 is far finer than any MoveTol)
 }
+
+// rowHash is the first half of the SHA-256 of a row's unit vector: no
+// peer can make two rows collide (2⁶⁴ work), at half the memory.
+type rowHash [16]byte
 
 // Recluster clusters points again, starting from prev, the Result of an
 // earlier Cluster or Recluster call (the zero Result means none):
@@ -94,7 +98,7 @@ func Recluster(ctx context.Context, points []Point, cfg Config, prev Result) (Re
 // m's centroids are the rows of sims: a point in both moved when its row
 // changed and some cosine differs from m's by more than tol. The share is
 // of the points in either.
-func changedShare(m *memo, ids []string, hashes [][32]byte, sims *mat.Dense, tol float64) float64 {
+func changedShare(m *memo, ids []string, hashes []rowHash, sims *mat.Dense, tol float64) float64 {
 	changed, union := 0, 0
 	i, j := 0, 0
 	for i < len(m.ids) || j < len(ids) {
@@ -121,30 +125,31 @@ func changedShare(m *memo, ids []string, hashes [][32]byte, sims *mat.Dense, tol
 }
 
 // moved reports whether some cosine of a and b differs by more than tol.
-func moved(a, b []float64, tol float64) bool {
+func moved(a []float32, b []float64, tol float64) bool {
 	for j := range a {
-		if math.Abs(a[j]-b[j]) > tol {
+		if math.Abs(float64(a[j])-b[j]) > tol {
 			return true
 		}
 	}
 	return false
 }
 
-// hashRows is the SHA-256 of each row of x (nil for nil x): equal hashes
+// hashRows is the rowHash of each row of x (nil for nil x): equal hashes
 // mean, but for a collision no peer can make, equal rows.
-func hashRows(x *mat.Dense) [][32]byte {
+func hashRows(x *mat.Dense) []rowHash {
 	if x == nil {
 		return nil
 	}
 	n, d := x.Dims()
-	out := make([][32]byte, n)
+	out := make([]rowHash, n)
 	buf := make([]byte, 0, 8*d)
 	for i := range n {
 		buf = buf[:0]
 		for _, v := range x.RawRowView(i) {
 			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
 		}
-		out[i] = sha256.Sum256(buf)
+		sum := sha256.Sum256(buf)
+		out[i] = rowHash(sum[:16])
 	}
 	return out
 }
