@@ -49,7 +49,7 @@ func TestConfigZeroFieldsTakeDefaults(t *testing.T) {
 		})
 	}
 	if d := DefaultConfig(); d.MinK != 2 || d.MaxK != 8 || d.MaxIter != 50 || d.Restarts != 4 || d.Seed != 0 || d.Tol != 1e-6 || d.MinSilhouette != 0.25 ||
-		d.SearchEvery != 8 || d.MaxChange != 0.25 || d.MoveTol != 0.05 || d.SilhouetteDrop != 0.05 {
-		t.Errorf("DefaultConfig() = %+v, want the documented 2..8, 50, 4, 0, 1e-6, 0.25, 8, 0.25, 0.05, 0.05", d)
+		d.SearchEvery != 8 || d.MaxChange != 0.5 || d.MoveTol != 0.05 || d.SilhouetteDrop != 0.05 {
+		t.Errorf("DefaultConfig() = %+v, want the documented 2..8, 50, 4, 0, 1e-6, 0.25, 8, 0.5, 0.05, 0.05", d)
 	}
 }

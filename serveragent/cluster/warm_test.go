@@ -175,10 +175,12 @@ func TestReclusterFallsBackToSearch(t *testing.T) {
 		{name: "no previous result", points: nudged(points, 1, 1e-3), want: Searched},
 		{name: "another config", points: nudged(points, 1, 1e-3), cfg: Config{Seed: 3}, prev: base, want: Searched},
 		{name: "another config, same points", points: points, cfg: Config{MaxK: 5}, prev: base, want: Searched},
-		{name: "a third of the points new", points: append(slices.Clone(points), kin...), prev: base, want: Searched},
+		{name: "a third of the points new", points: append(slices.Clone(points), kin...), prev: base, want: Warm},
+		{name: "two thirds of the points gone or new", points: append(slices.Clone(points[50:]), kin...), prev: base, want: Searched},
 		{name: "a fifth of the points new, in the known groups", points: append(slices.Clone(points), kin[:25]...), prev: base, want: Warm},
 		{name: "a fifth of the points new, in new groups", points: append(slices.Clone(points), strangers[:25]...), prev: base, want: Searched},
-		{name: "half of the points gone", points: points[:50], prev: base, want: Searched},
+		{name: "half of the points gone", points: points[:50], prev: base, want: Warm},
+		{name: "three fifths of the points gone", points: points[:40], prev: base, want: Searched},
 		{name: "every point moved", points: noise, prev: base, want: Searched},
 		{name: "any change allowed, one point nudged", points: nudged(points, 1, 1e-3), cfg: loose, prev: baseLoose, want: Warm},
 		{name: "any change allowed, every point moved: the silhouette drops", points: noise, cfg: loose, prev: baseLoose, want: Searched},
@@ -253,7 +255,7 @@ func TestReclusterIsDeterministic(t *testing.T) {
 		want   Origin
 	}{
 		{name: "warm", points: nudged(points, 10, 5e-3), want: Warm},
-		{name: "searched", points: nudged(points, 60, 5e-3)[:70], want: Searched},
+		{name: "searched", points: nudged(points, 60, 5e-3)[:50], want: Searched},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
