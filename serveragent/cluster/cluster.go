@@ -37,7 +37,7 @@ func Cluster(ctx context.Context, points []Point, cfg Config) (Result, error) {
 func search(ctx context.Context, ds dataset, hashes []rowHash, c Config) (Result, error) {
 	n := len(ds.ids)
 	if n == 0 {
-		return newResult(ds, hashes, run{}, 0, c), nil
+		return newResult(ds, hashes, run{}, 0, c, run{}, 0), nil
 	}
 	var best run
 	var cands []Candidate
@@ -61,20 +61,29 @@ func search(ctx context.Context, ds dataset, hashes []rowHash, c Config) (Result
 			best, sil, found = r, s, true
 		}
 	}
+	var split run // the best k ≥ 2: what Recluster starts from next time
+	splitSil := sil
+	if found {
+		split = relabel(best)
+		best = split
+	}
 	if !found || sil <= c.MinSilhouette {
 		// No split separates the points clearly better than none: one
 		// cluster (the silhouette of one cluster is undefined, reported 0).
-		best, sil = single(ds.x), 0
+		best, sil = relabel(single(ds.x)), 0
 	}
-	res := newResult(ds, hashes, relabel(best), sil, c)
+	res := newResult(ds, hashes, best, sil, c, split, splitSil)
 	res.Candidates = cands
 	res.Origin, res.SearchSilhouette = Searched, sil
 	return res, nil
 }
 
 // newResult is the Result of the run best (relabelled; ignored when ds
-// has no rows) of silhouette sil over ds, with the memo Recluster needs.
-func newResult(ds dataset, hashes []rowHash, best run, sil float64, c Config) Result {
+// has no rows) of silhouette sil over ds, with the memo Recluster needs:
+// split (relabelled, or the zero run when no k ≥ 2 could be seeded) is
+// the run of k ≥ 2 a warm re-clustering starts from, of silhouette
+// splitSil; best itself unless best is one cluster.
+func newResult(ds dataset, hashes []rowHash, best run, sil float64, c Config, split run, splitSil float64) Result {
 	res := Result{Assign: make(map[string]int, len(ds.ids)), Excluded: ds.excluded, Silhouette: sil}
 	m := &memo{cfg: c, ids: ds.ids, hashes: hashes}
 	res.memo = m
@@ -90,9 +99,20 @@ func newResult(ds dataset, hashes []rowHash, best run, sil float64, c Config) Re
 	for j := range k {
 		res.Centroids[j] = slices.Clone(best.centroids.RawRowView(j))
 	}
-	sims := mat.NewDense(len(ds.ids), k, nil)
-	sims.Mul(ds.x, best.centroids.T())
-	m.k, m.sims = k, make([]float32, len(ds.ids)*k)
+	if split.centroids == nil {
+		return res
+	}
+	sk, _ := split.centroids.Dims()
+	m.split, m.splitSil, m.k = res.Centroids, splitSil, sk
+	if split.centroids != best.centroids {
+		m.split = make([][]float64, sk)
+		for j := range sk {
+			m.split[j] = slices.Clone(split.centroids.RawRowView(j))
+		}
+	}
+	sims := mat.NewDense(len(ds.ids), sk, nil)
+	sims.Mul(ds.x, split.centroids.T())
+	m.sims = make([]float32, len(ds.ids)*sk)
 	for i, v := range sims.RawMatrix().Data {
 		m.sims[i] = float32(v)
 	}

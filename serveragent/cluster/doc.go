@@ -40,10 +40,11 @@
 // are those of the previous Result it returns it (Origin Unchanged). When
 // they moved little (at most Config.MaxChange of them new, gone, or with a
 // cosine to a previous centroid changed by more than Config.MoveTol), it
-// runs Lloyd once for the previous k from the previous centroids (Origin
-// Warm) and keeps the run unless its silhouette is at most MinSilhouette
-// or falls more than Config.SilhouetteDrop below that of the last full
-// search. Otherwise, and at least every Config.SearchEvery re-clusterings,
+// runs Lloyd once from the previous centroids (Origin Warm) — or, when the
+// previous Result is one cluster, from the best split of k ≥ 2 its search
+// found — and keeps the run unless its silhouette falls more than
+// Config.SilhouetteDrop below that split's at the last full search; a
+// silhouette at most MinSilhouette gives one cluster, as in Cluster. Otherwise, and at least every Config.SearchEvery re-clusterings,
 // it searches k afresh as Cluster does (Origin Searched). A warm run costs
 // one Lloyd run and one silhouette, against Restarts runs and a
 // silhouette for each k of a search. A Result remembers of its points only

@@ -16,8 +16,14 @@ type memo struct {
 	cfg    Config    // the resolved config
 	ids    []string  // the clustered IDs, ascending (the rows)
 	hashes []rowHash // hash of each row's unit vector
-	k      int       // the Result's K (0 when no point was clustered)
-	sims   []float32 // len(ids)×k, row-major: cosine of each row to each centroid (float32 is far finer than any MoveTol)
+	// split is the clustering of k ≥ 2 a warm run starts from: the
+	// Result's centroids when K ≥ 2, else those of the best k ≥ 2 of
+	// the last search (nil when none could be seeded); splitSil is its
+	// silhouette at the last search.
+	split    [][]float64
+	splitSil float64
+	k        int       // len(split)
+	sims     []float32 // len(ids)×k, row-major: cosine of each row to each centroid of split (float32 is far finer than any MoveTol)
 }
 
 // rowHash is the first half of the SHA-256 of a row's unit vector: no
@@ -30,15 +36,18 @@ type rowHash [16]byte
 //   - when the points (their IDs and unit vectors, zero vectors
 //     included) and the resolved cfg are those of prev, it returns prev
 //     with Origin Unchanged, without clustering;
-//   - else, when prev split the points (K ≥ 2) with the same resolved
-//     cfg, fewer than cfg.SearchEvery-1 warm runs ago, and at most a
-//     share cfg.MaxChange of the points (of prev's and these together)
-//     is new, gone or moved (its cosine to one of prev's centroids
-//     changed by more than cfg.MoveTol), it runs Lloyd once for prev's
-//     K from prev's centroids (each point starts at its nearest one) and
-//     keeps the result (Origin Warm) if its silhouette exceeds
-//     cfg.MinSilhouette and is no more than cfg.SilhouetteDrop below
-//     prev.SearchSilhouette;
+//   - else, when prev was made with the same resolved cfg fewer than
+//     cfg.SearchEvery-1 warm runs ago, and at most a share cfg.MaxChange
+//     of the points (of prev's and these together) is new, gone or
+//     moved (its cosine to one of the starting centroids changed by more
+//     than cfg.MoveTol), it runs Lloyd once from prev's split: prev's
+//     centroids when prev.K ≥ 2, else those of the best k ≥ 2 of the
+//     last search (each point starts at its nearest centroid). Unless
+//     the run's silhouette falls more than cfg.SilhouetteDrop below that
+//     split's silhouette at the last search, it keeps the run (Origin
+//     Warm): as the clustering when its silhouette exceeds
+//     cfg.MinSilhouette, else as the split to start from next time with
+//     one cluster as the clustering, as Cluster decides;
 //   - otherwise it searches k afresh exactly as Cluster does (Origin
 //     Searched), with the same Result as Cluster.
 //
@@ -66,12 +75,12 @@ func Recluster(ctx context.Context, points []Point, cfg Config, prev Result) (Re
 		out.Origin = Unchanged
 		return out, nil
 	}
-	n, k := len(ds.ids), prev.K
-	if k < 2 || n <= k || prev.WarmRuns+1 >= c.SearchEvery || len(prev.Centroids[0]) != ds.dim {
+	n, k := len(ds.ids), m.k
+	if k < 2 || n <= k || prev.WarmRuns+1 >= c.SearchEvery || len(m.split[0]) != ds.dim {
 		return search(ctx, ds, hashes, c)
 	}
 	init := mat.NewDense(k, ds.dim, nil)
-	for j, cj := range prev.Centroids {
+	for j, cj := range m.split {
 		init.SetRow(j, cj)
 	}
 	sims := mat.NewDense(n, k, nil)
@@ -84,10 +93,15 @@ func Recluster(ctx context.Context, points []Point, cfg Config, prev Result) (Re
 		return Result{}, err
 	}
 	s := silhouette(ds.x, r.assign, k)
-	if s <= c.MinSilhouette || s < prev.SearchSilhouette-c.SilhouetteDrop {
+	if s < m.splitSil-c.SilhouetteDrop {
 		return search(ctx, ds, hashes, c)
 	}
-	res := newResult(ds, hashes, relabel(r), s, c)
+	split := relabel(r)
+	best, sil := split, s
+	if s <= c.MinSilhouette { // still no structure: one cluster
+		best, sil = relabel(single(ds.x)), 0
+	}
+	res := newResult(ds, hashes, best, sil, c, split, m.splitSil)
 	res.Candidates = []Candidate{{K: k, Silhouette: s, Inertia: r.inertia}}
 	res.Origin, res.WarmRuns, res.SearchSilhouette = Warm, prev.WarmRuns+1, prev.SearchSilhouette
 	return res, nil

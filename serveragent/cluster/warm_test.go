@@ -185,7 +185,7 @@ func TestReclusterFallsBackToSearch(t *testing.T) {
 		{name: "any change allowed, one point nudged", points: nudged(points, 1, 1e-3), cfg: loose, prev: baseLoose, want: Warm},
 		{name: "any change allowed, every point moved: the silhouette drops", points: noise, cfg: loose, prev: baseLoose, want: Searched},
 		{name: "after SearchEvery-1 warm runs", points: nudged(points, 1, 1e-3), prev: tired, want: Searched},
-		{name: "previous result one cluster", points: nudged(oneGroup, 1, 1e-3), prev: single, want: Searched},
+		{name: "previous result one cluster: its best split warm, still one cluster", points: nudged(oneGroup, 1, 1e-3), prev: single, want: Warm},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
