@@ -286,3 +286,35 @@ func shuffled(points []Point, seed uint64) []Point {
 	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
 }
+
+func TestWarmSplitOfOneClusterFindsANewGroup(t *testing.T) {
+	ctx := context.Background()
+	oneGroup, _ := blobs(8, 1, 40, 128, 0.3)
+	prev, err := Cluster(ctx, oneGroup, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prev.K != 1 {
+		t.Fatalf("K = %d, want 1", prev.K)
+	}
+	// A sixth of the people turn to another topic.
+	other, _ := blobs(12, 1, 7, 128, 0.3)
+	next := slices.Clone(oneGroup)
+	for i := range other {
+		next[i].Vec = other[i].Vec
+	}
+	res, err := Recluster(ctx, next, Config{}, prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cold, err := Cluster(ctx, next, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Origin != Warm {
+		t.Errorf("origin %v, want warm (7 of 40 points moved)", res.Origin)
+	}
+	if res.K != cold.K || !samePartition(res.Assign, cold.Assign) {
+		t.Errorf("%v re-clustering: K = %d (silhouette %v), a search: K = %d (silhouette %v)", res.Origin, res.K, res.Silhouette, cold.K, cold.Silhouette)
+	}
+}
