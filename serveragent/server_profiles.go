@@ -232,7 +232,10 @@ func (n *Node) exchange(ctx context.Context, p snapshot, msg *p2pirv1.ProfileExc
 
 // Recluster clusters the fingerprints known (peers' and our own, when not
 // empty) with spherical k-means, records each peer's cluster and ours, and
-// returns the result (see Clusters).
+// returns the result (see Clusters). It starts from the last clustering
+// (cluster.Recluster): when the fingerprints have not changed it returns
+// it as it is, and when they moved little it runs k-means once from its
+// centroids instead of searching k afresh.
 func (n *Node) Recluster(ctx context.Context) (cluster.Result, error) {
 	var ids []string
 	var fps [][]float64
@@ -262,7 +265,12 @@ func (n *Node) Recluster(ctx context.Context) (cluster.Result, error) {
 			points = append(points, cluster.Point{ID: ids[i], Vec: v})
 		}
 	}
-	res, err := cluster.Cluster(ctx, points, n.cfg.Cluster)
+	// From the last clustering: one warm run instead of a search of k
+	// when the fingerprints moved little, none when they did not change.
+	n.mu.Lock()
+	prev := n.clusters
+	n.mu.Unlock()
+	res, err := cluster.Recluster(ctx, points, n.cfg.Cluster, prev)
 	if err != nil {
 		return cluster.Result{}, fmt.Errorf("serveragent: recluster: %w", err)
 	}

@@ -2,6 +2,7 @@ package serveragent
 
 import (
 	"context"
+	"maps"
 	"math"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	p2pirv1 "github.com/p2pir/p2pir/proto/p2pir/v1"
+	"github.com/p2pir/p2pir/serveragent/cluster"
 	"github.com/p2pir/p2pir/usermodel"
 )
 
@@ -51,10 +53,12 @@ func TestExchangeProfilesRefusesBadMessages(t *testing.T) {
 	}
 }
 
-// Gossip spreads fingerprints beyond direct peers, what a node says about
-// itself outranks hints, and after Recluster the nodes whose people
-// marked one topic share a cluster apart from the other topic's.
-func TestGossipSpreadsFingerprintsAndClustersByTopic(t *testing.T) {
+// topicNetwork starts six nodes, three whose people marked astronomy
+// documents and three cooking, linked in a ring (each knows only its
+// successor), and gossips four rounds. It returns the nodes and each
+// node's topic by node ID.
+func topicNetwork(t *testing.T) ([]*tnode, map[string]string) {
+	t.Helper()
 	corpus := loadCorpus(t)
 	mem := NewMemNet()
 	cfg := testConfig()
@@ -75,14 +79,22 @@ func TestGossipSpreadsFingerprintsAndClustersByTopic(t *testing.T) {
 	for i, n := range nodes { // a ring: each knows only its successor
 		link(t, n, nodes[(i+1)%len(nodes)])
 	}
-	ctx := context.Background()
 	for range 4 {
 		for _, n := range nodes {
-			if err := n.node.Gossip(ctx); err != nil {
+			if err := n.node.Gossip(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
+	return nodes, topic
+}
+
+// Gossip spreads fingerprints beyond direct peers, what a node says about
+// itself outranks hints, and after Recluster the nodes whose people
+// marked one topic share a cluster apart from the other topic's.
+func TestGossipSpreadsFingerprintsAndClustersByTopic(t *testing.T) {
+	nodes, topic := topicNetwork(t)
+	ctx := context.Background()
 	a1 := nodes[0]
 	known := 0
 	for _, p := range a1.node.Peers() {
@@ -139,5 +151,46 @@ func TestGossipForgetsANodeThatStopsSharing(t *testing.T) {
 	}
 	if ps := a.node.Peers(); len(ps) != 1 || ps[0].HasFingerprint {
 		t.Fatalf("after sharing off: %+v", ps)
+	}
+}
+
+// Re-clustering again with the same peers and fingerprints reuses the
+// last clustering (no search of k, no k-means run), and a changed
+// fingerprint makes the node cluster again, still by topic.
+func TestReclusterReusesTheLastClustering(t *testing.T) {
+	nodes, topic := topicNetwork(t)
+	ctx := context.Background()
+	a1 := nodes[0]
+	first, err := a1.node.Recluster(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Origin != cluster.Searched || first.K != 2 {
+		t.Fatalf("first clustering: %v with k = %d, want a search giving 2", first.Origin, first.K)
+	}
+	again, err := a1.node.Recluster(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Origin != cluster.Unchanged || !maps.Equal(again.Assign, first.Assign) {
+		t.Fatalf("second clustering with the same peers: %v, %v; want the first (%v) unchanged", again.Origin, again.Assign, first.Assign)
+	}
+	if _, own := a1.node.Clusters(); own != first.Assign[a1.id.NodeID()] {
+		t.Errorf("own cluster %d after reuse, want %d", own, first.Assign[a1.id.NodeID()])
+	}
+
+	// a1's person marks a third document: its own fingerprint changes.
+	like(t, a1, loadCorpus(t)["astro"][2])
+	third, err := a1.node.Recluster(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.Origin == cluster.Unchanged {
+		t.Fatal("a changed fingerprint left the clustering as it was")
+	}
+	for id, c := range third.Assign {
+		if (topic[id] == "astro") != (c == third.Assign[a1.id.NodeID()]) {
+			t.Errorf("%s (%s) in cluster %d after the new mark (%v), a1 in %d", id, topic[id], c, third.Origin, third.Assign[a1.id.NodeID()])
+		}
 	}
 }

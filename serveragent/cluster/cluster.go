@@ -29,13 +29,19 @@ func Cluster(ctx context.Context, points []Point, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Assign: make(map[string]int, len(ds.ids)), Excluded: ds.excluded}
+	return search(ctx, ds, hashRows(ds.x), c)
+}
+
+// search is the full search of k over the prepared points ds (whose rows
+// hash to hashes) with the resolved config c: the body of Cluster.
+func search(ctx context.Context, ds dataset, hashes []rowHash, c Config) (Result, error) {
 	n := len(ds.ids)
 	if n == 0 {
-		return res, nil
+		return newResult(ds, hashes, run{}, 0, c, run{}, 0), nil
 	}
-
 	var best run
+	var cands []Candidate
+	sil := 0.0
 	found := false
 	// k ≤ n-1: the silhouette needs a cluster with two members. A MinK
 	// above the cap is lowered to it, so some k ≥ 2 is always tried when
@@ -50,18 +56,40 @@ func Cluster(ctx context.Context, points []Point, cfg Config) (Result, error) {
 			continue // fewer distinct directions than k
 		}
 		s := silhouette(ds.x, r.assign, k)
-		res.Candidates = append(res.Candidates, Candidate{K: k, Silhouette: s, Inertia: r.inertia})
-		if !found || s > res.Silhouette {
-			best, res.Silhouette, found = r, s, true
+		cands = append(cands, Candidate{K: k, Silhouette: s, Inertia: r.inertia})
+		if !found || s > sil {
+			best, sil, found = r, s, true
 		}
 	}
-	if !found || res.Silhouette <= c.MinSilhouette {
+	var split run // the best k ≥ 2: what Recluster starts from next time
+	splitSil := sil
+	if found {
+		split = relabel(best)
+		best = split
+	}
+	if !found || sil <= c.MinSilhouette {
 		// No split separates the points clearly better than none: one
 		// cluster (the silhouette of one cluster is undefined, reported 0).
-		best, res.Silhouette = single(ds.x), 0
+		best, sil = relabel(single(ds.x)), 0
 	}
+	res := newResult(ds, hashes, best, sil, c, split, splitSil)
+	res.Candidates = cands
+	res.Origin, res.SearchSilhouette = Searched, sil
+	return res, nil
+}
 
-	best = relabel(best)
+// newResult is the Result of the run best (relabelled; ignored when ds
+// has no rows) of silhouette sil over ds, with the memo Recluster needs:
+// split (relabelled, or the zero run when no k ≥ 2 could be seeded) is
+// the run of k ≥ 2 a warm re-clustering starts from, of silhouette
+// splitSil; best itself unless best is one cluster.
+func newResult(ds dataset, hashes []rowHash, best run, sil float64, c Config, split run, splitSil float64) Result {
+	res := Result{Assign: make(map[string]int, len(ds.ids)), Excluded: ds.excluded, Silhouette: sil}
+	m := &memo{cfg: c, ids: ds.ids, hashes: hashes}
+	res.memo = m
+	if len(ds.ids) == 0 {
+		return res
+	}
 	k, _ := best.centroids.Dims()
 	res.K, res.Inertia, res.Sizes = k, best.inertia, best.sizes
 	for i, id := range ds.ids {
@@ -71,7 +99,24 @@ func Cluster(ctx context.Context, points []Point, cfg Config) (Result, error) {
 	for j := range k {
 		res.Centroids[j] = slices.Clone(best.centroids.RawRowView(j))
 	}
-	return res, nil
+	if split.centroids == nil {
+		return res
+	}
+	sk, _ := split.centroids.Dims()
+	m.split, m.splitSil, m.k = res.Centroids, splitSil, sk
+	if split.centroids != best.centroids {
+		m.split = make([][]float64, sk)
+		for j := range sk {
+			m.split[j] = slices.Clone(split.centroids.RawRowView(j))
+		}
+	}
+	sims := mat.NewDense(len(ds.ids), sk, nil)
+	sims.Mul(ds.x, split.centroids.T())
+	m.sims = make([]float32, len(ds.ids)*sk)
+	for i, v := range sims.RawMatrix().Data {
+		m.sims[i] = float32(v)
+	}
+	return res
 }
 
 // bestRun runs spherical k-means cfg.Restarts times from k-means++ seeds

@@ -3,8 +3,8 @@
 // clusters chosen by the mean silhouette over a small range of k, or one
 // cluster when no split is clearly better.
 //
-// The server agent calls Cluster whenever the fingerprints it knows have
-// changed enough, keeps the Result, and uses Result.Nearest to place a
+// The server agent calls Recluster with the fingerprints it knows after
+// every gossip round, keeps the Result, and uses Result.Nearest to place a
 // query or a new node, and Result.Members to find the peers of a cluster.
 // The package is pure: plain data in, plain data out, no network or disk.
 //
@@ -34,13 +34,33 @@
 // With fewer than three points, or fewer than two distinct directions, no
 // k ≥ 2 fits and the result is one cluster.
 //
+// # Re-clustering
+//
+// Recluster takes the previous Result besides the points. When the points
+// are those of the previous Result it returns it (Origin Unchanged). When
+// they moved little (at most Config.MaxChange of them new, gone, or with a
+// cosine to a previous centroid changed by more than Config.MoveTol), it
+// runs Lloyd once from the previous centroids (Origin Warm) — or, when the
+// previous Result is one cluster, from the best split of k ≥ 2 its search
+// found — and keeps the run unless its silhouette falls more than
+// Config.SilhouetteDrop below that split's at the last full search; a
+// silhouette at most MinSilhouette gives one cluster, as in Cluster. Otherwise, and at least every Config.SearchEvery re-clusterings,
+// it searches k afresh as Cluster does (Origin Searched). A warm run costs
+// one Lloyd run and one silhouette, against Restarts runs and a
+// silhouette for each k of a search. A Result remembers of its points only
+// their IDs, half a SHA-256 of each unit vector and its cosines (float32) to the
+// centroids: O(n·k) memory, not the n×d vectors.
+//
 // # Determinism
 //
 // The random generator of each k is PCG seeded with (Config.Seed, k), so
 // the result for one k does not depend on which other k were tried, and
 // since points are sorted by ID first, the same points in any order with
 // the same seed give an identical Result on the same machine. Clusters are
-// numbered by their first member in ID order.
+// numbered by their first member in ID order. Recluster is a pure function
+// of (points, cfg, previous Result): the same points in any order with the
+// same cfg and previous Result give an identical Result, so a chain of
+// re-clusterings is reproduced from the same inputs.
 //
 // # Cost
 //

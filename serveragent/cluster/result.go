@@ -36,6 +36,48 @@ type Result struct {
 	// and inertia (also when one cluster was kept); a k that could not be seeded (fewer distinct directions
 	// than k) is left out.
 	Candidates []Candidate
+
+	// Origin says how the Result was made: a full search of k, a warm
+	// run from the previous centroids, or the previous Result reused.
+	Origin Origin
+	// WarmRuns is the number of warm re-clusterings in a row that led to
+	// this Result since the last full search of k: 0 for a full search.
+	WarmRuns int
+	// SearchSilhouette is the silhouette of the last full search of k,
+	// the bar a warm re-clustering is held to (see
+	// Config.SilhouetteDrop); it equals Silhouette after a full search.
+	SearchSilhouette float64
+
+	memo *memo // what Recluster compares the next points with; nil for the zero Result
+}
+
+// Origin says how a Result was made.
+type Origin int
+
+const (
+	// Searched is a full search of k: Restarts k-means++ runs for every
+	// k tried, chosen by silhouette (Cluster, and Recluster when it falls
+	// back).
+	Searched Origin = iota
+	// Warm is one Lloyd run of the previous k from the previous
+	// centroids (Recluster).
+	Warm
+	// Unchanged is the previous Result, returned as it was because the
+	// points were the same (Recluster).
+	Unchanged
+)
+
+// String names the origin for people: "searched", "warm" or "unchanged".
+func (o Origin) String() string {
+	switch o {
+	case Searched:
+		return "searched"
+	case Warm:
+		return "warm"
+	case Unchanged:
+		return "unchanged"
+	}
+	return "unknown"
 }
 
 // Candidate is the outcome for one k tried by Cluster.
