@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -155,7 +155,7 @@ file for quick runs.`,
 	cmd.Flags().IntVar(&gcPercent, "gc-percent", 100, "garbage collection target (as GOGC): the heap may grow by this percentage of the live heap between collections; higher spends memory to save CPU, -1 collects only at --memory-limit; default: GOGC, else 100")
 	cmd.Flags().BoolVar(&timings, "timings", false, "print how long each phase took (start, documents, and per round: training, gossip, measures, searches) to standard error")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (read it with go tool pprof)")
-	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a heap profile to this file, taken when the heap was largest (read it with go tool pprof)")
+	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a heap profile to this file, taken when the live heap was largest (read it with go tool pprof)")
 	return cmd
 }
 
@@ -198,27 +198,36 @@ func startProfiles(cpuPath, memPath string) (stop func() error, err error) {
 }
 
 // watchHeap writes the heap profile into path at every period's end at
-// which the heap is a tenth larger than when it last wrote it, until
-// done is closed.
+// which the live heap (what the latest garbage collection found
+// reachable) is a tenth larger than when it last wrote it, until done is
+// closed. The live heap, not the allocated one: with a high --gc-percent
+// the allocated heap peaks with garbage whenever a collection is due,
+// while the profile's in-use figures are what the last collection found
+// live, so a profile taken at the live peak shows what the run held when
+// it held most.
 func watchHeap(path string, period time.Duration, done <-chan struct{}) error {
 	tick := time.NewTicker(period)
 	defer tick.Stop()
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	var peak uint64
 	for {
 		select {
 		case <-done:
-			if peak == 0 { // a run shorter than one period
+			if peak == 0 { // a run shorter than one period, or no collection yet
 				return writeHeapProfile(path)
 			}
 			return nil
 		case <-tick.C:
 		}
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		if ms.HeapAlloc <= peak+peak/10 {
+		metrics.Read(live)
+		if live[0].Value.Kind() != metrics.KindUint64 {
 			continue
 		}
-		peak = ms.HeapAlloc
+		v := live[0].Value.Uint64()
+		if v == 0 || v <= peak+peak/10 {
+			continue
+		}
+		peak = v
 		if err := writeHeapProfile(path); err != nil {
 			return err
 		}
