@@ -141,6 +141,20 @@ func nearDuplicate(a, b sketch) bool {
 	return taken > 0 && float64(both) >= NearDuplicateResemblance*float64(taken)
 }
 
+// nearDupLead returns how many of the smallest hashes of two sketches hold
+// their smallest common hash whenever nearDuplicate holds for them: one
+// more than the most hashes in one sketch only that nearDuplicate's merge
+// allows (at most (1 − NearDuplicateResemblance)·sketchSize). Every hash
+// the merge takes before the smallest common one is in one sketch only,
+// and the merge gives up (false) once more than it allows were taken; so
+// of two near duplicates each has fewer than nearDupLead hashes below
+// their smallest common one. Two sketches whose first nearDupLead hashes
+// share none are not near duplicates.
+func nearDupLead() int {
+	allowed := (1 - NearDuplicateResemblance) * sketchSize // nearDuplicate's most, at k = sketchSize
+	return int(allowed+1e-9) + 1
+}
+
 // collapseNearDuplicates keeps, of local files that are near duplicates
 // of a better-ranked local file (nearDuplicate), only the better one, and
 // lists the others' URLs (and their other formats) in its
@@ -155,6 +169,13 @@ func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []M
 		sk sketch
 	}
 	var files []kept
+	// byHash lists, for each of the first nearDupLead hashes of a kept
+	// file's sketch, the files (indexes in files) that have it there:
+	// only files sharing one of them can be near duplicates (nearDupLead),
+	// so a file is compared with those, not with every file kept.
+	var byHash map[uint64][]int
+	var maybe []int
+	lead := nearDupLead()
 	out := merged[:0]
 	candidates := 0
 	for _, m := range merged {
@@ -173,8 +194,17 @@ func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []M
 			sk = shingleSketch(a.ix.Analyze(d.Title + "\n" + d.Body))
 			a.sketches.Put(version, m.DocID, sk)
 		}
+		maybe = maybe[:0]
+		for _, h := range sk.mins[:min(len(sk.mins), lead)] {
+			maybe = append(maybe, byHash[h]...)
+		}
+		slices.Sort(maybe) // the better-ranked file first, as among all of them
 		dup := false
-		for _, k := range files {
+		for i, f := range maybe {
+			if i > 0 && f == maybe[i-1] {
+				continue
+			}
+			k := files[f]
 			if nearDuplicate(k.sk, sk) {
 				o := &out[k.at]
 				o.NearDuplicates = append(o.NearDuplicates, m.URL)
@@ -186,6 +216,12 @@ func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []M
 		}
 		if dup {
 			continue
+		}
+		if byHash == nil {
+			byHash = map[uint64][]int{}
+		}
+		for _, h := range sk.mins[:min(len(sk.mins), lead)] {
+			byHash[h] = append(byHash[h], len(files))
 		}
 		files = append(files, kept{at: len(out), sk: sk})
 		out = append(out, m)

@@ -191,3 +191,72 @@ func TestNearDuplicateAtTheThreshold(t *testing.T) {
 		}
 	}
 }
+
+// Two near duplicates share a hash among the first nearDupLead of each
+// sketch (the claim that lets collapseNearDuplicates compare a file only
+// with the kept files sharing one): checked on random pairs from
+// unrelated to identical, with the hashes only one of them has placed
+// first (the worst case), and on the tightest pair, whose smallest common
+// hash is the nearDupLead-th of one sketch, which is a near duplicate.
+func TestNearDuplicatesShareOneOfTheirFirstHashes(t *testing.T) {
+	lead := nearDupLead()
+	shareLead := func(a, b sketch) bool {
+		for _, h := range a.mins[:min(len(a.mins), lead)] {
+			if slices.Contains(b.mins[:min(len(b.mins), lead)], h) {
+				return true
+			}
+		}
+		return false
+	}
+	seq := func(from uint64, n int) []uint64 {
+		out := make([]uint64, n)
+		for i := range out {
+			out[i] = from + uint64(i)
+		}
+		return out
+	}
+	// The tightest pair: 25 hashes of a's own below 103 shared ones.
+	tight := sketch{mins: append(seq(1, lead-1), seq(100, sketchSize-lead+1)...), shingles: 1000}
+	other := sketch{mins: seq(100, sketchSize), shingles: 1000}
+	if !nearDuplicate(tight, other) || !shareLead(tight, other) {
+		t.Fatalf("tightest pair: nearDuplicate %v, share a hash among their first %d: %v; want both",
+			nearDuplicate(tight, other), lead, shareLead(tight, other))
+	}
+	if cut := (sketch{mins: tight.mins[lead-1:], shingles: 1000}); !nearDuplicate(cut, other) {
+		t.Fatal("the tightest pair without a's own hashes is not a near duplicate")
+	}
+	r := rand.New(rand.NewPCG(13, 1))
+	near := 0
+	for i := range 20000 {
+		shared, own, otherOwn := r.IntN(200), r.IntN(40), r.IntN(40)
+		var a, b []uint64
+		for j := range shared {
+			h := uint64(1000 + j*7)
+			a, b = append(a, h), append(b, h)
+		}
+		for j := range own {
+			a = append(a, uint64(1+j)) // below every shared hash: the worst case
+		}
+		for j := range otherOwn {
+			if i%2 == 0 {
+				b = append(b, uint64(500+j))
+			} else {
+				b = append(b, uint64(1000+shared*7+j)) // above them
+			}
+		}
+		mk := func(hs []uint64) sketch {
+			slices.Sort(hs)
+			return sketch{mins: hs[:min(len(hs), sketchSize)], shingles: len(hs)}
+		}
+		sa, sb := mk(a), mk(b)
+		if nearDuplicate(sa, sb) {
+			near++
+			if !shareLead(sa, sb) {
+				t.Fatalf("near duplicates (shared %d, own %d and %d) share none of their first %d hashes", shared, own, otherOwn, lead)
+			}
+		}
+	}
+	if near < 1000 {
+		t.Fatalf("only %d of the random pairs are near duplicates: the test does not exercise the claim", near)
+	}
+}
