@@ -106,11 +106,13 @@ type Agent struct {
 	// document ID for one version of the index (a document's text changes
 	// only with it), at most maxCachedSketches.
 	sketches memo.Versioned[string, sketch]
-	ix       *index.Index
-	store    *usermodel.Store
-	stats    statsStore
-	cfg      Config
-	now      func() time.Time
+	// leadTables are collapseNearDuplicates' tables, reused.
+	leadTables leadTables
+	ix         *index.Index
+	store      *usermodel.Store
+	stats      statsStore
+	cfg        Config
+	now        func() time.Time
 	// mu guards sources, which is replaced, never changed in place, so a
 	// search keeps the set it planned with while engines are swapped.
 	mu      sync.RWMutex

@@ -3,6 +3,7 @@ package clientagent
 import (
 	"context"
 	"slices"
+	"sync"
 
 	"github.com/p2pir/p2pir/internal/fnv1a"
 )
@@ -164,39 +165,56 @@ func nearDupLead() int {
 // works in place, in merged's array.
 func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []Merged {
 	version := a.ix.Version()
+	return collapseSketched(merged, &a.leadTables, func(m Merged) (sketch, bool) {
+		if ctx.Err() != nil {
+			return sketch{}, false
+		}
+		if sk, ok := a.sketches.Get(version, m.DocID); ok {
+			return sk, true
+		}
+		d, found, err := a.ix.GetHead(ctx, m.DocID, nearDupTextBytes)
+		if err != nil || !found {
+			return sketch{}, false
+		}
+		sk := shingleSketch(a.ix.Analyze(d.Title + "\n" + d.Body))
+		a.sketches.Put(version, m.DocID, sk)
+		return sk, true
+	})
+}
+
+// collapseSketched is collapseNearDuplicates with the files' sketches
+// from sketchOf (false: the file is kept as it is, uncompared).
+func collapseSketched(merged []Merged, tables *leadTables, sketchOf func(Merged) (sketch, bool)) []Merged {
 	type kept struct {
 		at int // index in out
 		sk sketch
 	}
 	var files []kept
-	// byHash lists, for each of the first nearDupLead hashes of a kept
-	// file's sketch, the files (indexes in files) that have it there:
-	// only files sharing one of them can be near duplicates (nearDupLead),
-	// so a file is compared with those, not with every file kept.
-	var byHash map[uint64][]int
+	// leads finds, for each of the first nearDupLead hashes of a file's
+	// sketch, the kept files that have it among theirs: only those can be
+	// near duplicates of it (nearDupLead), so a file is compared with
+	// them, not with every file kept.
+	var leads *leadTable
 	var maybe []int
 	lead := nearDupLead()
 	out := merged[:0]
 	candidates := 0
 	for _, m := range merged {
-		if m.Origin != "file" || m.DocID == "" || candidates >= maxNearDupCandidates || ctx.Err() != nil {
+		if m.Origin != "file" || m.DocID == "" || candidates >= maxNearDupCandidates {
 			out = append(out, m)
 			continue
 		}
 		candidates++
-		sk, ok := a.sketches.Get(version, m.DocID)
+		sk, ok := sketchOf(m)
 		if !ok {
-			d, found, err := a.ix.GetHead(ctx, m.DocID, nearDupTextBytes)
-			if err != nil || !found {
-				out = append(out, m)
-				continue
-			}
-			sk = shingleSketch(a.ix.Analyze(d.Title + "\n" + d.Body))
-			a.sketches.Put(version, m.DocID, sk)
+			out = append(out, m)
+			continue
 		}
 		maybe = maybe[:0]
-		for _, h := range sk.mins[:min(len(sk.mins), lead)] {
-			maybe = append(maybe, byHash[h]...)
+		if leads != nil {
+			for _, h := range sk.mins[:min(len(sk.mins), lead)] {
+				maybe = leads.find(h, maybe)
+			}
 		}
 		slices.Sort(maybe) // the better-ranked file first, as among all of them
 		dup := false
@@ -217,11 +235,12 @@ func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []M
 		if dup {
 			continue
 		}
-		if byHash == nil {
-			byHash = map[uint64][]int{}
+		if leads == nil {
+			leads = tables.get(min(len(merged), maxNearDupCandidates) * lead)
+			defer tables.put(leads)
 		}
 		for _, h := range sk.mins[:min(len(sk.mins), lead)] {
-			byHash[h] = append(byHash[h], len(files))
+			leads.add(h, len(files))
 		}
 		files = append(files, kept{at: len(out), sk: sk})
 		out = append(out, m)
@@ -235,4 +254,72 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// leadTable is a multimap from the first hashes of kept files' sketches to
+// the files (their indexes among the kept ones): open addressing over one
+// array, at most half full, so a search's hundreds of entries cost no
+// allocation each.
+type leadTable struct {
+	slots []leadSlot // a power of two long
+}
+
+// leadSlot is a hash and a file holding it (index + 1; 0: empty).
+type leadSlot struct {
+	hash uint64
+	file int32
+}
+
+// slot is where h's probe starts (the hashes are FNV-1a's, mixed again so
+// that their low bits spread).
+func (t *leadTable) slot(h uint64) uint64 {
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 32
+	return h & uint64(len(t.slots)-1)
+}
+
+// add records that the kept file holds h.
+func (t *leadTable) add(h uint64, file int) {
+	mask := uint64(len(t.slots) - 1)
+	i := t.slot(h)
+	for t.slots[i].file != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = leadSlot{h, int32(file + 1)}
+}
+
+// find appends to out the kept files holding h.
+func (t *leadTable) find(h uint64, out []int) []int {
+	mask := uint64(len(t.slots) - 1)
+	for i := t.slot(h); t.slots[i].file != 0; i = (i + 1) & mask {
+		if t.slots[i].hash == h {
+			out = append(out, int(t.slots[i].file-1))
+		}
+	}
+	return out
+}
+
+// leadTables lends empty lead tables out, so that searches reuse them.
+// The zero value is ready to use.
+type leadTables struct {
+	pool sync.Pool
+}
+
+// get returns an empty table for at least entries entries.
+func (p *leadTables) get(entries int) *leadTable {
+	size := 16
+	for size < 2*entries {
+		size *= 2
+	}
+	if t, ok := p.pool.Get().(*leadTable); ok && len(t.slots) >= size {
+		return t
+	}
+	return &leadTable{slots: make([]leadSlot, size)}
+}
+
+// put empties t and keeps it for another search.
+func (p *leadTables) put(t *leadTable) {
+	clear(t.slots)
+	p.pool.Put(t)
 }
