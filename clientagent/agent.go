@@ -129,6 +129,8 @@ type Agent struct {
 	basis   basisCache // the profile and rejected documents, prepared for re-ranking
 	// unitProfile is the shared profile normalised, for reformulation.
 	unitProfile unitCache
+	// reforms are the latest reformulations, by what they came from.
+	reforms reformCache
 }
 
 // finishTimeout bounds the local work that follows the sources' answers
@@ -397,11 +399,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			}
 		}
 		if len(q.Terms) > 0 && (len(judged) > 0 || len(profile.Terms) > 0) {
-			base := usermodel.Vector{}
-			for _, t := range q.Terms {
-				base[t.Term] = t.Weight
-			}
-			ref, err := usermodel.ReformulateWith(ctx, a.ix, a.cfg.Reform, base, judged, a.unitProfile.get(profile.Terms))
+			ref, err := a.reforms.reformulate(ctx, a.ix, a.cfg.Reform, q.Terms, judged, a.unitProfile.get(profile.Terms))
 			if err != nil {
 				return nil, fmt.Errorf("clientagent: reformulate: %w", err)
 			}
