@@ -106,6 +106,9 @@ type Agent struct {
 	// document ID for one version of the index (a document's text changes
 	// only with it), at most maxCachedSketches.
 	sketches memo.Versioned[string, sketch]
+	// formatKeys remembers the keys under which copies of a page in
+	// several formats meet (collapseFormatCopies).
+	formatKeys formatKeys
 	// leadTables are collapseNearDuplicates' tables, reused.
 	leadTables leadTables
 	ix         *index.Index
@@ -488,7 +491,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		}
 	}
 	resp.Total = matches(lists, merged)
-	merged = collapseFormatCopies(merged)
+	merged = collapseFormatCopies(merged, &a.formatKeys)
 	merged = a.collapseNearDuplicates(ctx, merged)
 	rerank := !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0)
 	shown := merged
