@@ -388,11 +388,12 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		// marks of similar past queries reformulate this one, and a result
 		// rejected there is filtered here (the same need, the same page or
 		// a near copy of it, again). The profile carries the rest.
+		qnorm := qvec.Norm() // once, not once a mark
 		for _, m := range marks {
 			if !sharesTerm(qvec, m.QueryVec) {
 				continue // cosine 0, below any SimilarQuery (which is > 0)
 			}
-			sim := qvec.Cosine(m.QueryVec)
+			sim := cosineWithNorm(qvec, qnorm, m.QueryVec)
 			if sim < a.cfg.SimilarQuery {
 				continue
 			}
@@ -679,4 +680,14 @@ func sharesTerm(a, b usermodel.Vector) bool {
 		}
 	}
 	return false
+}
+
+// cosineWithNorm is q.Cosine(u), to the bit, for q's norm qn worked out
+// in advance (q.Norm()).
+func cosineWithNorm(q usermodel.Vector, qn float64, u usermodel.Vector) float64 {
+	nu := u.Norm()
+	if qn == 0 || nu == 0 {
+		return 0
+	}
+	return q.Dot(u) / (qn * nu)
 }
