@@ -511,7 +511,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		// The sources may have used up the search's deadline; re-ranking
 		// is local work the answer needs, so it gets its own short bound.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
-		ranked, resp.Filtered, err = a.rerank(rctx, rc, merged, profile.Terms, rejected)
+		ranked, resp.Filtered, err = a.rerank(rctx, rc, merged, profile.Terms, rejected, k)
 		cancel()
 		if err != nil {
 			return nil, err

@@ -150,6 +150,13 @@ func NewRerankBasis(profile Vector, rejected []Vector) *RerankBasis {
 // RerankWith is Rerank with the profile and the rejected documents
 // prepared in advance.
 func RerankWith(cfg RerankConfig, cands []Candidate, basis *RerankBasis) ([]Ranked, []Dropped) {
+	return RerankTop(cfg, cands, basis, len(cands))
+}
+
+// RerankTop is RerankWith for a caller that shows only the first n of the
+// kept candidates: only those get their Why (the others' is empty); the
+// order, the scores, the ranks and the dropped candidates are RerankWith's.
+func RerankTop(cfg RerankConfig, cands []Candidate, basis *RerankBasis, n int) ([]Ranked, []Dropped) {
 	maxScore := 0.0
 	for _, c := range cands {
 		maxScore = math.Max(maxScore, c.Score)
@@ -206,6 +213,9 @@ func RerankWith(cfg RerankConfig, cands []Candidate, basis *RerankBasis) ([]Rank
 	for i := range kept {
 		r := &kept[i]
 		r.NewRank = i + 1
+		if i >= n {
+			continue // not shown: no reason needed
+		}
 		was := plain[r.OldRank]
 		switch {
 		case lambda == 0 || r.NewRank == was:

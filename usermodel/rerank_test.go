@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -559,4 +560,44 @@ func TestRerankBasisRemembersCosinesOfTheSameVectorOnly(t *testing.T) {
 	check("changed documents", changed, prepared(changed))
 	check("plain vectors", changed, plain(changed))
 	check("the first vectors again", docs, cands)
+}
+
+// TestRerankTopGivesReasonsToTheShownOnly: RerankTop orders, scores, ranks
+// and drops exactly as RerankWith, and gives the first n kept results
+// RerankWith's reasons and the others none, for n from none to more than
+// were kept.
+func TestRerankTopGivesReasonsToTheShownOnly(t *testing.T) {
+	profile := Vector{"glacier": 0.8, "ice": 0.5}
+	rejected := []Vector{{"lava": 1}}
+	docs := []Vector{{"river": 1}, {"lava": 1}, {"glacier": 1}, {"ice": 0.7, "river": 0.3}, {"basalt": 1}, {"glacier": 0.5, "moraine": 0.5}}
+	cands := make([]Candidate, len(docs))
+	for i, d := range docs {
+		cands[i] = Candidate{Key: fmt.Sprint(i), Score: float64(10 - i), Prepared: PrepareVector(d)}
+	}
+	cfg := DefaultRerankConfig()
+	basis := NewRerankBasis(profile, rejected)
+	wantKept, wantDropped := RerankWith(cfg, cands, basis)
+	if len(wantDropped) != 1 || wantKept[0].Why == "retrieval score" {
+		t.Fatalf("the fixture does not exercise reasons and drops: kept %+v, dropped %+v", wantKept, wantDropped)
+	}
+	for _, n := range []int{0, 1, 3, len(wantKept), len(wantKept) + 4} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			kept, dropped := RerankTop(cfg, cands, basis, n)
+			if !reflect.DeepEqual(dropped, wantDropped) {
+				t.Errorf("dropped %+v, want %+v", dropped, wantDropped)
+			}
+			if len(kept) != len(wantKept) {
+				t.Fatalf("%d kept, want %d", len(kept), len(wantKept))
+			}
+			for i, r := range kept {
+				want := wantKept[i]
+				if i >= n {
+					want.Why = ""
+				}
+				if !reflect.DeepEqual(r, want) {
+					t.Errorf("result %d: %+v, want %+v", i+1, r, want)
+				}
+			}
+		})
+	}
 }
