@@ -495,15 +495,14 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	merged = collapseFormatCopies(merged, &a.formatKeys)
 	merged = a.collapseNearDuplicates(ctx, merged)
 	rerank := !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0)
-	shown := merged
-	if !rerank && len(shown) > k {
-		shown = shown[:k] // the rest is not shown, nor re-ranked
-	}
-	ranked := make([]rankedHit, len(shown))
-	for i, m := range shown {
-		ranked[i] = rankedHit{Merged: m, score: m.Fused, why: "retrieval score"}
-	}
-	if rerank {
+	var ranked []rankedHit
+	if !rerank {
+		shown := merged[:min(len(merged), k)] // the rest is not shown, nor re-ranked
+		ranked = make([]rankedHit, len(shown))
+		for i, m := range shown {
+			ranked[i] = rankedHit{Merged: m, score: m.Fused, why: "retrieval score"}
+		}
+	} else {
 		rc := a.cfg.Rerank
 		if typedTerms > a.cfg.ShortQuery {
 			rc.ProfileWeight *= float64(a.cfg.ShortQuery) / float64(typedTerms)

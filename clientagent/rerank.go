@@ -22,8 +22,8 @@ type rankedHit struct {
 }
 
 // rerank re-orders merged results with the profile and drops those too
-// close to rejected documents (usermodel.Rerank); only the first show of
-// the results get their reason (the others are not shown).
+// close to rejected documents (usermodel.Rerank), and returns the first
+// show of the results (the others are not shown) and every one dropped.
 func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []Merged, profile usermodel.Vector, rejected []usermodel.Vector, show int) ([]rankedHit, []Filtered, error) {
 	vecs, err := a.docVectors(ctx, hits)
 	if err != nil {
@@ -44,8 +44,8 @@ func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []M
 		return &hits[i], nil
 	}
 	kept, dropped := usermodel.RerankTop(cfg, cands, a.basis.get(profile, rejected), show)
-	out := make([]rankedHit, 0, len(kept))
-	for _, r := range kept {
+	out := make([]rankedHit, 0, min(len(kept), show))
+	for _, r := range kept[:min(len(kept), show)] {
 		h, err := at(r.Key)
 		if err != nil {
 			return nil, nil, err
