@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -389,8 +390,9 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		// rejected there is filtered here (the same need, the same page or
 		// a near copy of it, again). The profile carries the rest.
 		qnorm := qvec.Norm() // once, not once a mark
+		qterms := slices.Collect(maps.Keys(qvec))
 		for _, m := range marks {
-			if !sharesTerm(qvec, m.QueryVec) {
+			if !hasAny(m.QueryVec, qterms) {
 				continue // cosine 0, below any SimilarQuery (which is > 0)
 			}
 			sim := cosineWithNorm(qvec, qnorm, m.QueryVec)
@@ -667,14 +669,13 @@ func showTerms(typed []index.WeightedTerm, added []string, n int) []index.Weight
 	return out
 }
 
-// sharesTerm reports whether a and b have a term in common (else their
-// cosine is 0), looking up the shorter's terms in the longer.
-func sharesTerm(a, b usermodel.Vector) bool {
-	if len(b) < len(a) {
-		a, b = b, a
-	}
-	for t := range a {
-		if _, ok := b[t]; ok {
+// hasAny reports whether v has one of terms (else its cosine with a
+// vector of those terms is 0). A search looks up its query's few terms in
+// each past query's vector, rather than starting a walk over a map for
+// each of up to 500 marks.
+func hasAny(v usermodel.Vector, terms []string) bool {
+	for _, t := range terms {
+		if _, ok := v[t]; ok {
 			return true
 		}
 	}
