@@ -182,8 +182,14 @@ func newSegCursor(is *scorch.IndexSnapshot, dicts []segment.TermDictionary, term
 	var base, df uint64
 	for i, ss := range is.Segments() {
 		n := ss.Segment().Count()
+		// An empty set of deleted documents is no set: zap would copy
+		// the postings less it (AndNot) for each term.
+		deleted := ss.Deleted()
+		if deleted != nil && deleted.IsEmpty() {
+			deleted = nil
+		}
 		slot := scratch.next()
-		pl, err := dicts[i].PostingsList([]byte(term), ss.Deleted(), slot.pl)
+		pl, err := dicts[i].PostingsList([]byte(term), deleted, slot.pl)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -85,6 +87,78 @@ func TestSegCursorInUsedScratchWalksAsInNew(t *testing.T) {
 		}
 		if len(used.slots) != most*nseg {
 			t.Fatalf("round %d: the scratch holds %d slots; the largest query needs %d terms × %d segments", round, len(used.slots), most, nseg)
+		}
+	}
+}
+
+// A segment with nothing deleted may still carry a set of deleted
+// documents, empty (a later batch's segment, a compacted one); the
+// segment cursors treat it as none. The search walked by segment then
+// ranks, scores and counts exactly as through the snapshot's term
+// readers, before and after compaction.
+func TestTopKBySegmentWithEmptyDeletedSets(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t)
+	rng := rand.New(rand.NewPCG(3, 8))
+	for b := range 3 {
+		var docs []Document
+		for i := range 40 {
+			var words []string
+			for range 5 + rng.IntN(40) {
+				words = append(words, segmentVocab[min(len(segmentVocab)-1, int(rng.ExpFloat64()*4))])
+			}
+			docs = append(docs, Document{ID: fmt.Sprintf("b%d-%02d", b, i), Body: strings.Join(words, " ")})
+		}
+		mustIndex(t, ix, docs...)
+	}
+	for _, compact := range []bool{false, true} {
+		if compact {
+			if err := ix.Compact(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := snapshotReader(t, ix)
+		is, ok := r.(*scorch.IndexSnapshot)
+		if !ok {
+			t.Fatalf("the reader is a %T, not a scorch snapshot", r)
+		}
+		empty := 0
+		for _, ss := range is.Segments() {
+			if d := ss.Deleted(); d != nil && d.IsEmpty() {
+				empty++
+			}
+		}
+		if empty == 0 {
+			t.Fatalf("compacted %v: no segment has an empty set of deleted documents; the test checks nothing", compact)
+		}
+		for round := range 30 {
+			var words []string
+			for range 1 + rng.IntN(10) {
+				words = append(words, segmentVocab[rng.IntN(len(segmentVocab))])
+			}
+			q, err := ix.ParseQuery(strings.Join(words, " "))
+			if err != nil {
+				t.Fatal(err)
+			}
+			bq, err := ix.compile(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := 1 + rng.IntN(50)
+			got, err := ix.topK(ctx, r, bq, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := ix.topK(ctx, byIDOnly{r}, bq, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want.hits) == 0 {
+				t.Fatalf("%v: no hits", words)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("compacted %v, round %d, %v, k %d:\nby segment %+v\nby term reader %+v", compact, round, words, k, got, want)
+			}
 		}
 	}
 }
