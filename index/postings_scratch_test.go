@@ -111,6 +111,7 @@ func TestTopKBySegmentWithEmptyDeletedSets(t *testing.T) {
 		}
 		mustIndex(t, ix, docs...)
 	}
+	emptySets := 0 // whether a segment has one depends on scorch's merges; compaction leaves one
 	for _, compact := range []bool{false, true} {
 		if compact {
 			if err := ix.Compact(ctx); err != nil {
@@ -128,9 +129,8 @@ func TestTopKBySegmentWithEmptyDeletedSets(t *testing.T) {
 				empty++
 			}
 		}
-		if empty == 0 {
-			t.Fatalf("compacted %v: no segment has an empty set of deleted documents; the test checks nothing", compact)
-		}
+		t.Logf("compacted %v: %d of %d segments with an empty set of deleted documents", compact, empty, len(is.Segments()))
+		emptySets += empty
 		for round := range 30 {
 			var words []string
 			for range 1 + rng.IntN(10) {
@@ -160,5 +160,8 @@ func TestTopKBySegmentWithEmptyDeletedSets(t *testing.T) {
 				t.Fatalf("compacted %v, round %d, %v, k %d:\nby segment %+v\nby term reader %+v", compact, round, words, k, got, want)
 			}
 		}
+	}
+	if emptySets == 0 {
+		t.Fatal("no segment had an empty set of deleted documents, before or after compaction: the test checked nothing")
 	}
 }
