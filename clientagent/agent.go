@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -106,11 +107,16 @@ type Agent struct {
 	// document ID for one version of the index (a document's text changes
 	// only with it), at most maxCachedSketches.
 	sketches memo.Versioned[string, sketch]
-	ix       *index.Index
-	store    *usermodel.Store
-	stats    statsStore
-	cfg      Config
-	now      func() time.Time
+	// formatKeys remembers the keys under which copies of a page in
+	// several formats meet (collapseFormatCopies).
+	formatKeys formatKeys
+	// leadTables are collapseNearDuplicates' tables, reused.
+	leadTables leadTables
+	ix         *index.Index
+	store      *usermodel.Store
+	stats      statsStore
+	cfg        Config
+	now        func() time.Time
 	// mu guards sources, which is replaced, never changed in place, so a
 	// search keeps the set it planned with while engines are swapped.
 	mu      sync.RWMutex
@@ -127,6 +133,8 @@ type Agent struct {
 	basis   basisCache // the profile and rejected documents, prepared for re-ranking
 	// unitProfile is the shared profile normalised, for reformulation.
 	unitProfile unitCache
+	// reforms are the latest reformulations, by what they came from.
+	reforms reformCache
 }
 
 // finishTimeout bounds the local work that follows the sources' answers
@@ -381,11 +389,13 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		// marks of similar past queries reformulate this one, and a result
 		// rejected there is filtered here (the same need, the same page or
 		// a near copy of it, again). The profile carries the rest.
+		qnorm := qvec.Norm() // once, not once a mark
+		qterms := slices.Collect(maps.Keys(qvec))
 		for _, m := range marks {
-			if !sharesTerm(qvec, m.QueryVec) {
+			if !hasAny(m.QueryVec, qterms) {
 				continue // cosine 0, below any SimilarQuery (which is > 0)
 			}
-			sim := qvec.Cosine(m.QueryVec)
+			sim := cosineWithNorm(qvec, qnorm, m.QueryVec)
 			if sim < a.cfg.SimilarQuery {
 				continue
 			}
@@ -395,11 +405,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			}
 		}
 		if len(q.Terms) > 0 && (len(judged) > 0 || len(profile.Terms) > 0) {
-			base := usermodel.Vector{}
-			for _, t := range q.Terms {
-				base[t.Term] = t.Weight
-			}
-			ref, err := usermodel.ReformulateWith(ctx, a.ix, a.cfg.Reform, base, judged, a.unitProfile.get(profile.Terms))
+			ref, err := a.reforms.reformulate(ctx, a.ix, a.cfg.Reform, q.Terms, judged, a.unitProfile.get(profile.Terms))
 			if err != nil {
 				return nil, fmt.Errorf("clientagent: reformulate: %w", err)
 			}
@@ -488,18 +494,17 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		}
 	}
 	resp.Total = matches(lists, merged)
-	merged = collapseFormatCopies(merged)
+	merged = collapseFormatCopies(merged, &a.formatKeys)
 	merged = a.collapseNearDuplicates(ctx, merged)
 	rerank := !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0)
-	shown := merged
-	if !rerank && len(shown) > k {
-		shown = shown[:k] // the rest is not shown, nor re-ranked
-	}
-	ranked := make([]rankedHit, len(shown))
-	for i, m := range shown {
-		ranked[i] = rankedHit{Merged: m, score: m.Fused, why: "retrieval score"}
-	}
-	if rerank {
+	var ranked []rankedHit
+	if !rerank {
+		shown := merged[:min(len(merged), k)] // the rest is not shown, nor re-ranked
+		ranked = make([]rankedHit, len(shown))
+		for i, m := range shown {
+			ranked[i] = rankedHit{Merged: m, score: m.Fused, why: "retrieval score"}
+		}
+	} else {
 		rc := a.cfg.Rerank
 		if typedTerms > a.cfg.ShortQuery {
 			rc.ProfileWeight *= float64(a.cfg.ShortQuery) / float64(typedTerms)
@@ -507,7 +512,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		// The sources may have used up the search's deadline; re-ranking
 		// is local work the answer needs, so it gets its own short bound.
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
-		ranked, resp.Filtered, err = a.rerank(rctx, rc, merged, profile.Terms, rejected)
+		ranked, resp.Filtered, err = a.rerank(rctx, rc, merged, profile.Terms, rejected, k)
 		cancel()
 		if err != nil {
 			return nil, err
@@ -664,16 +669,25 @@ func showTerms(typed []index.WeightedTerm, added []string, n int) []index.Weight
 	return out
 }
 
-// sharesTerm reports whether a and b have a term in common (else their
-// cosine is 0), looking up the shorter's terms in the longer.
-func sharesTerm(a, b usermodel.Vector) bool {
-	if len(b) < len(a) {
-		a, b = b, a
-	}
-	for t := range a {
-		if _, ok := b[t]; ok {
+// hasAny reports whether v has one of terms (else its cosine with a
+// vector of those terms is 0). A search looks up its query's few terms in
+// each past query's vector, rather than starting a walk over a map for
+// each of up to 500 marks.
+func hasAny(v usermodel.Vector, terms []string) bool {
+	for _, t := range terms {
+		if _, ok := v[t]; ok {
 			return true
 		}
 	}
 	return false
+}
+
+// cosineWithNorm is q.Cosine(u), to the bit, for q's norm qn worked out
+// in advance (q.Norm()).
+func cosineWithNorm(q usermodel.Vector, qn float64, u usermodel.Vector) float64 {
+	nu := u.Norm()
+	if qn == 0 || nu == 0 {
+		return 0
+	}
+	return q.Dot(u) / (qn * nu)
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"github.com/p2pir/p2pir/internal/testenv"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,8 +43,21 @@ const (
 // (profile-ms-p50 / noprofile-ms-p50), which must stay at most 2; for
 // reference, noprofile-candidates-ms-p50 is a search without the profile
 // showing as many results as the profile re-ranks (Config.Candidates).
+//
+// P2PIR_BENCH_EXPANSION_TERMS=N sets the reformulation's expansion terms
+// (usermodel.ReformConfig.ExpansionTerms) instead of the default, to
+// measure what each expansion term costs (the sweep in
+// docs/BENCHMARKS.md); only this benchmark reads it.
 func BenchmarkSearchWithProfile(b *testing.B) {
 	root := testenv.DataDir(b)
+	cfg := clientagent.DefaultConfig()
+	if v := os.Getenv("P2PIR_BENCH_EXPANSION_TERMS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			b.Fatalf("P2PIR_BENCH_EXPANSION_TERMS is %q; want a whole number of expansion terms, at least 1", v)
+		}
+		cfg.Reform.ExpansionTerms = n
+	}
 	c, err := eval.Load(filepath.Join(root, "cisi"))
 	if err != nil {
 		b.Fatalf("load CISI: %v", err)
@@ -53,7 +68,7 @@ func BenchmarkSearchWithProfile(b *testing.B) {
 	}{{"abstracts", 1}, {"files", 25}} {
 		b.Run(shape.name, func(b *testing.B) {
 			ctx := context.Background()
-			ag, queries := profiledAgent(b, c, shape.group)
+			ag, queries := profiledAgent(b, c, shape.group, cfg)
 			// wide: NoProfile showing as many results as the user model
 			// re-ranks, for reference: what retrieving the candidates
 			// costs before any user-model work.
@@ -93,9 +108,9 @@ func BenchmarkSearchWithProfile(b *testing.B) {
 }
 
 // profiledAgent indexes c's documents (group consecutive documents joined
-// into one) and returns an agent whose person made profileMarks marks, with
-// the short queries they were made for.
-func profiledAgent(b *testing.B, c *eval.Collection, group int) (*clientagent.Agent, []string) {
+// into one) and returns an agent configured by cfg whose person made
+// profileMarks marks, with the short queries they were made for.
+func profiledAgent(b *testing.B, c *eval.Collection, group int, cfg clientagent.Config) (*clientagent.Agent, []string) {
 	b.Helper()
 	ctx := context.Background()
 	dir := b.TempDir()
@@ -125,7 +140,7 @@ func profiledAgent(b *testing.B, c *eval.Collection, group int) (*clientagent.Ag
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	ag, err := clientagent.New(ix, st, clientagent.DefaultConfig())
+	ag, err := clientagent.New(ix, st, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

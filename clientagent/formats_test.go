@@ -24,17 +24,34 @@ func TestCollapseFormatCopies(t *testing.T) {
 		hit("https://x.example/page.md", "The Page", "web"),
 		hit("file:///d/page.rst", "The page", "file"),
 	}
-	out := collapseFormatCopies(in)
-	var urls []string
-	for _, m := range out {
-		urls = append(urls, m.URL)
-	}
-	want := []string{"file:///d/page.md", "file:///d/other.md", "file:///e/page.html", "file:///d/page.txt", "file:///d/page.pdf", "https://x.example/page.md"}
-	if !slices.Equal(urls, want) {
-		t.Errorf("kept %v, want %v", urls, want)
-	}
-	if got := out[0].Formats; !slices.Equal(got, []string{"file:///d/page.html", "file:///d/page.rst"}) {
-		t.Errorf("the Markdown page's other formats: %v", got)
+	// Without remembering the keys, then remembering them (twice: worked
+	// out, then remembered), then with the pages retitled: remembered keys
+	// are those of the URL and the title together.
+	var keys formatKeys
+	for _, round := range []struct {
+		name    string
+		keys    *formatKeys
+		retitle bool
+	}{{"not remembered", nil, false}, {"first remembered", &keys, false}, {"remembered", &keys, false}, {"retitled", &keys, true}} {
+		in := slices.Clone(in)
+		want := []string{"file:///d/page.md", "file:///d/other.md", "file:///e/page.html", "file:///d/page.txt", "file:///d/page.pdf", "https://x.example/page.md"}
+		wantFormats := []string{"file:///d/page.html", "file:///d/page.rst"}
+		if round.retitle { // the HTML copy now has its own title
+			in[2].Title = "Not the page"
+			want = slices.Insert(want, 2, "file:///d/page.html")
+			wantFormats = []string{"file:///d/page.rst"}
+		}
+		out := collapseFormatCopies(in, round.keys)
+		var urls []string
+		for _, m := range out {
+			urls = append(urls, m.URL)
+		}
+		if !slices.Equal(urls, want) {
+			t.Errorf("%s: kept %v, want %v", round.name, urls, want)
+		}
+		if got := out[0].Formats; !slices.Equal(got, wantFormats) {
+			t.Errorf("%s: the Markdown page's other formats: %v, want %v", round.name, got, wantFormats)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package clientagent
 import (
 	"context"
 	"slices"
+	"sync"
 
 	"github.com/p2pir/p2pir/internal/fnv1a"
 )
@@ -141,6 +142,20 @@ func nearDuplicate(a, b sketch) bool {
 	return taken > 0 && float64(both) >= NearDuplicateResemblance*float64(taken)
 }
 
+// nearDupLead returns how many of the smallest hashes of two sketches hold
+// their smallest common hash whenever nearDuplicate holds for them: one
+// more than the most hashes in one sketch only that nearDuplicate's merge
+// allows (at most (1 − NearDuplicateResemblance)·sketchSize). Every hash
+// the merge takes before the smallest common one is in one sketch only,
+// and the merge gives up (false) once more than it allows were taken; so
+// of two near duplicates each has fewer than nearDupLead hashes below
+// their smallest common one. Two sketches whose first nearDupLead hashes
+// share none are not near duplicates.
+func nearDupLead() int {
+	allowed := (1 - NearDuplicateResemblance) * sketchSize // nearDuplicate's most, at k = sketchSize
+	return int(allowed+1e-9) + 1
+}
+
 // collapseNearDuplicates keeps, of local files that are near duplicates
 // of a better-ranked local file (nearDuplicate), only the better one, and
 // lists the others' URLs (and their other formats) in its
@@ -150,31 +165,64 @@ func nearDuplicate(a, b sketch) bool {
 // works in place, in merged's array.
 func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []Merged {
 	version := a.ix.Version()
+	return collapseSketched(merged, &a.leadTables, func(m Merged) (sketch, bool) {
+		if ctx.Err() != nil {
+			return sketch{}, false
+		}
+		if sk, ok := a.sketches.Get(version, m.DocID); ok {
+			return sk, true
+		}
+		d, found, err := a.ix.GetHead(ctx, m.DocID, nearDupTextBytes)
+		if err != nil || !found {
+			return sketch{}, false
+		}
+		sk := shingleSketch(a.ix.Analyze(d.Title + "\n" + d.Body))
+		a.sketches.Put(version, m.DocID, sk)
+		return sk, true
+	})
+}
+
+// collapseSketched is collapseNearDuplicates with the files' sketches
+// from sketchOf (false: the file is kept as it is, uncompared).
+func collapseSketched(merged []Merged, tables *leadTables, sketchOf func(Merged) (sketch, bool)) []Merged {
 	type kept struct {
 		at int // index in out
 		sk sketch
 	}
 	var files []kept
+	// leads finds, for each of the first nearDupLead hashes of a file's
+	// sketch, the kept files that have it among theirs: only those can be
+	// near duplicates of it (nearDupLead), so a file is compared with
+	// them, not with every file kept.
+	var leads *leadTable
+	var maybe []int
+	lead := nearDupLead()
 	out := merged[:0]
 	candidates := 0
 	for _, m := range merged {
-		if m.Origin != "file" || m.DocID == "" || candidates >= maxNearDupCandidates || ctx.Err() != nil {
+		if m.Origin != "file" || m.DocID == "" || candidates >= maxNearDupCandidates {
 			out = append(out, m)
 			continue
 		}
 		candidates++
-		sk, ok := a.sketches.Get(version, m.DocID)
+		sk, ok := sketchOf(m)
 		if !ok {
-			d, found, err := a.ix.GetHead(ctx, m.DocID, nearDupTextBytes)
-			if err != nil || !found {
-				out = append(out, m)
+			out = append(out, m)
+			continue
+		}
+		maybe = maybe[:0]
+		if leads != nil {
+			for _, h := range sk.mins[:min(len(sk.mins), lead)] {
+				maybe = leads.find(h, maybe)
+			}
+		}
+		slices.Sort(maybe) // the better-ranked file first, as among all of them
+		dup := false
+		for i, f := range maybe {
+			if i > 0 && f == maybe[i-1] {
 				continue
 			}
-			sk = shingleSketch(a.ix.Analyze(d.Title + "\n" + d.Body))
-			a.sketches.Put(version, m.DocID, sk)
-		}
-		dup := false
-		for _, k := range files {
+			k := files[f]
 			if nearDuplicate(k.sk, sk) {
 				o := &out[k.at]
 				o.NearDuplicates = append(o.NearDuplicates, m.URL)
@@ -186,6 +234,13 @@ func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []M
 		}
 		if dup {
 			continue
+		}
+		if leads == nil {
+			leads = tables.get(min(len(merged), maxNearDupCandidates) * lead)
+			defer tables.put(leads)
+		}
+		for _, h := range sk.mins[:min(len(sk.mins), lead)] {
+			leads.add(h, len(files))
 		}
 		files = append(files, kept{at: len(out), sk: sk})
 		out = append(out, m)
@@ -199,4 +254,72 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// leadTable is a multimap from the first hashes of kept files' sketches to
+// the files (their indexes among the kept ones): open addressing over one
+// array, at most half full, so a search's hundreds of entries cost no
+// allocation each.
+type leadTable struct {
+	slots []leadSlot // a power of two long
+}
+
+// leadSlot is a hash and a file holding it (index + 1; 0: empty).
+type leadSlot struct {
+	hash uint64
+	file int32
+}
+
+// slot is where h's probe starts (the hashes are FNV-1a's, mixed again so
+// that their low bits spread).
+func (t *leadTable) slot(h uint64) uint64 {
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 32
+	return h & uint64(len(t.slots)-1)
+}
+
+// add records that the kept file holds h.
+func (t *leadTable) add(h uint64, file int) {
+	mask := uint64(len(t.slots) - 1)
+	i := t.slot(h)
+	for t.slots[i].file != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = leadSlot{h, int32(file + 1)}
+}
+
+// find appends to out the kept files holding h.
+func (t *leadTable) find(h uint64, out []int) []int {
+	mask := uint64(len(t.slots) - 1)
+	for i := t.slot(h); t.slots[i].file != 0; i = (i + 1) & mask {
+		if t.slots[i].hash == h {
+			out = append(out, int(t.slots[i].file-1))
+		}
+	}
+	return out
+}
+
+// leadTables lends empty lead tables out, so that searches reuse them.
+// The zero value is ready to use.
+type leadTables struct {
+	pool sync.Pool
+}
+
+// get returns an empty table for at least entries entries.
+func (p *leadTables) get(entries int) *leadTable {
+	size := 16
+	for size < 2*entries {
+		size *= 2
+	}
+	if t, ok := p.pool.Get().(*leadTable); ok && len(t.slots) >= size {
+		return t
+	}
+	return &leadTable{slots: make([]leadSlot, size)}
+}
+
+// put empties t and keeps it for another search.
+func (p *leadTables) put(t *leadTable) {
+	clear(t.slots)
+	p.pool.Put(t)
 }

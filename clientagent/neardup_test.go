@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -190,4 +191,176 @@ func TestNearDuplicateAtTheThreshold(t *testing.T) {
 			t.Errorf("%s: nearDuplicate = %v, resemblance %.3f, want %v", tc.name, got, resemblance(tc.a, tc.b), tc.want)
 		}
 	}
+}
+
+// Two near duplicates share a hash among the first nearDupLead of each
+// sketch (the claim that lets collapseNearDuplicates compare a file only
+// with the kept files sharing one): checked on random pairs from
+// unrelated to identical, with the hashes only one of them has placed
+// first (the worst case), and on the tightest pair, whose smallest common
+// hash is the nearDupLead-th of one sketch, which is a near duplicate.
+func TestNearDuplicatesShareOneOfTheirFirstHashes(t *testing.T) {
+	lead := nearDupLead()
+	shareLead := func(a, b sketch) bool {
+		for _, h := range a.mins[:min(len(a.mins), lead)] {
+			if slices.Contains(b.mins[:min(len(b.mins), lead)], h) {
+				return true
+			}
+		}
+		return false
+	}
+	seq := func(from uint64, n int) []uint64 {
+		out := make([]uint64, n)
+		for i := range out {
+			out[i] = from + uint64(i)
+		}
+		return out
+	}
+	// The tightest pair: 25 hashes of a's own below 103 shared ones.
+	tight := sketch{mins: append(seq(1, lead-1), seq(100, sketchSize-lead+1)...), shingles: 1000}
+	other := sketch{mins: seq(100, sketchSize), shingles: 1000}
+	if !nearDuplicate(tight, other) || !shareLead(tight, other) {
+		t.Fatalf("tightest pair: nearDuplicate %v, share a hash among their first %d: %v; want both",
+			nearDuplicate(tight, other), lead, shareLead(tight, other))
+	}
+	if cut := (sketch{mins: tight.mins[lead-1:], shingles: 1000}); !nearDuplicate(cut, other) {
+		t.Fatal("the tightest pair without a's own hashes is not a near duplicate")
+	}
+	r := rand.New(rand.NewPCG(13, 1))
+	near := 0
+	for i := range 20000 {
+		shared, own, otherOwn := r.IntN(200), r.IntN(40), r.IntN(40)
+		var a, b []uint64
+		for j := range shared {
+			h := uint64(1000 + j*7)
+			a, b = append(a, h), append(b, h)
+		}
+		for j := range own {
+			a = append(a, uint64(1+j)) // below every shared hash: the worst case
+		}
+		for j := range otherOwn {
+			if i%2 == 0 {
+				b = append(b, uint64(500+j))
+			} else {
+				b = append(b, uint64(1000+shared*7+j)) // above them
+			}
+		}
+		mk := func(hs []uint64) sketch {
+			slices.Sort(hs)
+			return sketch{mins: hs[:min(len(hs), sketchSize)], shingles: len(hs)}
+		}
+		sa, sb := mk(a), mk(b)
+		if nearDuplicate(sa, sb) {
+			near++
+			if !shareLead(sa, sb) {
+				t.Fatalf("near duplicates (shared %d, own %d and %d) share none of their first %d hashes", shared, own, otherOwn, lead)
+			}
+		}
+	}
+	if near < 1000 {
+		t.Fatalf("only %d of the random pairs are near duplicates: the test does not exercise the claim", near)
+	}
+}
+
+// TestCollapseComparesOnlyWhatCanMatch: collapsing with the lead table
+// (a file compared only with the kept files sharing one of its first
+// hashes) collapses exactly what comparing every file with every kept
+// one collapses, into the same files, in the same order: on lists of up
+// to 120 files (beyond maxNearDupCandidates) with families of near
+// copies, results that are not files, and files whose sketch cannot be
+// read; one table set serves every list, as an agent's serves searches.
+func TestCollapseComparesOnlyWhatCanMatch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 3))
+	var tables leadTables
+	collapsed := 0
+	for trial := range 60 {
+		var bases [][]string // a family's text, in words
+		for range 1 + rng.IntN(8) {
+			words := make([]string, 20+rng.IntN(300))
+			for i := range words {
+				words[i] = fmt.Sprintf("w%d", rng.IntN(3000))
+			}
+			bases = append(bases, words)
+		}
+		sketches := map[string]sketch{}
+		var merged []Merged
+		for i := range 1 + rng.IntN(120) {
+			url := fmt.Sprintf("file:///f%03d.txt", i)
+			m := Merged{Hit: Hit{URL: url, DocID: url, Origin: "file"}}
+			switch rng.IntN(10) {
+			case 0:
+				m.Origin = "web"
+			case 1: // unreadable: no sketch
+			case 2: // a family's sketch under up to 25 hashes of its own (the worst case)
+				family := uint64(1+rng.IntN(3)) << 40
+				var mins []uint64
+				// 25: the most hashes of one sketch only that two near
+				// duplicates' first 128 can hold (0.2·128, rounded down).
+				own := []int{0, 25, rng.IntN(26)}[rng.IntN(3)]
+				for j := range own {
+					mins = append(mins, family+uint64(j)+uint64(i)<<20)
+				}
+				for j := range sketchSize - len(mins) {
+					mins = append(mins, family+1<<30+uint64(j))
+				}
+				sketches[url] = sketch{mins: mins, shingles: 1000}
+			default:
+				words := slices.Clone(bases[rng.IntN(len(bases))])
+				for j := range words { // a copy with some words changed
+					if rng.IntN(40) == 0 {
+						words[j] = "changed"
+					}
+				}
+				sketches[url] = shingleSketch(words)
+			}
+			merged = append(merged, m)
+		}
+		sketchOf := func(m Merged) (sketch, bool) { sk, ok := sketches[m.DocID]; return sk, ok }
+		want := bruteForceCollapse(slices.Clone(merged), sketchOf)
+		got := collapseSketched(slices.Clone(merged), &tables, sketchOf)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("trial %d: collapsed to %d results, comparing every pair to %d:\n got %+v\nwant %+v", trial, len(got), len(want), got, want)
+		}
+		collapsed += len(merged) - len(got)
+	}
+	if collapsed < 100 {
+		t.Fatalf("only %d results collapsed in all: the test does not exercise the collapse", collapsed)
+	}
+}
+
+// bruteForceCollapse is collapseSketched comparing each file with every
+// kept one, better-ranked first.
+func bruteForceCollapse(merged []Merged, sketchOf func(Merged) (sketch, bool)) []Merged {
+	type kept struct {
+		at int
+		sk sketch
+	}
+	var files []kept
+	out := merged[:0]
+	candidates := 0
+	for _, m := range merged {
+		if m.Origin != "file" || m.DocID == "" || candidates >= maxNearDupCandidates {
+			out = append(out, m)
+			continue
+		}
+		candidates++
+		sk, ok := sketchOf(m)
+		if !ok {
+			out = append(out, m)
+			continue
+		}
+		dup := false
+		for _, k := range files {
+			if nearDuplicate(k.sk, sk) {
+				out[k.at].NearDuplicates = append(out[k.at].NearDuplicates, m.URL)
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			files = append(files, kept{len(out), sk})
+			out = append(out, m)
+		}
+	}
+	return out
 }

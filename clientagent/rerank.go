@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync"
 	"unsafe"
 
@@ -21,28 +22,42 @@ type rankedHit struct {
 }
 
 // rerank re-orders merged results with the profile and drops those too
-// close to rejected documents (usermodel.Rerank).
-func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []Merged, profile usermodel.Vector, rejected []usermodel.Vector) ([]rankedHit, []Filtered, error) {
+// close to rejected documents (usermodel.Rerank), and returns the first
+// show of the results (the others are not shown) and every one dropped.
+func (a *Agent) rerank(ctx context.Context, cfg usermodel.RerankConfig, hits []Merged, profile usermodel.Vector, rejected []usermodel.Vector, show int) ([]rankedHit, []Filtered, error) {
 	vecs, err := a.docVectors(ctx, hits)
 	if err != nil {
 		return nil, nil, err
 	}
 	scores := rerankScores(hits)
 	cands := make([]usermodel.Candidate, len(hits))
-	byKey := make(map[string]Merged, len(hits))
-	for i, h := range hits {
-		key := fmt.Sprint(i)
-		cands[i] = usermodel.Candidate{Key: key, Score: scores[i], Prepared: vecs[i]}
-		byKey[key] = h
+	for i := range hits {
+		// The key is the result's place in hits (strconv's small numbers
+		// cost no allocation).
+		cands[i] = usermodel.Candidate{Key: strconv.Itoa(i), Score: scores[i], Prepared: vecs[i]}
 	}
-	kept, dropped := usermodel.RerankWith(cfg, cands, a.basis.get(profile, rejected))
-	out := make([]rankedHit, 0, len(kept))
-	for _, r := range kept {
-		out = append(out, rankedHit{Merged: byKey[r.Key], score: r.Final, sim: r.ProfileSim, why: r.Why})
+	at := func(key string) (*Merged, error) {
+		i, err := strconv.Atoi(key)
+		if err != nil || i < 0 || i >= len(hits) {
+			return nil, fmt.Errorf("re-ranking returned a result that was not a candidate (%q)", key)
+		}
+		return &hits[i], nil
+	}
+	kept, dropped := usermodel.RerankTop(cfg, cands, a.basis.get(profile, rejected), show)
+	out := make([]rankedHit, 0, min(len(kept), show))
+	for _, r := range kept[:min(len(kept), show)] {
+		h, err := at(r.Key)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, rankedHit{Merged: *h, score: r.Final, sim: r.ProfileSim, why: r.Why})
 	}
 	var filtered []Filtered
 	for _, d := range dropped {
-		h := byKey[d.Key]
+		h, err := at(d.Key)
+		if err != nil {
+			return nil, nil, err
+		}
 		filtered = append(filtered, Filtered{URL: h.URL, Title: h.Title, Why: d.Why})
 	}
 	return out, filtered, nil

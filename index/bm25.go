@@ -174,24 +174,59 @@ type segPostings struct {
 
 // newSegCursor opens term's postings in field in every segment of is
 // (dicts[i] is the field's dictionary of segment i, opened once per
-// search), and returns them with the number of live documents holding
-// the term.
-func newSegCursor(is *scorch.IndexSnapshot, dicts []segment.TermDictionary, term string) (*segCursor, uint64, error) {
+// search). Its postings lists and iterators reuse those of scratch (a
+// search's, kept from one search to the next), so a query of 40 terms
+// does not allocate 40 of each.
+func newSegCursor(is *scorch.IndexSnapshot, dicts []segment.TermDictionary, term string, scratch *postingsScratch) (*segCursor, uint64, error) {
 	c := &segCursor{}
 	var base, df uint64
 	for i, ss := range is.Segments() {
 		n := ss.Segment().Count()
-		pl, err := dicts[i].PostingsList([]byte(term), ss.Deleted(), nil)
+		// An empty set of deleted documents is no set: zap would copy
+		// the postings less it (AndNot) for each term.
+		deleted := ss.Deleted()
+		if deleted != nil && deleted.IsEmpty() {
+			deleted = nil
+		}
+		slot := scratch.next()
+		pl, err := dicts[i].PostingsList([]byte(term), deleted, slot.pl)
 		if err != nil {
 			return nil, 0, err
 		}
+		slot.pl = pl
 		if k := pl.Count(); k > 0 {
 			df += k
-			c.segs = append(c.segs, segPostings{base: base, end: base + n, it: pl.Iterator(true, true, false, nil)})
+			slot.it = pl.Iterator(true, true, false, slot.it)
+			c.segs = append(c.segs, segPostings{base: base, end: base + n, it: slot.it})
 		}
 		base += n
 	}
 	return c, df, nil
+}
+
+// postingsScratch is what one search's segment cursors are made in: a
+// postings list and an iterator per term and segment, handed back (reset
+// by the segment) to the next search that takes the scratch. A search
+// takes it whole from Index.postings and puts it back when it no longer
+// reads its cursors, so no two searches share a slot.
+type postingsScratch struct {
+	slots []postingsSlot
+	used  int
+}
+
+// postingsSlot is one term's postings in one segment, for reuse.
+type postingsSlot struct {
+	pl segment.PostingsList
+	it segment.PostingsIterator
+}
+
+// next is the next unused slot, a new one when all are used.
+func (s *postingsScratch) next() *postingsSlot {
+	if s.used == len(s.slots) {
+		s.slots = append(s.slots, postingsSlot{})
+	}
+	s.used++
+	return &s.slots[s.used-1]
 }
 
 // segmentDicts opens field's dictionary in every segment of is.

@@ -116,6 +116,10 @@ type Index struct {
 	// analysers is the scratch space of Index.analyse's goroutines
 	// (*analyser), kept from batch to batch: buffers and the stem cache.
 	analysers sync.Pool
+	// postings is the scratch space of topK's segment cursors
+	// (*postingsScratch): postings lists and iterators, kept from search
+	// to search.
+	postings sync.Pool
 }
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.

@@ -71,9 +71,14 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	is, _ := r.(*scorch.IndexSnapshot)
 	var dicts []segment.TermDictionary
 	var lists []*termList
+	var scratch *postingsScratch // the segment cursors' postings, reused
 	defer func() {
 		for _, l := range lists {
 			l.c.close()
+		}
+		if scratch != nil { // no cursor is read after this
+			scratch.used = 0
+			ix.postings.Put(scratch)
 		}
 	}()
 	for _, t := range q.terms {
@@ -96,8 +101,11 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 				if dicts, err = segmentDicts(is, fieldText); err != nil {
 					return res, fmt.Errorf("bm25: dictionaries: %w", err)
 				}
+				if scratch, _ = ix.postings.Get().(*postingsScratch); scratch == nil {
+					scratch = &postingsScratch{}
+				}
 			}
-			if c.segs, df, err = newSegCursor(is, dicts, t.Term); err != nil {
+			if c.segs, df, err = newSegCursor(is, dicts, t.Term, scratch); err != nil {
 				return res, fmt.Errorf("bm25: postings of %q: %w", t.Term, err)
 			}
 		default:

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"weak"
 )
 
 // RerankConfig tunes how the profile re-ranks and filters results.
@@ -86,9 +88,51 @@ func Rerank(cfg RerankConfig, cands []Candidate, profile Vector, rejected []Vect
 // norms worked out, terms merged). A caller may keep it for as long as the
 // profile and the rejected documents stay the same, and use it from
 // several goroutines at once.
+//
+// It remembers each prepared candidate's cosines (Candidate.Prepared, by
+// identity, which the caller keeps unmodified): a document that is a
+// candidate again while the profile and the rejected documents stay the
+// same (a person's searches on one need, mostly the same documents)
+// costs a lookup, not a walk over its terms (thousands for a desktop
+// file, against a profile of thousands).
 type RerankBasis struct {
 	set        *cosineSet // the profile (0), then the rejected documents
 	hasProfile bool
+
+	mu sync.Mutex
+	// known are the cosines of prepared candidates, with every vector of
+	// set, by weak reference (a vector the caller forgets is not kept
+	// alive here), at most maxKnownCosines values in all.
+	known  map[weak.Pointer[PreparedVector]][]float64
+	nKnown int
+}
+
+// maxKnownCosines bounds the cosines a RerankBasis remembers (8 bytes
+// each): some 2 MiB, thousands of candidates against a profile and a few
+// rejected documents.
+const maxKnownCosines = 1 << 18
+
+// cosines sets out to p's cosines with every vector of the basis (see
+// cosineSet.cosines), remembered from an earlier call for the same p.
+func (b *RerankBasis) cosines(p *PreparedVector, out []float64) {
+	key := weak.Make(p)
+	b.mu.Lock()
+	known, ok := b.known[key]
+	b.mu.Unlock()
+	if ok {
+		copy(out, known)
+		return
+	}
+	b.set.cosines(p, out)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.known == nil || b.nKnown+len(out) > maxKnownCosines {
+		b.known, b.nKnown = map[weak.Pointer[PreparedVector]][]float64{}, 0
+	}
+	if _, ok := b.known[key]; !ok {
+		b.known[key] = slices.Clone(out)
+		b.nKnown += len(out)
+	}
 }
 
 // NewRerankBasis prepares profile and rejected for RerankWith. They must
@@ -106,6 +150,13 @@ func NewRerankBasis(profile Vector, rejected []Vector) *RerankBasis {
 // RerankWith is Rerank with the profile and the rejected documents
 // prepared in advance.
 func RerankWith(cfg RerankConfig, cands []Candidate, basis *RerankBasis) ([]Ranked, []Dropped) {
+	return RerankTop(cfg, cands, basis, len(cands))
+}
+
+// RerankTop is RerankWith for a caller that shows only the first n of the
+// kept candidates: only those get their Why (the others' is empty); the
+// order, the scores, the ranks and the dropped candidates are RerankWith's.
+func RerankTop(cfg RerankConfig, cands []Candidate, basis *RerankBasis, n int) ([]Ranked, []Dropped) {
 	maxScore := 0.0
 	for _, c := range cands {
 		maxScore = math.Max(maxScore, c.Score)
@@ -126,7 +177,11 @@ func RerankWith(cfg RerankConfig, cands []Candidate, basis *RerankBasis) ([]Rank
 		} else if c.Doc == nil {
 			c.Doc = cv.v
 		}
-		if len(c.Doc) > 0 {
+		switch {
+		case len(c.Doc) == 0:
+		case c.Prepared != nil: // the caller's, which it may hand in again
+			basis.cosines(cv, sims)
+		default:
 			set.cosines(cv, sims)
 		}
 		if cfg.RejectSimilarity > 0 && cfg.RejectSimilarity <= 1 && len(c.Doc) > 0 {
@@ -158,6 +213,9 @@ func RerankWith(cfg RerankConfig, cands []Candidate, basis *RerankBasis) ([]Rank
 	for i := range kept {
 		r := &kept[i]
 		r.NewRank = i + 1
+		if i >= n {
+			continue // not shown: no reason needed
+		}
 		was := plain[r.OldRank]
 		switch {
 		case lambda == 0 || r.NewRank == was:

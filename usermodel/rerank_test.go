@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -494,5 +495,109 @@ func TestCosineSetGivesEachCosineToTheBit(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRerankBasisRemembersCosinesOfTheSameVectorOnly: a basis re-ranking
+// prepared candidates again and again gives what Rerank on the plain
+// vectors gives, each time; a new prepared vector with another content
+// (a document changed) gets its own cosines, not those remembered for
+// another vector; and candidates given as plain vectors are never mixed
+// up with prepared ones.
+func TestRerankBasisRemembersCosinesOfTheSameVectorOnly(t *testing.T) {
+	profile := Vector{"glacier": 0.8, "ice": 0.5, "moraine": 0.3}
+	rejected := []Vector{{"lava": 1, "basalt": 0.4}}
+	docs := []Vector{
+		{"glacier": 0.9, "ice": 0.4},
+		{"lava": 1, "basalt": 0.41},
+		{"river": 1, "ice": 0.1},
+		{"moraine": 1, "glacier": 0.2, "lava": 0.1},
+	}
+	cfg := DefaultRerankConfig()
+	basis := NewRerankBasis(profile, rejected)
+	prepared := func(vs []Vector) []Candidate {
+		out := make([]Candidate, len(vs))
+		for i, v := range vs {
+			out[i] = Candidate{Key: fmt.Sprint(i), Score: float64(len(vs) - i), Prepared: PrepareVector(v)}
+		}
+		return out
+	}
+	plain := func(vs []Vector) []Candidate {
+		out := make([]Candidate, len(vs))
+		for i, v := range vs {
+			out[i] = Candidate{Key: fmt.Sprint(i), Score: float64(len(vs) - i), Doc: v}
+		}
+		return out
+	}
+	check := func(name string, vs []Vector, cands []Candidate) {
+		t.Helper()
+		wantKept, wantDropped := Rerank(cfg, plain(vs), profile, rejected)
+		gotKept, gotDropped := RerankWith(cfg, cands, basis)
+		if len(gotKept) != len(wantKept) || len(gotDropped) != len(wantDropped) {
+			t.Fatalf("%s: %d kept and %d dropped, want %d and %d", name, len(gotKept), len(gotDropped), len(wantKept), len(wantDropped))
+		}
+		for i := range gotKept {
+			g, w := gotKept[i], wantKept[i]
+			if g.Key != w.Key || g.Final != w.Final || g.ProfileSim != w.ProfileSim || g.Why != w.Why {
+				t.Errorf("%s: result %d is %s (final %v, profile %v, %q), want %s (final %v, profile %v, %q)",
+					name, i+1, g.Key, g.Final, g.ProfileSim, g.Why, w.Key, w.Final, w.ProfileSim, w.Why)
+			}
+		}
+		for i := range gotDropped {
+			if gotDropped[i].Key != wantDropped[i].Key || gotDropped[i].Why != wantDropped[i].Why {
+				t.Errorf("%s: dropped %d is %s (%q), want %s (%q)", name, i+1, gotDropped[i].Key, gotDropped[i].Why, wantDropped[i].Key, wantDropped[i].Why)
+			}
+		}
+	}
+	cands := prepared(docs)
+	for round := range 3 {
+		check(fmt.Sprintf("round %d", round), docs, cands)
+	}
+	// The documents changed: the rejected page now reads like the profile.
+	changed := slices.Clone(docs)
+	changed[1] = Vector{"glacier": 1, "moraine": 0.5}
+	changed[0] = Vector{"lava": 1, "basalt": 0.4}
+	check("changed documents", changed, prepared(changed))
+	check("plain vectors", changed, plain(changed))
+	check("the first vectors again", docs, cands)
+}
+
+// TestRerankTopGivesReasonsToTheShownOnly: RerankTop orders, scores, ranks
+// and drops exactly as RerankWith, and gives the first n kept results
+// RerankWith's reasons and the others none, for n from none to more than
+// were kept.
+func TestRerankTopGivesReasonsToTheShownOnly(t *testing.T) {
+	profile := Vector{"glacier": 0.8, "ice": 0.5}
+	rejected := []Vector{{"lava": 1}}
+	docs := []Vector{{"river": 1}, {"lava": 1}, {"glacier": 1}, {"ice": 0.7, "river": 0.3}, {"basalt": 1}, {"glacier": 0.5, "moraine": 0.5}}
+	cands := make([]Candidate, len(docs))
+	for i, d := range docs {
+		cands[i] = Candidate{Key: fmt.Sprint(i), Score: float64(10 - i), Prepared: PrepareVector(d)}
+	}
+	cfg := DefaultRerankConfig()
+	basis := NewRerankBasis(profile, rejected)
+	wantKept, wantDropped := RerankWith(cfg, cands, basis)
+	if len(wantDropped) != 1 || wantKept[0].Why == "retrieval score" {
+		t.Fatalf("the fixture does not exercise reasons and drops: kept %+v, dropped %+v", wantKept, wantDropped)
+	}
+	for _, n := range []int{0, 1, 3, len(wantKept), len(wantKept) + 4} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			kept, dropped := RerankTop(cfg, cands, basis, n)
+			if !reflect.DeepEqual(dropped, wantDropped) {
+				t.Errorf("dropped %+v, want %+v", dropped, wantDropped)
+			}
+			if len(kept) != len(wantKept) {
+				t.Fatalf("%d kept, want %d", len(kept), len(wantKept))
+			}
+			for i, r := range kept {
+				want := wantKept[i]
+				if i >= n {
+					want.Why = ""
+				}
+				if !reflect.DeepEqual(r, want) {
+					t.Errorf("result %d: %+v, want %+v", i+1, r, want)
+				}
+			}
+		})
 	}
 }
