@@ -108,7 +108,9 @@ func TestDocVectorsFollowTheIndex(t *testing.T) {
 // TestBasisCacheServesEachNeedItsOwnBasis checks that the re-ranking
 // bases kept for the needs a person searches in turn are found again for
 // the same maps, never for equal but different maps (a profile decoded
-// anew after a mark), and that the least recently used is forgotten first.
+// anew after a mark), that the least recently used is forgotten first,
+// and that a new profile lets go of every basis of the old one (never
+// matched again, each holding on to the old profile).
 func TestBasisCacheServesEachNeedItsOwnBasis(t *testing.T) {
 	var c basisCache
 	profile := usermodel.Vector{"ice": 1}
@@ -125,16 +127,23 @@ func TestBasisCacheServesEachNeedItsOwnBasis(t *testing.T) {
 			t.Errorf("need %d: a new basis for the same maps", i)
 		}
 	}
-	if c.get(usermodel.Vector{"ice": 1}, []usermodel.Vector{rejected[0]}) == first[0] {
-		t.Error("an equal but different profile map got the cached basis")
-	}
-	// The new profile pushed out need 0, the least recently used; need 1
-	// is now the least recently used, and a new need pushes it out.
+	// A new need pushes out need 0, the least recently used; need 1 is
+	// then the least recently used, and another new need pushes it out.
 	c.get(profile, []usermodel.Vector{rejected[maxCachedBases]})
 	if c.get(profile, []usermodel.Vector{rejected[maxCachedBases-1]}) != first[maxCachedBases-1] {
 		t.Error("the most recently used basis was dropped")
 	}
-	if c.get(profile, []usermodel.Vector{rejected[1]}) == first[1] {
+	if c.get(profile, []usermodel.Vector{rejected[0]}) == first[0] {
 		t.Error("the least recently used basis was kept beyond the bound")
+	}
+	if len(c.entries) != maxCachedBases {
+		t.Errorf("%d bases kept, want the bound %d", len(c.entries), maxCachedBases)
+	}
+	newer := usermodel.Vector{"ice": 1}
+	if c.get(newer, []usermodel.Vector{rejected[2]}) == first[2] {
+		t.Error("an equal but different profile map got the cached basis")
+	}
+	if len(c.entries) != 1 || !sameMap(c.entries[0].refs[0], newer) {
+		t.Errorf("after a new profile the cache holds %d bases, want only the new profile's", len(c.entries))
 	}
 }

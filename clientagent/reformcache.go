@@ -70,6 +70,14 @@ func (c *reformCache) reformulate(ctx context.Context, ix *index.Index, cfg user
 	e := cachedReform{version: version, query: slices.Clone(query), judged: slices.Clone(judged), profile: profile, ref: cloneReform(ref)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// An entry of another profile or index version is never matched
+	// again (a changed profile is a new map, and versions only grow):
+	// dropped, so that the cache does not hold on to the person's old
+	// profiles, each as large as the profile, until 64 searches pushed
+	// them out.
+	c.entries = slices.DeleteFunc(c.entries, func(e cachedReform) bool {
+		return e.version != version || !sameMap(e.profile, profile)
+	})
 	if len(c.entries) == maxCachedReforms {
 		c.entries = c.entries[:maxCachedReforms-1]
 	}

@@ -99,6 +99,13 @@ func TestReformCacheGivesWhatReformulatingAfreshGives(t *testing.T) {
 		if s.name == "the same again" && len(c.entries) != 1 {
 			t.Errorf("%s: %d reformulations cached, want 1 (the same inputs again)", s.name, len(c.entries))
 		}
+		// Entries of an older profile or index version are never matched
+		// again: only the current profile's, at the current version, stay.
+		for _, e := range c.entries {
+			if !sameMap(e.profile, unit) || e.version != f.ix.Version() {
+				t.Errorf("%s: the cache still holds a reformulation of an older profile or index", s.name)
+			}
+		}
 		got.Terms[0].Weight = -1 // the caller's own: the cache keeps its copy
 		before = want
 	}

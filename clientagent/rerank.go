@@ -148,6 +148,9 @@ func (c *basisCache) get(profile usermodel.Vector, rejected []usermodel.Vector) 
 		}
 	}
 	e := cachedBasis{refs, usermodel.NewRerankBasis(profile, rejected)}
+	// A basis of another profile is never matched again (a changed
+	// profile is a new map): dropped, with the old profile it holds on to.
+	c.entries = slices.DeleteFunc(c.entries, func(e cachedBasis) bool { return !sameMap(e.refs[0], profile) })
 	if len(c.entries) == maxCachedBases {
 		c.entries = c.entries[:maxCachedBases-1]
 	}
