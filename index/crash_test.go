@@ -1,18 +1,17 @@
 package index
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/p2pir/p2pir/internal/testenv"
 )
 
 // crashIndexEnv tells the re-executed test binary to act as the indexer
@@ -105,7 +104,7 @@ func TestIndexSurvivesKill9(t *testing.T) {
 	for round := range rounds {
 		waitAcks := 1 + rng.IntN(4)
 		delay := time.Duration(rng.IntN(30000)) * time.Microsecond
-		lastAck, stderr := runIndexerAndKill(t, dir, acked+1, waitAcks, delay)
+		lastAck, stderr := testenv.KillAfterAcks(t, "TestHelperIndexer", []string{crashIndexEnv + "=" + dir, crashFirstEnv + "=" + strconv.FormatUint(acked+1, 10)}, waitAcks, delay)
 		if lastAck <= acked {
 			t.Fatalf("round %d: no new call acknowledged (last %d, before %d)", round, lastAck, acked)
 		}
@@ -161,56 +160,4 @@ func TestIndexSurvivesKill9(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// runIndexerAndKill starts the indexer on dir with its first call number,
-// waits for waitAcks acknowledgements, sleeps delay (so the kill lands
-// anywhere within the next call) and sends SIGKILL. It returns the last
-// call acknowledged.
-func runIndexerAndKill(t *testing.T, dir string, first uint64, waitAcks int, delay time.Duration) (uint64, string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperIndexer$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashIndexEnv+"="+dir, crashFirstEnv+"="+strconv.FormatUint(first, 10))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start indexer: %v", err)
-	}
-	acks := make(chan uint64)
-	go func() {
-		defer close(acks)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), "ack "); ok {
-				if seq, err := strconv.ParseUint(rest, 10, 64); err == nil {
-					acks <- seq
-				}
-			}
-		}
-	}()
-	var last uint64
-	for got := 0; got < waitAcks; {
-		seq, ok := <-acks
-		if !ok { // the indexer exited: failed, or its own deadline passed
-			cmd.Wait()
-			t.Fatalf("indexer exited after %d acks: %s", got, stderr.String())
-		}
-		last = seq
-		got++
-	}
-	time.Sleep(delay)
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatalf("kill indexer: %v", err)
-	}
-	for seq := range acks { // acks written before the kill
-		last = seq
-	}
-	if err := cmd.Wait(); err == nil || cmd.ProcessState.Exited() {
-		t.Fatalf("indexer was not killed (%v): %s", err, stderr.String())
-	}
-	return last, stderr.String()
 }

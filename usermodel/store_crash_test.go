@@ -1,22 +1,19 @@
 package usermodel
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"go.etcd.io/bbolt"
+
+	"github.com/p2pir/p2pir/internal/testenv"
 )
 
 // crashStoreEnv tells the re-executed test binary to act as the marker
@@ -102,7 +99,7 @@ func TestStoreSurvivesKill9(t *testing.T) {
 	for round := range rounds {
 		waitAcks := 1 + rng.IntN(20)
 		delay := time.Duration(rng.IntN(4000)) * time.Microsecond
-		lastAck, stderr := runMarkerAndKill(t, path, waitAcks, delay)
+		lastAck, stderr := testenv.KillAfterAcks(t, "TestHelperMarker", []string{crashStoreEnv + "=" + path}, waitAcks, delay)
 		if lastAck < acked {
 			t.Fatalf("round %d: acks went back from %d to %d", round, acked, lastAck)
 		}
@@ -136,66 +133,6 @@ func TestStoreSurvivesKill9(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// runMarkerAndKill starts the marker process on path, waits for waitAcks
-// acknowledgements, sleeps delay (so the kill lands anywhere within the
-// next write) and sends SIGKILL. It returns the last Seq acknowledged.
-func runMarkerAndKill(t *testing.T, path string, waitAcks int, delay time.Duration) (uint64, string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperMarker$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashStoreEnv+"="+path)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start marker: %v", err)
-	}
-	acks := make(chan uint64)
-	go func() {
-		defer close(acks)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), "ack "); ok {
-				if seq, err := strconv.ParseUint(rest, 10, 64); err == nil {
-					acks <- seq
-				}
-			}
-		}
-	}()
-	var last uint64
-	timeout := time.After(8 * time.Second)
-	for got := 0; got < waitAcks; {
-		select {
-		case seq, ok := <-acks:
-			if !ok {
-				cmd.Wait()
-				t.Fatalf("marker exited after %d acks: %s", got, stderr.String())
-			}
-			last = seq
-			got++
-		case <-timeout:
-			cmd.Process.Kill()
-			for range acks {
-			}
-			cmd.Wait()
-			t.Fatalf("marker sent %d of %d acks in 8s: %s", got, waitAcks, stderr.String())
-		}
-	}
-	time.Sleep(delay)
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatalf("kill marker: %v", err)
-	}
-	for seq := range acks { // acks written before the kill
-		last = seq
-	}
-	if err := cmd.Wait(); err == nil || cmd.ProcessState.Exited() {
-		t.Fatalf("marker was not killed (%v): %s", err, stderr.String())
-	}
-	return last, stderr.String()
 }
 
 // checkBoltConsistent runs bbolt's own page-level consistency check.
