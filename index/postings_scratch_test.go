@@ -136,26 +136,8 @@ func TestTopKBySegmentWithEmptyDeletedSets(t *testing.T) {
 			for range 1 + rng.IntN(10) {
 				words = append(words, segmentVocab[rng.IntN(len(segmentVocab))])
 			}
-			q, err := ix.ParseQuery(strings.Join(words, " "))
-			if err != nil {
-				t.Fatal(err)
-			}
-			bq, err := ix.compile(q)
-			if err != nil {
-				t.Fatal(err)
-			}
 			k := 1 + rng.IntN(50)
-			got, err := ix.topK(ctx, r, bq, k)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := ix.topK(ctx, byIDOnly{r}, bq, k)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(want.hits) == 0 {
-				t.Fatalf("%v: no hits", words)
-			}
+			got, want := topKBothWays(t, ix, r, words, k)
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("compacted %v, round %d, %v, k %d:\nby segment %+v\nby term reader %+v", compact, round, words, k, got, want)
 			}

@@ -18,6 +18,32 @@ import (
 // path of any other reader: the bleve Document by ID.
 type byIDOnly struct{ bindex.IndexReader }
 
+// topKBothWays runs the query of words at depth k on r by segment (what
+// searches do) and through bleve's term readers (byIDOnly), for tests
+// that compare the two; it fails t when the query has no hits, which
+// would compare nothing.
+func topKBothWays(t *testing.T, ix *Index, r bindex.IndexReader, words []string, k int) (bySegment, byReader topKResult) {
+	t.Helper()
+	q, err := ix.ParseQuery(strings.Join(words, " "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bq, err := ix.compile(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bySegment, err = ix.topK(context.Background(), r, bq, k); err != nil {
+		t.Fatal(err)
+	}
+	if byReader, err = ix.topK(context.Background(), byIDOnly{r}, bq, k); err != nil {
+		t.Fatal(err)
+	}
+	if len(byReader.hits) == 0 {
+		t.Fatalf("%v: no hits", words)
+	}
+	return bySegment, byReader
+}
+
 // Reading a document's stored fields by its number, straight from its
 // segment, gives what the bleve Document by ID gives, for every document
 // of an index of several segments with deleted and replaced documents,
@@ -246,7 +272,6 @@ func TestSegmentMatchesAreTheTermReaders(t *testing.T) {
 // random queries of one to eight words, some weighted, over five segments
 // with deleted and replaced documents, at depths 1 to 50.
 func TestTopKBySegmentIsTheTermReaders(t *testing.T) {
-	ctx := context.Background()
 	ix := openTest(t)
 	rng, vocab := rand.New(rand.NewPCG(13, 2)), segmentVocab
 	r, _ := churnedSegments(t, ix, rng, churn{perBatch: 60, minLen: 5, lenSpread: 120, delEvery: 7, replFrom: 3, replEvery: 11, replLen: 40})
@@ -258,26 +283,8 @@ func TestTopKBySegmentIsTheTermReaders(t *testing.T) {
 		if round%3 == 0 {
 			words[0] += "^2.5"
 		}
-		q, err := ix.ParseQuery(strings.Join(words, " "))
-		if err != nil {
-			t.Fatal(err)
-		}
-		bq, err := ix.compile(q)
-		if err != nil {
-			t.Fatal(err)
-		}
 		k := 1 + rng.IntN(50)
-		got, err := ix.topK(ctx, r, bq, k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := ix.topK(ctx, byIDOnly{r}, bq, k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(want.hits) == 0 {
-			t.Fatalf("%v: no hits", words)
-		}
+		got, want := topKBothWays(t, ix, r, words, k)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%v, k %d:\nby segment %+v\nby term reader %+v", words, k, got, want)
 		}
