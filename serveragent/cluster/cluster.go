@@ -21,15 +21,7 @@ import (
 // config (ErrBadConfig), bad points (ErrBadPoint) or when ctx ends; it
 // never modifies points.
 func Cluster(ctx context.Context, points []Point, cfg Config) (Result, error) {
-	c, err := cfg.resolve()
-	if err != nil {
-		return Result{}, err
-	}
-	ds, err := prepare(points)
-	if err != nil {
-		return Result{}, err
-	}
-	return search(ctx, ds, hashRows(ds.x), c)
+	return Recluster(ctx, points, cfg, Result{}) // nothing to start from: the search
 }
 
 // search is the full search of k over the prepared points ds (whose rows
