@@ -108,8 +108,8 @@ type Agent struct {
 	// only with it), at most maxCachedSketches.
 	sketches memo.Versioned[string, sketch]
 	// formatKeys remembers the keys under which copies of a page in
-	// several formats meet (collapseFormatCopies).
-	formatKeys formatKeys
+	// several formats meet (collapseFormatCopies), at most maxFormatKeys.
+	formatKeys *memo.Cache[string]
 	// leadTables are collapseNearDuplicates' tables, reused.
 	leadTables leadTables
 	ix         *index.Index
@@ -193,7 +193,7 @@ func New(ix *index.Index, store *usermodel.Store, cfg Config) (*Agent, error) {
 	if cfg.Health.FailuresBeforeSuspend <= 0 {
 		cfg.Health = d.Health
 	}
-	a := &Agent{ix: ix, store: store, stats: statsStore{store}, cfg: cfg, now: time.Now,
+	a := &Agent{ix: ix, store: store, stats: statsStore{store}, cfg: cfg, now: time.Now, formatKeys: memo.New[string](maxFormatKeys),
 		sketches: memo.Versioned[string, sketch]{Max: maxCachedSketches},
 		vectors: memo.Versioned[string, *usermodel.PreparedVector]{Max: maxCachedVectorTerms,
 			Weight: (*usermodel.PreparedVector).Len},
@@ -494,7 +494,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		}
 	}
 	resp.Total = matches(lists, merged)
-	merged = collapseFormatCopies(merged, &a.formatKeys)
+	merged = collapseFormatCopies(merged, a.formatKeys)
 	merged = a.collapseNearDuplicates(ctx, merged)
 	rerank := !req.NoProfile && (len(profile.Terms) > 0 || len(rejected) > 0)
 	var ranked []rankedHit

@@ -1,10 +1,12 @@
 package clientagent
 
 import (
+	"encoding/binary"
 	"net/url"
 	"path"
 	"strings"
-	"sync"
+
+	"github.com/p2pir/p2pir/internal/memo"
 )
 
 // isTextFormat reports whether ext (lower case, with its dot) is that of a
@@ -43,12 +45,12 @@ func formatCopyKey(h Hit) string {
 // URLs in its Formats; the order of what is kept is unchanged. It works
 // in place, in merged's array, which a search's results (mostly not
 // local files, and not copies) then cost nothing more.
-// keys, when not nil, remembers the keys from search to search.
-func collapseFormatCopies(merged []Merged, keys *formatKeys) []Merged {
+// keys, when not nil, remembers the keys from search to search (formatKey).
+func collapseFormatCopies(merged []Merged, keys *memo.Cache[string]) []Merged {
 	var first map[string]int
 	out := merged[:0]
 	for _, m := range merged {
-		k := keys.key(m.Hit)
+		k := formatKey(keys, m.Hit)
 		if k == "" {
 			out = append(out, m)
 			continue
@@ -66,43 +68,21 @@ func collapseFormatCopies(merged []Merged, keys *formatKeys) []Merged {
 	return out
 }
 
-// maxFormatKeys bounds formatKeys: the local files of many searches (a
-// few hundred bytes each).
+// maxFormatKeys bounds the keys an agent remembers (collapseFormatCopies'
+// keys): the local files of many searches (a few hundred bytes each).
 const maxFormatKeys = 1 << 14
 
-// formatKeys remembers formatCopyKey of the local files an agent merged
-// lately, by URL and title (all the key depends on, for a local file): a
-// search with the profile merges its 50 candidates, mostly the same files
-// search after search, and parsing a URL and normalising a title cost
-// more than a map lookup. The map starts again empty when full
-// (maxFormatKeys). The zero value is ready; a nil *formatKeys remembers
-// nothing.
-type formatKeys struct {
-	mu   sync.Mutex
-	keys map[fileTitle]string
-}
-
-// fileTitle is a local file's URL and title.
-type fileTitle struct{ url, title string }
-
-// key is formatCopyKey(h), remembered.
-func (c *formatKeys) key(h Hit) string {
-	if c == nil || h.Origin != "file" || !strings.HasPrefix(h.URL, "file://") {
+// formatKey is formatCopyKey(h), remembered in keys (when not nil) by
+// URL and title, all the key depends on for a local file: a search with
+// the profile merges its 50 candidates, mostly the same files search
+// after search, and parsing a URL and normalising a title cost more than
+// a lookup.
+func formatKey(keys *memo.Cache[string], h Hit) string {
+	if keys == nil || h.Origin != "file" || !strings.HasPrefix(h.URL, "file://") {
 		return formatCopyKey(h) // "" at once for what is not a local file
 	}
-	at := fileTitle{h.URL, h.Title}
-	c.mu.Lock()
-	k, ok := c.keys[at]
-	c.mu.Unlock()
-	if ok {
-		return k
-	}
-	k = formatCopyKey(h)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.keys == nil || len(c.keys) >= maxFormatKeys {
-		c.keys = make(map[fileTitle]string)
-	}
-	c.keys[at] = k
-	return k
+	var buf [256]byte
+	k := binary.AppendUvarint(buf[:0], uint64(len(h.URL))) // no two (URL, title) pairs alike
+	k = append(append(k, h.URL...), h.Title...)
+	return keys.Get(k, func() string { return formatCopyKey(h) }, nil)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/memo"
 )
 
 // TestCollapseFormatCopies: copies of one page side by side in text
@@ -27,12 +28,12 @@ func TestCollapseFormatCopies(t *testing.T) {
 	// Without remembering the keys, then remembering them (twice: worked
 	// out, then remembered), then with the pages retitled: remembered keys
 	// are those of the URL and the title together.
-	var keys formatKeys
+	keys := memo.New[string](maxFormatKeys)
 	for _, round := range []struct {
 		name    string
-		keys    *formatKeys
+		keys    *memo.Cache[string]
 		retitle bool
-	}{{"not remembered", nil, false}, {"first remembered", &keys, false}, {"remembered", &keys, false}, {"retitled", &keys, true}} {
+	}{{"not remembered", nil, false}, {"first remembered", keys, false}, {"remembered", keys, false}, {"retitled", keys, true}} {
 		in := slices.Clone(in)
 		want := []string{"file:///d/page.md", "file:///d/other.md", "file:///e/page.html", "file:///d/page.txt", "file:///d/page.pdf", "https://x.example/page.md"}
 		wantFormats := []string{"file:///d/page.html", "file:///d/page.rst"}
