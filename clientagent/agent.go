@@ -395,7 +395,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			if !hasAny(m.QueryVec, qterms) {
 				continue // cosine 0, below any SimilarQuery (which is > 0)
 			}
-			sim := cosineWithNorm(qvec, qnorm, m.QueryVec)
+			sim := qvec.CosineWithNorm(qnorm, m.QueryVec)
 			if sim < a.cfg.SimilarQuery {
 				continue
 			}
@@ -680,14 +680,4 @@ func hasAny(v usermodel.Vector, terms []string) bool {
 		}
 	}
 	return false
-}
-
-// cosineWithNorm is q.Cosine(u), to the bit, for q's norm qn worked out
-// in advance (q.Norm()).
-func cosineWithNorm(q usermodel.Vector, qn float64, u usermodel.Vector) float64 {
-	nu := u.Norm()
-	if qn == 0 || nu == 0 {
-		return 0
-	}
-	return q.Dot(u) / (qn * nu)
 }

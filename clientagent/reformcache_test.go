@@ -2,9 +2,6 @@ package clientagent
 
 import (
 	"context"
-	"fmt"
-	"math"
-	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -108,30 +105,6 @@ func TestReformCacheGivesWhatReformulatingAfreshGives(t *testing.T) {
 		}
 		got.Terms[0].Weight = -1 // the caller's own: the cache keeps its copy
 		before = want
-	}
-}
-
-// TestCosineWithNormIsCosine: the cosine a search works out for each mark
-// with the query's norm computed once is Vector.Cosine to the bit (the
-// marks' weights in reformulation and the SimilarQuery cut depend on it),
-// including for empty vectors and vectors sharing no term.
-func TestCosineWithNormIsCosine(t *testing.T) {
-	rng := rand.New(rand.NewPCG(4, 4))
-	random := func(n int) usermodel.Vector {
-		v := usermodel.Vector{}
-		for len(v) < n {
-			v[fmt.Sprintf("t%d", rng.IntN(30))] = rng.Float64()*2 - 0.5
-		}
-		return v
-	}
-	for i := range 2000 {
-		q, u := random(rng.IntN(8)), random(rng.IntN(8))
-		if i%100 == 0 {
-			u = usermodel.Vector{"nothing": 1}
-		}
-		if got, want := cosineWithNorm(q, q.Norm(), u), q.Cosine(u); math.Float64bits(got) != math.Float64bits(want) {
-			t.Fatalf("q %v, u %v: cosine %v, want Vector.Cosine's %v", q, u, got, want)
-		}
 	}
 }
 

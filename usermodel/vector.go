@@ -84,7 +84,14 @@ func (v Vector) Dot(u Vector) float64 {
 
 // Cosine returns the cosine similarity of v and u, 0 when either is empty.
 func (v Vector) Cosine(u Vector) float64 {
-	nv, nu := v.Norm(), u.Norm()
+	return v.CosineWithNorm(v.Norm(), u)
+}
+
+// CosineWithNorm is v.Cosine(u), to the bit, for v's norm nv worked out
+// in advance (v.Norm()): a vector compared with many others needs its
+// norm once.
+func (v Vector) CosineWithNorm(nv float64, u Vector) float64 {
+	nu := u.Norm()
 	if nv == 0 || nu == 0 {
 		return 0
 	}

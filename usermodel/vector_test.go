@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -219,4 +220,28 @@ func shuffledKeys(v Vector, seed uint64) []string {
 	rng := rand.New(rand.NewPCG(seed, seed+1))
 	rng.Shuffle(len(ks), func(i, j int) { ks[i], ks[j] = ks[j], ks[i] })
 	return ks
+}
+
+// TestCosineWithNormIsCosine: the cosine a search works out for each mark
+// (clientagent) with the query's norm computed once is Vector.Cosine to the bit (the
+// marks' weights in reformulation and the SimilarQuery cut depend on it),
+// including for empty vectors and vectors sharing no term.
+func TestCosineWithNormIsCosine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	random := func(n int) Vector {
+		v := Vector{}
+		for len(v) < n {
+			v["t"+strconv.Itoa(rng.IntN(30))] = rng.Float64()*2 - 0.5
+		}
+		return v
+	}
+	for i := range 2000 {
+		q, u := random(rng.IntN(8)), random(rng.IntN(8))
+		if i%100 == 0 {
+			u = Vector{"nothing": 1}
+		}
+		if got, want := q.CosineWithNorm(q.Norm(), u), q.Cosine(u); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("q %v, u %v: cosine %v, want Vector.Cosine's %v", q, u, got, want)
+		}
+	}
 }
