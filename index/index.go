@@ -300,11 +300,20 @@ func (p *persistence) wait(ctx context.Context) error {
 	}
 }
 
-// batchDurably executes b and waits until it is on disk.
-func batchDurably(ctx context.Context, bi bleve.Index, b *bleve.Batch) error {
+// batchPersisted executes b and returns its way to disk.
+func batchPersisted(bi bleve.Index, b *bleve.Batch) (*persistence, error) {
 	p := newPersistence()
 	b.SetPersistedCallback(p.callback)
 	if err := bi.Batch(b); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// batchDurably executes b and waits until it is on disk.
+func batchDurably(ctx context.Context, bi bleve.Index, b *bleve.Batch) error {
+	p, err := batchPersisted(bi, b)
+	if err != nil {
 		return err
 	}
 	return p.wait(ctx)
@@ -558,9 +567,7 @@ func (ix *Index) commit(b *bleve.Batch, delta int64) (*persistence, error) {
 		return nil, fmt.Errorf("index: encode stats: %w", err)
 	}
 	b.SetInternal(keyStats, raw)
-	p := newPersistence()
-	b.SetPersistedCallback(p.callback)
-	err = ix.bi.Batch(b)
+	p, err := batchPersisted(ix.bi, b)
 	ix.writes.Add(1) // the languages present may have changed
 	if err != nil {
 		return nil, fmt.Errorf("index: write batch: %w", err)
