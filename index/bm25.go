@@ -87,19 +87,22 @@ func rsjIDF(n, df uint64) float64 {
 	return math.Log(r)
 }
 
-// cursor walks the postings of one query term: through the postings
-// iterators of the segments of a scorch snapshot (segs), or through a
-// term reader (r) on any other index reader.
+// cursor walks the postings of one query term: through its postings held
+// decoded (held, see heldCache), through the postings iterators of the
+// segments of a scorch snapshot (segs), or through a term reader (r) on
+// any other index reader.
 type cursor struct {
 	term   string
 	r      bindex.TermFieldReader
 	tfd    bindex.TermFieldDoc
 	segs   *segCursor
-	done   bool    // no posting left
-	doc    uint64  // the current posting's document number
-	freq   uint64  // and the term's frequency there
-	norm   float64 // and the document's length norm
-	weight float64 // w_t · idf_t · (k1+1)
+	held   *heldList // the postings decoded (heldCache), when held
+	hi     int       // the next posting of held
+	done   bool      // no posting left
+	doc    uint64    // the current posting's document number
+	freq   uint64    // and the term's frequency there
+	norm   float64   // and the document's length norm
+	weight float64   // w_t · idf_t · (k1+1)
 	idf    float64
 	qw     float64
 }
@@ -109,6 +112,10 @@ type cursor struct {
 // Freq and Norm of every posting they return, which is all topK reads, and
 // zeroing the struct for each posting cost more than reading it.
 func (c *cursor) next() error {
+	if c.held != nil {
+		c.nextHeld()
+		return nil
+	}
 	if c.segs != nil {
 		return c.set(c.segs.next())
 	}
@@ -119,12 +126,28 @@ func (c *cursor) next() error {
 // advance moves to the first posting at or after document number doc,
 // which must be after the current one.
 func (c *cursor) advance(doc uint64, id bindex.IndexInternalID) error {
+	if c.held != nil {
+		c.hi = c.held.seek(c.hi, doc)
+		c.nextHeld()
+		return nil
+	}
 	if c.segs != nil {
 		return c.set(c.segs.advance(doc))
 	}
 	id.SetValue(doc)
 	d, err := c.r.Advance(id, &c.tfd)
 	return c.setDoc(d, err)
+}
+
+// nextHeld moves to the held posting hi.
+func (c *cursor) nextHeld() {
+	if c.hi >= len(c.held.docs) {
+		c.done = true
+		return
+	}
+	p := c.held.docs[c.hi]
+	c.hi++
+	c.doc, c.freq, c.norm = uint64(p.doc), uint64(p.freq), float64(p.norm)
 }
 
 func (c *cursor) setDoc(d *bindex.TermFieldDoc, err error) error {

@@ -48,6 +48,14 @@ type Config struct {
 	// (about 60 bytes each). Default 1<<20: some 60 MiB, the vectors of a
 	// few thousand typical documents or of a hundred 1 MiB ones.
 	TermVectorCacheTerms int
+	// HeldPostings bounds the postings (12 bytes each) a search keeps
+	// decoded in memory for the terms searched in the latest snapshot of
+	// the index, so that a term searched again is scored from memory
+	// rather than from the compressed postings on disk (a person's
+	// expansion terms come back search after search); a term with more
+	// than an eighth of them is always read from disk. A write empties
+	// them. Default 1<<20: at most 12 MiB. Negative: none are held.
+	HeldPostings int
 }
 
 // DefaultConfig returns the documented defaults.
@@ -64,6 +72,7 @@ func DefaultConfig() Config {
 
 		TermVectorCacheTerms: 1 << 20,
 		TermPositionBytes:    256 << 10,
+		HeldPostings:         1 << 20,
 	}
 }
 
@@ -102,6 +111,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.TermVectorCacheTerms <= 0 {
 		c.TermVectorCacheTerms = d.TermVectorCacheTerms
+	}
+	if c.HeldPostings == 0 {
+		c.HeldPostings = d.HeldPostings
 	}
 	return c
 }

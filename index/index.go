@@ -109,6 +109,7 @@ type Index struct {
 	impacts  impactCache                     // terms' exact BM25 bounds in the latest snapshot
 	ids      idCache                         // document numbers of the latest snapshot resolved to IDs
 	dict     dictCache                       // the scored terms of a small index's latest snapshot
+	held     *heldCache                      // decoded postings of terms searched in the latest snapshot
 	docs     docCache                        // the documents of a small index's latest snapshot, read for snippets
 	// lastWrite is the latest batch written (under writeMu): once it is
 	// on disk, so is every batch before it. Close waits for it.
@@ -120,6 +121,9 @@ type Index struct {
 	// (*postingsScratch): postings lists and iterators, kept from search
 	// to search.
 	postings sync.Pool
+	// accumulators is the scratch space of term-at-a-time searches
+	// (*accumulator, see topKHeld), kept from search to search.
+	accumulators sync.Pool
 }
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.
@@ -173,7 +177,7 @@ func Open(dir string, cfg Config) (*Index, error) {
 	default:
 		return nil, fmt.Errorf("index: open %s: %w", dir, statErr)
 	}
-	ix := &Index{cfg: cfg, path: dir, bi: bi, vectors: newTVCache(cfg.TermVectorCacheTerms), meta: memo.Versioned[string, hitMeta]{Max: maxCachedMeta},
+	ix := &Index{cfg: cfg, path: dir, bi: bi, vectors: newTVCache(cfg.TermVectorCacheTerms), held: newHeldCache(cfg.HeldPostings), meta: memo.Versioned[string, hitMeta]{Max: maxCachedMeta},
 		analysers: sync.Pool{New: func() any { return &analyser{} }}}
 	if err := ix.load(); err != nil {
 		bi.Close()

@@ -4,158 +4,174 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"sort"
+	"math"
+	"sync"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
-// maxCachedPostings bounds the postings dictCache holds for one snapshot
-// (24 bytes each): a small index's few documents have a few thousand in
-// all, and a term read when the bound is reached is read from bleve.
-const maxCachedPostings = 1 << 14
-
-// posting is one document of a term's postings in the scored field: its
-// internal number, the term's frequency in it and the document's norm.
-type posting struct {
-	doc  uint64
-	freq uint64
-	norm float64
+// heldPosting is one document of a term's postings in the scored field,
+// decoded: its number in the snapshot, the term's frequency in it and the
+// document's length norm as bleve stores it (a float32, so the value
+// scored with is bit for bit bleve's). 12 bytes.
+type heldPosting struct {
+	doc  uint32
+	freq uint32
+	norm float32
 }
 
-// termPostings are a term's postings in one snapshot, in document order,
-// with the count bleve's reader gives (Count).
-type termPostings struct {
+// heldList is a term's postings in one snapshot, in document order, with
+// the count bleve's reader gives. A list whose docs is nil and whose big
+// is true marks a term with too many postings to hold: its postings are
+// read from bleve at each search, and the cache remembers not to try.
+type heldList struct {
 	count uint64
-	docs  []posting
+	docs  []heldPosting
+	big   bool
 }
 
-// heldPostings returns a reader of term's postings in the scored field of
-// r, with frequencies and norms and no term vectors (what scoring reads),
-// when r is the latest snapshot of a small index (see dictCache): the
-// postings are read once per snapshot and term and then served from
-// memory, as every node that floods or routes a query to a peer has it
-// open the same few terms' postings again, and opening them in bleve cost
-// more than the scoring. ok is false for any other index or snapshot, or
-// when the bound is reached: the caller reads bleve's postings.
-func (ix *Index) heldPostings(ctx context.Context, r bindex.IndexReader, term string) (_ bindex.TermFieldReader, ok bool, err error) {
-	if p, ok := ix.dict.postings(r, term); ok {
-		return &postingsReader{p: p}, true, nil
+// maxHeldShare is the largest part of the cache one term may take
+// (1/maxHeldShare of Config.HeldPostings): a common term of a large
+// index is read from bleve, where MaxScore skips most of it anyway.
+const maxHeldShare = 8
+
+// heldCache keeps the decoded postings of the scored terms searched in
+// the latest snapshot of the index, so that a term searched again (a
+// person's expansion terms come back search after search; every node
+// that floods or routes to a peer asks it the same few terms) is scored
+// from memory: reading zap's compressed postings cost some 50 ns a
+// posting, more than the scoring. It holds at most limit postings; a full
+// cache is emptied before the next term goes in (terms that keep
+// changing then cost what they cost without it, and nothing is kept
+// unbounded). A snapshot never changes, so what is held is exact for it;
+// a new snapshot (after a write or a merge) empties the cache. The zero
+// value holds nothing; see newHeldCache.
+type heldCache struct {
+	limit int // postings at most; 0: nothing is held
+
+	mu     sync.Mutex
+	snap   bindex.IndexReader
+	byTerm map[string]*heldList
+	n      int // postings held
+}
+
+// newHeldCache returns a cache of at most limit postings (none when
+// limit ≤ 0).
+func newHeldCache(limit int) *heldCache {
+	return &heldCache{limit: max(limit, 0)}
+}
+
+// list returns term's postings in the scored field of r, decoded and held
+// (read from r at the first search of the term in r), or nil when they
+// are not held: the cache holds nothing, the term has more postings than
+// one term may hold, or a document number does not fit (the caller then
+// reads bleve's postings). A term absent from r gives an empty list.
+func (c *heldCache) list(ctx context.Context, r bindex.IndexReader, term string) (*heldList, error) {
+	if c.limit == 0 {
+		return nil, nil
 	}
-	if !ix.dict.holds(r) {
-		return nil, false, nil
+	c.mu.Lock()
+	if c.snap == r {
+		if l, ok := c.byTerm[term]; ok {
+			c.mu.Unlock()
+			if l.big {
+				return nil, nil
+			}
+			return l, nil
+		}
 	}
+	c.mu.Unlock()
+	l, err := decodePostings(ctx, r, term, c.limit/maxHeldShare)
+	if err != nil {
+		return nil, err
+	}
+	c.keep(r, term, l)
+	if l.big {
+		return nil, nil
+	}
+	return l, nil
+}
+
+// keep holds l as term's postings in r, emptying the cache first when r
+// is a new snapshot or l does not fit.
+func (c *heldCache) keep(r bindex.IndexReader, term string, l *heldList) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != r || c.n+len(l.docs) > c.limit {
+		c.snap, c.byTerm, c.n = r, map[string]*heldList{}, 0
+	}
+	if _, ok := c.byTerm[term]; !ok {
+		c.byTerm[term] = l
+		c.n += len(l.docs)
+	}
+}
+
+// decodePostings reads term's postings in the scored field of r with
+// their frequencies and norms. A term with more than most postings, or
+// whose document numbers do not fit in 32 bits, gives a big list.
+func decodePostings(ctx context.Context, r bindex.IndexReader, term string, most int) (*heldList, error) {
 	tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, true, true, false)
 	if err != nil {
-		return nil, false, fmt.Errorf("postings of %q: %w", term, err)
+		return nil, fmt.Errorf("postings of %q: %w", term, err)
 	}
 	defer tfr.Close()
-	p := &termPostings{count: tfr.Count()}
+	l := &heldList{count: tfr.Count()}
+	if l.count > uint64(most) {
+		l.big = true
+		return l, nil
+	}
+	l.docs = make([]heldPosting, 0, l.count)
 	var tfd bindex.TermFieldDoc
 	for {
 		d, err := tfr.Next(tfd.Reset())
 		if err != nil {
-			return nil, false, fmt.Errorf("postings of %q: %w", term, err)
+			return nil, fmt.Errorf("postings of %q: %w", term, err)
 		}
 		if d == nil {
-			break
+			return l, nil
 		}
-		if len(d.ID) != 8 { // not scorch's document number: not held
-			return nil, false, nil
+		if len(d.ID) != 8 { // not scorch's document number
+			return &heldList{count: l.count, big: true}, nil
 		}
-		p.docs = append(p.docs, posting{doc: binary.BigEndian.Uint64(d.ID), freq: d.Freq, norm: d.Norm})
+		doc := binary.BigEndian.Uint64(d.ID)
+		if doc > math.MaxUint32 || d.Freq > math.MaxUint32 {
+			return &heldList{count: l.count, big: true}, nil
+		}
+		l.docs = append(l.docs, heldPosting{doc: uint32(doc), freq: uint32(d.Freq), norm: float32(d.Norm)})
 	}
-	if !ix.dict.keepPostings(r, term, p) {
-		return nil, false, nil
-	}
-	return &postingsReader{p: p}, true, nil
 }
 
-// postingsReader reads held postings as bleve's TermFieldReader would:
-// Next in document order, Advance to a document or the next after it.
-type postingsReader struct {
-	p *termPostings
-	i int // the next posting Next returns
+// impact is the largest tf/(tf + k1·(1 − b + b·|d|/avgdl)) over l's
+// documents, as impactCache reads it from bleve.
+func (l *heldList) impact(avgdl, k1, b float64) float64 {
+	imp := 0.0
+	for _, p := range l.docs {
+		tf := float64(p.freq)
+		imp = max(imp, tf/(tf+k1*(1-b+b*docLen(float64(p.norm))/avgdl)))
+	}
+	return imp
 }
 
-// Next returns the next posting, or nil at the end.
-func (pr *postingsReader) Next(pre *bindex.TermFieldDoc) (*bindex.TermFieldDoc, error) {
-	if pr.i >= len(pr.p.docs) {
-		return nil, nil
+// seek returns the index of the first posting of l at or after document
+// number doc, searching from i on.
+func (l *heldList) seek(i int, doc uint64) int {
+	docs := l.docs
+	// Gallop from i, then search the last step: a cursor mostly moves a
+	// little way.
+	step := 1
+	lo := i
+	for lo+step < len(docs) && uint64(docs[lo+step].doc) < doc {
+		lo += step
+		step *= 2
 	}
-	pr.i++
-	return pr.fill(pre, pr.p.docs[pr.i-1]), nil
-}
-
-// Advance returns the posting of document id or of the first document
-// after it, or nil when there is none; Next goes on after it.
-func (pr *postingsReader) Advance(id bindex.IndexInternalID, pre *bindex.TermFieldDoc) (*bindex.TermFieldDoc, error) {
-	if len(id) != 8 {
-		return nil, fmt.Errorf("postings: document ID of %d bytes, want 8", len(id))
+	hi := min(lo+step, len(docs))
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if uint64(docs[m].doc) < doc {
+			lo = m + 1
+		} else {
+			hi = m
+		}
 	}
-	want := binary.BigEndian.Uint64(id)
-	docs := pr.p.docs
-	pr.i = sort.Search(len(docs), func(i int) bool { return docs[i].doc >= want })
-	return pr.Next(pre)
-}
-
-// fill writes p into pre (or a new TermFieldDoc) as bleve's reader would,
-// reusing pre's ID buffer.
-func (pr *postingsReader) fill(pre *bindex.TermFieldDoc, p posting) *bindex.TermFieldDoc {
-	if pre == nil {
-		pre = &bindex.TermFieldDoc{}
-	}
-	if cap(pre.ID) >= 8 {
-		pre.ID = pre.ID[:8]
-	} else {
-		pre.ID = make(bindex.IndexInternalID, 8)
-	}
-	binary.BigEndian.PutUint64(pre.ID, p.doc)
-	pre.Freq, pre.Norm, pre.Vectors = p.freq, p.norm, pre.Vectors[:0]
-	return pre
-}
-
-// Count is the count bleve's reader gave.
-func (pr *postingsReader) Count() uint64 { return pr.p.count }
-
-// Close does nothing: the postings stay held.
-func (pr *postingsReader) Close() error { return nil }
-
-// Size is the reader's own size; the postings are the cache's.
-func (pr *postingsReader) Size() int { return 16 }
-
-// postings returns term's held postings in snapshot r, if held.
-func (c *dictCache) postings(r bindex.IndexReader, term string) (*termPostings, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snap != r || c.terms == nil {
-		return nil, false
-	}
-	p, ok := c.posts[term]
-	return p, ok
-}
-
-// holds reports whether the cache holds snapshot r's dictionary (r is the
-// latest snapshot of a small index), so its postings may be held too.
-func (c *dictCache) holds(r bindex.IndexReader) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.snap == r && c.terms != nil && c.nposts < maxCachedPostings
-}
-
-// keepPostings holds term's postings of snapshot r while r is the held
-// snapshot and the bound allows, and reports whether it holds them.
-func (c *dictCache) keepPostings(r bindex.IndexReader, term string, p *termPostings) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snap != r || c.terms == nil || c.nposts+len(p.docs) > maxCachedPostings {
-		return false
-	}
-	if c.posts == nil {
-		c.posts = map[string]*termPostings{}
-	}
-	if _, ok := c.posts[term]; !ok {
-		c.posts[term] = p
-		c.nposts += len(p.docs)
-	}
-	return true
+	return lo
 }

@@ -28,10 +28,6 @@ type dictCache struct {
 	mu    sync.Mutex
 	snap  bindex.IndexReader
 	terms map[string]struct{} // nil: the snapshot is too large to hold
-	// posts are the postings of the scored terms read so far in snap
-	// (see scoredPostings), nposts how many postings they hold in all.
-	posts  map[string]*termPostings
-	nposts int
 }
 
 // lookup reports whether term is in the scored field of snapshot r; known
@@ -41,7 +37,7 @@ func (c *dictCache) lookup(r bindex.IndexReader, term string) (present, known bo
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.snap != r {
-		c.snap, c.terms, c.posts, c.nposts = r, nil, nil, 0
+		c.snap, c.terms = r, nil
 		if c.terms, err = smallDict(r); err != nil {
 			c.snap = nil
 			return false, false, err

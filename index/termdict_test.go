@@ -2,14 +2,11 @@ package index
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
-
-	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // TestAbsentTermsSkippedOnSmallIndexesChangeNoResult checks the claim of
@@ -111,97 +108,6 @@ func TestAbsentTermsSkippedOnSmallIndexesChangeNoResult(t *testing.T) {
 	}
 	if large.dict.terms != nil {
 		t.Fatal("the large index holds its dictionary: the check compared the cache with itself")
-	}
-	if len(small.dict.posts) == 0 || large.dict.posts != nil {
-		t.Fatalf("postings held: %d terms by the small index (want some), %d by the large (want none)", len(small.dict.posts), len(large.dict.posts))
-	}
-}
-
-// TestHeldPostingsReadAsBleves checks the claim of postingsReader: for
-// every term of a small index, Count, Next from the start, and Advance to
-// every document number (present or not, and past the end) give what
-// bleve's own reader gives, and Next after Advance goes on from there.
-func TestHeldPostingsReadAsBleves(t *testing.T) {
-	ctx := context.Background()
-	ix := openTest(t)
-	var docs []Document
-	for i := range 12 {
-		body := "common words"
-		if i%2 == 0 {
-			body += " even even"
-		}
-		if i%3 == 0 {
-			body += " triple"
-		}
-		docs = append(docs, Document{ID: fmt.Sprintf("d%02d", i), URL: fmt.Sprintf("http://d.example/%d", i), Title: "doc", Body: body})
-	}
-	mustIndex(t, ix, docs...)
-	r := snapshotReader(t, ix)
-	type got struct {
-		ID         uint64
-		Freq       uint64
-		Norm       float64
-		Exhausted  bool
-		AfterCount int
-	}
-	// read returns the posting d as comparable values, and how many more
-	// Next gives after it.
-	read := func(tfr bindex.TermFieldReader, d *bindex.TermFieldDoc) got {
-		if d == nil {
-			return got{Exhausted: true}
-		}
-		g := got{ID: binary.BigEndian.Uint64(d.ID), Freq: d.Freq, Norm: d.Norm}
-		for {
-			n, err := tfr.Next(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n == nil {
-				return g
-			}
-			g.AfterCount++
-		}
-	}
-	for _, term := range []string{"common", "even", "tripl", "word"} {
-		if no, err := ix.absent(r, term); err != nil || no {
-			t.Fatalf("%q absent (%v) from the index", term, err)
-		}
-		open := func(held bool) bindex.TermFieldReader {
-			if !held {
-				tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, true, true, false)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return tfr
-			}
-			tfr, ok, err := ix.heldPostings(ctx, r, term)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !ok {
-				t.Fatalf("%q: postings of a small index not held", term)
-			}
-			return tfr
-		}
-		for id := uint64(0); id < 16; id++ {
-			var res [2]got
-			var counts [2]uint64
-			for j, held := range []bool{false, true} {
-				tfr := open(held)
-				counts[j] = tfr.Count()
-				idb := make(bindex.IndexInternalID, 8)
-				binary.BigEndian.PutUint64(idb, id)
-				d, err := tfr.Advance(idb, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				res[j] = read(tfr, d)
-				tfr.Close()
-			}
-			if res[0] != res[1] || counts[0] != counts[1] {
-				t.Errorf("%q, advance to %d: held postings give %+v (count %d), bleve %+v (count %d)", term, id, res[1], counts[1], res[0], counts[0])
-			}
-		}
 	}
 }
 

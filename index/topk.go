@@ -90,12 +90,12 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 		}
 		c := &cursor{term: t.Term}
 		var df uint64
-		held, ok, err := ix.heldPostings(ctx, r, t.Term)
+		held, err := ix.held.list(ctx, r, t.Term)
 		switch {
 		case err != nil:
 			return res, fmt.Errorf("bm25: %w", err)
-		case ok: // a small index's postings, read once per snapshot
-			c.r, df = held, held.Count()
+		case held != nil: // read once per snapshot, then from memory
+			c.held, df = held, held.count
 		case is != nil:
 			if dicts == nil {
 				if dicts, err = segmentDicts(is, fieldText); err != nil {
@@ -122,7 +122,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 		c.weight, c.idf, c.qw = t.Weight*idf*(q.k1+1), idf, t.Weight
 		l := &termList{c: c, ub: c.weight, bound: c.weight}
 		if df <= maxImpactScan {
-			imp, err := ix.impacts.get(ctx, r, t.Term, avgdl, q.k1, q.b)
+			imp, err := ix.impacts.get(ctx, r, t.Term, avgdl, q.k1, q.b, held)
 			if err != nil {
 				c.close()
 				return res, err
@@ -157,6 +157,9 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			cum[i] += cum[i-1]
 		}
 	}
+	if q.must == nil && q.mustNot == nil && allHeld(lists) {
+		return ix.topKHeld(ctx, r, q, lists, need, avgdl)
+	}
 	f, err := newFilters(ctx, r, ix, q)
 	if err != nil {
 		return res, err
@@ -166,9 +169,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	top := newTopBuffer(need)
 	var parts []scored // a document's term contributions: list index, value
 	norm := func(l *termList) float64 {
-		tf := float64(l.c.freq)
-		dl := docLen(l.c.norm)
-		return l.c.weight * tf / (tf + q.k1*(1-q.b+q.b*dl/avgdl))
+		return bm25Part(l.c.weight, float64(l.c.freq), docLen(l.c.norm), q.k1, q.b, avgdl)
 	}
 	idBuf := make(bindex.IndexInternalID, 8)
 	essential := 0
@@ -545,8 +546,9 @@ type impactCache struct {
 }
 
 // get returns term's largest tf/(tf+K) in r, from the cache or from a
-// pass over its postings.
-func (c *impactCache) get(ctx context.Context, r bindex.IndexReader, term string, avgdl, k1, b float64) (float64, error) {
+// pass over its postings: held (its postings in r, decoded) when not nil,
+// else bleve's.
+func (c *impactCache) get(ctx context.Context, r bindex.IndexReader, term string, avgdl, k1, b float64, held *heldList) (float64, error) {
 	c.mu.Lock()
 	if c.snap == r && c.avgdl == avgdl && c.k1 == k1 && c.b == b {
 		if imp, ok := c.byTerm[term]; ok {
@@ -555,6 +557,26 @@ func (c *impactCache) get(ctx context.Context, r bindex.IndexReader, term string
 		}
 	}
 	c.mu.Unlock()
+	imp, err := readImpact(ctx, r, term, avgdl, k1, b, held)
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != r || c.avgdl != avgdl || c.k1 != k1 || c.b != b || len(c.byTerm) >= maxCachedImpacts {
+		c.snap, c.avgdl, c.k1, c.b = r, avgdl, k1, b
+		c.byTerm = map[string]float64{}
+	}
+	c.byTerm[term] = imp
+	return imp, nil
+}
+
+// readImpact is term's largest tf/(tf+K) in r, read from held when not
+// nil, else from bleve's postings.
+func readImpact(ctx context.Context, r bindex.IndexReader, term string, avgdl, k1, b float64, held *heldList) (float64, error) {
+	if held != nil {
+		return held.impact(avgdl, k1, b), nil
+	}
 	tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, true, true, false)
 	if err != nil {
 		return 0, fmt.Errorf("bm25: postings of %q: %w", term, err)
@@ -573,12 +595,5 @@ func (c *impactCache) get(ctx context.Context, r bindex.IndexReader, term string
 		tf := float64(d.Freq)
 		imp = max(imp, tf/(tf+k1*(1-b+b*docLen(d.Norm)/avgdl)))
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snap != r || c.avgdl != avgdl || c.k1 != k1 || c.b != b || len(c.byTerm) >= maxCachedImpacts {
-		c.snap, c.avgdl, c.k1, c.b = r, avgdl, k1, b
-		c.byTerm = map[string]float64{}
-	}
-	c.byTerm[term] = imp
 	return imp, nil
 }

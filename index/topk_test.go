@@ -108,7 +108,7 @@ func TestExactBoundsFollowTheIndex(t *testing.T) {
 	bound := func(c *impactCache) float64 {
 		t.Helper()
 		r := snapshotReader(t, ix)
-		imp, err := c.get(ctx, r, "glacier", 10, ix.cfg.K1, ix.cfg.B)
+		imp, err := c.get(ctx, r, "glacier", 10, ix.cfg.K1, ix.cfg.B, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,252 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// zipfDocs returns n documents of words from a vocabulary of v, chosen
+// Zipf-like (a few common, most rare), from seed.
+func zipfDocs(seed uint64, n, v int) (docs []Document, word func() string) {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	vocab := make([]string, v)
+	for i := range vocab {
+		vocab[i] = fmt.Sprintf("w%03dx", i)
+	}
+	word = func() string { return vocab[int(math.Floor(math.Pow(rng.Float64(), 2.5)*float64(len(vocab))))] }
+	for i := range n {
+		ws := make([]string, 3+rng.IntN(60))
+		for j := range ws {
+			ws[j] = word()
+		}
+		docs = append(docs, Document{ID: fmt.Sprintf("d%04d", i), Body: strings.Join(ws, " ")})
+	}
+	return docs, word
+}
+
+// openWith opens a new index with cfg.
+func openWith(t *testing.T, cfg Config) *Index {
+	t.Helper()
+	ix, err := Open(filepath.Join(t.TempDir(), "ix"), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// TestHeldCursorWalksAsBlevesReader checks the claim of heldCache: a
+// cursor over a term's held postings gives, from the start and after an
+// advance to any document number (present, absent, past the end), the
+// postings bleve's reader gives (number, frequency, norm to the bit) in a
+// snapshot of several segments with deleted documents; and the exact
+// bound read from them is the one read from bleve.
+func TestHeldCursorWalksAsBlevesReader(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t)
+	docs, _ := zipfDocs(3, 90, 25)
+	for start := 0; start < len(docs); start += 30 { // three segments
+		mustIndex(t, ix, docs[start:start+30]...)
+	}
+	if err := ix.Delete(ctx, "d0004", "d0031", "d0077"); err != nil {
+		t.Fatal(err)
+	}
+	r := snapshotReader(t, ix)
+	type posting struct {
+		doc, freq uint64
+		norm      float64
+		done      bool
+	}
+	walk := func(c *cursor, from uint64) []posting {
+		t.Helper()
+		var err error
+		if from == 0 {
+			err = c.next()
+		} else {
+			if err = c.next(); err == nil && !c.done && c.doc < from {
+				err = c.advance(from, make([]byte, 8))
+			}
+		}
+		var got []posting
+		for ; err == nil && !c.done; err = c.next() {
+			got = append(got, posting{c.doc, c.freq, c.norm, false})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(got, posting{done: true})
+	}
+	checked := 0
+	for i := range 25 {
+		term := fmt.Sprintf("w%03dx", i)
+		held, err := ix.held.list(ctx, r, term)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if held == nil {
+			t.Fatalf("%q: postings not held", term)
+		}
+		for from := uint64(0); from < 95; from += 1 + from/10 {
+			bl, err := r.TermFieldReader(ctx, []byte(term), fieldText, true, true, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := walk(&cursor{term: term, r: bl}, from)
+			bl.Close()
+			got := walk(&cursor{term: term, held: held}, from)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%q from %d: held %v, bleve %v", term, from, got, want)
+			}
+			checked += len(want) - 1
+		}
+		fromHeld, err := readImpact(ctx, r, term, 31.5, 1.2, 0.75, held)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fromBleve, err := readImpact(ctx, r, term, 31.5, 1.2, 0.75, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fromHeld != fromBleve {
+			t.Errorf("%q: bound %v from the held postings, %v from bleve's", term, fromHeld, fromBleve)
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d postings compared: the test saw too little", checked)
+	}
+}
+
+// TestTermAtATimeEqualsDocumentAtATime checks the claim of topKHeld: an
+// index scoring from held postings (term at a time without filters,
+// document at a time over held cursors with them) returns the hits of an
+// index reading bleve's postings document at a time, in the same order
+// with bit-equal scores, for random weighted queries of 1 to 60 terms at
+// depths from 1 to 1000; and without filters Total counts every match.
+func TestTermAtATimeEqualsDocumentAtATime(t *testing.T) {
+	ctx := context.Background()
+	cfg := DefaultConfig()
+	held := openWith(t, cfg)
+	cfg.HeldPostings = -1
+	bleve := openWith(t, cfg)
+	docs, word := zipfDocs(11, 600, 120)
+	for _, ix := range []*Index{held, bleve} {
+		for start := 0; start < len(docs); start += 200 {
+			mustIndex(t, ix, docs[start:start+200]...)
+		}
+		if err := ix.Delete(ctx, "d0003", "d0250", "d0599"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	termAtATime := 0
+	for trial := range 120 {
+		var terms []WeightedTerm
+		for range 1 + rng.IntN(60) {
+			terms = append(terms, WeightedTerm{word(), 0.05 + rng.Float64()*3})
+		}
+		if trial%10 == 0 {
+			terms = append(terms, WeightedTerm{"absentword", 1})
+		}
+		q, err := held.WeightedQuery(terms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch trial % 6 {
+		case 4:
+			q.Excluded = []string{word()}
+		case 5:
+			q.Required = []string{word()}
+		}
+		k := []int{1, 5, 10, 50, 1000}[trial%5]
+		opts := SearchOptions{K: k, IDsOnly: true}
+		got, err := held.Search(ctx, q, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := bleve.Search(ctx, q, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Hits) != len(want.Hits) {
+			t.Fatalf("trial %d (k %d): %d hits from held postings, %d from bleve's", trial, k, len(got.Hits), len(want.Hits))
+		}
+		for i := range want.Hits {
+			if got.Hits[i].ID != want.Hits[i].ID || got.Hits[i].Score != want.Hits[i].Score {
+				t.Fatalf("trial %d (k %d) rank %d: held %s %v, bleve %s %v", trial, k, i+1, got.Hits[i].ID, got.Hits[i].Score, want.Hits[i].ID, want.Hits[i].Score)
+			}
+		}
+		if trial%6 < 4 { // term at a time: every match counted
+			all, err := bleve.Search(ctx, q, SearchOptions{K: len(docs), IDsOnly: true}) // nothing pruned
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Total != all.Total {
+				t.Fatalf("trial %d: held postings counted %d matches, bleve's exhaustive search %d", trial, got.Total, all.Total)
+			}
+			termAtATime++
+		}
+	}
+	if held.held.n == 0 {
+		t.Fatal("no postings held: the test compared bleve with itself")
+	}
+	if termAtATime < 60 {
+		t.Fatalf("only %d searches without filters", termAtATime)
+	}
+}
+
+// TestHeldCacheStaysWithinItsBound checks heldCache's bound: a term with
+// more postings than a share of the bound is not held (the search reads
+// bleve's); the cache never holds more than its bound (a full cache is
+// emptied first); and a new snapshot empties it.
+func TestHeldCacheStaysWithinItsBound(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t)
+	var docs []Document
+	rare := func(i int) string { return fmt.Sprintf("rare%02dx", i) }
+	for i := range 64 {
+		body := "common"
+		if i < 40 { // rare00x to rare19x, in two documents each
+			body += " " + rare(i/2) + " " + rare(i/2)
+		}
+		docs = append(docs, Document{ID: fmt.Sprintf("d%02d", i), Body: body})
+	}
+	mustIndex(t, ix, docs...)
+	c := newHeldCache(8 * 4) // at most 4 postings a term, 32 in all
+	r := snapshotReader(t, ix)
+	l, err := c.list(ctx, r, "common")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l != nil || c.n != 0 {
+		t.Fatalf("a term of 64 postings was held (%v, %d held) by a cache of 32", l, c.n)
+	}
+	for i := range 20 {
+		l, err := c.list(ctx, r, rare(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l == nil || len(l.docs) != 2 {
+			t.Fatalf("%q: held %v, want its 2 postings", rare(i), l)
+		}
+		if c.n > c.limit {
+			t.Fatalf("%d postings held, the bound is %d", c.n, c.limit)
+		}
+	}
+	if c.n != 8 { // 16 terms filled it; the 17th emptied it
+		t.Fatalf("%d postings held after 20 terms of 2 in a cache of 32, want 8", c.n)
+	}
+	mustIndex(t, ix, Document{ID: "new", Body: rare(0) + " " + rare(0)})
+	r2 := snapshotReader(t, ix)
+	l, err = c.list(ctx, r2, rare(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l == nil || len(l.docs) != 3 || c.n != 3 {
+		t.Fatalf("after a write: %s held as %v with %d postings held in all, want its 3 postings alone", rare(0), l, c.n)
+	}
+}

@@ -1,0 +1,120 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// maxAccumulated is the most document numbers a term-at-a-time search
+// keeps a score for (8 bytes each, in a scratch array kept from search to
+// search): larger snapshots are searched document at a time.
+const maxAccumulated = 1 << 22
+
+// accumulator is the scratch space of a term-at-a-time search: a score
+// per document number, the documents touched (in the order first
+// touched) and a bit per document marking them. Between searches every
+// score is zero and every bit clear.
+type accumulator struct {
+	score   []float64
+	seen    []uint64
+	touched []uint32
+	all     []scored // the matches with their scores, for selection
+}
+
+// grow makes room for document numbers below n.
+func (a *accumulator) grow(n int) {
+	if len(a.score) < n {
+		a.score = make([]float64, n)
+		a.seen = make([]uint64, (n+63)/64)
+	}
+}
+
+// topKHeld is topK for a query without filters whose every term's
+// postings are held decoded (heldCache): term at a time, each term's
+// contribution added to a score per document in lists' order (the order
+// termOrderSum sums in), then the best need kept as topK keeps them. The
+// hits, their scores (to the bit) and their order are those of the
+// document-at-a-time evaluation; Total counts every matching document,
+// exactly. A query of dozens of comparably weighted terms (a reformulated
+// one), where MaxScore can skip little, costs one tight pass over its
+// postings: no cursor to move, no candidate to find.
+func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Query, lists []*termList, need int, avgdl float64) (res topKResult, err error) {
+	n := 0
+	for _, l := range lists {
+		if d := l.c.held.docs; len(d) > 0 {
+			n = max(n, int(d[len(d)-1].doc)+1)
+		}
+	}
+	a, _ := ix.accumulators.Get().(*accumulator)
+	if a == nil {
+		a = &accumulator{}
+	}
+	defer ix.accumulators.Put(a)
+	a.grow(n)
+	score, seen := a.score, a.seen
+	touched := a.touched[:0]
+	k1, b := q.k1, q.b
+	for _, l := range lists {
+		if err := ctx.Err(); err != nil {
+			a.clear(touched)
+			return res, fmt.Errorf("bm25: %w", err)
+		}
+		w := l.c.weight
+		for _, p := range l.c.held.docs {
+			d := p.doc
+			if seen[d>>6]&(1<<(d&63)) == 0 {
+				seen[d>>6] |= 1 << (d & 63)
+				touched = append(touched, d)
+			}
+			score[d] += bm25Part(w, float64(p.freq), docLen(float64(p.norm)), k1, b, avgdl)
+		}
+	}
+	// Every match, then one selection of the best need and those tied
+	// with the need-th (what topBuffer keeps), best first.
+	all := a.all[:0]
+	for _, d := range touched {
+		all = append(all, scored{uint64(d), score[d]})
+	}
+	a.all = all
+	a.clear(touched)
+	res.scored = uint64(len(touched))
+	top := &topBuffer{need: need, buf: all, limit: math.MaxInt, theta: math.Inf(-1)}
+	best, err := orderTies(r, &ix.ids, top.best(), need)
+	if err != nil {
+		return res, err
+	}
+	res.hits = slices.Clone(best) // best is the accumulator's, used again
+	return res, nil
+}
+
+// clear zeroes the scores and bits of touched and keeps its room.
+func (a *accumulator) clear(touched []uint32) {
+	for _, d := range touched {
+		a.score[d] = 0
+		a.seen[d>>6] &^= 1 << (d & 63)
+	}
+	a.touched = touched[:0]
+}
+
+// allHeld reports whether every list's postings are held decoded, within
+// what an accumulator may cover.
+func allHeld(lists []*termList) bool {
+	for _, l := range lists {
+		d := l.c.held
+		if d == nil || (len(d.docs) > 0 && d.docs[len(d.docs)-1].doc >= maxAccumulated) {
+			return false
+		}
+	}
+	return true
+}
+
+// bm25Part is one term's part of a document's score: w·tf/(tf + k1·(1 −
+// b + b·dl/avgdl)), w being the term's weight·idf·(k1+1). Both
+// evaluations compute it here, so the same posting gives the same bits.
+func bm25Part(w, tf, dl, k1, b, avgdl float64) float64 {
+	return w * tf / (tf + k1*(1-b+b*dl/avgdl))
+}
