@@ -101,7 +101,7 @@ type cursor struct {
 	done   bool      // no posting left
 	doc    uint64    // the current posting's document number
 	freq   uint64    // and the term's frequency there
-	norm   float64   // and the document's length norm
+	dl     float64   // and the document's length (docLen)
 	weight float64   // w_t · idf_t · (k1+1)
 	idf    float64
 	qw     float64
@@ -147,7 +147,7 @@ func (c *cursor) nextHeld() {
 	}
 	p := c.held.docs[c.hi]
 	c.hi++
-	c.doc, c.freq, c.norm = uint64(p.doc), uint64(p.freq), float64(p.norm)
+	c.doc, c.freq, c.dl = uint64(p.doc), uint64(p.freq), float64(p.dl)
 }
 
 func (c *cursor) setDoc(d *bindex.TermFieldDoc, err error) error {
@@ -158,7 +158,7 @@ func (c *cursor) setDoc(d *bindex.TermFieldDoc, err error) error {
 		c.done = true
 		return nil
 	}
-	c.doc, c.freq, c.norm = d.ID.Value(), d.Freq, d.Norm
+	c.doc, c.freq, c.dl = d.ID.Value(), d.Freq, docLen(d.Norm)
 	return nil
 }
 
@@ -170,7 +170,7 @@ func (c *cursor) set(p segment.Posting, base uint64, err error) error {
 		c.done = true
 		return nil
 	}
-	c.doc, c.freq, c.norm = base+p.Number(), p.Frequency(), p.Norm()
+	c.doc, c.freq, c.dl = base+p.Number(), p.Frequency(), docLen(p.Norm())
 	return nil
 }
 

@@ -12,13 +12,17 @@ import (
 
 // heldPosting is one document of a term's postings in the scored field,
 // decoded: its number in the snapshot, the term's frequency in it and the
-// document's length norm as bleve stores it (a float32, so the value
-// scored with is bit for bit bleve's). 12 bytes.
+// document's length as docLen recovers it from bleve's norm (a whole
+// number below 2²⁴, so a float32 holds it exactly and the length scored
+// with is bit for bit the one read from bleve). 12 bytes.
 type heldPosting struct {
 	doc  uint32
 	freq uint32
-	norm float32
+	dl   float32
 }
+
+// maxHeldLen is the longest document length a heldPosting holds exactly.
+const maxHeldLen = 1 << 24
 
 // heldList is a term's postings in one snapshot, in document order, with
 // the count bleve's reader gives. A list whose docs is nil and whose big
@@ -28,7 +32,14 @@ type heldList struct {
 	count uint64
 	docs  []heldPosting
 	big   bool
+	// bound is the term's largest tf/(tf+K) (impactCache's) for the
+	// statistics the list was read with, boundFor.
+	bound    float64
+	boundFor bm25Params
 }
+
+// bm25Params are the parameters a term's bound depends on.
+type bm25Params struct{ avgdl, k1, b float64 }
 
 // maxHeldShare is the largest part of the cache one term may take
 // (1/maxHeldShare of Config.HeldPostings): a common term of a large
@@ -61,26 +72,34 @@ func newHeldCache(limit int) *heldCache {
 	return &heldCache{limit: max(limit, 0)}
 }
 
-// list returns term's postings in the scored field of r, decoded and held
-// (read from r at the first search of the term in r), or nil when they
-// are not held: the cache holds nothing, the term has more postings than
-// one term may hold, or a document number does not fit (the caller then
-// reads bleve's postings). A term absent from r gives an empty list.
-func (c *heldCache) list(ctx context.Context, r bindex.IndexReader, term string) (*heldList, error) {
+// get returns term's postings in the scored field of r when the cache
+// has read them: the list, or nil when the term is known to have too many
+// to hold (ok is true in both cases); ok is false when they were not
+// read yet (see load).
+func (c *heldCache) get(r bindex.IndexReader, term string) (l *heldList, ok bool) {
+	if c.limit == 0 {
+		return nil, true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != r {
+		return nil, false
+	}
+	if l, ok = c.byTerm[term]; ok && l.big {
+		return nil, true
+	}
+	return l, ok
+}
+
+// load reads term's postings in the scored field of r, decoded, with
+// their bound for p, and holds them: the list, or nil when they are not
+// to be held (more than a term may hold, or a document number that does
+// not fit): the caller then reads bleve's postings. A term absent from r
+// gives an empty list.
+func (c *heldCache) load(ctx context.Context, r bindex.IndexReader, term string, p bm25Params) (*heldList, error) {
 	if c.limit == 0 {
 		return nil, nil
 	}
-	c.mu.Lock()
-	if c.snap == r {
-		if l, ok := c.byTerm[term]; ok {
-			c.mu.Unlock()
-			if l.big {
-				return nil, nil
-			}
-			return l, nil
-		}
-	}
-	c.mu.Unlock()
 	l, err := decodePostings(ctx, r, term, c.limit/maxHeldShare)
 	if err != nil {
 		return nil, err
@@ -89,6 +108,7 @@ func (c *heldCache) list(ctx context.Context, r bindex.IndexReader, term string)
 	if l.big {
 		return nil, nil
 	}
+	l.bound, l.boundFor = l.impact(p), p
 	return l, nil
 }
 
@@ -133,21 +153,21 @@ func decodePostings(ctx context.Context, r bindex.IndexReader, term string, most
 		if len(d.ID) != 8 { // not scorch's document number
 			return &heldList{count: l.count, big: true}, nil
 		}
-		doc := binary.BigEndian.Uint64(d.ID)
-		if doc > math.MaxUint32 || d.Freq > math.MaxUint32 {
+		doc, dl := binary.BigEndian.Uint64(d.ID), docLen(d.Norm)
+		if doc > math.MaxUint32 || d.Freq > math.MaxUint32 || dl > maxHeldLen {
 			return &heldList{count: l.count, big: true}, nil
 		}
-		l.docs = append(l.docs, heldPosting{doc: uint32(doc), freq: uint32(d.Freq), norm: float32(d.Norm)})
+		l.docs = append(l.docs, heldPosting{doc: uint32(doc), freq: uint32(d.Freq), dl: float32(dl)})
 	}
 }
 
 // impact is the largest tf/(tf + k1·(1 − b + b·|d|/avgdl)) over l's
 // documents, as impactCache reads it from bleve.
-func (l *heldList) impact(avgdl, k1, b float64) float64 {
+func (l *heldList) impact(p bm25Params) float64 {
 	imp := 0.0
-	for _, p := range l.docs {
-		tf := float64(p.freq)
-		imp = max(imp, tf/(tf+k1*(1-b+b*docLen(float64(p.norm))/avgdl)))
+	for _, d := range l.docs {
+		tf := float64(d.freq)
+		imp = max(imp, tf/(tf+p.k1*(1-p.b+p.b*float64(d.dl)/p.avgdl)))
 	}
 	return imp
 }
@@ -174,4 +194,13 @@ func (l *heldList) seek(i int, doc uint64) int {
 		}
 	}
 	return lo
+}
+
+// boundOr is the term's largest tf/(tf+K) for p: l's own when l was read
+// with p, else impactCache's (from l's postings when l is not nil).
+func (l *heldList) boundOr(ctx context.Context, r bindex.IndexReader, c *impactCache, term string, p bm25Params) (float64, error) {
+	if l != nil && l.boundFor == p {
+		return l.bound, nil
+	}
+	return c.get(ctx, r, term, p.avgdl, p.k1, p.b, l)
 }

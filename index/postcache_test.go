@@ -6,8 +6,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // zipfDocs returns n documents of words from a vocabulary of v, chosen
@@ -40,6 +43,15 @@ func openWith(t *testing.T, cfg Config) *Index {
 	return ix
 }
 
+// readHeld is c's list of term in r, read when not read yet, as topK
+// takes it.
+func readHeld(ctx context.Context, c *heldCache, r bindex.IndexReader, term string) (*heldList, error) {
+	if l, ok := c.get(r, term); ok {
+		return l, nil
+	}
+	return c.load(ctx, r, term, bm25Params{10, 1.2, 0.75})
+}
+
 // TestHeldCursorWalksAsBlevesReader checks the claim of heldCache: a
 // cursor over a term's held postings gives, from the start and after an
 // advance to any document number (present, absent, past the end), the
@@ -59,7 +71,7 @@ func TestHeldCursorWalksAsBlevesReader(t *testing.T) {
 	r := snapshotReader(t, ix)
 	type posting struct {
 		doc, freq uint64
-		norm      float64
+		dl        float64
 		done      bool
 	}
 	walk := func(c *cursor, from uint64) []posting {
@@ -74,7 +86,7 @@ func TestHeldCursorWalksAsBlevesReader(t *testing.T) {
 		}
 		var got []posting
 		for ; err == nil && !c.done; err = c.next() {
-			got = append(got, posting{c.doc, c.freq, c.norm, false})
+			got = append(got, posting{c.doc, c.freq, c.dl, false})
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -84,7 +96,7 @@ func TestHeldCursorWalksAsBlevesReader(t *testing.T) {
 	checked := 0
 	for i := range 25 {
 		term := fmt.Sprintf("w%03dx", i)
-		held, err := ix.held.list(ctx, r, term)
+		held, err := readHeld(ctx, ix.held, r, term)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,6 +126,9 @@ func TestHeldCursorWalksAsBlevesReader(t *testing.T) {
 		}
 		if fromHeld != fromBleve {
 			t.Errorf("%q: bound %v from the held postings, %v from bleve's", term, fromHeld, fromBleve)
+		}
+		if atLoad, err := readImpact(ctx, r, term, 10, 1.2, 0.75, nil); err != nil || held.bound != atLoad {
+			t.Errorf("%q: bound %v read with the postings, %v from bleve's (%v)", term, held.bound, atLoad, err)
 		}
 	}
 	if checked < 1000 {
@@ -218,7 +233,7 @@ func TestHeldCacheStaysWithinItsBound(t *testing.T) {
 	mustIndex(t, ix, docs...)
 	c := newHeldCache(8 * 4) // at most 4 postings a term, 32 in all
 	r := snapshotReader(t, ix)
-	l, err := c.list(ctx, r, "common")
+	l, err := readHeld(ctx, c, r, "common")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +241,7 @@ func TestHeldCacheStaysWithinItsBound(t *testing.T) {
 		t.Fatalf("a term of 64 postings was held (%v, %d held) by a cache of 32", l, c.n)
 	}
 	for i := range 20 {
-		l, err := c.list(ctx, r, rare(i))
+		l, err := readHeld(ctx, c, r, rare(i))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -242,11 +257,31 @@ func TestHeldCacheStaysWithinItsBound(t *testing.T) {
 	}
 	mustIndex(t, ix, Document{ID: "new", Body: rare(0) + " " + rare(0)})
 	r2 := snapshotReader(t, ix)
-	l, err = c.list(ctx, r2, rare(0))
+	l, err = readHeld(ctx, c, r2, rare(0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if l == nil || len(l.docs) != 3 || c.n != 3 {
 		t.Fatalf("after a write: %s held as %v with %d postings held in all, want its 3 postings alone", rare(0), l, c.n)
+	}
+}
+
+// TestNthLargestSelects checks nthLargest against sorting, on random
+// values with many ties, for every n.
+func TestNthLargestSelects(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for trial := range 200 {
+		xs := make([]float64, 1+rng.IntN(80))
+		for i := range xs {
+			xs[i] = float64(rng.IntN(1 + trial%20)) // ties when the range is small
+		}
+		sorted := slices.Clone(xs)
+		slices.Sort(sorted)
+		slices.Reverse(sorted)
+		for n := 1; n <= len(xs); n++ {
+			if got := nthLargest(slices.Clone(xs), n); got != sorted[n-1] {
+				t.Fatalf("trial %d: %d-th largest of %v is %v, want %v", trial, n, xs, got, sorted[n-1])
+			}
+		}
 	}
 }

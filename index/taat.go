@@ -22,7 +22,8 @@ type accumulator struct {
 	score   []float64
 	seen    []uint64
 	touched []uint32
-	all     []scored // the matches with their scores, for selection
+	all     []scored  // the best matches with their scores
+	vals    []float64 // the matches' scores, for selection
 }
 
 // grow makes room for document numbers below n.
@@ -70,14 +71,26 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 				seen[d>>6] |= 1 << (d & 63)
 				touched = append(touched, d)
 			}
-			score[d] += bm25Part(w, float64(p.freq), docLen(float64(p.norm)), k1, b, avgdl)
+			score[d] += bm25Part(w, float64(p.freq), float64(p.dl), k1, b, avgdl)
 		}
 	}
-	// Every match, then one selection of the best need and those tied
-	// with the need-th (what topBuffer keeps), best first.
+	// The need-th best score θ, from the scores alone; then the matches
+	// scoring at least θ (the need best and every one tied with the
+	// need-th) are what topBuffer keeps, best first.
+	theta := math.Inf(-1)
+	if len(touched) > need {
+		vals := a.vals[:0]
+		for _, d := range touched {
+			vals = append(vals, score[d])
+		}
+		a.vals = vals
+		theta = nthLargest(vals, need)
+	}
 	all := a.all[:0]
 	for _, d := range touched {
-		all = append(all, scored{uint64(d), score[d]})
+		if s := score[d]; s >= theta {
+			all = append(all, scored{uint64(d), s})
+		}
 	}
 	a.all = all
 	a.clear(touched)
@@ -117,4 +130,47 @@ func allHeld(lists []*termList) bool {
 // evaluations compute it here, so the same posting gives the same bits.
 func bm25Part(w, tf, dl, k1, b, avgdl float64) float64 {
 	return w * tf / (tf + k1*(1-b+b*dl/avgdl))
+}
+
+// nthLargest returns the n-th largest of xs (1 ≤ n ≤ len(xs)), reordering
+// xs: Hoare's quickselect with a median-of-three pivot.
+func nthLargest(xs []float64, n int) float64 {
+	k := n - 1
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if xs[lo] < xs[mid] {
+			xs[lo], xs[mid] = xs[mid], xs[lo]
+		}
+		if xs[lo] < xs[hi] {
+			xs[lo], xs[hi] = xs[hi], xs[lo]
+		}
+		if xs[mid] < xs[hi] {
+			xs[mid], xs[hi] = xs[hi], xs[mid]
+		}
+		p := xs[mid]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] > p {
+				i++
+			}
+			for xs[j] < p {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return xs[k]
+		}
+	}
+	return xs[k]
 }

@@ -81,19 +81,23 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			ix.postings.Put(scratch)
 		}
 	}()
+	params := bm25Params{avgdl, q.k1, q.b}
 	for _, t := range q.terms {
-		if no, err := ix.absent(r, t.Term); err != nil || no {
-			if err != nil {
+		held, read := ix.held.get(r, t.Term)
+		if !read {
+			if no, err := ix.absent(r, t.Term); err != nil || no {
+				if err != nil {
+					return res, fmt.Errorf("bm25: %w", err)
+				}
+				continue // as a term with no postings would
+			}
+			if held, err = ix.held.load(ctx, r, t.Term, params); err != nil {
 				return res, fmt.Errorf("bm25: %w", err)
 			}
-			continue // as a term with no postings would
 		}
 		c := &cursor{term: t.Term}
 		var df uint64
-		held, err := ix.held.list(ctx, r, t.Term)
 		switch {
-		case err != nil:
-			return res, fmt.Errorf("bm25: %w", err)
 		case held != nil: // read once per snapshot, then from memory
 			c.held, df = held, held.count
 		case is != nil:
@@ -121,8 +125,8 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 		idf := rsjIDF(n, q.docFreq(t.Term, df, n))
 		c.weight, c.idf, c.qw = t.Weight*idf*(q.k1+1), idf, t.Weight
 		l := &termList{c: c, ub: c.weight, bound: c.weight}
-		if df <= maxImpactScan {
-			imp, err := ix.impacts.get(ctx, r, t.Term, avgdl, q.k1, q.b, held)
+		if held != nil || df <= maxImpactScan {
+			imp, err := held.boundOr(ctx, r, &ix.impacts, t.Term, params)
 			if err != nil {
 				c.close()
 				return res, err
@@ -169,7 +173,7 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	top := newTopBuffer(need)
 	var parts []scored // a document's term contributions: list index, value
 	norm := func(l *termList) float64 {
-		return bm25Part(l.c.weight, float64(l.c.freq), docLen(l.c.norm), q.k1, q.b, avgdl)
+		return bm25Part(l.c.weight, float64(l.c.freq), l.c.dl, q.k1, q.b, avgdl)
 	}
 	idBuf := make(bindex.IndexInternalID, 8)
 	essential := 0
@@ -575,7 +579,7 @@ func (c *impactCache) get(ctx context.Context, r bindex.IndexReader, term string
 // nil, else from bleve's postings.
 func readImpact(ctx context.Context, r bindex.IndexReader, term string, avgdl, k1, b float64, held *heldList) (float64, error) {
 	if held != nil {
-		return held.impact(avgdl, k1, b), nil
+		return held.impact(bm25Params{avgdl, k1, b}), nil
 	}
 	tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, true, true, false)
 	if err != nil {
