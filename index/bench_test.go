@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -152,8 +153,20 @@ func compactedSize(tb testing.TB, dir string) int64 {
 // IDsOnly, at top 10 and top 1000 (evaluation depth, and what peers ask
 // for when merging), and reports latency percentiles. Profile it with
 // -cpuprofile; compare with Xapian with scripts/xapian-compare/run.sh.
+//
+// P2PIR_BENCH_HELD_POSTINGS=N sets Config.HeldPostings; -1 holds none, so
+// every search reads bleve's postings document at a time, as a term's
+// first search in a snapshot does (only this benchmark reads it).
 func BenchmarkSearchDepth(b *testing.B) {
 	root := testenv.DataDir(b)
+	cfg := index.DefaultConfig()
+	if v := os.Getenv("P2PIR_BENCH_HELD_POSTINGS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n == 0 {
+			b.Fatalf("P2PIR_BENCH_HELD_POSTINGS is %q; want a whole number of postings (-1: none held)", v)
+		}
+		cfg.HeldPostings = n
+	}
 	var docs []index.Document
 	var queries []string
 	for i, name := range []string{"cranfield", "cisi", "med", "adi", "lisa"} {
@@ -170,7 +183,7 @@ func BenchmarkSearchDepth(b *testing.B) {
 			}
 		}
 	}
-	ix, err := index.Open(filepath.Join(b.TempDir(), "ix"), index.DefaultConfig())
+	ix, err := index.Open(filepath.Join(b.TempDir(), "ix"), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
