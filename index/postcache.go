@@ -204,3 +204,19 @@ func (l *heldList) boundOr(ctx context.Context, r bindex.IndexReader, c *impactC
 	}
 	return c.get(ctx, r, term, p.avgdl, p.k1, p.b, l)
 }
+
+// holding reports which of docs (ascending document numbers) hold l's
+// term, and whether any does.
+func (l *heldList) holding(docs []uint64) (in []bool, any bool) {
+	in = make([]bool, len(docs))
+	at := 0
+	for i, d := range docs {
+		if at = l.seek(at, d); at == len(l.docs) {
+			break
+		}
+		if uint64(l.docs[at].doc) == d {
+			in[i], any = true, true
+		}
+	}
+	return in, any
+}

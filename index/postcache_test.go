@@ -6,9 +6,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -283,5 +285,67 @@ func TestNthLargestSelects(t *testing.T) {
 				t.Fatalf("trial %d: %d-th largest of %v is %v, want %v", trial, n, xs, got, sorted[n-1])
 			}
 		}
+	}
+}
+
+// TestSnippetsFromHeldPostingsAreBlevesSnippets checks the claim of
+// bodyMatches: where held postings say which documents hold a snippet
+// term, looking for its locations in those documents only gives every
+// snippet and highlight that looking in all of them gives (an index
+// holding nothing), for searches that make their snippets, searches with
+// other snippet terms than the query's, and snippets made apart.
+func TestSnippetsFromHeldPostingsAreBlevesSnippets(t *testing.T) {
+	ctx := context.Background()
+	cfg := DefaultConfig()
+	held := openWith(t, cfg)
+	cfg.HeldPostings = -1
+	bleve := openWith(t, cfg)
+	docs, word := zipfDocs(21, 300, 80)
+	for _, ix := range []*Index{held, bleve} {
+		for start := 0; start < len(docs); start += 100 {
+			mustIndex(t, ix, docs[start:start+100]...)
+		}
+	}
+	rng := rand.New(rand.NewPCG(8, 1))
+	highlighted := 0
+	for trial := range 60 {
+		var terms, shown []WeightedTerm
+		for range 1 + rng.IntN(30) {
+			terms = append(terms, WeightedTerm{word(), 0.1 + rng.Float64()})
+		}
+		for range 1 + rng.IntN(8) {
+			shown = append(shown, WeightedTerm{word(), 1})
+		}
+		q, err := held.WeightedQuery(terms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, opts := range []SearchOptions{{K: 10}, {K: 10, SnippetTerms: shown}, {K: 10, NoSnippets: true}} {
+			var res [2]*Results
+			for j, ix := range []*Index{held, bleve} {
+				if res[j], err = ix.Search(ctx, q, opts); err != nil {
+					t.Fatal(err)
+				}
+				if opts.NoSnippets {
+					if err := ix.Snippets(ctx, Query{Terms: shown}, res[j].Hits); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for i := range res[j].Hits {
+					res[j].Hits[i].Ref, res[j].Hits[i].Modified = DocRef{}, time.Time{}
+				}
+			}
+			if !reflect.DeepEqual(res[0].Hits, res[1].Hits) {
+				t.Fatalf("trial %d %+v: from held postings %+v, from bleve's %+v", trial, opts, res[0].Hits, res[1].Hits)
+			}
+			for _, h := range res[0].Hits {
+				if len(h.Snippet.Highlights) > 0 {
+					highlighted++ // a highlighted snippet: the check compared something
+				}
+			}
+		}
+	}
+	if held.held.n == 0 || highlighted < 100 {
+		t.Fatalf("%d postings held, %d highlighted snippets: the test compared too little", held.held.n, highlighted)
 	}
 }

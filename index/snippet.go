@@ -197,20 +197,33 @@ const maxSnippetMatches = 512
 func (ix *Index) bodyMatches(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm, docs []uint64, titleLens []int) ([][]termMatch, error) {
 	out := make([][]termMatch, len(docs))
 	present := make([]string, 0, len(terms))
+	var holds [][]bool // per present term: which docs hold it, when known
 	for _, t := range terms {
+		// A term whose postings are held says which documents hold it:
+		// the locations of the others are not looked for, and a term
+		// none of them holds is left out.
+		if held, read := ix.held.get(r, t.Term); read && held != nil {
+			in, any := held.holding(docs)
+			if any {
+				present = append(present, t.Term)
+				holds = append(holds, in)
+			}
+			continue
+		}
 		no, err := ix.absent(r, t.Term)
 		if err != nil {
 			return nil, err
 		}
 		if !no {
 			present = append(present, t.Term)
+			holds = append(holds, nil)
 		}
 	}
 	var err error
 	if is, ok := r.(*scorch.IndexSnapshot); ok {
-		err = segmentMatches(ctx, is, present, docs, titleLens, out)
+		err = segmentMatches(ctx, is, present, holds, docs, titleLens, out)
 	} else {
-		err = readerMatches(ctx, r, present, docs, titleLens, out)
+		err = readerMatches(ctx, r, present, holds, docs, titleLens, out)
 	}
 	if err != nil {
 		return nil, err
@@ -247,7 +260,7 @@ func addMatches(ms []termMatch, term string, shift int, n int, loc func(k int) (
 // documents (docs are live), instead of through a term reader over every
 // segment of the snapshot. Matches are appended to out[i] in the order of
 // terms, as readerMatches does.
-func segmentMatches(ctx context.Context, is *scorch.IndexSnapshot, terms []string, docs []uint64, titleLens []int, out [][]termMatch) error {
+func segmentMatches(ctx context.Context, is *scorch.IndexSnapshot, terms []string, holds [][]bool, docs []uint64, titleLens []int, out [][]termMatch) error {
 	if len(terms) == 0 {
 		return nil
 	}
@@ -278,13 +291,20 @@ func segmentMatches(ctx context.Context, is *scorch.IndexSnapshot, terms []strin
 		// next term's: the next reuses their buffers.
 		var pl segment.PostingsList
 		var it segment.PostingsIterator
-		for _, term := range terms {
+		for j, term := range terms {
+			in := holds[j]
+			if in != nil && !slices.Contains(in[lo:next], true) {
+				continue // no document of this segment holds it
+			}
 			if pl, err = dict.PostingsList([]byte(term), nil, pl); err != nil {
 				return fmt.Errorf("term vectors of %q: %w", term, err)
 			}
 			it = pl.Iterator(false, false, true, it)
 			var p segment.Posting // where the iterator is
 			for i := lo; i < next; i++ {
+				if in != nil && !in[i] {
+					continue
+				}
 				local := docs[i] - base
 				// The iterator moves forward only: a document without
 				// the term leaves it on a later one, not to be asked for
@@ -313,9 +333,9 @@ func segmentMatches(ctx context.Context, is *scorch.IndexSnapshot, terms []strin
 
 // readerMatches is bodyMatches through the term readers of any index
 // reader.
-func readerMatches(ctx context.Context, r bindex.IndexReader, terms []string, docs []uint64, titleLens []int, out [][]termMatch) error {
+func readerMatches(ctx context.Context, r bindex.IndexReader, terms []string, holds [][]bool, docs []uint64, titleLens []int, out [][]termMatch) error {
 	id := make(bindex.IndexInternalID, 8)
-	for _, term := range terms {
+	for j, term := range terms {
 		tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, true)
 		if err != nil {
 			return fmt.Errorf("term vectors of %q: %w", term, err)
@@ -325,6 +345,9 @@ func readerMatches(ctx context.Context, r bindex.IndexReader, terms []string, do
 		// before that would make bleve start the term's postings over.
 		var tfd *bindex.TermFieldDoc
 		for i, d := range docs {
+			if holds[j] != nil && !holds[j][i] {
+				continue
+			}
 			if tfd == nil || tfd.ID.Value() < d {
 				id.SetValue(d)
 				if tfd, err = tfr.Advance(id, nil); err != nil {
