@@ -71,6 +71,10 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	is, _ := r.(*scorch.IndexSnapshot)
 	var dicts []segment.TermDictionary
 	var lists []*termList
+	// The terms' cursors and lists, allocated once for the query (their
+	// addresses stay put: nothing is appended past the capacity).
+	cursors := make([]cursor, 0, len(q.terms))
+	slab := make([]termList, 0, len(q.terms))
 	var scratch *postingsScratch // the segment cursors' postings, reused
 	defer func() {
 		for _, l := range lists {
@@ -95,7 +99,8 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 				return res, fmt.Errorf("bm25: %w", err)
 			}
 		}
-		c := &cursor{term: t.Term}
+		cursors = append(cursors, cursor{term: t.Term})
+		c := &cursors[len(cursors)-1]
 		var df uint64
 		switch {
 		case held != nil: // read once per snapshot, then from memory
@@ -124,7 +129,8 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 		}
 		idf := rsjIDF(n, q.docFreq(t.Term, df, n))
 		c.weight, c.idf, c.qw = t.Weight*idf*(q.k1+1), idf, t.Weight
-		l := &termList{c: c, ub: c.weight, bound: c.weight}
+		slab = append(slab, termList{c: c, ub: c.weight, bound: c.weight})
+		l := &slab[len(slab)-1]
 		if held != nil || df <= maxImpactScan {
 			imp, err := held.boundOr(ctx, r, &ix.impacts, t.Term, params)
 			if err != nil {
