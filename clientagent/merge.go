@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -90,8 +91,10 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 // mergeWith is Merge, with the URLs' dedup keys remembered in keys (nil:
 // worked out afresh).
 func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, error) {
+	// The merged results are built in place in out, which is returned;
+	// entry is what fusion keeps beside each (out[at]).
 	type entry struct {
-		m     Merged
+		at    int // index in out
 		best  int // best rank seen, for choosing the representative copy
 		order int
 		sum   float64
@@ -104,8 +107,8 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 	}
 	// Every entry in one allocation (it never grows: one entry a hit at
 	// most, so the pointers stay valid), and the maps sized for the hits.
+	out := make([]Merged, 0, hits)
 	pool := make([]entry, 0, hits)
-	entries := make([]*entry, 0, hits)
 	byURL := make(map[string]*entry, hits)
 	byContent := map[string]*entry{}
 	var uks []string
@@ -147,10 +150,11 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 				e = byContent[ck]
 			}
 			if e == nil {
-				pool = append(pool, entry{m: Merged{Hit: h}, best: math.MaxInt, order: len(entries)})
+				pool = append(pool, entry{at: len(out), best: math.MaxInt, order: len(pool)})
+				out = append(out, Merged{Hit: h})
 				e = &pool[len(pool)-1]
-				entries = append(entries, e)
 			}
+			m := &out[e.at]
 			byURL[uk] = e
 			if ck != "" && byContent[ck] == nil {
 				byContent[ck] = e
@@ -163,25 +167,25 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 				// The local document's ID, language and place in its
 				// snapshot stay with the result when another source ranks
 				// it better.
-				prev := e.m.Hit
-				e.m.Hit = h
+				prev := m.Hit
+				m.Hit = h
 				if h.DocID == "" {
-					e.m.DocID, e.m.ref = prev.DocID, prev.ref
-					e.m.Lang = mergedLang(prev, h)
+					m.DocID, m.ref = prev.DocID, prev.ref
+					m.Lang = mergedLang(prev, h)
 				}
 				e.best = rank
-			} else if e.m.DocID == "" && h.DocID != "" {
-				e.m.DocID, e.m.Lang, e.m.ref = h.DocID, h.Lang, h.ref
-			} else if e.m.Lang == "" {
-				e.m.Lang = h.Lang // a peer's, when the better-ranked source gave none
+			} else if m.DocID == "" && h.DocID != "" {
+				m.DocID, m.Lang, m.ref = h.DocID, h.Lang, h.ref
+			} else if m.Lang == "" {
+				m.Lang = h.Lang // a peer's, when the better-ranked source gave none
 			}
 			ev := float64(RRFK+1) / float64(RRFK+rank)
 			if top[li] > 0 && h.Score > 0 {
 				ev = h.Score / top[li]
 			}
-			e.m.Evidence = math.Max(e.m.Evidence, ev)
-			e.m.Engines = append(e.m.Engines, l.Source)
-			e.m.Positions = append(e.m.Positions, rank)
+			m.Evidence = math.Max(m.Evidence, ev)
+			m.Engines = append(m.Engines, l.Source)
+			m.Positions = append(m.Positions, rank)
 			e.count++
 			switch method {
 			case MergeRRF, "":
@@ -203,23 +207,61 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 			}
 		}
 	}
-	out := make([]Merged, len(entries))
-	for i, e := range entries {
-		e.m.Fused = e.sum
+	for _, e := range pool {
+		m := &out[e.at]
+		m.Fused = e.sum
 		if method == MergeCombMNZ {
-			e.m.Fused *= float64(e.count)
+			m.Fused *= float64(e.count)
 		}
-		out[i] = e.m
 	}
 	// Equal fused scores (the same rank in different lists, common when
 	// engines do not overlap) are ordered by the sources' own evidence.
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Fused != out[j].Fused {
-			return out[i].Fused > out[j].Fused
+	// The order is found on the results' indexes, then the results (a few
+	// hundred bytes each) are moved once each into it.
+	order := make([]int32, len(out))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	before := func(a, b *Merged) bool {
+		if a.Fused != b.Fused {
+			return a.Fused > b.Fused
 		}
-		return out[i].Evidence > out[j].Evidence
+		return a.Evidence > b.Evidence
+	}
+	slices.SortStableFunc(order, func(i, j int32) int {
+		switch {
+		case before(&out[i], &out[j]):
+			return -1
+		case before(&out[j], &out[i]):
+			return 1
+		}
+		return 0
 	})
+	permute(out, order)
 	return out, nil
+}
+
+// permute puts s in the order given: s[i] becomes the old s[order[i]]. It
+// follows the permutation's cycles, moving each element once, and uses
+// order as its scratch (it is left undefined).
+func permute[T any](s []T, order []int32) {
+	for start := range s {
+		if order[start] < 0 || int(order[start]) == start {
+			continue
+		}
+		tmp := s[start]
+		i := start
+		for {
+			j := int(order[i])
+			order[i] = -1
+			if j == start {
+				s[i] = tmp
+				break
+			}
+			s[i] = s[j]
+			i = j
+		}
+	}
 }
 
 // mergedLang is the language of a merged result when better, from

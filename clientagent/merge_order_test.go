@@ -1,0 +1,98 @@
+package clientagent
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"testing"
+)
+
+// TestPermuteIsTheOrderGiven checks permute, which moves each element once
+// along the permutation's cycles, against the plain copy s[i] = old[order[i]],
+// for permutations of every size up to 60 (identities, single cycles, many
+// short cycles).
+func TestPermuteIsTheOrderGiven(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 1))
+	for n := range 61 {
+		for trial := range 5 {
+			order := make([]int32, n)
+			for i := range order {
+				order[i] = int32(i)
+			}
+			if trial > 0 {
+				rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
+			}
+			s := make([]string, n)
+			for i := range s {
+				s[i] = fmt.Sprint("item ", i)
+			}
+			want := make([]string, n)
+			for i, j := range order {
+				want[i] = s[j]
+			}
+			permute(s, slices.Clone(order))
+			if !slices.Equal(s, want) {
+				t.Fatalf("n=%d trial %d: permute by %v gave %v, want %v", n, trial, order, s, want)
+			}
+		}
+	}
+}
+
+// TestMergeOrderIsTheStableSortOfFirstAppearances checks the order merging
+// gives (fused score, then evidence, both descending; ties in order of
+// first appearance) against the plain computation: the merged results
+// taken in order of first appearance and sorted with sort.SliceStable.
+// The lists are built with many ties: equal ranks across sources and
+// scores drawn from a few values, and URLs shared between lists.
+func TestMergeOrderIsTheStableSortOfFirstAppearances(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 2))
+	for trial := range 200 {
+		var lists []SourceHits
+		for s := range 1 + rng.IntN(4) {
+			var hs []Hit
+			for r := range rng.IntN(60) {
+				u := fmt.Sprintf("http://x.org/%d", rng.IntN(80))
+				hs = append(hs, Hit{URL: u, Title: "t " + u, Rank: r + 1, Score: float64(rng.IntN(3))})
+			}
+			lists = append(lists, SourceHits{Source: fmt.Sprint("s", s), Weight: 1, Hits: hs})
+		}
+		for _, method := range MergeMethods() {
+			got, err := Merge(method, lists)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// First appearances, in list order then rank order.
+			var first []string
+			seen := map[string]bool{}
+			for _, l := range lists {
+				for _, h := range l.Hits {
+					if !seen[h.URL] {
+						seen[h.URL] = true
+						first = append(first, h.URL)
+					}
+				}
+			}
+			byURL := map[string]Merged{}
+			for _, m := range got {
+				byURL[m.URL] = m
+			}
+			if len(byURL) != len(first) || len(got) != len(first) {
+				t.Fatalf("trial %d %s: %d merged results (%d distinct URLs), want %d", trial, method, len(got), len(byURL), len(first))
+			}
+			want := make([]Merged, len(first))
+			for i, u := range first {
+				want[i] = byURL[u]
+			}
+			sort.SliceStable(want, func(i, j int) bool {
+				if want[i].Fused != want[j].Fused {
+					return want[i].Fused > want[j].Fused
+				}
+				return want[i].Evidence > want[j].Evidence
+			})
+			if g, w := urls(got), urls(want); g != w {
+				t.Fatalf("trial %d %s: merged order\n%s\nwant the stable sort\n%s", trial, method, g, w)
+			}
+		}
+	}
+}
