@@ -6,7 +6,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"weak"
@@ -168,7 +167,7 @@ func RerankTop(cfg RerankConfig, cands []Candidate, basis *RerankBasis, n int) (
 	if !basis.hasProfile {
 		lambda = 0
 	}
-	var kept []Ranked
+	kept := make([]Ranked, 0, len(cands))
 	var dropped []Dropped
 	for i, c := range cands {
 		cv := c.Prepared
@@ -205,11 +204,11 @@ func RerankTop(cfg RerankConfig, cands []Candidate, basis *RerankBasis, n int) (
 	// A result's place without the profile is its place among the kept
 	// ones in retrieval order: one that rose only because another above it
 	// was filtered out was not moved by the profile.
-	plain := make(map[int]int, len(kept)) // OldRank -> position among the kept
+	plain := make([]int, len(cands)+1) // OldRank -> position among the kept
 	for i, r := range kept {
 		plain[r.OldRank] = i + 1
 	}
-	sort.SliceStable(kept, func(i, j int) bool { return kept[i].Final > kept[j].Final })
+	sortByFinal(kept)
 	for i := range kept {
 		r := &kept[i]
 		r.NewRank = i + 1
@@ -231,6 +230,21 @@ func RerankTop(cfg RerankConfig, cands []Candidate, basis *RerankBasis, n int) (
 		}
 	}
 	return kept, dropped
+}
+
+// sortByFinal sorts kept by Final, highest first, stably: what
+// sort.SliceStable gives with the less function Final > Final, without its
+// reflection.
+func sortByFinal(kept []Ranked) {
+	slices.SortStableFunc(kept, func(a, b Ranked) int {
+		switch {
+		case a.Final > b.Final:
+			return -1
+		case b.Final > a.Final:
+			return 1
+		}
+		return 0
+	})
 }
 
 // nearest returns the highest of a document's cosines with the rejected
