@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -135,6 +134,9 @@ type Agent struct {
 	unitProfile unitCache
 	// reforms are the latest reformulations, by what they came from.
 	reforms reformCache
+	// markIndex is the latest feedback log read, indexed by its queries'
+	// terms.
+	markIndex markIndexCache
 }
 
 // finishTimeout bounds the local work that follows the sources' answers
@@ -381,29 +383,16 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		if err != nil {
 			return nil, fmt.Errorf("clientagent: %w", err)
 		}
-		if len(marks) > a.cfg.History {
-			marks = marks[len(marks)-a.cfg.History:]
-		}
-		var judged []usermodel.Judged
+		from := max(0, len(marks)-a.cfg.History)
 		// A mark speaks about the information need it was made for: only
 		// marks of similar past queries reformulate this one, and a result
 		// rejected there is filtered here (the same need, the same page or
-		// a near copy of it, again). The profile carries the rest.
-		qnorm := qvec.Norm() // once, not once a mark
-		qterms := slices.Collect(maps.Keys(qvec))
-		for _, m := range marks {
-			if !hasAny(m.QueryVec, qterms) {
-				continue // cosine 0, below any SimilarQuery (which is > 0)
-			}
-			sim := qvec.CosineWithNorm(qnorm, m.QueryVec)
-			if sim < a.cfg.SimilarQuery {
-				continue
-			}
-			judged = append(judged, usermodel.Judged{Doc: m.Doc, Interested: m.Interested, Weight: sim})
-			if !m.Interested {
-				rejected = append(rejected, m.Doc)
-			}
-		}
+		// a near copy of it, again). The profile carries the rest. The
+		// log's index (kept while the log stands) finds the marks whose
+		// query shares a term with this one: the others' cosine is 0,
+		// below any SimilarQuery (which is > 0).
+		var judged []usermodel.Judged
+		judged, rejected = a.markIndex.get(marks).judge(qvec, qvec.Norm(), from, a.cfg.SimilarQuery)
 		if len(q.Terms) > 0 && (len(judged) > 0 || len(profile.Terms) > 0) {
 			ref, err := a.reforms.reformulate(ctx, a.ix, a.cfg.Reform, q.Terms, judged, a.unitProfile.get(profile.Terms))
 			if err != nil {
@@ -669,15 +658,3 @@ func showTerms(typed []index.WeightedTerm, added []string, n int) []index.Weight
 	return out
 }
 
-// hasAny reports whether v has one of terms (else its cosine with a
-// vector of those terms is 0). A search looks up its query's few terms in
-// each past query's vector, rather than starting a walk over a map for
-// each of up to 500 marks.
-func hasAny(v usermodel.Vector, terms []string) bool {
-	for _, t := range terms {
-		if _, ok := v[t]; ok {
-			return true
-		}
-	}
-	return false
-}
