@@ -657,4 +657,3 @@ func showTerms(typed []index.WeightedTerm, added []string, n int) []index.Weight
 	}
 	return out
 }
-
