@@ -315,8 +315,8 @@ func TestCollapseComparesOnlyWhatCanMatch(t *testing.T) {
 			}
 			merged = append(merged, m)
 		}
-		sketchOf := func(m Merged) (sketch, bool) { sk, ok := sketches[m.DocID]; return sk, ok }
-		want := bruteForceCollapse(slices.Clone(merged), sketchOf)
+		sketchOf := func(m *Merged) (sketch, bool) { sk, ok := sketches[m.DocID]; return sk, ok }
+		want := bruteForceCollapse(slices.Clone(merged), func(m Merged) (sketch, bool) { return sketchOf(&m) })
 		got := collapseSketched(slices.Clone(merged), &tables, sketchOf)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("trial %d: collapsed to %d results, comparing every pair to %d:\n got %+v\nwant %+v", trial, len(got), len(want), got, want)
