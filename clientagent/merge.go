@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"unicode"
 
 	"github.com/p2pir/p2pir/internal/canonurl"
+	"github.com/p2pir/p2pir/internal/order"
 )
 
 // Merge methods.
@@ -216,52 +216,25 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 	}
 	// Equal fused scores (the same rank in different lists, common when
 	// engines do not overlap) are ordered by the sources' own evidence.
-	// The order is found on the results' indexes, then the results (a few
-	// hundred bytes each) are moved once each into it.
-	order := make([]int32, len(out))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	before := func(a, b *Merged) bool {
-		if a.Fused != b.Fused {
-			return a.Fused > b.Fused
-		}
-		return a.Evidence > b.Evidence
-	}
-	slices.SortStableFunc(order, func(i, j int32) int {
+	// The results (a few hundred bytes each) are moved once each.
+	order.Stable(out, func(a, b *Merged) int {
 		switch {
-		case before(&out[i], &out[j]):
+		case fusedBefore(a, b):
 			return -1
-		case before(&out[j], &out[i]):
+		case fusedBefore(b, a):
 			return 1
 		}
 		return 0
-	})
-	permute(out, order)
+	}, nil)
 	return out, nil
 }
 
-// permute puts s in the order given: s[i] becomes the old s[order[i]]. It
-// follows the permutation's cycles, moving each element once, and uses
-// order as its scratch (it is left undefined).
-func permute[T any](s []T, order []int32) {
-	for start := range s {
-		if order[start] < 0 || int(order[start]) == start {
-			continue
-		}
-		tmp := s[start]
-		i := start
-		for {
-			j := int(order[i])
-			order[i] = -1
-			if j == start {
-				s[i] = tmp
-				break
-			}
-			s[i] = s[j]
-			i = j
-		}
+// fusedBefore reports whether a comes before b in a merged list.
+func fusedBefore(a, b *Merged) bool {
+	if a.Fused != b.Fused {
+		return a.Fused > b.Fused
 	}
+	return a.Evidence > b.Evidence
 }
 
 // mergedLang is the language of a merged result when better, from

@@ -3,41 +3,9 @@ package clientagent
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sort"
 	"testing"
 )
-
-// TestPermuteIsTheOrderGiven checks permute, which moves each element once
-// along the permutation's cycles, against the plain copy s[i] = old[order[i]],
-// for permutations of every size up to 60 (identities, single cycles, many
-// short cycles).
-func TestPermuteIsTheOrderGiven(t *testing.T) {
-	rng := rand.New(rand.NewPCG(13, 1))
-	for n := range 61 {
-		for trial := range 5 {
-			order := make([]int32, n)
-			for i := range order {
-				order[i] = int32(i)
-			}
-			if trial > 0 {
-				rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
-			}
-			s := make([]string, n)
-			for i := range s {
-				s[i] = fmt.Sprint("item ", i)
-			}
-			want := make([]string, n)
-			for i, j := range order {
-				want[i] = s[j]
-			}
-			permute(s, slices.Clone(order))
-			if !slices.Equal(s, want) {
-				t.Fatalf("n=%d trial %d: permute by %v gave %v, want %v", n, trial, order, s, want)
-			}
-		}
-	}
-}
 
 // TestMergeOrderIsTheStableSortOfFirstAppearances checks the order merging
 // gives (fused score, then evidence, both descending; ties in order of

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"weak"
+
+	"github.com/p2pir/p2pir/internal/order"
 )
 
 // RerankConfig tunes how the profile re-ranks and filters results.
@@ -233,10 +235,10 @@ func RerankTop(cfg RerankConfig, cands []Candidate, basis *RerankBasis, n int) (
 }
 
 // sortByFinal sorts kept by Final, highest first, stably: what
-// sort.SliceStable gives with the less function Final > Final, without its
-// reflection.
+// sort.SliceStable gives with the less function Final > Final, with each
+// result moved once.
 func sortByFinal(kept []Ranked) {
-	slices.SortStableFunc(kept, func(a, b Ranked) int {
+	order.Stable(kept, func(a, b *Ranked) int {
 		switch {
 		case a.Final > b.Final:
 			return -1
@@ -244,7 +246,7 @@ func sortByFinal(kept []Ranked) {
 			return 1
 		}
 		return 0
-	})
+	}, nil)
 }
 
 // nearest returns the highest of a document's cosines with the rejected
