@@ -109,6 +109,13 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 	// most, so the pointers stay valid), and the maps sized for the hits.
 	out := make([]Merged, 0, hits)
 	pool := make([]entry, 0, hits)
+	// A result is found at most once in each list: each gets its own
+	// len(lists) places for its engines and positions, in two arrays for
+	// all of them, instead of a slice of each grown per result. A result's
+	// slices are capped at its places, so they never run into another's.
+	per := len(lists)
+	engines := make([]string, hits*per)
+	positions := make([]int, hits*per)
 	byURL := make(map[string]*entry, hits)
 	byContent := map[string]*entry{}
 	var uks []string
@@ -150,8 +157,9 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 				e = byContent[ck]
 			}
 			if e == nil {
+				at := len(out) * per
 				pool = append(pool, entry{at: len(out), best: math.MaxInt, order: len(pool)})
-				out = append(out, Merged{Hit: h})
+				out = append(out, Merged{Hit: h, Engines: engines[at : at : at+per], Positions: positions[at : at : at+per]})
 				e = &pool[len(pool)-1]
 			}
 			m := &out[e.at]

@@ -3,6 +3,7 @@ package clientagent
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 )
@@ -60,6 +61,22 @@ func TestMergeOrderIsTheStableSortOfFirstAppearances(t *testing.T) {
 			})
 			if g, w := urls(got), urls(want); g != w {
 				t.Fatalf("trial %d %s: merged order\n%s\nwant the stable sort\n%s", trial, method, g, w)
+			}
+			// Each result's engines and positions: every list that has
+			// it, in list order, at its first rank there (the merged
+			// results' slices share arrays; none may run into another's).
+			for _, m := range got {
+				var engines []string
+				var positions []int
+				for _, l := range lists {
+					if i := slices.IndexFunc(l.Hits, func(h Hit) bool { return h.URL == m.URL }); i >= 0 {
+						engines = append(engines, l.Source)
+						positions = append(positions, l.Hits[i].Rank)
+					}
+				}
+				if !slices.Equal(m.Engines, engines) || !slices.Equal(m.Positions, positions) {
+					t.Fatalf("trial %d %s: %s found by %v at %v, want %v at %v", trial, method, m.URL, m.Engines, m.Positions, engines, positions)
+				}
 			}
 		}
 	}
