@@ -116,7 +116,10 @@ const maxKnownCosines = 1 << 18
 // cosines sets out to p's cosines with every vector of the basis (see
 // cosineSet.cosines), remembered from an earlier call for the same p.
 func (b *RerankBasis) cosines(p *PreparedVector, out []float64) {
-	key := weak.Make(p)
+	key := p.self
+	if key == (weak.Pointer[PreparedVector]{}) {
+		key = weak.Make(p)
+	}
 	b.mu.Lock()
 	known, ok := b.known[key]
 	b.mu.Unlock()
@@ -402,6 +405,11 @@ type PreparedVector struct {
 	vals   []float64 // v[keys[i]]
 	hashes []uint64  // termHash(keys[i])
 	norm   float64
+	// self is weak.Make of the vector itself, made once by PrepareVector
+	// (zero for the package's own), the key of its cosines in every
+	// RerankBasis: a candidate met search after search is not looked up
+	// in the runtime's table of weak references each time.
+	self weak.Pointer[PreparedVector]
 }
 
 // PrepareVector prepares v for Candidate.Prepared. v must not be modified
@@ -409,6 +417,7 @@ type PreparedVector struct {
 func PrepareVector(v Vector) *PreparedVector {
 	p := prepare(v)
 	p.sortKeys()
+	p.self = weak.Make(p)
 	return p
 }
 

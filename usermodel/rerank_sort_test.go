@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"testing"
+	"weak"
 )
 
 // TestSortByFinalIsSliceStable checks the sort RerankTop orders the kept
@@ -26,5 +27,27 @@ func TestSortByFinalIsSliceStable(t *testing.T) {
 		if !reflect.DeepEqual(kept, want) {
 			t.Fatalf("n=%d: sortByFinal gave another order than sort.SliceStable", n)
 		}
+	}
+}
+
+// TestPreparedVectorKeysItsCosinesByItsOwnWeakReference checks that the
+// weak reference PrepareVector keeps is the one weak.Make gives for the
+// vector (so the basis finds the cosines remembered under either), and
+// that re-ranking a prepared candidate twice remembers its cosines once,
+// under that key.
+func TestPreparedVectorKeysItsCosinesByItsOwnWeakReference(t *testing.T) {
+	p := PrepareVector(Vector{"glacier": 0.9, "ice": 0.4})
+	if p.self != weak.Make(p) {
+		t.Fatal("the prepared vector's own weak reference is not weak.Make of it")
+	}
+	basis := NewRerankBasis(Vector{"glacier": 1}, []Vector{{"lava": 1}})
+	cands := []Candidate{{Key: "a", Score: 1, Prepared: p}}
+	first, _ := RerankWith(DefaultRerankConfig(), cands, basis)
+	again, _ := RerankWith(DefaultRerankConfig(), cands, basis)
+	if len(basis.known) != 1 || basis.known[weak.Make(p)] == nil {
+		t.Fatalf("the basis remembers %d vectors' cosines, want the prepared vector's alone", len(basis.known))
+	}
+	if first[0].Final != again[0].Final || first[0].ProfileSim != again[0].ProfileSim {
+		t.Errorf("re-ranked again from the remembered cosines: %+v, want %+v", again[0], first[0])
 	}
 }
