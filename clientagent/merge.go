@@ -126,7 +126,9 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 		if len(l.Hits) > 0 {
 			answered++
 		}
-		norm[i] = normalisedScores(l.Hits)
+		if method == MergeCombSUM || method == MergeCombMNZ { // the only users of normalised scores
+			norm[i] = normalisedScores(l.Hits)
+		}
 		for _, h := range l.Hits {
 			top[i] = math.Max(top[i], h.Score)
 		}
