@@ -1,6 +1,8 @@
 package usermodel
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -49,5 +51,22 @@ func TestPreparedVectorKeysItsCosinesByItsOwnWeakReference(t *testing.T) {
 	}
 	if first[0].Final != again[0].Final || first[0].ProfileSim != again[0].ProfileSim {
 		t.Errorf("re-ranked again from the remembered cosines: %+v, want %+v", again[0], first[0])
+	}
+}
+
+// TestSimilarReasonIsTheFormattedOne checks the reason a dropped
+// candidate is given against fmt.Sprintf's, for cosines across [-1, 1]
+// (rounding halves included), tiny and huge values, NaN and infinities.
+func TestSimilarReasonIsTheFormattedOne(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 7))
+	sims := []float64{0, 1, -1, 0.005, 0.015, 0.125, 0.845, 0.855, 0.995, 0.9949999999, 1 - 1e-16, 1e-300, -0.004, math.NaN(), math.Inf(1), math.Inf(-1), 1e300}
+	for range 10000 {
+		sims = append(sims, rng.Float64()*2-1, float64(rng.IntN(201))/200)
+	}
+	for _, sim := range sims {
+		want := fmt.Sprintf("%.0f%% similar to a result you marked not interested", 100*sim)
+		if got := similarReason(sim); got != want {
+			t.Fatalf("similarReason(%v) = %q, want %q", sim, got, want)
+		}
 	}
 }
