@@ -88,6 +88,11 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 	return mergeWith(method, lists, nil)
 }
 
+// maxMergeArena bounds the places mergeWith sets aside for the merged
+// results' engines and positions (hits × lists) when there are several
+// lists: a few engines' answers.
+const maxMergeArena = 4096
+
 // mergeWith is Merge, with the URLs' dedup keys remembered in keys (nil:
 // worked out afresh).
 func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, error) {
@@ -113,9 +118,14 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 	// len(lists) places for its engines and positions, in two arrays for
 	// all of them, instead of a slice of each grown per result. A result's
 	// slices are capped at its places, so they never run into another's.
+	// Many long lists (whose results are mostly in one or two of them)
+	// grow their slices as they go instead; one list wastes no place.
 	per := len(lists)
-	engines := make([]string, hits*per)
-	positions := make([]int, hits*per)
+	var engines []string
+	var positions []int
+	if per == 1 || hits*per <= maxMergeArena {
+		engines, positions = make([]string, hits*per), make([]int, hits*per)
+	}
 	byURL := make(map[string]*entry, hits)
 	byContent := map[string]*entry{}
 	var uks []string
@@ -159,9 +169,13 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 				e = byContent[ck]
 			}
 			if e == nil {
-				at := len(out) * per
 				pool = append(pool, entry{at: len(out), best: math.MaxInt, order: len(pool)})
-				out = append(out, Merged{Hit: h, Engines: engines[at : at : at+per], Positions: positions[at : at : at+per]})
+				m := Merged{Hit: h}
+				if engines != nil {
+					at := len(out) * per
+					m.Engines, m.Positions = engines[at:at:at+per], positions[at:at:at+per]
+				}
+				out = append(out, m)
 				e = &pool[len(pool)-1]
 			}
 			m := &out[e.at]
