@@ -383,16 +383,18 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		if err != nil {
 			return nil, fmt.Errorf("clientagent: %w", err)
 		}
-		from := max(0, len(marks)-a.cfg.History)
+		if len(marks) > a.cfg.History {
+			marks = marks[len(marks)-a.cfg.History:]
+		}
 		// A mark speaks about the information need it was made for: only
 		// marks of similar past queries reformulate this one, and a result
 		// rejected there is filtered here (the same need, the same page or
 		// a near copy of it, again). The profile carries the rest. The
-		// log's index (kept while the log stands) finds the marks whose
-		// query shares a term with this one: the others' cosine is 0,
-		// below any SimilarQuery (which is > 0).
+		// marks' index (kept while the log stands) finds those whose query
+		// shares a term with this one: the others' cosine is 0, below any
+		// SimilarQuery (which is > 0).
 		var judged []usermodel.Judged
-		judged, rejected = a.markIndex.get(marks).judge(qvec, qvec.Norm(), from, a.cfg.SimilarQuery)
+		judged, rejected = a.markIndex.get(marks).judge(qvec, qvec.Norm(), 0, a.cfg.SimilarQuery)
 		if len(q.Terms) > 0 && (len(judged) > 0 || len(profile.Terms) > 0) {
 			ref, err := a.reforms.reformulate(ctx, a.ix, a.cfg.Reform, q.Terms, judged, a.unitProfile.get(profile.Terms))
 			if err != nil {

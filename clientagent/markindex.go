@@ -39,10 +39,12 @@ func newMarkIndex(log []usermodel.Mark) *markIndex {
 	return x
 }
 
-// markIndexCache keeps the index of the latest log read. The store hands
-// out one slice while the log stands (Store.SharedState), and a new one
-// after every change, so the slice identifies its contents. The zero
-// value is an empty cache.
+// markIndexCache keeps the index of the latest marks read (the log's
+// last Config.History: the index is as large as what a search reads). The
+// store hands out one slice while the log stands (Store.SharedState), and
+// a new one after every change, so the slice (its array, where it starts
+// and its length) identifies its contents. The zero value is an empty
+// cache.
 type markIndexCache struct {
 	mu  sync.Mutex
 	idx *markIndex
