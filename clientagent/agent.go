@@ -134,9 +134,8 @@ type Agent struct {
 	unitProfile unitCache
 	// reforms are the latest reformulations, by what they came from.
 	reforms reformCache
-	// markIndex is the latest feedback log read, indexed by its queries'
-	// terms.
-	markIndex markIndexCache
+	// pastQueries are the marks' queries prepared for cosines.
+	pastQueries pastQueries
 }
 
 // finishTimeout bounds the local work that follows the sources' answers
@@ -389,12 +388,9 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		// A mark speaks about the information need it was made for: only
 		// marks of similar past queries reformulate this one, and a result
 		// rejected there is filtered here (the same need, the same page or
-		// a near copy of it, again). The profile carries the rest. The
-		// marks' index (kept while the log stands) finds those whose query
-		// shares a term with this one: the others' cosine is 0, below any
-		// SimilarQuery (which is > 0).
+		// a near copy of it, again). The profile carries the rest.
 		var judged []usermodel.Judged
-		judged, rejected = a.markIndex.get(marks).judge(qvec, qvec.Norm(), 0, a.cfg.SimilarQuery)
+		judged, rejected = a.pastQueries.judge(marks, qvec, qvec.Norm(), a.cfg.SimilarQuery)
 		if len(q.Terms) > 0 && (len(judged) > 0 || len(profile.Terms) > 0) {
 			ref, err := a.reforms.reformulate(ctx, a.ix, a.cfg.Reform, q.Terms, judged, a.unitProfile.get(profile.Terms))
 			if err != nil {
