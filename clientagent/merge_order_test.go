@@ -17,7 +17,7 @@ import (
 // trial in ten has 20 lists, past maxMergeArena.
 func TestMergeOrderIsTheStableSortOfFirstAppearances(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 2))
-	for trial := range 200 {
+	for trial := range 80 {
 		var lists []SourceHits
 		sources := 1 + rng.IntN(4)
 		if trial%10 == 0 {

@@ -63,7 +63,7 @@ func TestPastQueriesJudgeAsEveryMarkInTurn(t *testing.T) {
 	}
 	var c pastQueries
 	var log []usermodel.Mark
-	for trial := range 300 {
+	for trial := range 100 {
 		// The log changes as a store's does: marks added, some replaced
 		// (a new map for the query: the store decodes changed bytes anew).
 		for range rng.IntN(5) {
