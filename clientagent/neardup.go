@@ -196,7 +196,7 @@ func collapseSketched(merged []Merged, tables *leadTables, sketchOf func(*Merged
 	// near duplicates of it (nearDupLead), so a file is compared with
 	// them, not with every file kept.
 	var leads *leadTable
-	var maybe, added []int
+	var maybe []int
 	lead := nearDupLead()
 	n := 0 // merged[:n] is what is kept so far
 	keep := func(i int) {
@@ -218,19 +218,11 @@ func collapseSketched(merged []Merged, tables *leadTables, sketchOf func(*Merged
 			keep(i)
 			continue
 		}
-		if leads == nil {
-			leads = tables.get(min(len(merged), maxNearDupCandidates) * lead)
-			defer tables.put(leads)
-			files = make([]kept, 0, min(len(merged)-i, maxNearDupCandidates))
-		}
-		// One walk of each lead hash's probe sequence finds the kept
-		// files holding it and, at its end, adds this file as holding
-		// it; should this file be collapsed, what it added is withdrawn.
-		maybe, added = maybe[:0], added[:0]
-		for _, h := range sk.mins[:min(len(sk.mins), lead)] {
-			var at int
-			maybe, at = leads.findAdd(h, len(files), maybe)
-			added = append(added, at)
+		maybe = maybe[:0]
+		if leads != nil {
+			for _, h := range sk.mins[:min(len(sk.mins), lead)] {
+				maybe = leads.find(h, maybe)
+			}
 		}
 		slices.Sort(maybe) // the better-ranked file first, as among all of them
 		dup := false
@@ -249,8 +241,15 @@ func collapseSketched(merged []Merged, tables *leadTables, sketchOf func(*Merged
 			}
 		}
 		if dup {
-			leads.withdraw(added)
 			continue
+		}
+		if leads == nil {
+			leads = tables.get(min(len(merged), maxNearDupCandidates) * lead)
+			defer tables.put(leads)
+			files = make([]kept, 0, min(len(merged)-i, maxNearDupCandidates))
+		}
+		for _, h := range sk.mins[:min(len(sk.mins), lead)] {
+			leads.add(h, len(files))
 		}
 		files = append(files, kept{at: n, sk: sk})
 		keep(i)
@@ -274,16 +273,11 @@ type leadTable struct {
 	slots []leadSlot // a power of two long
 }
 
-// leadSlot is a hash and a file holding it (index + 1; 0: empty;
-// withdrawnFile: a file collapsed after it was added, which no look-up
-// finds but which keeps the probe sequences through the slot whole).
+// leadSlot is a hash and a file holding it (index + 1; 0: empty).
 type leadSlot struct {
 	hash uint64
 	file int32
 }
-
-// withdrawnFile marks a slot whose file was withdrawn.
-const withdrawnFile = -1
 
 // slot is where h's probe starts (the hashes are FNV-1a's, mixed again so
 // that their low bits spread).
@@ -294,26 +288,25 @@ func (t *leadTable) slot(h uint64) uint64 {
 	return h & uint64(len(t.slots)-1)
 }
 
-// findAdd appends to out the kept files holding h, then records that file
-// holds it too, in one walk of h's probe sequence; it returns where file
-// was recorded, for withdraw.
-func (t *leadTable) findAdd(h uint64, file int, out []int) ([]int, int) {
+// add records that the kept file holds h.
+func (t *leadTable) add(h uint64, file int) {
 	mask := uint64(len(t.slots) - 1)
 	i := t.slot(h)
-	for ; t.slots[i].file != 0; i = (i + 1) & mask {
-		if s := t.slots[i]; s.hash == h && s.file > 0 {
-			out = append(out, int(s.file-1))
-		}
+	for t.slots[i].file != 0 {
+		i = (i + 1) & mask
 	}
 	t.slots[i] = leadSlot{h, int32(file + 1)}
-	return out, int(i)
 }
 
-// withdraw takes back what findAdd recorded at the given slots.
-func (t *leadTable) withdraw(slots []int) {
-	for _, i := range slots {
-		t.slots[i].file = withdrawnFile
+// find appends to out the kept files holding h.
+func (t *leadTable) find(h uint64, out []int) []int {
+	mask := uint64(len(t.slots) - 1)
+	for i := t.slot(h); t.slots[i].file != 0; i = (i + 1) & mask {
+		if t.slots[i].hash == h {
+			out = append(out, int(t.slots[i].file-1))
+		}
 	}
+	return out
 }
 
 // leadTables lends empty lead tables out, so that searches reuse them.
