@@ -66,3 +66,55 @@ func TestStableIsSortStableFunc(t *testing.T) {
 		}
 	}
 }
+
+// big is a value the size of a merged search result.
+type big struct {
+	key int
+	pad [36]int64
+}
+
+// mid is a value the size of a re-ranked candidate.
+type mid struct {
+	key int
+	pad [10]int64
+}
+
+// BenchmarkStable compares Stable with slices.SortStableFunc on what a
+// search with the profile sorts: 50 values of about 300 bytes (merged
+// results) and of about 90 (re-ranked ones), keys from a few values.
+func BenchmarkStable(b *testing.B) {
+	rng := rand.New(rand.NewPCG(13, 3))
+	bigs := make([]big, 50)
+	mids := make([]mid, 50)
+	for i := range bigs {
+		bigs[i].key, mids[i].key = rng.IntN(20), rng.IntN(20)
+	}
+	b.Run("300B/Stable", func(b *testing.B) {
+		s := make([]big, len(bigs))
+		for b.Loop() {
+			copy(s, bigs)
+			Stable(s, func(a, b *big) int { return b.key - a.key }, nil)
+		}
+	})
+	b.Run("300B/SortStableFunc", func(b *testing.B) {
+		s := make([]big, len(bigs))
+		for b.Loop() {
+			copy(s, bigs)
+			slices.SortStableFunc(s, func(a, b big) int { return b.key - a.key })
+		}
+	})
+	b.Run("90B/Stable", func(b *testing.B) {
+		s := make([]mid, len(mids))
+		for b.Loop() {
+			copy(s, mids)
+			Stable(s, func(a, b *mid) int { return b.key - a.key }, nil)
+		}
+	})
+	b.Run("90B/SortStableFunc", func(b *testing.B) {
+		s := make([]mid, len(mids))
+		for b.Loop() {
+			copy(s, mids)
+			slices.SortStableFunc(s, func(a, b mid) int { return b.key - a.key })
+		}
+	})
+}
