@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -135,6 +134,8 @@ type Agent struct {
 	unitProfile unitCache
 	// reforms are the latest reformulations, by what they came from.
 	reforms reformCache
+	// pastQueries are the marks' queries prepared for cosines.
+	pastQueries pastQueries
 }
 
 // finishTimeout bounds the local work that follows the sources' answers
@@ -384,26 +385,12 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		if len(marks) > a.cfg.History {
 			marks = marks[len(marks)-a.cfg.History:]
 		}
-		var judged []usermodel.Judged
 		// A mark speaks about the information need it was made for: only
 		// marks of similar past queries reformulate this one, and a result
 		// rejected there is filtered here (the same need, the same page or
 		// a near copy of it, again). The profile carries the rest.
-		qnorm := qvec.Norm() // once, not once a mark
-		qterms := slices.Collect(maps.Keys(qvec))
-		for _, m := range marks {
-			if !hasAny(m.QueryVec, qterms) {
-				continue // cosine 0, below any SimilarQuery (which is > 0)
-			}
-			sim := qvec.CosineWithNorm(qnorm, m.QueryVec)
-			if sim < a.cfg.SimilarQuery {
-				continue
-			}
-			judged = append(judged, usermodel.Judged{Doc: m.Doc, Interested: m.Interested, Weight: sim})
-			if !m.Interested {
-				rejected = append(rejected, m.Doc)
-			}
-		}
+		var judged []usermodel.Judged
+		judged, rejected = a.pastQueries.judge(marks, qvec, qvec.Norm(), a.cfg.SimilarQuery)
 		if len(q.Terms) > 0 && (len(judged) > 0 || len(profile.Terms) > 0) {
 			ref, err := a.reforms.reformulate(ctx, a.ix, a.cfg.Reform, q.Terms, judged, a.unitProfile.get(profile.Terms))
 			if err != nil {
@@ -667,17 +654,4 @@ func showTerms(typed []index.WeightedTerm, added []string, n int) []index.Weight
 		out = append(out, index.WeightedTerm{Term: t, Weight: 1})
 	}
 	return out
-}
-
-// hasAny reports whether v has one of terms (else its cosine with a
-// vector of those terms is 0). A search looks up its query's few terms in
-// each past query's vector, rather than starting a walk over a map for
-// each of up to 500 marks.
-func hasAny(v usermodel.Vector, terms []string) bool {
-	for _, t := range terms {
-		if _, ok := v[t]; ok {
-			return true
-		}
-	}
-	return false
 }

@@ -48,6 +48,11 @@ const (
 // (usermodel.ReformConfig.ExpansionTerms) instead of the default, to
 // measure what each expansion term costs (the sweep in
 // docs/BENCHMARKS.md); only this benchmark reads it.
+//
+// P2PIR_BENCH_ONLY=profile issues only the searches with the profile,
+// P2PIR_BENCH_ONLY=noprofile only those without it (showing K results),
+// so that -cpuprofile and -benchmem show one path alone; the ratio and
+// the other kinds' medians are then not reported.
 func BenchmarkSearchWithProfile(b *testing.B) {
 	root := testenv.DataDir(b)
 	cfg := clientagent.DefaultConfig()
@@ -57,6 +62,10 @@ func BenchmarkSearchWithProfile(b *testing.B) {
 			b.Fatalf("P2PIR_BENCH_EXPANSION_TERMS is %q; want a whole number of expansion terms, at least 1", v)
 		}
 		cfg.Reform.ExpansionTerms = n
+	}
+	only := os.Getenv("P2PIR_BENCH_ONLY")
+	if only != "" && only != "profile" && only != "noprofile" {
+		b.Fatalf("P2PIR_BENCH_ONLY is %q; want profile, noprofile or nothing", only)
 	}
 	c, err := eval.Load(filepath.Join(root, "cisi"))
 	if err != nil {
@@ -77,7 +86,14 @@ func BenchmarkSearchWithProfile(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				q := queries[i%len(queries)]
-				for _, req := range []clientagent.Request{{Query: q}, {Query: q, NoProfile: true}, {Query: q, NoProfile: true, K: wideK}} {
+				reqs := []clientagent.Request{{Query: q}, {Query: q, NoProfile: true}, {Query: q, NoProfile: true, K: wideK}}
+				switch only {
+				case "profile":
+					reqs = reqs[:1]
+				case "noprofile":
+					reqs = reqs[1:2]
+				}
+				for _, req := range reqs {
 					start := time.Now()
 					resp, err := ag.Search(ctx, req)
 					took := time.Since(start)
@@ -98,6 +114,14 @@ func BenchmarkSearchWithProfile(b *testing.B) {
 				}
 			}
 			b.StopTimer()
+			switch only {
+			case "profile":
+				b.ReportMetric(medianMS(with), "profile-ms-p50")
+				return
+			case "noprofile":
+				b.ReportMetric(medianMS(without), "noprofile-ms-p50")
+				return
+			}
 			pw, pn := medianMS(with), medianMS(without)
 			b.ReportMetric(pw, "profile-ms-p50")
 			b.ReportMetric(pn, "noprofile-ms-p50")

@@ -48,24 +48,26 @@ func formatCopyKey(h Hit) string {
 // keys, when not nil, remembers the keys from search to search (formatKey).
 func collapseFormatCopies(merged []Merged, keys *memo.Cache[string]) []Merged {
 	var first map[string]int
-	out := merged[:0]
-	for _, m := range merged {
+	n := 0 // merged[:n] is what is kept so far
+	for i := range merged {
+		m := &merged[i]
 		k := formatKey(keys, m.Hit)
-		if k == "" {
-			out = append(out, m)
-			continue
+		if k != "" {
+			if at, ok := first[k]; ok {
+				merged[at].Formats = append(merged[at].Formats, m.URL)
+				continue
+			}
+			if first == nil {
+				first = make(map[string]int, len(merged)-i)
+			}
+			first[k] = n
 		}
-		if i, ok := first[k]; ok {
-			out[i].Formats = append(out[i].Formats, m.URL)
-			continue
+		if i != n {
+			merged[n] = *m
 		}
-		if first == nil {
-			first = map[string]int{}
-		}
-		first[k] = len(out)
-		out = append(out, m)
+		n++
 	}
-	return out
+	return merged[:n]
 }
 
 // maxFormatKeys bounds the keys an agent remembers (collapseFormatCopies'

@@ -2,6 +2,9 @@ package clientagent
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -74,5 +77,60 @@ func TestSearchShowsAPageInTwoFormatsOnce(t *testing.T) {
 	}
 	if got := []string{resp.Results[0].URL, resp.Results[0].Formats[0]}; !slices.Contains(got, docs[0].URL) || !slices.Contains(got, docs[1].URL) {
 		t.Errorf("shown %v, want both copies named", got)
+	}
+}
+
+// plainCollapseFormatCopies is collapseFormatCopies as first written: each
+// kept result appended to a new list, copies found through a map of the
+// keys worked out afresh.
+func plainCollapseFormatCopies(merged []Merged) []Merged {
+	first := map[string]int{}
+	var out []Merged
+	for _, m := range merged {
+		k := formatCopyKey(m.Hit)
+		if k == "" {
+			out = append(out, m)
+			continue
+		}
+		if i, ok := first[k]; ok {
+			out[i].Formats = append(out[i].Formats, m.URL)
+			continue
+		}
+		first[k] = len(out)
+		out = append(out, m)
+	}
+	return out
+}
+
+// TestCollapseFormatCopiesInPlaceIsThePlainCollapse checks the in-place
+// collapse (results moved only after one was collapsed, keys remembered)
+// against the plain one on random lists of local files in a few folders,
+// names, formats and titles, and web pages, twice with one key cache.
+func TestCollapseFormatCopiesInPlaceIsThePlainCollapse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 5))
+	keys := memo.New[string](maxFormatKeys)
+	exts := []string{".md", ".html", ".txt", ".pdf", ".rst"}
+	collapsed := 0
+	for trial := range 300 {
+		var in []Merged
+		for range rng.IntN(60) {
+			u := fmt.Sprintf("file:///d%d/page%d%s", rng.IntN(2), rng.IntN(4), exts[rng.IntN(len(exts))])
+			origin := "file"
+			if rng.IntN(8) == 0 {
+				u, origin = "https://x.example/"+u[len("file:///"):], "web"
+			}
+			in = append(in, Merged{Hit: Hit{URL: u, Title: fmt.Sprint("Title ", rng.IntN(2)), Origin: origin}})
+		}
+		want := plainCollapseFormatCopies(slices.Clone(in))
+		for round := range 2 {
+			got := collapseFormatCopies(slices.Clone(in), keys)
+			if len(got) != len(want) || (len(got) > 0 && !reflect.DeepEqual(got, want)) {
+				t.Fatalf("trial %d round %d: collapsed to\n%+v\nwant\n%+v", trial, round, got, want)
+			}
+		}
+		collapsed += len(in) - len(want)
+	}
+	if collapsed < 1000 {
+		t.Fatalf("only %d copies collapsed in all: the test does not exercise the collapse", collapsed)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/p2pir/p2pir/internal/canonurl"
+	"github.com/p2pir/p2pir/internal/order"
 )
 
 // Merge methods.
@@ -87,11 +88,18 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 	return mergeWith(method, lists, nil)
 }
 
+// maxMergeArena bounds the places mergeWith sets aside for the merged
+// results' engines and positions (hits × lists) when there are several
+// lists: a few engines' answers.
+const maxMergeArena = 4096
+
 // mergeWith is Merge, with the URLs' dedup keys remembered in keys (nil:
 // worked out afresh).
 func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, error) {
+	// The merged results are built in place in out, which is returned;
+	// entry is what fusion keeps beside each (out[at]).
 	type entry struct {
-		m     Merged
+		at    int // index in out
 		best  int // best rank seen, for choosing the representative copy
 		order int
 		sum   float64
@@ -104,8 +112,20 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 	}
 	// Every entry in one allocation (it never grows: one entry a hit at
 	// most, so the pointers stay valid), and the maps sized for the hits.
+	out := make([]Merged, 0, hits)
 	pool := make([]entry, 0, hits)
-	entries := make([]*entry, 0, hits)
+	// A result is found at most once in each list: each gets its own
+	// len(lists) places for its engines and positions, in two arrays for
+	// all of them, instead of a slice of each grown per result. A result's
+	// slices are capped at its places, so they never run into another's.
+	// Many long lists (whose results are mostly in one or two of them)
+	// grow their slices as they go instead; one list wastes no place.
+	per := len(lists)
+	var engines []string
+	var positions []int
+	if per == 1 || hits*per <= maxMergeArena {
+		engines, positions = make([]string, hits*per), make([]int, hits*per)
+	}
 	byURL := make(map[string]*entry, hits)
 	byContent := map[string]*entry{}
 	var uks []string
@@ -116,7 +136,9 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 		if len(l.Hits) > 0 {
 			answered++
 		}
-		norm[i] = normalisedScores(l.Hits)
+		if method == MergeCombSUM || method == MergeCombMNZ { // the only users of normalised scores
+			norm[i] = normalisedScores(l.Hits)
+		}
 		for _, h := range l.Hits {
 			top[i] = math.Max(top[i], h.Score)
 		}
@@ -147,10 +169,16 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 				e = byContent[ck]
 			}
 			if e == nil {
-				pool = append(pool, entry{m: Merged{Hit: h}, best: math.MaxInt, order: len(entries)})
+				pool = append(pool, entry{at: len(out), best: math.MaxInt, order: len(pool)})
+				m := Merged{Hit: h}
+				if engines != nil {
+					at := len(out) * per
+					m.Engines, m.Positions = engines[at:at:at+per], positions[at:at:at+per]
+				}
+				out = append(out, m)
 				e = &pool[len(pool)-1]
-				entries = append(entries, e)
 			}
+			m := &out[e.at]
 			byURL[uk] = e
 			if ck != "" && byContent[ck] == nil {
 				byContent[ck] = e
@@ -163,25 +191,25 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 				// The local document's ID, language and place in its
 				// snapshot stay with the result when another source ranks
 				// it better.
-				prev := e.m.Hit
-				e.m.Hit = h
+				prev := m.Hit
+				m.Hit = h
 				if h.DocID == "" {
-					e.m.DocID, e.m.ref = prev.DocID, prev.ref
-					e.m.Lang = mergedLang(prev, h)
+					m.DocID, m.ref = prev.DocID, prev.ref
+					m.Lang = mergedLang(prev, h)
 				}
 				e.best = rank
-			} else if e.m.DocID == "" && h.DocID != "" {
-				e.m.DocID, e.m.Lang, e.m.ref = h.DocID, h.Lang, h.ref
-			} else if e.m.Lang == "" {
-				e.m.Lang = h.Lang // a peer's, when the better-ranked source gave none
+			} else if m.DocID == "" && h.DocID != "" {
+				m.DocID, m.Lang, m.ref = h.DocID, h.Lang, h.ref
+			} else if m.Lang == "" {
+				m.Lang = h.Lang // a peer's, when the better-ranked source gave none
 			}
 			ev := float64(RRFK+1) / float64(RRFK+rank)
 			if top[li] > 0 && h.Score > 0 {
 				ev = h.Score / top[li]
 			}
-			e.m.Evidence = math.Max(e.m.Evidence, ev)
-			e.m.Engines = append(e.m.Engines, l.Source)
-			e.m.Positions = append(e.m.Positions, rank)
+			m.Evidence = math.Max(m.Evidence, ev)
+			m.Engines = append(m.Engines, l.Source)
+			m.Positions = append(m.Positions, rank)
 			e.count++
 			switch method {
 			case MergeRRF, "":
@@ -203,23 +231,34 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 			}
 		}
 	}
-	out := make([]Merged, len(entries))
-	for i, e := range entries {
-		e.m.Fused = e.sum
+	for _, e := range pool {
+		m := &out[e.at]
+		m.Fused = e.sum
 		if method == MergeCombMNZ {
-			e.m.Fused *= float64(e.count)
+			m.Fused *= float64(e.count)
 		}
-		out[i] = e.m
 	}
 	// Equal fused scores (the same rank in different lists, common when
 	// engines do not overlap) are ordered by the sources' own evidence.
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Fused != out[j].Fused {
-			return out[i].Fused > out[j].Fused
+	// The results (a few hundred bytes each) are moved once each.
+	order.Stable(out, func(a, b *Merged) int {
+		switch {
+		case fusedBefore(a, b):
+			return -1
+		case fusedBefore(b, a):
+			return 1
 		}
-		return out[i].Evidence > out[j].Evidence
-	})
+		return 0
+	}, nil)
 	return out, nil
+}
+
+// fusedBefore reports whether a comes before b in a merged list.
+func fusedBefore(a, b *Merged) bool {
+	if a.Fused != b.Fused {
+		return a.Fused > b.Fused
+	}
+	return a.Evidence > b.Evidence
 }
 
 // mergedLang is the language of a merged result when better, from

@@ -165,7 +165,7 @@ func nearDupLead() int {
 // works in place, in merged's array.
 func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []Merged {
 	version := a.ix.Version()
-	return collapseSketched(merged, &a.leadTables, func(m Merged) (sketch, bool) {
+	return collapseSketched(merged, &a.leadTables, func(m *Merged) (sketch, bool) {
 		if ctx.Err() != nil {
 			return sketch{}, false
 		}
@@ -183,8 +183,9 @@ func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []M
 }
 
 // collapseSketched is collapseNearDuplicates with the files' sketches
-// from sketchOf (false: the file is kept as it is, uncompared).
-func collapseSketched(merged []Merged, tables *leadTables, sketchOf func(Merged) (sketch, bool)) []Merged {
+// from sketchOf (false: the file is kept as it is, uncompared). Results
+// are moved only when one before them was collapsed.
+func collapseSketched(merged []Merged, tables *leadTables, sketchOf func(*Merged) (sketch, bool)) []Merged {
 	type kept struct {
 		at int // index in out
 		sk sketch
@@ -197,17 +198,24 @@ func collapseSketched(merged []Merged, tables *leadTables, sketchOf func(Merged)
 	var leads *leadTable
 	var maybe []int
 	lead := nearDupLead()
-	out := merged[:0]
+	n := 0 // merged[:n] is what is kept so far
+	keep := func(i int) {
+		if i != n {
+			merged[n] = merged[i]
+		}
+		n++
+	}
 	candidates := 0
-	for _, m := range merged {
+	for i := range merged {
+		m := &merged[i]
 		if m.Origin != "file" || m.DocID == "" || candidates >= maxNearDupCandidates {
-			out = append(out, m)
+			keep(i)
 			continue
 		}
 		candidates++
 		sk, ok := sketchOf(m)
 		if !ok {
-			out = append(out, m)
+			keep(i)
 			continue
 		}
 		maybe = maybe[:0]
@@ -218,13 +226,13 @@ func collapseSketched(merged []Merged, tables *leadTables, sketchOf func(Merged)
 		}
 		slices.Sort(maybe) // the better-ranked file first, as among all of them
 		dup := false
-		for i, f := range maybe {
-			if i > 0 && f == maybe[i-1] {
+		for j, f := range maybe {
+			if j > 0 && f == maybe[j-1] {
 				continue
 			}
 			k := files[f]
 			if nearDuplicate(k.sk, sk) {
-				o := &out[k.at]
+				o := &merged[k.at]
 				o.NearDuplicates = append(o.NearDuplicates, m.URL)
 				o.NearDuplicates = append(o.NearDuplicates, m.Formats...)
 				o.NearDuplicates = append(o.NearDuplicates, m.NearDuplicates...)
@@ -238,14 +246,15 @@ func collapseSketched(merged []Merged, tables *leadTables, sketchOf func(Merged)
 		if leads == nil {
 			leads = tables.get(min(len(merged), maxNearDupCandidates) * lead)
 			defer tables.put(leads)
+			files = make([]kept, 0, min(len(merged)-i, maxNearDupCandidates))
 		}
 		for _, h := range sk.mins[:min(len(sk.mins), lead)] {
 			leads.add(h, len(files))
 		}
-		files = append(files, kept{at: len(out), sk: sk})
-		out = append(out, m)
+		files = append(files, kept{at: n, sk: sk})
+		keep(i)
 	}
-	return out
+	return merged[:n]
 }
 
 // orEmpty is s, or an empty list for nil (JSON [] rather than null).

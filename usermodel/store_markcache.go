@@ -101,15 +101,19 @@ func (c *markCache) readMarks(b *buckets, gen uint64, shared bool) ([]Mark, erro
 	return c.copyLog(shared), nil
 }
 
-// copyLog returns the cached log: a new slice of the shared entries, or of
-// copies of them.
+// copyLog returns the cached log: shared, the cached slice itself
+// (clipped, so that a caller's append copies it first: the cached log is
+// replaced when the log changes, never written to); else a new slice of
+// copies of its entries. A search reads the whole log shared: copying
+// its few hundred entries (some 32 KiB) each time cost as much as the
+// rest of the read.
 func (c *markCache) copyLog(shared bool) []Mark {
+	if shared {
+		return slices.Clip(c.log)
+	}
 	out := make([]Mark, len(c.log))
 	for i, m := range c.log {
-		if !shared {
-			m = m.clone()
-		}
-		out[i] = m
+		out[i] = m.clone()
 	}
 	return out
 }

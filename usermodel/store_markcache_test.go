@@ -218,3 +218,57 @@ func TestMarksReadAfterAMarkReturnsHoldIt(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedMarksAreOneSliceWhileTheLogStands checks that the shared
+// reads of an unchanged log return the cached slice itself (no copy per
+// search), that a caller appending to it does not change what later reads
+// return, and that a write gives the next read a new slice holding it.
+func TestSharedMarksAreOneSliceWhileTheLogStands(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(13, 7))
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	q := randomQuery(rng, "q1", 10, at)
+	s, _ := openTestStore(t, StoreOptions{})
+	recordAll(t, s, []QueryRecord{q})
+	for i := range 3 {
+		if _, _, err := s.AddMark(ctx, randomMark(rng, q, at.Add(time.Duration(i)*time.Minute))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, err := s.SharedMarks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, second, err := s.SharedState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) != 3 || len(second) != 3 || &first[0] != &second[0] {
+		t.Fatalf("two shared reads of an unchanged log of 3 marks gave %d and %d marks in different arrays; want the same 3", len(first), len(second))
+	}
+	_ = append(first, Mark{URL: "appended by a caller"})
+	want, err := s.Marks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.SharedMarks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("after a caller appended to a shared read, shared marks are\n%+v\nwant the stored\n%+v", got, want)
+	}
+	if _, _, err := s.AddMark(ctx, randomMark(rng, q, at.Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.SharedMarks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != 4 || &after[0] == &first[0] {
+		t.Fatalf("after a fourth mark the shared read has %d marks (same array: %v); want 4 in a new array", len(after), &after[0] == &first[0])
+	}
+	if len(first) != 3 || !reflect.DeepEqual(first, want) {
+		t.Fatal("a write changed a slice a reader was holding")
+	}
+}

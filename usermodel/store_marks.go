@@ -278,9 +278,13 @@ func (s *Store) Marks(ctx context.Context) ([]Mark, error) {
 	return marks, err
 }
 
-// SharedMarks is Marks without the copies: the marks' vectors and source
-// lists are shared with the store's cache of decoded marks (and with other
-// callers), so they must not be modified. For readers on a hot path (a
+// SharedMarks is Marks without the copies: the slice, the marks' vectors
+// and source lists are shared with the store's cache of decoded marks (and
+// with other callers), so they must not be modified (appending is
+// allowed: the slice is clipped). While the log does not change, every
+// read returns the same slice; a changed log is read into a new one, and
+// the store never writes to a slice it handed out, so callers may key
+// what they derive from the log on the slice itself. For readers on a hot path (a
 // search reads the whole log), where copying a few hundred vectors cost
 // as much as the search.
 func (s *Store) SharedMarks(ctx context.Context) ([]Mark, error) {

@@ -1,0 +1,72 @@
+package usermodel
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"testing"
+	"weak"
+)
+
+// TestSortByFinalIsSliceStable checks the sort RerankTop orders the kept
+// candidates with against the plain computation, sort.SliceStable with
+// Final > Final: the same order, ties (drawn from a few scores) kept in
+// retrieval order, for lists of every length up to 80.
+func TestSortByFinalIsSliceStable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 3))
+	for n := range 81 {
+		kept := make([]Ranked, n)
+		for i := range kept {
+			kept[i] = Ranked{Candidate: Candidate{Key: strconv.Itoa(i)}, OldRank: i + 1, Final: float64(rng.IntN(4)) / 4}
+		}
+		want := slices.Clone(kept)
+		sort.SliceStable(want, func(i, j int) bool { return want[i].Final > want[j].Final })
+		sortByFinal(kept)
+		if !reflect.DeepEqual(kept, want) {
+			t.Fatalf("n=%d: sortByFinal gave another order than sort.SliceStable", n)
+		}
+	}
+}
+
+// TestPreparedVectorKeysItsCosinesByItsOwnWeakReference checks that the
+// weak reference PrepareVector keeps is the one weak.Make gives for the
+// vector (so the basis finds the cosines remembered under either), and
+// that re-ranking a prepared candidate twice remembers its cosines once,
+// under that key.
+func TestPreparedVectorKeysItsCosinesByItsOwnWeakReference(t *testing.T) {
+	p := PrepareVector(Vector{"glacier": 0.9, "ice": 0.4})
+	if p.self != weak.Make(p) {
+		t.Fatal("the prepared vector's own weak reference is not weak.Make of it")
+	}
+	basis := NewRerankBasis(Vector{"glacier": 1}, []Vector{{"lava": 1}})
+	cands := []Candidate{{Key: "a", Score: 1, Prepared: p}}
+	first, _ := RerankWith(DefaultRerankConfig(), cands, basis)
+	again, _ := RerankWith(DefaultRerankConfig(), cands, basis)
+	if len(basis.known) != 1 || basis.known[weak.Make(p)] == nil {
+		t.Fatalf("the basis remembers %d vectors' cosines, want the prepared vector's alone", len(basis.known))
+	}
+	if first[0].Final != again[0].Final || first[0].ProfileSim != again[0].ProfileSim {
+		t.Errorf("re-ranked again from the remembered cosines: %+v, want %+v", again[0], first[0])
+	}
+}
+
+// TestSimilarReasonIsTheFormattedOne checks the reason a dropped
+// candidate is given against fmt.Sprintf's, for cosines across [-1, 1]
+// (rounding halves included), tiny and huge values, NaN and infinities.
+func TestSimilarReasonIsTheFormattedOne(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 7))
+	sims := []float64{0, 1, -1, 0.005, 0.015, 0.125, 0.845, 0.855, 0.995, 0.9949999999, 1 - 1e-16, 1e-300, -0.004, math.NaN(), math.Inf(1), math.Inf(-1), 1e300}
+	for range 10000 {
+		sims = append(sims, rng.Float64()*2-1, float64(rng.IntN(201))/200)
+	}
+	for _, sim := range sims {
+		want := fmt.Sprintf("%.0f%% similar to a result you marked not interested", 100*sim)
+		if got := similarReason(sim); got != want {
+			t.Fatalf("similarReason(%v) = %q, want %q", sim, got, want)
+		}
+	}
+}
