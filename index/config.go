@@ -48,13 +48,13 @@ type Config struct {
 	// (about 60 bytes each). Default 1<<20: some 60 MiB, the vectors of a
 	// few thousand typical documents or of a hundred 1 MiB ones.
 	TermVectorCacheTerms int
-	// HeldPostings bounds the postings (12 bytes each) a search keeps
+	// HeldPostings bounds the postings (20 bytes each) a search keeps
 	// decoded in memory for the terms searched in the latest snapshot of
 	// the index, so that a term searched again is scored from memory
 	// rather than from the compressed postings on disk (a person's
 	// expansion terms come back search after search); a term with more
 	// than an eighth of them is always read from disk. A write empties
-	// them. Default 1<<20: at most 12 MiB. Negative: none are held.
+	// them. Default 1<<20: at most 20 MiB. Negative: none are held.
 	HeldPostings int
 }
 

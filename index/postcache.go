@@ -33,9 +33,11 @@ type heldList struct {
 	docs  []heldPosting
 	big   bool
 	// bound is the term's largest tf/(tf+K) (impactCache's) for the
-	// statistics the list was read with, boundFor.
+	// statistics the list was read with, boundFor; denom[i] is docs[i]'s
+	// bm25Denom for them.
 	bound    float64
 	boundFor bm25Params
+	denom    []float64
 }
 
 // bm25Params are the parameters a term's bound depends on.
@@ -108,6 +110,10 @@ func (c *heldCache) load(ctx context.Context, r bindex.IndexReader, term string,
 	if l.big {
 		return nil, nil
 	}
+	l.denom = make([]float64, len(l.docs))
+	for i, d := range l.docs {
+		l.denom[i] = bm25Denom(float64(d.freq), float64(d.dl), p.k1, p.b, p.avgdl)
+	}
 	l.bound, l.boundFor = l.impact(p), p
 	return l, nil
 }
@@ -167,7 +173,7 @@ func (l *heldList) impact(p bm25Params) float64 {
 	imp := 0.0
 	for _, d := range l.docs {
 		tf := float64(d.freq)
-		imp = max(imp, tf/(tf+p.k1*(1-p.b+p.b*float64(d.dl)/p.avgdl)))
+		imp = max(imp, tf/bm25Denom(tf, float64(d.dl), p.k1, p.b, p.avgdl))
 	}
 	return imp
 }

@@ -181,6 +181,9 @@ func TestTermAtATimeEqualsDocumentAtATime(t *testing.T) {
 		}
 		k := []int{1, 5, 10, 50, 1000}[trial%5]
 		opts := SearchOptions{K: k, IDsOnly: true}
+		if trial%7 == 3 { // other statistics than those the held postings were read with
+			opts.Corpus = &CorpusStats{Docs: 5000, AvgDocLen: 20 + float64(trial%4), DF: map[string]uint64{terms[0].Term: 70}}
+		}
 		got, err := held.Search(ctx, q, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -198,7 +201,7 @@ func TestTermAtATimeEqualsDocumentAtATime(t *testing.T) {
 			}
 		}
 		if trial%6 < 4 { // term at a time: every match counted
-			all, err := bleve.Search(ctx, q, SearchOptions{K: len(docs), IDsOnly: true}) // nothing pruned
+			all, err := bleve.Search(ctx, q, SearchOptions{K: len(docs), IDsOnly: true, Corpus: opts.Corpus}) // nothing pruned
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -347,5 +350,26 @@ func TestSnippetsFromHeldPostingsAreBlevesSnippets(t *testing.T) {
 	}
 	if held.held.n == 0 || highlighted < 100 {
 		t.Fatalf("%d postings held, %d highlighted snippets: the test compared too little", held.held.n, highlighted)
+	}
+}
+
+// TestBM25PartIsTheFormulaAsWritten checks that bm25Part (and the
+// denominators held postings keep) give, to the bit, the formula as it
+// was written before they existed, w·tf/(tf + k1·(1 − b + b·dl/avgdl))
+// evaluated left to right, so that scores, and the ties the run files of
+// `p2pir eval` order by ID, stay what they were (amd64, where Go fuses no
+// floating-point operations).
+func TestBM25PartIsTheFormulaAsWritten(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for range 100000 {
+		w, tf, dl := rng.Float64()*20, float64(1+rng.IntN(40)), float64(1+rng.IntN(5000))
+		k1, b, avgdl := 0.5+rng.Float64()*2, rng.Float64(), 1+rng.Float64()*400
+		want := w * tf / (tf + k1*(1-b+b*dl/avgdl))
+		if got := bm25Part(w, tf, dl, k1, b, avgdl); got != want {
+			t.Fatalf("bm25Part(%v, %v, %v, %v, %v, %v) = %v, the formula gives %v", w, tf, dl, k1, b, avgdl, got, want)
+		}
+		if got := w * tf / bm25Denom(tf, dl, k1, b, avgdl); got != want {
+			t.Fatalf("with bm25Denom: %v, the formula gives %v", got, want)
+		}
 	}
 }

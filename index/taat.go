@@ -43,7 +43,7 @@ func (a *accumulator) grow(n int) {
 // exactly. A query of dozens of comparably weighted terms (a reformulated
 // one), where MaxScore can skip little, costs one tight pass over its
 // postings: no cursor to move, no candidate to find.
-func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Query, lists []*termList, need int, avgdl float64) (res topKResult, err error) {
+func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Query, lists []*termList, need int, p bm25Params) (res topKResult, err error) {
 	n := 0
 	for _, l := range lists {
 		if d := l.c.held.docs; len(d) > 0 {
@@ -58,20 +58,30 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 	a.grow(n)
 	score, seen := a.score, a.seen
 	touched := a.touched[:0]
-	k1, b := q.k1, q.b
 	for _, l := range lists {
 		if err := ctx.Err(); err != nil {
 			a.clear(touched)
 			return res, fmt.Errorf("bm25: %w", err)
 		}
-		w := l.c.weight
-		for _, p := range l.c.held.docs {
-			d := p.doc
+		w, held := l.c.weight, l.c.held
+		if held.boundFor == p { // the denominators worked out when read
+			for i, h := range held.docs {
+				d := h.doc
+				if seen[d>>6]&(1<<(d&63)) == 0 {
+					seen[d>>6] |= 1 << (d & 63)
+					touched = append(touched, d)
+				}
+				score[d] += w * float64(h.freq) / held.denom[i]
+			}
+			continue
+		}
+		for _, h := range held.docs {
+			d := h.doc
 			if seen[d>>6]&(1<<(d&63)) == 0 {
 				seen[d>>6] |= 1 << (d & 63)
 				touched = append(touched, d)
 			}
-			score[d] += bm25Part(w, float64(p.freq), float64(p.dl), k1, b, avgdl)
+			score[d] += bm25Part(w, float64(h.freq), float64(h.dl), p.k1, p.b, p.avgdl)
 		}
 	}
 	// The need-th best score θ, from the scores alone; then the matches
@@ -126,10 +136,18 @@ func allHeld(lists []*termList) bool {
 }
 
 // bm25Part is one term's part of a document's score: w·tf/(tf + k1·(1 −
-// b + b·dl/avgdl)), w being the term's weight·idf·(k1+1). Both
-// evaluations compute it here, so the same posting gives the same bits.
+// b + b·dl/avgdl)), w being the term's weight·idf·(k1+1). Every
+// evaluation computes it here or as w·tf/bm25Denom (held postings keep
+// their denominators), so the same posting gives the same bits.
 func bm25Part(w, tf, dl, k1, b, avgdl float64) float64 {
-	return w * tf / (tf + k1*(1-b+b*dl/avgdl))
+	return w * tf / bm25Denom(tf, dl, k1, b, avgdl)
+}
+
+// bm25Denom is tf + k1·(1 − b + b·dl/avgdl), each operation rounded on
+// its own (the conversions forbid fusing them), so that it has the same
+// bits wherever it is computed.
+func bm25Denom(tf, dl, k1, b, avgdl float64) float64 {
+	return tf + float64(k1*float64(1-b+float64(float64(b*dl)/avgdl)))
 }
 
 // nthLargest returns the n-th largest of xs (1 ≤ n ≤ len(xs)), reordering

@@ -142,10 +142,6 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			l.bound = min(c.weight, c.weight*imp*(1+1e-9))
 		}
 		lists = append(lists, l)
-		if err := c.next(); err != nil {
-			return res, err
-		}
-		l.sync()
 	}
 	// Ascending w·idf·(k1+1) (the order the scores are summed in, so they
 	// do not depend on the documents' lengths); cum[i] is the most lists
@@ -160,15 +156,19 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 		}
 		return 0
 	})
+	if q.must == nil && q.mustNot == nil && allHeld(lists) {
+		return ix.topKHeld(ctx, r, q, lists, need, params)
+	}
 	cum := make([]float64, len(lists))
 	for i, l := range lists {
 		cum[i] = l.bound
 		if i > 0 {
 			cum[i] += cum[i-1]
 		}
-	}
-	if q.must == nil && q.mustNot == nil && allHeld(lists) {
-		return ix.topKHeld(ctx, r, q, lists, need, avgdl)
+		if err := l.c.next(); err != nil { // each cursor on its first posting
+			return res, err
+		}
+		l.sync()
 	}
 	f, err := newFilters(ctx, r, ix, q)
 	if err != nil {
@@ -603,7 +603,7 @@ func readImpact(ctx context.Context, r bindex.IndexReader, term string, avgdl, k
 			break
 		}
 		tf := float64(d.Freq)
-		imp = max(imp, tf/(tf+k1*(1-b+b*docLen(d.Norm)/avgdl)))
+		imp = max(imp, tf/bm25Denom(tf, docLen(d.Norm), k1, b, avgdl))
 	}
 	return imp, nil
 }
