@@ -23,7 +23,7 @@ type accumulator struct {
 	seen    []uint64
 	touched []uint32
 	all     []scored  // the best matches with their scores
-	vals    []float64 // the matches' scores, for selection
+	heap    []float64 // the largest scores so far, for selection (keepLargest)
 }
 
 // grow makes room for document numbers below n.
@@ -89,12 +89,11 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 	// need-th) are what topBuffer keeps, best first.
 	theta := math.Inf(-1)
 	if len(touched) > need {
-		vals := a.vals[:0]
+		a.heap = a.heap[:0]
 		for _, d := range touched {
-			vals = append(vals, score[d])
+			a.heap = keepLargest(a.heap, need, score[d])
 		}
-		a.vals = vals
-		theta = nthLargest(vals, need)
+		theta = a.heap[0]
 	}
 	all := a.all[:0]
 	for _, d := range touched {
@@ -150,45 +149,39 @@ func bm25Denom(tf, dl, k1, b, avgdl float64) float64 {
 	return tf + float64(k1*float64(1-b+float64(float64(b*dl)/avgdl)))
 }
 
-// nthLargest returns the n-th largest of xs (1 ≤ n ≤ len(xs)), reordering
-// xs: Hoare's quickselect with a median-of-three pivot.
-func nthLargest(xs []float64, n int) float64 {
-	k := n - 1
-	lo, hi := 0, len(xs)-1
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		if xs[lo] < xs[mid] {
-			xs[lo], xs[mid] = xs[mid], xs[lo]
-		}
-		if xs[lo] < xs[hi] {
-			xs[lo], xs[hi] = xs[hi], xs[lo]
-		}
-		if xs[mid] < xs[hi] {
-			xs[mid], xs[hi] = xs[hi], xs[mid]
-		}
-		p := xs[mid]
-		i, j := lo, hi
-		for i <= j {
-			for xs[i] > p {
-				i++
+// keepLargest adds x to h, a min-heap of the n largest values seen so
+// far (h[0] the least of them, the n-th largest once n were seen), and
+// returns it: most values of a long list are below h[0] and cost one
+// comparison.
+func keepLargest(h []float64, n int, x float64) []float64 {
+	if len(h) < n {
+		h = append(h, x)
+		for i := len(h) - 1; i > 0; { // up
+			p := (i - 1) / 2
+			if h[p] <= h[i] {
+				break
 			}
-			for xs[j] < p {
-				j--
-			}
-			if i <= j {
-				xs[i], xs[j] = xs[j], xs[i]
-				i++
-				j--
-			}
+			h[p], h[i] = h[i], h[p]
+			i = p
 		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return xs[k]
-		}
+		return h
 	}
-	return xs[k]
+	if x <= h[0] {
+		return h
+	}
+	h[0] = x
+	for i := 0; ; { // down
+		l, m := 2*i+1, i
+		if l < len(h) && h[l] < h[m] {
+			m = l
+		}
+		if r := l + 1; r < len(h) && h[r] < h[m] {
+			m = r
+		}
+		if m == i {
+			return h
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
 }
