@@ -8,8 +8,10 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/size"
 	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/segment"
 )
 
 // Bounds of an analyser's stem cache (analyser.filterAll): the words it
@@ -196,6 +198,71 @@ type analyser struct {
 	// stemCacheEntries, each word at most stemCacheWordBytes long.
 	stems map[string][]byte
 	one   analysis.TokenStream // a stream of one token, to stem a word
+	// segs, segTypes, toks and tokens are the Unicode tokenizer's
+	// output for one piece (unicodeTokens), reused from piece to piece.
+	segs     [][]byte
+	segTypes []int
+	toks     []analysis.Token
+	tokens   analysis.TokenStream
+}
+
+// tokenize runs t over input. bleve's Unicode tokenizer, alone or inside
+// compoundTokenizer, is run in a's scratch space (unicodeTokens), which
+// gives the same tokens without allocating them again for each piece;
+// the tokens are a's until the next call.
+func (a *analyser) tokenize(t analysis.Tokenizer, input []byte) analysis.TokenStream {
+	switch t := t.(type) {
+	case *unicode.UnicodeTokenizer:
+		return a.unicodeTokens(input)
+	case compoundTokenizer:
+		if _, ok := t.words.(*unicode.UnicodeTokenizer); ok {
+			return joinCompounds(input, a.unicodeTokens(input))
+		}
+	}
+	return t.Tokenize(input)
+}
+
+// unicodeTokens returns what bleve's Unicode tokenizer returns for input:
+// each word (a segment of Unicode text segmentation other than space and
+// punctuation) with its offsets, its position (1 for the first) and its
+// type, in a's scratch space. Should the segmenter fail or not account
+// for every byte of input, bleve's tokenizer runs instead.
+func (a *analyser) unicodeTokens(input []byte) analysis.TokenStream {
+	segs, types, _, err := segment.SegmentWordsDirect(input, a.segs[:0], a.segTypes[:0])
+	if err != nil || len(segs) != len(types) {
+		return unicode.NewUnicodeTokenizer().Tokenize(input)
+	}
+	a.segs, a.segTypes = segs, types
+	a.toks = a.toks[:0]
+	start, pos := 0, 1
+	for i, s := range segs {
+		end := start + len(s)
+		if types[i] != segment.None {
+			a.toks = append(a.toks, analysis.Token{Term: s, Start: start, End: end, Position: pos, Type: tokenType(types[i])})
+			pos++
+		}
+		start = end
+	}
+	if start != len(input) {
+		return unicode.NewUnicodeTokenizer().Tokenize(input)
+	}
+	a.tokens = a.tokens[:0]
+	for i := range a.toks {
+		a.tokens = append(a.tokens, &a.toks[i])
+	}
+	return a.tokens
+}
+
+// tokenType is the token type bleve's Unicode tokenizer gives a segment
+// of type t.
+func tokenType(t int) analysis.TokenType {
+	switch t {
+	case segment.Ideo, segment.Kana:
+		return analysis.Ideographic
+	case segment.Number:
+		return analysis.Numeric
+	}
+	return analysis.AlphaNumeric
 }
 
 // filterAll runs filters over tokens, as a chain does. When the last of
@@ -275,7 +342,7 @@ func (a *analyser) add(text string, offset int, r, also *recorder) {
 		piece := text[:cutPoint(text, f.chunkBytes)]
 		text = text[len(piece):]
 		a.buf = append(a.buf[:0], piece...)
-		tokens := f.chain.tokenizer.Tokenize(a.buf)
+		tokens := a.tokenize(f.chain.tokenizer, a.buf)
 		n := lastPosition(tokens) // before filters drop any: positions count them all
 		if also != nil {
 			also.record(a.copyWords(tokens, also.f.chain.filters), offset)
