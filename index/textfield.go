@@ -320,6 +320,9 @@ type recorder struct {
 	locs      []bindex.TokenLocation
 	entries   []bindex.TokenFreq
 	termBytes []byte
+	// locPtrs is the slab the terms' first location pointers are cut
+	// from.
+	locPtrs []*bindex.TokenLocation
 }
 
 // slabSize is how many items a new slab holds when n more are expected:
@@ -399,9 +402,12 @@ func (r *recorder) record(tokens analysis.TokenStream, offset int) {
 			}
 			at := len(r.termBytes)
 			r.termBytes = append(r.termBytes, t.Term...)
-			r.entries = append(r.entries, bindex.TokenFreq{Term: r.termBytes[at:len(r.termBytes):len(r.termBytes)]})
+			term := r.termBytes[at:len(r.termBytes):len(r.termBytes)]
+			r.entries = append(r.entries, bindex.TokenFreq{Term: term})
 			freq = &r.entries[len(r.entries)-1]
-			r.freqs[string(t.Term)] = freq
+			// The key is the entry's term, not a copy of it: a slab's
+			// bytes are never written again once cut.
+			r.freqs[unsafe.String(unsafe.SliceData(term), len(term))] = freq
 			// The key and the entry's term, the entry, and its pointer.
 			f.freqBytes += size.SizeOfString + 2*len(t.Term) + sizeOfTokenFreq + size.SizeOfPtr
 		}
@@ -416,6 +422,17 @@ func (r *recorder) record(tokens analysis.TokenStream, offset int) {
 				r.locs = make([]bindex.TokenLocation, 0, slabSize(len(tokens)-j, 4096))
 			}
 			r.locs = append(r.locs, bindex.TokenLocation{Start: start, End: offset + t.End, Position: r.pos + t.Position})
+			if freq.Locations == nil {
+				// A term's first location pointer is cut from a slab
+				// too (most terms of a document occur once); a second
+				// one moves the term's pointers out to a slice of
+				// their own.
+				if len(r.locPtrs) == cap(r.locPtrs) {
+					r.locPtrs = make([]*bindex.TokenLocation, 0, slabSize((len(tokens)-j)/2+1, 1024))
+				}
+				r.locPtrs = append(r.locPtrs, nil)
+				freq.Locations = r.locPtrs[len(r.locPtrs)-1 : len(r.locPtrs)-1 : len(r.locPtrs)]
+			}
 			freq.Locations = append(freq.Locations, &r.locs[len(r.locs)-1])
 			f.freqBytes += sizeOfTokenLocation + size.SizeOfPtr
 		}
