@@ -66,8 +66,15 @@ var (
 // another schema instead of silently mis-reading it. Version 2 added
 // fieldPhrase: a version 1 index cannot match phrases word for word, and
 // updating it in place would leave old documents without the field, so it
-// must be built again (ErrOldIndex).
-const schemaVersion = 2
+// must be built again (ErrOldIndex). Version 3 keeps the total length
+// as a base plus one sum per write lane (see writeLane): a version 2
+// index is upgraded in place when opened (its total becomes the base),
+// and a p2pir that reads version 2 only refuses a version 3 index instead
+// of reading its total as the base alone.
+const schemaVersion = 3
+
+// upgradableSchema is the oldest schema Open upgrades in place.
+const upgradableSchema = 2
 
 var (
 	keySchema = []byte("p2pir:schema")
@@ -117,7 +124,8 @@ type writeLane struct {
 }
 
 // Index is a bleve index plus the statistics and analyser p2pir needs. It is
-// safe for concurrent use; writes are serialised.
+// safe for concurrent use; up to writeLanes batches are written at once,
+// and two batches holding the same document ID never are.
 type Index struct {
 	cfg      Config
 	path     string
@@ -228,11 +236,19 @@ func (ix *Index) load() error {
 	if err != nil {
 		return fmt.Errorf("read schema: %w", err)
 	}
+	if string(v) == strconv.Itoa(upgradableSchema) {
+		b := ix.bi.NewBatch()
+		b.SetInternal(keySchema, []byte(strconv.Itoa(schemaVersion)))
+		if err := batchDurably(context.Background(), ix.bi, b); err != nil {
+			return fmt.Errorf("upgrade format %d to %d: %w", upgradableSchema, schemaVersion, err)
+		}
+		v = []byte(strconv.Itoa(schemaVersion))
+	}
 	if string(v) != strconv.Itoa(schemaVersion) {
-		if n, err := strconv.Atoi(string(v)); err == nil && n < schemaVersion {
+		if n, err := strconv.Atoi(string(v)); err == nil && n < upgradableSchema {
 			return fmt.Errorf("%w (format %d; this version needs format %d, which matches quoted phrases word for word): "+
 				"move the folder %s aside or delete it, then index your files and sites again (p2pir index, p2pir crawl)",
-				ErrOldIndex, n, schemaVersion, ix.path)
+				ErrOldIndex, n, upgradableSchema, ix.path)
 		}
 		return fmt.Errorf("index format %q, this p2pir reads format %d: use the p2pir that built it, or build the index again", v, schemaVersion)
 	}

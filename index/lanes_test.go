@@ -264,3 +264,61 @@ func TestCloseDuringWrites(t *testing.T) {
 		t.Errorf("reopened after a call that finished: %d documents, want 150", len(ids))
 	}
 }
+
+// An index of format 2 (one absolute total, no lanes) opens: it is
+// upgraded to format 3 in place, its total kept as the base, and writes
+// after it keep the total equal to a recount, reopened too.
+func TestOpenUpgradesFormat2(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	ix, err := Open(dir, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var docs []Document
+	for i := range 10 {
+		docs = append(docs, laneDoc(fmt.Sprint(i), 1))
+	}
+	mustIndex(t, ix, docs...)
+	// Rewrite it as format 2 wrote it: the total under keyStats, no
+	// lane sums.
+	_, total, err := ix.snapshotStats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := ix.bi.NewBatch()
+	b.SetInternal(keySchema, []byte("2"))
+	b.SetInternal(keyStats, []byte(fmt.Sprintf(`{"total_len":%d}`, total)))
+	for _, k := range keyLanes {
+		b.DeleteInternal(k)
+	}
+	if err := batchDurably(ctx, ix.bi, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		if ix, err = Open(dir, DefaultConfig()); err != nil {
+			t.Fatalf("round %d: open: %v", round, err)
+		}
+		if v, err := ix.bi.GetInternal(keySchema); err != nil || string(v) != "3" {
+			t.Errorf("round %d: format %q (%v), want 3", round, v, err)
+		}
+		ids, stated, recounted := snapshotRecount(t, ix)
+		if stated != recounted {
+			t.Errorf("round %d: %d tokens stated, the %d documents hold %d", round, stated, len(ids), recounted)
+		}
+		// Replace some, add some, delete one.
+		mustIndex(t, ix, laneDoc("3", 5), laneDoc("4", 6), laneDoc(fmt.Sprint("new", round), 2))
+		if err := ix.Delete(ctx, "7"); err != nil {
+			t.Fatal(err)
+		}
+		if ids, stated, recounted = snapshotRecount(t, ix); stated != recounted {
+			t.Errorf("round %d, written: %d tokens stated, the %d documents hold %d", round, stated, len(ids), recounted)
+		}
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
