@@ -36,7 +36,13 @@ type compoundTokenizer struct {
 // Tokenize returns the Unicode tokenizer's tokens, each hyphenated
 // compound's joined token right after its last part.
 func (c compoundTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	toks := c.words.Tokenize(input)
+	return joinCompounds(input, c.words.Tokenize(input))
+}
+
+// joinCompounds returns toks, the words of input, with each hyphenated
+// compound's joined token right after its last part (toks itself when
+// there is none).
+func joinCompounds(input []byte, toks analysis.TokenStream) analysis.TokenStream {
 	var out analysis.TokenStream // nil until the first compound: most text has none
 	flushed := 0
 	for i := 0; i < len(toks); {

@@ -19,7 +19,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -67,12 +66,25 @@ var (
 // another schema instead of silently mis-reading it. Version 2 added
 // fieldPhrase: a version 1 index cannot match phrases word for word, and
 // updating it in place would leave old documents without the field, so it
-// must be built again (ErrOldIndex).
-const schemaVersion = 2
+// must be built again (ErrOldIndex). Version 3 keeps the total length
+// as a base plus one sum per write lane (see writeLane): a version 2
+// index is upgraded in place when opened (its total becomes the base),
+// and a p2pir that reads version 2 only refuses a version 3 index instead
+// of reading its total as the base alone.
+const schemaVersion = 3
+
+// upgradableSchema is the oldest schema Open upgrades in place.
+const upgradableSchema = 2
 
 var (
 	keySchema = []byte("p2pir:schema")
-	keyStats  = []byte("p2pir:stats")
+	// keyStats holds the total length (stats) written by p2pir before
+	// writes went through lanes; no write changes it any more.
+	keyStats = []byte("p2pir:stats")
+	// keyLanes holds, for each write lane, the sum of the length changes
+	// of every batch written through it (a decimal integer, possibly
+	// negative). See writeLane.
+	keyLanes = [writeLanes][]byte{[]byte("p2pir:stats:lane:0"), []byte("p2pir:stats:lane:1")}
 )
 
 // stats are the collection statistics BM25 needs beyond what bleve keeps.
@@ -81,8 +93,39 @@ type stats struct {
 	TotalLen int64 `json:"total_len"`
 }
 
+// writeLanes is how many batches are written at once. bleve builds a
+// batch's segment on the goroutine that calls Batch and serialises only
+// its introduction, so two batches written at once build their segments
+// on two cores.
+const writeLanes = 2
+
+// writeLane is one of the writeLanes ways a batch goes to bleve; a lane
+// writes one batch at a time.
+//
+// The collection's total length is order-independent: each lane keeps,
+// under its own key (keyLanes), the running sum of the length changes of
+// the batches written through it, and sets the new sum in the same bleve
+// batch as the documents. Batches of two lanes may be introduced in either
+// order; each writes only its own key, and a lane's batches are introduced
+// in its own order, so any snapshot of the index (the one a search reads,
+// or the one on disk after a crash) holds, for each lane, the sum over
+// exactly the lane's batches in that snapshot: the total is keyStats (the
+// base an older p2pir wrote) plus the lanes' sums. A length change is
+// right only if the documents it replaces or deletes are not being
+// changed by a batch still in flight: a batch reserves its IDs (see
+// Index.reserve) and waits for any batch in flight that holds one of them.
+type writeLane struct {
+	busy bool
+	// sum is the value of the lane's key after its latest batch.
+	sum int64
+	// last is the latest batch written through the lane: once it is on
+	// disk, so is every batch introduced before it. Close waits for it.
+	last *persistence
+}
+
 // Index is a bleve index plus the statistics and analyser p2pir needs. It is
-// safe for concurrent use; writes are serialised.
+// safe for concurrent use; up to writeLanes batches are written at once,
+// and two batches holding the same document ID never are.
 type Index struct {
 	cfg      Config
 	path     string
@@ -100,20 +143,25 @@ type Index struct {
 	present atomic.Pointer[presentCache]
 	writes  atomic.Uint64
 
-	writeMu  sync.Mutex // serialises writes and the stats they update
-	totalLen atomic.Int64
-	closed   atomic.Bool
-	vectors  *tvCache                        // term vectors of documents asked for before
-	meta     memo.Versioned[string, hitMeta] // small stored fields of hits shown without snippets (maxCachedMeta)
-	dfs      dfCache                         // document frequencies of terms asked for before
-	impacts  impactCache                     // terms' exact BM25 bounds in the latest snapshot
-	ids      idCache                         // document numbers of the latest snapshot resolved to IDs
-	dict     dictCache                       // the scored terms of a small index's latest snapshot
-	held     *heldCache                      // decoded postings of terms searched in the latest snapshot
-	docs     docCache                        // the documents of a small index's latest snapshot, read for snippets
-	// lastWrite is the latest batch written (under writeMu): once it is
-	// on disk, so is every batch before it. Close waits for it.
-	lastWrite *persistence
+	// writeMu guards lanes and writing; writeFree is signalled when a
+	// lane or a document ID is free again (or the index closes).
+	writeMu   sync.Mutex
+	writeFree sync.Cond
+	lanes     [writeLanes]writeLane
+	// writing holds the IDs of the documents in the batches being written
+	// (see writeLane).
+	writing map[string]struct{}
+	// baseLen is keyStats's total (0 in an index created by this version).
+	baseLen int64
+	closed  atomic.Bool
+	vectors *tvCache                        // term vectors of documents asked for before
+	meta    memo.Versioned[string, hitMeta] // small stored fields of hits shown without snippets (maxCachedMeta)
+	dfs     dfCache                         // document frequencies of terms asked for before
+	impacts impactCache                     // terms' exact BM25 bounds in the latest snapshot
+	ids     idCache                         // document numbers of the latest snapshot resolved to IDs
+	dict    dictCache                       // the scored terms of a small index's latest snapshot
+	held    *heldCache                      // decoded postings of terms searched in the latest snapshot
+	docs    docCache                        // the documents of a small index's latest snapshot, read for snippets
 	// analysers is the scratch space of Index.analyse's goroutines
 	// (*analyser), kept from batch to batch: buffers and the stem cache.
 	analysers sync.Pool
@@ -178,7 +226,8 @@ func Open(dir string, cfg Config) (*Index, error) {
 		return nil, fmt.Errorf("index: open %s: %w", dir, statErr)
 	}
 	ix := &Index{cfg: cfg, path: dir, bi: bi, vectors: newTVCache(cfg.TermVectorCacheTerms), held: newHeldCache(cfg.HeldPostings), meta: memo.Versioned[string, hitMeta]{Max: maxCachedMeta},
-		analysers: sync.Pool{New: func() any { return &analyser{} }}}
+		analysers: sync.Pool{New: func() any { return &analyser{} }}, writing: make(map[string]struct{})}
+	ix.writeFree.L = &ix.writeMu
 	if err := ix.load(); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("index: open %s: %w", dir, err)
@@ -191,11 +240,19 @@ func (ix *Index) load() error {
 	if err != nil {
 		return fmt.Errorf("read schema: %w", err)
 	}
+	if string(v) == strconv.Itoa(upgradableSchema) {
+		b := ix.bi.NewBatch()
+		b.SetInternal(keySchema, []byte(strconv.Itoa(schemaVersion)))
+		if err := batchDurably(context.Background(), ix.bi, b); err != nil {
+			return fmt.Errorf("upgrade format %d to %d: %w", upgradableSchema, schemaVersion, err)
+		}
+		v = []byte(strconv.Itoa(schemaVersion))
+	}
 	if string(v) != strconv.Itoa(schemaVersion) {
-		if n, err := strconv.Atoi(string(v)); err == nil && n < schemaVersion {
+		if n, err := strconv.Atoi(string(v)); err == nil && n < upgradableSchema {
 			return fmt.Errorf("%w (format %d; this version needs format %d, which matches quoted phrases word for word): "+
 				"move the folder %s aside or delete it, then index your files and sites again (p2pir index, p2pir crawl)",
-				ErrOldIndex, n, schemaVersion, ix.path)
+				ErrOldIndex, n, upgradableSchema, ix.path)
 		}
 		return fmt.Errorf("index format %q, this p2pir reads format %d: use the p2pir that built it, or build the index again", v, schemaVersion)
 	}
@@ -208,7 +265,16 @@ func (ix *Index) load() error {
 		if err := json.Unmarshal(raw, &st); err != nil {
 			return fmt.Errorf("decode stats: %w", err)
 		}
-		ix.totalLen.Store(st.TotalLen)
+		ix.baseLen = st.TotalLen
+	}
+	for l := range ix.lanes {
+		raw, err := ix.bi.GetInternal(keyLanes[l])
+		if err != nil {
+			return fmt.Errorf("read stats: %w", err)
+		}
+		if ix.lanes[l].sum, err = parseLaneSum(raw); err != nil {
+			return err
+		}
 	}
 	a := ix.bi.Mapping().AnalyzerNamed(AnalyzerName)
 	if a == nil {
@@ -239,9 +305,17 @@ func (ix *Index) Close() error {
 	}
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
+	ix.writeFree.Broadcast() // writes waiting for a lane give up
+	for ix.lanesBusy() {
+		ix.writeFree.Wait()
+	}
 	var waitErr error
-	if ix.lastWrite != nil {
-		waitErr = ix.lastWrite.wait(context.Background())
+	for _, l := range ix.lanes {
+		if l.last != nil {
+			if err := l.last.wait(context.Background()); err != nil && waitErr == nil {
+				waitErr = err
+			}
+		}
 	}
 	if err := ix.bi.Close(); err != nil {
 		return fmt.Errorf("index: close %s: %w", ix.path, errors.Join(waitErr, err))
@@ -355,14 +429,21 @@ func (ix *Index) Index(ctx context.Context, docs []Document) error {
 }
 
 // IndexWithProgress is Index with a progress callback after every batch,
-// once the batch is on disk. While a batch is written (bleve builds its
-// segment on one core), the next one is analysed (Index.analyse) on the
-// others: at most two batches' analyses are held at once; bleve's
-// persister puts the batches on disk behind them. It returns once every
-// batch is on disk: documents it reports indexed survive a crash.
+// once the batch and every batch before it are on disk. Up to writeLanes
+// batches are written at once (bleve builds each one's segment on the
+// goroutine that writes it) while the next one is analysed
+// (Index.analyse) on every core: at most writeLanes+1 batches' analyses
+// are held at once; bleve's persister puts the batches on disk behind
+// them. It returns once every batch is on disk: documents it reports
+// indexed survive a crash.
 func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progress BatchProgress) error {
 	if ix.closed.Load() {
 		return ErrClosed
+	}
+	type result struct {
+		rejected []error
+		p        *persistence
+		err      error
 	}
 	type written struct {
 		end int
@@ -372,12 +453,14 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 	report := func(wait bool) error {
 		for len(unreported) > 0 {
 			w := unreported[0]
-			if wait {
-				if err := w.p.wait(ctx); err != nil {
-					return err
+			if w.p != nil {
+				if wait {
+					if err := w.p.wait(ctx); err != nil {
+						return err
+					}
+				} else if !w.p.persisted() {
+					return nil
 				}
-			} else if !w.p.persisted() {
-				return nil
 			}
 			unreported = unreported[1:]
 			if progress != nil {
@@ -386,11 +469,32 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 		}
 		return nil
 	}
+	type inFlight struct {
+		end int
+		out chan result
+	}
+	var writes []inFlight // in the order of docs
 	var rejected []error
-	var ahead chan []analysed // the next batch, analysed while this one is written
+	// settle takes the oldest write's result.
+	settle := func() error {
+		w := writes[0]
+		writes = writes[1:]
+		r := <-w.out
+		rejected = append(rejected, r.rejected...)
+		if r.err != nil {
+			return r.err
+		}
+		// A batch that wrote nothing is reported once those before it are.
+		unreported = append(unreported, written{w.end, r.p})
+		return report(false)
+	}
+	var ahead chan []analysed // the next batch, analysed while the others are written
 	defer func() {
 		if ahead != nil {
 			<-ahead // no analysis outlives the call
+		}
+		for _, w := range writes {
+			<-w.out // nor any write
 		}
 	}()
 	for start, end := 0, 0; start < len(docs); start = end {
@@ -405,24 +509,25 @@ func (ix *Index) IndexWithProgress(ctx context.Context, docs []Document, progres
 		if built == nil {
 			built = ix.analyse(docs[start:end])
 		}
+		for len(writes) >= writeLanes {
+			if err := settle(); err != nil {
+				return err
+			}
+		}
+		out := make(chan result, 1)
+		go func() {
+			var r result
+			r.rejected, r.p, r.err = ix.writeBatch(built)
+			out <- r
+		}()
+		writes = append(writes, inFlight{end, out})
 		if end < len(docs) {
 			ahead = make(chan []analysed, 1)
 			go func(part []Document, out chan<- []analysed) { out <- ix.analyse(part) }(docs[end:ix.batchEnd(docs, end)], ahead)
 		}
-		errs, p, err := ix.writeBatch(built)
-		if err != nil {
-			return err
-		}
-		rejected = append(rejected, errs...)
-		switch {
-		case p != nil:
-			unreported = append(unreported, written{end, p})
-		case len(unreported) > 0: // nothing written: done once the batch before is on disk
-			unreported = append(unreported, written{end, unreported[len(unreported)-1].p})
-		case progress != nil: // nothing written, nothing waiting
-			progress(end, len(docs))
-		}
-		if err := report(false); err != nil {
+	}
+	for len(writes) > 0 {
+		if err := settle(); err != nil {
 			return err
 		}
 	}
@@ -448,21 +553,35 @@ func (ix *Index) batchEnd(docs []Document, start int) int {
 }
 
 // writeBatch writes a batch of analysed documents (Index.analyse) in one
-// bleve batch with the updated statistics, and returns the documents
+// bleve batch with its lane's new length sum, and returns the documents
 // refused and the batch's way to disk (nil when nothing was written).
 func (ix *Index) writeBatch(built []analysed) (rejected []error, p *persistence, err error) {
-	ix.writeMu.Lock()
-	defer ix.writeMu.Unlock()
-	if ix.closed.Load() {
-		return nil, nil, ErrClosed
+	var ids []string
+	for i := range built {
+		if built[i].rejected != nil {
+			rejected = append(rejected, built[i].rejected)
+		} else {
+			ids = append(ids, built[i].doc.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return rejected, nil, nil
+	}
+	lane, err := ix.reserve(ids)
+	if err != nil {
+		return rejected, nil, err
+	}
+	delta := int64(0)
+	defer func() { ix.release(lane, ids, delta, p) }()
+	old, err := ix.storedLens(ids)
+	if err != nil {
+		return rejected, nil, err
 	}
 	b := ix.bi.NewBatch()
-	delta := int64(0)
-	seen := make(map[string]int64, len(built)) // ID -> length added earlier in this batch
+	seen := make(map[string]int64, len(ids)) // ID -> length added earlier in this batch
 	for i := range built {
 		a := &built[i]
 		if a.rejected != nil {
-			rejected = append(rejected, a.rejected)
 			continue
 		}
 		d := &a.doc
@@ -470,11 +589,7 @@ func (ix *Index) writeBatch(built []analysed) (rejected []error, p *persistence,
 		if prev, ok := seen[d.ID]; ok {
 			delta -= prev // replaced within the batch
 		} else {
-			old, _, err := ix.storedLen(d.ID)
-			if err != nil {
-				return rejected, nil, err
-			}
-			delta -= old
+			delta -= old[d.ID]
 		}
 		seen[d.ID] = n
 		delta += n
@@ -485,12 +600,54 @@ func (ix *Index) writeBatch(built []analysed) (rejected []error, p *persistence,
 			return rejected, nil, fmt.Errorf("index: build %s: %w", d.ID, err)
 		}
 	}
-	if b.Size() == 0 {
-		return rejected, nil, nil
-	}
-	p, err = ix.commit(b, delta)
-	ix.vectors.evict(slices.Collect(maps.Keys(seen))...)
+	p, err = ix.commit(b, lane, delta)
+	ix.vectors.evict(ids...)
 	return rejected, p, err
+}
+
+// reserve waits for a free write lane and for every batch in flight that
+// holds one of ids, then takes the lane and the IDs for the caller's batch
+// (see writeLane); release gives them back.
+func (ix *Index) reserve(ids []string) (int, error) {
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	for {
+		if ix.closed.Load() {
+			return 0, ErrClosed
+		}
+		lane := slices.IndexFunc(ix.lanes[:], func(l writeLane) bool { return !l.busy })
+		if lane >= 0 && !slices.ContainsFunc(ids, func(id string) bool { _, ok := ix.writing[id]; return ok }) {
+			ix.lanes[lane].busy = true
+			for _, id := range ids {
+				ix.writing[id] = struct{}{}
+			}
+			return lane, nil
+		}
+		ix.writeFree.Wait()
+	}
+}
+
+// release ends the batch written through lane: p is its way to disk (nil
+// when it was not written), which changed the lane's sum by delta.
+func (ix *Index) release(lane int, ids []string, delta int64, p *persistence) {
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	l := &ix.lanes[lane]
+	if p != nil {
+		l.sum += delta
+		l.last = p
+	}
+	l.busy = false
+	for _, id := range ids {
+		delete(ix.writing, id)
+	}
+	ix.writeFree.Broadcast()
+}
+
+// lanesBusy reports whether a batch is being written; the caller holds
+// writeMu.
+func (ix *Index) lanesBusy() bool {
+	return slices.ContainsFunc(ix.lanes[:], func(l writeLane) bool { return l.busy })
 }
 
 // analysed is one document of a batch made ready for the index: checked
@@ -560,25 +717,71 @@ func (ix *Index) analyse(docs []Document) []analysed {
 	return out
 }
 
-// commit executes a batch together with the updated statistics, so both
-// reach the disk atomically. The batch is searchable when commit returns;
-// it is on disk once the persistence returned says so. The caller holds
-// writeMu.
-func (ix *Index) commit(b *bleve.Batch, delta int64) (*persistence, error) {
-	total := ix.totalLen.Load() + delta
-	raw, err := json.Marshal(stats{TotalLen: total})
-	if err != nil {
-		return nil, fmt.Errorf("index: encode stats: %w", err)
-	}
-	b.SetInternal(keyStats, raw)
+// commit executes a batch together with its lane's new length sum (the
+// lane's sum plus delta, see writeLane), so both reach the disk
+// atomically. The batch is searchable when commit returns; it is on disk
+// once the persistence returned says so. The caller holds lane (reserve).
+func (ix *Index) commit(b *bleve.Batch, lane int, delta int64) (*persistence, error) {
+	// Only the lane's holder changes its sum: no lock needed to read it.
+	b.SetInternal(keyLanes[lane], strconv.AppendInt(nil, ix.lanes[lane].sum+delta, 10))
 	p, err := batchPersisted(ix.bi, b)
 	ix.writes.Add(1) // the languages present may have changed
 	if err != nil {
 		return nil, fmt.Errorf("index: write batch: %w", err)
 	}
-	ix.lastWrite = p
-	ix.totalLen.Store(total)
 	return p, nil
+}
+
+// parseLaneSum decodes a lane's length sum (keyLanes); nothing means 0.
+func parseLaneSum(raw []byte) (int64, error) {
+	if len(raw) == 0 {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(string(raw), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("decode stats: %w", err)
+	}
+	return n, nil
+}
+
+// totalLenOf returns the total length of the documents in the snapshot r
+// reads: the base plus each lane's sum in that snapshot (see writeLane),
+// so a search scores with the statistics of the documents it sees.
+func (ix *Index) totalLenOf(r bindex.IndexReader) (int64, error) {
+	total := ix.baseLen
+	for _, key := range keyLanes {
+		raw, err := r.GetInternal(key)
+		if err != nil {
+			return 0, fmt.Errorf("read stats: %w", err)
+		}
+		n, err := parseLaneSum(raw)
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// snapshotStats returns the number of documents and their total length
+// in the latest snapshot, read together.
+func (ix *Index) snapshotStats() (docs uint64, totalLen int64, err error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return 0, 0, fmt.Errorf("index: stats: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return 0, 0, fmt.Errorf("index: stats: %w", err)
+	}
+	defer r.Close()
+	if docs, err = r.DocCount(); err != nil {
+		return 0, 0, fmt.Errorf("index: stats: count: %w", err)
+	}
+	if totalLen, err = ix.totalLenOf(r); err != nil {
+		return 0, 0, fmt.Errorf("index: stats: %w", err)
+	}
+	return docs, totalLen, nil
 }
 
 // prepare validates d and fills derived fields.
@@ -700,7 +903,7 @@ func (ix *Index) Delete(ctx context.Context, ids ...string) error {
 	if ix.closed.Load() {
 		return ErrClosed
 	}
-	var last *persistence
+	var written []*persistence
 	for start := 0; start < len(ids); start += ix.cfg.BatchSize {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("index: delete: %w", err)
@@ -711,53 +914,85 @@ func (ix *Index) Delete(ctx context.Context, ids ...string) error {
 			return err
 		}
 		if p != nil {
-			last = p
+			written = append(written, p)
 		}
 	}
-	if last != nil {
-		return last.wait(ctx) // every batch before it is on disk too
+	for _, p := range written {
+		if err := p.wait(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 // deleteBatch deletes ids in one bleve batch and returns its way to disk
 // (nil when none of them was in the index).
-func (ix *Index) deleteBatch(ids []string) (*persistence, error) {
-	ix.writeMu.Lock()
-	defer ix.writeMu.Unlock()
-	if ix.closed.Load() {
-		return nil, ErrClosed
+func (ix *Index) deleteBatch(ids []string) (p *persistence, err error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	lane, err := ix.reserve(ids)
+	if err != nil {
+		return nil, err
+	}
+	delta := int64(0)
+	defer func() { ix.release(lane, ids, delta, p) }()
+	old, err := ix.storedLens(ids)
+	if err != nil {
+		return nil, err
 	}
 	b := ix.bi.NewBatch()
-	delta := int64(0)
-	done := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		if done[id] {
-			continue
+		if n, ok := old[id]; ok {
+			delta -= n
+			b.Delete(id)
 		}
-		done[id] = true
-		old, ok, err := ix.storedLen(id)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		delta -= old
-		b.Delete(id)
 	}
 	if b.Size() == 0 {
 		return nil, nil
 	}
-	p, err := ix.commit(b, delta)
-	ix.vectors.evict(slices.Collect(maps.Keys(done))...)
+	p, err = ix.commit(b, lane, delta)
+	ix.vectors.evict(ids...)
 	return p, err
+}
+
+// storedLens returns the token count stored with each document of ids
+// that is in the index, read from one snapshot.
+func (ix *Index) storedLens(ids []string) (map[string]int64, error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index: read stored lengths: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index: read stored lengths: %w", err)
+	}
+	defer r.Close()
+	out := make(map[string]int64)
+	for _, id := range ids {
+		n, ok, err := storedLenIn(r, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out[id] = n
+		}
+	}
+	return out, nil
 }
 
 // storedLen returns the token count stored with document id, and whether
 // the document exists.
 func (ix *Index) storedLen(id string) (int64, bool, error) {
-	d, err := ix.bi.Document(id)
+	m, err := ix.storedLens([]string{id})
+	if err != nil {
+		return 0, false, err
+	}
+	n, ok := m[id]
+	return n, ok, nil
+}
+
+// storedLenIn is storedLen in the snapshot r reads.
+func storedLenIn(r bindex.IndexReader, id string) (int64, bool, error) {
+	d, err := r.Document(id)
 	if err != nil {
 		return 0, false, fmt.Errorf("index: read %s: %w", id, err)
 	}

@@ -126,6 +126,9 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
 	defer r.Close()
+	if bq.totalLen, err = ix.totalLenOf(r); err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
 	top, err := ix.topK(ctx, r, bq, k+opts.Offset)
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
@@ -489,7 +492,7 @@ func (ix *Index) compile(q Query) (*bm25Query, error) {
 	if len(q.Terms) == 0 && len(must) == 0 {
 		return nil, fmt.Errorf("%w: nothing to search for", ErrBadQuery)
 	}
-	bq := &bm25Query{terms: q.Terms, phrases: phrases, k1: ix.cfg.K1, b: ix.cfg.B, totalLen: ix.totalLen.Load()}
+	bq := &bm25Query{terms: q.Terms, phrases: phrases, k1: ix.cfg.K1, b: ix.cfg.B}
 	switch len(must) {
 	case 0:
 	case 1:

@@ -55,13 +55,16 @@ type Stats struct {
 
 // Stats returns the current collection statistics.
 func (ix *Index) Stats() (Stats, error) {
-	n, err := ix.Count()
+	if ix.closed.Load() {
+		return Stats{}, ErrClosed
+	}
+	n, total, err := ix.snapshotStats()
 	if err != nil {
 		return Stats{}, err
 	}
 	st := Stats{Docs: n}
 	if n > 0 {
-		st.AvgDocLen = float64(ix.totalLen.Load()) / float64(n)
+		st.AvgDocLen = float64(total) / float64(n)
 	}
 	return st, nil
 }

@@ -8,8 +8,10 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/size"
 	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/segment"
 )
 
 // Bounds of an analyser's stem cache (analyser.filterAll): the words it
@@ -196,6 +198,71 @@ type analyser struct {
 	// stemCacheEntries, each word at most stemCacheWordBytes long.
 	stems map[string][]byte
 	one   analysis.TokenStream // a stream of one token, to stem a word
+	// segs, segTypes, toks and tokens are the Unicode tokenizer's
+	// output for one piece (unicodeTokens), reused from piece to piece.
+	segs     [][]byte
+	segTypes []int
+	toks     []analysis.Token
+	tokens   analysis.TokenStream
+}
+
+// tokenize runs t over input. bleve's Unicode tokenizer, alone or inside
+// compoundTokenizer, is run in a's scratch space (unicodeTokens), which
+// gives the same tokens without allocating them again for each piece;
+// the tokens are a's until the next call.
+func (a *analyser) tokenize(t analysis.Tokenizer, input []byte) analysis.TokenStream {
+	switch t := t.(type) {
+	case *unicode.UnicodeTokenizer:
+		return a.unicodeTokens(input)
+	case compoundTokenizer:
+		if _, ok := t.words.(*unicode.UnicodeTokenizer); ok {
+			return joinCompounds(input, a.unicodeTokens(input))
+		}
+	}
+	return t.Tokenize(input)
+}
+
+// unicodeTokens returns what bleve's Unicode tokenizer returns for input:
+// each word (a segment of Unicode text segmentation other than space and
+// punctuation) with its offsets, its position (1 for the first) and its
+// type, in a's scratch space. Should the segmenter fail or not account
+// for every byte of input, bleve's tokenizer runs instead.
+func (a *analyser) unicodeTokens(input []byte) analysis.TokenStream {
+	segs, types, _, err := segment.SegmentWordsDirect(input, a.segs[:0], a.segTypes[:0])
+	if err != nil || len(segs) != len(types) {
+		return unicode.NewUnicodeTokenizer().Tokenize(input)
+	}
+	a.segs, a.segTypes = segs, types
+	a.toks = a.toks[:0]
+	start, pos := 0, 1
+	for i, s := range segs {
+		end := start + len(s)
+		if types[i] != segment.None {
+			a.toks = append(a.toks, analysis.Token{Term: s, Start: start, End: end, Position: pos, Type: tokenType(types[i])})
+			pos++
+		}
+		start = end
+	}
+	if start != len(input) {
+		return unicode.NewUnicodeTokenizer().Tokenize(input)
+	}
+	a.tokens = a.tokens[:0]
+	for i := range a.toks {
+		a.tokens = append(a.tokens, &a.toks[i])
+	}
+	return a.tokens
+}
+
+// tokenType is the token type bleve's Unicode tokenizer gives a segment
+// of type t.
+func tokenType(t int) analysis.TokenType {
+	switch t {
+	case segment.Ideo, segment.Kana:
+		return analysis.Ideographic
+	case segment.Number:
+		return analysis.Numeric
+	}
+	return analysis.AlphaNumeric
 }
 
 // filterAll runs filters over tokens, as a chain does. When the last of
@@ -253,6 +320,9 @@ type recorder struct {
 	locs      []bindex.TokenLocation
 	entries   []bindex.TokenFreq
 	termBytes []byte
+	// locPtrs is the slab the terms' first location pointers are cut
+	// from.
+	locPtrs []*bindex.TokenLocation
 }
 
 // slabSize is how many items a new slab holds when n more are expected:
@@ -275,7 +345,7 @@ func (a *analyser) add(text string, offset int, r, also *recorder) {
 		piece := text[:cutPoint(text, f.chunkBytes)]
 		text = text[len(piece):]
 		a.buf = append(a.buf[:0], piece...)
-		tokens := f.chain.tokenizer.Tokenize(a.buf)
+		tokens := a.tokenize(f.chain.tokenizer, a.buf)
 		n := lastPosition(tokens) // before filters drop any: positions count them all
 		if also != nil {
 			also.record(a.copyWords(tokens, also.f.chain.filters), offset)
@@ -332,9 +402,12 @@ func (r *recorder) record(tokens analysis.TokenStream, offset int) {
 			}
 			at := len(r.termBytes)
 			r.termBytes = append(r.termBytes, t.Term...)
-			r.entries = append(r.entries, bindex.TokenFreq{Term: r.termBytes[at:len(r.termBytes):len(r.termBytes)]})
+			term := r.termBytes[at:len(r.termBytes):len(r.termBytes)]
+			r.entries = append(r.entries, bindex.TokenFreq{Term: term})
 			freq = &r.entries[len(r.entries)-1]
-			r.freqs[string(t.Term)] = freq
+			// The key is the entry's term, not a copy of it: a slab's
+			// bytes are never written again once cut.
+			r.freqs[unsafe.String(unsafe.SliceData(term), len(term))] = freq
 			// The key and the entry's term, the entry, and its pointer.
 			f.freqBytes += size.SizeOfString + 2*len(t.Term) + sizeOfTokenFreq + size.SizeOfPtr
 		}
@@ -349,6 +422,17 @@ func (r *recorder) record(tokens analysis.TokenStream, offset int) {
 				r.locs = make([]bindex.TokenLocation, 0, slabSize(len(tokens)-j, 4096))
 			}
 			r.locs = append(r.locs, bindex.TokenLocation{Start: start, End: offset + t.End, Position: r.pos + t.Position})
+			if freq.Locations == nil {
+				// A term's first location pointer is cut from a slab
+				// too (most terms of a document occur once); a second
+				// one moves the term's pointers out to a slice of
+				// their own.
+				if len(r.locPtrs) == cap(r.locPtrs) {
+					r.locPtrs = make([]*bindex.TokenLocation, 0, slabSize((len(tokens)-j)/2+1, 1024))
+				}
+				r.locPtrs = append(r.locPtrs, nil)
+				freq.Locations = r.locPtrs[len(r.locPtrs)-1 : len(r.locPtrs)-1 : len(r.locPtrs)]
+			}
 			freq.Locations = append(freq.Locations, &r.locs[len(r.locs)-1])
 			f.freqBytes += sizeOfTokenLocation + size.SizeOfPtr
 		}
