@@ -378,3 +378,85 @@ func TestBM25PartIsTheFormulaAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentSearchesShareHeldPostings checks that searches running at
+// once, sharing the held postings and the accumulators (and emptying the
+// cache as writes make new snapshots), each get the answer a search alone
+// gets: with no write, the same hits and scores as one at a time; while
+// documents are written, every search still succeeds and never returns
+// more hits than asked (run with -race).
+func TestConcurrentSearchesShareHeldPostings(t *testing.T) {
+	ctx := context.Background()
+	ix := openTest(t)
+	docs, word := zipfDocs(31, 400, 90)
+	mustIndex(t, ix, docs...)
+	var queries []Query
+	for range 40 {
+		var terms []WeightedTerm
+		for range 1 + len(queries)%30 {
+			terms = append(terms, WeightedTerm{word(), 0.5 + float64(len(terms)%3)})
+		}
+		q, err := ix.WeightedQuery(terms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		queries = append(queries, q)
+	}
+	alone := make([]*Results, len(queries))
+	for i, q := range queries {
+		res, err := ix.Search(ctx, q, SearchOptions{K: 20, IDsOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone[i] = res
+	}
+	search := func(writing bool) error {
+		errs := make(chan error, 8)
+		for g := range 8 {
+			go func() {
+				for round := range 30 {
+					i := (g*7 + round) % len(queries)
+					res, err := ix.Search(ctx, queries[i], SearchOptions{K: 20, IDsOnly: true})
+					switch {
+					case err != nil:
+						errs <- err
+						return
+					case len(res.Hits) > 20:
+						errs <- fmt.Errorf("query %d: %d hits, asked for 20", i, len(res.Hits))
+						return
+					case !writing && fmt.Sprint(res.Hits) != fmt.Sprint(alone[i].Hits):
+						errs <- fmt.Errorf("query %d searched with others: %v, alone: %v", i, res.Hits, alone[i].Hits)
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		var first error
+		for range 8 {
+			if err := <-errs; err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
+	if err := search(false); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := range 10 {
+			if err := ix.Index(ctx, []Document{{ID: fmt.Sprintf("new%02d", i), Body: word() + " " + word()}}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	if err := search(true); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
