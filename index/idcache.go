@@ -24,7 +24,14 @@ type idCache struct {
 	limit int
 	mu    sync.Mutex
 	snap  bindex.IndexReader
-	byNum map[uint64]string
+	byNum map[uint64]idEntry
+}
+
+// idEntry is what idCache keeps of a document: its ID and, once a search
+// read them, its small stored fields (see metas).
+type idEntry struct {
+	id   string
+	meta *hitMeta
 }
 
 // resolve sets ids[i] to the ID of document docs[i].doc in r, from the
@@ -35,12 +42,13 @@ func (c *idCache) resolve(r bindex.IndexReader, docs []scored, ids []string) err
 	c.mu.Lock()
 	same := c.snap == r
 	for i, d := range docs {
-		id, ok := "", false
+		var e idEntry
+		ok := false
 		if same {
-			id, ok = c.byNum[d.doc]
+			e, ok = c.byNum[d.doc]
 		}
 		if ok {
-			ids[i] = id
+			ids[i] = e.id
 		} else {
 			missing = append(missing, i)
 		}
@@ -62,7 +70,7 @@ func (c *idCache) resolve(r bindex.IndexReader, docs []scored, ids []string) err
 	defer c.mu.Unlock()
 	if c.snap != r || c.byNum == nil {
 		c.snap = r
-		c.byNum = make(map[uint64]string, len(missing))
+		c.byNum = make(map[uint64]idEntry, len(missing))
 	}
 	// Full, it keeps what it has until the next snapshot rather than
 	// start again (a large index searched at random would otherwise build
@@ -75,7 +83,38 @@ func (c *idCache) resolve(r bindex.IndexReader, docs []scored, ids []string) err
 		if len(c.byNum) >= limit {
 			break
 		}
-		c.byNum[docs[i].doc] = ids[i]
+		c.byNum[docs[i].doc] = idEntry{id: ids[i]}
 	}
 	return nil
+}
+
+// metas sets out[i] to the small stored fields kept for docs[i] in r and
+// reports which were kept, in one look at the cache for all of them.
+func (c *idCache) metas(r bindex.IndexReader, docs []scored, out []hitMeta) (kept []bool) {
+	kept = make([]bool, len(docs))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != r {
+		return kept
+	}
+	for i, d := range docs {
+		if e, ok := c.byNum[d.doc]; ok && e.meta != nil {
+			out[i], kept[i] = *e.meta, true
+		}
+	}
+	return kept
+}
+
+// keepMeta keeps m as the small stored fields of document doc of r, when
+// r is the snapshot the cache holds and it keeps doc's ID: a document's
+// stored fields are read as one block with its body, so for a 30 KiB file
+// its URL and title cost as much as the whole text, and the client agent
+// asks for the same candidates search after search without snippets.
+func (c *idCache) keepMeta(r bindex.IndexReader, doc uint64, m hitMeta) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.byNum[doc]; ok && c.snap == r {
+		e.meta = &m
+		c.byNum[doc] = e
+	}
 }

@@ -91,3 +91,32 @@ func testIDCache(t *testing.T, limit int) {
 	}
 	check("after a merge into one segment")
 }
+
+// TestIDCacheKeepsSmallFieldsForItsSnapshot checks metas and keepMeta: the
+// small stored fields kept for a document are given back for the snapshot
+// they were read in, only for documents whose fields were kept, and never
+// for a later snapshot (a write may have changed the document); and
+// nothing is kept for a document whose ID the cache does not keep.
+func TestIDCacheKeepsSmallFieldsForItsSnapshot(t *testing.T) {
+	ix := openTest(t)
+	mustIndex(t, ix, Document{ID: "a", Body: "glacier"}, Document{ID: "b", Body: "glacier ice"})
+	c := idCache{limit: 1}
+	r := snapshotReader(t, ix)
+	docs := []scored{{doc: 0}, {doc: 1}}
+	ids := make([]string, 2)
+	if err := c.resolve(r, docs, ids); err != nil {
+		t.Fatal(err)
+	}
+	c.keepMeta(r, 0, hitMeta{title: "first"})
+	c.keepMeta(r, 1, hitMeta{title: "second"}) // its ID is not kept (limit 1)
+	out := make([]hitMeta, 2)
+	kept := c.metas(r, docs, out)
+	if !kept[0] || out[0].title != "first" || kept[1] {
+		t.Fatalf("kept %v, fields %+v: want the first document's alone", kept, out)
+	}
+	mustIndex(t, ix, Document{ID: "a", Body: "glacier again"})
+	r2 := snapshotReader(t, ix)
+	if kept := c.metas(r2, docs, make([]hitMeta, 2)); kept[0] || kept[1] {
+		t.Fatalf("fields kept for an older snapshot given for a newer one: %v", kept)
+	}
+}

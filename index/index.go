@@ -39,8 +39,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
 	bolterrors "go.etcd.io/bbolt/errors"
-
-	"github.com/p2pir/p2pir/internal/memo"
 )
 
 // Errors callers can test for with errors.Is.
@@ -154,14 +152,13 @@ type Index struct {
 	// baseLen is keyStats's total (0 in an index created by this version).
 	baseLen int64
 	closed  atomic.Bool
-	vectors *tvCache                        // term vectors of documents asked for before
-	meta    memo.Versioned[string, hitMeta] // small stored fields of hits shown without snippets (maxCachedMeta)
-	dfs     dfCache                         // document frequencies of terms asked for before
-	impacts impactCache                     // terms' exact BM25 bounds in the latest snapshot
-	ids     idCache                         // document numbers of the latest snapshot resolved to IDs
-	dict    dictCache                       // the scored terms of a small index's latest snapshot
-	held    *heldCache                      // decoded postings of terms searched in the latest snapshot
-	docs    docCache                        // the documents of a small index's latest snapshot, read for snippets
+	vectors *tvCache    // term vectors of documents asked for before
+	dfs     dfCache     // document frequencies of terms asked for before
+	impacts impactCache // terms' exact BM25 bounds in the latest snapshot
+	ids     idCache     // document numbers of the latest snapshot resolved to IDs, and their small stored fields
+	dict    dictCache   // the scored terms of a small index's latest snapshot
+	held    *heldCache  // decoded postings of terms searched in the latest snapshot
+	docs    docCache    // the documents of a small index's latest snapshot, read for snippets
 	// analysers is the scratch space of Index.analyse's goroutines
 	// (*analyser), kept from batch to batch: buffers and the stem cache.
 	analysers sync.Pool
@@ -225,7 +222,7 @@ func Open(dir string, cfg Config) (*Index, error) {
 	default:
 		return nil, fmt.Errorf("index: open %s: %w", dir, statErr)
 	}
-	ix := &Index{cfg: cfg, path: dir, bi: bi, vectors: newTVCache(cfg.TermVectorCacheTerms), held: newHeldCache(cfg.HeldPostings), meta: memo.Versioned[string, hitMeta]{Max: maxCachedMeta},
+	ix := &Index{cfg: cfg, path: dir, bi: bi, vectors: newTVCache(cfg.TermVectorCacheTerms), held: newHeldCache(cfg.HeldPostings),
 		analysers: sync.Pool{New: func() any { return &analyser{} }}, writing: make(map[string]struct{})}
 	ix.writeFree.L = &ix.writeMu
 	if err := ix.load(); err != nil {

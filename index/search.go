@@ -116,7 +116,6 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	if len(bq.terms) == 0 {
 		return ix.filterSearch(ctx, bq, k, opts)
 	}
-	version := ix.Version() // before anything the meta cache keeps is read
 	adv, err := ix.bi.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
@@ -153,6 +152,12 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	if err := ix.ids.resolve(r, top.hits, ids); err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
+	var metas []hitMeta
+	var kept []bool
+	if opts.NoSnippets && !opts.IDsOnly {
+		metas = make([]hitMeta, len(top.hits))
+		kept = ix.ids.metas(r, top.hits, metas)
+	}
 	ref := refs(r)
 	for i, s := range top.hits {
 		id := ids[i]
@@ -161,12 +166,12 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 		switch {
 		case opts.IDsOnly:
 		case opts.NoSnippets:
-			m, ok := ix.meta.Get(version, id)
-			if !ok {
+			m := metas[i]
+			if !kept[i] {
 				if m, err = loadMeta(r, s.doc, id); err != nil {
 					return nil, fmt.Errorf("index: search: %w", err)
 				}
-				ix.meta.Put(version, id, m)
+				ix.ids.keepMeta(r, s.doc, m)
 			}
 			hit.URL, hit.Title, hit.Source, hit.Modified, hit.Lang = m.url, m.title, m.source, m.modified, m.lang
 		default:
