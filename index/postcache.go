@@ -106,15 +106,17 @@ func (c *heldCache) load(ctx context.Context, r bindex.IndexReader, term string,
 	if err != nil {
 		return nil, err
 	}
+	if !l.big { // complete before it is shared: a held list never changes
+		l.denom = make([]float64, len(l.docs))
+		for i, d := range l.docs {
+			l.denom[i] = bm25Denom(float64(d.freq), float64(d.dl), p.k1, p.b, p.avgdl)
+		}
+		l.bound, l.boundFor = l.impact(p), p
+	}
 	c.keep(r, term, l)
 	if l.big {
 		return nil, nil
 	}
-	l.denom = make([]float64, len(l.docs))
-	for i, d := range l.docs {
-		l.denom[i] = bm25Denom(float64(d.freq), float64(d.dl), p.k1, p.b, p.avgdl)
-	}
-	l.bound, l.boundFor = l.impact(p), p
 	return l, nil
 }
 
