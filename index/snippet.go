@@ -79,23 +79,7 @@ func (ix *Index) snippet(body string, ms []termMatch) Snippet {
 		return ix.leadSnippet(body)
 	}
 	width := ix.cfg.SnippetRunes
-	best, bestScore := 0, -1
-	seen := map[string]int{}
-	for i := range ms {
-		clear(seen)
-		count := 0
-		for j := i; j < len(ms) && ms[j].end-ms[i].start <= width; j++ {
-			seen[ms[j].term] = ms[j].words
-			count++
-		}
-		distinct := 0
-		for _, w := range seen {
-			distinct += w
-		}
-		if score := distinct*1000 + count; score > bestScore {
-			best, bestScore = i, score
-		}
-	}
+	best := bestWindow(ms, width)
 	// Start a little before the first match, at a word boundary.
 	start := wordStart(body, ms[best].start, width/5)
 	end := wordEnd(body, start, width)
@@ -107,6 +91,52 @@ func (ix *Index) snippet(body string, ms []termMatch) Snippet {
 		spans = append(spans, Span{m.start, m.end})
 	}
 	return render(body, start, end, spans)
+}
+
+// bestWindow returns the first match i whose window (the matches from i
+// on that end within width bytes of its start) scores best: the query
+// words it covers (each distinct term or phrase counted once, by its
+// words), then the matches it holds. One pass with two ends: a window
+// starting later ends no earlier (whatever ended within width of an
+// earlier start ends within width of a later one), and the words covered
+// are counted per term as matches enter and leave it.
+func bestWindow(ms []termMatch, width int) int {
+	ids := make(map[string]int, 8)
+	term := make([]int, len(ms)) // ms[i]'s term, numbered
+	var words []int              // a term's words
+	for i, m := range ms {
+		id, ok := ids[m.term]
+		if !ok {
+			id = len(words)
+			ids[m.term] = id
+			words = append(words, m.words)
+		}
+		term[i] = id
+	}
+	in := make([]int, len(words)) // matches of each term in the window
+	best, bestScore := 0, -1
+	distinct, j := 0, 0 // the window is ms[i:j]
+	for i := range ms {
+		if j < i {
+			j = i
+		}
+		for j < len(ms) && ms[j].end-ms[i].start <= width {
+			if in[term[j]] == 0 {
+				distinct += words[term[j]]
+			}
+			in[term[j]]++
+			j++
+		}
+		if score := distinct*1000 + (j - i); score > bestScore {
+			best, bestScore = i, score
+		}
+		if j > i { // ms[i] leaves the window
+			if in[term[i]]--; in[term[i]] == 0 {
+				distinct -= words[term[i]]
+			}
+		}
+	}
+	return best
 }
 
 // wordStart moves back from pos by up to back bytes, stopping after a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -66,5 +67,50 @@ func TestSnippetsMarkEveryHitsOwnTerms(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBestWindowIsTheWindowByWindowChoice checks bestWindow against
+// scoring every window on its own (what snippet did before): the same
+// first best window for random matches of a few terms and phrases, with
+// overlapping matches and matches longer than the window.
+func TestBestWindowIsTheWindowByWindowChoice(t *testing.T) {
+	plain := func(ms []termMatch, width int) int {
+		best, bestScore := 0, -1
+		seen := map[string]int{}
+		for i := range ms {
+			clear(seen)
+			count := 0
+			for j := i; j < len(ms) && ms[j].end-ms[i].start <= width; j++ {
+				seen[ms[j].term] = ms[j].words
+				count++
+			}
+			distinct := 0
+			for _, w := range seen {
+				distinct += w
+			}
+			if score := distinct*1000 + count; score > bestScore {
+				best, bestScore = i, score
+			}
+		}
+		return best
+	}
+	rng := rand.New(rand.NewPCG(12, 13))
+	terms := []struct {
+		term  string
+		words int
+	}{{"a", 1}, {"b", 1}, {"c", 1}, {"d e", 2}, {"f g h", 3}}
+	for trial := range 3000 {
+		var ms []termMatch
+		pos := 0
+		for range rng.IntN(40) {
+			pos += rng.IntN(60)
+			t := terms[rng.IntN(1+trial%len(terms))]
+			ms = append(ms, termMatch{pos, pos + 1 + rng.IntN(30), t.term, t.words})
+		}
+		width := 20 + rng.IntN(200)
+		if got, want := bestWindow(ms, width), plain(ms, width); got != want {
+			t.Fatalf("trial %d (width %d, %v): bestWindow %d, window by window %d", trial, width, ms, got, want)
+		}
 	}
 }
