@@ -89,11 +89,13 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 	// need-th) are what topBuffer keeps, best first.
 	theta := math.Inf(-1)
 	if len(touched) > need {
-		a.heap = a.heap[:0]
+		h := a.heap[:0]
 		for _, d := range touched {
-			a.heap = keepLargest(a.heap, need, score[d])
+			if s := score[d]; len(h) < need || s > h[0] { // most are not
+				h = keepLargest(h, need, s)
+			}
 		}
-		theta = a.heap[0]
+		a.heap, theta = h, h[0]
 	}
 	all := a.all[:0]
 	for _, d := range touched {
