@@ -111,11 +111,14 @@ type Agent struct {
 	formatKeys *memo.Cache[string]
 	// leadTables are collapseNearDuplicates' tables, reused.
 	leadTables leadTables
-	ix         *index.Index
-	store      *usermodel.Store
-	stats      statsStore
-	cfg        Config
-	now        func() time.Time
+	// nearDups knows which local files are near duplicates of which, for
+	// one version of the index (collapseNearDuplicates).
+	nearDups nearDupIndex
+	ix       *index.Index
+	store    *usermodel.Store
+	stats    statsStore
+	cfg      Config
+	now      func() time.Time
 	// mu guards sources, which is replaced, never changed in place, so a
 	// search keeps the set it planned with while engines are swapped.
 	mu      sync.RWMutex

@@ -1,0 +1,207 @@
+package clientagent
+
+import (
+	"slices"
+	"sync"
+)
+
+// maxIndexedSketches bounds the files a nearDupIndex holds (their lead
+// hashes some 32 bytes each, about 3.5 MiB at the bound); a search that
+// would take it past the bound empties it first.
+const maxIndexedSketches = maxCachedSketches / 2
+
+// nearDupIndex knows, for one version of the local index, which of the
+// files whose sketches it holds are near duplicates of which
+// (nearDuplicate, worked out once a pair): a file's partners. A file goes
+// in with the sketch a search read for it, and is compared then with the
+// files already in that share one of its first nearDupLead hashes (only
+// those can be its near duplicates: nearDupLead). So every near-duplicate
+// pair of files held is in both files' partners, and a search's collapse
+// (collapseIndexed) looks up its candidates' partners instead of comparing
+// the candidates' sketches each search: most files have no partner. The
+// zero value is an empty index, safe for concurrent use.
+type nearDupIndex struct {
+	mu      sync.Mutex
+	version uint64
+	docs    map[string]*dupDoc
+	// heads maps each lead hash to its first link in links; links chain
+	// the files holding it (dupDoc numbers), newest first.
+	heads map[uint64]uint32
+	links []dupLink
+	all   []*dupDoc // by number
+	// search numbers the collapses, for dupDoc.keptIn; insert the files
+	// put in, for dupDoc.comparedIn.
+	search, insert uint64
+}
+
+// dupDoc is a file in a nearDupIndex: its sketch and its near duplicates
+// among the files held (document IDs; the index never holds a file's
+// partner list past the version it was worked out for).
+type dupDoc struct {
+	id       string
+	sk       sketch
+	partners []string
+	// keptIn is the collapse (nearDupIndex.search) that last kept the
+	// file: found again in it (under another URL), it is its own near
+	// duplicate.
+	keptIn uint64
+	// comparedIn is the insert (nearDupIndex.insert) that last compared
+	// another file with this one.
+	comparedIn uint64
+}
+
+// dupLink is one file holding a lead hash, and the next link (index + 1;
+// 0: the last).
+type dupLink struct {
+	doc  uint32
+	next uint32
+}
+
+// sketchedFile is a candidate of a search's collapse: its place among the
+// merged results, its document and its sketch.
+type sketchedFile struct {
+	at int
+	id string
+	sk sketch
+}
+
+// collapseIndexed is collapseSketched's collapse (the same results kept,
+// in the same order, with the same NearDuplicates) from the files'
+// partners in idx at version: files are looked up, and those not held are
+// put in (compared once with the files held), rather than every search
+// comparing its candidates' lead hashes. When idx holds a newer version
+// than the search read, it falls back to collapseSketched.
+func collapseIndexed(merged []Merged, idx *nearDupIndex, version uint64, tables *leadTables, sketchOf func(*Merged) (sketch, bool)) []Merged {
+	// The candidates and their sketches first, without the lock: a
+	// sketch not yet known is read from the index.
+	var files []sketchedFile
+	candidates := 0
+	for i := range merged {
+		m := &merged[i]
+		if m.Origin != "file" || m.DocID == "" || candidates >= maxNearDupCandidates {
+			continue
+		}
+		candidates++
+		sk, ok := sketchOf(m)
+		if !ok || sk.shingles < nearDupMinShingles {
+			continue // kept as it is: uncompared, or nobody's near duplicate
+		}
+		if files == nil {
+			files = make([]sketchedFile, 0, min(len(merged)-i, maxNearDupCandidates))
+		}
+		files = append(files, sketchedFile{at: i, id: m.DocID, sk: sk})
+	}
+	if len(files) < 2 {
+		return merged // nothing to compare
+	}
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	if !idx.ready(version, len(files)) {
+		return collapseSketched(merged, tables, sketchOf)
+	}
+	idx.search++
+	docs := make([]*dupDoc, len(files))
+	for j, f := range files {
+		docs[j] = idx.lookup(f.id, f.sk)
+	}
+	// keptFiles are the candidates kept so far, better-ranked first: a
+	// file with partners is the near duplicate of the first of them that
+	// is one of its partners (or the same document again), as
+	// collapseSketched compares it with the kept files in turn.
+	var keptFiles []int            // indexes in files, of kept ones
+	out := make([]int, len(files)) // a file's place in the collapsed list
+	n := 0
+	next := 0 // files[next] is the next candidate in merged
+	for i := range merged {
+		if next == len(files) || files[next].at != i {
+			if i != n {
+				merged[n] = merged[i]
+			}
+			n++
+			continue
+		}
+		j := next
+		next++
+		d := docs[j]
+		dupOf := -1
+		if len(d.partners) > 0 || d.keptIn == idx.search {
+			for _, k := range keptFiles {
+				if files[k].id == d.id || slices.Contains(d.partners, files[k].id) {
+					dupOf = k
+					break
+				}
+			}
+		}
+		if dupOf >= 0 {
+			o := &merged[out[dupOf]]
+			m := &merged[i]
+			o.NearDuplicates = append(o.NearDuplicates, m.URL)
+			o.NearDuplicates = append(o.NearDuplicates, m.Formats...)
+			o.NearDuplicates = append(o.NearDuplicates, m.NearDuplicates...)
+			continue
+		}
+		out[j] = n
+		d.keptIn = idx.search
+		keptFiles = append(keptFiles, j)
+		if i != n {
+			merged[n] = merged[i]
+		}
+		n++
+	}
+	return merged[:n]
+}
+
+// ready makes idx hold the files of version, with room for more new
+// ones (emptied first when the version is newer or the bound is near);
+// false when idx already holds a newer version than the search read.
+// idx.mu is held.
+func (idx *nearDupIndex) ready(version uint64, more int) bool {
+	switch {
+	case idx.docs != nil && version < idx.version:
+		return false
+	case idx.docs == nil || version > idx.version || len(idx.docs)+more > maxIndexedSketches:
+		idx.version = version
+		idx.docs = make(map[string]*dupDoc)
+		idx.heads = make(map[uint64]uint32)
+		idx.links = idx.links[:0]
+		clear(idx.all)
+		idx.all = idx.all[:0]
+	}
+	return true
+}
+
+// lookup returns the file id with sketch sk, putting it in (and working
+// out its partners among the files held) when it is not held. idx.mu is
+// held.
+func (idx *nearDupIndex) lookup(id string, sk sketch) *dupDoc {
+	if d, ok := idx.docs[id]; ok {
+		return d
+	}
+	d := &dupDoc{id: id, sk: sk}
+	num := uint32(len(idx.all))
+	lead := sk.mins[:min(len(sk.mins), nearDupLead())]
+	// Each file held is compared once, however many lead hashes it
+	// shares (at most maxIndexedSketches comparisons, once a file and
+	// version).
+	idx.insert++
+	for _, h := range lead {
+		for l := idx.heads[h]; l != 0; l = idx.links[l-1].next {
+			other := idx.all[idx.links[l-1].doc]
+			if other.comparedIn == idx.insert {
+				continue
+			}
+			other.comparedIn = idx.insert
+			if nearDuplicate(other.sk, sk) {
+				other.partners = append(other.partners, id)
+				d.partners = append(d.partners, other.id)
+			}
+		}
+	}
+	for _, h := range lead {
+		idx.links = append(idx.links, dupLink{doc: num, next: idx.heads[h]})
+		idx.heads[h] = uint32(len(idx.links))
+	}
+	idx.all = append(idx.all, d)
+	idx.docs[id] = d
+	return d
+}
