@@ -32,6 +32,8 @@ type nearDupIndex struct {
 	// search numbers the collapses, for dupDoc.keptIn; insert the files
 	// put in, for dupDoc.comparedIn.
 	search, insert uint64
+	// resets counts the times the index was emptied.
+	resets uint64
 }
 
 // dupDoc is a file in a nearDupIndex: its sketch and its near duplicates
@@ -58,41 +60,58 @@ type dupLink struct {
 }
 
 // sketchedFile is a candidate of a search's collapse: its place among the
-// merged results, its document and its sketch.
+// merged results, its document, its sketch and its entry in the index.
 type sketchedFile struct {
-	at int
-	id string
-	sk sketch
+	at   int
+	id   string
+	sk   sketch
+	d    *dupDoc
+	skip bool // kept as it is: no sketch, or nobody's near duplicate
 }
 
 // collapseIndexed is collapseSketched's collapse (the same results kept,
 // in the same order, with the same NearDuplicates) from the files'
 // partners in idx at version: files are looked up, and those not held are
 // put in (compared once with the files held), rather than every search
-// comparing its candidates' lead hashes. When idx holds a newer version
-// than the search read, it falls back to collapseSketched.
+// comparing its candidates' lead hashes. A file held needs no sketchOf.
+// When idx holds a newer version than the search read, it falls back to
+// collapseSketched.
 func collapseIndexed(merged []Merged, idx *nearDupIndex, version uint64, tables *leadTables, sketchOf func(*Merged) (sketch, bool)) []Merged {
-	// The candidates and their sketches first, without the lock: a
-	// sketch not yet known is read from the index.
 	var files []sketchedFile
-	candidates := 0
 	for i := range merged {
 		m := &merged[i]
-		if m.Origin != "file" || m.DocID == "" || candidates >= maxNearDupCandidates {
+		if m.Origin != "file" || m.DocID == "" {
 			continue
-		}
-		candidates++
-		sk, ok := sketchOf(m)
-		if !ok || sk.shingles < nearDupMinShingles {
-			continue // kept as it is: uncompared, or nobody's near duplicate
 		}
 		if files == nil {
 			files = make([]sketchedFile, 0, min(len(merged)-i, maxNearDupCandidates))
 		}
-		files = append(files, sketchedFile{at: i, id: m.DocID, sk: sk})
+		files = append(files, sketchedFile{at: i, id: m.DocID})
+		if len(files) == maxNearDupCandidates {
+			break
+		}
 	}
 	if len(files) < 2 {
 		return merged // nothing to compare
+	}
+	// The files held, in one look-up each; the others' sketches are read
+	// without the lock (from the index, when not yet known).
+	idx.mu.Lock()
+	reset := idx.resets
+	if idx.docs != nil && idx.version == version {
+		for j := range files {
+			files[j].d = idx.docs[files[j].id]
+		}
+	}
+	idx.mu.Unlock()
+	for j := range files {
+		f := &files[j]
+		if f.d != nil {
+			f.sk = f.d.sk
+			continue
+		}
+		sk, ok := sketchOf(&merged[f.at])
+		f.sk, f.skip = sk, !ok || sk.shingles < nearDupMinShingles
 	}
 	idx.mu.Lock()
 	defer idx.mu.Unlock()
@@ -100,9 +119,14 @@ func collapseIndexed(merged []Merged, idx *nearDupIndex, version uint64, tables 
 		return collapseSketched(merged, tables, sketchOf)
 	}
 	idx.search++
-	docs := make([]*dupDoc, len(files))
-	for j, f := range files {
-		docs[j] = idx.lookup(f.id, f.sk)
+	for j := range files {
+		f := &files[j]
+		if f.skip {
+			continue
+		}
+		if f.d == nil || idx.resets != reset { // emptied since: put in again
+			f.d = idx.lookup(f.id, f.sk)
+		}
 	}
 	// keptFiles are the candidates kept so far, better-ranked first: a
 	// file with partners is the near duplicate of the first of them that
@@ -113,7 +137,10 @@ func collapseIndexed(merged []Merged, idx *nearDupIndex, version uint64, tables 
 	n := 0
 	next := 0 // files[next] is the next candidate in merged
 	for i := range merged {
-		if next == len(files) || files[next].at != i {
+		if next == len(files) || files[next].at != i || files[next].skip {
+			if next < len(files) && files[next].at == i {
+				next++
+			}
 			if i != n {
 				merged[n] = merged[i]
 			}
@@ -122,7 +149,7 @@ func collapseIndexed(merged []Merged, idx *nearDupIndex, version uint64, tables 
 		}
 		j := next
 		next++
-		d := docs[j]
+		d := files[j].d
 		dupOf := -1
 		if len(d.partners) > 0 || d.keptIn == idx.search {
 			for _, k := range keptFiles {
@@ -160,6 +187,7 @@ func (idx *nearDupIndex) ready(version uint64, more int) bool {
 	case idx.docs != nil && version < idx.version:
 		return false
 	case idx.docs == nil || version > idx.version || len(idx.docs)+more > maxIndexedSketches:
+		idx.resets++
 		idx.version = version
 		idx.docs = make(map[string]*dupDoc)
 		idx.heads = make(map[uint64]uint32)
