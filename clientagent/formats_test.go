@@ -159,7 +159,7 @@ func TestMergedFormatKeysAreFormatCopyKeys(t *testing.T) {
 			}
 			lists = append(lists, SourceHits{Source: fmt.Sprintf("s%d", l), Weight: 1, Hits: hits})
 		}
-		merged, err := mergeWith(MergeRRF, lists, &keys)
+		merged, err := mergeWith(MergeRRF, lists, &keys, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -89,7 +89,7 @@ type Merged struct {
 // non-empty normalised title and content (a mirror). Ties keep the order
 // of first appearance.
 func Merge(method string, lists []SourceHits) ([]Merged, error) {
-	return mergeWith(method, lists, nil)
+	return mergeWith(method, lists, nil, nil)
 }
 
 // maxMergeArena bounds the places mergeWith sets aside for the merged
@@ -98,8 +98,9 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 const maxMergeArena = 4096
 
 // mergeWith is Merge, with the URLs' dedup keys remembered in keys (nil:
-// worked out afresh).
-func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, error) {
+// worked out afresh), building the results in into's array when it holds
+// them all (its contents are overwritten; nil: a new array).
+func mergeWith(method string, lists []SourceHits, keys *urlKeys, into []Merged) ([]Merged, error) {
 	// The merged results are built in place in out, which is returned;
 	// entry is what fusion keeps beside each (out[at]).
 	type entry struct {
@@ -116,7 +117,10 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 	}
 	// Every entry in one allocation (it never grows: one entry a hit at
 	// most, so the pointers stay valid), and the maps sized for the hits.
-	out := make([]Merged, 0, hits)
+	out := into[:0]
+	if into == nil || cap(into) < hits {
+		out = make([]Merged, 0, hits)
+	}
 	pool := make([]entry, 0, hits)
 	// A result is found at most once in each list: each gets its own
 	// len(lists) places for its engines and positions, in two arrays for
@@ -515,4 +519,35 @@ func rankPooled(lists []SourceHits) {
 // of a weight, which must not reorder results whose scores tie.
 func trustShift(w, common float64) float64 {
 	return math.Round(math.Log(w/common)*1e4) / 1e4
+}
+
+// maxPooledMerged bounds the results an array that mergedBufs keeps
+// holds: a search's candidates (Config.Candidates) from a few sources.
+const maxPooledMerged = 256
+
+// mergedBufs lends out arrays of merged results, so that a search with
+// the profile does not allocate (and the collector sweep) its candidates'
+// records anew each search (some 20 KB). The zero value is ready to use.
+type mergedBufs struct {
+	pool sync.Pool
+}
+
+// get returns an empty array, nil when there is none to lend.
+func (p *mergedBufs) get() []Merged {
+	if b, ok := p.pool.Get().(*[]Merged); ok {
+		return (*b)[:0]
+	}
+	return nil
+}
+
+// put takes back the array of merged, which nothing may use any more:
+// its results are zeroed first (they hold on to strings and slices that
+// the search's answer may still share).
+func (p *mergedBufs) put(merged []Merged) {
+	if cap(merged) == 0 || cap(merged) > maxPooledMerged {
+		return
+	}
+	all := merged[:cap(merged)]
+	clear(all)
+	p.pool.Put(&all)
 }
