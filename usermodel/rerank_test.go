@@ -601,3 +601,61 @@ func TestRerankTopGivesReasonsToTheShownOnly(t *testing.T) {
 		})
 	}
 }
+
+// TestPreparedVectorsLastCosinesFollowTheirBasis: the same prepared
+// candidates re-ranked in turn with the bases of several needs (other
+// profiles, other rejected documents, some with more rejected documents
+// than others), each basis again and again and then alternating, and
+// with a basis made anew for the same vectors, give what Rerank on the
+// plain vectors gives every time: a vector's cosines kept for the last
+// basis it met are never those of another.
+func TestPreparedVectorsLastCosinesFollowTheirBasis(t *testing.T) {
+	docs := []Vector{
+		{"glacier": 0.9, "ice": 0.4},
+		{"lava": 1, "basalt": 0.41},
+		{"river": 1, "ice": 0.1},
+		{"moraine": 1, "glacier": 0.2, "lava": 0.1},
+	}
+	needs := []struct {
+		profile  Vector
+		rejected []Vector
+	}{
+		{Vector{"glacier": 0.8, "ice": 0.5}, []Vector{{"lava": 1, "basalt": 0.4}}},
+		{Vector{"lava": 0.8, "basalt": 0.5}, []Vector{{"river": 1}}},
+		{Vector{"river": 1}, []Vector{{"glacier": 1}, {"moraine": 1, "glacier": 0.2, "lava": 0.1}}},
+	}
+	cfg := DefaultRerankConfig()
+	cands := make([]Candidate, len(docs))
+	plain := make([]Candidate, len(docs))
+	for i, v := range docs {
+		cands[i] = Candidate{Key: fmt.Sprint(i), Score: float64(len(docs) - i), Prepared: PrepareVector(v)}
+		plain[i] = Candidate{Key: fmt.Sprint(i), Score: cands[i].Score, Doc: v}
+	}
+	bases := make([]*RerankBasis, len(needs))
+	for i, n := range needs {
+		bases[i] = NewRerankBasis(n.profile, n.rejected)
+	}
+	order := []int{0, 0, 0, 1, 1, 2, 0, 2, 1, 0, 1, 2, 2, 0}
+	for step, i := range order {
+		if step == 10 {
+			bases[i] = NewRerankBasis(needs[i].profile, needs[i].rejected) // the same need, a new basis
+		}
+		wantKept, wantDropped := Rerank(cfg, plain, needs[i].profile, needs[i].rejected)
+		gotKept, gotDropped := RerankWith(cfg, cands, bases[i])
+		if len(gotKept) != len(wantKept) || len(gotDropped) != len(wantDropped) {
+			t.Fatalf("step %d (need %d): %d kept and %d dropped, want %d and %d", step, i, len(gotKept), len(gotDropped), len(wantKept), len(wantDropped))
+		}
+		for j := range gotKept {
+			g, w := gotKept[j], wantKept[j]
+			if g.Key != w.Key || g.Final != w.Final || g.ProfileSim != w.ProfileSim || g.Why != w.Why {
+				t.Fatalf("step %d (need %d): result %d is %s (final %v, profile %v), want %s (final %v, profile %v)",
+					step, i, j+1, g.Key, g.Final, g.ProfileSim, w.Key, w.Final, w.ProfileSim)
+			}
+		}
+		for j := range gotDropped {
+			if gotDropped[j].Key != wantDropped[j].Key || gotDropped[j].Why != wantDropped[j].Why {
+				t.Fatalf("step %d (need %d): dropped %d is %s (%q), want %s (%q)", step, i, j+1, gotDropped[j].Key, gotDropped[j].Why, wantDropped[j].Key, wantDropped[j].Why)
+			}
+		}
+	}
+}
