@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/p2pir/p2pir/internal/fnv1a"
 	"github.com/p2pir/p2pir/usermodel"
 )
 
@@ -32,6 +33,18 @@ type pastQuery struct {
 	vec  usermodel.Vector // held: its address is the key
 	norm float64          // vec.Norm()
 	keys []string         // vec's terms, sorted
+	sig  uint64           // termsSignature(keys)
+}
+
+// termsSignature sets, for each term, the bit its hash picks of 64: two
+// vectors whose signatures share no bit share no term (the converse does
+// not hold).
+func termsSignature(terms []string) uint64 {
+	var sig uint64
+	for _, t := range terms {
+		sig |= 1 << (fnv1a.String(t) & 63)
+	}
+	return sig
 }
 
 // judge returns the marks whose query's cosine with qvec (of norm qnorm)
@@ -42,22 +55,27 @@ type pastQuery struct {
 // over: their cosine is 0, below minSim, which must be more than 0.
 func (c *pastQueries) judge(marks []usermodel.Mark, qvec usermodel.Vector, qnorm, minSim float64) ([]usermodel.Judged, []usermodel.Vector) {
 	qkeys := slices.Sorted(maps.Keys(qvec))
+	qsig := termsSignature(qkeys)
 	var judged []usermodel.Judged
 	var rejected []usermodel.Vector
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, m := range marks {
-		if !hasAny(m.QueryVec, qkeys) {
-			continue
-		}
+		// Every past query is kept with its signature: one look-up by its
+		// map's address, and most that share no term with this query are
+		// passed over without a look-up of this query's terms in them.
 		key := mapPointer(m.QueryVec)
 		p, ok := c.m[key]
 		if !ok {
 			if c.m == nil || len(c.m) >= maxPastQueries {
 				c.m = make(map[unsafe.Pointer]pastQuery)
 			}
-			p = pastQuery{vec: m.QueryVec, norm: m.QueryVec.Norm(), keys: slices.Sorted(maps.Keys(m.QueryVec))}
+			keys := slices.Sorted(maps.Keys(m.QueryVec))
+			p = pastQuery{vec: m.QueryVec, norm: m.QueryVec.Norm(), keys: keys, sig: termsSignature(keys)}
 			c.m[key] = p
+		}
+		if p.sig&qsig == 0 || !hasAny(m.QueryVec, qkeys) {
+			continue
 		}
 		sim := cosineKnown(qvec, qnorm, qkeys, m.QueryVec, p.norm, p.keys)
 		if sim < minSim {
