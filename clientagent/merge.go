@@ -111,9 +111,10 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys, into []Merged) 
 		count int
 		seen  int // 1 + the last list that had the result, 0: none yet
 	}
-	hits := 0
+	hits, longest := 0, 0
 	for _, l := range lists {
 		hits += len(l.Hits)
+		longest = max(longest, len(l.Hits))
 	}
 	// Every entry in one allocation (it never grows: one entry a hit at
 	// most, so the pointers stay valid), and the maps sized for the hits.
@@ -136,7 +137,7 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys, into []Merged) 
 	}
 	byURL := make(map[string]*entry, hits)
 	byContent := map[string]*entry{}
-	var uks []string
+	uks := make([]string, 0, longest) // a list's URL keys, then the next's
 	norm := make([][]float64, len(lists))
 	top := make([]float64, len(lists))
 	answered := 0 // lists with hits
@@ -154,6 +155,9 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys, into []Merged) 
 	// With keys, each result also gets its format-copy key (Merged.formatKey)
 	// from the same look-ups, for collapseFormatCopies.
 	var fks []string
+	if keys != nil {
+		fks = make([]string, 0, longest)
+	}
 	for li, l := range lists {
 		uks, fks = keys.keysAndFormats(uks[:0], fks[:0], l.Hits, keys != nil)
 		for hi, h := range l.Hits {
