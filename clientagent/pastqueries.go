@@ -27,9 +27,14 @@ const maxPastQueries = 1 << 12
 type pastQueries struct {
 	mu sync.Mutex
 	m  map[unsafe.Pointer]pastQuery
+	// last are the past queries of the marks judged last, by their place:
+	// while the log stands, a search finds each mark's entry there (its
+	// map's address checked) instead of looking it up in m.
+	last []pastQuery
 }
 
 type pastQuery struct {
+	key  unsafe.Pointer   // vec's address
 	vec  usermodel.Vector // held: its address is the key
 	norm float64          // vec.Norm()
 	keys []string         // vec's terms, sorted
@@ -60,19 +65,27 @@ func (c *pastQueries) judge(marks []usermodel.Mark, qvec usermodel.Vector, qnorm
 	var rejected []usermodel.Vector
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, m := range marks {
-		// Every past query is kept with its signature: one look-up by its
-		// map's address, and most that share no term with this query are
-		// passed over without a look-up of this query's terms in them.
+	if len(c.last) != len(marks) {
+		c.last = make([]pastQuery, len(marks))
+	}
+	for i, m := range marks {
+		// Every past query is kept with its signature, found where the
+		// last search found it or else by its map's address; most that
+		// share no term with this query are then passed over without a
+		// look-up of this query's terms in them.
 		key := mapPointer(m.QueryVec)
-		p, ok := c.m[key]
-		if !ok {
-			if c.m == nil || len(c.m) >= maxPastQueries {
-				c.m = make(map[unsafe.Pointer]pastQuery)
+		p := &c.last[i]
+		if p.key != key || p.vec == nil {
+			q, ok := c.m[key]
+			if !ok {
+				if c.m == nil || len(c.m) >= maxPastQueries {
+					c.m = make(map[unsafe.Pointer]pastQuery)
+				}
+				keys := slices.Sorted(maps.Keys(m.QueryVec))
+				q = pastQuery{key: key, vec: m.QueryVec, norm: m.QueryVec.Norm(), keys: keys, sig: termsSignature(keys)}
+				c.m[key] = q
 			}
-			keys := slices.Sorted(maps.Keys(m.QueryVec))
-			p = pastQuery{vec: m.QueryVec, norm: m.QueryVec.Norm(), keys: keys, sig: termsSignature(keys)}
-			c.m[key] = p
+			*p = q
 		}
 		if p.sig&qsig == 0 || !hasAny(m.QueryVec, qkeys) {
 			continue
