@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"weak"
 
 	"github.com/p2pir/p2pir/internal/order"
@@ -101,10 +100,6 @@ type RerankBasis struct {
 	set        *cosineSet // the profile (0), then the rejected documents
 	hasProfile bool
 
-	// self is weak.Make of the basis itself, made once: what a prepared
-	// vector's last cosines name their basis by (PreparedVector.last).
-	self weak.Pointer[RerankBasis]
-
 	mu sync.Mutex
 	// known are the cosines of prepared candidates, with every vector of
 	// set, by weak reference (a vector the caller forgets is not kept
@@ -120,54 +115,28 @@ const maxKnownCosines = 1 << 18
 
 // cosines sets out to p's cosines with every vector of the basis (see
 // cosineSet.cosines), remembered from an earlier call for the same p.
-//
-// A vector of PrepareVector's also keeps its cosines with the last basis
-// that worked them out (PreparedVector.last): a search of the same need as
-// the one before, whose basis it shares, then finds them without the
-// basis's lock and map.
 func (b *RerankBasis) cosines(p *PreparedVector, out []float64) {
 	key := p.self
-	shared := key != (weak.Pointer[PreparedVector]{})
-	if shared {
-		if l := p.last.Load(); l != nil && l.basis == b.self && len(l.sims) == len(out) {
-			copy(out, l.sims)
-			return
-		}
-	} else {
+	if key == (weak.Pointer[PreparedVector]{}) {
 		key = weak.Make(p)
 	}
 	b.mu.Lock()
 	known, ok := b.known[key]
 	b.mu.Unlock()
-	if !ok {
-		b.set.cosines(p, out)
-		known = slices.Clone(out)
-		b.mu.Lock()
-		if b.known == nil || b.nKnown+len(out) > maxKnownCosines {
-			b.known, b.nKnown = map[weak.Pointer[PreparedVector]][]float64{}, 0
-		}
-		if k, ok := b.known[key]; ok {
-			known = k // another search's, the same values
-		} else {
-			b.known[key] = known
-			b.nKnown += len(out)
-		}
-		b.mu.Unlock()
+	if ok {
+		copy(out, known)
+		return
 	}
-	copy(out, known)
-	if shared {
-		// known is never modified (a full map is replaced, not emptied in place).
-		p.last.Store(&lastCosines{basis: b.self, sims: known})
+	b.set.cosines(p, out)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.known == nil || b.nKnown+len(out) > maxKnownCosines {
+		b.known, b.nKnown = map[weak.Pointer[PreparedVector]][]float64{}, 0
 	}
-}
-
-// lastCosines are a prepared vector's cosines with every vector of a
-// basis (RerankBasis.cosines), and the basis, by weak reference: a vector
-// kept from search to search does not keep a basis the searches have
-// left behind alive.
-type lastCosines struct {
-	basis weak.Pointer[RerankBasis]
-	sims  []float64
+	if _, ok := b.known[key]; !ok {
+		b.known[key] = slices.Clone(out)
+		b.nKnown += len(out)
+	}
 }
 
 // NewRerankBasis prepares profile and rejected for RerankWith. They must
@@ -179,9 +148,7 @@ func NewRerankBasis(profile Vector, rejected []Vector) *RerankBasis {
 	for _, v := range rejected {
 		fixed = append(fixed, prepare(v))
 	}
-	b := &RerankBasis{set: newCosineSet(fixed), hasProfile: len(pn) > 0}
-	b.self = weak.Make(b)
-	return b
+	return &RerankBasis{set: newCosineSet(fixed), hasProfile: len(pn) > 0}
 }
 
 // RerankWith is Rerank with the profile and the rejected documents
@@ -510,9 +477,6 @@ type PreparedVector struct {
 	// RerankBasis: a candidate met search after search is not looked up
 	// in the runtime's table of weak references each time.
 	self weak.Pointer[PreparedVector]
-	// last are its cosines with the last basis that worked them out (only
-	// for PrepareVector's vectors, which callers share and keep).
-	last atomic.Pointer[lastCosines]
 }
 
 // PrepareVector prepares v for Candidate.Prepared. v must not be modified
