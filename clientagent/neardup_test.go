@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/p2pir/p2pir/index"
@@ -507,5 +509,68 @@ func TestCollapseIndexedIsThePairwiseCollapse(t *testing.T) {
 	}
 	if collapsed < 500 || withPartners < 100 {
 		t.Fatalf("%d results collapsed in all, %d searches with partners known: the test does not exercise the collapse", collapsed, withPartners)
+	}
+}
+
+// TestCollapseIndexedConcurrently: searches collapsing at once through one
+// index (files put in by one search while another looks its own up, the
+// bound reached now and then) each collapse as comparing every pair does.
+// Run with -race, it also checks that they share the index safely.
+func TestCollapseIndexedConcurrently(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 1))
+	var bases [][]string
+	for range 6 {
+		words := make([]string, 40+rng.IntN(200))
+		for i := range words {
+			words[i] = fmt.Sprintf("w%d", rng.IntN(3000))
+		}
+		bases = append(bases, words)
+	}
+	sketches := map[string]sketch{}
+	for i := range 200 {
+		words := slices.Clone(bases[rng.IntN(len(bases))])
+		for j := range words {
+			if rng.IntN(1+rng.IntN(40)) == 0 {
+				words[j] = fmt.Sprintf("changed%d", i)
+			}
+		}
+		sketches[fmt.Sprintf("doc%03d", i)] = shingleSketch(words)
+	}
+	sketchOf := func(m *Merged) (sketch, bool) { sk, ok := sketches[m.DocID]; return sk, ok }
+	var idx nearDupIndex
+	var tables leadTables
+	var wg sync.WaitGroup
+	var collapsed atomic.Int64
+	for g := range 4 {
+		seed := rng.Uint64()
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(seed, uint64(g)))
+			for search := range 60 {
+				var merged []Merged
+				for i := range 1 + rng.IntN(60) {
+					id := fmt.Sprintf("doc%03d", rng.IntN(200))
+					merged = append(merged, Merged{Hit: Hit{URL: fmt.Sprintf("file:///%s/%d", id, i), DocID: id, Origin: "file"}})
+				}
+				if g == 0 && search%20 == 19 { // the bound: emptied under the others
+					idx.mu.Lock()
+					for i := range maxIndexedSketches {
+						idx.lookup(fmt.Sprintf("filler%d", i), shingleSketch(strings.Fields(fmt.Sprintf("a%[1]d b%[1]d c%[1]d d%[1]d e%[1]d f%[1]d g%[1]d h%[1]d i%[1]d j%[1]d", i))))
+					}
+					idx.mu.Unlock()
+				}
+				want := bruteForceCollapse(slices.Clone(merged), func(m Merged) (sketch, bool) { return sketchOf(&m) })
+				n := len(merged)
+				got := collapseIndexed(merged, &idx, 1, &tables, sketchOf)
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("goroutine %d, search %d: collapsed to %d results, comparing every pair to %d", g, search, len(got), len(want))
+					return
+				}
+				collapsed.Add(int64(n - len(got)))
+			}
+		})
+	}
+	wg.Wait()
+	if collapsed.Load() < 100 {
+		t.Fatalf("%d results collapsed in all: the test does not exercise the collapse", collapsed.Load())
 	}
 }
