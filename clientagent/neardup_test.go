@@ -574,3 +574,57 @@ func TestCollapseIndexedConcurrently(t *testing.T) {
 		t.Fatalf("%d results collapsed in all: the test does not exercise the collapse", collapsed.Load())
 	}
 }
+
+// TestCollapseIndexedWithBoilerplate: files that share their first lines
+// (a licence atop every source file) share lead hashes, so putting each in
+// would compare it with most files held; past maxPutInComparisons a file
+// is not put in and its search collapses as collapseSketched does. Every
+// search still collapses as comparing every pair does, and the index
+// stops taking such files in.
+func TestCollapseIndexedWithBoilerplate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 2))
+	licence := make([]string, 150)
+	for i := range licence {
+		licence[i] = fmt.Sprintf("lic%d", rng.IntN(400))
+	}
+	sketches := map[string]sketch{}
+	var last []string
+	for i := range 1500 {
+		words := slices.Clone(licence)
+		for range 100 + rng.IntN(200) {
+			words = append(words, fmt.Sprintf("w%d", rng.IntN(20000)))
+		}
+		if i%50 == 49 { // a near copy of the file before
+			words = slices.Clone(last)
+			words[len(words)-1] = "changed"
+		}
+		last = words
+		sketches[fmt.Sprintf("src%04d", i)] = shingleSketch(words)
+	}
+	sketchOf := func(m *Merged) (sketch, bool) { sk, ok := sketches[m.DocID]; return sk, ok }
+	var idx nearDupIndex
+	var tables leadTables
+	collapsed := 0
+	for search := range 120 {
+		var merged []Merged
+		for i := range 50 {
+			id := fmt.Sprintf("src%04d", rng.IntN(1500))
+			if i > 0 && rng.IntN(4) == 0 { // the near copy beside its original
+				id = fmt.Sprintf("src%04d", 49+50*rng.IntN(30))
+			}
+			merged = append(merged, Merged{Hit: Hit{URL: fmt.Sprintf("file:///%s/%d", id, i), DocID: id, Origin: "file"}})
+		}
+		want := bruteForceCollapse(slices.Clone(merged), func(m Merged) (sketch, bool) { return sketchOf(&m) })
+		got := collapseIndexed(slices.Clone(merged), &idx, 1, &tables, sketchOf)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("search %d: collapsed to %d results, comparing every pair to %d", search, len(got), len(want))
+		}
+		collapsed += len(merged) - len(got)
+	}
+	if held := len(idx.docs); held == 0 || held >= 1000 {
+		t.Fatalf("the index holds %d files: the test does not reach the bound on comparisons", held)
+	}
+	if collapsed == 0 {
+		t.Fatal("nothing collapsed: the test does not exercise the collapse")
+	}
+}

@@ -24,9 +24,9 @@ type nearDupIndex struct {
 	mu      sync.Mutex
 	version uint64
 	docs    map[string]*dupDoc
-	// heads maps each lead hash to its first link in links; links chain
-	// the files holding it (dupDoc numbers), newest first.
-	heads map[uint64]uint32
+	// heads maps each lead hash to its first link in links and the files
+	// holding it; links chain those files (dupDoc numbers), newest first.
+	heads map[uint64]leadHead
 	links []dupLink
 	all   []*dupDoc // by number
 	// search numbers the collapses, for dupDoc.keptIn; insert the files
@@ -51,6 +51,21 @@ type dupDoc struct {
 	// another file with this one.
 	comparedIn uint64
 }
+
+// leadHead is where the chain of the files holding a lead hash starts
+// (index + 1 in links), and how many they are.
+type leadHead struct {
+	first, files uint32
+}
+
+// maxPutInComparisons bounds the files held that a file put in is
+// compared with (those sharing one of its lead hashes): files that share
+// boilerplate (a licence at the top of every source file) can share lead
+// hashes with most files held, and a search putting in its candidates
+// would compare each with thousands. Such a file is not put in, and the
+// search collapses as collapseSketched does, comparing its candidates
+// with one another only.
+const maxPutInComparisons = 512
 
 // dupLink is one file holding a lead hash, and the next link (index + 1;
 // 0: the last).
@@ -125,7 +140,9 @@ func collapseIndexed(merged []Merged, idx *nearDupIndex, version uint64, tables 
 			continue
 		}
 		if f.d == nil || idx.resets != reset { // emptied since: put in again
-			f.d = idx.lookup(f.id, f.sk)
+			if f.d = idx.lookup(f.id, f.sk); f.d == nil {
+				return collapseSketched(merged, tables, sketchOf) // too common to hold
+			}
 		}
 	}
 	// keptFiles are the candidates kept so far, better-ranked first: a
@@ -190,7 +207,7 @@ func (idx *nearDupIndex) ready(version uint64, more int) bool {
 		idx.resets++
 		idx.version = version
 		idx.docs = make(map[string]*dupDoc)
-		idx.heads = make(map[uint64]uint32)
+		idx.heads = make(map[uint64]leadHead)
 		idx.links = idx.links[:0]
 		clear(idx.all)
 		idx.all = idx.all[:0]
@@ -199,21 +216,28 @@ func (idx *nearDupIndex) ready(version uint64, more int) bool {
 }
 
 // lookup returns the file id with sketch sk, putting it in (and working
-// out its partners among the files held) when it is not held. idx.mu is
-// held.
+// out its partners among the files held) when it is not held; nil when
+// putting it in would compare it with more than maxPutInComparisons files.
+// idx.mu is held.
 func (idx *nearDupIndex) lookup(id string, sk sketch) *dupDoc {
 	if d, ok := idx.docs[id]; ok {
 		return d
 	}
+	lead := sk.mins[:min(len(sk.mins), nearDupLead())]
+	sharing := 0
+	for _, h := range lead {
+		sharing += int(idx.heads[h].files)
+	}
+	if sharing > maxPutInComparisons {
+		return nil
+	}
 	d := &dupDoc{id: id, sk: sk}
 	num := uint32(len(idx.all))
-	lead := sk.mins[:min(len(sk.mins), nearDupLead())]
 	// Each file held is compared once, however many lead hashes it
-	// shares (at most maxIndexedSketches comparisons, once a file and
-	// version).
+	// shares.
 	idx.insert++
 	for _, h := range lead {
-		for l := idx.heads[h]; l != 0; l = idx.links[l-1].next {
+		for l := idx.heads[h].first; l != 0; l = idx.links[l-1].next {
 			other := idx.all[idx.links[l-1].doc]
 			if other.comparedIn == idx.insert {
 				continue
@@ -226,8 +250,9 @@ func (idx *nearDupIndex) lookup(id string, sk sketch) *dupDoc {
 		}
 	}
 	for _, h := range lead {
-		idx.links = append(idx.links, dupLink{doc: num, next: idx.heads[h]})
-		idx.heads[h] = uint32(len(idx.links))
+		head := idx.heads[h]
+		idx.links = append(idx.links, dupLink{doc: num, next: head.first})
+		idx.heads[h] = leadHead{first: uint32(len(idx.links)), files: head.files + 1}
 	}
 	idx.all = append(idx.all, d)
 	idx.docs[id] = d
