@@ -1,7 +1,6 @@
 package clientagent
 
 import (
-	"slices"
 	"sync"
 )
 
@@ -37,16 +36,18 @@ type nearDupIndex struct {
 }
 
 // dupDoc is a file in a nearDupIndex: its sketch and its near duplicates
-// among the files held (document IDs; the index never holds a file's
-// partner list past the version it was worked out for).
+// among the files held (entries of the same index, which is emptied
+// whole: a partner list never outlives the version it was worked out
+// for).
 type dupDoc struct {
 	id       string
 	sk       sketch
-	partners []string
+	partners []*dupDoc
 	// keptIn is the collapse (nearDupIndex.search) that last kept the
-	// file: found again in it (under another URL), it is its own near
-	// duplicate.
+	// file, at keptAt in its collapsed list: found again in it (under
+	// another URL), it is its own near duplicate.
 	keptIn uint64
+	keptAt int
 	// comparedIn is the insert (nearDupIndex.insert) that last compared
 	// another file with this one.
 	comparedIn uint64
@@ -145,12 +146,11 @@ func collapseIndexed(merged []Merged, idx *nearDupIndex, version uint64, tables 
 			}
 		}
 	}
-	// keptFiles are the candidates kept so far, better-ranked first: a
-	// file with partners is the near duplicate of the first of them that
-	// is one of its partners (or the same document again), as
-	// collapseSketched compares it with the kept files in turn.
-	var keptFiles []int            // indexes in files, of kept ones
-	out := make([]int, len(files)) // a file's place in the collapsed list
+	// A file is the near duplicate of the first kept file (the smallest
+	// place in the collapsed list) among its partners, or of itself kept
+	// before under another URL, as collapseSketched finds comparing it
+	// with the kept files in turn; the kept ones are marked
+	// (dupDoc.keptIn, keptAt), so the partners are walked once.
 	n := 0
 	next := 0 // files[next] is the next candidate in merged
 	for i := range merged {
@@ -164,29 +164,26 @@ func collapseIndexed(merged []Merged, idx *nearDupIndex, version uint64, tables 
 			n++
 			continue
 		}
-		j := next
+		d := files[next].d
 		next++
-		d := files[j].d
 		dupOf := -1
-		if len(d.partners) > 0 || d.keptIn == idx.search {
-			for _, k := range keptFiles {
-				if files[k].id == d.id || slices.Contains(d.partners, files[k].id) {
-					dupOf = k
-					break
-				}
+		if d.keptIn == idx.search {
+			dupOf = d.keptAt
+		}
+		for _, p := range d.partners {
+			if p.keptIn == idx.search && (dupOf < 0 || p.keptAt < dupOf) {
+				dupOf = p.keptAt
 			}
 		}
 		if dupOf >= 0 {
-			o := &merged[out[dupOf]]
+			o := &merged[dupOf]
 			m := &merged[i]
 			o.NearDuplicates = append(o.NearDuplicates, m.URL)
 			o.NearDuplicates = append(o.NearDuplicates, m.Formats...)
 			o.NearDuplicates = append(o.NearDuplicates, m.NearDuplicates...)
 			continue
 		}
-		out[j] = n
-		d.keptIn = idx.search
-		keptFiles = append(keptFiles, j)
+		d.keptIn, d.keptAt = idx.search, n
 		if i != n {
 			merged[n] = merged[i]
 		}
@@ -244,8 +241,8 @@ func (idx *nearDupIndex) lookup(id string, sk sketch) *dupDoc {
 			}
 			other.comparedIn = idx.insert
 			if nearDuplicate(other.sk, sk) {
-				other.partners = append(other.partners, id)
-				d.partners = append(d.partners, other.id)
+				other.partners = append(other.partners, d)
+				d.partners = append(d.partners, other)
 			}
 		}
 	}
