@@ -111,6 +111,11 @@ type Agent struct {
 	formatKeys *memo.Cache[string]
 	// leadTables are collapseNearDuplicates' tables, reused.
 	leadTables leadTables
+	// nearDups knows which local files are near duplicates of which, for
+	// one version of the index (collapseNearDuplicates).
+	nearDups nearDupIndex
+	// mergedBufs lends searches the arrays they merge their results in.
+	mergedBufs mergedBufs
 	ix         *index.Index
 	store      *usermodel.Store
 	stats      statsStore
@@ -457,7 +462,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if method == "" {
 		method = a.cfg.Merge
 	}
-	merged, err := mergeWith(method, lists, &a.urls)
+	merged, err := mergeWith(method, lists, &a.urls, a.mergedBufs.get())
 	if err != nil {
 		return nil, err
 	}
@@ -472,7 +477,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			a.warn.Warn(ctx, a.log, logx.EventCrawlError, CrawlName, "the focused crawl failed", logx.KeyReason, redact(err.Error(), req.Query))
 		} else if len(crawled.Hits) > 0 {
 			lists = append(lists, crawled)
-			if merged, err = mergeWith(method, lists, &a.urls); err != nil {
+			if merged, err = mergeWith(method, lists, &a.urls, nil); err != nil {
 				return nil, err
 			}
 		}
@@ -505,6 +510,9 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 			return nil, err
 		}
 	}
+	// What is shown was copied out of merged (ranked), which the next
+	// search may now build its results in.
+	a.mergedBufs.put(merged)
 	if len(ranked) > k {
 		ranked = ranked[:k]
 	}

@@ -23,7 +23,7 @@ const maxCachedVectorTerms = 1 << 20
 func (a *Agent) docVectors(ctx context.Context, hits []Merged) ([]*usermodel.PreparedVector, error) {
 	version := a.ix.Version() // before anything it vouches for is read
 	out := make([]*usermodel.PreparedVector, len(hits))
-	tfs := make([]map[string]int, len(hits))
+	var tfs []map[string]int // made when a vector is not kept
 	all := map[string]bool{}
 	for i, h := range hits {
 		var tf map[string]int
@@ -36,6 +36,9 @@ func (a *Agent) docVectors(ctx context.Context, hits []Merged) ([]*usermodel.Pre
 		}
 		if tf == nil {
 			tf = a.cfg.TextTerms.termFreqs(a.ix, h.Title+"\n"+h.Content)
+		}
+		if tfs == nil {
+			tfs = make([]map[string]int, len(hits))
 		}
 		tfs[i] = tf
 		for t := range tf {

@@ -51,7 +51,10 @@ func collapseFormatCopies(merged []Merged, keys *memo.Cache[string]) []Merged {
 	n := 0 // merged[:n] is what is kept so far
 	for i := range merged {
 		m := &merged[i]
-		k := formatKey(keys, m.Hit)
+		k := m.formatKey
+		if !m.formatKeyed {
+			k = formatKey(keys, m.Hit)
+		}
 		if k != "" {
 			if at, ok := first[k]; ok {
 				merged[at].Formats = append(merged[at].Formats, m.URL)

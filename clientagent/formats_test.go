@@ -134,3 +134,59 @@ func TestCollapseFormatCopiesInPlaceIsThePlainCollapse(t *testing.T) {
 		t.Fatalf("only %d copies collapsed in all: the test does not exercise the collapse", collapsed)
 	}
 }
+
+// TestMergedFormatKeysAreFormatCopyKeys checks the format-copy keys that
+// merging hands collapseFormatCopies from its URL look-ups (urlKeys)
+// against formatCopyKey of each merged result, over many merges with one
+// urlKeys in which the same URLs come back with other titles and from
+// other sources (a title changed, a peer's copy of a local file's URL),
+// and that collapsing with them collapses as working each key out does.
+func TestMergedFormatKeysAreFormatCopyKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 13))
+	urls := []string{"file:///notes/page.md", "file:///notes/page.html", "file:///notes/page.txt", "file:///notes/page.pdf",
+		"file:///other/page.md", "file:///a/b.rst", "file:///a/b.htm", "https://example.org/page.md", "file:///x/%zz.md"}
+	titles := []string{"Page", "page!", "Another page", ""}
+	origins := []string{"file", "file", "web", "peer:p1", ""}
+	var keys urlKeys
+	keyed := 0
+	for round := range 300 {
+		var lists []SourceHits
+		for l := range 1 + rng.IntN(3) {
+			var hits []Hit
+			for r := range rng.IntN(12) {
+				hits = append(hits, Hit{URL: urls[rng.IntN(len(urls))], Title: titles[rng.IntN(len(titles))],
+					Origin: origins[rng.IntN(len(origins))], Rank: r + 1, Score: float64(20 - r)})
+			}
+			lists = append(lists, SourceHits{Source: fmt.Sprintf("s%d", l), Weight: 1, Hits: hits})
+		}
+		merged, err := mergeWith(MergeRRF, lists, &keys, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := slices.Clone(merged)
+		for i, m := range merged {
+			if !m.formatKeyed {
+				t.Fatalf("round %d: result %d has no format key from merging", round, i)
+			}
+			if want := formatCopyKey(m.Hit); m.formatKey != want {
+				t.Fatalf("round %d: %q titled %q from %q: format key %q, formatCopyKey gives %q", round, m.URL, m.Title, m.Origin, m.formatKey, want)
+			}
+			if m.formatKey != "" {
+				keyed++
+			}
+			plain[i].formatKey, plain[i].formatKeyed = "", false
+		}
+		got, want := collapseFormatCopies(merged, nil), collapseFormatCopies(plain, nil)
+		if len(got) != len(want) {
+			t.Fatalf("round %d: collapsed to %d results with merging's keys, %d working them out", round, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].URL != want[i].URL || !slices.Equal(got[i].Formats, want[i].Formats) {
+				t.Fatalf("round %d: result %d is %q with formats %q, working the keys out gives %q with %q", round, i, got[i].URL, got[i].Formats, want[i].URL, want[i].Formats)
+			}
+		}
+	}
+	if keyed < 200 {
+		t.Fatalf("only %d results had a format key: the test does not exercise the collapse", keyed)
+	}
+}

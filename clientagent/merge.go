@@ -76,6 +76,10 @@ type Merged struct {
 	// gaps of a confident ranking, which re-ranking uses when all results
 	// come from one source (else it re-ranks the fused score).
 	Evidence float64
+	// formatKey is formatCopyKey(Hit), when formatKeyed is true (worked out
+	// while merging).
+	formatKey   string
+	formatKeyed bool
 }
 
 // Merge fuses ranked lists with method (MergeRRF when empty). Results are
@@ -85,7 +89,7 @@ type Merged struct {
 // non-empty normalised title and content (a mirror). Ties keep the order
 // of first appearance.
 func Merge(method string, lists []SourceHits) ([]Merged, error) {
-	return mergeWith(method, lists, nil)
+	return mergeWith(method, lists, nil, nil)
 }
 
 // maxMergeArena bounds the places mergeWith sets aside for the merged
@@ -94,8 +98,9 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 const maxMergeArena = 4096
 
 // mergeWith is Merge, with the URLs' dedup keys remembered in keys (nil:
-// worked out afresh).
-func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, error) {
+// worked out afresh), building the results in into's array when it holds
+// them all (its contents are overwritten; nil: a new array).
+func mergeWith(method string, lists []SourceHits, keys *urlKeys, into []Merged) ([]Merged, error) {
 	// The merged results are built in place in out, which is returned;
 	// entry is what fusion keeps beside each (out[at]).
 	type entry struct {
@@ -106,13 +111,17 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 		count int
 		seen  int // 1 + the last list that had the result, 0: none yet
 	}
-	hits := 0
+	hits, longest := 0, 0
 	for _, l := range lists {
 		hits += len(l.Hits)
+		longest = max(longest, len(l.Hits))
 	}
 	// Every entry in one allocation (it never grows: one entry a hit at
 	// most, so the pointers stay valid), and the maps sized for the hits.
-	out := make([]Merged, 0, hits)
+	out := into[:0]
+	if into == nil || cap(into) < hits {
+		out = make([]Merged, 0, hits)
+	}
 	pool := make([]entry, 0, hits)
 	// A result is found at most once in each list: each gets its own
 	// len(lists) places for its engines and positions, in two arrays for
@@ -128,7 +137,7 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 	}
 	byURL := make(map[string]*entry, hits)
 	byContent := map[string]*entry{}
-	var uks []string
+	uks := make([]string, 0, longest) // a list's URL keys, then the next's
 	norm := make([][]float64, len(lists))
 	top := make([]float64, len(lists))
 	answered := 0 // lists with hits
@@ -143,8 +152,14 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 			top[i] = math.Max(top[i], h.Score)
 		}
 	}
+	// With keys, each result also gets its format-copy key (Merged.formatKey)
+	// from the same look-ups, for collapseFormatCopies.
+	var fks []string
+	if keys != nil {
+		fks = make([]string, 0, longest)
+	}
 	for li, l := range lists {
-		uks = keys.keysOf(uks[:0], l.Hits)
+		uks, fks = keys.keysAndFormats(uks[:0], fks[:0], l.Hits, keys != nil)
 		for hi, h := range l.Hits {
 			rank := h.Rank
 			if rank <= 0 {
@@ -193,6 +208,9 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys) ([]Merged, erro
 				// it better.
 				prev := m.Hit
 				m.Hit = h
+				if keys != nil {
+					m.formatKey, m.formatKeyed = fks[hi], true
+				}
 				if h.DocID == "" {
 					m.DocID, m.ref = prev.DocID, prev.ref
 					m.Lang = mergedLang(prev, h)
@@ -321,50 +339,105 @@ const maxDedupKeys = 1 << 15
 // a search with the profile merges its 50 candidates, mostly the same
 // local documents search after search, and parsing a URL costs more than a
 // map lookup. DedupKey depends on the URL alone, so a remembered key is
-// always right; the map starts again empty when full (maxDedupKeys). The
-// zero value is ready; a nil *urlKeys remembers nothing.
+// always right; the map starts again empty when full (maxDedupKeys). For
+// a local file it also remembers the file's formatCopyKey with the title
+// it was worked out for (the key depends on the URL and the title alone),
+// so that merging hands collapseFormatCopies its keys in the same look-up.
+// The zero value is ready; a nil *urlKeys remembers nothing.
 type urlKeys struct {
 	mu   sync.Mutex
-	keys map[string]string
+	keys map[string]urlKey
+}
+
+// urlKey is what urlKeys remembers of a URL.
+type urlKey struct {
+	dedup string // canonurl.DedupKey(URL)
+	// format is formatCopyKey of a local file at the URL titled title,
+	// when formatted is true.
+	format, title string
+	formatted     bool
 }
 
 // keysOf appends to dst the key of each hit's URL, taking the lock once
 // to look them up and once to remember those worked out: a search's
 // results do not each wait for the searches running beside it.
 func (c *urlKeys) keysOf(dst []string, hits []Hit) []string {
+	dst, _ = c.keysAndFormats(dst, nil, hits, false)
+	return dst
+}
+
+// keysAndFormats is keysOf, also appending to fdst each hit's
+// formatCopyKey when formats is true (from the same look-ups).
+func (c *urlKeys) keysAndFormats(dst, fdst []string, hits []Hit, formats bool) ([]string, []string) {
 	if c == nil {
 		for _, h := range hits {
 			dst = append(dst, canonurl.DedupKey(h.URL))
+			if formats {
+				fdst = append(fdst, formatCopyKey(h))
+			}
 		}
-		return dst
+		return dst, fdst
 	}
-	start, missing := len(dst), 0
+	// A local file's format key is worked out with its title; anything
+	// else has none (formatCopyKey).
+	isFile := func(h Hit) bool { return formats && h.Origin == "file" && strings.HasPrefix(h.URL, "file://") }
+	start, fstart, missing := len(dst), len(fdst), 0
+	var found []bool // when something is missing: which were found whole
 	c.mu.Lock()
-	for _, h := range hits {
+	for i, h := range hits {
 		k, ok := c.keys[h.URL]
-		if !ok {
+		whole := ok && (!isFile(h) || k.formatted && k.title == h.Title)
+		if !whole {
+			if found == nil {
+				found = make([]bool, len(hits))
+				for j := range i {
+					found[j] = true
+				}
+			}
 			missing++
+		} else if found != nil {
+			found[i] = true
 		}
-		dst = append(dst, k)
+		dst = append(dst, k.dedup)
+		if formats {
+			f := "" // not a file, or missing
+			if isFile(h) {
+				f = k.format
+			}
+			fdst = append(fdst, f)
+		}
 	}
 	c.mu.Unlock()
 	if missing == 0 {
-		return dst
+		return dst, fdst
 	}
 	for i, h := range hits {
-		if dst[start+i] == "" {
-			dst[start+i] = canonurl.DedupKey(h.URL)
+		if found[i] {
+			continue
+		}
+		dst[start+i] = canonurl.DedupKey(h.URL)
+		if formats {
+			fdst[fstart+i] = formatCopyKey(h)
 		}
 	}
 	c.mu.Lock()
 	for i, h := range hits {
-		if c.keys == nil || len(c.keys) >= maxDedupKeys {
-			c.keys = make(map[string]string)
+		if found[i] {
+			continue
 		}
-		c.keys[h.URL] = dst[start+i]
+		if c.keys == nil || len(c.keys) >= maxDedupKeys {
+			c.keys = make(map[string]urlKey)
+		}
+		k := urlKey{dedup: dst[start+i]}
+		if isFile(h) {
+			k.format, k.title, k.formatted = fdst[fstart+i], h.Title, true
+		} else if old, ok := c.keys[h.URL]; ok && old.formatted {
+			k.format, k.title, k.formatted = old.format, old.title, true // the file's, found by another source
+		}
+		c.keys[h.URL] = k
 	}
 	c.mu.Unlock()
-	return dst
+	return dst, fdst
 }
 
 // key is canonurl.DedupKey(u), remembered.
@@ -376,16 +449,18 @@ func (c *urlKeys) key(u string) string {
 	k, ok := c.keys[u]
 	c.mu.Unlock()
 	if ok {
-		return k
+		return k.dedup
 	}
-	k = canonurl.DedupKey(u)
+	d := canonurl.DedupKey(u)
 	c.mu.Lock()
 	if c.keys == nil || len(c.keys) >= maxDedupKeys {
-		c.keys = make(map[string]string)
+		c.keys = make(map[string]urlKey)
 	}
-	c.keys[u] = k
+	if _, ok := c.keys[u]; !ok {
+		c.keys[u] = urlKey{dedup: d}
+	}
 	c.mu.Unlock()
-	return k
+	return d
 }
 
 // rankPooled ranks the hits scored with pooled statistics (Hit.Pooled)
@@ -448,4 +523,35 @@ func rankPooled(lists []SourceHits) {
 // of a weight, which must not reorder results whose scores tie.
 func trustShift(w, common float64) float64 {
 	return math.Round(math.Log(w/common)*1e4) / 1e4
+}
+
+// maxPooledMerged bounds the results an array that mergedBufs keeps
+// holds: a search's candidates (Config.Candidates) from a few sources.
+const maxPooledMerged = 256
+
+// mergedBufs lends out arrays of merged results, so that a search with
+// the profile does not allocate (and the collector sweep) its candidates'
+// records anew each search (some 20 KB). The zero value is ready to use.
+type mergedBufs struct {
+	pool sync.Pool
+}
+
+// get returns an empty array, nil when there is none to lend.
+func (p *mergedBufs) get() []Merged {
+	if b, ok := p.pool.Get().(*[]Merged); ok {
+		return (*b)[:0]
+	}
+	return nil
+}
+
+// put takes back the array of merged, which nothing may use any more:
+// its results are zeroed first (they hold on to strings and slices that
+// the search's answer may still share).
+func (p *mergedBufs) put(merged []Merged) {
+	if cap(merged) == 0 || cap(merged) > maxPooledMerged {
+		return
+	}
+	all := merged[:cap(merged)]
+	clear(all)
+	p.pool.Put(&all)
 }

@@ -3,6 +3,7 @@ package clientagent
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sort"
 	"testing"
@@ -83,6 +84,58 @@ func TestMergeOrderIsTheStableSortOfFirstAppearances(t *testing.T) {
 					t.Fatalf("trial %d %s: %s found by %v at %v, want %v at %v", trial, method, m.URL, m.Engines, m.Positions, engines, positions)
 				}
 			}
+		}
+	}
+}
+
+// TestMergeIntoALentArrayIsMergeAnew checks merging into an array that
+// mergedBufs lent out after earlier merges (whose results, collapsed and
+// given formats and near duplicates, went back to it) against merging
+// into a new array: the same results, field for field, every method; and
+// that what an earlier search copied out of its array is untouched by
+// the next merges into it.
+func TestMergeIntoALentArrayIsMergeAnew(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 31))
+	var bufs mergedBufs
+	var keys urlKeys
+	var shown [][]Merged // copies out of earlier merges, and what they were
+	var want [][]Merged
+	for round := range 200 {
+		var lists []SourceHits
+		for l := range 1 + rng.IntN(3) {
+			var hits []Hit
+			for r := range rng.IntN(60) {
+				hits = append(hits, Hit{URL: fmt.Sprintf("file:///d/%d.md", rng.IntN(80)), Title: fmt.Sprintf("t%d", rng.IntN(5)),
+					Origin: "file", DocID: fmt.Sprint(rng.IntN(80)), Rank: r + 1, Score: float64(rng.IntN(30))})
+			}
+			lists = append(lists, SourceHits{Source: fmt.Sprintf("s%d", l), Weight: 1 + float64(l), Hits: hits})
+		}
+		method := MergeMethods()[rng.IntN(len(MergeMethods()))]
+		fresh, err := mergeWith(method, lists, &keys, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lent, err := mergeWith(method, lists, &keys, bufs.get())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(lent, fresh) {
+			t.Fatalf("round %d (%s): merged into a lent array:\n%+v\nmerged anew:\n%+v", round, method, lent, fresh)
+		}
+		// A search collapses in place and copies what it shows out.
+		lent = collapseFormatCopies(lent, nil)
+		for i := range lent {
+			if i%7 == 3 {
+				lent[i].NearDuplicates = append(lent[i].NearDuplicates, "file:///copy.md")
+			}
+		}
+		shown = append(shown, slices.Clone(lent[:min(len(lent), 10)]))
+		want = append(want, slices.Clone(lent[:min(len(lent), 10)]))
+		bufs.put(lent)
+	}
+	for i := range shown {
+		if !reflect.DeepEqual(shown[i], want[i]) {
+			t.Fatalf("search %d: what it showed changed after later merges into its array", i)
 		}
 	}
 }

@@ -165,7 +165,7 @@ func nearDupLead() int {
 // works in place, in merged's array.
 func (a *Agent) collapseNearDuplicates(ctx context.Context, merged []Merged) []Merged {
 	version := a.ix.Version()
-	return collapseSketched(merged, &a.leadTables, func(m *Merged) (sketch, bool) {
+	return collapseIndexed(merged, &a.nearDups, version, &a.leadTables, func(m *Merged) (sketch, bool) {
 		if ctx.Err() != nil {
 			return sketch{}, false
 		}
@@ -214,7 +214,9 @@ func collapseSketched(merged []Merged, tables *leadTables, sketchOf func(*Merged
 		}
 		candidates++
 		sk, ok := sketchOf(m)
-		if !ok {
+		if !ok || sk.shingles < nearDupMinShingles {
+			// A short text is nobody's near duplicate (nearDuplicate):
+			// neither compared nor kept for comparison.
 			keep(i)
 			continue
 		}
@@ -268,15 +270,20 @@ func orEmpty(s []string) []string {
 // leadTable is a multimap from the first hashes of kept files' sketches to
 // the files (their indexes among the kept ones): open addressing over one
 // array, at most half full, so a search's hundreds of entries cost no
-// allocation each.
+// allocation each. A slot keeps only the low 32 bits of its hash (8 bytes
+// a slot: a search's table, some 1,300 entries, fits in 32 KiB): find may
+// then name a file that holds another hash with the same low bits, which
+// the caller's nearDuplicate, comparing the whole sketches, turns down;
+// it never misses a file that holds h.
 type leadTable struct {
 	slots []leadSlot // a power of two long
 }
 
-// leadSlot is a hash and a file holding it (index + 1; 0: empty).
+// leadSlot is the low bits of a hash and a file holding it (index + 1; 0:
+// empty).
 type leadSlot struct {
-	hash uint64
-	file int32
+	hash uint32
+	file uint32
 }
 
 // slot is where h's probe starts (the hashes are FNV-1a's, mixed again so
@@ -295,14 +302,16 @@ func (t *leadTable) add(h uint64, file int) {
 	for t.slots[i].file != 0 {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = leadSlot{h, int32(file + 1)}
+	t.slots[i] = leadSlot{uint32(h), uint32(file + 1)}
 }
 
-// find appends to out the kept files holding h.
+// find appends to out the kept files holding h, and perhaps a few holding
+// another hash with h's low 32 bits.
 func (t *leadTable) find(h uint64, out []int) []int {
 	mask := uint64(len(t.slots) - 1)
+	low := uint32(h)
 	for i := t.slot(h); t.slots[i].file != 0; i = (i + 1) & mask {
-		if t.slots[i].hash == h {
+		if t.slots[i].hash == low {
 			out = append(out, int(t.slots[i].file-1))
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/p2pir/p2pir/index"
@@ -287,10 +289,21 @@ func TestCollapseComparesOnlyWhatCanMatch(t *testing.T) {
 		for i := range 1 + rng.IntN(120) {
 			url := fmt.Sprintf("file:///f%03d.txt", i)
 			m := Merged{Hit: Hit{URL: url, DocID: url, Origin: "file"}}
-			switch rng.IntN(10) {
+			switch rng.IntN(12) {
 			case 0:
 				m.Origin = "web"
 			case 1: // unreadable: no sketch
+			case 10: // too short to be anybody's near duplicate
+				words := bases[rng.IntN(len(bases))]
+				sketches[url] = shingleSketch(words[:min(len(words), rng.IntN(nearDupMinShingles+2))])
+			case 11: // a family's first hashes with other high bits: the lead table's slots keep only the low 32 bits
+				family := uint64(1+rng.IntN(3)) << 40
+				var mins []uint64
+				for j := range sketchSize {
+					mins = append(mins, family+1<<30+uint64(j)+uint64(1+rng.IntN(7))<<58)
+				}
+				slices.Sort(mins)
+				sketches[url] = sketch{mins: mins, shingles: 1000}
 			case 2: // a family's sketch under up to 25 hashes of its own (the worst case)
 				family := uint64(1+rng.IntN(3)) << 40
 				var mins []uint64
@@ -352,7 +365,10 @@ func bruteForceCollapse(merged []Merged, sketchOf func(Merged) (sketch, bool)) [
 		dup := false
 		for _, k := range files {
 			if nearDuplicate(k.sk, sk) {
-				out[k.at].NearDuplicates = append(out[k.at].NearDuplicates, m.URL)
+				o := &out[k.at]
+				o.NearDuplicates = append(o.NearDuplicates, m.URL)
+				o.NearDuplicates = append(o.NearDuplicates, m.Formats...)
+				o.NearDuplicates = append(o.NearDuplicates, m.NearDuplicates...)
 				dup = true
 				break
 			}
@@ -395,5 +411,220 @@ func BenchmarkCollapseSketched(b *testing.B) {
 	for b.Loop() {
 		copy(in, merged)
 		collapseSketched(in, &tables, sketchOf)
+	}
+}
+
+// TestCollapseIndexedIsThePairwiseCollapse checks collapseIndexed, whose
+// index of partners outlives a search, against comparing every pair
+// (bruteForceCollapse) and against collapseSketched: many searches over
+// random subsets of a collection of files (families of near copies, short
+// texts, unreadable files, web results, a document found twice under two
+// URLs), one index across them, new versions of the collection (new texts
+// under the same IDs) now and then, a search that read an older version
+// after a newer one, and a bound small enough to empty the index between
+// searches: the same results, order and NearDuplicates every time.
+func TestCollapseIndexedIsThePairwiseCollapse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 77))
+	var idx nearDupIndex
+	var tables leadTables
+	collection := func() map[string]sketch {
+		var bases [][]string
+		for range 1 + rng.IntN(10) {
+			words := make([]string, 20+rng.IntN(300))
+			for i := range words {
+				words[i] = fmt.Sprintf("w%d", rng.IntN(3000))
+			}
+			bases = append(bases, words)
+		}
+		sketches := map[string]sketch{}
+		for i := range 300 {
+			id := fmt.Sprintf("doc%03d", i)
+			switch rng.IntN(10) {
+			case 0: // unreadable
+			case 1:
+				sketches[id] = shingleSketch([]string{"call", "the", "plumber"})
+			default:
+				words := slices.Clone(bases[rng.IntN(len(bases))])
+				for j := range words {
+					if rng.IntN(1+rng.IntN(60)) == 0 {
+						words[j] = "changed"
+					}
+				}
+				sketches[id] = shingleSketch(words)
+			}
+		}
+		return sketches
+	}
+	version := uint64(1)
+	sketches := collection()
+	collapsed, withPartners := 0, 0
+	for search := range 300 {
+		switch {
+		case search%50 == 49:
+			version++
+			sketches = collection()
+		case search%97 == 96: // the bound: emptied before the next search's files go in
+			for i := range maxIndexedSketches {
+				idx.mu.Lock()
+				idx.lookup(fmt.Sprintf("filler%d", i), shingleSketch(strings.Fields(fmt.Sprintf("a%[1]d b%[1]d c%[1]d d%[1]d e%[1]d f%[1]d g%[1]d h%[1]d i%[1]d j%[1]d", i))))
+				idx.mu.Unlock()
+			}
+		}
+		v := version
+		if search%31 == 30 && version > 1 {
+			v = version - 1 // read before a write: the index holds a newer version
+		}
+		var merged []Merged
+		for i := range 1 + rng.IntN(120) {
+			id := fmt.Sprintf("doc%03d", rng.IntN(300))
+			m := Merged{Hit: Hit{URL: fmt.Sprintf("file:///%s/%d.txt", id, i), DocID: id, Origin: "file"}}
+			switch rng.IntN(20) {
+			case 0:
+				m.Origin = "web"
+			case 1:
+				m.Formats = []string{m.URL + ".html"}
+			}
+			merged = append(merged, m)
+		}
+		sketchOf := func(m *Merged) (sketch, bool) { sk, ok := sketches[m.DocID]; return sk, ok }
+		want := bruteForceCollapse(slices.Clone(merged), func(m Merged) (sketch, bool) { return sketchOf(&m) })
+		if got := collapseSketched(slices.Clone(merged), &tables, sketchOf); !reflect.DeepEqual(got, want) {
+			t.Fatalf("search %d: collapseSketched differs from comparing every pair", search)
+		}
+		got := collapseIndexed(slices.Clone(merged), &idx, v, &tables, sketchOf)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("search %d (version %d, index at %d): collapsed to %d results, comparing every pair to %d:\n got %+v\nwant %+v",
+				search, v, idx.version, len(got), len(want), got, want)
+		}
+		if len(idx.docs) > maxIndexedSketches {
+			t.Fatalf("search %d: the index holds %d files, bound %d", search, len(idx.docs), maxIndexedSketches)
+		}
+		collapsed += len(merged) - len(got)
+		for _, d := range idx.docs {
+			if len(d.partners) > 0 {
+				withPartners++
+				break
+			}
+		}
+	}
+	if collapsed < 500 || withPartners < 100 {
+		t.Fatalf("%d results collapsed in all, %d searches with partners known: the test does not exercise the collapse", collapsed, withPartners)
+	}
+}
+
+// TestCollapseIndexedConcurrently: searches collapsing at once through one
+// index (files put in by one search while another looks its own up, the
+// bound reached now and then) each collapse as comparing every pair does.
+// Run with -race, it also checks that they share the index safely.
+func TestCollapseIndexedConcurrently(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 1))
+	var bases [][]string
+	for range 6 {
+		words := make([]string, 40+rng.IntN(200))
+		for i := range words {
+			words[i] = fmt.Sprintf("w%d", rng.IntN(3000))
+		}
+		bases = append(bases, words)
+	}
+	sketches := map[string]sketch{}
+	for i := range 200 {
+		words := slices.Clone(bases[rng.IntN(len(bases))])
+		for j := range words {
+			if rng.IntN(1+rng.IntN(40)) == 0 {
+				words[j] = fmt.Sprintf("changed%d", i)
+			}
+		}
+		sketches[fmt.Sprintf("doc%03d", i)] = shingleSketch(words)
+	}
+	sketchOf := func(m *Merged) (sketch, bool) { sk, ok := sketches[m.DocID]; return sk, ok }
+	var idx nearDupIndex
+	var tables leadTables
+	var wg sync.WaitGroup
+	var collapsed atomic.Int64
+	for g := range 4 {
+		seed := rng.Uint64()
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(seed, uint64(g)))
+			for search := range 60 {
+				var merged []Merged
+				for i := range 1 + rng.IntN(60) {
+					id := fmt.Sprintf("doc%03d", rng.IntN(200))
+					merged = append(merged, Merged{Hit: Hit{URL: fmt.Sprintf("file:///%s/%d", id, i), DocID: id, Origin: "file"}})
+				}
+				if g == 0 && search%20 == 19 { // the bound: emptied under the others
+					idx.mu.Lock()
+					for i := range maxIndexedSketches {
+						idx.lookup(fmt.Sprintf("filler%d", i), shingleSketch(strings.Fields(fmt.Sprintf("a%[1]d b%[1]d c%[1]d d%[1]d e%[1]d f%[1]d g%[1]d h%[1]d i%[1]d j%[1]d", i))))
+					}
+					idx.mu.Unlock()
+				}
+				want := bruteForceCollapse(slices.Clone(merged), func(m Merged) (sketch, bool) { return sketchOf(&m) })
+				n := len(merged)
+				got := collapseIndexed(merged, &idx, 1, &tables, sketchOf)
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("goroutine %d, search %d: collapsed to %d results, comparing every pair to %d", g, search, len(got), len(want))
+					return
+				}
+				collapsed.Add(int64(n - len(got)))
+			}
+		})
+	}
+	wg.Wait()
+	if collapsed.Load() < 100 {
+		t.Fatalf("%d results collapsed in all: the test does not exercise the collapse", collapsed.Load())
+	}
+}
+
+// TestCollapseIndexedWithBoilerplate: files that share their first lines
+// (a licence atop every source file) share lead hashes, so putting each in
+// would compare it with most files held; past maxPutInComparisons a file
+// is not put in and its search collapses as collapseSketched does. Every
+// search still collapses as comparing every pair does, and the index
+// stops taking such files in.
+func TestCollapseIndexedWithBoilerplate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 2))
+	licence := make([]string, 150)
+	for i := range licence {
+		licence[i] = fmt.Sprintf("lic%d", rng.IntN(400))
+	}
+	sketches := map[string]sketch{}
+	var last []string
+	for i := range 1500 {
+		words := slices.Clone(licence)
+		for range 100 + rng.IntN(200) {
+			words = append(words, fmt.Sprintf("w%d", rng.IntN(20000)))
+		}
+		if i%50 == 49 { // a near copy of the file before
+			words = slices.Clone(last)
+			words[len(words)-1] = "changed"
+		}
+		last = words
+		sketches[fmt.Sprintf("src%04d", i)] = shingleSketch(words)
+	}
+	sketchOf := func(m *Merged) (sketch, bool) { sk, ok := sketches[m.DocID]; return sk, ok }
+	var idx nearDupIndex
+	var tables leadTables
+	collapsed := 0
+	for search := range 120 {
+		var merged []Merged
+		for i := range 50 {
+			id := fmt.Sprintf("src%04d", rng.IntN(1500))
+			if i > 0 && rng.IntN(4) == 0 { // the near copy beside its original
+				id = fmt.Sprintf("src%04d", 49+50*rng.IntN(30))
+			}
+			merged = append(merged, Merged{Hit: Hit{URL: fmt.Sprintf("file:///%s/%d", id, i), DocID: id, Origin: "file"}})
+		}
+		want := bruteForceCollapse(slices.Clone(merged), func(m Merged) (sketch, bool) { return sketchOf(&m) })
+		got := collapseIndexed(slices.Clone(merged), &idx, 1, &tables, sketchOf)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("search %d: collapsed to %d results, comparing every pair to %d", search, len(got), len(want))
+		}
+		collapsed += len(merged) - len(got)
+	}
+	if held := len(idx.docs); held == 0 || held >= 1000 {
+		t.Fatalf("the index holds %d files: the test does not reach the bound on comparisons", held)
+	}
+	if collapsed == 0 {
+		t.Fatal("nothing collapsed: the test does not exercise the collapse")
 	}
 }

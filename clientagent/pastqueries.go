@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/p2pir/p2pir/internal/fnv1a"
 	"github.com/p2pir/p2pir/usermodel"
 )
 
@@ -26,12 +27,29 @@ const maxPastQueries = 1 << 12
 type pastQueries struct {
 	mu sync.Mutex
 	m  map[unsafe.Pointer]pastQuery
+	// last are the past queries of the marks judged last, by their place:
+	// while the log stands, a search finds each mark's entry there (its
+	// map's address checked) instead of looking it up in m.
+	last []pastQuery
 }
 
 type pastQuery struct {
+	key  unsafe.Pointer   // vec's address
 	vec  usermodel.Vector // held: its address is the key
 	norm float64          // vec.Norm()
 	keys []string         // vec's terms, sorted
+	sig  uint64           // termsSignature(keys)
+}
+
+// termsSignature sets, for each term, the bit its hash picks of 64: two
+// vectors whose signatures share no bit share no term (the converse does
+// not hold).
+func termsSignature(terms []string) uint64 {
+	var sig uint64
+	for _, t := range terms {
+		sig |= 1 << (fnv1a.String(t) & 63)
+	}
+	return sig
 }
 
 // judge returns the marks whose query's cosine with qvec (of norm qnorm)
@@ -42,22 +60,35 @@ type pastQuery struct {
 // over: their cosine is 0, below minSim, which must be more than 0.
 func (c *pastQueries) judge(marks []usermodel.Mark, qvec usermodel.Vector, qnorm, minSim float64) ([]usermodel.Judged, []usermodel.Vector) {
 	qkeys := slices.Sorted(maps.Keys(qvec))
+	qsig := termsSignature(qkeys)
 	var judged []usermodel.Judged
 	var rejected []usermodel.Vector
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, m := range marks {
-		if !hasAny(m.QueryVec, qkeys) {
-			continue
-		}
+	if len(c.last) != len(marks) {
+		c.last = make([]pastQuery, len(marks))
+	}
+	for i, m := range marks {
+		// Every past query is kept with its signature, found where the
+		// last search found it or else by its map's address; most that
+		// share no term with this query are then passed over without a
+		// look-up of this query's terms in them.
 		key := mapPointer(m.QueryVec)
-		p, ok := c.m[key]
-		if !ok {
-			if c.m == nil || len(c.m) >= maxPastQueries {
-				c.m = make(map[unsafe.Pointer]pastQuery)
+		p := &c.last[i]
+		if p.key != key || p.vec == nil {
+			q, ok := c.m[key]
+			if !ok {
+				if c.m == nil || len(c.m) >= maxPastQueries {
+					c.m = make(map[unsafe.Pointer]pastQuery)
+				}
+				keys := slices.Sorted(maps.Keys(m.QueryVec))
+				q = pastQuery{key: key, vec: m.QueryVec, norm: m.QueryVec.Norm(), keys: keys, sig: termsSignature(keys)}
+				c.m[key] = q
 			}
-			p = pastQuery{vec: m.QueryVec, norm: m.QueryVec.Norm(), keys: slices.Sorted(maps.Keys(m.QueryVec))}
-			c.m[key] = p
+			*p = q
+		}
+		if p.sig&qsig == 0 || !hasAny(m.QueryVec, qkeys) {
+			continue
 		}
 		sim := cosineKnown(qvec, qnorm, qkeys, m.QueryVec, p.norm, p.keys)
 		if sim < minSim {

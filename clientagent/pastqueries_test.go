@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/p2pir/p2pir/usermodel"
@@ -150,5 +151,38 @@ func BenchmarkPastQueriesAfterAMark(b *testing.B) {
 	for b.Loop() {
 		marks[len(marks)-1].QueryVec = vec() // the new mark
 		c.judge(marks, q, q.Norm(), 0.9)
+	}
+}
+
+// TestTermsSignatureNeverPassesOverASharedTerm: random sets of terms that
+// share one have signatures sharing a bit (judge passes over only those
+// that share none), and most small sets that share no term are told apart
+// by their signatures alone (else the filter saves nothing).
+func TestTermsSignatureNeverPassesOverASharedTerm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	terms := func() []string {
+		out := make([]string, 1+rng.IntN(5))
+		for i := range out {
+			out[i] = fmt.Sprintf("term%d", rng.IntN(400))
+		}
+		return out
+	}
+	disjoint, told := 0, 0
+	for range 5000 {
+		a, b := terms(), terms()
+		shared := slices.ContainsFunc(a, func(s string) bool { return slices.Contains(b, s) })
+		apart := termsSignature(a)&termsSignature(b) == 0
+		if shared && apart {
+			t.Fatalf("%q and %q share a term, but their signatures no bit", a, b)
+		}
+		if !shared {
+			disjoint++
+			if apart {
+				told++
+			}
+		}
+	}
+	if told < disjoint/3 {
+		t.Fatalf("signatures told apart %d of %d pairs sharing no term", told, disjoint)
 	}
 }

@@ -1,7 +1,6 @@
 package usermodel
 
 import (
-	"fmt"
 	"hash/maphash"
 	"maps"
 	"math"
@@ -226,16 +225,36 @@ func RerankTop(cfg RerankConfig, cands []Candidate, basis *RerankBasis, n int) (
 		case lambda == 0 || r.NewRank == was:
 			r.Why = "retrieval score"
 		case r.NewRank < was && r.ProfileSim > 0:
-			r.Why = fmt.Sprintf("up %d: matches your interests (profile similarity %.2f)", was-r.NewRank, r.ProfileSim)
+			r.Why = movedReason("up ", was-r.NewRank, ": matches your interests", r.ProfileSim, true)
 		case r.NewRank < was:
-			r.Why = fmt.Sprintf("up %d: results above it are close to what you marked not interested", was-r.NewRank)
+			r.Why = movedReason("up ", was-r.NewRank, ": results above it are close to what you marked not interested", 0, false)
 		case r.ProfileSim < 0:
-			r.Why = fmt.Sprintf("down %d: close to what you marked not interested (profile similarity %.2f)", r.NewRank-was, r.ProfileSim)
+			r.Why = movedReason("down ", r.NewRank-was, ": close to what you marked not interested", r.ProfileSim, true)
 		default:
-			r.Why = fmt.Sprintf("down %d: others match your interests better (profile similarity %.2f)", r.NewRank-was, r.ProfileSim)
+			r.Why = movedReason("down ", r.NewRank-was, ": others match your interests better", r.ProfileSim, true)
 		}
 	}
 	return kept, dropped
+}
+
+// movedReason is why a shown result moved: dir, the places moved, why,
+// and with sim its profile similarity: fmt.Sprintf("%s%d%s (profile
+// similarity %.2f)", dir, places, why, sim) (without sim, the text up to
+// why), to the byte, made with strconv (fmt's %.2f is strconv's 'f'
+// format with precision 2) as similarReason is: each of the ten results
+// shown may have one.
+func movedReason(dir string, places int, why string, sim float64, withSim bool) string {
+	const simText = " (profile similarity "
+	b := make([]byte, 0, len(dir)+4+len(why)+len(simText)+8)
+	b = append(b, dir...)
+	b = strconv.AppendInt(b, int64(places), 10)
+	b = append(b, why...)
+	if withSim {
+		b = append(b, simText...)
+		b = strconv.AppendFloat(b, sim, 'f', 2, 64)
+		b = append(b, ')')
+	}
+	return string(b)
 }
 
 // similarReason is why a candidate of cosine sim with a rejected document
@@ -253,17 +272,51 @@ func similarReason(sim float64) string {
 
 // sortByFinal sorts kept by Final, highest first, stably: what
 // sort.SliceStable gives with the less function Final > Final, with each
-// result moved once.
+// result moved once. The order is found on (Final, place) pairs, where
+// the place breaks ties as stability does, sorted without the stable
+// sort's merging or a call through the results; with a NaN, which is
+// neither above nor below anything, it is found by the stable sort
+// itself.
 func sortByFinal(kept []Ranked) {
-	order.Stable(kept, func(a, b *Ranked) int {
+	type key struct {
+		final float64
+		at    int32
+	}
+	var keyBuf [64]key
+	var orderBuf [64]int32
+	keys, places := keyBuf[:0], orderBuf[:0]
+	if len(kept) > len(keyBuf) {
+		keys, places = make([]key, 0, len(kept)), make([]int32, 0, len(kept))
+	}
+	for i := range kept {
+		f := kept[i].Final
+		if math.IsNaN(f) {
+			order.Stable(kept, func(a, b *Ranked) int {
+				switch {
+				case a.Final > b.Final:
+					return -1
+				case b.Final > a.Final:
+					return 1
+				}
+				return 0
+			}, nil)
+			return
+		}
+		keys = append(keys, key{f, int32(i)})
+	}
+	slices.SortFunc(keys, func(a, b key) int {
 		switch {
-		case a.Final > b.Final:
+		case a.final > b.final:
 			return -1
-		case b.Final > a.Final:
+		case b.final > a.final:
 			return 1
 		}
-		return 0
-	}, nil)
+		return int(a.at - b.at)
+	})
+	for _, k := range keys {
+		places = append(places, k.at)
+	}
+	order.Permute(kept, places)
 }
 
 // nearest returns the highest of a document's cosines with the rejected

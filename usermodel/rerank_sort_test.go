@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -18,15 +17,28 @@ import (
 // retrieval order, for lists of every length up to 80.
 func TestSortByFinalIsSliceStable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 3))
-	for n := range 81 {
+	for n := range 150 {
 		kept := make([]Ranked, n)
 		for i := range kept {
 			kept[i] = Ranked{Candidate: Candidate{Key: strconv.Itoa(i)}, OldRank: i + 1, Final: float64(rng.IntN(4)) / 4}
+			switch rng.IntN(20) {
+			case 0:
+				kept[i].Final = math.Copysign(0, -1) // equal to 0
+			case 1:
+				kept[i].Final = math.Inf(1 - 2*rng.IntN(2))
+			case 2:
+				if n%5 == 0 { // a NaN is neither above nor below anything
+					kept[i].Final = math.NaN()
+				}
+			}
 		}
 		want := slices.Clone(kept)
 		sort.SliceStable(want, func(i, j int) bool { return want[i].Final > want[j].Final })
 		sortByFinal(kept)
-		if !reflect.DeepEqual(kept, want) {
+		same := func(a, b Ranked) bool { // NaN is not equal to itself: compare the bits
+			return a.Key == b.Key && a.OldRank == b.OldRank && math.Float64bits(a.Final) == math.Float64bits(b.Final)
+		}
+		if !slices.EqualFunc(kept, want, same) {
 			t.Fatalf("n=%d: sortByFinal gave another order than sort.SliceStable", n)
 		}
 	}
@@ -67,6 +79,35 @@ func TestSimilarReasonIsTheFormattedOne(t *testing.T) {
 		want := fmt.Sprintf("%.0f%% similar to a result you marked not interested", 100*sim)
 		if got := similarReason(sim); got != want {
 			t.Fatalf("similarReason(%v) = %q, want %q", sim, got, want)
+		}
+	}
+}
+
+// TestMovedReasonIsTheFormattedOne checks the reasons a moved result is
+// given against fmt.Sprintf's formats they replaced, for moves of 1 to
+// thousands of places and similarities across [-1, 1] (rounding halves
+// included), NaN and infinities.
+func TestMovedReasonIsTheFormattedOne(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 8))
+	sims := []float64{0, 1, -1, 0.005, 0.015, 0.125, -0.125, 0.845, 0.995, 1 - 1e-16, 1e-300, -0.004, math.NaN(), math.Inf(1), math.Inf(-1), 1e300}
+	for range 5000 {
+		sims = append(sims, rng.Float64()*2-1, float64(rng.IntN(401))/400-0.5)
+	}
+	for i, sim := range sims {
+		places := 1 + i%7 + (i%3)*rng.IntN(5000)
+		for _, c := range []struct{ got, want string }{
+			{movedReason("up ", places, ": matches your interests", sim, true),
+				fmt.Sprintf("up %d: matches your interests (profile similarity %.2f)", places, sim)},
+			{movedReason("up ", places, ": results above it are close to what you marked not interested", 0, false),
+				fmt.Sprintf("up %d: results above it are close to what you marked not interested", places)},
+			{movedReason("down ", places, ": close to what you marked not interested", sim, true),
+				fmt.Sprintf("down %d: close to what you marked not interested (profile similarity %.2f)", places, sim)},
+			{movedReason("down ", places, ": others match your interests better", sim, true),
+				fmt.Sprintf("down %d: others match your interests better (profile similarity %.2f)", places, sim)},
+		} {
+			if c.got != c.want {
+				t.Fatalf("got %q, want %q", c.got, c.want)
+			}
 		}
 	}
 }
