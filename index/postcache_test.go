@@ -271,6 +271,26 @@ func TestHeldCacheStaysWithinItsBound(t *testing.T) {
 	}
 }
 
+// TestNthLargestSelects checks nthLargest against sorting, on random
+// values with many ties, for every n.
+func TestNthLargestSelects(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for trial := range 200 {
+		xs := make([]float64, 1+rng.IntN(80))
+		for i := range xs {
+			xs[i] = float64(rng.IntN(1 + trial%20)) // ties when the range is small
+		}
+		sorted := slices.Clone(xs)
+		slices.Sort(sorted)
+		slices.Reverse(sorted)
+		for n := 1; n <= len(xs); n++ {
+			if got := nthLargest(slices.Clone(xs), n); got != sorted[n-1] {
+				t.Fatalf("trial %d: %d-th largest of %v is %v, want %v", trial, n, xs, got, sorted[n-1])
+			}
+		}
+	}
+}
+
 // TestKeepLargestSelects checks keepLargest against sorting: after any
 // values, with many ties, its least value is the n-th largest, for every
 // n.
