@@ -15,15 +15,8 @@ import (
 // lengths stored with its documents.
 func snapshotRecount(t *testing.T, ix *Index) (ids []string, stated, recounted int64) {
 	t.Helper()
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := snapshotReader(t, ix)
+	var err error
 	if stated, err = ix.totalLenOf(r); err != nil {
 		t.Fatal(err)
 	}

@@ -54,6 +54,28 @@ func readHeld(ctx context.Context, c *heldCache, r bindex.IndexReader, term stri
 	return c.load(ctx, r, term, bm25Params{10, 1.2, 0.75})
 }
 
+// heldAndNot returns two indexes of docs, written in batches of batch
+// documents, less the deleted ones: one holding postings (the default),
+// one holding none (every search reads bleve's postings).
+func heldAndNot(t *testing.T, docs []Document, batch int, deleted ...string) (held, bleve *Index) {
+	t.Helper()
+	cfg := DefaultConfig()
+	held = openWith(t, cfg)
+	cfg.HeldPostings = -1
+	bleve = openWith(t, cfg)
+	for _, ix := range []*Index{held, bleve} {
+		for start := 0; start < len(docs); start += batch {
+			mustIndex(t, ix, docs[start:min(start+batch, len(docs))]...)
+		}
+		if len(deleted) > 0 {
+			if err := ix.Delete(context.Background(), deleted...); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return held, bleve
+}
+
 // TestHeldCursorWalksAsBlevesReader checks the claim of heldCache: a
 // cursor over a term's held postings gives, from the start and after an
 // advance to any document number (present, absent, past the end), the
@@ -146,19 +168,8 @@ func TestHeldCursorWalksAsBlevesReader(t *testing.T) {
 // depths from 1 to 1000; and without filters Total counts every match.
 func TestTermAtATimeEqualsDocumentAtATime(t *testing.T) {
 	ctx := context.Background()
-	cfg := DefaultConfig()
-	held := openWith(t, cfg)
-	cfg.HeldPostings = -1
-	bleve := openWith(t, cfg)
 	docs, word := zipfDocs(11, 600, 120)
-	for _, ix := range []*Index{held, bleve} {
-		for start := 0; start < len(docs); start += 200 {
-			mustIndex(t, ix, docs[start:start+200]...)
-		}
-		if err := ix.Delete(ctx, "d0003", "d0250", "d0599"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	held, bleve := heldAndNot(t, docs, 200, "d0003", "d0250", "d0599")
 	rng := rand.New(rand.NewPCG(5, 6))
 	termAtATime := 0
 	for trial := range 120 {
@@ -271,26 +282,6 @@ func TestHeldCacheStaysWithinItsBound(t *testing.T) {
 	}
 }
 
-// TestNthLargestSelects checks nthLargest against sorting, on random
-// values with many ties, for every n.
-func TestNthLargestSelects(t *testing.T) {
-	rng := rand.New(rand.NewPCG(9, 9))
-	for trial := range 200 {
-		xs := make([]float64, 1+rng.IntN(80))
-		for i := range xs {
-			xs[i] = float64(rng.IntN(1 + trial%20)) // ties when the range is small
-		}
-		sorted := slices.Clone(xs)
-		slices.Sort(sorted)
-		slices.Reverse(sorted)
-		for n := 1; n <= len(xs); n++ {
-			if got := nthLargest(slices.Clone(xs), n); got != sorted[n-1] {
-				t.Fatalf("trial %d: %d-th largest of %v is %v, want %v", trial, n, xs, got, sorted[n-1])
-			}
-		}
-	}
-}
-
 // TestKeepLargestSelects checks keepLargest against sorting: after any
 // values, with many ties, its least value is the n-th largest, for every
 // n.
@@ -324,16 +315,8 @@ func TestKeepLargestSelects(t *testing.T) {
 // other snippet terms than the query's, and snippets made apart.
 func TestSnippetsFromHeldPostingsAreBlevesSnippets(t *testing.T) {
 	ctx := context.Background()
-	cfg := DefaultConfig()
-	held := openWith(t, cfg)
-	cfg.HeldPostings = -1
-	bleve := openWith(t, cfg)
 	docs, word := zipfDocs(21, 300, 80)
-	for _, ix := range []*Index{held, bleve} {
-		for start := 0; start < len(docs); start += 100 {
-			mustIndex(t, ix, docs[start:start+100]...)
-		}
-	}
+	held, bleve := heldAndNot(t, docs, 100)
 	rng := rand.New(rand.NewPCG(8, 1))
 	highlighted := 0
 	for trial := range 60 {

@@ -27,7 +27,7 @@ type accumulator struct {
 	seen    []uint64
 	touched []uint32
 	all     []scored  // the best matches with their scores
-	heap    []float64 // scores, for selection (keepLargest, nthLargest)
+	heap    []float64 // the largest scores so far, for selection (keepLargest)
 }
 
 // grow makes room for document numbers below n.
@@ -92,8 +92,9 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 	// scoring at least θ (the need best and every one tied with the
 	// need-th) are what topBuffer keeps, best first.
 	// A heap of the need largest when need is a small part of the matches
-	// (most scores then fall below its least: one comparison each), a
-	// quickselect over all the scores when it is not (top 1000).
+	// (most scores then fall below its least: one comparison each); when
+	// it is not (top 1000), every match goes to topBuffer's one
+	// quickselect.
 	theta := math.Inf(-1)
 	switch {
 	case len(touched) <= need:
@@ -105,12 +106,6 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 			}
 		}
 		a.heap, theta = h, h[0]
-	default:
-		vals := a.heap[:0]
-		for _, d := range touched {
-			vals = append(vals, score[d])
-		}
-		a.heap, theta = vals, nthLargest(vals, need)
 	}
 	all := a.all[:0]
 	for _, d := range touched {
@@ -201,47 +196,4 @@ func keepLargest(h []float64, n int, x float64) []float64 {
 		h[i], h[m] = h[m], h[i]
 		i = m
 	}
-}
-
-// nthLargest returns the n-th largest of xs (1 ≤ n ≤ len(xs)), reordering
-// xs: Hoare's quickselect with a median-of-three pivot.
-func nthLargest(xs []float64, n int) float64 {
-	k := n - 1
-	lo, hi := 0, len(xs)-1
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		if xs[lo] < xs[mid] {
-			xs[lo], xs[mid] = xs[mid], xs[lo]
-		}
-		if xs[lo] < xs[hi] {
-			xs[lo], xs[hi] = xs[hi], xs[lo]
-		}
-		if xs[mid] < xs[hi] {
-			xs[mid], xs[hi] = xs[hi], xs[mid]
-		}
-		p := xs[mid]
-		i, j := lo, hi
-		for i <= j {
-			for xs[i] > p {
-				i++
-			}
-			for xs[j] < p {
-				j--
-			}
-			if i <= j {
-				xs[i], xs[j] = xs[j], xs[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return xs[k]
-		}
-	}
-	return xs[k]
 }
