@@ -48,10 +48,18 @@ func (a *app) nodeJobsRun(ctx context.Context, ri node.RunInfo, cmdName string, 
 	var ids []string
 	for _, s := range specs {
 		var reply struct{ Job jobs.Job }
-		if err := jobsCall(ctx, ri, http.MethodPost, "/index/jobs", s, &reply); err != nil {
+		// A submission is not cut short by Ctrl-C (only by its own
+		// deadline): the node may have started the job already, and it
+		// is canceled below rather than left running unknown to us.
+		if err := jobsCall(context.WithoutCancel(ctx), ri, http.MethodPost, "/index/jobs", s, &reply); err != nil {
 			return a.cancelJobs(ri, ids, fmt.Errorf("%s %s: %w", cmdName, s.Target(), err))
 		}
 		ids = append(ids, reply.Job.ID)
+		if ctx.Err() != nil { // Ctrl-C while it was being handed over
+			err := a.cancelJobs(ri, ids, errInterrupted)
+			a.printJobsSummary(cmdName, a.finalJobs(ri, ids))
+			return err
+		}
 	}
 	fmt.Fprintf(a.stderr, "a node is running on this data directory (pid %d): it runs the %s (%s); Ctrl-C cancels\n", ri.PID, map[string]string{"index": "indexing", "crawl": "crawl"}[cmdName], countOf(len(ids), "job", "jobs"))
 	var done []jobs.Job
