@@ -760,14 +760,20 @@ func (ix *Index) totalLenOf(r bindex.IndexReader) (int64, error) {
 	return total, nil
 }
 
+// reader opens a reader of the latest snapshot of the index; the caller
+// closes it.
+func (ix *Index) reader() (bindex.IndexReader, error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
 // snapshotStats returns the number of documents and their total length
 // in the latest snapshot, read together.
 func (ix *Index) snapshotStats() (docs uint64, totalLen int64, err error) {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return 0, 0, fmt.Errorf("index: stats: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return 0, 0, fmt.Errorf("index: stats: %w", err)
 	}
@@ -954,11 +960,7 @@ func (ix *Index) deleteBatch(ids []string) (p *persistence, err error) {
 // storedLens returns the token count stored with each document of ids
 // that is in the index, read from one snapshot.
 func (ix *Index) storedLens(ids []string) (map[string]int64, error) {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("index: read stored lengths: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, fmt.Errorf("index: read stored lengths: %w", err)
 	}
@@ -976,18 +978,8 @@ func (ix *Index) storedLens(ids []string) (map[string]int64, error) {
 	return out, nil
 }
 
-// storedLen returns the token count stored with document id, and whether
-// the document exists.
-func (ix *Index) storedLen(id string) (int64, bool, error) {
-	m, err := ix.storedLens([]string{id})
-	if err != nil {
-		return 0, false, err
-	}
-	n, ok := m[id]
-	return n, ok, nil
-}
-
-// storedLenIn is storedLen in the snapshot r reads.
+// storedLenIn returns the token count stored with document id in the
+// snapshot r reads, and whether the document is there.
 func storedLenIn(r bindex.IndexReader, id string) (int64, bool, error) {
 	d, err := r.Document(id)
 	if err != nil {

@@ -56,11 +56,7 @@ func topSnippet(t *testing.T, ix *Index, query string) (Snippet, []string) {
 // the test ends.
 func snapshotReader(t *testing.T, ix *Index) bindex.IndexReader {
 	t.Helper()
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		t.Fatal(err)
 	}

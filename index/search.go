@@ -116,11 +116,7 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	if len(bq.terms) == 0 {
 		return ix.filterSearch(ctx, bq, k, opts)
 	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("index: search: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
@@ -270,11 +266,7 @@ func (ix *Index) Snippets(ctx context.Context, q Query, hits []Hit) error {
 	if err != nil {
 		return err
 	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return fmt.Errorf("index: snippets: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return fmt.Errorf("index: snippets: %w", err)
 	}
@@ -389,11 +381,7 @@ func (ix *Index) filterSearch(ctx context.Context, bq *bm25Query, k int, opts Se
 // phraseSnippets replaces the lead snippets of a filter search's hits with
 // snippets around the query's phrases.
 func (ix *Index) phraseSnippets(ctx context.Context, bq *bm25Query, hits []Hit, found search.DocumentMatchCollection) error {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return fmt.Errorf("phrase snippets: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return fmt.Errorf("phrase snippets: %w", err)
 	}

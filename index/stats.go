@@ -93,11 +93,7 @@ func (ix *Index) DocFreq(ctx context.Context, terms ...string) (map[string]uint6
 // docFreq sets out[t] to the number of documents containing t, for each of
 // terms, from a fresh reader.
 func (ix *Index) docFreq(ctx context.Context, terms []string, out map[string]uint64) error {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return fmt.Errorf("index: doc freq: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return fmt.Errorf("index: doc freq: %w", err)
 	}

@@ -243,10 +243,11 @@ func TestHugeDocumentIsSearchableAndReadsBackWhole(t *testing.T) {
 	if want := ix.TermFreqs((huge.Title + "\n" + huge.Body)[:MaxVectorBytes]); !mapsEqual(tv, want) {
 		t.Errorf("term vector of the packed body: %d terms, want the %d of its first %d bytes", len(tv), len(want), MaxVectorBytes)
 	}
-	n, _, err := ix.storedLen("huge")
+	lens, err := ix.storedLens([]string{"huge"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	n := lens["huge"]
 	if want := len(ix.analyzer.Analyze([]byte(huge.Title + "\n" + huge.Body))); n != int64(want) {
 		t.Errorf("stored length %d tokens, want %d (every token counts for BM25)", n, want)
 	}

@@ -33,12 +33,7 @@ func TestMaxScoreEqualsExhaustive(t *testing.T) {
 	}
 	mustIndex(t, ix, docs...)
 	ctx := context.Background()
-	adv, _ := ix.bi.Advanced()
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := snapshotReader(t, ix)
 	nonEmpty, prunedSome := 0, 0
 	for trial := 0; trial < 60; trial++ {
 		var terms []WeightedTerm
