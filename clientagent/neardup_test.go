@@ -264,6 +264,20 @@ func TestNearDuplicatesShareOneOfTheirFirstHashes(t *testing.T) {
 	}
 }
 
+// wordFamilies returns 1 to most random texts of 20 to 319 words from a
+// vocabulary of 3,000, the bases that near-duplicate tests copy and edit.
+func wordFamilies(rng *rand.Rand, most int) [][]string {
+	var bases [][]string
+	for range 1 + rng.IntN(most) {
+		words := make([]string, 20+rng.IntN(300))
+		for i := range words {
+			words[i] = fmt.Sprintf("w%d", rng.IntN(3000))
+		}
+		bases = append(bases, words)
+	}
+	return bases
+}
+
 // TestCollapseComparesOnlyWhatCanMatch: collapsing with the lead table
 // (a file compared only with the kept files sharing one of its first
 // hashes) collapses exactly what comparing every file with every kept
@@ -276,14 +290,7 @@ func TestCollapseComparesOnlyWhatCanMatch(t *testing.T) {
 	var tables leadTables
 	collapsed := 0
 	for trial := range 60 {
-		var bases [][]string // a family's text, in words
-		for range 1 + rng.IntN(8) {
-			words := make([]string, 20+rng.IntN(300))
-			for i := range words {
-				words[i] = fmt.Sprintf("w%d", rng.IntN(3000))
-			}
-			bases = append(bases, words)
-		}
+		bases := wordFamilies(rng, 8) // a family's text, in words
 		sketches := map[string]sketch{}
 		var merged []Merged
 		for i := range 1 + rng.IntN(120) {
@@ -428,14 +435,7 @@ func TestCollapseIndexedIsThePairwiseCollapse(t *testing.T) {
 	var idx nearDupIndex
 	var tables leadTables
 	collection := func() map[string]sketch {
-		var bases [][]string
-		for range 1 + rng.IntN(10) {
-			words := make([]string, 20+rng.IntN(300))
-			for i := range words {
-				words[i] = fmt.Sprintf("w%d", rng.IntN(3000))
-			}
-			bases = append(bases, words)
-		}
+		bases := wordFamilies(rng, 10)
 		sketches := map[string]sketch{}
 		for i := range 300 {
 			id := fmt.Sprintf("doc%03d", i)
