@@ -55,7 +55,6 @@ func TestTextFieldSizeCountsItsTerms(t *testing.T) {
 		for _, f := range []*textField{
 			newTextField(fieldText, "A title", body, ix.textChain, 256<<10),
 			newTextField(fieldText, "A title", body, ix.textChain, 64), // few locations kept
-			newPhraseField(fieldPhrase, "A title", body, ix.phraseChain, 256<<10),
 		} {
 			f.Analyze()
 			base := f.Size() - f.freqBytes

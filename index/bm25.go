@@ -39,8 +39,8 @@ type WeightedTerm struct {
 // filter query instead (every match has score 0).
 type bm25Query struct {
 	terms []WeightedTerm
-	// phrases are the words of the required entries matched on
-	// fieldPhrase, for highlighting them in snippets.
+	// phrases are the words of the required entries matched as phrases
+	// (phraseQuery), for highlighting them in snippets.
 	phrases  [][]string
 	k1, b    float64
 	totalLen int64

@@ -61,18 +61,25 @@ var (
 )
 
 // schemaVersion is stored in the index; Open refuses an index written with
-// another schema instead of silently mis-reading it. Version 2 added
-// fieldPhrase: a version 1 index cannot match phrases word for word, and
+// another schema instead of silently mis-reading it. Version 2 added a
+// phrase field: a version 1 index cannot match phrases word for word, and
 // updating it in place would leave old documents without the field, so it
 // must be built again (ErrOldIndex). Version 3 keeps the total length
 // as a base plus one sum per write lane (see writeLane): a version 2
 // index is upgraded in place when opened (its total becomes the base),
 // and a p2pir that reads version 2 only refuses a version 3 index instead
-// of reading its total as the base alone.
-const schemaVersion = 3
+// of reading its total as the base alone. Version 4 writes no phrase
+// field (see phraseQuery): versions 2 and 3 are upgraded in place (their
+// documents' phrase field is left unread, their scored field has what
+// phrases need), and a p2pir that reads version 3 refuses a version 4
+// index instead of finding no phrase in its new documents.
+const schemaVersion = 4
 
-// upgradableSchema is the oldest schema Open upgrades in place.
-const upgradableSchema = 2
+// upgradableSchemas are the older schemas Open upgrades in place.
+var upgradableSchemas = []string{"2", "3"}
+
+// oldestUpgradable is the oldest of upgradableSchemas.
+const oldestUpgradable = 2
 
 var (
 	keySchema = []byte("p2pir:schema")
@@ -132,7 +139,8 @@ type Index struct {
 	// phraseAnalyzer is PhraseAnalyzerName: words as written, lower-cased.
 	phraseAnalyzer analysis.Analyzer
 	// textChain and phraseChain are the two analysers taken apart, for
-	// analysing documents piece by piece (see textField).
+	// analysing documents and looking for phrases in them piece by piece
+	// (see textField, phraseFinder).
 	textChain, phraseChain chain
 	// langs are the analysers of the languages other than English.
 	langs *languages
@@ -237,19 +245,19 @@ func (ix *Index) load() error {
 	if err != nil {
 		return fmt.Errorf("read schema: %w", err)
 	}
-	if string(v) == strconv.Itoa(upgradableSchema) {
+	if slices.Contains(upgradableSchemas, string(v)) {
 		b := ix.bi.NewBatch()
 		b.SetInternal(keySchema, []byte(strconv.Itoa(schemaVersion)))
 		if err := batchDurably(context.Background(), ix.bi, b); err != nil {
-			return fmt.Errorf("upgrade format %d to %d: %w", upgradableSchema, schemaVersion, err)
+			return fmt.Errorf("upgrade format %s to %d: %w", v, schemaVersion, err)
 		}
 		v = []byte(strconv.Itoa(schemaVersion))
 	}
 	if string(v) != strconv.Itoa(schemaVersion) {
-		if n, err := strconv.Atoi(string(v)); err == nil && n < upgradableSchema {
-			return fmt.Errorf("%w (format %d; this version needs format %d, which matches quoted phrases word for word): "+
+		if n, err := strconv.Atoi(string(v)); err == nil && n < oldestUpgradable {
+			return fmt.Errorf("%w (format %d; this version reads format %d or later): "+
 				"move the folder %s aside or delete it, then index your files and sites again (p2pir index, p2pir crawl)",
-				ErrOldIndex, n, upgradableSchema, ix.path)
+				ErrOldIndex, n, oldestUpgradable, ix.path)
 		}
 		return fmt.Errorf("index format %q, this p2pir reads format %d: use the p2pir that built it, or build the index again", v, schemaVersion)
 	}
@@ -593,7 +601,7 @@ func (ix *Index) writeBatch(built []analysed) (rejected []error, p *persistence,
 		if a.err != nil {
 			return rejected, nil, fmt.Errorf("index: build %s: %w", d.ID, a.err)
 		}
-		if err := b.IndexAdvanced(buildDocument(*d, a.text, a.words, a.packed)); err != nil {
+		if err := b.IndexAdvanced(buildDocument(*d, a.text, a.packed)); err != nil {
 			return rejected, nil, fmt.Errorf("index: build %s: %w", d.ID, err)
 		}
 	}
@@ -648,27 +656,26 @@ func (ix *Index) lanesBusy() bool {
 }
 
 // analysed is one document of a batch made ready for the index: checked
-// and repaired (prepare), its scored and phrase fields analysed, its body
-// packed when long.
+// and repaired (prepare), its scored field analysed, its body packed when
+// long.
 type analysed struct {
-	doc         Document
-	text, words *textField
-	packed      []byte
-	rejected    error // prepare refused the document: reported, not indexed
-	err         error // packing failed: the batch fails
+	doc      Document
+	text     *textField
+	packed   []byte
+	rejected error // prepare refused the document: reported, not indexed
+	err      error // packing failed: the batch fails
 }
 
 // analyse prepares and analyses docs on as many goroutines as there are
 // cores (at most one per document), each document on its own: the
 // results, in docs' order, are what one goroutine would make. The scored
-// field was analysed in the batch's one goroutine (its length is needed
-// before bleve sees the document), the phrase field by bleve's workers;
-// both are now analysed here (a field analyses once: bleve's call is then
-// free), so a batch's analysis uses every core.
+// field is analysed here rather than by bleve's workers (a field analyses
+// once: bleve's call is then free), so that its length is known before
+// bleve sees the document and a batch's analysis uses every core.
 //
-// Both fields are analysed piece by piece, keeping term locations for the
+// The field is analysed piece by piece, keeping term locations for the
 // first TermPositionBytes only (see textField): one huge document costs
-// bounded memory; each piece is tokenised once for both (analyseTogether).
+// bounded memory.
 func (ix *Index) analyse(docs []Document) []analysed {
 	out := make([]analysed, len(docs))
 	one := func(i int, scratch *analyser) {
@@ -680,8 +687,7 @@ func (ix *Index) analyse(docs []Document) []analysed {
 			return
 		}
 		a.text = newTextField(fieldText, d.Title, d.Body, ix.textChainFor(d.Lang), ix.cfg.TermPositionBytes)
-		a.words = newPhraseField(fieldPhrase, d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
-		analyseTogether(a.text, a.words, scratch)
+		a.text.analyzeWith(scratch)
 		if len(d.Body) > packBodyBytes {
 			a.packed, a.err = packBody(d.Body)
 		}
@@ -841,14 +847,13 @@ func RepairUTF8(s string) string {
 // buildDocument is the bleve document of d, with its scored and phrase
 // fields text and words, and packed, its body deflated when it is longer
 // than packBodyBytes (see packBody).
-func buildDocument(d Document, text, words *textField, packed []byte) *document.Document {
+func buildDocument(d Document, text *textField, packed []byte) *document.Document {
 	const (
 		store  = bindex.StoreField
 		kwOpts = bindex.IndexField | bindex.StoreField
 	)
 	doc := document.NewDocument(d.ID)
 	doc.AddField(text)
-	doc.AddField(words)
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldTitle, nil, []byte(d.Title), store))
 	if len(d.Body) > packBodyBytes {
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldBodyPacked, nil, packed, store))

@@ -259,7 +259,7 @@ func TestCloseDuringWrites(t *testing.T) {
 }
 
 // An index of format 2 (one absolute total, no lanes) opens: it is
-// upgraded to format 3 in place, its total kept as the base, and writes
+// upgraded to the current format in place, its total kept as the base, and writes
 // after it keep the total equal to a recount, reopened too.
 func TestOpenUpgradesFormat2(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ix")
@@ -295,8 +295,8 @@ func TestOpenUpgradesFormat2(t *testing.T) {
 		if ix, err = Open(dir, DefaultConfig()); err != nil {
 			t.Fatalf("round %d: open: %v", round, err)
 		}
-		if v, err := ix.bi.GetInternal(keySchema); err != nil || string(v) != "3" {
-			t.Errorf("round %d: format %q (%v), want 3", round, v, err)
+		if v, err := ix.bi.GetInternal(keySchema); err != nil || string(v) != fmt.Sprint(schemaVersion) {
+			t.Errorf("round %d: format %q (%v), want %d", round, v, err, schemaVersion)
 		}
 		ids, stated, recounted := snapshotRecount(t, ix)
 		if stated != recounted {

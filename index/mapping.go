@@ -11,14 +11,15 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
-// Field names in the bleve index. Only fieldText is scored; fieldPhrase
-// holds the same text word for word for phrase queries; the others are
-// stored for display or indexed as exact keywords.
+// Field names in the bleve index. Only fieldText is scored; the others
+// are stored for display or indexed as exact keywords. (Index formats 2
+// and 3 also wrote the text word for word into a field "phrase"; quoted
+// phrases are now found from fieldText and the stored text, see
+// phraseQuery, and documents written before keep that field unread.)
 const (
-	fieldText   = "text"   // title + body, the document language's analyser (English: AnalyzerName; others prefix their terms, "de:haus"), scored by BM25, offsets kept for snippets
-	fieldPhrase = "phrase" // title + body, PhraseAnalyzerName, not scored: exact phrase matching only
-	fieldTitle  = "title"  // stored only
-	fieldBody   = "body"   // stored only
+	fieldText  = "text"  // title + body, the document language's analyser (English: AnalyzerName; others prefix their terms, "de:haus"), scored by BM25, positions and offsets kept for phrases and snippets
+	fieldTitle = "title" // stored only
+	fieldBody  = "body"  // stored only
 	// fieldBodyPacked holds, instead of fieldBody, a body longer than
 	// packBodyBytes, deflated (see packBody).
 	fieldBodyPacked = "body_packed" // stored only
@@ -45,12 +46,13 @@ const (
 // (docs/BENCHMARKS.md).
 const AnalyzerName = "p2pir_en"
 
-// PhraseAnalyzerName is the analyser of the phrase field: the Unicode
+// PhraseAnalyzerName is the analyser of quoted phrases: the Unicode
 // tokenizer and lower-casing only, so stop words stay and nothing is
-// stemmed. A quoted phrase is matched word for word, in order, against it
-// ("out of memory" needs "out", "of", "memory" in a row; "happens before"
-// does not match "happening before"), while ranking stays with the English
-// analyser of the scored field.
+// stemmed. A quoted phrase is matched word for word, in order, against a
+// document's text as this analyser splits it ("out of memory" needs "out",
+// "of", "memory" in a row; "happens before" does not match "happening
+// before"; see phraseQuery), while ranking stays with the English analyser
+// of the scored field.
 const PhraseAnalyzerName = "p2pir_phrase"
 
 // newMapping describes the schema. Documents are built by hand (see
@@ -88,13 +90,6 @@ func newMapping() *mapping.IndexMappingImpl {
 	text.IncludeInAll = false
 	text.DocValues = false
 
-	phrase := mapping.NewTextFieldMapping()
-	phrase.Analyzer = PhraseAnalyzerName
-	phrase.Store = false
-	phrase.IncludeTermVectors = true // positions, for phrases; offsets, for highlighting them
-	phrase.IncludeInAll = false
-	phrase.DocValues = false
-
 	stored := mapping.NewTextFieldMapping()
 	stored.Index = false
 	stored.Store = true
@@ -110,7 +105,6 @@ func newMapping() *mapping.IndexMappingImpl {
 
 	doc := mapping.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text)
-	doc.AddFieldMappingsAt(fieldPhrase, phrase)
 	for _, f := range []string{fieldTitle, fieldBody, fieldBodyPacked, fieldModified, fieldSize, fieldLen, fieldETag, fieldLinks} {
 		doc.AddFieldMappingsAt(f, stored)
 	}

@@ -315,15 +315,16 @@ func (ix *Index) addSnippets(ctx context.Context, r bindex.IndexReader, bq *bm25
 	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(top[a].doc, top[b].doc) })
 	docs := make([]uint64, len(order))
 	lens := make([]int, len(order))
+	texts := make([]string, len(order))
 	for j, i := range order {
-		docs[j], lens[j] = top[i].doc, titleLens[i]
+		docs[j], lens[j], texts[j] = top[i].doc, titleLens[i], bodies[i]
 	}
 	ms, err := ix.bodyMatches(ctx, r, bq.terms, docs, lens)
 	if err != nil {
 		return err
 	}
 	if len(bq.phrases) > 0 {
-		ps, err := phraseMatches(ctx, r, bq.phrases, docs, lens)
+		ps, err := ix.phraseMatches(ctx, r, bq.phrases, docs, lens, texts)
 		if err != nil {
 			return err
 		}
@@ -510,7 +511,7 @@ func (ix *Index) compile(q Query) (*bm25Query, error) {
 // textQuery matches documents containing text. One word that the English
 // analyser keeps is a term query on fieldText, stemmed as ranking sees it
 // ("layers" matches "layer"). Anything else (several words, or a stop word)
-// is an exact phrase on fieldPhrase: the same words in the same order, case
+// is an exact phrase (phraseQuery): the same words in the same order, case
 // aside, stop words included, nothing stemmed; words are then the phrase's
 // words, for highlighting (nil for a term query).
 func (ix *Index) textQuery(text string) (q query.Query, words []string, err error) {
@@ -535,12 +536,7 @@ func (ix *Index) textQuery(text string) (q query.Query, words []string, err erro
 		}
 		return query.NewDisjunctionQuery(any), nil, nil
 	}
-	if len(words) == 1 {
-		tq := query.NewTermQuery(words[0])
-		tq.SetField(fieldPhrase)
-		return tq, words, nil
-	}
-	return query.NewPhraseQuery(words, fieldPhrase), words, nil
+	return ix.phraseQuery(words), words, nil
 }
 
 func anyKeyword(fieldName string, values []string) query.Query {

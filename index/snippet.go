@@ -401,83 +401,35 @@ func readerMatches(ctx context.Context, r bindex.IndexReader, terms []string, ho
 	return nil
 }
 
-// phraseMatches finds where each phrase (its words as the phrase field
-// holds them) occurs in the bodies of the given documents, from the term
-// vectors of fieldPhrase: an occurrence is a run of consecutive positions
-// holding the words in order. Offsets are shifted as in bodyMatches; a
-// match spans the whole phrase. docs must be sorted ascending.
-func phraseMatches(ctx context.Context, r bindex.IndexReader, phrases [][]string, docs []uint64, titleLens []int) ([][]termMatch, error) {
+// phraseMatches finds where each phrase (its words as PhraseAnalyzerName
+// gives them) occurs in the bodies of the given documents of r, whose
+// titles are titleLens long (see phraseFinder): offsets are shifted as in
+// bodyMatches, and a match spans the whole phrase. docs must be sorted
+// ascending.
+func (ix *Index) phraseMatches(ctx context.Context, r bindex.IndexReader, phrases [][]string, docs []uint64, titleLens []int, bodies []string) ([][]termMatch, error) {
 	out := make([][]termMatch, len(docs))
 	for _, words := range phrases {
-		// locs[w][i] are the locations of word w in docs[i], by position.
-		locs := make(map[string][][]bindex.TermFieldVector, len(words))
-		for _, w := range words {
-			if _, done := locs[w]; done {
-				continue
-			}
-			l, err := wordLocations(ctx, r, w, docs)
-			if err != nil {
-				return nil, err
-			}
-			locs[w] = l
+		p, err := ix.planPhrase(words)
+		if err != nil {
+			return nil, err
+		}
+		f, err := newPhraseFinder(ctx, ix, r, p)
+		if err != nil {
+			return nil, err
 		}
 		phrase := strings.Join(words, " ")
-		for i := range docs {
+		for i, d := range docs {
 			shift := titleLens[i] + 1
-			next := make([]int, len(words)) // per word, the next location to look at
-			n := 0
-			for _, first := range locs[words[0]][i] {
-				end, ok := first.End, true
-				for k := 1; k < len(words) && ok; k++ {
-					ls := locs[words[k]][i]
-					for next[k] < len(ls) && ls[next[k]].Pos < first.Pos+uint64(k) {
-						next[k]++
-					}
-					ok = next[k] < len(ls) && ls[next[k]].Pos == first.Pos+uint64(k)
-					if ok {
-						end = ls[next[k]].End
-					}
-				}
-				if ok && int(first.Start) >= shift {
-					out[i] = append(out[i], termMatch{int(first.Start) - shift, int(end) - shift, phrase, len(words)})
-					if n++; n == maxSnippetMatches {
-						break
-					}
-				}
+			spans, err := f.find(d, maxSnippetMatches, &docText{titleLen: titleLens[i], noTitle: true, body: bodies[i]})
+			if err != nil {
+				f.close()
+				return nil, err
+			}
+			for _, s := range spans {
+				out[i] = append(out[i], termMatch{s.start - shift, s.end - shift, phrase, len(words)})
 			}
 		}
-	}
-	return out, nil
-}
-
-// wordLocations returns, for each of docs (sorted ascending), the
-// locations of word in fieldPhrase sorted by position.
-func wordLocations(ctx context.Context, r bindex.IndexReader, word string, docs []uint64) ([][]bindex.TermFieldVector, error) {
-	out := make([][]bindex.TermFieldVector, len(docs))
-	tfr, err := r.TermFieldReader(ctx, []byte(word), fieldPhrase, false, false, true)
-	if err != nil {
-		return nil, fmt.Errorf("term vectors of %q: %w", word, err)
-	}
-	defer tfr.Close()
-	id := make(bindex.IndexInternalID, 8)
-	for i, d := range docs {
-		id.SetValue(d)
-		tfd, err := tfr.Advance(id, nil)
-		if err != nil {
-			return nil, fmt.Errorf("term vectors of %q: %w", word, err)
-		}
-		if tfd == nil {
-			break
-		}
-		if tfd.ID.Value() != d {
-			continue
-		}
-		ls := make([]bindex.TermFieldVector, len(tfd.Vectors))
-		for j, v := range tfd.Vectors {
-			ls[j] = *v
-		}
-		slices.SortFunc(ls, func(a, b bindex.TermFieldVector) int { return cmp.Compare(a.Pos, b.Pos) })
-		out[i] = ls
+		f.close()
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package index
 
 import (
 	"fmt"
-	"reflect"
 	"unicode/utf8"
 	"unsafe"
 
@@ -46,9 +45,9 @@ func chainOf(a analysis.Analyzer) (chain, error) {
 	return chain{tokenizer: d.Tokenizer, filters: d.TokenFilters}, nil
 }
 
-// textField is a scored or phrase field of a document (fieldText,
-// fieldPhrase) that bleve indexes as it would a TextField of title + "\n"
-// + body, with two differences that bound the memory one document costs:
+// textField is the scored field of a document (fieldText), which bleve
+// indexes as it would a TextField of title + "\n" + body, with two
+// differences that bound the memory one document costs:
 //
 //   - The text is analysed in pieces of about analysisChunkBytes, cut after
 //     an ASCII white-space byte (where no token can span the cut), so no
@@ -71,12 +70,8 @@ type textField struct {
 	name          string
 	title, body   string
 	chain         chain
-	titleGap      int // positions left free between the title's last token and the body's first
 	positionBytes int
-	// positionedOnly leaves out the text past positionBytes altogether
-	// (the phrase field: phrases match only where positions are kept).
-	positionedOnly bool
-	chunkBytes     int
+	chunkBytes    int
 
 	analysed bool
 	length   int
@@ -102,28 +97,22 @@ func newTextField(name, title, body string, c chain, positionBytes int) *textFie
 		positionBytes: positionBytes, chunkBytes: analysisChunkBytes}
 }
 
-// newPhraseField returns the phrase field over title and body, analysed by
-// c: the tokens starting before byte positionBytes of title + "\n" + body,
-// with their locations, and a gap of one position between the title and
-// the body, so a phrase never runs from the end of the title into the
-// body. The rest of the text is left out: without positions a phrase
-// cannot match there anyway.
-func newPhraseField(name, title, body string, c chain, positionBytes int) *textField {
-	return &textField{name: name, title: title, body: body, chain: c, titleGap: 1,
-		positionBytes: positionBytes, positionedOnly: true, chunkBytes: analysisChunkBytes}
-}
-
 // Analyze computes the term frequencies and locations, once.
-func (f *textField) Analyze() {
+func (f *textField) Analyze() { f.analyzeWith(nil) }
+
+// analyzeWith is Analyze in a's scratch space, reused from document to
+// document by one goroutine at a time (nil: a new one).
+func (f *textField) analyzeWith(a *analyser) {
 	if f.analysed {
 		return
 	}
+	if a == nil {
+		a = &analyser{buf: make([]byte, 0, min(f.chunkBytes, len(f.title)+len(f.body))+8)}
+	}
 	f.begin()
-	a := analyser{buf: make([]byte, 0, min(f.chunkBytes, len(f.title)+len(f.body))+8)}
 	r := &recorder{f: f, freqs: f.freqs}
-	a.add(f.title, 0, r, nil)
-	r.pos += f.titleGap
-	a.add(f.body, len(f.title)+1, r, nil) // after the "\n" between them
+	a.add(f.title, 0, r)
+	a.add(f.body, len(f.title)+1, r) // after the "\n" between them
 }
 
 // begin marks f analysed and gives it an empty frequency table, sized
@@ -135,50 +124,6 @@ func (f *textField) begin() {
 	f.freqs = make(bindex.TokenFrequencies, min((len(f.title)+len(f.body))/16, 4096))
 }
 
-// analyseTogether analyses the scored field text and the phrase field
-// words of one document (same title, body, piece size and position bytes)
-// with one tokenisation of each piece, when sharesTokens says the phrase
-// field's tokenizer gives exactly the scored field's tokens less its
-// joined compounds; otherwise each field is analysed on its own. Either
-// way both fields come out exactly as from their own Analyze: the phrase
-// field's filters run on copies of the tokens, before the scored field's
-// filters change them. a is scratch space, reused from document to
-// document by one goroutine at a time (nil: a new one).
-func analyseTogether(text, words *textField, a *analyser) {
-	if text.analysed || words.analysed || !sharesTokens(text, words) {
-		text.Analyze()
-		words.Analyze()
-		return
-	}
-	if a == nil {
-		a = &analyser{}
-	}
-	text.begin()
-	words.begin()
-	tr, wr := &recorder{f: text, freqs: text.freqs}, &recorder{f: words, freqs: words.freqs}
-	a.add(text.title, 0, tr, wr)
-	tr.pos += text.titleGap
-	wr.pos += words.titleGap
-	a.add(text.body, len(text.title)+1, tr, wr)
-}
-
-// sharesTokens reports whether one tokenisation can feed both fields:
-// same text and pieces, and a phrase tokenizer of the type the scored
-// field's tokenizer is or wraps (compoundTokenizer adds joined compounds
-// to its words' tokens; the tokenizers hold no state, so one type gives
-// one output).
-func sharesTokens(text, words *textField) bool {
-	if text.title != words.title || text.body != words.body || text.chunkBytes != words.chunkBytes ||
-		text.positionBytes != words.positionBytes || text.chain.tokenizer == nil || words.chain.tokenizer == nil {
-		return false
-	}
-	inner := text.chain.tokenizer
-	if c, ok := inner.(compoundTokenizer); ok {
-		inner = c.words
-	}
-	return reflect.TypeOf(inner) == reflect.TypeOf(words.chain.tokenizer)
-}
-
 // analyser is the scratch space of analyses: it carries one analysis
 // across pieces of text, and can be reused for the next document (by one
 // goroutine at a time), so its buffers are not made again for each. They
@@ -186,12 +131,6 @@ func sharesTokens(text, words *textField) bool {
 // the size of the documents.
 type analyser struct {
 	buf []byte // the piece being analysed; filters change it in place
-	// For a second field fed from the same tokens (analyseTogether): the
-	// copies of the tokens its filters run on, their terms' bytes, and
-	// the stream of pointers to them, reused from piece to piece.
-	copies []analysis.Token
-	terms  []byte
-	stream analysis.TokenStream
 	// stems maps a word to its English stem (filterAll): the same words
 	// come back again and again, and stemming one costs two allocations
 	// and more time than the rest of its analysis. At most
@@ -330,53 +269,21 @@ type recorder struct {
 // at most limit.
 func slabSize(n, limit int) int { return min(n, limit) }
 
-// add analyses text, which starts at byte offset of the fields' text,
-// into r's field and, when also is not nil, into also's field from the
-// same tokens (see analyseTogether).
-func (a *analyser) add(text string, offset int, r, also *recorder) {
+// add analyses text, which starts at byte offset of the field's text,
+// into r's field.
+func (a *analyser) add(text string, offset int, r *recorder) {
 	f := r.f
 	for len(text) > 0 {
-		if also != nil && also.f.positionedOnly && offset >= also.f.positionBytes {
-			also = nil // nothing more goes into it
-		}
-		if f.positionedOnly && offset >= f.positionBytes {
-			return
-		}
 		piece := text[:cutPoint(text, f.chunkBytes)]
 		text = text[len(piece):]
 		a.buf = append(a.buf[:0], piece...)
 		tokens := a.tokenize(f.chain.tokenizer, a.buf)
 		n := lastPosition(tokens) // before filters drop any: positions count them all
-		if also != nil {
-			also.record(a.copyWords(tokens, also.f.chain.filters), offset)
-			also.pos += n
-		}
 		tokens = a.filterAll(tokens, f.chain.filters)
 		r.record(tokens, offset)
 		r.pos += n
 		offset += len(piece)
 	}
-}
-
-// copyWords returns tokens less joined compounds, copied (their terms'
-// bytes too), after filters ran over the copies: tokens themselves are
-// left as they were, for the scored field's filters.
-func (a *analyser) copyWords(tokens analysis.TokenStream, filters []analysis.TokenFilter) analysis.TokenStream {
-	a.copies, a.terms, a.stream = a.copies[:0], a.terms[:0], a.stream[:0]
-	for _, t := range tokens {
-		if isJoinedCompound(t) {
-			continue
-		}
-		a.copies = append(a.copies, *t)
-	}
-	for i := range a.copies {
-		t := &a.copies[i]
-		start := len(a.terms)
-		a.terms = append(a.terms, t.Term...)
-		t.Term = a.terms[start:len(a.terms):len(a.terms)]
-		a.stream = append(a.stream, t)
-	}
-	return a.filterAll(a.stream, filters)
 }
 
 // record files a piece's filtered tokens, the piece starting at byte
@@ -385,9 +292,6 @@ func (r *recorder) record(tokens analysis.TokenStream, offset int) {
 	f := r.f
 	for j, t := range tokens {
 		start := offset + t.Start
-		if f.positionedOnly && start >= f.positionBytes {
-			break
-		}
 		freq := r.freqs[string(t.Term)]
 		if freq == nil {
 			// t.Term points into a buffer the next piece overwrites: the

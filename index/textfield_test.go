@@ -93,7 +93,6 @@ func TestTextFieldMatchesWholeTextAnalysis(t *testing.T) {
 					gap      int
 				}{
 					{newTextField(fieldText, tc.title, tc.body, ix.textChain, 1<<30), ix.analyzer, 0},
-					{newPhraseField(fieldPhrase, tc.title, tc.body, ix.phraseChain, 1<<30), ix.phraseAnalyzer, 1},
 				} {
 					f.field.chunkBytes = chunk
 					wantN, wantFreqs, wantOcc := wholeTextAnalysis(f.analyser, tc.title, tc.body, f.gap)
@@ -157,23 +156,6 @@ func TestTextFieldKeepsLocationsWithinTheBound(t *testing.T) {
 				t.Errorf("scored field: %d locations, want the %d that start before byte %d", len(gotOcc), len(within), bound)
 			}
 
-			words := newPhraseField(fieldPhrase, title, body, ix.phraseChain, bound)
-			words.chunkBytes = 97
-			_, _, allWords := wholeTextAnalysis(ix.phraseAnalyzer, title, body, 1)
-			gotN, gotFreqs, gotOcc = fieldAnalysis(words)
-			var wordsWithin []occurrence
-			counts := map[string]int{}
-			for _, o := range allWords {
-				if o.start < bound {
-					wordsWithin = append(wordsWithin, o)
-					counts[o.term]++
-				}
-			}
-			sortOccurrences(gotOcc)
-			sortOccurrences(wordsWithin)
-			if gotN != len(wordsWithin) || !mapsEqual(gotFreqs, counts) || !slices.Equal(gotOcc, wordsWithin) {
-				t.Errorf("phrase field: %d words %v, want the %d before byte %d: %v", gotN, gotFreqs, len(wordsWithin), bound, counts)
-			}
 		})
 	}
 }
@@ -286,15 +268,12 @@ func TestHugeDocumentIsSearchableAndReadsBackWhole(t *testing.T) {
 	}
 }
 
-// Tokenised once for both fields (analyseTogether), the scored and phrase
-// fields have exactly the terms, counts, lengths and locations each gets
-// analysed on its own, for every language's scored chain, whatever the
-// piece size and the position bound (the phrase field stops there, the
-// scored field goes on). English (and every chain on the phrase field's
-// tokenizer) takes the shared path; the others fall back to two passes.
-// One scratch analyser serves every case, as it serves a goroutine's
-// documents one after another (its buffers and English stem cache).
-func TestAnalyseTogetherAsApart(t *testing.T) {
+// Analysed in a reused scratch space (analyzeWith, as each of
+// Index.analyse's goroutines analyses its documents one after another,
+// with its buffers and English stem cache), a scored field has exactly
+// the terms, counts, lengths and locations it gets analysed afresh, for
+// every language's chain, whatever the piece size and the position bound.
+func TestScratchAnalysisAsFresh(t *testing.T) {
 	ix := openTest(t)
 	long := strings.Repeat("The runner's x-forwarded-for shoes were RUNNING fast; runners ran. ", 200)
 	texts := []struct{ name, title, body string }{
@@ -306,7 +285,7 @@ func TestAnalyseTogetherAsApart(t *testing.T) {
 		{"German words", "Die Suchmaschine", "Der Hund und die Katze sind im Haus, aber nicht im Garten."},
 		{"long text over many pieces", "Running", long},
 	}
-	scratch := &analyser{} // reused throughout, as by one of Index.analyse's goroutines
+	scratch := &analyser{} // reused throughout
 	chains := map[string]chain{English: ix.textChain}
 	for code, c := range ix.langs.chains {
 		chains[code] = c
@@ -315,30 +294,16 @@ func TestAnalyseTogetherAsApart(t *testing.T) {
 		for _, chunk := range []int{16, 97, analysisChunkBytes} {
 			for _, bound := range []int{0, 50, 1 << 30} {
 				for _, tc := range texts {
-					apart := []*textField{
-						newTextField(fieldText, tc.title, tc.body, c, bound),
-						newPhraseField(fieldPhrase, tc.title, tc.body, ix.phraseChain, bound),
-					}
-					together := []*textField{
-						newTextField(fieldText, tc.title, tc.body, c, bound),
-						newPhraseField(fieldPhrase, tc.title, tc.body, ix.phraseChain, bound),
-					}
-					for i := range apart {
-						apart[i].chunkBytes, together[i].chunkBytes = chunk, chunk
-						apart[i].Analyze()
-					}
-					if code == English && !sharesTokens(together[0], together[1]) {
-						t.Fatal("English: the scored and phrase fields are not tokenised once for both")
-					}
-					analyseTogether(together[0], together[1], scratch)
-					for i := range apart {
-						a, g := apart[i], together[i]
-						if g.AnalyzedLength() != a.AnalyzedLength() || !reflect.DeepEqual(g.AnalyzedTokenFrequencies(), a.AnalyzedTokenFrequencies()) {
-							_, gotFreqs, _ := fieldAnalysis(g)
-							_, wantFreqs, _ := fieldAnalysis(a)
-							t.Errorf("%s, %s, pieces of %d, bound %d: %s field together %d tokens %v, apart %d %v (or other locations)",
-								code, tc.name, chunk, bound, a.name, g.AnalyzedLength(), gotFreqs, a.AnalyzedLength(), wantFreqs)
-						}
+					fresh := newTextField(fieldText, tc.title, tc.body, c, bound)
+					reused := newTextField(fieldText, tc.title, tc.body, c, bound)
+					fresh.chunkBytes, reused.chunkBytes = chunk, chunk
+					fresh.Analyze()
+					reused.analyzeWith(scratch)
+					if reused.AnalyzedLength() != fresh.AnalyzedLength() || !reflect.DeepEqual(reused.AnalyzedTokenFrequencies(), fresh.AnalyzedTokenFrequencies()) {
+						_, gotFreqs, _ := fieldAnalysis(reused)
+						_, wantFreqs, _ := fieldAnalysis(fresh)
+						t.Errorf("%s, %s, pieces of %d, bound %d: reused scratch %d tokens %v, fresh %d %v (or other locations)",
+							code, tc.name, chunk, bound, reused.AnalyzedLength(), gotFreqs, fresh.AnalyzedLength(), wantFreqs)
 					}
 				}
 			}

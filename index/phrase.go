@@ -1,0 +1,728 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Quoted phrases, found without a field of their own.
+//
+// A quoted phrase ("out of memory") matches a document holding its words
+// in a row: word for word, case aside, stop words included, nothing
+// stemmed ("happens before" does not match "happening before"), within
+// the first Config.TermPositionBytes of the document's title or of its
+// body (a phrase never runs from the title into the body). The words are
+// those of PhraseAnalyzerName: the Unicode tokenizer's, lower-cased.
+//
+// Index format 3 wrote those words a second time, with their positions,
+// into a field of their own; building it cost as much as building the
+// scored field. Format 4 finds a phrase from what the scored field holds
+// and reads the stored text to tell:
+//
+//   - English documents. The scored field keeps each term's positions,
+//     counting the stop words it drops, and its offsets. A phrase with at
+//     least one word the English analyser keeps is looked for where those
+//     words' terms stand at the phrase's distances from one another; the
+//     stored text around each such place is then tokenised as the phrase
+//     field was, and its words compared with the phrase's.
+//   - Documents in other languages, and English documents when every word
+//     of the phrase is an English stop word ("to be or not to be"): each
+//     document that may hold the phrase (of the language, holding every
+//     word its analyser keeps, when it keeps words one by one) has the
+//     positioned part of its title and body tokenised and searched.
+//
+// Either way the words compared are the phrase field's own: the same
+// tokenizer over the same pieces of text (see textField), lower-cased.
+
+// phraseQuery matches the documents holding a phrase; it is a bleve query
+// so that it combines with the other filters of a search.
+type phraseQuery struct {
+	ix    *Index
+	words []string
+}
+
+// phraseQuery returns the query matching documents that hold words (as
+// PhraseAnalyzerName gives them, at least one) in a row.
+func (ix *Index) phraseQuery(words []string) *phraseQuery {
+	return &phraseQuery{ix: ix, words: words}
+}
+
+// Searcher implements query.Query: the documents that may hold the phrase,
+// each kept only if it does.
+func (q *phraseQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	p, err := q.ix.planPhrase(q.words)
+	if err != nil {
+		return nil, err
+	}
+	f, err := newPhraseFinder(ctx, q.ix, r, p)
+	if err != nil {
+		return nil, err
+	}
+	cands, err := p.candidates.Searcher(ctx, r, m, search.SearcherOptions{Score: "none"})
+	if err != nil {
+		f.close()
+		return nil, fmt.Errorf("phrase %q: %w", strings.Join(q.words, " "), err)
+	}
+	return &verifyingSearcher{child: cands, accept: func(d *search.DocumentMatch) (bool, error) {
+		spans, err := f.find(d.IndexInternalID.Value(), 1, nil)
+		return len(spans) > 0, err
+	}, closing: f.close}, nil
+}
+
+// phrasePlan is how one phrase is looked for, worked out from its words.
+type phrasePlan struct {
+	words []string
+	// en holds the English term of each word, "" for a word the English
+	// analyser drops; anchored says at least one is not "": English
+	// documents are then found by their terms' positions.
+	en       []string
+	anchored bool
+	// otherLanguages says documents of languages other than English are
+	// candidates too.
+	otherLanguages bool
+	// candidates matches every document that may hold the phrase (a
+	// superset: find tells).
+	candidates query.Query
+}
+
+// planPhrase works out how to look for words in the index as it is now:
+// its languages decide which documents may hold the phrase.
+func (ix *Index) planPhrase(words []string) (*phrasePlan, error) {
+	if len(words) == 0 {
+		return nil, fmt.Errorf("%w: an empty phrase", ErrBadQuery)
+	}
+	present, err := ix.presentLanguages()
+	if err != nil {
+		return nil, err
+	}
+	p := &phrasePlan{words: words, en: make([]string, len(words))}
+	split := false
+	for i, w := range words {
+		toks := ix.analyzer.Analyze([]byte(w))
+		if len(toks) > 1 {
+			// Never for one word of the phrase tokenizer; should it
+			// happen, English documents are searched through.
+			split = true
+			break
+		}
+		if len(toks) == 1 {
+			p.en[i] = string(toks[0].Term)
+		}
+	}
+	var conj []query.Query
+	for i, t := range p.en {
+		if !split && t != "" && !slices.Contains(p.en[:i], t) {
+			conj = append(conj, termQuery(fieldText, t))
+		}
+	}
+	var parts []query.Query
+	if len(conj) > 0 {
+		p.anchored = true
+		parts = append(parts, conjunction(conj))
+	} else {
+		// Every English document: those of no other language present.
+		all := query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, nil)
+		if len(present) > 0 {
+			all.AddMustNot(anyKeyword(fieldLang, present))
+		}
+		parts = append(parts, all)
+	}
+	for _, code := range present {
+		parts = append(parts, ix.languageCandidates(code, words))
+		p.otherLanguages = true
+	}
+	if len(parts) == 1 {
+		p.candidates = parts[0]
+	} else {
+		p.candidates = query.NewDisjunctionQuery(parts)
+	}
+	return p, nil
+}
+
+// languageCandidates returns the documents of language code that may hold
+// the phrase words: for a language whose analyser keeps or drops words
+// one by one (each of languageAnalysers), those holding the term of each
+// word it keeps, the word taken as written in lower case, capitalised and
+// in capitals (filters that run before lower-casing, such as French
+// elision, see the case); for the others (their analysers join letters
+// into bigrams or split differently), all of them.
+func (ix *Index) languageCandidates(code string, words []string) query.Query {
+	parts := []query.Query{termQuery(fieldLang, code)}
+	if _, wordwise := languageAnalysers()[code]; !wordwise {
+		return parts[0]
+	}
+	a := ix.langs.analysers[code]
+	for _, w := range words {
+		var terms []string
+		for _, v := range caseForms(w) {
+			toks := a.Analyze([]byte(v))
+			if len(toks) != 1 {
+				terms = nil // dropped (or split) in some form: no constraint
+				break
+			}
+			if t := string(toks[0].Term); !slices.Contains(terms, t) {
+				terms = append(terms, t)
+			}
+		}
+		if len(terms) == 0 {
+			continue
+		}
+		alt := make([]query.Query, len(terms))
+		for i, t := range terms {
+			alt[i] = termQuery(fieldText, t)
+		}
+		if len(alt) == 1 {
+			parts = append(parts, alt[0])
+		} else {
+			parts = append(parts, query.NewDisjunctionQuery(alt))
+		}
+	}
+	return conjunction(parts)
+}
+
+// caseForms returns w (lower case), w capitalised and w in capitals, each
+// once.
+func caseForms(w string) []string {
+	out := []string{w}
+	if r, n := utf8.DecodeRuneInString(w); r != utf8.RuneError {
+		if t := string(unicode.ToTitle(r)) + w[n:]; t != w {
+			out = append(out, t)
+		}
+	}
+	if u := strings.ToUpper(w); !slices.Contains(out, u) {
+		out = append(out, u)
+	}
+	return out
+}
+
+func termQuery(fieldName, term string) query.Query {
+	tq := query.NewTermQuery(term)
+	tq.SetField(fieldName)
+	return tq
+}
+
+func conjunction(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
+}
+
+// span is where a phrase occurs: byte offsets in the title, "\n" and body
+// of a document, the end that of the last word.
+type span struct{ start, end int }
+
+// phraseFinder finds where a phrase occurs in documents of one snapshot,
+// asked in ascending document order.
+type phraseFinder struct {
+	ctx context.Context
+	ix  *Index
+	r   bindex.IndexReader
+	p   *phrasePlan
+	// anchors are the readers of the English terms of p's words, by
+	// word (nil for a dropped word; one reader per distinct term).
+	readers map[string]bindex.TermFieldReader
+	tfds    map[string]*bindex.TermFieldDoc
+	id      bindex.IndexInternalID
+	scratch *analyser
+	words   []wordToken // tokenize's output, reused
+}
+
+func newPhraseFinder(ctx context.Context, ix *Index, r bindex.IndexReader, p *phrasePlan) (*phraseFinder, error) {
+	f := &phraseFinder{ctx: ctx, ix: ix, r: r, p: p, id: make(bindex.IndexInternalID, 8),
+		scratch: ix.analysers.Get().(*analyser)}
+	if p.anchored {
+		f.readers = map[string]bindex.TermFieldReader{}
+		f.tfds = map[string]*bindex.TermFieldDoc{}
+		for _, t := range p.en {
+			if t == "" || f.readers[t] != nil {
+				continue
+			}
+			tfr, err := r.TermFieldReader(ctx, []byte(t), fieldText, false, false, true)
+			if err != nil {
+				f.close()
+				return nil, fmt.Errorf("positions of %q: %w", t, err)
+			}
+			f.readers[t] = tfr
+		}
+	}
+	return f, nil
+}
+
+func (f *phraseFinder) close() {
+	for _, tfr := range f.readers {
+		tfr.Close()
+	}
+	if f.scratch != nil {
+		f.ix.analysers.Put(f.scratch)
+		f.scratch = nil
+	}
+}
+
+// docText is the part of a document phrases are looked for in.
+type docText struct {
+	title    string
+	titleLen int  // len(title), or the stored title's length when title was not read
+	noTitle  bool // the title was not read: no phrase is looked for there
+	body     string
+}
+
+// at returns the text of the half [h0, h1) of the title, "\n" and body
+// coordinates.
+func (t *docText) at(h0, h1 int) string {
+	if h0 == 0 {
+		return t.title[:h1]
+	}
+	return t.body[h0-t.titleLen-1 : h1-t.titleLen-1]
+}
+
+// find returns where the phrase occurs in document doc, at most limit
+// places, in order; text is the document's text when the caller has it
+// (nil: read from the snapshot).
+func (f *phraseFinder) find(doc uint64, limit int, text *docText) ([]span, error) {
+	if err := f.ctx.Err(); err != nil {
+		return nil, err
+	}
+	var locs map[string][]*bindex.TermFieldVector
+	if f.p.anchored {
+		var english bool
+		var err error
+		if locs, english, err = f.positions(doc); err != nil {
+			return nil, err
+		}
+		// A candidate without the English terms is a document of another
+		// language (see planPhrase), searched through below.
+		if !english && !f.p.otherLanguages {
+			return nil, nil
+		}
+	}
+	if text == nil {
+		t, err := f.load(doc)
+		if err != nil {
+			return nil, err
+		}
+		text = &t
+	}
+	if locs != nil {
+		return f.anchored(locs, limit, text), nil
+	}
+	return f.scan(limit, text), nil
+}
+
+// positions reads the locations of the phrase's English terms in doc:
+// ok false when doc lacks one of them (it is not an English document
+// holding the phrase's kept words).
+func (f *phraseFinder) positions(doc uint64) (map[string][]*bindex.TermFieldVector, bool, error) {
+	f.id.SetValue(doc)
+	locs := make(map[string][]*bindex.TermFieldVector, len(f.readers))
+	for t, tfr := range f.readers {
+		cur := f.tfds[t]
+		if cur == nil || cur.ID.Value() < doc {
+			next, err := tfr.Advance(f.id, cur)
+			if err != nil {
+				return nil, false, fmt.Errorf("positions of %q: %w", t, err)
+			}
+			if next == nil {
+				f.tfds[t] = &bindex.TermFieldDoc{ID: bindex.IndexInternalID{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}
+				return nil, false, nil
+			}
+			f.tfds[t] = next
+			cur = next
+		}
+		if cur.ID.Value() != doc {
+			return nil, false, nil
+		}
+		locs[t] = cur.Vectors
+	}
+	return locs, true, nil
+}
+
+// load reads doc's title and the part of its body phrases are looked for
+// in (a packed body is inflated that far only).
+func (f *phraseFinder) load(doc uint64) (docText, error) {
+	var t docText
+	var packed string
+	id := "" // visitStored reads a scorch snapshot by number
+	if _, ok := f.r.(*scorch.IndexSnapshot); !ok {
+		iid := make(bindex.IndexInternalID, 8)
+		iid.SetValue(doc)
+		ext, err := f.r.ExternalID(iid)
+		if err != nil {
+			return docText{}, fmt.Errorf("ID of document %d: %w", doc, err)
+		}
+		id = ext
+	}
+	_, err := visitStored(f.r, doc, id, func(name string, value []byte) {
+		switch name {
+		case fieldTitle:
+			t.title = string(value)
+		case fieldBody:
+			t.body = string(value)
+		case fieldBodyPacked:
+			packed = string(value)
+		}
+	})
+	if err != nil {
+		return docText{}, err
+	}
+	t.titleLen = len(t.title)
+	if packed != "" {
+		// Tokens starting before the bound end within a piece of it.
+		limit := max(f.ix.cfg.TermPositionBytes-t.titleLen-1, 0) + analysisChunkBytes
+		if t.body, err = unpackBody(packed, limit); err != nil {
+			return docText{}, err
+		}
+	}
+	return t, nil
+}
+
+// anchored checks the places where the phrase's English terms stand at
+// its distances (locs: each term's locations in the document).
+func (f *phraseFinder) anchored(locs map[string][]*bindex.TermFieldVector, limit int, text *docText) []span {
+	words, en := f.p.words, f.p.en
+	for t, ls := range locs {
+		// In the order the analysis found them, by position; sorted
+		// here should an index hold them otherwise.
+		if !slices.IsSortedFunc(ls, byPosition) {
+			ls = slices.Clone(ls)
+			slices.SortFunc(ls, byPosition)
+			locs[t] = ls
+		}
+	}
+	first := slices.IndexFunc(en, func(t string) bool { return t != "" })
+	var out []span
+	for _, l := range locs[en[first]] {
+		start := int(l.Pos) - first // the phrase's first position
+		ok := start >= 0 && f.sameWord(text, l, first)
+		for i := first + 1; i < len(en) && ok; i++ {
+			if en[i] != "" {
+				at := atPosition(locs[en[i]], uint64(start+i))
+				ok = at != nil && f.sameWord(text, at, i)
+			}
+		}
+		if !ok {
+			continue
+		}
+		if s, ok := f.checkAt(text, int(l.Start), first, len(words)); ok {
+			out = append(out, s)
+			if len(out) == limit {
+				break
+			}
+		}
+	}
+	return out
+}
+
+func byPosition(a, b *bindex.TermFieldVector) int {
+	switch {
+	case a.Pos < b.Pos:
+		return -1
+	case a.Pos > b.Pos:
+		return 1
+	}
+	return 0
+}
+
+// atPosition returns the location of locs (sorted by position) at pos,
+// nil if none is.
+func atPosition(locs []*bindex.TermFieldVector, pos uint64) *bindex.TermFieldVector {
+	i, found := slices.BinarySearchFunc(locs, pos, func(l *bindex.TermFieldVector, pos uint64) int {
+		switch {
+		case l.Pos < pos:
+			return -1
+		case l.Pos > pos:
+			return 1
+		}
+		return 0
+	})
+	if !found {
+		return nil
+	}
+	return locs[i]
+}
+
+// sameWord is a quick test that the token at l may be the phrase's word
+// k: false only when both are ASCII and differ case aside (its term is
+// then another word of the same stem, "happens" for "happening"), which
+// spares tokenising the text around it. Anything else is left to checkAt.
+func (f *phraseFinder) sameWord(text *docText, l *bindex.TermFieldVector, k int) bool {
+	h0, h1, ok := text.half(int(l.Start))
+	if !ok || int(l.End) > h1 {
+		return false
+	}
+	token := text.at(h0, int(l.End))[int(l.Start)-h0:]
+	word := f.p.words[k]
+	if !isASCII(token) || !isASCII(word) {
+		return true
+	}
+	return strings.EqualFold(token, word)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// checkAt tokenises the text around the word starting at byte at (the
+// phrase's word k) and reports whether the phrase's n words stand there
+// in a row, with where.
+func (f *phraseFinder) checkAt(text *docText, at, k, n int) (span, bool) {
+	h0, h1, ok := text.half(at)
+	if !ok {
+		return span{}, false
+	}
+	back, fwd := 16*k+32, 16*(n-k)+32
+	for {
+		a := cutBefore(text, h0, at-back)
+		b := cutAfter(text, h1, at+fwd)
+		toks := f.tokens(text, a, b)
+		i := slices.IndexFunc(toks, func(t wordToken) bool { return t.start == at })
+		if i < 0 {
+			return span{}, false
+		}
+		if i < k && a > h0 {
+			back *= 2
+			continue
+		}
+		if i-k+n > len(toks) && b < h1 {
+			fwd *= 2
+			continue
+		}
+		if i < k || i-k+n > len(toks) {
+			return span{}, false
+		}
+		run := toks[i-k : i-k+n]
+		for j, t := range run {
+			if string(t.term) != f.p.words[j] || t.start >= f.ix.cfg.TermPositionBytes {
+				return span{}, false
+			}
+		}
+		return span{run[0].start, run[n-1].end}, true
+	}
+}
+
+// half returns the part of the text (the title, or the body) byte at is
+// in, as [h0, h1) in the title, "\n" and body coordinates; ok false when
+// at is in neither or in a title that was not read.
+func (t *docText) half(at int) (h0, h1 int, ok bool) {
+	switch {
+	case at < t.titleLen:
+		return 0, t.titleLen, !t.noTitle
+	case at > t.titleLen && at < t.titleLen+1+len(t.body):
+		return t.titleLen + 1, t.titleLen + 1 + len(t.body), true
+	}
+	return 0, 0, false
+}
+
+// cutBefore returns a place at or before at (but not before h0) where a
+// token cannot be cut in two: just after an ASCII white-space byte, or h0.
+func cutBefore(text *docText, h0, at int) int {
+	if at <= h0 {
+		return h0
+	}
+	s := text.at(h0, at)
+	for i := len(s) - 1; i >= 0; i-- {
+		if isASCIISpace(s[i]) {
+			return h0 + i + 1
+		}
+	}
+	return h0
+}
+
+// cutAfter returns a place at or after at (but not after h1) where a
+// token cannot be cut in two: at an ASCII white-space byte, or h1.
+func cutAfter(text *docText, h1, at int) int {
+	if at >= h1 {
+		return h1
+	}
+	h0 := 0
+	if at > text.titleLen {
+		h0 = text.titleLen + 1
+	}
+	s := text.at(h0, h1)[at-h0:]
+	for i := 0; i < len(s); i++ {
+		if isASCIISpace(s[i]) {
+			return at + i
+		}
+	}
+	return h1
+}
+
+func isASCIISpace(c byte) bool {
+	switch c {
+	case ' ', '\n', '\t', '\r', '\f', '\v':
+		return true
+	}
+	return false
+}
+
+// wordToken is a word as the phrase analyser gives it, with its offsets
+// in the title, "\n" and body coordinates. term is in the finder's
+// scratch space, valid until its next tokenisation, unless copied.
+type wordToken struct {
+	term       []byte
+	start, end int
+}
+
+// tokens returns the phrase analyser's words of text[a:b] (a and b in the
+// title, "\n" and body coordinates, within one half), in the finder's
+// scratch space.
+func (f *phraseFinder) tokens(text *docText, a, b int) []wordToken {
+	var h0 int
+	if a > text.titleLen {
+		h0 = text.titleLen + 1
+	}
+	return f.tokenize(text.at(h0, b)[a-h0:], a)
+}
+
+// tokenize returns the phrase analyser's words of s, which starts at
+// byte offset, in the finder's scratch space.
+func (f *phraseFinder) tokenize(s string, offset int) []wordToken {
+	sc := f.scratch
+	sc.buf = append(sc.buf[:0], s...)
+	toks := sc.filterAll(sc.tokenize(f.ix.phraseChain.tokenizer, sc.buf), f.ix.phraseChain.filters)
+	f.words = f.words[:0]
+	for _, t := range toks {
+		f.words = append(f.words, wordToken{term: t.Term, start: offset + t.Start, end: offset + t.End})
+	}
+	return f.words
+}
+
+// scan looks for the phrase through the positioned part of the title and
+// of the body, piece by piece as textField analyses them.
+func (f *phraseFinder) scan(limit int, text *docText) []span {
+	var out []span
+	if !text.noTitle {
+		out = f.scanHalf(0, text.title, limit, out)
+	}
+	if len(out) < limit {
+		out = f.scanHalf(text.titleLen+1, text.body, limit, out)
+	}
+	return out
+}
+
+// scanHalf appends to out the occurrences of the phrase in s, which starts
+// at byte offset of the title, "\n" and body coordinates.
+func (f *phraseFinder) scanHalf(offset int, s string, limit int, out []span) []span {
+	words := f.p.words
+	n := len(words)
+	// carry holds the last n-1 words of the pieces before (their terms
+	// copied), for a phrase that starts in one piece and ends in the next.
+	var carry []wordToken
+	bound := f.ix.cfg.TermPositionBytes
+	for len(s) > 0 && offset < bound {
+		piece := s[:cutPoint(s, analysisChunkBytes)]
+		s = s[len(piece):]
+		toks := f.tokenize(piece, offset)
+		at := func(k int) wordToken { // word k of the piece, carried ones before 0
+			if k < 0 {
+				return carry[len(carry)+k]
+			}
+			return toks[k]
+		}
+		for j := range toks {
+			if toks[j].start >= bound {
+				return out
+			}
+			first := j - n + 1
+			if first < -len(carry) {
+				continue
+			}
+			match := true
+			for m := 0; m < n && match; m++ {
+				match = string(at(first+m).term) == words[m]
+			}
+			if match {
+				out = append(out, span{at(first).start, toks[j].end})
+				if len(out) == limit {
+					return out
+				}
+			}
+		}
+		var next []wordToken
+		for k := max(len(toks)-(n-1), -len(carry)); k < len(toks); k++ {
+			t := at(k)
+			if k >= 0 {
+				t.term = slices.Clone(t.term)
+			}
+			next = append(next, t)
+		}
+		carry = next
+		offset += len(piece)
+	}
+	return out
+}
+
+// verifyingSearcher passes on its child's matches that accept keeps.
+type verifyingSearcher struct {
+	child   search.Searcher
+	accept  func(*search.DocumentMatch) (bool, error)
+	closing func()
+}
+
+// Next implements search.Searcher.
+func (s *verifyingSearcher) Next(sctx *search.SearchContext) (*search.DocumentMatch, error) {
+	d, err := s.child.Next(sctx)
+	return s.keep(sctx, d, err)
+}
+
+// Advance implements search.Searcher.
+func (s *verifyingSearcher) Advance(sctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
+	d, err := s.child.Advance(sctx, id)
+	return s.keep(sctx, d, err)
+}
+
+// keep returns d if it is accepted, else the child's next accepted match.
+func (s *verifyingSearcher) keep(sctx *search.SearchContext, d *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
+	for d != nil && err == nil {
+		ok, err := s.accept(d)
+		if err != nil {
+			sctx.DocumentMatchPool.Put(d)
+			return nil, err
+		}
+		if ok {
+			return d, nil
+		}
+		sctx.DocumentMatchPool.Put(d)
+		d, err = s.child.Next(sctx)
+	}
+	return nil, err
+}
+
+// Close implements search.Searcher.
+func (s *verifyingSearcher) Close() error {
+	s.closing()
+	return s.child.Close()
+}
+
+// Weight implements search.Searcher.
+func (s *verifyingSearcher) Weight() float64 { return s.child.Weight() }
+
+// SetQueryNorm implements search.Searcher.
+func (s *verifyingSearcher) SetQueryNorm(n float64) { s.child.SetQueryNorm(n) }
+
+// Count implements search.Searcher: the child's count, an upper bound.
+func (s *verifyingSearcher) Count() uint64 { return s.child.Count() }
+
+// Min implements search.Searcher.
+func (s *verifyingSearcher) Min() int { return s.child.Min() }
+
+// Size implements search.Searcher.
+func (s *verifyingSearcher) Size() int { return s.child.Size() }
+
+// DocumentMatchPoolSize implements search.Searcher.
+func (s *verifyingSearcher) DocumentMatchPoolSize() int { return s.child.DocumentMatchPoolSize() }
