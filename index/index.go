@@ -687,6 +687,9 @@ func (ix *Index) analyse(docs []Document) []analysed {
 			return
 		}
 		a.text = newTextField(fieldText, d.Title, d.Body, ix.textChainFor(d.Lang), ix.cfg.TermPositionBytes)
+		if ix.pairsFor(d.Lang) {
+			a.text.pairs = newPairField(d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
+		}
 		a.text.analyzeWith(scratch)
 		if len(d.Body) > packBodyBytes {
 			a.packed, a.err = packBody(d.Body)
@@ -718,6 +721,16 @@ func (ix *Index) analyse(docs []Document) []analysed {
 	}
 	wg.Wait()
 	return out
+}
+
+// pairsFor reports whether documents in language lang get stop pairs
+// (fieldStopPairs): those analysed word by word, English (the chain of
+// any language without one of its own) and each wordwise language.
+func (ix *Index) pairsFor(lang string) bool {
+	if _, own := ix.langs.chains[lang]; !own {
+		return true
+	}
+	return ix.langs.wordwise[lang]
 }
 
 // commit executes a batch together with its lane's new length sum (the
@@ -854,6 +867,9 @@ func buildDocument(d Document, text *textField, packed []byte) *document.Documen
 	)
 	doc := document.NewDocument(d.ID)
 	doc.AddField(text)
+	if text.pairs != nil && len(text.pairs.freqs) > 0 {
+		doc.AddField(text.pairs)
+	}
 	doc.AddField(document.NewTextFieldWithIndexingOptions(fieldTitle, nil, []byte(d.Title), store))
 	if len(d.Body) > packBodyBytes {
 		doc.AddField(document.NewTextFieldWithIndexingOptions(fieldBodyPacked, nil, packed, store))

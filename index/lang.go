@@ -79,6 +79,11 @@ type languages struct {
 	// except Chinese, Japanese and Korean, which share one analyser and
 	// cjkPrefix.
 	prefixes map[string]string
+	// wordwise holds the languages whose analysers keep or drop words one
+	// by one, at their positions (each of languageAnalysers: bleve's
+	// Unicode tokenizer and filters of one word each), unlike the script
+	// chains, whose bigrams and splits number their terms otherwise.
+	wordwise map[string]bool
 	// stopOf maps a stop word to the languages (bit i: Languages()[i])
 	// whose stop list has it: one look-up per word, not one per language.
 	stopOf map[string]uint32
@@ -98,7 +103,8 @@ var sharedLanguages = sync.OnceValues(newLanguages)
 // analysed opens with them too (its documents are English).
 func newLanguages() (*languages, error) {
 	cache := registry.NewCache()
-	l := &languages{chains: map[string]chain{}, analysers: map[string]analysis.Analyzer{}, prefixes: map[string]string{}, stopOf: map[string]uint32{}}
+	l := &languages{chains: map[string]chain{}, analysers: map[string]analysis.Analyzer{}, prefixes: map[string]string{},
+		wordwise: map[string]bool{}, stopOf: map[string]uint32{}}
 	stops := map[string]analysis.TokenMap{}
 	enStop, err := cache.TokenMapNamed(en.StopName)
 	if err != nil {
@@ -116,6 +122,7 @@ func newLanguages() (*languages, error) {
 		}
 		c.filters = append(slices.Clip(c.filters), prefixFilter(code+":"))
 		l.chains[code], l.prefixes[code] = c, code+":"
+		l.wordwise[code] = true
 		stop, err := cache.TokenMapNamed(names[1])
 		if err != nil {
 			return nil, fmt.Errorf("stop words %q: %w", names[1], err)

@@ -17,9 +17,17 @@ import (
 // phrases are now found from fieldText and the stored text, see
 // phraseQuery, and documents written before keep that field unread.)
 const (
-	fieldText  = "text"  // title + body, the document language's analyser (English: AnalyzerName; others prefix their terms, "de:haus"), scored by BM25, positions and offsets kept for phrases and snippets
-	fieldTitle = "title" // stored only
-	fieldBody  = "body"  // stored only
+	fieldText = "text" // title + body, the document language's analyser (English: AnalyzerName; others prefix their terms, "de:haus"), scored by BM25, positions and offsets kept for phrases and snippets
+	// fieldStopPairs holds each two words in a row that fieldText's
+	// analyser dropped ("of the"), lower-cased, with positions and
+	// offsets: what quoted phrases of stop words only are found by (see
+	// recordPairs, phraseQuery).
+	fieldStopPairs = "stop_pairs"
+	// fieldLegacyPhrase is the field formats 2 and 3 wrote the text into
+	// word for word; documents written then have it and no fieldStopPairs.
+	fieldLegacyPhrase = "phrase"
+	fieldTitle        = "title" // stored only
+	fieldBody         = "body"  // stored only
 	// fieldBodyPacked holds, instead of fieldBody, a body longer than
 	// packBodyBytes, deflated (see packBody).
 	fieldBodyPacked = "body_packed" // stored only
@@ -90,6 +98,13 @@ func newMapping() *mapping.IndexMappingImpl {
 	text.IncludeInAll = false
 	text.DocValues = false
 
+	pairs := mapping.NewTextFieldMapping()
+	pairs.Analyzer = keyword.Name // filled by hand (recordPairs), never analysed by bleve
+	pairs.Store = false
+	pairs.IncludeTermVectors = true
+	pairs.IncludeInAll = false
+	pairs.DocValues = false
+
 	stored := mapping.NewTextFieldMapping()
 	stored.Index = false
 	stored.Store = true
@@ -105,6 +120,7 @@ func newMapping() *mapping.IndexMappingImpl {
 
 	doc := mapping.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text)
+	doc.AddFieldMappingsAt(fieldStopPairs, pairs)
 	for _, f := range []string{fieldTitle, fieldBody, fieldBodyPacked, fieldModified, fieldSize, fieldLen, fieldETag, fieldLinks} {
 		doc.AddFieldMappingsAt(f, stored)
 	}

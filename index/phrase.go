@@ -82,14 +82,18 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapp
 // phrasePlan is how one phrase is looked for, worked out from its words.
 type phrasePlan struct {
 	words []string
-	// en holds the English term of each word, "" for a word the English
-	// analyser drops; anchored says at least one is not "": English
-	// documents are then found by their terms' positions.
-	en       []string
-	anchored bool
-	// otherLanguages says documents of languages other than English are
-	// candidates too.
-	otherLanguages bool
+	// anchors, when anchorField is set, hold for each word i the term of
+	// anchorField that stands at the phrase's position i in an English
+	// document holding the phrase ("" for none): the words' English terms
+	// in fieldText, or, for a phrase of English stop words only, the
+	// stop pairs (word i and word i+1) in fieldStopPairs. Such documents
+	// are found by those terms' positions.
+	anchorField string
+	anchors     []string
+	// scanMisses says that a candidate without the anchors (a document in
+	// another language, or one written before fieldStopPairs) is searched
+	// through rather than passed over.
+	scanMisses bool
 	// candidates matches every document that may hold the phrase (a
 	// superset: find tells).
 	candidates query.Query
@@ -105,31 +109,32 @@ func (ix *Index) planPhrase(words []string) (*phrasePlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &phrasePlan{words: words, en: make([]string, len(words))}
-	split := false
+	p := &phrasePlan{words: words}
+	en := make([]string, len(words))
+	kept, split := 0, false
 	for i, w := range words {
-		toks := ix.analyzer.Analyze([]byte(w))
-		if len(toks) > 1 {
+		switch toks := ix.analyzer.Analyze([]byte(w)); len(toks) {
+		case 0: // an English stop word
+		case 1:
+			en[i] = string(toks[0].Term)
+			kept++
+		default:
 			// Never for one word of the phrase tokenizer; should it
 			// happen, English documents are searched through.
 			split = true
-			break
-		}
-		if len(toks) == 1 {
-			p.en[i] = string(toks[0].Term)
-		}
-	}
-	var conj []query.Query
-	for i, t := range p.en {
-		if !split && t != "" && !slices.Contains(p.en[:i], t) {
-			conj = append(conj, termQuery(fieldText, t))
 		}
 	}
 	var parts []query.Query
-	if len(conj) > 0 {
-		p.anchored = true
-		parts = append(parts, conjunction(conj))
-	} else {
+	legacy := false // documents of formats 2 and 3 are found by their phrase field
+	switch {
+	case !split && kept > 0:
+		p.anchorField, p.anchors = fieldText, en
+		parts = append(parts, anchorsQuery(fieldText, en))
+	case !split && len(words) > 1:
+		p.anchorField, p.anchors = fieldStopPairs, stopPairs(words)
+		parts = append(parts, anchorsQuery(fieldStopPairs, p.anchors))
+		legacy = true
+	default:
 		// Every English document: those of no other language present.
 		all := query.NewBooleanQuery([]query.Query{query.NewMatchAllQuery()}, nil, nil)
 		if len(present) > 0 {
@@ -138,9 +143,14 @@ func (ix *Index) planPhrase(words []string) (*phrasePlan, error) {
 		parts = append(parts, all)
 	}
 	for _, code := range present {
-		parts = append(parts, ix.languageCandidates(code, words))
-		p.otherLanguages = true
+		q, pairs := ix.languageCandidates(code, words)
+		parts = append(parts, q)
+		legacy = legacy || pairs
 	}
+	if legacy {
+		parts = append(parts, query.NewPhraseQuery(words, fieldLegacyPhrase))
+	}
+	p.scanMisses = len(parts) > 1
 	if len(parts) == 1 {
 		p.candidates = parts[0]
 	} else {
@@ -149,23 +159,49 @@ func (ix *Index) planPhrase(words []string) (*phrasePlan, error) {
 	return p, nil
 }
 
+// stopPairs returns the stop pairs of a phrase of stop words: words i and
+// i+1 as recordPairs files them, at i; the last word starts none.
+func stopPairs(words []string) []string {
+	out := make([]string, len(words))
+	for i := range len(words) - 1 {
+		out[i] = words[i] + " " + words[i+1]
+	}
+	return out
+}
+
+// anchorsQuery matches the documents holding every anchor term in field.
+func anchorsQuery(field string, anchors []string) query.Query {
+	var qs []query.Query
+	for i, t := range anchors {
+		if t != "" && !slices.Contains(anchors[:i], t) {
+			qs = append(qs, termQuery(field, t))
+		}
+	}
+	return conjunction(qs)
+}
+
 // languageCandidates returns the documents of language code that may hold
 // the phrase words: for a language whose analyser keeps or drops words
-// one by one (each of languageAnalysers), those holding the term of each
-// word it keeps, the word taken as written in lower case, capitalised and
-// in capitals (filters that run before lower-casing, such as French
-// elision, see the case); for the others (their analysers join letters
-// into bigrams or split differently), all of them.
-func (ix *Index) languageCandidates(code string, words []string) query.Query {
+// one by one (wordwise), those holding the term of each word it keeps,
+// the word taken as written in lower case, capitalised and in capitals
+// (filters that run before lower-casing, such as French elision, see the
+// case), or, when it drops every word in every case, its stop pairs
+// (pairs true); for the others (their analysers join letters into bigrams
+// or split differently), all of them.
+func (ix *Index) languageCandidates(code string, words []string) (q query.Query, pairs bool) {
 	parts := []query.Query{termQuery(fieldLang, code)}
-	if _, wordwise := languageAnalysers()[code]; !wordwise {
-		return parts[0]
+	if !ix.langs.wordwise[code] {
+		return parts[0], false
 	}
 	a := ix.langs.analysers[code]
+	allDropped := true
 	for _, w := range words {
 		var terms []string
 		for _, v := range caseForms(w) {
 			toks := a.Analyze([]byte(v))
+			if len(toks) != 0 {
+				allDropped = false
+			}
 			if len(toks) != 1 {
 				terms = nil // dropped (or split) in some form: no constraint
 				break
@@ -187,7 +223,11 @@ func (ix *Index) languageCandidates(code string, words []string) query.Query {
 			parts = append(parts, query.NewDisjunctionQuery(alt))
 		}
 	}
-	return conjunction(parts)
+	if allDropped && len(words) > 1 {
+		parts = append(parts, anchorsQuery(fieldStopPairs, stopPairs(words)))
+		pairs = true
+	}
+	return conjunction(parts), pairs
 }
 
 // caseForms returns w (lower case), w capitalised and w in capitals, each
@@ -241,14 +281,14 @@ type phraseFinder struct {
 func newPhraseFinder(ctx context.Context, ix *Index, r bindex.IndexReader, p *phrasePlan) (*phraseFinder, error) {
 	f := &phraseFinder{ctx: ctx, ix: ix, r: r, p: p, id: make(bindex.IndexInternalID, 8),
 		scratch: ix.analysers.Get().(*analyser)}
-	if p.anchored {
+	if p.anchorField != "" {
 		f.readers = map[string]bindex.TermFieldReader{}
 		f.tfds = map[string]*bindex.TermFieldDoc{}
-		for _, t := range p.en {
+		for _, t := range p.anchors {
 			if t == "" || f.readers[t] != nil {
 				continue
 			}
-			tfr, err := r.TermFieldReader(ctx, []byte(t), fieldText, false, false, true)
+			tfr, err := r.TermFieldReader(ctx, []byte(t), p.anchorField, false, false, true)
 			if err != nil {
 				f.close()
 				return nil, fmt.Errorf("positions of %q: %w", t, err)
@@ -294,15 +334,16 @@ func (f *phraseFinder) find(doc uint64, limit int, text *docText) ([]span, error
 		return nil, err
 	}
 	var locs map[string][]*bindex.TermFieldVector
-	if f.p.anchored {
-		var english bool
+	if f.p.anchorField != "" {
+		var anchored bool
 		var err error
-		if locs, english, err = f.positions(doc); err != nil {
+		if locs, anchored, err = f.positions(doc); err != nil {
 			return nil, err
 		}
-		// A candidate without the English terms is a document of another
-		// language (see planPhrase), searched through below.
-		if !english && !f.p.otherLanguages {
+		// A candidate without the anchors is a document of another
+		// language or one written before fieldStopPairs (see planPhrase),
+		// searched through below.
+		if !anchored && !f.p.scanMisses {
 			return nil, nil
 		}
 	}
@@ -389,7 +430,7 @@ func (f *phraseFinder) load(doc uint64) (docText, error) {
 // anchored checks the places where the phrase's English terms stand at
 // its distances (locs: each term's locations in the document).
 func (f *phraseFinder) anchored(locs map[string][]*bindex.TermFieldVector, limit int, text *docText) []span {
-	words, en := f.p.words, f.p.en
+	words, en := f.p.words, f.p.anchors
 	for t, ls := range locs {
 		// In the order the analysis found them, by position; sorted
 		// here should an index hold them otherwise.
@@ -455,7 +496,11 @@ func atPosition(locs []*bindex.TermFieldVector, pos uint64) *bindex.TermFieldVec
 // k: false only when both are ASCII and differ case aside (its term is
 // then another word of the same stem, "happens" for "happening"), which
 // spares tokenising the text around it. Anything else is left to checkAt.
+// A stop pair is the words themselves: true.
 func (f *phraseFinder) sameWord(text *docText, l *bindex.TermFieldVector, k int) bool {
+	if f.p.anchorField != fieldText {
+		return true
+	}
 	h0, h1, ok := text.half(int(l.Start))
 	if !ok || int(l.End) > h1 {
 		return false

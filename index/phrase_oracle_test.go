@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -318,5 +319,135 @@ func TestPhraseQueriesInOtherLanguages(t *testing.T) {
 			t.Fatalf("%s: the word-by-word oracle finds %v, the test expects %v", tc.phrase, oracle, tc.want)
 		}
 		checkHits(t, ix, tc.phrase, tc.want)
+	}
+}
+
+// stopPairsOracle is what fieldStopPairs must hold for title and body
+// analysed by the scored chain a: one pass of the phrase analyser and of
+// a over each whole half, each two words in a row that a drops (no word
+// of a's at their positions), lower-cased, starting before bound.
+func stopPairsOracle(a, phrase analysis.Analyzer, title, body string, bound int) []occurrence {
+	var out []occurrence
+	pos := 0
+	for _, half := range []struct {
+		text   string
+		offset int
+	}{{title, 0}, {body, len(title) + 1}} {
+		kept := map[int]bool{}
+		for _, t := range a.Analyze([]byte(half.text)) {
+			if t.Type != analysis.Shingle {
+				kept[t.Position] = true
+			}
+		}
+		words := phrase.Analyze([]byte(half.text))
+		for i := 0; i+1 < len(words); i++ {
+			w, z := words[i], words[i+1]
+			if !kept[w.Position] && !kept[z.Position] && half.offset+z.Start < bound {
+				out = append(out, occurrence{string(w.Term) + " " + string(z.Term), half.offset + w.Start, half.offset + z.End, pos + w.Position})
+			}
+		}
+		if len(words) > 0 {
+			pos += words[len(words)-1].Position
+		}
+	}
+	return out
+}
+
+// The stop pairs filed while the scored field is analysed, piece by piece,
+// are exactly those of one pass over each whole half: every two words in
+// a row the scored analyser drops, lower-cased, at the first one's
+// position, spanning both, none from the title into the body, none past
+// the position bound; for English and a language analysed word by word.
+func TestStopPairsAsWholeTextAnalysis(t *testing.T) {
+	ix := openTest(t)
+	long := strings.Repeat("It is THE end of it; to be or not to be, that is the question of the day. ", 60)
+	texts := []struct{ name, title, body string }{
+		{"stop words in a row", "To be or not", "Out of the blue, it's the one that was there."},
+		{"title into body", "the end of", "the story is not of the type"},
+		{"compounds and possessives", "State-of-the-art", "It's the dogs' and the cat's out-of-the-way place, isn't it?"},
+		{"long text over many pieces", "Of the", long},
+		{"German", "Der die das", "Der Hund und die Katze sind im Haus, aber nicht in dem Garten."},
+		{"no stop words", "Laminar flow", "Boundary layer separation measured."},
+	}
+	chains := map[string]chain{English: ix.textChain, "de": ix.langs.chains["de"]}
+	analysers := map[string]analysis.Analyzer{English: ix.analyzer, "de": ix.langs.analysers["de"]}
+	for code, c := range chains {
+		for _, chunk := range []int{16, 97, analysisChunkBytes} {
+			for _, bound := range []int{40, 1 << 30} {
+				for _, tc := range texts {
+					f := newTextField(fieldText, tc.title, tc.body, c, bound)
+					f.pairs = newPairField(tc.title, tc.body, ix.phraseChain, bound)
+					f.chunkBytes = chunk
+					f.analyzeWith(&analyser{})
+					_, _, got := fieldAnalysis(f.pairs)
+					want := stopPairsOracle(analysers[code], ix.phraseAnalyzer, tc.title, tc.body, bound)
+					sortOccurrences(got)
+					sortOccurrences(want)
+					if !slices.Equal(got, want) {
+						t.Errorf("%s, %s, pieces of %d, bound %d:\n got %v\nwant %v", code, tc.name, chunk, bound, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Documents written by formats 2 and 3 (a phrase field word for word, no
+// stop pairs) are found by every kind of phrase once the index is
+// upgraded, next to documents written since.
+func TestPhrasesFindDocumentsOfFormat3(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ix")
+	ix, err := Open(dir, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := []Document{
+		{ID: "old-hamlet", Lang: English, Title: "Soliloquy", Body: "To be, or not to be, that is the question."},
+		{ID: "old-oom", Lang: English, Title: "Crash", Body: "The worker ran out of memory."},
+		{ID: "old-de", Lang: "de", Title: "Katze", Body: "Der Hund und die Katze sind im Haus."},
+	}
+	// Written as format 3 wrote them: the phrase field, no stop pairs.
+	b := ix.bi.NewBatch()
+	for _, d := range old {
+		if err := ix.prepare(&d); err != nil {
+			t.Fatal(err)
+		}
+		text := newTextField(fieldText, d.Title, d.Body, ix.textChainFor(d.Lang), ix.cfg.TermPositionBytes)
+		text.Analyze()
+		doc := buildDocument(d, text, nil)
+		words := newTextField(fieldLegacyPhrase, d.Title, d.Body, ix.phraseChain, ix.cfg.TermPositionBytes)
+		words.Analyze()
+		doc.AddField(words)
+		if err := b.IndexAdvanced(doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.SetInternal(keySchema, []byte("3"))
+	if err := batchDurably(context.Background(), ix.bi, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err = Open(dir, DefaultConfig()); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	mustIndex(t, ix,
+		Document{ID: "new-hamlet", Lang: English, Title: "Again", Body: "He said: to be or not to be."},
+		Document{ID: "new-de", Lang: "de", Title: "Haus", Body: "Die Katze und der Hund."},
+	)
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{`"to be or not to be"`, []string{"new-hamlet", "old-hamlet"}},
+		{`"out of memory"`, []string{"old-oom"}},
+		{`"die katze"`, []string{"new-de", "old-de"}},
+		{`"und der hund"`, []string{"new-de"}},
+		{`"der hund"`, []string{"new-de", "old-de"}},
+		{`"to be"`, []string{"new-hamlet", "old-hamlet"}},
+	} {
+		checkHits(t, ix, tc.query, tc.want)
 	}
 }

@@ -73,6 +73,12 @@ type textField struct {
 	positionBytes int
 	chunkBytes    int
 
+	// pairs, when not nil, is the stop-pair field (fieldStopPairs) of the
+	// same text, filled from this field's analysis: see recordPairs.
+	pairs *textField
+	// derived says the field has no text of its own (the stop pairs).
+	derived bool
+
 	analysed bool
 	length   int
 	freqs    bindex.TokenFrequencies
@@ -97,8 +103,22 @@ func newTextField(name, title, body string, c chain, positionBytes int) *textFie
 		positionBytes: positionBytes, chunkBytes: analysisChunkBytes}
 }
 
-// Analyze computes the term frequencies and locations, once.
-func (f *textField) Analyze() { f.analyzeWith(nil) }
+// newPairField returns the stop-pair field of the same text as the scored
+// field, to be given to it as its pairs; c is the phrase analyser's
+// chain, which gives a dropped word's form.
+func newPairField(title, body string, c chain, positionBytes int) *textField {
+	return &textField{name: fieldStopPairs, title: title, body: body, chain: c, positionBytes: positionBytes,
+		chunkBytes: analysisChunkBytes, derived: true}
+}
+
+// Analyze computes the term frequencies and locations, once (and those
+// of its pairs).
+func (f *textField) Analyze() {
+	f.analyzeWith(nil)
+	if f.derived {
+		f.analysed = true // filled by the scored field's analysis
+	}
+}
 
 // analyzeWith is Analyze in a's scratch space, reused from document to
 // document by one goroutine at a time (nil: a new one).
@@ -109,10 +129,19 @@ func (f *textField) analyzeWith(a *analyser) {
 	if a == nil {
 		a = &analyser{buf: make([]byte, 0, min(f.chunkBytes, len(f.title)+len(f.body))+8)}
 	}
+	if f.derived {
+		return
+	}
 	f.begin()
 	r := &recorder{f: f, freqs: f.freqs}
-	a.add(f.title, 0, r)
-	a.add(f.body, len(f.title)+1, r) // after the "\n" between them
+	var pr *recorder
+	if f.pairs != nil {
+		f.pairs.begin()
+		f.pairs.freqs = make(bindex.TokenFrequencies, min((len(f.title)+len(f.body))/64, 1024))
+		pr = &recorder{f: f.pairs, freqs: f.pairs.freqs}
+	}
+	a.add(f.title, 0, r, pr)
+	a.add(f.body, len(f.title)+1, r, pr) // after the "\n" between them
 }
 
 // begin marks f analysed and gives it an empty frequency table, sized
@@ -131,6 +160,16 @@ func (f *textField) begin() {
 // the size of the documents.
 type analyser struct {
 	buf []byte // the piece being analysed; filters change it in place
+	// words, kept, pair and pairTerm are recordPairs' scratch space: the
+	// tokenizer's words of a piece (position, offsets), which of them
+	// the filters kept, a pair token and its term.
+	words    []wordSpan
+	kept     []bool
+	pair     analysis.TokenStream
+	pairTok  analysis.Token
+	pairTerm []byte
+	form     []byte // phraseForm's
+	lower    analysis.TokenStream // a stream of one token, to lower-case a word
 	// stems maps a word to its English stem (filterAll): the same words
 	// come back again and again, and stemming one costs two allocations
 	// and more time than the rest of its analysis. At most
@@ -262,6 +301,8 @@ type recorder struct {
 	// locPtrs is the slab the terms' first location pointers are cut
 	// from.
 	locPtrs []*bindex.TokenLocation
+	// last is, for the stop-pair field, the last dropped word so far.
+	last dropped
 }
 
 // slabSize is how many items a new slab holds when n more are expected:
@@ -270,20 +311,115 @@ type recorder struct {
 func slabSize(n, limit int) int { return min(n, limit) }
 
 // add analyses text, which starts at byte offset of the field's text,
-// into r's field.
-func (a *analyser) add(text string, offset int, r *recorder) {
+// into r's field and, when pr is not nil, the pairs of words its filters
+// drop into pr's (see recordPairs).
+func (a *analyser) add(text string, offset int, r, pr *recorder) {
 	f := r.f
+	if pr != nil {
+		pr.last = dropped{} // no pair from the title into the body
+	}
 	for len(text) > 0 {
 		piece := text[:cutPoint(text, f.chunkBytes)]
 		text = text[len(piece):]
 		a.buf = append(a.buf[:0], piece...)
 		tokens := a.tokenize(f.chain.tokenizer, a.buf)
 		n := lastPosition(tokens) // before filters drop any: positions count them all
+		if pr != nil {
+			a.words = a.words[:0]
+			for _, t := range tokens {
+				if !isJoinedCompound(t) {
+					a.words = append(a.words, wordSpan{t.Position, t.Start, t.End})
+				}
+			}
+		}
 		tokens = a.filterAll(tokens, f.chain.filters)
 		r.record(tokens, offset)
+		if pr != nil {
+			pr.pos = r.pos
+			a.recordPairs(piece, tokens, offset, pr)
+		}
 		r.pos += n
 		offset += len(piece)
 	}
+}
+
+// wordSpan is a tokenizer word's position and offsets in its piece.
+type wordSpan struct{ pos, start, end int }
+
+// dropped is the last word a scored field's filters dropped, carried to
+// the next piece: its form, position and start in the field's terms.
+type dropped struct {
+	form       []byte
+	pos, start int
+	set        bool
+}
+
+// recordPairs files into pr's field (fieldStopPairs) each two words in a
+// row that the scored field's filters dropped (its stop words): "of the"
+// at the first one's position, spanning both, each word in the phrase
+// analyser's form (lower-cased). A quoted phrase of stop words only ("to
+// be or not to be") is found by them as other phrases are by their kept
+// words (see phraseQuery); two words are the least a pair needs, so
+// lone stop words, most of them, add nothing. a.words are the piece's
+// tokenizer words; tokens what the filters kept of them.
+func (a *analyser) recordPairs(piece string, tokens analysis.TokenStream, offset int, pr *recorder) {
+	if len(a.words) == 0 {
+		return
+	}
+	a.kept = a.kept[:0]
+	for range a.words {
+		a.kept = append(a.kept, false)
+	}
+	first := a.words[0].pos // the piece's words are numbered from it, one by one
+	for _, t := range tokens {
+		if i := t.Position - first; !isJoinedCompound(t) && i >= 0 && i < len(a.kept) {
+			a.kept[i] = true
+		}
+	}
+	last := &pr.last
+	for i, w := range a.words {
+		if a.kept[i] || offset+w.start >= pr.f.positionBytes {
+			last.set = false
+			continue
+		}
+		form := a.phraseForm(piece[w.start:w.end], pr.f.chain)
+		pos := pr.pos + w.pos
+		if last.set && last.pos == pos-1 {
+			a.pairTerm = append(append(append(a.pairTerm[:0], last.form...), ' '), form...)
+			a.pairTok = analysis.Token{Term: a.pairTerm, Start: last.start - offset, End: w.end,
+				Position: last.pos - pr.pos, Type: analysis.AlphaNumeric}
+			a.pair = append(a.pair[:0], &a.pairTok)
+			pr.record(a.pair, offset)
+		}
+		last.form = append(last.form[:0], form...)
+		last.pos, last.start, last.set = pos, offset+w.start, true
+	}
+}
+
+// phraseForm returns word as the phrase analyser's filters leave it
+// (lower-cased), in a's scratch space until the next call.
+func (a *analyser) phraseForm(word string, c chain) []byte {
+	if isASCII(word) {
+		a.form = append(a.form[:0], word...)
+		for i, ch := range a.form {
+			if 'A' <= ch && ch <= 'Z' {
+				a.form[i] = ch + 'a' - 'A'
+			}
+		}
+		return a.form
+	}
+	if a.lower == nil {
+		a.lower = make(analysis.TokenStream, 1)
+	}
+	a.lower[0] = &analysis.Token{Term: []byte(word)}
+	for _, tf := range c.filters {
+		a.lower = tf.Filter(a.lower)
+	}
+	if len(a.lower) != 1 {
+		a.lower = a.lower[:1]
+		return []byte(word)
+	}
+	return a.lower[0].Term
 }
 
 // record files a piece's filtered tokens, the piece starting at byte
@@ -395,8 +531,14 @@ func (f *textField) Options() bindex.FieldIndexingOptions {
 // Value implements document.Field: the field is not stored, so it has none.
 func (f *textField) Value() []byte { return nil }
 
-// NumPlainTextBytes implements document.Field.
-func (f *textField) NumPlainTextBytes() uint64 { return uint64(len(f.title) + 1 + len(f.body)) }
+// NumPlainTextBytes implements document.Field: the text's, counted once
+// (not again for the stop pairs).
+func (f *textField) NumPlainTextBytes() uint64 {
+	if f.derived {
+		return 0
+	}
+	return uint64(len(f.title) + 1 + len(f.body))
+}
 
 // EncodedFieldType implements document.Field: a text field.
 func (f *textField) EncodedFieldType() byte { return 't' }
@@ -410,5 +552,8 @@ func (f *textField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return 
 // Size implements document.Field: the bytes the field holds, roughly,
 // without walking its terms (see freqBytes).
 func (f *textField) Size() int {
+	if f.derived {
+		return size.SizeOfPtr*4 + len(f.name) + f.freqBytes
+	}
 	return size.SizeOfPtr*4 + len(f.name) + len(f.title) + len(f.body) + f.freqBytes
 }

@@ -1,0 +1,114 @@
+package index_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/p2pir/p2pir/eval"
+	"github.com/p2pir/p2pir/index"
+	"github.com/p2pir/p2pir/internal/testenv"
+)
+
+// BenchmarkPhraseSearch runs quoted phrases taken from the CRAN, CISI and
+// MED queries (the first two neighbouring words of each query that are
+// not stop words, "boundary layer") against one settled index of CRAN,
+// CISI, MED, ADI and LISA (BenchmarkSearchDepth's), top 10 with snippets
+// as a person searches, and reports latency percentiles:
+//
+//   - phrase: the phrase alone ("\"boundary layer\""), a filter: every
+//     document holding it;
+//   - query+phrase: the whole query with the phrase required;
+//   - stop-words: a phrase of stop words only from the same queries
+//     ("\"of the\""), which no scoring word narrows.
+func BenchmarkPhraseSearch(b *testing.B) {
+	root := testenv.DataDir(b)
+	var docs []index.Document
+	var queries []string
+	for i, name := range []string{"cranfield", "cisi", "med", "adi", "lisa"} {
+		c, err := eval.Load(filepath.Join(root, name))
+		if err != nil {
+			b.Fatalf("load %s: %v", name, err)
+		}
+		for _, d := range c.Docs {
+			docs = append(docs, index.Document{ID: name + "/" + d.DocNo, Title: d.Title, Body: d.Text, Source: index.SourceEval})
+		}
+		if i < 3 {
+			for _, q := range c.Queries {
+				queries = append(queries, q.Text)
+			}
+		}
+	}
+	ix, err := index.Open(filepath.Join(b.TempDir(), "ix"), index.DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	if err := ix.Index(ctx, docs); err != nil {
+		b.Fatal(err)
+	}
+	if err := ix.Compact(ctx); err != nil {
+		b.Fatal(err)
+	}
+	stop := func(w string) bool { return len(ix.TermFreqs(w)) == 0 } // the English analyser drops it
+	kinds := map[string][]string{}
+	for _, text := range queries {
+		words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
+		for j := 0; j+1 < len(words); j++ {
+			if a, z := words[j], words[j+1]; !stop(a) && !stop(z) {
+				phrase := `"` + a + " " + z + `"`
+				kinds["phrase"] = append(kinds["phrase"], phrase)
+				kinds["query+phrase"] = append(kinds["query+phrase"], strings.Join(words, " ")+" +"+phrase)
+				break
+			}
+		}
+		for j := 0; j+1 < len(words); j++ {
+			if stop(words[j]) && stop(words[j+1]) {
+				kinds["stop-words"] = append(kinds["stop-words"], `"`+words[j]+" "+words[j+1]+`"`)
+				break
+			}
+		}
+	}
+	for _, kind := range []string{"phrase", "query+phrase", "stop-words"} {
+		var prepared []index.Query
+		for _, t := range kinds[kind] {
+			q, err := ix.ParseQuery(t)
+			if err != nil {
+				b.Fatalf("parse %q: %v", t, err)
+			}
+			prepared = append(prepared, q)
+		}
+		b.Run(fmt.Sprintf("%s/%d-queries", kind, len(prepared)), func(b *testing.B) {
+			hits := 0
+			for _, q := range prepared { // warm the caches
+				res, err := ix.Search(ctx, q, index.SearchOptions{K: 10})
+				if err != nil {
+					b.Fatal(err)
+				}
+				hits += int(res.Total)
+			}
+			lat := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				q := prepared[i%len(prepared)]
+				start := time.Now()
+				if _, err := ix.Search(ctx, q, index.SearchOptions{K: 10}); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			b.ReportMetric(float64(hits)/float64(len(prepared)), "matches/query")
+		})
+	}
+}
