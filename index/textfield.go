@@ -168,7 +168,7 @@ type analyser struct {
 	pair     analysis.TokenStream
 	pairTok  analysis.Token
 	pairTerm []byte
-	form     []byte // phraseForm's
+	form     []byte               // phraseForm's
 	lower    analysis.TokenStream // a stream of one token, to lower-case a word
 	// stems maps a word to its English stem (filterAll): the same words
 	// come back again and again, and stemming one costs two allocations
