@@ -347,17 +347,31 @@ func (f *phraseFinder) find(doc uint64, limit int, text *docText) ([]span, error
 			return nil, nil
 		}
 	}
-	if text == nil {
-		t, err := f.load(doc)
-		if err != nil {
-			return nil, err
+	// The text is read once some place needs it: a document whose
+	// anchors stand nowhere at the phrase's distances is passed over
+	// without reading it.
+	var loadErr error
+	get := func() *docText {
+		if text == nil && loadErr == nil {
+			t, err := f.load(doc)
+			if err != nil {
+				loadErr = err
+				return nil
+			}
+			text = &t
 		}
-		text = &t
+		return text
 	}
+	var out []span
 	if locs != nil {
-		return f.anchored(locs, limit, text), nil
+		out = f.anchored(locs, limit, get)
+	} else if t := get(); t != nil {
+		out = f.scan(limit, t)
 	}
-	return f.scan(limit, text), nil
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	return out, nil
 }
 
 // positions reads the locations of the phrase's English terms in doc:
@@ -427,9 +441,10 @@ func (f *phraseFinder) load(doc uint64) (docText, error) {
 	return t, nil
 }
 
-// anchored checks the places where the phrase's English terms stand at
-// its distances (locs: each term's locations in the document).
-func (f *phraseFinder) anchored(locs map[string][]*bindex.TermFieldVector, limit int, text *docText) []span {
+// anchored checks the places where the phrase's anchors stand at its
+// distances (locs: each anchor's locations in the document), reading the
+// text with get (nil: it could not be read) for the first such place.
+func (f *phraseFinder) anchored(locs map[string][]*bindex.TermFieldVector, limit int, get func() *docText) []span {
 	words, en := f.p.words, f.p.anchors
 	for t, ls := range locs {
 		// In the order the analysis found them, by position; sorted
@@ -441,24 +456,50 @@ func (f *phraseFinder) anchored(locs map[string][]*bindex.TermFieldVector, limit
 		}
 	}
 	first := slices.IndexFunc(en, func(t string) bool { return t != "" })
+	at := make([]*bindex.TermFieldVector, len(en)) // the anchors' locations at one place
 	var out []span
 	for _, l := range locs[en[first]] {
 		start := int(l.Pos) - first // the phrase's first position
-		ok := start >= 0 && f.sameWord(text, l, first)
-		for i := first + 1; i < len(en) && ok; i++ {
-			if en[i] != "" {
-				at := atPosition(locs[en[i]], uint64(start+i))
-				ok = at != nil && f.sameWord(text, at, i)
+		ok := start >= 0
+		for i := range en {
+			if at[i] = nil; ok && en[i] != "" {
+				at[i] = atPosition(locs[en[i]], uint64(start+i))
+				ok = at[i] != nil
 			}
 		}
 		if !ok {
 			continue
 		}
-		if s, ok := f.checkAt(text, int(l.Start), first, len(words)); ok {
-			out = append(out, s)
-			if len(out) == limit {
-				break
+		text := get()
+		if text == nil {
+			return nil
+		}
+		// Every word anchored and written as the phrase has it, in one
+		// half: the words are there in a row, nothing left to check.
+		exact := true
+		for i, a := range at {
+			same, sure := f.sameWord(text, a, i)
+			ok = ok && same
+			exact = exact && sure
+		}
+		if !ok {
+			continue
+		}
+		var s span
+		if exact {
+			// The words stand at positions in a row: if the first and
+			// the last are in one half, so are all.
+			h0, _, _ := text.half(int(at[0].Start))
+			if h, _, _ := text.half(int(at[len(at)-1].Start)); h != h0 {
+				continue
 			}
+			s = span{int(at[0].Start), int(at[len(at)-1].End)}
+		} else if s, ok = f.checkAt(text, int(l.Start), first, len(words)); !ok {
+			continue
+		}
+		out = append(out, s)
+		if len(out) == limit {
+			break
 		}
 	}
 	return out
@@ -492,25 +533,28 @@ func atPosition(locs []*bindex.TermFieldVector, pos uint64) *bindex.TermFieldVec
 	return locs[i]
 }
 
-// sameWord is a quick test that the token at l may be the phrase's word
-// k: false only when both are ASCII and differ case aside (its term is
-// then another word of the same stem, "happens" for "happening"), which
-// spares tokenising the text around it. Anything else is left to checkAt.
-// A stop pair is the words themselves: true.
-func (f *phraseFinder) sameWord(text *docText, l *bindex.TermFieldVector, k int) bool {
-	if f.p.anchorField != fieldText {
-		return true
+// sameWord is a quick test that the token at l (nil: no anchor there)
+// may be the phrase's word k: false only when both are ASCII and differ
+// case aside (its term is then another word of the same stem, "happens"
+// for "happening") or it is not in the same half of the text as the
+// phrase's first anchor, which spares tokenising the text around it. sure
+// says the answer needs no more checking: the token is in that half and
+// is the word, case aside, both ASCII. A stop pair is the words
+// themselves; a place without an anchor is left to checkAt.
+func (f *phraseFinder) sameWord(text *docText, l *bindex.TermFieldVector, k int) (same, sure bool) {
+	if l == nil || f.p.anchorField != fieldText {
+		return true, false
 	}
 	h0, h1, ok := text.half(int(l.Start))
 	if !ok || int(l.End) > h1 {
-		return false
+		return false, true
 	}
 	token := text.at(h0, int(l.End))[int(l.Start)-h0:]
 	word := f.p.words[k]
 	if !isASCII(token) || !isASCII(word) {
-		return true
+		return true, false
 	}
-	return strings.EqualFold(token, word)
+	return strings.EqualFold(token, word), true
 }
 
 func isASCII(s string) bool {
