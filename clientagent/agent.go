@@ -383,7 +383,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		// Shared (not copied) profile and marks, in one read of the
 		// store: the search only reads them.
 		var marks []usermodel.Mark
-		profile, marks, err = a.store.SharedState(ctx)
+		profile, marks, _, err = a.store.SharedState(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("clientagent: %w", err)
 		}
