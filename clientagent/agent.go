@@ -139,8 +139,6 @@ type Agent struct {
 	unitProfile unitCache
 	// reforms are the latest reformulations, by what they came from.
 	reforms reformCache
-	// pastQueries are the marks' queries prepared for cosines.
-	pastQueries pastQueries
 }
 
 // finishTimeout bounds the local work that follows the sources' answers
@@ -383,19 +381,21 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 		// Shared (not copied) profile and marks, in one read of the
 		// store: the search only reads them.
 		var marks []usermodel.Mark
-		profile, marks, err = a.store.SharedState(ctx)
+		var pastQueries []usermodel.PreparedQuery // marks[i]'s query prepared
+		profile, marks, pastQueries, err = a.store.SharedState(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("clientagent: %w", err)
 		}
 		if len(marks) > a.cfg.History {
 			marks = marks[len(marks)-a.cfg.History:]
+			pastQueries = pastQueries[len(pastQueries)-a.cfg.History:]
 		}
 		// A mark speaks about the information need it was made for: only
 		// marks of similar past queries reformulate this one, and a result
 		// rejected there is filtered here (the same need, the same page or
 		// a near copy of it, again). The profile carries the rest.
 		var judged []usermodel.Judged
-		judged, rejected = a.pastQueries.judge(marks, qvec, qvec.Norm(), a.cfg.SimilarQuery)
+		judged, rejected = judgePastQueries(marks, pastQueries, qvec, a.cfg.SimilarQuery)
 		if len(q.Terms) > 0 && (len(judged) > 0 || len(profile.Terms) > 0) {
 			ref, err := a.reforms.reformulate(ctx, a.ix, a.cfg.Reform, q.Terms, judged, a.unitProfile.get(profile.Terms))
 			if err != nil {

@@ -5,13 +5,12 @@ import (
 	"maps"
 	"math/rand/v2"
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/p2pir/p2pir/usermodel"
 )
 
-// plainJudge is the computation pastQueries.judge replaces: every mark in
+// plainJudge is the computation judgePastQueries replaces: every mark in
 // turn, skipped when its query shares no term with qvec, else kept when
 // the cosine of the two queries (Vector.CosineWithNorm) is at least minSim.
 func plainJudge(qvec usermodel.Vector, marks []usermodel.Mark, minSim float64) ([]usermodel.Judged, []usermodel.Vector) {
@@ -41,13 +40,14 @@ func plainJudge(qvec usermodel.Vector, marks []usermodel.Mark, minSim float64) (
 }
 
 // TestPastQueriesJudgeAsEveryMarkInTurn checks the marks a search takes
-// (pastQueries.judge, with each past query's norm and sorted terms kept
-// from search to search) against the plain computation (plainJudge): the
-// same marks, in order, with the same weights to the bit, and the same
-// rejected documents, for random logs of queries over a small vocabulary
-// (longer and shorter past queries than the query, empty ones, zero
-// weights, repeated needs), several thresholds, and one cache serving
-// every log in turn, a changed mark's query being a new map.
+// (judgePastQueries, with each past query's norm, sorted terms and
+// signature prepared once, as the store prepares them when it decodes a
+// mark) against the plain computation (plainJudge): the same marks, in
+// order, with the same weights to the bit, and the same rejected
+// documents, for random logs of queries over a small vocabulary (longer
+// and shorter past queries than the query, empty ones, zero weights,
+// repeated needs) and several thresholds, the log changing from search to
+// search: marks added and some replaced, only those prepared anew.
 func TestPastQueriesJudgeAsEveryMarkInTurn(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 4))
 	vocab := []string{"ice", "glacier", "lava", "moraine", "flow", "heat", "rock", "snow"}
@@ -62,13 +62,16 @@ func TestPastQueriesJudgeAsEveryMarkInTurn(t *testing.T) {
 		}
 		return v
 	}
-	var c pastQueries
 	var log []usermodel.Mark
+	var prepared []usermodel.PreparedQuery
 	for trial := range 100 {
 		// The log changes as a store's does: marks added, some replaced
-		// (a new map for the query: the store decodes changed bytes anew).
+		// (a new map for the query, prepared anew: the store decodes and
+		// prepares changed bytes anew).
 		for range rng.IntN(5) {
-			log = append(log, usermodel.Mark{URL: fmt.Sprint("u", len(log)), QueryVec: randomVec(5), Interested: rng.IntN(2) == 0, Doc: randomVec(3)})
+			m := usermodel.Mark{URL: fmt.Sprint("u", len(log)), QueryVec: randomVec(5), Interested: rng.IntN(2) == 0, Doc: randomVec(3)}
+			log = append(log, m)
+			prepared = append(prepared, usermodel.PrepareQuery(m.QueryVec))
 		}
 		if len(log) > 0 && rng.IntN(3) == 0 {
 			i := rng.IntN(len(log))
@@ -76,33 +79,17 @@ func TestPastQueriesJudgeAsEveryMarkInTurn(t *testing.T) {
 			for t := range log[i].QueryVec {
 				log[i].QueryVec[t] = rng.Float64()
 			}
+			prepared[i] = usermodel.PrepareQuery(log[i].QueryVec)
 		}
 		for range 5 {
 			q := randomVec(4)
 			for _, minSim := range []float64{0.1, 0.5, 0.9, 1} {
-				gotJ, gotR := c.judge(log, q, q.Norm(), minSim)
+				gotJ, gotR := judgePastQueries(log, prepared, q, minSim)
 				wantJ, wantR := plainJudge(q, log, minSim)
 				if !reflect.DeepEqual(gotJ, wantJ) || !reflect.DeepEqual(gotR, wantR) {
 					t.Fatalf("trial %d, query %v, least cosine %v: judged %+v rejected %v; want %+v and %v", trial, q, minSim, gotJ, gotR, wantJ, wantR)
 				}
 			}
-		}
-	}
-	if len(c.m) == 0 {
-		t.Fatal("no past query was kept: the test does not exercise the cache")
-	}
-}
-
-// TestPastQueriesStayWithinTheirBound: a person whose marks' queries keep
-// changing never makes the cache hold more than maxPastQueries of them.
-func TestPastQueriesStayWithinTheirBound(t *testing.T) {
-	var c pastQueries
-	q := usermodel.Vector{"ice": 1}
-	for i := range 3 * maxPastQueries {
-		marks := []usermodel.Mark{{QueryVec: usermodel.Vector{"ice": float64(i + 1)}}}
-		c.judge(marks, q, q.Norm(), 0.5)
-		if len(c.m) > maxPastQueries {
-			t.Fatalf("after %d queries the cache holds %d, bound %d", i+1, len(c.m), maxPastQueries)
 		}
 	}
 }
@@ -128,10 +115,10 @@ func TestHasAnyIsSharingATerm(t *testing.T) {
 	}
 }
 
-// BenchmarkPastQueriesAfterAMark measures the judging of a search that
-// follows a mark: 500 marks (Config.History) whose queries, of three
-// terms from a vocabulary of 200, are known but one, new.
-func BenchmarkPastQueriesAfterAMark(b *testing.B) {
+// BenchmarkJudgePastQueries measures the judging of a search over 500
+// marks (Config.History) whose queries, of three terms from a vocabulary
+// of 200, the store has prepared.
+func BenchmarkJudgePastQueries(b *testing.B) {
 	rng := rand.New(rand.NewPCG(13, 8))
 	vec := func() usermodel.Vector {
 		v := usermodel.Vector{}
@@ -141,48 +128,14 @@ func BenchmarkPastQueriesAfterAMark(b *testing.B) {
 		return v
 	}
 	marks := make([]usermodel.Mark, 500)
+	prepared := make([]usermodel.PreparedQuery, len(marks))
 	for i := range marks {
 		marks[i] = usermodel.Mark{QueryVec: vec(), Interested: i%3 == 0}
+		prepared[i] = usermodel.PrepareQuery(marks[i].QueryVec)
 	}
 	q := marks[0].QueryVec
-	var c pastQueries
-	c.judge(marks, q, q.Norm(), 0.9)
 	b.ReportAllocs()
 	for b.Loop() {
-		marks[len(marks)-1].QueryVec = vec() // the new mark
-		c.judge(marks, q, q.Norm(), 0.9)
-	}
-}
-
-// TestTermsSignatureNeverPassesOverASharedTerm: random sets of terms that
-// share one have signatures sharing a bit (judge passes over only those
-// that share none), and most small sets that share no term are told apart
-// by their signatures alone (else the filter saves nothing).
-func TestTermsSignatureNeverPassesOverASharedTerm(t *testing.T) {
-	rng := rand.New(rand.NewPCG(4, 4))
-	terms := func() []string {
-		out := make([]string, 1+rng.IntN(5))
-		for i := range out {
-			out[i] = fmt.Sprintf("term%d", rng.IntN(400))
-		}
-		return out
-	}
-	disjoint, told := 0, 0
-	for range 5000 {
-		a, b := terms(), terms()
-		shared := slices.ContainsFunc(a, func(s string) bool { return slices.Contains(b, s) })
-		apart := termsSignature(a)&termsSignature(b) == 0
-		if shared && apart {
-			t.Fatalf("%q and %q share a term, but their signatures no bit", a, b)
-		}
-		if !shared {
-			disjoint++
-			if apart {
-				told++
-			}
-		}
-	}
-	if told < disjoint/3 {
-		t.Fatalf("signatures told apart %d of %d pairs sharing no term", told, disjoint)
+		judgePastQueries(marks, prepared, q, 0.9)
 	}
 }

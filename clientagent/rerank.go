@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"unsafe"
 
 	"github.com/p2pir/p2pir/usermodel"
 )
@@ -160,11 +159,7 @@ func (c *basisCache) get(profile usermodel.Vector, rejected []usermodel.Vector) 
 
 // sameMap reports whether a and b are the same map (not merely equal).
 func sameMap(a, b usermodel.Vector) bool {
-	return mapPointer(a) == mapPointer(b)
-}
-
-func mapPointer(v usermodel.Vector) unsafe.Pointer {
-	return reflect.ValueOf(v).UnsafePointer()
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // unitCache keeps the latest shared profile (Store.SharedProfile) scaled

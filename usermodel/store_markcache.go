@@ -11,9 +11,10 @@ import (
 )
 
 // markCache keeps the marks Store.Marks decoded, with the bytes each was
-// decoded from. Every search reads the whole feedback log, and decoding a
-// few hundred marks' vectors from JSON cost more than the search itself; a
-// mark whose stored bytes are unchanged is now decoded once. Because an
+// decoded from and its query prepared for cosines (PrepareQuery). Every
+// search reads the whole feedback log, and decoding a few hundred marks'
+// vectors from JSON cost more than the search itself; a mark whose stored
+// bytes are unchanged is now decoded, and its query prepared, once. Because an
 // entry is used only when the stored bytes are equal to those it was
 // decoded from, writes need not tell the cache anything. The zero value
 // is an empty cache.
@@ -28,6 +29,8 @@ type markCache struct {
 	byKey map[string]cachedMark
 	gen   atomic.Uint64 // bumped after every write of the log
 	log   []Mark        // the whole log, shared entries, as read at logGen
+	// queries are the log's marks' queries prepared, queries[i] log[i]'s.
+	queries []PreparedQuery
 	// logGen is the generation log was read at; hasLog says log is set.
 	logGen uint64
 	hasLog bool
@@ -42,26 +45,30 @@ func (c *markCache) generation() uint64 { return c.gen.Load() }
 func (c *markCache) changed() { c.gen.Add(1) }
 
 type cachedMark struct {
-	raw  []byte
-	mark Mark
+	raw   []byte
+	mark  Mark
+	query PreparedQuery // mark.QueryVec prepared
 }
 
 // readMarks is the package's readMarks through the cache: the whole log,
-// in Seq order, each mark the caller's own copy unless shared, when the
-// marks' maps and slices are the cache's own (read-only). Entries of marks
-// no longer in the log are dropped.
+// in Seq order, and its marks' queries prepared, in the same order. Both
+// slices, and the marks' maps and slices, are the cache's own (read-only;
+// the slices are clipped, so that a caller's append copies them first:
+// the cached log is replaced when the log changes, never written to).
+// Entries of marks no longer in the log are dropped.
 //
 // gen is the generation loaded before b's transaction began. The log
 // cached at gen is at least as new as that transaction's snapshot could
 // hold of any write acknowledged before gen was loaded (a write's
 // generation is bumped only after its commit), so it is returned as is.
-func (c *markCache) readMarks(b *buckets, gen uint64, shared bool) ([]Mark, error) {
+func (c *markCache) readMarks(b *buckets, gen uint64) ([]Mark, []PreparedQuery, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.hasLog && c.logGen == gen {
-		return c.copyLog(shared), nil
+		return slices.Clip(c.log), slices.Clip(c.queries), nil
 	}
 	marks := make([]Mark, 0, len(c.byKey))
+	queries := make([]PreparedQuery, 0, len(c.byKey))
 	var fresh map[string]cachedMark // decoded now; nil while every mark is cached
 	err := b.marks.ForEach(func(k, v []byte) error {
 		e, ok := c.byKey[string(k)]
@@ -70,20 +77,22 @@ func (c *markCache) readMarks(b *buckets, gen uint64, shared bool) ([]Mark, erro
 			if err := json.Unmarshal(v, &e.mark); err != nil {
 				return fmt.Errorf("usermodel: mark %x is damaged: %w", k, err)
 			}
+			e.query = PrepareQuery(e.mark.QueryVec)
 			if fresh == nil {
 				fresh = map[string]cachedMark{}
 			}
 			fresh[string(k)] = e
 		}
 		marks = append(marks, e.mark)
+		queries = append(queries, e.query)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	c.log, c.logGen, c.hasLog = marks, gen, true
+	c.log, c.queries, c.logGen, c.hasLog = marks, queries, gen, true
 	if fresh == nil && len(marks) == len(c.byKey) {
-		return c.copyLog(shared), nil // every cached mark read, none other: the cache stands
+		return slices.Clip(marks), slices.Clip(queries), nil // every cached mark read, none other: the cache stands
 	}
 	next := make(map[string]cachedMark, len(marks))
 	err = b.marks.ForEach(func(k, _ []byte) error {
@@ -95,24 +104,19 @@ func (c *markCache) readMarks(b *buckets, gen uint64, shared bool) ([]Mark, erro
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c.byKey = next
-	return c.copyLog(shared), nil
+	return slices.Clip(marks), slices.Clip(queries), nil
 }
 
-// copyLog returns the cached log: shared, the cached slice itself
-// (clipped, so that a caller's append copies it first: the cached log is
-// replaced when the log changes, never written to); else a new slice of
-// copies of its entries. A search reads the whole log shared: copying
-// its few hundred entries (some 32 KiB) each time cost as much as the
-// rest of the read.
-func (c *markCache) copyLog(shared bool) []Mark {
-	if shared {
-		return slices.Clip(c.log)
-	}
-	out := make([]Mark, len(c.log))
-	for i, m := range c.log {
+// cloneMarks returns a new slice of copies of marks that shares no map or
+// slice with them: Store.Marks's copy of the cached log. A search reads
+// the log shared instead: copying its few hundred entries (some 32 KiB)
+// each time cost as much as the rest of the read.
+func cloneMarks(marks []Mark) []Mark {
+	out := make([]Mark, len(marks))
+	for i, m := range marks {
 		out[i] = m.clone()
 	}
 	return out

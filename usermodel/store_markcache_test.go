@@ -124,7 +124,7 @@ func TestSharedMarksAndProfileAreTheStoredOnes(t *testing.T) {
 			if !reflect.DeepEqual(gotMarks, wantMarks) {
 				t.Fatalf("%s: shared marks %+v, want the stored %+v", step, gotMarks, wantMarks)
 			}
-			stateProfile, stateMarks, err := s.SharedState(ctx)
+			stateProfile, stateMarks, _, err := s.SharedState(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -220,9 +220,10 @@ func TestMarksReadAfterAMarkReturnsHoldIt(t *testing.T) {
 }
 
 // TestSharedMarksAreOneSliceWhileTheLogStands checks that the shared
-// reads of an unchanged log return the cached slice itself (no copy per
-// search), that a caller appending to it does not change what later reads
-// return, and that a write gives the next read a new slice holding it.
+// reads of an unchanged log return the cached slices themselves, the
+// marks and their prepared queries (no copy per search), that a caller
+// appending to them does not change what later reads return, and that a
+// write gives the next read new slices holding it.
 func TestSharedMarksAreOneSliceWhileTheLogStands(t *testing.T) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(13, 7))
@@ -239,14 +240,23 @@ func TestSharedMarksAreOneSliceWhileTheLogStands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, second, err := s.SharedState(ctx)
+	_, second, firstQueries, err := s.SharedState(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(first) != 3 || len(second) != 3 || &first[0] != &second[0] {
 		t.Fatalf("two shared reads of an unchanged log of 3 marks gave %d and %d marks in different arrays; want the same 3", len(first), len(second))
 	}
+	_, _, secondQueries, err := s.SharedState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(firstQueries) != 3 || len(secondQueries) != 3 || &firstQueries[0] != &secondQueries[0] {
+		t.Fatalf("two shared reads of an unchanged log of 3 marks gave %d and %d prepared queries in different arrays; want the same 3", len(firstQueries), len(secondQueries))
+	}
+	wantQueries := slices.Clone(firstQueries)
 	_ = append(first, Mark{URL: "appended by a caller"})
+	_ = append(firstQueries, PreparedQuery{Norm: 42, Terms: []string{"appended"}})
 	want, err := s.Marks(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -258,6 +268,13 @@ func TestSharedMarksAreOneSliceWhileTheLogStands(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("after a caller appended to a shared read, shared marks are\n%+v\nwant the stored\n%+v", got, want)
 	}
+	_, _, gotQueries, err := s.SharedState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotQueries, wantQueries) {
+		t.Fatalf("after a caller appended to a shared read, prepared queries are\n%+v\nwant\n%+v", gotQueries, wantQueries)
+	}
 	if _, _, err := s.AddMark(ctx, randomMark(rng, q, at.Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
@@ -267,6 +284,16 @@ func TestSharedMarksAreOneSliceWhileTheLogStands(t *testing.T) {
 	}
 	if len(after) != 4 || &after[0] == &first[0] {
 		t.Fatalf("after a fourth mark the shared read has %d marks (same array: %v); want 4 in a new array", len(after), &after[0] == &first[0])
+	}
+	_, _, afterQueries, err := s.SharedState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(afterQueries) != 4 || &afterQueries[0] == &firstQueries[0] {
+		t.Fatalf("after a fourth mark the shared read has %d prepared queries (same array: %v); want 4 in a new array", len(afterQueries), &afterQueries[0] == &firstQueries[0])
+	}
+	if len(firstQueries) != 3 || !reflect.DeepEqual(firstQueries, wantQueries) {
+		t.Fatal("a write changed a slice of prepared queries a reader was holding")
 	}
 	if len(first) != 3 || !reflect.DeepEqual(first, want) {
 		t.Fatal("a write changed a slice a reader was holding")

@@ -272,10 +272,13 @@ func (s *Store) Marks(ctx context.Context) ([]Mark, error) {
 	gen := s.marks.generation() // before the snapshot: see readMarks
 	err := s.view(ctx, "marks", func(b *buckets) error {
 		var err error
-		marks, err = s.marks.readMarks(b, gen, false)
+		marks, _, err = s.marks.readMarks(b, gen)
 		return err
 	})
-	return marks, err
+	if err != nil {
+		return nil, err
+	}
+	return cloneMarks(marks), nil
 }
 
 // SharedMarks is Marks without the copies: the slice, the marks' vectors
@@ -292,28 +295,33 @@ func (s *Store) SharedMarks(ctx context.Context) ([]Mark, error) {
 	gen := s.marks.generation() // before the snapshot: see readMarks
 	err := s.view(ctx, "marks", func(b *buckets) error {
 		var err error
-		marks, err = s.marks.readMarks(b, gen, true)
+		marks, _, err = s.marks.readMarks(b, gen)
 		return err
 	})
 	return marks, err
 }
 
 // SharedState is SharedProfile and SharedMarks read in one transaction
-// (one snapshot, so the profile and the marks agree): what a search reads
-// of the store, once per search.
-func (s *Store) SharedState(ctx context.Context) (Profile, []Mark, error) {
-	var p Profile
-	var marks []Mark
+// (one snapshot, so the profile and the marks agree), with the marks'
+// queries prepared for cosines, queries[i] being marks[i].QueryVec
+// prepared once when the store decoded the mark: what a search reads of
+// the store, once per search. queries is shared like marks (appending is
+// allowed, modifying is not) and, like it, one slice while the log does
+// not change.
+func (s *Store) SharedState(ctx context.Context) (p Profile, marks []Mark, queries []PreparedQuery, err error) {
 	gen := s.marks.generation() // before the snapshot: see readMarks
-	err := s.view(ctx, "profile and marks", func(b *buckets) error {
+	err = s.view(ctx, "profile and marks", func(b *buckets) error {
 		var err error
 		if p, err = s.profile.read(b); err != nil {
 			return err
 		}
-		marks, err = s.marks.readMarks(b, gen, true)
+		marks, queries, err = s.marks.readMarks(b, gen)
 		return err
 	})
-	return p, marks, err
+	if err != nil {
+		return Profile{}, nil, nil, err
+	}
+	return p, marks, queries, nil
 }
 
 // SharedProfile is Profile decoded once per stored value: its Terms are
