@@ -10,11 +10,13 @@
 // how often they occur). Both sides score BM25 with k1 1.2 and b 0.75 and
 // stem with the English (Porter2) stemmer; the stop list of our analyser is
 // handed to Xapian, which leaves stop words out of the field as ours does.
-// Equal work by default (-xapian-fields 2): Xapian also writes the second
-// positional field ours writes for exact phrases (every word lower-cased,
-// unstemmed, stop words kept), so both sides analyse the text into the same
-// two positional fields; -xapian-fields 1 gives Xapian the stemmed field
-// alone, as it would be used on its own. Our side is Index.Index into a new on-disk index (then
+// By default (-xapian-fields 1) each side writes one positional field, the
+// stemmed one, as Xapian is used on its own; ours also writes its stop
+// pairs (two stop words in a row, for quoted phrases of stop words only),
+// its stored and keyword fields. -xapian-fields 2 has Xapian also write a
+// second positional field of every word lower-cased, unstemmed, stop words
+// kept: what p2pir's index formats 2 and 3 wrote for exact phrases, and
+// the default until format 4 found phrases without it. Our side is Index.Index into a new on-disk index (then
 // compacted, untimed) and Index.Search with IDsOnly; Xapian's is
 // xapian_side.py: TermGenerator into a new on-disk database, and
 // Enquire.get_mset. Each round runs our side and then Xapian's, so noise
@@ -27,7 +29,7 @@
 //
 // Usage:
 //
-//	go run ./scripts/xapian-compare [-data DIR] [-rounds 3] [-passes 3] [-xapian-fields 2] [-batch 2048] [-collections a,b,c,...] [-python PATH] [-json] [-corpus-out FILE] [-cpuprofile FILE]
+//	go run ./scripts/xapian-compare [-data DIR] [-rounds 3] [-passes 3] [-xapian-fields 1] [-batch 2048] [-collections a,b,c,...] [-python PATH] [-json] [-corpus-out FILE] [-cpuprofile FILE]
 package main
 
 import (
@@ -128,7 +130,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "print every round's figures as JSON after the table")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (ours and the waits for Xapian) to this file")
 	batch := fs.Int("batch", index.DefaultConfig().BatchSize, "our side's Config.BatchSize: documents per bleve batch")
-	xfields := fs.Int("xapian-fields", 2, "positional fields Xapian writes: 2, the stemmed one and the exact-phrase one ours writes too (equal work), or 1, the stemmed one alone")
+	xfields := fs.Int("xapian-fields", 1, "positional fields Xapian writes: 1, the stemmed one alone (as ours), or 2, also an exact-phrase one (as ours before index format 4)")
 	corpusOut := fs.String("corpus-out", "", "also write the corpus as xapian_side.py reads it to this file (to run that script by hand)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -190,9 +192,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "%d documents (%v), %d queries (long queries of %v), %d rounds of %d passes at each depth\n",
 		len(c.Docs), collections, len(c.Queries), collections[:queryCollections], *rounds, *passes)
 	if *xfields == 2 {
-		fmt.Fprintf(stdout, "Equal work: both sides write a stemmed positional field and an exact-phrase one; ours in batches of %d\n", *batch)
+		fmt.Fprintf(stdout, "Xapian writes a stemmed positional field and an exact-phrase one, ours the stemmed one and its stop pairs; ours in batches of %d\n", *batch)
 	} else {
-		fmt.Fprintf(stdout, "Xapian writes the stemmed positional field alone, ours also the exact-phrase one; ours in batches of %d\n", *batch)
+		fmt.Fprintf(stdout, "Both sides write one stemmed positional field, ours also its stop pairs; ours in batches of %d\n", *batch)
 	}
 	var ours, xap []side
 	for r := 0; r < *rounds; r++ {

@@ -3,7 +3,7 @@
 # repository root: p2pir's index and Xapian 1.4 on the same text in one run,
 # one table with both and the ratios. Arguments go to the program
 # (-data DIR, -rounds N, -passes N, -xapian-fields 1|2, -batch N, -python PATH,
-# -json); by default both sides write the same two positional fields.
+# -json); by default both sides write one stemmed positional field.
 # It prints "skipped: ..." and exits 0 when python3-xapian or the test
 # collections are absent; it is not run in CI.
 set -eu

@@ -10,12 +10,13 @@ stemmed terms only (STEM_ALL), the same stop words as our analyser, left out
 of the field as ours leaves them out (STOP_ALL). It also
 reports the process's CPU time per search at each depth and per document
 indexed (time.process_time around the timed loops, which includes the loops'
-own Python). With FIELDS 2 (the default) each document also gets the
-exact-phrase field ours writes: every word as written, lower-cased, not
-stemmed, stop words kept, with positions (a second TermGenerator, prefix
-"XP", wdf 0 so that BM25's document lengths stay the stemmed field's), so
-both sides index the same two positional fields; FIELDS 1 writes
-the stemmed field alone, as Xapian would be used on its own. A query's
+own Python). FIELDS 1 (the Go side's default) writes the stemmed field
+alone, as Xapian would be used on its own and as ours writes one
+positional field; with FIELDS 2 (this script's default, for older callers)
+each document also gets an exact-phrase field, what p2pir's index formats
+2 and 3 wrote: every word as written, lower-cased, not stemmed, stop words
+kept, with positions (a second TermGenerator, prefix "XP", wdf 0 so that
+BM25's document lengths stay the stemmed field's). A query's
 terms are weighted by how often they occur in it, as index.PlainQuery weights
 them (OP_SCALE_WEIGHT), so both sides rank the same weighted terms.
 
