@@ -574,6 +574,10 @@ func (f *phraseFinder) checkAt(text *docText, at, k, n int) (span, bool) {
 	if !ok {
 		return span{}, false
 	}
+	// A phrase's words start before the position bound and each ends
+	// within a piece of it: the text past that is never tokenised (a long
+	// body without white space would be, whole, at each place).
+	h1 = min(h1, max(f.ix.cfg.TermPositionBytes, at+1)+analysisChunkBytes)
 	back, fwd := 16*k+32, 16*(n-k)+32
 	for {
 		a := cutBefore(text, h0, at-back)
