@@ -451,3 +451,55 @@ func TestPhrasesFindDocumentsOfFormat3(t *testing.T) {
 		checkHits(t, ix, tc.query, tc.want)
 	}
 }
+
+// FuzzPhraseMatchesWordByWord checks, for any document text and any
+// phrase, that a quoted phrase finds the document exactly when the phrase
+// field's word-by-word matching would (wordByWord), wherever the text
+// comes from: invalid UTF-8 repaired, scripts of every kind, stop words
+// of any language, runs without white space. The document's language is
+// detected as indexing detects it, so every path of phraseFinder is
+// reached (anchored by English terms or stop pairs, searched through).
+func FuzzPhraseMatchesWordByWord(f *testing.F) {
+	cfg := DefaultConfig()
+	cfg.TermPositionBytes = 512 // phrases past the bound are not found
+	ix, err := Open(filepath.Join(f.TempDir(), "ix"), cfg)
+	if err != nil {
+		f.Fatalf("open index: %v", err)
+	}
+	f.Cleanup(func() { ix.Close() })
+	for _, seed := range [][3]string{
+		{"Crash report", "The worker ran out of memory and was killed.", "out of memory"},
+		{"Soliloquy", "To be, or not to be, that is the question.", "to be or not to be"},
+		{"Events", "Things happening before noon; a write happens before a read.", "happens before"},
+		{"Le vol", "L'avion décolle de l'aéroport à midi; L'AVION est en retard.", "l'avion est"},
+		{"Die Katze", "Der Hund und die Katze sind im Haus, aber nicht im Garten.", "und die katze"},
+		{"东京", "我住在东京都的中心。", "京都"},
+		{"State-of-the-art", "the state-of-the-art e-mail it's Memory's", "of the art e"},
+		{"x", strings.Repeat("of the ", 100) + "end", "the end"},
+	} {
+		f.Add(seed[0], seed[1], seed[2])
+	}
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, title, body, phrase string) {
+		d := Document{ID: "doc", Title: title, Body: body}
+		if err := ix.Index(ctx, []Document{d}); err != nil {
+			return // refused (empty, too large): nothing to match
+		}
+		words := ix.phraseWords(phrase)
+		if len(words) == 0 || (len(words) == 1 && len(ix.terms(words[0])) == 1) {
+			return // no words, or one word matched stemmed rather than as a phrase
+		}
+		// The text as indexed: prepare repairs invalid UTF-8.
+		if err := ix.prepare(&d); err != nil {
+			t.Fatalf("indexed, then refused: %v", err)
+		}
+		want := len(wordByWord(ix.phraseAnalyzer, d.Title, d.Body, words, cfg.TermPositionBytes)) > 0
+		res, err := ix.Search(ctx, Query{Required: []string{strings.Join(words, " ")}}, SearchOptions{K: 10, IDsOnly: true})
+		if err != nil {
+			t.Fatalf("search %q: %v", words, err)
+		}
+		if got := len(res.Hits) == 1; got != want {
+			t.Fatalf("title %q body %q: phrase %q found %v, word by word %v", d.Title, d.Body, words, got, want)
+		}
+	})
+}
