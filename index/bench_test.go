@@ -147,6 +147,29 @@ func compactedSize(tb testing.TB, dir string) int64 {
 	return n + newest
 }
 
+// depthCorpus returns BenchmarkSearchDepth's documents (CRAN, CISI, MED,
+// ADI and LISA) and queries (the long queries of the first three), as
+// scripts/xapian-compare reads them.
+func depthCorpus(b *testing.B, root string) ([]index.Document, []string) {
+	var docs []index.Document
+	var queries []string
+	for i, name := range []string{"cranfield", "cisi", "med", "adi", "lisa"} {
+		c, err := eval.Load(filepath.Join(root, name))
+		if err != nil {
+			b.Fatalf("load %s: %v", name, err)
+		}
+		for _, d := range c.Docs {
+			docs = append(docs, index.Document{ID: name + "/" + d.DocNo, Title: d.Title, Body: d.Text, Source: index.SourceEval})
+		}
+		if i < 3 {
+			for _, q := range c.Queries {
+				queries = append(queries, q.Text)
+			}
+		}
+	}
+	return docs, queries
+}
+
 // BenchmarkSearchDepth runs the long queries of CRAN, CISI and MED as
 // plain text against one settled index of CRAN, CISI, MED, ADI and LISA
 // (the corpus of scripts/xapian-compare), the search call alone with
@@ -167,22 +190,7 @@ func BenchmarkSearchDepth(b *testing.B) {
 		}
 		cfg.HeldPostings = n
 	}
-	var docs []index.Document
-	var queries []string
-	for i, name := range []string{"cranfield", "cisi", "med", "adi", "lisa"} {
-		c, err := eval.Load(filepath.Join(root, name))
-		if err != nil {
-			b.Fatalf("load %s: %v", name, err)
-		}
-		for _, d := range c.Docs {
-			docs = append(docs, index.Document{ID: name + "/" + d.DocNo, Title: d.Title, Body: d.Text, Source: index.SourceEval})
-		}
-		if i < 3 {
-			for _, q := range c.Queries {
-				queries = append(queries, q.Text)
-			}
-		}
-	}
+	docs, queries := depthCorpus(b, root)
 	ix, err := index.Open(filepath.Join(b.TempDir(), "ix"), cfg)
 	if err != nil {
 		b.Fatal(err)

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -505,28 +506,12 @@ func (f *phraseFinder) anchored(locs map[string][]*bindex.TermFieldVector, limit
 	return out
 }
 
-func byPosition(a, b *bindex.TermFieldVector) int {
-	switch {
-	case a.Pos < b.Pos:
-		return -1
-	case a.Pos > b.Pos:
-		return 1
-	}
-	return 0
-}
+func byPosition(a, b *bindex.TermFieldVector) int { return cmp.Compare(a.Pos, b.Pos) }
 
 // atPosition returns the location of locs (sorted by position) at pos,
 // nil if none is.
 func atPosition(locs []*bindex.TermFieldVector, pos uint64) *bindex.TermFieldVector {
-	i, found := slices.BinarySearchFunc(locs, pos, func(l *bindex.TermFieldVector, pos uint64) int {
-		switch {
-		case l.Pos < pos:
-			return -1
-		case l.Pos > pos:
-			return 1
-		}
-		return 0
-	})
+	i, found := slices.BinarySearchFunc(locs, pos, func(l *bindex.TermFieldVector, pos uint64) int { return cmp.Compare(l.Pos, pos) })
 	if !found {
 		return nil
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/p2pir/p2pir/eval"
 	"github.com/p2pir/p2pir/index"
 	"github.com/p2pir/p2pir/internal/testenv"
 )
@@ -28,22 +27,7 @@ import (
 //     ("\"of the\""), which no scoring word narrows.
 func BenchmarkPhraseSearch(b *testing.B) {
 	root := testenv.DataDir(b)
-	var docs []index.Document
-	var queries []string
-	for i, name := range []string{"cranfield", "cisi", "med", "adi", "lisa"} {
-		c, err := eval.Load(filepath.Join(root, name))
-		if err != nil {
-			b.Fatalf("load %s: %v", name, err)
-		}
-		for _, d := range c.Docs {
-			docs = append(docs, index.Document{ID: name + "/" + d.DocNo, Title: d.Title, Body: d.Text, Source: index.SourceEval})
-		}
-		if i < 3 {
-			for _, q := range c.Queries {
-				queries = append(queries, q.Text)
-			}
-		}
-	}
+	docs, queries := depthCorpus(b, root)
 	ix, err := index.Open(filepath.Join(b.TempDir(), "ix"), index.DefaultConfig())
 	if err != nil {
 		b.Fatal(err)
