@@ -102,12 +102,19 @@ func BenchmarkQueryAllCollections(b *testing.B) {
 			prepared = append(prepared, q)
 		}
 	}
+	timeSearches(b, ix, prepared, index.SearchOptions{K: 10})
+}
+
+// timeSearches runs b.N searches of queries in turn with opts and reports
+// their latency's p50 and p99.
+func timeSearches(b *testing.B, ix *index.Index, queries []index.Query, opts index.SearchOptions) {
+	ctx := context.Background()
 	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		q := prepared[i%len(prepared)]
+		q := queries[i%len(queries)]
 		start := time.Now()
-		if _, err := ix.Search(ctx, q, index.SearchOptions{K: 10}); err != nil {
+		if _, err := ix.Search(ctx, q, opts); err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(start))
@@ -216,21 +223,8 @@ func BenchmarkSearchDepth(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			lat := make([]time.Duration, 0, b.N)
 			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				q := prepared[i%len(prepared)]
-				start := time.Now()
-				if _, err := ix.Search(ctx, q, index.SearchOptions{K: k, IDsOnly: true}); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(start))
-			}
-			b.StopTimer()
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			timeSearches(b, ix, prepared, index.SearchOptions{K: k, IDsOnly: true})
 		})
 	}
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 
 	"github.com/p2pir/p2pir/index"
@@ -77,21 +75,8 @@ func BenchmarkPhraseSearch(b *testing.B) {
 				}
 				hits += int(res.Total)
 			}
-			lat := make([]time.Duration, 0, b.N)
 			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				q := prepared[i%len(prepared)]
-				start := time.Now()
-				if _, err := ix.Search(ctx, q, index.SearchOptions{K: 10}); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(start))
-			}
-			b.StopTimer()
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			timeSearches(b, ix, prepared, index.SearchOptions{K: 10})
 			b.ReportMetric(float64(hits)/float64(len(prepared)), "matches/query")
 		})
 	}
