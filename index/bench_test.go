@@ -177,6 +177,25 @@ func depthCorpus(b *testing.B, root string) ([]index.Document, []string) {
 	return docs, queries
 }
 
+// depthIndex returns a settled (compacted) index of depthCorpus's
+// documents with cfg, closed when b ends, and the corpus's queries.
+func depthIndex(b *testing.B, root string, cfg index.Config) (*index.Index, []string) {
+	docs, queries := depthCorpus(b, root)
+	ix, err := index.Open(filepath.Join(b.TempDir(), "ix"), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	ctx := context.Background()
+	if err := ix.Index(ctx, docs); err != nil {
+		b.Fatal(err)
+	}
+	if err := ix.Compact(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return ix, queries
+}
+
 // BenchmarkSearchDepth runs the long queries of CRAN, CISI and MED as
 // plain text against one settled index of CRAN, CISI, MED, ADI and LISA
 // (the corpus of scripts/xapian-compare), the search call alone with
@@ -197,19 +216,8 @@ func BenchmarkSearchDepth(b *testing.B) {
 		}
 		cfg.HeldPostings = n
 	}
-	docs, queries := depthCorpus(b, root)
-	ix, err := index.Open(filepath.Join(b.TempDir(), "ix"), cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
+	ix, queries := depthIndex(b, root, cfg)
 	ctx := context.Background()
-	if err := ix.Index(ctx, docs); err != nil {
-		b.Fatal(err)
-	}
-	if err := ix.Compact(ctx); err != nil {
-		b.Fatal(err)
-	}
 	var prepared []index.Query
 	for _, t := range queries {
 		if q, err := ix.PlainQuery(t); err == nil {

@@ -3,7 +3,6 @@ package index_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -25,19 +24,8 @@ import (
 //     ("\"of the\""), which no scoring word narrows.
 func BenchmarkPhraseSearch(b *testing.B) {
 	root := testenv.DataDir(b)
-	docs, queries := depthCorpus(b, root)
-	ix, err := index.Open(filepath.Join(b.TempDir(), "ix"), index.DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
+	ix, queries := depthIndex(b, root, index.DefaultConfig())
 	ctx := context.Background()
-	if err := ix.Index(ctx, docs); err != nil {
-		b.Fatal(err)
-	}
-	if err := ix.Compact(ctx); err != nil {
-		b.Fatal(err)
-	}
 	stop := func(w string) bool { return len(ix.TermFreqs(w)) == 0 } // the English analyser drops it
 	kinds := map[string][]string{}
 	for _, text := range queries {
