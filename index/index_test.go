@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -247,6 +248,13 @@ func TestWeightedQueryRejectsBadWeights(t *testing.T) {
 	}
 	if _, err := ix.Search(context.Background(), Query{Terms: []WeightedTerm{{"flow", math.NaN()}}}, SearchOptions{}); !errors.Is(err, ErrBadQuery) {
 		t.Errorf("Search with NaN weight: err = %v, want ErrBadQuery", err)
+	}
+	// Required and excluded text comes from ParseQuery, which refuses
+	// invalid UTF-8, or from a caller building a Query: refused there too.
+	for _, q := range []Query{{Required: []string{"0\xe900"}}, {Terms: []WeightedTerm{{"flow", 1}}, Excluded: []string{"a \xff b"}}} {
+		if _, err := ix.Search(context.Background(), q, SearchOptions{}); !errors.Is(err, ErrBadQuery) || !utf8.ValidString(err.Error()) {
+			t.Errorf("Search(%+v): err = %v, want ErrBadQuery in valid UTF-8", q, err)
+		}
 	}
 	q, err := ix.WeightedQuery([]WeightedTerm{{"flow", 1}, {"flow", 2}, {"wing", 0.5}})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 )
@@ -486,15 +487,17 @@ func FuzzPhraseMatchesWordByWord(f *testing.F) {
 			return // refused (empty, too large): nothing to match
 		}
 		words := ix.phraseWords(phrase)
-		if len(words) == 0 || (len(words) == 1 && len(ix.terms(words[0])) == 1) {
-			return // no words, or one word matched stemmed rather than as a phrase
+		if !utf8.ValidString(phrase) || len(words) == 0 || (len(words) == 1 && len(ix.terms(phrase)) == 1) {
+			// Refused (a query is text), no words, or one word matched
+			// stemmed rather than as a phrase.
+			return
 		}
 		// The text as indexed: prepare repairs invalid UTF-8.
 		if err := ix.prepare(&d); err != nil {
 			t.Fatalf("indexed, then refused: %v", err)
 		}
 		want := len(wordByWord(ix.phraseAnalyzer, d.Title, d.Body, words, cfg.TermPositionBytes)) > 0
-		res, err := ix.Search(ctx, Query{Required: []string{strings.Join(words, " ")}}, SearchOptions{K: 10, IDsOnly: true})
+		res, err := ix.Search(ctx, Query{Required: []string{phrase}}, SearchOptions{K: 10, IDsOnly: true})
 		if err != nil {
 			t.Fatalf("search %q: %v", words, err)
 		}

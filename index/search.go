@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -515,6 +516,11 @@ func (ix *Index) compile(q Query) (*bm25Query, error) {
 // aside, stop words included, nothing stemmed; words are then the phrase's
 // words, for highlighting (nil for a term query).
 func (ix *Index) textQuery(text string) (q query.Query, words []string, err error) {
+	if !utf8.ValidString(text) {
+		// The analysers split invalid bytes unlike one another (and
+		// differently next to a space): no match could be told right.
+		return nil, nil, fmt.Errorf("%w: %q is not valid UTF-8 text", ErrBadQuery, strings.ToValidUTF8(truncate(text, 80), "\uFFFD"))
+	}
 	words = ix.phraseWords(text)
 	if len(words) == 0 {
 		return nil, nil, fmt.Errorf("%w: %q has no words to match (only punctuation)", ErrBadQuery, truncate(text, 80))
