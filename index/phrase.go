@@ -33,14 +33,18 @@ import (
 //   - English documents. The scored field keeps each term's positions,
 //     counting the stop words it drops, and its offsets. A phrase with at
 //     least one word the English analyser keeps is looked for where those
-//     words' terms stand at the phrase's distances from one another; the
-//     stored text around each such place is then tokenised as the phrase
-//     field was, and its words compared with the phrase's.
-//   - Documents in other languages, and English documents when every word
-//     of the phrase is an English stop word ("to be or not to be"): each
-//     document that may hold the phrase (of the language, holding every
-//     word its analyser keeps, when it keeps words one by one) has the
-//     positioned part of its title and body tokenised and searched.
+//     words' terms (its anchors) stand at the phrase's distances from one
+//     another; the stored text around each such place is then tokenised
+//     as the phrase field was, and its words compared with the phrase's
+//     (sameWord spares that when every word is anchored as written).
+//   - A phrase of English stop words only ("to be or not to be") is
+//     anchored the same way by its stop pairs (fieldStopPairs, filed by
+//     recordPairs); a single stop word has none.
+//   - Documents in other languages, English ones when a single stop word
+//     is the phrase, and those of formats 2 and 3 for a phrase of stop
+//     words: each document that may hold the phrase (languageCandidates;
+//     the old phrase field) has the positioned part of its title and body
+//     tokenised and searched.
 //
 // Either way the words compared are the phrase field's own: the same
 // tokenizer over the same pieces of text (see textField), lower-cased.
@@ -65,19 +69,25 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapp
 	if err != nil {
 		return nil, err
 	}
-	f, err := newPhraseFinder(ctx, q.ix, r, p)
+	cands, err := p.searcher(ctx, r, m)
 	if err != nil {
 		return nil, err
 	}
-	cands, err := p.candidates.Searcher(ctx, r, m, search.SearcherOptions{Score: "none"})
-	if err != nil {
-		f.close()
-		return nil, fmt.Errorf("phrase %q: %w", strings.Join(q.words, " "), err)
-	}
+	f := newPhraseFinder(ctx, q.ix, r, p)
 	return &verifyingSearcher{child: cands, accept: func(d *search.DocumentMatch) (bool, error) {
-		spans, err := f.find(d.IndexInternalID.Value(), 1, nil)
+		spans, err := f.find(d, 1, nil)
 		return len(spans) > 0, err
 	}, closing: f.close}, nil
+}
+
+// searcher opens p's candidates in r; a match carries the locations of
+// the anchors it holds (see phraseFinder.find).
+func (p *phrasePlan) searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping) (search.Searcher, error) {
+	s, err := p.candidates.Searcher(ctx, r, m, search.SearcherOptions{Score: "none", IncludeTermVectors: p.anchorField != ""})
+	if err != nil {
+		return nil, fmt.Errorf("phrase %q: %w", strings.Join(p.words, " "), err)
+	}
+	return s, nil
 }
 
 // phrasePlan is how one phrase is looked for, worked out from its words.
@@ -263,47 +273,22 @@ func conjunction(qs []query.Query) query.Query {
 // of a document, the end that of the last word.
 type span struct{ start, end int }
 
-// phraseFinder finds where a phrase occurs in documents of one snapshot,
-// asked in ascending document order.
+// phraseFinder finds where a phrase occurs in the candidates (its plan's
+// searcher's matches) of one snapshot.
 type phraseFinder struct {
-	ctx context.Context
-	ix  *Index
-	r   bindex.IndexReader
-	p   *phrasePlan
-	// anchors are the readers of the English terms of p's words, by
-	// word (nil for a dropped word; one reader per distinct term).
-	readers map[string]bindex.TermFieldReader
-	tfds    map[string]*bindex.TermFieldDoc
-	id      bindex.IndexInternalID
+	ctx     context.Context
+	ix      *Index
+	r       bindex.IndexReader
+	p       *phrasePlan
 	scratch *analyser
 	words   []wordToken // tokenize's output, reused
 }
 
-func newPhraseFinder(ctx context.Context, ix *Index, r bindex.IndexReader, p *phrasePlan) (*phraseFinder, error) {
-	f := &phraseFinder{ctx: ctx, ix: ix, r: r, p: p, id: make(bindex.IndexInternalID, 8),
-		scratch: ix.analysers.Get().(*analyser)}
-	if p.anchorField != "" {
-		f.readers = map[string]bindex.TermFieldReader{}
-		f.tfds = map[string]*bindex.TermFieldDoc{}
-		for _, t := range p.anchors {
-			if t == "" || f.readers[t] != nil {
-				continue
-			}
-			tfr, err := r.TermFieldReader(ctx, []byte(t), p.anchorField, false, false, true)
-			if err != nil {
-				f.close()
-				return nil, fmt.Errorf("positions of %q: %w", t, err)
-			}
-			f.readers[t] = tfr
-		}
-	}
-	return f, nil
+func newPhraseFinder(ctx context.Context, ix *Index, r bindex.IndexReader, p *phrasePlan) *phraseFinder {
+	return &phraseFinder{ctx: ctx, ix: ix, r: r, p: p, scratch: ix.analysers.Get().(*analyser)}
 }
 
 func (f *phraseFinder) close() {
-	for _, tfr := range f.readers {
-		tfr.Close()
-	}
 	if f.scratch != nil {
 		f.ix.analysers.Put(f.scratch)
 		f.scratch = nil
@@ -327,26 +312,20 @@ func (t *docText) at(h0, h1 int) string {
 	return t.body[h0-t.titleLen-1 : h1-t.titleLen-1]
 }
 
-// find returns where the phrase occurs in document doc, at most limit
+// find returns where the phrase occurs in candidate d, at most limit
 // places, in order; text is the document's text when the caller has it
 // (nil: read from the snapshot).
-func (f *phraseFinder) find(doc uint64, limit int, text *docText) ([]span, error) {
+func (f *phraseFinder) find(d *search.DocumentMatch, limit int, text *docText) ([]span, error) {
 	if err := f.ctx.Err(); err != nil {
 		return nil, err
 	}
-	var locs map[string][]*bindex.TermFieldVector
-	if f.p.anchorField != "" {
-		var anchored bool
-		var err error
-		if locs, anchored, err = f.positions(doc); err != nil {
-			return nil, err
-		}
-		// A candidate without the anchors is a document of another
-		// language or one written before fieldStopPairs (see planPhrase),
-		// searched through below.
-		if !anchored && !f.p.scanMisses {
-			return nil, nil
-		}
+	doc := d.IndexInternalID.Value()
+	locs := f.anchorLocations(d)
+	// A candidate without the anchors is a document of another language
+	// or one written before fieldStopPairs (see planPhrase), searched
+	// through below.
+	if f.p.anchorField != "" && locs == nil && !f.p.scanMisses {
+		return nil, nil
 	}
 	// The text is read once some place needs it: a document whose
 	// anchors stand nowhere at the phrase's distances is passed over
@@ -375,32 +354,25 @@ func (f *phraseFinder) find(doc uint64, limit int, text *docText) ([]span, error
 	return out, nil
 }
 
-// positions reads the locations of the phrase's English terms in doc:
-// ok false when doc lacks one of them (it is not an English document
-// holding the phrase's kept words).
-func (f *phraseFinder) positions(doc uint64) (map[string][]*bindex.TermFieldVector, bool, error) {
-	f.id.SetValue(doc)
-	locs := make(map[string][]*bindex.TermFieldVector, len(f.readers))
-	for t, tfr := range f.readers {
-		cur := f.tfds[t]
-		if cur == nil || cur.ID.Value() < doc {
-			next, err := tfr.Advance(f.id, cur)
-			if err != nil {
-				return nil, false, fmt.Errorf("positions of %q: %w", t, err)
-			}
-			if next == nil {
-				f.tfds[t] = &bindex.TermFieldDoc{ID: bindex.IndexInternalID{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}
-				return nil, false, nil
-			}
-			f.tfds[t] = next
-			cur = next
-		}
-		if cur.ID.Value() != doc {
-			return nil, false, nil
-		}
-		locs[t] = cur.Vectors
+// anchorLocations returns the locations of each of the plan's anchors
+// that candidate d carries, nil when it lacks one (or the plan has none).
+func (f *phraseFinder) anchorLocations(d *search.DocumentMatch) map[string][]*search.Location {
+	if f.p.anchorField == "" {
+		return nil
 	}
-	return locs, true, nil
+	locs := map[string][]*search.Location{}
+	for i := range d.FieldTermLocations {
+		l := &d.FieldTermLocations[i]
+		if l.Field == f.p.anchorField && slices.Contains(f.p.anchors, l.Term) {
+			locs[l.Term] = append(locs[l.Term], &l.Location)
+		}
+	}
+	for _, t := range f.p.anchors {
+		if t != "" && len(locs[t]) == 0 {
+			return nil
+		}
+	}
+	return locs
 }
 
 // load reads doc's title and the part of its body phrases are looked for
@@ -445,7 +417,7 @@ func (f *phraseFinder) load(doc uint64) (docText, error) {
 // anchored checks the places where the phrase's anchors stand at its
 // distances (locs: each anchor's locations in the document), reading the
 // text with get (nil: it could not be read) for the first such place.
-func (f *phraseFinder) anchored(locs map[string][]*bindex.TermFieldVector, limit int, get func() *docText) []span {
+func (f *phraseFinder) anchored(locs map[string][]*search.Location, limit int, get func() *docText) []span {
 	words, en := f.p.words, f.p.anchors
 	for t, ls := range locs {
 		// In the order the analysis found them, by position; sorted
@@ -457,7 +429,7 @@ func (f *phraseFinder) anchored(locs map[string][]*bindex.TermFieldVector, limit
 		}
 	}
 	first := slices.IndexFunc(en, func(t string) bool { return t != "" })
-	at := make([]*bindex.TermFieldVector, len(en)) // the anchors' locations at one place
+	at := make([]*search.Location, len(en)) // the anchors' locations at one place
 	var out []span
 	for _, l := range locs[en[first]] {
 		start := int(l.Pos) - first // the phrase's first position
@@ -506,12 +478,12 @@ func (f *phraseFinder) anchored(locs map[string][]*bindex.TermFieldVector, limit
 	return out
 }
 
-func byPosition(a, b *bindex.TermFieldVector) int { return cmp.Compare(a.Pos, b.Pos) }
+func byPosition(a, b *search.Location) int { return cmp.Compare(a.Pos, b.Pos) }
 
 // atPosition returns the location of locs (sorted by position) at pos,
 // nil if none is.
-func atPosition(locs []*bindex.TermFieldVector, pos uint64) *bindex.TermFieldVector {
-	i, found := slices.BinarySearchFunc(locs, pos, func(l *bindex.TermFieldVector, pos uint64) int { return cmp.Compare(l.Pos, pos) })
+func atPosition(locs []*search.Location, pos uint64) *search.Location {
+	i, found := slices.BinarySearchFunc(locs, pos, func(l *search.Location, pos uint64) int { return cmp.Compare(l.Pos, pos) })
 	if !found {
 		return nil
 	}
@@ -526,7 +498,7 @@ func atPosition(locs []*bindex.TermFieldVector, pos uint64) *bindex.TermFieldVec
 // says the answer needs no more checking: the token is in that half and
 // is the word, case aside, both ASCII. A stop pair is the words
 // themselves; a place without an anchor is left to checkAt.
-func (f *phraseFinder) sameWord(text *docText, l *bindex.TermFieldVector, k int) (same, sure bool) {
+func (f *phraseFinder) sameWord(text *docText, l *search.Location, k int) (same, sure bool) {
 	if l == nil || f.p.anchorField != fieldText {
 		return true, false
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -413,25 +414,58 @@ func (ix *Index) phraseMatches(ctx context.Context, r bindex.IndexReader, phrase
 		if err != nil {
 			return nil, err
 		}
-		f, err := newPhraseFinder(ctx, ix, r, p)
-		if err != nil {
+		if err := ix.phraseMatchesOf(ctx, r, p, docs, titleLens, bodies, out); err != nil {
 			return nil, err
 		}
-		phrase := strings.Join(words, " ")
-		for i, d := range docs {
-			shift := titleLens[i] + 1
-			spans, err := f.find(d, maxSnippetMatches, &docText{titleLen: titleLens[i], noTitle: true, body: bodies[i]})
-			if err != nil {
-				f.close()
-				return nil, err
-			}
-			for _, s := range spans {
-				out[i] = append(out[i], termMatch{s.start - shift, s.end - shift, phrase, len(words)})
-			}
-		}
-		f.close()
 	}
 	return out, nil
+}
+
+// phraseMatchesOf appends to out[i] where p's phrase occurs in the body
+// of docs[i], a candidate of p (see phraseMatches).
+func (ix *Index) phraseMatchesOf(ctx context.Context, r bindex.IndexReader, p *phrasePlan, docs []uint64, titleLens []int, bodies []string, out [][]termMatch) error {
+	cands, err := p.searcher(ctx, r, ix.bi.Mapping())
+	if err != nil {
+		return err
+	}
+	defer cands.Close()
+	f := newPhraseFinder(ctx, ix, r, p)
+	defer f.close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(cands.DocumentMatchPoolSize()+1, 0)}
+	phrase := strings.Join(p.words, " ")
+	id := make(bindex.IndexInternalID, 8)
+	var d *search.DocumentMatch // the candidate at or after docs[i]
+	defer func() {
+		if d != nil {
+			sctx.DocumentMatchPool.Put(d)
+		}
+	}()
+	for i, doc := range docs {
+		if d == nil || d.IndexInternalID.Value() < doc {
+			if d != nil {
+				sctx.DocumentMatchPool.Put(d)
+			}
+			id.SetValue(doc)
+			if d, err = cands.Advance(sctx, id); err != nil {
+				return fmt.Errorf("phrase %q: %w", phrase, err)
+			}
+			if d == nil {
+				break // no candidate from here on
+			}
+		}
+		if d.IndexInternalID.Value() != doc {
+			continue // not a candidate: the phrase is not there
+		}
+		spans, err := f.find(d, maxSnippetMatches, &docText{titleLen: titleLens[i], noTitle: true, body: bodies[i]})
+		if err != nil {
+			return err
+		}
+		shift := titleLens[i] + 1
+		for _, s := range spans {
+			out[i] = append(out[i], termMatch{s.start - shift, s.end - shift, phrase, len(p.words)})
+		}
+	}
+	return nil
 }
 
 // mergeMatches adds phrase matches to term matches and orders them by
