@@ -112,45 +112,39 @@ func newPairField(title, body string, c chain, positionBytes int) *textField {
 }
 
 // Analyze computes the term frequencies and locations, once (and those
-// of its pairs).
-func (f *textField) Analyze() {
-	f.analyzeWith(nil)
-	if f.derived {
-		f.analysed = true // filled by the scored field's analysis
-	}
-}
+// of its pairs). A derived field (the pairs) is filled by its scored
+// field's analysis, not by its own.
+func (f *textField) Analyze() { f.analyzeWith(nil) }
 
 // analyzeWith is Analyze in a's scratch space, reused from document to
 // document by one goroutine at a time (nil: a new one).
 func (f *textField) analyzeWith(a *analyser) {
-	if f.analysed {
+	if f.analysed || f.derived {
 		return
 	}
 	if a == nil {
 		a = &analyser{buf: make([]byte, 0, min(f.chunkBytes, len(f.title)+len(f.body))+8)}
 	}
-	if f.derived {
-		return
-	}
-	f.begin()
+	n := len(f.title) + len(f.body)
+	f.begin(min(n/16, 4096))
 	r := &recorder{f: f, freqs: f.freqs}
 	var pr *recorder
 	if f.pairs != nil {
-		f.pairs.begin()
-		f.pairs.freqs = make(bindex.TokenFrequencies, min((len(f.title)+len(f.body))/64, 1024))
+		f.pairs.begin(min(n/64, 1024)) // two stop words in a row: a few in a sentence
 		pr = &recorder{f: f.pairs, freqs: f.pairs.freqs}
 	}
 	a.add(f.title, 0, r, pr)
 	a.add(f.body, len(f.title)+1, r, pr) // after the "\n" between them
 }
 
-// begin marks f analysed and gives it an empty frequency table, sized
-// for the distinct terms its text likely holds (about one per 16 bytes
-// of text in the test collections' abstracts; fewer in longer texts, so
-// at most 4096) so that it is not grown again and again.
-func (f *textField) begin() {
+// begin marks f analysed and gives it an empty frequency table sized for
+// terms, the distinct terms its text likely holds (for the scored field
+// about one per 16 bytes of text in the test collections' abstracts,
+// fewer in longer texts, so at most 4096), so that it is not grown again
+// and again.
+func (f *textField) begin(terms int) {
 	f.analysed = true
-	f.freqs = make(bindex.TokenFrequencies, min((len(f.title)+len(f.body))/16, 4096))
+	f.freqs = make(bindex.TokenFrequencies, terms)
 }
 
 // analyser is the scratch space of analyses: it carries one analysis
