@@ -177,6 +177,9 @@ type Index struct {
 	// accumulators is the scratch space of term-at-a-time searches
 	// (*accumulator, see topKHeld), kept from search to search.
 	accumulators sync.Pool
+	// termLists is the room of topK's term cursors and lists
+	// (*termScratch), kept from search to search.
+	termLists sync.Pool
 }
 
 // Open opens the index at dir, creating it (and dir) when it does not exist.

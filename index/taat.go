@@ -30,11 +30,16 @@ type accumulator struct {
 	heap    []float64 // the largest scores so far, for selection (keepLargest)
 }
 
-// grow makes room for document numbers below n.
+// grow makes room for document numbers below n, and for all of them in
+// touched with one more slot (topKHeld writes each posting's document
+// there before it knows whether it is new).
 func (a *accumulator) grow(n int) {
 	if len(a.score) < n {
 		a.score = make([]float64, n)
 		a.seen = make([]uint64, (n+63)/64)
+	}
+	if cap(a.touched) < n+1 {
+		a.touched = make([]uint32, 0, n+1)
 	}
 }
 
@@ -61,33 +66,40 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 	defer ix.accumulators.Put(a)
 	a.grow(n)
 	score, seen := a.score, a.seen
-	touched := a.touched[:0]
+	// touched has room for every document below n and one more: each
+	// posting writes its document at the end and moves the end only when
+	// the document is new, so whether it is new (nearly a coin toss over
+	// the first lists) is never a branch to mispredict.
+	touched := a.touched[:n+1]
+	nt := 0
 	for _, l := range lists {
 		if err := ctx.Err(); err != nil {
-			a.clear(touched)
+			a.clear(touched[:nt])
 			return res, fmt.Errorf("bm25: %w", err)
 		}
 		w, held := l.c.weight, l.c.held
 		if held.boundFor == p { // the denominators worked out when read
+			denom := held.denom[:len(held.docs)]
 			for i, h := range held.docs {
 				d := h.doc
-				if seen[d>>6]&(1<<(d&63)) == 0 {
-					seen[d>>6] |= 1 << (d & 63)
-					touched = append(touched, d)
-				}
-				score[d] += w * float64(h.freq) / held.denom[i]
+				bits := seen[d>>6]
+				seen[d>>6] = bits | 1<<(d&63)
+				touched[nt] = d
+				nt += int(^bits >> (d & 63) & 1)
+				score[d] += w * float64(h.freq) / denom[i]
 			}
 			continue
 		}
 		for _, h := range held.docs {
 			d := h.doc
-			if seen[d>>6]&(1<<(d&63)) == 0 {
-				seen[d>>6] |= 1 << (d & 63)
-				touched = append(touched, d)
-			}
+			bits := seen[d>>6]
+			seen[d>>6] = bits | 1<<(d&63)
+			touched[nt] = d
+			nt += int(^bits >> (d & 63) & 1)
 			score[d] += bm25Part(w, float64(h.freq), float64(h.dl), p.k1, p.b, p.avgdl)
 		}
 	}
+	touched = touched[:nt]
 	// The need-th best score θ, from the scores alone; then the matches
 	// scoring at least θ (the need best and every one tied with the
 	// need-th) are what topBuffer keeps, best first.

@@ -70,11 +70,14 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	// each segment's dictionary opened once for all the terms.
 	is, _ := r.(*scorch.IndexSnapshot)
 	var dicts []segment.TermDictionary
-	var lists []*termList
-	// The terms' cursors and lists, allocated once for the query (their
-	// addresses stay put: nothing is appended past the capacity).
-	cursors := make([]cursor, 0, len(q.terms))
-	slab := make([]termList, 0, len(q.terms))
+	// The terms' cursors and lists, room for all of them taken once for
+	// the query (their addresses stay put: nothing is appended past the
+	// capacity), from the room of an earlier search.
+	terms, _ := ix.termLists.Get().(*termScratch)
+	if terms == nil {
+		terms = &termScratch{}
+	}
+	cursors, slab, lists := terms.room(len(q.terms))
 	var scratch *postingsScratch // the segment cursors' postings, reused
 	defer func() {
 		for _, l := range lists {
@@ -84,6 +87,8 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 			scratch.used = 0
 			ix.postings.Put(scratch)
 		}
+		terms.release(cursors, slab, lists)
+		ix.termLists.Put(terms)
 	}()
 	params := bm25Params{avgdl, q.k1, q.b}
 	for _, t := range q.terms {
@@ -272,6 +277,33 @@ func (ix *Index) topK(ctx context.Context, r bindex.IndexReader, q *bm25Query, n
 	}
 	res.hits, err = orderTies(r, &ix.ids, top.best(), need)
 	return res, err
+}
+
+// termScratch is the room topK takes its terms' cursors and lists from,
+// kept from search to search (a reformulated query has dozens of terms,
+// and a cursor is some 200 bytes).
+type termScratch struct {
+	cursors []cursor
+	slab    []termList
+	lists   []*termList
+}
+
+// room returns empty cursors, lists and list pointers with room for n
+// terms each.
+func (t *termScratch) room(n int) ([]cursor, []termList, []*termList) {
+	if cap(t.cursors) < n {
+		t.cursors, t.slab, t.lists = make([]cursor, 0, n), make([]termList, 0, n), make([]*termList, 0, n)
+	}
+	return t.cursors[:0], t.slab[:0], t.lists[:0]
+}
+
+// release keeps the room of a search's cursors, lists and list pointers,
+// emptied, so that nothing they referred to (postings, readers) is held.
+func (t *termScratch) release(cursors []cursor, slab []termList, lists []*termList) {
+	clear(cursors)
+	clear(slab)
+	clear(lists)
+	t.cursors, t.slab, t.lists = cursors[:0], slab[:0], lists[:0]
 }
 
 // termOrderSum adds a document's term contributions (doc: the term
