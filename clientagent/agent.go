@@ -591,8 +591,8 @@ func bestEngine(m Merged) string {
 // for q (SourceQuery.snippetQuery). It is local work the answer needs, with its own short bound like
 // re-ranking.
 func (a *Agent) addSnippets(ctx context.Context, q index.Query, ranked []rankedHit) error {
-	var hits []index.Hit
-	var at []int
+	hits := make([]index.Hit, 0, len(ranked))
+	at := make([]int, 0, len(ranked))
 	for i, h := range ranked {
 		if h.DocID != "" {
 			hits = append(hits, index.Hit{ID: h.DocID, URL: h.URL, Title: h.Title, Source: h.Origin, Modified: h.Modified, Lang: h.Lang, Ref: h.ref})

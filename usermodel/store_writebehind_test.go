@@ -290,3 +290,28 @@ func TestStoredQueryJSONIsWhatMarshalGives(t *testing.T) {
 		})
 	}
 }
+
+// TestHeldSearchesKeepTheLatestWithinTheBound: searches held past the
+// query log's bound (the writer far behind) drop the earliest, as the
+// log's own eviction would, and the array they are held in stays within
+// about twice the bound however many searches come.
+func TestHeldSearchesKeepTheLatestWithinTheBound(t *testing.T) {
+	const bound = 5
+	l := newWriteBehind(time.Hour, bound)
+	for i := range 1000 {
+		l.add(heldQuery{id: fmt.Sprint("q", i), raw: []byte(fmt.Sprintf(`{"id":"q%d","text":"t%d"}`, i, i))})
+		if len(l.pending) > bound || cap(l.pending) > 2*bound+2 {
+			t.Fatalf("after %d searches: %d held in an array of %d, want at most %d in at most %d", i+1, len(l.pending), cap(l.pending), bound, 2*bound+2)
+		}
+	}
+	for i := range 1000 {
+		id := fmt.Sprint("q", i)
+		got, ok, err := l.find(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := i >= 1000-bound; ok != want || (ok && got.Text != fmt.Sprint("t", i)) {
+			t.Errorf("find(%s) = %q, %v; want held: %v", id, got.Text, ok, want)
+		}
+	}
+}
