@@ -9,23 +9,30 @@ import "github.com/p2pir/p2pir/usermodel"
 // order). queries[i] is marks[i]'s query prepared (usermodel.PrepareQuery;
 // the store's shared read, Store.SharedState, prepares them once per
 // decoded mark), so that a search works out no past query's norm or
-// sorted terms again. Marks whose query shares no term with qvec are
-// passed over: their cosine is 0, below minSim, which must be more than
-// 0.
+// sorted terms again, nor the cosine of a mark whose query is the one
+// before it (PreparedQuery.SameAsPrevious). Marks whose query shares no
+// term with qvec are passed over: their cosine is 0, below minSim, which
+// must be more than 0.
 func judgePastQueries(marks []usermodel.Mark, queries []usermodel.PreparedQuery, qvec usermodel.Vector, minSim float64) ([]usermodel.Judged, []usermodel.Vector) {
 	q := usermodel.PrepareQuery(qvec)
 	var judged []usermodel.Judged
 	var rejected []usermodel.Vector
+	// Whether the last mark's query shares a term with this one, and
+	// their cosine.
+	shares, sim := false, 0.0
 	for i, m := range marks {
-		// Most past queries that share no term with this query are
-		// passed over by their signatures alone, without a look-up of
-		// this query's terms in them.
-		p := &queries[i]
-		if p.Signature&q.Signature == 0 || !hasAny(m.QueryVec, q.Terms) {
-			continue
+		// The marks of one search share its query: it is looked at once
+		// (the first mark handed in may follow one left out).
+		if p := &queries[i]; i == 0 || !p.SameAsPrevious {
+			// Most past queries that share no term with this query are
+			// passed over by their signatures alone, without a look-up
+			// of this query's terms in them.
+			shares = p.Signature&q.Signature != 0 && hasAny(m.QueryVec, q.Terms)
+			if shares {
+				sim = cosineKnown(qvec, q.Norm, q.Terms, m.QueryVec, p.Norm, p.Terms)
+			}
 		}
-		sim := cosineKnown(qvec, q.Norm, q.Terms, m.QueryVec, p.Norm, p.Terms)
-		if sim < minSim {
+		if !shares || sim < minSim {
 			continue
 		}
 		judged = append(judged, usermodel.Judged{Doc: m.Doc, Interested: m.Interested, Weight: sim})

@@ -46,8 +46,10 @@ func plainJudge(qvec usermodel.Vector, marks []usermodel.Mark, minSim float64) (
 // order, with the same weights to the bit, and the same rejected
 // documents, for random logs of queries over a small vocabulary (longer
 // and shorter past queries than the query, empty ones, zero weights,
-// repeated needs) and several thresholds, the log changing from search to
-// search: marks added and some replaced, only those prepared anew.
+// repeated needs, runs of marks of one search sharing its query) and
+// several thresholds, the log changing from search to search: marks added
+// and some replaced, only those prepared anew; the whole log and its
+// latest half.
 func TestPastQueriesJudgeAsEveryMarkInTurn(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 4))
 	vocab := []string{"ice", "glacier", "lava", "moraine", "flow", "heat", "rock", "snow"}
@@ -70,6 +72,11 @@ func TestPastQueriesJudgeAsEveryMarkInTurn(t *testing.T) {
 		// prepares changed bytes anew).
 		for range rng.IntN(5) {
 			m := usermodel.Mark{URL: fmt.Sprint("u", len(log)), QueryVec: randomVec(5), Interested: rng.IntN(2) == 0, Doc: randomVec(3)}
+			if len(log) > 0 && rng.IntN(2) == 0 {
+				// Another mark of the same search: its query again (a
+				// copy, as the store decodes each mark's own).
+				m.QueryVec = maps.Clone(log[len(log)-1].QueryVec)
+			}
 			log = append(log, m)
 			prepared = append(prepared, usermodel.PrepareQuery(m.QueryVec))
 		}
@@ -81,13 +88,22 @@ func TestPastQueriesJudgeAsEveryMarkInTurn(t *testing.T) {
 			}
 			prepared[i] = usermodel.PrepareQuery(log[i].QueryVec)
 		}
+		// Which marks have the query of the one before, as the store
+		// hands them out.
+		for i := range prepared {
+			prepared[i].SameAsPrevious = i > 0 && maps.Equal(log[i].QueryVec, log[i-1].QueryVec)
+		}
 		for range 5 {
 			q := randomVec(4)
 			for _, minSim := range []float64{0.1, 0.5, 0.9, 1} {
-				gotJ, gotR := judgePastQueries(log, prepared, q, minSim)
-				wantJ, wantR := plainJudge(q, log, minSim)
-				if !reflect.DeepEqual(gotJ, wantJ) || !reflect.DeepEqual(gotR, wantR) {
-					t.Fatalf("trial %d, query %v, least cosine %v: judged %+v rejected %v; want %+v and %v", trial, q, minSim, gotJ, gotR, wantJ, wantR)
+				// The whole log, and the latest marks only (Config.History),
+				// whose first may have the query of a mark left out.
+				for _, from := range []int{0, len(log) / 2} {
+					gotJ, gotR := judgePastQueries(log[from:], prepared[from:], q, minSim)
+					wantJ, wantR := plainJudge(q, log[from:], minSim)
+					if !reflect.DeepEqual(gotJ, wantJ) || !reflect.DeepEqual(gotR, wantR) {
+						t.Fatalf("trial %d, query %v, least cosine %v, marks from %d: judged %+v rejected %v; want %+v and %v", trial, q, minSim, from, gotJ, gotR, wantJ, wantR)
+					}
 				}
 			}
 		}

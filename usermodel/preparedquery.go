@@ -1,6 +1,10 @@
 package usermodel
 
-import "github.com/p2pir/p2pir/internal/fnv1a"
+import (
+	"maps"
+
+	"github.com/p2pir/p2pir/internal/fnv1a"
+)
 
 // PreparedQuery is what every cosine with a past mark's query needs and
 // would otherwise work out again on each search: the query vector's norm,
@@ -17,6 +21,12 @@ type PreparedQuery struct {
 	// Signature is termsSignature(Terms): two queries whose signatures
 	// share no bit share no term.
 	Signature uint64
+	// SameAsPrevious reports that the vector is equal to the previous
+	// mark's in the log as the store handed it out (the marks of one
+	// search, made one after another, have the same query), so that a
+	// cosine with it is the previous one's, to the bit. The store sets it
+	// (Store.SharedState); it is false for the first mark.
+	SameAsPrevious bool
 }
 
 // PrepareQuery prepares v for cosines with other queries.
@@ -34,4 +44,13 @@ func termsSignature(terms []string) uint64 {
 		sig |= 1 << (fnv1a.String(t) & 63)
 	}
 	return sig
+}
+
+// markRepeats sets each query's SameAsPrevious: queries[i] is marks[i]'s
+// query prepared, and equal vectors (maps.Equal: a NaN weight is equal to
+// nothing) are the same query.
+func markRepeats(marks []Mark, queries []PreparedQuery) {
+	for i := range queries {
+		queries[i].SameAsPrevious = i > 0 && maps.Equal(marks[i].QueryVec, marks[i-1].QueryVec)
+	}
 }

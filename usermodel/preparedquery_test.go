@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -26,8 +27,10 @@ func plainSignature(v Vector) uint64 {
 
 // checkPreparedQueries fails unless the store's shared read gives, for
 // each mark, its query prepared as the plain computation gives it: the
-// vector's Norm() to the bit, its terms sorted, and their signature.
-func checkPreparedQueries(t *testing.T, s *Store, step string, wantMarks int) {
+// vector's Norm() to the bit, its terms sorted, their signature, and
+// whether it is the query of the mark before; it counts the marks in
+// repeats whose query is.
+func checkPreparedQueries(t *testing.T, s *Store, step string, wantMarks int, repeats *int) {
 	t.Helper()
 	ctx := context.Background()
 	for read := range 2 { // the second time from the cached log
@@ -48,6 +51,14 @@ func checkPreparedQueries(t *testing.T, s *Store, step string, wantMarks int) {
 			}
 			if want := plainSignature(m.QueryVec); got.Signature != want {
 				t.Errorf("%s: mark %d's prepared signature is %#x, want %#x", step, m.Seq, got.Signature, want)
+			}
+			// The same query as the mark before it: its weights all equal,
+			// term for term (reflect.DeepEqual, not the store's maps.Equal).
+			if want := i > 0 && reflect.DeepEqual(m.QueryVec, marks[i-1].QueryVec); got.SameAsPrevious != want {
+				t.Errorf("%s: mark %d's query is prepared as the same as the one before it: %v, want %v", step, m.Seq, got.SameAsPrevious, want)
+			}
+			if got.SameAsPrevious {
+				*repeats++
 			}
 		}
 	}
@@ -162,9 +173,13 @@ func TestPreparedQueriesAreThePlainComputation(t *testing.T) {
 			add(t, m)
 		}},
 	}
+	repeats := 0
 	for _, step := range steps {
 		step.do(t)
-		checkPreparedQueries(t, s, step.name, marks)
+		checkPreparedQueries(t, s, step.name, marks, &repeats)
+	}
+	if repeats == 0 {
+		t.Error("no mark had the query of the mark before it: SameAsPrevious was never checked true")
 	}
 }
 

@@ -90,6 +90,7 @@ func (c *markCache) readMarks(b *buckets, gen uint64) ([]Mark, []PreparedQuery, 
 	if err != nil {
 		return nil, nil, err
 	}
+	markRepeats(marks, queries)
 	c.log, c.queries, c.logGen, c.hasLog = marks, queries, gen, true
 	if fresh == nil && len(marks) == len(c.byKey) {
 		return slices.Clip(marks), slices.Clip(queries), nil // every cached mark read, none other: the cache stands
