@@ -462,7 +462,8 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	if method == "" {
 		method = a.cfg.Merge
 	}
-	merged, err := mergeWith(method, lists, &a.urls, a.mergedBufs.get())
+	mbuf := a.mergedBufs.get()
+	merged, err := mergeWith(method, lists, &a.urls, mbuf)
 	if err != nil {
 		return nil, err
 	}
@@ -512,7 +513,7 @@ func (a *Agent) Search(ctx context.Context, req Request) (*Response, error) {
 	}
 	// What is shown was copied out of merged (ranked), which the next
 	// search may now build its results in.
-	a.mergedBufs.put(merged)
+	a.mergedBufs.put(mbuf, merged)
 	if len(ranked) > k {
 		ranked = ranked[:k]
 	}

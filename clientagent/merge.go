@@ -97,32 +97,51 @@ func Merge(method string, lists []SourceHits) ([]Merged, error) {
 // lists: a few engines' answers.
 const maxMergeArena = 4096
 
+// mergeEntry is what fusion keeps beside each merged result (out[at]
+// in mergeWith).
+type mergeEntry struct {
+	at    int // index in out
+	best  int // best rank seen, for choosing the representative copy
+	order int
+	sum   float64
+	count int
+	seen  int // 1 + the last list that had the result, 0: none yet
+}
+
 // mergeWith is Merge, with the URLs' dedup keys remembered in keys (nil:
-// worked out afresh), building the results in into's array when it holds
-// them all (its contents are overwritten; nil: a new array).
-func mergeWith(method string, lists []SourceHits, keys *urlKeys, into []Merged) ([]Merged, error) {
-	// The merged results are built in place in out, which is returned;
-	// entry is what fusion keeps beside each (out[at]).
-	type entry struct {
-		at    int // index in out
-		best  int // best rank seen, for choosing the representative copy
-		order int
-		sum   float64
-		count int
-		seen  int // 1 + the last list that had the result, 0: none yet
+// worked out afresh), building the results in buf's array and with its
+// scratch space when it has room (its contents are overwritten; nil: new
+// ones).
+func mergeWith(method string, lists []SourceHits, keys *urlKeys, buf *mergeBuf) ([]Merged, error) {
+	if buf == nil {
+		buf = &mergeBuf{}
 	}
 	hits, longest := 0, 0
 	for _, l := range lists {
 		hits += len(l.Hits)
 		longest = max(longest, len(l.Hits))
 	}
-	// Every entry in one allocation (it never grows: one entry a hit at
-	// most, so the pointers stay valid), and the maps sized for the hits.
-	out := into[:0]
-	if into == nil || cap(into) < hits {
+	// Every entry in one array (it never grows: one entry a hit at most,
+	// so the pointers stay valid), and the map sized for the hits.
+	out := buf.merged[:0]
+	if out == nil || cap(out) < hits {
 		out = make([]Merged, 0, hits)
 	}
-	pool := make([]entry, 0, hits)
+	pool := buf.entries[:0]
+	if cap(pool) < hits {
+		pool = make([]mergeEntry, 0, hits)
+	}
+	byURL := buf.byURL
+	if byURL == nil {
+		byURL = make(map[string]*mergeEntry, hits)
+	}
+	var uks, fks []string // each list's URL keys and format keys in turn
+	defer func() { // the scratch space back for the next merge, emptied
+		clear(byURL)
+		clear(uks[:cap(uks)])
+		clear(fks[:cap(fks)])
+		buf.entries, buf.byURL, buf.urlKeys, buf.formatKeys = pool[:0], byURL, uks[:0], fks[:0]
+	}()
 	// A result is found at most once in each list: each gets its own
 	// len(lists) places for its engines and positions, in two arrays for
 	// all of them, instead of a slice of each grown per result. A result's
@@ -135,9 +154,10 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys, into []Merged) 
 	if per == 1 || hits*per <= maxMergeArena {
 		engines, positions = make([]string, hits*per), make([]int, hits*per)
 	}
-	byURL := make(map[string]*entry, hits)
-	byContent := map[string]*entry{}
-	uks := make([]string, 0, longest) // a list's URL keys, then the next's
+	byContent := map[string]*mergeEntry{}
+	if uks = buf.urlKeys[:0]; cap(uks) < longest {
+		uks = make([]string, 0, longest)
+	}
 	norm := make([][]float64, len(lists))
 	top := make([]float64, len(lists))
 	answered := 0 // lists with hits
@@ -154,9 +174,10 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys, into []Merged) 
 	}
 	// With keys, each result also gets its format-copy key (Merged.formatKey)
 	// from the same look-ups, for collapseFormatCopies.
-	var fks []string
 	if keys != nil {
-		fks = make([]string, 0, longest)
+		if fks = buf.formatKeys[:0]; cap(fks) < longest {
+			fks = make([]string, 0, longest)
+		}
 	}
 	for li, l := range lists {
 		uks, fks = keys.keysAndFormats(uks[:0], fks[:0], l.Hits, keys != nil)
@@ -184,7 +205,7 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys, into []Merged) 
 				e = byContent[ck]
 			}
 			if e == nil {
-				pool = append(pool, entry{at: len(out), best: math.MaxInt, order: len(pool)})
+				pool = append(pool, mergeEntry{at: len(out), best: math.MaxInt, order: len(pool)})
 				m := Merged{Hit: h}
 				if engines != nil {
 					at := len(out) * per
@@ -529,29 +550,41 @@ func trustShift(w, common float64) float64 {
 // holds: a search's candidates (Config.Candidates) from a few sources.
 const maxPooledMerged = 256
 
-// mergedBufs lends out arrays of merged results, so that a search with
-// the profile does not allocate (and the collector sweep) its candidates'
-// records anew each search (some 20 KB). The zero value is ready to use.
+// mergeBuf is the room a merge builds its results in (merged), with its
+// scratch space: fusion's entries, the URLs' map to them and each list's
+// keys. A search with the profile merges its 50 candidates into room a
+// search before it used, still in the cache, instead of some 13 KB
+// allocated anew.
+type mergeBuf struct {
+	merged              []Merged
+	entries             []mergeEntry
+	byURL               map[string]*mergeEntry
+	urlKeys, formatKeys []string
+}
+
+// mergedBufs lends out mergeBufs. The zero value is ready to use.
 type mergedBufs struct {
 	pool sync.Pool
 }
 
-// get returns an empty array, nil when there is none to lend.
-func (p *mergedBufs) get() []Merged {
-	if b, ok := p.pool.Get().(*[]Merged); ok {
-		return (*b)[:0]
+// get returns a buffer to merge in: one given back, or a new one.
+func (p *mergedBufs) get() *mergeBuf {
+	if b, ok := p.pool.Get().(*mergeBuf); ok {
+		return b
 	}
-	return nil
+	return &mergeBuf{}
 }
 
-// put takes back the array of merged, which nothing may use any more:
-// its results are zeroed first (they hold on to strings and slices that
-// the search's answer may still share).
-func (p *mergedBufs) put(merged []Merged) {
-	if cap(merged) == 0 || cap(merged) > maxPooledMerged {
+// put takes back buf, whose results (merged, built in its array by
+// mergeWith, then collapsed) nothing may use any more: they are zeroed
+// first (they hold on to strings and slices that the search's answer may
+// still share). An array too large to keep is let go.
+func (p *mergedBufs) put(buf *mergeBuf, merged []Merged) {
+	if cap(merged) > maxPooledMerged {
 		return
 	}
 	all := merged[:cap(merged)]
 	clear(all)
-	p.pool.Put(&all)
+	buf.merged = all[:0]
+	p.pool.Put(buf)
 }

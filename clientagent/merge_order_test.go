@@ -115,7 +115,8 @@ func TestMergeIntoALentArrayIsMergeAnew(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lent, err := mergeWith(method, lists, &keys, bufs.get())
+		buf := bufs.get()
+		lent, err := mergeWith(method, lists, &keys, buf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +132,7 @@ func TestMergeIntoALentArrayIsMergeAnew(t *testing.T) {
 		}
 		shown = append(shown, slices.Clone(lent[:min(len(lent), 10)]))
 		want = append(want, slices.Clone(lent[:min(len(lent), 10)]))
-		bufs.put(lent)
+		bufs.put(buf, lent)
 	}
 	for i := range shown {
 		if !reflect.DeepEqual(shown[i], want[i]) {

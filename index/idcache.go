@@ -88,21 +88,21 @@ func (c *idCache) resolve(r bindex.IndexReader, docs []scored, ids []string) err
 	return nil
 }
 
-// metas sets out[i] to the small stored fields kept for docs[i] in r and
-// reports which were kept, in one look at the cache for all of them.
-func (c *idCache) metas(r bindex.IndexReader, docs []scored, out []hitMeta) (kept []bool) {
-	kept = make([]bool, len(docs))
+// metas sets out[i] to the small stored fields kept for docs[i] in r,
+// nil when they are not kept, in one look at the cache for all of them.
+// The fields are shared: a kept hitMeta is never modified (keepMeta keeps
+// a new one).
+func (c *idCache) metas(r bindex.IndexReader, docs []scored, out []*hitMeta) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.snap != r {
-		return kept
+		return
 	}
 	for i, d := range docs {
-		if e, ok := c.byNum[d.doc]; ok && e.meta != nil {
-			out[i], kept[i] = *e.meta, true
+		if e, ok := c.byNum[d.doc]; ok {
+			out[i] = e.meta
 		}
 	}
-	return kept
 }
 
 // keepMeta keeps m as the small stored fields of document doc of r, when

@@ -109,14 +109,15 @@ func TestIDCacheKeepsSmallFieldsForItsSnapshot(t *testing.T) {
 	}
 	c.keepMeta(r, 0, hitMeta{title: "first"})
 	c.keepMeta(r, 1, hitMeta{title: "second"}) // its ID is not kept (limit 1)
-	out := make([]hitMeta, 2)
-	kept := c.metas(r, docs, out)
-	if !kept[0] || out[0].title != "first" || kept[1] {
-		t.Fatalf("kept %v, fields %+v: want the first document's alone", kept, out)
+	out := make([]*hitMeta, 2)
+	c.metas(r, docs, out)
+	if out[0] == nil || out[0].title != "first" || out[1] != nil {
+		t.Fatalf("fields %v, %v: want the first document's alone", out[0], out[1])
 	}
 	mustIndex(t, ix, Document{ID: "a", Body: "glacier again"})
 	r2 := snapshotReader(t, ix)
-	if kept := c.metas(r2, docs, make([]hitMeta, 2)); kept[0] || kept[1] {
-		t.Fatalf("fields kept for an older snapshot given for a newer one: %v", kept)
+	out = make([]*hitMeta, 2)
+	if c.metas(r2, docs, out); out[0] != nil || out[1] != nil {
+		t.Fatalf("fields kept for an older snapshot given for a newer one: %v, %v", out[0], out[1])
 	}
 }

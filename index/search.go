@@ -149,11 +149,10 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 	if err := ix.ids.resolve(r, top.hits, ids); err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
-	var metas []hitMeta
-	var kept []bool
+	var metas []*hitMeta
 	if opts.NoSnippets && !opts.IDsOnly {
-		metas = make([]hitMeta, len(top.hits))
-		kept = ix.ids.metas(r, top.hits, metas)
+		metas = make([]*hitMeta, len(top.hits))
+		ix.ids.metas(r, top.hits, metas)
 	}
 	ref := refs(r)
 	for i, s := range top.hits {
@@ -164,11 +163,13 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 		case opts.IDsOnly:
 		case opts.NoSnippets:
 			m := metas[i]
-			if !kept[i] {
-				if m, err = loadMeta(r, s.doc, id); err != nil {
+			if m == nil {
+				read, err := loadMeta(r, s.doc, id)
+				if err != nil {
 					return nil, fmt.Errorf("index: search: %w", err)
 				}
-				ix.ids.keepMeta(r, s.doc, m)
+				ix.ids.keepMeta(r, s.doc, read)
+				m = &read
 			}
 			hit.URL, hit.Title, hit.Source, hit.Modified, hit.Lang = m.url, m.title, m.source, m.modified, m.lang
 		default:
