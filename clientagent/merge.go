@@ -136,7 +136,8 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys, buf *mergeBuf) 
 		byURL = make(map[string]*mergeEntry, hits)
 	}
 	var uks, fks []string // each list's URL keys and format keys in turn
-	defer func() { // the scratch space back for the next merge, emptied
+	// The scratch space goes back for the next merge, emptied.
+	defer func() {
 		clear(byURL)
 		clear(uks[:cap(uks)])
 		clear(fks[:cap(fks)])
