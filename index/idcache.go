@@ -38,6 +38,14 @@ type idEntry struct {
 // cache where it can, and caches the others while it holds fewer than its
 // limit. The lock is not held while documents are read.
 func (c *idCache) resolve(r bindex.IndexReader, docs []scored, ids []string) error {
+	return c.resolveMetas(r, docs, ids, nil)
+}
+
+// resolveMetas is resolve, also setting metas[i] (when metas is not nil)
+// to the small stored fields kept for docs[i] in r, nil when they are not
+// kept, from the same look-up of each document. The fields are shared: a
+// kept hitMeta is never modified (keepMeta keeps a new one).
+func (c *idCache) resolveMetas(r bindex.IndexReader, docs []scored, ids []string, metas []*hitMeta) error {
 	var missing []int
 	c.mu.Lock()
 	same := c.snap == r
@@ -49,6 +57,9 @@ func (c *idCache) resolve(r bindex.IndexReader, docs []scored, ids []string) err
 		}
 		if ok {
 			ids[i] = e.id
+			if metas != nil {
+				metas[i] = e.meta
+			}
 		} else {
 			missing = append(missing, i)
 		}
@@ -86,23 +97,6 @@ func (c *idCache) resolve(r bindex.IndexReader, docs []scored, ids []string) err
 		c.byNum[docs[i].doc] = idEntry{id: ids[i]}
 	}
 	return nil
-}
-
-// metas sets out[i] to the small stored fields kept for docs[i] in r,
-// nil when they are not kept, in one look at the cache for all of them.
-// The fields are shared: a kept hitMeta is never modified (keepMeta keeps
-// a new one).
-func (c *idCache) metas(r bindex.IndexReader, docs []scored, out []*hitMeta) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.snap != r {
-		return
-	}
-	for i, d := range docs {
-		if e, ok := c.byNum[d.doc]; ok {
-			out[i] = e.meta
-		}
-	}
 }
 
 // keepMeta keeps m as the small stored fields of document doc of r, when

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -92,7 +93,7 @@ func testIDCache(t *testing.T, limit int) {
 	check("after a merge into one segment")
 }
 
-// TestIDCacheKeepsSmallFieldsForItsSnapshot checks metas and keepMeta: the
+// TestIDCacheKeepsSmallFieldsForItsSnapshot checks resolveMetas and keepMeta: the
 // small stored fields kept for a document are given back for the snapshot
 // they were read in, only for documents whose fields were kept, and never
 // for a later snapshot (a write may have changed the document); and
@@ -110,14 +111,22 @@ func TestIDCacheKeepsSmallFieldsForItsSnapshot(t *testing.T) {
 	c.keepMeta(r, 0, hitMeta{title: "first"})
 	c.keepMeta(r, 1, hitMeta{title: "second"}) // its ID is not kept (limit 1)
 	out := make([]*hitMeta, 2)
-	c.metas(r, docs, out)
+	if err := c.resolveMetas(r, docs, ids, out); err != nil {
+		t.Fatal(err)
+	}
 	if out[0] == nil || out[0].title != "first" || out[1] != nil {
 		t.Fatalf("fields %v, %v: want the first document's alone", out[0], out[1])
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(ids)), []string{"a", "b"}) {
+		t.Fatalf("IDs resolved with the fields: %q", ids)
 	}
 	mustIndex(t, ix, Document{ID: "a", Body: "glacier again"})
 	r2 := snapshotReader(t, ix)
 	out = make([]*hitMeta, 2)
-	if c.metas(r2, docs, out); out[0] != nil || out[1] != nil {
+	if err := c.resolveMetas(r2, docs, ids, out); err != nil {
+		t.Fatal(err)
+	}
+	if out[0] != nil || out[1] != nil {
 		t.Fatalf("fields kept for an older snapshot given for a newer one: %v, %v", out[0], out[1])
 	}
 }

@@ -146,13 +146,12 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 		titleLens = make([]int, len(top.hits))
 	}
 	ids := make([]string, len(top.hits))
-	if err := ix.ids.resolve(r, top.hits, ids); err != nil {
-		return nil, fmt.Errorf("index: search: %w", err)
-	}
-	var metas []*hitMeta
+	var metas []*hitMeta // the candidates' small stored fields, when kept
 	if opts.NoSnippets && !opts.IDsOnly {
 		metas = make([]*hitMeta, len(top.hits))
-		ix.ids.metas(r, top.hits, metas)
+	}
+	if err := ix.ids.resolveMetas(r, top.hits, ids, metas); err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
 	}
 	ref := refs(r)
 	for i, s := range top.hits {
