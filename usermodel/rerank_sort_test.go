@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -58,7 +59,7 @@ func TestPreparedVectorKeysItsCosinesByItsOwnWeakReference(t *testing.T) {
 	cands := []Candidate{{Key: "a", Score: 1, Prepared: p}}
 	first, _ := RerankWith(DefaultRerankConfig(), cands, basis)
 	again, _ := RerankWith(DefaultRerankConfig(), cands, basis)
-	if len(basis.known) != 1 || basis.known[weak.Make(p)] == nil {
+	if _, ok := basis.known[weak.Make(p)]; len(basis.known) != 1 || !ok {
 		t.Fatalf("the basis remembers %d vectors' cosines, want the prepared vector's alone", len(basis.known))
 	}
 	if first[0].Final != again[0].Final || first[0].ProfileSim != again[0].ProfileSim {
@@ -108,6 +109,62 @@ func TestMovedReasonIsTheFormattedOne(t *testing.T) {
 			if c.got != c.want {
 				t.Fatalf("got %q, want %q", c.got, c.want)
 			}
+		}
+	}
+}
+
+// TestRememberedCosinesAreTheWorkedOutOnes re-ranks prepared candidates
+// against bases of a profile and 0 to 12 rejected documents, a first time
+// (worked out and remembered), a second time (from memory) and a third
+// (some candidates new among remembered ones), each against a new basis
+// (worked out): the same ranks, scores, reasons and dropped candidates,
+// to the bit.
+func TestRememberedCosinesAreTheWorkedOutOnes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 7))
+	vocab := make([]string, 40)
+	for i := range vocab {
+		vocab[i] = fmt.Sprint("t", i)
+	}
+	random := func(n int) Vector {
+		v := Vector{}
+		for range n {
+			v[vocab[rng.IntN(len(vocab))]] = rng.Float64()
+		}
+		return v
+	}
+	cfg := DefaultRerankConfig()
+	for _, nRejected := range []int{0, 3, 7, 8, 12} {
+		profile := random(20)
+		var rejected []Vector
+		for range nRejected {
+			rejected = append(rejected, random(8))
+		}
+		basis := NewRerankBasis(profile, rejected)
+		var cands []Candidate
+		for i := range 30 {
+			cands = append(cands, Candidate{Key: fmt.Sprint(i), Score: float64(30 - i), Prepared: PrepareVector(random(1 + rng.IntN(10)))})
+		}
+		// A rejected document among the candidates: dropped, from memory too.
+		if nRejected > 0 {
+			cands[4].Prepared = PrepareVector(rejected[0])
+		}
+		for round := range 3 {
+			if round == 2 { // some new candidates among remembered ones
+				for i := 0; i < len(cands); i += 3 {
+					cands[i].Prepared = PrepareVector(random(6))
+				}
+			}
+			gotK, gotD := RerankWith(cfg, cands, basis)
+			wantK, wantD := RerankWith(cfg, cands, NewRerankBasis(profile, rejected))
+			if !reflect.DeepEqual(gotK, wantK) || !reflect.DeepEqual(gotD, wantD) {
+				t.Fatalf("%d rejected, round %d: re-ranked with remembered cosines\n%+v %+v\nworked out anew\n%+v %+v", nRejected, round, gotK, gotD, wantK, wantD)
+			}
+			if nRejected > 0 && round == 0 && len(gotD) == 0 {
+				t.Fatalf("%d rejected: the rejected document among the candidates was not dropped: the test checks no drop", nRejected)
+			}
+		}
+		if want := len(cands) + len(cands)/3 + 1; len(basis.known) > want || len(basis.known) < len(cands) {
+			t.Errorf("%d rejected: the basis remembers %d candidates' cosines, want %d to %d", nRejected, len(basis.known), len(cands), want)
 		}
 	}
 }
