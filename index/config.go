@@ -53,8 +53,10 @@ type Config struct {
 	// the index, so that a term searched again is scored from memory
 	// rather than from the compressed postings on disk (a person's
 	// expansion terms come back search after search); a term with more
-	// than an eighth of them is always read from disk. A write empties
-	// them. Default 1<<20: at most 20 MiB. Negative: none are held.
+	// than an eighth of them is always read from disk. As many term
+	// locations (8 bytes each) are held for the snippets of held terms
+	// (heldLocs). A write empties them. Default 1<<20: at most 20 MiB of
+	// postings and 8 MiB of locations. Negative: none are held.
 	HeldPostings int
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -38,6 +39,11 @@ type heldList struct {
 	bound    float64
 	boundFor bm25Params
 	denom    []float64
+	// locs are the term's locations in its documents, once snippets
+	// asked for them (heldCache.locations); noLocs: they are not to be
+	// held (too many).
+	locs   atomic.Pointer[heldLocs]
+	noLocs atomic.Bool
 }
 
 // bm25Params are the parameters a term's bound depends on.
@@ -60,12 +66,13 @@ const maxHeldShare = 8
 // a new snapshot (after a write or a merge) empties the cache. The zero
 // value holds nothing; see newHeldCache.
 type heldCache struct {
-	limit int // postings at most; 0: nothing is held
+	limit int // postings at most, and as many term locations; 0: nothing is held
 
 	mu     sync.Mutex
 	snap   bindex.IndexReader
 	byTerm map[string]*heldList
 	n      int // postings held
+	locN   int // locations held (heldList.locs)
 }
 
 // newHeldCache returns a cache of at most limit postings (none when
@@ -126,7 +133,7 @@ func (c *heldCache) keep(r bindex.IndexReader, term string, l *heldList) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.snap != r || c.n+len(l.docs) > c.limit {
-		c.snap, c.byTerm, c.n = r, map[string]*heldList{}, 0
+		c.snap, c.byTerm, c.n, c.locN = r, map[string]*heldList{}, 0, 0
 	}
 	if _, ok := c.byTerm[term]; !ok {
 		c.byTerm[term] = l
@@ -214,17 +221,20 @@ func (l *heldList) boundOr(ctx context.Context, r bindex.IndexReader, c *impactC
 }
 
 // holding reports which of docs (ascending document numbers) hold l's
-// term, and whether any does.
-func (l *heldList) holding(docs []uint64) (in []bool, any bool) {
-	in = make([]bool, len(docs))
-	at := 0
+// term: at[i] is the index of docs[i] among l's postings, -1 when it does
+// not hold the term; any reports whether one does.
+func (l *heldList) holding(docs []uint64) (at []int, any bool) {
+	at = make([]int, len(docs))
+	k := 0
 	for i, d := range docs {
-		if at = l.seek(at, d); at == len(l.docs) {
-			break
+		if k < len(l.docs) {
+			k = l.seek(k, d)
 		}
-		if uint64(l.docs[at].doc) == d {
-			in[i], any = true, true
+		if k < len(l.docs) && uint64(l.docs[k].doc) == d {
+			at[i], any = k, true
+		} else {
+			at[i] = -1
 		}
 	}
-	return in, any
+	return at, any
 }

@@ -309,14 +309,32 @@ func TestKeepLargestSelects(t *testing.T) {
 
 // TestSnippetsFromHeldPostingsAreBlevesSnippets checks the claim of
 // bodyMatches: where held postings say which documents hold a snippet
-// term, looking for its locations in those documents only gives every
-// snippet and highlight that looking in all of them gives (an index
-// holding nothing), for searches that make their snippets, searches with
-// other snippet terms than the query's, and snippets made apart.
+// term, looking for its locations in those documents only, or taking them
+// from the locations held with the postings (heldLocs, built the first
+// time a term's snippets need them, then shared), gives every snippet and
+// highlight that looking in all of them gives (an index holding nothing),
+// for searches that make their snippets, searches with other snippet
+// terms than the query's, and snippets made apart; in snapshots of one
+// segment and of several with deleted documents.
 func TestSnippetsFromHeldPostingsAreBlevesSnippets(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		batch   int
+		deleted []string
+	}{
+		{"one batch", 300, nil},
+		{"batches of 40, some deleted", 40, []string{"d0000", "d0007", "d0041", "d0042", "d0150", "d0299"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { checkHeldSnippets(t, tc.batch, tc.deleted) })
+	}
+}
+
+// checkHeldSnippets is TestSnippetsFromHeldPostingsAreBlevesSnippets on
+// indexes written in batches of batch documents, deleted deleted.
+func checkHeldSnippets(t *testing.T, batch int, deleted []string) {
 	ctx := context.Background()
 	docs, word := zipfDocs(21, 300, 80)
-	held, bleve := heldAndNot(t, docs, 100)
+	held, bleve := heldAndNot(t, docs, batch, deleted...)
 	rng := rand.New(rand.NewPCG(8, 1))
 	highlighted := 0
 	for trial := range 60 {
@@ -356,8 +374,8 @@ func TestSnippetsFromHeldPostingsAreBlevesSnippets(t *testing.T) {
 			}
 		}
 	}
-	if held.held.n == 0 || highlighted < 100 {
-		t.Fatalf("%d postings held, %d highlighted snippets: the test compared too little", held.held.n, highlighted)
+	if held.held.n == 0 || held.held.locN == 0 || highlighted < 100 {
+		t.Fatalf("%d postings and %d locations held, %d highlighted snippets: the test compared too little", held.held.n, held.held.locN, highlighted)
 	}
 }
 

@@ -227,18 +227,26 @@ const maxSnippetMatches = 512
 // length of docs[i]'s title.
 func (ix *Index) bodyMatches(ctx context.Context, r bindex.IndexReader, terms []WeightedTerm, docs []uint64, titleLens []int) ([][]termMatch, error) {
 	out := make([][]termMatch, len(docs))
-	present := make([]string, 0, len(terms))
-	var holds [][]bool // per present term: which docs hold it, when known
+	present := make([]snippetTerm, 0, len(terms))
+	is, _ := r.(*scorch.IndexSnapshot)
 	for _, t := range terms {
 		// A term whose postings are held says which documents hold it:
 		// the locations of the others are not looked for, and a term
-		// none of them holds is left out.
+		// none of them holds is left out. Its locations are held too,
+		// once snippets asked for them in this snapshot.
 		if held, read := ix.held.get(r, t.Term); read && held != nil {
-			in, any := held.holding(docs)
-			if any {
-				present = append(present, t.Term)
-				holds = append(holds, in)
+			at, any := held.holding(docs)
+			if !any {
+				continue
 			}
+			st := snippetTerm{term: t.Term, at: at}
+			if is != nil {
+				var err error
+				if st.locs, err = ix.held.locations(ctx, is, t.Term, held); err != nil {
+					return nil, err
+				}
+			}
+			present = append(present, st)
 			continue
 		}
 		no, err := ix.absent(r, t.Term)
@@ -246,15 +254,14 @@ func (ix *Index) bodyMatches(ctx context.Context, r bindex.IndexReader, terms []
 			return nil, err
 		}
 		if !no {
-			present = append(present, t.Term)
-			holds = append(holds, nil)
+			present = append(present, snippetTerm{term: t.Term})
 		}
 	}
 	var err error
-	if is, ok := r.(*scorch.IndexSnapshot); ok {
-		err = segmentMatches(ctx, is, present, holds, docs, titleLens, out)
+	if is != nil {
+		err = segmentMatches(ctx, is, present, docs, titleLens, out)
 	} else {
-		err = readerMatches(ctx, r, present, holds, docs, titleLens, out)
+		err = readerMatches(ctx, r, present, docs, titleLens, out)
 	}
 	if err != nil {
 		return nil, err
@@ -285,13 +292,24 @@ func addMatches(ms []termMatch, term string, shift int, n int, loc func(k int) (
 	return ms
 }
 
+// snippetTerm is a term whose locations bodyMatches looks for: with, when
+// its postings are held, the index of each document among them (at[i],
+// -1 when docs[i] does not hold the term; nil: not known) and, when held,
+// its locations in them.
+type snippetTerm struct {
+	term string
+	at   []int
+	locs *heldLocs
+}
+
 // segmentMatches is bodyMatches on a scorch snapshot: each term's
-// postings are read only in the segments that hold some of docs, with
-// the documents' numbers in their segment, and without skipping deleted
+// locations are taken from those held (heldLocs) or read from its
+// postings only in the segments that hold some of docs, with the
+// documents' numbers in their segment, and without skipping deleted
 // documents (docs are live), instead of through a term reader over every
 // segment of the snapshot. Matches are appended to out[i] in the order of
 // terms, as readerMatches does.
-func segmentMatches(ctx context.Context, is *scorch.IndexSnapshot, terms []string, holds [][]bool, docs []uint64, titleLens []int, out [][]termMatch) error {
+func segmentMatches(ctx context.Context, is *scorch.IndexSnapshot, terms []snippetTerm, docs []uint64, titleLens []int, out [][]termMatch) error {
 	if len(terms) == 0 {
 		return nil
 	}
@@ -314,18 +332,31 @@ func segmentMatches(ctx context.Context, is *scorch.IndexSnapshot, terms []strin
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("term vectors: %w", err)
 		}
-		dict, err := seg.Dictionary(fieldText)
-		if err != nil {
-			return fmt.Errorf("term vectors: %w", err)
-		}
-		// The list and iterator of one term are done with before the
-		// next term's: the next reuses their buffers.
+		// The dictionary is opened for the first term whose locations
+		// are not held; the list and iterator of one term are done with
+		// before the next term's: the next reuses their buffers.
+		var dict segment.TermDictionary
+		var err error
 		var pl segment.PostingsList
 		var it segment.PostingsIterator
-		for j, term := range terms {
-			in := holds[j]
-			if in != nil && !slices.Contains(in[lo:next], true) {
+		for _, st := range terms {
+			term, at := st.term, st.at
+			if at != nil && !slices.ContainsFunc(at[lo:next], func(k int) bool { return k >= 0 }) {
 				continue // no document of this segment holds it
+			}
+			if h := st.locs; h != nil {
+				for i := lo; i < next; i++ {
+					if at[i] >= 0 {
+						n, loc := h.of(at[i])
+						out[i] = addMatches(out[i], term, titleLens[i]+1, n, loc)
+					}
+				}
+				continue
+			}
+			if dict == nil {
+				if dict, err = seg.Dictionary(fieldText); err != nil {
+					return fmt.Errorf("term vectors: %w", err)
+				}
 			}
 			if pl, err = dict.PostingsList([]byte(term), nil, pl); err != nil {
 				return fmt.Errorf("term vectors of %q: %w", term, err)
@@ -333,7 +364,7 @@ func segmentMatches(ctx context.Context, is *scorch.IndexSnapshot, terms []strin
 			it = pl.Iterator(false, false, true, it)
 			var p segment.Posting // where the iterator is
 			for i := lo; i < next; i++ {
-				if in != nil && !in[i] {
+				if at != nil && at[i] < 0 {
 					continue
 				}
 				local := docs[i] - base
@@ -364,9 +395,10 @@ func segmentMatches(ctx context.Context, is *scorch.IndexSnapshot, terms []strin
 
 // readerMatches is bodyMatches through the term readers of any index
 // reader.
-func readerMatches(ctx context.Context, r bindex.IndexReader, terms []string, holds [][]bool, docs []uint64, titleLens []int, out [][]termMatch) error {
+func readerMatches(ctx context.Context, r bindex.IndexReader, terms []snippetTerm, docs []uint64, titleLens []int, out [][]termMatch) error {
 	id := make(bindex.IndexInternalID, 8)
-	for j, term := range terms {
+	for _, st := range terms {
+		term := st.term
 		tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, true)
 		if err != nil {
 			return fmt.Errorf("term vectors of %q: %w", term, err)
@@ -376,7 +408,7 @@ func readerMatches(ctx context.Context, r bindex.IndexReader, terms []string, ho
 		// before that would make bleve start the term's postings over.
 		var tfd *bindex.TermFieldDoc
 		for i, d := range docs {
-			if holds[j] != nil && !holds[j][i] {
+			if st.at != nil && st.at[i] < 0 {
 				continue
 			}
 			if tfd == nil || tfd.ID.Value() < d {
