@@ -7,11 +7,13 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/p2pir/p2pir/clientagent"
 	"github.com/p2pir/p2pir/index"
 )
 
@@ -177,4 +179,91 @@ func BenchmarkSearchAPIParallel(b *testing.B) {
 	b.ReportMetric(float64(b.N)/wall.Seconds(), "req/s")
 	b.ReportMetric(ms(percentile(took, 50)), "p50-ms")
 	b.ReportMetric(ms(percentile(took, 99)), "p99-ms")
+}
+
+// BenchmarkSearchAPIWithProfile is issue 13's profile bar as a person gets
+// it through the node's search API (what the web UI asks): GET /search
+// with the person's profile against the same search with no_profile=1,
+// over BenchmarkSearchAPI's 3,000-document node, after 200 marks (8 on
+// the top results of each of 25 short queries, the first three marked
+// interested, as clientagent's BenchmarkSearchWithProfile makes them).
+// Each round asks the 25 queries, each with and then without the profile,
+// one request at a time through a keep-alive client. Run it with
+//
+//	go test -run XXX -bench 'SearchAPIWithProfile$' -benchtime 20x ./node/
+//
+// It reports the p50 of each (profile-p50-ms, noprofile-p50-ms) and their
+// ratio; clientagent's benchmark measures the same at the agent, without
+// HTTP.
+func BenchmarkSearchAPIWithProfile(b *testing.B) {
+	const queries, marksEach = 25, 8
+	n, all := apiBenchNode(b)
+	ctx := context.Background()
+	// Short queries, as people type them: the first three terms of a
+	// request (clientagent's benchmark's).
+	var texts []string
+	for _, q := range all {
+		if len(texts) == queries {
+			break
+		}
+		terms := n.Index().Analyze(q)
+		if len(terms) < 3 {
+			continue
+		}
+		text := strings.Join(terms[:3], " ")
+		resp, err := n.Agent().Search(ctx, clientagent.Request{Query: text, NoProfile: true})
+		if err != nil {
+			b.Fatalf("search %q: %v", text, err)
+		}
+		if len(resp.Results) < marksEach {
+			continue
+		}
+		for i, r := range resp.Results[:marksEach] {
+			if _, _, err := n.Agent().Mark(ctx, resp.QueryID, r.URL, i < 3); err != nil {
+				b.Fatalf("mark %s: %v", r.URL, err)
+			}
+		}
+		texts = append(texts, text)
+	}
+	if len(texts) != queries {
+		b.Fatalf("%d queries with %d results to mark, want %d", len(texts), marksEach, queries)
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}, Timeout: 30 * time.Second}
+	defer client.CloseIdleConnections()
+	search := func(q string, noProfile bool) time.Duration {
+		u := fmt.Sprintf("http://%s/search?q=%s", n.HTTPAddr(), url.QueryEscape(q))
+		if noProfile {
+			u += "&no_profile=1"
+		}
+		t0 := time.Now()
+		res, err := client.Get(u)
+		if err != nil {
+			b.Fatalf("API search %q: %v", q, err)
+		}
+		_, err = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		took := time.Since(t0)
+		if err != nil || res.StatusCode != http.StatusOK {
+			b.Fatalf("API search %q: %s %v", q, res.Status, err)
+		}
+		return took
+	}
+	for _, q := range texts { // warm the caches
+		search(q, false)
+		search(q, true)
+	}
+	var with, without []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		for _, q := range texts {
+			with = append(with, search(q, false))
+			without = append(without, search(q, true))
+		}
+	}
+	b.StopTimer()
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	pw, pn := percentile(with, 50), percentile(without, 50)
+	b.ReportMetric(ms(pw), "profile-p50-ms")
+	b.ReportMetric(ms(pn), "noprofile-p50-ms")
+	b.ReportMetric(float64(pw)/float64(pn), "ratio")
 }
