@@ -57,20 +57,9 @@ func TestHeldLocationsAreBlevesTermVectors(t *testing.T) {
 			continue
 		}
 		// bleve's locations of the term in each of its documents.
-		tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, true)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var want [][][2]uint64
 		total := 0
-		for {
-			d, err := tfr.Next(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d == nil {
-				break
-			}
+		eachPosting(t, r, term, true, func(d *bindex.TermFieldDoc) {
 			if k := len(want); k == len(l.docs) || d.ID.Value() != uint64(l.docs[k].doc) {
 				t.Fatalf("%q: bleve's posting %d is document %d, not the held one", term, k, d.ID.Value())
 			}
@@ -80,8 +69,7 @@ func TestHeldLocationsAreBlevesTermVectors(t *testing.T) {
 			}
 			want = append(want, locs)
 			total += len(locs)
-		}
-		tfr.Close()
+		})
 		if len(want) != len(l.docs) {
 			t.Fatalf("%q: bleve lists %d documents, %d are held", term, len(want), len(l.docs))
 		}

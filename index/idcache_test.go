@@ -37,21 +37,9 @@ func testIDCache(t *testing.T, limit int) {
 		r := snapshotReader(t, ix)
 		// Every live document's number, as a term's postings list them.
 		var docs []scored
-		tfr, err := r.TermFieldReader(ctx, []byte("glacier"), fieldText, false, false, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tfr.Close()
-		for {
-			d, err := tfr.Next(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d == nil {
-				break
-			}
+		eachPosting(t, r, "glacier", false, func(d *bindex.TermFieldDoc) {
 			docs = append(docs, scored{doc: d.ID.Value()})
-		}
+		})
 		if len(docs) == 0 {
 			t.Fatalf("%s: no documents", step)
 		}
@@ -128,5 +116,26 @@ func TestIDCacheKeepsSmallFieldsForItsSnapshot(t *testing.T) {
 	}
 	if out[0] != nil || out[1] != nil {
 		t.Fatalf("fields kept for an older snapshot given for a newer one: %v, %v", out[0], out[1])
+	}
+}
+
+// eachPosting calls fn with each posting of term in the scored field of r,
+// with its term vectors when vectors is true, in bleve's order.
+func eachPosting(t *testing.T, r bindex.IndexReader, term string, vectors bool, fn func(*bindex.TermFieldDoc)) {
+	t.Helper()
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), fieldText, false, false, vectors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tfr.Close()
+	for {
+		d, err := tfr.Next(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d == nil {
+			return
+		}
+		fn(d)
 	}
 }
