@@ -739,10 +739,10 @@ func (s *verifyingSearcher) Advance(sctx *search.SearchContext, id bindex.IndexI
 // keep returns d if it is accepted, else the child's next accepted match.
 func (s *verifyingSearcher) keep(sctx *search.SearchContext, d *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
 	for d != nil && err == nil {
-		ok, err := s.accept(d)
-		if err != nil {
+		ok, aerr := s.accept(d)
+		if aerr != nil {
 			sctx.DocumentMatchPool.Put(d)
-			return nil, err
+			return nil, aerr
 		}
 		if ok {
 			return d, nil
