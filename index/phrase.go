@@ -378,8 +378,6 @@ func (f *phraseFinder) anchorLocations(d *search.DocumentMatch) map[string][]*se
 // load reads doc's title and the part of its body phrases are looked for
 // in (a packed body is inflated that far only).
 func (f *phraseFinder) load(doc uint64) (docText, error) {
-	var t docText
-	var packed string
 	id := "" // visitStored reads a scorch snapshot by number
 	if _, ok := f.r.(*scorch.IndexSnapshot); !ok {
 		iid := make(bindex.IndexInternalID, 8)
@@ -390,20 +388,11 @@ func (f *phraseFinder) load(doc uint64) (docText, error) {
 		}
 		id = ext
 	}
-	_, err := visitStored(f.r, doc, id, func(name string, value []byte) {
-		switch name {
-		case fieldTitle:
-			t.title = string(value)
-		case fieldBody:
-			t.body = string(value)
-		case fieldBodyPacked:
-			packed = string(value)
-		}
-	})
+	m, body, packed, err := readStored(f.r, doc, id, readTitle|readBody)
 	if err != nil {
 		return docText{}, err
 	}
-	t.titleLen = len(t.title)
+	t := docText{title: m.title, titleLen: len(m.title), body: body}
 	if packed != "" {
 		// Tokens starting before the bound end within a piece of it.
 		limit := max(f.ix.cfg.TermPositionBytes-t.titleLen-1, 0) + analysisChunkBytes

@@ -204,26 +204,57 @@ func (ix *Index) Search(ctx context.Context, q Query, opts SearchOptions) (*Resu
 // is id: the small ones and its body (the zero values for a document not
 // in r).
 func loadDoc(r bindex.IndexReader, doc uint64, id string) (m hitMeta, body string, err error) {
-	return readDoc(r, doc, id, true)
+	m, body, packed, err := readStored(r, doc, id, readTitle|readMeta|readBody)
+	if err == nil && packed != "" {
+		if body, err = unpackBody(packed, -1); err != nil {
+			return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
+		}
+	}
+	return m, body, err
 }
 
-// readDoc is loadDoc; withBody false leaves the body out, and a packed
-// one is then not inflated.
-func readDoc(r bindex.IndexReader, doc uint64, id string, withBody bool) (m hitMeta, body string, err error) {
-	var packed string
+// loadMeta is loadDoc without the body.
+func loadMeta(r bindex.IndexReader, doc uint64, id string) (hitMeta, error) {
+	m, _, _, err := readStored(r, doc, id, readTitle|readMeta)
+	return m, err
+}
+
+// storedFields are the stored fields readStored reads.
+type storedFields uint8
+
+const (
+	readTitle storedFields = 1 << iota
+	readMeta               // the URL, source, modification time and language
+	readBody               // the body: plain, or packed as it is stored
+)
+
+// readStored reads the stored fields of document number doc of r, whose
+// ID is id, that want asks for: into m (the title and the small ones), and
+// the body plain or still packed (see packBody); the zero values for the
+// others, and for a document not in r. A field not asked for is not even
+// copied into a string.
+func readStored(r bindex.IndexReader, doc uint64, id string, want storedFields) (m hitMeta, body, packed string, err error) {
 	found, err := visitStored(r, doc, id, func(name string, value []byte) {
-		if (name == fieldBody || name == fieldBodyPacked) && !withBody {
-			return // not even copied into a string
+		switch name {
+		case fieldTitle:
+			if want&readTitle != 0 {
+				m.title = string(value)
+			}
+		case fieldBody:
+			if want&readBody != 0 {
+				body = string(value)
+			}
+		case fieldBodyPacked:
+			if want&readBody != 0 {
+				packed = string(value)
+			}
+		}
+		if want&readMeta == 0 {
+			return
 		}
 		switch name {
 		case fieldURL:
 			m.url = string(value)
-		case fieldTitle:
-			m.title = string(value)
-		case fieldBody:
-			body = string(value)
-		case fieldBodyPacked:
-			packed = string(value)
 		case fieldSource:
 			m.source = string(value)
 		case fieldModified:
@@ -233,23 +264,12 @@ func readDoc(r bindex.IndexReader, doc uint64, id string, withBody bool) (m hitM
 		}
 	})
 	if err != nil {
-		return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
+		return hitMeta{}, "", "", fmt.Errorf("load %s: %w", id, err)
 	}
 	if !found {
-		return hitMeta{}, "", nil
+		return hitMeta{}, "", "", nil
 	}
-	if packed != "" {
-		if body, err = unpackBody(packed, -1); err != nil {
-			return hitMeta{}, "", fmt.Errorf("load %s: %w", id, err)
-		}
-	}
-	return m, body, nil
-}
-
-// loadMeta is loadDoc without the body.
-func loadMeta(r bindex.IndexReader, doc uint64, id string) (hitMeta, error) {
-	m, _, err := readDoc(r, doc, id, false)
-	return m, err
+	return m, body, packed, nil
 }
 
 // Snippets fills in the snippet, and refreshes the URL, title, source and
