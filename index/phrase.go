@@ -573,11 +573,8 @@ func cutBefore(text *docText, h0, at int) int {
 	if at <= h0 {
 		return h0
 	}
-	s := text.at(h0, at)
-	for i := len(s) - 1; i >= 0; i-- {
-		if isASCIISpace(s[i]) {
-			return h0 + i + 1
-		}
+	if i := strings.LastIndexAny(text.at(h0, at), asciiSpace); i >= 0 {
+		return h0 + i + 1
 	}
 	return h0
 }
@@ -592,21 +589,10 @@ func cutAfter(text *docText, h1, at int) int {
 	if at > text.titleLen {
 		h0 = text.titleLen + 1
 	}
-	s := text.at(h0, h1)[at-h0:]
-	for i := 0; i < len(s); i++ {
-		if isASCIISpace(s[i]) {
-			return at + i
-		}
+	if i := strings.IndexAny(text.at(h0, h1)[at-h0:], asciiSpace); i >= 0 {
+		return at + i
 	}
 	return h1
-}
-
-func isASCIISpace(c byte) bool {
-	switch c {
-	case ' ', '\n', '\t', '\r', '\f', '\v':
-		return true
-	}
-	return false
 }
 
 // wordToken is a word as the phrase analyser gives it, with its offsets

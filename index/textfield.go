@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 
@@ -485,6 +486,10 @@ func lastPosition(tokens analysis.TokenStream) int {
 	return 0
 }
 
+// asciiSpace are the ASCII white-space bytes, where no token can span a
+// cut (strings.IndexAny and LastIndexAny match them byte by byte).
+const asciiSpace = " \n\t\r\f\v"
+
 // cutPoint is the length of the first piece of s to analyse, about n
 // bytes: up to and including the last ASCII white-space byte within n
 // bytes, else up to the last character boundary within n bytes, else (a
@@ -493,11 +498,8 @@ func cutPoint(s string, n int) int {
 	if len(s) <= n {
 		return len(s)
 	}
-	for i := n - 1; i >= 0; i-- {
-		switch s[i] {
-		case ' ', '\n', '\t', '\r', '\f', '\v':
-			return i + 1
-		}
+	if i := strings.LastIndexAny(s[:n], asciiSpace); i >= 0 {
+		return i + 1
 	}
 	i := n
 	for i > 0 && !utf8.RuneStart(s[i]) {
