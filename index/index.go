@@ -1171,11 +1171,7 @@ func (ix *Index) LookupHash(ctx context.Context, hash, source string) (string, b
 		}
 		return ids[0], true, nil
 	}
-	h := query.NewTermQuery(hash)
-	h.SetField(fieldHash)
-	s := query.NewTermQuery(source)
-	s.SetField(fieldSource)
-	ids, err := ix.idsOf(ctx, query.NewConjunctionQuery([]query.Query{h, s}), "documents of content "+hash)
+	ids, err := ix.idsOf(ctx, conjunction([]query.Query{termQuery(fieldHash, hash), termQuery(fieldSource, source)}), "documents of content "+hash)
 	if err != nil || len(ids) == 0 {
 		return "", false, err
 	}
@@ -1185,8 +1181,7 @@ func (ix *Index) LookupHash(ctx context.Context, hash, source string) (string, b
 // idsByKeyword returns IDs of documents whose keyword field equals value
 // (at most limit; 0 means all).
 func (ix *Index) idsByKeyword(ctx context.Context, field, value string, limit int) ([]string, error) {
-	q := query.NewTermQuery(value)
-	q.SetField(field)
+	q := termQuery(field, value)
 	size := limit
 	if size <= 0 {
 		size = 1 << 20

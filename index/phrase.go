@@ -256,12 +256,7 @@ func caseForms(w string) []string {
 	return out
 }
 
-func termQuery(fieldName, term string) query.Query {
-	tq := query.NewTermQuery(term)
-	tq.SetField(fieldName)
-	return tq
-}
-
+// conjunction matches the documents every one of qs matches.
 func conjunction(qs []query.Query) query.Query {
 	if len(qs) == 1 {
 		return qs[0]

@@ -546,36 +546,30 @@ func (ix *Index) textQuery(text string) (q query.Query, words []string, err erro
 		return nil, nil, fmt.Errorf("%w: %q has no words to match (only punctuation)", ErrBadQuery, truncate(text, 80))
 	}
 	if terms := ix.terms(text); len(terms) == 1 && len(words) == 1 {
-		tq := query.NewTermQuery(terms[0])
-		tq.SetField(fieldText)
 		// Documents in other languages hold the word as their analyser
 		// stems it, under their prefix (see countTerms).
-		other := ix.languageTerms(text)
-		if len(other) == 0 {
-			return tq, nil, nil
-		}
-		any := []query.Query{tq}
-		for _, t := range other {
-			lq := query.NewTermQuery(t)
-			lq.SetField(fieldText)
-			any = append(any, lq)
-		}
-		return query.NewDisjunctionQuery(any), nil, nil
+		return anyKeyword(fieldText, append(terms, ix.languageTerms(text)...)), nil, nil
 	}
 	return ix.phraseQuery(words), words, nil
 }
 
+// anyKeyword matches the documents whose field holds one of values.
 func anyKeyword(fieldName string, values []string) query.Query {
 	qs := make([]query.Query, 0, len(values))
 	for _, v := range values {
-		tq := query.NewTermQuery(v)
-		tq.SetField(fieldName)
-		qs = append(qs, tq)
+		qs = append(qs, termQuery(fieldName, v))
 	}
 	if len(qs) == 1 {
 		return qs[0]
 	}
 	return query.NewDisjunctionQuery(qs)
+}
+
+// termQuery matches the documents whose field holds term.
+func termQuery(fieldName, term string) query.Query {
+	tq := query.NewTermQuery(term)
+	tq.SetField(fieldName)
+	return tq
 }
 
 // hitBatch is the hits of a search still in a reader's snapshot, with

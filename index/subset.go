@@ -86,9 +86,7 @@ func hostQuery(host string) (query.Query, error) {
 	if h == "" || (net.ParseIP(h) == nil && strings.ContainsAny(h, "/:?#")) {
 		return nil, fmt.Errorf("%w: %q is not a host name", ErrBadQuery, host)
 	}
-	q := query.NewTermQuery(h)
-	q.SetField(fieldHost)
-	return q, nil
+	return termQuery(fieldHost, h), nil
 }
 
 func (ix *Index) countQuery(ctx context.Context, q query.Query, what string) (uint64, error) {
