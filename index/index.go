@@ -75,10 +75,8 @@ var (
 // index instead of finding no phrase in its new documents.
 const schemaVersion = 4
 
-// upgradableSchemas are the older schemas Open upgrades in place.
-var upgradableSchemas = []string{"2", "3"}
-
-// oldestUpgradable is the oldest of upgradableSchemas.
+// oldestUpgradable is the oldest schema Open upgrades in place: it and
+// every later one before schemaVersion.
 const oldestUpgradable = 2
 
 var (
@@ -243,12 +241,20 @@ func Open(dir string, cfg Config) (*Index, error) {
 	return ix, nil
 }
 
+// upgradable reports whether Open upgrades an index of schema v in
+// place: oldestUpgradable to schemaVersion-1, as written (decimal, no
+// sign or leading zero).
+func upgradable(v string) bool {
+	n, err := strconv.Atoi(v)
+	return err == nil && n >= oldestUpgradable && n < schemaVersion && strconv.Itoa(n) == v
+}
+
 func (ix *Index) load() error {
 	v, err := ix.bi.GetInternal(keySchema)
 	if err != nil {
 		return fmt.Errorf("read schema: %w", err)
 	}
-	if slices.Contains(upgradableSchemas, string(v)) {
+	if upgradable(string(v)) {
 		b := ix.bi.NewBatch()
 		b.SetInternal(keySchema, []byte(strconv.Itoa(schemaVersion)))
 		if err := batchDurably(context.Background(), ix.bi, b); err != nil {
@@ -860,9 +866,9 @@ func RepairUTF8(s string) string {
 	return sb.String()
 }
 
-// buildDocument is the bleve document of d, with its scored and phrase
-// fields text and words, and packed, its body deflated when it is longer
-// than packBodyBytes (see packBody).
+// buildDocument is the bleve document of d, with its scored field text
+// (and text's stop pairs, when it has any), and packed, its body deflated
+// when it is longer than packBodyBytes (see packBody).
 func buildDocument(d Document, text *textField, packed []byte) *document.Document {
 	const (
 		store  = bindex.StoreField
