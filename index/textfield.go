@@ -164,7 +164,8 @@ type analyser struct {
 	pairTok  analysis.Token
 	pairTerm []byte
 	form     []byte               // phraseForm's
-	lower    analysis.TokenStream // a stream of one token, to lower-case a word
+	lower    analysis.TokenStream // a stream of one token (lowerTok), to lower-case a word
+	lowerTok analysis.Token
 	// stems maps a word to its English stem (filterAll): the same words
 	// come back again and again, and stemming one costs two allocations
 	// and more time than the rest of its analysis. At most
@@ -406,7 +407,8 @@ func (a *analyser) phraseForm(word string, c chain) []byte {
 	if a.lower == nil {
 		a.lower = make(analysis.TokenStream, 1)
 	}
-	a.lower[0] = &analysis.Token{Term: []byte(word)}
+	a.lowerTok.Term = append(a.lowerTok.Term[:0], word...)
+	a.lower[0] = &a.lowerTok
 	for _, tf := range c.filters {
 		a.lower = tf.Filter(a.lower)
 	}
