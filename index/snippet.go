@@ -175,16 +175,27 @@ func wordEnd(s string, start, width int) int {
 
 // render copies s[start:end] with white space collapsed and the spans
 // (offsets in s) translated to offsets in the output; ellipses mark cuts.
+// It visits s rune by rune, as unicode.IsSpace sees it, but copies each
+// run of other runes at once.
 func render(s string, start, end int, spans []Span) Snippet {
 	var b strings.Builder
+	b.Grow(end - start + 2*len("… "))
 	var out []Span
 	if start > 0 {
 		b.WriteString("… ")
 	}
 	space := false
-	si := 0
-	for i := start; i < end; {
+	run := -1 // start of the run of non-space runes not yet copied
+	flush := func(i int) {
+		if run >= 0 {
+			b.WriteString(s[run:i])
+			run = -1
+		}
+	}
+	si, i := 0, start
+	for i < end {
 		if si < len(spans) && i == spans[si].Start {
+			flush(i)
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 				space = false
@@ -197,23 +208,51 @@ func render(s string, start, end int, spans []Span) Snippet {
 			si++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) {
-			space = true
+		isSpace, size := false, 1
+		if c := s[i]; c < utf8.RuneSelf {
+			isSpace = asciiSpaceByte(c)
 		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			isSpace = unicode.IsSpace(r)
+		}
+		switch {
+		case isSpace:
+			flush(i)
+			space = true
+		case run < 0:
+			// Everything before is copied: b.Len() is the output so far.
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
 			space = false
-			b.WriteString(s[i : i+size])
+			run = i
 		}
 		i += size
 	}
-	text := strings.TrimRight(b.String(), " ")
-	if end < len(s) {
-		text += " …"
+	flush(i) // the last rune may end past end, as it is copied whole
+	text := b.String()
+	trimmed := strings.TrimRight(text, " ")
+	switch {
+	case end >= len(s):
+		text = trimmed
+	case len(trimmed) == len(text):
+		b.WriteString(" …") // after text's bytes: text stays as it was
+		text = b.String()
+	default:
+		text = trimmed + " …"
 	}
 	return Snippet{Text: text, Highlights: out}
+}
+
+// asciiSpaceByte reports whether c, an ASCII byte, is white space to
+// unicode.IsSpace.
+func asciiSpaceByte(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\v', '\f', '\r':
+		return true
+	}
+	return false
 }
 
 // maxSnippetMatches bounds the occurrences of one term considered when
