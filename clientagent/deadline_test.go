@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/p2pir/p2pir/index"
 )
 
 // TestHangingEngineCostsNeitherLocalResultsNorTheRecord: an engine that
@@ -88,5 +90,37 @@ func TestLocalIndexAnswersWithinTheSearchsDeadline(t *testing.T) {
 				t.Errorf("the local index's deadline is %v (set %v), want the search's %v (set %v)", s.deadline, s.ok, want, wantOK)
 			}
 		})
+	}
+}
+
+// TestLoneLocalIndexPastTheDeadlineIsReportedLate: the local index asked
+// alone (in the search's own goroutine) and stopped by the search's
+// deadline is reported as a source that did not answer in time, as one
+// asked beside others and abandoned at the deadline is, and a search
+// within its deadline gets the index's results.
+func TestLoneLocalIndexPastTheDeadlineIsReportedLate(t *testing.T) {
+	a := newTestAgent(t)
+	ctx := context.Background()
+	if err := a.ix.Index(ctx, []index.Document{{ID: "file:///n.txt", URL: "file:///n.txt", Title: "Notes", Body: "ranking with query expansion", Source: index.SourceFile}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := a.Search(ctx, Request{Query: "ranking", NoProfile: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Results) != 1 || resp.Results[0].URL != "file:///n.txt" {
+		t.Fatalf("within the deadline: results %+v, want the one document", resp.Results)
+	}
+	past, cancel := context.WithDeadline(ctx, time.Now().Add(-time.Second))
+	defer cancel()
+	_, err = a.Search(past, Request{Query: "ranking", NoProfile: true})
+	if err == nil {
+		t.Fatal("a search past its deadline answered")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "no source answered") || !strings.Contains(msg, "no answer within the search's deadline") {
+		t.Errorf("error %q, want the local index reported as not answering within the search's deadline", msg)
+	}
+	if !strings.Contains(err.Error(), context.DeadlineExceeded.Error()) {
+		t.Errorf("error %q does not say the deadline passed", err)
 	}
 }
