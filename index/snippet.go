@@ -201,8 +201,13 @@ func render(s string, start, end int, spans []Span) Snippet {
 				space = false
 			}
 			from := b.Len()
-			// A phrase may span a line break: collapse white space in it too.
-			b.WriteString(strings.Join(strings.Fields(s[spans[si].Start:spans[si].End]), " "))
+			// A phrase may span a line break: collapse white space in it
+			// too. A word (most highlights) has none to collapse.
+			if hl := s[spans[si].Start:spans[si].End]; asciiWord(hl) {
+				b.WriteString(hl)
+			} else {
+				b.WriteString(strings.Join(strings.Fields(hl), " "))
+			}
 			out = append(out, Span{from, b.Len()})
 			i = spans[si].End
 			si++
@@ -243,6 +248,17 @@ func render(s string, start, end int, spans []Span) Snippet {
 		text = trimmed + " …"
 	}
 	return Snippet{Text: text, Highlights: out}
+}
+
+// asciiWord reports whether s is ASCII without white space (what
+// strings.Fields leaves whole).
+func asciiWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || asciiSpaceByte(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // asciiSpaceByte reports whether c, an ASCII byte, is white space to
