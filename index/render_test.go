@@ -120,3 +120,14 @@ func FuzzRenderIsTheRuneByRuneRendering(f *testing.F) {
 		}
 	})
 }
+
+// TestASCIISpaceByteIsUnicodesSpace checks asciiSpaceByte against
+// asciiSpace and unicode.IsSpace for every byte below utf8.RuneSelf.
+func TestASCIISpaceByteIsUnicodesSpace(t *testing.T) {
+	for c := range byte(utf8.RuneSelf) {
+		want := unicode.IsSpace(rune(c))
+		if got := asciiSpaceByte(c); got != want || strings.IndexByte(asciiSpace, c) >= 0 != want {
+			t.Errorf("byte %#02x: asciiSpaceByte %v, in asciiSpace %v, unicode.IsSpace %v", c, got, strings.IndexByte(asciiSpace, c) >= 0, want)
+		}
+	}
+}

@@ -261,14 +261,11 @@ func asciiWord(s string) bool {
 	return true
 }
 
-// asciiSpaceByte reports whether c, an ASCII byte, is white space to
-// unicode.IsSpace.
+// asciiSpaceByte reports whether c is one of asciiSpace's bytes, the
+// ASCII white space of unicode.IsSpace: the space, and tab to carriage
+// return ('\t' '\n' '\v' '\f' '\r', contiguous).
 func asciiSpaceByte(c byte) bool {
-	switch c {
-	case ' ', '\t', '\n', '\v', '\f', '\r':
-		return true
-	}
-	return false
+	return c == ' ' || c-'\t' <= '\r'-'\t'
 }
 
 // maxSnippetMatches bounds the occurrences of one term considered when
