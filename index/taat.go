@@ -72,13 +72,41 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 	// the first lists) is never a branch to mispredict.
 	touched := a.touched[:n+1]
 	nt := 0
+	// Dense (at least twice as many postings as documents below n: a
+	// reformulated query's dozens of terms, a long pasted one): the
+	// scores are summed alone, and the matches found by one pass over
+	// them after, instead of each posting marking its document; the
+	// scores are then cleared at once. Every part of a score is positive
+	// (a weight is, checked here, and so is every idf), so a match is a
+	// score above 0. With fewer postings the pass over every score costs
+	// more than the marks it saves.
+	dense, postings := true, 0
+	for _, l := range lists {
+		postings += len(l.c.held.docs)
+		dense = dense && l.c.weight > 0
+	}
+	dense = dense && postings >= 2*n
 	for _, l := range lists {
 		if err := ctx.Err(); err != nil {
-			a.clear(touched[:nt])
+			if dense {
+				clear(score[:n])
+			} else {
+				a.clear(touched[:nt])
+			}
 			return res, fmt.Errorf("bm25: %w", err)
 		}
 		w, held := l.c.weight, l.c.held
-		if held.boundFor == p { // the denominators worked out when read
+		switch {
+		case dense && held.boundFor == p: // the denominators worked out when read
+			denom := held.denom[:len(held.docs)]
+			for i, h := range held.docs {
+				score[h.doc] += w * float64(h.freq) / denom[i]
+			}
+		case dense:
+			for _, h := range held.docs {
+				score[h.doc] += bm25Part(w, float64(h.freq), float64(h.dl), p.k1, p.b, p.avgdl)
+			}
+		case held.boundFor == p:
 			denom := held.denom[:len(held.docs)]
 			for i, h := range held.docs {
 				d := h.doc
@@ -88,15 +116,23 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 				nt += int(^bits >> (d & 63) & 1)
 				score[d] += w * float64(h.freq) / denom[i]
 			}
-			continue
+		default:
+			for _, h := range held.docs {
+				d := h.doc
+				bits := seen[d>>6]
+				seen[d>>6] = bits | 1<<(d&63)
+				touched[nt] = d
+				nt += int(^bits >> (d & 63) & 1)
+				score[d] += bm25Part(w, float64(h.freq), float64(h.dl), p.k1, p.b, p.avgdl)
+			}
 		}
-		for _, h := range held.docs {
-			d := h.doc
-			bits := seen[d>>6]
-			seen[d>>6] = bits | 1<<(d&63)
-			touched[nt] = d
-			nt += int(^bits >> (d & 63) & 1)
-			score[d] += bm25Part(w, float64(h.freq), float64(h.dl), p.k1, p.b, p.avgdl)
+	}
+	if dense {
+		for d, s := range score[:n] {
+			// Written whatever s, kept when s > 0: no branch to
+			// mispredict on the many documents, matched or not.
+			touched[nt] = uint32(d)
+			nt += b2i(s > 0)
 		}
 	}
 	touched = touched[:nt]
@@ -126,7 +162,12 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 		}
 	}
 	a.all = all
-	a.clear(touched)
+	if dense {
+		clear(score[:n])
+		a.touched = touched[:0]
+	} else {
+		a.clear(touched)
+	}
 	res.scored = uint64(len(touched))
 	top := &topBuffer{need: need, buf: all, limit: math.MaxInt, theta: math.Inf(-1)}
 	best, err := orderTies(r, &ix.ids, top.best(), need)
@@ -208,4 +249,13 @@ func keepLargest(h []float64, n int, x float64) []float64 {
 		h[i], h[m] = h[m], h[i]
 		i = m
 	}
+}
+
+// b2i is 1 for true, 0 for false (compiled without a branch).
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
 }
