@@ -29,7 +29,7 @@ func judgePastQueries(marks []usermodel.Mark, queries []usermodel.PreparedQuery,
 			// of this query's terms in them.
 			shares = p.Signature&q.Signature != 0 && hasAny(m.QueryVec, q.Terms)
 			if shares {
-				sim = cosineKnown(qvec, q.Norm, q.Terms, m.QueryVec, p.Norm, p.Terms)
+				sim = usermodel.PreparedCosine(qvec, q, m.QueryVec, *p)
 			}
 		}
 		if !shares || sim < minSim {
@@ -54,23 +54,4 @@ func hasAny(v usermodel.Vector, terms []string) bool {
 		}
 	}
 	return false
-}
-
-// cosineKnown is v.CosineWithNorm(nv, u) for u's norm nu and both
-// vectors' sorted terms known: the dot product walks the shorter vector's
-// terms (v's on a tie) in order, as Vector.Dot does, so the result is the
-// same to the bit.
-func cosineKnown(v usermodel.Vector, nv float64, vkeys []string, u usermodel.Vector, nu float64, ukeys []string) float64 {
-	if nv == 0 || nu == 0 {
-		return 0
-	}
-	keys, a, b := vkeys, v, u
-	if len(u) < len(v) {
-		keys, a, b = ukeys, u, v
-	}
-	s := 0.0
-	for _, t := range keys {
-		s += a[t] * b[t]
-	}
-	return s / (nv * nu)
 }

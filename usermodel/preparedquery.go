@@ -32,7 +32,21 @@ type PreparedQuery struct {
 // PrepareQuery prepares v for cosines with other queries.
 func PrepareQuery(v Vector) PreparedQuery {
 	terms := v.keys()
-	return PreparedQuery{Norm: v.Norm(), Terms: terms, Signature: termsSignature(terms)}
+	return PreparedQuery{Norm: v.normOver(terms), Terms: terms, Signature: termsSignature(terms)}
+}
+
+// PreparedCosine is v.Cosine(u), to the bit, for pv and pu, v and u
+// prepared (PrepareQuery): Dot's sum over the shorter vector's sorted
+// terms (v's on a tie) divided by the norms, with no term sorted and no
+// norm worked out again.
+func PreparedCosine(v Vector, pv PreparedQuery, u Vector, pu PreparedQuery) float64 {
+	if pv.Norm == 0 || pu.Norm == 0 {
+		return 0
+	}
+	if len(u) < len(v) {
+		return dotOver(pu.Terms, u, v) / (pv.Norm * pu.Norm)
+	}
+	return dotOver(pv.Terms, v, u) / (pv.Norm * pu.Norm)
 }
 
 // termsSignature sets, for each term, the bit its hash picks of 64: two

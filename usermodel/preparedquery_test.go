@@ -215,3 +215,24 @@ func TestTermsSignatureNeverPassesOverASharedTerm(t *testing.T) {
 		t.Fatalf("signatures told apart %d of %d pairs sharing no term", told, disjoint)
 	}
 }
+
+// TestPreparedCosineIsCosine checks that the cosine of two prepared
+// queries is Vector.Cosine to the bit, for random vectors longer and
+// shorter than each other, of equal length, empty, and with zero weights.
+func TestPreparedCosineIsCosine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 21))
+	vec := func(n int) Vector {
+		v := Vector{}
+		for range n {
+			v[fmt.Sprint("t", rng.IntN(12))] = float64(rng.IntN(4)) * rng.Float64()
+		}
+		return v
+	}
+	for trial := range 2000 {
+		v, u := vec(rng.IntN(8)), vec(rng.IntN(8))
+		got := PreparedCosine(v, PrepareQuery(v), u, PrepareQuery(u))
+		if want := v.Cosine(u); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("trial %d: PreparedCosine(%v, %v) = %v, Cosine %v", trial, v, u, got, want)
+		}
+	}
+}

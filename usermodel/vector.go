@@ -63,8 +63,13 @@ func (v Vector) keys() []string {
 
 // Norm returns the Euclidean length of v.
 func (v Vector) Norm() float64 {
+	return v.normOver(v.keys())
+}
+
+// normOver is Norm for v's terms in sorted order, keys.
+func (v Vector) normOver(keys []string) float64 {
 	s := 0.0
-	for _, t := range v.keys() {
+	for _, t := range keys {
 		s += v[t] * v[t]
 	}
 	return math.Sqrt(s)
@@ -75,8 +80,15 @@ func (v Vector) Dot(u Vector) float64 {
 	if len(u) < len(v) {
 		v, u = u, v
 	}
+	return dotOver(v.keys(), v, u)
+}
+
+// dotOver sums v[t]·u[t] over keys, v's terms in sorted order: Dot's sum,
+// in Dot's order, for every caller that knows the shorter vector's sorted
+// terms.
+func dotOver(keys []string, v, u Vector) float64 {
 	s := 0.0
-	for _, t := range v.keys() {
+	for _, t := range keys {
 		s += v[t] * u[t]
 	}
 	return s
