@@ -498,6 +498,7 @@ func (f *phraseFinder) sameWord(text *docText, l *search.Location, k int) (same,
 	return strings.EqualFold(token, word), true
 }
 
+// isASCII reports whether every byte of s is below utf8.RuneSelf.
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {

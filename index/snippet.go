@@ -253,12 +253,7 @@ func render(s string, start, end int, spans []Span) Snippet {
 // asciiWord reports whether s is ASCII without white space (what
 // strings.Fields leaves whole).
 func asciiWord(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || asciiSpaceByte(c) {
-			return false
-		}
-	}
-	return true
+	return isASCII(s) && !strings.ContainsAny(s, asciiSpace)
 }
 
 // asciiSpaceByte reports whether c is one of asciiSpace's bytes, the
