@@ -28,6 +28,7 @@ type accumulator struct {
 	touched []uint32
 	all     []scored  // the best matches with their scores
 	heap    []float64 // the largest scores so far, for selection (keepLargest)
+	denom   []float64 // a list's denominators for other statistics (denominators)
 }
 
 // grow makes room for document numbers below n, and for all of them in
@@ -96,35 +97,26 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 			return res, fmt.Errorf("bm25: %w", err)
 		}
 		w, held := l.c.weight, l.c.held
-		switch {
-		case dense && held.boundFor == p: // the denominators worked out when read
-			denom := held.denom[:len(held.docs)]
+		// The denominators worked out when the list was read, or for
+		// other statistics (a query's pooled ones): each part is then
+		// w·tf/denominator, bm25Part's bits.
+		denom := held.denom[:len(held.docs)]
+		if held.boundFor != p {
+			denom = a.denominators(held, p)
+		}
+		if dense {
 			for i, h := range held.docs {
 				score[h.doc] += w * float64(h.freq) / denom[i]
 			}
-		case dense:
-			for _, h := range held.docs {
-				score[h.doc] += bm25Part(w, float64(h.freq), float64(h.dl), p.k1, p.b, p.avgdl)
-			}
-		case held.boundFor == p:
-			denom := held.denom[:len(held.docs)]
-			for i, h := range held.docs {
-				d := h.doc
-				bits := seen[d>>6]
-				seen[d>>6] = bits | 1<<(d&63)
-				touched[nt] = d
-				nt += int(^bits >> (d & 63) & 1)
-				score[d] += w * float64(h.freq) / denom[i]
-			}
-		default:
-			for _, h := range held.docs {
-				d := h.doc
-				bits := seen[d>>6]
-				seen[d>>6] = bits | 1<<(d&63)
-				touched[nt] = d
-				nt += int(^bits >> (d & 63) & 1)
-				score[d] += bm25Part(w, float64(h.freq), float64(h.dl), p.k1, p.b, p.avgdl)
-			}
+			continue
+		}
+		for i, h := range held.docs {
+			d := h.doc
+			bits := seen[d>>6]
+			seen[d>>6] = bits | 1<<(d&63)
+			touched[nt] = d
+			nt += int(^bits >> (d & 63) & 1)
+			score[d] += w * float64(h.freq) / denom[i]
 		}
 	}
 	if dense {
@@ -176,6 +168,17 @@ func (ix *Index) topKHeld(ctx context.Context, r bindex.IndexReader, q *bm25Quer
 	}
 	res.hits = slices.Clone(best) // best is the accumulator's, used again
 	return res, nil
+}
+
+// denominators returns bm25Denom of each of l's postings under p, in
+// room kept from search to search, for a list held with other
+// statistics than p.
+func (a *accumulator) denominators(l *heldList, p bm25Params) []float64 {
+	a.denom = slices.Grow(a.denom[:0], len(l.docs))[:len(l.docs)]
+	for i, h := range l.docs {
+		a.denom[i] = bm25Denom(float64(h.freq), float64(h.dl), p.k1, p.b, p.avgdl)
+	}
+	return a.denom
 }
 
 // clear zeroes the scores and bits of touched and keeps its room.
