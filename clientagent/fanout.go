@@ -190,10 +190,10 @@ func (a *Agent) fanOut(ctx context.Context, chosen []*sourceEntry, q *SourceQuer
 			continue
 		}
 		others++
-		go func() { answers <- askSource(ctx, e, q, i, make(chan answer, 1)) }()
+		go func() { answers <- askSource(ctx, e, q, i, false) }()
 	}
 	if local >= 0 {
-		results[local] = askSource(ctx, chosen[local], q, local, nil)
+		results[local] = askSource(ctx, chosen[local], q, local, true)
 	}
 	for range others {
 		r := <-answers
@@ -295,10 +295,10 @@ func isLocalIndex(e *sourceEntry) bool {
 }
 
 // askSource asks source e (the i-th chosen) for q within its deadline
-// inside ctx's. With done, e answers in a goroutine of its own and is
-// abandoned at the deadline if it has not answered; without, in this one
-// (for a source that heeds its context).
-func askSource(ctx context.Context, e *sourceEntry, q *SourceQuery, i int, done chan answer) answer {
+// inside ctx's: in a goroutine of its own, abandoned at the deadline if it
+// has not answered, or inline, in this one (for a source that heeds its
+// context).
+func askSource(ctx context.Context, e *sourceEntry, q *SourceQuery, i int, inline bool) answer {
 	var (
 		sctx   context.Context
 		cancel context.CancelFunc
@@ -335,12 +335,13 @@ func askSource(ctx context.Context, e *sourceEntry, q *SourceQuery, i int, done 
 		return r
 	}
 	var r answer
-	if done == nil {
+	if inline {
 		r = ask()
 		if r.err != nil && sctx.Err() != nil {
 			return late() // stopped at the deadline, as if abandoned there
 		}
 	} else {
+		done := make(chan answer, 1)
 		go func() { done <- ask() }()
 		select {
 		case r = <-done:
