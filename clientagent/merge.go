@@ -155,7 +155,7 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys, buf *mergeBuf) 
 	if per == 1 || hits*per <= maxMergeArena {
 		engines, positions = make([]string, hits*per), make([]int, hits*per)
 	}
-	byContent := map[string]*mergeEntry{}
+	var byContent map[string]*mergeEntry // made when content keys are (answered > 1)
 	if uks = buf.urlKeys[:0]; cap(uks) < longest {
 		uks = make([]string, 0, longest)
 	}
@@ -218,6 +218,9 @@ func mergeWith(method string, lists []SourceHits, keys *urlKeys, buf *mergeBuf) 
 			m := &out[e.at]
 			byURL[uk] = e
 			if ck != "" && byContent[ck] == nil {
+				if byContent == nil {
+					byContent = map[string]*mergeEntry{}
+				}
 				byContent[ck] = e
 			}
 			if e.seen == li+1 {
